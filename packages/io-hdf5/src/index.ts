@@ -1,0 +1,23 @@
+/**
+ * @kerasts/io-hdf5: Keras legacy HDF5 (`.h5`) files of every era ⇄ a plain, format-faithful
+ * structure ({@link KerasH5Contents}). Works on bytes (`Uint8Array`) and runs in browsers and Node;
+ * file-system helpers are in `@kerasts/io-hdf5/node`.
+ *
+ * This layer knows nothing about models or layers: it reads and writes exactly what Keras stores.
+ */
+export type {
+  H5Data,
+  H5DType,
+  H5LayerGroup,
+  H5OptimizerWeights,
+  H5RootAttrs,
+  H5Weight,
+  H5WeightGroup,
+  KerasH5Contents,
+  ReadKerasH5Options,
+  WriteKerasH5Options,
+} from './types.js';
+export { readKerasH5, readH5NameList, findHdf5Signature } from './read.js';
+export { writeKerasH5, MAX_FIXED_SCALAR_BYTES } from './write.js';
+export { HDF5_OBJECT_HEADER_LIMIT, arraySplitSizes, planChunks } from './chunking.js';
+export type { ChunkPlan } from './chunking.js';

@@ -1,0 +1,254 @@
+import { FormatError, KerastsError, UnsupportedError } from '@kerasts/tensor';
+import { type Engine, getEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlinkQuietly } from './engine.js';
+import { H5FileReader } from './h5read.js';
+import { joinPath, where, whereAttr } from './paths.js';
+import type {
+  H5LayerGroup,
+  H5OptimizerWeights,
+  H5Weight,
+  H5WeightGroup,
+  KerasH5Contents,
+  ReadKerasH5Options,
+} from './types.js';
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const TOP_LEVEL = 'top_level_model_weights';
+
+/**
+ * Where the HDF5 superblock starts: offset 0, 512, 1024, 2048, ... (a user block may precede it),
+ * or -1 when the bytes carry no HDF5 signature at all.
+ */
+export function findHdf5Signature(bytes: Uint8Array): number {
+  for (let off = 0; off + HDF5_SIGNATURE.length <= bytes.length; off = off === 0 ? 512 : off * 2) {
+    if (HDF5_SIGNATURE.every((b, i) => bytes[off + i] === b)) return off;
+  }
+  return -1;
+}
+
+function describeNonHdf5(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'the file is empty';
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    return 'it is a ZIP archive (a Keras 3 .keras file?), not HDF5';
+  }
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64)).trimStart();
+  if (head.startsWith('{') || head.startsWith('[')) return 'it looks like JSON text, not HDF5';
+  return `no HDF5 signature (\\x89HDF\\r\\n\\x1a\\n) at offset 0, 512, 1024, ... (first bytes: ${[...bytes.subarray(0, 8)]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join(' ')})`;
+}
+
+/**
+ * Open HDF5 bytes in a fresh in-memory file of the current h5wasm instance, run `fn` on it and
+ * always close and delete the file afterwards. HDF5 failures become {@link FormatError}s.
+ */
+export async function withH5File<T>(
+  bytes: Uint8Array,
+  fileName: string | undefined,
+  fn: (reader: H5FileReader) => T,
+): Promise<T> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new KerastsError(`expected the file contents as a Uint8Array, got ${describeValue(bytes)}`, fileName ?? '');
+  }
+  if (findHdf5Signature(bytes) < 0) {
+    throw new FormatError(`not an HDF5 file: ${describeNonHdf5(bytes)}`, fileName ?? '');
+  }
+  const engine: Engine = await getEngine();
+  const name = uniqueMemfsName(engine, 'r');
+  let fileId: bigint | null = null;
+  try {
+    engine.FS.writeFile(name, bytes);
+    try {
+      fileId = engine.M.open(name, engine.M.H5F_ACC_RDONLY, false, -1, -1);
+    } catch (err) {
+      noteEngineError(engine, err);
+      throw new FormatError(`not a readable HDF5 file: corrupt or truncated (${summarizeHdf5Error(err)})`, fileName ?? '');
+    }
+    if (fileId < 0n) throw new FormatError('not a readable HDF5 file: H5Fopen failed', fileName ?? '');
+    return fn(new H5FileReader(engine, fileId, fileName, bytes.length));
+  } catch (err) {
+    if (err instanceof KerastsError) throw err;
+    noteEngineError(engine, err);
+    throw new FormatError(`reading the HDF5 file failed: ${summarizeHdf5Error(err)}`, fileName ?? '');
+  } finally {
+    if (fileId !== null && fileId >= 0n && !engine.poisoned) {
+      try {
+        engine.M.close_file(fileId);
+      } catch (err) {
+        noteEngineError(engine, err);
+      }
+    }
+    unlinkQuietly(engine, name);
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}
+
+/**
+ * Read a Keras legacy HDF5 file (full model from `model.save('x.h5')` or weights from
+ * `save_weights('x.h5')`, any era: Keras 1.x, 2.x, tf.keras 2.x, Keras 3 legacy h5) into a plain
+ * {@link KerasH5Contents}.
+ *
+ * Order always comes from the name lists (`layer_names` → layer group → `weight_names` → dataset),
+ * never from HDF5 member order. Every string encoding Keras/h5py ever produced is accepted.
+ *
+ * @throws FormatError when the bytes are not HDF5, are corrupt/truncated, are HDF5 but not a Keras
+ *   file, or when a layer group or weight dataset named by a list is missing. The message names the
+ *   file (`options.fileName`), the HDF5 path and what was expected.
+ * @throws UnsupportedError for a Keras 3 native `.weights.h5` layout (`/layers/<key>/vars/<i>`) and
+ *   for datasets of non-numeric types.
+ */
+export async function readKerasH5(bytes: Uint8Array, options: ReadKerasH5Options = {}): Promise<KerasH5Contents> {
+  const fileName = options.fileName;
+  return withH5File(bytes, fileName, (r) => readContents(r, fileName));
+}
+
+/**
+ * Read one name-list attribute (`layer_names`, `weight_names`, ...) the way Keras'
+ * `load_attributes_from_hdf5_group` does (plain or chunked `name0..N`; an empty numeric array is an
+ * empty list). Returns null when the attribute is absent. Mainly for diagnostics and tests.
+ */
+export async function readH5NameList(
+  bytes: Uint8Array,
+  groupPath: string,
+  attrName: string,
+  options: ReadKerasH5Options = {},
+): Promise<string[] | null> {
+  return withH5File(bytes, options.fileName, (r) => {
+    const kind = r.kindOf(groupPath);
+    if (kind === 'missing') throw new FormatError(`expected a group or dataset, found nothing`, where(options.fileName, groupPath));
+    return r.readNameList(groupPath, attrName);
+  });
+}
+
+function readContents(r: H5FileReader, fileName: string | undefined): KerasH5Contents {
+  const rootAttrNames = r.attrNames('/');
+  const rootMembers = r.children('/');
+  const hasModelConfig = rootAttrNames.includes('model_config');
+  const hasLayerNames = rootAttrNames.includes('layer_names') || rootAttrNames.includes('layer_names0');
+
+  let kind: KerasH5Contents['kind'];
+  let weightsPath: string;
+  if (hasModelConfig || (!hasLayerNames && rootMembers.includes('model_weights'))) {
+    kind = 'model';
+    weightsPath = '/model_weights';
+    const k = r.kindOf(weightsPath);
+    if (k !== 'group') {
+      throw new FormatError(
+        `the root has a model_config attribute, so a /model_weights group was expected, but ${k === 'missing' ? 'it is missing' : 'it is not a group'}`,
+        where(fileName, weightsPath),
+      );
+    }
+  } else if (hasLayerNames) {
+    kind = 'weights';
+    weightsPath = '/';
+  } else {
+    throw notKerasError(r, fileName, rootAttrNames, rootMembers);
+  }
+
+  const rootAttrs = {
+    kerasVersion: r.readStringAttr('/', 'keras_version', rootAttrNames),
+    backend: r.readStringAttr('/', 'backend', rootAttrNames),
+    modelConfig: r.readStringAttr('/', 'model_config', rootAttrNames),
+    trainingConfig: r.readStringAttr('/', 'training_config', rootAttrNames),
+  };
+
+  const weights = readWeightGroup(r, fileName, weightsPath, weightsPath === '/' ? rootAttrNames : undefined);
+
+  let optimizerWeights: H5OptimizerWeights | null = null;
+  if (kind === 'model' && rootMembers.includes('optimizer_weights')) {
+    const path = '/optimizer_weights';
+    if (r.kindOf(path) !== 'group') {
+      throw new FormatError('expected /optimizer_weights to be a group', where(fileName, path));
+    }
+    const weightNames = requireNameList(r, fileName, path, 'weight_names', 'the optimizer state group');
+    optimizerWeights = { weightNames, weights: readWeights(r, path, weightNames) };
+  }
+
+  const known =
+    kind === 'model' ? new Set(['model_weights', 'optimizer_weights']) : new Set([...weights.layerNames, TOP_LEVEL]);
+  const extraRootGroups = rootMembers.filter((m) => !known.has(m));
+
+  return { kind, rootAttrs, weights, optimizerWeights, extraRootGroups };
+}
+
+function notKerasError(r: H5FileReader, fileName: string | undefined, attrs: string[], members: string[]): KerastsError {
+  if (members.includes('layers') || members.includes('vars') || members.includes('optimizer')) {
+    const looksNative =
+      (members.includes('layers') && r.kindOf('/layers') === 'group') || (members.includes('vars') && r.kindOf('/vars') === 'group');
+    if (looksNative) {
+      return new UnsupportedError(
+        'Keras 3 .weights.h5 layout: not supported yet (this file stores weights as /layers/<key>/vars/<i> ' +
+          'without layer_names; only the legacy layout with layer_names/model_weights is read)',
+        where(fileName, '/'),
+      );
+    }
+  }
+  if (attrs.includes('nb_layers')) {
+    return new UnsupportedError(
+      'Keras 0.x weights layout (nb_layers, layer_<k>/param_<p>) is not supported',
+      where(fileName, '/'),
+    );
+  }
+  const list = (xs: string[]) => (xs.length ? xs.map((x) => `'${x}'`).join(', ') : 'none');
+  return new FormatError(
+    'not a Keras file: expected a model_config attribute (full model) or a layer_names attribute (weights file) ' +
+      `at the root; root attributes: ${list(attrs)}; root members: ${list(members)}`,
+    where(fileName, '/'),
+  );
+}
+
+function requireNameList(r: H5FileReader, fileName: string | undefined, path: string, attr: string, what: string): string[] {
+  const list = r.readNameList(path, attr);
+  if (list === null) {
+    throw new FormatError(`expected a ${attr} attribute (or chunked ${attr}0, ${attr}1, ...) on ${what}`, whereAttr(fileName, path, attr));
+  }
+  return list;
+}
+
+function readWeightGroup(
+  r: H5FileReader,
+  fileName: string | undefined,
+  path: string,
+  attrNames: string[] | undefined,
+): H5WeightGroup {
+  const names = attrNames ?? r.attrNames(path);
+  const layerNames = requireNameList(r, fileName, path, 'layer_names', 'the weights group');
+  const kerasVersion = r.readStringAttr(path, 'keras_version', names);
+  const backend = r.readStringAttr(path, 'backend', names);
+
+  const layers: H5LayerGroup[] = layerNames.map((layerName) => {
+    const layerPath = joinPath(path, layerName);
+    const k = r.kindOf(layerPath);
+    if (k !== 'group') {
+      throw new FormatError(
+        `layer '${layerName}' is listed in layer_names but its group is ${k === 'missing' ? 'missing' : 'not a group'} ` +
+          `(expected a group at ${layerPath} with a weight_names attribute)`,
+        where(fileName, layerPath),
+      );
+    }
+    const weightNames = requireNameList(r, fileName, layerPath, 'weight_names', `the group of layer '${layerName}'`);
+    return { name: layerName, weightNames, weights: readWeights(r, layerPath, weightNames) };
+  });
+
+  const group: H5WeightGroup = { layerNames, kerasVersion, backend, layers };
+  if (!layerNames.includes(TOP_LEVEL)) {
+    const topPath = joinPath(path, TOP_LEVEL);
+    if (r.kindOf(topPath) === 'group') {
+      const weightNames = r.readNameList(topPath, 'weight_names') ?? [];
+      group.topLevelWeights = readWeights(r, topPath, weightNames);
+    }
+  }
+  return group;
+}
+
+function readWeights(r: H5FileReader, groupPath: string, weightNames: string[]): H5Weight[] {
+  const listedIn = `weight_names of ${groupPath}`;
+  return weightNames.map((name) => {
+    const d = r.requireDataset(groupPath, name, listedIn);
+    return { name, shape: d.shape, dtype: d.dtype, data: d.data, hdf5Path: d.path };
+  });
+}

@@ -1,0 +1,87 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { H5Weight } from '../src/index.js';
+
+export const SHARED = '/work/shared';
+export const REAL_DIR = join(SHARED, 'real-keras-files/files');
+export const SAMPLES_DIR = join(SHARED, 'keras-samples');
+export const CRAFTED_DIR = join(SAMPLES_DIR, 'crafted');
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** Every reference .h5 file, keyed like the oracle ("real/x.h5", "samples/x.h5", "crafted/x.h5"). */
+export function referenceFiles(): { key: string; path: string }[] {
+  const out: { key: string; path: string }[] = [];
+  for (const [tag, dir] of [
+    ['real', REAL_DIR],
+    ['samples', SAMPLES_DIR],
+    ['crafted', CRAFTED_DIR],
+  ] as const) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.h5')).sort()) out.push({ key: `${tag}/${f}`, path: join(dir, f) });
+  }
+  return out;
+}
+
+export function readBytes(path: string): Uint8Array {
+  const b = readFileSync(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+export interface OracleWeight {
+  name: string;
+  hdf5Path: string;
+  shape: number[];
+  dtype: string;
+  first: (number | string)[];
+  sum: number | string;
+  count: number;
+}
+export interface OracleText {
+  length: number;
+  sha256: string;
+  head: string;
+}
+export interface OracleEntry {
+  path: string;
+  outcome: 'ok' | 'not-hdf5' | 'not-keras' | 'keras3-native' | 'missing-layer-group';
+  kind?: 'model' | 'weights';
+  rootAttrs?: { kerasVersion: string | null; backend: string | null; modelConfig: OracleText | null; trainingConfig: OracleText | null };
+  layerNamesEncoding?: string;
+  layerNames?: string[];
+  kerasVersion?: string | null;
+  backend?: string | null;
+  layers?: { name: string; weightNamesEncoding: string; weightNames: string[]; weights: OracleWeight[] }[];
+  topLevelWeights?: { weightNames: string[]; weights: OracleWeight[] } | null;
+  optimizerWeights?: { weightNames: string[]; weights: OracleWeight[] } | null;
+  extraRootGroups?: string[];
+  layer?: string;
+}
+
+export function loadOracle(): { generator: string; files: Record<string, OracleEntry> } {
+  return JSON.parse(readFileSync(join(FIXTURES, 'h5py-oracle.json'), 'utf8'));
+}
+
+/** JSON numbers as the oracle writes them ('NaN', 'Infinity' as strings). */
+export function oracleNumber(v: number | string): number {
+  if (v === 'NaN') return Number.NaN;
+  if (v === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return v as number;
+}
+
+export function toNumbers(w: H5Weight): number[] {
+  return Array.from(w.data as ArrayLike<number | bigint>, (x) => Number(x));
+}
+
+/** float64 sum of all values (sequential; the oracle uses numpy's pairwise sum, so compare with a tolerance). */
+export function sum(w: H5Weight): number {
+  let s = 0;
+  for (const x of w.data as ArrayLike<number | bigint>) s += Number(x);
+  return s;
+}
+
+export function closeTo(a: number, b: number, rel = 1e-9): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
+  return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
+}

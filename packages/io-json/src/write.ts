@@ -1,0 +1,226 @@
+import { cloneJson, hardSigmoidFor, isJsonObject, kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
+import type { LayerSpec, ModelConfig } from '@kerasts/model';
+import { UnsupportedError } from '@kerasts/tensor';
+
+/**
+ * Dialects kerasts writes:
+ * - `keras-2`: the default. Dict-form Sequential with an explicit `InputLayer` (`batch_input_shape`)
+ *   and class-form initializers, tagged `"module": "keras"` at the top: tf.keras 2.x and Keras 3 both
+ *   load it (`model_from_json` and `.h5` `load_model`), which no other single form achieves.
+ * - `keras-2.0`: exactly what Keras 2.0.8 wrote (list-form Sequential, the seed's shape).
+ * - `keras-3`: Keras 3's native form (`module`, `registered_name`, `build_config`), with the oldest
+ *   Keras 3 key set so that every 3.x loads it.
+ */
+export type Dialect = 'keras-2' | 'keras-2.0' | 'keras-3';
+
+/** All writable dialects. */
+export const DIALECTS: readonly Dialect[] = ['keras-2', 'keras-2.0', 'keras-3'];
+
+/** The default dialect (see {@link Dialect}). */
+export const DEFAULT_DIALECT: Dialect = 'keras-2';
+
+/** What to do when the target dialect would make Keras compute a different function. */
+export type NumericsPolicy = 'error' | 'warn' | 'ignore';
+
+/** Options of {@link configToJsonObject}. */
+export interface WriteOptions {
+  dialect?: Dialect;
+  /** Default `error` for changes the file cannot avoid; see {@link numericsNotes}. */
+  numerics?: NumericsPolicy;
+  /** Receives warnings (default `console.warn`). */
+  warn?: (message: string) => void;
+  /** Whether to include `keras_version` and `backend` (as `to_json` does; the `.h5` `model_config` has none). */
+  includeVersion?: boolean;
+}
+
+const LSTM_KEYS_20 = [
+  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'implementation', 'units', 'activation',
+  'recurrent_activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias',
+  'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint',
+  'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout',
+];
+const LSTM_KEYS_2 = [
+  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'units', 'activation', 'recurrent_activation',
+  'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias', 'kernel_regularizer',
+  'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint',
+  'bias_constraint', 'dropout', 'recurrent_dropout', 'implementation',
+];
+const LSTM_KEYS_3 = [
+  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'zero_output_for_mask', 'units', 'activation',
+  'recurrent_activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias',
+  'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint',
+  'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'seed',
+];
+const DENSE_KEYS_2 = [
+  'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer',
+  'activity_regularizer', 'kernel_constraint', 'bias_constraint',
+];
+const DENSE_KEYS_3 = ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint'];
+
+const KEYS: Record<string, Record<Dialect, string[]>> = {
+  LSTM: { 'keras-2.0': LSTM_KEYS_20, 'keras-2': LSTM_KEYS_2, 'keras-3': LSTM_KEYS_3 },
+  Dense: { 'keras-2.0': DENSE_KEYS_2, 'keras-2': DENSE_KEYS_2, 'keras-3': DENSE_KEYS_3 },
+  Dropout: { 'keras-2.0': ['rate'], 'keras-2': ['rate', 'noise_shape', 'seed'], 'keras-3': ['rate', 'seed', 'noise_shape'] },
+  Activation: { 'keras-2.0': ['activation'], 'keras-2': ['activation'], 'keras-3': ['activation'] },
+};
+
+const OBJECT_MODULE: Record<string, string> = {
+  initializer: 'keras.initializers',
+  regularizer: 'keras.regularizers',
+  constraint: 'keras.constraints',
+};
+
+/** Keras 3 initializer classes spelled as Keras 2.0.8 serialized them (VarianceScaling). */
+const VS_EQUIV: Record<string, [number, string, string]> = {
+  GlorotUniform: [1, 'fan_avg', 'uniform'],
+  GlorotNormal: [1, 'fan_avg', 'normal'],
+  HeUniform: [2, 'fan_in', 'uniform'],
+  HeNormal: [2, 'fan_in', 'normal'],
+  LecunUniform: [1, 'fan_in', 'uniform'],
+  LecunNormal: [1, 'fan_in', 'normal'],
+};
+
+function objectFor(key: string, value: JsonValue | undefined, dialect: Dialect): JsonValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (!isJsonObject(value) || typeof value.class_name !== 'string') return cloneJson(value);
+  let cls = value.class_name;
+  let config: JsonObject = isJsonObject(value.config) ? cloneJson(value.config) : {};
+  const kind = key.endsWith('initializer') ? 'initializer' : key.endsWith('regularizer') ? 'regularizer' : 'constraint';
+  if (kind === 'initializer') {
+    if (dialect === 'keras-2.0' && VS_EQUIV[cls]) {
+      const [scale, mode, distribution] = VS_EQUIV[cls]!;
+      config = { scale, mode, distribution, seed: config.seed ?? null };
+      cls = 'VarianceScaling';
+    } else if (dialect !== 'keras-2.0' && cls === 'VarianceScaling' && config.distribution === 'normal') {
+      config.distribution = 'truncated_normal';
+    }
+    if (dialect !== 'keras-3') {
+      delete config.input_axes;
+      delete config.output_axes;
+    }
+  }
+  if (kind === 'regularizer' && dialect === 'keras-2.0' && (cls === 'L2' || cls === 'L1')) {
+    config = { l1: cls === 'L1' ? (config.l1 ?? 0) : 0, l2: cls === 'L2' ? (config.l2 ?? 0) : 0 };
+    cls = 'L1L2';
+  }
+  if (dialect === 'keras-3') return { module: OBJECT_MODULE[kind]!, class_name: cls, config, registered_name: null };
+  return { class_name: cls, config };
+}
+
+function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: JsonValue | null): JsonObject {
+  const src = spec.config;
+  const keys = KEYS[spec.className]?.[dialect];
+  const out: JsonObject = { name: src.name ?? null, trainable: src.trainable ?? true };
+  if (dialect === 'keras-2.0') {
+    if (withInputShape) {
+      out.batch_input_shape = cloneJson(withInputShape);
+      out.dtype = src.dtype ?? 'float32';
+    }
+  } else {
+    out.dtype = src.dtype ?? 'float32';
+  }
+  if (keys) {
+    for (const k of keys) {
+      let v = src[k];
+      if (v === undefined) {
+        if (k === 'zero_output_for_mask') v = false;
+        else if (k === 'implementation') v = dialect === 'keras-2.0' ? 0 : 2;
+        else if (k === 'seed' || k === 'noise_shape') v = null;
+        else continue;
+      }
+      out[k] = /(initializer|regularizer|constraint)$/.test(k) ? objectFor(k, v, dialect) : cloneJson(v);
+    }
+    if (dialect === 'keras-3' && spec.className === 'Dense' && src.activity_regularizer) out.activity_regularizer = objectFor('activity_regularizer', src.activity_regularizer, dialect);
+  } else {
+    // A registered custom layer: write its config as it gave it.
+    for (const [k, v] of Object.entries(src)) if (!(k in out) && k !== 'batch_input_shape') out[k] = cloneJson(v);
+  }
+  return out;
+}
+
+/** Every activation name used by a layer config. */
+function activationsOf(spec: LayerSpec): string[] {
+  return ['activation', 'recurrent_activation'].map((k) => spec.config[k]).filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * Where writing a model in a dialect changes what Keras computes: hard_sigmoid is clip(0.2x+0.5) up to
+ * Keras 2.x and clip(x/6+0.5) in Keras 3, under the same name. Returns one message per affected
+ * layer (empty when the file is faithful).
+ */
+export function numericsNotes(config: ModelConfig, dialect: Dialect): string[] {
+  const ours = hardSigmoidFor(config.kerasVersion);
+  const users = config.layers.filter((l) => activationsOf(l).includes('hard_sigmoid'));
+  if (users.length === 0) return [];
+  const names = users.map((l) => `"${String(l.config.name)}"`).join(', ');
+  const oursText = ours === 'keras2' ? 'clip(0.2x+0.5) (Keras ≤ 2.x)' : 'clip(x/6+0.5) (Keras 3)';
+  if (dialect === 'keras-3' && ours === 'keras2') {
+    return [`layer(s) ${names} use hard_sigmoid; this model computes ${oursText}, but Keras 3 computes clip(x/6+0.5) for the same name, so Keras 3 would predict different numbers. Write the keras-2 dialect, or convert the weights (kerasts convert rescales LSTM gates so Keras 3 computes the same function).`];
+  }
+  if (dialect === 'keras-2.0' && ours === 'keras3') {
+    return [`layer(s) ${names} use hard_sigmoid; this model computes ${oursText}, but Keras 2.0.8 computes clip(0.2x+0.5) for the same name, so Keras 2 would predict different numbers.`];
+  }
+  if (dialect === 'keras-2') {
+    return [`layer(s) ${names} use hard_sigmoid; this model computes ${oursText}. The file records keras_version "${config.kerasVersion}" so kerasts reloads it faithfully, but tf.keras 2.x computes clip(0.2x+0.5) and Keras 3 computes clip(x/6+0.5) for that name.`];
+  }
+  return [];
+}
+
+function inputShapeOf(config: ModelConfig): { shape: JsonValue | null; inputSpec: LayerSpec | null; layers: LayerSpec[] } {
+  const [first, ...rest] = config.layers;
+  if (first && first.className === 'InputLayer') {
+    return { shape: (first.config.batch_input_shape as JsonValue | undefined) ?? null, inputSpec: first, layers: rest };
+  }
+  const declared = (first?.config.batch_input_shape as JsonValue | undefined) ?? null;
+  return { shape: declared, inputSpec: null, layers: config.layers };
+}
+
+/** The Keras JSON object for a canonical model config in a dialect. */
+export function configToJsonObject(config: ModelConfig, options: WriteOptions = {}): JsonObject {
+  const dialect = options.dialect ?? DEFAULT_DIALECT;
+  const policy = options.numerics ?? 'error';
+  const notes = numericsNotes(config, dialect);
+  if (notes.length && policy !== 'ignore') {
+    const unavoidable = dialect !== 'keras-2';
+    if (policy === 'error' && unavoidable) throw new UnsupportedError(`${notes.join(' ')} Pass numerics: 'warn' to write it anyway.`, `dialect ${dialect}`);
+    (options.warn ?? console.warn)(`kerasts: ${notes.join(' ')}`);
+  }
+  const includeVersion = options.includeVersion ?? true;
+  const { shape, inputSpec, layers } = inputShapeOf(config);
+  const name = config.name ?? 'sequential';
+  const backend = config.backend ?? 'tensorflow';
+  if (dialect === 'keras-2.0') {
+    const list = layers.map((l, i) => ({ class_name: l.className, config: layerConfig(l, dialect, i === 0 ? shape : null) }));
+    const version = kerasMajor(config.kerasVersion) <= 2 ? config.kerasVersion : '2.0.8';
+    const out: JsonObject = { class_name: 'Sequential', config: list };
+    if (includeVersion) Object.assign(out, { keras_version: version, backend });
+    return out;
+  }
+  const inputName = (inputSpec?.config.name as string | undefined) ?? (dialect === 'keras-3' ? 'input_layer' : `${String(layers[0]?.config.name ?? 'sequential')}_input`);
+  const dtype = (inputSpec?.config.dtype as string | undefined) ?? 'float32';
+  if (dialect === 'keras-2') {
+    const list: JsonValue[] = [];
+    if (shape) list.push({ class_name: 'InputLayer', config: { batch_input_shape: cloneJson(shape), dtype, sparse: false, name: inputName } });
+    for (const l of layers) list.push({ class_name: l.className, config: layerConfig(l, dialect, null) });
+    const cfg: JsonObject = { name, layers: list };
+    if (!shape && config.buildInputShape) cfg.build_input_shape = [...config.buildInputShape];
+    const out: JsonObject = { module: 'keras', class_name: 'Sequential', config: cfg };
+    if (includeVersion) Object.assign(out, { keras_version: config.kerasVersion, backend });
+    return out;
+  }
+  // keras-3
+  const list: JsonValue[] = [];
+  if (shape) {
+    list.push({ module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: cloneJson(shape), dtype, sparse: false, name: inputName }, registered_name: null });
+  }
+  for (const l of layers) list.push({ module: 'keras.layers', class_name: l.className, config: layerConfig(l, dialect, null), registered_name: null });
+  const buildShape = shape ?? (config.buildInputShape ? [...config.buildInputShape] : null);
+  const cfg: JsonObject = { name, trainable: true, dtype: 'float32', layers: list };
+  if (buildShape) cfg.build_input_shape = cloneJson(buildShape);
+  const out: JsonObject = { module: 'keras', class_name: 'Sequential', config: cfg, registered_name: null };
+  if (buildShape) out.build_config = { input_shape: cloneJson(buildShape) };
+  return out;
+}

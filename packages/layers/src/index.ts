@@ -1,0 +1,35 @@
+/**
+ * @kerasts/layers — Keras layers in TypeScript: `Layer`, `InputLayer`, `Dense`, `LSTM`, `Dropout`,
+ * `Activation`; every Keras initializer (seeded); Keras names and weight order; `getConfig` /
+ * `fromConfig` in Keras' snake_case form; and a registry from `class_name` to class, open to custom
+ * layers through `registerLayer`. Knows nothing of files.
+ */
+export type { JsonValue, JsonObject, SerializedObject } from './json.js';
+export { isJsonObject, cloneJson } from './json.js';
+export { type Shape, formatShape, shapesCompatible } from './shape.js';
+export { DEFAULT_KERAS_VERSION, kerasMajor, kerasMajorMinor, hardSigmoidFor } from './version.js';
+export { type NamingConvention, setNamingConvention, getNamingConvention, clearSession, uniqueName, toSnakeCase } from './naming.js';
+export {
+  type Initializer,
+  type InitializerSpec,
+  getInitializer,
+  initializerClassName,
+  INITIALIZER_NAMES,
+  setRandomSeed,
+  computeFans,
+} from './initializers.js';
+export { Layer, ConfigReader, INFERENCE, BASE_CONFIG_KEYS, type CallContext, type LayerOptions, type LayerWeight } from './layer.js';
+export {
+  Dense,
+  Activation,
+  Dropout,
+  InputLayer,
+  ActivationSlot,
+  type DenseOptions,
+  type ActivationOptions,
+  type DropoutOptions,
+  type InputLayerOptions,
+  type KeptConfig,
+} from './core.js';
+export { LSTM, type LstmOptions } from './lstm.js';
+export { registerLayer, deserializeLayer, isLayerRegistered, registeredLayers, type LayerFactory } from './registry.js';

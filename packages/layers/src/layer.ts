@@ -1,0 +1,285 @@
+import { ConfigError, ShapeMismatchError, Tensor, type HardSigmoidVariant } from '@kerasts/tensor';
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { uniqueName, toSnakeCase } from './naming.js';
+import { formatShape, type Shape } from './shape.js';
+
+/** How a layer is being run. */
+export interface CallContext {
+  /** Training mode (dropout active); inference when false. */
+  training: boolean;
+  /** Which hard_sigmoid the model's Keras version computes. */
+  hardSigmoid: HardSigmoidVariant;
+}
+
+/** The default context: inference with Keras 3 numerics. */
+export const INFERENCE: CallContext = Object.freeze({ training: false, hardSigmoid: 'keras3' });
+
+/** One weight of a layer, with its Keras name (`kernel`, `recurrent_kernel`, `bias`, ...). */
+export interface LayerWeight {
+  readonly name: string;
+  readonly shape: readonly number[];
+  value: Tensor;
+  readonly trainable: boolean;
+}
+
+/** Options every layer takes (Keras' base-layer arguments, in camelCase). */
+export interface LayerOptions {
+  /** Layer name; an automatic one (`dense`, `dense_1`, ...) when omitted. */
+  name?: string;
+  /** Whether fitting updates the weights. */
+  trainable?: boolean;
+  /** Input shape without the batch dimension, e.g. `[1, 8]` (first layer of a Sequential). */
+  inputShape?: Shape;
+  /** Input shape with the batch dimension, e.g. `[null, 1, 8]`. */
+  batchInputShape?: Shape;
+  /** Fixed batch size, used with `inputShape`. */
+  batchSize?: number;
+  /** Keras 1/2 shortcut: `inputDim: 8` means `inputShape: [8]`. */
+  inputDim?: number;
+  /** Weight dtype name; kerasts computes in float32 whatever it says, and keeps it for saving. */
+  dtype?: string;
+}
+
+/** Keys of the base config that every layer writes. */
+export const BASE_CONFIG_KEYS = ['name', 'trainable', 'batch_input_shape', 'batch_shape', 'dtype', 'input_shape', 'batch_size', 'input_dim'] as const;
+
+/**
+ * A Keras layer: weights with Keras names in Keras order, built from an input shape, called on
+ * tensors, and serialized to the config Keras writes (snake_case keys).
+ */
+export abstract class Layer {
+  /** The Keras class name, e.g. `Dense`. */
+  abstract readonly className: string;
+  /** The layer's name, unique within a model. */
+  name: string;
+  /** Whether fitting updates the trainable weights of this layer. */
+  trainable: boolean;
+  /** Declared batch input shape (first layer of a Sequential), or null. */
+  batchInputShape: Shape | null;
+  /** Declared dtype name (kept for saving). */
+  dtype: string;
+  /** Whether {@link build} has run. */
+  built = false;
+  /** Input shape this layer was built for. */
+  inputShape: Shape | null = null;
+  protected readonly weightList: LayerWeight[] = [];
+
+  constructor(options: LayerOptions, defaultPrefix: string) {
+    this.name = options.name ?? uniqueName(defaultPrefix);
+    this.trainable = options.trainable ?? true;
+    this.dtype = options.dtype ?? 'float32';
+    this.batchInputShape = resolveBatchInputShape(options);
+  }
+
+  /** Create the weights for an input shape (with batch dimension). Idempotent for the same shape. */
+  build(inputShape: Shape): void {
+    if (this.built) {
+      if (this.inputShape && !sameShape(this.inputShape.slice(1), inputShape.slice(1))) {
+        throw new ShapeMismatchError(`layer "${this.name}" (${this.className}) was built for another input`, this.inputShape, inputShape, this.name);
+      }
+      return;
+    }
+    this.buildWeights(inputShape);
+    this.inputShape = [...inputShape];
+    this.built = true;
+  }
+
+  /** Create weights for the input shape; layers without weights do nothing. */
+  protected buildWeights(_inputShape: Shape): void {}
+
+  /** Output shape for an input shape (both with batch dimension). */
+  abstract computeOutputShape(inputShape: Shape): Shape;
+
+  /** Forward pass on a batch. */
+  abstract call(input: Tensor, ctx: CallContext): Tensor;
+
+  /** Add a weight; used by subclasses in {@link buildWeights}. */
+  protected addWeight(name: string, shape: readonly number[], values: Float32Array, trainable = true): LayerWeight {
+    const w: LayerWeight = { name, shape: [...shape], value: new Tensor(values, shape), trainable };
+    this.weightList.push(w);
+    return w;
+  }
+
+  /** All weights: trainable first, then non-trainable (Keras' `layer.weights` order). */
+  get weights(): readonly LayerWeight[] {
+    return [...this.weightList.filter((w) => w.trainable), ...this.weightList.filter((w) => !w.trainable)];
+  }
+
+  /** Weights that fitting updates (none when the layer is frozen). */
+  get trainableWeights(): readonly LayerWeight[] {
+    return this.trainable ? this.weightList.filter((w) => w.trainable) : [];
+  }
+
+  /** Weights that fitting leaves alone. */
+  get nonTrainableWeights(): readonly LayerWeight[] {
+    return this.trainable ? this.weightList.filter((w) => !w.trainable) : this.weights;
+  }
+
+  /** Weight values in Keras' `get_weights()` order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => w.value.clone());
+  }
+
+  /** Set weight values in Keras' `get_weights()` order; shapes must match exactly. */
+  setWeights(values: readonly Tensor[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) {
+      throw new ShapeMismatchError(
+        `layer "${this.name}" (${this.className}) expects ${ws.length} weight(s) [${ws.map((w) => w.name).join(', ')}], got ${values.length}`,
+        [ws.length],
+        [values.length],
+        this.name,
+      );
+    }
+    ws.forEach((w, i) => {
+      const v = values[i]!;
+      if (!sameShape(w.shape, v.shape)) {
+        throw new ShapeMismatchError(`weight "${w.name}" of layer "${this.name}" (${this.className}) does not fit`, w.shape, v.shape, `${this.name}/${w.name}`);
+      }
+      w.value = new Tensor(new Float32Array(v.data), w.shape);
+    });
+  }
+
+  /** Number of scalar parameters. */
+  countParams(): number {
+    return this.weightList.reduce((n, w) => n + w.value.size, 0);
+  }
+
+  /** The config Keras writes for this layer (snake_case keys, canonical form). */
+  getConfig(): JsonObject {
+    const cfg: JsonObject = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) {
+      cfg.batch_input_shape = [...this.batchInputShape];
+    }
+    cfg.dtype = this.dtype;
+    return cfg;
+  }
+
+  /** Keras' snake_case key for this layer's class (`LSTM` → `lstm`). */
+  get classKey(): string {
+    return toSnakeCase(this.className);
+  }
+
+  /** Check that an input shape has the expected rank; throws a ShapeMismatchError naming the layer. */
+  protected expectRank(inputShape: Shape, rank: number | readonly number[], what: string): void {
+    const ranks = typeof rank === 'number' ? [rank] : rank;
+    if (!ranks.includes(inputShape.length)) {
+      throw new ShapeMismatchError(
+        `layer "${this.name}" (${this.className}) expects ${what}, got input of shape ${formatShape(inputShape)}`,
+        ranks.length === 1 ? new Array<null>(ranks[0]!).fill(null) : [],
+        inputShape,
+        this.name,
+      );
+    }
+  }
+}
+
+function sameShape(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
+}
+
+function resolveBatchInputShape(o: LayerOptions): Shape | null {
+  if (o.batchInputShape) return [...o.batchInputShape];
+  if (o.inputShape) return [o.batchSize ?? null, ...o.inputShape];
+  if (o.inputDim !== undefined) return [o.batchSize ?? null, o.inputDim];
+  return null;
+}
+
+/* ---------- helpers for reading configs (used by fromConfig of every layer) ---------- */
+
+/** Typed reader of one layer config that reports errors with the layer and key. */
+export class ConfigReader {
+  readonly where: string;
+  constructor(
+    readonly config: JsonObject,
+    readonly className: string,
+  ) {
+    const n = typeof config.name === 'string' ? config.name : '?';
+    this.where = `layer "${n}" (${className})`;
+  }
+
+  private fail(key: string, expected: string): never {
+    throw new ConfigError(`config key "${key}": expected ${expected}, found ${JSON.stringify(this.config[key])}`, this.where);
+  }
+
+  has(key: string): boolean {
+    return this.config[key] !== undefined;
+  }
+
+  number(key: string, dflt: number): number {
+    const v = this.config[key];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, 'a number');
+    return v;
+  }
+
+  int(key: string, dflt: number, min = 0): number {
+    const v = this.number(key, dflt);
+    if (!Number.isInteger(v) || v < min) this.fail(key, `an integer >= ${min}`);
+    return v;
+  }
+
+  bool(key: string, dflt: boolean): boolean {
+    const v = this.config[key];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'boolean') this.fail(key, 'true or false');
+    return v;
+  }
+
+  string(key: string, dflt: string): string {
+    const v = this.config[key];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'string') this.fail(key, 'a string');
+    return v;
+  }
+
+  /** An activation: a string, or a serialized object whose class_name/config.name is the activation. */
+  activation(key: string, dflt: string): string {
+    const v = this.config[key];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v === 'string') return v;
+    if (isJsonObject(v)) {
+      const inner = isJsonObject(v.config) ? v.config : {};
+      if (typeof inner.name === 'string') return inner.name;
+      if (typeof v.class_name === 'string') return v.class_name;
+    }
+    return this.fail(key, 'an activation name');
+  }
+
+  /** A raw JSON value (e.g. a regularizer config kept as is), or null. */
+  raw(key: string): JsonValue | null {
+    const v = this.config[key];
+    return v === undefined ? null : cloneJson(v);
+  }
+
+  shape(key: string): Shape | null {
+    const v = this.config[key];
+    if (v === undefined || v === null) return null;
+    if (!Array.isArray(v) || !v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0))) {
+      this.fail(key, 'a shape (list of integers or null)');
+    }
+    return v as (number | null)[];
+  }
+
+  /** The base-layer options found in this config. */
+  baseOptions(): LayerOptions {
+    const o: LayerOptions = {};
+    if (typeof this.config.name === 'string') o.name = this.config.name;
+    o.trainable = this.bool('trainable', true);
+    const bis = this.shape('batch_input_shape') ?? this.shape('batch_shape');
+    if (bis) o.batchInputShape = bis;
+    else {
+      const is = this.shape('input_shape');
+      if (is) o.inputShape = is;
+      const bs = this.config.batch_size;
+      if (typeof bs === 'number') o.batchSize = bs;
+    }
+    const dt = this.config.dtype;
+    if (typeof dt === 'string') o.dtype = dt;
+    else if (isJsonObject(dt)) {
+      const c = isJsonObject(dt.config) ? dt.config : {};
+      if (typeof c.name === 'string') o.dtype = c.name;
+    }
+    return o;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * @kerasts/model — Keras models: `Sequential` (a functional graph later, on the same `Model` base),
+ * `summary`, `predict`, `getWeights` / `setWeights`, and the format-neutral `ModelConfig` and
+ * `WeightTable` that every file format maps to.
+ */
+export { Model, sliceRows, concatRows, type PredictOptions, type InputLike } from './model.js';
+export { Sequential, type SequentialOptions } from './sequential.js';
+export { formatSummary, type SummaryRow } from './summary.js';
+export type { ModelConfig, LayerSpec, WeightTable, LayerWeights, WeightEntry } from './types.js';

@@ -1,0 +1,172 @@
+import { deserializeLayer, InputLayer, LSTM, uniqueName, type CallContext, type Layer, type Shape } from '@kerasts/layers';
+import { ConfigError, KerastsError, ShapeMismatchError, type Tensor } from '@kerasts/tensor';
+import { Model } from './model.js';
+import type { SummaryRow } from './summary.js';
+import type { ModelConfig } from './types.js';
+
+/** Options of {@link Sequential}. */
+export interface SequentialOptions {
+  name?: string;
+  layers?: Layer[];
+}
+
+/** A linear stack of layers, as Keras' `Sequential`. */
+export class Sequential extends Model {
+  private readonly stack: Layer[] = [];
+  private inputLayer: InputLayer | null = null;
+  private builtShape: Shape | null = null;
+  private outShapes: Shape[] | null = null;
+  private layerOutputShapes: Shape[][] = [];
+  /** Input shape passed to build() when no layer declared one (Keras' `build_input_shape`). */
+  buildInputShape: Shape | null = null;
+
+  constructor(options: SequentialOptions = {}) {
+    super(options.name ?? uniqueName('sequential'));
+    for (const l of options.layers ?? []) this.add(l);
+  }
+
+  get layers(): readonly Layer[] {
+    return this.stack;
+  }
+
+  /** The explicit or implicit input layer, if the input shape is known. */
+  get input(): InputLayer | null {
+    return this.inputLayer;
+  }
+
+  /** Append a layer. An `InputLayer` first declares the input shape. */
+  add(layer: Layer): void {
+    if (layer instanceof InputLayer) {
+      if (this.stack.length > 0 || this.inputLayer) throw new KerastsError(`an InputLayer can only come first in Sequential "${this.name}"`, layer.name);
+      this.inputLayer = layer;
+      return;
+    }
+    if (this.stack.some((l) => l.name === layer.name)) {
+      throw new KerastsError(`all layers in a model need unique names; "${layer.name}" is already in "${this.name}"`, layer.name);
+    }
+    const prev = this.stack[this.stack.length - 1];
+    if (prev instanceof LSTM && prev.returnState) {
+      throw new KerastsError(`layer "${prev.name}" returns several tensors (returnState) and can only be the last layer of a Sequential`, prev.name);
+    }
+    this.stack.push(layer);
+    this.invalidate();
+    if (this.built || this.declaredInputShape()) this.build();
+  }
+
+  /** Remove the last layer. */
+  pop(): Layer {
+    const l = this.stack.pop();
+    if (!l) throw new KerastsError(`Sequential "${this.name}" has no layers to pop`, this.name);
+    this.invalidate();
+    if (this.stack.length > 0 && this.declaredInputShape()) this.build();
+    return l;
+  }
+
+  private invalidate(): void {
+    this.outShapes = null;
+    this.layerOutputShapes = [];
+  }
+
+  private declaredInputShape(): Shape | null {
+    if (this.inputLayer?.batchInputShape) return this.inputLayer.batchInputShape;
+    const first = this.stack[0];
+    if (first?.batchInputShape) return first.batchInputShape;
+    return this.builtShape ?? this.buildInputShape;
+  }
+
+  get inputShapes(): Shape[] | null {
+    const s = this.declaredInputShape();
+    return s ? [s] : null;
+  }
+
+  get outputShapes(): Shape[] | null {
+    return this.outShapes;
+  }
+
+  get built(): boolean {
+    return this.outShapes !== null;
+  }
+
+  build(inputShape?: Shape): void {
+    const shape = inputShape ?? this.declaredInputShape();
+    if (!shape) {
+      throw new KerastsError(
+        `Sequential "${this.name}" does not know its input shape: give the first layer an inputShape, add an InputLayer, or call build([null, ...])`,
+        this.name,
+      );
+    }
+    if (inputShape && !this.declaredInputShape()) this.buildInputShape = [...inputShape];
+    if (!this.inputLayer) {
+      // Implicit input layer, as Keras creates one; its name follows the Keras 3 convention.
+      this.inputLayer = new InputLayer({ batchInputShape: shape, name: uniqueName('input_layer') });
+    }
+    this.builtShape = [...shape];
+    let cur: Shape = shape;
+    this.layerOutputShapes = [];
+    for (const l of this.stack) {
+      l.build(cur);
+      const out = l.computeOutputShape(cur);
+      if (l instanceof LSTM && l.returnState) {
+        this.layerOutputShapes.push([out, [cur[0] ?? null, l.units], [cur[0] ?? null, l.units]]);
+      } else {
+        this.layerOutputShapes.push([out]);
+      }
+      cur = out;
+    }
+    this.outShapes = this.stack.length ? this.layerOutputShapes[this.layerOutputShapes.length - 1]! : [shape];
+  }
+
+  protected runGraph(inputs: Tensor[], ctx: CallContext): Tensor[] {
+    let x = inputs[0]!;
+    const n = this.stack.length;
+    for (let i = 0; i < n; i++) {
+      const l = this.stack[i]!;
+      if (i === n - 1 && l instanceof LSTM && l.returnState) return l.callWithState(x, ctx);
+      x = l.call(x, ctx);
+    }
+    return [x];
+  }
+
+  /** Reset the state of every stateful layer. */
+  resetStates(): void {
+    for (const l of this.stack) if (l instanceof LSTM) l.resetStates();
+  }
+
+  protected summaryRows(): SummaryRow[] {
+    return this.stack.map((layer, i) => {
+      const shapes = this.layerOutputShapes[i] ?? [];
+      return { layer, outputShape: shapes.length === 1 ? shapes[0]! : shapes };
+    });
+  }
+
+  toConfig(): ModelConfig {
+    const layers = this.stack.map((l) => ({ className: l.className, config: l.getConfig() }));
+    if (this.inputLayer) layers.unshift({ className: 'InputLayer', config: this.inputLayer.getConfig() });
+    return {
+      className: 'Sequential',
+      name: this.name,
+      layers,
+      buildInputShape: this.buildInputShape,
+      kerasVersion: this.kerasVersion,
+      backend: this.backend,
+    };
+  }
+
+  /** Build a Sequential from a canonical config (layers through the registry). */
+  static fromConfig(config: ModelConfig): Sequential {
+    const model = new Sequential(config.name ? { name: config.name } : {});
+    model.kerasVersion = config.kerasVersion;
+    model.backend = config.backend;
+    config.layers.forEach((spec, i) => {
+      const layer = deserializeLayer(spec.className, spec.config, `layers[${i}]`);
+      try {
+        model.add(layer);
+      } catch (e) {
+        if (e instanceof ShapeMismatchError || e instanceof ConfigError) throw e;
+        throw e;
+      }
+    });
+    if (config.buildInputShape && !model.built) model.build(config.buildInputShape);
+    return model;
+  }
+}

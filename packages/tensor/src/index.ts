@@ -1,0 +1,31 @@
+/**
+ * `@kerasts/tensor`: the float32 math under kerasts.
+ *
+ * - {@link Tensor}: a shape plus a row-major `Float32Array`; {@link tensor}, {@link zeros} to make one.
+ * - {@link gemm}: a blocked single-precision matrix multiply on raw arrays (and {@link matmul} on tensors).
+ * - Keras activations by name ({@link getActivation}, {@link activate}), including both eras of
+ *   `hard_sigmoid` and the exact and tanh forms of `gelu`.
+ * - {@link denseForward} and {@link lstmForward}: the forward passes of Keras `Dense` and `LSTM`.
+ * - {@link Random}: a seeded, repeatable random number generator for initialisers.
+ * - The typed errors every kerasts package throws ({@link KerastsError} and its subclasses).
+ *
+ * It knows nothing of Keras files or layers, and imports nothing from Node.
+ *
+ * @packageDocumentation
+ */
+export { KerastsError, ConfigError, UnsupportedError, FormatError, ShapeMismatchError } from './errors.js';
+export { Tensor, tensor, zeros, ones, full, shapeSize, type NestedArray } from './tensor.js';
+export { gemm, matmul, type GemmOptions } from './gemm.js';
+export {
+  getActivation,
+  activate,
+  ACTIVATION_NAMES,
+  type Activation,
+  type ActivationOptions,
+  type HardSigmoidVariant,
+  type SparsemaxVariant,
+} from './activations.js';
+export { erf, erfc, sigmoid, softplus } from './math.js';
+export { denseForward } from './dense.js';
+export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './lstm.js';
+export { Random } from './random.js';

@@ -1,0 +1,211 @@
+/**
+ * The forward pass of a Keras `LSTM` layer over plain float32 buffers.
+ */
+import {
+  HARD_SIGMOID_KERAS2,
+  HARD_SIGMOID_KERAS3,
+  RELU,
+  SIGMOID,
+  TANH,
+  type Activation,
+} from './activations.js';
+import { ConfigError, ShapeMismatchError } from './errors.js';
+import { gemm, type GemmOptions } from './gemm.js';
+
+/** Inputs of {@link lstmForward}: sizes, weights as Keras stores them, activations and flags. */
+export interface LstmForwardOptions {
+  batch: number;
+  timesteps: number;
+  inputDim: number;
+  units: number;
+  /** `(inputDim, 4·units)` row-major; the column blocks are the gates i, f, c, o. */
+  kernel: Float32Array;
+  /** `(units, 4·units)` row-major, same gate blocks. */
+  recurrentKernel: Float32Array;
+  /** `(4·units)`, or null for `use_bias=False`. */
+  bias: Float32Array | null;
+  /** Applied to the cell candidate and to the cell state before the output gate (Keras `activation`, default tanh). */
+  activation: Activation;
+  /** Applied to the i, f, o gates (Keras `recurrent_activation`). */
+  recurrentActivation: Activation;
+  /** Output every step's h (`batch × timesteps × units`) rather than only the last (`batch × units`). */
+  returnSequences: boolean;
+  /** Process the steps from last to first. */
+  goBackwards: boolean;
+  /** Initial hidden state, `batch × units` (zeros when absent). */
+  initialH?: Float32Array;
+  /** Initial cell state, `batch × units` (zeros when absent). */
+  initialC?: Float32Array;
+}
+
+/** What {@link lstmForward} returns. */
+export interface LstmForwardResult {
+  /** `batch × timesteps × units` if `returnSequences`, else `batch × units` (the last h). */
+  output: Float32Array;
+  /** The final hidden state, `batch × units`. */
+  h: Float32Array;
+  /** The final cell state, `batch × units`. */
+  c: Float32Array;
+}
+
+/** Codes of the activations the fused step loop computes inline; anything else goes through `apply`. */
+const Fn = { Other: 0, Sigmoid: 1, HardSigmoid3: 2, HardSigmoid2: 3, Tanh: 4, Relu: 5 } as const;
+type Fn = (typeof Fn)[keyof typeof Fn];
+
+function code(a: Activation): Fn {
+  if (a === SIGMOID) return Fn.Sigmoid;
+  if (a === HARD_SIGMOID_KERAS3) return Fn.HardSigmoid3;
+  if (a === HARD_SIGMOID_KERAS2) return Fn.HardSigmoid2;
+  if (a === TANH) return Fn.Tanh;
+  if (a === RELU) return Fn.Relu;
+  return Fn.Other;
+}
+
+/** One of the inlined activations; `Fn.Other` is never passed here. */
+function fast(fn: Fn, x: number): number {
+  switch (fn) {
+    case Fn.Sigmoid:
+      if (x >= 0) return 1 / (1 + Math.exp(-x));
+      {
+        const e = Math.exp(x);
+        return e / (1 + e);
+      }
+    case Fn.HardSigmoid3: {
+      const y = x + 3;
+      return y > 0 ? (y < 6 ? y / 6 : 1) : 0;
+    }
+    case Fn.HardSigmoid2: {
+      const y = 0.2 * x + 0.5;
+      return y > 0 ? (y < 1 ? y : 1) : 0;
+    }
+    case Fn.Tanh:
+      return Math.tanh(x);
+    case Fn.Relu:
+      return x > 0 ? x : 0;
+    default:
+      return x;
+  }
+}
+
+/**
+ * Runs an LSTM over `x` (`batch × timesteps × inputDim`, row-major) as Keras does:
+ * `z = x_t·W + h·U + b`; `i = σ(z_i)`, `f = σ(z_f)`, `c = f⊙c + i⊙act(z_c)`, `o = σ(z_o)`, `h = o⊙act(c)`
+ * with σ the recurrent activation and gate blocks in the order i, f, c, o.
+ *
+ * With `goBackwards` the steps run from `T−1` down to 0 and a returned sequence is in processing
+ * order (output step 0 belongs to input step `T−1`), as in Keras.
+ *
+ * The input projection of all timesteps is one GEMM up front; each step is then one GEMM of h with U
+ * accumulated into that projection, followed by one fused loop over the gates. Nothing is allocated
+ * per step.
+ *
+ * @throws {ShapeMismatchError} if an array has the wrong length.
+ * @throws {ConfigError} if a size is not a non-negative integer.
+ */
+export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmForwardResult {
+  const { batch, timesteps: T, inputDim, units: u, kernel, recurrentKernel, bias } = options;
+  for (const [name, v] of [['batch', batch], ['timesteps', T], ['inputDim', inputDim], ['units', u]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new ConfigError(`lstmForward: ${name} must be a non-negative integer, got ${v}`);
+  }
+  const u4 = 4 * u;
+  expectLength('input', x, [batch, T, inputDim]);
+  expectLength('kernel', kernel, [inputDim, u4]);
+  expectLength('recurrentKernel', recurrentKernel, [u, u4]);
+  if (bias !== null) expectLength('bias', bias, [u4]);
+  if (options.initialH !== undefined) expectLength('initialH', options.initialH, [batch, u]);
+  if (options.initialC !== undefined) expectLength('initialC', options.initialC, [batch, u]);
+
+  const h = options.initialH !== undefined ? options.initialH.slice() : new Float32Array(batch * u);
+  const c = options.initialC !== undefined ? options.initialC.slice() : new Float32Array(batch * u);
+  const returnSequences = options.returnSequences;
+  const output = new Float32Array(returnSequences ? batch * T * u : batch * u);
+  if (T === 0 || batch === 0) {
+    if (!returnSequences) output.set(h);
+    return { output, h, c };
+  }
+
+  // 1. Time-major copy of the input (T × batch × inputDim) in processing order, so that the rows of
+  //    one step are contiguous for the per-step GEMM.
+  let xs: Float32Array;
+  if (batch === 1 && !options.goBackwards) {
+    xs = x;
+  } else {
+    xs = new Float32Array(T * batch * inputDim);
+    for (let s = 0; s < T; s++) {
+      const t = options.goBackwards ? T - 1 - s : s;
+      for (let b = 0; b < batch; b++) {
+        const src = (b * T + t) * inputDim;
+        const dst = (s * batch + b) * inputDim;
+        for (let q = 0; q < inputDim; q++) xs[dst + q] = x[src + q]!;
+      }
+    }
+  }
+
+  // 2. Gates of every step: bias + x_t·W for all steps at once (T·batch × 4u).
+  const gates = new Float32Array(T * batch * u4);
+  if (bias !== null) for (let r = 0; r < T * batch; r++) gates.set(bias, r * u4);
+  gemm(T * batch, u4, inputDim, xs, kernel, gates, { accumulate: bias !== null });
+
+  const rec = code(options.recurrentActivation);
+  const act = code(options.activation);
+  const recAct = options.recurrentActivation;
+  const cellAct = options.activation;
+  // Scratch for act(c) when the cell activation is not inlined.
+  const actC = act === Fn.Other ? new Float32Array(u) : null;
+  const stepGemm: GemmOptions = { cOffset: 0, accumulate: true };
+
+  for (let s = 0; s < T; s++) {
+    const gOff = s * batch * u4;
+    // 3. z += h·U for this step's rows (h starts at the initial state).
+    stepGemm.cOffset = gOff;
+    if (u > 0) gemm(batch, u4, u, h, recurrentKernel, gates, stepGemm);
+    for (let b = 0; b < batch; b++) {
+      const g = gOff + b * u4;
+      const hc = b * u;
+      if (rec === Fn.Other) {
+        recAct.apply(gates, g, 1, 2 * u); // i, f
+        recAct.apply(gates, g + 3 * u, 1, u); // o
+      }
+      if (act === Fn.Other) cellAct.apply(gates, g + 2 * u, 1, u); // candidate
+      // 4. Fused gate math.
+      for (let j = 0; j < u; j++) {
+        let zi = gates[g + j]!;
+        let zf = gates[g + u + j]!;
+        let zc = gates[g + 2 * u + j]!;
+        let zo = gates[g + 3 * u + j]!;
+        if (rec !== Fn.Other) {
+          zi = fast(rec, zi);
+          zf = fast(rec, zf);
+          zo = fast(rec, zo);
+        }
+        if (act !== Fn.Other) zc = fast(act, zc);
+        // Round the state to float32 as Keras keeps it, then use the stored value.
+        c[hc + j] = zf * c[hc + j]! + zi * zc;
+        if (actC === null) {
+          h[hc + j] = zo * fast(act, c[hc + j]!);
+        } else {
+          gates[g + 3 * u + j] = zo; // keep o for the second pass below
+        }
+      }
+      if (actC !== null) {
+        for (let j = 0; j < u; j++) actC[j] = c[hc + j]!;
+        cellAct.apply(actC, 0, 1, u);
+        for (let j = 0; j < u; j++) h[hc + j] = gates[g + 3 * u + j]! * actC[j]!;
+      }
+      if (returnSequences) {
+        const o = (b * T + s) * u;
+        for (let j = 0; j < u; j++) output[o + j] = h[hc + j]!;
+      }
+    }
+  }
+  if (!returnSequences) output.set(h);
+  return { output, h, c };
+}
+
+function expectLength(name: string, arr: Float32Array, shape: readonly number[]): void {
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (arr.length !== size) {
+    throw new ShapeMismatchError(`lstmForward: ${name} has ${arr.length} values, expected ${size}`, shape, [arr.length]);
+  }
+}

@@ -1,0 +1,90 @@
+// Interop suite, TypeScript side: build models with kerasts, predict, and write each one as a case
+// (our JSON in a dialect, our weights, the input and OUR output) for tools/oracle/interop_check.py,
+// which loads them into real Keras 3.15.1 and checks that Keras predicts the same numbers.
+import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tensor, Tensor, Random } from '@kerasts/tensor';
+import { LSTM, Dense, Dropout, Activation, setRandomSeed, clearSession } from '@kerasts/layers';
+import { Sequential } from '@kerasts/model';
+import { toJSON, modelFromJSON } from '@kerasts/io-json';
+import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = process.argv[2] ?? join(here, 'out');
+mkdirSync(outDir, { recursive: true });
+const fixturesDir = join(here, '..', 'oracle', 'fixtures', 'predict');
+
+let count = 0;
+function writeCase(name, model, input, dialect) {
+  const json = toJSON(model, { dialect, numerics: 'ignore' });
+  // Round trip through our own reader too: what we write must rebuild the same model here.
+  const again = modelFromJSON(json);
+  again.setWeights(model.getWeights());
+  const y = model.predict(input);
+  const y2 = again.predict(input);
+  for (let i = 0; i < y.size; i++) {
+    if (Math.abs(y.data[i] - y2.data[i]) > 0) throw new Error(`${name}: our own reload of the ${dialect} JSON predicts differently`);
+  }
+  const c = {
+    name: `${name}__${dialect}`,
+    json,
+    weights: model.getWeights().map((w, i) => ({ name: `w${i}`, shape: [...w.shape], values: Array.from(w.data) })),
+    input: { shape: [...input.shape], values: Array.from(input.data) },
+    output: { shape: [...y.shape], values: Array.from(y.data) },
+  };
+  writeFileSync(join(outDir, `${c.name}.case.json`), JSON.stringify(c));
+  count++;
+}
+
+// 1. Every Keras-3 fixture: Keras' JSON -> kerasts -> our JSON (each dialect Keras 3 loads) -> Keras.
+const index = JSON.parse(readFileSync(join(fixturesDir, 'index.json'), 'utf8'));
+const names = Array.isArray(index) ? index : index.cases ?? Object.keys(index);
+for (const entry of names) {
+  const name = typeof entry === 'string' ? entry : entry.name;
+  const fx = JSON.parse(readFileSync(join(fixturesDir, `${name}.json`), 'utf8'));
+  if (fx.reference !== 'keras-3.15.1') continue;
+  const model = modelFromJSON(fx.model_json);
+  model.setWeights(fx.weights.map((w) => tensor(Float32Array.from(w.values), w.shape)));
+  const x = tensor(Float32Array.from(fx.input.values), fx.input.shape);
+  writeCase(name, model, x, 'keras-2');
+  writeCase(name, model, x, 'keras-3');
+}
+
+// 2. Models made in kerasts from scratch (seeded initializers), through JSON and through YAML.
+function randomInput(rng, shape) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(rng.fill(new Float32Array(n), () => rng.uniformRange(-2, 2)), shape);
+}
+const rng = new Random(7);
+clearSession();
+setRandomSeed(42);
+const builders = {
+  seed_ts: () => new Sequential({ layers: [new LSTM({ units: 4, inputShape: [1, 8] }), new Dense({ units: 1 })] }),
+  stacked_ts: () =>
+    new Sequential({
+      layers: [
+        new LSTM({ units: 6, inputShape: [5, 3], returnSequences: true, recurrentActivation: 'hard_sigmoid' }),
+        new Dropout({ rate: 0.3 }),
+        new LSTM({ units: 5, goBackwards: true, activation: 'relu' }),
+        new Dense({ units: 3, activation: 'softmax' }),
+      ],
+    }),
+  mlp_ts: () =>
+    new Sequential({
+      layers: [new Dense({ units: 7, inputShape: [4], activation: 'gelu' }), new Activation({ activation: 'swish' }), new Dense({ units: 2, activation: 'tanh', useBias: false })],
+    }),
+};
+for (const [name, make] of Object.entries(builders)) {
+  const model = make();
+  const x = randomInput(rng, [3, ...model.inputShapes[0].slice(1)]);
+  writeCase(name, model, x, 'keras-2');
+  writeCase(name, model, x, 'keras-3');
+  // YAML round trip must give the same model as well.
+  const fromYaml = modelFromYAML(toYAML(model));
+  fromYaml.setWeights(model.getWeights());
+  const a = model.predict(x), b = fromYaml.predict(x);
+  if (a.data.some((v, i) => v !== b.data[i])) throw new Error(`${name}: YAML round trip predicts differently`);
+}
+console.log(`exported ${count} interop cases to ${outDir}`);
+if (!existsSync(outDir) || readdirSync(outDir).length === 0) process.exit(1);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerate every oracle fixture with real Keras 3.15.1 (JAX backend, CPU).
+#
+#   bash tools/oracle/generate.sh             # predict + h5 fixtures
+#   bash tools/oracle/generate.sh predict     # only fixtures/predict
+#   bash tools/oracle/generate.sh h5          # only fixtures/h5
+#
+# Deterministic: all data comes from numpy RandomState seeds, so a rerun
+# rewrites identical files.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+bash "$HERE/setup.sh"
+PY="${ORACLE_VENV:-$ROOT/.venv-oracle}/bin/python"
+
+export KERAS_BACKEND=jax
+export JAX_PLATFORMS=cpu
+export PYTHONHASHSEED=0
+export TF_CPP_MIN_LOG_LEVEL=3
+
+what="${1:-all}"
+cd "$ROOT"
+if [ "$what" = all ] || [ "$what" = predict ]; then
+  "$PY" "$HERE/gen_predict_fixtures.py"
+fi
+if [ "$what" = all ] || [ "$what" = h5 ]; then
+  "$PY" "$HERE/gen_h5_fixtures.py"
+fi

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest project per package; each runs the TypeScript tests in its test/ folder.
+const dirs = ['packages/tensor', 'packages/layers', 'packages/model', 'packages/io-json', 'packages/io-yaml', 'apps/cli'];
+
+export default defineConfig({
+  test: {
+    projects: dirs.map((root) => ({
+      test: { name: root.split('/')[1], root, include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+    })),
+  },
+});
