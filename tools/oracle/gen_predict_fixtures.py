@@ -22,6 +22,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # keep tools/oracle free of __pycache__
 sys.path.insert(0, HERE)
 
 import oracle_common as oc  # noqa: E402  (sets KERAS_BACKEND before keras)

@@ -18,6 +18,7 @@ PY="${ORACLE_VENV:-$ROOT/.venv-oracle}/bin/python"
 export KERAS_BACKEND=jax
 export JAX_PLATFORMS=cpu
 export PYTHONHASHSEED=0
+export PYTHONDONTWRITEBYTECODE=1
 export TF_CPP_MIN_LOG_LEVEL=3
 
 what="${1:-all}"

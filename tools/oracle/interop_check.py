@@ -39,6 +39,7 @@ import sys
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # keep tools/oracle free of __pycache__
 sys.path.insert(0, HERE)
 
 import oracle_common as oc  # noqa: E402  (sets KERAS_BACKEND before keras)

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { H5Weight } from '../src/index.js';
@@ -84,4 +85,21 @@ export function closeTo(a: number, b: number, rel = 1e-9): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
   return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/**
+ * The contents with every typed array replaced by its type, length and a SHA-256 of its bytes, so
+ * that `toEqual` stays fast on multi-megabyte weights (and NaN payloads compare bit for bit).
+ */
+export function digestContents<T>(value: T): unknown {
+  if (ArrayBuffer.isView(value)) {
+    const v = value as unknown as ArrayBufferView & { length: number };
+    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    return { array: v.constructor.name, length: v.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+  if (Array.isArray(value)) return value.map((x) => digestContents(x));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, digestContents(x)]));
+  }
+  return value;
 }

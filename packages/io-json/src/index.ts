@@ -4,7 +4,7 @@
  * (`architectureSchema`, ajv) with errors that name the JSON path, and writes the `keras-2.0`,
  * `keras-2` (default) and `keras-3` dialects.
  */
-export { toJSON, modelToJsonObject, modelFromJSON, parseJsonText, stringifyKerasJson, type ToJsonOptions } from './json.js';
+export { toJSON, modelToJsonObject, modelFromJSON, parseJsonText, stringifyKerasJson, KERAS_FLOAT_KEYS, type ToJsonOptions } from './json.js';
 export { parseModelConfig, type ParseOptions, type ParsedModelConfig, type SourceDialect } from './read.js';
 export {
   configToJsonObject,

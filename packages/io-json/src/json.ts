@@ -61,5 +61,9 @@ export function stringifyKerasJson(value: JsonValue, space?: number): string {
 }
 
 // Keys whose values Python holds as floats; JSON.stringify drops their ".0".
-const FLOAT_KEY_NAMES = ['scale', 'gain', 'dropout', 'recurrent_dropout', 'rate', 'l1', 'l2', 'mean', 'stddev', 'minval', 'maxval', 'max_value', 'min_value', 'value'];
-const FLOAT_KEYS_RE = new RegExp(`"(${FLOAT_KEY_NAMES.join('|')})":\\s?(-?\\d+)(?=[,}\\n\\s])`, 'g');
+/** Config keys whose values Keras holds as Python floats even when integral (`scale: 1.0`). */
+export const KERAS_FLOAT_KEYS: ReadonlySet<string> = new Set([
+  'scale', 'gain', 'dropout', 'recurrent_dropout', 'rate', 'l1', 'l2', 'mean', 'stddev', 'minval', 'maxval',
+  'lr', 'learning_rate', 'momentum', 'decay', 'rho', 'epsilon', 'beta_1', 'beta_2', 'alpha', 'theta', 'clipnorm', 'clipvalue', 'schedule_decay',
+]);
+const FLOAT_KEYS_RE = new RegExp(`"(${[...KERAS_FLOAT_KEYS].join('|')})":\\s?(-?\\d+)(?=[,}\\n\\s])`, 'g');

@@ -163,8 +163,8 @@ export function numericsNotes(config: ModelConfig, dialect: Dialect): string[] {
   if (dialect === 'keras-2.0' && ours === 'keras3') {
     return [`layer(s) ${names} use hard_sigmoid; this model computes ${oursText}, but Keras 2.0.8 computes clip(0.2x+0.5) for the same name, so Keras 2 would predict different numbers.`];
   }
-  if (dialect === 'keras-2') {
-    return [`layer(s) ${names} use hard_sigmoid; this model computes ${oursText}. The file records keras_version "${config.kerasVersion}" so kerasts reloads it faithfully, but tf.keras 2.x computes clip(0.2x+0.5) and Keras 3 computes clip(x/6+0.5) for that name.`];
+  if (dialect === 'keras-2' && ours === 'keras3') {
+    return [`layer(s) ${names} use hard_sigmoid; this model computes ${oursText}. The file records keras_version "${config.kerasVersion}", so kerasts and Keras 3 compute the same, but tf.keras 2.x computes clip(0.2x+0.5) for that name.`];
   }
   return [];
 }

@@ -3,7 +3,7 @@
  * wrote (PyYAML's `yaml.dump`: sorted keys, `!!python/tuple` shapes), and `modelFromYAML` reads it back
  * with js-yaml, accepting `!!python/tuple` and refusing every other Python tag (nothing is executed).
  */
-import { modelToJsonObject, parseModelConfig, type ParseOptions, type WriteOptions } from '@kerasts/io-json';
+import { KERAS_FLOAT_KEYS, modelToJsonObject, parseModelConfig, type ParseOptions, type WriteOptions } from '@kerasts/io-json';
 import type { JsonValue } from '@kerasts/layers';
 import { Sequential, type Model } from '@kerasts/model';
 import { dumpPyYaml, loadKerasYaml, type YamlValue } from './pyyaml.js';
@@ -25,7 +25,7 @@ export interface ToYamlOptions extends WriteOptions {
 /** Keras' `model.to_yaml()`: the architecture as YAML, in a dialect (default `keras-2`). */
 export function toYAML(model: Model, options: ToYamlOptions = {}): string {
   const obj = modelToJsonObject(model, options) as YamlValue;
-  return dumpPyYaml(obj, { style: options.style ?? 'pyyaml-5.1', tupleKeys: TUPLE_KEYS });
+  return dumpPyYaml(obj, { style: options.style ?? 'pyyaml-5.1', tupleKeys: TUPLE_KEYS, floatKeys: KERAS_FLOAT_KEYS });
 }
 
 /** Keras' `model_from_yaml`: build a model (fresh weights) from architecture YAML of any era. */

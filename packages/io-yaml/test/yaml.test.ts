@@ -40,7 +40,7 @@ describe('modelFromYAML', () => {
     const model = modelFromJSON(seedText);
     for (const dialect of ['keras-2', 'keras-2.0'] as const) {
       const again = modelFromYAML(toYAML(model, { dialect }));
-      expect(toJSON(again, { dialect })).toBe(toJSON(model, { dialect }));
+      expect(JSON.parse(toJSON(again, { dialect }))).toEqual(JSON.parse(toJSON(model, { dialect })));
     }
   });
   it('refuses other Python tags without executing anything', () => {
