@@ -240,7 +240,8 @@ function rows1(
 
 /**
  * C = (accumulate ? C : 0) + A·Bᵀ with B stored n×k: dot products of contiguous rows, a 2×4 tile of C
- * at a time (8 running sums in double precision, 6 loads per 8 multiply-adds).
+ * at a time (8 running sums in double precision, 6 loads per 8 multiply-adds). Columns of C are taken in
+ * blocks whose rows of B fit in about 128 KiB, so a block stays in cache while all rows of A pass.
  */
 function gemmNT(
   m: number,
@@ -254,90 +255,119 @@ function gemmNT(
   cOff: number,
   accumulate: boolean,
 ): void {
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const ai = aOff + i * k;
-    const ai1 = ai + k;
-    const ci = cOff + i * n;
-    const ci1 = ci + n;
-    let j = 0;
-    for (; j + 3 < n; j += 4) {
-      const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[ai + p]!, w = a[ai1 + p]!;
-        const y0 = b[b0 + p]!, y1 = b[b1 + p]!, y2 = b[b2 + p]!, y3 = b[b3 + p]!;
-        s0 += x * y0;
-        s1 += x * y1;
-        s2 += x * y2;
-        s3 += x * y3;
-        t0 += w * y0;
-        t1 += w * y1;
-        t2 += w * y2;
-        t3 += w * y3;
-      }
-      if (accumulate) {
-        s0 += c[ci + j]!;
-        s1 += c[ci + j + 1]!;
-        s2 += c[ci + j + 2]!;
-        s3 += c[ci + j + 3]!;
-        t0 += c[ci1 + j]!;
-        t1 += c[ci1 + j + 1]!;
-        t2 += c[ci1 + j + 2]!;
-        t3 += c[ci1 + j + 3]!;
-      }
-      c[ci + j] = s0;
-      c[ci + j + 1] = s1;
-      c[ci + j + 2] = s2;
-      c[ci + j + 3] = s3;
-      c[ci1 + j] = t0;
-      c[ci1 + j + 1] = t1;
-      c[ci1 + j + 2] = t2;
-      c[ci1 + j + 3] = t3;
-    }
-    for (; j < n; j++) {
-      const bj = bOff + j * k;
-      let s = 0, t = 0;
-      for (let p = 0; p < k; p++) {
-        const y = b[bj + p]!;
-        s += a[ai + p]! * y;
-        t += a[ai1 + p]! * y;
-      }
-      c[ci + j] = accumulate ? c[ci + j]! + s : s;
-      c[ci1 + j] = accumulate ? c[ci1 + j]! + t : t;
-    }
+  const jb = Math.max(4, Math.floor(32768 / Math.max(k, 1)) & ~3);
+  for (let j0 = 0; j0 < n; j0 += jb) {
+    const j1 = j0 + jb < n ? j0 + jb : n;
+    let i = 0;
+    for (; i + 1 < m; i += 2) ntRows2(k, n, a, aOff + i * k, b, bOff, c, cOff + i * n, j0, j1, accumulate);
+    if (i < m) ntRow1(k, a, aOff + i * k, b, bOff, c, cOff + i * n, j0, j1, accumulate);
   }
-  if (i < m) {
-    const ai = aOff + i * k;
-    const ci = cOff + i * n;
-    let j = 0;
-    for (; j + 3 < n; j += 4) {
-      const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[ai + p]!;
-        s0 += x * b[b0 + p]!;
-        s1 += x * b[b1 + p]!;
-        s2 += x * b[b2 + p]!;
-        s3 += x * b[b3 + p]!;
-      }
-      if (accumulate) {
-        s0 += c[ci + j]!;
-        s1 += c[ci + j + 1]!;
-        s2 += c[ci + j + 2]!;
-        s3 += c[ci + j + 3]!;
-      }
-      c[ci + j] = s0;
-      c[ci + j + 1] = s1;
-      c[ci + j + 2] = s2;
-      c[ci + j + 3] = s3;
+}
+
+/** Two rows of C (from c0, row stride n), columns j0..j1, of A·Bᵀ. */
+function ntRows2(
+  k: number,
+  n: number,
+  a: Float32Array,
+  ai: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  ci: number,
+  j0: number,
+  j1: number,
+  accumulate: boolean,
+): void {
+  const ai1 = ai + k;
+  const ci1 = ci + n;
+  let j = j0;
+  for (; j + 3 < j1; j += 4) {
+    const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (let p = 0; p < k; p++) {
+      const x = a[ai + p]!, w = a[ai1 + p]!;
+      const y0 = b[b0 + p]!, y1 = b[b1 + p]!, y2 = b[b2 + p]!, y3 = b[b3 + p]!;
+      s0 += x * y0;
+      s1 += x * y1;
+      s2 += x * y2;
+      s3 += x * y3;
+      t0 += w * y0;
+      t1 += w * y1;
+      t2 += w * y2;
+      t3 += w * y3;
     }
-    for (; j < n; j++) {
-      const bj = bOff + j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
-      c[ci + j] = accumulate ? c[ci + j]! + s : s;
+    if (accumulate) {
+      s0 += c[ci + j]!;
+      s1 += c[ci + j + 1]!;
+      s2 += c[ci + j + 2]!;
+      s3 += c[ci + j + 3]!;
+      t0 += c[ci1 + j]!;
+      t1 += c[ci1 + j + 1]!;
+      t2 += c[ci1 + j + 2]!;
+      t3 += c[ci1 + j + 3]!;
     }
+    c[ci + j] = s0;
+    c[ci + j + 1] = s1;
+    c[ci + j + 2] = s2;
+    c[ci + j + 3] = s3;
+    c[ci1 + j] = t0;
+    c[ci1 + j + 1] = t1;
+    c[ci1 + j + 2] = t2;
+    c[ci1 + j + 3] = t3;
+  }
+  for (; j < j1; j++) {
+    const bj = bOff + j * k;
+    let s = 0, t = 0;
+    for (let p = 0; p < k; p++) {
+      const y = b[bj + p]!;
+      s += a[ai + p]! * y;
+      t += a[ai1 + p]! * y;
+    }
+    c[ci + j] = accumulate ? c[ci + j]! + s : s;
+    c[ci1 + j] = accumulate ? c[ci1 + j]! + t : t;
+  }
+}
+
+/** One row of C, columns j0..j1, of A·Bᵀ. */
+function ntRow1(
+  k: number,
+  a: Float32Array,
+  ai: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  ci: number,
+  j0: number,
+  j1: number,
+  accumulate: boolean,
+): void {
+  let j = j0;
+  for (; j + 3 < j1; j += 4) {
+    const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let p = 0; p < k; p++) {
+      const x = a[ai + p]!;
+      s0 += x * b[b0 + p]!;
+      s1 += x * b[b1 + p]!;
+      s2 += x * b[b2 + p]!;
+      s3 += x * b[b3 + p]!;
+    }
+    if (accumulate) {
+      s0 += c[ci + j]!;
+      s1 += c[ci + j + 1]!;
+      s2 += c[ci + j + 2]!;
+      s3 += c[ci + j + 3]!;
+    }
+    c[ci + j] = s0;
+    c[ci + j + 1] = s1;
+    c[ci + j + 2] = s2;
+    c[ci + j + 3] = s3;
+  }
+  for (; j < j1; j++) {
+    const bj = bOff + j * k;
+    let s = 0;
+    for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
+    c[ci + j] = accumulate ? c[ci + j]! + s : s;
   }
 }
 

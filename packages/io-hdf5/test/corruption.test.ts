@@ -1,0 +1,75 @@
+/**
+ * Corrupt HDF5 never crashes, hangs or aborts: every failure is a typed error, and the HDF5 engine
+ * stays usable (a retired/poisoned h5wasm instance is replaced transparently).
+ */
+import { KerastsError } from '@kerasts/tensor';
+import { describe, expect, it } from 'vitest';
+import { MAX_HDF5_ERRORS, engineGeneration } from '../src/engine.js';
+import { readKerasH5 } from '../src/index.js';
+import { CRAFTED_DIR, REAL_DIR, SAMPLES_DIR, digestContents, readBytes } from './helpers.js';
+
+const sources = [
+  `${SAMPLES_DIR}/m.h5`,
+  `${CRAFTED_DIR}/k208_full.h5`,
+  `${REAL_DIR}/k1_lstm_tf_full.h5`,
+  `${REAL_DIR}/k213_simple_rnn_full.h5`,
+  `${REAL_DIR}/k200_hls4ml_3layer_dense_weights.h5`,
+].map((p) => ({ p, bytes: readBytes(p) }));
+
+/** Deterministic PRNG (so failures are reproducible). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function expectGoodFileStillReads(): Promise<void> {
+  const m = sources[0]!;
+  const expected = digestContents(await readKerasH5(m.bytes));
+  const again = await readKerasH5(readBytes(m.p));
+  expect(digestContents(again)).toEqual(expected);
+  expect(again.weights.layers[0]!.weights[0]!.shape).toEqual([8, 16]);
+}
+
+describe('corrupted files', () => {
+  it('random byte changes in the metadata area: only typed errors, and the engine recovers', async () => {
+    const rnd = lcg(20240611);
+    const outcomes = { ok: 0, typed: 0, traps: 0 };
+    const genBefore = engineGeneration();
+    for (let i = 0; i < 400; i++) {
+      const src = sources[i % sources.length]!;
+      const b = src.bytes.slice();
+      // Most of the structure (superblock, object headers, heaps, B-trees) sits in the first ~8 KiB.
+      const region = Math.min(b.length, i % 3 === 0 ? b.length : 8192);
+      const flips = 1 + Math.floor(rnd() * 8);
+      for (let j = 0; j < flips; j++) b[Math.floor(rnd() * region)] = Math.floor(rnd() * 256);
+      try {
+        await readKerasH5(b, { fileName: `fuzz-${i}.h5` });
+        outcomes.ok++;
+      } catch (err) {
+        if (!(err instanceof KerastsError)) throw new Error(`fuzz case ${i}: untyped error ${String(err)}`);
+        expect(err.message).toContain(`fuzz-${i}.h5`);
+        outcomes.typed++;
+        if (/WebAssembly trap/.test(err.message)) outcomes.traps++;
+      }
+    }
+    expect(outcomes.ok + outcomes.typed).toBe(400);
+    expect(outcomes.typed).toBeGreaterThan(50);
+    // Each trap retired the instance it happened in.
+    expect(engineGeneration() - genBefore).toBeGreaterThanOrEqual(outcomes.traps > 0 ? 1 : 0);
+    console.info(`fuzz outcomes: ${JSON.stringify(outcomes)}, h5wasm instances used: ${engineGeneration() - genBefore + 1}`);
+    await expectGoodFileStillReads();
+  }, 120_000);
+
+  it(`thousands of HDF5 errors (each leaks WebAssembly stack) do not break reading: instances retire every ${MAX_HDF5_ERRORS} errors`, async () => {
+    const cut = sources[1]!.bytes.slice(0, 3000);
+    const genBefore = engineGeneration();
+    for (let i = 0; i < 2600; i++) {
+      await expect(readKerasH5(cut, { fileName: 'cut.h5' })).rejects.toThrow(/cut\.h5: not a readable HDF5 file: corrupt or truncated/);
+    }
+    expect(engineGeneration() - genBefore).toBeGreaterThanOrEqual(Math.floor(2600 / MAX_HDF5_ERRORS) - 1);
+    await expectGoodFileStillReads();
+  }, 120_000);
+});
