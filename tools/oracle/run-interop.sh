@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Interop suite: files and JSON written by kerasts must load in real Keras 3.15.1 and predict the same.
+# Interop suite: what kerasts writes must load in real Keras 3.15.1 and predict the same, and what
+# Keras writes must load in kerasts and predict the same.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 py="$root/.venv-oracle/bin/python"
 [ -x "$py" ] || { echo "the oracle venv is missing: run 'pnpm oracle:setup' first" >&2; exit 1; }
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-node "$root/tools/interop/export-cases.mjs" "$out"
-KERAS_BACKEND=jax "$py" "$root/tools/oracle/interop_check.py" "$out"
+echo "== architecture JSON + weights: kerasts -> Keras"
+node "$root/tools/interop/export-cases.mjs" "$out/json"
+KERAS_BACKEND=jax "$py" "$root/tools/oracle/interop_check.py" "$out/json"
+echo "== HDF5 files: kerasts -> Keras (load_model, load_weights, by_name) and Keras -> kerasts"
+node "$root/tools/interop/export-h5.mjs" "$out/h5"
+KERAS_BACKEND=jax "$py" "$root/tools/interop/interop_h5.py" "$out/h5" 2>&1 | grep -v -i 'warning'
+node "$root/tools/interop/check-keras-h5.mjs" "$out/h5"

@@ -16,9 +16,13 @@ import {
   type Dialect,
 } from '@kerasts/io-json';
 import { loadKerasYaml, toYAML } from '@kerasts/io-yaml';
-import type { JsonValue } from '@kerasts/layers';
+import { formatShape, type JsonValue } from '@kerasts/layers';
 import { Sequential } from '@kerasts/model';
-import { KerastsError } from '@kerasts/tensor';
+import { KerastsError, type Tensor } from '@kerasts/tensor';
+import { rescaleHardSigmoidForKeras3 } from '@kerasts/transfer';
+import { loadWeightsFromBytes, modelFromContents, modelToH5Bytes, readKerasH5, weightsToH5Bytes } from '@kerasts/io-hdf5';
+import { readInput, toNpy } from './data.js';
+import { inspectFile } from './inspect.js';
 
 class UsageError extends Error {}
 
@@ -87,29 +91,147 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     });
 
   program
+    .command('inspect')
+    .description('Describe a Keras file of any era: format era, keras_version, backend, layers with output shapes and parameters, training config, optimizer state.')
+    .argument('<file>', 'a Keras .h5 (full model or weights) or an architecture .json/.yaml')
+    .option('--json', 'print the description as JSON')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts inspect my_model.h5\n  pnpm kerasts inspect my_model.h5 --json')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const info = await inspectFile(file);
+      out(opts.json ? JSON.stringify(info.json, null, 2) + '\n' : info.text + '\n');
+    });
+
+  program
+    .command('predict')
+    .description('Run a Keras model on data: one --input per model input, in model order; prints {"outputs": [...]} as JSON.')
+    .argument('<model>', 'a full-model .h5, or a weights .h5 with --arch')
+    .requiredOption('-i, --input <file...>', 'input data (.npy or .json nested arrays), once per model input')
+    .option('--arch <file>', 'architecture .json/.yaml for a weights-only .h5')
+    .option('-o, --output <file>', 'write the result to this .json or .npy file instead of standard output')
+    .option('--batch-size <n>', 'samples per batch', (v) => Number(v), 32)
+    .option('--force', 'overwrite the output file if it exists')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts predict model.h5 --input x.npy\n  pnpm kerasts predict weights.h5 --arch arch.json --input x.json -o y.json')
+    .action(async (file: string, opts: { input: string[]; arch?: string; output?: string; batchSize: number; force?: boolean }) => {
+      const model = await loadForPredict(file, opts.arch, err);
+      const inputs = opts.input.map((f) => {
+        if (!existsSync(f)) throw new KerastsError('no such input file; check the path', f);
+        return readInput(f);
+      });
+      if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${String(opts.batchSize)}`);
+      const outputs = model.predictOutputs(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: opts.batchSize });
+      if (opts.output) {
+        guardOverwrite(opts.output, opts.force);
+        if (extname(opts.output).toLowerCase() === '.npy') writeAtomicBytes(opts.output, toNpy(outputs[0]!));
+        else writeAtomic(opts.output, JSON.stringify({ outputs: outputs.map((t: Tensor) => t.toArray()) }) + '\n');
+        err(`wrote ${opts.output}: ${outputs.map((t) => formatShape(t.shape)).join(', ')}\n`);
+      } else out(JSON.stringify({ outputs: outputs.map((t: Tensor) => t.toArray()) }) + '\n');
+    });
+
+  program
     .command('convert')
-    .description('Convert a Keras architecture between JSON and YAML and between Keras dialects.')
-    .argument('<file>', 'architecture .json or .yaml (any Keras era)')
-    .addOption(new Option('--to <format>', 'output format').choices(['json', 'yaml']).default('json'))
+    .description('Convert Keras files: .h5 <-> .h5 in another dialect, .h5 -> architecture .json/.yaml (+ --weights w.h5), .json/.yaml (+ --weights) -> .h5, JSON <-> YAML.')
+    .argument('<input>', 'a Keras .h5, or an architecture .json/.yaml (any Keras era)')
+    .argument('[output]', 'output file (.h5, .json, .yaml); standard output for JSON/YAML when omitted')
+    .addOption(new Option('--to <format>', 'output format when writing to standard output').choices(['json', 'yaml']))
     .addOption(new Option('--dialect <dialect>', 'Keras dialect to write').choices([...DIALECTS]).default('keras-2'))
     .addOption(new Option('--yaml-style <style>', 'PyYAML style for YAML output').choices(['pyyaml-5.1', 'pyyaml-legacy']).default('pyyaml-5.1'))
-    .option('-o, --output <path>', 'write to this file instead of standard output')
-    .option('--force', 'overwrite the output file if it exists')
+    .option('-o, --output <path>', 'same as the [output] argument')
+    .option('-w, --weights <file>', 'weights .h5: read with a .json/.yaml input, written with a .json/.yaml output from an .h5')
+    .option('--force', 'overwrite output files that exist')
     .option('--allow-numerics-change', 'write even if the target Keras would compute a different function (hard_sigmoid)')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts convert seed.json --to yaml\n  pnpm kerasts convert model.yaml --to json --dialect keras-3 -o model.json')
-    .action((file: string, opts: { to: 'json' | 'yaml'; dialect: Dialect; yamlStyle: 'pyyaml-5.1' | 'pyyaml-legacy'; output?: string; force?: boolean; allowNumericsChange?: boolean }) => {
-      const raw = readArchitecture(file);
-      const { config } = parseModelConfig(raw, { source: file });
-      const model = Sequential.fromConfig(config);
-      const common = { dialect: opts.dialect, numerics: opts.allowNumericsChange ? ('warn' as const) : ('error' as const), warn: (m: string) => err(`warning: ${m}\n`) };
-      const text = opts.to === 'yaml' ? toYAML(model, { ...common, style: opts.yamlStyle }) : toJSON(model, common) + '\n';
-      if (opts.output) {
-        if (existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists; pass --force to overwrite it`);
-        writeAtomic(opts.output, text);
-        err(`wrote ${opts.output} (${opts.to}, ${opts.dialect})\n`);
-      } else out(text);
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts convert old_keras2.h5 new.h5            # a file Keras 3 loads, same predictions\n  pnpm kerasts convert model.h5 arch.json --weights w.h5\n  pnpm kerasts convert arch.yaml model.h5 --weights w.h5\n  pnpm kerasts convert seed.json --to yaml')
+    .action(async (input: string, outputArg: string | undefined, opts: ConvertOptions) => {
+      await convert(input, outputArg ?? opts.output, opts, out, err);
     });
   return program;
+}
+
+interface ConvertOptions {
+  to?: 'json' | 'yaml';
+  dialect: Dialect;
+  yamlStyle: 'pyyaml-5.1' | 'pyyaml-legacy';
+  output?: string;
+  weights?: string;
+  force?: boolean;
+  allowNumericsChange?: boolean;
+}
+
+function guardOverwrite(path: string, force: boolean | undefined): void {
+  if (existsSync(path) && !force) throw new UsageError(`${path} exists; pass --force to overwrite it`);
+}
+
+function writeAtomicBytes(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
+function readBytes(file: string): Uint8Array {
+  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
+  const b = readFileSync(file);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+const isH5 = (f: string) => ['.h5', '.hdf5', '.keras_h5'].includes(extname(f).toLowerCase());
+
+async function loadForPredict(file: string, arch: string | undefined, err: (s: string) => void): Promise<Sequential> {
+  const bytes = readBytes(file);
+  const contents = await readKerasH5(bytes, { fileName: file });
+  if (arch) {
+    const { config } = parseModelConfig(readArchitecture(arch), { source: arch });
+    const model = Sequential.fromConfig(config);
+    const report = await loadWeightsFromBytes(model, bytes, { fileName: file });
+    for (const w of report.warnings) err(`warning: ${w}\n`);
+    return model;
+  }
+  return modelFromContents(contents, { fileName: file }).model;
+}
+
+async function modelFromAny(file: string, weights: string | undefined, err: (s: string) => void): Promise<Sequential> {
+  if (isH5(file)) return loadForPredict(file, undefined, err);
+  const { config } = parseModelConfig(readArchitecture(file), { source: file });
+  const model = Sequential.fromConfig(config);
+  if (weights) {
+    const report = await loadWeightsFromBytes(model, readBytes(weights), { fileName: weights });
+    for (const w of report.warnings) err(`warning: ${w}\n`);
+  }
+  return model;
+}
+
+async function convert(input: string, output: string | undefined, opts: ConvertOptions, out: (s: string) => void, err: (s: string) => void): Promise<void> {
+  const model = await modelFromAny(input, isH5(input) ? undefined : opts.weights, err);
+  const warn = (m: string) => err(`warning: ${m}\n`);
+  const numerics = opts.allowNumericsChange ? ('warn' as const) : ('error' as const);
+  // Writing for Keras 3 (keras-2 or keras-3 dialect) from a Keras <= 2 model: keep its hard_sigmoid.
+  if (opts.dialect !== 'keras-2.0' && (isH5(input) || opts.weights)) {
+    const up = rescaleHardSigmoidForKeras3(model);
+    for (const r of up.rescaled) err(`note: ${r}, so that Keras 3 (whose hard_sigmoid is clip(x/6+0.5)) computes what Keras 2 computed; tf.keras 2.x would now compute differently — use --dialect keras-2.0 for a Keras 2 file\n`);
+    if (up.impossible.length && !opts.allowNumericsChange) {
+      throw new KerastsError(`cannot keep the Keras 2 hard_sigmoid of ${up.impossible.join(', ')} in a Keras 3 file: Keras 3 computes clip(x/6+0.5) instead of clip(0.2x+0.5), so predictions would change. Use --dialect keras-2.0, or --allow-numerics-change to accept the change.`, input);
+    }
+  }
+  const common = { dialect: opts.dialect, numerics, warn };
+  const format = output ? (isH5(output) ? 'h5' : ['.yaml', '.yml'].includes(extname(output).toLowerCase()) ? 'yaml' : 'json') : (opts.to ?? 'json');
+  if (format === 'h5') {
+    if (!model.built) throw new KerastsError('the model has no input shape, so it has no weights to save', input);
+    if (!isH5(input) && !opts.weights) warn('no --weights given: the .h5 holds freshly initialized weights');
+    const bytes = await modelToH5Bytes(model, common);
+    guardOverwrite(output!, opts.force);
+    writeAtomicBytes(output!, bytes);
+    err(`wrote ${output} (full model, ${opts.dialect} dialect, Keras ${model.kerasVersion} numerics)\n`);
+    return;
+  }
+  const text = format === 'yaml' ? toYAML(model, { ...common, style: opts.yamlStyle }) : toJSON(model, common) + '\n';
+  if (output) {
+    guardOverwrite(output, opts.force);
+    writeAtomic(output, text);
+    err(`wrote ${output} (${format}, ${opts.dialect})\n`);
+  } else out(text);
+  if (opts.weights && isH5(input)) {
+    guardOverwrite(opts.weights, opts.force);
+    writeAtomicBytes(opts.weights, await weightsToH5Bytes(model, common));
+    err(`wrote ${opts.weights} (weights)\n`);
+  }
 }
 
 /** Run the CLI; returns the exit code. */

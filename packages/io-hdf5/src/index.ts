@@ -21,3 +21,20 @@ export { readKerasH5, readH5NameList, findHdf5Signature } from './read.js';
 export { writeKerasH5, MAX_FIXED_SCALAR_BYTES } from './write.js';
 export { HDF5_OBJECT_HEADER_LIMIT, arraySplitSizes, planChunks } from './chunking.js';
 export type { ChunkPlan } from './chunking.js';
+
+// Models and weights <-> Keras .h5 (paths in Node, bytes anywhere).
+export {
+  modelToH5Bytes,
+  weightsToH5Bytes,
+  modelFromH5Bytes,
+  loadWeightsFromBytes,
+  readWeightTable,
+  weightTableFromContents,
+  contentsFromModel,
+  modelFromContents,
+  type SaveOptions,
+  type LoadModelOptions,
+  type LoadWeightsOptions,
+  type LoadedModelInfo,
+} from './keras-model.js';
+export { saveModel, loadModel, saveWeights, loadWeights, type FileSource } from './files.js';

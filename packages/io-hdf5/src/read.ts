@@ -1,5 +1,6 @@
 import { FormatError, KerastsError, UnsupportedError } from '@kerasts/tensor';
 import { type Engine, getEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlinkQuietly } from './engine.js';
+import { checkGlobalHeaps, superblockSizeOfLengths } from './guards.js';
 import { H5FileReader } from './h5read.js';
 import { joinPath, where, whereAttr } from './paths.js';
 import type {
@@ -49,9 +50,12 @@ export async function withH5File<T>(
   if (!(bytes instanceof Uint8Array)) {
     throw new KerastsError(`expected the file contents as a Uint8Array, got ${describeValue(bytes)}`, fileName ?? '');
   }
-  if (findHdf5Signature(bytes) < 0) {
+  const sb = findHdf5Signature(bytes);
+  if (sb < 0) {
     throw new FormatError(`not an HDF5 file: ${describeNonHdf5(bytes)}`, fileName ?? '');
   }
+  const heapProblem = checkGlobalHeaps(bytes, superblockSizeOfLengths(bytes, sb));
+  if (heapProblem) throw new FormatError(`corrupt HDF5 file: ${heapProblem}`, fileName ?? '');
   const engine: Engine = await getEngine();
   const name = uniqueMemfsName(engine, 'r');
   let fileId: bigint | null = null;

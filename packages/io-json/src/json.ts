@@ -52,7 +52,7 @@ export function parseJsonText(text: string, source = ''): JsonValue {
 export function modelFromJSON(json: string | JsonValue, options: ParseOptions = {}): Sequential {
   const raw = typeof json === 'string' ? parseJsonText(json, options.source) : json;
   const { config } = parseModelConfig(raw, options);
-  return Sequential.fromConfig(config);
+  return Sequential.fromConfig(config, options.source ? { source: options.source } : {});
 }
 
 /** `JSON.stringify` that writes integral floats of known float keys as Python does (`1.0`). */

@@ -32,5 +32,5 @@ export function toYAML(model: Model, options: ToYamlOptions = {}): string {
 export function modelFromYAML(yaml: string, options: ParseOptions = {}): Sequential {
   const raw = loadKerasYaml(yaml, options.source ? { fileName: options.source } : {}) as JsonValue;
   const { config } = parseModelConfig(raw, options);
-  return Sequential.fromConfig(config);
+  return Sequential.fromConfig(config, options.source ? { source: options.source } : {});
 }

@@ -1,7 +1,26 @@
-import { activate, denseForward, getActivation, Tensor, type Activation as ActivationFn, type HardSigmoidVariant } from '@kerasts/tensor';
+import {
+  activate,
+  activationBackward,
+  denseBackward,
+  denseForward,
+  getActivation,
+  ShapeMismatchError,
+  Tensor,
+  type Activation as ActivationFn,
+  type HardSigmoidVariant,
+} from '@kerasts/tensor';
 import { getInitializer, type Initializer, type InitializerSpec } from './initializers.js';
 import type { JsonObject, JsonValue } from './json.js';
-import { ConfigReader, Layer, type CallContext, type LayerOptions } from './layer.js';
+import {
+  ConfigReader,
+  identityTape,
+  Layer,
+  type CallContext,
+  type LayerOptions,
+  type LayerTape,
+  type LayerWeight,
+  type TrainCallContext,
+} from './layer.js';
 import type { Shape } from './shape.js';
 
 /** Resolve an activation name once per hard_sigmoid variant (the only era-dependent one). */
@@ -84,6 +103,39 @@ export class Dense extends Layer {
     return new Tensor(y, [...input.shape.slice(0, -1), this.units]);
   }
 
+  override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
+    const inDim = input.shape[input.shape.length - 1]!;
+    const [kernel, bias] = this.weightList;
+    if (kernel!.shape[0] !== inDim) {
+      throw new ShapeMismatchError(`layer "${this.name}" (Dense) input features`, [kernel!.shape[0]!], [inDim], this.name);
+    }
+    const rows = input.size / inDim;
+    const units = this.units;
+    const act = this.activation.get(ctx.hardSigmoid);
+    const kernelData = kernel!.value.data;
+    const z = denseForward(input.data, rows, inDim, units, kernelData, this.useBias ? bias!.value.data : null, null);
+    let y = z;
+    if (act.name !== 'linear') {
+      y = z.slice();
+      act.apply(y, 0, rows, units);
+    }
+    const outShape = [...input.shape.slice(0, -1), units];
+    const trainable = this.trainable;
+    return {
+      output: new Tensor(y, outShape),
+      backward: (dOutput: Tensor) => {
+        const dz = act.name === 'linear' ? dOutput.data : activationBackward(act, z, y, dOutput.data, units);
+        const res = denseBackward(input.data, dz, rows, inDim, units, kernelData, { needInputGrad: ctx.needInputGrad, useBias: this.useBias });
+        const weightGrads = new Map<LayerWeight, Tensor>();
+        if (trainable) {
+          weightGrads.set(kernel!, new Tensor(res.dKernel, kernel!.shape));
+          if (this.useBias && res.dBias) weightGrads.set(bias!, new Tensor(res.dBias, bias!.shape));
+        }
+        return { dInput: res.dx ? new Tensor(res.dx, input.shape) : null, weightGrads };
+      },
+    };
+  }
+
   override getConfig(): JsonObject {
     return {
       ...super.getConfig(),
@@ -134,6 +186,18 @@ export class Activation extends Layer {
   call(input: Tensor, ctx: CallContext): Tensor {
     return activate(input, this.activation.name, { hardSigmoid: ctx.hardSigmoid });
   }
+  override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
+    const act = this.activation.get(ctx.hardSigmoid);
+    const output = this.call(input, ctx);
+    const cols = input.rank === 0 ? 1 : input.shape[input.rank - 1]!;
+    return {
+      output,
+      backward: (d: Tensor) => ({
+        dInput: ctx.needInputGrad ? new Tensor(activationBackward(act, input.data, output.data, d.data, Math.max(cols, 1)), input.shape) : null,
+        weightGrads: new Map(),
+      }),
+    };
+  }
   override getConfig(): JsonObject {
     return { ...super.getConfig(), activation: this.activation.name };
   }
@@ -169,6 +233,52 @@ export class Dropout extends Layer {
   call(input: Tensor): Tensor {
     return input;
   }
+  /**
+   * In training (with a random source), zeroes each value with probability `rate` and scales the
+   * others by `1/(1 − rate)`, as Keras does; a `noiseShape` shares one draw along its 1-sized axes.
+   * The random stream is kerasts' own, so the masks are not the ones Keras would draw.
+   */
+  override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
+    if (!ctx.training || ctx.random === null || this.rate <= 0) return identityTape(input, ctx.needInputGrad);
+    const rng = ctx.random;
+    const rank = input.rank;
+    const noise = this.noiseShape ? this.noiseShape.map((d, i) => (d === null ? input.shape[i]! : d)) : [...input.shape];
+    if (noise.length !== rank || noise.some((d, i) => d !== 1 && d !== input.shape[i])) {
+      throw new ShapeMismatchError(`layer "${this.name}" (Dropout): noise_shape does not broadcast to the input`, input.shape, noise, this.name);
+    }
+    let noiseSize = 1;
+    for (const d of noise) noiseSize *= d;
+    const keep = 1 - this.rate;
+    const scale = this.rate >= 1 ? 0 : 1 / keep;
+    const drawn = new Float32Array(noiseSize);
+    for (let i = 0; i < noiseSize; i++) drawn[i] = rng.uniform() < keep ? scale : 0;
+    const mask = new Float32Array(input.size);
+    const strides = new Array<number>(rank).fill(1);
+    for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1]! * input.shape[d + 1]!;
+    const nStrides = new Array<number>(rank).fill(1);
+    for (let d = rank - 2; d >= 0; d--) nStrides[d] = nStrides[d + 1]! * noise[d + 1]!;
+    for (let p = 0; p < input.size; p++) {
+      let rem = p;
+      let q = 0;
+      for (let d = 0; d < rank; d++) {
+        const idx = Math.floor(rem / strides[d]!);
+        rem -= idx * strides[d]!;
+        if (noise[d] !== 1) q += idx * nStrides[d]!;
+      }
+      mask[p] = drawn[q]!;
+    }
+    const out = new Float32Array(input.size);
+    for (let p = 0; p < input.size; p++) out[p] = input.data[p]! * mask[p]!;
+    return {
+      output: new Tensor(out, input.shape),
+      backward: (d: Tensor) => {
+        if (!ctx.needInputGrad) return { dInput: null, weightGrads: new Map() };
+        const dx = new Float32Array(d.size);
+        for (let p = 0; p < d.size; p++) dx[p] = d.data[p]! * mask[p]!;
+        return { dInput: new Tensor(dx, input.shape), weightGrads: new Map() };
+      },
+    };
+  }
   override getConfig(): JsonObject {
     return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
   }
@@ -201,6 +311,9 @@ export class InputLayer extends Layer {
   }
   call(input: Tensor): Tensor {
     return input;
+  }
+  override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
+    return identityTape(input, ctx.needInputGrad);
   }
   override getConfig(): JsonObject {
     return {

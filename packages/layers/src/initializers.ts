@@ -183,7 +183,7 @@ const aliases: Record<string, string> = {
   he_uniform: 'HeUniform', he_normal: 'HeNormal',
   lecun_uniform: 'LecunUniform', lecun_normal: 'LecunNormal',
   orthogonal: 'Orthogonal',
-  identity: 'Identity', IdentityInitializer: 'Identity',
+  identity: 'Identity', IdentityInitializer: 'Identity', OrthogonalInitializer: 'Orthogonal',
 };
 
 /** Every initializer class name kerasts knows. */

@@ -1,4 +1,4 @@
-import { ConfigError, ShapeMismatchError, Tensor, type HardSigmoidVariant } from '@kerasts/tensor';
+import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { formatShape, type Shape } from './shape.js';
@@ -13,6 +13,38 @@ export interface CallContext {
 
 /** The default context: inference with Keras 3 numerics. */
 export const INFERENCE: CallContext = Object.freeze({ training: false, hardSigmoid: 'keras3' });
+
+/** How a layer is run by {@link Layer.forwardTrain} (a training step or an evaluation that needs gradients). */
+export interface TrainCallContext extends CallContext {
+  /** Whether the backward pass must return ∂L/∂input (false for the first layer that is trained). */
+  needInputGrad: boolean;
+  /** Random numbers for dropout masks; null disables dropout (as in inference). */
+  random: Random | null;
+}
+
+/** What a layer's backward pass returns. */
+export interface LayerGradients {
+  /** ∂L/∂input, same shape as the input; null when the forward pass was told it is not needed. */
+  dInput: Tensor | null;
+  /** ∂L/∂w for each of the layer's trainable weights (none when the layer is frozen). */
+  weightGrads: ReadonlyMap<LayerWeight, Tensor>;
+}
+
+/**
+ * A layer's training-mode forward pass, holding what its backward pass needs (layer-level backward:
+ * each layer differentiates its own forward computation; there is no op-level autograd).
+ */
+export interface LayerTape {
+  /** The layer's output. */
+  readonly output: Tensor;
+  /** Back-propagates ∂L/∂output (same shape as {@link output}); call at most once. */
+  backward(dOutput: Tensor): LayerGradients;
+}
+
+/** A tape for layers that pass their input through unchanged (InputLayer, Dropout at rate 0). */
+export function identityTape(input: Tensor, needInputGrad: boolean): LayerTape {
+  return { output: input, backward: (d) => ({ dInput: needInputGrad ? d : null, weightGrads: new Map() }) };
+}
 
 /** One weight of a layer, with its Keras name (`kernel`, `recurrent_kernel`, `bias`, ...). */
 export interface LayerWeight {
@@ -92,6 +124,16 @@ export abstract class Layer {
 
   /** Forward pass on a batch. */
   abstract call(input: Tensor, ctx: CallContext): Tensor;
+
+  /**
+   * Training-mode forward pass that keeps what {@link LayerTape.backward} needs. Layers that can be
+   * trained through (Dense, LSTM, Activation, Dropout, InputLayer) override it; the default throws.
+   *
+   * @throws {UnsupportedError} if the layer has no backward pass.
+   */
+  forwardTrain(_input: Tensor, _ctx: TrainCallContext): LayerTape {
+    throw new UnsupportedError(`layer "${this.name}" (${this.className}) has no backward pass, so a model containing it cannot be trained`, this.name);
+  }
 
   /** Add a weight; used by subclasses in {@link buildWeights}. */
   protected addWeight(name: string, shape: readonly number[], values: Float32Array, trainable = true): LayerWeight {

@@ -1,8 +1,8 @@
-import { lstmForward, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { lstmBackward, lstmForward, lstmForwardTrain, ShapeMismatchError, Tensor, UnsupportedError, type Random } from '@kerasts/tensor';
 import { ActivationSlot, type KeptConfig } from './core.js';
 import { getInitializer, type Initializer, type InitializerSpec } from './initializers.js';
 import type { JsonObject } from './json.js';
-import { ConfigReader, Layer, type CallContext, type LayerOptions } from './layer.js';
+import { ConfigReader, Layer, type CallContext, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from './layer.js';
 import type { Shape } from './shape.js';
 
 /** Options of {@link LSTM}, mirroring Keras' arguments in camelCase. Defaults are Keras 3's. */
@@ -174,6 +174,68 @@ export class LSTM extends Layer {
     return [out, new Tensor(res.h, [batch, u]), new Tensor(res.c, [batch, u])];
   }
 
+  /**
+   * Training-mode forward pass (backpropagation through time in {@link LayerTape.backward}). A stateful
+   * layer starts from its kept state and keeps the new one; as in Keras, no gradient flows into the
+   * kept state. With a random source, `dropout` / `recurrentDropout` draw one mask per sequence (kerasts'
+   * random stream, not Keras').
+   */
+  override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
+    if (input.rank !== 3) {
+      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) expects a 3-D input (batch, timesteps, features)`, [null, null, null], input.shape, this.name);
+    }
+    const [batch, timesteps, inputDim] = input.shape as [number, number, number];
+    const u = this.units;
+    const [kernel, recurrent, bias] = this.weightList;
+    if (kernel!.shape[0] !== inputDim) {
+      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) input features`, [null, null, kernel!.shape[0]!], input.shape, this.name);
+    }
+    let initialH: Float32Array | undefined;
+    let initialC: Float32Array | undefined;
+    if (this.stateful && this.state) {
+      if (this.state.batch !== batch) {
+        throw new ShapeMismatchError(`stateful layer "${this.name}" (LSTM) keeps a state for another batch size; call resetStates()`, [this.state.batch], [batch], this.name);
+      }
+      initialH = this.state.h;
+      initialC = this.state.c;
+    }
+    const rng = ctx.training ? ctx.random : null;
+    const inputMask = rng && this.dropout > 0 ? dropoutMask(rng, batch * inputDim, this.dropout) : undefined;
+    const recurrentMask = rng && this.recurrentDropout > 0 ? dropoutMask(rng, batch * u, this.recurrentDropout) : undefined;
+    const res = lstmForwardTrain(input.data, {
+      batch,
+      timesteps,
+      inputDim,
+      units: u,
+      kernel: kernel!.value.data,
+      recurrentKernel: recurrent!.value.data,
+      bias: this.useBias ? bias!.value.data : null,
+      activation: this.activation.get(ctx.hardSigmoid),
+      recurrentActivation: this.recurrentActivation.get(ctx.hardSigmoid),
+      returnSequences: this.returnSequences,
+      goBackwards: this.goBackwards,
+      ...(initialH ? { initialH } : {}),
+      ...(initialC ? { initialC } : {}),
+      ...(inputMask ? { inputMask } : {}),
+      ...(recurrentMask ? { recurrentMask } : {}),
+    });
+    if (this.stateful) this.state = { h: res.h, c: res.c, batch };
+    const trainable = this.trainable;
+    return {
+      output: new Tensor(res.output, this.returnSequences ? [batch, timesteps, u] : [batch, u]),
+      backward: (dOutput: Tensor) => {
+        const g = lstmBackward(res.tape, dOutput.data, { needInputGrad: ctx.needInputGrad });
+        const weightGrads = new Map<LayerWeight, Tensor>();
+        if (trainable) {
+          weightGrads.set(kernel!, new Tensor(g.dKernel, kernel!.shape));
+          weightGrads.set(recurrent!, new Tensor(g.dRecurrentKernel, recurrent!.shape));
+          if (this.useBias && g.dBias) weightGrads.set(bias!, new Tensor(g.dBias, bias!.shape));
+        }
+        return { dInput: g.dx ? new Tensor(g.dx, input.shape) : null, weightGrads };
+      },
+    };
+  }
+
   /** Forget the kept state of a stateful layer (Keras' `reset_states`). */
   resetStates(): void {
     this.state = null;
@@ -237,4 +299,13 @@ export class LSTM extends Layer {
       seed: config.seed === undefined || config.seed === null ? null : r.int('seed', 0),
     });
   }
+}
+
+/** A dropout mask of `n` values: 0 with probability `rate`, else `1/(1 − rate)`. */
+function dropoutMask(rng: Random, n: number, rate: number): Float32Array {
+  const keep = 1 - rate;
+  const scale = rate >= 1 ? 0 : 1 / keep;
+  const m = new Float32Array(n);
+  for (let i = 0; i < n; i++) m[i] = rng.uniform() < keep ? scale : 0;
+  return m;
 }

@@ -1,5 +1,5 @@
 import { deserializeLayer, InputLayer, LSTM, uniqueName, type CallContext, type Layer, type Shape } from '@kerasts/layers';
-import { ConfigError, KerastsError, ShapeMismatchError, type Tensor } from '@kerasts/tensor';
+import { KerastsError, type Tensor } from '@kerasts/tensor';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import type { ModelConfig } from './types.js';
@@ -153,18 +153,13 @@ export class Sequential extends Model {
   }
 
   /** Build a Sequential from a canonical config (layers through the registry). */
-  static fromConfig(config: ModelConfig): Sequential {
+  static fromConfig(config: ModelConfig, options: { source?: string } = {}): Sequential {
     const model = new Sequential(config.name ? { name: config.name } : {});
     model.kerasVersion = config.kerasVersion;
     model.backend = config.backend;
     config.layers.forEach((spec, i) => {
-      const layer = deserializeLayer(spec.className, spec.config, `layers[${i}]`);
-      try {
-        model.add(layer);
-      } catch (e) {
-        if (e instanceof ShapeMismatchError || e instanceof ConfigError) throw e;
-        throw e;
-      }
+      const layer = deserializeLayer(spec.className, spec.config, `${options.source ? `${options.source}: ` : ''}layers[${i}]`);
+      model.add(layer);
     });
     if (config.buildInputShape && !model.built) model.build(config.buildInputShape);
     return model;

@@ -10,6 +10,7 @@
  */
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { Tensor } from './tensor.js';
+import { APACK, inWasmMemory, wasmAlloc, wasmCopyIn, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
 /** Options of {@link gemm}. */
 export interface GemmOptions {
@@ -63,6 +64,13 @@ export function gemm(
   checkLength('B', b, bOff, transposeB ? n : k, transposeB ? k : n);
   checkLength('C', c, cOff, m, n);
   if (m === 0 || n === 0) return;
+  if (k > 0 && n * k >= wasmThresholds.gemm) {
+    const kern = wasmKernels();
+    if (kern !== null) {
+      gemmWasm(kern, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB);
+      return;
+    }
+  }
   if (transposeB) {
     gemmNT(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
     return;
@@ -70,6 +78,42 @@ export function gemm(
   if (!accumulate) c.fill(0, cOff, cOff + m * n);
   if (k === 0) return;
   gemmNN(m, n, k, a, aOff, b, bOff, c, cOff);
+}
+
+/**
+ * The WebAssembly SIMD path: A, B (and C when accumulating) are copied into the kernels' memory unless
+ * they already live there, B is packed into 8-column panels, and C is copied back.
+ */
+function gemmWasm(
+  kern: WasmKernels,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+  accumulate: boolean,
+  transposeB: boolean,
+): void {
+  const mark = wasmMark();
+  const aIn = inWasmMemory(kern, a);
+  const bIn = inWasmMemory(kern, b);
+  const cIn = inWasmMemory(kern, c);
+  // Take all memory first: growing it would detach views made before.
+  const pa = aIn ? a.byteOffset + 4 * aOff : wasmAlloc(kern, m * k);
+  const pb = bIn ? b.byteOffset + 4 * bOff : wasmAlloc(kern, k * n);
+  const pc = cIn ? c.byteOffset + 4 * cOff : wasmAlloc(kern, m * n);
+  const pbp = wasmAlloc(kern, kern.packedBSize(k, n));
+  if (!aIn) wasmCopyIn(kern, pa, a, aOff, m * k);
+  if (!bIn) wasmCopyIn(kern, pb, b, bOff, k * n);
+  if (!cIn && accumulate) wasmCopyIn(kern, pc, c, cOff, m * n);
+  kern.packB(k, n, pb, transposeB ? k : n, transposeB ? 1 : 0, pbp);
+  kern.gemmPacked(m, n, k, pa, k, pbp, pc, n, accumulate ? 1 : 0, APACK);
+  if (!cIn) c.set(wasmF32(kern).subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+  wasmRelease(mark);
 }
 
 function checkDim(name: string, v: number): void {

@@ -29,3 +29,22 @@ export { erf, erfc, sigmoid, softplus } from './math.js';
 export { denseForward } from './dense.js';
 export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './lstm.js';
 export { Random } from './random.js';
+export { setBackend, getBackend, wasmReady, wasmUnavailableReason, type Backend } from './wasm/backend.js';
+export {
+  activationBackward,
+  activationDerivative,
+  denseBackward,
+  type ActivationDerivative,
+  type DenseBackwardOptions,
+  type DenseBackwardResult,
+} from './backward.js';
+export {
+  lstmForwardTrain,
+  lstmBackward,
+  type LstmTrainOptions,
+  type LstmTrainResult,
+  type LstmTape,
+  type LstmBackwardOptions,
+  type LstmBackwardResult,
+} from './backward-lstm.js';
+export { lossKernel, LOSS_KERNEL_NAMES, type LossKernelName, type LossKernelOptions, type LossKernelResult } from './loss-kernels.js';

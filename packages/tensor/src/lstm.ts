@@ -2,6 +2,7 @@
  * The forward pass of a Keras `LSTM` layer over plain float32 buffers.
  */
 import {
+  LINEAR,
   HARD_SIGMOID_KERAS2,
   HARD_SIGMOID_KERAS3,
   RELU,
@@ -11,6 +12,7 @@ import {
 } from './activations.js';
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { gemm, type GemmOptions } from './gemm.js';
+import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
 /** Inputs of {@link lstmForward}: sizes, weights as Keras stores them, activations and flags. */
 export interface LstmForwardOptions {
@@ -49,7 +51,7 @@ export interface LstmForwardResult {
 }
 
 /** Codes of the activations the fused step loop computes inline; anything else goes through `apply`. */
-const Fn = { Other: 0, Sigmoid: 1, HardSigmoid3: 2, HardSigmoid2: 3, Tanh: 4, Relu: 5 } as const;
+const Fn = { Other: 0, Sigmoid: 1, HardSigmoid3: 2, HardSigmoid2: 3, Tanh: 4, Relu: 5, Linear: 6 } as const;
 type Fn = (typeof Fn)[keyof typeof Fn];
 
 function code(a: Activation): Fn {
@@ -58,6 +60,7 @@ function code(a: Activation): Fn {
   if (a === HARD_SIGMOID_KERAS2) return Fn.HardSigmoid2;
   if (a === TANH) return Fn.Tanh;
   if (a === RELU) return Fn.Relu;
+  if (a === LINEAR) return Fn.Linear;
   return Fn.Other;
 }
 
@@ -115,6 +118,13 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
   if (options.initialH !== undefined) expectLength('initialH', options.initialH, [batch, u]);
   if (options.initialC !== undefined) expectLength('initialC', options.initialC, [batch, u]);
 
+  const rec = code(options.recurrentActivation);
+  const act = code(options.activation);
+  if (T > 0 && batch > 0 && u > 0 && rec !== Fn.Other && act !== Fn.Other && u * u * T >= wasmThresholds.lstm) {
+    const kern = wasmKernels();
+    if (kern !== null) return lstmWasm(kern, x, options, rec, act);
+  }
+
   const h = options.initialH !== undefined ? options.initialH.slice() : new Float32Array(batch * u);
   const c = options.initialC !== undefined ? options.initialC.slice() : new Float32Array(batch * u);
   const returnSequences = options.returnSequences;
@@ -146,8 +156,6 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
   if (bias !== null) for (let r = 0; r < T * batch; r++) gates.set(bias, r * u4);
   gemm(T * batch, u4, inputDim, xs, kernel, gates, { accumulate: bias !== null });
 
-  const rec = code(options.recurrentActivation);
-  const act = code(options.activation);
   const recAct = options.recurrentActivation;
   const cellAct = options.activation;
   // Scratch for act(c) when the cell activation is not inlined.
@@ -199,6 +207,67 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
     }
   }
   if (!returnSequences) output.set(h);
+  return { output, h, c };
+}
+
+/**
+ * The whole layer in the WebAssembly kernels: the input (time-major), both kernels (packed), the gates
+ * of every step and the state live in the kernels' memory; the input projection is one GEMM, then each
+ * step is a GEMM of h with U and the fused SIMD gate math, with no call back to JavaScript.
+ */
+function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOptions, rec: Fn, act: Fn): LstmForwardResult {
+  const { batch, timesteps: T, inputDim, units: u, kernel, recurrentKernel, bias, returnSequences, goBackwards } = options;
+  const u4 = 4 * u;
+  const rows = T * batch;
+  const mark = wasmMark();
+  // Take all memory before making views (growing detaches them).
+  const pxs = wasmAlloc(kern, rows * inputDim);
+  const pw = wasmAlloc(kern, inputDim * u4);
+  const pwp = wasmAlloc(kern, kern.packedBSize(inputDim, u4));
+  const pu = wasmAlloc(kern, u * u4);
+  const pup = wasmAlloc(kern, kern.packedBSize(u, u4));
+  const pz = wasmAlloc(kern, rows * u4);
+  const ph = wasmAlloc(kern, batch * u);
+  const pcs = wasmAlloc(kern, batch * u);
+  const outLen = returnSequences ? batch * T * u : 0;
+  const pout = returnSequences ? wasmAlloc(kern, outLen) : 0;
+  const mem = wasmF32(kern);
+  // Time-major input in processing order.
+  const xs0 = pxs >> 2;
+  if (batch === 1 && !goBackwards) {
+    mem.set(x, xs0);
+  } else {
+    for (let s = 0; s < T; s++) {
+      const t = goBackwards ? T - 1 - s : s;
+      for (let b = 0; b < batch; b++) {
+        const src = (b * T + t) * inputDim;
+        const dst = xs0 + (s * batch + b) * inputDim;
+        for (let q = 0; q < inputDim; q++) mem[dst + q] = x[src + q]!;
+      }
+    }
+  }
+  mem.set(kernel, pw >> 2);
+  mem.set(recurrentKernel, pu >> 2);
+  const z0 = pz >> 2;
+  if (bias !== null) {
+    // Fill every row with the bias by doubling copies.
+    mem.set(bias, z0);
+    const total = rows * u4;
+    for (let len = u4; len < total; len *= 2) mem.copyWithin(z0 + len, z0, z0 + Math.min(len, total - len));
+  }
+  if (options.initialH !== undefined) mem.set(options.initialH, ph >> 2);
+  else mem.fill(0, ph >> 2, (ph >> 2) + batch * u);
+  if (options.initialC !== undefined) mem.set(options.initialC, pcs >> 2);
+  else mem.fill(0, pcs >> 2, (pcs >> 2) + batch * u);
+  kern.packB(inputDim, u4, pw, u4, 0, pwp);
+  kern.packB(u, u4, pu, u4, 0, pup);
+  if (inputDim > 0) kern.gemmPacked(rows, u4, inputDim, pxs, inputDim, pwp, pz, u4, bias !== null ? 1 : 0, APACK);
+  else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
+  kern.lstmRun(batch, T, u, pz, pup, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK);
+  const h = mem.slice(ph >> 2, (ph >> 2) + batch * u);
+  const c = mem.slice(pcs >> 2, (pcs >> 2) + batch * u);
+  const output = returnSequences ? mem.slice(pout >> 2, (pout >> 2) + outLen) : h.slice();
+  wasmRelease(mark);
   return { output, h, c };
 }
 

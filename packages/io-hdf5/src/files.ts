@@ -1,0 +1,67 @@
+/**
+ * The user-facing calls (`saveModel`, `loadModel`, `saveWeights`, `loadWeights`) that take a path in
+ * Node or bytes anywhere. Node's file system is imported only when a path is given, so this module
+ * stays usable in browsers.
+ */
+import type { Model } from '@kerasts/model';
+import type { Sequential } from '@kerasts/model';
+import type { TransferReport } from '@kerasts/transfer';
+import {
+  loadWeightsFromBytes,
+  modelFromContents,
+  modelToH5Bytes,
+  weightsToH5Bytes,
+  type LoadModelOptions,
+  type LoadWeightsOptions,
+  type SaveOptions,
+} from './keras-model.js';
+import { readKerasH5 } from './read.js';
+
+/** A path (Node) or the file's bytes (anywhere). */
+export type FileSource = string | Uint8Array;
+
+async function bytesOf(source: FileSource): Promise<{ bytes: Uint8Array; fileName: string }> {
+  if (typeof source !== 'string') return { bytes: source, fileName: '<bytes>' };
+  const { readFileBytes } = await import('./node.js');
+  return { bytes: await readFileBytes(source), fileName: source };
+}
+
+async function writeOut(path: string, bytes: Uint8Array, overwrite: boolean): Promise<void> {
+  const { writeFileAtomic } = await import('./node.js');
+  await writeFileAtomic(path, bytes, { overwrite });
+}
+
+/**
+ * Keras' `model.save('x.h5')`: architecture, weights (and, with training, the training config and
+ * optimizer state) in one HDF5 file. Writes aside then renames; refuses to replace an existing file
+ * unless `overwrite: true`. Returns the bytes written.
+ */
+export async function saveModel(model: Model, path: string | null, options: SaveOptions = {}): Promise<Uint8Array> {
+  const bytes = await modelToH5Bytes(model, options);
+  if (path !== null) await writeOut(path, bytes, options.overwrite ?? false);
+  return bytes;
+}
+
+/** Keras' `load_model('x.h5')`: a model of any Keras era, from a path or bytes. */
+export async function loadModel(source: FileSource, options: LoadModelOptions = {}): Promise<Sequential> {
+  const { bytes, fileName } = await bytesOf(source);
+  const name = options.fileName ?? fileName;
+  const contents = await readKerasH5(bytes, { fileName: name });
+  return modelFromContents(contents, { ...options, fileName: name }).model;
+}
+
+/** Keras' `save_weights('x.h5')` (the legacy layout every Keras reads). Returns the bytes written. */
+export async function saveWeights(model: Model, path: string | null, options: SaveOptions = {}): Promise<Uint8Array> {
+  const bytes = await weightsToH5Bytes(model, options);
+  if (path !== null) await writeOut(path, bytes, options.overwrite ?? false);
+  return bytes;
+}
+
+/**
+ * Keras' `load_weights('x.h5'[, by_name, skip_mismatch])`: from a weights-only or full-model file,
+ * returning a report of what matched.
+ */
+export async function loadWeights(model: Model, source: FileSource, options: LoadWeightsOptions = {}): Promise<TransferReport> {
+  const { bytes, fileName } = await bytesOf(source);
+  return loadWeightsFromBytes(model, bytes, { ...options, fileName: options.fileName ?? fileName });
+}

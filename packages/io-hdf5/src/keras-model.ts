@@ -1,0 +1,181 @@
+/**
+ * Models and weights ⇄ Keras HDF5 bytes: the road from a file to a compiled-or-not `Sequential` and
+ * back (DESIGN.md, "How data flows"). Runs anywhere; path handling is in `files.ts`.
+ */
+import { configToJsonObject, DEFAULT_DIALECT, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
+import { kerasMajor, type JsonObject } from '@kerasts/layers';
+import { Sequential, type Model, type WeightTable } from '@kerasts/model';
+import { FormatError, Tensor } from '@kerasts/tensor';
+import { applyWeights, type TransferReport } from '@kerasts/transfer';
+import { readKerasH5 } from './read.js';
+import type { H5Weight, KerasH5Contents } from './types.js';
+import { writeKerasH5 } from './write.js';
+
+/** Options for writing a model or weights file. */
+export interface SaveOptions {
+  /**
+   * `keras-2` (default): a file Keras 3.15.1 `load_model` accepts and tf.keras 2.x reads;
+   * `keras-2.0`: what Keras 2.0.8 wrote (the tutorial's era); `keras-3`: Keras 3's legacy `.h5` flavour.
+   */
+  dialect?: Dialect;
+  /** See `@kerasts/io-json` `NumericsPolicy` (default `error`: refuse a file that would compute differently). */
+  numerics?: NumericsPolicy;
+  /** Receives warnings (default `console.warn`). */
+  warn?: (message: string) => void;
+  /** Replace an existing file (paths only). */
+  overwrite?: boolean;
+}
+
+/** Options for loading a model. */
+export interface LoadModelOptions {
+  /** Compile from the file's training config (default true; takes effect once training lands). */
+  compile?: boolean;
+  /** File name for messages (set automatically for paths). */
+  fileName?: string;
+}
+
+/** Options for loading weights into a model. */
+export interface LoadWeightsOptions {
+  byName?: boolean;
+  skipMismatch?: boolean;
+  fileName?: string;
+}
+
+const DEFAULT_BACKEND = 'tensorflow';
+
+function toFloat32(w: H5Weight, where: string): Float32Array {
+  const d = w.data;
+  if (d instanceof Float32Array) return d;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Float32Array.from(d, (v) => Number(v));
+  if (w.dtype === 'float16') throw new FormatError(`float16 weights are not supported yet`, where);
+  return Float32Array.from(d as ArrayLike<number>);
+}
+
+/** The weights stored in a Keras file as a format-neutral table. */
+export function weightTableFromContents(contents: KerasH5Contents, fileName = ''): WeightTable {
+  const g = contents.weights;
+  return {
+    kerasVersion: g.kerasVersion ?? (contents.kind === 'model' ? contents.rootAttrs.kerasVersion : null),
+    backend: g.backend ?? contents.rootAttrs.backend,
+    layers: g.layers.map((l) => ({
+      layerName: l.name,
+      weights: l.weights.map((w) => ({ name: w.name, value: new Tensor(toFloat32(w, `${fileName}:${w.hdf5Path}`), w.shape) })),
+    })),
+  };
+}
+
+/** Read the weights of a Keras `.h5` (weights-only or full model) as a table. */
+export async function readWeightTable(bytes: Uint8Array, options: { fileName?: string } = {}): Promise<WeightTable> {
+  const contents = await readKerasH5(bytes, options);
+  return weightTableFromContents(contents, options.fileName);
+}
+
+/** Weight names as Keras 2 wrote them with the TensorFlow backend (`lstm_1/kernel:0`). */
+function storedWeightName(layer: string, weight: string): string {
+  return `${layer}/${weight}:0`;
+}
+
+/** The HDF5 contents for a model (full file, or weights only). */
+export function contentsFromModel(model: Model, kind: 'model' | 'weights', options: SaveOptions = {}): KerasH5Contents {
+  if (!model.built) model.build();
+  const dialect = options.dialect ?? DEFAULT_DIALECT;
+  const config = model.toConfig();
+  const json = configToJsonObject(config, {
+    dialect,
+    includeVersion: false,
+    ...(options.numerics ? { numerics: options.numerics } : {}),
+    ...(options.warn ? { warn: options.warn } : {}),
+  });
+  const kerasVersion = dialect === 'keras-2.0' ? (kerasMajor(model.kerasVersion) <= 2 ? model.kerasVersion : '2.0.8') : model.kerasVersion;
+  const backend = model.backend ?? DEFAULT_BACKEND;
+  const layers = model.layers.map((l) => ({
+    name: l.name,
+    weightNames: l.weights.map((w) => storedWeightName(l.name, w.name)),
+    weights: l.weights.map((w) => {
+      const name = storedWeightName(l.name, w.name);
+      return { name, shape: [...w.shape], dtype: 'float32' as const, data: new Float32Array(w.value.data), hdf5Path: name };
+    }),
+  }));
+  return {
+    kind,
+    rootAttrs: {
+      kerasVersion,
+      backend,
+      modelConfig: kind === 'model' ? stringifyKerasJson(json) : null,
+      trainingConfig: null,
+    },
+    weights: {
+      layerNames: model.layers.map((l) => l.name),
+      kerasVersion,
+      backend,
+      layers,
+      ...(dialect === 'keras-2.0' ? {} : { topLevelWeights: [] }),
+    },
+    optimizerWeights: null,
+    extraRootGroups: [],
+  };
+}
+
+/** A full Keras `.h5` (architecture + weights) as bytes. */
+export async function modelToH5Bytes(model: Model, options: SaveOptions = {}): Promise<Uint8Array> {
+  return writeKerasH5(contentsFromModel(model, 'model', options));
+}
+
+/** A Keras weights-only `.h5` (what `save_weights('x.h5')` wrote) as bytes. */
+export async function weightsToH5Bytes(model: Model, options: SaveOptions = {}): Promise<Uint8Array> {
+  return writeKerasH5(contentsFromModel(model, 'weights', options));
+}
+
+/** What was learned while loading a model file. */
+export interface LoadedModelInfo {
+  kerasVersion: string | null;
+  backend: string | null;
+  /** The parsed `training_config`, or null. */
+  trainingConfig: JsonObject | null;
+  /** Whether the file holds optimizer state. */
+  hasOptimizerState: boolean;
+  report: TransferReport;
+}
+
+/** Build a model from Keras `.h5` contents: config → layers → weights (topological, like `load_model`). */
+export function modelFromContents(contents: KerasH5Contents, options: LoadModelOptions = {}): { model: Sequential; info: LoadedModelInfo } {
+  const file = options.fileName ?? '';
+  if (contents.kind !== 'model' || !contents.rootAttrs.modelConfig) {
+    throw new FormatError(
+      'this is a weights-only Keras file (no model_config): load it with loadWeights(model, file) into a model built from its architecture (kerasts predict --arch arch.json)',
+      file,
+    );
+  }
+  const raw = parseJsonText(contents.rootAttrs.modelConfig, `${file}:/ (attribute model_config)`);
+  const kerasVersion = contents.rootAttrs.kerasVersion ?? contents.weights.kerasVersion ?? null;
+  const { config } = parseModelConfig(raw, { kerasVersion: kerasVersion ?? '1', backend: contents.rootAttrs.backend, source: `${file}:/ (attribute model_config)` });
+  const model = Sequential.fromConfig(config, { source: file });
+  const table = weightTableFromContents(contents, file);
+  if (!model.built && table.layers.some((l) => l.weights.length > 0)) {
+    throw new FormatError(`the model in this file was saved before it was built (no input shape), so its weights cannot be placed`, file);
+  }
+  const report = model.built
+    ? applyWeights(model, table, { source: `${file}:/model_weights` })
+    : { mode: 'topological' as const, source: file, matchedLayers: [], loaded: [], skipped: [], unmatchedStored: [], untouched: [], conversions: [], warnings: [] };
+  let trainingConfig: JsonObject | null = null;
+  if (contents.rootAttrs.trainingConfig) {
+    const tc = parseJsonText(contents.rootAttrs.trainingConfig, `${file}:/ (attribute training_config)`);
+    if (tc && typeof tc === 'object' && !Array.isArray(tc)) trainingConfig = tc;
+  }
+  return {
+    model,
+    info: { kerasVersion, backend: contents.rootAttrs.backend, trainingConfig, hasOptimizerState: contents.optimizerWeights !== null && contents.optimizerWeights.weights.length > 0, report },
+  };
+}
+
+/** Load a full Keras `.h5` from bytes. */
+export async function modelFromH5Bytes(bytes: Uint8Array, options: LoadModelOptions = {}): Promise<Sequential> {
+  const contents = await readKerasH5(bytes, options.fileName ? { fileName: options.fileName } : {});
+  return modelFromContents(contents, options).model;
+}
+
+/** Put the weights of a Keras `.h5` (weights-only or full model) into a model, returning what matched. */
+export async function loadWeightsFromBytes(model: Model, bytes: Uint8Array, options: LoadWeightsOptions = {}): Promise<TransferReport> {
+  const table = await readWeightTable(bytes, options.fileName ? { fileName: options.fileName } : {});
+  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '' });
+}

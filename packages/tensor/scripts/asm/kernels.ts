@@ -1,0 +1,401 @@
+// AssemblyScript source of the WASM SIMD kernels of @kerasts/tensor.
+//
+// Compiled by ../build-wasm.mjs into ../../src/wasm/kernels-wasm.ts (a base64 string), so that `tsc -b`
+// alone builds the package and the module loads without file access. Not part of the TypeScript build.
+//
+// Memory is managed by the JavaScript side (src/wasm/backend.ts): every pointer below is a byte address
+// in the one exported memory, chosen by a bump allocator in JS. The module itself allocates nothing.
+//
+// Everything is single precision: products and sums are rounded to float32 at each step (as XLA and
+// TensorFlow do), not accumulated in double as the pure-TypeScript kernels do.
+
+/** Steps of k per packed block of B (a 8×KC micro-panel of B is 8 KiB and stays in L1). */
+const KC: i32 = 256;
+/** Rows of A packed per block (MC×KC floats = 256 KiB, kept in L2). */
+const MC: i32 = 256;
+
+/** Address of a 4×8 float tile used to store partial tiles (set by JS through setScratch). */
+let TILE: usize = 0;
+
+export function setScratch(p: usize): void {
+  TILE = p;
+}
+
+/** Floats needed to pack a k×n B: ceil(n/8)·8·k. */
+export function packedBSize(k: i32, n: i32): i32 {
+  return ((n + 7) & ~7) * k;
+}
+
+/**
+ * Packs B for gemmPacked. B is k×n row-major with row stride ldb, or with trans≠0 it is stored n×k
+ * (row j of the stored matrix is column j of B) with row stride ldb.
+ * Layout: for each block of KC steps of k starting at pc (block length kcb), at float offset pc·np8,
+ * the panels of 8 columns one after the other, each kcb×8 floats (k-major), zero-padded past n.
+ */
+export function packB(k: i32, n: i32, b: usize, ldb: i32, trans: i32, dst: usize): void {
+  const np8 = (n + 7) & ~7;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kcb = min(KC, k - pc);
+    let d = dst + (<usize>pc * <usize>np8 << 2);
+    for (let j0 = 0; j0 < n; j0 += 8) {
+      const nr = min(8, n - j0);
+      if (trans == 0) {
+        let s = b + ((<usize>pc * <usize>ldb + <usize>j0) << 2);
+        const ldbb = <usize>ldb << 2;
+        if (nr == 8) {
+          for (let p = 0; p < kcb; p++) {
+            v128.store(d, v128.load(s));
+            v128.store(d, v128.load(s, 16), 16);
+            s += ldbb;
+            d += 32;
+          }
+        } else {
+          for (let p = 0; p < kcb; p++) {
+            for (let jj = 0; jj < 8; jj++) store<f32>(d + (<usize>jj << 2), jj < nr ? load<f32>(s + (<usize>jj << 2)) : 0);
+            s += ldbb;
+            d += 32;
+          }
+        }
+      } else {
+        // stored n×k: element (p, j) at b + (j·ldb + p)·4
+        const s = b + ((<usize>j0 * <usize>ldb + <usize>pc) << 2);
+        const ldbb = <usize>ldb << 2;
+        for (let p = 0; p < kcb; p++) {
+          const sp = s + (<usize>p << 2);
+          for (let jj = 0; jj < 8; jj++) store<f32>(d + (<usize>jj << 2), jj < nr ? load<f32>(sp + <usize>jj * ldbb) : 0);
+          d += 32;
+        }
+      }
+    }
+  }
+}
+
+/** Packs rows [0, m4) (m4 a multiple of 4) × kcb columns of A (row stride lda) into panels of 4 rows, k-major. */
+function packA(m4: i32, kcb: i32, a: usize, lda: i32, dst: usize): void {
+  const ldab = <usize>lda << 2;
+  let d = dst;
+  for (let i = 0; i < m4; i += 4) {
+    const r0 = a + <usize>i * ldab;
+    const r1 = r0 + ldab;
+    const r2 = r1 + ldab;
+    const r3 = r2 + ldab;
+    let p = 0;
+    for (; p + 3 < kcb; p += 4) {
+      const o = <usize>p << 2;
+      // 4×4 transpose: rows of A become k-steps of the panel
+      const x0 = v128.load(r0 + o);
+      const x1 = v128.load(r1 + o);
+      const x2 = v128.load(r2 + o);
+      const x3 = v128.load(r3 + o);
+      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+      v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+      v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+      d += 64;
+    }
+    for (; p < kcb; p++) {
+      const o = <usize>p << 2;
+      store<f32>(d, load<f32>(r0 + o));
+      store<f32>(d, load<f32>(r1 + o), 4);
+      store<f32>(d, load<f32>(r2 + o), 8);
+      store<f32>(d, load<f32>(r3 + o), 12);
+      d += 16;
+    }
+  }
+}
+
+/** Stores (or adds, with beta) one 8-wide row of a tile, nr valid columns. */
+// @ts-ignore: decorator
+@inline
+function storeRow(c: usize, lo: v128, hi: v128, beta: bool, nr: i32): void {
+  if (nr == 8) {
+    if (beta) {
+      lo = f32x4.add(lo, v128.load(c));
+      hi = f32x4.add(hi, v128.load(c, 16));
+    }
+    v128.store(c, lo);
+    v128.store(c, hi, 16);
+  } else {
+    v128.store(TILE, lo);
+    v128.store(TILE, hi, 16);
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>j << 2;
+      const v = load<f32>(TILE + o);
+      store<f32>(c + o, beta ? load<f32>(c + o) + v : v);
+    }
+  }
+}
+
+/** C[4×nr] (row stride ldc) (+)= packed A panel (kc×4) · packed B panel (kc×8). */
+function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, beta: bool, nr: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    ap += 16;
+    bp += 32;
+  }
+  const ldcb = <usize>ldc << 2;
+  storeRow(c, c00, c01, beta, nr);
+  storeRow(c + ldcb, c10, c11, beta, nr);
+  storeRow(c + 2 * ldcb, c20, c21, beta, nr);
+  storeRow(c + 3 * ldcb, c30, c31, beta, nr);
+}
+
+/**
+ * One row of C (+)= one unpacked row of A (kc contiguous floats) · packed B panel (kc×8). Sums run over
+ * k in the same order as in kernel4x8, so a row's result does not depend on how many rows are computed.
+ */
+function kernel1x8(kc: i32, a: usize, bp: usize, c: usize, beta: bool, nr: i32): void {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const x = v128.load32_splat(a);
+    s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
+    s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+    a += 4;
+    bp += 32;
+  }
+  storeRow(c, s0, s1, beta, nr);
+}
+
+/** As kernel1x8 over four consecutive full panels (32 columns): four times the independent sums. */
+function kernel1x32(kc: i32, a: usize, bp: usize, c: usize, beta: bool): void {
+  const ps = <usize>kc << 5; // bytes between panels
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+  let b1 = bp + ps;
+  let b2 = b1 + ps;
+  let b3 = b2 + ps;
+  for (let p = 0; p < kc; p++) {
+    const x = v128.load32_splat(a);
+    s0 = f32x4.add(s0, f32x4.mul(x, v128.load(bp)));
+    s1 = f32x4.add(s1, f32x4.mul(x, v128.load(bp, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(x, v128.load(b1)));
+    s3 = f32x4.add(s3, f32x4.mul(x, v128.load(b1, 16)));
+    s4 = f32x4.add(s4, f32x4.mul(x, v128.load(b2)));
+    s5 = f32x4.add(s5, f32x4.mul(x, v128.load(b2, 16)));
+    s6 = f32x4.add(s6, f32x4.mul(x, v128.load(b3)));
+    s7 = f32x4.add(s7, f32x4.mul(x, v128.load(b3, 16)));
+    a += 4;
+    bp += 32;
+    b1 += 32;
+    b2 += 32;
+    b3 += 32;
+  }
+  storeRow(c, s0, s1, beta, 8);
+  storeRow(c + 32, s2, s3, beta, 8);
+  storeRow(c + 64, s4, s5, beta, 8);
+  storeRow(c + 96, s6, s7, beta, 8);
+}
+
+/**
+ * C[m×n] (row stride ldc) = (accumulate ? C : 0) + A[m×k] (row stride lda) · B, with B packed by
+ * packB (k, n). ap is scratch for MC×KC floats of packed A. k must be > 0.
+ */
+export function gemmPacked(m: i32, n: i32, k: i32, a: usize, lda: i32, bp: usize, c: usize, ldc: i32, accumulate: i32, ap: usize): void {
+  const np8 = (n + 7) & ~7;
+  const ldab = <usize>lda << 2;
+  const ldcb = <usize>ldc << 2;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kcb = min(KC, k - pc);
+    const beta = accumulate != 0 || pc > 0;
+    const bblk = bp + (<usize>pc * <usize>np8 << 2);
+    for (let ic = 0; ic < m; ic += MC) {
+      const mcb = min(MC, m - ic);
+      const m4 = mcb & ~3;
+      const ablk = a + <usize>ic * ldab + (<usize>pc << 2);
+      if (m4 > 0) packA(m4, kcb, ablk, lda, ap);
+      const cblk = c + <usize>ic * ldcb;
+      if (m4 > 0) {
+        for (let jr = 0; jr < n; jr += 8) {
+          const nr = min(8, n - jr);
+          const bpan = bblk + (<usize>jr * <usize>kcb << 2);
+          const cj = cblk + (<usize>jr << 2);
+          for (let ir = 0; ir < m4; ir += 4) {
+            kernel4x8(kcb, ap + (<usize>ir * <usize>kcb << 2), bpan, cj + <usize>ir * ldcb, ldc, beta, nr);
+          }
+        }
+      }
+      for (let ir = m4; ir < mcb; ir++) {
+        const arow = ablk + <usize>ir * ldab;
+        const crow = cblk + <usize>ir * ldcb;
+        let jr = 0;
+        for (; jr + 32 <= n; jr += 32) kernel1x32(kcb, arow, bblk + (<usize>jr * <usize>kcb << 2), crow + (<usize>jr << 2), beta);
+        for (; jr < n; jr += 8) kernel1x8(kcb, arow, bblk + (<usize>jr * <usize>kcb << 2), crow + (<usize>jr << 2), beta, min(8, n - jr));
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Activations on f32x4 (Cephes single-precision algorithms, ~1–2 ulp)
+
+const LOG2E: f32 = 1.44269504088896341;
+const EXP_C1: f32 = 0.693359375;
+const EXP_C2: f32 = -2.12194440e-4;
+
+// @ts-ignore: decorator
+@inline
+function vexp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(EXP_C1)));
+  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(EXP_C2)));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
+  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, e);
+}
+
+// @ts-ignore: decorator
+@inline
+function vsigmoid(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline
+function vtanh(x: v128): v128 {
+  // |x| < 0.625: odd polynomial; else sign(x)·(1 − 2/(e^{2|x|} + 1))
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const one = f32x4.splat(1.0);
+  const e = vexp(f32x4.add(ax, ax));
+  let big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)));
+  // copy the sign of x
+  big = v128.or(big, v128.and(x, i32x4.splat(<i32>0x80000000)));
+  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** Activation codes (same numbering as src/lstm.ts): 1 sigmoid, 2 hard_sigmoid (Keras 3), 3 hard_sigmoid (Keras 2), 4 tanh, 5 relu, 6 linear. */
+// @ts-ignore: decorator
+@inline
+function vact(code: i32, x: v128): v128 {
+  switch (code) {
+    case 1:
+      return vsigmoid(x);
+    case 2:
+      return f32x4.min(f32x4.max(f32x4.div(f32x4.add(x, f32x4.splat(3.0)), f32x4.splat(6.0)), f32x4.splat(0)), f32x4.splat(1.0));
+    case 3:
+      return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1.0));
+    case 4:
+      return vtanh(x);
+    case 5:
+      return f32x4.max(x, f32x4.splat(0));
+    default:
+      return x;
+  }
+}
+
+/** Applies activation `code` in place to n floats at p. */
+export function activate(code: i32, p: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const q = p + (<usize>i << 2);
+    v128.store(q, vact(code, v128.load(q)));
+  }
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, f32x4.extract_lane(vact(code, f32x4.splat(load<f32>(q))), 0));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function cell(rec: i32, act: i32, zi: v128, zf: v128, zc: v128, zo: v128, cOld: v128, cp: usize, hp: usize, op: usize): void {
+  const i = vact(rec, zi);
+  const f = vact(rec, zf);
+  const o = vact(rec, zo);
+  const g = vact(act, zc);
+  const cn = f32x4.add(f32x4.mul(f, cOld), f32x4.mul(i, g));
+  const h = f32x4.mul(o, vact(act, cn));
+  v128.store(cp, cn);
+  v128.store(hp, h);
+  if (op != 0) v128.store(op, h);
+}
+
+/**
+ * The gate math of one LSTM step for `batch` rows: z (row stride 4u, blocks i f c o) → c, h (row
+ * stride u) updated in place; h also copied to out + b·outStride floats when out ≠ 0.
+ */
+export function lstmCell(batch: i32, u: i32, z: usize, c: usize, h: usize, rec: i32, act: i32, out: usize, outStride: i32): void {
+  const ub = <usize>u << 2;
+  for (let b = 0; b < batch; b++) {
+    const zr = z + <usize>b * 4 * ub;
+    const cr = c + <usize>b * ub;
+    const hr = h + <usize>b * ub;
+    const orow = out != 0 ? out + (<usize>b * <usize>outStride << 2) : 0;
+    let j = 0;
+    for (; j + 3 < u; j += 4) {
+      const o = <usize>j << 2;
+      const zp = zr + o;
+      cell(rec, act, v128.load(zp), v128.load(zp + ub), v128.load(zp + 2 * ub), v128.load(zp + 3 * ub), v128.load(cr + o), cr + o, hr + o, orow != 0 ? orow + o : 0);
+    }
+    for (; j < u; j++) {
+      const o = <usize>j << 2;
+      const zp = zr + o;
+      cell(
+        rec,
+        act,
+        f32x4.splat(load<f32>(zp)),
+        f32x4.splat(load<f32>(zp + ub)),
+        f32x4.splat(load<f32>(zp + 2 * ub)),
+        f32x4.splat(load<f32>(zp + 3 * ub)),
+        f32x4.splat(load<f32>(cr + o)),
+        TILE,
+        TILE + 16,
+        0,
+      );
+      store<f32>(cr + o, load<f32>(TILE));
+      store<f32>(hr + o, load<f32>(TILE + 16));
+      if (orow != 0) store<f32>(orow + o, load<f32>(TILE + 16));
+    }
+  }
+}
+
+/**
+ * The recurrent part of an LSTM: for each of T steps, z_s += h·U (U packed by packB(u, 4u)), then the
+ * fused gate math. z holds T·batch rows of 4u (the input projection plus bias, time-major); h and c
+ * (batch×u) hold the initial state and get the final one. With seq ≠ 0 every step's h is written to
+ * out (batch×T×u); apScratch is the packed-A scratch of gemmPacked.
+ */
+export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usize, c: usize, rec: i32, act: i32, out: usize, seq: i32, apScratch: usize): void {
+  const step = <usize>batch * <usize>u * 16;
+  for (let s = 0; s < T; s++) {
+    const zs = z + <usize>s * step;
+    if (u > 0) gemmPacked(batch, 4 * u, u, h, u, up, zs, 4 * u, 1, apScratch);
+    lstmCell(batch, u, zs, c, h, rec, act, seq != 0 ? out + (<usize>s * <usize>u << 2) : 0, seq != 0 ? T * u : 0);
+  }
+}

@@ -1,0 +1,258 @@
+// Runs one workload on one JavaScript system and prints one line `RESULT {json}`.
+//   node src/child.mjs <kerasts|tfjs|tfjs-wasm|tfjs-node> <workload-id>
+// A separate process per (system, workload) keeps peak RSS per workload and keeps the tfjs backends
+// from seeing each other.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { BENCH_DIR, CACHE_DIR, MODELS, WORKLOADS, encodeF32, loadSet, modelWeights, sampleValues, timeIt } from './common.mjs';
+
+const [system, workloadId] = process.argv.slice(2);
+const workload = WORKLOADS.find((w) => w.id === workloadId);
+if (!workload) throw new Error(`unknown workload ${workloadId}`);
+const mb = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
+
+function emit(result) {
+  const ru = process.resourceUsage();
+  console.log(`RESULT ${JSON.stringify({ system, workload: workloadId, peakRssMB: mb(ru.maxRSS * 1024), ...result })}`);
+}
+
+/** Time budget per workload: slow systems get fewer samples. */
+const timing = { warmupMs: 300, minSamples: 5, maxSamples: 30, budgetMs: 2500 };
+
+// ---------------------------------------------------------------------------------------------------
+// kerasts
+
+async function kerasts() {
+  const { Tensor, gemm, getBackend } = await import('@kerasts/tensor');
+  const { LSTM, Dense } = await import('@kerasts/layers');
+  const { Sequential } = await import('@kerasts/model');
+  const info = { backend: getBackend() };
+  const build = (modelName) => {
+    const m = MODELS[modelName];
+    const layers = m.layers.map((l, i) =>
+      l.type === 'lstm'
+        ? new LSTM({ units: l.units, returnSequences: !!l.returnSequences, ...(i === 0 ? { inputShape: m.input } : {}) })
+        : new Dense({ units: l.units }),
+    );
+    const model = new Sequential({ layers });
+    model.setWeights(modelWeights(modelName).map((w) => new Tensor(w.data.slice(), w.shape)));
+    return model;
+  };
+  const base = process.memoryUsage().rss;
+  if (workload.kind === 'predict') {
+    const model = build(workload.model);
+    const set = loadSet(`input-${workload.id}`);
+    const x = new Tensor(set.x.data.slice(), set.x.shape);
+    const opts = { batchSize: workload.batch };
+    const out = model.predict(x, opts).data;
+    const t = await timeIt(() => model.predict(x, opts), timing);
+    return { status: 'ok', time: t, output: encodeF32(sampleValues(out)), baseRssMB: mb(base), info };
+  }
+  if (workload.kind === 'gemm') {
+    const n = workload.size;
+    const set = loadSet(`input-${workload.id}`);
+    const a = set.a.data.slice(), b = set.b.data.slice(), c = new Float32Array(n * n);
+    gemm(n, n, n, a, b, c);
+    const out = c.slice();
+    const t = await timeIt(() => gemm(n, n, n, a, b, c), timing);
+    return { status: 'ok', time: t, output: encodeF32(sampleValues(out)), gflops: (2 * n ** 3) / (t.median * 1e6), baseRssMB: mb(base), info };
+  }
+  if (workload.kind === 'train') {
+    const model = build(workload.model);
+    if (typeof model.compile !== 'function' || typeof model.fit !== 'function') {
+      return { status: 'skipped', reason: 'not implemented yet (Sequential has no compile/fit)' };
+    }
+    const set = loadSet(`input-${workload.id}`);
+    const x = new Tensor(set.x.data.slice(), set.x.shape);
+    const y = new Tensor(set.y.data.slice(), set.y.shape);
+    try {
+      await model.compile({ optimizer: 'adam', loss: 'mse' });
+      const fit = () => model.fit(x, y, { batchSize: workload.batch, epochs: 1, shuffle: false, verbose: 0 });
+      const t = await timeIt(fit, { warmupMs: 0, minSamples: 3, maxSamples: 5, budgetMs: 10000 });
+      return { status: 'ok', time: t, baseRssMB: mb(base), info };
+    } catch (err) {
+      return { status: 'skipped', reason: `compile/fit failed: ${String(err?.message ?? err).split('\n')[0]}` };
+    }
+  }
+  if (workload.kind === 'load') {
+    let io;
+    try {
+      io = await import('@kerasts/io-hdf5');
+    } catch (err) {
+      return { status: 'skipped', reason: `@kerasts/io-hdf5 does not load: ${String(err?.message ?? err).split('\n')[0]}` };
+    }
+    if (typeof io.loadModel !== 'function') return { status: 'skipped', reason: 'not implemented yet (no loadModel in @kerasts/io-hdf5)' };
+    const file = join(CACHE_DIR, 'large.h5');
+    if (!existsSync(file)) return { status: 'skipped', reason: 'no large.h5 (written by Keras; needs the oracle venv)' };
+    try {
+      const first = await io.loadModel(file);
+      const set = loadSet('input-large');
+      const out = first.predict(new Tensor(set.x.data.slice(), set.x.shape), { batchSize: 4 }).data;
+      const t = await timeIt(() => io.loadModel(file), { warmupMs: 0, minSamples: 3, maxSamples: 5, budgetMs: 8000 });
+      return { status: 'ok', time: t, output: encodeF32(out), baseRssMB: mb(base), info, note: 'output: the loaded model predicting the large workload input' };
+    } catch (err) {
+      return { status: 'skipped', reason: `loadModel failed: ${String(err?.message ?? err).split('\n')[0]}` };
+    }
+  }
+  throw new Error(`unknown kind ${workload.kind}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// TensorFlow.js (cpu = pure JS, wasm = SIMD backend, node = TF C++)
+
+async function loadTf() {
+  const req = createRequire(join(BENCH_DIR, 'package.json'));
+  if (system === 'tfjs-node') {
+    const peer = join(BENCH_DIR, '.peers', 'tfjs-node', 'package.json');
+    if (!existsSync(peer)) throw new Error('tfjs-node is not installed (tools/bench/.peers/tfjs-node); see setup-peers.mjs output');
+    const tf = createRequire(peer)('@tensorflow/tfjs-node');
+    return tf;
+  }
+  const tf = req('@tensorflow/tfjs');
+  if (system === 'tfjs-wasm') {
+    req('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
+  } else {
+    if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") failed');
+  }
+  await tf.ready();
+  return tf;
+}
+
+async function tfjs() {
+  let tf;
+  try {
+    tf = await loadTf();
+  } catch (err) {
+    return { status: 'skipped', reason: `cannot load: ${String(err?.message ?? err).split('\n')[0]}` };
+  }
+  const info = { backend: tf.getBackend(), version: tf.version?.tfjs ?? tf.version_core };
+  if (system === 'tfjs-wasm') {
+    info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    info.threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  }
+  const build = (modelName) => {
+    const m = MODELS[modelName];
+    const model = tf.sequential();
+    m.layers.forEach((l, i) => {
+      const first = i === 0 ? { inputShape: m.input } : {};
+      model.add(
+        l.type === 'lstm'
+          ? tf.layers.lstm({ units: l.units, returnSequences: !!l.returnSequences, recurrentActivation: 'sigmoid', ...first })
+          : tf.layers.dense({ units: l.units, ...first }),
+      );
+    });
+    model.setWeights(modelWeights(modelName).map((w) => tf.tensor(w.data, w.shape)));
+    return model;
+  };
+  const base = process.memoryUsage().rss;
+  if (workload.kind === 'predict') {
+    const model = build(workload.model);
+    const set = loadSet(`input-${workload.id}`);
+    const x = tf.tensor(set.x.data, set.x.shape);
+    const run = () => {
+      const y = model.predict(x, { batchSize: workload.batch });
+      const d = y.dataSync();
+      y.dispose();
+      return d;
+    };
+    const out = run();
+    const t = await timeIt(run, slow() ? { ...timing, minSamples: 3, maxSamples: 5 } : timing);
+    return { status: 'ok', time: t, output: encodeF32(sampleValues(out)), baseRssMB: mb(base), info };
+  }
+  if (workload.kind === 'gemm') {
+    const n = workload.size;
+    const set = loadSet(`input-${workload.id}`);
+    const a = tf.tensor2d(set.a.data, [n, n]), b = tf.tensor2d(set.b.data, [n, n]);
+    const run = () => {
+      const c = tf.matMul(a, b);
+      const d = c.dataSync();
+      c.dispose();
+      return d;
+    };
+    const out = run();
+    const t = await timeIt(run, timing);
+    return { status: 'ok', time: t, output: encodeF32(sampleValues(out)), gflops: (2 * n ** 3) / (t.median * 1e6), baseRssMB: mb(base), info };
+  }
+  if (workload.kind === 'train') {
+    const model = build(workload.model);
+    const set = loadSet(`input-${workload.id}`);
+    model.compile({ optimizer: tf.train.adam(), loss: 'meanSquaredError' });
+    const B = workload.batch;
+    const xAll = tf.tensor(set.x.data, set.x.shape), yAll = tf.tensor(set.y.data, set.y.shape);
+    // Warm up with one batch and estimate the epoch; slow systems time a part of the epoch and scale.
+    const part = (n) => [xAll.slice(0, n), yAll.slice(0, n)];
+    const [xw, yw] = part(B);
+    let s = performance.now();
+    await model.fit(xw, yw, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 });
+    await model.fit(xw, yw, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 });
+    const perBatch = (performance.now() - s) / 2;
+    const batches = workload.samples / B;
+    const used = perBatch * batches > 20000 ? Math.max(2, Math.floor(20000 / 2 / perBatch)) : batches;
+    const [xs, ys] = used === batches ? [xAll, yAll] : part(used * B);
+    const scale = batches / used;
+    const fit = async () => {
+      await model.fit(xs, ys, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 });
+    };
+    const t = await timeIt(fit, { warmupMs: 0, minSamples: used === batches ? 3 : 1, maxSamples: 5, budgetMs: 15000 });
+    const scaled = { ...t, median: t.median * scale, min: t.min * scale, max: t.max * scale };
+    return {
+      status: 'ok',
+      time: scaled,
+      baseRssMB: mb(base),
+      info,
+      ...(used !== batches ? { note: `extrapolated from ${used} of ${batches} batches` } : {}),
+    };
+  }
+  if (workload.kind === 'load') {
+    const dir = join(CACHE_DIR, 'large-tfjs');
+    const topo = join(dir, 'model.json');
+    const bin = join(dir, 'weights.bin');
+    if (!existsSync(topo) || !existsSync(bin)) {
+      // Save once in tfjs' own format (topology JSON + one weights file).
+      const model = build('large');
+      await model.save(
+        tf.io.withSaveHandler(async (art) => {
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(bin, Buffer.from(art.weightData));
+          writeFileSync(topo, JSON.stringify({ modelTopology: art.modelTopology, weightSpecs: art.weightSpecs }));
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      model.dispose();
+    }
+    const load = async () => {
+      const { modelTopology, weightSpecs } = JSON.parse(readFileSync(topo, 'utf8'));
+      const buf = readFileSync(bin);
+      const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+      return tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData }));
+    };
+    const first = await load();
+    const set = loadSet('input-large');
+    const y = first.predict(tf.tensor(set.x.data, set.x.shape), { batchSize: 4 });
+    const out = y.dataSync();
+    first.dispose();
+    const t = await timeIt(
+      async () => {
+        const m = await load();
+        m.dispose();
+      },
+      { warmupMs: 0, minSamples: 3, maxSamples: 5, budgetMs: 8000 },
+    );
+    return { status: 'ok', time: t, output: encodeF32(out), baseRssMB: mb(base), info, note: "tfjs' own format (model.json + weights.bin)" };
+  }
+  throw new Error(`unknown kind ${workload.kind}`);
+}
+
+/** tfjs pure JS on the big workloads takes seconds per call. */
+function slow() {
+  return system === 'tfjs' && (workload.id === 'w2' || workload.id === 'large');
+}
+
+try {
+  emit(system === 'kerasts' ? await kerasts() : await tfjs());
+} catch (err) {
+  emit({ status: 'skipped', reason: `failed: ${String(err?.stack ?? err).split('\n').slice(0, 2).join(' ')}` });
+}
+process.exit(0);

@@ -1,0 +1,209 @@
+// Shared by the orchestrator (run.mjs) and the per-system children (child.mjs): the workloads, the
+// deterministic weights and inputs (made once with a seed, cached as JSON manifest + float32 binary that
+// every system, Python included, reads), and the timing protocol.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const CACHE_DIR = join(BENCH_DIR, '.cache');
+export const RESULTS_DIR = join(BENCH_DIR, 'results');
+export const ROOT = join(BENCH_DIR, '..', '..');
+
+/**
+ * The models. `layers` are applied in order; an LSTM's input is [timesteps, features].
+ * Weights: per LSTM kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u); per Dense kernel (in, u), bias (u).
+ */
+export const MODELS = {
+  w1: { input: [1, 8], layers: [{ type: 'lstm', units: 4 }, { type: 'dense', units: 1 }] },
+  w2: { input: [50, 32], layers: [{ type: 'lstm', units: 128 }, { type: 'dense', units: 10 }] },
+  large: {
+    input: [8, 1024],
+    layers: [
+      { type: 'lstm', units: 1024, returnSequences: true },
+      { type: 'lstm', units: 1024, returnSequences: true },
+      { type: 'lstm', units: 1024 },
+      { type: 'dense', units: 10 },
+    ],
+  },
+};
+
+/** The workloads, in report order. `kind` says what each system runs. */
+export const WORKLOADS = [
+  { id: 'w1-b1', title: 'W1: LSTM(4) on (1, 8) + Dense(1), predict batch 1', kind: 'predict', model: 'w1', batch: 1 },
+  { id: 'w1-b4096', title: 'W1 predict batch 4096', kind: 'predict', model: 'w1', batch: 4096 },
+  { id: 'w2', title: 'W2: LSTM(128) over 50×32 + Dense(10), predict batch 64', kind: 'predict', model: 'w2', batch: 64 },
+  { id: 'w3', title: 'W3: W2 model, Adam + mse, one epoch of 2048 samples, batch 64', kind: 'train', model: 'w2', batch: 64, samples: 2048 },
+  { id: 'w4', title: 'W4: load a 25.2M-parameter model (100 MB of weights)', kind: 'load', model: 'large' },
+  { id: 'gemm-64', title: 'GEMM 64³', kind: 'gemm', size: 64 },
+  { id: 'gemm-256', title: 'GEMM 256³', kind: 'gemm', size: 256 },
+  { id: 'gemm-1024', title: 'GEMM 1024³', kind: 'gemm', size: 1024 },
+  { id: 'large', title: 'Large: 3 × LSTM(1024) (25.2M params) over 8×1024 + Dense(10), predict batch 4', kind: 'predict', model: 'large', batch: 4 },
+];
+
+export const SYSTEMS = ['kerasts', 'tfjs-node', 'tfjs-wasm', 'tfjs', 'keras-jax'];
+
+/** mulberry32: a tiny seeded generator (same sequence in every run). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function uniform(r, n, limit) {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = (2 * r() - 1) * limit;
+  return a;
+}
+
+/** Weight shapes of a model, in Keras get_weights() order, with names. */
+export function weightSpecs(model) {
+  const specs = [];
+  let feat = model.input[1];
+  model.layers.forEach((l, i) => {
+    if (l.type === 'lstm') {
+      specs.push({ name: `lstm_${i}/kernel`, shape: [feat, 4 * l.units] });
+      specs.push({ name: `lstm_${i}/recurrent_kernel`, shape: [l.units, 4 * l.units] });
+      specs.push({ name: `lstm_${i}/bias`, shape: [4 * l.units] });
+    } else {
+      specs.push({ name: `dense_${i}/kernel`, shape: [feat, l.units] });
+      specs.push({ name: `dense_${i}/bias`, shape: [l.units] });
+    }
+    feat = l.units;
+  });
+  return specs;
+}
+
+const size = (shape) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Writes (once) `<name>.json` + `<name>.bin`: a manifest of named float32 arrays and their bytes.
+ * `make()` returns [{ name, shape, data }].
+ */
+function cached(name, make) {
+  const json = join(CACHE_DIR, `${name}.json`);
+  const bin = join(CACHE_DIR, `${name}.bin`);
+  if (existsSync(json) && existsSync(bin)) return;
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const arrays = make();
+  let offset = 0;
+  const entries = arrays.map((a) => {
+    const e = { name: a.name, shape: a.shape, offset };
+    offset += a.data.length;
+    return e;
+  });
+  const all = new Float32Array(offset);
+  arrays.forEach((a, i) => all.set(a.data, entries[i].offset));
+  writeFileSync(bin, Buffer.from(all.buffer));
+  writeFileSync(json, JSON.stringify({ name, dtype: 'float32', littleEndian: true, arrays: entries }, null, 1));
+}
+
+/** Reads a cached set as { name: { shape, data } } (data: Float32Array views of one buffer). */
+export function loadSet(name) {
+  const manifest = JSON.parse(readFileSync(join(CACHE_DIR, `${name}.json`), 'utf8'));
+  const buf = readFileSync(join(CACHE_DIR, `${name}.bin`));
+  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const out = {};
+  for (const e of manifest.arrays) out[e.name] = { shape: e.shape, data: all.subarray(e.offset, e.offset + size(e.shape)) };
+  return out;
+}
+
+/** Makes every weight and input file the workloads need (idempotent). */
+export function prepareData() {
+  let seed = 1;
+  for (const [name, model] of Object.entries(MODELS)) {
+    cached(`weights-${name}`, () => {
+      const r = rng(1000 + seed++);
+      return weightSpecs(model).map((s) => {
+        const fanIn = s.shape.length === 2 ? s.shape[0] : 1;
+        const fanOut = s.shape.length === 2 ? s.shape[1] : s.shape[0];
+        const limit = s.name.endsWith('bias') ? 0.1 : Math.sqrt(6 / (fanIn + fanOut));
+        return { name: s.name, shape: s.shape, data: uniform(r, size(s.shape), limit) };
+      });
+    });
+  }
+  for (const w of WORKLOADS) {
+    if (w.kind === 'predict') {
+      const m = MODELS[w.model];
+      cached(`input-${w.id}`, () => [{ name: 'x', shape: [w.batch, ...m.input], data: uniform(rng(77 + w.batch), w.batch * size(m.input), 1) }]);
+    } else if (w.kind === 'train') {
+      const m = MODELS[w.model];
+      const outUnits = m.layers[m.layers.length - 1].units;
+      cached(`input-${w.id}`, () => [
+        { name: 'x', shape: [w.samples, ...m.input], data: uniform(rng(91), w.samples * size(m.input), 1) },
+        { name: 'y', shape: [w.samples, outUnits], data: uniform(rng(92), w.samples * outUnits, 1) },
+      ]);
+    } else if (w.kind === 'gemm') {
+      const n = w.size;
+      cached(`input-${w.id}`, () => [
+        { name: 'a', shape: [n, n], data: uniform(rng(300 + n), n * n, 1) },
+        { name: 'b', shape: [n, n], data: uniform(rng(400 + n), n * n, 1) },
+      ]);
+    }
+  }
+}
+
+/** Weights of a model as an ordered list of { name, shape, data }. */
+export function modelWeights(modelName) {
+  const set = loadSet(`weights-${modelName}`);
+  return weightSpecs(MODELS[modelName]).map((s) => ({ name: s.name, shape: s.shape, data: set[s.name].data }));
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/**
+ * The timing protocol (the Python child follows the same): warm up for at least `warmupMs` and two
+ * calls; then take samples, each the mean time per call of `reps` consecutive calls, with `reps` chosen
+ * so that a sample lasts ≥ 20 ms; at least `minSamples` samples, and more while within `budgetMs`.
+ * Returns times in milliseconds.
+ */
+export async function timeIt(fn, { warmupMs = 300, minSamples = 5, maxSamples = 30, budgetMs = 3000 } = {}) {
+  const t0 = performance.now();
+  let calls = 0;
+  let last = 0;
+  while (calls < 2 || performance.now() - t0 < warmupMs) {
+    const s = performance.now();
+    await fn();
+    last = performance.now() - s;
+    calls++;
+    if (last > warmupMs) break;
+  }
+  const reps = Math.max(1, Math.min(100000, Math.ceil(20 / Math.max(last, 1e-4))));
+  const samples = [];
+  const start = performance.now();
+  while (samples.length < minSamples || (samples.length < maxSamples && performance.now() - start < budgetMs)) {
+    const s = performance.now();
+    for (let i = 0; i < reps; i++) await fn();
+    samples.push((performance.now() - s) / reps);
+  }
+  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples: samples.length, reps };
+}
+
+/** Float32 values to base64 (for cross-checking outputs between processes). */
+export function encodeF32(arr) {
+  const f = arr instanceof Float32Array ? arr : Float32Array.from(arr);
+  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
+}
+
+export function decodeF32(b64) {
+  const buf = Buffer.from(b64, 'base64');
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
+/** A strided sample of at most `n` values (GEMM outputs are large). */
+export function sampleValues(arr, n = 4096) {
+  if (arr.length <= n) return arr;
+  const out = new Float32Array(n);
+  const step = arr.length / n;
+  for (let i = 0; i < n; i++) out[i] = arr[Math.floor(i * step)];
+  return out;
+}

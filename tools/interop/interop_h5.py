@@ -1,0 +1,79 @@
+"""Interop for HDF5 files, Keras side (real Keras 3.15.1).
+
+1. Files kerasts wrote (listed in <dir>/h5cases.json) must load in Keras and predict what kerasts
+   predicted: load_model(x.h5), model_from_json + load_weights (topological), and load_weights with
+   by_name=True into a model whose head differs (the tutorial's transfer step).
+2. Keras writes fresh files (full model, legacy weights) with their predictions into <dir>/keras/ for
+   check-keras-h5.mjs to read back with kerasts.
+Prints one line per check and a final "N passed, M failed"; exits 1 on any failure.
+"""
+import json, os, sys
+import numpy as np
+import keras
+from keras.src.legacy.saving import legacy_h5_format
+import h5py
+
+d = sys.argv[1]
+spec = json.load(open(os.path.join(d, "h5cases.json")))
+passed = failed = 0
+
+def check(name, got, want, tol=1e-5):
+    global passed, failed
+    diff = float(np.max(np.abs(np.asarray(got, np.float32).reshape(-1) - np.asarray(want, np.float32).reshape(-1))))
+    if diff <= tol:
+        passed += 1; print(f"ok {name} max|Δ|={diff:.2e}")
+    else:
+        failed += 1; print(f"FAIL {name} max|Δ|={diff:.2e}")
+
+for c in spec["cases"]:
+    x = np.asarray(c["input"]["values"], np.float32).reshape(c["input"]["shape"])
+    want = c["output"]["values"]
+    try:
+        m = keras.models.load_model(os.path.join(d, c["model_file"]), compile=False)
+        check(f"{c['name']} load_model", m.predict(x, verbose=0), want)
+    except Exception as e:
+        failed += 1; print(f"FAIL {c['name']} load_model: {type(e).__name__}: {e}")
+    try:
+        m = keras.models.model_from_json(c["json"])
+        m.load_weights(os.path.join(d, c["weights_file"]))
+        check(f"{c['name']} load_weights", m.predict(x, verbose=0), want)
+    except Exception as e:
+        failed += 1; print(f"FAIL {c['name']} load_weights: {type(e).__name__}: {e}")
+
+# by_name: the tutorial's model_new takes lstm_old from our weights file, keeps dense_new.
+src = spec["by_name"]
+keras.utils.set_random_seed(3)
+new = keras.Sequential([keras.Input((1, 8)), keras.layers.LSTM(4, name="lstm_old"), keras.layers.Dense(10, name="dense_new")])
+before = [w.copy() for w in new.get_layer("dense_new").get_weights()]
+new.load_weights(os.path.join(d, src["source"]), by_name=True)
+with h5py.File(os.path.join(d, src["source"]), "r") as f:
+    g = f[src["layer"]]
+    names = [n.decode() if hasattr(n, "decode") else n for n in g.attrs["weight_names"]]
+    ours = [g[n][()] for n in names]
+for i, (a, b) in enumerate(zip(new.get_layer("lstm_old").get_weights(), ours)):
+    check(f"by_name lstm_old weight {i}", a, b, 0.0)
+for i, (a, b) in enumerate(zip(new.get_layer("dense_new").get_weights(), before)):
+    check(f"by_name dense_new untouched {i}", a, b, 0.0)
+
+# Keras -> kerasts: fresh files for the TypeScript side to read.
+kd = os.path.join(d, "keras"); os.makedirs(kd, exist_ok=True)
+rs = np.random.RandomState(1)
+made = []
+for name, layers, shape in [
+    ("k_seed", [keras.layers.LSTM(4), keras.layers.Dense(1)], (1, 8)),
+    ("k_stack", [keras.layers.LSTM(7, return_sequences=True, recurrent_activation="hard_sigmoid"), keras.layers.LSTM(3, go_backwards=True), keras.layers.Dense(2, activation="tanh")], (6, 2)),
+]:
+    keras.backend.clear_session()
+    m = keras.Sequential([keras.Input(shape)] + layers)
+    m.set_weights([rs.uniform(-0.6, 0.6, w.shape).astype(np.float32) for w in m.get_weights()])
+    x = rs.uniform(-2, 2, (4,) + shape).astype(np.float32)
+    m.save(os.path.join(kd, f"{name}.h5"))
+    with h5py.File(os.path.join(kd, f"{name}.legacy.h5"), "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, m)
+    json.dump({"json": m.to_json(), "input": {"shape": list(x.shape), "values": x.reshape(-1).tolist()},
+               "output": {"shape": list(m.predict(x, verbose=0).shape), "values": m.predict(x, verbose=0).reshape(-1).tolist()}},
+              open(os.path.join(kd, f"{name}.io.json"), "w"))
+    made.append(name)
+json.dump(made, open(os.path.join(kd, "index.json"), "w"))
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed or passed == 0 else 0)
