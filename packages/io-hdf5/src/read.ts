@@ -55,7 +55,7 @@ export async function withH5File<T>(
     throw new FormatError(`not an HDF5 file: ${describeNonHdf5(bytes)}`, fileName ?? '');
   }
   const heapProblem = checkGlobalHeaps(bytes, superblockSizeOfLengths(bytes, sb));
-  if (heapProblem) throw new FormatError(`corrupt HDF5 file: ${heapProblem}`, fileName ?? '');
+  if (heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${heapProblem}`, fileName ?? '');
   const engine: Engine = await getEngine();
   const name = uniqueMemfsName(engine, 'r');
   let fileId: bigint | null = null;
