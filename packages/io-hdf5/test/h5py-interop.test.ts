@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Files written by writeKerasH5 are read back by h5py (the library every Keras uses) correctly:
  * the Keras-level contents, fixed-length ASCII string types (numpy kind 'S', what Keras ≤ 2.3 can
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type H5Weight, type KerasH5Contents, readKerasH5, writeKerasH5 } from '../src/index.js';
 import { FIXTURES, type OracleEntry, loadOracle, readBytes, referenceFiles } from './helpers.js';
 
-const PYTHON = process.env.KERASTS_ORACLE_PYTHON ?? '/work/main/.venv-oracle/bin/python';
+const PYTHON = process.env.KERASTS_ORACLE_PYTHON ?? fileURLToPath(new URL('../../../.venv-oracle/bin/python', import.meta.url));
 const hasPython = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import h5py'], { encoding: 'utf8' }).status === 0;
 const title = hasPython
   ? `h5py reads what kerasts writes (${PYTHON})`

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { H5Weight } from '../src/index.js';
 
-export const SHARED = '/work/shared';
+// shared/ sits beside the repository (in CI too)
+export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url)).replace(/\/$/, '');
 export const REAL_DIR = join(SHARED, 'real-keras-files/files');
 export const SAMPLES_DIR = join(SHARED, 'keras-samples');
 export const CRAFTED_DIR = join(SAMPLES_DIR, 'crafted');
