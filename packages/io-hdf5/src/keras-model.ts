@@ -118,12 +118,17 @@ export function contentsFromModel(model: Model, kind: 'model' | 'weights', optio
 
 /** A full Keras `.h5` (architecture + weights) as bytes. */
 export async function modelToH5Bytes(model: Model, options: SaveOptions = {}): Promise<Uint8Array> {
-  return writeKerasH5(contentsFromModel(model, 'model', options));
+  return writeKerasH5(contentsFromModel(model, 'model', options), stringEncodingFor(options));
+}
+
+/** Keras 2.0.8 with h5py 2 wrote scalar strings as vlen ASCII and name lists as fixed-length ASCII. */
+function stringEncodingFor(options: SaveOptions): { stringEncoding: 'fixed-ascii' | 'keras2-h5py2' } {
+  return { stringEncoding: options.dialect === 'keras-2.0' ? 'keras2-h5py2' : 'fixed-ascii' };
 }
 
 /** A Keras weights-only `.h5` (what `save_weights('x.h5')` wrote) as bytes. */
 export async function weightsToH5Bytes(model: Model, options: SaveOptions = {}): Promise<Uint8Array> {
-  return writeKerasH5(contentsFromModel(model, 'weights', options));
+  return writeKerasH5(contentsFromModel(model, 'weights', options), stringEncodingFor(options));
 }
 
 /** What was learned while loading a model file. */

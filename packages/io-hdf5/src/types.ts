@@ -161,5 +161,5 @@ export interface WriteKerasH5Options {
    *   keras_version/backend UTF-8, everything else ASCII); chunked lists stay fixed-length, as in Keras.
    *   Old Keras (≤ 2.3) with h5py 2 reads this too, but Keras ≤ 2.3 with h5py 3 fails on it.
    */
-  stringEncoding?: 'fixed-ascii' | 'vlen';
+  stringEncoding?: 'fixed-ascii' | 'vlen' | 'keras2-h5py2';
 }

@@ -66,8 +66,8 @@ type Cset = 'ascii' | 'utf8';
  */
 export async function writeKerasH5(contents: KerasH5Contents, options: WriteKerasH5Options = {}): Promise<Uint8Array> {
   const encoding = options.stringEncoding ?? 'fixed-ascii';
-  if (encoding !== 'fixed-ascii' && encoding !== 'vlen') {
-    throw new KerastsError(`unknown stringEncoding '${String(encoding)}' (expected 'fixed-ascii' or 'vlen')`, 'writeKerasH5');
+  if (encoding !== 'fixed-ascii' && encoding !== 'vlen' && encoding !== 'keras2-h5py2') {
+    throw new KerastsError(`unknown stringEncoding '${String(encoding)}' (expected 'fixed-ascii', 'vlen' or 'keras2-h5py2')`, 'writeKerasH5');
   }
   validateContents(contents);
 
@@ -148,7 +148,7 @@ class TreeWriter {
   constructor(
     private readonly engine: Engine,
     private readonly file: H5File,
-    private readonly encoding: 'fixed-ascii' | 'vlen',
+    private readonly encoding: 'fixed-ascii' | 'vlen' | 'keras2-h5py2',
   ) {}
 
   call<T>(what: string, path: string, fn: () => T): T {
@@ -182,7 +182,7 @@ class TreeWriter {
     const bytes = utf8Length(value);
     const obj = this.handle(objPath);
     this.call(`writing attribute ${attr}`, objPath, () => {
-      if (this.encoding === 'vlen' || bytes > MAX_FIXED_SCALAR_BYTES) {
+      if (this.encoding !== 'fixed-ascii' || bytes > MAX_FIXED_SCALAR_BYTES) {
         obj.create_attribute(attr, value, [], 'A');
       } else {
         obj.create_attribute(attr, value, [], `A${Math.max(1, bytes)}`);

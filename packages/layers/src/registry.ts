@@ -13,6 +13,9 @@ const registry = new Map<string, LayerFactory>([
   ['LSTM', LSTM.fromConfig],
   ['Dropout', Dropout.fromConfig],
   ['Activation', Activation.fromConfig],
+  // Keras 2's GPU-only CuDNNLSTM computes an LSTM with sigmoid gates and tanh; its weights are converted
+  // on load (bias halves summed, kernels re-laid out; see @kerasts/transfer).
+  ['CuDNNLSTM', (config) => LSTM.fromConfig({ ...config, activation: 'tanh', recurrent_activation: 'sigmoid', unit_forget_bias: config.unit_forget_bias ?? true })],
 ]);
 
 /**
