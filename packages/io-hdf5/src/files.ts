@@ -4,7 +4,7 @@
  * stays usable in browsers.
  */
 import type { Model } from '@kerasts/model';
-import type { Sequential } from '@kerasts/model';
+import type { Functional, Sequential } from '@kerasts/model';
 import type { TransferReport } from '@kerasts/transfer';
 import {
   loadWeightsFromBytes,
@@ -42,8 +42,8 @@ export async function saveModel(model: Model, path: string | null, options: Save
   return bytes;
 }
 
-/** Keras' `load_model('x.h5')`: a model of any Keras era, from a path or bytes. */
-export async function loadModel(source: FileSource, options: LoadModelOptions = {}): Promise<Sequential> {
+/** Keras' `load_model('x.h5')`: a model of any Keras era (a `Sequential` or a `Functional`), from a path or bytes. */
+export async function loadModel(source: FileSource, options: LoadModelOptions = {}): Promise<Sequential | Functional> {
   const { bytes, fileName } = await bytesOf(source);
   const name = options.fileName ?? fileName;
   const contents = await readKerasH5(bytes, { fileName: name });

@@ -4,7 +4,7 @@
  */
 import { configToJsonObject, DEFAULT_DIALECT, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
 import { kerasMajor, type JsonObject } from '@kerasts/layers';
-import { Sequential, type Model, type WeightTable } from '@kerasts/model';
+import { modelFromConfig, type Functional, type Model, type Sequential, type WeightTable } from '@kerasts/model';
 import { FormatError, Tensor } from '@kerasts/tensor';
 import { applyWeights, type TransferReport } from '@kerasts/transfer';
 import { readKerasH5 } from './read.js';
@@ -142,8 +142,12 @@ export interface LoadedModelInfo {
   report: TransferReport;
 }
 
-/** Build a model from Keras `.h5` contents: config → layers → weights (topological, like `load_model`). */
-export function modelFromContents(contents: KerasH5Contents, options: LoadModelOptions = {}): { model: Sequential; info: LoadedModelInfo } {
+/**
+ * Build a model from Keras `.h5` contents: config → layers → weights (topological, like `load_model`).
+ * A `Sequential`, or a `Functional` for `Model` / `Functional` configs (whose `layer_names` include
+ * the input layers, with no weights; topological loading skips weightless layers on both sides).
+ */
+export function modelFromContents(contents: KerasH5Contents, options: LoadModelOptions = {}): { model: Sequential | Functional; info: LoadedModelInfo } {
   const file = options.fileName ?? '';
   if (contents.kind !== 'model' || !contents.rootAttrs.modelConfig) {
     throw new FormatError(
@@ -154,7 +158,7 @@ export function modelFromContents(contents: KerasH5Contents, options: LoadModelO
   const raw = parseJsonText(contents.rootAttrs.modelConfig, `${file}:/ (attribute model_config)`);
   const kerasVersion = contents.rootAttrs.kerasVersion ?? contents.weights.kerasVersion ?? null;
   const { config } = parseModelConfig(raw, { kerasVersion: kerasVersion ?? '1', backend: contents.rootAttrs.backend, source: `${file}:/ (attribute model_config)` });
-  const model = Sequential.fromConfig(config, { source: file });
+  const model = modelFromConfig(config, { source: file });
   const table = weightTableFromContents(contents, file);
   if (!model.built && table.layers.some((l) => l.weights.length > 0)) {
     throw new FormatError(`the model in this file was saved before it was built (no input shape), so its weights cannot be placed`, file);
@@ -174,7 +178,7 @@ export function modelFromContents(contents: KerasH5Contents, options: LoadModelO
 }
 
 /** Load a full Keras `.h5` from bytes. */
-export async function modelFromH5Bytes(bytes: Uint8Array, options: LoadModelOptions = {}): Promise<Sequential> {
+export async function modelFromH5Bytes(bytes: Uint8Array, options: LoadModelOptions = {}): Promise<Sequential | Functional> {
   const contents = await readKerasH5(bytes, options.fileName ? { fileName: options.fileName } : {});
   return modelFromContents(contents, options).model;
 }

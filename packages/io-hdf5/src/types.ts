@@ -157,9 +157,12 @@ export interface WriteKerasH5Options {
    * How string attributes are stored.
    * - `'fixed-ascii'` (default): fixed-length ASCII strings everywhere (scalars and name lists).
    *   Readable by every Keras with h5py 2 and 3 (KERAS-FORMAT.md §2.2 "Safest choice").
-   * - `'vlen'`: what Keras 3 / tf.keras with h5py 3 write: variable-length strings (root
-   *   keras_version/backend UTF-8, everything else ASCII); chunked lists stay fixed-length, as in Keras.
-   *   Old Keras (≤ 2.3) with h5py 2 reads this too, but Keras ≤ 2.3 with h5py 3 fails on it.
+   * - `'vlen'`: like Keras 3 / tf.keras with h5py 3: variable-length strings (always the ASCII
+   *   character set; Keras 3 marks root keras_version/backend UTF-8, which no loader looks at);
+   *   chunked lists stay fixed-length, as in Keras. Old Keras (≤ 2.3) with h5py 2 reads this too,
+   *   but Keras ≤ 2.3 with h5py 3 fails on it (h5py 3 returns vlen strings as `str`).
+   *
+   * In both modes a scalar longer than 60000 bytes (a huge model_config) is stored variable-length.
    */
   stringEncoding?: 'fixed-ascii' | 'vlen' | 'keras2-h5py2';
 }

@@ -42,8 +42,6 @@ const ARRAY_TYPE: Record<H5DType, string> = {
   uint64: 'BigUint64Array',
 };
 
-type Cset = 'ascii' | 'utf8';
-
 /**
  * Write a {@link KerasH5Contents} as a Keras legacy HDF5 file and return its bytes.
  *
@@ -104,21 +102,19 @@ function writeTree(w: TreeWriter, c: KerasH5Contents): void {
   let groupPath: string;
   if (c.kind === 'model') {
     const ra = c.rootAttrs;
-    if (ra.kerasVersion !== null) w.stringAttr('/', 'keras_version', ra.kerasVersion, 'utf8');
-    if (ra.backend !== null) w.stringAttr('/', 'backend', ra.backend, 'utf8');
-    if (ra.modelConfig !== null) w.stringAttr('/', 'model_config', ra.modelConfig, 'ascii');
-    if (ra.trainingConfig !== null) w.stringAttr('/', 'training_config', ra.trainingConfig, 'ascii');
+    if (ra.kerasVersion !== null) w.stringAttr('/', 'keras_version', ra.kerasVersion);
+    if (ra.backend !== null) w.stringAttr('/', 'backend', ra.backend);
+    if (ra.modelConfig !== null) w.stringAttr('/', 'model_config', ra.modelConfig);
+    if (ra.trainingConfig !== null) w.stringAttr('/', 'training_config', ra.trainingConfig);
     groupPath = '/model_weights';
     w.ensureGroup(groupPath);
   } else {
     groupPath = '/';
   }
-  // The weights group: layer_names, backend, keras_version (Keras 2's order; a weights file's root
-  // written by tf.keras/Keras 3 carries the same three, keras_version/backend as UTF-8 str).
-  const groupCset: Cset = c.kind === 'weights' ? 'utf8' : 'ascii';
+  // The weights group: layer_names, backend, keras_version (Keras 2's order).
   w.nameList(groupPath, 'layer_names', wg.layerNames);
-  if (wg.backend !== null) w.stringAttr(groupPath, 'backend', wg.backend, groupCset);
-  if (wg.kerasVersion !== null) w.stringAttr(groupPath, 'keras_version', wg.kerasVersion, groupCset);
+  if (wg.backend !== null) w.stringAttr(groupPath, 'backend', wg.backend);
+  if (wg.kerasVersion !== null) w.stringAttr(groupPath, 'keras_version', wg.kerasVersion);
 
   for (const layer of wg.layers) {
     const layerPath = joinPath(groupPath, layer.name);
@@ -177,8 +173,12 @@ class TreeWriter {
     this.groups.add(path);
   }
 
-  /** A scalar string attribute. */
-  stringAttr(objPath: string, attr: string, value: string, vlenCset: Cset): void {
+  /**
+   * A scalar string attribute: fixed-length ASCII, or variable-length ASCII in 'vlen' mode and for
+   * values too long for one object-header message. (h5wasm's UTF-8 strings are space-padded Fortran
+   * strings, unlike anything Keras writes, so UTF-8 is never used; Keras loaders ignore the cset.)
+   */
+  stringAttr(objPath: string, attr: string, value: string): void {
     const bytes = utf8Length(value);
     const obj = this.handle(objPath);
     this.call(`writing attribute ${attr}`, objPath, () => {

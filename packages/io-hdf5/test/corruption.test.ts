@@ -4,7 +4,9 @@
  */
 import { KerastsError } from '@kerasts/tensor';
 import { describe, expect, it } from 'vitest';
-import { MAX_HDF5_ERRORS, engineGeneration } from '../src/engine.js';
+import { FormatError } from '@kerasts/tensor';
+import { MAX_HDF5_ERRORS, engineGeneration, getEngine } from '../src/engine.js';
+import { H5FileReader } from '../src/h5read.js';
 import { readKerasH5 } from '../src/index.js';
 import { CRAFTED_DIR, REAL_DIR, SAMPLES_DIR, digestContents, readBytes } from './helpers.js';
 
@@ -62,6 +64,46 @@ describe('corrupted files', () => {
     console.info(`fuzz outcomes: ${JSON.stringify(outcomes)}, h5wasm instances used: ${engineGeneration() - genBefore + 1}`);
     await expectGoodFileStillReads();
   }, 120_000);
+
+  it('a global heap entry whose size was changed (HDF5 would loop forever) is rejected before HDF5 sees it', async () => {
+    // Found by fuzzing: k208_full.h5 keeps the root `backend` string ("tensorflow", 10 bytes) in the
+    // global heap at byte 2048; its size field is at byte 3856. With 217 there, HDF5's heap parser
+    // lands on zeros (an object of size 0) and never advances.
+    const b = sources[1]!.bytes.slice();
+    expect(b[3856]).toBe(10);
+    b[3856] = 217;
+    const err = await readKerasH5(b, { fileName: 'k208-heap.h5' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as Error).message).toBe(
+      'k208-heap.h5: corrupt or truncated HDF5 file: global heap collection at byte 2048: object #0 at offset 2040 has size 0, which does not advance',
+    );
+    await expectGoodFileStillReads();
+  });
+
+  it('a real WebAssembly trap inside HDF5 poisons the instance; the next call gets a fresh one', async () => {
+    const engine = await getEngine();
+    const genBefore = engineGeneration();
+    const bytes = sources[0]!.bytes;
+    engine.FS.writeFile('/trap.h5', bytes);
+    const fid = engine.M.open('/trap.h5', engine.M.H5F_ACC_RDONLY, false, -1, -1);
+    const reader = new H5FileReader(engine, fid, 'trap.h5', bytes.length);
+    // Ask HDF5 to write a dataset into memory far outside the WebAssembly heap: a genuine trap.
+    const path = '/model_weights/lstm/sequential/lstm/lstm_cell/kernel';
+    const err = (() => {
+      try {
+        reader.call('reading the dataset', path, () => engine.M.get_dataset_data(fid, path, null, null, null, BigInt(2 ** 32 - 64)));
+        return null;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as Error).message).toMatch(/WebAssembly trap: memory access out of bounds/);
+    expect(engine.poisoned).toBe(true);
+    await expectGoodFileStillReads();
+    expect(engineGeneration()).toBe(genBefore + 1);
+    expect((await getEngine()).poisoned).toBe(false);
+  });
 
   it(`thousands of HDF5 errors (each leaks WebAssembly stack) do not break reading: instances retire every ${MAX_HDF5_ERRORS} errors`, async () => {
     const cut = sources[1]!.bytes.slice(0, 1500); // before the global heap, so HDF5 itself reports the truncation

@@ -77,8 +77,9 @@ export function toNumbers(w: H5Weight): number[] {
 
 /** float64 sum of all values (sequential; the oracle uses numpy's pairwise sum, so compare with a tolerance). */
 export function sum(w: H5Weight): number {
+  const d = w.data as ArrayLike<number | bigint>;
   let s = 0;
-  for (const x of w.data as ArrayLike<number | bigint>) s += Number(x);
+  for (let i = 0; i < d.length; i++) s += Number(d[i]);
   return s;
 }
 

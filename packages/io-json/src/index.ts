@@ -4,7 +4,7 @@
  * (`architectureSchema`, ajv) with errors that name the JSON path, and writes the `keras-2.0`,
  * `keras-2` (default) and `keras-3` dialects.
  */
-export { toJSON, modelToJsonObject, modelFromJSON, parseJsonText, stringifyKerasJson, KERAS_FLOAT_KEYS, type ToJsonOptions } from './json.js';
+export { toJSON, modelToJsonObject, modelFromJSON, parseJsonText, stringifyKerasJson, KERAS_FLOAT_KEYS, type ToJsonOptions, type ModelFromJsonOptions } from './json.js';
 export { parseModelConfig, type ParseOptions, type ParsedModelConfig, type SourceDialect } from './read.js';
 export {
   configToJsonObject,
@@ -17,3 +17,4 @@ export {
 } from './write.js';
 export { architectureSchema, validateArchitecture, formatIssue, ArchitectureValidationError, type ConfigIssue } from './schema.js';
 export { normalizeLayer, normalizeObject } from './normalize.js';
+export { parseFunctionalConfig, functionalToJsonObject, FUNCTIONAL_CLASS_NAMES } from './functional.js';

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '@kerasts/layers';
-import { Sequential, type Model } from '@kerasts/model';
+import { modelFromConfig, type Functional, type Model, type Sequential } from '@kerasts/model';
 import { ConfigError } from '@kerasts/tensor';
 import { parseModelConfig, type ParseOptions } from './read.js';
 import { configToJsonObject, type WriteOptions } from './write.js';
@@ -44,15 +44,31 @@ export function parseJsonText(text: string, source = ''): JsonValue {
   }
 }
 
+/** Options of {@link modelFromJSON}. */
+export interface ModelFromJsonOptions extends ParseOptions {
+  /**
+   * Require this model class (a ConfigError otherwise); also narrows the return type, e.g.
+   * `modelFromJSON(json, { expect: 'Sequential' })` is a `Sequential`.
+   */
+  expect?: 'Sequential' | 'Functional';
+}
+
 /**
  * Keras' `model_from_json`: build a model (fresh weights) from architecture JSON of any era (Keras 1,
- * 2.0.x list form, 2.2+ dict form, tf.keras, Keras 3). The Keras version the JSON came from travels
- * with the model (`model.kerasVersion`), because numerics depend on it.
+ * 2.0.x list form, 2.2+ dict form, tf.keras, Keras 3): a `Sequential`, or a `Functional` for
+ * `Model` / `Functional` configs. The Keras version the JSON came from travels with the model
+ * (`model.kerasVersion`), because numerics depend on it.
  */
-export function modelFromJSON(json: string | JsonValue, options: ParseOptions = {}): Sequential {
+export function modelFromJSON(json: string | JsonValue, options: ModelFromJsonOptions & { expect: 'Sequential' }): Sequential;
+export function modelFromJSON(json: string | JsonValue, options: ModelFromJsonOptions & { expect: 'Functional' }): Functional;
+export function modelFromJSON(json: string | JsonValue, options?: ModelFromJsonOptions): Sequential | Functional;
+export function modelFromJSON(json: string | JsonValue, options: ModelFromJsonOptions = {}): Sequential | Functional {
   const raw = typeof json === 'string' ? parseJsonText(json, options.source) : json;
   const { config } = parseModelConfig(raw, options);
-  return Sequential.fromConfig(config, options.source ? { source: options.source } : {});
+  if (options.expect && config.className !== options.expect) {
+    throw new ConfigError(`expected a ${options.expect} model, but the JSON describes a ${config.className} model`, options.source ?? '');
+  }
+  return modelFromConfig(config, options.source ? { source: options.source } : {});
 }
 
 /** `JSON.stringify` that writes integral floats of known float keys as Python does (`1.0`). */

@@ -1,6 +1,7 @@
 import { DEFAULT_KERAS_VERSION, isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
 import type { LayerSpec, ModelConfig } from '@kerasts/model';
 import { ConfigError, UnsupportedError } from '@kerasts/tensor';
+import { FUNCTIONAL_CLASS_NAMES, parseFunctionalConfig } from './functional.js';
 import { isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import { ArchitectureValidationError, validateArchitecture } from './schema.js';
 
@@ -38,6 +39,7 @@ function looksKeras3(root: JsonObject, layers: JsonObject[]): boolean {
  * Parse an architecture config object of any era into the canonical {@link ModelConfig}, after
  * validating it against the JSON Schema. Throws `ArchitectureValidationError` (a `ConfigError`) listing
  * every problem with its JSON path, and `UnsupportedError` for model classes kerasts cannot build yet.
+ * Functional configs (`Model`, `Functional`) of every era are read by `parseFunctionalConfig`.
  */
 export function parseModelConfig(raw: JsonValue, options: ParseOptions = {}): ParsedModelConfig {
   const where = options.source ?? '';
@@ -45,11 +47,9 @@ export function parseModelConfig(raw: JsonValue, options: ParseOptions = {}): Pa
   const issues = validateArchitecture(raw);
   if (issues.length) throw new ArchitectureValidationError(issues, where);
   const className = raw.class_name as string;
-  if (className === 'Model' || className === 'Functional') {
-    throw new UnsupportedError(`unsupported: functional models ("${className}") are not supported yet; kerasts builds Sequential models today`, where);
-  }
+  if (FUNCTIONAL_CLASS_NAMES.has(className)) return parseFunctionalConfig(raw, options);
   if (className !== 'Sequential') {
-    throw new UnsupportedError(`unsupported: model class "${className}" (kerasts builds "Sequential" models)`, where);
+    throw new UnsupportedError(`unsupported: model class "${className}" (kerasts builds "Sequential" and functional ("Model", "Functional") models)`, where);
   }
   const cfg = raw.config!;
   const listForm = Array.isArray(cfg);

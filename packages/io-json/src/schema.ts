@@ -5,7 +5,8 @@ import { ConfigError } from '@kerasts/tensor';
 
 /**
  * JSON Schema (draft 2020-12) of a Keras architecture config, in every dialect kerasts reads: Keras 1
- * and 2.0 list form, 2.2+ dict form, tf.keras 2.x and Keras 3 (module form). It checks structure and
+ * and 2.0 list form, 2.2+ dict form, tf.keras 2.x and Keras 3 (module form), Sequential and functional
+ * (`Model` / `Functional`: `inbound_nodes`, `input_layers`, `output_layers`). It checks structure and
  * the options of the layers kerasts knows; other layer classes pass the schema and are refused later
  * by the layer registry, by name.
  */
@@ -30,6 +31,9 @@ export const architectureSchema = {
     build_config: { type: ['object', 'null'] },
     compile_config: { type: ['object', 'null'] },
   },
+  // Functional models (Keras 1/2 "Model", tf.keras/Keras 3 "Functional") list their inputs and outputs.
+  if: { required: ['class_name'], properties: { class_name: { enum: ['Model', 'Functional'] } } },
+  then: { properties: { config: { type: 'object', required: ['layers', 'input_layers', 'output_layers'] } } },
   $defs: {
     shape: {
       type: 'array',
@@ -58,7 +62,31 @@ export const architectureSchema = {
         layers: { type: 'array', items: { $ref: '#/$defs/layer' } },
         build_input_shape: { $ref: '#/$defs/shapeOrNull' },
         trainable: { type: 'boolean' },
+        input_layers: { $ref: '#/$defs/tensorRefs' },
+        output_layers: { $ref: '#/$defs/tensorRefs' },
       },
+    },
+    // A functional model's input or output: [layer_name, node_index, tensor_index].
+    tensorRef: {
+      type: 'array',
+      minItems: 3,
+      maxItems: 3,
+      prefixItems: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }, { type: 'integer', minimum: 0 }],
+    },
+    // Keras 3 writes one tensor flat, a list as a list, a dict as a dict; tf.keras may nest lists.
+    tensorRefs: {
+      anyOf: [
+        { $ref: '#/$defs/tensorRef' },
+        { type: 'array', items: { $ref: '#/$defs/tensorRefs' } },
+        { type: 'object', additionalProperties: { $ref: '#/$defs/tensorRefs' } },
+      ],
+    },
+    // One call of a layer: Keras 1/2 a list of [name, node, tensor(, kwargs)]; Keras 3 {"args", "kwargs"}.
+    inboundNode: {
+      anyOf: [
+        { type: 'array' },
+        { type: 'object', required: ['args'], properties: { args: { type: 'array' }, kwargs: { type: ['object', 'null'] } } },
+      ],
     },
     layer: {
       type: 'object',
@@ -68,8 +96,8 @@ export const architectureSchema = {
         config: { type: 'object' },
         module: { type: ['string', 'null'] },
         registered_name: { type: ['string', 'null'] },
-        name: { type: 'string' },
-        inbound_nodes: { type: 'array' },
+        name: { type: 'string', minLength: 1 },
+        inbound_nodes: { type: 'array', items: { $ref: '#/$defs/inboundNode' } },
         build_config: { type: ['object', 'null'] },
       },
       allOf: [
@@ -78,6 +106,11 @@ export const architectureSchema = {
         { if: { properties: { class_name: { const: 'Dropout' } } }, then: { properties: { config: { $ref: '#/$defs/dropoutConfig' } } } },
         { if: { properties: { class_name: { const: 'Activation' } } }, then: { properties: { config: { $ref: '#/$defs/activationConfig' } } } },
         { if: { properties: { class_name: { const: 'InputLayer' } } }, then: { properties: { config: { $ref: '#/$defs/inputLayerConfig' } } } },
+        { if: { properties: { class_name: { const: 'Concatenate' } } }, then: { properties: { config: { $ref: '#/$defs/concatenateConfig' } } } },
+        {
+          if: { properties: { class_name: { enum: ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'] } } },
+          then: { properties: { config: { $ref: '#/$defs/baseLayerConfig' } } },
+        },
       ],
     },
     baseLayerConfig: {
@@ -155,6 +188,10 @@ export const architectureSchema = {
       allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
       required: ['activation'],
       properties: { activation: { $ref: '#/$defs/activation' } },
+    },
+    concatenateConfig: {
+      allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
+      properties: { axis: { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 1 }] } },
     },
     inputLayerConfig: {
       allOf: [{ $ref: '#/$defs/baseLayerConfig' }],

@@ -1,6 +1,7 @@
 import { cloneJson, hardSigmoidFor, isJsonObject, kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
 import type { LayerSpec, ModelConfig } from '@kerasts/model';
 import { UnsupportedError } from '@kerasts/tensor';
+import { functionalToJsonObject } from './functional.js';
 
 /**
  * Dialects kerasts writes:
@@ -62,6 +63,13 @@ const KEYS: Record<string, Record<Dialect, string[]>> = {
   Dense: { 'keras-2.0': DENSE_KEYS_2, 'keras-2': DENSE_KEYS_2, 'keras-3': DENSE_KEYS_3 },
   Dropout: { 'keras-2.0': ['rate'], 'keras-2': ['rate', 'noise_shape', 'seed'], 'keras-3': ['rate', 'seed', 'noise_shape'] },
   Activation: { 'keras-2.0': ['activation'], 'keras-2': ['activation'], 'keras-3': ['activation'] },
+  Concatenate: { 'keras-2.0': ['axis'], 'keras-2': ['axis'], 'keras-3': ['axis'] },
+  Add: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
+  Subtract: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
+  Multiply: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
+  Average: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
+  Maximum: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
+  Minimum: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
 };
 
 const OBJECT_MODULE: Record<string, string> = {
@@ -110,7 +118,8 @@ function objectFor(key: string, value: JsonValue | undefined, dialect: Dialect):
   return { class_name: cls, config };
 }
 
-function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: JsonValue | null): JsonObject {
+/** One layer's config in a dialect: the dialect's key set, initializers in its form (`withInputShape`: the `batch_input_shape` to declare, Keras 2.0 style). */
+export function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: JsonValue | null): JsonObject {
   const src = spec.config;
   const keys = KEYS[spec.className]?.[dialect];
   const out: JsonObject = { name: src.name ?? null, trainable: src.trainable ?? true };
@@ -189,6 +198,7 @@ export function configToJsonObject(config: ModelConfig, options: WriteOptions = 
     (options.warn ?? console.warn)(`kerasts: ${notes.join(' ')}`);
   }
   const includeVersion = options.includeVersion ?? true;
+  if (config.className === 'Functional') return functionalToJsonObject(config, dialect, includeVersion);
   const { shape, inputSpec, layers } = inputShapeOf(config);
   const name = config.name ?? 'sequential';
   const backend = config.backend ?? 'tensorflow';

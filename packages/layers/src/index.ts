@@ -33,3 +33,6 @@ export {
 } from './core.js';
 export { LSTM, type LstmOptions } from './lstm.js';
 export { registerLayer, deserializeLayer, isLayerRegistered, registeredLayers, type LayerFactory } from './registry.js';
+export { Merge, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, type ConcatenateOptions } from './merge.js';
+export { SymbolicTensor, applyLayer, callNode, buildForShapes, inputTensorOf, nodesOf, takesList, type LayerNode } from './graph.js';
+export { Input, type InputOptions } from './input.js';

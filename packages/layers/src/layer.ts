@@ -2,6 +2,7 @@ import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError, type HardSig
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { formatShape, type Shape } from './shape.js';
+import { applyLayer, type SymbolicTensor } from './graph.js';
 
 /** How a layer is being run. */
 export interface CallContext {
@@ -213,6 +214,40 @@ export abstract class Layer {
         this.name,
       );
     }
+  }
+
+  /* ---------- functional graphs and multi-input layers ---------- */
+
+  /**
+   * Forward pass of a layer that takes a list of tensors (merge layers: `Concatenate`, `Add`, ...).
+   * Single-input layers leave it undefined and are run through {@link call}.
+   */
+  callMulti?(inputs: readonly Tensor[], ctx: CallContext): Tensor;
+
+  /**
+   * Output shape for a list of input shapes (with batch dimension); defined together with
+   * {@link callMulti}. Throws a `ShapeMismatchError` naming the layer when the shapes cannot be merged.
+   */
+  computeOutputShapeMulti?(inputShapes: readonly Shape[]): Shape;
+
+  /**
+   * Call the layer on symbolic tensors to build a functional graph, like Keras' `layer(x)` on
+   * `keras.Input` tensors: builds the layer for the input shape and returns its output (the first
+   * one for layers with several; see {@link applyAll}). Pass a list to merge layers. Calling a layer
+   * again creates another node that shares the same weights.
+   *
+   * @example
+   * const inp = Input({ shape: [1, 8] });
+   * const out = new Dense({ units: 1 }).apply(new LSTM({ units: 4 }).apply(inp));
+   * const model = new Functional({ inputs: inp, outputs: out });
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    return applyLayer(this, inputs)[0]!;
+  }
+
+  /** Like {@link apply}, returning every output of the call (an LSTM with `returnState`: `[output, h, c]`). */
+  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
+    return applyLayer(this, inputs);
   }
 }
 

@@ -3,6 +3,7 @@ import { Activation, Dense, Dropout, InputLayer } from './core.js';
 import type { JsonObject } from './json.js';
 import type { Layer } from './layer.js';
 import { LSTM } from './lstm.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 
 /** Builds a layer from its canonical Keras config. */
 export type LayerFactory = (config: JsonObject) => Layer;
@@ -13,6 +14,13 @@ const registry = new Map<string, LayerFactory>([
   ['LSTM', LSTM.fromConfig],
   ['Dropout', Dropout.fromConfig],
   ['Activation', Activation.fromConfig],
+  ['Concatenate', Concatenate.fromConfig],
+  ['Add', Add.fromConfig],
+  ['Subtract', Subtract.fromConfig],
+  ['Multiply', Multiply.fromConfig],
+  ['Average', Average.fromConfig],
+  ['Maximum', Maximum.fromConfig],
+  ['Minimum', Minimum.fromConfig],
   // Keras 2's GPU-only CuDNNLSTM computes an LSTM with sigmoid gates and tanh; its weights are converted
   // on load (bias halves summed, kernels re-laid out; see @kerasts/transfer).
   ['CuDNNLSTM', (config) => LSTM.fromConfig({ ...config, activation: 'tanh', recurrent_activation: 'sigmoid', unit_forget_bias: config.unit_forget_bias ?? true })],

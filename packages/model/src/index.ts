@@ -7,3 +7,6 @@ export { Model, sliceRows, concatRows, type PredictOptions, type InputLike } fro
 export { Sequential, type SequentialOptions } from './sequential.js';
 export { formatSummary, type SummaryRow } from './summary.js';
 export type { ModelConfig, LayerSpec, WeightTable, LayerWeights, WeightEntry } from './types.js';
+export { Functional, modelFromConfig, type FunctionalOptions, type FromConfigOptions } from './functional.js';
+export type { SequentialConfig, FunctionalConfig, FunctionalLayerSpec, NodeSpec, TensorRef } from './types.js';
+export * from './training/index.js';

@@ -3,10 +3,29 @@ import {
   formatShape,
   hardSigmoidFor,
   type CallContext,
+  type JsonObject,
   type Layer,
+  type LayerWeight,
   type Shape,
 } from '@kerasts/layers';
-import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor, type NestedArray } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor, UnsupportedError, type NestedArray, type Random } from '@kerasts/tensor';
+import type { History, Logs } from './training/callbacks.js';
+import type { DataLike } from './training/data.js';
+import type { Optimizer, OptimizerVariable } from './training/optimizers.js';
+import { compileOptionsFromTrainingConfig } from './training/training-config.js';
+import {
+  CompiledTraining,
+  evaluate as evaluateImpl,
+  fit as fitImpl,
+  testOnBatch as testOnBatchImpl,
+  trainOnBatch as trainOnBatchImpl,
+  type CompileOptions,
+  type EvaluateOptions,
+  type FitOptions,
+  type GraphTape,
+  type TrainingHost,
+  type TrainOnBatchOptions,
+} from './training/trainer.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 import type { LayerWeights, ModelConfig, WeightTable } from './types.js';
 
@@ -34,6 +53,10 @@ export abstract class Model {
   kerasVersion: string = DEFAULT_KERAS_VERSION;
   /** The backend recorded by the file this model came from, if any. */
   backend: string | null = null;
+
+  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end `fit` after the current batch or epoch. */
+  stopTraining = false;
+  private compiled: CompiledTraining | null = null;
 
   protected constructor(name: string) {
     this.name = name;
@@ -122,6 +145,171 @@ export abstract class Model {
     const text = formatSummary(this.name, this.summaryRows());
     if (print) print(text);
     return text;
+  }
+
+  /* ------------------------------------------------------------------ training ---------- */
+
+  /**
+   * Training-mode forward pass over the graph, keeping what the backward pass needs. Models that can
+   * be trained implement it (Sequential does).
+   *
+   * @throws {UnsupportedError} for models without a backward pass.
+   */
+  protected trainGraph(_inputs: Tensor[], _random: Random | null, _training: boolean): GraphTape {
+    throw new UnsupportedError(`model "${this.name}" (${this.constructor.name}) cannot be trained yet`, this.name);
+  }
+
+  /** Whether evaluation needs the training-mode graph (e.g. activity regularizers add to the loss). */
+  protected needsGraphForEval(): boolean {
+    return false;
+  }
+
+  /** The Keras variable path of a weight (`sequential/dense/kernel`), used to name optimizer slots. */
+  protected weightPath(layer: Layer, weight: LayerWeight): string {
+    return `${this.name}/${layer.name}/${weight.name}`;
+  }
+
+  /** The trainable weights in Keras' `model.trainable_weights` order (frozen layers excluded). */
+  get trainableWeights(): LayerWeight[] {
+    return this.layers.flatMap((l) => [...l.trainableWeights]);
+  }
+
+  private host(): TrainingHost {
+    return {
+      model: this,
+      trainGraph: (inputs, random, training) => this.trainGraph(inputs, random, training),
+      inferGraph: (inputs) => this.runGraph(inputs, this.context(false)),
+      needsGraphForEval: () => this.needsGraphForEval(),
+      trainableWeights: () => this.layers.flatMap((layer) => layer.trainableWeights.map((weight) => ({ weight, layer, path: this.weightPath(layer, weight) }))),
+      allWeights: () => this.layers.flatMap((layer) => layer.weights.map((weight) => ({ weight, layer }))),
+    };
+  }
+
+  /**
+   * Configures the model for training (Keras' `compile`): an optimizer (an Optimizer, or a name such
+   * as `'adam'`, default `'rmsprop'`), a loss (a Loss or a Keras name/alias such as `'mse'`), metrics
+   * (`'accuracy'` is resolved from the loss and output shape as Keras does), weighted metrics and a loss
+   * weight.
+   *
+   * @throws {UnsupportedError} for an unknown optimizer, loss or metric name.
+   * @throws {ConfigError} for malformed options.
+   */
+  compile(options: CompileOptions): void {
+    this.compiled = new CompiledTraining(options);
+  }
+
+  /**
+   * Compiles from a Keras `training_config` (object or JSON text) of any era (Keras 2 `lr`/`decay`,
+   * `Custom>Adam`, loss aliases like `'mse'`, Loss/Metric objects).
+   *
+   * @throws {ConfigError} / {UnsupportedError} when the config cannot be used.
+   */
+  compileFromTrainingConfig(config: JsonObject | string): void {
+    this.compile(compileOptionsFromTrainingConfig(config));
+  }
+
+  /** Whether {@link compile} has been called. */
+  get isCompiled(): boolean {
+    return this.compiled !== null;
+  }
+
+  /** The compile state (optimizer, loss, metrics), or null before {@link compile}. */
+  get compiledTraining(): CompiledTraining | null {
+    return this.compiled;
+  }
+
+  /** The optimizer given to {@link compile}, or null. */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /** Names of the values `evaluate` returns, in order: `['loss', ...metrics]`. */
+  get metricsNames(): string[] {
+    return this.compiled?.metricsNames ?? [];
+  }
+
+  /**
+   * The Keras 3 legacy-h5 `training_config` (KERAS-FORMAT §8): `loss`, `loss_weights`, `metrics`,
+   * `weighted_metrics`, `run_eagerly`, `steps_per_execution`, `jit_compile`, `optimizer_config`; null
+   * when not compiled.
+   */
+  getTrainingConfig(): JsonObject | null {
+    return this.compiled?.trainingConfig() ?? null;
+  }
+
+  /**
+   * Creates the optimizer's slot variables for the model's trainable weights (Keras'
+   * `optimizer.build(model.trainable_variables)`), as needed before restoring optimizer weights.
+   *
+   * @throws {ConfigError} if the model is not compiled.
+   */
+  buildOptimizer(): Optimizer {
+    const c = this.compiled;
+    if (!c) throw new ConfigError(`model "${this.name}" is not compiled`, this.name);
+    if (!this.built) this.build();
+    const host = this.host();
+    const tw = host.trainableWeights();
+    c.optimizer.build(
+      tw.map((t) => t.weight),
+      tw.map((t) => t.path),
+    );
+    return c.optimizer;
+  }
+
+  /** The optimizer variables in Keras 3 order (`[iteration, learning_rate, ...slots]`), with names and dtypes; built first. */
+  getOptimizerVariables(): OptimizerVariable[] {
+    return this.buildOptimizer().getVariables();
+  }
+
+  /** The optimizer weights in Keras 3 order (what an HDF5 file stores as `optimizer_weights`); built first. */
+  getOptimizerWeights(): Tensor[] {
+    return this.buildOptimizer().getWeights();
+  }
+
+  /**
+   * Restores the optimizer weights (Keras 3 order), building the optimizer first. A state that does
+   * not fit (count or shapes) throws and leaves the optimizer as it was.
+   *
+   * @throws {ShapeMismatchError} if the values do not fit.
+   */
+  setOptimizerWeights(values: readonly Tensor[]): void {
+    this.buildOptimizer().setWeights(values);
+  }
+
+  /**
+   * Trains the model (Keras' `fit`): epochs of batches, seeded shuffling, validation, sample/class
+   * weights, callbacks and a progress display. Returns the History.
+   *
+   * @throws {ConfigError} if the model is not compiled, an option is invalid or the data has NaN/Inf.
+   * @throws {ShapeMismatchError} if x and y differ in length or do not fit the model.
+   */
+  async fit(x: DataLike, y: DataLike, options: FitOptions = {}): Promise<History> {
+    return fitImpl(this.host(), x, y, options);
+  }
+
+  /**
+   * The loss and metrics over the data (Keras' `evaluate`): `[loss, ...metrics]` in the order of
+   * {@link metricsNames}, or `{loss, ...}` with `returnDict`.
+   */
+  evaluate(x: DataLike, y: DataLike, options?: EvaluateOptions & { returnDict?: false }): number[];
+  evaluate(x: DataLike, y: DataLike, options: EvaluateOptions & { returnDict: true }): Logs;
+  evaluate(x: DataLike, y: DataLike, options: EvaluateOptions & { returnDict?: boolean } = {}): number[] | Logs {
+    const logs = evaluateImpl(this.host(), x, y, options);
+    return options.returnDict ? logs : Object.values(logs);
+  }
+
+  /** One training step on one batch (Keras' `train_on_batch`): `[loss, ...metrics]` of the batch. */
+  trainOnBatch(x: DataLike, y: DataLike, options?: TrainOnBatchOptions & { returnDict?: false }): number[];
+  trainOnBatch(x: DataLike, y: DataLike, options: TrainOnBatchOptions & { returnDict: true }): Logs;
+  trainOnBatch(x: DataLike, y: DataLike, options: TrainOnBatchOptions & { returnDict?: boolean } = {}): number[] | Logs {
+    const logs = trainOnBatchImpl(this.host(), x, y, options);
+    return options.returnDict ? logs : Object.values(logs);
+  }
+
+  /** The loss and metrics of one batch without updating (Keras' `test_on_batch`). */
+  testOnBatch(x: DataLike, y: DataLike, options: { sampleWeight?: ArrayLike<number> | Tensor; returnDict?: boolean } = {}): number[] | Logs {
+    const logs = testOnBatchImpl(this.host(), x, y, options);
+    return options.returnDict ? logs : Object.values(logs);
   }
 
   /** Predict the (first) output for inputs, in batches. */

@@ -1,5 +1,7 @@
-import { deserializeLayer, InputLayer, LSTM, uniqueName, type CallContext, type Layer, type Shape } from '@kerasts/layers';
-import { KerastsError, type Tensor } from '@kerasts/tensor';
+import { deserializeLayer, InputLayer, LSTM, uniqueName, type CallContext, type JsonValue, type Layer, type LayerWeight, type Shape } from '@kerasts/layers';
+import { KerastsError, Tensor, UnsupportedError, type Random } from '@kerasts/tensor';
+import { getRegularizer, type Regularizer } from './training/regularizers.js';
+import type { GraphTape, LayerTapeOf } from './training/trainer.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import type { ModelConfig } from './types.js';
@@ -125,6 +127,76 @@ export class Sequential extends Model {
       x = l.call(x, ctx);
     }
     return [x];
+  }
+
+  /** The activity regularizer of a layer (from its kept Keras config), or null. */
+  private activityRegularizer(layer: Layer): Regularizer | null {
+    const kept = (layer as unknown as { kept?: Record<string, JsonValue> }).kept;
+    const cfg = kept?.activity_regularizer ?? null;
+    return cfg === null ? null : getRegularizer(cfg, `${layer.name}.activity_regularizer`);
+  }
+
+  protected override needsGraphForEval(): boolean {
+    return this.stack.some((l) => this.activityRegularizer(l) !== null);
+  }
+
+  protected override weightPath(layer: Layer, weight: LayerWeight): string {
+    // Keras 3 variable paths: an LSTM's weights belong to its cell.
+    return layer instanceof LSTM ? `${this.name}/${layer.name}/lstm_cell/${weight.name}` : `${this.name}/${layer.name}/${weight.name}`;
+  }
+
+  /**
+   * Training-mode forward pass: each layer's `forwardTrain`, then the backward pass through the layers
+   * from the last down to the first one with trainable weights (layers before it are only run forward).
+   */
+  protected override trainGraph(inputs: Tensor[], random: Random | null, training: boolean): GraphTape {
+    const n = this.stack.length;
+    const last = this.stack[n - 1];
+    if (last instanceof LSTM && last.returnState) {
+      throw new UnsupportedError(`layer "${last.name}" returns its states (returnState); training a model with several outputs is not supported`, last.name);
+    }
+    const hardSigmoid = this.context(training).hardSigmoid;
+    const firstTrainable = this.stack.findIndex((l) => l.trainableWeights.length > 0);
+    const tapes: LayerTapeOf[] = [];
+    const activity: (Regularizer | null)[] = [];
+    let extraLoss = 0;
+    let x = inputs[0]!;
+    for (let i = 0; i < n; i++) {
+      const l = this.stack[i]!;
+      const tape = l.forwardTrain(x, { training, hardSigmoid, needInputGrad: firstTrainable >= 0 && i > firstTrainable, random });
+      tapes.push(tape);
+      const reg = this.activityRegularizer(l);
+      activity.push(reg);
+      if (reg) {
+        const batch = tape.output.shape[0] ?? 1;
+        extraLoss = Math.fround(extraLoss + (batch > 0 ? Math.fround(reg.penalty(tape.output.data) / batch) : 0));
+      }
+      x = tape.output;
+    }
+    return {
+      outputs: [x],
+      extraLoss,
+      backward: (dOutputs: Tensor[]): Map<LayerWeight, Tensor> => {
+        const grads = new Map<LayerWeight, Tensor>();
+        if (firstTrainable < 0) return grads;
+        let d = dOutputs[0]!;
+        for (let i = n - 1; i >= firstTrainable; i--) {
+          const reg = activity[i];
+          if (reg) {
+            const out = tapes[i]!.output;
+            const dd = d.data.slice();
+            reg.addGradient(out.data, dd, 1 / (out.shape[0] || 1));
+            d = new Tensor(dd, d.shape);
+          }
+          const res = tapes[i]!.backward(d);
+          for (const [w, g] of res.weightGrads) grads.set(w, g);
+          if (i === firstTrainable) break;
+          if (!res.dInput) throw new KerastsError(`layer "${this.stack[i]!.name}" gave no input gradient`, this.stack[i]!.name);
+          d = res.dInput;
+        }
+        return grads;
+      },
+    };
   }
 
   /** Reset the state of every stateful layer. */

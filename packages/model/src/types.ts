@@ -8,11 +8,11 @@ export interface LayerSpec {
 }
 
 /**
- * The format-neutral description of a model's architecture that every `io-*` package maps to and
- * from. It carries the Keras version whose numerics the model follows (see `hardSigmoidFor`).
+ * The format-neutral description of a `Sequential` model's architecture that every `io-*` package
+ * maps to and from. It carries the Keras version whose numerics the model follows (see `hardSigmoidFor`).
  */
-export interface ModelConfig {
-  /** `Sequential` today; `Functional` later. */
+export interface SequentialConfig {
+  /** The model class. */
   className: 'Sequential';
   /** The model's name, or null to get an automatic one. */
   name: string | null;
@@ -25,6 +25,65 @@ export interface ModelConfig {
   /** Backend recorded by the writer (`tensorflow`, `theano`, `jax`, ...), or null. */
   backend: string | null;
 }
+
+/**
+ * One tensor in a functional model: output `tensorIndex` of call number `nodeIndex` of layer
+ * `layer` (Keras' `[layer_name, node_index, tensor_index]`; node indices count only the calls that
+ * belong to the model).
+ */
+export interface TensorRef {
+  layer: string;
+  nodeIndex: number;
+  tensorIndex: number;
+  /** The tensor's shape with batch dimension, when known (Keras 3 configs record it). */
+  shape?: Shape;
+}
+
+/** One call of a layer in a functional model (one entry of Keras' `inbound_nodes`). */
+export interface NodeSpec {
+  /** The tensors the layer was called on, in order (several for merge layers). */
+  inputs: TensorRef[];
+  /** Non-tensor call arguments recorded by Keras 3 (e.g. `{"training": false}`); `{}` when none. */
+  kwargs: JsonObject;
+}
+
+/** One layer of a functional config: class, canonical config, name and the calls made to it. */
+export interface FunctionalLayerSpec extends LayerSpec {
+  /** The layer's name, which tensor references use. */
+  name: string;
+  /** The calls of this layer in the model, in order (none for an `InputLayer`). */
+  inboundNodes: NodeSpec[];
+}
+
+/**
+ * The format-neutral description of a functional model (Keras `Model` / `Functional`): a graph of
+ * layer calls with named inputs and outputs. Layers come in Keras' `model.layers` order, input
+ * layers included.
+ */
+export interface FunctionalConfig {
+  /** The model class. */
+  className: 'Functional';
+  /** The model's name, or null to get an automatic one. */
+  name: string | null;
+  /** Layers with the calls made to them. */
+  layers: FunctionalLayerSpec[];
+  /** The model's inputs, in order (Keras' `input_layers`). */
+  inputLayers: TensorRef[];
+  /** The model's outputs, in order (Keras' `output_layers`). */
+  outputLayers: TensorRef[];
+  /** Never set: present so that code reading either kind of config can test it. */
+  buildInputShape?: never;
+  /** Keras version of the era the model comes from. */
+  kerasVersion: string;
+  /** Backend recorded by the writer, or null. */
+  backend: string | null;
+}
+
+/**
+ * The format-neutral description of a model's architecture that every `io-*` package maps to and
+ * from: a {@link SequentialConfig} or a {@link FunctionalConfig} (tell them apart by `className`).
+ */
+export type ModelConfig = SequentialConfig | FunctionalConfig;
 
 /** One named weight value. */
 export interface WeightEntry {

@@ -48,3 +48,4 @@ export {
   type LstmBackwardResult,
 } from './backward-lstm.js';
 export { lossKernel, LOSS_KERNEL_NAMES, type LossKernelName, type LossKernelOptions, type LossKernelResult } from './loss-kernels.js';
+export { setThreads, getThreads } from './wasm/threads.js';

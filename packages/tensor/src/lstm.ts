@@ -12,6 +12,7 @@ import {
 } from './activations.js';
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { gemm, type GemmOptions } from './gemm.js';
+import { collect, dispatch, readyHelpers, type Helper } from './wasm/threads.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
 /** Inputs of {@link lstmForward}: sizes, weights as Keras stores them, activations and flags. */
@@ -122,7 +123,15 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
   const act = code(options.activation);
   if (T > 0 && batch > 0 && u > 0 && rec !== Fn.Other && act !== Fn.Other && u * u * T >= wasmThresholds.lstm) {
     const kern = wasmKernels();
-    if (kern !== null) return lstmWasm(kern, x, options, rec, act);
+    if (kern !== null) {
+      // Split big batches over helper threads when every weight is reused often enough to pay for
+      // sending it (batch·T uses per call).
+      if (batch >= 2 && T * batch >= PARALLEL_MIN_REUSE && batch * T * u4 * (inputDim + u) >= PARALLEL_MIN_WORK) {
+        const helpers = readyHelpers(import.meta.url);
+        if (helpers.length > 0) return lstmParallel(kern, x, options, rec, act, helpers);
+      }
+      return lstmWasm(kern, x, options, rec, act);
+    }
   }
 
   const h = options.initialH !== undefined ? options.initialH.slice() : new Float32Array(batch * u);
@@ -207,6 +216,83 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
     }
   }
   if (!returnSequences) output.set(h);
+  return { output, h, c };
+}
+
+/** Multiply-adds per call from which a batch is split over helper threads. */
+const PARALLEL_MIN_WORK = 4_000_000;
+/** Minimum batch·timesteps (uses of each weight per call) for splitting: the weights are copied to each helper. */
+const PARALLEL_MIN_REUSE = 64;
+
+/** What a helper thread receives: the options of its slice, activations as codes. */
+interface LstmJob {
+  x: Float32Array;
+  options: Omit<LstmForwardOptions, 'activation' | 'recurrentActivation'>;
+  rec: Fn;
+  act: Fn;
+}
+
+const BY_CODE: Partial<Record<Fn, Activation>> = {
+  [Fn.Sigmoid]: SIGMOID,
+  [Fn.HardSigmoid3]: HARD_SIGMOID_KERAS3,
+  [Fn.HardSigmoid2]: HARD_SIGMOID_KERAS2,
+  [Fn.Tanh]: TANH,
+  [Fn.Relu]: RELU,
+  [Fn.Linear]: LINEAR,
+};
+
+/** Runs a job sent by {@link lstmParallel} (in a helper thread). Internal. */
+export function runLstmJob(job: LstmJob): LstmForwardResult {
+  const kern = wasmKernels();
+  const options: LstmForwardOptions = { ...job.options, recurrentActivation: BY_CODE[job.rec]!, activation: BY_CODE[job.act]! };
+  if (kern === null) return lstmForward(job.x, options);
+  return lstmWasm(kern, job.x, options, job.rec, job.act);
+}
+
+/**
+ * Splits the batch into slices, one per thread: helpers get theirs first (a copy of their rows and
+ * of the weights), the calling thread computes the first slice, then the answers are put together.
+ * Every sample is computed exactly as on one thread.
+ */
+function lstmParallel(kern: WasmKernels, x: Float32Array, options: LstmForwardOptions, rec: Fn, act: Fn, helpers: Helper[]): LstmForwardResult {
+  const { batch, timesteps: T, inputDim, units: u, returnSequences } = options;
+  const parts = Math.min(helpers.length + 1, batch);
+  const bounds: number[] = [];
+  for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * batch) / parts));
+  const slice = (arr: Float32Array | undefined, b0: number, b1: number, row: number) => (arr === undefined ? undefined : arr.slice(b0 * row, b1 * row));
+  const optionsFor = (b0: number, b1: number) => {
+    const o: LstmJob['options'] = {
+      batch: b1 - b0, timesteps: T, inputDim, units: u,
+      kernel: options.kernel, recurrentKernel: options.recurrentKernel, bias: options.bias,
+      returnSequences, goBackwards: options.goBackwards,
+    };
+    const ih = slice(options.initialH, b0, b1, u);
+    const ic = slice(options.initialC, b0, b1, u);
+    if (ih !== undefined) o.initialH = ih;
+    if (ic !== undefined) o.initialC = ic;
+    return o;
+  };
+  const used = helpers.slice(0, parts - 1);
+  used.forEach((h, i) => {
+    const b0 = bounds[i + 1]!, b1 = bounds[i + 2]!;
+    const xs = x.slice(b0 * T * inputDim, b1 * T * inputDim);
+    dispatch(h, { x: xs, options: optionsFor(b0, b1), rec, act } satisfies LstmJob, [xs.buffer]);
+  });
+  const first = lstmWasm(kern, x.subarray(0, bounds[1]! * T * inputDim), { ...options, ...optionsFor(0, bounds[1]!) }, rec, act);
+  const outRow = returnSequences ? T * u : u;
+  const output = new Float32Array(batch * outRow);
+  const h = new Float32Array(batch * u);
+  const c = new Float32Array(batch * u);
+  output.set(first.output, 0);
+  h.set(first.h, 0);
+  c.set(first.c, 0);
+  used.forEach((helper, i) => {
+    const b0 = bounds[i + 1]!;
+    const r = collect<LstmForwardResult>(helper);
+    output.set(r.output, b0 * outRow);
+    h.set(r.h, b0 * u);
+    c.set(r.c, b0 * u);
+  });
   return { output, h, c };
 }
 

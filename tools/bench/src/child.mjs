@@ -64,13 +64,14 @@ async function kerasts() {
       return { status: 'skipped', reason: 'not implemented yet (Sequential has no compile/fit)' };
     }
     const set = loadSet(`input-${workload.id}`);
-    const x = new Tensor(set.x.data.slice(), set.x.shape);
-    const y = new Tensor(set.y.data.slice(), set.y.shape);
+    const rowsOf = (arr, shape, n) => new Tensor(arr.data.slice(0, (arr.data.length / shape[0]) * n), [n, ...shape.slice(1)]);
     try {
       await model.compile({ optimizer: 'adam', loss: 'mse' });
-      const fit = () => model.fit(x, y, { batchSize: workload.batch, epochs: 1, shuffle: false, verbose: 0 });
-      const t = await timeIt(fit, { warmupMs: 0, minSamples: 3, maxSamples: 5, budgetMs: 10000 });
-      return { status: 'ok', time: t, baseRssMB: mb(base), info };
+      const t = await trainTiming((n) => {
+        const x = rowsOf(set.x, set.x.shape, n), y = rowsOf(set.y, set.y.shape, n);
+        return () => model.fit(x, y, { batchSize: workload.batch, epochs: 1, shuffle: false, verbose: 0 });
+      });
+      return { status: 'ok', baseRssMB: mb(base), info, ...t };
     } catch (err) {
       return { status: 'skipped', reason: `compile/fit failed: ${String(err?.message ?? err).split('\n')[0]}` };
     }
@@ -89,7 +90,7 @@ async function kerasts() {
       const first = await io.loadModel(file);
       const set = loadSet('input-large');
       const out = first.predict(new Tensor(set.x.data.slice(), set.x.shape), { batchSize: 4 }).data;
-      const t = await timeIt(() => io.loadModel(file), { warmupMs: 0, minSamples: 3, maxSamples: 5, budgetMs: 8000 });
+      const t = await timeIt(() => io.loadModel(file), { warmupMs: 0, warmupCalls: 0, minSamples: 3, maxSamples: 5, budgetMs: 8000 });
       return { status: 'ok', time: t, output: encodeF32(out), baseRssMB: mb(base), info, note: 'output: the loaded model predicting the large workload input' };
     } catch (err) {
       return { status: 'skipped', reason: `loadModel failed: ${String(err?.message ?? err).split('\n')[0]}` };
@@ -179,31 +180,12 @@ async function tfjs() {
     const model = build(workload.model);
     const set = loadSet(`input-${workload.id}`);
     model.compile({ optimizer: tf.train.adam(), loss: 'meanSquaredError' });
-    const B = workload.batch;
     const xAll = tf.tensor(set.x.data, set.x.shape), yAll = tf.tensor(set.y.data, set.y.shape);
-    // Warm up with one batch and estimate the epoch; slow systems time a part of the epoch and scale.
-    const part = (n) => [xAll.slice(0, n), yAll.slice(0, n)];
-    const [xw, yw] = part(B);
-    let s = performance.now();
-    await model.fit(xw, yw, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 });
-    await model.fit(xw, yw, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 });
-    const perBatch = (performance.now() - s) / 2;
-    const batches = workload.samples / B;
-    const used = perBatch * batches > 20000 ? Math.max(2, Math.floor(20000 / 2 / perBatch)) : batches;
-    const [xs, ys] = used === batches ? [xAll, yAll] : part(used * B);
-    const scale = batches / used;
-    const fit = async () => {
-      await model.fit(xs, ys, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 });
-    };
-    const t = await timeIt(fit, { warmupMs: 0, minSamples: used === batches ? 3 : 1, maxSamples: 5, budgetMs: 15000 });
-    const scaled = { ...t, median: t.median * scale, min: t.min * scale, max: t.max * scale };
-    return {
-      status: 'ok',
-      time: scaled,
-      baseRssMB: mb(base),
-      info,
-      ...(used !== batches ? { note: `extrapolated from ${used} of ${batches} batches` } : {}),
-    };
+    const t = await trainTiming((n) => {
+      const x = n === workload.samples ? xAll : xAll.slice(0, n), y = n === workload.samples ? yAll : yAll.slice(0, n);
+      return () => model.fit(x, y, { batchSize: workload.batch, epochs: 1, shuffle: false, verbose: 0 });
+    });
+    return { status: 'ok', baseRssMB: mb(base), info, ...t };
   }
   if (workload.kind === 'load') {
     const dir = join(CACHE_DIR, 'large-tfjs');
@@ -238,11 +220,34 @@ async function tfjs() {
         const m = await load();
         m.dispose();
       },
-      { warmupMs: 0, minSamples: 3, maxSamples: 5, budgetMs: 8000 },
+      { warmupMs: 0, warmupCalls: 0, minSamples: 3, maxSamples: 5, budgetMs: 8000 },
     );
     return { status: 'ok', time: t, output: encodeF32(out), baseRssMB: mb(base), info, note: "tfjs' own format (model.json + weights.bin)" };
   }
   throw new Error(`unknown kind ${workload.kind}`);
+}
+
+/**
+ * Times one epoch: two one-batch fits warm up and estimate the epoch; an epoch estimated over 20 s is
+ * timed on its first batches only and scaled (reported in `note`). `fitOf(n)` returns a function that
+ * fits on the first n samples.
+ */
+async function trainTiming(fitOf) {
+  const B = workload.batch;
+  const batches = workload.samples / B;
+  const one = fitOf(B);
+  await one();
+  const s = performance.now();
+  await one();
+  const perBatch = performance.now() - s;
+  const used = perBatch * batches > 20000 ? Math.max(2, Math.floor(10000 / perBatch)) : batches;
+  const fit = fitOf(used * B);
+  const t = await timeIt(fit, { warmupMs: 0, warmupCalls: 0, minSamples: used === batches ? 3 : 2, maxSamples: 5, budgetMs: 12000 });
+  const k = batches / used;
+  return {
+    time: { ...t, median: t.median * k, min: t.min * k, max: t.max * k },
+    ...(used !== batches ? { note: `extrapolated from ${used} of ${batches} batches` } : {}),
+  };
 }
 
 /** tfjs pure JS on the big workloads takes seconds per call. */

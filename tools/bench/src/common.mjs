@@ -166,18 +166,18 @@ export function median(xs) {
  * so that a sample lasts ≥ 20 ms; at least `minSamples` samples, and more while within `budgetMs`.
  * Returns times in milliseconds.
  */
-export async function timeIt(fn, { warmupMs = 300, minSamples = 5, maxSamples = 30, budgetMs = 3000 } = {}) {
+export async function timeIt(fn, { warmupMs = 300, warmupCalls = 2, minSamples = 5, maxSamples = 30, budgetMs = 3000 } = {}) {
   const t0 = performance.now();
   let calls = 0;
   let last = 0;
-  while (calls < 2 || performance.now() - t0 < warmupMs) {
+  while (calls < warmupCalls || (warmupMs > 0 && performance.now() - t0 < warmupMs)) {
     const s = performance.now();
     await fn();
     last = performance.now() - s;
     calls++;
     if (last > warmupMs) break;
   }
-  const reps = Math.max(1, Math.min(100000, Math.ceil(20 / Math.max(last, 1e-4))));
+  const reps = calls === 0 ? 1 : Math.max(1, Math.min(100000, Math.ceil(20 / Math.max(last, 1e-4))));
   const samples = [];
   const start = performance.now();
   while (samples.length < minSamples || (samples.length < maxSamples && performance.now() - start < budgetMs)) {

@@ -58,18 +58,18 @@ def build(keras, spec, model_name):
     return model
 
 
-def time_it(fn, warmup_ms=300, min_samples=5, max_samples=30, budget_ms=3000):
+def time_it(fn, warmup_ms=300, warmup_calls=2, min_samples=5, max_samples=30, budget_ms=3000):
     t0 = time.perf_counter()
     calls = 0
     last = 0.0
-    while calls < 2 or (time.perf_counter() - t0) * 1000 < warmup_ms:
+    while calls < warmup_calls or (warmup_ms > 0 and (time.perf_counter() - t0) * 1000 < warmup_ms):
         s = time.perf_counter()
         fn()
         last = (time.perf_counter() - s) * 1000
         calls += 1
         if last > warmup_ms:
             break
-    reps = max(1, min(100000, int(np.ceil(20 / max(last, 1e-4)))))
+    reps = 1 if calls == 0 else max(1, min(100000, int(np.ceil(20 / max(last, 1e-4)))))
     samples = []
     start = time.perf_counter()
     while len(samples) < min_samples or (len(samples) < max_samples and (time.perf_counter() - start) * 1000 < budget_ms):
@@ -127,7 +127,7 @@ def main():
         s = load_set(f"input-{wid}")
         model.compile(optimizer=keras.optimizers.Adam(), loss="mse")
         fit = lambda: model.fit(s["x"], s["y"], batch_size=w["batch"], epochs=1, shuffle=False, verbose=0)  # noqa: E731
-        t = time_it(fit, warmup_ms=0, min_samples=3, max_samples=5, budget_ms=10000)
+        t = time_it(fit, warmup_ms=0, warmup_calls=1, min_samples=3, max_samples=5, budget_ms=10000)
         res.update(status="ok", time=t)
     elif w["kind"] == "load":
         path = os.path.join(CACHE, "large.h5")
@@ -137,7 +137,7 @@ def main():
             m = keras.models.load_model(path, compile=False)
             x = load_set("input-large")["x"]
             out = np.asarray(m.predict_on_batch(x))
-            t = time_it(lambda: keras.models.load_model(path, compile=False), warmup_ms=0, min_samples=3, max_samples=5, budget_ms=8000)
+            t = time_it(lambda: keras.models.load_model(path, compile=False), warmup_ms=0, warmup_calls=0, min_samples=3, max_samples=5, budget_ms=8000)
             res.update(status="ok", time=t, output=enc(out), note="keras.models.load_model of the .h5")
     res.update(peakRssMB=rss_mb(), baseRssMB=base, info=info)
     print("RESULT " + json.dumps(res))

@@ -225,36 +225,42 @@ export class Loss {
 }
 
 /**
- * Lines up targets with predictions as Keras' `squeeze_or_expand_to_same_rank` does: `[batch]`
- * targets fit `[batch, 1]` predictions, `[batch, 1]` sparse labels fit `[batch, classes]`.
+ * Checks that targets of shape `yTrueShape` fit predictions of shape `yPredShape` as Keras'
+ * `squeeze_or_expand_to_same_rank` lines them up: equal shapes; `[batch]` targets for `[batch, 1]`
+ * predictions; `[..., 1]` targets; for sparse labels one class index per output row (`[batch]` or
+ * `[batch, 1]` for `[batch, classes]`).
+ *
+ * @throws {ShapeMismatchError} if they do not fit.
  */
-function alignTargets(yTrue: Tensor, yPred: Tensor, sparse: boolean, where: string): { rows: number; cols: number; targets: Float32Array } {
-  if (yPred.rank === 0) throw new ShapeMismatchError('the model output must have a batch dimension', [null], [], where);
-  const cols = yPred.rank === 1 ? 1 : yPred.shape[yPred.rank - 1]!;
-  const rows = cols === 0 ? 0 : yPred.size / cols;
-  const lead = yPred.rank === 1 ? yPred.shape : yPred.shape.slice(0, -1);
-  const tShape = yTrue.shape;
-  const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-  let ok: boolean;
-  if (sparse) {
-    ok = same(tShape, lead) || (tShape[tShape.length - 1] === 1 && same(tShape.slice(0, -1), lead));
-  } else {
-    ok =
-      same(tShape, yPred.shape) ||
-      (cols === 1 && same(tShape, lead)) ||
-      (tShape[tShape.length - 1] === 1 && same(tShape.slice(0, -1), yPred.shape));
-  }
+export function checkTargetShape(yTrueShape: readonly number[], yPredShape: readonly (number | null)[], sparse: boolean, where: string): void {
+  const rank = yPredShape.length;
+  if (rank === 0) throw new ShapeMismatchError('the model output must have a batch dimension', [null], [], where);
+  const lead = rank === 1 ? yPredShape : yPredShape.slice(0, -1);
+  const cols = rank === 1 ? 1 : yPredShape[rank - 1];
+  const same = (a: readonly (number | null)[], b: readonly (number | null)[]): boolean =>
+    a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
+  const t = yTrueShape;
+  const ok = sparse
+    ? same(t, lead) || (t[t.length - 1] === 1 && same(t.slice(0, -1), lead))
+    : same(t, yPredShape) || (cols === 1 && same(t, lead)) || (t[t.length - 1] === 1 && same(t.slice(0, -1), yPredShape));
   if (!ok) {
-    const expected = sparse ? [...lead] : [...yPred.shape];
+    const fmt = (s: readonly (number | null)[]): string => `[${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
     throw new ShapeMismatchError(
       sparse
-        ? `targets do not fit the model output [${yPred.shape.join(', ')}] (sparse labels need one class index per output row)`
-        : `targets do not fit the model output [${yPred.shape.join(', ')}]`,
-      expected,
-      tShape,
+        ? `targets of shape ${fmt(t)} do not fit the model output ${fmt(yPredShape)} (sparse labels need one class index per output row)`
+        : `targets of shape ${fmt(t)} do not fit the model output ${fmt(yPredShape)}`,
+      sparse ? [...lead] : [...yPredShape],
+      t,
       where,
     );
   }
+}
+
+/** Lines up targets with predictions (see {@link checkTargetShape}) and checks sparse labels. */
+function alignTargets(yTrue: Tensor, yPred: Tensor, sparse: boolean, where: string): { rows: number; cols: number; targets: Float32Array } {
+  checkTargetShape(yTrue.shape, yPred.shape, sparse, where);
+  const cols = yPred.rank === 1 ? 1 : yPred.shape[yPred.rank - 1]!;
+  const rows = cols === 0 ? 0 : yPred.size / cols;
   if (sparse) {
     const t = yTrue.data;
     for (let i = 0; i < t.length; i++) {

@@ -19,6 +19,8 @@ let TILE: usize = 0;
 
 export function setScratch(p: usize): void {
   TILE = p;
+  K = p + 128;
+  initConstants();
 }
 
 /** Floats needed to pack a k×n B: ceil(n/8)·8·k. */
@@ -253,29 +255,71 @@ const LOG2E: f32 = 1.44269504088896341;
 const EXP_C1: f32 = 0.693359375;
 const EXP_C2: f32 = -2.12194440e-4;
 
+/** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to an integer held in the low mantissa bits. */
+const ROUND_MAGIC: f32 = 12582912.0;
+
+/**
+ * The constants of the activations live in memory (at TILE + 128, written by setScratch) and are
+ * broadcast from there: V8 materialises a v128.const with several instructions at every use, while a
+ * broadcast load is one, and the optimiser cannot fold memory loads back into constants.
+ */
+let K: usize = 0;
+
+function initConstants(): void {
+  store<f32>(K + 0, <f32>-87.0);
+  store<f32>(K + 4, <f32>88.0);
+  store<f32>(K + 8, <f32>LOG2E);
+  store<f32>(K + 12, <f32>ROUND_MAGIC);
+  store<f32>(K + 16, <f32>EXP_C1);
+  store<f32>(K + 20, <f32>EXP_C2);
+  store<f32>(K + 24, <f32>0.000198756915);
+  store<f32>(K + 28, <f32>0.0013981999507);
+  store<f32>(K + 32, <f32>0.0083334519073);
+  store<f32>(K + 36, <f32>0.041665795894);
+  store<f32>(K + 40, <f32>0.16666665459);
+  store<f32>(K + 44, <f32>0.50000001201);
+  store<f32>(K + 48, <f32>1.0);
+  store<f32>(K + 52, <f32>2.0);
+  store<f32>(K + 56, <f32>-0.00570498872745);
+  store<f32>(K + 60, <f32>0.0206390887954);
+  store<f32>(K + 64, <f32>-0.0537397155531);
+  store<f32>(K + 68, <f32>0.133314422036);
+  store<f32>(K + 72, <f32>-0.333332819422);
+  store<f32>(K + 76, <f32>0.625);
+  store<f32>(K + 80, <f32>3.0);
+  store<f32>(K + 84, <f32>0.16666666666666666);
+  store<f32>(K + 88, <f32>0.2);
+  store<f32>(K + 92, <f32>0.5);
+  store<f32>(K + 96, <f32>0.0);
+  store<f32>(K + 100, <f32>6.0);
+}
+
 // @ts-ignore: decorator
 @inline
 function vexp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(EXP_C1)));
-  x = f32x4.sub(x, f32x4.mul(n, f32x4.splat(EXP_C2)));
+  x = f32x4.min(f32x4.max(x, v128.load32_splat(K, 0)), v128.load32_splat(K, 4));
+  // n = round(x·log2 e) through the magic constant: its bits are 0x4B400000 + n
+  const t = f32x4.add(f32x4.mul(x, v128.load32_splat(K, 8)), v128.load32_splat(K, 12));
+  const n = f32x4.sub(t, v128.load32_splat(K, 12));
+  x = f32x4.sub(x, f32x4.mul(n, v128.load32_splat(K, 16)));
+  x = f32x4.sub(x, f32x4.mul(n, v128.load32_splat(K, 20)));
   const z = f32x4.mul(x, x);
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1.0));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  let y = v128.load32_splat(K, 24);
+  y = f32x4.add(f32x4.mul(y, x), v128.load32_splat(K, 28));
+  y = f32x4.add(f32x4.mul(y, x), v128.load32_splat(K, 32));
+  y = f32x4.add(f32x4.mul(y, x), v128.load32_splat(K, 36));
+  y = f32x4.add(f32x4.mul(y, x), v128.load32_splat(K, 40));
+  y = f32x4.add(f32x4.mul(y, x), v128.load32_splat(K, 44));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), v128.load32_splat(K, 48));
+  // 2^n: (n + 127) << 23 = (bits(t) − 0x4B400000 + 127) << 23
+  const e = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23);
   return f32x4.mul(y, e);
 }
 
 // @ts-ignore: decorator
 @inline
 function vsigmoid(x: v128): v128 {
-  const one = f32x4.splat(1.0);
+  const one = v128.load32_splat(K, 48);
   return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
 }
 
@@ -285,18 +329,18 @@ function vtanh(x: v128): v128 {
   // |x| < 0.625: odd polynomial; else sign(x)·(1 − 2/(e^{2|x|} + 1))
   const ax = f32x4.abs(x);
   const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  let p = v128.load32_splat(K, 56);
+  p = f32x4.add(f32x4.mul(p, z), v128.load32_splat(K, 60));
+  p = f32x4.add(f32x4.mul(p, z), v128.load32_splat(K, 64));
+  p = f32x4.add(f32x4.mul(p, z), v128.load32_splat(K, 68));
+  p = f32x4.add(f32x4.mul(p, z), v128.load32_splat(K, 72));
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const one = f32x4.splat(1.0);
+  const one = v128.load32_splat(K, 48);
   const e = vexp(f32x4.add(ax, ax));
-  let big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)));
+  let big = f32x4.sub(one, f32x4.div(v128.load32_splat(K, 52), f32x4.add(e, one)));
   // copy the sign of x
   big = v128.or(big, v128.and(x, i32x4.splat(<i32>0x80000000)));
-  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
+  return v128.bitselect(small, big, f32x4.lt(ax, v128.load32_splat(K, 76)));
 }
 
 /** Activation codes (same numbering as src/lstm.ts): 1 sigmoid, 2 hard_sigmoid (Keras 3), 3 hard_sigmoid (Keras 2), 4 tanh, 5 relu, 6 linear. */
@@ -307,13 +351,13 @@ function vact(code: i32, x: v128): v128 {
     case 1:
       return vsigmoid(x);
     case 2:
-      return f32x4.min(f32x4.max(f32x4.div(f32x4.add(x, f32x4.splat(3.0)), f32x4.splat(6.0)), f32x4.splat(0)), f32x4.splat(1.0));
+      return f32x4.min(f32x4.max(f32x4.div(f32x4.add(x, v128.load32_splat(K, 80)), v128.load32_splat(K, 100)), v128.load32_splat(K, 96)), v128.load32_splat(K, 48));
     case 3:
-      return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1.0));
+      return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, v128.load32_splat(K, 88)), v128.load32_splat(K, 92)), v128.load32_splat(K, 96)), v128.load32_splat(K, 48));
     case 4:
       return vtanh(x);
     case 5:
-      return f32x4.max(x, f32x4.splat(0));
+      return f32x4.max(x, v128.load32_splat(K, 96));
     default:
       return x;
   }
@@ -352,6 +396,10 @@ function cell(rec: i32, act: i32, zi: v128, zf: v128, zc: v128, zo: v128, cOld: 
  */
 export function lstmCell(batch: i32, u: i32, z: usize, c: usize, h: usize, rec: i32, act: i32, out: usize, outStride: i32): void {
   const ub = <usize>u << 2;
+  if (rec == 1 && act == 4 && (u & 3) == 0) {
+    lstmCellSigmoidTanh(batch, u, z, c, h, out, outStride);
+    return;
+  }
   for (let b = 0; b < batch; b++) {
     const zr = z + <usize>b * 4 * ub;
     const cr = c + <usize>b * ub;
@@ -381,6 +429,35 @@ export function lstmCell(batch: i32, u: i32, z: usize, c: usize, h: usize, rec: 
       store<f32>(cr + o, load<f32>(TILE));
       store<f32>(hr + o, load<f32>(TILE + 16));
       if (orow != 0) store<f32>(orow + o, load<f32>(TILE + 16));
+    }
+  }
+}
+
+/** lstmCell for the default activations (sigmoid gates, tanh cell) and units a multiple of 4. */
+function lstmCellSigmoidTanh(batch: i32, u: i32, z: usize, c: usize, h: usize, out: usize, outStride: i32): void {
+  const ub = <usize>u << 2;
+  for (let b = 0; b < batch; b++) {
+    let zp = z + <usize>b * 4 * ub;
+    let cp = c + <usize>b * ub;
+    let hp = h + <usize>b * ub;
+    let op = out != 0 ? out + (<usize>b * <usize>outStride << 2) : 0;
+    const end = cp + ub;
+    while (cp < end) {
+      const i = vsigmoid(v128.load(zp));
+      const f = vsigmoid(v128.load(zp + ub));
+      const g = vtanh(v128.load(zp + 2 * ub));
+      const o = vsigmoid(v128.load(zp + 3 * ub));
+      const cn = f32x4.add(f32x4.mul(f, v128.load(cp)), f32x4.mul(i, g));
+      const hn = f32x4.mul(o, vtanh(cn));
+      v128.store(cp, cn);
+      v128.store(hp, hn);
+      if (op != 0) {
+        v128.store(op, hn);
+        op += 16;
+      }
+      zp += 16;
+      cp += 16;
+      hp += 16;
     }
   }
 }

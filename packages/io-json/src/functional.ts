@@ -1,0 +1,311 @@
+/**
+ * Functional-model configs (Keras `Model` / `Functional`) of every era, in and out
+ * (KERAS-FORMAT §6.6, §12 trap 7):
+ * - Keras 1: `inbound_nodes` refs `[layer, node, tensor]`, `Merge` layers with a `mode`;
+ * - Keras 2 / tf.keras: `[[[layer, node, tensor, kwargs], ...], ...]`, class `Model` (tf.keras ≥ 2.4:
+ *   `Functional`), `input_layers` / `output_layers` always lists;
+ * - Keras 3: nodes `{"args": [__keras_tensor__ ...], "kwargs": {...}}`, a single input or output
+ *   written as a flat `["inp", 0, 0]`.
+ */
+import { Functional, type FunctionalConfig, type FunctionalLayerSpec, type NodeSpec, type TensorRef } from '@kerasts/model';
+import { cloneJson, DEFAULT_KERAS_VERSION, isJsonObject, kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
+import { ConfigError, UnsupportedError } from '@kerasts/tensor';
+import { isKeras1Config, normalizeLayer, readShape } from './normalize.js';
+import type { ParseOptions, ParsedModelConfig, SourceDialect } from './read.js';
+import { layerConfig, type Dialect } from './write.js';
+
+/** Keras model classes that hold a functional graph. */
+export const FUNCTIONAL_CLASS_NAMES: ReadonlySet<string> = new Set(['Model', 'Functional']);
+
+/** Layer classes that are called on a list of tensors. */
+const MERGE_CLASSES = new Set(['Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot']);
+
+/** Keras 1 `Merge(mode=...)` → the Keras 2 merge layer computing the same. */
+const KERAS1_MERGE_MODES: Record<string, string> = { sum: 'Add', mul: 'Multiply', ave: 'Average', max: 'Maximum', concat: 'Concatenate' };
+
+const NESTED_MODELS = new Set(['Sequential', 'Model', 'Functional']);
+
+function at(where: string, path: string): string {
+  return where ? `${where}: ${path}` : path;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Reading
+ * ---------------------------------------------------------------------------------------------- */
+
+function isKerasTensor(v: JsonValue | undefined): v is JsonObject {
+  return isJsonObject(v) && v.class_name === '__keras_tensor__';
+}
+
+/** Keras 3 may serialize tuples as `{"class_name": "__tuple__", "config": {"value": [...]}}`. */
+function untuple(v: JsonValue | undefined): JsonValue | undefined {
+  if (isJsonObject(v) && v.class_name === '__tuple__' && isJsonObject(v.config)) return v.config.value;
+  return v;
+}
+
+function containsTensor(v: JsonValue | undefined): boolean {
+  if (isKerasTensor(v)) return true;
+  if (Array.isArray(v)) return v.some(containsTensor);
+  if (isJsonObject(v)) return Object.values(v).some(containsTensor);
+  return false;
+}
+
+/** Is this a Keras 1/2 `[name, node, tensor(, kwargs)]` leaf? */
+function isLegacyRef(v: JsonValue | undefined): v is JsonValue[] {
+  return Array.isArray(v) && v.length >= 3 && v.length <= 4 && typeof v[0] === 'string' && typeof v[1] === 'number';
+}
+
+/** Does a legacy kwargs object carry tensor references (tf.keras `initial_state`, ...)? */
+function legacyKwargsHaveTensors(v: JsonValue | undefined): boolean {
+  if (Array.isArray(v)) return (v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number') || v.some(legacyKwargsHaveTensors);
+  if (isJsonObject(v)) return Object.values(v).some(legacyKwargsHaveTensors);
+  return false;
+}
+
+function readIndex(v: JsonValue | undefined, what: string, path: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(`${what} must be a non-negative integer, found ${JSON.stringify(v)}`, path);
+  return v;
+}
+
+/** One `[name, node, tensor]` reference (input_layers / output_layers entries, Keras 1/2 refs). */
+function readRef(v: JsonValue | undefined, path: string): TensorRef {
+  if (!Array.isArray(v) || v.length < 3 || typeof v[0] !== 'string') {
+    throw new ConfigError(`expected a tensor reference [layer_name, node_index, tensor_index], found ${JSON.stringify(v)}`, path);
+  }
+  return { layer: v[0], nodeIndex: readIndex(v[1], 'node_index', path), tensorIndex: readIndex(v[2], 'tensor_index', path) };
+}
+
+/** A Keras 3 `__keras_tensor__` object as a reference. */
+function readKerasTensor(v: JsonObject, path: string): TensorRef {
+  const cfg = isJsonObject(v.config) ? v.config : {};
+  const ref = readRef(cfg.keras_history, `${path}.config.keras_history`);
+  const shape = readShape(cfg.shape, `${path}.config.shape`);
+  return shape ? { ...ref, shape } : ref;
+}
+
+/**
+ * `input_layers` / `output_layers` in any structure: a flat ref (Keras 3 single tensor), a list of
+ * refs (Keras 1/2, tf.keras, Keras 3 lists; tf.keras may nest), or a dict (Keras 3; values in order).
+ */
+function readEndpoints(v: JsonValue | undefined, path: string): TensorRef[] {
+  if (v === undefined || v === null) throw new ConfigError('missing; a functional config lists its inputs and outputs', path);
+  if (isLegacyRef(v) && typeof v[2] === 'number') return [readRef(v, path)];
+  if (Array.isArray(v)) return v.flatMap((e, i) => readEndpoints(e, `${path}[${i}]`));
+  if (isJsonObject(v)) return Object.entries(v).flatMap(([k, e]) => readEndpoints(e, `${path}.${k}`));
+  throw new ConfigError(`expected a tensor reference or a list of them, found ${JSON.stringify(v)}`, path);
+}
+
+/** One entry of a layer's `inbound_nodes`, in any era's form. */
+function readNode(node: JsonValue, layer: string, path: string): NodeSpec {
+  if (isJsonObject(node)) {
+    if (!('args' in node)) throw new ConfigError(`a Keras 3 node of layer "${layer}" must be {"args": [...], "kwargs": {...}}`, path);
+    const args = untuple(node.args);
+    if (!Array.isArray(args) || args.length === 0) throw new ConfigError(`"args" of a call of layer "${layer}" must be a non-empty list`, `${path}.args`);
+    if (args.length > 1) {
+      throw new UnsupportedError(`unsupported: layer "${layer}" is called with ${args.length} positional arguments; kerasts supports one tensor or one list of tensors`, `${path}.args`);
+    }
+    const first = untuple(args[0]);
+    let inputs: TensorRef[];
+    if (isKerasTensor(first)) inputs = [readKerasTensor(first, `${path}.args[0]`)];
+    else if (Array.isArray(first) && first.length > 0 && first.every((t) => isKerasTensor(untuple(t)))) {
+      inputs = first.map((t, i) => readKerasTensor(untuple(t) as JsonObject, `${path}.args[0][${i}]`));
+    } else {
+      throw new UnsupportedError(`unsupported: the first argument of a call of layer "${layer}" is not a tensor or a list of tensors (${JSON.stringify(first)})`, `${path}.args[0]`);
+    }
+    const kwargs = node.kwargs === undefined || node.kwargs === null ? {} : node.kwargs;
+    if (!isJsonObject(kwargs)) throw new ConfigError(`"kwargs" of a call of layer "${layer}" must be an object`, `${path}.kwargs`);
+    for (const [k, v] of Object.entries(kwargs)) {
+      if (containsTensor(v)) throw new UnsupportedError(`unsupported: layer "${layer}" is called with a tensor as keyword argument "${k}" (e.g. an LSTM initial_state); kerasts does not support that yet`, `${path}.kwargs.${k}`);
+    }
+    return { inputs, kwargs: cloneJson(kwargs) };
+  }
+  if (!Array.isArray(node)) throw new ConfigError(`a node of layer "${layer}" must be a list of tensor references or a Keras 3 {"args", "kwargs"} object, found ${JSON.stringify(node)}`, path);
+  // Keras 1/2, tf.keras: a list of refs, which tf.keras may nest to mirror the call's structure.
+  const inputs: TensorRef[] = [];
+  let kwargs: JsonObject = {};
+  const walk = (v: JsonValue, p: string): void => {
+    if (isLegacyRef(v)) {
+      if (v[0] === '_CONSTANT_VALUE') throw new UnsupportedError(`unsupported: layer "${layer}" is called on a constant value, not a tensor`, p);
+      inputs.push(readRef(v, p));
+      const kw = v[3];
+      if (kw !== undefined && kw !== null) {
+        if (!isJsonObject(kw)) throw new ConfigError(`the 4th element of a tensor reference must be a kwargs object, found ${JSON.stringify(kw)}`, `${p}[3]`);
+        for (const [k, x] of Object.entries(kw)) {
+          if (legacyKwargsHaveTensors(x)) throw new UnsupportedError(`unsupported: layer "${layer}" is called with a tensor as keyword argument "${k}" (e.g. an LSTM initial_state); kerasts does not support that yet`, `${p}[3].${k}`);
+        }
+        kwargs = cloneJson(kw);
+      }
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((e, i) => walk(e, `${p}[${i}]`));
+    else if (isJsonObject(v)) Object.entries(v).forEach(([k, e]) => walk(e, `${p}.${k}`));
+    else throw new ConfigError(`expected a tensor reference [layer_name, node_index, tensor_index, kwargs], found ${JSON.stringify(v)}`, p);
+  };
+  walk(node, path);
+  if (inputs.length === 0) throw new ConfigError(`a node of layer "${layer}" has no input tensors`, path);
+  return { inputs, kwargs };
+}
+
+function looksKeras3(root: JsonObject, layers: JsonObject[]): boolean {
+  if (typeof root.module === 'string') return true;
+  return layers.some((l) => {
+    if (typeof l.module === 'string' || l.build_config !== undefined) return true;
+    if (Array.isArray(l.inbound_nodes) && l.inbound_nodes.some(isJsonObject)) return true;
+    const c = isJsonObject(l.config) ? l.config : {};
+    return c.batch_shape !== undefined || (isJsonObject(c.dtype) && c.dtype.class_name === 'DTypePolicy');
+  });
+}
+
+function looksKeras1(layers: JsonObject[]): boolean {
+  const shortRef = (v: JsonValue): boolean => (isLegacyRef(v) ? v.length === 3 : Array.isArray(v) ? v.some(shortRef) : false);
+  return layers.some((l) => l.class_name === 'Merge' || (isJsonObject(l.config) && isKeras1Config(l.config)) || (Array.isArray(l.inbound_nodes) && l.inbound_nodes.some(shortRef)));
+}
+
+/** Keras 1's `Merge` layer as the Keras 2 merge layer with the same function. */
+function keras1Merge(entry: JsonObject, name: string, path: string): JsonObject {
+  const cfg = isJsonObject(entry.config) ? entry.config : {};
+  const mode = cfg.mode;
+  const cls = typeof mode === 'string' ? KERAS1_MERGE_MODES[mode] : undefined;
+  if (!cls) {
+    throw new UnsupportedError(
+      `unsupported: Keras 1 Merge layer "${name}" with mode ${JSON.stringify(mode)} (kerasts supports the modes ${Object.keys(KERAS1_MERGE_MODES).join(', ')})`,
+      `${path}.config.mode`,
+    );
+  }
+  const config: JsonObject = { name, trainable: typeof cfg.trainable === 'boolean' ? cfg.trainable : true };
+  if (cls === 'Concatenate') config.axis = typeof cfg.concat_axis === 'number' ? cfg.concat_axis : -1;
+  return { class_name: cls, config, name, inbound_nodes: entry.inbound_nodes ?? [] };
+}
+
+/**
+ * Parse a functional config (class `Model` or `Functional`) of any era into the canonical
+ * {@link FunctionalConfig}. The schema has already been checked by `parseModelConfig`.
+ *
+ * @throws {ConfigError} for malformed graphs, with the JSON path.
+ * @throws {UnsupportedError} for nested models, constant or keyword tensor arguments, Keras 1 merge modes without an equivalent.
+ */
+export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {}): ParsedModelConfig {
+  const where = options.source ?? '';
+  const className = String(raw.class_name);
+  const cfg = raw.config;
+  if (!isJsonObject(cfg)) throw new ConfigError(`a "${className}" config must be an object with "layers", "input_layers" and "output_layers"`, at(where, 'config'));
+  if (!Array.isArray(cfg.layers)) throw new ConfigError('missing "layers" list', at(where, 'config.layers'));
+  const entries = cfg.layers.map((e, i) => {
+    if (!isJsonObject(e)) throw new ConfigError(`a layer entry must be an object, found ${JSON.stringify(e)}`, at(where, `config.layers[${i}]`));
+    return e;
+  });
+  const stated = options.kerasVersion ?? (typeof raw.keras_version === 'string' ? raw.keras_version : null);
+  const dialect: SourceDialect = looksKeras3(raw, entries) ? 'keras-3' : looksKeras1(entries) ? 'keras-1' : 'keras-2';
+  const kerasVersion = stated ?? { 'keras-1': '1', 'keras-2.0': '2', 'keras-2': '2', 'keras-3': DEFAULT_KERAS_VERSION }[dialect];
+  const backend = options.backend ?? (typeof raw.backend === 'string' ? raw.backend : null);
+
+  const layers: FunctionalLayerSpec[] = entries.map((e, i) => {
+    const path = `config.layers[${i}]`;
+    const c = isJsonObject(e.config) ? e.config : {};
+    const name = typeof e.name === 'string' ? e.name : typeof c.name === 'string' ? c.name : null;
+    if (name === null) throw new ConfigError('a functional layer entry needs a "name"', at(where, `${path}.name`));
+    if (typeof e.class_name === 'string' && NESTED_MODELS.has(e.class_name)) {
+      throw new UnsupportedError(`unsupported: nested model "${name}" (${e.class_name}) inside a functional model`, at(where, path));
+    }
+    const entry = e.class_name === 'Merge' ? keras1Merge(e, name, path) : e;
+    const spec = normalizeLayer(entry, kerasVersion, at(where, path), false);
+    spec.config.name = name;
+    const nodesRaw = entry.inbound_nodes ?? [];
+    if (!Array.isArray(nodesRaw)) throw new ConfigError(`"inbound_nodes" of layer "${name}" must be a list`, at(where, `${path}.inbound_nodes`));
+    const inboundNodes = nodesRaw.map((n, k) => readNode(n, name, at(where, `${path}.inbound_nodes[${k}]`)));
+    return { className: spec.className, config: spec.config, name, inboundNodes };
+  });
+  const config: FunctionalConfig = {
+    className: 'Functional',
+    name: typeof cfg.name === 'string' ? cfg.name : null,
+    layers,
+    inputLayers: readEndpoints(cfg.input_layers, at(where, 'config.input_layers')),
+    outputLayers: readEndpoints(cfg.output_layers, at(where, 'config.output_layers')),
+    kerasVersion,
+    backend,
+  };
+  return { config, dialect, versionStated: stated !== null };
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Writing
+ * ---------------------------------------------------------------------------------------------- */
+
+function legacyRef(r: TensorRef, withKwargs: boolean): JsonValue[] {
+  return withKwargs ? [r.layer, r.nodeIndex, r.tensorIndex, {}] : [r.layer, r.nodeIndex, r.tensorIndex];
+}
+
+function kerasTensor(r: TensorRef): JsonObject {
+  return { class_name: '__keras_tensor__', config: { shape: r.shape ? [...r.shape] : null, dtype: 'float32', keras_history: [r.layer, r.nodeIndex, r.tensorIndex] } };
+}
+
+function inputLayerConfig(spec: FunctionalLayerSpec, dialect: Dialect): JsonObject {
+  const c = spec.config;
+  const shape = cloneJson(c.batch_input_shape ?? null);
+  const dtype = typeof c.dtype === 'string' ? c.dtype : 'float32';
+  const sparse = typeof c.sparse === 'boolean' ? c.sparse : false;
+  return dialect === 'keras-3' ? { batch_shape: shape, dtype, sparse, name: spec.name } : { batch_input_shape: shape, dtype, sparse, name: spec.name };
+}
+
+/**
+ * The Keras JSON object of a functional config in a dialect:
+ * - `keras-2`: `{"module": "keras", "class_name": "Model", ...}` with Keras 2 list-form nodes; class
+ *   `Model` (not `Functional`) because Keras 2.x, every tf.keras and Keras 3 (`model_from_json` and
+ *   `.h5` loading) all resolve it, while `Functional` is unknown before tf.keras 2.4 and Keras 3's
+ *   `model_from_json` cannot locate `keras.Functional`;
+ * - `keras-2.0`: what Keras 2.0.8 wrote: class `Model`, refs with a kwargs 4th element;
+ * - `keras-3`: Keras 3's native form (`keras.src.models.functional` / `Functional`, `__keras_tensor__`
+ *   nodes, a flat ref for a single input or output).
+ * The legacy dialects write `{}` as call kwargs (Keras 2.0 layers reject unknown ones); `keras-3`
+ * keeps the kwargs Keras 3 recorded.
+ */
+export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialect, includeVersion: boolean): JsonObject {
+  let cfg = config;
+  const unknownShapes = [...cfg.inputLayers, ...cfg.outputLayers, ...cfg.layers.flatMap((l) => l.inboundNodes.flatMap((n) => n.inputs))].some((r) => !r.shape);
+  if (dialect === 'keras-3' && unknownShapes) {
+    // Keras 3 records every tensor's shape; build the graph once to learn them.
+    cfg = { ...Functional.fromConfig(config).toConfig(), kerasVersion: config.kerasVersion, backend: config.backend };
+  }
+  const name = cfg.name ?? (dialect === 'keras-2.0' ? 'model_1' : 'functional');
+  const backend = cfg.backend ?? 'tensorflow';
+  if (dialect === 'keras-3') {
+    const layers = cfg.layers.map((l) => ({
+      module: 'keras.layers',
+      class_name: l.className,
+      config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null),
+      registered_name: null,
+      name: l.name,
+      inbound_nodes: l.inboundNodes.map((n) => {
+        const list = MERGE_CLASSES.has(l.className) || n.inputs.length > 1;
+        return { args: [list ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0]!)], kwargs: cloneJson(n.kwargs) };
+      }),
+    }));
+    const endpoint = (refs: TensorRef[]): JsonValue => (refs.length === 1 ? legacyRef(refs[0]!, false) : refs.map((r) => legacyRef(r, false)));
+    return {
+      module: 'keras.src.models.functional',
+      class_name: 'Functional',
+      config: { name, trainable: true, layers, input_layers: endpoint(cfg.inputLayers), output_layers: endpoint(cfg.outputLayers) },
+      registered_name: 'Functional',
+    };
+  }
+  const layers = cfg.layers.map((l) => ({
+    name: l.name,
+    class_name: l.className,
+    config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null),
+    inbound_nodes: l.inboundNodes.map((n) => n.inputs.map((r) => legacyRef(r, true))),
+  }));
+  const body: JsonObject = {
+    name,
+    layers,
+    input_layers: cfg.inputLayers.map((r) => legacyRef(r, false)),
+    output_layers: cfg.outputLayers.map((r) => legacyRef(r, false)),
+  };
+  if (dialect === 'keras-2.0') {
+    const out: JsonObject = { class_name: 'Model', config: body };
+    if (includeVersion) Object.assign(out, { keras_version: kerasMajor(cfg.kerasVersion) <= 2 ? cfg.kerasVersion : '2.0.8', backend });
+    return out;
+  }
+  const out: JsonObject = { module: 'keras', class_name: 'Model', config: body };
+  if (includeVersion) Object.assign(out, { keras_version: cfg.kerasVersion, backend });
+  return out;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+// The helper threads load the built module (a worker cannot import the TypeScript sources), so this test
+// runs against dist/ — `pnpm test` builds first.
+// @ts-expect-error: dist has no declarations resolved from the test folder's point of view
+import * as dist from '../dist/index.js';
+// @ts-expect-error: as above
+import { threadStats } from '../dist/wasm/threads.js';
+import type * as Src from '../src/index.js';
+
+const t = dist as typeof Src;
+
+function rand(seed: number, n: number, scale: number): Float32Array {
+  const r = new t.Random(seed);
+  return r.fill(new Float32Array(n), () => r.uniformRange(-scale, scale));
+}
+
+describe('helper threads for large batches', () => {
+  it('give exactly the single-thread result, with and without sequences and initial state', async () => {
+    const batch = 37, T = 20, inputDim = 16, u = 64;
+    for (const returnSequences of [false, true]) {
+      const opts: Src.LstmForwardOptions = {
+        batch, timesteps: T, inputDim, units: u,
+        kernel: rand(1, inputDim * 4 * u, 0.3), recurrentKernel: rand(2, u * 4 * u, 0.2), bias: rand(3, 4 * u, 0.1),
+        activation: t.getActivation('tanh'), recurrentActivation: t.getActivation('sigmoid'),
+        returnSequences, goBackwards: returnSequences,
+        initialH: rand(4, batch * u, 0.5), initialC: rand(5, batch * u, 0.5),
+      };
+      const x = rand(6, batch * T * inputDim, 1);
+      t.setThreads(1);
+      const one = t.lstmForward(x, opts);
+      t.setThreads(2);
+      const before = (threadStats as { jobs: number }).jobs;
+      t.lstmForward(x, opts); // starts the helper
+      let two = t.lstmForward(x, opts);
+      for (let i = 0; i < 200 && (threadStats as { jobs: number }).jobs === before; i++) {
+        await new Promise((r) => setTimeout(r, 50)); // the helper starts asynchronously
+        two = t.lstmForward(x, opts);
+      }
+      expect((threadStats as { jobs: number }).jobs).toBeGreaterThan(before);
+      expect(Array.from(two.output)).toEqual(Array.from(one.output));
+      expect(Array.from(two.h)).toEqual(Array.from(one.h));
+      expect(Array.from(two.c)).toEqual(Array.from(one.c));
+    }
+    t.setThreads(1);
+    expect(t.getThreads()).toBe(1);
+    expect(() => t.setThreads(0)).toThrow(TypeError);
+  }, 60_000);
+});
