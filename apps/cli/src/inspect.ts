@@ -5,7 +5,7 @@ import { modelFromContents, readKerasH5, type KerasH5Contents } from '@kerasts/i
 import { parseJsonText, parseModelConfig } from '@kerasts/io-json';
 import { loadKerasYaml } from '@kerasts/io-yaml';
 import { formatShape, isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
-import { Sequential } from '@kerasts/model';
+import { modelFromConfig } from '@kerasts/model';
 import { KerastsError } from '@kerasts/tensor';
 
 /** The Keras era a file comes from, from its `keras_version` (KERAS-FORMAT §1). */
@@ -143,7 +143,7 @@ export async function inspectFile(file: string): Promise<Inspection> {
     const text = buf.toString('utf8');
     const raw = ext === '.json' ? parseJsonText(text, file) : (loadKerasYaml(text, { fileName: file }) as JsonValue);
     const parsed = parseModelConfig(raw, { source: file });
-    const model = Sequential.fromConfig(parsed.config);
+    const model = modelFromConfig(parsed.config);
     const summary = model.built ? model.summary(null) : `Sequential "${model.name}" (input shape not declared)`;
     return {
       text: `${file}: architecture (${parsed.dialect} dialect), Keras ${parsed.config.kerasVersion}\n${summary}`,

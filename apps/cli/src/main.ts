@@ -17,12 +17,13 @@ import {
 } from '@kerasts/io-json';
 import { loadKerasYaml, toYAML } from '@kerasts/io-yaml';
 import { formatShape, type JsonValue } from '@kerasts/layers';
-import { Sequential } from '@kerasts/model';
+import { modelFromConfig, type Functional, type Sequential } from '@kerasts/model';
 import { KerastsError, type Tensor } from '@kerasts/tensor';
 import { rescaleHardSigmoidForKeras3 } from '@kerasts/transfer';
 import { loadWeightsFromBytes, modelFromContents, modelToH5Bytes, readKerasH5, weightsToH5Bytes } from '@kerasts/io-hdf5';
 import { readInput, toNpy } from './data.js';
 import { inspectFile } from './inspect.js';
+import { addMoreCommands } from './more-commands.js';
 
 class UsageError extends Error {}
 
@@ -72,7 +73,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
         return;
       }
       const parsed = parseModelConfig(raw, { source: file });
-      const model = Sequential.fromConfig(parsed.config);
+      const model = modelFromConfig(parsed.config);
       const info = {
         valid: true,
         model: model.name,
@@ -143,6 +144,15 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .action(async (input: string, outputArg: string | undefined, opts: ConvertOptions) => {
       await convert(input, outputArg ?? opts.output, opts, out, err);
     });
+  addMoreCommands(program, {
+    out,
+    err,
+    loadModelFile: (file: string, weights?: string) => modelFromAny(file, weights, err),
+    writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => {
+      guardOverwrite(path, force);
+      writeAtomicBytes(path, bytes);
+    },
+  });
   return program;
 }
 
@@ -174,12 +184,12 @@ function readBytes(file: string): Uint8Array {
 
 const isH5 = (f: string) => ['.h5', '.hdf5', '.keras_h5'].includes(extname(f).toLowerCase());
 
-async function loadForPredict(file: string, arch: string | undefined, err: (s: string) => void): Promise<Sequential> {
+async function loadForPredict(file: string, arch: string | undefined, err: (s: string) => void): Promise<Sequential | Functional> {
   const bytes = readBytes(file);
   const contents = await readKerasH5(bytes, { fileName: file });
   if (arch) {
     const { config } = parseModelConfig(readArchitecture(arch), { source: arch });
-    const model = Sequential.fromConfig(config);
+    const model = modelFromConfig(config);
     const report = await loadWeightsFromBytes(model, bytes, { fileName: file });
     for (const w of report.warnings) err(`warning: ${w}\n`);
     return model;
@@ -187,10 +197,10 @@ async function loadForPredict(file: string, arch: string | undefined, err: (s: s
   return modelFromContents(contents, { fileName: file }).model;
 }
 
-async function modelFromAny(file: string, weights: string | undefined, err: (s: string) => void): Promise<Sequential> {
+async function modelFromAny(file: string, weights: string | undefined, err: (s: string) => void): Promise<Sequential | Functional> {
   if (isH5(file)) return loadForPredict(file, undefined, err);
   const { config } = parseModelConfig(readArchitecture(file), { source: file });
-  const model = Sequential.fromConfig(config);
+  const model = modelFromConfig(config);
   if (weights) {
     const report = await loadWeightsFromBytes(model, readBytes(weights), { fileName: weights });
     for (const w of report.warnings) err(`warning: ${w}\n`);
@@ -263,6 +273,11 @@ export async function run(argv: string[], out = (s: string) => void process.stdo
 
 const isMain = process.argv[1] !== undefined && /main\.js$/.test(process.argv[1]);
 if (isMain) {
+  // `kerasts weights big.h5 | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

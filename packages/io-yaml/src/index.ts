@@ -5,7 +5,7 @@
  */
 import { KERAS_FLOAT_KEYS, modelToJsonObject, parseModelConfig, type ParseOptions, type WriteOptions } from '@kerasts/io-json';
 import type { JsonValue } from '@kerasts/layers';
-import { Sequential, type Model } from '@kerasts/model';
+import { modelFromConfig, type Functional, type Model, type Sequential } from '@kerasts/model';
 import { dumpPyYaml, loadKerasYaml, type YamlValue } from './pyyaml.js';
 
 export { dumpPyYaml, loadKerasYaml, type YamlValue, type PyYamlDumpOptions } from './pyyaml.js';
@@ -28,9 +28,9 @@ export function toYAML(model: Model, options: ToYamlOptions = {}): string {
   return dumpPyYaml(obj, { style: options.style ?? 'pyyaml-5.1', tupleKeys: TUPLE_KEYS, floatKeys: KERAS_FLOAT_KEYS });
 }
 
-/** Keras' `model_from_yaml`: build a model (fresh weights) from architecture YAML of any era. */
-export function modelFromYAML(yaml: string, options: ParseOptions = {}): Sequential {
+/** Keras' `model_from_yaml`: build a model (fresh weights) from architecture YAML of any era (a `Sequential` or a `Functional`). */
+export function modelFromYAML(yaml: string, options: ParseOptions = {}): Sequential | Functional {
   const raw = loadKerasYaml(yaml, options.source ? { fileName: options.source } : {}) as JsonValue;
   const { config } = parseModelConfig(raw, options);
-  return Sequential.fromConfig(config, options.source ? { source: options.source } : {});
+  return modelFromConfig(config, options.source ? { source: options.source } : {});
 }

@@ -297,7 +297,8 @@ function initConstants(): void {
 // @ts-ignore: decorator
 @inline
 function vexp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, v128.load32_splat(K, 0)), v128.load32_splat(K, 4));
+  // pmax/pmin are one instruction each (min/max need NaN fix-ups); x first keeps a NaN a NaN
+  x = f32x4.pmin(f32x4.pmax(x, v128.load32_splat(K, 0)), v128.load32_splat(K, 4));
   // n = round(x·log2 e) through the magic constant: its bits are 0x4B400000 + n
   const t = f32x4.add(f32x4.mul(x, v128.load32_splat(K, 8)), v128.load32_splat(K, 12));
   const n = f32x4.sub(t, v128.load32_splat(K, 12));
@@ -351,13 +352,13 @@ function vact(code: i32, x: v128): v128 {
     case 1:
       return vsigmoid(x);
     case 2:
-      return f32x4.min(f32x4.max(f32x4.div(f32x4.add(x, v128.load32_splat(K, 80)), v128.load32_splat(K, 100)), v128.load32_splat(K, 96)), v128.load32_splat(K, 48));
+      return f32x4.pmin(f32x4.pmax(f32x4.div(f32x4.add(x, v128.load32_splat(K, 80)), v128.load32_splat(K, 100)), v128.load32_splat(K, 96)), v128.load32_splat(K, 48));
     case 3:
-      return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, v128.load32_splat(K, 88)), v128.load32_splat(K, 92)), v128.load32_splat(K, 96)), v128.load32_splat(K, 48));
+      return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(x, v128.load32_splat(K, 88)), v128.load32_splat(K, 92)), v128.load32_splat(K, 96)), v128.load32_splat(K, 48));
     case 4:
       return vtanh(x);
     case 5:
-      return f32x4.max(x, v128.load32_splat(K, 96));
+      return f32x4.pmax(x, v128.load32_splat(K, 96));
     default:
       return x;
   }

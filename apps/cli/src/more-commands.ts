@@ -1,0 +1,133 @@
+/** `kerasts summary`, `weights` and `transfer`: looking at and moving weights between files. */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadWeightsFromBytes, modelToH5Bytes, readKerasH5, readWeightTable } from '@kerasts/io-hdf5';
+import { parseJsonText, parseModelConfig } from '@kerasts/io-json';
+import { loadKerasYaml } from '@kerasts/io-yaml';
+import type { JsonValue } from '@kerasts/layers';
+import { Sequential, type Model, type WeightTable } from '@kerasts/model';
+import { KerastsError } from '@kerasts/tensor';
+import { formatTransferReport } from '@kerasts/transfer';
+
+/** Shared plumbing the commands need from main.ts. */
+export interface CommandContext {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  loadModelFile: (file: string, weights?: string) => Promise<Model>;
+  writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => void;
+}
+
+function bytes(file: string): Uint8Array {
+  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
+  const b = readFileSync(file);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+interface WeightStats {
+  layer: string;
+  weight: string;
+  shape: number[];
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+}
+
+function stats(table: WeightTable): WeightStats[] {
+  return table.layers.flatMap((l) =>
+    l.weights.map((w) => {
+      const d = w.value.data;
+      let min = Infinity, max = -Infinity, sum = 0, sq = 0;
+      for (const v of d) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+        sum += v;
+        sq += v * v;
+      }
+      const n = d.length || 1;
+      const mean = sum / n;
+      return { layer: l.layerName, weight: w.name, shape: [...w.value.shape], min, max, mean, std: Math.sqrt(Math.max(0, sq / n - mean * mean)) };
+    }),
+  );
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
+
+function readArch(file: string): JsonValue {
+  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
+  const text = readFileSync(file, 'utf8');
+  return /\.ya?ml$/i.test(file) ? (loadKerasYaml(text, { fileName: file }) as JsonValue) : parseJsonText(text, file);
+}
+
+/** Register the commands on the program. */
+export function addMoreCommands(program: Command, ctx: CommandContext): void {
+  program
+    .command('summary')
+    .description("Print Keras' model.summary() table for a model file or architecture.")
+    .argument('<file>', 'a full-model .h5, or an architecture .json/.yaml')
+    .addHelpText('after', '\nExample:\n  pnpm kerasts summary my_model.h5')
+    .action(async (file: string) => {
+      const model = await ctx.loadModelFile(file);
+      ctx.out(model.summary(null) + '\n');
+    });
+
+  program
+    .command('weights')
+    .description('List the weights of a Keras .h5 with shapes and statistics, or compare two files weight by weight.')
+    .argument('<file>', 'a Keras .h5 (full model or weights)')
+    .argument('[other]', 'a second .h5 to compare with')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts weights model.h5\n  pnpm kerasts weights before.h5 after.h5')
+    .action(async (file: string, other: string | undefined, opts: { json?: boolean }) => {
+      const a = await readWeightTable(bytes(file), { fileName: file });
+      if (!other) {
+        const s = stats(a);
+        if (opts.json) ctx.out(JSON.stringify({ file, keras_version: a.kerasVersion, weights: s }, null, 2) + '\n');
+        else {
+          ctx.out(`${file}: ${s.length} weight arrays, ${s.reduce((n, w) => n + w.shape.reduce((x, y) => x * y, 1), 0).toLocaleString('en-US')} parameters\n`);
+          for (const w of s) ctx.out(`  ${`${w.layer}/${w.weight.split('/').pop()!.replace(/:\d+$/, '')}`.padEnd(40)} ${`[${w.shape.join(', ')}]`.padEnd(14)} min ${fmt(w.min)}  max ${fmt(w.max)}  mean ${fmt(w.mean)}  std ${fmt(w.std)}\n`);
+        }
+        return;
+      }
+      const b = await readWeightTable(bytes(other), { fileName: other });
+      const rows: { layer: string; weight: string; status: string; maxAbsDiff: number | null }[] = [];
+      const layersB = new Map(b.layers.map((l) => [l.layerName, l]));
+      for (const la of a.layers) {
+        const lb = layersB.get(la.layerName);
+        la.weights.forEach((wa, i) => {
+          const wb = lb?.weights[i];
+          if (!wb) return rows.push({ layer: la.layerName, weight: wa.name, status: `only in ${file}`, maxAbsDiff: null });
+          if (wa.value.shape.join() !== wb.value.shape.join()) return rows.push({ layer: la.layerName, weight: wa.name, status: `shape [${wa.value.shape.join(', ')}] vs [${wb.value.shape.join(', ')}]`, maxAbsDiff: null });
+          let m = 0;
+          wa.value.data.forEach((v, k) => (m = Math.max(m, Math.abs(v - wb.value.data[k]!))));
+          return rows.push({ layer: la.layerName, weight: wa.name, status: m === 0 ? 'same' : 'differs', maxAbsDiff: m });
+        });
+      }
+      for (const lb of b.layers) if (!a.layers.some((l) => l.layerName === lb.layerName)) for (const w of lb.weights) rows.push({ layer: lb.layerName, weight: w.name, status: `only in ${other}`, maxAbsDiff: null });
+      if (opts.json) ctx.out(JSON.stringify({ a: file, b: other, weights: rows }, null, 2) + '\n');
+      else for (const r of rows) ctx.out(`  ${`${r.layer}/${r.weight.split('/').pop()!.replace(/:\d+$/, '')}`.padEnd(40)} ${r.status}${r.maxAbsDiff !== null && r.maxAbsDiff > 0 ? `  max |Δ| ${fmt(r.maxAbsDiff)}` : ''}\n`);
+    });
+
+  program
+    .command('transfer')
+    .description('Move weights by layer name from one file into an architecture (fine-tuning, transfer learning), write a full model, print what matched.')
+    .argument('<weights>', 'source .h5 (weights-only or full model)')
+    .argument('<target>', 'target architecture .json/.yaml, or a full-model .h5 whose other weights are kept')
+    .argument('<output>', 'the new full-model .h5')
+    .option('--skip-mismatch', 'skip weights whose shape differs instead of failing')
+    .option('--force', 'overwrite the output')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExample (the tutorial: lstm_old is loaded, dense_new keeps its fresh weights):\n  pnpm kerasts transfer my_model_weights.h5 model_new.json model_new.h5')
+    .action(async (weights: string, target: string, output: string, opts: { skipMismatch?: boolean; force?: boolean; json?: boolean }) => {
+      let model: Model;
+      if (/\.h5$|\.hdf5$/i.test(target)) model = await ctx.loadModelFile(target);
+      else model = Sequential.fromConfig(parseModelConfig(readArch(target), { source: target }).config, { source: target });
+      if (!model.built) throw new KerastsError('the target architecture declares no input shape, so it has no weights to fill', target);
+      await readKerasH5(bytes(weights), { fileName: weights });
+      const report = await loadWeightsFromBytes(model, bytes(weights), { byName: true, skipMismatch: opts.skipMismatch ?? false, fileName: weights });
+      ctx.writeBytes(output, await modelToH5Bytes(model), opts.force);
+      if (opts.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
+      else ctx.out(formatTransferReport(report) + `\nwrote ${output}\n`);
+      for (const w of report.warnings) ctx.err(`warning: ${w}\n`);
+    });
+}
