@@ -5,8 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync } from 
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Tensor, Random } from '@kerasts/tensor';
-import { LSTM, Dense, Dropout, Activation, setRandomSeed, clearSession } from '@kerasts/layers';
-import { Sequential } from '@kerasts/model';
+import { LSTM, Dense, Dropout, Activation, setRandomSeed, clearSession, Input, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum } from '@kerasts/layers';
+import { Sequential, Functional } from '@kerasts/model';
 import { toJSON, modelFromJSON } from '@kerasts/io-json';
 import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
 
@@ -85,6 +85,82 @@ for (const [name, make] of Object.entries(builders)) {
   fromYaml.setWeights(model.getWeights());
   const a = model.predict(x), b = fromYaml.predict(x);
   if (a.data.some((v, i) => v !== b.data[i])) throw new Error(`${name}: YAML round trip predicts differently`);
+}
+// 3. Functional models (several inputs/outputs, shared layers, merges): our JSON in each dialect,
+//    every input and every output. keras-2.0 JSON has no "module", so Keras 3 reads it with the
+//    legacy loader (what load_model('x.h5') does with a model_config).
+function writeFunctionalCase(name, model, inputs, dialect) {
+  const json = toJSON(model, { dialect, numerics: 'ignore' });
+  const again = modelFromJSON(json);
+  again.setWeights(model.getWeights());
+  const ys = model.predictOutputs(inputs);
+  const ys2 = again.predictOutputs(inputs);
+  ys.forEach((y, k) => {
+    for (let i = 0; i < y.size; i++) {
+      if (Math.abs(y.data[i] - ys2[k].data[i]) > 0) throw new Error(`${name}: our own reload of the ${dialect} JSON predicts differently (output ${k})`);
+    }
+  });
+  const c = {
+    name: `${name}__${dialect}`,
+    json,
+    ...(dialect === 'keras-2.0' ? { loader: 'legacy_model_config' } : {}),
+    weights: model.getWeights().map((w, i) => ({ name: `w${i}`, shape: [...w.shape], values: Array.from(w.data) })),
+    inputs: inputs.map((x) => ({ shape: [...x.shape], values: Array.from(x.data) })),
+    outputs: ys.map((y) => ({ shape: [...y.shape], values: Array.from(y.data) })),
+  };
+  writeFileSync(join(outDir, `${c.name}.case.json`), JSON.stringify(c));
+  count++;
+}
+const functionalDir = join(here, '..', 'oracle', 'fixtures', 'functional');
+for (const name of JSON.parse(readFileSync(join(functionalDir, 'index.json'), 'utf8')).cases) {
+  const fx = JSON.parse(readFileSync(join(functionalDir, `${name}.json`), 'utf8'));
+  const model = modelFromJSON(fx.model_json, { kerasVersion: fx.keras_version });
+  model.setWeights(fx.weights.map((w) => tensor(Float32Array.from(w.values), w.shape)));
+  const xs = fx.inputs.map((a) => tensor(Float32Array.from(a.values), a.shape));
+  for (const dialect of ['keras-2', 'keras-3', 'keras-2.0']) writeFunctionalCase(`func_${name}`, model, xs, dialect);
+}
+clearSession();
+setRandomSeed(11);
+const functionalBuilders = {
+  // The tutorial's seed model as a graph.
+  func_seed_ts: () => {
+    const inp = Input({ shape: [1, 8] });
+    return new Functional({ inputs: inp, outputs: new Dense({ units: 1 }).apply(new LSTM({ units: 4 }).apply(inp)) });
+  },
+  // A siamese LSTM: one LSTM shared by two sequences, then |a - b|-like features and two heads.
+  func_siamese_ts: () => {
+    const a = Input({ shape: [5, 3], name: 'left' });
+    const b = Input({ shape: [5, 3], name: 'right' });
+    const enc = new LSTM({ units: 6, recurrentActivation: 'hard_sigmoid', name: 'encoder' });
+    const [ea, eb] = [enc.apply(a), enc.apply(b)];
+    const feats = new Concatenate({ name: 'feats' }).apply([
+      new Subtract().apply([ea, eb]),
+      new Multiply().apply([ea, eb]),
+      new Maximum().apply([ea, eb]),
+      new Minimum().apply([ea, eb]),
+      new Average().apply([ea, eb]),
+    ]);
+    const h = new Dropout({ rate: 0.2 }).apply(new Dense({ units: 8, activation: 'relu' }).apply(feats));
+    return new Functional({ inputs: [a, b], outputs: [new Dense({ units: 1, activation: 'sigmoid', name: 'same' }).apply(h), new Add().apply([ea, eb])], name: 'siamese' });
+  },
+  // return_state outputs feeding later layers; a layer shared at two depths.
+  func_states_ts: () => {
+    const x = Input({ shape: [4, 2], name: 'x' });
+    const [o, hs, cs] = new LSTM({ units: 3, returnState: true, returnSequences: true, name: 'enc' }).applyAll(x);
+    const dec = new LSTM({ units: 3, name: 'dec' }).apply(o);
+    const s = new Dense({ units: 3, activation: 'tanh', name: 's' });
+    const deep = s.apply(s.apply(new Add().apply([hs, cs, dec])));
+    return new Functional({ inputs: x, outputs: [deep, cs] });
+  },
+};
+for (const [name, make] of Object.entries(functionalBuilders)) {
+  const model = make();
+  const xs = model.inputShapes.map((s) => randomInput(rng, [3, ...s.slice(1)]));
+  for (const dialect of ['keras-2', 'keras-3', 'keras-2.0']) writeFunctionalCase(name, model, xs, dialect);
+  const fromYaml = modelFromYAML(toYAML(model));
+  fromYaml.setWeights(model.getWeights());
+  const a = model.predictOutputs(xs), b = fromYaml.predictOutputs(xs);
+  if (a.some((y, k) => y.data.some((v, i) => v !== b[k].data[i]))) throw new Error(`${name}: YAML round trip predicts differently`);
 }
 console.log(`exported ${count} interop cases to ${outDir}`);
 if (!existsSync(outDir) || readdirSync(outDir).length === 0) process.exit(1);

@@ -5,7 +5,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Random } from '@kerasts/tensor';
 import { LSTM, Dense, Dropout, Activation, setRandomSeed, clearSession } from '@kerasts/layers';
-import { Sequential } from '@kerasts/model';
+import { Adam, Sequential } from '@kerasts/model';
 import { toJSON, modelFromJSON } from '@kerasts/io-json';
 import { saveModel, saveWeights } from '@kerasts/io-hdf5';
 
@@ -42,6 +42,19 @@ for (const [name, make] of Object.entries(models)) {
   const m = make();
   const x = input([3, ...m.inputShapes[0].slice(1)]);
   for (const dialect of ['keras-2', 'keras-3']) await emit(name, m, x, dialect);
+}
+// A compiled, trained model: Keras must load it compiled, with our optimizer and iteration count.
+{
+  const m = models.seed();
+  m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'mse', metrics: ['mae'] });
+  const x = input([16, 1, 8]);
+  const y = input([16, 1]);
+  await m.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  const base = 'trained_adam';
+  await saveModel(m, join(outDir, `${base}.model.h5`), { overwrite: true });
+  const yp = m.predict(x);
+  cases.push({ name: base, compiled: { optimizer: 'Adam', iterations: 8 }, json: toJSON(m, { dialect: 'keras-3' }), model_file: `${base}.model.h5`, weights_file: null,
+    input: { shape: [...x.shape], values: Array.from(x.data) }, output: { shape: [...yp.shape], values: Array.from(yp.data) } });
 }
 // A model read from a Keras-2.0.8-era JSON (hard_sigmoid 0.2x+0.5) cannot be written for Keras 3 as
 // is; kerasts refuses, and `kerasts convert` rescales the gates instead (checked in the CLI tests).

@@ -29,10 +29,19 @@ for c in spec["cases"]:
     x = np.asarray(c["input"]["values"], np.float32).reshape(c["input"]["shape"])
     want = c["output"]["values"]
     try:
-        m = keras.models.load_model(os.path.join(d, c["model_file"]), compile=False)
+        compiled = c.get("compiled")
+        m = keras.models.load_model(os.path.join(d, c["model_file"]), compile=bool(compiled))
         check(f"{c['name']} load_model", m.predict(x, verbose=0), want)
+        if compiled:
+            ok = type(m.optimizer).__name__ == compiled["optimizer"] and int(m.optimizer.iterations.numpy()) == compiled["iterations"]
+            if ok:
+                passed += 1; print(f"ok {c['name']} compiled by Keras: {type(m.optimizer).__name__}, iterations {int(m.optimizer.iterations.numpy())}")
+            else:
+                failed += 1; print(f"FAIL {c['name']} compile: {type(m.optimizer).__name__} iterations {int(m.optimizer.iterations.numpy())}")
     except Exception as e:
         failed += 1; print(f"FAIL {c['name']} load_model: {type(e).__name__}: {e}")
+    if not c.get("weights_file"):
+        continue
     try:
         m = keras.models.model_from_json(c["json"])
         m.load_weights(os.path.join(d, c["weights_file"]))

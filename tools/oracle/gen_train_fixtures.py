@@ -76,7 +76,11 @@ def build_model(spec):
 def serialize_loss(loss):
     if isinstance(loss, str):
         return loss
-    return {"class_name": loss.__class__.__name__, "config": loss.get_config()}
+    cfg = dict(loss.get_config())
+    # Keras 3.15.1's Huber.get_config() drops `delta` (and LogCosh etc. have nothing to drop); put
+    # the function arguments back so that the fixture says what Keras trained with.
+    cfg.update({k: v for k, v in getattr(loss, "_fn_kwargs", {}).items() if k not in cfg})
+    return {"class_name": loss.__class__.__name__, "config": cfg}
 
 
 def serialize_optimizer(opt):

@@ -29,3 +29,6 @@ fi
 if [ "$what" = all ] || [ "$what" = h5 ]; then
   "$PY" "$HERE/gen_h5_fixtures.py"
 fi
+if [ "$what" = all ] || [ "$what" = resume ]; then
+  "$PY" "$HERE/gen_resume_fixtures.py"
+fi

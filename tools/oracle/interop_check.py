@@ -11,6 +11,10 @@ For every `*.case.json` in <dir> (written by the TypeScript side):
      "input":  {"shape": [...], "values": [...]},
      "output": {"shape": [...], "values": [...]}}                          # computed by kerasts
 
+Models with several inputs or outputs (functional models) give lists instead:
+`"inputs": [{"shape", "values"}, ...]` (model input order) and/or
+`"outputs": [{"shape", "values"}, ...]` (model output order); every output is compared.
+
 it runs keras.models.model_from_json(json), set_weights (in order, reshaped),
 predict(input) and compares with `output` (max |diff| <= tol, default 1e-5).
 A case may instead carry `model_json` as an object (as in the predict
@@ -72,8 +76,8 @@ def check_case(keras, path: str, tol: float):
         else:
             return False, name, 'case has no "json" field'
         weights = [oc.tensor_from_json(w) for w in case.get("weights", [])]
-        x = oc.tensor_from_json(case["input"])
-        expected = oc.tensor_from_json(case["output"])
+        xs = [oc.tensor_from_json(t) for t in case["inputs"]] if "inputs" in case else [oc.tensor_from_json(case["input"])]
+        expected = [oc.tensor_from_json(t) for t in case["outputs"]] if "outputs" in case else [oc.tensor_from_json(case["output"])]
     except Exception as exc:
         return False, name, f"malformed case: {_one_line(exc)}"
 
@@ -106,25 +110,33 @@ def check_case(keras, path: str, tol: float):
         return False, name, f"set_weights failed: {_one_line(exc)}"
 
     try:
-        got = np.asarray(model.predict(x, verbose=0), dtype=np.float32)
+        raw = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+        gots = [np.asarray(g, dtype=np.float32) for g in (raw if isinstance(raw, (list, tuple)) else [raw])]
     except Exception as exc:
         return False, name, f"predict failed: {_one_line(exc)}"
 
-    if got.shape != expected.shape:
-        return False, name, f"output shape mismatch: Keras {list(got.shape)}, kerasts {list(expected.shape)}"
-    nan_got, nan_exp = np.isnan(got), np.isnan(expected)
-    if not np.array_equal(nan_got, nan_exp):
-        return False, name, "NaN pattern differs between Keras and kerasts"
-    mask = ~nan_got
-    diff = np.abs(got[mask].astype(np.float64) - expected[mask].astype(np.float64))
-    maxdiff = float(diff.max()) if diff.size else 0.0
-    if not maxdiff <= tol:
-        worst = int(np.argmax(np.where(mask, np.abs(got.astype(np.float64) - expected), -1)))
-        idx = np.unravel_index(worst, got.shape)
-        return False, name, (f"max|Δ|={maxdiff:.3g} > {tol:g} "
-                             f"(at {list(map(int, idx))}: Keras {float(got[idx]):.9g}, "
-                             f"kerasts {float(expected[idx]):.9g})")
-    return True, name, f"max|Δ|={maxdiff:.3g}{tag}"
+    if len(gots) != len(expected):
+        return False, name, f"output count mismatch: Keras {len(gots)}, kerasts {len(expected)}"
+    maxdiff = 0.0
+    for k, (got, exp) in enumerate(zip(gots, expected)):
+        which = f"output {k}: " if len(expected) > 1 else ""
+        if got.shape != exp.shape:
+            return False, name, f"{which}output shape mismatch: Keras {list(got.shape)}, kerasts {list(exp.shape)}"
+        nan_got, nan_exp = np.isnan(got), np.isnan(exp)
+        if not np.array_equal(nan_got, nan_exp):
+            return False, name, f"{which}NaN pattern differs between Keras and kerasts"
+        mask = ~nan_got
+        diff = np.abs(got[mask].astype(np.float64) - exp[mask].astype(np.float64))
+        d = float(diff.max()) if diff.size else 0.0
+        if not d <= tol:
+            worst = int(np.argmax(np.where(mask, np.abs(got.astype(np.float64) - exp), -1)))
+            idx = np.unravel_index(worst, got.shape)
+            return False, name, (f"{which}max|Δ|={d:.3g} > {tol:g} "
+                                 f"(at {list(map(int, idx))}: Keras {float(got[idx]):.9g}, "
+                                 f"kerasts {float(exp[idx]):.9g})")
+        maxdiff = max(maxdiff, d)
+    outs = f" ({len(expected)} outputs)" if len(expected) > 1 else ""
+    return True, name, f"max|Δ|={maxdiff:.3g}{outs}{tag}"
 
 
 def main(argv=None) -> int:

@@ -3,13 +3,14 @@
  * back (DESIGN.md, "How data flows"). Runs anywhere; path handling is in `files.ts`.
  */
 import { configToJsonObject, DEFAULT_DIALECT, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
-import { kerasMajor, type JsonObject } from '@kerasts/layers';
+import { kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential, type WeightTable } from '@kerasts/model';
 import { FormatError, Tensor } from '@kerasts/tensor';
 import { applyWeights, type TransferReport } from '@kerasts/transfer';
 import { readKerasH5 } from './read.js';
 import type { H5Weight, KerasH5Contents } from './types.js';
 import { writeKerasH5 } from './write.js';
+import { keras20OptimizerLayout, restoreOptimizerState, storedOptimizerLayout } from './optimizer-state.js';
 
 /** Options for writing a model or weights file. */
 export interface SaveOptions {
@@ -24,14 +25,18 @@ export interface SaveOptions {
   warn?: (message: string) => void;
   /** Replace an existing file (paths only). */
   overwrite?: boolean;
+  /** Store the training config and optimizer state of a compiled model (default true, as Keras). */
+  includeOptimizer?: boolean;
 }
 
 /** Options for loading a model. */
 export interface LoadModelOptions {
-  /** Compile from the file's training config (default true; takes effect once training lands). */
+  /** Compile from the file's training config and restore the optimizer state (default true). */
   compile?: boolean;
   /** File name for messages (set automatically for paths). */
   fileName?: string;
+  /** Receives warnings (default `console.warn`). */
+  warn?: (message: string) => void;
 }
 
 /** Options for loading weights into a model. */
@@ -96,13 +101,14 @@ export function contentsFromModel(model: Model, kind: 'model' | 'weights', optio
       return { name, shape: [...w.shape], dtype: 'float32' as const, data: new Float32Array(w.value.data), hdf5Path: name };
     }),
   }));
+  const training = kind === 'model' && options.includeOptimizer !== false ? trainingState(model, dialect, options.warn ?? console.warn) : null;
   return {
     kind,
     rootAttrs: {
       kerasVersion,
       backend,
       modelConfig: kind === 'model' ? stringifyKerasJson(json) : null,
-      trainingConfig: null,
+      trainingConfig: training ? stringifyKerasJson(training.config) : null,
     },
     weights: {
       layerNames: model.layers.map((l) => l.name),
@@ -111,8 +117,67 @@ export function contentsFromModel(model: Model, kind: 'model' | 'weights', optio
       layers,
       ...(dialect === 'keras-2.0' ? {} : { topLevelWeights: [] }),
     },
-    optimizerWeights: null,
+    optimizerWeights: training?.optimizer ?? null,
     extraRootGroups: [],
+  };
+}
+
+/** Keras 3's optimizer config keys that Keras 2.0.8 did not know. */
+const KERAS3_ONLY_OPTIMIZER_KEYS = ['name', 'weight_decay', 'global_clipnorm', 'use_ema', 'ema_momentum', 'ema_overwrite_frequency', 'loss_scale_factor', 'gradient_accumulation_steps', 'amsgrad', 'centered'];
+
+/** The training config and optimizer state of a compiled model, in a dialect's layout. */
+/**
+ * Loss and metric aliases spelled out: Keras 3.15.1's legacy loader cannot deserialize `"mse"`
+ * (KERAS-FORMAT §4.1) but every Keras reads the full function names.
+ */
+const FULL_NAMES: Record<string, string> = {
+  mse: 'mean_squared_error', MSE: 'mean_squared_error',
+  mae: 'mean_absolute_error', MAE: 'mean_absolute_error',
+  mape: 'mean_absolute_percentage_error', MAPE: 'mean_absolute_percentage_error',
+  msle: 'mean_squared_logarithmic_error', MSLE: 'mean_squared_logarithmic_error',
+  kld: 'kl_divergence', KLD: 'kl_divergence', kullback_leibler_divergence: 'kl_divergence',
+};
+
+function spellOut(v: JsonValue | undefined): JsonValue {
+  if (typeof v === 'string') return FULL_NAMES[v] ?? v;
+  if (Array.isArray(v)) return v.map((e) => spellOut(e));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, spellOut(e)]));
+  return v ?? null;
+}
+
+function trainingState(model: Model, dialect: Dialect, warn: (m: string) => void): { config: JsonObject; optimizer: KerasH5Contents['optimizerWeights'] } | null {
+  if (!model.isCompiled) return null;
+  const raw = model.getTrainingConfig();
+  if (!raw) return null;
+  const tc: JsonObject = { ...raw, loss: spellOut(raw.loss), metrics: spellOut(raw.metrics), weighted_metrics: spellOut(raw.weighted_metrics) };
+  if (dialect === 'keras-2.0') {
+    const opt = tc.optimizer_config as JsonObject;
+    const cfg = { ...(opt.config as JsonObject) };
+    if ('learning_rate' in cfg) {
+      cfg.lr = cfg.learning_rate!;
+      delete cfg.learning_rate;
+    }
+    for (const k of KERAS3_ONLY_OPTIMIZER_KEYS) delete cfg[k];
+    for (const k of ['clipnorm', 'clipvalue']) if (cfg[k] === null) delete cfg[k];
+    cfg.decay = 0.0;
+    const config: JsonObject = { optimizer_config: { class_name: opt.class_name!, config: cfg }, loss: tc.loss ?? null, metrics: tc.metrics ?? null, sample_weight_mode: null, loss_weights: tc.loss_weights ?? null };
+    const layout = keras20OptimizerLayout(model);
+    if (!layout) warn(`kerasts: the ${String(opt.class_name)} optimizer state has no Keras 2.0.8 layout; the file holds the training config without optimizer state`);
+    return { config, optimizer: layout ? toH5Optimizer(layout.names, layout.values, 'int64') : null };
+  }
+  const vars = model.getOptimizerVariables();
+  return { config: tc, optimizer: toH5Optimizer(vars.map((v) => v.name), vars.map((v) => v.value), 'int64') };
+}
+
+function toH5Optimizer(names: string[], values: Tensor[], counterType: 'int64'): NonNullable<KerasH5Contents['optimizerWeights']> {
+  return {
+    weightNames: names,
+    weights: values.map((v, i) => {
+      const counter = i === 0 && names[0]!.includes('iteration');
+      return counter
+        ? { name: names[i]!, shape: [...v.shape], dtype: counterType, data: BigInt64Array.from([BigInt(Math.round(v.data[0]!))]), hdf5Path: names[i]! }
+        : { name: names[i]!, shape: [...v.shape], dtype: 'float32' as const, data: new Float32Array(v.data), hdf5Path: names[i]! };
+    }),
   };
 }
 
@@ -139,6 +204,10 @@ export interface LoadedModelInfo {
   trainingConfig: JsonObject | null;
   /** Whether the file holds optimizer state. */
   hasOptimizerState: boolean;
+  /** Whether the optimizer state was restored into the compiled model. */
+  optimizerRestored: boolean;
+  /** Warnings raised while compiling or restoring (also sent to `options.warn`). */
+  warnings: string[];
   report: TransferReport;
 }
 
@@ -171,9 +240,30 @@ export function modelFromContents(contents: KerasH5Contents, options: LoadModelO
     const tc = parseJsonText(contents.rootAttrs.trainingConfig, `${file}:/ (attribute training_config)`);
     if (tc && typeof tc === 'object' && !Array.isArray(tc)) trainingConfig = tc;
   }
+  const hasOptimizerState = contents.optimizerWeights !== null && contents.optimizerWeights.weights.length > 0;
+  const warnings: string[] = [];
+  let optimizerRestored = false;
+  if (trainingConfig && options.compile !== false) {
+    // Like Keras' load_model: compile from the training config, then restore the optimizer state; a
+    // state that does not fit is a warning and a fresh optimizer, never a silent wrong resume.
+    try {
+      model.compileFromTrainingConfig(trainingConfig);
+    } catch (e) {
+      warnings.push(`${file}: the model was not compiled: its training_config could not be used (${(e as Error).message})`);
+    }
+    if (model.isCompiled && hasOptimizerState && model.built) {
+      const stored = contents.optimizerWeights!.weights.map((w) => new Tensor(toFloat32(w, `${file}:${w.hdf5Path}`), w.shape));
+      const optCfg = trainingConfig.optimizer_config;
+      const layout = storedOptimizerLayout(kerasVersion, optCfg && typeof optCfg === 'object' && !Array.isArray(optCfg) ? optCfg : null, contents.optimizerWeights!.weightNames);
+      const r = restoreOptimizerState(model, stored, kerasVersion, layout);
+      if (r.restored) optimizerRestored = true;
+      else warnings.push(`${file}:/optimizer_weights: ${r.message}`);
+    }
+  }
+  for (const w of warnings) (options.warn ?? console.warn)(`kerasts: ${w}`);
   return {
     model,
-    info: { kerasVersion, backend: contents.rootAttrs.backend, trainingConfig, hasOptimizerState: contents.optimizerWeights !== null && contents.optimizerWeights.weights.length > 0, report },
+    info: { kerasVersion, backend: contents.rootAttrs.backend, trainingConfig, hasOptimizerState, optimizerRestored, warnings, report },
   };
 }
 

@@ -139,9 +139,10 @@ describe('bad configs give errors that name the JSON path, what was found and wh
     expect(() => modelFromJSON(cfg as never)).toThrow(/unsupported: layer class "Lambda" "lam"/);
   });
 
-  it('functional models are refused clearly for now', () => {
+  it('functional models load (more in functional.test.ts)', () => {
     const text = readFileSync(join(samples, 'func_to_json.json'), 'utf8');
-    expect(() => modelFromJSON(text)).toThrow(/functional models/);
+    const model = modelFromJSON(text);
+    expect(model.layers.map((l) => l.className)).toEqual(['InputLayer', 'LSTM', 'Dropout', 'Dense']);
   });
 });
 

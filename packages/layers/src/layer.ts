@@ -21,6 +21,11 @@ export interface TrainCallContext extends CallContext {
   needInputGrad: boolean;
   /** Random numbers for dropout masks; null disables dropout (as in inference). */
   random: Random | null;
+  /**
+   * Whether stateful layers keep the state this pass ends with (default true). Keras 3 on JAX reads
+   * the kept state but never updates it inside `fit`/`evaluate`; the trainer passes false to match.
+   */
+  keepStates?: boolean;
 }
 
 /** What a layer's backward pass returns. */

@@ -219,7 +219,7 @@ export class LSTM extends Layer {
       ...(inputMask ? { inputMask } : {}),
       ...(recurrentMask ? { recurrentMask } : {}),
     });
-    if (this.stateful) this.state = { h: res.h, c: res.c, batch };
+    if (this.stateful && (ctx.keepStates ?? true)) this.state = { h: res.h, c: res.c, batch };
     const trainable = this.trainable;
     return {
       output: new Tensor(res.output, this.returnSequences ? [batch, timesteps, u] : [batch, u]),

@@ -8,10 +8,10 @@ import {
   type LayerWeight,
   type Shape,
 } from '@kerasts/layers';
-import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor, UnsupportedError, type NestedArray, type Random } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor, UnsupportedError, type NestedArray } from '@kerasts/tensor';
 import type { History, Logs } from './training/callbacks.js';
 import type { DataLike } from './training/data.js';
-import type { Optimizer, OptimizerVariable } from './training/optimizers.js';
+import type { Optimizer, OptimizerVariable, OptimizerWeightsLayout } from './training/optimizers.js';
 import { compileOptionsFromTrainingConfig } from './training/training-config.js';
 import {
   CompiledTraining,
@@ -22,6 +22,7 @@ import {
   type CompileOptions,
   type EvaluateOptions,
   type FitOptions,
+  type GraphRunOptions,
   type GraphTape,
   type TrainingHost,
   type TrainOnBatchOptions,
@@ -155,7 +156,7 @@ export abstract class Model {
    *
    * @throws {UnsupportedError} for models without a backward pass.
    */
-  protected trainGraph(_inputs: Tensor[], _random: Random | null, _training: boolean): GraphTape {
+  protected trainGraph(_inputs: Tensor[], _options: GraphRunOptions): GraphTape {
     throw new UnsupportedError(`model "${this.name}" (${this.constructor.name}) cannot be trained yet`, this.name);
   }
 
@@ -177,7 +178,8 @@ export abstract class Model {
   private host(): TrainingHost {
     return {
       model: this,
-      trainGraph: (inputs, random, training) => this.trainGraph(inputs, random, training),
+      trainGraph: (inputs, options) => this.trainGraph(inputs, options),
+      hasStatefulLayers: () => this.layers.some((l) => (l as unknown as { stateful?: unknown }).stateful === true),
       inferGraph: (inputs) => this.runGraph(inputs, this.context(false)),
       needsGraphForEval: () => this.needsGraphForEval(),
       trainableWeights: () => this.layers.flatMap((layer) => layer.trainableWeights.map((weight) => ({ weight, layer, path: this.weightPath(layer, weight) }))),
@@ -256,24 +258,30 @@ export abstract class Model {
     return c.optimizer;
   }
 
-  /** The optimizer variables in Keras 3 order (`[iteration, learning_rate, ...slots]`), with names and dtypes; built first. */
-  getOptimizerVariables(): OptimizerVariable[] {
-    return this.buildOptimizer().getVariables();
+  /**
+   * The optimizer variables with names and dtypes, built first: by default in Keras 3 order
+   * (`[iteration, learning_rate, ...slots]`), or in the `optimizer_weights` layout of another era.
+   *
+   * @throws {UnsupportedError} if that era cannot hold this optimizer's state.
+   */
+  getOptimizerVariables(layout: OptimizerWeightsLayout = 'keras3'): OptimizerVariable[] {
+    return this.buildOptimizer().getVariablesFor(layout);
   }
 
-  /** The optimizer weights in Keras 3 order (what an HDF5 file stores as `optimizer_weights`); built first. */
-  getOptimizerWeights(): Tensor[] {
-    return this.buildOptimizer().getWeights();
+  /** The optimizer weights (what an HDF5 file stores as `optimizer_weights`), Keras 3 order unless another era's layout is asked for. */
+  getOptimizerWeights(layout: OptimizerWeightsLayout = 'keras3'): Tensor[] {
+    return this.getOptimizerVariables(layout).map((v) => v.value);
   }
 
   /**
-   * Restores the optimizer weights (Keras 3 order), building the optimizer first. A state that does
-   * not fit (count or shapes) throws and leaves the optimizer as it was.
+   * Restores the optimizer weights (Keras 3 order, or the layout of the era that wrote them),
+   * building the optimizer first. A state that does not fit (count or shapes) throws and leaves the
+   * optimizer as it was; a loader should then warn and continue with a fresh optimizer.
    *
    * @throws {ShapeMismatchError} if the values do not fit.
    */
-  setOptimizerWeights(values: readonly Tensor[]): void {
-    this.buildOptimizer().setWeights(values);
+  setOptimizerWeights(values: readonly Tensor[], layout: OptimizerWeightsLayout = 'keras3'): void {
+    this.buildOptimizer().setWeightsFrom(values, layout);
   }
 
   /**
@@ -307,7 +315,7 @@ export abstract class Model {
   }
 
   /** The loss and metrics of one batch without updating (Keras' `test_on_batch`). */
-  testOnBatch(x: DataLike, y: DataLike, options: { sampleWeight?: ArrayLike<number> | Tensor; returnDict?: boolean } = {}): number[] | Logs {
+  testOnBatch(x: DataLike, y: DataLike, options: { sampleWeight?: ArrayLike<number> | Tensor; carryStatefulStates?: boolean; returnDict?: boolean } = {}): number[] | Logs {
     const logs = testOnBatchImpl(this.host(), x, y, options);
     return options.returnDict ? logs : Object.values(logs);
   }

@@ -1,7 +1,7 @@
 import { deserializeLayer, InputLayer, LSTM, uniqueName, type CallContext, type JsonValue, type Layer, type LayerWeight, type Shape } from '@kerasts/layers';
-import { KerastsError, Tensor, UnsupportedError, type Random } from '@kerasts/tensor';
+import { KerastsError, Tensor, UnsupportedError } from '@kerasts/tensor';
 import { getRegularizer, type Regularizer } from './training/regularizers.js';
-import type { GraphTape, LayerTapeOf } from './training/trainer.js';
+import type { GraphRunOptions, GraphTape, LayerTapeOf } from './training/trainer.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import type { ModelConfig } from './types.js';
@@ -149,7 +149,8 @@ export class Sequential extends Model {
    * Training-mode forward pass: each layer's `forwardTrain`, then the backward pass through the layers
    * from the last down to the first one with trainable weights (layers before it are only run forward).
    */
-  protected override trainGraph(inputs: Tensor[], random: Random | null, training: boolean): GraphTape {
+  protected override trainGraph(inputs: Tensor[], options: GraphRunOptions): GraphTape {
+    const { random, training, keepStates } = options;
     const n = this.stack.length;
     const last = this.stack[n - 1];
     if (last instanceof LSTM && last.returnState) {
@@ -163,7 +164,7 @@ export class Sequential extends Model {
     let x = inputs[0]!;
     for (let i = 0; i < n; i++) {
       const l = this.stack[i]!;
-      const tape = l.forwardTrain(x, { training, hardSigmoid, needInputGrad: firstTrainable >= 0 && i > firstTrainable, random });
+      const tape = l.forwardTrain(x, { training, hardSigmoid, needInputGrad: firstTrainable >= 0 && i > firstTrainable, random, keepStates });
       tapes.push(tape);
       const reg = this.activityRegularizer(l);
       activity.push(reg);

@@ -24,6 +24,11 @@ export interface GemmOptions {
   accumulate?: boolean;
   /** B is stored as n×k (i.e. compute A·Bᵀ of the stored matrix) (default false). */
   transposeB?: boolean;
+  /**
+   * A is stored as k×m (i.e. compute Aᵀ·B of the stored matrix, e.g. the weight gradient xᵀ·dz)
+   * (default false). A transposed copy is made first (O(m·k), against O(m·n·k) for the product).
+   */
+  transposeA?: boolean;
 }
 
 /** Columns of B/C per block: 256 floats = 1 KiB per row segment. */
@@ -54,16 +59,21 @@ export function gemm(
   const cOff = options?.cOffset ?? 0;
   const accumulate = options?.accumulate ?? false;
   const transposeB = options?.transposeB ?? false;
+  const transposeA = options?.transposeA ?? false;
   checkDim('m', m);
   checkDim('n', n);
   checkDim('k', k);
   checkDim('aOffset', aOff);
   checkDim('bOffset', bOff);
   checkDim('cOffset', cOff);
-  checkLength('A', a, aOff, m, k);
+  checkLength('A', a, aOff, transposeA ? k : m, transposeA ? m : k);
   checkLength('B', b, bOff, transposeB ? n : k, transposeB ? k : n);
   checkLength('C', c, cOff, m, n);
   if (m === 0 || n === 0) return;
+  if (transposeA) {
+    gemm(m, n, k, transposed(a, aOff, k, m), b, c, { bOffset: bOff, cOffset: cOff, accumulate, transposeB });
+    return;
+  }
   if (k > 0 && n * k >= wasmThresholds.gemm) {
     const kern = wasmKernels();
     if (kern !== null) {
@@ -114,6 +124,23 @@ function gemmWasm(
   kern.gemmPacked(m, n, k, pa, k, pbp, pc, n, accumulate ? 1 : 0, APACK);
   if (!cIn) c.set(wasmF32(kern).subarray(pc >> 2, (pc >> 2) + m * n), cOff);
   wasmRelease(mark);
+}
+
+/** The `cols × rows` transpose of the `rows × cols` matrix at `off` in `a` (a new array), in cache-sized tiles. */
+function transposed(a: Float32Array, off: number, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  const TB = 32;
+  for (let r0 = 0; r0 < rows; r0 += TB) {
+    const r1 = r0 + TB < rows ? r0 + TB : rows;
+    for (let c0 = 0; c0 < cols; c0 += TB) {
+      const c1 = c0 + TB < cols ? c0 + TB : cols;
+      for (let r = r0; r < r1; r++) {
+        const src = off + r * cols;
+        for (let c = c0; c < c1; c++) t[c * rows + r] = a[src + c]!;
+      }
+    }
+  }
+  return t;
 }
 
 function checkDim(name: string, v: number): void {

@@ -85,6 +85,26 @@ describe('gemm on WebAssembly', () => {
     }
   });
 
+  it('computes Aᵀ·B with transposeA (both backends)', () => {
+    for (const backend of ['wasm', 'js'] as const) {
+      setBackend(backend);
+      for (const [m, n, k] of [[3, 5, 7], [70, 33, 130], [1, 600, 3]] as const) {
+        for (const transposeB of [false, true]) {
+          const at = randomArray(rng, 2 + k * m); // stored k×m from offset 2
+          const a = new Float32Array(m * k);
+          for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) a[i * k + p] = at[2 + p * m + i]!;
+          const b = randomArray(rng, k * n);
+          const c = randomArray(rng, m * n);
+          const c0 = c.slice();
+          gemm(m, n, k, at, b, c, { aOffset: 2, transposeA: true, transposeB, accumulate: true });
+          const want = naive(m, n, k, a, b, transposeB).map((v, i) => v + c0[i]!);
+          expect(maxDiff(c, want)).toBeLessThanOrEqual(1e-6 * k);
+        }
+      }
+    }
+    expect(() => gemm(2, 2, 3, new Float32Array(5), new Float32Array(6), new Float32Array(4), { transposeA: true })).toThrow(/A needs 6/);
+  });
+
   it('agrees with the pure-TypeScript path on a large product, and survives memory growth', () => {
     const m = 300, n = 520, k = 700;
     const a = randomArray(rng, m * k), b = randomArray(rng, k * n);

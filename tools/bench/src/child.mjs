@@ -32,8 +32,8 @@ async function kerasts() {
     const m = MODELS[modelName];
     const layers = m.layers.map((l, i) =>
       l.type === 'lstm'
-        ? new LSTM({ units: l.units, returnSequences: !!l.returnSequences, ...(i === 0 ? { inputShape: m.input } : {}) })
-        : new Dense({ units: l.units }),
+        ? new LSTM({ units: l.units, returnSequences: !!l.returnSequences, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...(i === 0 ? { inputShape: m.input } : {}) })
+        : new Dense({ units: l.units, kernelInitializer: 'zeros' }),
     );
     const model = new Sequential({ layers });
     model.setWeights(modelWeights(modelName).map((w) => new Tensor(w.data.slice(), w.shape)));
@@ -140,8 +140,8 @@ async function tfjs() {
       const first = i === 0 ? { inputShape: m.input } : {};
       model.add(
         l.type === 'lstm'
-          ? tf.layers.lstm({ units: l.units, returnSequences: !!l.returnSequences, recurrentActivation: 'sigmoid', ...first })
-          : tf.layers.dense({ units: l.units, ...first }),
+          ? tf.layers.lstm({ units: l.units, returnSequences: !!l.returnSequences, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...first })
+          : tf.layers.dense({ units: l.units, kernelInitializer: 'zeros', ...first }),
       );
     });
     model.setWeights(modelWeights(modelName).map((w) => tf.tensor(w.data, w.shape)));
@@ -228,7 +228,7 @@ async function tfjs() {
 }
 
 /**
- * Times one epoch: two one-batch fits warm up and estimate the epoch; an epoch estimated over 20 s is
+ * Times one epoch: two one-batch fits warm up and estimate the epoch; an epoch estimated over 8 s is
  * timed on its first batches only and scaled (reported in `note`). `fitOf(n)` returns a function that
  * fits on the first n samples.
  */
@@ -240,7 +240,7 @@ async function trainTiming(fitOf) {
   const s = performance.now();
   await one();
   const perBatch = performance.now() - s;
-  const used = perBatch * batches > 20000 ? Math.max(2, Math.floor(10000 / perBatch)) : batches;
+  const used = perBatch * batches > 8000 ? Math.min(batches, Math.max(2, Math.floor(4000 / perBatch))) : batches;
   const fit = fitOf(used * B);
   const t = await timeIt(fit, { warmupMs: 0, warmupCalls: 0, minSamples: used === batches ? 3 : 2, maxSamples: 5, budgetMs: 12000 });
   const k = batches / used;

@@ -1,7 +1,7 @@
 // Shared by the orchestrator (run.mjs) and the per-system children (child.mjs): the workloads, the
 // deterministic weights and inputs (made once with a seed, cached as JSON manifest + float32 binary that
 // every system, Python included, reads), and the timing protocol.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -85,10 +85,16 @@ const size = (shape) => shape.reduce((a, b) => a * b, 1);
  * Writes (once) `<name>.json` + `<name>.bin`: a manifest of named float32 arrays and their bytes.
  * `make()` returns [{ name, shape, data }].
  */
-function cached(name, make) {
+function cached(name, key, make) {
   const json = join(CACHE_DIR, `${name}.json`);
   const bin = join(CACHE_DIR, `${name}.bin`);
-  if (existsSync(json) && existsSync(bin)) return;
+  if (existsSync(json) && existsSync(bin)) {
+    try {
+      if (JSON.parse(readFileSync(json, 'utf8')).key === key) return;
+    } catch {
+      // remake it
+    }
+  }
   mkdirSync(CACHE_DIR, { recursive: true });
   const arrays = make();
   let offset = 0;
@@ -100,7 +106,8 @@ function cached(name, make) {
   const all = new Float32Array(offset);
   arrays.forEach((a, i) => all.set(a.data, entries[i].offset));
   writeFileSync(bin, Buffer.from(all.buffer));
-  writeFileSync(json, JSON.stringify({ name, dtype: 'float32', littleEndian: true, arrays: entries }, null, 1));
+  writeFileSync(json, JSON.stringify({ name, key, dtype: 'float32', littleEndian: true, arrays: entries }, null, 1));
+  return true;
 }
 
 /** Reads a cached set as { name: { shape, data } } (data: Float32Array views of one buffer). */
@@ -117,7 +124,7 @@ export function loadSet(name) {
 export function prepareData() {
   let seed = 1;
   for (const [name, model] of Object.entries(MODELS)) {
-    cached(`weights-${name}`, () => {
+    const made = cached(`weights-${name}`, JSON.stringify(model), () => {
       const r = rng(1000 + seed++);
       return weightSpecs(model).map((s) => {
         const fanIn = s.shape.length === 2 ? s.shape[0] : 1;
@@ -126,21 +133,23 @@ export function prepareData() {
         return { name: s.name, shape: s.shape, data: uniform(r, size(s.shape), limit) };
       });
     });
+    // Files made from these weights by other systems are stale now.
+    if (made && name === 'large') for (const f of ['large.h5', 'large-tfjs/model.json']) rmSync(join(CACHE_DIR, f), { force: true });
   }
   for (const w of WORKLOADS) {
     if (w.kind === 'predict') {
       const m = MODELS[w.model];
-      cached(`input-${w.id}`, () => [{ name: 'x', shape: [w.batch, ...m.input], data: uniform(rng(77 + w.batch), w.batch * size(m.input), 1) }]);
+      cached(`input-${w.id}`, JSON.stringify([w, m.input]), () => [{ name: 'x', shape: [w.batch, ...m.input], data: uniform(rng(77 + w.batch), w.batch * size(m.input), 1) }]);
     } else if (w.kind === 'train') {
       const m = MODELS[w.model];
       const outUnits = m.layers[m.layers.length - 1].units;
-      cached(`input-${w.id}`, () => [
+      cached(`input-${w.id}`, JSON.stringify([w, m.input, outUnits]), () => [
         { name: 'x', shape: [w.samples, ...m.input], data: uniform(rng(91), w.samples * size(m.input), 1) },
         { name: 'y', shape: [w.samples, outUnits], data: uniform(rng(92), w.samples * outUnits, 1) },
       ]);
     } else if (w.kind === 'gemm') {
       const n = w.size;
-      cached(`input-${w.id}`, () => [
+      cached(`input-${w.id}`, JSON.stringify(w), () => [
         { name: 'a', shape: [n, n], data: uniform(rng(300 + n), n * n, 1) },
         { name: 'b', shape: [n, n], data: uniform(rng(400 + n), n * n, 1) },
       ]);

@@ -49,9 +49,9 @@ def build(keras, spec, model_name):
     layers = [keras.Input(tuple(m["input"]))]
     for l in m["layers"]:
         if l["type"] == "lstm":
-            layers.append(keras.layers.LSTM(l["units"], return_sequences=bool(l.get("returnSequences", False))))
+            layers.append(keras.layers.LSTM(l["units"], return_sequences=bool(l.get("returnSequences", False)), kernel_initializer="zeros", recurrent_initializer="zeros"))
         else:
-            layers.append(keras.layers.Dense(l["units"]))
+            layers.append(keras.layers.Dense(l["units"], kernel_initializer="zeros"))
     model = keras.Sequential(layers)
     ws = load_set(f"weights-{model_name}")
     model.set_weights([ws[n] for n in weight_names(m)])

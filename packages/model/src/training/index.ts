@@ -13,6 +13,8 @@ export {
   getOptimizer,
   optimizerFromConfig,
   OPTIMIZERS,
+  optimizerWeightsLayoutFor,
+  type OptimizerWeightsLayout,
   type OptimizerOptions,
   type OptimizerVariable,
   type OptimizerConfig,
@@ -103,6 +105,7 @@ export {
   type EvaluateOptions,
   type TrainOnBatchOptions,
   type GraphTape,
+  type GraphRunOptions,
   type TrainingHost,
 } from './trainer.js';
 export { type DataLike } from './data.js';

@@ -55,9 +55,47 @@ export interface OptimizerConfig {
 /** A slot variable of the optimizer (per model variable, or a scalar like Nadam's `u_product`). */
 interface Slot {
   name: string;
+  /** Keras 3's slot name (`momentum`, `velocity`, ...; `u_product` for Nadam's scalar). */
+  kind: string;
+  /** The model variable it belongs to, or −1 for a scalar slot. */
+  index: number;
   shape: readonly number[];
   data: Float32Array;
 }
+
+/**
+ * The layouts of `optimizer_weights` that Keras files of each era hold (KERAS-FORMAT.md §2.5):
+ * - `'keras3'`: `[iteration, learning_rate (unless a schedule), ...slots in Keras 3's order]`;
+ * - `'tf.keras-2.11'`: tf.keras 2.11–2.15's new optimizers: Keras 3's order without `learning_rate`
+ *   (and without Nadam's `u_product`);
+ * - `'tf.keras-v2'`: tf.keras OptimizerV2 (TF 2.0–2.10, `optimizers.legacy` later): `[iter]` then each
+ *   slot kind for all variables (Adam: all m, all v[, all vhat]; Nadam: `[iter, momentum_cache]`...);
+ * - `'keras-2.3'`: Keras 2.3.x: `[iterations]` + per-kind blocks (SGD moments even without momentum,
+ *   Adam `vhat`s of shape [1] unless amsgrad, Nadam `[iterations, m_schedule]`);
+ * - `'keras-2.1.3'`: Keras 2.1.3–2.2.5: like 2.3 but RMSprop, Adagrad and Adadelta have no
+ *   `iterations` and Nadam no `m_schedule`;
+ * - `'keras-2.0'`: Keras 2.0.x–2.1.2: like 2.1.3 without Adam's `vhat`s.
+ */
+export type OptimizerWeightsLayout = 'keras3' | 'tf.keras-2.11' | 'tf.keras-v2' | 'keras-2.3' | 'keras-2.1.3' | 'keras-2.0';
+
+/**
+ * The `optimizer_weights` layout of files written by a Keras version (`"2.0.8"`, `"2.2.4"`,
+ * `"2.3.1"`, `"2.6.0"`, `"2.15.0"`, `"3.15.1"`...). tf.keras 2.11–2.15 files from the legacy
+ * optimizers (`is_legacy_optimizer: true` or no such key) use `'tf.keras-v2'`.
+ */
+export function optimizerWeightsLayoutFor(kerasVersion: string, options: { legacyOptimizer?: boolean } = {}): OptimizerWeightsLayout {
+  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(kerasVersion.trim());
+  const [maj, min, pat] = m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : [3, 0, 0];
+  if (maj >= 3) return 'keras3';
+  if (maj < 2) return 'keras-2.0';
+  if (min >= 4) return min >= 11 && options.legacyOptimizer !== true ? 'tf.keras-2.11' : 'tf.keras-v2';
+  if (min === 3) return 'keras-2.3';
+  if (min === 2 || (min === 1 && pat >= 3)) return 'keras-2.1.3';
+  return 'keras-2.0';
+}
+
+/** One entry of an era's layout: a scalar, or one slot kind for every model variable. */
+type LayoutEntry = { scalar: 'iteration' | 'learning_rate' | 'u_product' } | { kind: string; shape?: 'param' | 'one'; zeros?: boolean };
 
 function optNumber(v: number | null | undefined, what: string): number | null {
   if (v === undefined || v === null) return null;
@@ -167,7 +205,7 @@ export abstract class Optimizer {
       names.forEach((n, k) => {
         const data = new Float32Array(v.value.size);
         if (init !== 0) data.fill(init);
-        this.slotList.push({ name: `${this.name}/${this.variablePaths[i]!.replace(/\//g, '_')}_${n}`, shape: v.shape, data });
+        this.slotList.push({ name: `${this.name}/${this.variablePaths[i]!.replace(/\//g, '_')}_${n}`, kind: n, index: i, shape: v.shape, data });
         out[k]!.push(data);
       });
     });
@@ -175,9 +213,9 @@ export abstract class Optimizer {
   }
 
   /** Adds a scalar slot (such as Nadam's `u_product`, which Keras names `variable`). */
-  protected addScalarSlot(name: string, init: number): Float32Array {
+  protected addScalarSlot(name: string, init: number, kind = name): Float32Array {
     const data = new Float32Array([init]);
-    this.slotList.push({ name, shape: [], data });
+    this.slotList.push({ name, kind, index: -1, shape: [], data });
     return data;
   }
 
@@ -307,6 +345,141 @@ export abstract class Optimizer {
     for (const s of this.slotList) s.data.set(values[k++]!.data);
   }
 
+  /**
+   * The layout of this optimizer's state in an era's `optimizer_weights` (see
+   * {@link OptimizerWeightsLayout}); subclasses describe the non-Keras-3 eras.
+   *
+   * @throws {UnsupportedError} when the era's optimizer cannot hold this state (e.g. RMSprop momentum
+   *   in Keras 2).
+   */
+  protected legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
+    throw new UnsupportedError(`${this.className} has no known ${layout} optimizer_weights layout`, this.name);
+  }
+
+  private layoutEntries(layout: OptimizerWeightsLayout): LayoutEntry[] {
+    if (layout === 'keras3') return [];
+    if (layout === 'tf.keras-2.11') return [];
+    return this.legacyLayout(layout);
+  }
+
+  /** The slots of one kind, one per model variable. */
+  private slotsOf(kind: string): Slot[] {
+    return this.slotList.filter((s) => s.kind === kind && s.index >= 0);
+  }
+
+  /**
+   * The optimizer's state as a Keras file of the given era stores it in `optimizer_weights`: values in
+   * that era's order, with names in that era's style (restoring goes by position; only the order and
+   * shapes matter). Builds nothing: call after {@link build}.
+   *
+   * @throws {UnsupportedError} if the era's optimizer cannot express this state (say so loudly rather
+   *   than write a state that would resume differently).
+   */
+  getVariablesFor(layout: OptimizerWeightsLayout): OptimizerVariable[] {
+    if (layout === 'keras3') return this.getVariables();
+    if (layout === 'tf.keras-2.11') {
+      const vars = this.getVariables().filter((v) => v.name !== `${this.name}/learning_rate`);
+      return this.className === 'Nadam' ? vars.slice(0, -1) : vars;
+    }
+    const cls = this.className;
+    const out: OptimizerVariable[] = [];
+    const scalar = (v: number): Tensor => new Tensor(new Float32Array([v]), []);
+    let counter = 0;
+    for (const e of this.layoutEntries(layout)) {
+      if ('scalar' in e) {
+        if (e.scalar === 'iteration') out.push({ name: layout === 'tf.keras-v2' ? `${cls}/iter:0` : `${cls}/iterations:0`, dtype: 'int32', value: scalar(this.iterations) });
+        else if (e.scalar === 'u_product') out.push({ name: layout === 'tf.keras-v2' ? `${cls}/momentum_cache:0` : `${cls}/m_schedule:0`, dtype: 'float32', value: scalar(this.uProductValue()) });
+        else out.push({ name: `${cls}/learning_rate:0`, dtype: 'float32', value: scalar(this.learningRate) });
+        continue;
+      }
+      const vars = this.variables ?? [];
+      const slots = this.slotsOf(e.kind);
+      vars.forEach((v, i) => {
+        const shape = e.shape === 'one' ? [1] : v.shape;
+        const data = e.zeros || e.shape === 'one' || slots[i] === undefined ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : slots[i]!.data.slice();
+        const name =
+          layout === 'tf.keras-v2'
+            ? `${cls}/${this.variablePaths[i]!.split('/').slice(1).join('/')}/${e.kind}:0`
+            : layout === 'keras-2.3'
+              ? `training/${cls}/${e.kind}_${i}:0`
+              : `training/${cls}/Variable${counter === 0 ? '' : `_${counter}`}:0`;
+        counter++;
+        out.push({ name, dtype: 'float32', value: new Tensor(data, shape) });
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Restores the state from an era's `optimizer_weights` (see {@link getVariablesFor}); the optimizer
+   * must be built. What the era does not store is kept (the learning rate) or derived (Nadam's
+   * momentum schedule from the iteration count; iterations are 0 when the era does not save them).
+   * A list that does not fit throws and leaves the optimizer unchanged.
+   *
+   * @throws {ShapeMismatchError} if the count or a shape differs from the era's layout.
+   */
+  setWeightsFrom(values: readonly Tensor[], layout: OptimizerWeightsLayout): void {
+    if (layout === 'keras3') {
+      this.setWeights(values);
+      return;
+    }
+    if (!this.built) throw new ConfigError(`optimizer "${this.name}" must be built before its state is restored`, this.name);
+    if (layout === 'tf.keras-2.11') {
+      const withLr = [values[0]!, new Tensor(new Float32Array([this.schedule ? 0 : this.learningRate]), []), ...values.slice(1)];
+      const full = this.schedule ? values.slice() : withLr;
+      if (this.className === 'Nadam') full.push(new Tensor(new Float32Array([1]), []));
+      this.setWeights(full);
+      if (this.className === 'Nadam') this.restoreUProduct();
+      return;
+    }
+    const expected = this.getVariablesFor(layout);
+    if (values.length !== expected.length) {
+      throw new ShapeMismatchError(`a ${layout} ${this.className} state has ${expected.length} arrays for this model, got ${values.length}`, [expected.length], [values.length], this.name);
+    }
+    values.forEach((v, i) => {
+      const want = expected[i]!.value.shape;
+      const ok = v.shape.length === want.length ? v.shape.every((d, k) => d === want[k]) : v.size === 1 && want.length === 0;
+      if (!ok) throw new ShapeMismatchError(`${layout} optimizer weight ${i} (${expected[i]!.name}) does not fit`, want, v.shape, this.name);
+    });
+    const entries = this.layoutEntries(layout);
+    let k = 0;
+    let sawIteration = false;
+    let sawUProduct = false;
+    const pending: (() => void)[] = [];
+    for (const e of entries) {
+      if ('scalar' in e) {
+        const val = values[k++]!.data[0]!;
+        if (e.scalar === 'iteration') {
+          if (!Number.isInteger(val) || val < 0) throw new ConfigError(`the iteration count must be a non-negative integer, got ${val}`, this.name);
+          sawIteration = true;
+          pending.push(() => void (this.iterations = val));
+        } else if (e.scalar === 'u_product') {
+          sawUProduct = true;
+          pending.push(() => void this.setUProduct(val));
+        }
+        continue;
+      }
+      const slots = this.slotsOf(e.kind);
+      for (let i = 0; i < (this.variables ?? []).length; i++) {
+        const v = values[k++]!;
+        const slot = slots[i];
+        if (slot && !e.zeros && e.shape !== 'one') pending.push(() => slot.data.set(v.data));
+      }
+    }
+    for (const p of pending) p();
+    if (!sawIteration) this.iterations = 0;
+    if (this.className === 'Nadam' && !sawUProduct) this.restoreUProduct();
+  }
+
+  /** Nadam's momentum-schedule product (1 for other optimizers). */
+  protected uProductValue(): number {
+    return 1;
+  }
+  /** Sets Nadam's momentum-schedule product. */
+  protected setUProduct(_v: number): void {}
+  /** Recomputes Nadam's momentum-schedule product from the iteration count. */
+  protected restoreUProduct(): void {}
+
   /** The optimizer-specific config keys (after the base ones), Keras 3 names. */
   protected abstract specificConfig(): JsonObject;
 
@@ -371,6 +544,11 @@ export class SGD extends Optimizer {
       for (let p = 0; p < w.length; p++) w[p] = f(w[p]! - f(g[p]! * lr));
     }
   }
+  protected override legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
+    if (layout === 'tf.keras-v2') return [{ scalar: 'iteration' }, ...(this.momentum !== 0 ? [{ kind: 'momentum' }] : [])];
+    // Keras 2 keeps one moment per variable even without momentum (all zeros then).
+    return [{ scalar: 'iteration' }, { kind: 'momentum', zeros: this.momentum === 0 }];
+  }
   protected specificConfig(): JsonObject {
     return { momentum: this.momentum, nesterov: this.nesterov };
   }
@@ -427,6 +605,15 @@ export class Adam extends Optimizer {
       }
       w[p] = f(w[p]! - f(f(m[p]! * alpha) / f(f(Math.sqrt(vv)) + eps)));
     }
+  }
+  protected override legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
+    const mv: LayoutEntry[] = [{ scalar: 'iteration' }, { kind: 'momentum' }, { kind: 'velocity' }];
+    if (layout === 'keras-2.0') {
+      if (this.amsgrad) throw new UnsupportedError('Keras 2.0.x Adam has no amsgrad; its optimizer_weights cannot hold this state', this.name);
+      return mv;
+    }
+    if (layout === 'tf.keras-v2') return this.amsgrad ? [...mv, { kind: 'velocity_hat' }] : mv;
+    return [...mv, this.amsgrad ? { kind: 'velocity_hat' } : { kind: 'velocity_hat', shape: 'one' }];
   }
   protected specificConfig(): JsonObject {
     return { beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
@@ -486,6 +673,15 @@ export class RMSprop extends Optimizer {
       } else w[p] = f(w[p]! - inc);
     }
   }
+  protected override legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
+    if (layout === 'tf.keras-v2') {
+      return [{ scalar: 'iteration' }, { kind: 'velocity' }, ...(this.momentum > 0 ? [{ kind: 'momentum' }] : []), ...(this.centered ? [{ kind: 'average_gradient' }] : [])];
+    }
+    if (this.momentum > 0 || this.centered) {
+      throw new UnsupportedError(`Keras 2 RMSprop has no momentum or centered variant; a ${layout} file cannot hold this state`, this.name);
+    }
+    return layout === 'keras-2.3' ? [{ scalar: 'iteration' }, { kind: 'velocity' }] : [{ kind: 'velocity' }];
+  }
   protected specificConfig(): JsonObject {
     return { rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
@@ -519,6 +715,9 @@ export class Adagrad extends Optimizer {
       acc[p] = f(acc[p]! + f(gp * gp));
       w[p] = f(w[p]! - f(f(lr * gp) / f(Math.sqrt(f(acc[p]! + eps)))));
     }
+  }
+  protected override legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
+    return layout === 'keras-2.3' || layout === 'tf.keras-v2' ? [{ scalar: 'iteration' }, { kind: 'accumulator' }] : [{ kind: 'accumulator' }];
   }
   protected specificConfig(): JsonObject {
     return { initial_accumulator_value: this.initialAccumulatorValue, epsilon: this.epsilon };
@@ -559,6 +758,10 @@ export class Adadelta extends Optimizer {
       ad[p] = f(f(rho * ad[p]!) + f(c * f(delta * delta)));
       w[p] = f(w[p]! + f(lr * delta));
     }
+  }
+  protected override legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
+    const blocks: LayoutEntry[] = [{ kind: 'accumulated_grad' }, { kind: 'accumulated_delta_var' }];
+    return layout === 'keras-2.3' || layout === 'tf.keras-v2' ? [{ scalar: 'iteration' }, ...blocks] : blocks;
   }
   protected specificConfig(): JsonObject {
     return { rho: this.rho, epsilon: this.epsilon };
@@ -607,6 +810,9 @@ export class Adamax extends Optimizer {
       w[p] = f(w[p]! - f(f(lr * m[p]!) / f(den1 * f(u[p]! + eps))));
     }
   }
+  protected override legacyLayout(): LayoutEntry[] {
+    return [{ scalar: 'iteration' }, { kind: 'momentum' }, { kind: 'norm' }];
+  }
   protected specificConfig(): JsonObject {
     return { beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
   }
@@ -643,7 +849,7 @@ export class Nadam extends Optimizer {
   }
   protected createSlots(): void {
     [this.m, this.v] = this.addSlots(['momentum', 'velocity']) as [Float32Array[], Float32Array[]];
-    this.uProduct = this.addScalarSlot('variable', 1);
+    this.uProduct = this.addScalarSlot('variable', 1, 'u_product');
   }
   private muAt(step: number): number {
     return f(f(this.beta1) * f(1 - f(0.5 * f(Math.pow(f(0.96), f(step * this.scheduleDecay))))));
@@ -676,6 +882,22 @@ export class Nadam extends Optimizer {
       const vHat = f(v[p]! / dv);
       w[p] = f(w[p]! - f(f(mHat * lr) / f(f(Math.sqrt(vHat)) + eps)));
     }
+  }
+  protected override legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
+    const mv: LayoutEntry[] = [{ kind: 'momentum' }, { kind: 'velocity' }];
+    return layout === 'keras-2.3' || layout === 'tf.keras-v2' ? [{ scalar: 'iteration' }, { scalar: 'u_product' }, ...mv] : [{ scalar: 'iteration' }, ...mv];
+  }
+  protected override uProductValue(): number {
+    return this.uProduct[0]!;
+  }
+  protected override setUProduct(v: number): void {
+    this.uProduct[0] = v;
+  }
+  /** u_product after `iterations` steps, computed in float32 step by step as Keras 3 does. */
+  protected override restoreUProduct(): void {
+    let u = 1;
+    for (let t = 1; t <= this.iterations; t++) u = f(f(u * f(this.beta1)) * f(1 - f(0.5 * f(Math.pow(f(0.96), f(t * this.scheduleDecay))))));
+    this.uProduct[0] = u;
   }
   protected specificConfig(): JsonObject {
     return { beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };

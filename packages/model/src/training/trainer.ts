@@ -45,11 +45,23 @@ export interface GraphTape {
   backward(dOutputs: Tensor[]): Map<LayerWeight, Tensor>;
 }
 
+/** How {@link TrainingHost.trainGraph} runs. */
+export interface GraphRunOptions {
+  /** Random numbers for dropout; null: no dropout. */
+  random: Random | null;
+  /** Training mode (dropout active) or not. */
+  training: boolean;
+  /** Whether stateful layers keep the states they end with. */
+  keepStates: boolean;
+}
+
 /** What the trainer needs from a model beyond its public API (supplied by `Model`). */
 export interface TrainingHost {
   model: Model;
   /** Training-mode forward pass (dropout active with `random`). */
-  trainGraph(inputs: Tensor[], random: Random | null, training: boolean): GraphTape;
+  trainGraph(inputs: Tensor[], options: GraphRunOptions): GraphTape;
+  /** Whether the model has stateful layers. */
+  hasStatefulLayers(): boolean;
   /** Inference forward pass. */
   inferGraph(inputs: Tensor[]): Tensor[];
   /** Whether evaluation must run through {@link trainGraph} (activity regularizers). */
@@ -239,6 +251,14 @@ export interface FitOptions {
   validationFreq?: number;
   /** Where the progress display writes (default: `process.stdout` when available). */
   progressStream?: ProgressStream;
+  /**
+   * Whether stateful layers (LSTM `stateful: true`) carry their state from batch to batch. Keras 3 on
+   * JAX — the reference kerasts matches — starts every batch from the layer's kept state and never
+   * updates it inside `fit`/`evaluate`; Keras 2 and Keras 3 on TensorFlow carry it. Default: false for
+   * models that follow Keras 3 (unless their file says the TensorFlow or torch backend), true for
+   * models from Keras 1/2.
+   */
+  carryStatefulStates?: boolean;
 }
 
 /** Options of `Model.evaluate`. */
@@ -249,6 +269,8 @@ export interface EvaluateOptions {
   sampleWeight?: ArrayLike<number> | Tensor;
   /** Callbacks with test hooks. */
   callbacks?: (Callback | CallbackHooks)[];
+  /** See {@link FitOptions.carryStatefulStates}. */
+  carryStatefulStates?: boolean;
 }
 
 /** Options of `Model.trainOnBatch`. */
@@ -259,6 +281,8 @@ export interface TrainOnBatchOptions {
   resetMetrics?: boolean;
   /** Seed of dropout masks for this batch (default: a counter-based seed). */
   seed?: number;
+  /** See {@link FitOptions.carryStatefulStates}. */
+  carryStatefulStates?: boolean;
 }
 
 interface Prepared {
@@ -296,10 +320,11 @@ function prepare(host: TrainingHost, xIn: DataLike, yIn: DataLike, sw: ArrayLike
   return { x, y, n, weights };
 }
 
+/** The model's (first) output shape, with the batch dimension left open. */
 function outputShape(host: TrainingHost): Shape {
   const s = host.model.outputShapes?.[0];
   if (!s) throw new KerastsError(`model "${host.model.name}" has no output shape`, host.model.name);
-  return s;
+  return [null, ...s.slice(1)];
 }
 
 /** Weight regularizers and constraints of the model's layers, by weight. */
@@ -336,8 +361,17 @@ function compiledOf(model: Model, what: string): CompiledTraining {
 }
 
 /** One training step on a batch; returns the batch's total loss. Updates the metrics. */
-function trainStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, x: Tensor, y: Tensor, sw: Float32Array | null, random: Random | null): number {
-  const tape = host.trainGraph([x], random, true);
+function trainStep(
+  host: TrainingHost,
+  compiled: CompiledTraining,
+  rules: WeightRules,
+  x: Tensor,
+  y: Tensor,
+  sw: Float32Array | null,
+  random: Random | null,
+  keepStates: boolean,
+): number {
+  const tape = host.trainGraph([x], { random, training: true, keepStates });
   const yPred = tape.outputs[0]!;
   compiled.build(y.shape, yPred.shape);
   const loss = compiled.loss!;
@@ -375,11 +409,11 @@ function trainStep(host: TrainingHost, compiled: CompiledTraining, rules: Weight
 }
 
 /** One evaluation step on a batch (no update). */
-function testStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, x: Tensor, y: Tensor, sw: Float32Array | null): number {
+function testStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, x: Tensor, y: Tensor, sw: Float32Array | null, keepStates: boolean): number {
   let yPred: Tensor;
   let extra = 0;
-  if (host.needsGraphForEval()) {
-    const tape = host.trainGraph([x], null, false);
+  if (host.needsGraphForEval() || (!keepStates && host.hasStatefulLayers())) {
+    const tape = host.trainGraph([x], { random: null, training: false, keepStates });
     yPred = tape.outputs[0]!;
     extra = tape.extraLoss;
   } else {
@@ -393,6 +427,15 @@ function testStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightR
   if (extra !== 0) total = f32(total + extra);
   compiled.updateMetrics(total, y, yPred, sw);
   return total;
+}
+
+/** Whether stateful layers carry their states across batches (see {@link FitOptions.carryStatefulStates}). */
+function carryStates(host: TrainingHost, option: boolean | undefined): boolean {
+  if (option !== undefined) return option;
+  const m = host.model;
+  const major = Number(/^(\d+)/.exec(m.kerasVersion)?.[1] ?? 3);
+  if (major < 3) return true;
+  return m.backend === 'tensorflow' || m.backend === 'torch';
 }
 
 function positiveInt(v: number | undefined, dflt: number, name: string, min = 1): number {
@@ -440,6 +483,7 @@ export async function fit(host: TrainingHost, xIn: DataLike, yIn: DataLike, opti
   checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, model.name);
   if (val) checkTargetShape(val.y.shape, outShape, compiled.loss!.sparse, model.name);
   const rules = weightRules(host);
+  const carry = carryStates(host, options.carryStatefulStates);
   const steps = Math.ceil(data.n / batchSize);
   const verbose = resolveVerbose(options.verbose, options.progressStream);
   const history = new History();
@@ -463,14 +507,14 @@ export async function fit(host: TrainingHost, xIn: DataLike, yIn: DataLike, opti
       const xb = gatherRows(data.x, order, start, end);
       const yb = gatherRows(data.y, order, start, end);
       const wb = data.weights ? gatherWeights(data.weights, data.n, order, start, end) : null;
-      trainStep(host, compiled, rules, xb, yb, wb, new Random(mixSeed(seed, epoch, b, 0x44)));
+      trainStep(host, compiled, rules, xb, yb, wb, new Random(mixSeed(seed, epoch, b, 0x44)), carry);
       batchLogs = compiled.results();
       await callbacks.batchEnd(b, batchLogs);
       if (model.stopTraining) break;
     }
     const epochLogs: Logs = compiled.results();
     if (val && (epoch + 1) % validationFreq === 0) {
-      const vl = evaluatePrepared(host, compiled, rules, val, options.validationBatchSize ?? batchSize);
+      const vl = evaluatePrepared(host, compiled, rules, val, options.validationBatchSize ?? batchSize, carry);
       for (const [k, v] of Object.entries(vl)) epochLogs[`val_${k}`] = v;
     }
     await callbacks.epochEnd(epoch, epochLogs);
@@ -482,7 +526,7 @@ export async function fit(host: TrainingHost, xIn: DataLike, yIn: DataLike, opti
   return history;
 }
 
-function evaluatePrepared(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, data: Prepared, batchSize: number): Logs {
+function evaluatePrepared(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, data: Prepared, batchSize: number, keepStates: boolean): Logs {
   compiled.resetMetrics();
   const order = identityOrder(data.n);
   for (let start = 0; start < data.n; start += batchSize) {
@@ -494,6 +538,7 @@ function evaluatePrepared(host: TrainingHost, compiled: CompiledTraining, rules:
       gatherRows(data.x, order, start, end),
       gatherRows(data.y, order, start, end),
       data.weights ? gatherWeights(data.weights, data.n, order, start, end) : null,
+      keepStates,
     );
   }
   const logs = compiled.results();
@@ -516,7 +561,7 @@ export function evaluate(host: TrainingHost, x: DataLike, y: DataLike, options: 
   const outShape = outputShape(host);
   compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
   checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
-  return evaluatePrepared(host, compiled, weightRules(host), data, batchSize);
+  return evaluatePrepared(host, compiled, weightRules(host), data, batchSize, carryStates(host, options.carryStatefulStates));
 }
 
 let trainOnBatchCounter = 0;
@@ -530,19 +575,19 @@ export function trainOnBatch(host: TrainingHost, x: DataLike, y: DataLike, optio
   checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
   if (options.resetMetrics ?? true) compiled.resetMetrics();
   const seed = options.seed ?? mixSeed(0x7462, trainOnBatchCounter++);
-  trainStep(host, compiled, weightRules(host), data.x, data.y, data.weights, new Random(seed));
+  trainStep(host, compiled, weightRules(host), data.x, data.y, data.weights, new Random(seed), carryStates(host, options.carryStatefulStates));
   return compiled.results();
 }
 
 /** Keras' `test_on_batch`: the loss and metrics of one batch, without an update. */
-export function testOnBatch(host: TrainingHost, x: DataLike, y: DataLike, options: { sampleWeight?: ArrayLike<number> | Tensor } = {}): Logs {
+export function testOnBatch(host: TrainingHost, x: DataLike, y: DataLike, options: { sampleWeight?: ArrayLike<number> | Tensor; carryStatefulStates?: boolean } = {}): Logs {
   const compiled = compiledOf(host.model, 'testOnBatch');
   const data = prepare(host, x, y, options.sampleWeight, null, '');
   const outShape = outputShape(host);
   compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
   checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
   compiled.resetMetrics();
-  testStep(host, compiled, weightRules(host), data.x, data.y, data.weights);
+  testStep(host, compiled, weightRules(host), data.x, data.y, data.weights, carryStates(host, options.carryStatefulStates));
   const logs = compiled.results();
   compiled.resetMetrics();
   return logs;
