@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { tensor, Tensor, Random } from '@kerasts/tensor';
 import { LSTM, Dense, Dropout, Activation, setRandomSeed, clearSession, Input, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum } from '@kerasts/layers';
 import { Sequential, Functional } from '@kerasts/model';
-import { toJSON, modelFromJSON } from '@kerasts/io-json';
+import { toJSON, modelFromJSON, numericsNotes } from '@kerasts/io-json';
 import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,6 +90,8 @@ for (const [name, make] of Object.entries(builders)) {
 //    every input and every output. keras-2.0 JSON has no "module", so Keras 3 reads it with the
 //    legacy loader (what load_model('x.h5') does with a model_config).
 function writeFunctionalCase(name, model, inputs, dialect) {
+  // A dialect that cannot express the model's hard_sigmoid is refused by toJSON; nothing to check.
+  if (dialect === 'keras-2.0' && numericsNotes(model.toConfig(), dialect).length) return;
   const json = toJSON(model, { dialect, numerics: 'ignore' });
   const again = modelFromJSON(json);
   again.setWeights(model.getWeights());

@@ -4,6 +4,7 @@
 #   bash tools/oracle/generate.sh             # predict + h5 fixtures
 #   bash tools/oracle/generate.sh predict     # only fixtures/predict
 #   bash tools/oracle/generate.sh h5          # only fixtures/h5
+#   bash tools/oracle/generate.sh train       # only fixtures/train (fit runs, ~3 minutes)
 #
 # Deterministic: all data comes from numpy RandomState seeds, so a rerun
 # rewrites identical files.
@@ -31,4 +32,7 @@ if [ "$what" = all ] || [ "$what" = h5 ]; then
 fi
 if [ "$what" = all ] || [ "$what" = resume ]; then
   "$PY" "$HERE/gen_resume_fixtures.py"
+fi
+if [ "$what" = all ] || [ "$what" = train ]; then
+  "$PY" "$HERE/gen_train_fixtures.py"
 fi

@@ -23,6 +23,7 @@ import {
   ModelCheckpoint,
   Nadam,
   optimizerFromConfig,
+  optimizerWeightsLayoutFor,
   RMSprop,
   Sequential,
   SGD,
@@ -30,6 +31,8 @@ import {
   formatFilepath,
   type Logs,
   type Model,
+  type Optimizer,
+  type OptimizerWeightsLayout,
 } from '../src/index.js';
 
 beforeEach(() => {
@@ -478,5 +481,79 @@ describe('bad input gives typed errors', () => {
     await expect(m.fit(x, y, { ...silent, validationSplit: 1.5 })).rejects.toThrow(/validationSplit must be in \(0, 1\)/);
     await expect(m.fit(x, y, { ...silent, sampleWeight: [1, 2] })).rejects.toThrow(ShapeMismatchError);
     await expect(m.fit(x, y, { ...silent, sampleWeight: [1, 1, 1, 1, 1, 1], classWeight: { 0: 1 } })).rejects.toThrow(/classWeight and sampleWeight/);
+  });
+});
+
+describe('optimizer_weights layouts of every era', () => {
+  const makers: [string, () => Optimizer][] = [
+    ['SGD momentum', () => new SGD({ learningRate: 0.1, momentum: 0.9 })],
+    ['SGD', () => new SGD({ learningRate: 0.1 })],
+    ['Adam', () => new Adam({ learningRate: 0.01 })],
+    ['Adam amsgrad', () => new Adam({ learningRate: 0.01, amsgrad: true })],
+    ['RMSprop', () => new RMSprop()],
+    ['RMSprop momentum centered', () => new RMSprop({ momentum: 0.5, centered: true })],
+    ['Adagrad', () => new Adagrad({ learningRate: 0.1 })],
+    ['Adadelta', () => new Adadelta({ learningRate: 1 })],
+    ['Adamax', () => new Adamax()],
+    ['Nadam', () => new Nadam()],
+  ];
+  const layouts: OptimizerWeightsLayout[] = ['keras3', 'tf.keras-2.11', 'tf.keras-v2', 'keras-2.3', 'keras-2.1.3', 'keras-2.0'];
+  async function trained(make: () => Optimizer): Promise<Sequential> {
+    clearSession();
+    const m = new Sequential({ layers: [new Dense({ units: 3, activation: 'tanh', batchInputShape: [null, 2] }), new Dense({ units: 1 })] });
+    m.compile({ optimizer: make(), loss: 'mse' });
+    const rng = new Random(1);
+    const x = new Tensor(Float32Array.from({ length: 20 }, () => rng.normal()), [10, 2]);
+    const y = new Tensor(Float32Array.from({ length: 10 }, () => rng.normal()), [10, 1]);
+    await m.fit(x, y, { ...silent, epochs: 2, batchSize: 4, shuffle: false });
+    return m;
+  }
+  for (const [label, make] of makers) {
+    for (const layout of layouts) {
+      it(`${label}: ${layout}`, async () => {
+        const m = await trained(make);
+        let values: Tensor[];
+        try {
+          values = m.getOptimizerWeights(layout);
+        } catch (e) {
+          // Only states the era cannot express are refused.
+          expect(e).toBeInstanceOf(UnsupportedError);
+          expect(`${label} ${layout}`).toMatch(/(RMSprop momentum centered keras-2)|(Adam amsgrad keras-2\.0)/);
+          return;
+        }
+        const reference = m.getOptimizerWeights();
+        const fresh = await trained(make); // same shapes, then overwritten
+        fresh.compile({ optimizer: make(), loss: 'mse' });
+        fresh.setOptimizerWeights(values, layout);
+        const restored = fresh.getOptimizerWeights();
+        const opt = m.optimizer!;
+        const keepsIterations = !(['keras-2.1.3', 'keras-2.0'].includes(layout) && ['RMSprop', 'Adagrad', 'Adadelta'].includes(opt.className));
+        expect(restored[0]!.data[0]).toBe(keepsIterations ? reference[0]!.data[0] : 0);
+        // slots (and Nadam's momentum schedule, rebuilt from the iteration count when the era drops it) are restored exactly
+        expect(restored.slice(2).map((t) => Array.from(t.data))).toEqual(reference.slice(2).map((t) => Array.from(t.data)));
+      });
+    }
+  }
+  it('Keras 2.2.4 Adam: [iterations] + m + v + vhats of shape [1]; Keras 2.3 Nadam has m_schedule; tf.keras OptimizerV2 names', async () => {
+    const m = await trained(() => new Adam());
+    const v = m.getOptimizerVariables('keras-2.1.3');
+    expect(v.length).toBe(1 + 3 * 4);
+    expect(v[0]!.name).toBe('Adam/iterations:0');
+    expect(v.slice(9).map((x) => x.value.shape)).toEqual([[1], [1], [1], [1]]);
+    expect(m.getOptimizerVariables('tf.keras-v2').map((x) => x.name).slice(0, 3)).toEqual(['Adam/iter:0', 'Adam/dense/kernel/momentum:0', 'Adam/dense/bias/momentum:0']);
+    const n = await trained(() => new Nadam());
+    expect(n.getOptimizerVariables('keras-2.3').map((x) => x.name).slice(0, 2)).toEqual(['Nadam/iterations:0', 'Nadam/m_schedule:0']);
+  });
+  it('optimizerWeightsLayoutFor maps Keras versions to layouts', () => {
+    expect(optimizerWeightsLayoutFor('3.15.1')).toBe('keras3');
+    expect(optimizerWeightsLayoutFor('2.15.0')).toBe('tf.keras-2.11');
+    expect(optimizerWeightsLayoutFor('2.15.0', { legacyOptimizer: true })).toBe('tf.keras-v2');
+    expect(optimizerWeightsLayoutFor('2.6.0')).toBe('tf.keras-v2');
+    expect(optimizerWeightsLayoutFor('2.4.0')).toBe('tf.keras-v2');
+    expect(optimizerWeightsLayoutFor('2.3.1')).toBe('keras-2.3');
+    expect(optimizerWeightsLayoutFor('2.2.4')).toBe('keras-2.1.3');
+    expect(optimizerWeightsLayoutFor('2.1.3')).toBe('keras-2.1.3');
+    expect(optimizerWeightsLayoutFor('2.1.2')).toBe('keras-2.0');
+    expect(optimizerWeightsLayoutFor('2.0.8')).toBe('keras-2.0');
   });
 });
