@@ -3,6 +3,7 @@
  * as float32 tensors; results written as JSON or `.npy`.
  */
 import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { extname } from 'node:path';
 import { FormatError, tensor, Tensor, type NestedArray } from '@kerasts/tensor';
 
@@ -75,11 +76,79 @@ export function toNpy(t: Tensor): Uint8Array {
   return out;
 }
 
-/** Read one model input from `.npy` or `.json` (nested arrays, or `{"shape", "values"}`). */
-export function readInput(file: string): Tensor {
+/** The arrays of an `.npz` (NumPy's zip of `.npy` files, stored or deflated), by name. */
+export function parseNpz(bytes: Uint8Array, file = ''): Map<string, Tensor> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // End of central directory record: signature 0x06054b50 within the last 64 KiB.
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new FormatError('not an .npz file (no zip directory)', file);
+  const count = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  const out = new Map<string, Tensor>();
+  for (let k = 0; k < count; k++) {
+    if (view.getUint32(p, true) !== 0x02014b50) throw new FormatError('corrupt .npz directory', file);
+    const method = view.getUint16(p + 10, true);
+    const size = view.getUint32(p + 20, true);
+    const nameLen = view.getUint16(p + 28, true);
+    const extraLen = view.getUint16(p + 30, true);
+    const commentLen = view.getUint16(p + 32, true);
+    const local = view.getUint32(p + 42, true);
+    const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen));
+    const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const raw = bytes.subarray(dataStart, dataStart + size);
+    let data: Uint8Array;
+    if (method === 0) data = raw;
+    else if (method === 8) data = new Uint8Array(inflateRawSync(raw));
+    else throw new FormatError(`unsupported zip compression ${method} for ${name}`, file);
+    out.set(name.replace(/\.npy$/, ''), parseNpy(data, `${file}:${name}`));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+/** A numeric CSV (comma, semicolon or tab separated; a non-numeric first line is a header) as (rows, cols). */
+export function parseCsv(text: string, file = ''): Tensor {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const sep = lines[0]?.includes(',') ? ',' : lines[0]?.includes(';') ? ';' : '\t';
+  const rows = lines.map((l) => l.split(sep).map((c) => c.trim()));
+  if (rows.length && rows[0]!.some((c) => c !== '' && Number.isNaN(Number(c)))) rows.shift();
+  const cols = rows[0]?.length ?? 0;
+  const values = new Float32Array(rows.length * cols);
+  rows.forEach((r, i) => {
+    if (r.length !== cols) throw new FormatError(`line ${i + 1} has ${r.length} values, expected ${cols}`, file);
+    r.forEach((c, j) => {
+      const v = Number(c);
+      if (c === '' || Number.isNaN(v)) throw new FormatError(`line ${i + 1}, column ${j + 1}: "${c}" is not a number`, file);
+      values[i * cols + j] = v;
+    });
+  });
+  return new Tensor(values, [rows.length, cols]);
+}
+
+/** Read one model input from `.npy`, `.npz` (`file.npz:name`, or its only array), `.csv` or `.json`. */
+export function readInput(spec: string): Tensor {
+  const m = /^(.*\.npz):(.+)$/i.exec(spec);
+  const file = m ? m[1]! : spec;
   const ext = extname(file).toLowerCase();
   const bytes = readFileSync(file);
   if (ext === '.npy') return parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+  if (ext === '.npz') {
+    const arrays = parseNpz(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+    if (m) {
+      const t = arrays.get(m[2]!);
+      if (!t) throw new FormatError(`no array "${m[2]}" in the .npz (it has: ${[...arrays.keys()].join(', ')})`, file);
+      return t;
+    }
+    if (arrays.size !== 1) throw new FormatError(`the .npz holds ${arrays.size} arrays (${[...arrays.keys()].join(', ')}); name one as ${file}:NAME`, file);
+    return [...arrays.values()][0]!;
+  }
+  if (ext === '.csv' || ext === '.tsv') return parseCsv(bytes.toString('utf8'), file);
   if (ext === '.json') {
     let v: unknown;
     try {
@@ -93,5 +162,18 @@ export function readInput(file: string): Tensor {
     }
     return tensor(v as NestedArray);
   }
-  throw new FormatError(`unsupported input format "${ext}": give a .npy or a .json file`, file);
+  throw new FormatError(`unsupported input format "${ext}": give a .npy, .npz, .csv or .json file`, file);
+}
+
+/**
+ * Fit data to a model input shape: a (samples, features) table becomes (samples, ...dims) when the
+ * model wants e.g. (None, 1, 8) and the row has 8 values, as a Keras user would reshape it.
+ */
+export function fitToInputShape(t: Tensor, shape: readonly (number | null)[] | undefined): Tensor {
+  if (!shape || t.rank === shape.length) return t;
+  const dims = shape.slice(1);
+  if (dims.some((d) => d === null)) return t;
+  const per = (dims as number[]).reduce((a, b) => a * b, 1);
+  const rowSize = t.size / t.shape[0]!;
+  return per === rowSize ? t.reshape([t.shape[0]!, ...(dims as number[])]) : t;
 }

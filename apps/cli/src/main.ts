@@ -21,11 +21,10 @@ import { modelFromConfig, type Functional, type Sequential } from '@kerasts/mode
 import { KerastsError, type Tensor } from '@kerasts/tensor';
 import { rescaleHardSigmoidForKeras3 } from '@kerasts/transfer';
 import { loadWeightsFromBytes, modelFromContents, modelToH5Bytes, readKerasH5, weightsToH5Bytes } from '@kerasts/io-hdf5';
-import { readInput, toNpy } from './data.js';
+import { fitToInputShape, readInput, toNpy } from './data.js';
 import { inspectFile } from './inspect.js';
-import { addMoreCommands } from './more-commands.js';
+import { addMoreCommands, UsageError } from './more-commands.js';
 
-class UsageError extends Error {}
 
 function readArchitecture(file: string): JsonValue {
   if (!existsSync(file)) throw new KerastsError(`no such file; check the path`, file);
@@ -106,7 +105,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .command('predict')
     .description('Run a Keras model on data: one --input per model input, in model order; prints {"outputs": [...]} as JSON.')
     .argument('<model>', 'a full-model .h5, or a weights .h5 with --arch')
-    .requiredOption('-i, --input <file...>', 'input data (.npy or .json nested arrays), once per model input')
+    .requiredOption('-i, --input <file...>', 'input data (.npy, .npz[:name], .csv or .json nested arrays), once per model input')
     .option('--arch <file>', 'architecture .json/.yaml for a weights-only .h5')
     .option('-o, --output <file>', 'write the result to this .json or .npy file instead of standard output')
     .option('--batch-size <n>', 'samples per batch', (v) => Number(v), 32)
@@ -117,7 +116,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       const inputs = opts.input.map((f) => {
         if (!existsSync(f)) throw new KerastsError('no such input file; check the path', f);
         return readInput(f);
-      });
+      }).map((t, i) => fitToInputShape(t, model.inputShapes?.[i] ?? undefined));
       if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${String(opts.batchSize)}`);
       const outputs = model.predictOutputs(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: opts.batchSize });
       if (opts.output) {

@@ -8,6 +8,7 @@ import type { JsonValue } from '@kerasts/layers';
 import { Sequential, type Model, type WeightTable } from '@kerasts/model';
 import { KerastsError } from '@kerasts/tensor';
 import { formatTransferReport } from '@kerasts/transfer';
+import { fitToInputShape, readInput } from './data.js';
 
 /** Shared plumbing the commands need from main.ts. */
 export interface CommandContext {
@@ -59,6 +60,26 @@ function readArch(file: string): JsonValue {
   return /\.ya?ml$/i.test(file) ? (loadKerasYaml(text, { fileName: file }) as JsonValue) : parseJsonText(text, file);
 }
 
+interface TrainOptions {
+  x: string;
+  y: string;
+  output?: string;
+  inPlace?: boolean;
+  epochs: number;
+  initialEpoch: number;
+  batchSize: number;
+  validationSplit: number;
+  shuffle: boolean;
+  seed?: number;
+  optimizer?: string;
+  loss?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** A usage mistake (exit code 2). */
+export class UsageError extends Error {}
+
 /** Register the commands on the program. */
 export function addMoreCommands(program: Command, ctx: CommandContext): void {
   program
@@ -106,6 +127,52 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
       for (const lb of b.layers) if (!a.layers.some((l) => l.layerName === lb.layerName)) for (const w of lb.weights) rows.push({ layer: lb.layerName, weight: w.name, status: `only in ${other}`, maxAbsDiff: null });
       if (opts.json) ctx.out(JSON.stringify({ a: file, b: other, weights: rows }, null, 2) + '\n');
       else for (const r of rows) ctx.out(`  ${`${r.layer}/${r.weight.split('/').pop()!.replace(/:\d+$/, '')}`.padEnd(40)} ${r.status}${r.maxAbsDiff !== null && r.maxAbsDiff > 0 ? `  max |Δ| ${fmt(r.maxAbsDiff)}` : ''}\n`);
+    });
+
+  program
+    .command('train')
+    .description('Train a model file on data (.npy, .npz, .csv, .json); a compiled file resumes from its optimizer state. Writes the trained model.')
+    .argument('<model>', 'a full-model .h5 (compiled by Keras or kerasts, or give --optimizer and --loss)')
+    .requiredOption('-x, --x <file>', 'inputs')
+    .requiredOption('-y, --y <file>', 'targets')
+    .option('-o, --output <file>', 'where to write the trained model (.h5)')
+    .option('--in-place', 'overwrite the model file itself (written aside, then renamed)')
+    .option('--epochs <n>', 'epochs to train', (v) => Number(v), 10)
+    .option('--initial-epoch <n>', 'epoch to start at (for resuming a numbered run)', (v) => Number(v), 0)
+    .option('--batch-size <n>', 'samples per batch', (v) => Number(v), 32)
+    .option('--validation-split <f>', 'fraction of samples held out for validation', (v) => Number(v), 0)
+    .option('--no-shuffle', 'keep the sample order')
+    .option('--seed <n>', 'seed of the shuffles', (v) => Number(v))
+    .option('--optimizer <name>', 'optimizer for an uncompiled model (e.g. adam, sgd, rmsprop)')
+    .option('--loss <name>', 'loss for an uncompiled model (e.g. mean_squared_error)')
+    .option('--force', 'overwrite the output file')
+    .option('--json', 'print the history as JSON')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts train my_model.h5 -x x.npy -y y.npy --epochs 5 -o trained.h5\n  pnpm kerasts train data_model.h5 -x data.npz:x -y data.npz:y --in-place')
+    .action(async (file: string, opts: TrainOptions) => {
+      if (!opts.output && !opts.inPlace) throw new UsageError('give -o trained.h5, or --in-place to replace the model file');
+      for (const [k, v] of [['--epochs', opts.epochs], ['--batch-size', opts.batchSize]] as const) if (!Number.isInteger(v) || v < 1) throw new UsageError(`${k} must be a positive integer, got ${String(v)}`);
+      const model = await ctx.loadModelFile(file);
+      if (!model.isCompiled) {
+        if (!opts.optimizer || !opts.loss) throw new KerastsError('this model file has no training config: give --optimizer and --loss', file);
+        model.compile({ optimizer: opts.optimizer, loss: opts.loss });
+      } else if (opts.optimizer || opts.loss) ctx.err('note: the file is compiled; --optimizer/--loss are ignored (its optimizer state is resumed)\n');
+      const shape = model.inputShapes?.[0];
+      const x = fitToInputShape(readInput(opts.x), shape ?? undefined);
+      const y = readInput(opts.y);
+      const history = await model.fit(x, y, {
+        epochs: opts.initialEpoch + opts.epochs,
+        initialEpoch: opts.initialEpoch,
+        batchSize: opts.batchSize,
+        validationSplit: opts.validationSplit,
+        shuffle: opts.shuffle,
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        verbose: opts.json ? 0 : 1,
+        ...(opts.json ? {} : { progressStream: process.stderr }),
+      });
+      const target = opts.output ?? file;
+      ctx.writeBytes(target, await modelToH5Bytes(model), opts.force || opts.inPlace);
+      if (opts.json) ctx.out(JSON.stringify({ history: history.history, output: target }, null, 2) + '\n');
+      else ctx.err(`wrote ${target} (optimizer state included: training can resume from it)\n`);
     });
 
   program

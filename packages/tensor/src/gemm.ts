@@ -10,6 +10,7 @@
  */
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { Tensor } from './tensor.js';
+import { collect, dispatch, readyHelpers, type Helper } from './wasm/threads.js';
 import { APACK, inWasmMemory, wasmAlloc, wasmCopyIn, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
 /** Options of {@link gemm}. */
@@ -77,6 +78,13 @@ export function gemm(
   if (k > 0 && n * k >= wasmThresholds.gemm) {
     const kern = wasmKernels();
     if (kern !== null) {
+      if (m >= PARALLEL_MIN_ROWS && m * n * k >= PARALLEL_MIN_WORK && !inWasmMemory(kern, c)) {
+        const helpers = readyHelpers();
+        if (helpers.length > 0) {
+          gemmParallel(kern, helpers, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB);
+          return;
+        }
+      }
       gemmWasm(kern, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB);
       return;
     }
@@ -124,6 +132,51 @@ function gemmWasm(
   kern.gemmPacked(m, n, k, pa, k, pbp, pc, n, accumulate ? 1 : 0, APACK);
   if (!cIn) c.set(wasmF32(kern).subarray(pc >> 2, (pc >> 2) + m * n), cOff);
   wasmRelease(mark);
+}
+
+/** Multiply-adds from which a product is split by rows over helper threads (B is copied to each). */
+const PARALLEL_MIN_WORK = 4_000_000;
+/** Rows of A from which a product is split (each row reuses all of B). */
+const PARALLEL_MIN_ROWS = 32;
+
+/**
+ * Splits the rows of C over the calling thread and the helpers: each helper gets a copy of its rows of
+ * A (and C when accumulating) and of B. A row is computed exactly as on one thread.
+ */
+function gemmParallel(
+  kern: WasmKernels,
+  helpers: Helper[],
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+  accumulate: boolean,
+  transposeB: boolean,
+): void {
+  const parts = Math.min(helpers.length + 1, m);
+  const bounds: number[] = [];
+  for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * m) / parts));
+  const used = helpers.slice(0, parts - 1);
+  const bLen = k * n;
+  used.forEach((h, i) => {
+    const r0 = bounds[i + 1]!, r1 = bounds[i + 2]!;
+    const aPart = a.slice(aOff + r0 * k, aOff + r1 * k);
+    const bCopy = b.slice(bOff, bOff + bLen);
+    const cPart = accumulate ? c.slice(cOff + r0 * n, cOff + r1 * n) : null;
+    const transfer: ArrayBufferLike[] = [aPart.buffer, bCopy.buffer];
+    if (cPart !== null) transfer.push(cPart.buffer);
+    dispatch(h, { kind: 'gemm', m: r1 - r0, n, k, a: aPart, b: bCopy, c: cPart, transposeB }, transfer);
+  });
+  gemmWasm(kern, bounds[1]!, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB);
+  used.forEach((h, i) => {
+    const r = collect<{ c: Float32Array }>(h);
+    c.set(r.c, cOff + bounds[i + 1]! * n);
+  });
 }
 
 /** The `cols × rows` transpose of the `rows × cols` matrix at `off` in `a` (a new array), in cache-sized tiles. */

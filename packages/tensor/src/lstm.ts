@@ -127,7 +127,7 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
       // Split big batches over helper threads when every weight is reused often enough to pay for
       // sending it (batch·T uses per call).
       if (batch >= 2 && T * batch >= PARALLEL_MIN_REUSE && batch * T * u4 * (inputDim + u) >= PARALLEL_MIN_WORK) {
-        const helpers = readyHelpers(import.meta.url);
+        const helpers = readyHelpers();
         if (helpers.length > 0) return lstmParallel(kern, x, options, rec, act, helpers);
       }
       return lstmWasm(kern, x, options, rec, act);
@@ -224,8 +224,8 @@ const PARALLEL_MIN_WORK = 4_000_000;
 /** Minimum batch·timesteps (uses of each weight per call) for splitting: the weights are copied to each helper. */
 const PARALLEL_MIN_REUSE = 64;
 
-/** What a helper thread receives: the options of its slice, activations as codes. */
-interface LstmJob {
+/** What a helper thread receives: the options of its slice, activations as codes. Internal. */
+export interface LstmJob {
   x: Float32Array;
   options: Omit<LstmForwardOptions, 'activation' | 'recurrentActivation'>;
   rec: Fn;
@@ -276,7 +276,7 @@ function lstmParallel(kern: WasmKernels, x: Float32Array, options: LstmForwardOp
   used.forEach((h, i) => {
     const b0 = bounds[i + 1]!, b1 = bounds[i + 2]!;
     const xs = x.slice(b0 * T * inputDim, b1 * T * inputDim);
-    dispatch(h, { x: xs, options: optionsFor(b0, b1), rec, act } satisfies LstmJob, [xs.buffer]);
+    dispatch(h, { kind: 'lstm', x: xs, options: optionsFor(b0, b1), rec, act }, [xs.buffer]);
   });
   const first = lstmWasm(kern, x.subarray(0, bounds[1]! * T * inputDim), { ...options, ...optionsFor(0, bounds[1]!) }, rec, act);
   const outRow = returnSequences ? T * u : u;

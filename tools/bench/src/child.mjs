@@ -12,9 +12,23 @@ const workload = WORKLOADS.find((w) => w.id === workloadId);
 if (!workload) throw new Error(`unknown workload ${workloadId}`);
 const mb = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
 
+/**
+ * Peak RSS of this process: VmHWM from /proc (Linux). getrusage's maxRSS is not used: on Linux it
+ * carries over the parent's peak across fork+exec, so every child would report at least the
+ * orchestrator's size.
+ */
+function peakRssBytes() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 function emit(result) {
-  const ru = process.resourceUsage();
-  console.log(`RESULT ${JSON.stringify({ system, workload: workloadId, peakRssMB: mb(ru.maxRSS * 1024), ...result })}`);
+  console.log(`RESULT ${JSON.stringify({ system, workload: workloadId, peakRssMB: mb(peakRssBytes()), ...result })}`);
 }
 
 /** Time budget per workload: slow systems get fewer samples. */

@@ -88,7 +88,26 @@ def enc(a, n=4096):
 
 
 def rss_mb():
+    # VmHWM (Linux): ru_maxrss carries the parent's peak over fork+exec.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def current_rss_mb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return rss_mb()
 
 
 def main():
@@ -104,7 +123,7 @@ def main():
         return
     wid = sys.argv[1]
     w = next(x for x in spec["workloads"] if x["id"] == wid)
-    base = rss_mb()
+    base = current_rss_mb()
     res = {"system": "keras-jax", "workload": wid}
     if w["kind"] == "predict":
         model = build(keras, spec, w["model"])

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, CACHE_DIR, MODELS, RESULTS_DIR, ROOT, SYSTEMS, WORKLOADS, decodeF32, prepareData } from './common.mjs';
+import { BENCH_DIR, CACHE_DIR, MODELS, RESULTS_DIR, ROOT, SYSTEMS, WORKLOADS, decodeF32 } from './common.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => {
@@ -59,7 +59,11 @@ const fmtRatio = (r) => (r === null ? '—' : r >= 10 ? r.toFixed(0) : r >= 0.1 
 console.log(`kerasts bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 const loadBefore = loadavg();
 console.log(`load average at start: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
-prepareData();
+// In a child process: generating the large model's weights takes ~150 MB, and this process should stay small.
+{
+  const r = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(new URL('./common.mjs', import.meta.url).href)}).then((m) => m.prepareData())`], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('preparing the weights and inputs failed');
+}
 if (hasPython && workloads.some((w) => w.kind === 'load') && !existsSync(join(CACHE_DIR, 'large.h5'))) {
   console.log('writing .cache/large.h5 with Keras (W4 file) ...');
   const r = spawnSync(PY, [join(BENCH_DIR, 'src', 'keras_child.py'), '--make-h5'], { env: childEnv, encoding: 'utf8', timeout: 300000 });

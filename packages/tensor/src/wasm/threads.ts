@@ -80,14 +80,12 @@ function workerThreads(): WorkerThreads | null {
 /** The worker's program: load the LSTM module, then answer jobs. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { port, flag, lstmUrl } = workerData;
-import(lstmUrl).then((m) => {
+const { port, flag, jobsUrl } = workerData;
+import(jobsUrl).then((m) => {
   port.on('message', (job) => {
-    let answer;
     try {
-      const r = m.runLstmJob(job);
-      answer = { ok: true, output: r.output, h: r.h, c: r.c };
-      port.postMessage(answer, [r.output.buffer, r.h.buffer, r.c.buffer]);
+      const r = m.runJob(job);
+      port.postMessage({ ok: true, ...r.answer }, r.transfer);
     } catch (e) {
       port.postMessage({ ok: false, error: String(e && e.stack || e) });
     }
@@ -99,10 +97,10 @@ import(lstmUrl).then((m) => {
 `;
 
 /**
- * The helpers that are ready, starting them on first use. `lstmUrl` is the URL of the module that
- * exports `runLstmJob`. Returns [] while they start, when threads are off, or where they cannot run.
+ * The helpers that are ready, starting them on first use (their entry point is jobs.js beside this
+ * module). Returns [] while they start, when threads are off, or where they cannot run.
  */
-export function readyHelpers(lstmUrl: string): Helper[] {
+export function readyHelpers(): Helper[] {
   if (wanted <= 1 || startFailed !== null) return [];
   const wt = workerThreads();
   if (wt === null || !wt.isMainThread) return [];
@@ -110,7 +108,7 @@ export function readyHelpers(lstmUrl: string): Helper[] {
     try {
       const { port1, port2 } = new wt.MessageChannel();
       const flag = new Int32Array(new SharedArrayBuffer(8));
-      const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, flag, lstmUrl }, transferList: [port2] });
+      const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, flag, jobsUrl: new URL('./jobs.js', import.meta.url).href }, transferList: [port2] });
       worker.unref();
       (port1 as unknown as { unref?: () => void }).unref?.();
       worker.on('error', () => Atomics.store(flag, 1, 2));
