@@ -24,6 +24,7 @@ import { loadWeightsFromBytes, modelFromContents, modelToH5Bytes, readKerasH5, w
 import { fitToInputShape, readInput, toNpy } from './data.js';
 import { inspectFile } from './inspect.js';
 import { addMoreCommands, UsageError } from './more-commands.js';
+import { supportMarkdown } from './support.js';
 
 
 function readArchitecture(file: string): JsonValue {
@@ -143,6 +144,11 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .action(async (input: string, outputArg: string | undefined, opts: ConvertOptions) => {
       await convert(input, outputArg ?? opts.output, opts, out, err);
     });
+  program
+    .command('supported')
+    .description('List what kerasts supports (layers, activations, optimizers, losses, file formats, Keras versions), from its registries.')
+    .action(() => out(supportMarkdown() + '\n'));
+
   addMoreCommands(program, {
     out,
     err,

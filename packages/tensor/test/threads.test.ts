@@ -41,6 +41,22 @@ describe('helper threads for large batches', () => {
       expect(Array.from(two.h)).toEqual(Array.from(one.h));
       expect(Array.from(two.c)).toEqual(Array.from(one.c));
     }
+    // A large product split by rows: the same numbers as on one thread.
+    const m = 150, n = 300, k = 200;
+    const a = rand(7, 3 + m * k, 1), b = rand(8, k * n, 1), c0 = rand(9, m * n + 5, 1);
+    for (const transposeB of [false, true]) {
+      for (const accumulate of [false, true]) {
+        t.setThreads(1);
+        const one = c0.slice();
+        t.gemm(m, n, k, a, b, one, { aOffset: 3, cOffset: 2, transposeB, accumulate });
+        t.setThreads(2);
+        const before = (threadStats as { jobs: number }).jobs;
+        const two = c0.slice();
+        t.gemm(m, n, k, a, b, two, { aOffset: 3, cOffset: 2, transposeB, accumulate });
+        expect((threadStats as { jobs: number }).jobs).toBe(before + 1);
+        expect(Array.from(two)).toEqual(Array.from(one));
+      }
+    }
     t.setThreads(1);
     expect(t.getThreads()).toBe(1);
     expect(() => t.setThreads(0)).toThrow(TypeError);

@@ -54,12 +54,6 @@ let startFailed: string | null = null;
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new TypeError(`setThreads: expected a positive integer, got ${String(n)}`);
   wanted = n;
-  if (helpers.length > n - 1) {
-    for (const h of helpers.splice(n - 1)) {
-      h.port.close();
-      void h.worker.terminate();
-    }
-  }
 }
 
 /** The number of threads large batches may use (see {@link setThreads}). */
@@ -118,8 +112,8 @@ export function readyHelpers(): Helper[] {
       return [];
     }
   }
-  const ready = helpers.filter((h) => Atomics.load(h.flag, 1) === 1);
-  return ready;
+  // Helpers beyond the wanted number (after a setThreads to fewer) stay idle, ready for later.
+  return helpers.slice(0, wanted - 1).filter((h) => Atomics.load(h.flag, 1) === 1);
 }
 
 /** Counts of jobs sent to helpers (for tests and diagnostics). */

@@ -1,0 +1,33 @@
+/** What kerasts supports, read from the code's own registries (so the README table cannot drift). */
+import { DIALECTS } from '@kerasts/io-json';
+import { INITIALIZER_NAMES, registeredLayers } from '@kerasts/layers';
+import { LOSS_NAMES, METRIC_NAMES, OPTIMIZERS } from '@kerasts/model';
+import { ACTIVATION_NAMES } from '@kerasts/tensor';
+
+/** Keras eras whose files kerasts reads (see KERAS-FORMAT.md for what differs between them). */
+export const KERAS_ERAS_READ = [
+  'Keras 1.x (e.g. 1.2.2: renamed arguments, 12-array LSTMs)',
+  'Keras 2.0.x (list-form Sequential, e.g. 2.0.8)',
+  'Keras 2.1–2.3 (dict form, chunked attributes)',
+  'tf.keras 2.x (2.2.4-tf … 2.15: InputLayer entries, time_major, top_level_model_weights, Custom>Adam)',
+  'Keras 3.x legacy .h5 (variable-path weight names)',
+] as const;
+
+const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
+
+/** The support table as Markdown. */
+export function supportMarkdown(): string {
+  const rows: [string, string][] = [
+    ['Layers', code(registeredLayers())],
+    ['Model classes', '`Sequential`, `Functional` (model graphs with several inputs/outputs and shared layers)'],
+    ['Activations', code(ACTIVATION_NAMES)],
+    ['Initializers', code(INITIALIZER_NAMES)],
+    ['Optimizers', code(OPTIMIZERS)],
+    ['Losses', code(LOSS_NAMES)],
+    ['Metrics', code(METRIC_NAMES)],
+    ['Files read', 'architecture `.json` / `.yaml`; HDF5 `.h5` full models and weights (legacy layout)'],
+    ['Files written', `the same, in the dialects ${code(DIALECTS)}`],
+    ['Keras versions read', KERAS_ERAS_READ.join('; ')],
+  ];
+  return ['| what | supported |', '|---|---|', ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join('\n');
+}
