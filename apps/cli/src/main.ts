@@ -17,7 +17,7 @@ import {
 } from '@kerasts/io-json';
 import { loadKerasYaml, toYAML } from '@kerasts/io-yaml';
 import { formatShape, type JsonValue } from '@kerasts/layers';
-import { modelFromConfig, type Functional, type Sequential } from '@kerasts/model';
+import { concatRows, modelFromConfig, sliceRows, type Functional, type Model, type Sequential } from '@kerasts/model';
 import { KerastsError, type Tensor } from '@kerasts/tensor';
 import { rescaleHardSigmoidForKeras3 } from '@kerasts/transfer';
 import { loadWeightsFromBytes, modelFromContents, modelToH5Bytes, readKerasH5, weightsToH5Bytes } from '@kerasts/io-hdf5';
@@ -119,7 +119,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
         return readInput(f);
       }).map((t, i) => fitToInputShape(t, model.inputShapes?.[i] ?? undefined));
       if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${String(opts.batchSize)}`);
-      const outputs = model.predictOutputs(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: opts.batchSize });
+      const outputs = predictWithProgress(model, inputs, opts.batchSize, err);
       if (opts.output) {
         guardOverwrite(opts.output, opts.force);
         if (extname(opts.output).toLowerCase() === '.npy') writeAtomicBytes(opts.output, toNpy(outputs[0]!));
@@ -247,6 +247,27 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
     writeAtomicBytes(opts.weights, await weightsToH5Bytes(model, common));
     err(`wrote ${opts.weights} (weights)\n`);
   }
+}
+
+/**
+ * Predict in chunks so that a long run shows a progress bar on a terminal (stderr); quiet when piped.
+ */
+function predictWithProgress(model: Model, inputs: Tensor[], batchSize: number, err: (s: string) => void): Tensor[] {
+  const n = inputs[0]!.shape[0]!;
+  const tty = process.stderr.isTTY === true;
+  const chunk = Math.max(batchSize, batchSize * 64);
+  if (!tty || n <= chunk) return model.predictOutputs(inputs.length === 1 ? inputs[0]! : inputs, { batchSize });
+  const parts: Tensor[][] = [];
+  const t0 = Date.now();
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk);
+    const slice = inputs.map((t) => sliceRows(t, start, end));
+    parts.push(model.predictOutputs(slice.length === 1 ? slice[0]! : slice, { batchSize }));
+    const done = Math.round((20 * end) / n);
+    err(`\r${end}/${n} ${'━'.repeat(done)}${' '.repeat(20 - done)} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  }
+  err('\n');
+  return parts[0]!.map((_, k) => concatRows(parts.map((p) => p[k]!)));
 }
 
 /** Run the CLI; returns the exit code. */
