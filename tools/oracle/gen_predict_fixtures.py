@@ -158,6 +158,11 @@ def k3_cases():
                lambda: keras.Sequential([Inp((13, 3)), L(16, recurrent_activation="hard_sigmoid",
                                                          return_sequences=True), D(1)]),
                (7, 13, 3), input_scale=2.0, weight_scale=0.7))
+    add(K3Case("lstm_u3_recact_softmax_seq",
+               "LSTM(3, recurrent_activation=softmax, return_sequences) + Dense(1): a row-wise activation "
+               "applies to each gate separately; batch 7, timesteps 13, dim 3",
+               lambda: keras.Sequential([Inp((13, 3)), L(3, recurrent_activation="softmax",
+                                                         return_sequences=True), D(1)]), (7, 13, 3)))
     add(K3Case("lstm_u4_recact_tanh",
                "LSTM(4, recurrent_activation=tanh) + Dense(1), batch 7, timesteps 13, dim 8",
                lambda: keras.Sequential([Inp((13, 8)), L(4, recurrent_activation="tanh"), D(1)]), (7, 13, 8)))

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerate every oracle fixture with real Keras 3.15.1 (JAX backend, CPU).
 #
-#   bash tools/oracle/generate.sh             # predict + h5 fixtures
+#   bash tools/oracle/generate.sh             # every fixture set below
 #   bash tools/oracle/generate.sh predict     # only fixtures/predict
 #   bash tools/oracle/generate.sh h5          # only fixtures/h5
+#   bash tools/oracle/generate.sh functional  # only fixtures/functional
 #   bash tools/oracle/generate.sh train       # only fixtures/train (fit runs, ~3 minutes)
 #
 # Deterministic: all data comes from numpy RandomState seeds, so a rerun
@@ -29,6 +30,9 @@ if [ "$what" = all ] || [ "$what" = predict ]; then
 fi
 if [ "$what" = all ] || [ "$what" = h5 ]; then
   "$PY" "$HERE/gen_h5_fixtures.py"
+fi
+if [ "$what" = all ] || [ "$what" = functional ]; then
+  "$PY" "$HERE/gen_functional_fixtures.py"
 fi
 if [ "$what" = all ] || [ "$what" = resume ]; then
   "$PY" "$HERE/gen_resume_fixtures.py"

@@ -5,7 +5,7 @@ import { loadWeightsFromBytes, modelToH5Bytes, readKerasH5, readWeightTable } fr
 import { parseJsonText, parseModelConfig } from '@kerasts/io-json';
 import { loadKerasYaml } from '@kerasts/io-yaml';
 import type { JsonValue } from '@kerasts/layers';
-import { Sequential, type Model, type WeightTable } from '@kerasts/model';
+import { modelFromConfig, type Model, type WeightTable } from '@kerasts/model';
 import { KerastsError } from '@kerasts/tensor';
 import { formatTransferReport } from '@kerasts/transfer';
 import { fitToInputShape, readInput } from './data.js';
@@ -188,7 +188,7 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
     .action(async (weights: string, target: string, output: string, opts: { skipMismatch?: boolean; force?: boolean; json?: boolean }) => {
       let model: Model;
       if (/\.h5$|\.hdf5$/i.test(target)) model = await ctx.loadModelFile(target);
-      else model = Sequential.fromConfig(parseModelConfig(readArch(target), { source: target }).config, { source: target });
+      else model = modelFromConfig(parseModelConfig(readArch(target), { source: target }).config, { source: target });
       if (!model.built) throw new KerastsError('the target architecture declares no input shape, so it has no weights to fill', target);
       await readKerasH5(bytes(weights), { fileName: weights });
       const report = await loadWeightsFromBytes(model, bytes(weights), { byName: true, skipMismatch: opts.skipMismatch ?? false, fileName: weights });

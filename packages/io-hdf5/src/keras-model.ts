@@ -3,7 +3,7 @@
  * back (DESIGN.md, "How data flows"). Runs anywhere; path handling is in `files.ts`.
  */
 import { configToJsonObject, DEFAULT_DIALECT, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
-import { kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
+import { kerasMajor, withoutInitialization, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential, type WeightTable } from '@kerasts/model';
 import { FormatError, Tensor } from '@kerasts/tensor';
 import { applyWeights, type TransferReport } from '@kerasts/transfer';
@@ -227,13 +227,14 @@ export function modelFromContents(contents: KerasH5Contents, options: LoadModelO
   const raw = parseJsonText(contents.rootAttrs.modelConfig, `${file}:/ (attribute model_config)`);
   const kerasVersion = contents.rootAttrs.kerasVersion ?? contents.weights.kerasVersion ?? null;
   const { config } = parseModelConfig(raw, { kerasVersion: kerasVersion ?? '1', backend: contents.rootAttrs.backend, source: `${file}:/ (attribute model_config)` });
-  const model = modelFromConfig(config, { source: file });
+  // Every weight comes from the file (a count mismatch is an error), so skip drawing initial values.
+  const model = withoutInitialization(() => modelFromConfig(config, { source: file }));
   const table = weightTableFromContents(contents, file);
   if (!model.built && table.layers.some((l) => l.weights.length > 0)) {
     throw new FormatError(`the model in this file was saved before it was built (no input shape), so its weights cannot be placed`, file);
   }
   const report = model.built
-    ? applyWeights(model, table, { source: `${file}:/model_weights` })
+    ? applyWeights(model, table, { source: `${file}:/model_weights`, adoptArrays: true })
     : { mode: 'topological' as const, source: file, matchedLayers: [], loaded: [], skipped: [], unmatchedStored: [], untouched: [], conversions: [], warnings: [] };
   let trainingConfig: JsonObject | null = null;
   if (contents.rootAttrs.trainingConfig) {
@@ -276,5 +277,5 @@ export async function modelFromH5Bytes(bytes: Uint8Array, options: LoadModelOpti
 /** Put the weights of a Keras `.h5` (weights-only or full model) into a model, returning what matched. */
 export async function loadWeightsFromBytes(model: Model, bytes: Uint8Array, options: LoadWeightsOptions = {}): Promise<TransferReport> {
   const table = await readWeightTable(bytes, options.fileName ? { fileName: options.fileName } : {});
-  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '' });
+  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true });
 }

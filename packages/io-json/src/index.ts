@@ -1,6 +1,7 @@
 /**
  * @kerasts/io-json — Keras architecture JSON of every era, in and out. Reads Keras 1, 2.0.x (list
- * form), 2.2+ (dict form), tf.keras 2.x and Keras 3 configs, validates them against a JSON Schema
+ * form), 2.2+ (dict form), tf.keras 2.x and Keras 3 configs, Sequential and functional (`Model` /
+ * `Functional`), validates them against a JSON Schema
  * (`architectureSchema`, ajv) with errors that name the JSON path, and writes the `keras-2.0`,
  * `keras-2` (default) and `keras-3` dialects.
  */

@@ -87,6 +87,7 @@ export function inputTensorOf(layer: Layer): SymbolicTensor {
   if (existing) return existing.outputs[0]!;
   if (layer.className !== 'InputLayer') throw new KerastsError(`layer "${layer.name}" (${layer.className}) is not an InputLayer`, layer.name);
   if (!layer.batchInputShape) throw new KerastsError(`InputLayer "${layer.name}" has no shape: give it batch_input_shape / shape`, layer.name);
+  layer.build(layer.batchInputShape);
   return addNode(layer, [], [layer.batchInputShape], {}).outputs[0]!;
 }
 

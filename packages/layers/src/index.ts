@@ -16,6 +16,7 @@ export {
   initializerClassName,
   INITIALIZER_NAMES,
   setRandomSeed,
+  withoutInitialization,
   computeFans,
 } from './initializers.js';
 export { Layer, ConfigReader, INFERENCE, BASE_CONFIG_KEYS, type CallContext, type LayerOptions, type LayerWeight } from './layer.js';

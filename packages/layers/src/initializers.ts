@@ -17,6 +17,21 @@ export interface Initializer {
 }
 
 let globalRandom = new Random(1337);
+let skipInitialization = 0;
+
+/**
+ * Build layers inside `fn` with zero-filled weights instead of drawing initial values: used when
+ * every weight is about to be loaded from a file (an Orthogonal initializer on a 1024-unit LSTM costs
+ * seconds that a load would throw away).
+ */
+export function withoutInitialization<T>(fn: () => T): T {
+  skipInitialization++;
+  try {
+    return fn();
+  } finally {
+    skipInitialization--;
+  }
+}
 
 /** Seed the generator used by initializers that have no seed of their own (like `keras.utils.set_random_seed`). */
 export function setRandomSeed(seed: number): void {
@@ -250,7 +265,7 @@ export function getInitializer(spec: InitializerSpec, where = 'initializer'): In
   const frozen: SerializedObject = { class_name: serialized.class_name, config: serialized.config };
   return {
     className: cls,
-    init: fn,
+    init: (shape) => (skipInitialization > 0 ? new Float32Array(shapeSize(shape)) : fn(shape)),
     serialize: () => JSON.parse(JSON.stringify(frozen)) as SerializedObject,
   };
 }

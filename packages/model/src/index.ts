@@ -1,5 +1,5 @@
 /**
- * @kerasts/model — Keras models: `Sequential` (a functional graph later, on the same `Model` base),
+ * @kerasts/model — Keras models: `Sequential` and `Functional` (graphs of layer calls), on one `Model` base,
  * `summary`, `predict`, `getWeights` / `setWeights`, and the format-neutral `ModelConfig` and
  * `WeightTable` that every file format maps to.
  */

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Add, Average, Concatenate, Dense, Dropout, Input, InputLayer, LSTM, Maximum, Minimum, Multiply, Subtract, clearSession, setRandomSeed } from '@kerasts/layers';
-import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor, UnsupportedError } from '@kerasts/tensor';
 import { Functional, modelFromConfig, Sequential, type FunctionalConfig } from '../src/index.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'tools', 'oracle', 'fixtures', 'functional');
@@ -155,6 +155,13 @@ describe('Functional', () => {
     // Keras 3.15.1: ['a', 'b', 'd'] (the unused input gets depth 0, ordered first).
     expect(model.layers.map((l) => l.name)).toEqual(['a', 'b', 'd']);
     expect(model.predict([tensor([[1, 2, 3]]), tensor([[1, 2]])]).shape).toEqual([1, 1]);
+  });
+
+  it('training a functional model is refused clearly (not implemented yet)', async () => {
+    const model = seedLike();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = tensor(Float32Array.from({ length: 4 * 8 }, (_, i) => i / 32), [4, 1, 8]);
+    await expect(model.fit(x, tensor([[1], [2], [3], [4]]), { epochs: 1, verbose: 0 })).rejects.toThrow(UnsupportedError);
   });
 
   it('stateful LSTMs keep their state across predict calls until resetStates', () => {

@@ -557,3 +557,54 @@ describe('optimizer_weights layouts of every era', () => {
     expect(optimizerWeightsLayoutFor('2.0.8')).toBe('keras-2.0');
   });
 });
+
+describe('compileFromTrainingConfig: training configs of every era', () => {
+  const x = [[0.1, 0.2], [0.3, -0.1], [-0.2, 0.4], [0.5, 0.5]];
+  const y = [[0.5], [-0.2], [0.1], [0.3]];
+  const model = (): Sequential => new Sequential({ layers: [new Dense({ units: 1, batchInputShape: [null, 2] })] });
+  it('Keras 2.0.8 (lr, decay, float32-rounded betas, loss alias, sample_weight_mode)', async () => {
+    const m = model();
+    m.compileFromTrainingConfig(
+      '{"optimizer_config": {"class_name": "Adam", "config": {"lr": 0.0010000000474974513, "beta_1": 0.8999999761581421, "beta_2": 0.9990000128746033, "decay": 0.0, "epsilon": 1e-08}}, "loss": "mse", "metrics": ["accuracy"], "sample_weight_mode": null, "loss_weights": null}',
+    );
+    expect(m.optimizer).toBeInstanceOf(Adam);
+    expect(m.optimizer!.learningRate).toBe(Math.fround(0.001));
+    expect(m.compiledTraining!.loss!.kernel).toBe('mean_squared_error');
+    const h = await m.fit(x, y, { ...silent, epochs: 1 });
+    expect(Object.keys(h.history)).toEqual(['loss', 'accuracy']);
+    // what Keras 3 would write back for it
+    expect(m.getTrainingConfig()).toMatchObject({ loss: 'mse', metrics: ['accuracy'], loss_weights: null, weighted_metrics: null, optimizer_config: { class_name: 'Adam' } });
+  });
+  it('Keras 2.x per-output dicts, Keras 2.3 Loss objects, tf.keras compiled metrics and Custom>Adam', () => {
+    const m = model();
+    m.compileFromTrainingConfig({
+      optimizer_config: { class_name: 'SGD', config: { lr: 0.01, momentum: 0.9, decay: 1e-4, nesterov: true } },
+      loss: { dense: 'mean_absolute_error' },
+      metrics: { dense: ['mse'] },
+      sample_weight_mode: null,
+      loss_weights: { dense: 0.5 },
+    });
+    expect(m.compiledTraining!.lossWeight).toBe(0.5);
+    expect(m.compiledTraining!.loss!.kernel).toBe('mean_absolute_error');
+    const m2 = model();
+    m2.compileFromTrainingConfig({
+      loss: { class_name: 'MeanSquaredError', config: { reduction: 'auto', name: 'mean_squared_error' } },
+      metrics: [[{ class_name: 'MeanMetricWrapper', config: { name: 'mae', dtype: 'float32', fn: 'mean_absolute_error' } }]],
+      weighted_metrics: null,
+      loss_weights: null,
+      optimizer_config: { class_name: 'Custom>Adam', config: { name: 'Adam', learning_rate: 0.001, jit_compile: true, is_legacy_optimizer: false, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false } },
+    });
+    m2.evaluate(x, y);
+    expect(m2.metricsNames).toEqual(['loss', 'mae']);
+    const m3 = model();
+    m3.compileFromTrainingConfig({ loss: { class_name: 'Huber', config: { delta: 2.0, name: 'huber_loss', reduction: 'sum_over_batch_size' } }, optimizer_config: { class_name: 'RMSprop', config: { learning_rate: 0.001, rho: 0.9, decay: 0, epsilon: 1e-7, centered: false, momentum: 0 } } });
+    expect(m3.compiledTraining!.loss!.options.delta).toBe(2);
+  });
+  it('refuses what it cannot use, with typed errors', () => {
+    const m = model();
+    expect(() => m.compileFromTrainingConfig('{not json')).toThrow(ConfigError);
+    expect(() => m.compileFromTrainingConfig({ loss: 'mse' })).toThrow(/optimizer_config/);
+    expect(() => m.compileFromTrainingConfig({ loss: { a: 'mse', b: 'mae' }, optimizer_config: { class_name: 'Adam', config: {} } })).toThrow(UnsupportedError);
+    expect(() => m.compileFromTrainingConfig({ loss: 'nope', optimizer_config: { class_name: 'Adam', config: {} } })).toThrow(UnsupportedError);
+  });
+});

@@ -271,8 +271,8 @@ export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): Ls
 /**
  * Backpropagation through time for {@link lstmForwardTrain}. `dOutput` is ∂L/∂output in the layout of
  * the forward output (`batch × timesteps × units` with `returnSequences`, in processing order as Keras
- * returns it, else `batch × units`). Weight gradients are summed over steps and rows in double
- * precision.
+ * returns it, else `batch × units`). The kernel gradients are summed over all steps and rows by one
+ * GEMM each (`xᵀ·dz`, `hᵀ·dz`); the recurrence itself runs step by step from the last step back.
  *
  * @throws {ShapeMismatchError} if `dOutput` or a final-state gradient has the wrong length.
  */
@@ -407,20 +407,11 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
   return { dx, dKernel, dRecurrentKernel, dBias, dh0: Float32Array.from(dh), dc0: Float32Array.from(dc) };
 }
 
-/** `aᵀ·b` for a (`m × k`) and b (`m × n`), summed in double precision: a `k × n` result. */
+/** `aᵀ·b` for a (`m × k`) and b (`m × n`): a `k × n` result (one GEMM). */
 function atb(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
-  const acc = new Float64Array(k * n);
-  for (let r = 0; r < m; r++) {
-    const ao = r * k;
-    const bo = r * n;
-    for (let i = 0; i < k; i++) {
-      const av = a[ao + i]!;
-      if (av === 0) continue;
-      const o = i * n;
-      for (let j = 0; j < n; j++) acc[o + j] = acc[o + j]! + av * b[bo + j]!;
-    }
-  }
-  return Float32Array.from(acc);
+  const out = new Float32Array(k * n);
+  if (m > 0 && k > 0 && n > 0) gemm(k, n, m, a, b, out, { transposeA: true });
+  return out;
 }
 
 function expectLength(name: string, arr: Float32Array, shape: readonly number[]): void {

@@ -289,7 +289,7 @@ export interface DenseBackwardOptions {
 /**
  * The backward pass of `y = act(x·kernel + bias)` for `dz = ∂L/∂(x·kernel + bias)` (apply
  * {@link activationBackward} to ∂L/∂y first): `dKernel = xᵀ·dz`, `dBias = Σ_rows dz`, `dx = dz·kernelᵀ`.
- * Sums over rows run in double precision.
+ * The products are GEMMs (float32, as Keras); the bias sum runs in double precision.
  *
  * @throws {ShapeMismatchError} if an array has the wrong length.
  * @throws {ConfigError} if a dimension is not a non-negative integer.
@@ -310,18 +310,8 @@ export function denseBackward(
   expectLength('denseBackward: dz', dz, [rows, units]);
   expectLength('denseBackward: kernel', kernel, [inputDim, units]);
   const dKernel = new Float32Array(inputDim * units);
-  const acc = new Float64Array(inputDim * units);
-  for (let r = 0; r < rows; r++) {
-    const xo = r * inputDim;
-    const zo = r * units;
-    for (let i = 0; i < inputDim; i++) {
-      const xv = x[xo + i]!;
-      if (xv === 0) continue;
-      const ko = i * units;
-      for (let j = 0; j < units; j++) acc[ko + j] = acc[ko + j]! + xv * dz[zo + j]!;
-    }
-  }
-  for (let p = 0; p < acc.length; p++) dKernel[p] = acc[p]!;
+  // xᵀ·dz as one GEMM (x is stored rows × inputDim, i.e. "k × m" for transposeA).
+  if (rows > 0 && inputDim > 0 && units > 0) gemm(inputDim, units, rows, x, dz, dKernel, { transposeA: true });
   let dBias: Float32Array | null = null;
   if (options.useBias ?? true) {
     const b = new Float64Array(units);

@@ -1,16 +1,22 @@
 /**
  * Single-precision matrix multiplication on row-major, contiguous `Float32Array`s.
  *
- * The kernel walks i-k-j (the inner loop runs over contiguous columns of B and C), blocks over k and j
- * so that a panel of B stays in cache while every row of A streams past it, and unrolls 4 rows of A by
- * 4 steps of k so that each C element is loaded and stored once per four multiply-adds and each B
- * element loaded serves four rows (the four products are summed in double precision before the store).
- * With `transposeB` (B stored n×k) it computes dot products of contiguous rows instead, a 2×4 tile of
- * C at a time.
+ * Where WebAssembly SIMD is available (see wasm/backend.ts) products with n·k ≥ 1024 run in the
+ * WebAssembly kernels (packed panels, a 4×8 f32x4 micro-kernel, operands copied into the module's
+ * memory unless they live there already), and large ones are shared by rows with helper threads
+ * (wasm/threads.ts). Every row is summed in the same order however many rows are computed, so a row's
+ * result does not depend on the batch it belongs to.
+ *
+ * The pure-TypeScript kernel (the fallback, and small products) walks i-k-j (the inner loop runs over
+ * contiguous columns of B and C), blocks over k and j so that a panel of B stays in cache while every
+ * row of A streams past it, and unrolls 4 rows of A by 4 steps of k so that each C element is loaded and
+ * stored once per four multiply-adds and each B element loaded serves four rows (the four products are
+ * summed in double precision before the store). With `transposeB` (B stored n×k) it computes dot
+ * products of contiguous rows instead, a 2×4 tile of C at a time.
  */
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { Tensor } from './tensor.js';
-import { collect, dispatch, readyHelpers, type Helper } from './wasm/threads.js';
+import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
 import { APACK, inWasmMemory, wasmAlloc, wasmCopyIn, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
 /** Options of {@link gemm}. */
@@ -134,14 +140,42 @@ function gemmWasm(
   wasmRelease(mark);
 }
 
-/** Multiply-adds from which a product is split by rows over helper threads (B is copied to each). */
-const PARALLEL_MIN_WORK = 4_000_000;
+/** Multiply-adds from which a product is shared with helper threads (A and B are copied to each). */
+const PARALLEL_MIN_WORK = 32_000_000;
 /** Rows of A from which a product is split (each row reuses all of B). */
 const PARALLEL_MIN_ROWS = 32;
 
+/** Rows per part when a product is shared between threads (parts are claimed dynamically). */
+function rowBounds(m: number, threads: number): number[] {
+  const parts = Math.min(m, 2 * threads);
+  const bounds: number[] = [];
+  for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * m) / parts));
+  return bounds;
+}
+
+/** A product shared with helper threads: copies of A's rows, of B and (accumulating) of C's rows. Internal. */
+export interface GemmJob {
+  kind: 'gemm';
+  n: number;
+  k: number;
+  a: Float32Array;
+  b: Float32Array;
+  c: Float32Array | null;
+  transposeB: boolean;
+  bounds: number[];
+}
+
+/** Part i of a shared product (in a helper thread): its rows of C. Internal. */
+export function runGemmPart(job: GemmJob, i: number): Float32Array {
+  const r0 = job.bounds[i]!, r1 = job.bounds[i + 1]!;
+  const c = job.c === null ? new Float32Array((r1 - r0) * job.n) : job.c.slice(r0 * job.n, r1 * job.n);
+  gemm(r1 - r0, job.n, job.k, job.a, job.b, c, { aOffset: r0 * job.k, accumulate: job.c !== null, transposeB: job.transposeB });
+  return c;
+}
+
 /**
- * Splits the rows of C over the calling thread and the helpers: each helper gets a copy of its rows of
- * A (and C when accumulating) and of B. A row is computed exactly as on one thread.
+ * Shares the rows of C between the calling thread and the helpers, in parts claimed dynamically
+ * (threads.ts shareParts). A row is computed exactly as on one thread.
  */
 function gemmParallel(
   kern: WasmKernels,
@@ -158,25 +192,26 @@ function gemmParallel(
   accumulate: boolean,
   transposeB: boolean,
 ): void {
-  const parts = Math.min(helpers.length + 1, m);
-  const bounds: number[] = [];
-  for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * m) / parts));
-  const used = helpers.slice(0, parts - 1);
-  const bLen = k * n;
-  used.forEach((h, i) => {
-    const r0 = bounds[i + 1]!, r1 = bounds[i + 2]!;
-    const aPart = a.slice(aOff + r0 * k, aOff + r1 * k);
-    const bCopy = b.slice(bOff, bOff + bLen);
-    const cPart = accumulate ? c.slice(cOff + r0 * n, cOff + r1 * n) : null;
-    const transfer: ArrayBufferLike[] = [aPart.buffer, bCopy.buffer];
-    if (cPart !== null) transfer.push(cPart.buffer);
-    dispatch(h, { kind: 'gemm', m: r1 - r0, n, k, a: aPart, b: bCopy, c: cPart, transposeB }, transfer);
-  });
-  gemmWasm(kern, bounds[1]!, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB);
-  used.forEach((h, i) => {
-    const r = collect<{ c: Float32Array }>(h);
-    c.set(r.c, cOff + bounds[i + 1]! * n);
-  });
+  const bounds = rowBounds(m, helpers.length + 1);
+  const job: GemmJob = {
+    kind: 'gemm', n, k, transposeB, bounds,
+    a: a.slice(aOff, aOff + m * k),
+    b: b.slice(bOff, bOff + k * n),
+    c: accumulate ? c.slice(cOff, cOff + m * n) : null,
+  };
+  const transfer: ArrayBufferLike[] = [job.a.buffer, job.b.buffer];
+  if (job.c !== null) transfer.push(job.c.buffer);
+  shareParts<{ part: number; c: Float32Array }>(
+    helpers,
+    bounds.length - 1,
+    job as unknown as Record<string, unknown>,
+    transfer,
+    (i) => {
+      const r0 = bounds[i]!, r1 = bounds[i + 1]!;
+      gemmWasm(kern, r1 - r0, n, k, a, aOff + r0 * k, b, bOff, c, cOff + r0 * n, accumulate, transposeB);
+    },
+    (r) => c.set(r.c, cOff + bounds[r.part]! * n),
+  );
 }
 
 /** The `cols × rows` transpose of the `rows × cols` matrix at `off` in `a` (a new array), in cache-sized tiles. */

@@ -12,7 +12,7 @@ import {
 } from './activations.js';
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { gemm, type GemmOptions } from './gemm.js';
-import { collect, dispatch, readyHelpers, type Helper } from './wasm/threads.js';
+import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
 /** Inputs of {@link lstmForward}: sizes, weights as Keras stores them, activations and flags. */
@@ -180,7 +180,7 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
       const g = gOff + b * u4;
       const hc = b * u;
       if (rec === Fn.Other) {
-        recAct.apply(gates, g, 1, 2 * u); // i, f
+        recAct.apply(gates, g, 2, u); // i, f: two rows of u, so softmax-like activations act per gate
         recAct.apply(gates, g + 3 * u, 1, u); // o
       }
       if (act === Fn.Other) cellAct.apply(gates, g + 2 * u, 1, u); // candidate
@@ -224,12 +224,14 @@ const PARALLEL_MIN_WORK = 4_000_000;
 /** Minimum batch·timesteps (uses of each weight per call) for splitting: the weights are copied to each helper. */
 const PARALLEL_MIN_REUSE = 64;
 
-/** What a helper thread receives: the options of its slice, activations as codes. Internal. */
+/** An LSTM call shared with helper threads: copies of the input and options, activations as codes. Internal. */
 export interface LstmJob {
+  kind: 'lstm';
   x: Float32Array;
   options: Omit<LstmForwardOptions, 'activation' | 'recurrentActivation'>;
   rec: Fn;
   act: Fn;
+  bounds: number[];
 }
 
 const BY_CODE: Partial<Record<Fn, Activation>> = {
@@ -241,58 +243,53 @@ const BY_CODE: Partial<Record<Fn, Activation>> = {
   [Fn.Linear]: LINEAR,
 };
 
-/** Runs a job sent by {@link lstmParallel} (in a helper thread). Internal. */
-export function runLstmJob(job: LstmJob): LstmForwardResult {
-  const kern = wasmKernels();
+/** Batch rows [b0, b1) of an LSTM call, computed on their own. */
+function lstmRows(kern: WasmKernels | null, x: Float32Array, options: LstmForwardOptions, rec: Fn, act: Fn, b0: number, b1: number): LstmForwardResult {
+  const { timesteps: T, inputDim, units: u } = options;
+  const part: LstmForwardOptions = { ...options, batch: b1 - b0 };
+  delete part.initialH;
+  delete part.initialC;
+  if (options.initialH !== undefined) part.initialH = options.initialH.subarray(b0 * u, b1 * u);
+  if (options.initialC !== undefined) part.initialC = options.initialC.subarray(b0 * u, b1 * u);
+  const xs = x.subarray(b0 * T * inputDim, b1 * T * inputDim);
+  return kern === null ? lstmForward(xs, part) : lstmWasm(kern, xs, part, rec, act);
+}
+
+/** Part i of a shared LSTM call (in a helper thread). Internal. */
+export function runLstmPart(job: LstmJob, i: number): LstmForwardResult {
   const options: LstmForwardOptions = { ...job.options, recurrentActivation: BY_CODE[job.rec]!, activation: BY_CODE[job.act]! };
-  if (kern === null) return lstmForward(job.x, options);
-  return lstmWasm(kern, job.x, options, job.rec, job.act);
+  return lstmRows(wasmKernels(), job.x, options, job.rec, job.act, job.bounds[i]!, job.bounds[i + 1]!);
 }
 
 /**
- * Splits the batch into slices, one per thread: helpers get theirs first (a copy of their rows and
- * of the weights), the calling thread computes the first slice, then the answers are put together.
- * Every sample is computed exactly as on one thread.
+ * Shares the batch between the calling thread and the helpers, in parts of rows claimed dynamically
+ * (threads.ts shareParts): helpers get a copy of the input and weights. Every sample is computed
+ * exactly as on one thread.
  */
 function lstmParallel(kern: WasmKernels, x: Float32Array, options: LstmForwardOptions, rec: Fn, act: Fn, helpers: Helper[]): LstmForwardResult {
-  const { batch, timesteps: T, inputDim, units: u, returnSequences } = options;
-  const parts = Math.min(helpers.length + 1, batch);
+  const { batch, timesteps: T, units: u, returnSequences } = options;
+  const parts = Math.min(batch, 2 * (helpers.length + 1));
   const bounds: number[] = [];
   for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * batch) / parts));
-  const slice = (arr: Float32Array | undefined, b0: number, b1: number, row: number) => (arr === undefined ? undefined : arr.slice(b0 * row, b1 * row));
-  const optionsFor = (b0: number, b1: number) => {
-    const o: LstmJob['options'] = {
-      batch: b1 - b0, timesteps: T, inputDim, units: u,
-      kernel: options.kernel, recurrentKernel: options.recurrentKernel, bias: options.bias,
-      returnSequences, goBackwards: options.goBackwards,
-    };
-    const ih = slice(options.initialH, b0, b1, u);
-    const ic = slice(options.initialC, b0, b1, u);
-    if (ih !== undefined) o.initialH = ih;
-    if (ic !== undefined) o.initialC = ic;
-    return o;
-  };
-  const used = helpers.slice(0, parts - 1);
-  used.forEach((h, i) => {
-    const b0 = bounds[i + 1]!, b1 = bounds[i + 2]!;
-    const xs = x.slice(b0 * T * inputDim, b1 * T * inputDim);
-    dispatch(h, { kind: 'lstm', x: xs, options: optionsFor(b0, b1), rec, act }, [xs.buffer]);
-  });
-  const first = lstmWasm(kern, x.subarray(0, bounds[1]! * T * inputDim), { ...options, ...optionsFor(0, bounds[1]!) }, rec, act);
   const outRow = returnSequences ? T * u : u;
   const output = new Float32Array(batch * outRow);
   const h = new Float32Array(batch * u);
   const c = new Float32Array(batch * u);
-  output.set(first.output, 0);
-  h.set(first.h, 0);
-  c.set(first.c, 0);
-  used.forEach((helper, i) => {
-    const b0 = bounds[i + 1]!;
-    const r = collect<LstmForwardResult>(helper);
+  const put = (b0: number, r: { output: Float32Array; h: Float32Array; c: Float32Array }) => {
     output.set(r.output, b0 * outRow);
     h.set(r.h, b0 * u);
     c.set(r.c, b0 * u);
-  });
+  };
+  const { activation: _a, recurrentActivation: _r, ...plain } = options;
+  const job: LstmJob = { kind: 'lstm', x: x.slice(), options: plain, rec, act, bounds };
+  shareParts<{ part: number; output: Float32Array; h: Float32Array; c: Float32Array }>(
+    helpers,
+    parts,
+    job as unknown as Record<string, unknown>,
+    [job.x.buffer],
+    (i) => put(bounds[i]!, lstmRows(kern, x, options, rec, act, bounds[i]!, bounds[i + 1]!)),
+    (r) => put(bounds[r.part]!, r),
+  );
   return { output, h, c };
 }
 

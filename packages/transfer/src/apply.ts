@@ -1,6 +1,6 @@
 import type { Layer } from '@kerasts/layers';
 import type { LayerWeights, Model, WeightTable } from '@kerasts/model';
-import { KerastsError, ShapeMismatchError, type Tensor } from '@kerasts/tensor';
+import { KerastsError, ShapeMismatchError, Tensor } from '@kerasts/tensor';
 import { convertForLayer } from './convert.js';
 
 /** Options of {@link applyWeights}. */
@@ -11,6 +11,11 @@ export interface ApplyOptions {
   skipMismatch?: boolean;
   /** Where the weights come from (a file name), for messages. */
   source?: string;
+  /**
+   * Let the model keep the table's arrays instead of copying them (only for a table nobody else
+   * holds, such as one just read from a file).
+   */
+  adoptArrays?: boolean;
 }
 
 /** One weight that was loaded. */
@@ -98,9 +103,9 @@ function assignLayer(layer: Layer, stored: LayerWeights, table: WeightTable, opt
   values.forEach((v, i) => {
     if (!v) return;
     const t = targets[i]!;
-    const current = layer.getWeights();
-    current[i] = v;
-    layer.setWeights(current);
+    // Shapes were checked above. A table read fresh from a file is adopted without copying (a 100 MB
+    // model must not be copied twice); otherwise copy, so two models never share weight arrays.
+    t.value = opts.adoptArrays && !conv.note ? v : new Tensor(new Float32Array(v.data), t.shape);
     report.loaded.push({ layer: layer.name, weight: t.name, shape: t.shape, from: stored.weights[i]?.name ?? t.name });
   });
   report.matchedLayers.push({ layer: layer.name, from: stored.layerName });

@@ -28,12 +28,14 @@ interface WorkerThreads {
   isMainThread: boolean;
 }
 
-/** One helper thread: its worker, the port its answers arrive on, and a flag it raises when done. */
+/** One helper thread: its worker, the port its answers arrive on, and a counter of answers posted. */
 export interface Helper {
   readonly worker: WorkerLike;
   readonly port: PortLike;
-  /** [0]: job done (1) / pending (0); [1]: ready (1), failed (2). */
+  /** [0]: answers posted (the helper adds 1 per job); [1]: ready (1) or failed (2). */
   readonly flag: Int32Array;
+  /** Answers taken from the port so far. */
+  consumed: number;
 }
 
 function readEnvThreads(): number {
@@ -71,19 +73,37 @@ function workerThreads(): WorkerThreads | null {
   }
 }
 
-/** The worker's program: load the LSTM module, then answer jobs. */
+/**
+ * The worker's program: load jobs.js, then for each job claim parts from the job's shared counter
+ * until none is left ([0]: next part, [1]: parts completed, [2]: error, [3 + helper]: parts claimed by
+ * that helper), and post one answer with the results of the parts it ran (possibly none).
+ */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { port, flag, jobsUrl } = workerData;
 import(jobsUrl).then((m) => {
   port.on('message', (job) => {
-    try {
-      const r = m.runJob(job);
-      port.postMessage({ ok: true, ...r.answer }, r.transfer);
-    } catch (e) {
-      port.postMessage({ ok: false, error: String(e && e.stack || e) });
+    const counter = job.counter;
+    const results = [];
+    const transfer = [];
+    let error = null;
+    for (;;) {
+      const i = Atomics.add(counter, 0, 1);
+      if (i >= job.parts) break;
+      Atomics.add(counter, 3 + job.helper, 1);
+      try {
+        const r = m.runPart(job, i);
+        results.push({ part: i, ...r.answer });
+        transfer.push(...r.transfer);
+      } catch (e) {
+        error = String((e && e.stack) || e);
+        Atomics.store(counter, 2, 1);
+      }
+      Atomics.add(counter, 1, 1);
+      Atomics.notify(counter, 1);
     }
-    Atomics.store(flag, 0, 1);
+    port.postMessage({ id: job.id, ok: error === null, error, results }, transfer);
+    Atomics.add(flag, 0, 1);
     Atomics.notify(flag, 0);
   });
   Atomics.store(flag, 1, 1);
@@ -106,7 +126,7 @@ export function readyHelpers(): Helper[] {
       worker.unref();
       (port1 as unknown as { unref?: () => void }).unref?.();
       worker.on('error', () => Atomics.store(flag, 1, 2));
-      helpers.push({ worker, port: port1, flag });
+      helpers.push({ worker, port: port1, flag, consumed: 0 });
     } catch (e) {
       startFailed = String(e);
       return [];
@@ -116,26 +136,61 @@ export function readyHelpers(): Helper[] {
   return helpers.slice(0, wanted - 1).filter((h) => Atomics.load(h.flag, 1) === 1);
 }
 
-/** Counts of jobs sent to helpers (for tests and diagnostics). */
-export const threadStats = { jobs: 0 };
+/** Counts of jobs sent to helpers and of parts they ran (for tests and diagnostics). */
+export const threadStats = { jobs: 0, helperParts: 0 };
 
-/** Sends a job to a helper (its answer is collected with {@link collect}). */
-export function dispatch(h: Helper, job: unknown, transfer: unknown[]): void {
-  Atomics.store(h.flag, 0, 0);
-  h.port.postMessage(job, transfer);
-  threadStats.jobs++;
-}
+let nextJobId = 1;
 
-/** Blocks until the helper answered and returns the answer. */
-export function collect<T>(h: Helper): T {
-  const wt = workerThreads()!;
-  while (Atomics.load(h.flag, 0) === 0) {
-    if (Atomics.load(h.flag, 1) === 2) throw new Error('kerasts helper thread died');
-    Atomics.wait(h.flag, 0, 0, 1000);
+/**
+ * Runs `parts` independent parts on the calling thread and the helpers, shared dynamically: each
+ * thread claims the next part from a shared counter, so a helper that the OS does not schedule in time
+ * simply takes no part and never holds the caller up (the caller then runs every part itself).
+ * `job` is what a helper needs to run any part (jobs.ts `runPart`); `runPart(i)` runs part i here;
+ * `onHelperPart(result)` receives each part a helper ran, `{ part, ...answer }`.
+ */
+export function shareParts<R extends { part: number }>(
+  helpers: Helper[],
+  parts: number,
+  job: Record<string, unknown>,
+  transfer: unknown[],
+  runPart: (i: number) => void,
+  onHelperPart: (result: R) => void,
+): void {
+  const counter = new Int32Array(new SharedArrayBuffer(4 * (3 + helpers.length)));
+  const id = nextJobId++;
+  helpers.forEach((h, i) => {
+    // Each helper gets its own copy of the job's arrays except for the last, which takes the originals.
+    const last = i === helpers.length - 1;
+    h.port.postMessage({ ...job, id, counter, parts, helper: i }, last ? transfer : []);
+    threadStats.jobs++;
+  });
+  for (;;) {
+    const i = Atomics.add(counter, 0, 1);
+    if (i >= parts) break;
+    runPart(i);
+    Atomics.add(counter, 1, 1);
   }
-  const msg = wt.receiveMessageOnPort(h.port);
-  if (msg === undefined) throw new Error('kerasts helper thread gave no answer');
-  const answer = msg.message as { ok: boolean; error?: string };
-  if (!answer.ok) throw new Error(`kerasts helper thread failed: ${answer.error ?? ''}`);
-  return answer as T;
+  // Every part is claimed; wait for the ones helpers are still running.
+  for (let done = Atomics.load(counter, 1); done < parts; done = Atomics.load(counter, 1)) Atomics.wait(counter, 1, done, 1000);
+  const wt = workerThreads()!;
+  helpers.forEach((h, i) => {
+    if (Atomics.load(counter, 3 + i) === 0) return; // its (empty) answer is skipped later
+    for (;;) {
+      while (Atomics.load(h.flag, 0) <= h.consumed) {
+        if (Atomics.load(h.flag, 1) === 2) throw new Error('kerasts helper thread died');
+        Atomics.wait(h.flag, 0, h.consumed, 1000);
+      }
+      const msg = wt.receiveMessageOnPort(h.port);
+      if (msg === undefined) continue;
+      h.consumed++;
+      const answer = msg.message as { id: number; ok: boolean; error: string | null; results: R[] };
+      if (answer.id !== id) continue; // an earlier job in which this helper ran no part
+      if (!answer.ok) throw new Error(`kerasts helper thread failed: ${answer.error ?? ''}`);
+      for (const r of answer.results) {
+        threadStats.helperParts++;
+        onHelperPart(r);
+      }
+      break;
+    }
+  });
 }
