@@ -4,8 +4,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Random } from '@kerasts/tensor';
-import { LSTM, Dense, Dropout, Activation, setRandomSeed, clearSession } from '@kerasts/layers';
-import { Adam, Sequential } from '@kerasts/model';
+import { LSTM, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession } from '@kerasts/layers';
+import { Adam, Functional, Sequential } from '@kerasts/model';
 import { toJSON, modelFromJSON } from '@kerasts/io-json';
 import { saveModel, saveWeights } from '@kerasts/io-hdf5';
 
@@ -37,6 +37,15 @@ const models = {
   seed: () => new Sequential({ layers: [new LSTM({ units: 4, inputShape: [1, 8], name: 'lstm_old' }), new Dense({ units: 1, name: 'dense_old' })] }),
   stacked: () => new Sequential({ layers: [new LSTM({ units: 6, inputShape: [5, 3], returnSequences: true }), new Dropout({ rate: 0.2 }), new LSTM({ units: 3, goBackwards: true }), new Activation({ activation: 'relu' }), new Dense({ units: 2, activation: 'softmax' })] }),
   dense3d: () => new Sequential({ layers: [new Dense({ units: 5, inputShape: [4, 3], activation: 'elu' }), new LSTM({ units: 2, useBias: false })] }),
+};
+// A functional graph: two Dense branches concatenated, then an LSTM-free head.
+models.functional = () => {
+  const inp = Input({ shape: [6], name: 'features' });
+  const a = new Dense({ units: 4, activation: 'relu', name: 'branch_a' }).apply(inp);
+  const b = new Dense({ units: 3, activation: 'tanh', name: 'branch_b' }).apply(inp);
+  const cat = new Concatenate({ name: 'joined' }).apply([a, b]);
+  const out = new Dense({ units: 2, name: 'head' }).apply(cat);
+  return new Functional({ inputs: inp, outputs: out, name: 'two_branch' });
 };
 for (const [name, make] of Object.entries(models)) {
   const m = make();

@@ -147,6 +147,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   program
     .command('supported')
     .description('List what kerasts supports (layers, activations, optimizers, losses, file formats, Keras versions), from its registries.')
+    .addHelpText('after', '\nExample:\n  pnpm kerasts supported')
     .action(() => out(supportMarkdown() + '\n'));
 
   addMoreCommands(program, {

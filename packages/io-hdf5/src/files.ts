@@ -65,3 +65,16 @@ export async function loadWeights(model: Model, source: FileSource, options: Loa
   const { bytes, fileName } = await bytesOf(source);
   return loadWeightsFromBytes(model, bytes, { ...options, fileName: options.fileName ?? fileName });
 }
+
+/**
+ * The save function for `ModelCheckpoint` (from `@kerasts/model`): writes `.h5` full models (or
+ * weights with `saveWeightsOnly`), replacing the previous checkpoint atomically.
+ *
+ * ```ts
+ * new ModelCheckpoint({ filepath: 'ckpt-{epoch}.h5', save: saveCheckpointH5 })
+ * ```
+ */
+export async function saveCheckpointH5(model: Model, path: string, options: { weightsOnly: boolean }): Promise<void> {
+  if (options.weightsOnly) await saveWeights(model, path, { overwrite: true });
+  else await saveModel(model, path, { overwrite: true });
+}

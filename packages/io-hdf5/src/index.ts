@@ -37,4 +37,4 @@ export {
   type LoadWeightsOptions,
   type LoadedModelInfo,
 } from './keras-model.js';
-export { saveModel, loadModel, saveWeights, loadWeights, type FileSource } from './files.js';
+export { saveModel, loadModel, saveWeights, loadWeights, saveCheckpointH5, type FileSource } from './files.js';

@@ -227,6 +227,9 @@ export class Sequential extends Model {
 
   /** Build a Sequential from a canonical config (layers through the registry). */
   static fromConfig(config: ModelConfig, options: { source?: string } = {}): Sequential {
+    if (config.className !== 'Sequential') {
+      throw new KerastsError(`a ${config.className} config cannot build a Sequential; use modelFromConfig`, options.source ?? config.name ?? '');
+    }
     const model = new Sequential(config.name ? { name: config.name } : {});
     model.kerasVersion = config.kerasVersion;
     model.backend = config.backend;
