@@ -8,6 +8,7 @@ import type { Functional, Sequential } from '@kerasts/model';
 import type { TransferReport } from '@kerasts/transfer';
 import {
   loadWeightsFromBytes,
+  loadWeightsFromContents,
   modelFromContents,
   modelToH5Bytes,
   weightsToH5Bytes,
@@ -44,9 +45,18 @@ export async function saveModel(model: Model, path: string | null, options: Save
 
 /** Keras' `load_model('x.h5')`: a model of any Keras era (a `Sequential` or a `Functional`), from a path or bytes. */
 export async function loadModel(source: FileSource, options: LoadModelOptions = {}): Promise<Sequential | Functional> {
-  const { bytes, fileName } = await bytesOf(source);
-  const name = options.fileName ?? fileName;
-  const contents = await readKerasH5(bytes, { fileName: name });
+  let contents;
+  let name: string;
+  if (typeof source === 'string') {
+    // From disk piecewise: HDF5 reads each dataset straight into WebAssembly memory.
+    const { readKerasH5File } = await import('./node.js');
+    name = options.fileName ?? source;
+    contents = await readKerasH5File(source, { fileName: name });
+  } else {
+    const { bytes, fileName } = await bytesOf(source);
+    name = options.fileName ?? fileName;
+    contents = await readKerasH5(bytes, { fileName: name });
+  }
   return modelFromContents(contents, { ...options, fileName: name }).model;
 }
 
@@ -62,6 +72,13 @@ export async function saveWeights(model: Model, path: string | null, options: Sa
  * returning a report of what matched.
  */
 export async function loadWeights(model: Model, source: FileSource, options: LoadWeightsOptions = {}): Promise<TransferReport> {
+  if (typeof source === 'string') {
+    // From disk piecewise, as loadModel.
+    const { readKerasH5File } = await import('./node.js');
+    const fileName = options.fileName ?? source;
+    const contents = await readKerasH5File(source, { fileName });
+    return loadWeightsFromContents(model, contents, { ...options, fileName });
+  }
   const { bytes, fileName } = await bytesOf(source);
   return loadWeightsFromBytes(model, bytes, { ...options, fileName: options.fileName ?? fileName });
 }

@@ -25,34 +25,103 @@ function readLength(bytes: Uint8Array, at: number, n: number): number {
   return v; // exact up to 2^53; anything larger is rejected as out of range anyway
 }
 
+/** `(haystack, needle, from) => index of needle in haystack at or after from, or -1` (e.g. a native substring search). */
+export type FindBytes = (haystack: Uint8Array, needle: Uint8Array, from: number) => number;
+
+const GCOL_BYTES = Uint8Array.from(GCOL);
+
+/**
+ * `from => index of the next "GCOL" at or after from (or of a 'G' that may start one), -1 at the end`:
+ * with `findBytes` (a native substring search, which skips the float data of a large file in a few
+ * milliseconds) or else the next 'G' byte (callers check the other three bytes).
+ */
+function gcolFinder(bytes: Uint8Array, findBytes?: FindBytes): (from: number) => number {
+  if (findBytes) return (from) => findBytes(bytes, GCOL_BYTES, from);
+  return (from) => bytes.indexOf(GCOL[0]!, from);
+}
+
 /**
  * Find a global heap collection that would make HDF5 loop or run off its end.
  * @returns a description of the first problem, or null when every collection is sound.
  */
 export function checkGlobalHeaps(bytes: Uint8Array, sizeOfLengths: number): string | null {
   const hdr = 8 + sizeOfLengths; // "GCOL", version, 3 reserved, collection size
-  const objHdr = 8 + sizeOfLengths; // index(2), refcount(2), reserved(4), size
   const end = bytes.length;
-  for (let i = bytes.indexOf(GCOL[0]!); i >= 0 && i + hdr <= end; i = bytes.indexOf(GCOL[0]!, i + 1)) {
-    if (bytes[i + 1] !== GCOL[1] || bytes[i + 2] !== GCOL[2] || bytes[i + 3] !== GCOL[3]) continue;
-    if (bytes[i + 4] !== 1 || bytes[i + 5] !== 0 || bytes[i + 6] !== 0 || bytes[i + 7] !== 0) continue;
-    const size = readLength(bytes, i + 8, sizeOfLengths);
-    if (size < hdr || i + size > end) {
-      return `global heap collection at byte ${i} claims ${size} bytes, beyond the end of the file (${end} bytes)`;
+  const find = gcolFinder(bytes);
+  for (let i = find(0); i >= 0 && i + hdr <= end; i = find(i + 1)) {
+    const problem = checkCollection(bytes.subarray(i), i, end, sizeOfLengths);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** Bytes scanned per read by {@link checkGlobalHeapsAt}. */
+export const GCOL_SCAN_CHUNK = 1 << 20;
+
+/**
+ * {@link checkGlobalHeaps} for a file read piecewise (`readAt(pos, len)`: the bytes [pos, pos+len)
+ * clipped to the file), so a large file never has to sit in memory whole. `readChunk` (same contract,
+ * but may return a reused buffer) reads the scanned chunks.
+ */
+export function checkGlobalHeapsAt(
+  size: number,
+  readAt: (pos: number, len: number) => Uint8Array,
+  sizeOfLengths: number,
+  findBytes?: FindBytes,
+  readChunk: (pos: number, len: number) => Uint8Array = readAt,
+): string | null {
+  const hdr = 8 + sizeOfLengths;
+  const CHUNK = GCOL_SCAN_CHUNK;
+  for (let base = 0; base < size; base += CHUNK) {
+    // 3 bytes of overlap so a "GCOL" across the chunk boundary is seen. The chunk may be a reused
+    // buffer: it is only looked at until the next one is read.
+    const chunk = readChunk(base, Math.min(CHUNK + 3, size - base));
+    const find = gcolFinder(chunk, findBytes);
+    for (let j = find(0); j >= 0 && j < CHUNK && base + j + hdr <= size; j = find(j + 1)) {
+      const i = base + j;
+      const head = i + hdr <= base + chunk.length ? chunk.subarray(j, j + hdr) : readAt(i, hdr);
+      if (!isCollectionHeader(head)) continue;
+      const collSize = readLength(head, 8, sizeOfLengths);
+      const coll = collSize >= hdr && i + collSize <= size ? readAt(i, collSize) : head;
+      const problem = checkCollection(coll, i, size, sizeOfLengths);
+      if (problem) return problem;
     }
-    let p = hdr;
-    while (p < size) {
-      if (p + objHdr > size) break; // a tail too small for an object header is free space
-      const idx = (bytes[i + p] ?? 0) | ((bytes[i + p + 1] ?? 0) << 8);
-      const objSize = readLength(bytes, i + p + 8, sizeOfLengths);
-      const need = idx > 0 ? objHdr + Math.ceil(objSize / 8) * 8 : objSize;
-      if (need <= 0 || p + need > size) {
-        return `global heap collection at byte ${i}: object #${idx} at offset ${p} has size ${objSize}, which ${
-          need <= 0 ? 'does not advance' : 'runs past the end of the collection'
-        }`;
-      }
-      p += need;
+  }
+  return null;
+}
+
+function isCollectionHeader(c: Uint8Array): boolean {
+  return (
+    c[0] === GCOL[0] && c[1] === GCOL[1] && c[2] === GCOL[2] && c[3] === GCOL[3] &&
+    c[4] === 1 && c[5] === 0 && c[6] === 0 && c[7] === 0
+  );
+}
+
+/**
+ * Check the candidate collection whose first byte is `c[0]`, at byte `i` of a file of `end` bytes
+ * (`c` holds at least the header, and the whole collection when its size is in range).
+ * @returns a description of the problem, or null when sound or not a collection at all.
+ */
+function checkCollection(c: Uint8Array, i: number, end: number, sizeOfLengths: number): string | null {
+  const hdr = 8 + sizeOfLengths; // "GCOL", version, 3 reserved, collection size
+  const objHdr = 8 + sizeOfLengths; // index(2), refcount(2), reserved(4), size
+  if (!isCollectionHeader(c)) return null;
+  const size = readLength(c, 8, sizeOfLengths);
+  if (size < hdr || i + size > end) {
+    return `global heap collection at byte ${i} claims ${size} bytes, beyond the end of the file (${end} bytes)`;
+  }
+  let p = hdr;
+  while (p < size) {
+    if (p + objHdr > size) break; // a tail too small for an object header is free space
+    const idx = (c[p] ?? 0) | ((c[p + 1] ?? 0) << 8);
+    const objSize = readLength(c, p + 8, sizeOfLengths);
+    const need = idx > 0 ? objHdr + Math.ceil(objSize / 8) * 8 : objSize;
+    if (need <= 0 || p + need > size) {
+      return `global heap collection at byte ${i}: object #${idx} at offset ${p} has size ${objSize}, which ${
+        need <= 0 ? 'does not advance' : 'runs past the end of the collection'
+      }`;
     }
+    p += need;
   }
   return null;
 }

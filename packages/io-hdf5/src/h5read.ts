@@ -53,6 +53,17 @@ export interface DatasetValue {
   data: H5Data;
 }
 
+/**
+ * Where the file system of a file read piecewise may put the bytes HDF5 reads into one WebAssembly
+ * range: while `target` is set, a read whose destination lies wholly inside `[ptr, ptr + length)` of
+ * the WebAssembly heap goes straight into `out` instead (no copy through WebAssembly memory), and
+ * the range it covered (relative to `ptr`) is appended to `ranges` as start, end pairs.
+ * @internal
+ */
+export interface DirectReadSink {
+  target: { ptr: number; length: number; out: Uint8Array; ranges: number[] } | null;
+}
+
 /** Readers for one open file. */
 export class H5FileReader {
   constructor(
@@ -60,6 +71,7 @@ export class H5FileReader {
     private readonly fileId: bigint,
     readonly fileName: string | undefined,
     private readonly fileSize: number,
+    private readonly sink: DirectReadSink | null = null,
   ) {}
 
   /** Run one h5wasm call; turn any failure into a FormatError that says what, where and why. */
@@ -205,9 +217,33 @@ export class H5FileReader {
     if (nbytes > 0x7fff0000) throw new UnsupportedError(`dataset of ${nbytes} bytes is too large to read`, w);
     const ptr = this.malloc(nbytes, w);
     let bytes: Uint8Array;
+    // A contiguous little-endian numeric dataset is read by HDF5 without conversion, straight from
+    // the file into the destination: with a sink, those reads land in `bytes` directly.
+    const direct = this.sink !== null && md.chunks === null && md.littleEndian && (type === H5T_FLOAT || type === H5T_INTEGER) && nbytes > 0;
     try {
-      this.call('reading the dataset', w, () => M.get_dataset_data(this.fileId, path, null, null, null, BigInt(ptr)));
-      bytes = M.HEAPU8.slice(ptr, ptr + nbytes);
+      if (direct) {
+        const target = { ptr, length: nbytes, out: new Uint8Array(nbytes), ranges: [] as number[] };
+        this.sink!.target = target;
+        try {
+          this.call('reading the dataset', w, () => M.get_dataset_data(this.fileId, path, null, null, null, BigInt(ptr)));
+        } finally {
+          this.sink!.target = null;
+        }
+        bytes = target.out;
+        // Whatever did not come straight from the file (fill values, compact storage, small reads
+        // through HDF5's sieve buffer) is in WebAssembly memory.
+        const r = target.ranges.length <= 2 ? target.ranges : sortedPairs(target.ranges);
+        let at = 0;
+        for (let i = 0; i < r.length; i += 2) {
+          const a = r[i]!;
+          if (a > at) bytes.set(M.HEAPU8.subarray(ptr + at, ptr + a), at);
+          at = Math.max(at, r[i + 1]!);
+        }
+        if (at < nbytes) bytes.set(M.HEAPU8.subarray(ptr + at, ptr + nbytes), at);
+      } else {
+        this.call('reading the dataset', w, () => M.get_dataset_data(this.fileId, path, null, null, null, BigInt(ptr)));
+        bytes = M.HEAPU8.slice(ptr, ptr + nbytes);
+      }
     } finally {
       M._free(ptr);
     }
@@ -239,6 +275,14 @@ export class H5FileReader {
     if (!ptr) throw new KerastsError(`out of WebAssembly memory allocating ${nbytes} bytes`, w);
     return ptr;
   }
+}
+
+/** [a0, b0, a1, b1, ...] sorted by start. */
+function sortedPairs(flat: number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+  pairs.sort((x, y) => x[0] - y[0]);
+  return pairs.flat();
 }
 
 function readCString(heap: Uint8Array, ptr: number): string {

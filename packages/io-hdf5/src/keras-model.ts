@@ -3,7 +3,7 @@
  * back (DESIGN.md, "How data flows"). Runs anywhere; path handling is in `files.ts`.
  */
 import { configToJsonObject, DEFAULT_DIALECT, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
-import { kerasMajor, withoutInitialization, type JsonObject, type JsonValue } from '@kerasts/layers';
+import { isPlaceholderWeights, kerasMajor, withoutInitialization, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential, type WeightTable } from '@kerasts/model';
 import { FormatError, Tensor } from '@kerasts/tensor';
 import { applyWeights, type TransferReport } from '@kerasts/transfer';
@@ -236,6 +236,13 @@ export function modelFromContents(contents: KerasH5Contents, options: LoadModelO
   const report = model.built
     ? applyWeights(model, table, { source: `${file}:/model_weights`, adoptArrays: true })
     : { mode: 'topological' as const, source: file, matchedLayers: [], loaded: [], skipped: [], unmatchedStored: [], untouched: [], conversions: [], warnings: [] };
+  // A weight the file did not fill (none, after the count checks, unless the model has weights the
+  // file does not describe) still views the shared placeholder: give it its own zeros.
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      if (isPlaceholderWeights(w.value.data)) w.value = new Tensor(new Float32Array(w.value.size), w.shape);
+    }
+  }
   let trainingConfig: JsonObject | null = null;
   if (contents.rootAttrs.trainingConfig) {
     const tc = parseJsonText(contents.rootAttrs.trainingConfig, `${file}:/ (attribute training_config)`);
@@ -277,5 +284,11 @@ export async function modelFromH5Bytes(bytes: Uint8Array, options: LoadModelOpti
 /** Put the weights of a Keras `.h5` (weights-only or full model) into a model, returning what matched. */
 export async function loadWeightsFromBytes(model: Model, bytes: Uint8Array, options: LoadWeightsOptions = {}): Promise<TransferReport> {
   const table = await readWeightTable(bytes, options.fileName ? { fileName: options.fileName } : {});
+  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true });
+}
+
+/** {@link loadWeightsFromBytes} for contents already read (e.g. piecewise from disk). @internal */
+export function loadWeightsFromContents(model: Model, contents: KerasH5Contents, options: LoadWeightsOptions = {}): TransferReport {
+  const table = weightTableFromContents(contents, options.fileName);
   return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true });
 }

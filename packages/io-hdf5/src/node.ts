@@ -9,10 +9,10 @@
  * ```
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { KerastsError } from '@kerasts/tensor';
-import { readKerasH5 } from './read.js';
+import { readKerasH5, readKerasH5RandomAccess } from './read.js';
 import type { KerasH5Contents, WriteKerasH5Options } from './types.js';
 import { writeKerasH5 } from './write.js';
 
@@ -110,9 +110,41 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Read a Keras legacy `.h5` file from disk (errors name the file). */
-export async function readKerasH5File(filePath: string): Promise<KerasH5Contents> {
-  return readKerasH5(await readFileBytes(filePath), { fileName: filePath });
+/**
+ * Read a Keras legacy `.h5` file from disk (errors name the file). HDF5 reads each dataset straight
+ * from the file into WebAssembly memory: the file's bytes are never held in memory as a whole.
+ * @throws FileAccessError when the file cannot be opened; otherwise as {@link readKerasH5}.
+ */
+export async function readKerasH5File(filePath: string, options: { fileName?: string } = {}): Promise<KerasH5Contents> {
+  let fh: Awaited<ReturnType<typeof fsp.open>>;
+  let size: number;
+  try {
+    fh = await fsp.open(filePath, 'r');
+  } catch (err) {
+    throw sysError(err, 'read the file', filePath);
+  }
+  try {
+    try {
+      const st = await fh.stat();
+      // Not a regular file (a directory, a pipe, ...): read it whole, which reports what it is.
+      if (!st.isFile()) return await readKerasH5(await readFileBytes(filePath), { fileName: options.fileName ?? filePath });
+      size = st.size;
+    } catch (err) {
+      if (err instanceof KerastsError) throw err;
+      throw sysError(err, 'read the file', filePath);
+    }
+    const fd = fh.fd;
+    return await readKerasH5RandomAccess(
+      {
+        size,
+        readInto: (dest, offset, length, position) => readSync(fd, dest, offset, length, position),
+        findBytes: (haystack, needle, from) => Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle, from),
+      },
+      { fileName: options.fileName ?? filePath },
+    );
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
 }
 
 /** Write a Keras legacy `.h5` file atomically (see {@link writeFileAtomic} and {@link writeKerasH5}). */

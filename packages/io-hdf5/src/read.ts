@@ -1,7 +1,7 @@
 import { FormatError, KerastsError, UnsupportedError } from '@kerasts/tensor';
 import { type Engine, getEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlinkQuietly } from './engine.js';
-import { checkGlobalHeaps, superblockSizeOfLengths } from './guards.js';
-import { H5FileReader } from './h5read.js';
+import { type FindBytes, GCOL_SCAN_CHUNK, checkGlobalHeaps, checkGlobalHeapsAt, superblockSizeOfLengths } from './guards.js';
+import { type DirectReadSink, H5FileReader } from './h5read.js';
 import { joinPath, where, whereAttr } from './paths.js';
 import type {
   H5LayerGroup,
@@ -39,6 +39,43 @@ function describeNonHdf5(bytes: Uint8Array): string {
 }
 
 /**
+ * A file read piecewise instead of from bytes in memory (Node: a file descriptor), so HDF5 reads
+ * each dataset straight from disk into WebAssembly memory and the whole file never sits in memory.
+ * @internal
+ */
+export interface H5RandomAccessFile {
+  /** Size in bytes. */
+  readonly size: number;
+  /** Read up to `length` bytes at file position `position` into `dest[offset..]`; returns the count read. */
+  readInto(dest: Uint8Array | Int8Array, offset: number, length: number, position: number): number;
+  /** A fast byte-sequence search for the pre-checks (optional). */
+  findBytes?: FindBytes;
+}
+
+function readAtOf(file: H5RandomAccessFile, scratch?: Uint8Array): (pos: number, len: number) => Uint8Array {
+  return (pos, len) => {
+    const n = Math.max(0, Math.min(len, file.size - pos));
+    const out = scratch && n <= scratch.length ? scratch.subarray(0, n) : new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const r = file.readInto(out, got, n - got, pos + got);
+      if (r <= 0) break;
+      got += r;
+    }
+    return got === n ? out : out.subarray(0, got);
+  };
+}
+
+/** Where the superblock starts in a file read piecewise (see {@link findHdf5Signature}). */
+function findHdf5SignatureAt(size: number, readAt: (pos: number, len: number) => Uint8Array): number {
+  for (let off = 0; off + HDF5_SIGNATURE.length <= size; off = off === 0 ? 512 : off * 2) {
+    const b = readAt(off, HDF5_SIGNATURE.length);
+    if (HDF5_SIGNATURE.every((x, i) => b[i] === x)) return off;
+  }
+  return -1;
+}
+
+/**
  * Open HDF5 bytes in a fresh in-memory file of the current h5wasm instance, run `fn` on it and
  * always close and delete the file afterwards. HDF5 failures become {@link FormatError}s.
  */
@@ -56,11 +93,88 @@ export async function withH5File<T>(
   }
   const heapProblem = checkGlobalHeaps(bytes, superblockSizeOfLengths(bytes, sb));
   if (heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${heapProblem}`, fileName ?? '');
+  // The in-memory file system takes the bytes as they are (no copy): the file is opened read-only,
+  // so neither HDF5 nor the file system writes to them, and the file is unlinked in `finally`.
+  return openAndRun(bytes.length, fileName, fn, null, (engine, name) =>
+    (engine.FS.writeFile as (path: string, data: Uint8Array, opts: { canOwn: boolean }) => void)(name, bytes, { canOwn: true }),
+  );
+}
+
+/**
+ * {@link withH5File} for a file read piecewise: the same checks, then an in-memory file whose reads
+ * go to `file.readInto` (straight into WebAssembly memory). @internal
+ */
+export async function withH5RandomAccessFile<T>(
+  file: H5RandomAccessFile,
+  fileName: string | undefined,
+  fn: (reader: H5FileReader) => T,
+): Promise<T> {
+  const readAt = readAtOf(file);
+  const size = file.size;
+  const sb = findHdf5SignatureAt(size, readAt);
+  if (sb < 0) {
+    throw new FormatError(`not an HDF5 file: ${describeNonHdf5(readAt(0, 64))}`, fileName ?? '');
+  }
+  const heapProblem = checkGlobalHeapsAt(
+    size,
+    readAt,
+    superblockSizeOfLengths(readAt(sb, 16), 0),
+    file.findBytes,
+    readAtOf(file, new Uint8Array(Math.min(size, GCOL_SCAN_CHUNK + 3))),
+  );
+  if (heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${heapProblem}`, fileName ?? '');
+  const sink: DirectReadSink = { target: null };
+  return openAndRun(size, fileName, fn, sink, (engine, name) => {
+    const FS = engine.FS as unknown as {
+      writeFile(path: string, data: Uint8Array): void;
+      lookupPath(path: string): { node: MemfsNode };
+      ErrnoError: new (errno: number) => Error;
+    };
+    FS.writeFile(name, new Uint8Array(0));
+    const node = FS.lookupPath(name).node;
+    node.usedBytes = size; // what stat() and SEEK_END report
+    node.stream_ops = {
+      ...node.stream_ops,
+      read(_stream: unknown, buffer: Uint8Array | Int8Array, offset: number, length: number, position: number): number {
+        if (position >= size) return 0;
+        const n = Math.min(length, size - position);
+        try {
+          const t = sink.target;
+          if (t && offset >= t.ptr && offset + n <= t.ptr + t.length) {
+            const at = offset - t.ptr;
+            const got = file.readInto(t.out, at, n, position);
+            if (got > 0) t.ranges.push(at, at + got);
+            return got;
+          }
+          return file.readInto(buffer, offset, n, position);
+        } catch {
+          throw new FS.ErrnoError(29); // EIO: HDF5 reports a read error
+        }
+      },
+      write(): number {
+        throw new FS.ErrnoError(63); // EROFS
+      },
+    };
+  });
+}
+
+interface MemfsNode {
+  usedBytes: number;
+  stream_ops: Record<string, unknown>;
+}
+
+async function openAndRun<T>(
+  size: number,
+  fileName: string | undefined,
+  fn: (reader: H5FileReader) => T,
+  sink: DirectReadSink | null,
+  install: (engine: Engine, name: string) => void,
+): Promise<T> {
   const engine: Engine = await getEngine();
   const name = uniqueMemfsName(engine, 'r');
   let fileId: bigint | null = null;
   try {
-    engine.FS.writeFile(name, bytes);
+    install(engine, name);
     try {
       fileId = engine.M.open(name, engine.M.H5F_ACC_RDONLY, false, -1, -1);
     } catch (err) {
@@ -68,7 +182,7 @@ export async function withH5File<T>(
       throw new FormatError(`not a readable HDF5 file: corrupt or truncated (${summarizeHdf5Error(err)})`, fileName ?? '');
     }
     if (fileId < 0n) throw new FormatError('not a readable HDF5 file: H5Fopen failed', fileName ?? '');
-    return fn(new H5FileReader(engine, fileId, fileName, bytes.length));
+    return fn(new H5FileReader(engine, fileId, fileName, size, sink));
   } catch (err) {
     if (err instanceof KerastsError) throw err;
     noteEngineError(engine, err);
@@ -108,6 +222,12 @@ function describeValue(v: unknown): string {
 export async function readKerasH5(bytes: Uint8Array, options: ReadKerasH5Options = {}): Promise<KerasH5Contents> {
   const fileName = options.fileName;
   return withH5File(bytes, fileName, (r) => readContents(r, fileName));
+}
+
+/** {@link readKerasH5} for a file read piecewise (Node: from disk). @internal */
+export async function readKerasH5RandomAccess(file: H5RandomAccessFile, options: ReadKerasH5Options = {}): Promise<KerasH5Contents> {
+  const fileName = options.fileName;
+  return withH5RandomAccessFile(file, fileName, (r) => readContents(r, fileName));
 }
 
 /**

@@ -17,6 +17,7 @@ export {
   INITIALIZER_NAMES,
   setRandomSeed,
   withoutInitialization,
+  isPlaceholderWeights,
   computeFans,
 } from './initializers.js';
 export { Layer, ConfigReader, INFERENCE, BASE_CONFIG_KEYS, type CallContext, type LayerOptions, type LayerWeight } from './layer.js';

@@ -20,9 +20,34 @@ let globalRandom = new Random(1337);
 let skipInitialization = 0;
 
 /**
- * Build layers inside `fn` with zero-filled weights instead of drawing initial values: used when
+ * Placeholder storage handed out inside {@link withoutInitialization}: one zero buffer, never written,
+ * that every placeholder weight views (so building a 100 MB model to load allocates nothing).
+ */
+let placeholder: ArrayBuffer | null = null;
+const placeholderBuffers = new WeakSet<ArrayBufferLike>();
+
+function placeholderArray(n: number): Float32Array {
+  if (!placeholder || placeholder.byteLength < n * 4) {
+    placeholder = new ArrayBuffer(Math.max(n * 4, 1 << 20));
+    placeholderBuffers.add(placeholder);
+  }
+  return new Float32Array(placeholder, 0, n);
+}
+
+/**
+ * Is this a placeholder from {@link withoutInitialization} (all zeros, shared: it must be replaced
+ * before the weight is used or written)?
+ */
+export function isPlaceholderWeights(values: Float32Array): boolean {
+  return placeholderBuffers.has(values.buffer);
+}
+
+/**
+ * Build layers inside `fn` with placeholder weights instead of drawing initial values: used when
  * every weight is about to be loaded from a file (an Orthogonal initializer on a 1024-unit LSTM costs
- * seconds that a load would throw away).
+ * seconds that a load would throw away). The placeholders read as zeros but share one buffer and
+ * must never be written: the caller replaces every weight whose values satisfy
+ * {@link isPlaceholderWeights} (with the loaded array, or with its own zero-filled copy).
  */
 export function withoutInitialization<T>(fn: () => T): T {
   skipInitialization++;
@@ -265,7 +290,7 @@ export function getInitializer(spec: InitializerSpec, where = 'initializer'): In
   const frozen: SerializedObject = { class_name: serialized.class_name, config: serialized.config };
   return {
     className: cls,
-    init: (shape) => (skipInitialization > 0 ? new Float32Array(shapeSize(shape)) : fn(shape)),
+    init: (shape) => (skipInitialization > 0 ? placeholderArray(shapeSize(shape)) : fn(shape)),
     serialize: () => JSON.parse(JSON.stringify(frozen)) as SerializedObject,
   };
 }

@@ -6,6 +6,7 @@
 import {
   HARD_SIGMOID_KERAS2,
   HARD_SIGMOID_KERAS3,
+  LINEAR,
   RELU,
   SIGMOID,
   TANH,
@@ -15,6 +16,8 @@ import { activationBackward, activationDerivative, type ActivationDerivative } f
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { gemm } from './gemm.js';
 import type { LstmForwardOptions, LstmForwardResult } from './lstm.js';
+import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
+import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from './wasm/backend.js';
 
 /** Options of {@link lstmForwardTrain}: those of `lstmForward` plus dropout masks. */
 export interface LstmTrainOptions extends LstmForwardOptions {
@@ -99,6 +102,11 @@ function code(a: Activation): Fn {
   return Fn.Other;
 }
 
+/** The WebAssembly kernels' activation code (as in lstm.ts: linear is 6), or 0 when not inlined there. */
+function wasmCode(a: Activation): number {
+  return a === LINEAR ? 6 : code(a);
+}
+
 function fast(fn: Fn, x: number): number {
   switch (fn) {
     case Fn.Sigmoid:
@@ -169,17 +177,12 @@ export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): Ls
   const recurrentMask = options.recurrentMask ?? null;
 
   const xs = new Float32Array(T * B * D);
-  for (let s = 0; s < T; s++) {
-    const t = options.goBackwards ? T - 1 - s : s;
-    for (let b = 0; b < B; b++) {
-      const src = (b * T + t) * D;
-      const dst = (s * B + b) * D;
-      if (inputMask === null) {
-        for (let q = 0; q < D; q++) xs[dst + q] = x[src + q]!;
-      } else {
-        for (let q = 0; q < D; q++) xs[dst + q] = x[src + q]! * inputMask[b * D + q]!;
-      }
-    }
+  fillTimeMajor(x, xs, B, T, D, options.goBackwards, inputMask);
+  const wRec = wasmCode(options.recurrentActivation);
+  const wAct = wasmCode(options.activation);
+  if (T > 0 && B > 0 && u > 0 && wRec !== 0 && wAct !== 0) {
+    const kern = wasmKernels();
+    if (kern !== null) return forwardTrainWasm(kern, xs, options, inputMask, recurrentMask, wRec, wAct);
   }
   const pre = new Float32Array(T * B * u4);
   if (bias !== null) for (let r = 0; r < T * B; r++) pre.set(bias, r * u4);
@@ -283,6 +286,24 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
   if (options.dhFinal !== undefined) expectLength('dhFinal', options.dhFinal, [B, u]);
   if (options.dcFinal !== undefined) expectLength('dcFinal', options.dcFinal, [B, u]);
 
+  const wRec = wasmCode(tape.recurrentActivation);
+  const wAct = wasmCode(tape.activation);
+  const kern = T > 0 && B > 0 && u > 0 && wRec !== 0 && wAct !== 0 ? wasmKernels() : null;
+  let dz: Float32Array;
+  let dh0: Float32Array;
+  let dc0: Float32Array;
+  if (kern !== null) {
+    ({ dz, dh0, dc0 } = backwardWasm(kern, tape, dOutput, options, wRec, wAct));
+  } else {
+    ({ dz, dh0, dc0 } = backwardJs(tape, dOutput, options));
+  }
+  return weightGrads(tape, dz, dh0, dc0, options);
+}
+
+/** The recurrence of {@link lstmBackward} in TypeScript: ∂L/∂pre of every step and the initial-state gradients. */
+function backwardJs(tape: LstmTape, dOutput: Float32Array, options: LstmBackwardOptions): { dz: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+  const { batch: B, timesteps: T, units: u } = tape;
+  const u4 = 4 * u;
   const rec = code(tape.recurrentActivation);
   const act = code(tape.activation);
   const recD: ActivationDerivative | null = rec === Fn.Other ? activationDerivative(tape.recurrentActivation) : null;
@@ -374,13 +395,36 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
     if (tape.recurrentMask !== null) for (let p = 0; p < B * u; p++) dhPrev[p] = dhPrev[p]! * tape.recurrentMask[p]!;
     for (let p = 0; p < B * u; p++) dh[p] = dhPrev[p]!;
   }
+  return { dz, dh0: Float32Array.from(dh), dc0: Float32Array.from(dc) };
+}
 
-  const dKernel = atb(tape.xs, dz, T * B, D, u4);
-  const dRecurrentKernel = atb(tape.hIn, dz, T * B, u, u4);
+/** The weight, bias and input gradients from ∂L/∂pre (one GEMM each). */
+function weightGrads(tape: LstmTape, dz: Float32Array, dh0: Float32Array, dc0: Float32Array, options: LstmBackwardOptions): LstmBackwardResult {
+  const { batch: B, timesteps: T, inputDim: D, units: u } = tape;
+  const u4 = 4 * u;
+  // Both kernel gradients in one GEMM: [xs | hIn]ᵀ·dz, a (D+u) × 4u result whose first D rows are
+  // ∂L/∂kernel (each row of a product is computed the same however many rows there are).
+  const rows = T * B;
+  const both = new Float32Array((D + u) * u4);
+  if (rows > 0 && D + u > 0 && u4 > 0) {
+    const xhT = new Float32Array((D + u) * rows);
+    transposeInto(tape.xs, rows, D, xhT, 0);
+    transposeInto(tape.hIn, rows, u, xhT, D * rows);
+    gemm(D + u, u4, rows, xhT, dz, both);
+  }
+  const dKernel = both.slice(0, D * u4);
+  const dRecurrentKernel = both.slice(D * u4);
   let dBias: Float32Array | null = null;
   if (tape.hasBias) {
     const acc = new Float64Array(u4);
-    for (let r = 0; r < T * B; r++) {
+    const rows = T * B;
+    let r = 0;
+    // four rows per pass over the accumulator (summed in double, rounded once at the end)
+    for (; r + 3 < rows; r += 4) {
+      const o = r * u4;
+      for (let j = 0; j < u4; j++) acc[j] = acc[j]! + (dz[o + j]! + dz[o + u4 + j]! + (dz[o + 2 * u4 + j]! + dz[o + 3 * u4 + j]!));
+    }
+    for (; r < rows; r++) {
       const o = r * u4;
       for (let j = 0; j < u4; j++) acc[j] = acc[j]! + dz[o + j]!;
     }
@@ -404,14 +448,393 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
       }
     }
   }
-  return { dx, dKernel, dRecurrentKernel, dBias, dh0: Float32Array.from(dh), dc0: Float32Array.from(dc) };
+  return { dx, dKernel, dRecurrentKernel, dBias, dh0, dc0 };
 }
 
-/** `aᵀ·b` for a (`m × k`) and b (`m × n`): a `k × n` result (one GEMM). */
-function atb(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
-  const out = new Float32Array(k * n);
-  if (m > 0 && k > 0 && n > 0) gemm(k, n, m, a, b, out, { transposeA: true });
-  return out;
+/** Time-major copy (`T × batch × D`, processing order) of the input, times the input mask when given. */
+function fillTimeMajor(x: Float32Array, xs: Float32Array, B: number, T: number, D: number, goBackwards: boolean, inputMask: Float32Array | null): void {
+  for (let s = 0; s < T; s++) {
+    const t = goBackwards ? T - 1 - s : s;
+    for (let b = 0; b < B; b++) {
+      const src = (b * T + t) * D;
+      const dst = (s * B + b) * D;
+      if (inputMask === null) {
+        xs.set(x.subarray(src, src + D), dst);
+      } else {
+        for (let q = 0; q < D; q++) xs[dst + q] = x[src + q]! * inputMask[b * D + q]!;
+      }
+    }
+  }
+}
+
+/**
+ * Whether the backward pass needs the gate pre-activations: not when every activation's derivative
+ * follows from its output alone (sigmoid, tanh); the tape's `pre` is then the gates array itself.
+ */
+function needsPre(rec: number, act: number): boolean {
+  return !((rec === 1 || rec === 4) && (act === 1 || act === 4));
+}
+
+/** A float32 array of n values, over a SharedArrayBuffer when `shared` (helpers then write into it). */
+function f32(n: number, shared: boolean): Float32Array {
+  return shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
+}
+
+/** A copy of `a` over a SharedArrayBuffer. */
+function sharedCopy(a: Float32Array): Float32Array {
+  const s = f32(a.length, true);
+  s.set(a);
+  return s;
+}
+
+/** Multiply-adds per call from which the batch of an LSTM training step is split over helper threads. */
+const PARALLEL_MIN_WORK = 4_000_000;
+
+/** The helpers to share an LSTM training call of this size with, or [] to run it on this thread. */
+function trainHelpers(B: number, T: number, D: number, u: number): Helper[] {
+  if (B < 2 || T * B < 64 || B * T * 4 * u * (D + u) < PARALLEL_MIN_WORK) return [];
+  return readyHelpers();
+}
+
+/**
+ * Batch bounds of the parts of a call shared between `threads` threads: small parts (8 per thread), so
+ * that a helper the OS schedules late holds the caller up for little (parts are claimed dynamically).
+ */
+function partBounds(B: number, threads: number): number[] {
+  const parts = Math.min(B, 8 * threads);
+  const bounds: number[] = [];
+  for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * B) / parts));
+  return bounds;
+}
+
+/** The arrays of a training forward, written row-part by row-part (time-major like the tape). */
+interface TrainArrays {
+  pre: Float32Array;
+  gates: Float32Array;
+  c: Float32Array;
+  hIn: Float32Array;
+  actC: Float32Array;
+  h: Float32Array;
+}
+
+/** A training forward shared with helper threads (all arrays over SharedArrayBuffers). Internal. */
+export interface LstmTrainJob {
+  kind: 'lstmTrain';
+  B: number;
+  T: number;
+  D: number;
+  u: number;
+  xs: Float32Array;
+  kernel: Float32Array;
+  recurrentKernel: Float32Array;
+  bias: Float32Array | null;
+  initialH: Float32Array | null;
+  initialC: Float32Array | null;
+  recurrentMask: Float32Array | null;
+  rec: number;
+  act: number;
+  out: TrainArrays;
+  bounds: number[];
+}
+
+/** A backward pass shared with helper threads (all arrays over SharedArrayBuffers). Internal. */
+export interface LstmBackJob {
+  kind: 'lstmBack';
+  B: number;
+  T: number;
+  u: number;
+  pre: Float32Array;
+  gates: Float32Array;
+  c: Float32Array;
+  actC: Float32Array;
+  recurrentKernel: Float32Array;
+  recurrentMask: Float32Array | null;
+  returnSequences: boolean;
+  dOutput: Float32Array;
+  dhFinal: Float32Array | null;
+  dcFinal: Float32Array | null;
+  rec: number;
+  act: number;
+  dz: Float32Array;
+  dh0: Float32Array;
+  dc0: Float32Array;
+  bounds: number[];
+}
+
+/** Part i of a shared training forward or backward (in a helper thread). Internal. */
+export function runLstmTrainPart(job: LstmTrainJob | LstmBackJob, i: number): void {
+  const kern = wasmKernels();
+  if (kern === null) throw new Error('kerasts helper thread: WebAssembly kernels unavailable');
+  if (job.kind === 'lstmTrain') trainRows(kern, job, job.bounds[i]!, job.bounds[i + 1]!);
+  else backRows(kern, job, job.bounds[i]!, job.bounds[i + 1]!);
+}
+
+/**
+ * Batch rows [b0, b1) of a training forward in the WebAssembly kernels: the input projection is one
+ * GEMM, then every step (GEMM of h with U, fused SIMD gate math, tape writes) runs in one call; the
+ * rows' tape is copied into `job.out`. Every row is computed the same whatever rows it is run with.
+ */
+function trainRows(kern: WasmKernels, job: Omit<LstmTrainJob, 'kind' | 'bounds'>, b0: number, b1: number): void {
+  const { B, T, D, u, kernel, recurrentKernel, bias, out } = job;
+  const u4 = 4 * u;
+  const nb = b1 - b0;
+  const rows = T * nb;
+  const n = nb * u;
+  const mark = wasmMark();
+  // Take all memory before making views (growing detaches them).
+  const pxs = wasmAlloc(kern, rows * D);
+  const pw = wasmAlloc(kern, D * u4);
+  const pwp = wasmAlloc(kern, kern.packedBSize(D, u4));
+  const pu = wasmAlloc(kern, u * u4);
+  const pup = wasmAlloc(kern, kern.packedBSize(u, u4));
+  const ppre = wasmAlloc(kern, rows * u4);
+  const pg = wasmAlloc(kern, rows * u4);
+  const pc = wasmAlloc(kern, (T + 1) * n);
+  const phIn = wasmAlloc(kern, rows * u);
+  const pac = wasmAlloc(kern, rows * u);
+  const ph = wasmAlloc(kern, n);
+  const pm = job.recurrentMask !== null ? wasmAlloc(kern, n) : 0;
+  const mem = wasmF32(kern);
+  // Rows b0..b1 of every step (time-major): T blocks of nb rows.
+  const getRows = (src: Float32Array, width: number, dst: number, slots: number): void => {
+    for (let s = 0; s < slots; s++) mem.set(src.subarray((s * B + b0) * width, (s * B + b1) * width), (dst >> 2) + s * nb * width);
+  };
+  const putRows = (src: number, dst: Float32Array, width: number, slots: number): void => {
+    for (let s = 0; s < slots; s++) dst.set(mem.subarray((src >> 2) + s * nb * width, (src >> 2) + (s + 1) * nb * width), (s * B + b0) * width);
+  };
+  getRows(job.xs, D, pxs, T);
+  mem.set(kernel, pw >> 2);
+  mem.set(recurrentKernel, pu >> 2);
+  const z0 = ppre >> 2;
+  if (bias !== null) {
+    mem.set(bias, z0);
+    const total = rows * u4;
+    for (let len = u4; len < total; len *= 2) mem.copyWithin(z0 + len, z0, z0 + Math.min(len, total - len));
+  }
+  if (job.initialH !== null) mem.set(job.initialH.subarray(b0 * u, b1 * u), ph >> 2);
+  else mem.fill(0, ph >> 2, (ph >> 2) + n);
+  if (job.initialC !== null) mem.set(job.initialC.subarray(b0 * u, b1 * u), pc >> 2);
+  else mem.fill(0, pc >> 2, (pc >> 2) + n);
+  if (job.recurrentMask !== null) mem.set(job.recurrentMask.subarray(b0 * u, b1 * u), pm >> 2);
+  kern.packB(D, u4, pw, u4, 0, pwp);
+  kern.packB(u, u4, pu, u4, 0, pup);
+  if (D > 0) kern.gemmPacked(rows, u4, D, pxs, D, pwp, ppre, u4, bias !== null ? 1 : 0, APACK);
+  else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
+  kern.lstmTrainRun(nb, T, u, ppre, pg, pc, phIn, pac, ph, pup, pm, job.rec, job.act, APACK);
+  if (needsPre(job.rec, job.act)) putRows(ppre, out.pre, u4, T);
+  putRows(pg, out.gates, u4, T);
+  putRows(pc, out.c, u, T + 1);
+  putRows(phIn, out.hIn, u, T);
+  putRows(pac, out.actC, u, T);
+  out.h.set(mem.subarray(ph >> 2, (ph >> 2) + n), b0 * u);
+  wasmRelease(mark);
+}
+
+/** {@link lstmForwardTrain} in the WebAssembly kernels, the batch shared with helper threads when large. */
+function forwardTrainWasm(
+  kern: WasmKernels,
+  xs: Float32Array,
+  options: LstmTrainOptions,
+  inputMask: Float32Array | null,
+  recurrentMask: Float32Array | null,
+  rec: number,
+  act: number,
+): LstmTrainResult {
+  const { batch: B, timesteps: T, inputDim: D, units: u, kernel, recurrentKernel, bias, returnSequences } = options;
+  const u4 = 4 * u;
+  const rows = T * B;
+  const n = B * u;
+  const helpers = trainHelpers(B, T, D, u);
+  const shared = helpers.length > 0;
+  const gatesOut = f32(rows * u4, shared);
+  const out: TrainArrays = {
+    pre: needsPre(rec, act) ? f32(rows * u4, shared) : gatesOut,
+    gates: gatesOut,
+    c: f32((T + 1) * n, shared),
+    hIn: f32(rows * u, shared),
+    actC: f32(rows * u, shared),
+    h: f32(n, shared),
+  };
+  const job = {
+    B, T, D, u, rec, act, out,
+    xs, kernel, recurrentKernel, bias,
+    initialH: options.initialH ?? null,
+    initialC: options.initialC ?? null,
+    recurrentMask,
+  };
+  if (!shared) {
+    trainRows(kern, job, 0, B);
+  } else {
+    const bounds = partBounds(B, helpers.length + 1);
+    const sjob: LstmTrainJob = {
+      ...job,
+      kind: 'lstmTrain',
+      bounds,
+      xs: sharedCopy(xs),
+      kernel: sharedCopy(kernel),
+      recurrentKernel: sharedCopy(recurrentKernel),
+      bias: bias === null ? null : sharedCopy(bias),
+      initialH: job.initialH === null ? null : sharedCopy(job.initialH),
+      initialC: job.initialC === null ? null : sharedCopy(job.initialC),
+      recurrentMask: recurrentMask === null ? null : sharedCopy(recurrentMask),
+    };
+    shareParts(helpers, bounds.length - 1, sjob as unknown as Record<string, unknown>, [], (i) => trainRows(kern, job, bounds[i]!, bounds[i + 1]!), () => {});
+  }
+  const { pre, gates, c, hIn, actC, h } = out;
+  let output: Float32Array;
+  if (returnSequences) {
+    // h of step s is o·act(c) of that step (the same float32 product the kernel made).
+    output = new Float32Array(B * T * u);
+    for (let s = 0; s < T; s++) {
+      for (let b = 0; b < B; b++) {
+        const g = (s * B + b) * u4 + 3 * u;
+        const a = (s * B + b) * u;
+        const o = (b * T + s) * u;
+        for (let j = 0; j < u; j++) output[o + j] = gates[g + j]! * actC[a + j]!;
+      }
+    }
+  } else {
+    output = h.slice();
+  }
+  return {
+    output,
+    h: h.slice(),
+    c: c.slice(T * n, (T + 1) * n),
+    tape: {
+      batch: B,
+      timesteps: T,
+      inputDim: D,
+      units: u,
+      goBackwards: options.goBackwards,
+      returnSequences,
+      kernel,
+      recurrentKernel,
+      hasBias: bias !== null,
+      activation: options.activation,
+      recurrentActivation: options.recurrentActivation,
+      xs,
+      pre,
+      gates,
+      c,
+      hIn,
+      actC,
+      inputMask,
+      recurrentMask,
+    },
+  };
+}
+
+/** Batch rows [b0, b1) of the recurrence of {@link lstmBackward} in the WebAssembly kernels (one call for all steps). */
+function backRows(kern: WasmKernels, job: Omit<LstmBackJob, 'kind' | 'bounds'>, b0: number, b1: number): void {
+  const { B, T, u } = job;
+  const u4 = 4 * u;
+  const nb = b1 - b0;
+  const rows = T * nb;
+  const n = nb * u;
+  const mark = wasmMark();
+  const withPre = needsPre(job.rec, job.act);
+  const pg = wasmAlloc(kern, rows * u4);
+  const ppre = withPre ? wasmAlloc(kern, rows * u4) : pg;
+  const pc = wasmAlloc(kern, (T + 1) * n);
+  const pac = wasmAlloc(kern, rows * u);
+  const pdo = job.returnSequences ? wasmAlloc(kern, nb * T * u) : 0;
+  const pdh = wasmAlloc(kern, n);
+  const pdc = wasmAlloc(kern, n);
+  const pdz = wasmAlloc(kern, rows * u4);
+  const pu = wasmAlloc(kern, u * u4);
+  const putp = wasmAlloc(kern, kern.packedBSize(u4, u));
+  const pm = job.recurrentMask !== null ? wasmAlloc(kern, n) : 0;
+  const mem = wasmF32(kern);
+  const getRows = (src: Float32Array, width: number, dst: number, slots: number): void => {
+    for (let s = 0; s < slots; s++) mem.set(src.subarray((s * B + b0) * width, (s * B + b1) * width), (dst >> 2) + s * nb * width);
+  };
+  if (withPre) getRows(job.pre, u4, ppre, T);
+  getRows(job.gates, u4, pg, T);
+  getRows(job.c, u, pc, T + 1);
+  getRows(job.actC, u, pac, T);
+  // dOutput is batch-major (B × T × u with sequences): the rows are contiguous.
+  if (pdo !== 0) mem.set(job.dOutput.subarray(b0 * T * u, b1 * T * u), pdo >> 2);
+  const dh = pdh >> 2;
+  const dc = pdc >> 2;
+  for (let p = 0; p < n; p++) {
+    const q = b0 * u + p;
+    let v = job.dhFinal !== null ? job.dhFinal[q]! : 0;
+    if (!job.returnSequences) v += job.dOutput[q]!;
+    mem[dh + p] = v;
+    mem[dc + p] = job.dcFinal !== null ? job.dcFinal[q]! : 0;
+  }
+  mem.set(job.recurrentKernel, pu >> 2);
+  if (pm !== 0) mem.set(job.recurrentMask!.subarray(b0 * u, b1 * u), pm >> 2);
+  kern.packB(u4, u, pu, u4, 1, putp);
+  kern.lstmBackRun(nb, T, u, ppre, pg, pc, pac, pdo, pdh, pdc, pdz, putp, pm, job.rec, job.act, APACK);
+  for (let s = 0; s < T; s++) job.dz.set(mem.subarray((pdz >> 2) + s * nb * u4, (pdz >> 2) + (s + 1) * nb * u4), (s * B + b0) * u4);
+  job.dh0.set(mem.subarray(dh, dh + n), b0 * u);
+  job.dc0.set(mem.subarray(dc, dc + n), b0 * u);
+  wasmRelease(mark);
+}
+
+/** The recurrence of {@link lstmBackward} in the WebAssembly kernels, shared with helper threads when large. */
+function backwardWasm(
+  kern: WasmKernels,
+  tape: LstmTape,
+  dOutput: Float32Array,
+  options: LstmBackwardOptions,
+  rec: number,
+  act: number,
+): { dz: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+  const { batch: B, timesteps: T, inputDim: D, units: u } = tape;
+  const n = B * u;
+  // Share only a tape that helpers can read without copies (made by a shared forward).
+  const helpers = typeof SharedArrayBuffer === 'function' && tape.pre.buffer instanceof SharedArrayBuffer ? trainHelpers(B, T, D, u) : [];
+  const shared = helpers.length > 0;
+  const job = {
+    B, T, u, rec, act,
+    pre: tape.pre,
+    gates: tape.gates,
+    c: tape.c,
+    actC: tape.actC,
+    recurrentKernel: tape.recurrentKernel,
+    recurrentMask: tape.recurrentMask,
+    returnSequences: tape.returnSequences,
+    dOutput,
+    dhFinal: options.dhFinal ?? null,
+    dcFinal: options.dcFinal ?? null,
+    dz: f32(T * B * 4 * u, shared),
+    dh0: f32(n, shared),
+    dc0: f32(n, shared),
+  };
+  if (!shared) {
+    backRows(kern, job, 0, B);
+    return job;
+  }
+  const bounds = partBounds(B, helpers.length + 1);
+  const sjob: LstmBackJob = {
+    ...job,
+    kind: 'lstmBack',
+    bounds,
+    recurrentKernel: sharedCopy(tape.recurrentKernel),
+    recurrentMask: tape.recurrentMask === null ? null : sharedCopy(tape.recurrentMask),
+    dOutput: sharedCopy(dOutput),
+    dhFinal: job.dhFinal === null ? null : sharedCopy(job.dhFinal),
+    dcFinal: job.dcFinal === null ? null : sharedCopy(job.dcFinal),
+  };
+  shareParts(helpers, bounds.length - 1, sjob as unknown as Record<string, unknown>, [], (i) => backRows(kern, job, bounds[i]!, bounds[i + 1]!), () => {});
+  return { dz: job.dz, dh0: job.dh0.slice(), dc0: job.dc0.slice() };
+}
+
+/** Writes the `cols × rows` transpose of the `rows × cols` matrix `a` into `t` from `off`, in cache-sized tiles. */
+function transposeInto(a: Float32Array, rows: number, cols: number, t: Float32Array, off: number): void {
+  const TB = 32;
+  for (let r0 = 0; r0 < rows; r0 += TB) {
+    const r1 = r0 + TB < rows ? r0 + TB : rows;
+    for (let c0 = 0; c0 < cols; c0 += TB) {
+      const c1 = c0 + TB < cols ? c0 + TB : cols;
+      for (let r = r0; r < r1; r++) {
+        const src = r * cols;
+        for (let c = c0; c < c1; c++) t[off + c * rows + r] = a[src + c]!;
+      }
+    }
+  }
 }
 
 function expectLength(name: string, arr: Float32Array, shape: readonly number[]): void {

@@ -58,6 +58,38 @@ describe('helper threads for large batches', () => {
         expect(Array.from(two)).toEqual(Array.from(one));
       }
     }
+    // LSTM training (forward with tape, then BPTT) split by rows: the same numbers as on one thread.
+    {
+      const batch = 29, T = 12, inputDim = 8, u = 50; // u not a multiple of 4: the kernels' tail path
+      for (const [returnSequences, act, rec] of [[false, 'tanh', 'sigmoid'], [true, 'relu', 'hard_sigmoid']] as const) {
+        const opts: Src.LstmTrainOptions = {
+          batch, timesteps: T, inputDim, units: u,
+          kernel: rand(11, inputDim * 4 * u, 0.3), recurrentKernel: rand(12, u * 4 * u, 0.2), bias: rand(13, 4 * u, 0.1),
+          activation: t.getActivation(act), recurrentActivation: t.getActivation(rec),
+          returnSequences, goBackwards: returnSequences,
+          initialH: rand(14, batch * u, 0.5), initialC: rand(15, batch * u, 0.5),
+          recurrentMask: rand(16, batch * u, 1),
+        };
+        const x = rand(17, batch * T * inputDim, 1);
+        const dOut = rand(18, returnSequences ? batch * T * u : batch * u, 1);
+        const back = { dhFinal: rand(19, batch * u, 1), dcFinal: rand(20, batch * u, 1) };
+        const run = () => {
+          const f = t.lstmForwardTrain(x, opts);
+          return { f, g: t.lstmBackward(f.tape, dOut, back) };
+        };
+        t.setThreads(1);
+        const one = run();
+        t.setThreads(2);
+        const stats = threadStats as { jobs: number; helperParts: number };
+        const before = stats.jobs;
+        const two = run();
+        expect(stats.jobs).toBe(before + 2); // forward and backward shared (the helper may take no part)
+        for (const k of ['output', 'h', 'c'] as const) expect(Array.from(two.f[k])).toEqual(Array.from(one.f[k]));
+        for (const k of ['dx', 'dKernel', 'dRecurrentKernel', 'dBias', 'dh0', 'dc0'] as const) {
+          expect(Array.from(two.g[k]!)).toEqual(Array.from(one.g[k]!));
+        }
+      }
+    }
     t.setThreads(1);
     expect(t.getThreads()).toBe(1);
     expect(() => t.setThreads(0)).toThrow(TypeError);

@@ -62,7 +62,17 @@ export function packB(k: i32, n: i32, b: usize, ldb: i32, trans: i32, dst: usize
         // stored n×k: element (p, j) at b + (j·ldb + p)·4
         const s = b + ((<usize>j0 * <usize>ldb + <usize>pc) << 2);
         const ldbb = <usize>ldb << 2;
-        for (let p = 0; p < kcb; p++) {
+        let p = 0;
+        if (nr == 8) {
+          // 4 steps of k at a time: two 4×4 transposes of the panel's 8 stored rows
+          for (; p + 3 < kcb; p += 4) {
+            const sp = s + (<usize>p << 2);
+            transpose4(sp, ldbb, d, 32);
+            transpose4(sp + 4 * ldbb, ldbb, d + 16, 32);
+            d += 128;
+          }
+        }
+        for (; p < kcb; p++) {
           const sp = s + (<usize>p << 2);
           for (let jj = 0; jj < 8; jj++) store<f32>(d + (<usize>jj << 2), jj < nr ? load<f32>(sp + <usize>jj * ldbb) : 0);
           d += 32;
@@ -70,6 +80,27 @@ export function packB(k: i32, n: i32, b: usize, ldb: i32, trans: i32, dst: usize
       }
     }
   }
+}
+
+/**
+ * Loads 4 rows of 4 floats (at src, row stride srcStride bytes) and stores their transpose as 4 rows
+ * of 4 floats at dst (row stride dstStride bytes).
+ */
+// @ts-ignore: decorator
+@inline
+function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const x0 = v128.load(src);
+  const x1 = v128.load(src + srcStride);
+  const x2 = v128.load(src + 2 * srcStride);
+  const x3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /** Packs rows [0, m4) (m4 a multiple of 4) × kcb columns of A (row stride lda) into panels of 4 rows, k-major. */
@@ -475,5 +506,209 @@ export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usiz
     const zs = z + <usize>s * step;
     if (u > 0) gemmPacked(batch, 4 * u, u, h, u, up, zs, 4 * u, 1, apScratch);
     lstmCell(batch, u, zs, c, h, rec, act, seq != 0 ? out + (<usize>s * <usize>u << 2) : 0, seq != 0 ? T * u : 0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// LSTM training: forward with a tape, and backpropagation through time
+
+/**
+ * The training forward of an LSTM (see src/backward-lstm.ts): for each of T steps, hIn_s = h (times the
+ * recurrent mask when mask ≠ 0), pre_s += hIn_s·U (U packed by packB(u, 4u)), gates_s = activations of
+ * pre_s, c_{s+1} = f·c_s + i·g, actC_s = act(c_{s+1}), h = o·actC_s. pre and gates hold T·batch rows
+ * of 4u; c holds (T+1)·batch·u (slot 0 the initial state); hIn and actC T·batch·u; h batch·u (initial
+ * state in, final out).
+ */
+export function lstmTrainRun(
+  batch: i32, T: i32, u: i32, pre: usize, gates: usize, c: usize, hIn: usize, actC: usize, h: usize,
+  up: usize, mask: usize, rec: i32, act: i32, apScratch: usize,
+): void {
+  const n = batch * u;
+  const ub = <usize>u << 2;
+  const stepZ = <usize>n * 16;
+  const stepH = <usize>n << 2;
+  for (let s = 0; s < T; s++) {
+    const hs = hIn + <usize>s * stepH;
+    if (mask == 0) memory.copy(hs, h, stepH);
+    else {
+      for (let p = 0; p < n; p++) {
+        const o = <usize>p << 2;
+        store<f32>(hs + o, load<f32>(h + o) * load<f32>(mask + o));
+      }
+    }
+    const zs = pre + <usize>s * stepZ;
+    const gs = gates + <usize>s * stepZ;
+    if (u > 0) gemmPacked(batch, 4 * u, u, hs, u, up, zs, 4 * u, 1, apScratch);
+    memory.copy(gs, zs, stepZ);
+    const cp0 = c + <usize>s * stepH;
+    const cn0 = cp0 + stepH;
+    const ac0 = actC + <usize>s * stepH;
+    for (let b = 0; b < batch; b++) {
+      const g = gs + <usize>b * 4 * ub;
+      const rb = <usize>b * ub;
+      let j = 0;
+      for (; j + 3 < u; j += 4) {
+        const o = <usize>j << 2;
+        const gi = vact(rec, v128.load(g + o));
+        const gf = vact(rec, v128.load(g + ub + o));
+        const gc = vact(act, v128.load(g + 2 * ub + o));
+        const go = vact(rec, v128.load(g + 3 * ub + o));
+        v128.store(g + o, gi);
+        v128.store(g + ub + o, gf);
+        v128.store(g + 2 * ub + o, gc);
+        v128.store(g + 3 * ub + o, go);
+        const cn = f32x4.add(f32x4.mul(gf, v128.load(cp0 + rb + o)), f32x4.mul(gi, gc));
+        v128.store(cn0 + rb + o, cn);
+        const ac = vact(act, cn);
+        v128.store(ac0 + rb + o, ac);
+        v128.store(h + rb + o, f32x4.mul(go, ac));
+      }
+      for (; j < u; j++) {
+        const o = <usize>j << 2;
+        const gi = f32x4.extract_lane(vact(rec, f32x4.splat(load<f32>(g + o))), 0);
+        const gf = f32x4.extract_lane(vact(rec, f32x4.splat(load<f32>(g + ub + o))), 0);
+        const gc = f32x4.extract_lane(vact(act, f32x4.splat(load<f32>(g + 2 * ub + o))), 0);
+        const go = f32x4.extract_lane(vact(rec, f32x4.splat(load<f32>(g + 3 * ub + o))), 0);
+        store<f32>(g + o, gi);
+        store<f32>(g + ub + o, gf);
+        store<f32>(g + 2 * ub + o, gc);
+        store<f32>(g + 3 * ub + o, go);
+        const cn = gf * load<f32>(cp0 + rb + o) + gi * gc;
+        store<f32>(cn0 + rb + o, cn);
+        const ac = f32x4.extract_lane(vact(act, f32x4.splat(cn)), 0);
+        store<f32>(ac0 + rb + o, ac);
+        store<f32>(h + rb + o, go * ac);
+      }
+    }
+  }
+}
+
+/** Derivative of activation `code` from its input x and output y (same codes as vact). */
+// @ts-ignore: decorator
+@inline
+function vderiv(code: i32, x: v128, y: v128): v128 {
+  const one = v128.load32_splat(K, 48);
+  const zero = v128.load32_splat(K, 96);
+  switch (code) {
+    case 1:
+      return f32x4.mul(y, f32x4.sub(one, y));
+    case 2: {
+      const three = v128.load32_splat(K, 80);
+      const inside = v128.and(f32x4.gt(x, f32x4.neg(three)), f32x4.lt(x, three));
+      return v128.bitselect(v128.load32_splat(K, 84), zero, inside);
+    }
+    case 3: {
+      const lim = f32x4.splat(<f32>2.5);
+      const inside = v128.and(f32x4.gt(x, f32x4.neg(lim)), f32x4.lt(x, lim));
+      return v128.bitselect(v128.load32_splat(K, 88), zero, inside);
+    }
+    case 4:
+      return f32x4.sub(one, f32x4.mul(y, y));
+    case 5:
+      return v128.bitselect(one, zero, f32x4.gt(x, zero));
+    default:
+      return one;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function backCell(
+  rec: i32, act: i32, g: usize, z: usize, dzp: usize, ub: usize, o: usize, cPrev: usize, cNew: usize, ac: usize, dh: usize, dc: usize,
+): void {
+  const gi = v128.load(g + o);
+  const gf = v128.load(g + ub + o);
+  const gc = v128.load(g + 2 * ub + o);
+  const go = v128.load(g + 3 * ub + o);
+  const dhv = v128.load(dh + o);
+  const acv = v128.load(ac + o);
+  // ∂L/∂c_t: carried gradient plus the path through h = o·act(c)
+  const dcv = f32x4.add(v128.load(dc + o), f32x4.mul(f32x4.mul(dhv, go), vderiv(act, v128.load(cNew + o), acv)));
+  const dO = f32x4.mul(dhv, acv);
+  const dI = f32x4.mul(dcv, gc);
+  const dF = f32x4.mul(dcv, v128.load(cPrev + o));
+  const dC = f32x4.mul(dcv, gi);
+  v128.store(dc + o, f32x4.mul(dcv, gf));
+  v128.store(dzp + o, f32x4.mul(dI, vderiv(rec, v128.load(z + o), gi)));
+  v128.store(dzp + ub + o, f32x4.mul(dF, vderiv(rec, v128.load(z + ub + o), gf)));
+  v128.store(dzp + 2 * ub + o, f32x4.mul(dC, vderiv(act, v128.load(z + 2 * ub + o), gc)));
+  v128.store(dzp + 3 * ub + o, f32x4.mul(dO, vderiv(rec, v128.load(z + 3 * ub + o), go)));
+}
+
+/**
+ * Backpropagation through time over the tape of lstmTrainRun. dh, dc (batch·u) hold the gradients of
+ * the final state in and those of the initial state out. With dOut ≠ 0 (returnSequences), dOut is
+ * batch×T×u and row (b, s) is added to dh before step s. dz (T·batch rows of 4u) gets ∂L/∂pre; utp is
+ * U packed for dz·Uᵀ (packB(4u, u, U, 4u, trans 1)); dhPrev is batch·u scratch; mask the recurrent mask
+ * or 0. Uses 272 bytes at TILE + 512 as scratch when u is not a multiple of 4.
+ */
+export function lstmBackRun(
+  batch: i32, T: i32, u: i32, pre: usize, gates: usize, c: usize, actC: usize, dOut: usize,
+  dh: usize, dc: usize, dz: usize, utp: usize, mask: usize, rec: i32, act: i32, apScratch: usize,
+): void {
+  const n = batch * u;
+  const ub = <usize>u << 2;
+  const stepZ = <usize>n * 16;
+  const stepH = <usize>n << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    if (dOut != 0) {
+      for (let b = 0; b < batch; b++) {
+        const src = dOut + ((<usize>b * <usize>T + <usize>s) * ub);
+        const dst = dh + <usize>b * ub;
+        for (let j = 0; j < u; j++) {
+          const o = <usize>j << 2;
+          store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+        }
+      }
+    }
+    const zs = pre + <usize>s * stepZ;
+    const gs = gates + <usize>s * stepZ;
+    const dzs = dz + <usize>s * stepZ;
+    const cp0 = c + <usize>s * stepH;
+    const cn0 = cp0 + stepH;
+    const ac0 = actC + <usize>s * stepH;
+    for (let b = 0; b < batch; b++) {
+      const rz = <usize>b * 4 * ub;
+      const rb = <usize>b * ub;
+      let j = 0;
+      for (; j + 3 < u; j += 4) {
+        backCell(rec, act, gs + rz, zs + rz, dzs + rz, ub, <usize>j << 2, cp0 + rb, cn0 + rb, ac0 + rb, dh + rb, dc + rb);
+      }
+      if (j < u) {
+        // the last u mod 4 columns through the tile: gather each gate's lanes, run backCell on lanes
+        // of the tile, scatter back (lanes past u are zero and ignored)
+        const t = TILE + 512;
+        const tub: usize = 16;
+        for (let q: usize = 0; q < 272; q += 4) store<f32>(t + q, 0);
+        for (let jj = j; jj < u; jj++) {
+          const o = <usize>jj << 2;
+          const l = <usize>(jj - j) << 2;
+          for (let gk: usize = 0; gk < 4; gk++) {
+            store<f32>(t + gk * tub + l, load<f32>(gs + rz + gk * ub + o));
+            store<f32>(t + 64 + gk * tub + l, load<f32>(zs + rz + gk * ub + o));
+          }
+          store<f32>(t + 128 + l, load<f32>(cp0 + rb + o));
+          store<f32>(t + 144 + l, load<f32>(cn0 + rb + o));
+          store<f32>(t + 160 + l, load<f32>(ac0 + rb + o));
+          store<f32>(t + 176 + l, load<f32>(dh + rb + o));
+          store<f32>(t + 192 + l, load<f32>(dc + rb + o));
+        }
+        backCell(rec, act, t, t + 64, t + 208, tub, 0, t + 128, t + 144, t + 160, t + 176, t + 192);
+        for (let jj = j; jj < u; jj++) {
+          const o = <usize>jj << 2;
+          const l = <usize>(jj - j) << 2;
+          for (let gk: usize = 0; gk < 4; gk++) store<f32>(dzs + rz + gk * ub + o, load<f32>(t + 208 + gk * tub + l));
+          store<f32>(dc + rb + o, load<f32>(t + 192 + l));
+        }
+      }
+    }
+    // ∂L/∂h_{s−1} = dz_s·Uᵀ, through the recurrent mask
+    if (u > 0) gemmPacked(batch, u, 4 * u, dzs, 4 * u, utp, dh, u, 0, apScratch);
+    if (mask != 0) {
+      for (let p = 0; p < n; p++) {
+        const o = <usize>p << 2;
+        store<f32>(dh + o, load<f32>(dh + o) * load<f32>(mask + o));
+      }
+    }
   }
 }

@@ -38,6 +38,8 @@ export interface WasmKernels {
   activate(code: number, p: number, n: number): void;
   lstmCell(batch: number, u: number, z: number, c: number, h: number, rec: number, act: number, out: number, outStride: number): void;
   lstmRun(batch: number, T: number, u: number, z: number, up: number, h: number, c: number, rec: number, act: number, out: number, seq: number, ap: number): void;
+  lstmTrainRun(batch: number, T: number, u: number, pre: number, gates: number, c: number, hIn: number, actC: number, h: number, up: number, mask: number, rec: number, act: number, ap: number): void;
+  lstmBackRun(batch: number, T: number, u: number, pre: number, gates: number, c: number, actC: number, dOut: number, dh: number, dc: number, dz: number, utp: number, mask: number, rec: number, act: number, ap: number): void;
 }
 
 /**
