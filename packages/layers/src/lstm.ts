@@ -1,4 +1,4 @@
-import { lstmBackward, lstmForward, lstmForwardTrain, ShapeMismatchError, Tensor, UnsupportedError, type Random } from '@kerasts/tensor';
+import { lstmBackward, lstmForward, lstmForwardTrain, ShapeMismatchError, Tensor, UnsupportedError, type LstmForwardOptions, type Random } from '@kerasts/tensor';
 import { ActivationSlot, type KeptConfig } from './core.js';
 import { getInitializer, type Initializer, type InitializerSpec } from './initializers.js';
 import type { JsonObject } from './json.js';
@@ -133,42 +133,9 @@ export class LSTM extends Layer {
    * `[h0, c0]`, each (batch × units); stateful layers start from their kept state instead.
    */
   callWithState(input: Tensor, ctx: CallContext, initialState?: readonly [Tensor, Tensor]): Tensor[] {
-    if (input.rank !== 3) {
-      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) expects a 3-D input (batch, timesteps, features)`, [null, null, null], input.shape, this.name);
-    }
-    const [batch, timesteps, inputDim] = input.shape as [number, number, number];
+    const { batch, timesteps, options } = this.kernelOptions(input, ctx, initialState);
     const u = this.units;
-    const [kernel, recurrent, bias] = this.weightList;
-    if (kernel!.shape[0] !== inputDim) {
-      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) input features`, [null, null, kernel!.shape[0]!], input.shape, this.name);
-    }
-    let initialH: Float32Array | undefined;
-    let initialC: Float32Array | undefined;
-    if (initialState) {
-      initialH = initialState[0].data;
-      initialC = initialState[1].data;
-    } else if (this.stateful && this.state) {
-      if (this.state.batch !== batch) {
-        throw new ShapeMismatchError(`stateful layer "${this.name}" (LSTM) keeps a state for another batch size; call resetStates()`, [this.state.batch], [batch], this.name);
-      }
-      initialH = this.state.h;
-      initialC = this.state.c;
-    }
-    const res = lstmForward(input.data, {
-      batch,
-      timesteps,
-      inputDim,
-      units: u,
-      kernel: kernel!.value.data,
-      recurrentKernel: recurrent!.value.data,
-      bias: this.useBias ? bias!.value.data : null,
-      activation: this.activation.get(ctx.hardSigmoid),
-      recurrentActivation: this.recurrentActivation.get(ctx.hardSigmoid),
-      returnSequences: this.returnSequences,
-      goBackwards: this.goBackwards,
-      ...(initialH ? { initialH } : {}),
-      ...(initialC ? { initialC } : {}),
-    });
+    const res = lstmForward(input.data, options);
     if (this.stateful) this.state = { h: res.h, c: res.c, batch };
     const out = new Tensor(res.output, this.returnSequences ? [batch, timesteps, u] : [batch, u]);
     return [out, new Tensor(res.h, [batch, u]), new Tensor(res.c, [batch, u])];
@@ -181,41 +148,14 @@ export class LSTM extends Layer {
    * random stream, not Keras').
    */
   override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
-    if (input.rank !== 3) {
-      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) expects a 3-D input (batch, timesteps, features)`, [null, null, null], input.shape, this.name);
-    }
-    const [batch, timesteps, inputDim] = input.shape as [number, number, number];
+    const { batch, timesteps, inputDim, options } = this.kernelOptions(input, ctx);
     const u = this.units;
     const [kernel, recurrent, bias] = this.weightList;
-    if (kernel!.shape[0] !== inputDim) {
-      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) input features`, [null, null, kernel!.shape[0]!], input.shape, this.name);
-    }
-    let initialH: Float32Array | undefined;
-    let initialC: Float32Array | undefined;
-    if (this.stateful && this.state) {
-      if (this.state.batch !== batch) {
-        throw new ShapeMismatchError(`stateful layer "${this.name}" (LSTM) keeps a state for another batch size; call resetStates()`, [this.state.batch], [batch], this.name);
-      }
-      initialH = this.state.h;
-      initialC = this.state.c;
-    }
     const rng = ctx.training ? ctx.random : null;
     const inputMask = rng && this.dropout > 0 ? dropoutMask(rng, batch * inputDim, this.dropout) : undefined;
     const recurrentMask = rng && this.recurrentDropout > 0 ? dropoutMask(rng, batch * u, this.recurrentDropout) : undefined;
     const res = lstmForwardTrain(input.data, {
-      batch,
-      timesteps,
-      inputDim,
-      units: u,
-      kernel: kernel!.value.data,
-      recurrentKernel: recurrent!.value.data,
-      bias: this.useBias ? bias!.value.data : null,
-      activation: this.activation.get(ctx.hardSigmoid),
-      recurrentActivation: this.recurrentActivation.get(ctx.hardSigmoid),
-      returnSequences: this.returnSequences,
-      goBackwards: this.goBackwards,
-      ...(initialH ? { initialH } : {}),
-      ...(initialC ? { initialC } : {}),
+      ...options,
       ...(inputMask ? { inputMask } : {}),
       ...(recurrentMask ? { recurrentMask } : {}),
     });
@@ -234,6 +174,46 @@ export class LSTM extends Layer {
         return { dInput: g.dx ? new Tensor(g.dx, input.shape) : null, weightGrads };
       },
     };
+  }
+
+  /** Checks the input and the kept state, and gathers the kernel's options (shared by inference and training). */
+  private kernelOptions(input: Tensor, ctx: CallContext, initialState?: readonly [Tensor, Tensor]): { batch: number; timesteps: number; inputDim: number; options: LstmForwardOptions } {
+    if (input.rank !== 3) {
+      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) expects a 3-D input (batch, timesteps, features)`, [null, null, null], input.shape, this.name);
+    }
+    const [batch, timesteps, inputDim] = input.shape as [number, number, number];
+    const [kernel, recurrent, bias] = this.weightList;
+    if (kernel!.shape[0] !== inputDim) {
+      throw new ShapeMismatchError(`layer "${this.name}" (LSTM) input features`, [null, null, kernel!.shape[0]!], input.shape, this.name);
+    }
+    let initialH: Float32Array | undefined;
+    let initialC: Float32Array | undefined;
+    if (initialState) {
+      initialH = initialState[0].data;
+      initialC = initialState[1].data;
+    } else if (this.stateful && this.state) {
+      if (this.state.batch !== batch) {
+        throw new ShapeMismatchError(`stateful layer "${this.name}" (LSTM) keeps a state for another batch size; call resetStates()`, [this.state.batch], [batch], this.name);
+      }
+      initialH = this.state.h;
+      initialC = this.state.c;
+    }
+    const options: LstmForwardOptions = {
+      batch,
+      timesteps,
+      inputDim,
+      units: this.units,
+      kernel: kernel!.value.data,
+      recurrentKernel: recurrent!.value.data,
+      bias: this.useBias ? bias!.value.data : null,
+      activation: this.activation.get(ctx.hardSigmoid),
+      recurrentActivation: this.recurrentActivation.get(ctx.hardSigmoid),
+      returnSequences: this.returnSequences,
+      goBackwards: this.goBackwards,
+      ...(initialH ? { initialH } : {}),
+      ...(initialC ? { initialC } : {}),
+    };
+    return { batch, timesteps, inputDim, options };
   }
 
   /** Forget the kept state of a stateful layer (Keras' `reset_states`). */
