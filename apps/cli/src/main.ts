@@ -48,7 +48,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   const program = new Command();
   program
     .name('kerasts')
-    .description('Keras models in TypeScript: inspect, validate and convert Keras architecture files without Python.')
+    .description('Keras models in TypeScript: inspect, run, convert, train and transfer Keras files of any era (1.x to 3.x) without Python.')
+    .addHelpText('after', '\nStart with:\n  pnpm kerasts inspect my_model.h5\n  pnpm kerasts predict my_model.h5 -i x.npy\n  pnpm kerasts <command> --help')
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
