@@ -15,6 +15,7 @@ import {
 import { activationBackward, activationDerivative, type ActivationDerivative } from './backward.js';
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { gemm } from './gemm.js';
+import { fast, Fn } from './lstm-gates.js';
 import type { LstmForwardOptions, LstmForwardResult } from './lstm.js';
 import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from './wasm/backend.js';
@@ -90,9 +91,7 @@ export interface LstmBackwardResult {
   dc0: Float32Array;
 }
 
-const Fn = { Other: 0, Sigmoid: 1, HardSigmoid3: 2, HardSigmoid2: 3, Tanh: 4, Relu: 5 } as const;
-type Fn = (typeof Fn)[keyof typeof Fn];
-
+/** The inlined activations the backward pass differentiates itself (linear goes through its derivative). */
 function code(a: Activation): Fn {
   if (a === SIGMOID) return Fn.Sigmoid;
   if (a === HARD_SIGMOID_KERAS3) return Fn.HardSigmoid3;
@@ -107,30 +106,6 @@ function wasmCode(a: Activation): number {
   return a === LINEAR ? 6 : code(a);
 }
 
-function fast(fn: Fn, x: number): number {
-  switch (fn) {
-    case Fn.Sigmoid:
-      if (x >= 0) return 1 / (1 + Math.exp(-x));
-      {
-        const e = Math.exp(x);
-        return e / (1 + e);
-      }
-    case Fn.HardSigmoid3: {
-      const y = x + 3;
-      return y > 0 ? (y < 6 ? y / 6 : 1) : 0;
-    }
-    case Fn.HardSigmoid2: {
-      const y = 0.2 * x + 0.5;
-      return y > 0 ? (y < 1 ? y : 1) : 0;
-    }
-    case Fn.Tanh:
-      return Math.tanh(x);
-    case Fn.Relu:
-      return x > 0 ? x : 0;
-    default:
-      return x;
-  }
-}
 
 /** Derivative of an inlined activation from its input x and output y. */
 function fastDeriv(fn: Fn, x: number, y: number): number {

@@ -12,6 +12,7 @@ import {
 } from './activations.js';
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { gemm, type GemmOptions } from './gemm.js';
+import { fast, Fn } from './lstm-gates.js';
 import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
@@ -51,9 +52,6 @@ export interface LstmForwardResult {
   c: Float32Array;
 }
 
-/** Codes of the activations the fused step loop computes inline; anything else goes through `apply`. */
-const Fn = { Other: 0, Sigmoid: 1, HardSigmoid3: 2, HardSigmoid2: 3, Tanh: 4, Relu: 5, Linear: 6 } as const;
-type Fn = (typeof Fn)[keyof typeof Fn];
 
 function code(a: Activation): Fn {
   if (a === SIGMOID) return Fn.Sigmoid;
@@ -65,31 +63,6 @@ function code(a: Activation): Fn {
   return Fn.Other;
 }
 
-/** One of the inlined activations; `Fn.Other` is never passed here. */
-function fast(fn: Fn, x: number): number {
-  switch (fn) {
-    case Fn.Sigmoid:
-      if (x >= 0) return 1 / (1 + Math.exp(-x));
-      {
-        const e = Math.exp(x);
-        return e / (1 + e);
-      }
-    case Fn.HardSigmoid3: {
-      const y = x + 3;
-      return y > 0 ? (y < 6 ? y / 6 : 1) : 0;
-    }
-    case Fn.HardSigmoid2: {
-      const y = 0.2 * x + 0.5;
-      return y > 0 ? (y < 1 ? y : 1) : 0;
-    }
-    case Fn.Tanh:
-      return Math.tanh(x);
-    case Fn.Relu:
-      return x > 0 ? x : 0;
-    default:
-      return x;
-  }
-}
 
 /**
  * Runs an LSTM over `x` (`batch × timesteps × inputDim`, row-major) as Keras does:
