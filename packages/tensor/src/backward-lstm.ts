@@ -264,14 +264,25 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
   const wRec = wasmCode(tape.recurrentActivation);
   const wAct = wasmCode(tape.activation);
   const kern = T > 0 && B > 0 && u > 0 && wRec !== 0 && wAct !== 0 ? wasmKernels() : null;
-  let dz: Float32Array;
-  let dh0: Float32Array;
-  let dc0: Float32Array;
   if (kern !== null) {
-    ({ dz, dh0, dc0 } = backwardWasm(kern, tape, dOutput, options, wRec, wAct));
-  } else {
-    ({ dz, dh0, dc0 } = backwardJs(tape, dOutput, options));
+    const r = backwardWasm(kern, tape, dOutput, options, wRec, wAct);
+    const m = D + u + 1;
+    // Sum the parts' gradients in part order (the parts do not depend on the number of threads).
+    const both = r.grads.slice(0, m * u4);
+    for (let p = 1; p < r.parts; p++) {
+      const o = p * m * u4;
+      for (let j = 0; j < m * u4; j++) both[j] = both[j]! + r.grads[o + j]!;
+    }
+    return {
+      dx: r.dz === null ? null : inputGrad(tape, r.dz),
+      dKernel: both.slice(0, D * u4),
+      dRecurrentKernel: both.slice(D * u4, (D + u) * u4),
+      dBias: tape.hasBias ? both.slice((D + u) * u4) : null,
+      dh0: r.dh0,
+      dc0: r.dc0,
+    };
   }
+  const { dz, dh0, dc0 } = backwardJs(tape, dOutput, options);
   return weightGrads(tape, dz, dh0, dc0, options);
 }
 
@@ -405,25 +416,29 @@ function weightGrads(tape: LstmTape, dz: Float32Array, dh0: Float32Array, dc0: F
     }
     dBias = Float32Array.from(acc);
   }
-  let dx: Float32Array | null = null;
-  if (options.needInputGrad ?? true) {
-    const dxs = new Float32Array(T * B * D);
-    if (T * B > 0 && D > 0) gemm(T * B, D, u4, dz, tape.kernel, dxs, { transposeB: true });
-    dx = new Float32Array(B * T * D);
-    for (let s = 0; s < T; s++) {
-      const t = tape.goBackwards ? T - 1 - s : s;
-      for (let b = 0; b < B; b++) {
-        const src = (s * B + b) * D;
-        const dst = (b * T + t) * D;
-        if (tape.inputMask === null) {
-          for (let q = 0; q < D; q++) dx[dst + q] = dxs[src + q]!;
-        } else {
-          for (let q = 0; q < D; q++) dx[dst + q] = dxs[src + q]! * tape.inputMask[b * D + q]!;
-        }
+  const dx = options.needInputGrad ?? true ? inputGrad(tape, dz) : null;
+  return { dx, dKernel, dRecurrentKernel, dBias, dh0, dc0 };
+}
+
+/** ∂L/∂x (`batch × timesteps × inputDim`) from ∂L/∂pre of every step (time-major): dz·kernelᵀ, back in input order. */
+function inputGrad(tape: LstmTape, dz: Float32Array): Float32Array {
+  const { batch: B, timesteps: T, inputDim: D, units: u } = tape;
+  const dxs = new Float32Array(T * B * D);
+  if (T * B > 0 && D > 0) gemm(T * B, D, 4 * u, dz, tape.kernel, dxs, { transposeB: true });
+  const dx = new Float32Array(B * T * D);
+  for (let s = 0; s < T; s++) {
+    const t = tape.goBackwards ? T - 1 - s : s;
+    for (let b = 0; b < B; b++) {
+      const src = (s * B + b) * D;
+      const dst = (b * T + t) * D;
+      if (tape.inputMask === null) {
+        for (let q = 0; q < D; q++) dx[dst + q] = dxs[src + q]!;
+      } else {
+        for (let q = 0; q < D; q++) dx[dst + q] = dxs[src + q]! * tape.inputMask[b * D + q]!;
       }
     }
   }
-  return { dx, dKernel, dRecurrentKernel, dBias, dh0, dc0 };
+  return dx;
 }
 
 /** Time-major copy (`T × batch × D`, processing order) of the input, times the input mask when given. */
@@ -472,11 +487,13 @@ function trainHelpers(B: number, T: number, D: number, u: number): Helper[] {
 }
 
 /**
- * Batch bounds of the parts of a call shared between `threads` threads: small parts (8 per thread), so
- * that a helper the OS schedules late holds the caller up for little (parts are claimed dynamically).
+ * Batch bounds of the parts of a training call (forward or backward): about 8 rows each, at most 16
+ * parts, and never dependent on the number of threads. Each part sums its own rows' weight gradients
+ * and the parts' sums are added in part order, so gradients are the same on one thread or several;
+ * parts are claimed dynamically, so a helper the OS schedules late holds the caller up for little.
  */
-function partBounds(B: number, threads: number): number[] {
-  const parts = Math.min(B, 8 * threads);
+function partBounds(B: number): number[] {
+  const parts = Math.max(1, Math.min(16, Math.ceil(B / 8)));
   const bounds: number[] = [];
   for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * B) / parts));
   return bounds;
@@ -530,9 +547,17 @@ export interface LstmBackJob {
   dcFinal: Float32Array | null;
   rec: number;
   act: number;
-  dz: Float32Array;
+  /** Time-major inputs and incoming h of the tape (for the weight gradients). */
+  xs: Float32Array;
+  hIn: Float32Array;
+  D: number;
+  hasBias: boolean;
+  /** ∂L/∂pre of every step, written only when the input gradient is needed. */
+  dz: Float32Array | null;
   dh0: Float32Array;
   dc0: Float32Array;
+  /** Per part: [∂kernel (D rows) | ∂recurrent kernel (u rows) | ∂bias (1 row)] × 4u, summed over the part's rows. */
+  grads: Float32Array;
   bounds: number[];
 }
 
@@ -541,7 +566,7 @@ export function runLstmTrainPart(job: LstmTrainJob | LstmBackJob, i: number): vo
   const kern = wasmKernels();
   if (kern === null) throw new Error('kerasts helper thread: WebAssembly kernels unavailable');
   if (job.kind === 'lstmTrain') trainRows(kern, job, job.bounds[i]!, job.bounds[i + 1]!);
-  else backRows(kern, job, job.bounds[i]!, job.bounds[i + 1]!);
+  else backRows(kern, job, i, job.bounds[i]!, job.bounds[i + 1]!);
 }
 
 /**
@@ -621,6 +646,8 @@ function forwardTrainWasm(
   const n = B * u;
   const helpers = trainHelpers(B, T, D, u);
   const shared = helpers.length > 0;
+  // Shared, the tape's inputs are read by the helpers again in the backward pass.
+  const xsTape = shared ? sharedCopy(xs) : xs;
   const gatesOut = f32(rows * u4, shared);
   const out: TrainArrays = {
     pre: needsPre(rec, act) ? f32(rows * u4, shared) : gatesOut,
@@ -632,7 +659,7 @@ function forwardTrainWasm(
   };
   const job = {
     B, T, D, u, rec, act, out,
-    xs, kernel, recurrentKernel, bias,
+    xs: xsTape, kernel, recurrentKernel, bias,
     initialH: options.initialH ?? null,
     initialC: options.initialC ?? null,
     recurrentMask,
@@ -640,12 +667,11 @@ function forwardTrainWasm(
   if (!shared) {
     trainRows(kern, job, 0, B);
   } else {
-    const bounds = partBounds(B, helpers.length + 1);
+    const bounds = partBounds(B);
     const sjob: LstmTrainJob = {
       ...job,
       kind: 'lstmTrain',
       bounds,
-      xs: sharedCopy(xs),
       kernel: sharedCopy(kernel),
       recurrentKernel: sharedCopy(recurrentKernel),
       bias: bias === null ? null : sharedCopy(bias),
@@ -687,7 +713,7 @@ function forwardTrainWasm(
       hasBias: bias !== null,
       activation: options.activation,
       recurrentActivation: options.recurrentActivation,
-      xs,
+      xs: xsTape,
       pre,
       gates,
       c,
@@ -699,13 +725,18 @@ function forwardTrainWasm(
   };
 }
 
-/** Batch rows [b0, b1) of the recurrence of {@link lstmBackward} in the WebAssembly kernels (one call for all steps). */
-function backRows(kern: WasmKernels, job: Omit<LstmBackJob, 'kind' | 'bounds'>, b0: number, b1: number): void {
-  const { B, T, u } = job;
+/**
+ * Part `part` (batch rows [b0, b1)) of {@link lstmBackward} in the WebAssembly kernels: the recurrence
+ * (one call for all steps), then the part's weight gradients — [xs | hIn]ᵀ·dz as two GEMMs on one packed
+ * dz, and the column sums of dz — written to the part's slot of `job.grads`.
+ */
+function backRows(kern: WasmKernels, job: Omit<LstmBackJob, 'kind' | 'bounds'>, part: number, b0: number, b1: number): void {
+  const { B, T, u, D } = job;
   const u4 = 4 * u;
   const nb = b1 - b0;
   const rows = T * nb;
   const n = nb * u;
+  const m = D + u + 1;
   const mark = wasmMark();
   const withPre = needsPre(job.rec, job.act);
   const pg = wasmAlloc(kern, rows * u4);
@@ -719,6 +750,10 @@ function backRows(kern: WasmKernels, job: Omit<LstmBackJob, 'kind' | 'bounds'>, 
   const pu = wasmAlloc(kern, u * u4);
   const putp = wasmAlloc(kern, kern.packedBSize(u4, u));
   const pm = job.recurrentMask !== null ? wasmAlloc(kern, n) : 0;
+  const pxs = wasmAlloc(kern, rows * D);
+  const phin = wasmAlloc(kern, rows * u);
+  const pdzp = wasmAlloc(kern, kern.packedBSize(rows, u4));
+  const pgr = wasmAlloc(kern, m * u4);
   const mem = wasmF32(kern);
   const getRows = (src: Float32Array, width: number, dst: number, slots: number): void => {
     for (let s = 0; s < slots; s++) mem.set(src.subarray((s * B + b0) * width, (s * B + b1) * width), (dst >> 2) + s * nb * width);
@@ -742,13 +777,29 @@ function backRows(kern: WasmKernels, job: Omit<LstmBackJob, 'kind' | 'bounds'>, 
   if (pm !== 0) mem.set(job.recurrentMask!.subarray(b0 * u, b1 * u), pm >> 2);
   kern.packB(u4, u, pu, u4, 1, putp);
   kern.lstmBackRun(nb, T, u, ppre, pg, pc, pac, pdo, pdh, pdc, pdz, putp, pm, job.rec, job.act, APACK);
-  for (let s = 0; s < T; s++) job.dz.set(mem.subarray((pdz >> 2) + s * nb * u4, (pdz >> 2) + (s + 1) * nb * u4), (s * B + b0) * u4);
+  // The part's weight gradients, summed over its rows (time-major, as the forward made them).
+  getRows(job.xs, D, pxs, T);
+  getRows(job.hIn, u, phin, T);
+  mem.fill(0, pgr >> 2, (pgr >> 2) + m * u4);
+  if (rows > 0) {
+    kern.packB(rows, u4, pdz, u4, 0, pdzp);
+    if (D > 0) kern.gemmPackedAT(D, u4, rows, pxs, D, pdzp, pgr, u4, 0, APACK);
+    kern.gemmPackedAT(u, u4, rows, phin, u, pdzp, pgr + D * u4 * 4, u4, 0, APACK);
+    if (job.hasBias) kern.addColumnSums(rows, u4, pdz, u4, pgr + (D + u) * u4 * 4);
+  }
+  job.grads.set(mem.subarray(pgr >> 2, (pgr >> 2) + m * u4), part * m * u4);
+  if (job.dz !== null) {
+    for (let s = 0; s < T; s++) job.dz.set(mem.subarray((pdz >> 2) + s * nb * u4, (pdz >> 2) + (s + 1) * nb * u4), (s * B + b0) * u4);
+  }
   job.dh0.set(mem.subarray(dh, dh + n), b0 * u);
   job.dc0.set(mem.subarray(dc, dc + n), b0 * u);
   wasmRelease(mark);
 }
 
-/** The recurrence of {@link lstmBackward} in the WebAssembly kernels, shared with helper threads when large. */
+/**
+ * The recurrence and weight gradients of {@link lstmBackward} in the WebAssembly kernels, by parts
+ * ({@link partBounds}), shared with helper threads when large. `dz` only when the input gradient is needed.
+ */
 function backwardWasm(
   kern: WasmKernels,
   tape: LstmTape,
@@ -756,33 +807,38 @@ function backwardWasm(
   options: LstmBackwardOptions,
   rec: number,
   act: number,
-): { dz: Float32Array; dh0: Float32Array; dc0: Float32Array } {
+): { dz: Float32Array | null; dh0: Float32Array; dc0: Float32Array; grads: Float32Array; parts: number } {
   const { batch: B, timesteps: T, inputDim: D, units: u } = tape;
   const n = B * u;
   // Share only a tape that helpers can read without copies (made by a shared forward).
-  const helpers = typeof SharedArrayBuffer === 'function' && tape.pre.buffer instanceof SharedArrayBuffer ? trainHelpers(B, T, D, u) : [];
+  const helpers = typeof SharedArrayBuffer === 'function' && tape.pre.buffer instanceof SharedArrayBuffer && tape.xs.buffer instanceof SharedArrayBuffer ? trainHelpers(B, T, D, u) : [];
   const shared = helpers.length > 0;
+  const bounds = partBounds(B);
+  const parts = bounds.length - 1;
   const job = {
-    B, T, u, rec, act,
+    B, T, u, D, rec, act,
+    hasBias: tape.hasBias,
     pre: tape.pre,
     gates: tape.gates,
     c: tape.c,
     actC: tape.actC,
+    xs: tape.xs,
+    hIn: tape.hIn,
     recurrentKernel: tape.recurrentKernel,
     recurrentMask: tape.recurrentMask,
     returnSequences: tape.returnSequences,
     dOutput,
     dhFinal: options.dhFinal ?? null,
     dcFinal: options.dcFinal ?? null,
-    dz: f32(T * B * 4 * u, shared),
+    dz: options.needInputGrad ?? true ? f32(T * B * 4 * u, shared) : null,
     dh0: f32(n, shared),
     dc0: f32(n, shared),
+    grads: f32(parts * (D + u + 1) * 4 * u, shared),
   };
   if (!shared) {
-    backRows(kern, job, 0, B);
-    return job;
+    for (let i = 0; i < parts; i++) backRows(kern, job, i, bounds[i]!, bounds[i + 1]!);
+    return { ...job, parts };
   }
-  const bounds = partBounds(B, helpers.length + 1);
   const sjob: LstmBackJob = {
     ...job,
     kind: 'lstmBack',
@@ -793,8 +849,8 @@ function backwardWasm(
     dhFinal: job.dhFinal === null ? null : sharedCopy(job.dhFinal),
     dcFinal: job.dcFinal === null ? null : sharedCopy(job.dcFinal),
   };
-  shareParts(helpers, bounds.length - 1, sjob as unknown as Record<string, unknown>, [], (i) => backRows(kern, job, bounds[i]!, bounds[i + 1]!), () => {});
-  return { dz: job.dz, dh0: job.dh0.slice(), dc0: job.dc0.slice() };
+  shareParts(helpers, parts, sjob as unknown as Record<string, unknown>, [], (i) => backRows(kern, job, i, bounds[i]!, bounds[i + 1]!), () => {});
+  return { dz: job.dz, dh0: job.dh0.slice(), dc0: job.dc0.slice(), grads: job.grads, parts };
 }
 
 /** Writes the `cols × rows` transpose of the `rows × cols` matrix `a` into `t` from `off`, in cache-sized tiles. */

@@ -49,3 +49,4 @@ export {
 } from './backward-lstm.js';
 export { lossKernel, LOSS_KERNEL_NAMES, type LossKernelName, type LossKernelOptions, type LossKernelResult } from './loss-kernels.js';
 export { setThreads, getThreads } from './wasm/threads.js';
+export { adamUpdate, type AdamStepConstants } from './optimizer-kernels.js';

@@ -11,7 +11,7 @@
  * variable, then velocity_hat; RMSprop: all velocities, then momentums, then average gradients; ...).
  */
 import type { JsonObject, JsonValue, LayerWeight } from '@kerasts/layers';
-import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError, adamUpdate } from '@kerasts/tensor';
 import { InverseTimeDecay, LearningRateSchedule, scheduleFromConfig } from './schedules.js';
 
 const f = Math.fround;
@@ -591,20 +591,7 @@ export class Adam extends Optimizer {
     const c1 = f(1 - this.beta1);
     const c2 = f(1 - this.beta2);
     const eps = f(this.epsilon);
-    const m = this.m[index]!;
-    const v = this.v[index]!;
-    const vh = this.amsgrad ? this.vhat[index]! : null;
-    for (let p = 0; p < w.length; p++) {
-      const gp = g[p]!;
-      m[p] = f(m[p]! + f(f(gp - m[p]!) * c1));
-      v[p] = f(v[p]! + f(f(f(gp * gp) - v[p]!) * c2));
-      let vv = v[p]!;
-      if (vh) {
-        if (vv > vh[p]!) vh[p] = vv;
-        vv = vh[p]!;
-      }
-      w[p] = f(w[p]! - f(f(m[p]! * alpha) / f(f(Math.sqrt(vv)) + eps)));
-    }
+    adamUpdate(w, g, this.m[index]!, this.v[index]!, this.amsgrad ? this.vhat[index]! : null, { alpha, c1, c2, epsilon: eps });
   }
   protected override legacyLayout(layout: Exclude<OptimizerWeightsLayout, 'keras3' | 'tf.keras-2.11'>): LayoutEntry[] {
     const mv: LayoutEntry[] = [{ scalar: 'iteration' }, { kind: 'momentum' }, { kind: 'velocity' }];

@@ -245,6 +245,32 @@ function kernel1x32(kc: i32, a: usize, bp: usize, c: usize, beta: bool): void {
  * packB (k, n). ap is scratch for MC×KC floats of packed A. k must be > 0.
  */
 export function gemmPacked(m: i32, n: i32, k: i32, a: usize, lda: i32, bp: usize, c: usize, ldc: i32, accumulate: i32, ap: usize): void {
+  gemmBlocked(m, n, k, a, lda, false, bp, c, ldc, accumulate, ap);
+}
+
+/**
+ * As gemmPacked with A given transposed: A is stored k×m (row stride lda), so C = Aᵀ·B. This is the
+ * shape of a weight gradient (inputsᵀ·∂L/∂outputs) summed over rows, without transposing first.
+ */
+export function gemmPackedAT(m: i32, n: i32, k: i32, a: usize, lda: i32, bp: usize, c: usize, ldc: i32, accumulate: i32, ap: usize): void {
+  gemmBlocked(m, n, k, a, lda, true, bp, c, ldc, accumulate, ap);
+}
+
+/** Packs columns [0, m4) of a stored k×m A (row stride lda) as panels of 4 rows of Aᵀ, k-major. */
+function packAT(m4: i32, kcb: i32, a: usize, lda: i32, dst: usize): void {
+  const ldab = <usize>lda << 2;
+  let d = dst;
+  for (let i = 0; i < m4; i += 4) {
+    let s = a + (<usize>i << 2);
+    for (let p = 0; p < kcb; p++) {
+      v128.store(d, v128.load(s));
+      s += ldab;
+      d += 16;
+    }
+  }
+}
+
+function gemmBlocked(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: bool, bp: usize, c: usize, ldc: i32, accumulate: i32, ap: usize): void {
   const np8 = (n + 7) & ~7;
   const ldab = <usize>lda << 2;
   const ldcb = <usize>ldc << 2;
@@ -255,8 +281,12 @@ export function gemmPacked(m: i32, n: i32, k: i32, a: usize, lda: i32, bp: usize
     for (let ic = 0; ic < m; ic += MC) {
       const mcb = min(MC, m - ic);
       const m4 = mcb & ~3;
-      const ablk = a + <usize>ic * ldab + (<usize>pc << 2);
-      if (m4 > 0) packA(m4, kcb, ablk, lda, ap);
+      // the block of A: rows ic.., columns pc.. (stored transposed: rows pc.., columns ic..)
+      const ablk = transA ? a + <usize>pc * ldab + (<usize>ic << 2) : a + <usize>ic * ldab + (<usize>pc << 2);
+      if (m4 > 0) {
+        if (transA) packAT(m4, kcb, ablk, lda, ap);
+        else packA(m4, kcb, ablk, lda, ap);
+      }
       const cblk = c + <usize>ic * ldcb;
       if (m4 > 0) {
         for (let jr = 0; jr < n; jr += 8) {
@@ -269,13 +299,49 @@ export function gemmPacked(m: i32, n: i32, k: i32, a: usize, lda: i32, bp: usize
         }
       }
       for (let ir = m4; ir < mcb; ir++) {
-        const arow = ablk + <usize>ir * ldab;
+        let arow = ablk + <usize>ir * ldab;
+        if (transA) {
+          // gather the row of Aᵀ (a column of the stored A) after the packed panels
+          arow = ap + (<usize>m4 * <usize>kcb << 2);
+          let s = ablk + (<usize>ir << 2);
+          for (let p = 0; p < kcb; p++) {
+            store<f32>(arow + (<usize>p << 2), load<f32>(s));
+            s += ldab;
+          }
+        }
         const crow = cblk + <usize>ir * ldcb;
         let jr = 0;
         for (; jr + 32 <= n; jr += 32) kernel1x32(kcb, arow, bblk + (<usize>jr * <usize>kcb << 2), crow + (<usize>jr << 2), beta);
         for (; jr < n; jr += 8) kernel1x8(kcb, arow, bblk + (<usize>jr * <usize>kcb << 2), crow + (<usize>jr << 2), beta, min(8, n - jr));
       }
     }
+  }
+}
+
+/** dst[j] += Σ_r src[r·ld + j] for j < n, summed over r in order (a bias gradient). */
+export function addColumnSums(rows: i32, n: i32, src: usize, ld: i32, dst: usize): void {
+  const n4 = n & ~3;
+  const ldb = <usize>ld << 2;
+  let j = 0;
+  for (; j < n4; j += 4) {
+    const o = <usize>j << 2;
+    let acc = v128.load(dst + o);
+    let s = src + o;
+    for (let r = 0; r < rows; r++) {
+      acc = f32x4.add(acc, v128.load(s));
+      s += ldb;
+    }
+    v128.store(dst + o, acc);
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    let acc = load<f32>(dst + o);
+    let s = src + o;
+    for (let r = 0; r < rows; r++) {
+      acc += load<f32>(s);
+      s += ldb;
+    }
+    store<f32>(dst + o, acc);
   }
 }
 
@@ -710,5 +776,57 @@ export function lstmBackRun(
         store<f32>(dh + o, load<f32>(dh + o) * load<f32>(mask + o));
       }
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Optimizer updates
+
+/**
+ * One Adam step on n values, in place: m += (g − m)·c1; v += (g² − v)·c2; (with vh: vh = max(vh, v));
+ * w −= m·alpha / (√v + eps). Every operation is one float32 rounding, as in the TypeScript loop, so
+ * both give the same bits. vh = 0: no amsgrad.
+ */
+export function adamStep(n: i32, w: usize, g: usize, m: usize, v: usize, vh: usize, alpha: f32, c1: f32, c2: f32, eps: f32): void {
+  const va = f32x4.splat(alpha);
+  const v1 = f32x4.splat(c1);
+  const v2 = f32x4.splat(c2);
+  const ve = f32x4.splat(eps);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const gp = v128.load(g + o);
+    let mp = v128.load(m + o);
+    let vp = v128.load(v + o);
+    mp = f32x4.add(mp, f32x4.mul(f32x4.sub(gp, mp), v1));
+    vp = f32x4.add(vp, f32x4.mul(f32x4.sub(f32x4.mul(gp, gp), vp), v2));
+    v128.store(m + o, mp);
+    v128.store(v + o, vp);
+    let vv = vp;
+    if (vh != 0) {
+      // vv > vh ? vv : vh (a NaN v leaves vh as it is, as the TypeScript comparison does)
+      vv = f32x4.pmax(v128.load(vh + o), vp);
+      v128.store(vh + o, vv);
+    }
+    const wp = v128.load(w + o);
+    v128.store(w + o, f32x4.sub(wp, f32x4.div(f32x4.mul(mp, va), f32x4.add(f32x4.sqrt(vv), ve))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gp = load<f32>(g + o);
+    let mp = load<f32>(m + o);
+    let vp = load<f32>(v + o);
+    mp = mp + (gp - mp) * c1;
+    vp = vp + (gp * gp - vp) * c2;
+    store<f32>(m + o, mp);
+    store<f32>(v + o, vp);
+    let vv = vp;
+    if (vh != 0) {
+      const old = load<f32>(vh + o);
+      vv = vp > old ? vp : old;
+      store<f32>(vh + o, vv);
+    }
+    store<f32>(w + o, load<f32>(w + o) - (mp * alpha) / (sqrt<f32>(vv) + eps));
   }
 }

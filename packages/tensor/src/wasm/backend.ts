@@ -35,6 +35,9 @@ export interface WasmKernels {
   packedBSize(k: number, n: number): number;
   packB(k: number, n: number, b: number, ldb: number, trans: number, dst: number): void;
   gemmPacked(m: number, n: number, k: number, a: number, lda: number, bp: number, c: number, ldc: number, accumulate: number, ap: number): void;
+  gemmPackedAT(m: number, n: number, k: number, a: number, lda: number, bp: number, c: number, ldc: number, accumulate: number, ap: number): void;
+  addColumnSums(rows: number, n: number, src: number, ld: number, dst: number): void;
+  adamStep(n: number, w: number, g: number, m: number, v: number, vh: number, alpha: number, c1: number, c2: number, eps: number): void;
   activate(code: number, p: number, n: number): void;
   lstmCell(batch: number, u: number, z: number, c: number, h: number, rec: number, act: number, out: number, outStride: number): void;
   lstmRun(batch: number, T: number, u: number, z: number, up: number, h: number, c: number, rec: number, act: number, out: number, seq: number, ap: number): void;

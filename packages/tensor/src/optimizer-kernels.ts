@@ -1,0 +1,75 @@
+/**
+ * Element-wise optimizer updates on raw float32 arrays, in WebAssembly SIMD for large variables. Every
+ * operation rounds to float32 once, in both paths, so both give the same bits (and Keras' float32
+ * update rules).
+ */
+import { ShapeMismatchError } from './errors.js';
+import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease } from './wasm/backend.js';
+
+const f = Math.fround;
+
+/** Values from which an update runs in WebAssembly (copying in and out costs less than it saves). */
+const WASM_MIN = 2048;
+
+/** The float32 constants of one Adam step (see {@link adamUpdate}). */
+export interface AdamStepConstants {
+  /** lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ), rounded to float32. */
+  alpha: number;
+  /** 1 − β₁. */
+  c1: number;
+  /** 1 − β₂. */
+  c2: number;
+  /** ε. */
+  epsilon: number;
+}
+
+/**
+ * One Adam step in place, as Keras 3 computes it: `m += (g − m)·c1`, `v += (g² − v)·c2`, with amsgrad
+ * `vhat = max(vhat, v)` (then used for v), and `w −= m·alpha / (√v + ε)`.
+ *
+ * @throws {ShapeMismatchError} if the arrays differ in length.
+ */
+export function adamUpdate(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  vhat: Float32Array | null,
+  k: AdamStepConstants,
+): void {
+  const n = w.length;
+  for (const [name, a] of [['gradient', g], ['m', m], ['v', v], ['vhat', vhat]] as const) {
+    if (a !== null && a.length !== n) throw new ShapeMismatchError(`adamUpdate: ${name} has ${a.length} values for ${n} weights`, [n], [a.length]);
+  }
+  const alpha = f(k.alpha), c1 = f(k.c1), c2 = f(k.c2), eps = f(k.epsilon);
+  const kern = n >= WASM_MIN ? wasmKernels() : null;
+  if (kern !== null) {
+    const mark = wasmMark();
+    const pw = wasmAlloc(kern, n), pg = wasmAlloc(kern, n), pm = wasmAlloc(kern, n), pv = wasmAlloc(kern, n);
+    const ph = vhat !== null ? wasmAlloc(kern, n) : 0;
+    const mem = wasmF32(kern);
+    mem.set(w, pw >> 2);
+    mem.set(g, pg >> 2);
+    mem.set(m, pm >> 2);
+    mem.set(v, pv >> 2);
+    if (vhat !== null) mem.set(vhat, ph >> 2);
+    kern.adamStep(n, pw, pg, pm, pv, ph, alpha, c1, c2, eps);
+    w.set(mem.subarray(pw >> 2, (pw >> 2) + n));
+    m.set(mem.subarray(pm >> 2, (pm >> 2) + n));
+    v.set(mem.subarray(pv >> 2, (pv >> 2) + n));
+    if (vhat !== null) vhat.set(mem.subarray(ph >> 2, (ph >> 2) + n));
+    wasmRelease(mark);
+    return;
+  }
+  for (let p = 0; p < n; p++) {
+    const gp = g[p]!;
+    m[p] = f(m[p]! + f(f(gp - m[p]!) * c1));
+    v[p] = f(v[p]! + f(f(f(gp * gp) - v[p]!) * c2));
+    let vv = v[p]!;
+    if (vhat !== null) {
+      if (vv > vhat[p]!) vhat[p] = vv;
+      vv = vhat[p]!;
+    }
+    w[p] = f(w[p]! - f(f(m[p]! * alpha) / f(f(Math.sqrt(vv)) + eps)));
+  }
+}
