@@ -266,13 +266,7 @@ export function lstmBackward(tape: LstmTape, dOutput: Float32Array, options: Lst
   const kern = T > 0 && B > 0 && u > 0 && wRec !== 0 && wAct !== 0 ? wasmKernels() : null;
   if (kern !== null) {
     const r = backwardWasm(kern, tape, dOutput, options, wRec, wAct);
-    const m = D + u + 1;
-    // Sum the parts' gradients in part order (the parts do not depend on the number of threads).
-    const both = r.grads.slice(0, m * u4);
-    for (let p = 1; p < r.parts; p++) {
-      const o = p * m * u4;
-      for (let j = 0; j < m * u4; j++) both[j] = both[j]! + r.grads[o + j]!;
-    }
+    const both = sumParts(kern, r.grads, r.parts, (D + u + 1) * u4);
     return {
       dx: r.dz === null ? null : inputGrad(tape, r.dz),
       dKernel: both.slice(0, D * u4),
@@ -463,6 +457,36 @@ function fillTimeMajor(x: Float32Array, xs: Float32Array, B: number, T: number, 
  */
 function needsPre(rec: number, act: number): boolean {
   return !((rec === 1 || rec === 4) && (act === 1 || act === 4));
+}
+
+/**
+ * The sum of `parts` consecutive rows of `width` values, added in row order (the parts do not depend on
+ * the number of threads, so neither does the sum), in WebAssembly.
+ */
+function sumParts(kern: WasmKernels, rows: Float32Array, parts: number, width: number): Float32Array {
+  const mark = wasmMark();
+  const src = wasmAlloc(kern, parts * width);
+  const dst = wasmAlloc(kern, width);
+  const mem = wasmF32(kern);
+  mem.set(rows.subarray(0, parts * width), src >> 2);
+  mem.fill(0, dst >> 2, (dst >> 2) + width);
+  kern.addColumnSums(parts, width, src, width, dst);
+  const out = mem.slice(dst >> 2, (dst >> 2) + width);
+  wasmRelease(mark);
+  return out;
+}
+
+let gradsPool: Float32Array | null = null;
+
+/**
+ * Scratch for the parts' weight gradients, reused between calls (allocating and zeroing a fresh
+ * SharedArrayBuffer per training step cost more than the sums). Never returned to callers: every part
+ * overwrites its slot and {@link sumParts} copies the sum out before the next call.
+ */
+function gradsScratch(n: number, shared: boolean): Float32Array {
+  const ok = gradsPool !== null && gradsPool.length >= n && gradsPool.buffer instanceof SharedArrayBuffer === shared;
+  if (!ok) gradsPool = f32(n, shared);
+  return gradsPool!.length === n ? gradsPool! : gradsPool!.subarray(0, n);
 }
 
 /** A float32 array of n values, over a SharedArrayBuffer when `shared` (helpers then write into it). */
@@ -833,7 +857,7 @@ function backwardWasm(
     dz: options.needInputGrad ?? true ? f32(T * B * 4 * u, shared) : null,
     dh0: f32(n, shared),
     dc0: f32(n, shared),
-    grads: f32(parts * (D + u + 1) * 4 * u, shared),
+    grads: gradsScratch(parts * (D + u + 1) * 4 * u, shared),
   };
   if (!shared) {
     for (let i = 0; i < parts; i++) backRows(kern, job, i, bounds[i]!, bounds[i + 1]!);

@@ -35,6 +35,13 @@ export const WORKLOADS = [
   { id: 'w2', title: 'W2: LSTM(128) over 50×32 + Dense(10), predict batch 64', kind: 'predict', model: 'w2', batch: 64 },
   { id: 'w3', title: 'W3: W2 model, Adam + mse, one epoch of 2048 samples, batch 64', kind: 'train', model: 'w2', batch: 64, samples: 2048 },
   { id: 'w4', title: 'W4: load a 25.2M-parameter model (100 MB of weights)', kind: 'load', model: 'large' },
+  {
+    id: 'w4-cold',
+    title: 'W4 cold: the first load in a fresh process (library imported, nothing else done)',
+    kind: 'load-cold',
+    model: 'large',
+    runs: 5,
+  },
   { id: 'gemm-64', title: 'GEMM 64³', kind: 'gemm', size: 64 },
   { id: 'gemm-256', title: 'GEMM 256³', kind: 'gemm', size: 256 },
   { id: 'gemm-1024', title: 'GEMM 1024³', kind: 'gemm', size: 1024 },
@@ -215,4 +222,17 @@ export function sampleValues(arr, n = 4096) {
   const step = arr.length / n;
   for (let i = 0; i < n; i++) out[i] = arr[Math.floor(i * step)];
   return out;
+}
+
+/**
+ * Resets this process's peak RSS (VmHWM) to its current RSS (Linux: `5` into /proc/self/clear_refs), so
+ * that a later peak measures what happened after this point. Returns false where that is impossible.
+ */
+export function resetPeakRss() {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
 }

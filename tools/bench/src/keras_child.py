@@ -99,6 +99,16 @@ def rss_mb():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def reset_peak_rss():
+    """VmHWM back to the current RSS (Linux), so that a later peak measures what came after."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def current_rss_mb():
     try:
         with open("/proc/self/status") as f:
@@ -148,6 +158,17 @@ def main():
         fit = lambda: model.fit(s["x"], s["y"], batch_size=w["batch"], epochs=1, shuffle=False, verbose=0)  # noqa: E731
         t = time_it(fit, warmup_ms=0, warmup_calls=1, min_samples=3, max_samples=5, budget_ms=10000)
         res.update(status="ok", time=t)
+    elif w["kind"] == "load-cold":
+        path = os.path.join(CACHE, "large.h5")
+        if not os.path.exists(path):
+            res.update(status="skipped", reason="no large.h5")
+        else:
+            reset = reset_peak_rss()
+            s = time.perf_counter()
+            keras.models.load_model(path, compile=False)
+            ms = (time.perf_counter() - s) * 1000
+            res.update(status="ok", time={"median": ms, "min": ms, "max": ms, "samples": 1, "reps": 1},
+                       loadPeakAboveBaseMB=round(rss_mb() - base, 1) if reset else None, note="keras.models.load_model of the .h5")
     elif w["kind"] == "load":
         path = os.path.join(CACHE, "large.h5")
         if not os.path.exists(path):

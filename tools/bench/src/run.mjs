@@ -2,12 +2,28 @@
 // Keras+JAX when the oracle venv exists), each (system, workload) in its own process, then prints the
 // table of medians and ratios and writes results/latest.json and results/latest.md (+ ratios.svg).
 //
-//   node src/run.mjs [--only w1-b1,w2] [--systems kerasts,tfjs-node]
+//   node src/run.mjs [--only w1-b1,w2] [--systems kerasts,tfjs-node] [--rounds 3]
+//
+// With --rounds N every workload runs N rounds of all systems one after the other (kerasts, peers,
+// kerasts, peers, ...) and each system's median is the median of its round medians: on a shared
+// machine whose speed drifts, the systems then see the same conditions.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, CACHE_DIR, MODELS, RESULTS_DIR, ROOT, SYSTEMS, WORKLOADS, decodeF32 } from './common.mjs';
+
+/** Parameters of a model of MODELS (LSTM: 4u(in + u + 1); Dense: out(in + 1)). */
+function modelParams(name) {
+  const m = MODELS[name];
+  let inDim = m.input[m.input.length - 1];
+  let n = 0;
+  for (const l of m.layers) {
+    n += l.type === 'lstm' ? 4 * l.units * (inDim + l.units + 1) : l.units * (inDim + 1);
+    inDim = l.units;
+  }
+  return n;
+}
 
 const args = process.argv.slice(2);
 const opt = (name) => {
@@ -18,6 +34,7 @@ const onlyWorkloads = opt('--only');
 const onlySystems = opt('--systems');
 const workloads = WORKLOADS.filter((w) => !onlyWorkloads || onlyWorkloads.includes(w.id));
 const systems = SYSTEMS.filter((s) => !onlySystems || onlySystems.includes(s));
+const rounds = Math.max(1, Number(opt('--rounds')?.[0] ?? 1));
 
 /** The whole run must stay under 15 minutes; later children are skipped past this. */
 const BUDGET_MS = 13 * 60 * 1000;
@@ -42,6 +59,43 @@ function runChild(system, workload) {
   const why = r.error ? String(r.error.message) : `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}`;
   const tail = (r.stderr ?? '').trim().split('\n').filter((l) => !/^(I0000|WARNING)/.test(l)).slice(-2).join(' ');
   return { status: 'skipped', reason: `failed: ${why}${tail ? `: ${tail.slice(0, 300)}` : ''}` };
+}
+
+/** A cold workload: `w.runs` fresh processes, one first load each; the median of their times. */
+function runCold(system, workload) {
+  const runs = [];
+  for (let i = 0; i < (workload.runs ?? 5); i++) {
+    const r = runChild(system, workload);
+    if (r.status !== 'ok') return r;
+    runs.push(r);
+  }
+  return combine(runs);
+}
+
+/** One result from several (rounds or cold runs): median of medians, overall min and max, peak RSS at most. */
+function combine(rs) {
+  if (rs.length === 1) return rs[0];
+  const bad = rs.find((r) => r.status !== 'ok');
+  if (bad) return bad;
+  const med = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return (s[Math.floor((s.length - 1) / 2)] + s[Math.ceil((s.length - 1) / 2)]) / 2;
+  };
+  const out = { ...rs[0] };
+  out.time = {
+    median: med(rs.map((r) => r.time.median)),
+    min: Math.min(...rs.map((r) => r.time.min)),
+    max: Math.max(...rs.map((r) => r.time.max)),
+    samples: rs.reduce((n, r) => n + r.time.samples, 0),
+    runs: rs.length,
+  };
+  out.peakRssMB = Math.max(...rs.map((r) => r.peakRssMB ?? 0));
+  if (rs[0].loadPeakAboveBaseMB !== undefined) {
+    const v = rs.map((r) => r.loadPeakAboveBaseMB).filter((x) => typeof x === 'number');
+    out.loadPeakAboveBaseMB = v.length ? Math.max(...v) : null;
+  }
+  for (const k of ['gflops', 'gflopsOneThread']) if (rs[0][k] !== undefined) out[k] = med(rs.map((r) => r[k]));
+  return out;
 }
 
 function maxAbsDiff(a, b) {
@@ -73,12 +127,21 @@ if (hasPython && workloads.some((w) => w.kind === 'load') && !existsSync(join(CA
 const results = [];
 for (const w of workloads) {
   const row = { id: w.id, title: w.title, kind: w.kind, systems: {} };
+  const perSystem = Object.fromEntries(systems.map((s) => [s, []]));
+  const wall = Object.fromEntries(systems.map((s) => [s, 0]));
+  for (let round = 0; round < rounds; round++) {
+    for (const s of systems) {
+      const t0 = Date.now();
+      const r = w.kind === 'load-cold' ? runCold(s, w) : runChild(s, w);
+      delete r.system;
+      delete r.workload;
+      wall[s] += Date.now() - t0;
+      perSystem[s].push(r);
+    }
+  }
   for (const s of systems) {
-    const t0 = Date.now();
-    const r = runChild(s, w);
-    delete r.system;
-    delete r.workload;
-    r.wallSeconds = Math.round((Date.now() - t0) / 100) / 10;
+    const r = combine(perSystem[s]);
+    r.wallSeconds = Math.round(wall[s] / 100) / 10;
     row.systems[s] = r;
   }
   // Cross-check outputs against kerasts.
@@ -105,10 +168,11 @@ function printRow(row) {
   const cell = (s) => {
     const r = row.systems[s];
     if (!r || r.status !== 'ok') return `${s}: skipped (${r?.reason ?? 'not run'})`;
-    const g = r.gflops ? `, ${r.gflops.toFixed(1)} GFLOP/s` : '';
+    const g = r.gflops ? `, ${r.gflops.toFixed(1)} GFLOP/s${r.gflopsOneThread ? ` (1 thread: ${r.gflopsOneThread.toFixed(1)})` : ''}` : '';
+    const lm = typeof r.loadPeakAboveBaseMB === 'number' ? `, load peak +${r.loadPeakAboveBaseMB} MB over base` : '';
     const d = r.maxAbsDiff !== undefined && r.maxAbsDiff !== null ? `, max|Δ| ${r.maxAbsDiff.toExponential(1)}` : '';
     const note = r.note ? ` [${r.note}]` : '';
-    return `${s}: ${fmtMs(r.time.median)} (${fmtMs(r.time.min)}–${fmtMs(r.time.max)}${g}${d}, peak RSS ${r.peakRssMB} MB)${note}`;
+    return `${s}: ${fmtMs(r.time.median)} (${fmtMs(r.time.min)}–${fmtMs(r.time.max)}${g}${d}${lm}, peak RSS ${r.peakRssMB} MB)${note}`;
   };
   console.log(`\n${row.title}`);
   for (const s of systems) console.log(`  ${cell(s)}`);
@@ -124,7 +188,11 @@ const TARGETS = {
   w2: { 'tfjs-node': 0.33, 'keras-jax': 1.0 },
   w3: { 'tfjs-node': 0.33, 'keras-jax': 1.5 },
   w4: { tfjs: 1.0, 'keras-jax': 0.25 },
+  'w4-cold': { tfjs: 1.0, 'keras-jax': 0.25 },
 };
+/** W4's memory target: a load's peak RSS at most 1.5 × the weights' size (25.2M float32) above the baseline. */
+const W4_WEIGHTS_MB = Math.round((modelParams('large') * 4) / 1048576 * 10) / 10;
+const W4_RSS_TARGET_MB = Math.round(1.5 * W4_WEIGHTS_MB * 10) / 10;
 
 mkdirSync(RESULTS_DIR, { recursive: true });
 const meta = {
@@ -134,6 +202,8 @@ const meta = {
   loadAverageStart: loadBefore,
   loadAverageEnd: loadAfter,
   minutes: (Date.now() - started) / 60000,
+  rounds,
+  w4MemoryTargetMB: W4_RSS_TARGET_MB,
   protocol: 'each (system, workload) in its own process; warm-up ≥ 300 ms and ≥ 2 calls, then samples of ≥ 20 ms (mean per call of consecutive calls), ≥ 5 samples (3 for slow ones); median and min–max over samples',
 };
 writeFileSync(join(RESULTS_DIR, 'latest.json'), JSON.stringify({ meta, targets: TARGETS, results }, null, 2) + '\n');
@@ -148,7 +218,7 @@ for (const row of results) {
   const cells = systems.map((s) => {
     const r = row.systems[s];
     if (r.status !== 'ok') return `skipped: ${r.reason}`;
-    const g = r.gflops ? `<br>${r.gflops.toFixed(1)} GFLOP/s` : '';
+    const g = r.gflops ? `<br>${r.gflops.toFixed(1)} GFLOP/s${r.gflopsOneThread ? `<br>1 thread: ${r.gflopsOneThread.toFixed(1)} GFLOP/s` : ''}` : '';
     return `${fmtMs(r.time.median)} (${fmtMs(r.time.min)}–${fmtMs(r.time.max)})${g}`;
   });
   const ratios = systems
@@ -160,6 +230,22 @@ for (const row of results) {
       return `${fmtRatio(r)}${t !== undefined ? ` [≤ ${t}]${mark}` : ''}`;
     });
   md.push(`| ${row.title} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+}
+const cold = results.find((r) => r.id === 'w4-cold');
+if (cold) {
+  md.push('', `## W4 memory: one load's peak RSS above the process baseline (target for kerasts: ≤ 1.5 × ${W4_WEIGHTS_MB} MB = ${W4_RSS_TARGET_MB} MB)`, '');
+  md.push(`| | ${systems.join(' | ')} |`, `|---|${systems.map(() => '---').join('|')}|`);
+  md.push(
+    `| peak − baseline (largest of ${cold.systems.kerasts?.time?.runs ?? 1} fresh processes) | ${systems
+      .map((s) => {
+        const r = cold.systems[s];
+        if (r?.status !== 'ok' || typeof r.loadPeakAboveBaseMB !== 'number') return '—';
+        const mark = s === 'kerasts' ? (r.loadPeakAboveBaseMB <= W4_RSS_TARGET_MB ? ' ✓' : ' ✗') : '';
+        return `${r.loadPeakAboveBaseMB} MB (base ${r.baseRssMB} MB)${mark}`;
+      })
+      .join(' | ')} |`,
+  );
+  md.push('', 'The baseline is the RSS after importing the library (and, for tfjs, after `tf.ready()`); the peak is VmHWM after resetting it (`/proc/self/clear_refs`) just before the load, so the figure is what one load adds, library start-up done inside that load included.');
 }
 md.push('', '## Cross-check and memory', '');
 md.push(`| workload | ${systems.map((s) => `${s} max abs Δ vs kerasts / peak RSS`).join(' | ')} |`);
@@ -176,7 +262,7 @@ for (const row of results) {
       .join(' | ')} |`,
   );
 }
-md.push('', `Protocol: ${meta.protocol}. Keras+JAX times are taken inside Python (\`predict_on_batch\`, \`fit\`, \`load_model\`).`);
+md.push('', `Protocol: ${meta.protocol}${rounds > 1 ? `; ${rounds} rounds of all systems, median of the round medians` : ''}; W4 cold: ${WORKLOADS.find((w) => w.id === 'w4-cold')?.runs ?? 5} fresh processes per system, one first load each, median. Keras+JAX times are taken inside Python (\`predict_on_batch\`, \`fit\`, \`load_model\`).`);
 md.push('', '![ratios](ratios.svg)', '');
 writeFileSync(join(RESULTS_DIR, 'latest.md'), md.join('\n'));
 writeFileSync(join(RESULTS_DIR, 'ratios.svg'), svgChart(results));
