@@ -55,39 +55,48 @@ export function checkGlobalHeaps(bytes: Uint8Array, sizeOfLengths: number): stri
   return null;
 }
 
-/** Bytes scanned per read by {@link checkGlobalHeapsAt}. */
-export const GCOL_SCAN_CHUNK = 1 << 20;
-
 /**
- * {@link checkGlobalHeaps} for a file read piecewise (`readAt(pos, len)`: the bytes [pos, pos+len)
- * clipped to the file), so a large file never has to sit in memory whole. `readChunk` (same contract,
- * but may return a reused buffer) reads the scanned chunks.
+ * The global-heap guard for a file read piecewise, applied to the reads HDF5 makes rather than to the
+ * whole file up front: `check(buffer, pos)` looks for collection signatures in metadata bytes HDF5 just
+ * read from file position `pos` (and in the 3 bytes before them, for a signature split between reads)
+ * and checks each collection found, once, before HDF5 parses it. Bulk dataset bytes read straight into
+ * their arrays never pass through it, so a 100 MB weights file is not read twice.
+ * @returns a description of the first problem found, or null.
  */
-export function checkGlobalHeapsAt(
+export function globalHeapReadGuard(
   size: number,
   readAt: (pos: number, len: number) => Uint8Array,
   sizeOfLengths: number,
-  findBytes?: FindBytes,
-  readChunk: (pos: number, len: number) => Uint8Array = readAt,
-): string | null {
+): (bytes: Uint8Array, pos: number) => string | null {
   const hdr = 8 + sizeOfLengths;
-  const CHUNK = GCOL_SCAN_CHUNK;
-  for (let base = 0; base < size; base += CHUNK) {
-    // 3 bytes of overlap so a "GCOL" across the chunk boundary is seen. The chunk may be a reused
-    // buffer: it is only looked at until the next one is read.
-    const chunk = readChunk(base, Math.min(CHUNK + 3, size - base));
-    const find = gcolFinder(chunk, findBytes);
-    for (let j = find(0); j >= 0 && j < CHUNK && base + j + hdr <= size; j = find(j + 1)) {
-      const i = base + j;
-      const head = i + hdr <= base + chunk.length ? chunk.subarray(j, j + hdr) : readAt(i, hdr);
+  const checked = new Set<number>();
+  return (bytes, pos) => {
+    const before = pos > 0 ? readAt(Math.max(0, pos - 3), Math.min(3, pos)) : new Uint8Array(0);
+    const start = pos - before.length;
+    const view = before.length > 0 ? concat(before, bytes) : bytes;
+    const find = gcolFinder(view);
+    for (let j = find(0); j >= 0; j = find(j + 1)) {
+      // the whole signature when it is in the bytes (a signature cut at their end is read below)
+      if (j + 4 <= view.length && (view[j + 1] !== GCOL[1] || view[j + 2] !== GCOL[2] || view[j + 3] !== GCOL[3])) continue;
+      const i = start + j;
+      if (checked.has(i) || i + hdr > size) continue;
+      checked.add(i);
+      const head = readAt(i, hdr);
       if (!isCollectionHeader(head)) continue;
       const collSize = readLength(head, 8, sizeOfLengths);
       const coll = collSize >= hdr && i + collSize <= size ? readAt(i, collSize) : head;
       const problem = checkCollection(coll, i, size, sizeOfLengths);
       if (problem) return problem;
     }
-  }
-  return null;
+    return null;
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 function isCollectionHeader(c: Uint8Array): boolean {

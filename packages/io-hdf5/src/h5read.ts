@@ -62,6 +62,8 @@ export interface DatasetValue {
  */
 export interface DirectReadSink {
   target: { ptr: number; length: number; out: Uint8Array; ranges: number[] } | null;
+  /** Set by the file system when a read met a corrupt global heap (the read then failed). */
+  heapProblem: string | null;
 }
 
 /** Readers for one open file. */
@@ -81,6 +83,7 @@ export class H5FileReader {
     } catch (err) {
       if (err instanceof KerastsError) throw err;
       noteEngineError(this.engine, err);
+      if (this.sink?.heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${this.sink.heapProblem}`, this.fileName ?? '');
       throw new FormatError(`${what} failed: corrupt or unreadable HDF5 data (${summarizeHdf5Error(err)})`, whereText);
     }
   }

@@ -138,7 +138,6 @@ export async function readKerasH5File(filePath: string, options: { fileName?: st
       {
         size,
         readInto: (dest, offset, length, position) => readSync(fd, dest, offset, length, position),
-        findBytes: (haystack, needle, from) => Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle, from),
       },
       { fileName: options.fileName ?? filePath },
     );

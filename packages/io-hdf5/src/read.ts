@@ -1,6 +1,6 @@
 import { FormatError, KerastsError, UnsupportedError } from '@kerasts/tensor';
 import { type Engine, getEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlinkQuietly } from './engine.js';
-import { type FindBytes, GCOL_SCAN_CHUNK, checkGlobalHeaps, checkGlobalHeapsAt, superblockSizeOfLengths } from './guards.js';
+import { checkGlobalHeaps, globalHeapReadGuard, superblockSizeOfLengths } from './guards.js';
 import { type DirectReadSink, H5FileReader } from './h5read.js';
 import { joinPath, where, whereAttr } from './paths.js';
 import type {
@@ -48,8 +48,6 @@ export interface H5RandomAccessFile {
   readonly size: number;
   /** Read up to `length` bytes at file position `position` into `dest[offset..]`; returns the count read. */
   readInto(dest: Uint8Array | Int8Array, offset: number, length: number, position: number): number;
-  /** A fast byte-sequence search for the pre-checks (optional). */
-  findBytes?: FindBytes;
 }
 
 function readAtOf(file: H5RandomAccessFile, scratch?: Uint8Array): (pos: number, len: number) => Uint8Array {
@@ -115,15 +113,9 @@ export async function withH5RandomAccessFile<T>(
   if (sb < 0) {
     throw new FormatError(`not an HDF5 file: ${describeNonHdf5(readAt(0, 64))}`, fileName ?? '');
   }
-  const heapProblem = checkGlobalHeapsAt(
-    size,
-    readAt,
-    superblockSizeOfLengths(readAt(sb, 16), 0),
-    file.findBytes,
-    readAtOf(file, new Uint8Array(Math.min(size, GCOL_SCAN_CHUNK + 3))),
-  );
-  if (heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${heapProblem}`, fileName ?? '');
-  const sink: DirectReadSink = { target: null };
+  // Global heaps are checked as HDF5 reads them (see globalHeapReadGuard), not by a scan of the file.
+  const guardHeaps = globalHeapReadGuard(size, readAt, superblockSizeOfLengths(readAt(sb, 16), 0));
+  const sink: DirectReadSink = { target: null, heapProblem: null };
   return openAndRun(size, fileName, fn, sink, (engine, name) => {
     const FS = engine.FS as unknown as {
       writeFile(path: string, data: Uint8Array): void;
@@ -146,7 +138,13 @@ export async function withH5RandomAccessFile<T>(
             if (got > 0) t.ranges.push(at, at + got);
             return got;
           }
-          return file.readInto(buffer, offset, n, position);
+          const got = file.readInto(buffer, offset, n, position);
+          const problem = got > 0 ? guardHeaps(buffer.subarray(offset, offset + got) as Uint8Array, position) : null;
+          if (problem !== null) {
+            sink.heapProblem = problem;
+            throw new Error(problem);
+          }
+          return got;
         } catch {
           throw new FS.ErrnoError(29); // EIO: HDF5 reports a read error
         }
@@ -179,6 +177,7 @@ async function openAndRun<T>(
       fileId = engine.M.open(name, engine.M.H5F_ACC_RDONLY, false, -1, -1);
     } catch (err) {
       noteEngineError(engine, err);
+      if (sink?.heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${sink.heapProblem}`, fileName ?? '');
       throw new FormatError(`not a readable HDF5 file: corrupt or truncated (${summarizeHdf5Error(err)})`, fileName ?? '');
     }
     if (fileId < 0n) throw new FormatError('not a readable HDF5 file: H5Fopen failed', fileName ?? '');
@@ -186,6 +185,7 @@ async function openAndRun<T>(
   } catch (err) {
     if (err instanceof KerastsError) throw err;
     noteEngineError(engine, err);
+    if (sink?.heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${sink.heapProblem}`, fileName ?? '');
     throw new FormatError(`reading the HDF5 file failed: ${summarizeHdf5Error(err)}`, fileName ?? '');
   } finally {
     if (fileId !== null && fileId >= 0n && !engine.poisoned) {

@@ -9,6 +9,7 @@ import { isPlaceholderWeights } from '@kerasts/layers';
 import { FormatError } from '@kerasts/tensor';
 import { loadModel, loadWeights } from '../src/index.js';
 import { modelFromJSON } from '@kerasts/io-json';
+import { CRAFTED_DIR } from './helpers.js';
 
 const h5 = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'tools', 'oracle', 'fixtures', 'h5');
 
@@ -32,6 +33,26 @@ describe('path and bytes give the same result', () => {
     const e2 = await loadModel(cut, { fileName: join(d, 'cut.h5') }).catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(FormatError);
     expect((e1 as Error).message).toBe((e2 as Error).message);
+  });
+  it('a corrupt global heap (HDF5 would loop forever) is caught as HDF5 reads it, with the same error as from bytes', async () => {
+    // k208_full.h5 keeps its root `backend` string in the global heap at byte 2048; its size field
+    // is at byte 3856 (see corruption.test.ts). From a path the heap is checked when HDF5 reads it.
+    const src = new Uint8Array(readFileSync(join(CRAFTED_DIR, 'k208_full.h5')));
+    expect(src[3856]).toBe(10);
+    const bad = src.slice();
+    bad[3856] = 217;
+    const d = mkdtempSync(join(tmpdir(), 'kerasts-heap-'));
+    writeFileSync(join(d, 'k208-heap.h5'), bad);
+    const fromPath = await loadModel(join(d, 'k208-heap.h5')).catch((e: unknown) => e);
+    const fromBytes = await loadModel(bad, { fileName: join(d, 'k208-heap.h5') }).catch((e: unknown) => e);
+    expect(fromPath).toBeInstanceOf(FormatError);
+    expect((fromPath as Error).message).toBe(
+      `${join(d, 'k208-heap.h5')}: corrupt or truncated HDF5 file: global heap collection at byte 2048: object #0 at offset 2040 has size 0, which does not advance`,
+    );
+    expect((fromPath as Error).message).toBe((fromBytes as Error).message);
+    // the sound file still loads from a path
+    writeFileSync(join(d, 'k208.h5'), src);
+    await expect(loadModel(join(d, 'k208.h5'))).resolves.toBeDefined();
   });
   it('loadWeights from a path fills every weight', async () => {
     const io = JSON.parse(readFileSync(join(h5, 'lstm_stacked2.io.json'), 'utf8')) as { model_json: object };
