@@ -644,7 +644,8 @@ function trainRows(kern: WasmKernels, job: Omit<LstmTrainJob, 'kind' | 'bounds'>
   kern.packB(u, u4, pu, u4, 0, pup);
   if (D > 0) kern.gemmPacked(rows, u4, D, pxs, D, pwp, ppre, u4, bias !== null ? 1 : 0, APACK);
   else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
-  kern.lstmTrainRun(nb, T, u, ppre, pg, pc, phIn, pac, ph, pup, pm, job.rec, job.act, APACK);
+  const h0Zero = job.initialH === null && kern.allFinite(u * u4, pu) === 1 ? 1 : 0;
+  kern.lstmTrainRun(nb, T, u, ppre, pg, pc, phIn, pac, ph, pup, pm, job.rec, job.act, APACK, h0Zero);
   if (needsPre(job.rec, job.act)) putRows(ppre, out.pre, u4, T);
   putRows(pg, out.gates, u4, T);
   putRows(pc, out.c, u, T + 1);

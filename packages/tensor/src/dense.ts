@@ -37,7 +37,14 @@ export function denseForward(
     throw new ShapeMismatchError('denseForward: bias has the wrong length', [units], [bias.length]);
   }
   const y = new Float32Array(rows * units);
-  if (bias !== null) for (let r = 0; r < rows; r++) y.set(bias, r * units);
+  if (bias !== null) {
+    // Narrow layers: a plain loop (one `set` call per row costs more than the copy itself).
+    if (units < 16) {
+      for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < units; j++, o++) y[o] = bias[j]!;
+    } else {
+      for (let r = 0; r < rows; r++) y.set(bias, r * units);
+    }
+  }
   gemm(rows, units, inputDim, x, kernel, y, { accumulate: bias !== null });
   if (activation !== null) activation.apply(y, 0, rows, units);
   return y;

@@ -290,7 +290,8 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
   const mem = wasmF32(kern);
   // Time-major input in processing order.
   const xs0 = pxs >> 2;
-  if (batch === 1 && !goBackwards) {
+  if ((batch === 1 || T === 1) && !goBackwards) {
+    // time-major is batch-major here
     mem.set(x, xs0);
   } else {
     for (let s = 0; s < T; s++) {
@@ -319,7 +320,8 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
   kern.packB(u, u4, pu, u4, 0, pup);
   if (inputDim > 0) kern.gemmPacked(rows, u4, inputDim, pxs, inputDim, pwp, pz, u4, bias !== null ? 1 : 0, APACK);
   else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
-  kern.lstmRun(batch, T, u, pz, pup, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK);
+  const h0Zero = options.initialH === undefined && kern.allFinite(u * u4, pu) === 1 ? 1 : 0;
+  kern.lstmRun(batch, T, u, pz, pup, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK, h0Zero);
   const h = mem.slice(ph >> 2, (ph >> 2) + batch * u);
   const c = mem.slice(pcs >> 2, (pcs >> 2) + batch * u);
   const output = returnSequences ? mem.slice(pout >> 2, (pout >> 2) + outLen) : h.slice();

@@ -154,6 +154,32 @@ describe('LSTM and Dense on WebAssembly', () => {
     });
   }
 
+  it('skips the first step\'s h·U only when it adds exact zeros (a non-finite U still poisons the output, as in Keras)', () => {
+    forceWasm();
+    const rng = new Random(9);
+    const batch = 3, u = 5, inputDim = 2;
+    for (const T of [1, 3]) {
+      for (const bad of [null, Infinity, NaN]) {
+        const recurrentKernel = randomArray(rng, u * 4 * u, 0.5);
+        if (bad !== null) recurrentKernel[7] = bad; // column 7: the forget gate of unit 2
+        const opts: LstmForwardOptions = {
+          batch, timesteps: T, inputDim, units: u, kernel: randomArray(rng, inputDim * 4 * u, 0.5), recurrentKernel,
+          bias: randomArray(rng, 4 * u, 0.1), activation: getActivation('tanh'), recurrentActivation: getActivation('sigmoid'),
+          returnSequences: false, goBackwards: false,
+        };
+        const x = randomArray(rng, batch * T * inputDim);
+        setBackend('wasm');
+        const w = lstmForward(x, opts).output;
+        setBackend('js');
+        const j = lstmForward(x, opts).output;
+        expect(Array.from(w).map((v) => Number.isNaN(v))).toEqual(Array.from(j).map((v) => Number.isNaN(v)));
+        for (let i = 0; i < w.length; i++) if (!Number.isNaN(w[i]!)) expect(Math.abs(w[i]! - j[i]!)).toBeLessThanOrEqual(1e-6);
+        if (bad !== null) expect(Number.isNaN(w[2])).toBe(true); // 0·Inf and 0·NaN are NaN
+        else expect(w.every((v) => Number.isFinite(v))).toBe(true);
+      }
+    }
+  });
+
   it('agrees with the pure-TypeScript LSTM for every inlined activation pair, with saturating inputs', () => {
     const rng = new Random(5);
     const names = ['sigmoid', 'tanh', 'relu', 'linear', 'hard_sigmoid'] as const;

@@ -566,11 +566,15 @@ function lstmCellSigmoidTanh(batch: i32, u: i32, z: usize, c: usize, h: usize, o
  * (batch×u) hold the initial state and get the final one. With seq ≠ 0 every step's h is written to
  * out (batch×T×u); apScratch is the packed-A scratch of gemmPacked.
  */
-export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usize, c: usize, rec: i32, act: i32, out: usize, seq: i32, apScratch: usize): void {
+/**
+ * The whole LSTM recurrence. h0Zero ≠ 0 says the initial h is zero and U finite, so the first step's
+ * h·U adds exact zeros and is skipped (for one-step models that is the whole recurrent product).
+ */
+export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usize, c: usize, rec: i32, act: i32, out: usize, seq: i32, apScratch: usize, h0Zero: i32): void {
   const step = <usize>batch * <usize>u * 16;
   for (let s = 0; s < T; s++) {
     const zs = z + <usize>s * step;
-    if (u > 0) gemmPacked(batch, 4 * u, u, h, u, up, zs, 4 * u, 1, apScratch);
+    if (u > 0 && (s > 0 || h0Zero == 0)) gemmPacked(batch, 4 * u, u, h, u, up, zs, 4 * u, 1, apScratch);
     lstmCell(batch, u, zs, c, h, rec, act, seq != 0 ? out + (<usize>s * <usize>u << 2) : 0, seq != 0 ? T * u : 0);
   }
 }
@@ -587,7 +591,7 @@ export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usiz
  */
 export function lstmTrainRun(
   batch: i32, T: i32, u: i32, pre: usize, gates: usize, c: usize, hIn: usize, actC: usize, h: usize,
-  up: usize, mask: usize, rec: i32, act: i32, apScratch: usize,
+  up: usize, mask: usize, rec: i32, act: i32, apScratch: usize, h0Zero: i32,
 ): void {
   const n = batch * u;
   const ub = <usize>u << 2;
@@ -604,7 +608,7 @@ export function lstmTrainRun(
     }
     const zs = pre + <usize>s * stepZ;
     const gs = gates + <usize>s * stepZ;
-    if (u > 0) gemmPacked(batch, 4 * u, u, hs, u, up, zs, 4 * u, 1, apScratch);
+    if (u > 0 && (s > 0 || h0Zero == 0)) gemmPacked(batch, 4 * u, u, hs, u, up, zs, 4 * u, 1, apScratch);
     memory.copy(gs, zs, stepZ);
     const cp0 = c + <usize>s * stepH;
     const cn0 = cp0 + stepH;
@@ -829,4 +833,22 @@ export function adamStep(n: i32, w: usize, g: usize, m: usize, v: usize, vh: usi
     }
     store<f32>(w + o, load<f32>(w + o) - (mp * alpha) / (sqrt<f32>(vv) + eps));
   }
+}
+
+/** 1 when the n floats at p are all finite (no NaN or ±Inf), else 0. */
+export function allFinite(n: i32, p: usize): i32 {
+  const zero = f32x4.splat(0);
+  let bad = v128.splat<i32>(0);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const t = f32x4.mul(v128.load(p + (<usize>i << 2)), zero); // 0 for finite, NaN otherwise
+    bad = v128.or(bad, f32x4.ne(t, t));
+  }
+  if (v128.any_true(bad)) return 0;
+  for (; i < n; i++) {
+    const t = load<f32>(p + (<usize>i << 2)) * 0;
+    if (t != t) return 0;
+  }
+  return 1;
 }
