@@ -18,7 +18,7 @@ const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 const H5T_STRING = 3;
 const H5T_ENUM = 8;
-const CLASS_NAMES: Record<number, string> = {
+export const CLASS_NAMES: Record<number, string> = {
   0: 'integer',
   1: 'float',
   2: 'time',
@@ -66,15 +66,94 @@ export interface DirectReadSink {
   heapProblem: string | null;
 }
 
-/** Readers for one open file. */
-export class H5FileReader {
+/**
+ * What the Keras reader (read.ts) needs of an open HDF5 file: objects by path, attributes, datasets.
+ * {@link H5FileReader} answers through h5wasm (all of HDF5); h5lite.ts answers for the plain files
+ * Keras writes without starting h5wasm. The name-list and string rules live here, shared by both.
+ */
+export abstract class KerasH5Reader {
+  constructor(readonly fileName: string | undefined) {}
+
+  /** What lives at an absolute path. */
+  abstract kindOf(path: string): ObjectKind;
+  /** Member names of a group, in HDF5 (alphabetical) order. */
+  abstract children(path: string): string[];
+  /** Attribute names of an object. */
+  abstract attrNames(path: string): string[];
+  /** Read and decode one attribute. */
+  abstract readAttr(path: string, name: string): AttrValue;
+  /** Read a whole dataset into a typed array. */
+  abstract readDataset(path: string): DatasetValue;
+
+  /**
+   * A single string attribute (`keras_version`, `backend`, `model_config`, ...): null when absent.
+   * Accepts a scalar or a one-element array of any string encoding.
+   */
+  readStringAttr(path: string, name: string, names?: readonly string[]): string | null {
+    const present = names ?? this.attrNames(path);
+    if (!present.includes(name)) return null;
+    const v = this.readAttr(path, name);
+    const w = whereAttr(this.fileName, path, name);
+    if (v.kind === 'strings' && v.values.length === 1) return v.values[0] ?? '';
+    if (v.kind === 'strings') {
+      throw new FormatError(`expected a single string, found an array of ${v.values.length} strings`, w);
+    }
+    if (v.kind === 'other') throw new FormatError(`expected a string, found ${v.className} data (shape [${v.shape.join(', ')}])`, w);
+    throw new FormatError('expected a string, found an empty (null) dataspace', w);
+  }
+
+  /**
+   * A name list (`layer_names`, `weight_names`) exactly as Keras' `load_attributes_from_hdf5_group`
+   * reads it: `name` if present, otherwise the concatenation of `name0`, `name1`, ... up to the first
+   * missing index. Returns null when neither form exists. An empty numeric array (Keras stores an
+   * empty list as float64 shape (0,)) is an empty list; so is an empty dataspace.
+   */
+  readNameList(path: string, name: string, names?: readonly string[]): string[] | null {
+    const present = names ?? this.attrNames(path);
+    if (present.includes(name)) return this.nameListPart(path, name);
+    if (!present.includes(`${name}0`)) return null;
+    const out: string[] = [];
+    for (let i = 0; present.includes(`${name}${i}`); i++) out.push(...this.nameListPart(path, `${name}${i}`));
+    return out;
+  }
+
+  private nameListPart(path: string, name: string): string[] {
+    const v = this.readAttr(path, name);
+    if (v.kind === 'strings') return v.values;
+    if (v.kind === 'empty-dataspace') return [];
+    if (v.count === 0) return [];
+    throw new FormatError(
+      `expected a list of names (strings), found ${v.count} ${v.className} value(s) (shape [${v.shape.join(', ')}])`,
+      whereAttr(this.fileName, path, name),
+    );
+  }
+
+  /** A dataset that must exist at `group/name`; the error says which list named it. */
+  requireDataset(groupPath: string, name: string, listedIn: string): { path: string } & DatasetValue {
+    const path = joinPath(groupPath, name);
+    const kind = this.kindOf(path);
+    if (kind !== 'dataset') {
+      const found = kind === 'missing' ? 'it is missing' : kind === 'group' ? 'a group is there instead' : 'an unsupported link/object is there';
+      throw new FormatError(
+        `weight '${name}' is listed in ${listedIn} but its dataset is not there (expected a dataset at ${path}; ${found})`,
+        where(this.fileName, path),
+      );
+    }
+    return { path, ...this.readDataset(path) };
+  }
+}
+
+/** Readers for one open file, through h5wasm. */
+export class H5FileReader extends KerasH5Reader {
   constructor(
     private readonly engine: Engine,
     private readonly fileId: bigint,
-    readonly fileName: string | undefined,
+    fileName: string | undefined,
     private readonly fileSize: number,
     private readonly sink: DirectReadSink | null = null,
-  ) {}
+  ) {
+    super(fileName);
+  }
 
   /** Run one h5wasm call; turn any failure into a FormatError that says what, where and why. */
   call<T>(what: string, whereText: string, fn: () => T): T {
@@ -152,49 +231,6 @@ export class H5FileReader {
     }
   }
 
-  /**
-   * A single string attribute (`keras_version`, `backend`, `model_config`, ...): null when absent.
-   * Accepts a scalar or a one-element array of any string encoding.
-   */
-  readStringAttr(path: string, name: string, names?: readonly string[]): string | null {
-    const present = names ?? this.attrNames(path);
-    if (!present.includes(name)) return null;
-    const v = this.readAttr(path, name);
-    const w = whereAttr(this.fileName, path, name);
-    if (v.kind === 'strings' && v.values.length === 1) return v.values[0] ?? '';
-    if (v.kind === 'strings') {
-      throw new FormatError(`expected a single string, found an array of ${v.values.length} strings`, w);
-    }
-    if (v.kind === 'other') throw new FormatError(`expected a string, found ${v.className} data (shape [${v.shape.join(', ')}])`, w);
-    throw new FormatError('expected a string, found an empty (null) dataspace', w);
-  }
-
-  /**
-   * A name list (`layer_names`, `weight_names`) exactly as Keras' `load_attributes_from_hdf5_group`
-   * reads it: `name` if present, otherwise the concatenation of `name0`, `name1`, ... up to the first
-   * missing index. Returns null when neither form exists. An empty numeric array (Keras stores an
-   * empty list as float64 shape (0,)) is an empty list; so is an empty dataspace.
-   */
-  readNameList(path: string, name: string, names?: readonly string[]): string[] | null {
-    const present = names ?? this.attrNames(path);
-    if (present.includes(name)) return this.nameListPart(path, name);
-    if (!present.includes(`${name}0`)) return null;
-    const out: string[] = [];
-    for (let i = 0; present.includes(`${name}${i}`); i++) out.push(...this.nameListPart(path, `${name}${i}`));
-    return out;
-  }
-
-  private nameListPart(path: string, name: string): string[] {
-    const v = this.readAttr(path, name);
-    if (v.kind === 'strings') return v.values;
-    if (v.kind === 'empty-dataspace') return [];
-    if (v.count === 0) return [];
-    throw new FormatError(
-      `expected a list of names (strings), found ${v.count} ${v.className} value(s) (shape [${v.shape.join(', ')}])`,
-      whereAttr(this.fileName, path, name),
-    );
-  }
-
   /** Read a whole dataset into a typed array. */
   readDataset(path: string): DatasetValue {
     const M = this.engine.M;
@@ -253,20 +289,6 @@ export class H5FileReader {
     return { shape, dtype, data: toTypedArray(bytes, dtype, count) };
   }
 
-  /** A dataset that must exist at `group/name`; the error says which list named it. */
-  requireDataset(groupPath: string, name: string, listedIn: string): { path: string } & DatasetValue {
-    const path = joinPath(groupPath, name);
-    const kind = this.kindOf(path);
-    if (kind !== 'dataset') {
-      const found = kind === 'missing' ? 'it is missing' : kind === 'group' ? 'a group is there instead' : 'an unsupported link/object is there';
-      throw new FormatError(
-        `weight '${name}' is listed in ${listedIn} but its dataset is not there (expected a dataset at ${path}; ${found})`,
-        where(this.fileName, path),
-      );
-    }
-    return { path, ...this.readDataset(path) };
-  }
-
   private malloc(nbytes: number, w: string): number {
     const M = this.engine.M;
     let ptr = 0;
@@ -288,7 +310,7 @@ function sortedPairs(flat: number[]): number[] {
   return pairs.flat();
 }
 
-function readCString(heap: Uint8Array, ptr: number): string {
+export function readCString(heap: Uint8Array, ptr: number): string {
   if (ptr === 0) return '';
   let end = ptr;
   while (end < heap.length && heap[end] !== 0) end++;
@@ -296,7 +318,7 @@ function readCString(heap: Uint8Array, ptr: number): string {
 }
 
 /** Decode one fixed-length string element: NULLTERM stops at the first NUL, NULLPAD/SPACEPAD strip the padding. */
-function decodeFixed(bytes: Uint8Array, strpad: number): string {
+export function decodeFixed(bytes: Uint8Array, strpad: number): string {
   let end = bytes.length;
   if (strpad === STR_NULLTERM) {
     const z = bytes.indexOf(0);
@@ -333,7 +355,7 @@ function dtypeOf(type: number, size: number, signed: boolean): H5DType | null {
 }
 
 /** Wrap freshly copied little-endian bytes (offset 0, so always aligned) as the dtype's typed array. */
-function toTypedArray(bytes: Uint8Array, dtype: H5DType, count: number): H5Data {
+export function toTypedArray(bytes: Uint8Array, dtype: H5DType, count: number): H5Data {
   const buf = bytes.buffer as ArrayBuffer;
   switch (dtype) {
     case 'float16': {

@@ -13,7 +13,7 @@ import { promises as fsp, readSync } from 'node:fs';
 import * as path from 'node:path';
 import { KerastsError } from '@kerasts/tensor';
 import { readKerasH5, readKerasH5RandomAccess } from './read.js';
-import type { KerasH5Contents, WriteKerasH5Options } from './types.js';
+import type { KerasH5Contents, ReadKerasH5Options, WriteKerasH5Options } from './types.js';
 import { writeKerasH5 } from './write.js';
 
 export * from './index.js';
@@ -115,7 +115,7 @@ async function exists(p: string): Promise<boolean> {
  * from the file into WebAssembly memory: the file's bytes are never held in memory as a whole.
  * @throws FileAccessError when the file cannot be opened; otherwise as {@link readKerasH5}.
  */
-export async function readKerasH5File(filePath: string, options: { fileName?: string } = {}): Promise<KerasH5Contents> {
+export async function readKerasH5File(filePath: string, options: ReadKerasH5Options = {}): Promise<KerasH5Contents> {
   let fh: Awaited<ReturnType<typeof fsp.open>>;
   let size: number;
   try {
@@ -127,7 +127,7 @@ export async function readKerasH5File(filePath: string, options: { fileName?: st
     try {
       const st = await fh.stat();
       // Not a regular file (a directory, a pipe, ...): read it whole, which reports what it is.
-      if (!st.isFile()) return await readKerasH5(await readFileBytes(filePath), { fileName: options.fileName ?? filePath });
+      if (!st.isFile()) return await readKerasH5(await readFileBytes(filePath), { ...options, fileName: options.fileName ?? filePath });
       size = st.size;
     } catch (err) {
       if (err instanceof KerastsError) throw err;
@@ -139,7 +139,7 @@ export async function readKerasH5File(filePath: string, options: { fileName?: st
         size,
         readInto: (dest, offset, length, position) => readSync(fd, dest, offset, length, position),
       },
-      { fileName: options.fileName ?? filePath },
+      { ...options, fileName: options.fileName ?? filePath },
     );
   } finally {
     await fh.close().catch(() => undefined);

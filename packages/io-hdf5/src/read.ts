@@ -1,7 +1,8 @@
 import { FormatError, KerastsError, UnsupportedError } from '@kerasts/tensor';
 import { type Engine, getEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlinkQuietly } from './engine.js';
 import { checkGlobalHeaps, globalHeapReadGuard, superblockSizeOfLengths } from './guards.js';
-import { type DirectReadSink, H5FileReader } from './h5read.js';
+import { type DirectReadSink, H5FileReader, type KerasH5Reader } from './h5read.js';
+import { LiteH5Reader, type LiteSource, NotLiteError } from './h5lite.js';
 import { joinPath, where, whereAttr } from './paths.js';
 import type {
   H5LayerGroup,
@@ -221,13 +222,58 @@ function describeValue(v: unknown): string {
  */
 export async function readKerasH5(bytes: Uint8Array, options: ReadKerasH5Options = {}): Promise<KerasH5Contents> {
   const fileName = options.fileName;
+  const source: LiteSource = {
+    size: bytes.length,
+    read: (pos, len) => bytes.subarray(pos, pos + len),
+    readInto: (dest, pos) => dest.set(bytes.subarray(pos, pos + dest.length)),
+  };
+  const lite = readWithBuiltin(source, options);
+  if (lite !== null) return lite;
   return withH5File(bytes, fileName, (r) => readContents(r, fileName));
 }
 
 /** {@link readKerasH5} for a file read piecewise (Node: from disk). @internal */
 export async function readKerasH5RandomAccess(file: H5RandomAccessFile, options: ReadKerasH5Options = {}): Promise<KerasH5Contents> {
   const fileName = options.fileName;
+  const fill = (dest: Uint8Array, pos: number): void => {
+    let got = 0;
+    while (got < dest.length) {
+      const r = file.readInto(dest, got, dest.length - got, pos + got);
+      if (r <= 0) throw new NotLiteError('a short read');
+      got += r;
+    }
+  };
+  const source: LiteSource = {
+    size: file.size,
+    read: (pos, len) => {
+      const out = new Uint8Array(len);
+      fill(out, pos);
+      return out;
+    },
+    readInto: fill,
+  };
+  const lite = readWithBuiltin(source, options);
+  if (lite !== null) return lite;
   return withH5RandomAccessFile(file, fileName, (r) => readContents(r, fileName));
+}
+
+/**
+ * The contents through the built-in reader (h5lite.ts), or null when h5wasm must read the file: the
+ * file is outside the built-in reader's subset, or anything at all went wrong (h5wasm then reads it
+ * again and gives the canonical answer or error).
+ */
+function readWithBuiltin(source: LiteSource, options: ReadKerasH5Options): KerasH5Contents | null {
+  const mode = options.reader ?? 'auto';
+  if (mode === 'h5wasm') return null;
+  try {
+    return readContents(new LiteH5Reader(source, options.fileName), options.fileName);
+  } catch (err) {
+    if (mode === 'builtin') {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new UnsupportedError(`the built-in HDF5 reader does not read this file (${why}); use reader: 'auto' or 'h5wasm'`, options.fileName ?? '');
+    }
+    return null;
+  }
 }
 
 /**
@@ -248,7 +294,7 @@ export async function readH5NameList(
   });
 }
 
-function readContents(r: H5FileReader, fileName: string | undefined): KerasH5Contents {
+function readContents(r: KerasH5Reader, fileName: string | undefined): KerasH5Contents {
   const rootAttrNames = r.attrNames('/');
   const rootMembers = r.children('/');
   const hasModelConfig = rootAttrNames.includes('model_config');
@@ -299,7 +345,7 @@ function readContents(r: H5FileReader, fileName: string | undefined): KerasH5Con
   return { kind, rootAttrs, weights, optimizerWeights, extraRootGroups };
 }
 
-function notKerasError(r: H5FileReader, fileName: string | undefined, attrs: string[], members: string[]): KerastsError {
+function notKerasError(r: KerasH5Reader, fileName: string | undefined, attrs: string[], members: string[]): KerastsError {
   if (members.includes('layers') || members.includes('vars') || members.includes('optimizer')) {
     const looksNative =
       (members.includes('layers') && r.kindOf('/layers') === 'group') || (members.includes('vars') && r.kindOf('/vars') === 'group');
@@ -325,7 +371,7 @@ function notKerasError(r: H5FileReader, fileName: string | undefined, attrs: str
   );
 }
 
-function requireNameList(r: H5FileReader, fileName: string | undefined, path: string, attr: string, what: string): string[] {
+function requireNameList(r: KerasH5Reader, fileName: string | undefined, path: string, attr: string, what: string): string[] {
   const list = r.readNameList(path, attr);
   if (list === null) {
     throw new FormatError(`expected a ${attr} attribute (or chunked ${attr}0, ${attr}1, ...) on ${what}`, whereAttr(fileName, path, attr));
@@ -334,7 +380,7 @@ function requireNameList(r: H5FileReader, fileName: string | undefined, path: st
 }
 
 function readWeightGroup(
-  r: H5FileReader,
+  r: KerasH5Reader,
   fileName: string | undefined,
   path: string,
   attrNames: string[] | undefined,
@@ -369,7 +415,7 @@ function readWeightGroup(
   return group;
 }
 
-function readWeights(r: H5FileReader, groupPath: string, weightNames: string[]): H5Weight[] {
+function readWeights(r: KerasH5Reader, groupPath: string, weightNames: string[]): H5Weight[] {
   const listedIn = `weight_names of ${groupPath}`;
   return weightNames.map((name) => {
     const d = r.requireDataset(groupPath, name, listedIn);

@@ -149,6 +149,15 @@ export interface KerasH5Contents {
 export interface ReadKerasH5Options {
   /** Name (or path) of the file the bytes came from, used in error messages. */
   fileName?: string;
+  /**
+   * Which HDF5 reader to use.
+   * - `'auto'` (default): the built-in TypeScript reader for the plain files Keras writes (h5py's
+   *   defaults: no WebAssembly start-up, weights read straight into their arrays), h5wasm for
+   *   anything else and for every file that is not sound.
+   * - `'h5wasm'`: always h5wasm (the whole HDF5 format).
+   * - `'builtin'`: only the built-in reader; a file it does not handle throws an `UnsupportedError`.
+   */
+  reader?: 'auto' | 'h5wasm' | 'builtin';
 }
 
 /** Options of {@link writeKerasH5}. */

@@ -1,0 +1,14 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+const st = () => { const s = readFileSync('/proc/self/status', 'utf8'); return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)[1]) / 1024, hwm: Number(/VmHWM:\s+(\d+)/.exec(s)[1]) / 1024 }; };
+const io = await import('@kerasts/io-hdf5');
+const node = await import('/work/main/packages/io-hdf5/dist/node.js');
+const km = await import('/work/main/packages/io-hdf5/dist/keras-model.js');
+const base = st().rss; writeFileSync('/proc/self/clear_refs', '5');
+const p = (l) => { const s = st(); console.log(l.padEnd(16), 'rss +', (s.rss - base).toFixed(1), 'hwm +', (s.hwm - base).toFixed(1)); };
+p('start');
+const { getEngine } = await import('/work/main/packages/io-hdf5/dist/engine.js'); const e = await getEngine(); p('engine');
+console.log('wasm heap MB', (e.M.HEAPU8.length / 1048576).toFixed(1));
+const contents = await node.readKerasH5File('/work/main/tools/bench/.cache/large.h5'); p('contents read');
+console.log('wasm heap MB', (e.M.HEAPU8.length / 1048576).toFixed(1));
+const m = km.modelFromContents(contents, {}).model; p('model built');
+const mu = process.memoryUsage(); console.log('heapUsed', (mu.heapUsed / 1048576).toFixed(1), 'heapTotal', (mu.heapTotal / 1048576).toFixed(1), 'ab', (mu.arrayBuffers / 1048576).toFixed(1));
