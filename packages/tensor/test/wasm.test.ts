@@ -154,7 +154,7 @@ describe('LSTM and Dense on WebAssembly', () => {
     });
   }
 
-  it('skips the first step\'s h·U only when it adds exact zeros (a non-finite U still poisons the output, as in Keras)', () => {
+  it('a non-finite recurrent kernel poisons the output from the first step on, with a zero initial state, as in Keras', () => {
     forceWasm();
     const rng = new Random(9);
     const batch = 3, u = 5, inputDim = 2;
