@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Random, denseForward, gemm, getActivation, getBackend, lstmForward, setBackend, wasmUnavailableReason, type LstmForwardOptions } from '../src/index.js';
+import { Random, denseForward, gemm, getActivation, getBackend, lstmForward, lstmForwardTrain, setBackend, wasmUnavailableReason, type LstmForwardOptions } from '../src/index.js';
 import { wasmThresholds } from '../src/wasm/backend.js';
 // @ts-expect-error: a plain .mjs build script without typings
 import { compileKernels, renderModule, TARGET } from '../scripts/build-wasm.mjs';
@@ -170,8 +170,12 @@ describe('LSTM and Dense on WebAssembly', () => {
         const x = randomArray(rng, batch * T * inputDim);
         setBackend('wasm');
         const w = lstmForward(x, opts).output;
+        const wt = lstmForwardTrain(x, { ...opts }).output; // training skips the first h·U only for a finite U
         setBackend('js');
         const j = lstmForward(x, opts).output;
+        const jt = lstmForwardTrain(x, { ...opts }).output;
+        expect(Array.from(wt).map((v) => Number.isNaN(v))).toEqual(Array.from(jt).map((v) => Number.isNaN(v)));
+        expect(Array.from(wt).map((v) => Number.isNaN(v))).toEqual(Array.from(w).map((v) => Number.isNaN(v)));
         expect(Array.from(w).map((v) => Number.isNaN(v))).toEqual(Array.from(j).map((v) => Number.isNaN(v)));
         for (let i = 0; i < w.length; i++) if (!Number.isNaN(w[i]!)) expect(Math.abs(w[i]! - j[i]!)).toBeLessThanOrEqual(1e-6);
         if (bad !== null) expect(Number.isNaN(w[2])).toBe(true); // 0·Inf and 0·NaN are NaN
