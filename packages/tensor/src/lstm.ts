@@ -235,11 +235,6 @@ export function runLstmPart(job: LstmJob, i: number): LstmForwardResult {
 }
 
 /**
- * Shares the batch between the calling thread and the helpers, in parts of rows claimed dynamically
- * (threads.ts shareParts): helpers get a copy of the input and weights. Every sample is computed
- * exactly as on one thread.
- */
-/**
  * Batch bounds for `threads` threads claiming parts dynamically: big parts first, then halving, three
  * rounds (e.g. 64 rows, 2 threads: 18 18 9 9 5 5), so that a thread the OS runs late leaves at most a
  * small part to wait for. Rows are independent, so the split never changes a result.
@@ -258,6 +253,11 @@ function guidedBounds(batch: number, threads: number): number[] {
   return bounds;
 }
 
+/**
+ * Shares the batch between the calling thread and the helpers, in parts of rows claimed dynamically
+ * (threads.ts shareParts): helpers get a copy of the input and weights. Every sample is computed
+ * exactly as on one thread.
+ */
 function lstmParallel(kern: WasmKernels, x: Float32Array, options: LstmForwardOptions, rec: Fn, act: Fn, helpers: Helper[]): LstmForwardResult {
   const { batch, timesteps: T, units: u, returnSequences } = options;
   const bounds = guidedBounds(batch, helpers.length + 1);
@@ -290,18 +290,17 @@ function lstmParallel(kern: WasmKernels, x: Float32Array, options: LstmForwardOp
  * step is a GEMM of h with U and the fused SIMD gate math, with no call back to JavaScript.
  */
 function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOptions, rec: Fn, act: Fn): LstmForwardResult {
-  const { batch, timesteps: T, inputDim: D, units: u, kernel, recurrentKernel, bias, returnSequences, goBackwards } = options;
+  const { batch, timesteps: T, inputDim, units: u, kernel, recurrentKernel, bias, returnSequences, goBackwards } = options;
   const u4 = 4 * u;
   const rows = T * batch;
-  const k = D + u;
   const mark = wasmMark();
   // Take all memory before making views (growing detaches them).
-  const pxs = wasmAlloc(kern, rows * D);
-  const pwu = wasmAlloc(kern, k * u4);
-  const pwup = wasmAlloc(kern, kern.packedBSize(k, u4));
-  const pb = bias !== null ? wasmAlloc(kern, u4) : 0;
-  const pxh = wasmAlloc(kern, batch * k);
-  const pz = wasmAlloc(kern, batch * u4);
+  const pxs = wasmAlloc(kern, rows * inputDim);
+  const pw = wasmAlloc(kern, inputDim * u4);
+  const pwp = wasmAlloc(kern, kern.packedBSize(inputDim, u4));
+  const pu = wasmAlloc(kern, u * u4);
+  const pup = wasmAlloc(kern, kern.packedBSize(u, u4));
+  const pz = wasmAlloc(kern, rows * u4);
   const ph = wasmAlloc(kern, batch * u);
   const pcs = wasmAlloc(kern, batch * u);
   const outLen = returnSequences ? batch * T * u : 0;
@@ -316,23 +315,31 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
     for (let s = 0; s < T; s++) {
       const t = goBackwards ? T - 1 - s : s;
       for (let b = 0; b < batch; b++) {
-        const src = (b * T + t) * D;
-        const dst = xs0 + (s * batch + b) * D;
-        if (D >= 64) mem.set(x.subarray(src, src + D), dst);
-        else for (let q = 0; q < D; q++) mem[dst + q] = x[src + q]!;
+        const src = (b * T + t) * inputDim;
+        const dst = xs0 + (s * batch + b) * inputDim;
+        for (let q = 0; q < inputDim; q++) mem[dst + q] = x[src + q]!;
       }
     }
   }
-  // [kernel; recurrent kernel]: one (D + u) × 4u matrix, packed once for all steps.
-  mem.set(kernel, pwu >> 2);
-  mem.set(recurrentKernel, (pwu >> 2) + D * u4);
-  if (bias !== null) mem.set(bias, pb >> 2);
+  mem.set(kernel, pw >> 2);
+  mem.set(recurrentKernel, pu >> 2);
+  const z0 = pz >> 2;
+  if (bias !== null) {
+    // Fill every row with the bias by doubling copies.
+    mem.set(bias, z0);
+    const total = rows * u4;
+    for (let len = u4; len < total; len *= 2) mem.copyWithin(z0 + len, z0, z0 + Math.min(len, total - len));
+  }
   if (options.initialH !== undefined) mem.set(options.initialH, ph >> 2);
   else mem.fill(0, ph >> 2, (ph >> 2) + batch * u);
   if (options.initialC !== undefined) mem.set(options.initialC, pcs >> 2);
   else mem.fill(0, pcs >> 2, (pcs >> 2) + batch * u);
-  kern.packB(k, u4, pwu, u4, 0, pwup);
-  kern.lstmRunFused(batch, T, D, u, pxs, pwup, pb, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK, pxh, pz);
+  kern.packB(inputDim, u4, pw, u4, 0, pwp);
+  kern.packB(u, u4, pu, u4, 0, pup);
+  if (inputDim > 0) kern.gemmPacked(rows, u4, inputDim, pxs, inputDim, pwp, pz, u4, bias !== null ? 1 : 0, APACK);
+  else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
+  const h0Zero = options.initialH === undefined && kern.allFinite(u * u4, pu) === 1 ? 1 : 0;
+  kern.lstmRun(batch, T, u, pz, pup, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK, h0Zero);
   const h = mem.slice(ph >> 2, (ph >> 2) + batch * u);
   const c = mem.slice(pcs >> 2, (pcs >> 2) + batch * u);
   const output = returnSequences ? mem.slice(pout >> 2, (pout >> 2) + outLen) : h.slice();

@@ -567,31 +567,15 @@ function lstmCellSigmoidTanh(batch: i32, u: i32, z: usize, c: usize, h: usize, o
  * out (batch×T×u); apScratch is the packed-A scratch of gemmPacked.
  */
 /**
- * The whole LSTM recurrence for inference, the input projection fused into each step: per step one
- * GEMM of [x_t | h] (batch × (D + u), assembled in `xh`) with the packed [kernel; recurrent kernel]
- * (`wup`, k = D + u) onto z = bias, then the cell. No T × batch × 4u buffer is written and read back.
- * xs: time-major input (T × batch × D); z: batch × 4u scratch; bias: 4u floats or 0.
+ * The whole LSTM recurrence. h0Zero ≠ 0 says the initial h is zero and U finite, so the first step's
+ * h·U adds exact zeros and is skipped (for one-step models that is the whole recurrent product).
  */
-export function lstmRunFused(
-  batch: i32, T: i32, D: i32, u: i32, xs: usize, wup: usize, bias: usize, h: usize, c: usize,
-  rec: i32, act: i32, out: usize, seq: i32, apScratch: usize, xh: usize, z: usize,
-): void {
-  const k = D + u;
-  const u4 = 4 * u;
-  const rowB = <usize>u4 << 2;
-  const xB = <usize>D << 2;
-  const hB = <usize>u << 2;
-  const xhB = <usize>k << 2;
+export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usize, c: usize, rec: i32, act: i32, out: usize, seq: i32, apScratch: usize, h0Zero: i32): void {
+  const step = <usize>batch * <usize>u * 16;
   for (let s = 0; s < T; s++) {
-    const xsS = xs + <usize>s * <usize>batch * xB;
-    for (let b = 0; b < batch; b++) {
-      const dst = xh + <usize>b * xhB;
-      memory.copy(dst, xsS + <usize>b * xB, xB);
-      memory.copy(dst + xB, h + <usize>b * hB, hB);
-      if (bias != 0) memory.copy(z + <usize>b * rowB, bias, rowB);
-    }
-    gemmPacked(batch, u4, k, xh, k, wup, z, u4, bias != 0 ? 1 : 0, apScratch);
-    lstmCell(batch, u, z, c, h, rec, act, seq != 0 ? out + (<usize>s * <usize>u << 2) : 0, seq != 0 ? T * u : 0);
+    const zs = z + <usize>s * step;
+    if (u > 0 && (s > 0 || h0Zero == 0)) gemmPacked(batch, 4 * u, u, h, u, up, zs, 4 * u, 1, apScratch);
+    lstmCell(batch, u, zs, c, h, rec, act, seq != 0 ? out + (<usize>s * <usize>u << 2) : 0, seq != 0 ? T * u : 0);
   }
 }
 
