@@ -87,7 +87,7 @@ function combine(rs) {
     min: Math.min(...rs.map((r) => r.time.min)),
     max: Math.max(...rs.map((r) => r.time.max)),
     samples: rs.reduce((n, r) => n + r.time.samples, 0),
-    runs: rs.length,
+    runs: rs.reduce((n, r) => n + (r.time.runs ?? 1), 0),
   };
   out.peakRssMB = Math.max(...rs.map((r) => r.peakRssMB ?? 0));
   if (rs[0].loadPeakAboveBaseMB !== undefined) {
