@@ -13,7 +13,7 @@
  * bounds-checked and every loop advances, so a corrupt file cannot make it hang.
  */
 import type { H5DType } from './types.js';
-import { type AttrValue, CLASS_NAMES, type DatasetValue, KerasH5Reader, type ObjectKind, decodeFixed, toTypedArray } from './h5read.js';
+import { type AttrValue, CLASS_NAMES, type DatasetValue, KerasH5Reader, type ObjectKind, decodeFixed, dtypeOf, toTypedArray } from './h5read.js';
 
 /** The file is outside what this reader handles (or does not add up): read it with h5wasm. @internal */
 export class NotLiteError extends Error {}
@@ -462,7 +462,7 @@ export class LiteH5Reader extends KerasH5Reader {
     if (cls === 0) {
       t.signed = (bits0 & 0x08) !== 0;
       if (b.u16(8) !== 0 || b.u16(10) !== size * 8 || (bits0 & 0x06) !== 0) notLite('an integer type with padding bits');
-      t.dtype = intDtype(size, t.signed);
+      t.dtype = dtypeOf(0, size, t.signed) ?? notLite(`a ${size}-byte integer`);
     } else if (cls === 1) {
       if ((bits0 & 0x40) !== 0) notLite('a VAX float');
       const [expLoc, expSize, manLoc, manSize, bias] = [b.u8(12), b.u8(13), b.u8(14), b.u8(15), b.u32(16)];
@@ -585,21 +585,6 @@ export class LiteH5Reader extends KerasH5Reader {
       notLite('chunked storage');
     }
     notLite(`layout message version ${version}`);
-  }
-}
-
-function intDtype(size: number, signed: boolean): H5DType {
-  switch (size) {
-    case 1:
-      return signed ? 'int8' : 'uint8';
-    case 2:
-      return signed ? 'int16' : 'uint16';
-    case 4:
-      return signed ? 'int32' : 'uint32';
-    case 8:
-      return signed ? 'int64' : 'uint64';
-    default:
-      return notLite(`a ${size}-byte integer`);
   }
 }
 

@@ -330,7 +330,8 @@ export function decodeFixed(bytes: Uint8Array, strpad: number): string {
   return utf8.decode(bytes.subarray(0, end));
 }
 
-function dtypeOf(type: number, size: number, signed: boolean): H5DType | null {
+/** The numpy-style dtype of an HDF5 integer (class 0) or float (class 1) of `size` bytes, or null. */
+export function dtypeOf(type: number, size: number, signed: boolean): H5DType | null {
   if (type === H5T_FLOAT) {
     if (size === 2) return 'float16';
     if (size === 4) return 'float32';
