@@ -236,20 +236,27 @@ export function runLstmPart(job: LstmJob, i: number): LstmForwardResult {
 
 /**
  * Batch bounds for `threads` threads claiming parts dynamically: big parts first, then halving, three
- * rounds (e.g. 64 rows, 2 threads: 18 18 9 9 5 5), so that a thread the OS runs late leaves at most a
+ * rounds (e.g. 64 rows, 2 threads: 20 20 8 8 4 4), so that a thread the OS runs late leaves at most a
  * small part to wait for. Rows are independent, so the split never changes a result.
  */
 function guidedBounds(batch: number, threads: number): number[] {
   const weights: number[] = [];
   for (const w of [4, 2, 1]) for (let t = 0; t < threads; t++) weights.push(w);
-  const total = weights.reduce((a, b) => a + b, 0);
+  const total = weights.reduce((x, y) => x + y, 0);
   const bounds = [0];
-  let acc = 0;
-  for (const w of weights) {
-    acc += w;
-    const end = Math.round((acc * batch) / total);
-    if (end > bounds[bounds.length - 1]!) bounds.push(end);
+  if (batch < 4 * total) {
+    // small batches: equal parts
+    const parts = Math.min(batch, 2 * threads);
+    for (let p = 1; p <= parts; p++) bounds.push(Math.round((p * batch) / parts));
+    return bounds;
   }
+  // sizes in multiples of 4 rows (the GEMM's 4-row tiles; a part's last 1–3 rows take a slower path):
+  // rounded down, the rest handed out 4 rows at a time to the big parts, the last 1–3 rows to the first
+  const sizes = weights.map((w) => Math.floor((w * batch) / total / 4) * 4);
+  let rest = batch - sizes.reduce((x, y) => x + y, 0);
+  for (let i = 0; rest >= 4; i = (i + 1) % threads, rest -= 4) sizes[i]! += 4;
+  sizes[0]! += rest;
+  for (const n of sizes) bounds.push(bounds[bounds.length - 1]! + n);
   return bounds;
 }
 
