@@ -477,6 +477,7 @@ function sumParts(kern: WasmKernels, rows: Float32Array, parts: number, width: n
 }
 
 let gradsPool: Float32Array | null = null;
+const GRADS_POOL_MAX_FLOATS = 4 * 1024 * 1024;
 
 /**
  * Scratch for the parts' weight gradients, reused between calls (allocating and zeroing a fresh
@@ -484,6 +485,8 @@ let gradsPool: Float32Array | null = null;
  * overwrites its slot and {@link sumParts} copies the sum out before the next call.
  */
 function gradsScratch(n: number, shared: boolean): Float32Array {
+  // only small scratch is kept between calls (a large layer's would pin its memory for good)
+  if (n > GRADS_POOL_MAX_FLOATS) return f32(n, shared);
   const ok = gradsPool !== null && gradsPool.length >= n && gradsPool.buffer instanceof SharedArrayBuffer === shared;
   if (!ok) gradsPool = f32(n, shared);
   return gradsPool!.length === n ? gradsPool! : gradsPool!.subarray(0, n);
@@ -510,14 +513,20 @@ function trainHelpers(B: number, T: number, D: number, u: number): Helper[] {
   return readyHelpers();
 }
 
+/** Floats all parts' weight-gradient sums may take together (each part holds a full-size gradient). */
+const PART_GRADS_MAX_FLOATS = 32 * 1024 * 1024;
+
 /**
  * Batch bounds of the parts of a training call (forward or backward): about 8 rows each, at most 16
- * parts, and never dependent on the number of threads. Each part sums its own rows' weight gradients
- * and the parts' sums are added in part order, so gradients are the same on one thread or several;
- * parts are claimed dynamically, so a helper the OS schedules late holds the caller up for little.
+ * parts, and fewer for large layers so that the parts' gradient sums stay under 128 MB (a layer of
+ * 1024 units gets 3). They depend on the sizes only, never on the number of threads: each part sums
+ * its own rows' weight gradients and the parts' sums are added in part order, so gradients are the
+ * same on one thread or several. Parts are claimed dynamically, so a helper the OS schedules late holds
+ * the caller up for little. Internal (exported for tests).
  */
-function partBounds(B: number): number[] {
-  const parts = Math.max(1, Math.min(16, Math.ceil(B / 8)));
+export function partBounds(B: number, D: number, u: number): number[] {
+  const byMemory = Math.floor(PART_GRADS_MAX_FLOATS / ((D + u + 1) * 4 * u));
+  const parts = Math.max(1, Math.min(16, Math.ceil(B / 8), byMemory));
   const bounds: number[] = [];
   for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * B) / parts));
   return bounds;
@@ -692,7 +701,7 @@ function forwardTrainWasm(
   if (!shared) {
     trainRows(kern, job, 0, B);
   } else {
-    const bounds = partBounds(B);
+    const bounds = partBounds(B, D, u);
     const sjob: LstmTrainJob = {
       ...job,
       kind: 'lstmTrain',
@@ -838,7 +847,7 @@ function backwardWasm(
   // Share only a tape that helpers can read without copies (made by a shared forward).
   const helpers = typeof SharedArrayBuffer === 'function' && tape.pre.buffer instanceof SharedArrayBuffer && tape.xs.buffer instanceof SharedArrayBuffer ? trainHelpers(B, T, D, u) : [];
   const shared = helpers.length > 0;
-  const bounds = partBounds(B);
+  const bounds = partBounds(B, D, u);
   const parts = bounds.length - 1;
   const job = {
     B, T, u, D, rec, act,
