@@ -20,7 +20,17 @@ export {
   isPlaceholderWeights,
   computeFans,
 } from './initializers.js';
-export { Layer, ConfigReader, INFERENCE, BASE_CONFIG_KEYS, type CallContext, type LayerOptions, type LayerWeight } from './layer.js';
+export {
+  Layer,
+  ConfigReader,
+  INFERENCE,
+  BASE_CONFIG_KEYS,
+  type CallContext,
+  type LayerOptions,
+  type LayerWeight,
+  type Keras3VariableTree,
+  type Keras3TrackableChild,
+} from './layer.js';
 export {
   Dense,
   Activation,

@@ -60,6 +60,33 @@ export interface LayerWeight {
   readonly trainable: boolean;
 }
 
+/**
+ * A layer's variables as Keras 3 saves them (`.keras` archives, `.weights.h5`): what
+ * `keras/src/saving/saving_lib.py` writes for one trackable. A node at path `p` stores its own
+ * variables as datasets `p/vars/0`, `p/vars/1`, ... (the `vars` group carries the object's `name`)
+ * and each child trackable under `p/<key>/...` (e.g. an RNN's `cell`, Bidirectional's
+ * `forward_layer` / `backward_layer`, TimeDistributed's `layer`). See {@link Layer.keras3VariableTree}.
+ */
+export interface Keras3VariableTree {
+  /** The `name` attribute Keras writes on this node's `vars` group (`lstm`, `lstm_cell`, ...). Metadata only. */
+  readonly name: string;
+  /**
+   * Own variables in Keras 3's `save_own_variables` order: trainable then non-trainable, each in
+   * creation order (`_trainable_variables + _non_trainable_variables`). These are the layer's live
+   * weight objects: a loader assigns their `value` after checking shapes.
+   */
+  readonly variables: readonly LayerWeight[];
+  /** Child trackables, each stored under `<this path>/<key>`; `key` is Keras' attribute name and may hold `/` (`layers/dense` for a list). */
+  readonly children: readonly Keras3TrackableChild[];
+}
+
+/** One child trackable of a {@link Keras3VariableTree} node. */
+export interface Keras3TrackableChild {
+  /** Attribute path relative to the parent (`cell`, `forward_layer`, `layer`, ...). */
+  readonly key: string;
+  readonly tree: Keras3VariableTree;
+}
+
 /** Options every layer takes (Keras' base-layer arguments, in camelCase). */
 export interface LayerOptions {
   /** Layer name; an automatic one (`dense`, `dense_1`, ...) when omitted. */
@@ -201,6 +228,18 @@ export abstract class Layer {
     }
     cfg.dtype = this.dtype;
     return cfg;
+  }
+
+  /**
+   * This layer's variables as Keras 3 stores them in `.keras` / `.weights.h5` files (see
+   * {@link Keras3VariableTree}). Default: the layer's own weights (trainable, then non-trainable) and
+   * no children, which is right for a Keras layer that creates its variables itself (Dense, Conv,
+   * Embedding, BatchNormalization, ...). Layers whose Keras 3 class keeps variables in sub-objects
+   * override it: RNNs put them in `cell`, wrappers in their wrapped layers. Every weight of
+   * {@link weights} must appear exactly once in the tree.
+   */
+  keras3VariableTree(): Keras3VariableTree {
+    return { name: this.name, variables: this.weights, children: [] };
   }
 
   /** Keras' snake_case key for this layer's class (`LSTM` → `lstm`). */

@@ -2,7 +2,7 @@ import { lstmBackward, lstmForward, lstmForwardTrain, ShapeMismatchError, Tensor
 import { ActivationSlot, type KeptConfig } from './core.js';
 import { getInitializer, type Initializer, type InitializerSpec } from './initializers.js';
 import type { JsonObject } from './json.js';
-import { ConfigReader, Layer, type CallContext, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from './layer.js';
+import { ConfigReader, Layer, type CallContext, type Keras3VariableTree, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from './layer.js';
 import type { Shape } from './shape.js';
 
 /** Options of {@link LSTM}, mirroring Keras' arguments in camelCase. Defaults are Keras 3's. */
@@ -214,6 +214,11 @@ export class LSTM extends Layer {
       ...(initialC ? { initialC } : {}),
     };
     return { batch, timesteps, inputDim, options };
+  }
+
+  /** Keras 3 keeps an LSTM's variables in its `cell` (an `LSTMCell` named `lstm_cell`); the layer itself has none. */
+  override keras3VariableTree(): Keras3VariableTree {
+    return { name: this.name, variables: [], children: [{ key: 'cell', tree: { name: 'lstm_cell', variables: this.weights, children: [] } }] };
   }
 
   /** Forget the kept state of a stateful layer (Keras' `reset_states`). */
