@@ -78,7 +78,9 @@ interface TrainOptions {
 }
 
 /** A usage mistake (exit code 2). */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 /** Register the commands on the program. */
 export function addMoreCommands(program: Command, ctx: CommandContext): void {

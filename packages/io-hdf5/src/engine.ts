@@ -13,11 +13,13 @@
  *
  * So an instance is retired after any trap or non-HDF5 exception, or after {@link MAX_HDF5_ERRORS}
  * HDF5 errors, and the next call gets a fresh instance: a fresh copy of h5wasm's ES module, loaded
- * from `import.meta.resolve('h5wasm')` plus a query string (Node ≥ 20.6 and browsers with native
- * ES modules or import maps). Each retired instance's memory stays referenced by the ES module map
- * (ES modules cannot be unloaded), typically a few tens of MB, so a process that reads a very large
- * number of corrupt files grows slowly. Where a fresh copy cannot be loaded (some bundlers), the
- * call fails with a {@link KerastsError} instead of silently using a damaged instance.
+ * from `import.meta.resolve('h5wasm')` plus a query string (Node ≥ 20.6, browsers with an import
+ * map) or, in ES-module bundles and module workers, from the URL of the chunk that holds h5wasm
+ * (h5wasm-instance.ts) plus a query string. Each retired instance's memory stays referenced by the
+ * ES module map (ES modules cannot be unloaded), typically a few tens of MB, so a process that reads
+ * a very large number of corrupt files grows slowly. Where a fresh copy cannot be loaded (a classic
+ * IIFE bundle, a dev server that pre-bundles h5wasm), the call fails with a {@link KerastsError}
+ * instead of silently using a damaged instance.
  *
  * All work on an instance is synchronous between one `await getEngine()` and the end of the
  * operation, so operations never interleave and no HDF5 file stays open across calls.
@@ -52,21 +54,52 @@ let loading: Promise<Engine> | null = null;
 let generation = 0;
 let fileCounter = 0;
 
+function withQuery(url: string, gen: number): string {
+  return `${url}${url.includes('?') ? '&' : '?'}kerasts-instance=${gen}`;
+}
+
+/** A namespace that is a fresh evaluation of h5wasm (not the one `first` came from). */
+function isFresh(ns: Partial<H5Namespace> | undefined, first: H5Namespace): ns is H5Namespace {
+  return ns !== undefined && typeof ns.File === 'function' && typeof ns.ready?.then === 'function' && ns.ready !== first.ready;
+}
+
+/**
+ * h5wasm's module namespace for instance `gen`. Instance 0 is the ordinary import; later ones need a
+ * fresh evaluation of h5wasm's ES module, tried two ways: `import.meta.resolve('h5wasm')` plus a
+ * query (Node, browsers with an import map), then the URL of the chunk that holds h5wasm plus a
+ * query (Vite/Rollup/esbuild ES-module bundles, module workers). Where neither gives a fresh copy
+ * (an IIFE worker bundle, a dev server that pre-bundles h5wasm), the call fails with a KerastsError.
+ */
 async function loadNamespace(gen: number): Promise<H5Namespace> {
-  if (gen === 0) return import('h5wasm');
+  const first = (await import('./h5wasm-instance.js')) as unknown as H5Namespace & { instanceUrl: string };
+  if (gen === 0) return first;
+  const tried: string[] = [];
   const meta = import.meta as ImportMeta & { resolve?: (specifier: string) => string };
-  let url: string;
   try {
     if (typeof meta.resolve !== 'function') throw new Error('import.meta.resolve is not available');
-    url = meta.resolve('h5wasm');
+    const ns = (await import(/* @vite-ignore */ withQuery(meta.resolve('h5wasm'), gen))) as Partial<H5Namespace>;
+    if (isFresh(ns, first)) return ns;
+    tried.push('import.meta.resolve gave the same instance');
   } catch (err) {
-    throw new KerastsError(
-      `the HDF5 engine (h5wasm) was damaged by an earlier corrupt file and cannot be restarted in this environment ` +
-        `(${String((err as Error)?.message ?? err)}); restart the process or reload the page`,
-      'h5wasm',
-    );
+    tried.push(`import.meta.resolve('h5wasm'): ${String((err as Error)?.message ?? err)}`);
   }
-  return (await import(/* @vite-ignore */ `${url}${url.includes('?') ? '&' : '?'}kerasts-instance=${gen}`)) as H5Namespace;
+  const url = first.instanceUrl;
+  const here = (globalThis as { location?: { href?: string } }).location?.href;
+  // In a classic (IIFE) bundle the chunk is the whole script: importing it again would run it again.
+  if (url && url !== here) {
+    try {
+      const ns = (await import(/* @vite-ignore */ withQuery(url, gen))) as Partial<H5Namespace>;
+      if (isFresh(ns, first)) return ns;
+      tried.push(`${url} gave the same instance`);
+    } catch (err) {
+      tried.push(`${url}: ${String((err as Error)?.message ?? err)}`);
+    }
+  } else tried.push('h5wasm is inlined in the running script');
+  throw new KerastsError(
+    `the HDF5 engine (h5wasm) was damaged by an earlier corrupt file and cannot be restarted in this environment ` +
+      `(${tried.join('; ')}); restart the process or reload the page`,
+    'h5wasm',
+  );
 }
 
 async function createEngine(gen: number): Promise<Engine> {

@@ -1,11 +1,13 @@
 /**
  * The user-facing calls (`saveModel`, `loadModel`, `saveWeights`, `loadWeights`) that take a path in
- * Node or bytes anywhere. Node's file system is imported only when a path is given, so this module
- * stays usable in browsers.
+ * Node, and bytes, a `File`, a `Blob`, a `Response` or a URL anywhere. How a string is read is the
+ * platform's business (`#platform`: a path in Node, a URL in browsers), so no Node module reaches a
+ * browser bundle.
  */
 import type { Model } from '@kerasts/model';
 import type { Functional, Sequential } from '@kerasts/model';
 import type { TransferReport } from '@kerasts/transfer';
+import { readPathContents, writePathBytes } from '#platform';
 import {
   loadWeightsFromBytes,
   loadWeightsFromContents,
@@ -17,19 +19,25 @@ import {
   type SaveOptions,
 } from './keras-model.js';
 import { readKerasH5 } from './read.js';
+import { readSourceBytes, type FileSource } from './source.js';
+import type { KerasH5Contents } from './types.js';
 
-/** A path (Node) or the file's bytes (anywhere). */
-export type FileSource = string | Uint8Array;
-
-async function bytesOf(source: FileSource): Promise<{ bytes: Uint8Array; fileName: string }> {
-  if (typeof source !== 'string') return { bytes: source, fileName: '<bytes>' };
-  const { readFileBytes } = await import('./node.js');
-  return { bytes: await readFileBytes(source), fileName: source };
-}
+export type { FileSource } from './source.js';
 
 async function writeOut(path: string, bytes: Uint8Array, overwrite: boolean): Promise<void> {
-  const { writeFileAtomic } = await import('./node.js');
-  await writeFileAtomic(path, bytes, { overwrite });
+  await writePathBytes(path, bytes, overwrite);
+}
+
+/** The contents of a source: read piecewise from disk for a Node path, from whole bytes otherwise. */
+async function contentsOf(source: FileSource, fileName: string | undefined): Promise<{ contents: KerasH5Contents; name: string }> {
+  if (typeof source === 'string') {
+    const name = fileName ?? source;
+    // From disk piecewise: HDF5 reads each dataset straight into WebAssembly memory.
+    const contents = await readPathContents(source, { fileName: name });
+    if (contents !== null) return { contents, name };
+  }
+  const { bytes, fileName: name } = await readSourceBytes(source, fileName);
+  return { contents: await readKerasH5(bytes, { fileName: name }), name };
 }
 
 /**
@@ -43,20 +51,14 @@ export async function saveModel(model: Model, path: string | null, options: Save
   return bytes;
 }
 
-/** Keras' `load_model('x.h5')`: a model of any Keras era (a `Sequential` or a `Functional`), from a path or bytes. */
+/**
+ * Keras' `load_model('x.h5')`: a model of any Keras era (a `Sequential` or a `Functional`), from a
+ * path (Node), the bytes, a `File`/`Blob`, a `Response` or a URL (fetched; in a browser a string is a
+ * URL, as in tfjs).
+ * @throws FileAccessError when the source cannot be read (in a browser, a file path says to pass the bytes).
+ */
 export async function loadModel(source: FileSource, options: LoadModelOptions = {}): Promise<Sequential | Functional> {
-  let contents;
-  let name: string;
-  if (typeof source === 'string') {
-    // From disk piecewise: HDF5 reads each dataset straight into WebAssembly memory.
-    const { readKerasH5File } = await import('./node.js');
-    name = options.fileName ?? source;
-    contents = await readKerasH5File(source, { fileName: name });
-  } else {
-    const { bytes, fileName } = await bytesOf(source);
-    name = options.fileName ?? fileName;
-    contents = await readKerasH5(bytes, { fileName: name });
-  }
+  const { contents, name } = await contentsOf(source, options.fileName);
   return modelFromContents(contents, { ...options, fileName: name }).model;
 }
 
@@ -72,15 +74,9 @@ export async function saveWeights(model: Model, path: string | null, options: Sa
  * returning a report of what matched.
  */
 export async function loadWeights(model: Model, source: FileSource, options: LoadWeightsOptions = {}): Promise<TransferReport> {
-  if (typeof source === 'string') {
-    // From disk piecewise, as loadModel.
-    const { readKerasH5File } = await import('./node.js');
-    const fileName = options.fileName ?? source;
-    const contents = await readKerasH5File(source, { fileName });
-    return loadWeightsFromContents(model, contents, { ...options, fileName });
-  }
-  const { bytes, fileName } = await bytesOf(source);
-  return loadWeightsFromBytes(model, bytes, { ...options, fileName: options.fileName ?? fileName });
+  if (source instanceof Uint8Array) return loadWeightsFromBytes(model, source, { ...options, fileName: options.fileName ?? '<bytes>' });
+  const { contents, name } = await contentsOf(source, options.fileName);
+  return loadWeightsFromContents(model, contents, { ...options, fileName: name });
 }
 
 /**

@@ -16,7 +16,9 @@ import type { H5DType } from './types.js';
 import { type AttrValue, CLASS_NAMES, type DatasetValue, KerasH5Reader, type ObjectKind, decodeFixed, dtypeOf, toTypedArray } from './h5read.js';
 
 /** The file is outside what this reader handles (or does not add up): read it with h5wasm. @internal */
-export class NotLiteError extends Error {}
+export class NotLiteError extends Error {
+  override name = 'NotLiteError';
+}
 
 function notLite(why: string): never {
   throw new NotLiteError(why);

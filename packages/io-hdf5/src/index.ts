@@ -38,3 +38,5 @@ export {
   type LoadedModelInfo,
 } from './keras-model.js';
 export { saveModel, loadModel, saveWeights, loadWeights, saveCheckpointH5, type FileSource } from './files.js';
+export { readSourceBytes, type SourceBytes } from './source.js';
+export { fetchBytes, responseBytes } from './fetch.js';

@@ -11,29 +11,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp, readSync } from 'node:fs';
 import * as path from 'node:path';
-import { KerastsError } from '@kerasts/tensor';
+import { FileAccessError, FileExistsError, KerastsError } from '@kerasts/tensor';
 import { readKerasH5, readKerasH5RandomAccess } from './read.js';
 import type { KerasH5Contents, ReadKerasH5Options, WriteKerasH5Options } from './types.js';
 import { writeKerasH5 } from './write.js';
 
 export * from './index.js';
 
-/** A file could not be read or written (the message carries the system error code). */
-export class FileAccessError extends KerastsError {
-  /** Node's error code (`ENOENT`, `EACCES`, `EEXIST`, ...), when known. */
-  readonly code: string | undefined;
-  constructor(message: string, where: string, code?: string) {
-    super(message, where);
-    this.code = code;
-  }
-}
-
-/** The output file already exists and `overwrite: true` was not given. */
-export class FileExistsError extends FileAccessError {
-  constructor(where: string) {
-    super('the output file already exists; pass overwrite: true to replace it', where, 'EEXIST');
-  }
-}
+export { FileAccessError, FileExistsError };
 
 /** Options of {@link writeFileAtomic} and {@link writeKerasH5File}. */
 export interface WriteFileOptions {

@@ -66,20 +66,34 @@ describe('@kerasts/io-hdf5/node', () => {
 });
 
 describe('the browser entry point', () => {
-  it('no module reachable from src/index.ts imports node:* (or Node built-ins)', () => {
+  it('no module reachable from src/index.ts in a browser imports node:* (or Node built-ins), statically or lazily', () => {
     const src = fileURLToPath(new URL('../src/', import.meta.url));
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { imports: Record<string, Record<string, string>> };
     const seen = new Set<string>();
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
       const text = readFileSync(join(src, file), 'utf8');
-      expect(text, file).not.toMatch(/from\s+['"](node:|fs['"]|path['"]|os['"]|crypto['"])/);
+      expect(text, file).not.toMatch(/from\s+['"](node:|fs['"]|path['"]|os['"]|crypto['"]|url['"])/);
       expect(text, file).not.toMatch(/import\(\s*['"]node:/);
       expect(text, file).not.toMatch(/\bprocess\.|\bBuffer\b|\brequire\(/);
-      for (const m of text.matchAll(/from\s+['"]\.\/([\w-]+)\.js['"]/g)) visit(`${m[1]}.ts`);
+      for (const m of text.matchAll(/(?:from\s+|import\(\s*)['"]\.\/([\w-]+)\.js['"]/g)) visit(`${m[1]}.ts`);
+      // `#platform` as a browser bundler resolves it (the `browser` condition)
+      for (const m of text.matchAll(/from\s+['"](#[\w-]+)['"]/g)) {
+        const target = pkg.imports[m[1]!]!.browser!;
+        visit(target.replace('./dist/', '').replace(/\.js$/, '.ts'));
+      }
     };
     visit('index.ts');
-    expect([...seen]).toEqual(expect.arrayContaining(['chunking.ts', 'engine.ts', 'guards.ts', 'h5read.ts', 'index.ts', 'paths.ts', 'read.ts', 'types.ts', 'write.ts']));
+    expect([...seen]).toEqual(expect.arrayContaining(['chunking.ts', 'engine.ts', 'guards.ts', 'h5read.ts', 'index.ts', 'paths.ts', 'read.ts', 'types.ts', 'write.ts', 'files.ts', 'platform-browser.ts', 'h5wasm-instance.ts']));
     expect(seen.has('node.ts')).toBe(false);
+    expect(seen.has('platform-node.ts')).toBe(false);
+  });
+
+  it('package.json sends browsers and unknown runtimes to the browser platform, Node to the Node one', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { imports: Record<string, Record<string, string>>; exports: Record<string, Record<string, string>> };
+    expect(pkg.imports['#platform']).toMatchObject({ browser: './dist/platform-browser.js', node: './dist/platform-node.js', default: './dist/platform-browser.js' });
+    expect(Object.keys(pkg.imports['#platform']!)).toEqual(['types', 'browser', 'node', 'default']);
+    expect(pkg.exports['./node']).not.toHaveProperty('default');
   });
 });

@@ -19,6 +19,7 @@ export interface ConfigIssue {
 
 /** A config failed the architecture schema; `issues` lists every problem. */
 export class ArchitectureValidationError extends ConfigError {
+  override name = 'ArchitectureValidationError';
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[], where = '') {
     super(`invalid Keras architecture config (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` + issues.map((i) => `  - ${formatIssue(i)}`).join('\n'), where);

@@ -487,9 +487,15 @@ const GRADS_POOL_MAX_FLOATS = 4 * 1024 * 1024;
 function gradsScratch(n: number, shared: boolean): Float32Array {
   // only small scratch is kept between calls (a large layer's would pin its memory for good)
   if (n > GRADS_POOL_MAX_FLOATS) return f32(n, shared);
-  const ok = gradsPool !== null && gradsPool.length >= n && gradsPool.buffer instanceof SharedArrayBuffer === shared;
+  // `typeof` first: pages that are not cross-origin isolated have no SharedArrayBuffer at all
+  const ok = gradsPool !== null && gradsPool.length >= n && isShared(gradsPool) === shared;
   if (!ok) gradsPool = f32(n, shared);
   return gradsPool!.length === n ? gradsPool! : gradsPool!.subarray(0, n);
+}
+
+/** Whether an array lives in a SharedArrayBuffer (false where the global does not exist). */
+function isShared(a: Float32Array): boolean {
+  return typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
 }
 
 /** A float32 array of n values, over a SharedArrayBuffer when `shared` (helpers then write into it). */
@@ -845,7 +851,7 @@ function backwardWasm(
   const { batch: B, timesteps: T, inputDim: D, units: u } = tape;
   const n = B * u;
   // Share only a tape that helpers can read without copies (made by a shared forward).
-  const helpers = typeof SharedArrayBuffer === 'function' && tape.pre.buffer instanceof SharedArrayBuffer && tape.xs.buffer instanceof SharedArrayBuffer ? trainHelpers(B, T, D, u) : [];
+  const helpers = isShared(tape.pre) && isShared(tape.xs) ? trainHelpers(B, T, D, u) : [];
   const shared = helpers.length > 0;
   const bounds = partBounds(B, D, u);
   const parts = bounds.length - 1;

@@ -4,30 +4,66 @@
  *
  * Each error carries a `where` string (file, HDF5 path, JSON path, layer name, ...) so that a message
  * always says what is wrong *and where*.
+ *
+ * Every class sets its `name` from a string literal, never from `new.target.name` or
+ * `constructor.name`: minifiers rename classes, and `String(err)` in a bundled page would read
+ * `l: ...` instead of `FormatError: ...`. A subclass (here or in any package) declares its own
+ * `override name = '<ClassName>'`.
  */
 
 /** Base class of all kerasts errors. */
 export class KerastsError extends Error {
+  override name = 'KerastsError';
   /** Where the problem is: a file, an HDF5 path, a JSON path, a layer name; empty when not known. */
   readonly where: string;
   constructor(message: string, where = '') {
     super(where ? `${where}: ${message}` : message);
-    this.name = new.target.name;
     this.where = where;
   }
 }
 
 /** A configuration (architecture JSON/YAML, layer options, training config) is malformed. */
-export class ConfigError extends KerastsError {}
+export class ConfigError extends KerastsError {
+  override name = 'ConfigError';
+}
 
 /** Something is valid Keras but not supported by kerasts (yet); the message names it. */
-export class UnsupportedError extends KerastsError {}
+export class UnsupportedError extends KerastsError {
+  override name = 'UnsupportedError';
+}
 
 /** A file is not in the format it should be in (not HDF5, not a Keras file, truncated, ...). */
-export class FormatError extends KerastsError {}
+export class FormatError extends KerastsError {
+  override name = 'FormatError';
+}
+
+/**
+ * A file could not be read or written: a file-system error in Node (`code` is Node's `ENOENT`,
+ * `EACCES`, ...), an HTTP error or network failure when fetching a URL (`code` `HTTP_404`,
+ * `FETCH_FAILED`, ...), or a file path given where there is no file system (a browser: `code`
+ * `NO_FILE_SYSTEM`; pass the bytes, a `File`, a `Blob`, a `Response` or a URL instead).
+ */
+export class FileAccessError extends KerastsError {
+  override name = 'FileAccessError';
+  /** The system's error code (`ENOENT`, `EACCES`, `EEXIST`, `HTTP_404`, `NO_FILE_SYSTEM`, ...), when known. */
+  readonly code: string | undefined;
+  constructor(message: string, where: string, code?: string) {
+    super(message, where);
+    this.code = code;
+  }
+}
+
+/** The output file already exists and `overwrite: true` was not given. */
+export class FileExistsError extends FileAccessError {
+  override name = 'FileExistsError';
+  constructor(where: string) {
+    super('the output file already exists; pass overwrite: true to replace it', where, 'EEXIST');
+  }
+}
 
 /** Two shapes that must agree do not. */
 export class ShapeMismatchError extends KerastsError {
+  override name = 'ShapeMismatchError';
   readonly expected: readonly (number | null)[];
   readonly found: readonly (number | null)[];
   constructor(

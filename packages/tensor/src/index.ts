@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-export { KerastsError, ConfigError, UnsupportedError, FormatError, ShapeMismatchError } from './errors.js';
+export { KerastsError, ConfigError, UnsupportedError, FormatError, ShapeMismatchError, FileAccessError, FileExistsError } from './errors.js';
 export { Tensor, tensor, zeros, ones, full, shapeSize, type NestedArray } from './tensor.js';
 export { gemm, matmul, type GemmOptions } from './gemm.js';
 export {

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  FileAccessError,
+  FileExistsError,
   FormatError,
   KerastsError,
   ShapeMismatchError,
@@ -164,5 +167,19 @@ describe('errors', () => {
       expect(x.name).toBe(C.name);
       expect(x.message).toBe('here: msg');
     }
+  });
+
+  it('keep their names when a minifier renames the classes (names are string literals)', () => {
+    // What a bundler's minifier does: the class gets another name; `name` must not follow it.
+    const Renamed = { l: class extends FormatError {} }.l;
+    expect(Renamed.name).toBe('l');
+    const e = new Renamed('not an HDF5 file', 'm.h5');
+    expect(e.name).toBe('FormatError');
+    expect(String(e)).toBe('FormatError: m.h5: not an HDF5 file');
+    const src = readFileSync(new URL('../src/errors.ts', import.meta.url), 'utf8');
+    expect(src).not.toMatch(/=\s*new\.target|=\s*this\.constructor\.name/);
+    const f = new FileAccessError('could not fetch the file: HTTP 404', 'https://x/m.h5', 'HTTP_404');
+    expect([f.name, f.code, f instanceof KerastsError]).toEqual(['FileAccessError', 'HTTP_404', true]);
+    expect(new FileExistsError('out.h5').name).toBe('FileExistsError');
   });
 });
