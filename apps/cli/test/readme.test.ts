@@ -8,7 +8,7 @@ import { supportMarkdown } from '../src/support.js';
 const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'README.md'), 'utf8');
 
 describe('README', () => {
-  it('shows the support table the registries give (run `pnpm docs` after adding a layer, optimizer, ...)', () => {
+  it('shows the support table the registries give (run `pnpm readme` after adding a layer, optimizer, ...)', () => {
     expect(readme).toContain(supportMarkdown());
   });
   it('gives the two commands for a fresh machine', () => {

@@ -1,4 +1,15 @@
-// The schema alone (no imports), so that scripts/build-validator.mjs can compile it from dist.
+// The schema and the per-class fragments only (no runtime dependencies), so that
+// scripts/build-validator.mjs can compile it from dist.
+import { LAYER_FORMATS } from './layers/index.js';
+
+/** `if class_name is X then config matches X's fragment` for every known class. */
+function layerRules(): Record<string, unknown>[] {
+  return [...LAYER_FORMATS].map(([className, format]) => ({
+    if: { properties: { class_name: { const: className } } },
+    then: { properties: { config: { allOf: [{ $ref: '#/$defs/baseLayerConfig' }], ...(format.schema ?? {}) } } },
+  }));
+}
+
 /**
  * JSON Schema (draft 2020-12) of a Keras architecture config, in every dialect kerasts reads: Keras 1
  * and 2.0 list form, 2.2+ dict form, tf.keras 2.x and Keras 3 (module form), Sequential and functional
@@ -96,18 +107,9 @@ export const architectureSchema = {
         inbound_nodes: { type: 'array', items: { $ref: '#/$defs/inboundNode' } },
         build_config: { type: ['object', 'null'] },
       },
-      allOf: [
-        { if: { properties: { class_name: { const: 'Dense' } } }, then: { properties: { config: { $ref: '#/$defs/denseConfig' } } } },
-        { if: { properties: { class_name: { const: 'LSTM' } } }, then: { properties: { config: { $ref: '#/$defs/lstmConfig' } } } },
-        { if: { properties: { class_name: { const: 'Dropout' } } }, then: { properties: { config: { $ref: '#/$defs/dropoutConfig' } } } },
-        { if: { properties: { class_name: { const: 'Activation' } } }, then: { properties: { config: { $ref: '#/$defs/activationConfig' } } } },
-        { if: { properties: { class_name: { const: 'InputLayer' } } }, then: { properties: { config: { $ref: '#/$defs/inputLayerConfig' } } } },
-        { if: { properties: { class_name: { const: 'Concatenate' } } }, then: { properties: { config: { $ref: '#/$defs/concatenateConfig' } } } },
-        {
-          if: { properties: { class_name: { enum: ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'] } } },
-          then: { properties: { config: { $ref: '#/$defs/baseLayerConfig' } } },
-        },
-      ],
+      // One rule per layer class io-json knows (src/layers/<family>.ts); other classes pass here and
+      // are refused later by the layer registry, by name.
+      allOf: layerRules(),
     },
     baseLayerConfig: {
       type: 'object',
@@ -119,80 +121,6 @@ export const architectureSchema = {
         input_shape: { $ref: '#/$defs/shapeOrNull' },
         dtype: { anyOf: [{ type: 'string' }, { type: 'null' }, { $ref: '#/$defs/serialized' }] },
       },
-    },
-    denseConfig: {
-      allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
-      anyOf: [{ required: ['units'] }, { required: ['output_dim'] }],
-      properties: {
-        units: { type: 'integer', minimum: 1 },
-        output_dim: { type: 'integer', minimum: 1 },
-        activation: { $ref: '#/$defs/activation' },
-        use_bias: { type: 'boolean' },
-        bias: { type: 'boolean' },
-        kernel_initializer: { $ref: '#/$defs/initializer' },
-        bias_initializer: { $ref: '#/$defs/initializer' },
-        init: { $ref: '#/$defs/initializer' },
-        kernel_regularizer: { $ref: '#/$defs/objectOrNull' },
-        bias_regularizer: { $ref: '#/$defs/objectOrNull' },
-        activity_regularizer: { $ref: '#/$defs/objectOrNull' },
-        kernel_constraint: { $ref: '#/$defs/objectOrNull' },
-        bias_constraint: { $ref: '#/$defs/objectOrNull' },
-        input_dim: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
-      },
-    },
-    lstmConfig: {
-      allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
-      anyOf: [{ required: ['units'] }, { required: ['output_dim'] }],
-      properties: {
-        units: { type: 'integer', minimum: 1 },
-        output_dim: { type: 'integer', minimum: 1 },
-        activation: { $ref: '#/$defs/activation' },
-        recurrent_activation: { $ref: '#/$defs/activation' },
-        inner_activation: { $ref: '#/$defs/activation' },
-        use_bias: { type: 'boolean' },
-        kernel_initializer: { $ref: '#/$defs/initializer' },
-        recurrent_initializer: { $ref: '#/$defs/initializer' },
-        bias_initializer: { $ref: '#/$defs/initializer' },
-        unit_forget_bias: { type: 'boolean' },
-        dropout: { $ref: '#/$defs/rate' },
-        recurrent_dropout: { $ref: '#/$defs/rate' },
-        dropout_W: { $ref: '#/$defs/rate' },
-        dropout_U: { $ref: '#/$defs/rate' },
-        return_sequences: { type: 'boolean' },
-        return_state: { type: 'boolean' },
-        go_backwards: { type: 'boolean' },
-        stateful: { type: 'boolean' },
-        unroll: { type: 'boolean' },
-        time_major: { type: 'boolean' },
-        implementation: { type: 'integer', minimum: 0, maximum: 2 },
-        consume_less: { enum: ['cpu', 'mem', 'gpu'] },
-        input_dim: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
-        input_length: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
-      },
-    },
-    dropoutConfig: {
-      allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
-      anyOf: [{ required: ['rate'] }, { required: ['p'] }],
-      properties: {
-        rate: { $ref: '#/$defs/rate' },
-        p: { $ref: '#/$defs/rate' },
-        noise_shape: { $ref: '#/$defs/shapeOrNull' },
-        seed: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
-      },
-    },
-    activationConfig: {
-      allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
-      required: ['activation'],
-      properties: { activation: { $ref: '#/$defs/activation' } },
-    },
-    concatenateConfig: {
-      allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
-      properties: { axis: { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' }, minItems: 1, maxItems: 1 }] } },
-    },
-    inputLayerConfig: {
-      allOf: [{ $ref: '#/$defs/baseLayerConfig' }],
-      anyOf: [{ required: ['batch_input_shape'] }, { required: ['batch_shape'] }, { required: ['input_shape'] }],
-      properties: { sparse: { type: 'boolean' }, ragged: { type: 'boolean' } },
     },
   },
 } as const;

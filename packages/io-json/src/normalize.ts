@@ -1,6 +1,7 @@
 import { cloneJson, isJsonObject, kerasMajorMinor, type JsonObject, type JsonValue, type Shape } from '@kerasts/layers';
 import type { LayerSpec } from '@kerasts/model';
 import { ConfigError } from '@kerasts/tensor';
+import { LAYER_FORMATS } from './layers/index.js';
 
 /** Keys whose values are serialized Keras objects (initializers, regularizers, constraints). */
 const OBJECT_KEYS = [
@@ -97,10 +98,6 @@ export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: st
 
   const [major, minor] = kerasMajorMinor(kerasVersion);
   if (keras1) {
-    if (className === 'Dropout' && 'p' in cfg) {
-      cfg.rate = cfg.p!;
-      delete cfg.p;
-    }
     if (typeof cfg.consume_less === 'string') {
       cfg.implementation = ({ cpu: 0, mem: 1, gpu: 2 } as Record<string, number>)[cfg.consume_less] ?? 0;
     }
@@ -109,31 +106,16 @@ export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: st
       cfg.unit_forget_bias = cfg.forget_bias_init === 'one';
       delete cfg.forget_bias_init;
     }
-    if (isFirst && cfg.batch_input_shape === undefined) {
-      if (className === 'LSTM' && (cfg.input_dim !== undefined && cfg.input_dim !== null)) {
-        cfg.batch_input_shape = [null, (cfg.input_length as number | null | undefined) ?? null, cfg.input_dim];
-      } else if (cfg.input_dim !== undefined && cfg.input_dim !== null) {
-        cfg.batch_input_shape = [null, cfg.input_dim];
-      }
+  }
+  // The class's own era fixes (io-json/src/layers/<family>.ts).
+  LAYER_FORMATS.get(className)?.normalize?.(cfg, { major, minor, keras1, isFirst });
+  if (keras1) {
+    // Keras 1 declared the input shape with input_dim (and input_length) on the first layer.
+    if (isFirst && cfg.batch_input_shape === undefined && cfg.input_dim !== undefined && cfg.input_dim !== null) {
+      cfg.batch_input_shape = [null, cfg.input_dim];
     }
     delete cfg.input_dim;
     delete cfg.input_length;
-  }
-  if (className === 'LSTM') {
-    // Defaults of the era the config comes from, where the config does not say (KERAS-FORMAT §5.4).
-    const oldDefault = major < 2 || (major === 2 && minor < 3);
-    if (cfg.recurrent_activation === undefined) cfg.recurrent_activation = oldDefault ? 'hard_sigmoid' : 'sigmoid';
-    if (keras1) {
-      cfg.kernel_initializer ??= 'glorot_uniform';
-      cfg.recurrent_initializer ??= 'orthogonal';
-      if (cfg.unit_forget_bias === undefined) cfg.unit_forget_bias = true;
-    }
-    if (cfg.time_major === false) delete cfg.time_major;
-    delete cfg.zero_output_for_mask;
-  }
-  if (className === 'Dense' && (cfg.quantization_config === null || cfg.quantization_config === undefined)) delete cfg.quantization_config;
-  if (className === 'InputLayer') {
-    delete cfg.optional;
   }
   return { className, config: cfg };
 }

@@ -2,6 +2,8 @@ import { cloneJson, hardSigmoidFor, isJsonObject, kerasMajor, type JsonObject, t
 import type { LayerSpec, ModelConfig } from '@kerasts/model';
 import { UnsupportedError } from '@kerasts/tensor';
 import { functionalToJsonObject } from './functional.js';
+import type { Dialect } from './layers/format.js';
+import { LAYER_FORMATS } from './layers/index.js';
 
 /**
  * Dialects kerasts writes:
@@ -12,7 +14,7 @@ import { functionalToJsonObject } from './functional.js';
  * - `keras-3`: Keras 3's native form (`module`, `registered_name`, `build_config`), with the oldest
  *   Keras 3 key set so that every 3.x loads it.
  */
-export type Dialect = 'keras-2' | 'keras-2.0' | 'keras-3';
+export type { Dialect } from './layers/format.js';
 
 /** All writable dialects. */
 export const DIALECTS: readonly Dialect[] = ['keras-2', 'keras-2.0', 'keras-3'];
@@ -33,44 +35,6 @@ export interface WriteOptions {
   /** Whether to include `keras_version` and `backend` (as `to_json` does; the `.h5` `model_config` has none). */
   includeVersion?: boolean;
 }
-
-const LSTM_KEYS_20 = [
-  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'implementation', 'units', 'activation',
-  'recurrent_activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias',
-  'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint',
-  'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout',
-];
-const LSTM_KEYS_2 = [
-  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'units', 'activation', 'recurrent_activation',
-  'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias', 'kernel_regularizer',
-  'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint',
-  'bias_constraint', 'dropout', 'recurrent_dropout', 'implementation',
-];
-const LSTM_KEYS_3 = [
-  'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'zero_output_for_mask', 'units', 'activation',
-  'recurrent_activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias',
-  'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint',
-  'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'seed',
-];
-const DENSE_KEYS_2 = [
-  'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer',
-  'activity_regularizer', 'kernel_constraint', 'bias_constraint',
-];
-const DENSE_KEYS_3 = ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint'];
-
-const KEYS: Record<string, Record<Dialect, string[]>> = {
-  LSTM: { 'keras-2.0': LSTM_KEYS_20, 'keras-2': LSTM_KEYS_2, 'keras-3': LSTM_KEYS_3 },
-  Dense: { 'keras-2.0': DENSE_KEYS_2, 'keras-2': DENSE_KEYS_2, 'keras-3': DENSE_KEYS_3 },
-  Dropout: { 'keras-2.0': ['rate'], 'keras-2': ['rate', 'noise_shape', 'seed'], 'keras-3': ['rate', 'seed', 'noise_shape'] },
-  Activation: { 'keras-2.0': ['activation'], 'keras-2': ['activation'], 'keras-3': ['activation'] },
-  Concatenate: { 'keras-2.0': ['axis'], 'keras-2': ['axis'], 'keras-3': ['axis'] },
-  Add: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
-  Subtract: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
-  Multiply: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
-  Average: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
-  Maximum: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
-  Minimum: { 'keras-2.0': [], 'keras-2': [], 'keras-3': [] },
-};
 
 const OBJECT_MODULE: Record<string, string> = {
   initializer: 'keras.initializers',
@@ -121,7 +85,9 @@ function objectFor(key: string, value: JsonValue | undefined, dialect: Dialect):
 /** One layer's config in a dialect: the dialect's key set, initializers in its form (`withInputShape`: the `batch_input_shape` to declare, Keras 2.0 style). */
 export function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: JsonValue | null): JsonObject {
   const src = spec.config;
-  const keys = KEYS[spec.className]?.[dialect];
+  const format = LAYER_FORMATS.get(spec.className);
+  const keys = format?.keys[dialect];
+  const defaults = format?.defaults?.(dialect) ?? {};
   const out: JsonObject = { name: src.name ?? null, trainable: src.trainable ?? true };
   if (dialect === 'keras-2.0') {
     if (withInputShape) {
@@ -135,10 +101,8 @@ export function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: J
     for (const k of keys) {
       let v = src[k];
       if (v === undefined) {
-        if (k === 'zero_output_for_mask') v = false;
-        else if (k === 'implementation') v = dialect === 'keras-2.0' ? 0 : 2;
-        else if (k === 'seed' || k === 'noise_shape') v = null;
-        else continue;
+        if (!Object.hasOwn(defaults, k)) continue;
+        v = defaults[k] as JsonValue;
       }
       out[k] = /(initializer|regularizer|constraint)$/.test(k) ? objectFor(k, v, dialect) : cloneJson(v);
     }

@@ -1,14 +1,16 @@
 /**
- * @kerasts/layers — Keras layers in TypeScript: `Layer`, `InputLayer`, `Dense`, `LSTM`, `Dropout`,
- * `Activation`; every Keras initializer (seeded); Keras names and weight order; `getConfig` /
- * `fromConfig` in Keras' snake_case form; and a registry from `class_name` to class, open to custom
- * layers through `registerLayer`. Knows nothing of files.
+ * @kerasts/layers — Keras layers in TypeScript, in folders by Keras 3's families (`core/`,
+ * `activations/`, `regularization/`, `rnn/`, `merging/`, ...; each family's `index.ts` lists what it
+ * offers), on one engine (`engine/`: the `Layer` base with masks and training tapes, symbolic graphs,
+ * config reading, Keras-style constructor arguments). Also every Keras initializer (seeded); Keras
+ * names and weight order; `getConfig` / `fromConfig` in Keras' snake_case form; and a registry from
+ * `class_name` to class, open to custom layers through `registerLayer`. Knows nothing of files.
  */
-export type { JsonValue, JsonObject, SerializedObject } from './json.js';
-export { isJsonObject, cloneJson } from './json.js';
-export { type Shape, formatShape, shapesCompatible } from './shape.js';
-export { DEFAULT_KERAS_VERSION, kerasMajor, kerasMajorMinor, hardSigmoidFor } from './version.js';
-export { type NamingConvention, setNamingConvention, getNamingConvention, clearSession, uniqueName, toSnakeCase } from './naming.js';
+export type { JsonValue, JsonObject, SerializedObject } from './engine/json.js';
+export { isJsonObject, cloneJson } from './engine/json.js';
+export { type Shape, formatShape, shapesCompatible } from './engine/shape.js';
+export { DEFAULT_KERAS_VERSION, kerasMajor, kerasMajorMinor, hardSigmoidFor } from './engine/version.js';
+export { type NamingConvention, setNamingConvention, getNamingConvention, clearSession, uniqueName, toSnakeCase } from './engine/naming.js';
 export {
   type Initializer,
   type InitializerSpec,
@@ -22,29 +24,27 @@ export {
 } from './initializers.js';
 export {
   Layer,
-  ConfigReader,
   INFERENCE,
   BASE_CONFIG_KEYS,
+  identityTape,
   type CallContext,
+  type TrainCallContext,
   type LayerOptions,
   type LayerWeight,
+  type LayerTape,
+  type LayerGradients,
+  type Mask,
   type Keras3VariableTree,
   type Keras3TrackableChild,
-} from './layer.js';
-export {
-  Dense,
-  Activation,
-  Dropout,
-  InputLayer,
-  ActivationSlot,
-  type DenseOptions,
-  type ActivationOptions,
-  type DropoutOptions,
-  type InputLayerOptions,
-  type KeptConfig,
-} from './core.js';
-export { LSTM, type LstmOptions } from './lstm.js';
+} from './engine/layer.js';
+export { ConfigReader } from './engine/config-reader.js';
+export { ActivationSlot, type KeptConfig } from './engine/activation-slot.js';
+export { layerArgs, closestOption, BASE_OPTION_KEYS, type LayerArgsSpec, type OptionKeys } from './engine/options.js';
 export { registerLayer, deserializeLayer, isLayerRegistered, registeredLayers, type LayerFactory } from './registry.js';
-export { Merge, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, type ConcatenateOptions } from './merge.js';
-export { SymbolicTensor, applyLayer, callNode, buildForShapes, inputTensorOf, nodesOf, takesList, type LayerNode } from './graph.js';
-export { Input, type InputOptions } from './input.js';
+export { SymbolicTensor, applyLayer, callNode, buildForShapes, inputTensorOf, nodesOf, takesList, type LayerNode } from './engine/graph.js';
+
+export * from './core/index.js';
+export * from './activations/index.js';
+export * from './regularization/index.js';
+export * from './rnn/index.js';
+export * from './merging/index.js';

@@ -1,5 +1,5 @@
 import { ConfigError, Random, shapeSize } from '@kerasts/tensor';
-import { isJsonObject, type JsonObject, type JsonValue, type SerializedObject } from './json.js';
+import { isJsonObject, type JsonObject, type JsonValue, type SerializedObject } from './engine/json.js';
 
 /**
  * Weight initializers, as Keras defines them. Each one is built from its serialized form

@@ -1,30 +1,16 @@
 import { UnsupportedError } from '@kerasts/tensor';
-import { Activation, Dense, Dropout, InputLayer } from './core.js';
-import type { JsonObject } from './json.js';
-import type { Layer } from './layer.js';
-import { LSTM } from './lstm.js';
-import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import { activationLayers } from './activations/index.js';
+import { coreLayers } from './core/index.js';
+import type { JsonObject } from './engine/json.js';
+import type { Layer, LayerFactory } from './engine/layer.js';
+import { mergingLayers } from './merging/index.js';
+import { regularizationLayers } from './regularization/index.js';
+import { rnnLayers } from './rnn/index.js';
 
-/** Builds a layer from its canonical Keras config. */
-export type LayerFactory = (config: JsonObject) => Layer;
+export type { LayerFactory } from './engine/layer.js';
 
-const registry = new Map<string, LayerFactory>([
-  ['InputLayer', InputLayer.fromConfig],
-  ['Dense', Dense.fromConfig],
-  ['LSTM', LSTM.fromConfig],
-  ['Dropout', Dropout.fromConfig],
-  ['Activation', Activation.fromConfig],
-  ['Concatenate', Concatenate.fromConfig],
-  ['Add', Add.fromConfig],
-  ['Subtract', Subtract.fromConfig],
-  ['Multiply', Multiply.fromConfig],
-  ['Average', Average.fromConfig],
-  ['Maximum', Maximum.fromConfig],
-  ['Minimum', Minimum.fromConfig],
-  // Keras 2's GPU-only CuDNNLSTM computes an LSTM with sigmoid gates and tanh; its weights are converted
-  // on load (bias halves summed, kernels re-laid out; see @kerasts/transfer).
-  ['CuDNNLSTM', (config) => LSTM.fromConfig({ ...config, activation: 'tanh', recurrent_activation: 'sigmoid', unit_forget_bias: config.unit_forget_bias ?? true })],
-]);
+// One list per Keras family (a family's index.ts says what it adds); a new family is one line here.
+const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers]);
 
 /**
  * Register a layer class under its Keras `class_name` (e.g. a custom layer written in TypeScript),

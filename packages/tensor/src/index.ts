@@ -26,18 +26,12 @@ export {
   type SparsemaxVariant,
 } from './activations.js';
 export { erf, erfc, sigmoid, softplus } from './math.js';
-export { denseForward } from './dense.js';
-export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './lstm.js';
+export { denseForward } from './core/dense.js';
+export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './rnn/lstm.js';
 export { Random } from './random.js';
 export { setBackend, getBackend, wasmReady, wasmUnavailableReason, type Backend } from './wasm/backend.js';
-export {
-  activationBackward,
-  activationDerivative,
-  denseBackward,
-  type ActivationDerivative,
-  type DenseBackwardOptions,
-  type DenseBackwardResult,
-} from './backward.js';
+export { activationBackward, activationDerivative, type ActivationDerivative } from './activations-backward.js';
+export { denseBackward, type DenseBackwardOptions, type DenseBackwardResult } from './core/dense-backward.js';
 export {
   lstmForwardTrain,
   lstmBackward,
@@ -46,7 +40,7 @@ export {
   type LstmTape,
   type LstmBackwardOptions,
   type LstmBackwardResult,
-} from './backward-lstm.js';
-export { lossKernel, LOSS_KERNEL_NAMES, type LossKernelName, type LossKernelOptions, type LossKernelResult } from './loss-kernels.js';
+} from './rnn/lstm-backward.js';
+export { lossKernel, LOSS_KERNEL_NAMES, type LossKernelName, type LossKernelOptions, type LossKernelResult } from './losses/loss-kernels.js';
 export { setThreads, getThreads } from './wasm/threads.js';
-export { adamUpdate, type AdamStepConstants } from './optimizer-kernels.js';
+export { adamUpdate, type AdamStepConstants } from './optimizers/adam.js';

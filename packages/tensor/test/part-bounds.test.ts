@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partBounds } from '../src/backward-lstm.js';
+import { partBounds } from '../src/rnn/lstm-backward.js';
 
 describe('the batch parts of LSTM training', () => {
   const sizes = (b: number[]) => b.slice(1).map((x, i) => x - b[i]!);

@@ -1,51 +1,12 @@
-import { kerasMajor, type Layer } from '@kerasts/layers';
-import { Tensor } from '@kerasts/tensor';
+import type { Layer } from '@kerasts/layers';
+import type { Tensor } from '@kerasts/tensor';
+import { rnnConverters } from './conversions/rnn.js';
+import type { Converted, Converter } from './conversions/types.js';
 
-/** Result of converting one layer's stored weights to the layout the model layer expects. */
-export interface Converted {
-  values: Tensor[];
-  /** What was converted, for the report; null when nothing was. */
-  note: string | null;
-}
+export type { Converted, Converter } from './conversions/types.js';
 
-function concatColumns(blocks: readonly Tensor[]): Tensor {
-  const rows = blocks[0]!.rank === 1 ? 1 : blocks[0]!.shape[0]!;
-  const widths = blocks.map((b) => (b.rank === 1 ? b.shape[0]! : b.shape[1]!));
-  const total = widths.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(rows * total);
-  let col = 0;
-  blocks.forEach((b, k) => {
-    const w = widths[k]!;
-    for (let r = 0; r < rows; r++) out.set(b.data.subarray(r * w, (r + 1) * w), r * total + col);
-    col += w;
-  });
-  return new Tensor(out, blocks[0]!.rank === 1 ? [total] : [rows, total]);
-}
-
-/** CuDNN stores each gate's input kernel in Fortran order and each recurrent kernel transposed. */
-function fromCudnnKernel(k: Tensor, gates: number, transposeOnly: boolean): Tensor {
-  const [d, total] = k.shape as [number, number];
-  const u = total / gates;
-  const out = new Float32Array(d * total);
-  for (let g = 0; g < gates; g++) {
-    // block[i][j] = k[i][g*u + j]
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < u; j++) {
-        let src: number;
-        if (transposeOnly) {
-          // new block = block.T (square u×u for recurrent kernels)
-          src = j * total + g * u + i;
-        } else {
-          // new[i][j] = block.T reshaped (d, u) in Fortran order = row-major flat of block at p = i + j*d
-          const p = i + j * d;
-          src = Math.floor(p / u) * total + g * u + (p % u);
-        }
-        out[i * total + g * u + j] = k.data[src]!;
-      }
-    }
-  }
-  return new Tensor(out, [d, total]);
-}
+// One list per Keras family (conversions/<family>.ts), keyed by the class of the receiving layer.
+const converters = new Map<string, Converter>([...rnnConverters]);
 
 /**
  * Convert stored weights of one layer into the layout `layer` expects, as Keras' loaders did
@@ -53,27 +14,5 @@ function fromCudnnKernel(k: Tensor, gates: number, transposeOnly: boolean): Tens
  * stored a doubled bias and per-gate re-laid-out kernels. `kerasVersion` is the file's.
  */
 export function convertForLayer(layer: Layer, stored: readonly Tensor[], kerasVersion: string | null): Converted {
-  const cls = layer.className;
-  if (cls === 'LSTM') {
-    if (stored.length === 12 && kerasMajor(kerasVersion ?? '1') <= 1) {
-      // Keras 1: W_i,U_i,b_i, W_c,U_c,b_c, W_f,U_f,b_f, W_o,U_o,b_o  →  kernel/recurrent/bias in i, f, c, o.
-      const pick = (idx: number[]) => concatColumns(idx.map((i) => stored[i]!));
-      return {
-        values: [pick([0, 6, 3, 9]), pick([1, 7, 4, 10]), pick([2, 8, 5, 11])],
-        note: `Keras 1 LSTM: 12 arrays (gate order i, c, f, o) merged into kernel, recurrent_kernel, bias (i, f, c, o)`,
-      };
-    }
-    const units = (layer as unknown as { units: number }).units;
-    const bias = stored[2];
-    if (stored.length === 3 && bias && bias.rank === 1 && bias.shape[0] === 8 * units) {
-      const half = 4 * units;
-      const b = new Float32Array(half);
-      for (let i = 0; i < half; i++) b[i] = bias.data[i]! + bias.data[half + i]!;
-      return {
-        values: [fromCudnnKernel(stored[0]!, 4, false), fromCudnnKernel(stored[1]!, 4, true), new Tensor(b, [half])],
-        note: 'CuDNNLSTM weights converted to LSTM (bias halves summed, gate kernels re-laid out)',
-      };
-    }
-  }
-  return { values: [...stored], note: null };
+  return converters.get(layer.className)?.(layer, stored, kerasVersion) ?? { values: [...stored], note: null };
 }

@@ -583,7 +583,7 @@ export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usiz
 // LSTM training: forward with a tape, and backpropagation through time
 
 /**
- * The training forward of an LSTM (see src/backward-lstm.ts): for each of T steps, hIn_s = h (times the
+ * The training forward of an LSTM (see src/rnn/lstm-backward.ts): for each of T steps, hIn_s = h (times the
  * recurrent mask when mask ≠ 0), pre_s += hIn_s·U (U packed by packB(u, 4u)), gates_s = activations of
  * pre_s, c_{s+1} = f·c_s + i·g, actC_s = act(c_{s+1}), h = o·actC_s. pre and gates hold T·batch rows
  * of 4u; c holds (T+1)·batch·u (slot 0 the initial state); hIn and actC T·batch·u; h batch·u (initial

@@ -2,8 +2,8 @@
  * What a helper thread runs (see threads.ts): the entry point its worker imports. Internal.
  */
 import { runGemmPart, type GemmJob } from '../gemm.js';
-import { runLstmPart, type LstmJob } from '../lstm.js';
-import { runLstmTrainPart, type LstmBackJob, type LstmTrainJob } from '../backward-lstm.js';
+import { runLstmPart, type LstmJob } from '../rnn/lstm.js';
+import { runLstmTrainPart, type LstmBackJob, type LstmTrainJob } from '../rnn/lstm-backward.js';
 
 export type Job = GemmJob | LstmJob | LstmTrainJob | LstmBackJob;
 

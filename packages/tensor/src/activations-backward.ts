@@ -1,7 +1,6 @@
 /**
  * Backward passes over plain float32 buffers: the derivative of every Keras activation (including both
- * eras of `hard_sigmoid`, and the Jacobians of `softmax`, `log_softmax` and `sparsemax`) and the
- * backward pass of `Dense`.
+ * eras of `hard_sigmoid`, and the Jacobians of `softmax`, `log_softmax` and `sparsemax`).
  *
  * Derivatives follow what JAX's automatic differentiation gives for the Keras 3 (JAX backend)
  * definitions, including the value chosen at the kinks (e.g. `relu'(0) = 0`, `relu6'` is 0 at 0 and 6,
@@ -44,7 +43,6 @@ import {
 } from './activations.js';
 import { ConfigError, ShapeMismatchError, UnsupportedError } from './errors.js';
 import { erf } from './math.js';
-import { gemm } from './gemm.js';
 
 /**
  * The derivative of an element-wise activation at one point: `f'(x)`, given the input `x` and the
@@ -266,72 +264,4 @@ function sparsemaxBackward(simplex: boolean, x: Float32Array, dy: Float32Array, 
     }
     for (let j = 0; j < cols; j++) dx[o + j] = direct[j]!;
   }
-}
-
-/** What {@link denseBackward} returns. */
-export interface DenseBackwardResult {
-  /** ∂L/∂x, `rows × inputDim`, or null when not asked for. */
-  dx: Float32Array | null;
-  /** ∂L/∂kernel, `inputDim × units`. */
-  dKernel: Float32Array;
-  /** ∂L/∂bias, `units`, or null without a bias. */
-  dBias: Float32Array | null;
-}
-
-/** Options of {@link denseBackward}. */
-export interface DenseBackwardOptions {
-  /** Compute ∂L/∂x (default true); the first trainable layer of a model does not need it. */
-  needInputGrad?: boolean;
-  /** The layer has a bias (default true). */
-  useBias?: boolean;
-}
-
-/**
- * The backward pass of `y = act(x·kernel + bias)` for `dz = ∂L/∂(x·kernel + bias)` (apply
- * {@link activationBackward} to ∂L/∂y first): `dKernel = xᵀ·dz`, `dBias = Σ_rows dz`, `dx = dz·kernelᵀ`.
- * The products are GEMMs (float32, as Keras); the bias sum runs in double precision.
- *
- * @throws {ShapeMismatchError} if an array has the wrong length.
- * @throws {ConfigError} if a dimension is not a non-negative integer.
- */
-export function denseBackward(
-  x: Float32Array,
-  dz: Float32Array,
-  rows: number,
-  inputDim: number,
-  units: number,
-  kernel: Float32Array,
-  options: DenseBackwardOptions = {},
-): DenseBackwardResult {
-  for (const [name, v] of [['rows', rows], ['inputDim', inputDim], ['units', units]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new ConfigError(`denseBackward: ${name} must be a non-negative integer, got ${v}`);
-  }
-  expectLength('denseBackward: input', x, [rows, inputDim]);
-  expectLength('denseBackward: dz', dz, [rows, units]);
-  expectLength('denseBackward: kernel', kernel, [inputDim, units]);
-  const dKernel = new Float32Array(inputDim * units);
-  // xᵀ·dz as one GEMM (x is stored rows × inputDim, i.e. "k × m" for transposeA).
-  if (rows > 0 && inputDim > 0 && units > 0) gemm(inputDim, units, rows, x, dz, dKernel, { transposeA: true });
-  let dBias: Float32Array | null = null;
-  if (options.useBias ?? true) {
-    const b = new Float64Array(units);
-    for (let r = 0; r < rows; r++) {
-      const zo = r * units;
-      for (let j = 0; j < units; j++) b[j] = b[j]! + dz[zo + j]!;
-    }
-    dBias = Float32Array.from(b);
-  }
-  let dx: Float32Array | null = null;
-  if (options.needInputGrad ?? true) {
-    dx = new Float32Array(rows * inputDim);
-    // dz (rows × units) · kernelᵀ: the kernel is stored inputDim × units, i.e. already "n × k".
-    gemm(rows, inputDim, units, dz, kernel, dx, { transposeB: true });
-  }
-  return { dx, dKernel, dBias };
-}
-
-function expectLength(what: string, arr: Float32Array, shape: readonly number[]): void {
-  let size = 1;
-  for (const d of shape) size *= d;
-  if (arr.length !== size) throw new ShapeMismatchError(`${what} has ${arr.length} values, expected ${size}`, shape, [arr.length]);
 }

@@ -7,7 +7,7 @@
  * formulas, the `epsilon = 1e-7` clipping and the derivatives at the kinks (JAX gives ties of
  * `maximum`/`clip` half of the gradient; `abs'(0) = 0`) follow Keras 3 on the JAX backend.
  */
-import { ConfigError, ShapeMismatchError, UnsupportedError } from './errors.js';
+import { ConfigError, ShapeMismatchError, UnsupportedError } from '../errors.js';
 
 /** The loss functions {@link lossKernel} computes, by their Keras 3 function names. */
 export type LossKernelName =

@@ -11,14 +11,14 @@ import {
   SIGMOID,
   TANH,
   type Activation,
-} from './activations.js';
-import { activationBackward, activationDerivative, type ActivationDerivative } from './backward.js';
-import { ConfigError, ShapeMismatchError } from './errors.js';
-import { gemm } from './gemm.js';
-import { fast, Fn } from './lstm-gates.js';
+} from '../activations.js';
+import { activationBackward, activationDerivative, type ActivationDerivative } from '../activations-backward.js';
+import { ConfigError, ShapeMismatchError } from '../errors.js';
+import { gemm } from '../gemm.js';
+import { fast, Fn } from './gates.js';
 import type { LstmForwardOptions, LstmForwardResult } from './lstm.js';
-import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
-import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from './wasm/backend.js';
+import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
+import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 
 /** Options of {@link lstmForwardTrain}: those of `lstmForward` plus dropout masks. */
 export interface LstmTrainOptions extends LstmForwardOptions {

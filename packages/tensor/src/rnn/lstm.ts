@@ -9,12 +9,12 @@ import {
   SIGMOID,
   TANH,
   type Activation,
-} from './activations.js';
-import { ConfigError, ShapeMismatchError } from './errors.js';
-import { gemm, type GemmOptions } from './gemm.js';
-import { fast, Fn } from './lstm-gates.js';
-import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
-import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
+} from '../activations.js';
+import { ConfigError, ShapeMismatchError } from '../errors.js';
+import { gemm, type GemmOptions } from '../gemm.js';
+import { fast, Fn } from './gates.js';
+import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
+import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from '../wasm/backend.js';
 
 /** Inputs of {@link lstmForward}: sizes, weights as Keras stores them, activations and flags. */
 export interface LstmForwardOptions {

@@ -1,9 +1,11 @@
 import { lstmBackward, lstmForward, lstmForwardTrain, ShapeMismatchError, Tensor, UnsupportedError, type LstmForwardOptions, type Random } from '@kerasts/tensor';
-import { ActivationSlot, type KeptConfig } from './core.js';
-import { getInitializer, type Initializer, type InitializerSpec } from './initializers.js';
-import type { JsonObject } from './json.js';
-import { ConfigReader, Layer, type CallContext, type Keras3VariableTree, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from './layer.js';
-import type { Shape } from './shape.js';
+import { ActivationSlot, type KeptConfig } from '../engine/activation-slot.js';
+import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
+import type { JsonObject } from '../engine/json.js';
+import { ConfigReader } from '../engine/config-reader.js';
+import { Layer, type CallContext, type Keras3VariableTree, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from '../engine/layer.js';
+import { layerArgs, type OptionKeys } from '../engine/options.js';
+import type { Shape } from '../engine/shape.js';
 
 /** Options of {@link LSTM}, mirroring Keras' arguments in camelCase. Defaults are Keras 3's. */
 export interface LstmOptions extends LayerOptions {
@@ -36,6 +38,14 @@ export interface LstmOptions extends LayerOptions {
   seed?: number | null;
 }
 
+const LSTM_KEYS: OptionKeys<LstmOptions> = {
+  units: true, activation: true, recurrentActivation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true,
+  biasInitializer: true, unitForgetBias: true, kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true,
+  activityRegularizer: true, kernelConstraint: true, recurrentConstraint: true, biasConstraint: true, dropout: true,
+  recurrentDropout: true, returnSequences: true, returnState: true, goBackwards: true, stateful: true, unroll: true,
+  implementation: true, seed: true,
+};
+
 /**
  * Long short-term memory layer. Weights `kernel` (inputDim × 4u), `recurrent_kernel` (u × 4u) and
  * `bias` (4u), gate blocks in Keras' order i, f, c, o.
@@ -62,7 +72,11 @@ export class LSTM extends Layer {
   readonly seed: number | null;
   private state: { h: Float32Array; c: Float32Array; batch: number } | null = null;
 
-  constructor(options: LstmOptions) {
+  /** `new LSTM(units, options?)` or `new LSTM({ units, ... })`, as Keras' `LSTM(units, ...)`. */
+  constructor(units: number, options?: Omit<LstmOptions, 'units'>);
+  constructor(options: LstmOptions);
+  constructor(unitsOrOptions: number | LstmOptions, more?: Omit<LstmOptions, 'units'>) {
+    const options = layerArgs<LstmOptions>('LSTM', [unitsOrOptions, more], { positional: ['units'], keys: LSTM_KEYS });
     super(options, 'lstm');
     this.units = options.units;
     this.activation = new ActivationSlot(options.activation ?? 'tanh');

@@ -1,8 +1,17 @@
-import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { ShapeMismatchError, Tensor, UnsupportedError, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
+import type { JsonObject } from './json.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { formatShape, type Shape } from './shape.js';
 import { applyLayer, type SymbolicTensor } from './graph.js';
+
+/**
+ * A mask over the leading axes of a tensor, as Keras propagates it (`_keras_mask`): a float32 tensor
+ * of 0 (masked) and 1 (kept), usually of shape (batch, timesteps).
+ */
+export type Mask = Tensor;
+
+/** Builds a layer from its canonical Keras config (what the registry holds per `class_name`). */
+export type LayerFactory = (config: JsonObject) => Layer;
 
 /** How a layer is being run. */
 export interface CallContext {
@@ -155,8 +164,27 @@ export abstract class Layer {
   /** Output shape for an input shape (both with batch dimension). */
   abstract computeOutputShape(inputShape: Shape): Shape;
 
-  /** Forward pass on a batch. */
-  abstract call(input: Tensor, ctx: CallContext): Tensor;
+  /**
+   * Forward pass on a batch. `mask` is the incoming mask when the layer before produced one (see
+   * {@link computeMask}); layers that do not use masks ignore it.
+   */
+  abstract call(input: Tensor, ctx: CallContext, mask?: Mask | null): Tensor;
+
+  /**
+   * Whether the layer accepts a masked input and passes the mask on unchanged (Keras'
+   * `supports_masking`: Dense, Activation, Dropout, ...). A layer that neither supports masking nor
+   * overrides {@link computeMask} drops an incoming mask, as Keras 3 does (with a warning there).
+   */
+  readonly supportsMasking: boolean = false;
+
+  /**
+   * The mask of this layer's output (Keras' `compute_mask`), from its input and the input's mask.
+   * The default passes the mask on when {@link supportsMasking}, else returns null. Embedding
+   * (`mask_zero`) and Masking create masks; RNNs without `return_sequences` consume them.
+   */
+  computeMask(_input: Tensor, mask: Mask | null): Mask | null {
+    return this.supportsMasking ? mask : null;
+  }
 
   /**
    * Training-mode forward pass that keeps what {@link LayerTape.backward} needs. Layers that can be
@@ -164,7 +192,7 @@ export abstract class Layer {
    *
    * @throws {UnsupportedError} if the layer has no backward pass.
    */
-  forwardTrain(_input: Tensor, _ctx: TrainCallContext): LayerTape {
+  forwardTrain(_input: Tensor, _ctx: TrainCallContext, _mask?: Mask | null): LayerTape {
     throw new UnsupportedError(`layer "${this.name}" (${this.className}) has no backward pass, so a model containing it cannot be trained`, this.name);
   }
 
@@ -304,103 +332,4 @@ function resolveBatchInputShape(o: LayerOptions): Shape | null {
   if (o.inputShape) return [o.batchSize ?? null, ...o.inputShape];
   if (o.inputDim !== undefined) return [o.batchSize ?? null, o.inputDim];
   return null;
-}
-
-/* ---------- helpers for reading configs (used by fromConfig of every layer) ---------- */
-
-/** Typed reader of one layer config that reports errors with the layer and key. */
-export class ConfigReader {
-  readonly where: string;
-  constructor(
-    readonly config: JsonObject,
-    readonly className: string,
-  ) {
-    const n = typeof config.name === 'string' ? config.name : '?';
-    this.where = `layer "${n}" (${className})`;
-  }
-
-  private fail(key: string, expected: string): never {
-    throw new ConfigError(`config key "${key}": expected ${expected}, found ${JSON.stringify(this.config[key])}`, this.where);
-  }
-
-  has(key: string): boolean {
-    return this.config[key] !== undefined;
-  }
-
-  number(key: string, dflt: number): number {
-    const v = this.config[key];
-    if (v === undefined || v === null) return dflt;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, 'a number');
-    return v;
-  }
-
-  int(key: string, dflt: number, min = 0): number {
-    const v = this.number(key, dflt);
-    if (!Number.isInteger(v) || v < min) this.fail(key, `an integer >= ${min}`);
-    return v;
-  }
-
-  bool(key: string, dflt: boolean): boolean {
-    const v = this.config[key];
-    if (v === undefined || v === null) return dflt;
-    if (typeof v !== 'boolean') this.fail(key, 'true or false');
-    return v;
-  }
-
-  string(key: string, dflt: string): string {
-    const v = this.config[key];
-    if (v === undefined || v === null) return dflt;
-    if (typeof v !== 'string') this.fail(key, 'a string');
-    return v;
-  }
-
-  /** An activation: a string, or a serialized object whose class_name/config.name is the activation. */
-  activation(key: string, dflt: string): string {
-    const v = this.config[key];
-    if (v === undefined || v === null) return dflt;
-    if (typeof v === 'string') return v;
-    if (isJsonObject(v)) {
-      const inner = isJsonObject(v.config) ? v.config : {};
-      if (typeof inner.name === 'string') return inner.name;
-      if (typeof v.class_name === 'string') return v.class_name;
-    }
-    return this.fail(key, 'an activation name');
-  }
-
-  /** A raw JSON value (e.g. a regularizer config kept as is), or null. */
-  raw(key: string): JsonValue | null {
-    const v = this.config[key];
-    return v === undefined ? null : cloneJson(v);
-  }
-
-  shape(key: string): Shape | null {
-    const v = this.config[key];
-    if (v === undefined || v === null) return null;
-    if (!Array.isArray(v) || !v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 0))) {
-      this.fail(key, 'a shape (list of integers or null)');
-    }
-    return v as (number | null)[];
-  }
-
-  /** The base-layer options found in this config. */
-  baseOptions(): LayerOptions {
-    const o: LayerOptions = {};
-    if (typeof this.config.name === 'string') o.name = this.config.name;
-    o.trainable = this.bool('trainable', true);
-    const bis = this.shape('batch_input_shape') ?? this.shape('batch_shape');
-    if (bis) o.batchInputShape = bis;
-    else {
-      const is = this.shape('input_shape');
-      if (is) o.inputShape = is;
-      const bs = this.config.batch_size;
-      if (typeof bs === 'number') o.batchSize = bs;
-    }
-    const dt = this.config.dtype;
-    if (typeof dt === 'string') o.dtype = dt;
-    else if (isJsonObject(dt)) {
-      const c = isJsonObject(dt.config) ? dt.config : {};
-      if (typeof c.name === 'string') o.dtype = c.name;
-    }
-    return o;
-  }
 }

@@ -3,8 +3,8 @@
  * operation rounds to float32 once, in both paths, so both give the same bits (and Keras' float32
  * update rules).
  */
-import { ShapeMismatchError } from './errors.js';
-import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease } from './wasm/backend.js';
+import { ShapeMismatchError } from '../errors.js';
+import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease } from '../wasm/backend.js';
 
 const f = Math.fround;
 

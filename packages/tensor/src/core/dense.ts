@@ -1,9 +1,9 @@
 /**
  * The forward pass of a Keras `Dense` layer over plain float32 buffers.
  */
-import type { Activation } from './activations.js';
-import { ConfigError, ShapeMismatchError } from './errors.js';
-import { gemm } from './gemm.js';
+import type { Activation } from '../activations.js';
+import { ConfigError, ShapeMismatchError } from '../errors.js';
+import { gemm } from '../gemm.js';
 
 /**
  * `y[rows×units] = act(x[rows×inputDim] · kernel[inputDim×units] + bias)`, returning a new array.

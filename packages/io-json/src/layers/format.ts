@@ -1,0 +1,41 @@
+/**
+ * What io-json knows of one Keras layer class across eras: the config keys each written dialect
+ * holds, the JSON Schema of its config, and the era fixes applied when reading. One file per Keras
+ * family (`core.ts`, `rnn.ts`, ...) holds these records; `index.ts` joins them. Kept free of runtime
+ * imports so that scripts/build-validator.mjs can load the schema from dist.
+ */
+import type { JsonObject } from '@kerasts/layers';
+
+/** Dialects kerasts writes (see write.ts). */
+export type Dialect = 'keras-2' | 'keras-2.0' | 'keras-3';
+
+/** Where a config comes from, for era fixes. */
+export interface EraInfo {
+  /** Keras major and minor version of the file (e.g. 2, 0). */
+  major: number;
+  minor: number;
+  /** Whether this layer's config uses Keras 1 argument names. */
+  keras1: boolean;
+  /** Whether this is the first layer of a Sequential (Keras 1 declares the input shape there). */
+  isFirst: boolean;
+}
+
+/** A JSON Schema fragment (plain data). */
+export type SchemaFragment = Readonly<Record<string, unknown>>;
+
+/** io-json's knowledge of one layer class. */
+export interface LayerFormat {
+  /** Config keys written in each dialect, in the order that Keras writes them (base keys excluded). */
+  keys: Readonly<Record<Dialect, readonly string[]>>;
+  /** Values written for keys the canonical config lacks (e.g. Keras 3's `seed: null`), per dialect. */
+  defaults?: (dialect: Dialect) => Readonly<Record<string, unknown>>;
+  /** JSON Schema of the config beyond the base layer keys (`properties`, `required`, `anyOf`, ...). */
+  schema?: SchemaFragment;
+  /** Era fixes on a canonical config being read (Keras 1 names already renamed); mutates `cfg`. */
+  normalize?: (cfg: JsonObject, era: EraInfo) => void;
+}
+
+/** The same key list in every dialect. */
+export function sameKeys(keys: readonly string[]): Record<Dialect, readonly string[]> {
+  return { 'keras-2.0': keys, 'keras-2': keys, 'keras-3': keys };
+}

@@ -1,0 +1,19 @@
+import { layerArgs } from '../engine/options.js';
+import type { LayerOptions } from '../engine/layer.js';
+import type { JsonObject } from '../engine/json.js';
+import { ElementwiseMerge } from './merge.js';
+
+/** Element-wise minimum (Keras `Minimum`; NaN propagates). */
+export class Minimum extends ElementwiseMerge {
+  readonly className: string = 'Minimum';
+  constructor(options: LayerOptions = {}) {
+    super(layerArgs<LayerOptions>('Minimum', [options], { keys: {} }), 'minimum');
+  }
+  protected op(a: number, b: number): number {
+    return Math.min(a, b);
+  }
+  /** Build from a canonical Keras config. */
+  static fromConfig(config: JsonObject): Minimum {
+    return new Minimum(ElementwiseMerge.readOptions(config, 'Minimum'));
+  }
+}

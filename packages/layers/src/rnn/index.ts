@@ -1,0 +1,13 @@
+/** Keras' recurrent layers (`keras/src/layers/rnn/`): LSTM (and Keras 2's CuDNNLSTM, loaded as an LSTM). */
+import type { LayerFactory } from '../engine/layer.js';
+import { LSTM } from './lstm.js';
+
+export { LSTM, type LstmOptions } from './lstm.js';
+
+/** Class names and factories this family adds to the registry. */
+export const rnnLayers: readonly (readonly [string, LayerFactory])[] = [
+  ['LSTM', LSTM.fromConfig],
+  // Keras 2's GPU-only CuDNNLSTM computes an LSTM with sigmoid gates and tanh; its weights are converted
+  // on load (bias halves summed, kernels re-laid out; see @kerasts/transfer).
+  ['CuDNNLSTM', (config) => LSTM.fromConfig({ ...config, activation: 'tanh', recurrent_activation: 'sigmoid', unit_forget_bias: config.unit_forget_bias ?? true })],
+];
