@@ -5,6 +5,8 @@ const dirs = ['packages/tensor', 'packages/layers', 'packages/model', 'packages/
 
 export default defineConfig({
   test: {
+    // says once whether the suites over the real-file corpus (../shared or KERASTS_SHARED) run
+    globalSetup: ['tools/testing/global-setup.ts'],
     projects: dirs.map((root) => ({
       test: { name: root.split('/')[1], root, include: ['test/**/*.test.ts'], testTimeout: 60_000 },
     })),

@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '..', 'dist', 'main.js');
-const shared = join(here, '..', '..', '..', '..', 'shared');
-const seed = join(shared, 'seed', 'keras-2.0.8-seed-model.json');
+import { seedPath as seed } from '../../../tools/testing/shared.js';
 
 function kerasts(...args: string[]) {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });

@@ -10,9 +10,11 @@ import { parseNpy } from '../src/data.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '..', 'dist', 'main.js');
 const repo = join(here, '..', '..', '..');
-const shared = join(repo, '..', 'shared');
+import { craftedDir, itShared, realFilesDir, samplesDir, sharedDir } from '../../../tools/testing/shared.js';
+
 const h5dir = join(repo, 'tools', 'oracle', 'fixtures', 'h5');
-const real = join(shared, 'real-keras-files', 'files');
+const real = realFilesDir ?? '';
+const samples = samplesDir;
 
 function kerasts(...args: string[]) {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
@@ -23,7 +25,15 @@ interface Arr { shape: number[]; values: number[] }
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
 
 describe('kerasts inspect', () => {
-  it('describes a Keras 1.2.2 file: era, layers, training config, optimizer state', () => {
+  it('describes a Keras 2.0.8 file: era, layers, training config, optimizer state', () => {
+    const r = kerasts('inspect', join(craftedDir, 'k208_full.h5'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Keras 2.0.x multi-backend (2.0.8)');
+    expect(r.out).toMatch(/lstm_1 \(LSTM\)\s+\(None, 4\)\s+208/);
+    expect(r.out).toContain('optimizer Adam');
+    expect(r.out).toMatch(/optimizer state: yes, 11 arrays/);
+  });
+  itShared('describes a Keras 1.2.2 file: era, layers, training config, optimizer state', () => {
     const r = kerasts('inspect', join(real, 'k1_lstm_tf_full.h5'));
     expect(r.code).toBe(0);
     expect(r.out).toContain('Keras 1.x (1.2.2)');
@@ -31,7 +41,7 @@ describe('kerasts inspect', () => {
     expect(r.out).toContain('optimizer RMSprop');
     expect(r.out).toMatch(/optimizer state: yes, \d+ arrays/);
   });
-  it('--json gives the same facts for scripts, even for files kerasts cannot run', () => {
+  itShared('--json gives the same facts for scripts, even for files kerasts cannot run', () => {
     const r = kerasts('inspect', join(real, 'tf224_mnist_cnn.h5'), '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { era: string; runnable: string; layers: { class_name: string }[] };
@@ -62,17 +72,17 @@ describe('kerasts predict', () => {
   it('reads .npy inputs Keras wrote and writes --output; weights-only files take --arch', () => {
     const d = tmp();
     const arch = join(d, 'arch.json');
-    expect(kerasts('convert', join(shared, 'keras-samples', 'm.h5'), arch).code).toBe(0);
+    expect(kerasts('convert', join(samples, 'm.h5'), arch).code).toBe(0);
     const out = join(d, 'y.json');
-    const r = kerasts('predict', join(shared, 'keras-samples', 'w.weights.h5'), '--arch', arch, '--input', join(shared, 'keras-samples', 'x.npy'), '-o', out);
+    const r = kerasts('predict', join(samples, 'w.weights.h5'), '--arch', arch, '--input', join(samples, 'x.npy'), '-o', out);
     // w.weights.h5 is Keras 3's native layout, refused by name; the legacy full model works instead.
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/Keras 3 \.weights\.h5/);
-    const r2 = kerasts('predict', join(shared, 'keras-samples', 'm.h5'), '--input', join(shared, 'keras-samples', 'x.npy'), '-o', out);
+    const r2 = kerasts('predict', join(samples, 'm.h5'), '--input', join(samples, 'x.npy'), '-o', out);
     expect(r2.code).toBe(0);
     const values = JSON.parse(readFileSync(out, 'utf8')) as { outputs: unknown[] };
     // pred.npy: what Keras 3.15.1 predicted for x.npy with this model
-    const preds = Array.from(parseNpy(new Uint8Array(readFileSync(join(shared, 'keras-samples', 'pred.npy')))).data);
+    const preds = Array.from(parseNpy(new Uint8Array(readFileSync(join(samples, 'pred.npy')))).data);
     const got = flat(values.outputs[0]);
     expect(got.length).toBe(32);
     expect(preds.length).toBe(32);
@@ -91,12 +101,12 @@ describe('kerasts predict', () => {
 });
 
 describe('kerasts convert for HDF5', () => {
-  it('upgrades a Keras 2.0.8 (Theano) LSTM with hard_sigmoid to a Keras 3 file that predicts the same', () => {
+  itShared('upgrades a Keras 2.0.8 (Theano) LSTM with hard_sigmoid to a Keras 3 file that predicts the same', () => {
     const d = tmp();
     const full = join(d, 'k208.h5');
     expect(kerasts('convert', join(real, 'k208_stacked_lstm_th_weights.arch.json'), full, '--weights', join(real, 'k208_stacked_lstm_th_weights.h5')).code).toBe(0);
     // the converted file records Keras 3 numerics and rescaled gates; predictions are unchanged
-    const exp = JSON.parse(readFileSync(join(shared, 'real-keras-files', 'expected', 'k208_stacked_lstm_th_weights.json'), 'utf8')) as { input: unknown; output_keras2_hard_sigmoid: unknown };
+    const exp = JSON.parse(readFileSync(join(sharedDir ?? '', 'real-keras-files', 'expected', 'k208_stacked_lstm_th_weights.json'), 'utf8')) as { input: unknown; output_keras2_hard_sigmoid: unknown };
     writeFileSync(join(d, 'x.json'), JSON.stringify(exp.input));
     const r = kerasts('predict', full, '--input', join(d, 'x.json'));
     expect(r.code).toBe(0);

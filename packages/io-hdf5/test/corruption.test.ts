@@ -9,14 +9,14 @@ import { MAX_HDF5_ERRORS, engineGeneration, getEngine } from '../src/engine.js';
 import { H5FileReader } from '../src/h5read.js';
 import { readKerasH5 } from '../src/index.js';
 import { UnsupportedError } from '@kerasts/tensor';
-import { CRAFTED_DIR, REAL_DIR, SAMPLES_DIR, digestContents, readBytes } from './helpers.js';
+import { CRAFTED_DIR, REAL_DIR, SAMPLES_DIR, digestContents, hasShared, readBytes } from './helpers.js';
 
+// the committed files always; three real files from the shared corpus when it is present
 const sources = [
   `${SAMPLES_DIR}/m.h5`,
   `${CRAFTED_DIR}/k208_full.h5`,
-  `${REAL_DIR}/k1_lstm_tf_full.h5`,
-  `${REAL_DIR}/k213_simple_rnn_full.h5`,
-  `${REAL_DIR}/k200_hls4ml_3layer_dense_weights.h5`,
+  `${SAMPLES_DIR}/func.h5`,
+  ...(hasShared ? [`${REAL_DIR}/k1_lstm_tf_full.h5`, `${REAL_DIR}/k213_simple_rnn_full.h5`, `${REAL_DIR}/k200_hls4ml_3layer_dense_weights.h5`] : []),
 ].map((p) => ({ p, bytes: readBytes(p) }));
 
 /** Deterministic PRNG (so failures are reproducible). */

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { modelFromJSON } from '@kerasts/io-json';
 import { readKerasH5, saveModel, saveWeights } from '../src/index.js';
 import { inspectH5, type RawObject } from './h5inspect.js';
-import { CRAFTED_DIR, SHARED } from './helpers.js';
+import { seedPath } from '../../../tools/testing/shared.js';
+import { CRAFTED_DIR } from './helpers.js';
 
-const seed = readFileSync(join(SHARED, 'seed', 'keras-2.0.8-seed-model.json'), 'utf8');
+const seed = readFileSync(seedPath, 'utf8');
 
 function shapeOf(o: RawObject): string {
   const strings = Object.entries(o.attrs)

@@ -12,7 +12,7 @@ import { loadModel, loadWeights, modelToH5Bytes, readKerasH5, saveWeights } from
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, '..', '..', '..', 'tools', 'oracle', 'fixtures', 'functional');
-const samples = join(here, '..', '..', '..', '..', 'shared', 'keras-samples');
+import { samplesDir as samples } from '../../../tools/testing/shared.js';
 interface Arr { shape: number[]; values: number[] }
 interface Fx { model_json: never; weights: Arr[]; inputs: Arr[]; outputs: Arr[]; layer_names: string[] }
 const fx = (n: string) => JSON.parse(readFileSync(join(fixtures, `${n}.json`), 'utf8')) as Fx;

@@ -4,21 +4,27 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { H5Weight } from '../src/index.js';
 
-// shared/ sits beside the repository (in CI too)
-export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url)).replace(/\/$/, '');
-export const REAL_DIR = join(SHARED, 'real-keras-files/files');
-export const SAMPLES_DIR = join(SHARED, 'keras-samples');
-export const CRAFTED_DIR = join(SAMPLES_DIR, 'crafted');
+import { craftedDir, hasShared, samplesDir, sharedDir } from '../../../tools/testing/shared.js';
+
+export { describeShared, hasShared, itShared, sharedPath } from '../../../tools/testing/shared.js';
+/** The shared corpus root, or '' when absent (guard with hasShared / describeShared). */
+export const SHARED = sharedDir ?? '';
+/** Real files other people's Keras wrote (shared corpus only; '' when absent). */
+export const REAL_DIR = sharedDir === null ? '' : join(sharedDir, 'real-keras-files/files');
+/** Files Keras 3.15.1 wrote: the full shared set when present, else the committed subset. */
+export const SAMPLES_DIR = sharedDir === null ? samplesDir : join(sharedDir, 'keras-samples');
+export const CRAFTED_DIR = sharedDir === null ? craftedDir : join(sharedDir, 'keras-samples', 'crafted');
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-/** Every reference .h5 file, keyed like the oracle ("real/x.h5", "samples/x.h5", "crafted/x.h5"). */
+/**
+ * Every reference .h5 file on disk, keyed like the oracle ("real/x.h5", "samples/x.h5",
+ * "crafted/x.h5"): all of them with the shared corpus, the committed subset without it.
+ */
 export function referenceFiles(): { key: string; path: string }[] {
   const out: { key: string; path: string }[] = [];
-  for (const [tag, dir] of [
-    ['real', REAL_DIR],
-    ['samples', SAMPLES_DIR],
-    ['crafted', CRAFTED_DIR],
-  ] as const) {
+  const dirs: (readonly [string, string])[] = [['samples', SAMPLES_DIR], ['crafted', CRAFTED_DIR]];
+  if (hasShared) dirs.unshift(['real', REAL_DIR]);
+  for (const [tag, dir] of dirs) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.h5')).sort()) out.push({ key: `${tag}/${f}`, path: join(dir, f) });
   }
   return out;

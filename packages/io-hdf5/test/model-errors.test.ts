@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { Dense, LSTM } from '@kerasts/layers';
 import { Sequential } from '@kerasts/model';
 import { FormatError, KerastsError, ShapeMismatchError, UnsupportedError } from '@kerasts/tensor';
-import { loadModel, loadWeights, saveModel, saveWeights } from '../src/index.js';
+import { loadModel, loadWeights, saveModel, saveWeights, writeKerasH5 } from '../src/index.js';
+import { itShared, realFilesDir } from '../../../tools/testing/shared.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const real = join(repo, '..', 'shared', 'real-keras-files', 'files');
+const real = realFilesDir ?? '';
 const h5 = join(repo, 'tools', 'oracle', 'fixtures', 'h5');
 
 describe('loading bad input', () => {
@@ -19,11 +20,36 @@ describe('loading bad input', () => {
     await expect(loadModel(join(h5, 'seed_keras3.legacy_weights.h5'))).rejects.toThrow(FormatError);
     await expect(loadModel(join(h5, 'seed_keras3.legacy_weights.h5'))).rejects.toThrow(/weights-only.*loadWeights/);
   });
-  it('a Lambda layer is refused by name and never executed', async () => {
+  /** A Keras 2.2.4-style model file whose one layer is `layer` (built with our writer). */
+  const oneLayerFile = (layer: Record<string, unknown>) =>
+    writeKerasH5({
+      kind: 'model',
+      rootAttrs: {
+        kerasVersion: '2.2.4',
+        backend: 'tensorflow',
+        modelConfig: JSON.stringify({ class_name: 'Sequential', config: { name: 's', layers: [layer] } }),
+        trainingConfig: null,
+      },
+      weights: { layerNames: [String((layer['config'] as { name: string }).name)], kerasVersion: '2.2.4', backend: 'tensorflow', layers: [{ name: String((layer['config'] as { name: string }).name), weightNames: [], weights: [] }] },
+      optimizerWeights: null,
+      extraRootGroups: [],
+    });
+  it('a Lambda layer is refused by name and never executed (a made file)', async () => {
+    // what Keras 2 writes for `Lambda(lambda x: x)`: marshalled Python bytecode, base64
+    const lambda = { class_name: 'Lambda', config: { name: 'lambda_1', trainable: true, batch_input_shape: [null, 3], dtype: 'float32', function: ['4wEAAAAAAAAAAQAAAAEAAABTAAAAcwQAAAB8AFMAKQFOqQApAdoBeHIBAAAAcgEAAAD6HjxpcHl0aG9uLWlucHV0LTEtYjg4NjRhMzBlZGU0PtoIPGxhbWJkYT4BAAAA8wAAAAA=', null, null], function_type: 'lambda', output_shape: null, output_shape_type: 'raw', arguments: {} } };
+    const bytes = await oneLayerFile(lambda);
+    await expect(loadModel(bytes, { fileName: 'lambda.h5' })).rejects.toThrow(UnsupportedError);
+    await expect(loadModel(bytes, { fileName: 'lambda.h5' })).rejects.toThrow(/lambda\.h5.*"Lambda"/);
+  });
+  it('an unregistered custom layer is named, with the fix (a made file)', async () => {
+    const bytes = await oneLayerFile({ class_name: 'AttentionLayer', config: { name: 'att', batch_input_shape: [null, 3] } });
+    await expect(loadModel(bytes, { fileName: 'custom.h5' })).rejects.toThrow(/custom\.h5.*"AttentionLayer".*registerLayer/);
+  });
+  itShared('a Lambda layer is refused by name and never executed', async () => {
     await expect(loadModel(join(real, 'k206_carnd_lambda_conv2d_full.h5'))).rejects.toThrow(UnsupportedError);
     await expect(loadModel(join(real, 'k206_carnd_lambda_conv2d_full.h5'))).rejects.toThrow(/k206_carnd_lambda_conv2d_full\.h5.*"Lambda"/);
   });
-  it('an unregistered custom layer is named, with the fix', async () => {
+  itShared('an unregistered custom layer is named, with the fix', async () => {
     await expect(loadModel(join(real, 'k321_lstm_custom_attention.h5'))).rejects.toThrow(/"AttentionLayer".*registerLayer/);
   });
   it('truncated and garbage files are FormatErrors naming the file, and loading still works afterwards', async () => {

@@ -2,16 +2,16 @@
 // Keras' outputs where published, else Keras 3.15.1's with Keras-2 hard_sigmoid where the file is from
 // Keras <= 2), or is refused with an UnsupportedError that names the layer class and the file.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import h5wasm from 'h5wasm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeShared, sharedDir } from '../../../tools/testing/shared.js';
 import { modelFromJSON } from '@kerasts/io-json';
 import type { Model } from '@kerasts/model';
 import { tensor, UnsupportedError, KerastsError, type Tensor } from '@kerasts/tensor';
 import { loadModel, loadWeights } from '../src/index.js';
 
-const realRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'real-keras-files');
+const realRoot = join(sharedDir ?? '', 'real-keras-files');
 interface Entry {
   name: string;
   file: string;
@@ -20,7 +20,7 @@ interface Entry {
   all_layer_classes: string[];
   layers: unknown;
 }
-const manifest = JSON.parse(readFileSync(join(realRoot, 'manifest.json'), 'utf8')) as Entry[];
+const manifest = sharedDir === null ? [] : (JSON.parse(readFileSync(join(realRoot, 'manifest.json'), 'utf8')) as Entry[]);
 const SUPPORTED = new Set(['Dense', 'LSTM', 'Dropout', 'Activation', 'InputLayer', 'Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 // Functional files (class Model/Functional) whose layers are all supported must load and predict within 1e-5.
 const FUNCTIONAL = new Set(['tf230_melody_functional_lstm', 'k200_hls4ml_3layer_dense_weights']);
@@ -64,7 +64,7 @@ async function loadEntry(e: Entry): Promise<Model> {
   return loadModel(file);
 }
 
-describe('real Keras files of every era', () => {
+describeShared('real Keras files of every era', () => {
   for (const e of manifest) {
     const unsupported = e.all_layer_classes.filter((c) => !SUPPORTED.has(c));
     it(`${e.name} (Keras ${e.keras_version ?? '1.x'})`, async () => {

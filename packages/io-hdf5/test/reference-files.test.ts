@@ -14,6 +14,8 @@ import {
   SAMPLES_DIR,
   SHARED,
   closeTo,
+  describeShared,
+  hasShared,
   loadOracle,
   oracleNumber,
   readBytes,
@@ -46,7 +48,9 @@ function checkWeights(actual: H5Weight[], expected: OracleWeight[], what: string
 
 describe('reference files vs the h5py oracle', () => {
   it('the oracle covers exactly the reference files on disk (regenerate it with fixtures/h5py_oracle.py otherwise)', () => {
-    expect(files.map((f) => f.key).sort()).toEqual(Object.keys(oracle.files).sort());
+    // without the shared corpus only the committed subset is on disk: each of those is covered
+    if (hasShared) expect(files.map((f) => f.key).sort()).toEqual(Object.keys(oracle.files).sort());
+    else for (const f of files) expect(Object.keys(oracle.files), f.key).toContain(f.key);
   });
 
   for (const { key, path } of files) {
@@ -136,8 +140,8 @@ interface ManifestEntry {
   layer_names?: string[];
 }
 
-describe('real files vs manifest.json', () => {
-  const manifest: ManifestEntry[] = JSON.parse(readFileSync(`${SHARED}/real-keras-files/manifest.json`, 'utf8'));
+describeShared('real files vs manifest.json', () => {
+  const manifest: ManifestEntry[] = hasShared ? JSON.parse(readFileSync(`${SHARED}/real-keras-files/manifest.json`, 'utf8')) : [];
   it('has 20 entries', () => expect(manifest.length).toBe(20));
   for (const m of manifest) {
     it(m.name, async () => {
@@ -235,7 +239,7 @@ describe('samples vs their h5dump -A text', () => {
     [`${SAMPLES_DIR}/rmsprop.h5`, `${SAMPLES_DIR}/rmsprop.h5.h5dump-A.txt`],
     [`${CRAFTED_DIR}/k208_full.h5`, `${CRAFTED_DIR}/k208_full.h5dump-A.txt`],
   ] as const) {
-    it(file.slice(SHARED.length + 1), async () => {
+    it(file.split('/').slice(-2).join('/'), async () => {
       const d = parseH5dump(readFileSync(dump, 'utf8'));
       const c = await readKerasH5(readBytes(file), { fileName: file });
       // Every dataset in the dump is a weight we read, with the same shape and type, and vice versa.

@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { LSTM, type JsonObject } from '@kerasts/layers';
 import { ArchitectureValidationError, modelFromJSON, parseModelConfig, toJSON, validateArchitecture } from '../src/index.js';
-import { sharedDir } from './helpers.js';
+import { itShared, realFilesDir, samplesDir, seedPath } from './helpers.js';
 
-const realDir = join(sharedDir, 'real-keras-files', 'files');
-const samples = join(sharedDir, 'keras-samples');
+const realDir = realFilesDir ?? '';
+const samples = samplesDir;
 
 describe('reading every era', () => {
-  it('Keras 1.2.2 (renamed arguments) from a real published file', () => {
+  itShared('Keras 1.2.2 (renamed arguments) from a real published file', () => {
     const model = modelFromJSON(readFileSync(join(realDir, 'k1_lstm_tf_full.arch.json'), 'utf8'));
     expect(model.kerasVersion).toBe('1.2.2');
     const lstm = model.layers[0] as LSTM;
@@ -24,7 +24,7 @@ describe('reading every era', () => {
     expect(model.layers[1]!.countParams()).toBe(51);
   });
 
-  it('Keras 2.0.8 list form written with the Theano backend', () => {
+  itShared('Keras 2.0.8 list form written with the Theano backend', () => {
     const parsed = parseModelConfig(JSON.parse(readFileSync(join(realDir, 'k208_stacked_lstm_th_weights.arch.json'), 'utf8')));
     expect(parsed.dialect).toBe('keras-2.0');
     expect(parsed.config.backend).toBe('theano');
@@ -89,7 +89,7 @@ describe('reading every era', () => {
 });
 
 describe('bad configs give errors that name the JSON path, what was found and what was expected', () => {
-  const good = () => JSON.parse(readFileSync(join(sharedDir, 'seed', 'keras-2.0.8-seed-model.json'), 'utf8')) as { config: { config: JsonObject; class_name: string }[] };
+  const good = () => JSON.parse(readFileSync(seedPath, 'utf8')) as { config: { config: JsonObject; class_name: string }[] };
 
   it('a wrong type', () => {
     const cfg = good();
@@ -147,7 +147,7 @@ describe('bad configs give errors that name the JSON path, what was found and wh
 });
 
 describe('the dialects we write', () => {
-  const seedText = readFileSync(join(sharedDir, 'seed', 'keras-2.0.8-seed-model.json'), 'utf8');
+  const seedText = readFileSync(seedPath, 'utf8');
   it('keras-2 (default) has an InputLayer with batch_input_shape and no batch_input_shape elsewhere', () => {
     const model = modelFromJSON(seedText);
     const out = JSON.parse(toJSON(model)) as { module: string; config: { layers: { class_name: string; config: JsonObject }[] } };

@@ -9,7 +9,7 @@ import { Functional, Sequential } from '@kerasts/model';
 import { ConfigError, UnsupportedError, type Tensor } from '@kerasts/tensor';
 import type { JsonObject, JsonValue } from '@kerasts/layers';
 import { ArchitectureValidationError, modelFromJSON, parseModelConfig, toJSON } from '../src/index.js';
-import { maxAbsDiff, repoRoot, sharedDir, toTensor, type FixtureArray } from './helpers.js';
+import { itShared, maxAbsDiff, realFilesDir, repoRoot, samplesDir, seedPath, toTensor, type FixtureArray } from './helpers.js';
 
 const dir = join(repoRoot, 'tools', 'oracle', 'fixtures', 'functional');
 interface FunctionalFixture {
@@ -112,7 +112,7 @@ describe('reading every form', () => {
   });
 
   it('reads the Keras 3 samples: func_to_json.json', () => {
-    const model = modelFromJSON(readFileSync(join(sharedDir, 'keras-samples', 'func_to_json.json'), 'utf8'));
+    const model = modelFromJSON(readFileSync(join(samplesDir, 'func_to_json.json'), 'utf8'));
     expect(model).toBeInstanceOf(Functional);
     expect(model.layers.map((l) => `${l.name}:${l.className}`)).toEqual(['inp:InputLayer', 'lstm_a:LSTM', 'drop:Dropout', 'out:Dense']);
     expect(model.inputShapes).toEqual([[null, 1, 8]]);
@@ -120,8 +120,8 @@ describe('reading every form', () => {
     expect(cfg.layers[1]!.inboundNodes[0]!.kwargs).toEqual({ training: false, mask: null });
   });
 
-  it('reads the real Keras 2.0.0 "Model" architecture (k200_hls4ml)', () => {
-    const text = readFileSync(join(sharedDir, 'real-keras-files', 'files', 'k200_hls4ml_3layer_dense_weights.arch.json'), 'utf8');
+  itShared('reads the real Keras 2.0.0 "Model" architecture (k200_hls4ml)', () => {
+    const text = readFileSync(join(realFilesDir ?? '', 'k200_hls4ml_3layer_dense_weights.arch.json'), 'utf8');
     const model = modelFromJSON(text);
     expect(model).toBeInstanceOf(Functional);
     expect(model.layers[0]!.className).toBe('InputLayer');
@@ -138,7 +138,7 @@ describe('reading every form', () => {
   });
 
   it('keeps Sequential-specific typing with expect', () => {
-    const seed = readFileSync(join(sharedDir, 'seed', 'keras-2.0.8-seed-model.json'), 'utf8');
+    const seed = readFileSync(seedPath, 'utf8');
     const s: Sequential = modelFromJSON(seed, { expect: 'Sequential' });
     expect(s).toBeInstanceOf(Sequential);
     expect(() => modelFromJSON(seed, { expect: 'Functional', source: 'seed.json' })).toThrow(/seed\.json: expected a Functional model/);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { tensor, type Tensor } from '@kerasts/tensor';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const sharedDir = join(repoRoot, '..', 'shared');
+export { describeShared, hasShared, itShared, realFilesDir, samplesDir, seedPath } from '../../../tools/testing/shared.js';
 export const predictFixtureDir = join(repoRoot, 'tools', 'oracle', 'fixtures', 'predict');
 
 export interface FixtureArray {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelFromJSON, toJSON } from '../src/index.js';
-import { sharedDir } from './helpers.js';
+import { seedPath } from './helpers.js';
 
-const seedText = readFileSync(join(sharedDir, 'seed', 'keras-2.0.8-seed-model.json'), 'utf8');
+const seedText = readFileSync(seedPath, 'utf8');
 
 describe('the seed model (Keras 2.0.8 to_json, from the tutorial)', () => {
   it('round-trips to a deep-equal object in the keras-2.0 dialect', () => {

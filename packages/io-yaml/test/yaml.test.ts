@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelFromJSON, toJSON } from '@kerasts/io-json';
 import { UnsupportedError } from '@kerasts/tensor';
 import { modelFromYAML, toYAML } from '../src/index.js';
 
-const shared = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared');
-const seedText = readFileSync(join(shared, 'seed', 'keras-2.0.8-seed-model.json'), 'utf8');
-const demo = readFileSync(join(shared, 'keras-samples', 'yaml_demo.txt'), 'utf8');
+import { samplesDir, seedPath } from '../../../tools/testing/shared.js';
+
+const seedText = readFileSync(seedPath, 'utf8');
+const demo = readFileSync(join(samplesDir, 'yaml_demo.txt'), 'utf8');
 
 /** The two renderings PyYAML produced for the seed model's to_yaml (KERAS-FORMAT §9). */
 function demoSection(header: RegExp): string {
