@@ -137,7 +137,8 @@ function writeTree(w: TreeWriter, c: KerasH5Contents): void {
 }
 
 /** Creates groups, attributes and datasets in one open h5wasm file, tracking what exists. */
-class TreeWriter {
+/** @internal Shared with tree.ts. */
+export class TreeWriter {
   private readonly groups = new Set<string>(['/']);
   private readonly datasets = new Set<string>();
 
