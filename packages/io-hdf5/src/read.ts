@@ -351,8 +351,8 @@ function notKerasError(r: KerasH5Reader, fileName: string | undefined, attrs: st
       (members.includes('layers') && r.kindOf('/layers') === 'group') || (members.includes('vars') && r.kindOf('/vars') === 'group');
     if (looksNative) {
       return new UnsupportedError(
-        'Keras 3 .weights.h5 layout: not supported yet (this file stores weights as /layers/<key>/vars/<i> ' +
-          'without layer_names; only the legacy layout with layer_names/model_weights is read)',
+        'Keras 3 .weights.h5 layout: not a legacy .h5 (this file stores weights as /layers/<key>/vars/<i> ' +
+          'without layer_names); read it with @kerasts/io-keras (loadKerasWeights) or the kerasts package (loadWeights), which detect it by content',
         where(fileName, '/'),
       );
     }

@@ -174,7 +174,7 @@ describe('HDF5 that is not (quite) a Keras file', () => {
   it('Keras 3 native layout under any file name', async () => {
     const err = await failure(readBytes(`${SAMPLES_DIR}/w.weights.h5`), 'renamed.h5');
     expect(err).toBeInstanceOf(UnsupportedError);
-    expect(err.message).toMatch(/^renamed\.h5, HDF5 path \/: Keras 3 \.weights\.h5 layout: not supported yet/);
+    expect(err.message).toMatch(/^renamed\.h5, HDF5 path \/: Keras 3 \.weights\.h5 layout: not a legacy \.h5/);
   });
 });
 

@@ -70,7 +70,7 @@ describe('reference files vs the h5py oracle', () => {
         expect(msg).toContain(name);
         if (e.outcome === 'keras3-native') {
           expect(err).toBeInstanceOf(UnsupportedError);
-          expect(msg).toMatch(/Keras 3 \.weights\.h5 layout: not supported yet/);
+          expect(msg).toMatch(/Keras 3 \.weights\.h5 layout: not a legacy \.h5/);
         } else if (e.outcome === 'not-keras') {
           expect(err).toBeInstanceOf(FormatError);
           expect(msg).toMatch(/not a Keras file/);

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Keras-written `.keras` archives and native `.weights.h5` files for @kerasts/io-keras.
+
+    KERAS_BACKEND=jax .venv-oracle/bin/python tools/oracle/gen_keras_fixtures.py [--out DIR]
+
+For each case in CASES (default out: tools/oracle/fixtures/keras):
+
+    <name>.keras          model.save()          (compiled cases: after fitting, with optimizer state)
+    <name>.weights.h5     model.save_weights()  (Keras 3 native layout; optimizer too when compiled)
+    <name>.json           input and Keras' prediction; the HDF5 layout Keras wrote (path -> shape);
+                          for compiled Sequential cases the training data and what Keras' *further*
+                          fit of the loaded archive gives (losses per epoch, weights after)
+
+CASES is the one table to extend when a layer is added to kerasts: io-keras' registry test fails for
+a registered layer class that no case here uses. Deterministic: data from seeded RandomState, weights
+from seeded initializers, archive dates fixed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+
+import oracle_common as oc  # noqa: E402
+
+keras = oc.import_keras()
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+
+L = keras.layers
+DEFAULT_OUT = os.path.join(HERE, "fixtures", "keras")
+
+
+def seq_lstm_adam():
+    keras.utils.set_random_seed(1)
+    m = keras.Sequential([keras.Input((3, 5)), L.LSTM(4), L.Dense(2)], name="seq_lstm_adam")
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
+    return m
+
+
+def seq_stack_rmsprop():
+    keras.utils.set_random_seed(2)
+    m = keras.Sequential(
+        [
+            keras.Input((4, 3)),
+            L.LSTM(5, return_sequences=True, go_backwards=True),
+            L.LSTM(3, recurrent_activation="hard_sigmoid", unit_forget_bias=False),
+            L.Activation("relu"),
+            L.Dense(3, activation="softmax"),
+        ],
+        name="seq_stack_rmsprop",
+    )
+    m.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.005), loss="categorical_crossentropy")
+    return m
+
+
+def seq_sgd_momentum():
+    keras.utils.set_random_seed(3)
+    m = keras.Sequential([L.Dense(4, activation="tanh"), L.Dense(4, use_bias=False), L.Dense(1)], name="seq_sgd")
+    m.build((None, 6))
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss="mae")
+    return m
+
+
+def seq_dropout_uncompiled():
+    keras.utils.set_random_seed(4)
+    return keras.Sequential(
+        [keras.Input((2, 4)), L.LSTM(3, return_sequences=True), L.Dropout(0.4), L.LSTM(2, activation="relu"), L.Dense(2, activation="sigmoid")],
+        name="seq_dropout",
+    )
+
+
+def func_merges():
+    keras.utils.set_random_seed(5)
+    a = keras.Input((6,), name="a")
+    b = keras.Input((6,), name="b")
+    da = L.Dense(4, activation="relu", name="da")(a)
+    db = L.Dense(4, activation="tanh", name="db")(b)
+    merged = [
+        L.Concatenate(name="cat")([da, db]),
+        L.Add(name="add")([da, db]),
+        L.Subtract(name="sub")([da, db]),
+        L.Multiply(name="mul")([da, db]),
+        L.Average(name="avg")([da, db]),
+        L.Maximum(name="max")([da, db]),
+        L.Minimum(name="min")([da, db]),
+    ]
+    x = L.Concatenate(name="all")(merged)
+    x = L.Dropout(0.2, name="drop")(x)
+    x = L.Activation("elu", name="act")(x)
+    out = L.Dense(3, name="out")(x)
+    return keras.Model([a, b], out, name="func_merges")
+
+
+def func_lstm_state_compiled():
+    keras.utils.set_random_seed(6)
+    inp = keras.Input((5, 2), name="seq")
+    out, h, c = L.LSTM(3, return_state=True, name="enc")(inp)
+    x = L.Concatenate(name="hc")([h, c])
+    y = L.Dense(1, name="head")(x)
+    m = keras.Model(inp, y, name="func_state")
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="mse")
+    return m
+
+
+# name -> (builder, input shapes (without batch), output width, fit?)
+CASES = {
+    "seq_lstm_adam": (seq_lstm_adam, [(3, 5)], 2, True),
+    "seq_stack_rmsprop": (seq_stack_rmsprop, [(4, 3)], 3, True),
+    "seq_sgd_momentum": (seq_sgd_momentum, [(6,)], 1, True),
+    "seq_dropout_uncompiled": (seq_dropout_uncompiled, [(2, 4)], 2, False),
+    "func_merges": (func_merges, [(6,), (6,)], 3, False),
+    "func_lstm_state_compiled": (func_lstm_state_compiled, [(5, 2)], 1, True),
+}
+
+TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2
+
+
+def renumber_shared_ids(data):
+    """shared_object_id values are Python id()s; number them 1, 2, ... in order of appearance instead
+    (same sharing structure, reproducible bytes)."""
+    ids = {}
+
+    def walk(v):
+        if isinstance(v, dict):
+            if "shared_object_id" in v:
+                v["shared_object_id"] = ids.setdefault(v["shared_object_id"], len(ids) + 1)
+            for e in v.values():
+                walk(e)
+        elif isinstance(v, list):
+            for e in v:
+                walk(e)
+    cfg = json.loads(data)
+    walk(cfg)
+    return json.dumps(cfg).encode()
+
+
+def fixed_date_archive(path):
+    """Rewrite an archive with fixed dates (Keras stamps model.weights.h5 and metadata with the time)
+    and reproducible shared_object_ids."""
+    with zipfile.ZipFile(path) as z:
+        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in items:
+            if name == "config.json":
+                data = renumber_shared_ids(data)
+            if name == "metadata.json":
+                meta = json.loads(data)
+                meta["date_saved"] = "2026-01-01@00:00:00"
+                data = json.dumps(meta).encode()
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    with open(path, "wb") as f:
+        f.write(buf.getvalue())
+
+
+def layout(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                out[name] = {"shape": list(obj.shape), "dtype": str(obj.dtype)}
+            elif "name" in obj.attrs:
+                out[name] = {"name": str(obj.attrs["name"])}
+        f.visititems(visit)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=DEFAULT_OUT)
+    out = ap.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    index = {}
+    for name, (build, in_shapes, width, fit) in CASES.items():
+        rs = np.random.RandomState(oc.seed_for(name))
+        model = build()
+        xs = [rs.uniform(-1, 1, (TRAIN_N, *s)).astype("float32") for s in in_shapes]
+        xin = xs if len(xs) > 1 else xs[0]
+        entry = {"name": name, "class_name": model.__class__.__name__, "compiled": getattr(model, "optimizer", None) is not None}
+        if getattr(model, "optimizer", None) is not None:
+            y = rs.uniform(0, 1, (TRAIN_N, width)).astype("float32")
+            if name == "seq_stack_rmsprop":
+                y = y / y.sum(axis=1, keepdims=True)
+            if fit:
+                model.fit(xin, y, batch_size=BATCH, epochs=EPOCHS_BEFORE, shuffle=False, verbose=0)
+            entry["train"] = {"x": [oc.tensor_json(x) for x in xs], "y": oc.tensor_json(y), "batch_size": BATCH, "epochs_before": EPOCHS_BEFORE if fit else 0}
+        kpath = os.path.join(out, f"{name}.keras")
+        wpath = os.path.join(out, f"{name}.weights.h5")
+        model.save(kpath)
+        fixed_date_archive(kpath)
+        model.save_weights(wpath)
+        pred = np.asarray(model.predict(xin, verbose=0), dtype=np.float32)
+        entry["input"] = [oc.tensor_json(x) for x in xs]
+        entry["output"] = oc.tensor_json(pred)
+        entry["layout"] = layout(wpath)
+        # What Keras does with its own archive: load it and keep training (the resume reference).
+        again = keras.models.load_model(kpath)
+        np.testing.assert_allclose(np.asarray(again.predict(xin, verbose=0)), pred, atol=1e-6)
+        if getattr(model, "optimizer", None) is not None:
+            entry["optimizer"] = {"class_name": again.optimizer.__class__.__name__, "iterations": int(again.optimizer.iterations.numpy()),
+                                  "variables": [oc.tensor_json(np.asarray(v.numpy(), dtype=np.float32)) for v in again.optimizer.variables]}
+            if isinstance(again, keras.Sequential):
+                hist = again.fit(xin, y, batch_size=BATCH, epochs=EPOCHS_AFTER, shuffle=False, verbose=0)
+                entry["resume"] = {"epochs": EPOCHS_AFTER, "loss": [float(v) for v in hist.history["loss"]],
+                                   "weights": [oc.tensor_json(np.asarray(w.numpy())) for w in again.weights],
+                                   "iterations": int(again.optimizer.iterations.numpy())}
+        with open(os.path.join(out, f"{name}.json"), "w") as f:
+            json.dump(entry, f)
+        index[name] = {"class_name": entry["class_name"], "compiled": entry["compiled"],
+                       "layers": sorted({l.__class__.__name__ for l in model._flatten_layers(include_self=False, recursive=True)} | ({"InputLayer"} if isinstance(model, keras.Model) else set()))}
+        print(f"keras fixtures: {name} ({os.path.getsize(kpath)} + {os.path.getsize(wpath)} bytes)")
+    with open(os.path.join(out, "index.json"), "w") as f:
+        json.dump({"keras_version": keras.__version__, "cases": index}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
