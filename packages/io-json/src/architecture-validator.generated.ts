@@ -5,9 +5,9 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]};
 const schema42 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
 const schema47 = {"type":"number","minimum":0,"maximum":1};
 const schema53 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
@@ -2905,9 +2905,13 @@ props4 = props4 || {};
 Object.assign(props4, props22);
 }
 }
+const _errs241 = errors;
+let valid82 = true;
+const _errs242 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name === undefined){
-const err121 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(data.class_name !== undefined){
+if("Flatten" !== data.class_name){
+const err121 = {};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2916,13 +2920,246 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data.config === undefined){
-const err122 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+}
+}
+var _valid26 = _errs242 === errors;
+errors = _errs241;
+if(vErrors !== null){
+if(_errs241){
+vErrors.length = _errs241;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid26){
+const _errs244 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data72 = data.config;
+if(!(validate22(data72, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.data_format !== undefined){
+let data73 = data72.data_format;
+const _errs248 = errors;
+let valid87 = false;
+const _errs249 = errors;
+if(!(((((data73 === "channels_last") || (data73 === "channels_first")) || (data73 === "th")) || (data73 === "tf")) || (data73 === "default"))){
+const err122 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[12].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err122];
 }
 else {
 vErrors.push(err122);
+}
+errors++;
+}
+var _valid27 = _errs249 === errors;
+valid87 = valid87 || _valid27;
+const _errs250 = errors;
+if(data73 !== null){
+const err123 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+var _valid27 = _errs250 === errors;
+valid87 = valid87 || _valid27;
+if(!valid87){
+const err124 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+else {
+errors = _errs248;
+if(vErrors !== null){
+if(_errs248){
+vErrors.length = _errs248;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid26 = _errs244 === errors;
+valid82 = _valid26;
+if(valid82){
+var props23 = {};
+props23.config = true;
+props23.class_name = true;
+}
+}
+if(!valid82){
+const err125 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+if(props4 !== true && props23 !== undefined){
+if(props23 === true){
+props4 = true;
+}
+else {
+props4 = props4 || {};
+Object.assign(props4, props23);
+}
+}
+const _errs253 = errors;
+let valid88 = true;
+const _errs254 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Reshape" !== data.class_name){
+const err126 = {};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+var _valid28 = _errs254 === errors;
+errors = _errs253;
+if(vErrors !== null){
+if(_errs253){
+vErrors.length = _errs253;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid28){
+const _errs256 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data75 = data.config;
+if(!(validate22(data75, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.target_shape === undefined){
+const err127 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+if(data75.target_shape !== undefined){
+let data76 = data75.target_shape;
+if(Array.isArray(data76)){
+const len1 = data76.length;
+for(let i1=0; i1<len1; i1++){
+let data77 = data76[i1];
+if(!((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77)))){
+const err128 = {instancePath:instancePath+"/config/target_shape/" + i1,schemaPath:"#/allOf/13/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+if(typeof data77 == "number"){
+if(data77 < -1 || isNaN(data77)){
+const err129 = {instancePath:instancePath+"/config/target_shape/" + i1,schemaPath:"#/allOf/13/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/13/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid28 = _errs256 === errors;
+valid88 = _valid28;
+if(valid88){
+var props24 = {};
+props24.config = true;
+props24.class_name = true;
+}
+}
+if(!valid88){
+const err131 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+if(props4 !== true && props24 !== undefined){
+if(props24 === true){
+props4 = true;
+}
+else {
+props4 = props4 || {};
+Object.assign(props4, props24);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name === undefined){
+const err132 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+if(data.config === undefined){
+const err133 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
 }
 errors++;
 }
@@ -2937,155 +3174,10 @@ props4.inbound_nodes = true;
 props4.build_config = true;
 }
 if(data.class_name !== undefined){
-let data71 = data.class_name;
-if(typeof data71 === "string"){
-if(func1(data71) < 1){
-const err123 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err123];
-}
-else {
-vErrors.push(err123);
-}
-errors++;
-}
-}
-else {
-const err124 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-let data72 = data.config;
-if(!(data72 && typeof data72 == "object" && !Array.isArray(data72))){
-const err125 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-if(data.module !== undefined){
-let data73 = data.module;
-if((typeof data73 !== "string") && (data73 !== null)){
-const err126 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-}
-if(data.registered_name !== undefined){
-let data74 = data.registered_name;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err127 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data75 = data.name;
-if(typeof data75 === "string"){
-if(func1(data75) < 1){
-const err128 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-if(data.inbound_nodes !== undefined){
-let data76 = data.inbound_nodes;
-if(Array.isArray(data76)){
-const len1 = data76.length;
-for(let i1=0; i1<len1; i1++){
-let data77 = data76[i1];
-const _errs254 = errors;
-let valid86 = false;
-const _errs255 = errors;
-if(!(Array.isArray(data77))){
-const err130 = {instancePath:instancePath+"/inbound_nodes/" + i1,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-var _valid26 = _errs255 === errors;
-valid86 = valid86 || _valid26;
-const _errs257 = errors;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.args === undefined){
-const err131 = {instancePath:instancePath+"/inbound_nodes/" + i1,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-if(data77.args !== undefined){
-if(!(Array.isArray(data77.args))){
-const err132 = {instancePath:instancePath+"/inbound_nodes/" + i1+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-}
-if(data77.kwargs !== undefined){
-let data79 = data77.kwargs;
-if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
-const err133 = {instancePath:instancePath+"/inbound_nodes/" + i1+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema53.anyOf[1].properties.kwargs.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/inbound_nodes/" + i1,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data78 = data.class_name;
+if(typeof data78 === "string"){
+if(func1(data78) < 1){
+const err134 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3094,15 +3186,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid26 = _errs257 === errors;
-valid86 = valid86 || _valid26;
-if(_valid26){
-var props23 = {};
-props23.args = true;
-props23.kwargs = true;
 }
-if(!valid86){
-const err135 = {instancePath:instancePath+"/inbound_nodes/" + i1,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+const err135 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3111,21 +3197,11 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs254;
-if(vErrors !== null){
-if(_errs254){
-vErrors.length = _errs254;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err136 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.config !== undefined){
+let data79 = data.config;
+if(!(data79 && typeof data79 == "object" && !Array.isArray(data79))){
+const err136 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3135,10 +3211,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data.build_config !== undefined){
-let data80 = data.build_config;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err137 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+if(data.module !== undefined){
+let data80 = data.module;
+if((typeof data80 !== "string") && (data80 !== null)){
+const err137 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3148,14 +3224,175 @@ vErrors.push(err137);
 errors++;
 }
 }
-}
-else {
-const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.registered_name !== undefined){
+let data81 = data.registered_name;
+if((typeof data81 !== "string") && (data81 !== null)){
+const err138 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err138];
 }
 else {
 vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data82 = data.name;
+if(typeof data82 === "string"){
+if(func1(data82) < 1){
+const err139 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data.inbound_nodes !== undefined){
+let data83 = data.inbound_nodes;
+if(Array.isArray(data83)){
+const len2 = data83.length;
+for(let i2=0; i2<len2; i2++){
+let data84 = data83[i2];
+const _errs277 = errors;
+let valid99 = false;
+const _errs278 = errors;
+if(!(Array.isArray(data84))){
+const err141 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+var _valid29 = _errs278 === errors;
+valid99 = valid99 || _valid29;
+const _errs280 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.args === undefined){
+const err142 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+if(data84.args !== undefined){
+if(!(Array.isArray(data84.args))){
+const err143 = {instancePath:instancePath+"/inbound_nodes/" + i2+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data84.kwargs !== undefined){
+let data86 = data84.kwargs;
+if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
+const err144 = {instancePath:instancePath+"/inbound_nodes/" + i2+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema53.anyOf[1].properties.kwargs.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+var _valid29 = _errs280 === errors;
+valid99 = valid99 || _valid29;
+if(_valid29){
+var props25 = {};
+props25.args = true;
+props25.kwargs = true;
+}
+if(!valid99){
+const err146 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+else {
+errors = _errs277;
+if(vErrors !== null){
+if(_errs277){
+vErrors.length = _errs277;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+if(data.build_config !== undefined){
+let data87 = data.build_config;
+if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
+const err148 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+}
+else {
+const err149 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
 }
 errors++;
 }
@@ -3168,12 +3405,12 @@ validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 const schema54 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
 const schema55 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
 const schema56 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
-const wrapper0 = {validate: validate57};
+const wrapper0 = {validate: validate59};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3368,18 +3605,18 @@ vErrors = null;
 }
 }
 }
-validate57.errors = vErrors;
+validate59.errors = vErrors;
 evaluated0.props = props2;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate57.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate59.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3451,14 +3688,14 @@ errors++;
 }
 }
 if(data.input_layers !== undefined){
-if(!(validate57(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 }
 if(data.output_layers !== undefined){
-if(!(validate57(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 }
@@ -3473,10 +3710,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -3758,8 +3995,8 @@ ifClause0 = "then";
 }
 else {
 const _errs24 = errors;
-if(!(validate54(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs24 === errors;

@@ -125,6 +125,20 @@ function activationsOf(spec: LayerSpec): string[] {
  * layer (empty when the file is faithful).
  */
 export function numericsNotes(config: ModelConfig, dialect: Dialect): string[] {
+  return [...layerDialectNotes(config, dialect), ...hardSigmoidNotes(config, dialect)];
+}
+
+/** The layers whose config the dialect cannot express (their `LayerFormat.dialectNote`). */
+function layerDialectNotes(config: ModelConfig, dialect: Dialect): string[] {
+  const notes: string[] = [];
+  for (const l of config.layers) {
+    const note = LAYER_FORMATS.get(l.className)?.dialectNote?.(l.config, dialect);
+    if (note) notes.push(`layer "${String(l.config.name)}" (${l.className}): ${note}.`);
+  }
+  return notes;
+}
+
+function hardSigmoidNotes(config: ModelConfig, dialect: Dialect): string[] {
   const ours = hardSigmoidFor(config.kerasVersion);
   const users = config.layers.filter((l) => activationsOf(l).includes('hard_sigmoid'));
   if (users.length === 0) return [];
@@ -157,7 +171,7 @@ export function configToJsonObject(config: ModelConfig, options: WriteOptions = 
   const policy = options.numerics ?? 'error';
   const notes = numericsNotes(config, dialect);
   if (notes.length && policy !== 'ignore') {
-    const unavoidable = dialect !== 'keras-2';
+    const unavoidable = dialect !== 'keras-2' || layerDialectNotes(config, dialect).length > 0;
     if (policy === 'error' && unavoidable) throw new UnsupportedError(`${notes.join(' ')} Pass numerics: 'warn' to write it anyway.`, `dialect ${dialect}`);
     (options.warn ?? console.warn)(`kerasts: ${notes.join(' ')}`);
   }

@@ -38,6 +38,7 @@ export {
   type Keras3TrackableChild,
 } from './engine/layer.js';
 export { ConfigReader } from './engine/config-reader.js';
+export { readDataFormat, type DataFormat } from './engine/data-format.js';
 export { ActivationSlot, type KeptConfig } from './engine/activation-slot.js';
 export { layerArgs, closestOption, BASE_OPTION_KEYS, type LayerArgsSpec, type OptionKeys } from './engine/options.js';
 export { registerLayer, deserializeLayer, isLayerRegistered, registeredLayers, type LayerFactory } from './registry.js';
@@ -48,3 +49,4 @@ export * from './activations/index.js';
 export * from './regularization/index.js';
 export * from './rnn/index.js';
 export * from './merging/index.js';
+export * from './reshaping/index.js';

@@ -44,3 +44,4 @@ export {
 export { lossKernel, LOSS_KERNEL_NAMES, type LossKernelName, type LossKernelOptions, type LossKernelResult } from './losses/loss-kernels.js';
 export { setThreads, getThreads } from './wasm/threads.js';
 export { adamUpdate, type AdamStepConstants } from './optimizers/adam.js';
+export { transpose, transposeShape, inversePermutation } from './reshaping/transpose.js';

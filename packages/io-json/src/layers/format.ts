@@ -33,9 +33,17 @@ export interface LayerFormat {
   schema?: SchemaFragment;
   /** Era fixes on a canonical config being read (Keras 1 names already renamed); mutates `cfg`. */
   normalize?: (cfg: JsonObject, era: EraInfo) => void;
+  /**
+   * Why Keras of `dialect`'s era would compute something else from this (canonical) config, or null
+   * when the dialect expresses it faithfully (e.g. Keras 2.0.8's Flatten has no `data_format`).
+   */
+  dialectNote?: (cfg: JsonObject, dialect: Dialect) => string | null;
 }
 
 /** The same key list in every dialect. */
 export function sameKeys(keys: readonly string[]): Record<Dialect, readonly string[]> {
   return { 'keras-2.0': keys, 'keras-2': keys, 'keras-3': keys };
 }
+
+/** Schema of `data_format` (image-like layers), with Keras 1's `dim_ordering` spellings. */
+export const DATA_FORMAT_SCHEMA: SchemaFragment = { anyOf: [{ enum: ['channels_last', 'channels_first', 'th', 'tf', 'default'] }, { type: 'null' }] };

@@ -4,11 +4,12 @@ import { coreFormats } from './core.js';
 import type { LayerFormat } from './format.js';
 import { mergingFormats } from './merging.js';
 import { regularizationFormats } from './regularization.js';
+import { reshapingFormats } from './reshaping.js';
 import { rnnFormats } from './rnn.js';
 
 export type { Dialect, EraInfo, LayerFormat, SchemaFragment } from './format.js';
 
 /** Class name → what io-json knows of it (a Map: lookups never find Object.prototype names). */
 export const LAYER_FORMATS: ReadonlyMap<string, LayerFormat> = new Map(
-  Object.entries({ ...coreFormats, ...activationFormats, ...regularizationFormats, ...rnnFormats, ...mergingFormats }),
+  Object.entries({ ...coreFormats, ...activationFormats, ...regularizationFormats, ...rnnFormats, ...mergingFormats, ...reshapingFormats }),
 );

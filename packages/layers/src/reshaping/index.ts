@@ -1,0 +1,13 @@
+/** Keras' reshaping layers (`keras/src/layers/reshaping/`): Flatten, Reshape. */
+import type { LayerFactory } from '../engine/layer.js';
+import { Flatten } from './flatten.js';
+import { Reshape } from './reshape.js';
+
+export { Flatten, type FlattenOptions } from './flatten.js';
+export { Reshape, type ReshapeOptions } from './reshape.js';
+
+/** Class names and factories this family adds to the registry. */
+export const reshapingLayers: readonly (readonly [string, LayerFactory])[] = [
+  ['Flatten', Flatten.fromConfig],
+  ['Reshape', Reshape.fromConfig],
+];
