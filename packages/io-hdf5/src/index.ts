@@ -42,5 +42,5 @@ export { readSourceBytes, type SourceBytes } from './source.js';
 export { fetchBytes, responseBytes } from './fetch.js';
 
 // Any HDF5 file as a plain tree (for layouts other than the legacy one, e.g. Keras 3 .weights.h5).
-export { readH5Tree, writeH5Tree, type H5TreeGroup, type H5TreeDataset, type H5TreeNode, type H5TreeAttr, type ReadH5TreeOptions, type WriteH5TreeOptions } from './tree.js';
+export { readH5Tree, writeH5Tree, inspectH5Root, type H5RootSummary, type H5TreeGroup, type H5TreeDataset, type H5TreeNode, type H5TreeAttr, type ReadH5TreeOptions, type WriteH5TreeOptions } from './tree.js';
 export { writePathBytes } from '#platform';

@@ -156,3 +156,31 @@ function writeAttrs(w: TreeWriter, path: string, attrs: Record<string, H5TreeAtt
     w.stringAttr(path, a, v.values[0]!);
   }
 }
+
+/** The root of an HDF5 file: attribute and member names only (cheap: no dataset is read). */
+export interface H5RootSummary {
+  attrs: string[];
+  members: string[];
+}
+
+/**
+ * The root's attribute and member names, to tell a file's layout apart (legacy Keras model or
+ * weights, Keras 3 native weights, something else) before reading it.
+ * @throws FormatError for bytes that are not readable HDF5.
+ */
+export async function inspectH5Root(bytes: Uint8Array, options: ReadKerasH5Options = {}): Promise<H5RootSummary> {
+  const source: LiteSource = {
+    size: bytes.length,
+    read: (pos, len) => bytes.subarray(pos, pos + len),
+    readInto: (dest, pos) => dest.set(bytes.subarray(pos, pos + dest.length)),
+  };
+  if ((options.reader ?? 'auto') !== 'h5wasm') {
+    try {
+      const r = new LiteH5Reader(source, options.fileName);
+      return { attrs: r.attrNames('/'), members: r.children('/') };
+    } catch {
+      /* h5wasm decides */
+    }
+  }
+  return withH5File(bytes, options.fileName, (r) => ({ attrs: r.attrNames('/'), members: r.children('/') }));
+}

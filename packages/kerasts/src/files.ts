@@ -1,0 +1,208 @@
+/**
+ * One way in: `loadModel`, `loadWeights`, `saveModel`, `saveWeights` for every Keras file format.
+ * Reading detects the format by content (detect.ts) and hands the bytes to the package that owns it;
+ * a file of the wrong kind for the call is a FormatError that says what the file is. Writing picks
+ * the format from the output name (`.keras`, `.h5`, `.weights.h5`, `.json`, `.yaml`) or `format`.
+ */
+import { modelFromContents, modelToH5Bytes, readKerasH5, readSourceBytes, loadWeightsFromBytes, weightsToH5Bytes, writePathBytes, type FileSource, type SaveOptions as H5SaveOptions } from '@kerasts/io-hdf5';
+import { loadKerasWeights, modelFromKerasBytes, modelToKerasBytes, nativeWeightsToBytes, type ZipLimits } from '@kerasts/io-keras';
+import { modelFromJSON, toJSON, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
+import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
+import type { JsonObject } from '@kerasts/layers';
+import type { Functional, Model, Sequential } from '@kerasts/model';
+import { FormatError, KerastsError } from '@kerasts/tensor';
+import type { TransferReport } from '@kerasts/transfer';
+import { detectFormat, type DetectedFormat, type FileFormat } from './detect.js';
+
+export type { FileSource } from '@kerasts/io-hdf5';
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** Compile from the file's training/compile config and restore the optimizer state (default true). */
+  compile?: boolean;
+  /** The file's name for messages (set from paths, `File`s and URLs automatically). */
+  fileName?: string;
+  /** Receives warnings (default `console.warn`). */
+  warn?: (message: string) => void;
+  /** Limits on `.keras` archives (declared inflated bytes, entries), checked before inflating. */
+  limits?: ZipLimits;
+}
+
+/** A loaded model with what kerasts learned on the way. */
+export interface LoadedModel {
+  model: Sequential | Functional;
+  /** The format the file was detected as. */
+  format: FileFormat;
+  /** The weights report (files with weights), or null (architecture only). */
+  report: TransferReport | null;
+  /** Whether a compiled file's optimizer state was restored. */
+  optimizerRestored: boolean;
+  /** The training config (`.h5`) or compile config (`.keras`) of a compiled file, or null. */
+  trainingConfig: JsonObject | null;
+  warnings: string[];
+}
+
+function wrongKind(d: DetectedFormat, fileName: string, wanted: string, hint: string): FormatError {
+  return new FormatError(`this is ${d.description}, not ${wanted}${hint ? `: ${hint}` : ''}`, fileName);
+}
+
+/**
+ * Keras' `load_model` for every format: a `.keras` archive, a legacy `.h5` full model of any Keras
+ * era, or an architecture `.json`/`.yaml` (fresh weights). The format comes from the content, so a
+ * misnamed file still loads, and a file of another kind says what it is.
+ *
+ * @throws {FormatError} for weights-only files, data files and anything that is not a Keras model.
+ */
+export async function loadModelWithInfo(source: FileSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const { bytes, fileName } = await readSourceBytes(source, options.fileName);
+  const d = await detectFormat(bytes, fileName);
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  switch (d.format) {
+    case 'keras': {
+      const { model, info } = await modelFromKerasBytes(bytes, { fileName, ...(options.compile !== undefined ? { compile: options.compile } : {}), warn, ...(options.limits ? { limits: options.limits } : {}) });
+      return { model, format: d.format, report: info.report, optimizerRestored: info.optimizerRestored, trainingConfig: info.compileConfig, warnings: info.warnings };
+    }
+    case 'h5-model': {
+      const contents = await readKerasH5(bytes, { fileName });
+      const { model, info } = modelFromContents(contents, { fileName, ...(options.compile !== undefined ? { compile: options.compile } : {}), warn });
+      return { model, format: d.format, report: info.report, optimizerRestored: info.optimizerRestored, trainingConfig: info.trainingConfig, warnings: info.warnings };
+    }
+    case 'json':
+      return { model: modelFromJSON(new TextDecoder().decode(bytes), { source: fileName }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
+    case 'yaml':
+      return { model: modelFromYAML(new TextDecoder().decode(bytes), { source: fileName }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
+    case 'h5-weights':
+    case 'weights-h5':
+      throw wrongKind(d, fileName, 'a model', 'it holds weights but no architecture; build or load the architecture, then loadWeights(model, file) (CLI: --arch arch.json)');
+    default:
+      throw wrongKind(d, fileName, 'a Keras model', 'kerasts loads .keras archives, .h5 models and architecture .json/.yaml files');
+  }
+}
+
+/** {@link loadModelWithInfo}, returning the model only. */
+export async function loadModel(source: FileSource, options: LoadModelOptions = {}): Promise<Sequential | Functional> {
+  return (await loadModelWithInfo(source, options)).model;
+}
+
+/** Options of {@link loadWeights}. */
+export interface LoadWeightsOptions {
+  /**
+   * Match layers by name (Keras' `by_name=True`, for legacy `.h5`). For Keras 3 files Keras matches
+   * by path only; kerasts also matches them by the layer names the file records.
+   */
+  byName?: boolean;
+  /** Skip weights that do not fit, with warnings in the report, instead of failing. */
+  skipMismatch?: boolean;
+  fileName?: string;
+  limits?: ZipLimits;
+  /** Receives warnings (default `console.warn`). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Keras' `load_weights` for every format that holds weights: a Keras 3 `.weights.h5` or `.keras`
+ * archive (by Keras 3's variable paths), a legacy `.h5` weights or full-model file (topologically,
+ * or by name). Returns what matched.
+ *
+ * @throws {FormatError} for files without weights (architectures, data), naming what they are.
+ */
+export async function loadWeights(model: Model, source: FileSource, options: LoadWeightsOptions = {}): Promise<TransferReport> {
+  const { bytes, fileName } = await readSourceBytes(source, options.fileName);
+  const d = await detectFormat(bytes, fileName);
+  const common = { ...(options.byName !== undefined ? { byName: options.byName } : {}), ...(options.skipMismatch !== undefined ? { skipMismatch: options.skipMismatch } : {}) };
+  switch (d.format) {
+    case 'keras':
+    case 'weights-h5':
+      return loadKerasWeights(model, bytes, { ...common, fileName, ...(options.limits ? { limits: options.limits } : {}), ...(options.warn ? { warn: options.warn } : {}) });
+    case 'h5-model':
+    case 'h5-weights':
+      return loadWeightsFromBytes(model, bytes, { ...common, fileName });
+    case 'json':
+    case 'yaml':
+      throw wrongKind(d, fileName, 'a weights file', 'an architecture holds no weights (load it with loadModel)');
+    default:
+      throw wrongKind(d, fileName, 'a Keras weights file', 'kerasts reads weights from .weights.h5, .keras and .h5 files');
+  }
+}
+
+/** Formats a model can be saved in. */
+export type ModelFormat = 'keras' | 'h5' | 'json' | 'yaml';
+/** Formats weights can be saved in. */
+export type WeightsFormat = 'weights-h5' | 'h5';
+
+/** The format a file name asks for, or null when the name says nothing kerasts writes. */
+export function formatForPath(path: string): ModelFormat | 'weights-h5' | null {
+  const p = path.toLowerCase();
+  if (p.endsWith('.keras')) return 'keras';
+  if (p.endsWith('.weights.h5')) return 'weights-h5';
+  if (p.endsWith('.h5') || p.endsWith('.hdf5')) return 'h5';
+  if (p.endsWith('.json')) return 'json';
+  if (p.endsWith('.yaml') || p.endsWith('.yml')) return 'yaml';
+  return null;
+}
+
+/** Options of {@link saveModel}. */
+export interface SaveModelOptions {
+  /** The format; by default the one the path's name asks for. */
+  format?: ModelFormat;
+  /** Dialect of `.h5`, `.json` and `.yaml` (see @kerasts/io-json; `.keras` is always Keras 3). */
+  dialect?: Dialect;
+  /** What to do when the target Keras would compute another function (default `error`). */
+  numerics?: NumericsPolicy;
+  /** Store the optimizer state of a compiled model (default true; `.keras` and `.h5`). */
+  includeOptimizer?: boolean;
+  overwrite?: boolean;
+  warn?: (message: string) => void;
+}
+
+/**
+ * Keras' `model.save` in the format the path names: `.keras` (Keras 3 archive, the default format of
+ * Keras 3), `.h5` (legacy HDF5), or the architecture alone as `.json` / `.yaml`. With `path` null the
+ * bytes are only returned (then give `format`). A `.weights.h5` name is refused: use saveWeights.
+ */
+export async function saveModel(model: Model, path: string | null, options: SaveModelOptions = {}): Promise<Uint8Array> {
+  const asked = options.format ?? (path !== null ? formatForPath(path) : null);
+  if (asked === 'weights-h5') throw new KerastsError('a .weights.h5 file holds weights only (Keras 3 insists on the suffix): use saveWeights, or name the model .keras or .h5', path ?? '');
+  if (asked === null) {
+    throw new KerastsError(`cannot tell which format to write from the name${path ? ` "${path}"` : ''}: use .keras, .h5, .json or .yaml, or pass format`, path ?? '');
+  }
+  const common = { ...(options.numerics ? { numerics: options.numerics } : {}), ...(options.warn ? { warn: options.warn } : {}) };
+  let bytes: Uint8Array;
+  if (asked === 'keras') bytes = await modelToKerasBytes(model, { ...common, ...(options.includeOptimizer !== undefined ? { includeOptimizer: options.includeOptimizer } : {}) });
+  else if (asked === 'h5') {
+    const o: H5SaveOptions = { ...common, ...(options.dialect ? { dialect: options.dialect } : {}), ...(options.includeOptimizer !== undefined ? { includeOptimizer: options.includeOptimizer } : {}) };
+    bytes = await modelToH5Bytes(model, o);
+  } else {
+    const text = asked === 'yaml' ? toYAML(model, { ...common, ...(options.dialect ? { dialect: options.dialect } : {}) }) : `${toJSON(model, { ...common, ...(options.dialect ? { dialect: options.dialect } : {}) })}\n`;
+    bytes = new TextEncoder().encode(text);
+  }
+  if (path !== null) await writePathBytes(path, bytes, options.overwrite ?? false);
+  return bytes;
+}
+
+/** Options of {@link saveWeights}. */
+export interface SaveWeightsOptions {
+  /** `weights-h5` (Keras 3's native layout, for names ending `.weights.h5`) or `h5` (legacy layout). */
+  format?: WeightsFormat;
+  /** Dialect of a legacy `.h5`. */
+  dialect?: Dialect;
+  /** Include a compiled model's optimizer variables in a `.weights.h5` (default true, as Keras 3). */
+  includeOptimizer?: boolean;
+  overwrite?: boolean;
+}
+
+/**
+ * Keras' `save_weights`: a name ending `.weights.h5` gets Keras 3's native layout (what Keras 3's
+ * `save_weights` writes and `load_weights` reads), any other `.h5` the legacy layout every Keras reads.
+ */
+export async function saveWeights(model: Model, path: string | null, options: SaveWeightsOptions = {}): Promise<Uint8Array> {
+  const named = path !== null ? formatForPath(path) : null;
+  const format: WeightsFormat | null = options.format ?? (named === 'weights-h5' ? 'weights-h5' : named === 'h5' ? 'h5' : null);
+  if (format === null) throw new KerastsError(`weights are written as .weights.h5 (Keras 3) or .h5 (legacy); cannot tell from${path ? ` "${path}"` : ' no name'}`, path ?? '');
+  let bytes: Uint8Array;
+  if (format === 'weights-h5') {
+    bytes = await nativeWeightsToBytes(model, { includeOptimizer: options.includeOptimizer ?? true });
+  } else bytes = await weightsToH5Bytes(model, options.dialect ? { dialect: options.dialect } : {});
+  if (path !== null) await writePathBytes(path, bytes, options.overwrite ?? false);
+  return bytes;
+}
