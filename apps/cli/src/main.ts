@@ -3,7 +3,8 @@
  * The `kerasts` command: inspect, validate and convert Keras model files without Python.
  * Exit codes: 0 success, 1 bad input, 2 usage error.
  */
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { extname, basename, dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -21,7 +22,7 @@ import { concatRows, modelFromConfig, sliceRows, type Functional, type Model, ty
 import { KerastsError, type Tensor } from '@kerasts/tensor';
 import { rescaleHardSigmoidForKeras3 } from '@kerasts/transfer';
 import { loadWeightsFromBytes, modelFromContents, modelToH5Bytes, readKerasH5, weightsToH5Bytes } from '@kerasts/io-hdf5';
-import { fitToInputShape, readInput, toNpy } from './data.js';
+import { encodeOutputs, fitToInputShape, outputsJson, readInput, uniqueNames } from './data.js';
 import { inspectFile } from './inspect.js';
 import { addMoreCommands, UsageError } from './more-commands.js';
 import { supportMarkdown } from './support.js';
@@ -107,26 +108,24 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .command('predict')
     .description('Run a Keras model on data: one --input per model input, in model order; prints {"outputs": [...]} as JSON.')
     .argument('<model>', 'a full-model .h5, or a weights .h5 with --arch')
-    .requiredOption('-i, --input <file...>', 'input data (.npy, .npz[:name], .csv or .json nested arrays), once per model input')
+    .requiredOption('-i, --input <file...>', 'input data (.npy, data.npz:name, .csv or .json nested arrays), once per model input, in model order')
     .option('--arch <file>', 'architecture .json/.yaml for a weights-only .h5')
-    .option('-o, --output <file>', 'write the result to this .json or .npy file instead of standard output')
+    .option('-o, --output <file>', 'write the results to this file instead of standard output: .npz (one array per output name), .json, or .npy/.csv (one output)')
     .option('--batch-size <n>', 'samples per batch', (v) => Number(v), 32)
     .option('--force', 'overwrite the output file if it exists')
     .addHelpText('after', '\nExamples:\n  pnpm kerasts predict model.h5 --input x.npy\n  pnpm kerasts predict weights.h5 --arch arch.json --input x.json -o y.json')
     .action(async (file: string, opts: { input: string[]; arch?: string; output?: string; batchSize: number; force?: boolean }) => {
-      const model = await loadForPredict(file, opts.arch, err);
-      const inputs = opts.input.map((f) => {
-        if (!existsSync(f)) throw new KerastsError('no such input file; check the path', f);
-        return readInput(f);
-      }).map((t, i) => fitToInputShape(t, model.inputShapes?.[i] ?? undefined));
       if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${String(opts.batchSize)}`);
+      if (opts.output) guardOverwrite(opts.output, opts.force);
+      const model = await loadForPredict(file, opts.arch, err);
+      const inputs = opts.input.map((f, i) => fitToInputShape(readInput(f), model.inputShapes?.[i] ?? undefined));
       const outputs = predictWithProgress(model, inputs, opts.batchSize, err);
+      const names = model.outputNames;
       if (opts.output) {
-        guardOverwrite(opts.output, opts.force);
-        if (extname(opts.output).toLowerCase() === '.npy') writeAtomicBytes(opts.output, toNpy(outputs[0]!));
-        else writeAtomic(opts.output, JSON.stringify({ outputs: outputs.map((t: Tensor) => t.toArray()) }) + '\n');
-        err(`wrote ${opts.output}: ${outputs.map((t) => formatShape(t.shape)).join(', ')}\n`);
-      } else out(JSON.stringify({ outputs: outputs.map((t: Tensor) => t.toArray()) }) + '\n');
+        const bytes = encodeOutputs(opts.output, outputs, names);
+        writeAtomicBytes(opts.output, bytes);
+        err(`wrote ${opts.output}: ${outputs.length === 1 ? formatShape(outputs[0]!.shape) : outputs.map((t, i) => `${uniqueNames(names)[i]} ${formatShape(t.shape)}`).join(', ')}\n`);
+      } else out(outputsJson(outputs, names));
     });
 
   program
@@ -299,14 +298,39 @@ export async function run(argv: string[], out = (s: string) => void process.stdo
   }
 }
 
-const isMain = process.argv[1] !== undefined && /main\.js$/.test(process.argv[1]);
-if (isMain) {
+/**
+ * The directory relative paths mean: the caller's. `pnpm kerasts …` (the repository's script) runs
+ * in the repository root, so there the folder the user typed the command in is `INIT_CWD`, which
+ * npm and pnpm set for scripts; a bin link (`npx kerasts`, an installed `kerasts`) or `node main.js`
+ * already runs in the caller's folder.
+ */
+export function callerDirectory(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return env.npm_lifecycle_event === 'kerasts' && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
+/** Run as the `kerasts` command: the caller's folder, process exit code, a closed pipe is not an error. */
+export function runAsCommand(): void {
+  const dir = callerDirectory();
+  if (dir !== process.cwd()) process.chdir(dir);
   // `kerasts weights big.h5 | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  run(process.argv.slice(2)).then((code) => {
+  void run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }
+
+/** Is this module the program node started (directly, or through a bin link or shim)? */
+function startedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (startedDirectly()) runAsCommand();

@@ -8,7 +8,7 @@ import type { JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Model, type WeightTable } from '@kerasts/model';
 import { KerastsError } from '@kerasts/tensor';
 import { formatTransferReport } from '@kerasts/transfer';
-import { fitToInputShape, readInput } from './data.js';
+import { fitToInputShape, readInput, UsageError } from './data.js';
 
 /** Shared plumbing the commands need from main.ts. */
 export interface CommandContext {
@@ -77,10 +77,7 @@ interface TrainOptions {
   json?: boolean;
 }
 
-/** A usage mistake (exit code 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './data.js';
 
 /** Register the commands on the program. */
 export function addMoreCommands(program: Command, ctx: CommandContext): void {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseNpy, parseNpz, readInput } from '../src/data.js';
+import { readCsv, readNpz } from '@kerasts/io-npy';
+import { parseNpy, readInput } from '../src/data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fx = join(here, 'fixtures');
@@ -30,8 +31,8 @@ describe('data files NumPy wrote', () => {
   });
   it('bad data says where', () => {
     expect(() => parseNpy(new Uint8Array([1, 2, 3]), 'x.npy')).toThrow(/not a \.npy/);
-    expect(() => parseCsv('a,b\n1,2\n3,x\n', 'd.csv')).toThrow(/line 2, column 2: "x"/);
-    expect(() => parseNpz(new Uint8Array(40), 'z.npz')).toThrow(/not an \.npz/);
+    expect(() => readCsv('a,b\n1,2\n3,x\n', { fileName: 'd.csv' })).toThrow(/d.csv: line 3, column 2 \(b\): "x"/);
+    expect(() => readNpz(new Uint8Array(40), { fileName: 'z.npz' })).toThrow(/z.npz: not a ZIP archive/);
     expect(() => readInput(join(fx, 'data.npz'))).toThrow(/holds 2 arrays \(x, y\)/);
   });
 });

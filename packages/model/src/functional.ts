@@ -186,6 +186,16 @@ export class Functional extends Model {
     return this.layerList;
   }
 
+  /** The input layers' names, in `inputs` order. */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.layer.name);
+  }
+
+  /** The names of the layers producing the outputs, in `outputs` order. */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.layer.name);
+  }
+
   /** Shapes of the inputs, with batch dimension. */
   get inputShapes(): Shape[] {
     return this.inputs.map((t) => [...t.shape]);

@@ -72,6 +72,19 @@ export abstract class Model {
   /** Output shapes, with batch dimension; null until built. */
   abstract get outputShapes(): Shape[] | null;
 
+  /**
+   * Names of the model inputs, in order (Keras' `model.input_names`): the names of the input layers.
+   * `predict`, `fit` and `evaluate` take data keyed by these names.
+   */
+  abstract get inputNames(): string[];
+
+  /**
+   * Names of the model outputs, in order (Keras' `model.output_names`): the names of the layers that
+   * produce them (an LSTM with `returnState` produces three outputs under one name). `fit` and
+   * `evaluate` take targets keyed by these names.
+   */
+  abstract get outputNames(): string[];
+
   /** Build the model's weights for its (declared or given) input shape. */
   abstract build(inputShape?: Shape): void;
 

@@ -81,6 +81,18 @@ export class Sequential extends Model {
     return s ? [s] : null;
   }
 
+  /** The input layer's name (`[]` while the input shape is unknown and no InputLayer was given). */
+  get inputNames(): string[] {
+    return this.inputLayer ? [this.inputLayer.name] : [];
+  }
+
+  /** The last layer's name, once per output it gives. */
+  get outputNames(): string[] {
+    const last = this.stack[this.stack.length - 1];
+    if (!last) return this.inputNames;
+    return Array.from({ length: last instanceof LSTM && last.returnState ? 3 : 1 }, () => last.name);
+  }
+
   get outputShapes(): Shape[] | null {
     return this.outShapes;
   }
