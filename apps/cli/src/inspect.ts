@@ -2,24 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { modelFromContents, readKerasH5, type KerasH5Contents } from '@kerasts/io-hdf5';
-import { parseJsonText, parseModelConfig } from '@kerasts/io-json';
+import { kerasEra, parseJsonText, parseModelConfig } from '@kerasts/io-json';
 import { loadKerasYaml } from '@kerasts/io-yaml';
 import { formatShape, isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig } from '@kerasts/model';
 import { KerastsError } from '@kerasts/tensor';
 
-/** The Keras era a file comes from, from its `keras_version` (KERAS-FORMAT §1). */
-export function kerasEra(version: string | null): string {
-  if (version === null) return 'Keras 1.x (no keras_version attribute)';
-  const v = version.trim();
-  if (v.endsWith('-tf')) return `tf.keras inside TensorFlow (${v})`;
-  const [maj, min] = v.split('.').map((x) => Number.parseInt(x, 10));
-  if (maj === 1) return `Keras 1.x (${v})`;
-  if (maj === 2 && min !== undefined && min <= 3) return `Keras ${maj}.${min}.x multi-backend (${v})`;
-  if (maj === 2) return `tf.keras 2.x (${v})`;
-  if (maj === 3) return `Keras 3 legacy .h5 (${v})`;
-  return `unknown (${v})`;
-}
+/** The Keras era a file comes from (kept here for callers of the CLI module; it lives in io-json). */
+export { kerasEra };
 
 interface LayerRow {
   name: string;

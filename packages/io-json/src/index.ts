@@ -19,3 +19,4 @@ export {
 export { architectureSchema, validateArchitecture, formatIssue, ArchitectureValidationError, type ConfigIssue } from './schema.js';
 export { normalizeLayer, normalizeObject } from './normalize.js';
 export { parseFunctionalConfig, functionalToJsonObject, FUNCTIONAL_CLASS_NAMES } from './functional.js';
+export { kerasEra } from './era.js';

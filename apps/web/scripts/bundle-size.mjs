@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * Builds a predict-only page (size/predict-only.ts: loadModel + predict) with Vite and reports what a
+ * browser downloads for it: the JavaScript the page loads at once (its entry chunk and the chunks it
+ * imports statically), and the lazy chunks loaded only when needed (h5wasm, for files the built-in
+ * HDF5 reader declines and for writing). Raw and gzip (level 9) bytes. Fails when any chunk imports a
+ * Node module (`node:*`), which must never reach a browser bundle.
+ *
+ *   node scripts/bundle-size.mjs [--json]
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const out = join(here, 'dist-size');
+await build({ configFile: join(here, 'size', 'vite.config.ts') });
+
+const assets = join(out, 'assets');
+const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
+const text = (f) => readFileSync(join(assets, f), 'utf8');
+const size = (f) => {
+  const buf = readFileSync(join(assets, f));
+  return { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length };
+};
+
+// Node modules in a browser bundle: a static or dynamic import of node:* or a bare built-in.
+const NODE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["'](node:[\w/]+|fs|path|os|crypto|url|worker_threads)["']/;
+const offenders = files.filter((f) => NODE_IMPORT.test(text(f)));
+
+// The chunks the page loads at once: the entry (from the HTML) and its static imports, recursively.
+const html = readFileSync(join(out, 'predict-only.html'), 'utf8');
+const entry = /src="\.\/assets\/([^"]+\.js)"/.exec(html)?.[1];
+if (!entry) throw new Error('no entry script in predict-only.html');
+const eager = new Set();
+const visit = (f) => {
+  if (eager.has(f)) return;
+  eager.add(f);
+  for (const m of text(f).matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+\.js)["']/g)) visit(m[1]);
+};
+visit(entry);
+const lazy = files.filter((f) => !eager.has(f));
+const sum = (list) => list.map(size).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
+const page = sum([...eager]);
+const h5wasm = lazy.filter((f) => /h5wasm/.test(f));
+const report = {
+  page: { ...page, chunks: [...eager] },
+  lazyH5wasm: { ...sum(h5wasm), chunks: h5wasm },
+  otherLazy: lazy.filter((f) => !h5wasm.includes(f)).map((f) => ({ chunk: f, ...size(f) })),
+  nodeImports: offenders,
+};
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
+else {
+  console.log('Predict-only page (loadModel + predict), built by Vite:');
+  console.log(`  loaded at once:      ${kb(page.raw)} raw, ${kb(page.gzip)} gzip  (${[...eager].join(', ')})`);
+  console.log(`  h5wasm, lazy chunk:  ${kb(report.lazyH5wasm.raw)} raw, ${kb(report.lazyH5wasm.gzip)} gzip  (only for files the built-in reader declines, and for saving)`);
+  for (const o of report.otherLazy) console.log(`  other lazy chunk:    ${kb(o.raw)} raw, ${kb(o.gzip)} gzip  (${o.chunk})`);
+  console.log(`  node:* imports:      ${offenders.length ? offenders.join(', ') : 'none'}`);
+}
+if (offenders.length) {
+  console.error(`error: Node modules reached the browser bundle: ${offenders.join(', ')}`);
+  process.exit(1);
+}
+if (h5wasm.length === 0) {
+  console.error('error: h5wasm is not a lazy chunk of the predict-only page');
+  process.exit(1);
+}
