@@ -17,6 +17,7 @@ import { Random } from '@kerasts/tensor';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, parseNpy, toModelInput, type ArrayData } from '../src/data.js';
+import { bigFit } from '../src/big-fit.js';
 import { fineTune, type FitRequest } from '../src/train.js';
 // @ts-expect-error a plain .mjs script without types
 import { startServer } from '../scripts/serve.mjs';
@@ -34,6 +35,7 @@ const FILES = {
   twoInputs: join(SAMPLES, 'keras-3-two-inputs.h5'),
   adam: join(ROOT, 'tools', 'oracle', 'fixtures', 'h5', 'seed_adam_trained.h5'),
   stacked: join(ROOT, 'tools', 'oracle', 'fixtures', 'h5', 'lstm_stacked3_seq_named.h5'),
+  keras: join(ROOT, 'tools', 'oracle', 'fixtures', 'keras', 'seq_lstm_adam.keras'),
   archJson: join(SAMPLES, 'hls4ml-dense.arch.json'),
   archWeights: join(SAMPLES, 'hls4ml-dense.weights.h5'),
 };
@@ -196,6 +198,32 @@ for (const isolated of [false, true]) {
       expect(r.reloaded).toBe(true);
     }, 120_000);
 
+    it('restarts the HDF5 engine inside a module worker too', async () => {
+      const r = await harness.evaluate(([u]) => (globalThis as any).kt.inWorker('engineRestart', { source: u }), [`${server.url}samples/keras-3-functional.h5`] as const);
+      report[`${mode}.engineRestartInWorker`] = r;
+      expect(r.after).toBeGreaterThan(r.before);
+      expect(r.reloaded).toBe(true);
+    }, 120_000);
+
+    it(`a large LSTM fit: ${isolated ? 'helper Web Workers share it' : 'one thread'}, the same losses as Node, on the page and in a worker`, async () => {
+      const node = await bigFit(1);
+      const here1 = await harness.evaluate(() => (globalThis as any).kt.bigFitHere(1));
+      const here2 = await harness.evaluate(() => (globalThis as any).kt.bigFitHere(2));
+      const worker2 = await harness.evaluate(() => (globalThis as any).kt.inWorker('bigFit', { threads: 2 }));
+      report[`${mode}.bigFit`] = { node: node.loss, page1: here1, page2: here2, worker2 };
+      expect(here1.loss).toEqual(node.loss);
+      expect(here2.loss).toEqual(node.loss);
+      expect(worker2.loss).toEqual(node.loss);
+      expect(here1.helperParts).toBe(0);
+      if (isolated) {
+        expect(here2.helperParts).toBeGreaterThan(0);
+        expect(worker2.helperParts).toBeGreaterThan(0);
+      } else {
+        expect(here2.helperParts).toBe(0);
+        expect(worker2.helperParts).toBe(0);
+      }
+    }, 300_000);
+
     it('the app: open, inspect, graph, histograms, predict, fine-tune, download — as Node computes', async () => {
       const page = await context.newPage();
       page.on('console', (m) => {
@@ -276,6 +304,21 @@ for (const isolated of [false, true]) {
       expect(await page.locator('#graph .g-edge').count()).toBe(6);
       expect(await page.locator('#graph .g-node[data-layer="join"] .g-shape').textContent()).toBe('(None, 14)');
       expect(await page.locator('#optimizer-state').textContent()).toContain('20 arrays, restored');
+
+      // A Keras 3 .keras archive: opened, and downloaded again as .keras that Node loads to the same model
+      await page.setInputFiles('#file-input', FILES.keras);
+      await page.waitForFunction(() => document.querySelector('#file-name')?.textContent?.includes('seq_lstm_adam.keras'));
+      expect(await page.locator('#era').textContent()).toMatch(/^Keras 3 \(\.keras, 3\./);
+      expect(await page.locator('#optimizer-state').textContent()).toContain('restored');
+      const [dl3] = await Promise.all([page.waitForEvent('download'), page.click('#download-keras')]);
+      expect(dl3.suggestedFilename()).toBe('seq_lstm_adam.keras');
+      const { loadKerasModel } = await import('@kerasts/io-keras');
+      const original = await loadKerasModel(new Uint8Array(readFileSync(FILES.keras)));
+      const downloaded = await loadKerasModel(new Uint8Array(readFileSync((await dl3.path())!)));
+      expect(downloaded.isCompiled).toBe(true);
+      const shape = original.inputShapes![0]!;
+      const kxs = toModelInput(csvData(24, shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1), 61).array, shape, 'x');
+      expect(maxAbsDiff((downloaded.predict(kxs) as { data: Float32Array }).data, (original.predict(kxs) as { data: Float32Array }).data)).toBe(0);
 
       expect(appErrors, appErrors.join('\n')).toEqual([]);
       await page.close();

@@ -2,7 +2,9 @@
  * The browser tests' entry: `window.kt` runs kerasts in the page (or in a worker) on real files and
  * hands back plain numbers, so that the tests compare them with Node's. Not linked from the app.
  */
-import { engineGeneration, loadModel, readKerasH5, saveModel } from '@kerasts/io-hdf5';
+import { loadModel, saveModel } from '@kerasts/io-hdf5';
+import { bigFit, warmUpThreads, type BigFitResult } from './big-fit.js';
+import { engineRestart } from './engine-check.js';
 import { FormatError, getThreads, Tensor } from '@kerasts/tensor';
 import { fineTune, type FitRequest, type FitResult } from './train.js';
 
@@ -84,29 +86,24 @@ const kt = {
     });
     return out;
   },
-  /**
-   * Drive the h5wasm engine past its restart threshold with truncated files, then save and load a
-   * model: the restarted engine (a fresh instance from the bundle's chunk) must work.
-   */
-  async engineRestart(source: string, corrupt = 130): Promise<{ before: number; after: number; errors: number; saved: number; reloaded: boolean; typed: boolean }> {
-    const model = await loadModel(source);
-    const good = await saveModel(model, null);
-    const before = engineGeneration();
-    let errors = 0;
-    let typed = true;
-    for (let i = 0; i < corrupt; i++) {
-      // a truncated file: HDF5 itself fails to open it (an HDF5 error each time)
-      const bad = good.slice(0, good.length - 1 - i * 7);
-      try {
-        await readKerasH5(bad, { reader: 'h5wasm', fileName: `bad-${i}.h5` });
-      } catch (err) {
-        errors++;
-        if (!(typeof (err as { where?: unknown }).where === 'string')) typed = false;
-      }
-    }
-    const saved = await saveModel(model, null);
-    const again = await loadModel(saved);
-    return { before, after: engineGeneration(), errors, saved: saved.length, reloaded: again.layers.length === model.layers.length, typed };
+  engineRestart,
+  /** The large fit on this page's thread, with `threads` threads allowed (helpers warmed up first). */
+  async bigFitHere(threads: number): Promise<BigFitResult> {
+    await warmUpThreads(threads);
+    return bigFit(threads);
+  },
+  /** The same inside a module worker (whose helpers are nested workers), or the engine restart there. */
+  inWorker<T>(task: 'bigFit' | 'engineRestart', args: { threads?: number; source?: string }): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const w = new Worker(new URL('./harness-worker.ts', import.meta.url), { type: 'module' });
+      w.onmessage = (e: MessageEvent<{ ok: boolean; result?: T; error?: string }>) => {
+        w.terminate();
+        if (e.data.ok) resolve(e.data.result as T);
+        else reject(new Error(e.data.error));
+      };
+      w.onerror = (e) => reject(new Error(e.message));
+      w.postMessage({ task, ...args });
+    });
   },
 };
 

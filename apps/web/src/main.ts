@@ -157,7 +157,9 @@ function renderOverview(): void {
     row('Training config', tc ? `${esc(tc.optimizer)}${tc.settings ? ` (${esc(tc.settings)})` : ''}, loss ${esc(tc.loss)}, metrics ${esc(tc.metrics)}` : 'none (not compiled)', 'training-config') +
     row(
       'Optimizer state',
-      opened.optimizerArrays ? `${opened.optimizerArrays} arrays, ${opened.optimizerRestored ? 'restored: training resumes where it stopped' : 'not restored'}` : 'none',
+      opened.optimizerArrays !== 0
+        ? `${opened.optimizerArrays > 0 ? `${opened.optimizerArrays} arrays` : 'stored'}, ${opened.optimizerRestored ? 'restored: training resumes where it stopped' : 'not restored'}`
+        : 'none',
       'optimizer-state',
     ) +
     (opened.extraRootGroups.length ? row('Ignored groups', esc(opened.extraRootGroups.join(', '))) : '') +
@@ -440,7 +442,8 @@ function renderTrain(): void {
       chart.dataset.history = JSON.stringify(r.history);
       render(true);
       const s = $('#train-status');
-      s.textContent = `Done: ${req.epochs} epochs in ${(r.milliseconds / 1000).toFixed(2)} s on ${r.threads} thread${r.threads === 1 ? '' : 's'}; final loss ${r.history.loss?.at(-1)?.toPrecision(6)}. The model above is the fine-tuned one.`;
+      const how = r.helperParts > 0 ? `${r.threads} threads (helpers ran ${r.helperParts} batch parts)` : r.threads > 1 ? 'one thread (batches too small to share)' : 'one thread';
+      s.textContent = `Done: ${req.epochs} epochs in ${(r.milliseconds / 1000).toFixed(2)} s on ${how}; final loss ${r.history.loss?.at(-1)?.toPrecision(6)}. The model above is the fine-tuned one.`;
       s.dataset.done = 'true';
     };
     worker.onerror = (e) => {
@@ -475,7 +478,7 @@ function renderDownload(): void {
   for (const d of DIALECTS) select.append(h('option', { value: d }, labels[d]));
   select.value = dialectFor(m.kerasVersion);
   const h5 = h('button', { class: 'btn btn-primary', id: 'download-h5' }, 'Download .h5');
-  const keras = h('button', { class: 'btn', id: 'download-keras', disabled: '', title: 'Keras 3 .keras archives need @kerasts/io-keras' }, 'Download .keras');
+  const keras = h('button', { class: 'btn', id: 'download-keras', title: "Keras 3's own format: a zip of config.json, metadata.json and model.weights.h5" }, 'Download .keras');
   const msg = h('p', { class: 'muted', id: 'download-status' }, 'Architecture, weights, training config and optimizer state, in one file that Keras loads.');
   h5.addEventListener('click', async () => {
     try {
@@ -484,6 +487,19 @@ function renderDownload(): void {
       download(`${baseName()}.h5`, bytes, 'application/x-hdf5');
       msg.className = 'muted';
       msg.textContent = `${baseName()}.h5: ${num(bytes.length)} bytes${warnings.length ? ` (${warnings.join('; ')})` : ''}`;
+    } catch (err) {
+      msg.className = 'error';
+      msg.textContent = errorText(err);
+    }
+  });
+  keras.addEventListener('click', async () => {
+    try {
+      // the .keras writer (zip) loads only when asked for
+      const { modelToKerasBytes } = await import('@kerasts/io-keras');
+      const bytes = await modelToKerasBytes(m);
+      download(`${baseName()}.keras`, bytes, 'application/zip');
+      msg.className = 'muted';
+      msg.textContent = `${baseName()}.keras: ${num(bytes.length)} bytes (Keras 3 format${m.kerasVersion.startsWith('3') ? '' : `; the model follows Keras ${m.kerasVersion} numerics`})`;
     } catch (err) {
       msg.className = 'error';
       msg.textContent = errorText(err);

@@ -1,13 +1,13 @@
 /**
- * Opening what a person drops on the page: a full-model `.h5` of any Keras era, or an architecture
- * (`.json`, `.yaml`) with its weights (`.h5`). The format is recognised by content, never by name.
+ * Opening what a person drops on the page: a full-model `.h5` of any Keras era, a Keras 3 `.keras`
+ * archive, or an architecture (`.json`, `.yaml`) with its weights (`.h5`). The format is recognised by content, never by name.
  * Runs in the page and in the training worker alike.
  */
 import { findHdf5Signature, loadWeightsFromBytes, modelFromContents, readKerasH5 } from '@kerasts/io-hdf5';
 import { kerasEra, parseJsonText, parseModelConfig } from '@kerasts/io-json';
 import { isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Sequential } from '@kerasts/model';
-import { FormatError, UnsupportedError } from '@kerasts/tensor';
+import { FormatError } from '@kerasts/tensor';
 
 /** A file as the page holds it. */
 export interface InputFile {
@@ -59,14 +59,9 @@ export async function openModel(files: readonly InputFile[]): Promise<Opened> {
   if (files.length === 0) throw new FormatError('no file given', '');
   const kinds = files.map((f) => ({ f, kind: kindOf(f.bytes) }));
   const zip = kinds.find((k) => k.kind === 'zip');
-  if (zip) {
-    throw new UnsupportedError(
-      'this is a zip archive (a Keras 3 .keras file?): .keras archives are not supported yet; in Keras, model.save("model.h5") writes a file this page opens',
-      zip.f.name,
-    );
-  }
+  if (zip) return openKeras(zip.f);
   const unknown = kinds.find((k) => k.kind === 'unknown');
-  if (unknown) throw new FormatError('not a Keras file: expected HDF5 (.h5), an architecture JSON or YAML', unknown.f.name);
+  if (unknown) throw new FormatError('not a Keras file: expected HDF5 (.h5), a .keras archive, an architecture JSON or YAML', unknown.f.name);
   const arch = kinds.find((k) => k.kind === 'json' || k.kind === 'yaml');
   const h5s = kinds.filter((k) => k.kind === 'hdf5');
   if (arch) {
@@ -115,6 +110,34 @@ export async function openModel(files: readonly InputFile[]): Promise<Opened> {
     optimizerRestored: info.optimizerRestored,
     warnings: [...new Set([...warnings, ...info.warnings.map((w) => w)])],
     extraRootGroups: contents.extraRootGroups,
+  };
+}
+
+/** A Keras 3 `.keras` archive (its reader loads only when one is opened). */
+async function openKeras(file: InputFile): Promise<Opened> {
+  const { modelFromKerasBytes, trainingConfigFromCompileConfig } = await import('@kerasts/io-keras');
+  const warnings: string[] = [];
+  const { model, info } = await modelFromKerasBytes(file.bytes, { fileName: file.name, warn: (m: string) => warnings.push(m.replace(/^kerasts: /, '')) });
+  let trainingConfig: JsonObject | null = null;
+  if (info.compileConfig) {
+    try {
+      trainingConfig = trainingConfigFromCompileConfig(info.compileConfig);
+    } catch {
+      trainingConfig = null;
+    }
+  }
+  return {
+    model,
+    source: file.name,
+    format: 'Keras 3 archive (.keras)',
+    kerasVersion: info.kerasVersion,
+    backend: null,
+    era: `Keras 3 (.keras, ${info.kerasVersion})`,
+    trainingConfig,
+    optimizerArrays: info.hasOptimizerState && model.isCompiled ? model.getOptimizerVariables().length : info.hasOptimizerState ? -1 : 0,
+    optimizerRestored: info.optimizerRestored,
+    warnings: [...new Set([...warnings, ...info.warnings])],
+    extraRootGroups: info.assets.length ? [`assets: ${info.assets.join(', ')}`] : [],
   };
 }
 

@@ -6,7 +6,7 @@
 import { saveModel } from '@kerasts/io-hdf5';
 import { kerasMajor } from '@kerasts/layers';
 import { Adam, type Logs } from '@kerasts/model';
-import { getThreads, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { getThreads, Tensor, threadStats, UnsupportedError } from '@kerasts/tensor';
 import type { ArrayData } from './data.js';
 import { openModel, type InputFile } from './open.js';
 
@@ -33,8 +33,10 @@ export interface FitResult {
   h5: Uint8Array;
   /** How the model was compiled: from its file or by this page. */
   compiledFrom: 'file' | 'page';
-  /** Threads the kernels could use (2 in a cross-origin isolated page on 2+ cores, else 1). */
+  /** Threads the kernels may use: `getThreads()` where shared memory exists, else 1. */
   threads: number;
+  /** Parts of the training steps that helper threads ran (0 when everything ran on one thread). */
+  helperParts: number;
   milliseconds: number;
 }
 
@@ -59,6 +61,7 @@ export async function fineTune(req: FitRequest, onEpoch: (epoch: number, logs: L
   }
   const x = tensorOf(req.inputs[0]!);
   const y = tensorOf(req.targets[0]!);
+  const parts0 = threadStats.helperParts;
   const history = await model.fit(x, y, {
     epochs: req.epochs,
     batchSize: req.batchSize,
@@ -67,5 +70,6 @@ export async function fineTune(req: FitRequest, onEpoch: (epoch: number, logs: L
     callbacks: [{ onEpochEnd: (epoch: number, logs: Logs) => onEpoch(epoch, logs) }],
   });
   const h5 = await saveModel(model, null, { dialect: dialectFor(model.kerasVersion), numerics: 'ignore', warn: () => {} });
-  return { history: history.history, h5, compiledFrom, threads: getThreads(), milliseconds: performance.now() - t0 };
+  const threads = typeof SharedArrayBuffer === 'function' ? getThreads() : 1;
+  return { history: history.history, h5, compiledFrom, threads, helperParts: threadStats.helperParts - parts0, milliseconds: performance.now() - t0 };
 }

@@ -94,14 +94,24 @@ describe('opening files and drawing their graph', () => {
     expect(svg.match(/class="g-edge"/g)).toHaveLength(6);
   });
 
-  it('an architecture JSON with its weights file; a weights file alone and a .keras archive are explained', async () => {
+  it('an architecture JSON with its weights file; a weights file alone and a broken archive are explained', async () => {
     const o = await openModel([file(join(SAMPLES, 'hls4ml-dense.arch.json')), file(join(SAMPLES, 'hls4ml-dense.weights.h5'))]);
     expect(o.source).toBe('hls4ml-dense.arch.json + hls4ml-dense.weights.h5');
     expect(o.kerasVersion).toBe('2.0.0');
     const dense = o.model.layers.find((l) => l.weights.length > 0)!;
     expect(stats(dense.weights[0]!.value.data).std).toBeGreaterThan(0);
     await expect(openModel([file(join(SAMPLES, 'hls4ml-dense.weights.h5'))])).rejects.toThrow('this is a weights-only file');
-    await expect(openModel([{ name: 'm.keras', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]) }])).rejects.toThrow(tensor.UnsupportedError);
+    await expect(openModel([{ name: 'm.keras', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]) }])).rejects.toThrow('m.keras: not a ZIP archive');
+  });
+
+  it('a Keras 3 .keras archive (Keras-written): compiled, optimizer state restored', async () => {
+    const o = await openModel([file(join(ROOT, 'tools', 'oracle', 'fixtures', 'keras', 'seq_lstm_adam.keras'))]);
+    expect(o.format).toBe('Keras 3 archive (.keras)');
+    expect(o.era).toMatch(/^Keras 3 \(\.keras, 3\.\d+/);
+    expect(o.model.isCompiled).toBe(true);
+    expect(o.optimizerRestored).toBe(true);
+    expect(o.optimizerArrays).toBeGreaterThan(0);
+    expect(o.trainingConfig).not.toBeNull();
   });
 });
 

@@ -42,6 +42,6 @@ export {
   type LstmBackwardResult,
 } from './rnn/lstm-backward.js';
 export { lossKernel, LOSS_KERNEL_NAMES, type LossKernelName, type LossKernelOptions, type LossKernelResult } from './losses/loss-kernels.js';
-export { setThreads, getThreads } from './wasm/threads.js';
+export { setThreads, getThreads, threadStats } from './wasm/threads.js';
 export { adamUpdate, type AdamStepConstants } from './optimizers/adam.js';
 export { transpose, transposeShape, inversePermutation } from './reshaping/transpose.js';

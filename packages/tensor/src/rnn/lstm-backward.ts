@@ -516,7 +516,7 @@ const PARALLEL_MIN_WORK = 4_000_000;
 /** The helpers to share an LSTM training call of this size with, or [] to run it on this thread. */
 function trainHelpers(B: number, T: number, D: number, u: number): Helper[] {
   if (B < 2 || T * B < 64 || B * T * 4 * u * (D + u) < PARALLEL_MIN_WORK) return [];
-  return readyHelpers();
+  return readyHelpers('shared'); // results go into the shared tape and gradient arrays
 }
 
 /** Floats all parts' weight-gradient sums may take together (each part holds a full-size gradient). */
