@@ -189,6 +189,7 @@ export class Sequential extends Model {
     return {
       outputs: [x],
       extraLoss,
+      stateUpdates: tapes.flatMap((t) => t.stateUpdates ?? []),
       backward: (dOutputs: Tensor[]): Map<LayerWeight, Tensor> => {
         const grads = new Map<LayerWeight, Tensor>();
         if (firstTrainable < 0) return grads;

@@ -46,6 +46,17 @@ export interface LayerGradients {
 }
 
 /**
+ * A new value for one of a layer's non-trainable weights, computed by a training-mode forward pass
+ * (BatchNormalization's moving mean and variance). The trainer assigns it after the optimizer step
+ * of that batch, as Keras 3's JAX trainer assigns the `non_trainable_variables` that
+ * `stateless_call` returns; a forward pass never changes weights itself.
+ */
+export interface StateUpdate {
+  readonly weight: LayerWeight;
+  readonly value: Tensor;
+}
+
+/**
  * A layer's training-mode forward pass, holding what its backward pass needs (layer-level backward:
  * each layer differentiates its own forward computation; there is no op-level autograd).
  */
@@ -54,6 +65,18 @@ export interface LayerTape {
   readonly output: Tensor;
   /** Back-propagates ∂L/∂output (same shape as {@link output}); call at most once. */
   backward(dOutput: Tensor): LayerGradients;
+  /** Non-trainable weights this pass updates (see {@link StateUpdate}); none when absent. */
+  readonly stateUpdates?: readonly StateUpdate[];
+}
+
+/** Assigns state updates in order (a later update of the same weight wins). */
+export function applyStateUpdates(updates: readonly StateUpdate[] | undefined): void {
+  for (const u of updates ?? []) {
+    if (u.value.size !== u.weight.value.size) {
+      throw new ShapeMismatchError(`state update of weight "${u.weight.name}" does not fit`, u.weight.shape, u.value.shape, u.weight.name);
+    }
+    u.weight.value = new Tensor(u.value.data, u.weight.shape);
+  }
 }
 
 /** A tape for layers that pass their input through unchanged (InputLayer, Dropout at rate 0). */

@@ -4,7 +4,7 @@
  * optimizer update, constraints; the logged loss is the running mean of the batch losses weighted by
  * batch size; metrics are running means over the epoch).
  */
-import type { JsonObject, JsonValue, Layer, LayerWeight, Shape } from '@kerasts/layers';
+import { applyStateUpdates, type JsonObject, type JsonValue, type Layer, type LayerWeight, type Shape, type StateUpdate } from '@kerasts/layers';
 import { ConfigError, KerastsError, Random, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
 import type { Model } from '../model.js';
 import { CallbackList, History, type CallbackHooks, type Callback, type Logs, type TrainingParams } from './callbacks.js';
@@ -43,6 +43,12 @@ export interface GraphTape {
   extraLoss: number;
   /** Back-propagates ∂L/∂outputs; returns the gradient of every trainable weight that got one. */
   backward(dOutputs: Tensor[]): Map<LayerWeight, Tensor>;
+  /**
+   * New values of non-trainable weights from this pass (the layer tapes' `stateUpdates`, in call
+   * order: BatchNormalization's moving statistics). A training step assigns them after the optimizer
+   * step; evaluation passes (`training: false`) have none.
+   */
+  stateUpdates?: readonly StateUpdate[];
 }
 
 /** How {@link TrainingHost.trainGraph} runs. */
@@ -404,6 +410,9 @@ function trainStep(
     );
     for (const { weight, fn } of rules.constraints) fn(weight.value.data, weight.shape);
   }
+  // Non-trainable state (moving statistics) from this batch's forward pass, as Keras 3 assigns the
+  // non_trainable_variables its stateless train step returns.
+  applyStateUpdates(tape.stateUpdates);
   compiled.updateMetrics(total, y, yPred, sw);
   return total;
 }
