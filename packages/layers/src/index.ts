@@ -42,7 +42,7 @@ export {
 export { ConfigReader } from './engine/config-reader.js';
 export { readDataFormat, type DataFormat } from './engine/data-format.js';
 export { ActivationSlot, type KeptConfig } from './engine/activation-slot.js';
-export { layerArgs, closestOption, BASE_OPTION_KEYS, type LayerArgsSpec, type OptionKeys } from './engine/options.js';
+export { layerArgs, checkOptions, closestOption, BASE_OPTION_KEYS, type LayerArgsSpec, type OptionKeys } from './engine/options.js';
 export { registerLayer, deserializeLayer, isLayerRegistered, registeredLayers, type LayerFactory } from './registry.js';
 export { SymbolicTensor, applyLayer, callNode, buildForShapes, inputTensorOf, nodesOf, takesList, type LayerNode } from './engine/graph.js';
 

@@ -1,6 +1,7 @@
 import {
   applyLayer,
   callNode,
+  checkOptions,
   cloneJson,
   deserializeLayer,
   formatShape,
@@ -31,6 +32,8 @@ export interface FunctionalOptions {
   /** Model name (default `functional`, `functional_1`, ... as in Keras 3). */
   name?: string;
 }
+
+const FUNCTIONAL_KEYS: Readonly<Record<keyof FunctionalOptions, true>> = { inputs: true, outputs: true, name: true };
 
 /** Options of {@link Functional.fromConfig}. */
 export interface FromConfigOptions {
@@ -137,7 +140,19 @@ export class Functional extends Model {
    * @throws {KerastsError} when an input is not an `Input()` tensor, when an output cannot be
    *   computed from the inputs (graph disconnected), or when two layers share a name.
    */
-  constructor(options: FunctionalOptions) {
+  constructor(options: FunctionalOptions);
+  constructor(inputs: SymbolicTensor | readonly SymbolicTensor[], outputs: SymbolicTensor | readonly SymbolicTensor[], options?: Omit<FunctionalOptions, 'inputs' | 'outputs'>);
+  constructor(first: FunctionalOptions | SymbolicTensor | readonly SymbolicTensor[], outputs?: SymbolicTensor | readonly SymbolicTensor[], more?: Omit<FunctionalOptions, 'inputs' | 'outputs'>) {
+    const positional = first instanceof SymbolicTensor || Array.isArray(first);
+    if (positional) checkOptions('Model', more, ['name']);
+    else {
+      if (outputs !== undefined) throw new ConfigError('new Model(...) takes (inputs, outputs, options) or ({ inputs, outputs, name })', 'Model');
+      checkOptions('Model', first, Object.keys(FUNCTIONAL_KEYS));
+    }
+    const options: FunctionalOptions = positional
+      ? { ...(more ?? {}), inputs: first as SymbolicTensor | readonly SymbolicTensor[], outputs: outputs as SymbolicTensor | readonly SymbolicTensor[] }
+      : (first as FunctionalOptions);
+    if (options.inputs === undefined || options.outputs === undefined) throw new ConfigError('a functional model needs inputs and outputs: new Model({ inputs, outputs })', options.name ?? 'Model');
     super(options.name ?? uniqueName('functional'));
     const asList = (v: SymbolicTensor | readonly SymbolicTensor[], what: string): SymbolicTensor[] => {
       const list = v instanceof SymbolicTensor ? [v] : [...v];

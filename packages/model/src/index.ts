@@ -3,7 +3,9 @@
  * `summary`, `predict`, `getWeights` / `setWeights`, and the format-neutral `ModelConfig` and
  * `WeightTable` that every file format maps to.
  */
-export { Model, sliceRows, concatRows, type PredictOptions, type InputLike } from './model.js';
+export { sliceRows, concatRows, type PredictOptions, type InputLike, type ModelInputs } from './model.js';
+export { Model, type ModelConstructor } from './keras-model.js';
+export { orderedData, isNamedRecord, type NamedData, type NamedDataSpec, type ModelData } from './named-data.js';
 export { Sequential, type SequentialOptions } from './sequential.js';
 export { formatSummary, type SummaryRow } from './summary.js';
 export type { ModelConfig, LayerSpec, WeightTable, LayerWeights, WeightEntry } from './types.js';

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   DEFAULT_KERAS_VERSION,
   formatShape,
   hardSigmoidFor,
@@ -10,7 +11,6 @@ import {
 } from '@kerasts/layers';
 import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor, UnsupportedError, type NestedArray } from '@kerasts/tensor';
 import type { History, Logs } from './training/callbacks.js';
-import type { DataLike } from './training/data.js';
 import type { Optimizer, OptimizerVariable, OptimizerWeightsLayout } from './training/optimizers.js';
 import { compileOptionsFromTrainingConfig } from './training/training-config.js';
 import {
@@ -19,14 +19,23 @@ import {
   fit as fitImpl,
   testOnBatch as testOnBatchImpl,
   trainOnBatch as trainOnBatchImpl,
+  COMPILE_OPTION_KEYS,
+  EVALUATE_OPTION_KEYS,
+  FIT_OPTION_KEYS,
+  TEST_ON_BATCH_OPTION_KEYS,
+  TRAIN_ON_BATCH_OPTION_KEYS,
   type CompileOptions,
   type EvaluateOptions,
   type FitOptions,
   type GraphRunOptions,
   type GraphTape,
+  type ResolvedData,
+  type ResolvedValidation,
+  type TestOnBatchOptions,
   type TrainingHost,
   type TrainOnBatchOptions,
 } from './training/trainer.js';
+import { isNamedRecord, orderedData, type ModelData, type NamedData } from './named-data.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 import type { LayerWeights, ModelConfig, WeightTable } from './types.js';
 
@@ -38,6 +47,11 @@ export interface PredictOptions {
 
 /** Anything `predict` accepts as one input: a Tensor or nested numbers. */
 export type InputLike = Tensor | NestedArray;
+
+/** What `predict` takes: one input, a list in model order, or a record keyed by input name. */
+export type ModelInputs = NamedData<InputLike>;
+
+const PREDICT_OPTION_KEYS: Readonly<Record<keyof PredictOptions, true>> = { batchSize: true };
 
 /**
  * What every model offers, whatever its topology: layers, weights in Keras order, prediction and a
@@ -210,6 +224,7 @@ export abstract class Model {
    * @throws {ConfigError} for malformed options.
    */
   compile(options: CompileOptions): void {
+    checkOptions('compile()', options, Object.keys(COMPILE_OPTION_KEYS));
     this.compiled = new CompiledTraining(options);
   }
 
@@ -304,45 +319,79 @@ export abstract class Model {
    * @throws {ConfigError} if the model is not compiled, an option is invalid or the data has NaN/Inf.
    * @throws {ShapeMismatchError} if x and y differ in length or do not fit the model.
    */
-  async fit(x: DataLike, y: DataLike, options: FitOptions = {}): Promise<History> {
-    return fitImpl(this.host(), x, y, options);
+  async fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
+    checkOptions('fit()', options, Object.keys(FIT_OPTION_KEYS));
+    let validation: ResolvedValidation | null = null;
+    const vd = options.validationData;
+    if (vd !== undefined) {
+      if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3) throw new ConfigError('validationData must be [x, y] or [x, y, sampleWeight]', 'fit');
+      validation = { ...this.resolveData(vd[0], vd[1]), ...(vd[2] !== undefined ? { sampleWeight: vd[2] } : {}) };
+    }
+    return fitImpl(this.host(), this.resolveData(x, y), options, validation);
   }
 
   /**
    * The loss and metrics over the data (Keras' `evaluate`): `[loss, ...metrics]` in the order of
    * {@link metricsNames}, or `{loss, ...}` with `returnDict`.
    */
-  evaluate(x: DataLike, y: DataLike, options?: EvaluateOptions & { returnDict?: false }): number[];
-  evaluate(x: DataLike, y: DataLike, options: EvaluateOptions & { returnDict: true }): Logs;
-  evaluate(x: DataLike, y: DataLike, options: EvaluateOptions & { returnDict?: boolean } = {}): number[] | Logs {
-    const logs = evaluateImpl(this.host(), x, y, options);
+  evaluate(x: ModelData, y: ModelData, options?: EvaluateOptions & { returnDict?: false }): number[];
+  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions & { returnDict: true }): Logs;
+  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions & { returnDict?: boolean } = {}): number[] | Logs {
+    checkOptions('evaluate()', options, [...Object.keys(EVALUATE_OPTION_KEYS), 'returnDict']);
+    const logs = evaluateImpl(this.host(), this.resolveData(x, y), options);
     return options.returnDict ? logs : Object.values(logs);
   }
 
   /** One training step on one batch (Keras' `train_on_batch`): `[loss, ...metrics]` of the batch. */
-  trainOnBatch(x: DataLike, y: DataLike, options?: TrainOnBatchOptions & { returnDict?: false }): number[];
-  trainOnBatch(x: DataLike, y: DataLike, options: TrainOnBatchOptions & { returnDict: true }): Logs;
-  trainOnBatch(x: DataLike, y: DataLike, options: TrainOnBatchOptions & { returnDict?: boolean } = {}): number[] | Logs {
-    const logs = trainOnBatchImpl(this.host(), x, y, options);
+  trainOnBatch(x: ModelData, y: ModelData, options?: TrainOnBatchOptions & { returnDict?: false }): number[];
+  trainOnBatch(x: ModelData, y: ModelData, options: TrainOnBatchOptions & { returnDict: true }): Logs;
+  trainOnBatch(x: ModelData, y: ModelData, options: TrainOnBatchOptions & { returnDict?: boolean } = {}): number[] | Logs {
+    checkOptions('trainOnBatch()', options, [...Object.keys(TRAIN_ON_BATCH_OPTION_KEYS), 'returnDict']);
+    const logs = trainOnBatchImpl(this.host(), this.resolveData(x, y), options);
     return options.returnDict ? logs : Object.values(logs);
   }
 
   /** The loss and metrics of one batch without updating (Keras' `test_on_batch`). */
-  testOnBatch(x: DataLike, y: DataLike, options: { sampleWeight?: ArrayLike<number> | Tensor; carryStatefulStates?: boolean; returnDict?: boolean } = {}): number[] | Logs {
-    const logs = testOnBatchImpl(this.host(), x, y, options);
+  testOnBatch(x: ModelData, y: ModelData, options: TestOnBatchOptions & { returnDict?: boolean } = {}): number[] | Logs {
+    checkOptions('testOnBatch()', options, [...Object.keys(TEST_ON_BATCH_OPTION_KEYS), 'returnDict']);
+    const logs = testOnBatchImpl(this.host(), this.resolveData(x, y), options);
     return options.returnDict ? logs : Object.values(logs);
   }
 
-  /** Predict the (first) output for inputs, in batches. */
-  predict(x: InputLike | InputLike[], options: PredictOptions = {}): Tensor {
+  /**
+   * x and y in model order: x one array, a list in input order or a record keyed by input name; y
+   * the same for the outputs (training takes one output).
+   */
+  private resolveData(x: ModelData, y: ModelData): ResolvedData {
+    const ins = this.inputNames;
+    const outs = this.outputNames;
+    const xr = orderedData(x, { names: ins, count: Math.max(1, this.inputShapes?.length ?? 1), kind: 'input', arg: 'x', model: this.name });
+    const outCount = Math.max(1, this.outputShapes?.length ?? outs.length);
+    if (outCount > 1) {
+      throw new UnsupportedError(`model "${this.name}" has ${outCount} outputs (${outs.join(', ')}); training and evaluating a model with several outputs is not supported yet`, this.name);
+    }
+    const yr = orderedData(y, { names: outs, count: 1, kind: 'output', arg: 'y', model: this.name });
+    return { xs: xr.values, xLabels: xr.labels, y: yr.values[0]!, yLabel: yr.labels[0]! };
+  }
+
+  /**
+   * Predict the (first) output, in batches (`predictOutputs` gives every output). `x` is one input,
+   * a list in input order, or a record keyed by input name: `model.predict({ input_a: xa, input_b: xb })`.
+   */
+  predict(x: ModelInputs, options: PredictOptions = {}): Tensor {
     return this.predictOutputs(x, options)[0]!;
   }
 
-  /** Predict every output (e.g. an LSTM with `returnState` gives output, h, c), in batches. */
-  predictOutputs(x: InputLike | InputLike[], options: PredictOptions = {}): Tensor[] {
-    const inputs = (Array.isArray(x) && x.length > 0 && x.every((e) => e instanceof Tensor) ? (x as Tensor[]) : [x as InputLike]).map((v) =>
-      v instanceof Tensor ? v : tensor(v),
-    );
+  /** Predict every output, in `outputNames` order (e.g. an LSTM with `returnState` gives output, h, c), in batches. */
+  predictOutputs(x: ModelInputs, options: PredictOptions = {}): Tensor[] {
+    checkOptions('predict()', options, Object.keys(PREDICT_OPTION_KEYS));
+    const count = isNamedRecord(x) || Array.isArray(x) ? Math.max(1, this.inputShapes?.length ?? 1) : 1;
+    const { values, labels } = orderedData<InputLike>(x, { names: this.inputNames, count, kind: 'input', arg: 'x', model: this.name });
+    const inputs = values.map((v, i) => {
+      if (v instanceof Tensor) return v;
+      if (isNamedRecord(v) || v === undefined || v === null) throw new ConfigError(`${labels[i]} must be a Tensor or nested arrays of numbers, found ${v === null ? 'null' : typeof v}`, this.name);
+      return tensor(v);
+    });
     if (!this.built) this.build([null, ...inputs[0]!.shape.slice(1)]);
     const shapes = this.inputShapes ?? [];
     if (inputs.length !== shapes.length) {

@@ -1,5 +1,5 @@
-import { deserializeLayer, InputLayer, LSTM, uniqueName, type CallContext, type JsonValue, type Layer, type LayerWeight, type Shape } from '@kerasts/layers';
-import { KerastsError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { checkOptions, deserializeLayer, InputLayer, Layer, LSTM, uniqueName, type CallContext, type JsonValue, type LayerWeight, type Shape } from '@kerasts/layers';
+import { ConfigError, KerastsError, Tensor, UnsupportedError } from '@kerasts/tensor';
 import { getRegularizer, type Regularizer } from './training/regularizers.js';
 import type { GraphRunOptions, GraphTape, LayerTapeOf } from './training/trainer.js';
 import { Model } from './model.js';
@@ -8,9 +8,13 @@ import type { ModelConfig } from './types.js';
 
 /** Options of {@link Sequential}. */
 export interface SequentialOptions {
+  /** Model name (default `sequential`, `sequential_1`, ...). */
   name?: string;
-  layers?: Layer[];
+  /** The layers, in order (an `InputLayer` first declares the input shape). */
+  layers?: readonly Layer[];
 }
+
+const SEQUENTIAL_KEYS: Readonly<Record<keyof SequentialOptions, true>> = { name: true, layers: true };
 
 /** A linear stack of layers, as Keras' `Sequential`. */
 export class Sequential extends Model {
@@ -22,8 +26,23 @@ export class Sequential extends Model {
   /** Input shape passed to build() when no layer declared one (Keras' `build_input_shape`). */
   buildInputShape: Shape | null = null;
 
-  constructor(options: SequentialOptions = {}) {
+  /**
+   * `new Sequential([layers], { name })` as Keras' `Sequential([...])`, or `new Sequential({ layers, name })`.
+   *
+   * @throws {ConfigError} for an unknown option, or an element that is not a layer instance.
+   */
+  constructor(layers?: readonly Layer[], options?: Omit<SequentialOptions, 'layers'>);
+  constructor(options?: SequentialOptions);
+  constructor(first?: readonly Layer[] | SequentialOptions, more?: Omit<SequentialOptions, 'layers'>) {
+    const positional = Array.isArray(first);
+    const options: SequentialOptions = positional ? { ...(more ?? {}), layers: first as readonly Layer[] } : ((first ?? {}) as SequentialOptions);
+    if (positional) checkOptions('Sequential', more, ['name']);
+    else {
+      if (more !== undefined) throw new ConfigError('new Sequential(...) takes (layers, options) or (options)', 'Sequential');
+      checkOptions('Sequential', first, Object.keys(SEQUENTIAL_KEYS));
+    }
     super(options.name ?? uniqueName('sequential'));
+    if (options.layers !== undefined && !Array.isArray(options.layers)) throw new ConfigError(`Sequential layers must be a list of layers, found ${typeof options.layers}`, this.name);
     for (const l of options.layers ?? []) this.add(l);
   }
 
@@ -38,6 +57,10 @@ export class Sequential extends Model {
 
   /** Append a layer. An `InputLayer` first declares the input shape. */
   add(layer: Layer): void {
+    if (!(layer instanceof Layer)) {
+      const what = typeof layer === 'function' ? `the class ${(layer as { name?: string }).name ?? '?'} (call it with new: new ${(layer as { name?: string }).name ?? 'Layer'}(...))` : layer === null ? 'null' : typeof layer;
+      throw new ConfigError(`Sequential "${this.name}" takes layer instances, found ${what}`, this.name);
+    }
     if (layer instanceof InputLayer) {
       if (this.stack.length > 0 || this.inputLayer) throw new KerastsError(`an InputLayer can only come first in Sequential "${this.name}"`, layer.name);
       this.inputLayer = layer;

@@ -2,7 +2,7 @@ import { ConfigError, Tensor } from '@kerasts/tensor';
 import { inputTensorOf, type SymbolicTensor } from '../engine/graph.js';
 import { ConfigReader } from '../engine/config-reader.js';
 import { identityTape, Layer, type LayerOptions, type LayerTape, type TrainCallContext } from '../engine/layer.js';
-import { layerArgs } from '../engine/options.js';
+import { checkOptions, layerArgs } from '../engine/options.js';
 import type { JsonObject } from '../engine/json.js';
 import type { Shape } from '../engine/shape.js';
 
@@ -70,19 +70,27 @@ export interface InputOptions {
   dtype?: string;
 }
 
+const INPUT_KEYS: readonly (keyof InputOptions)[] = ['shape', 'batchSize', 'batchShape', 'name', 'dtype'];
+
 /**
  * A symbolic input of a functional model, like `keras.Input`: creates an `InputLayer` and returns
- * its output tensor, to be passed to `layer.apply()`.
+ * its output tensor, to be passed to `layer.apply()`. The shape may come first, as in Keras
+ * (`keras.Input((8,))` → `Input([8])`).
  *
  * @example
  * const a = Input({ shape: [3], name: 'a' });
- * const b = Input({ shape: [2], name: 'b' });
- * const y = new Dense({ units: 1 }).apply(new Concatenate().apply([a, b]));
- * const model = new Functional({ inputs: [a, b], outputs: y });
+ * const b = Input([2], { name: 'b' });
+ * const y = new Dense(1).apply(new Concatenate().apply([a, b]));
+ * const model = new Model({ inputs: [a, b], outputs: y });
  *
- * @throws {ConfigError} when neither `shape` nor `batchShape` is given.
+ * @throws {ConfigError} when neither `shape` nor `batchShape` is given, or for an unknown option.
  */
-export function Input(options: InputOptions): SymbolicTensor {
+export function Input(shape: Shape, options?: Omit<InputOptions, 'shape'>): SymbolicTensor;
+export function Input(options: InputOptions): SymbolicTensor;
+export function Input(shapeOrOptions: Shape | InputOptions, more?: Omit<InputOptions, 'shape'>): SymbolicTensor {
+  const positional = Array.isArray(shapeOrOptions);
+  const options = (positional ? { ...(more ?? {}), shape: shapeOrOptions } : shapeOrOptions) as InputOptions;
+  checkOptions('Input', positional ? more : shapeOrOptions, positional ? INPUT_KEYS.filter((k) => k !== 'shape') : INPUT_KEYS);
   const batchShape = options.batchShape ?? (options.shape ? [options.batchSize ?? null, ...options.shape] : null);
   if (!batchShape) throw new ConfigError('Input() needs a shape (without the batch dimension) or a batchShape', options.name ?? 'Input');
   const layer = new InputLayer({ batchInputShape: batchShape, ...(options.name ? { name: options.name } : {}), ...(options.dtype ? { dtype: options.dtype } : {}) });

@@ -68,6 +68,26 @@ export function closestOption(name: string, valid: readonly string[]): string | 
 }
 
 /**
+ * Refuse option names a function or class does not take — in plain JavaScript too, where TypeScript
+ * cannot check — naming the closest valid one (`loss_weights` → did you mean `lossWeights`?). Used by
+ * models, `compile`, `fit`, `predict`, optimizers and `Input`; layers go through {@link layerArgs}.
+ *
+ * @param what how the caller is named in messages, e.g. `compile()` or `Adam`.
+ * @param options the options object as received (`undefined` is fine).
+ * @param valid the option names it takes.
+ * @throws {ConfigError} when `options` is not a plain object or holds a name not in `valid`.
+ */
+export function checkOptions(what: string, options: unknown, valid: readonly string[]): void {
+  if (options === undefined) return;
+  if (!isPlainObject(options)) throw new ConfigError(`${what} takes an options object, found ${describe(options)}`, what);
+  for (const key of Object.keys(options)) {
+    if (valid.includes(key)) continue;
+    const hint = closestOption(key, valid);
+    throw new ConfigError(`${what} has no option "${key}"${hint ? `; did you mean "${hint}"?` : ''} (options: ${valid.join(', ')})`, what);
+  }
+}
+
+/**
  * Merge a layer constructor's arguments — positional values first, then an options object — into
  * one options object, refusing unknown names, repeated ones and missing required ones.
  *

@@ -10,7 +10,7 @@
  * a schedule), slots in the order Keras creates them (Adam: momentum and velocity interleaved per model
  * variable, then velocity_hat; RMSprop: all velocities, then momentums, then average gradients; ...).
  */
-import type { JsonObject, JsonValue, LayerWeight } from '@kerasts/layers';
+import { checkOptions, type JsonObject, type JsonValue, type LayerWeight } from '@kerasts/layers';
 import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError, adamUpdate } from '@kerasts/tensor';
 import { InverseTimeDecay, LearningRateSchedule, scheduleFromConfig } from './schedules.js';
 
@@ -35,6 +35,10 @@ export interface OptimizerOptions {
   /** Scales the loss up and the gradients down (numerically a no-op in float32 training here). */
   lossScaleFactor?: number | null;
 }
+
+const OPTIMIZER_OPTION_KEYS: Readonly<Record<keyof OptimizerOptions, true>> = {
+  learningRate: true, name: true, weightDecay: true, clipnorm: true, clipvalue: true, globalClipnorm: true, decay: true, lossScaleFactor: true,
+};
 
 /** One optimizer variable, as Keras lists it in `optimizer.variables`. */
 export interface OptimizerVariable {
@@ -124,7 +128,12 @@ export abstract class Optimizer {
   private variablePaths: string[] = [];
   private readonly slotList: Slot[] = [];
 
-  protected constructor(defaultLearningRate: number, defaultName: string, options: OptimizerOptions) {
+  /**
+   * @param own the subclass's class name and own option names: with them, an unknown option name is
+   *   a `ConfigError` naming the closest valid one (`learning_rate` → `learningRate`), in JavaScript too.
+   */
+  protected constructor(defaultLearningRate: number, defaultName: string, options: OptimizerOptions, own?: { className: string; keys: readonly string[] }) {
+    if (own) checkOptions(own.className, options, [...Object.keys(OPTIMIZER_OPTION_KEYS), ...own.keys]);
     this.name = options.name ?? defaultName;
     const lr = options.learningRate ?? defaultLearningRate;
     if (lr instanceof LearningRateSchedule) this.lr = lr;
@@ -523,7 +532,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   private momentums: Float32Array[] = [];
   constructor(options: SgdOptions = {}) {
-    super(0.01, 'sgd', options);
+    super(0.01, 'sgd', options, { className: 'SGD', keys: ['momentum', 'nesterov'] });
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ConfigError(`momentum must be in [0, 1], got ${this.momentum}`, this.name);
@@ -573,7 +582,7 @@ export class Adam extends Optimizer {
   private v: Float32Array[] = [];
   private vhat: Float32Array[] = [];
   constructor(options: AdamOptions = {}) {
-    super(0.001, 'adam', options);
+    super(0.001, 'adam', options, { className: 'Adam', keys: ['beta1', 'beta2', 'epsilon', 'amsgrad'] });
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
@@ -626,7 +635,7 @@ export class RMSprop extends Optimizer {
   private momentums: Float32Array[] = [];
   private averageGradients: Float32Array[] = [];
   constructor(options: RmspropOptions = {}) {
-    super(0.001, 'rm_sprop', options);
+    super(0.001, 'rm_sprop', options, { className: 'RMSprop', keys: ['rho', 'momentum', 'epsilon', 'centered'] });
     this.rho = options.rho ?? 0.9;
     this.momentum = options.momentum ?? 0;
     this.epsilon = options.epsilon ?? 1e-7;
@@ -687,7 +696,7 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
   private accumulators: Float32Array[] = [];
   constructor(options: AdagradOptions = {}) {
-    super(0.001, 'adagrad', options);
+    super(0.001, 'adagrad', options, { className: 'Adagrad', keys: ['initialAccumulatorValue', 'epsilon'] });
     this.initialAccumulatorValue = options.initialAccumulatorValue ?? 0.1;
     this.epsilon = options.epsilon ?? 1e-7;
   }
@@ -725,7 +734,7 @@ export class Adadelta extends Optimizer {
   private accGrads: Float32Array[] = [];
   private accDeltas: Float32Array[] = [];
   constructor(options: AdadeltaOptions = {}) {
-    super(0.001, 'adadelta', options);
+    super(0.001, 'adadelta', options, { className: 'Adadelta', keys: ['rho', 'epsilon'] });
     this.rho = options.rho ?? 0.95;
     this.epsilon = options.epsilon ?? 1e-7;
   }
@@ -771,7 +780,7 @@ export class Adamax extends Optimizer {
   private m: Float32Array[] = [];
   private u: Float32Array[] = [];
   constructor(options: AdamaxOptions = {}) {
-    super(0.001, 'adamax', options);
+    super(0.001, 'adamax', options, { className: 'Adamax', keys: ['beta1', 'beta2', 'epsilon'] });
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
@@ -828,7 +837,7 @@ export class Nadam extends Optimizer {
   private v: Float32Array[] = [];
   private uProduct: Float32Array = new Float32Array([1]);
   constructor(options: NadamOptions = {}) {
-    super(0.001, 'nadam', options);
+    super(0.001, 'nadam', options, { className: 'Nadam', keys: ['beta1', 'beta2', 'epsilon', 'scheduleDecay'] });
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;

@@ -22,6 +22,7 @@ import {
   toTensor,
   type DataLike,
 } from './data.js';
+import type { ModelData } from '../named-data.js';
 import { checkTargetShape, getLoss, Loss, resolveCrossentropy, type LossIdentifier } from './losses.js';
 import { getMetric, Mean, Metric, type MetricDirection, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, Optimizer, type OptimizerIdentifier } from './optimizers.js';
@@ -236,7 +237,7 @@ export interface FitOptions {
   /** Fraction of the samples, taken from the end before shuffling, used for validation. */
   validationSplit?: number;
   /** `[x, y]` or `[x, y, sampleWeight]` to evaluate after each epoch (takes precedence over validationSplit). */
-  validationData?: [DataLike, DataLike] | [DataLike, DataLike, ArrayLike<number> | Tensor];
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, ArrayLike<number> | Tensor];
   /** Shuffle the samples every epoch (default true), seeded by {@link seed}. */
   shuffle?: boolean;
   /**
@@ -291,39 +292,81 @@ export interface TrainOnBatchOptions {
   carryStatefulStates?: boolean;
 }
 
+/** Options of `Model.testOnBatch`. */
+export interface TestOnBatchOptions {
+  sampleWeight?: ArrayLike<number> | Tensor;
+  /** See {@link FitOptions.carryStatefulStates}. */
+  carryStatefulStates?: boolean;
+}
+
+/** Option names of `compile`, `fit`, `evaluate`, `trainOnBatch`, `testOnBatch` (checked: an unknown name is an error, in JavaScript too). */
+export const COMPILE_OPTION_KEYS: Readonly<Record<keyof CompileOptions, true>> = { optimizer: true, loss: true, metrics: true, weightedMetrics: true, lossWeights: true };
+export const FIT_OPTION_KEYS: Readonly<Record<keyof FitOptions, true>> = {
+  epochs: true, batchSize: true, verbose: true, callbacks: true, validationSplit: true, validationData: true, shuffle: true, seed: true, classWeight: true,
+  sampleWeight: true, initialEpoch: true, validationBatchSize: true, validationFreq: true, progressStream: true, carryStatefulStates: true,
+};
+export const EVALUATE_OPTION_KEYS: Readonly<Record<keyof EvaluateOptions, true>> = { batchSize: true, sampleWeight: true, callbacks: true, carryStatefulStates: true };
+export const TRAIN_ON_BATCH_OPTION_KEYS: Readonly<Record<keyof TrainOnBatchOptions, true>> = { sampleWeight: true, classWeight: true, resetMetrics: true, seed: true, carryStatefulStates: true };
+export const TEST_ON_BATCH_OPTION_KEYS: Readonly<Record<keyof TestOnBatchOptions, true>> = { sampleWeight: true, carryStatefulStates: true };
+
 interface Prepared {
-  x: Tensor;
+  /** One tensor per model input, in model order. */
+  xs: Tensor[];
   y: Tensor;
   n: number;
   weights: Float32Array | null;
 }
 
+/**
+ * Training data in model order (the model resolves lists and records keyed by name): one array per
+ * input, the targets of its output, and labels naming each in messages (`x`, `x["input_a"]`).
+ */
+export interface ResolvedData {
+  xs: readonly DataLike[];
+  xLabels: readonly string[];
+  y: DataLike;
+  yLabel: string;
+}
+
+/** Resolved validation data, with its optional sample weights. */
+export interface ResolvedValidation extends ResolvedData {
+  sampleWeight?: ArrayLike<number> | Tensor;
+}
+
 /** Converts and validates (x, y, weights) for the model. */
-function prepare(host: TrainingHost, xIn: DataLike, yIn: DataLike, sw: ArrayLike<number> | Tensor | null | undefined, cw: Readonly<Record<number, number>> | null | undefined, what: string): Prepared {
+function prepare(host: TrainingHost, data: ResolvedData, sw: ArrayLike<number> | Tensor | null | undefined, cw: Readonly<Record<number, number>> | null | undefined, what: string): Prepared {
   const model = host.model;
-  const x = toTensor(xIn, `${what}x`);
-  const y = toTensor(yIn, `${what}y`);
-  const n = samplesOf(x, `${what}x`);
-  const ny = samplesOf(y, `${what}y`);
+  const xs = data.xs.map((v, i) => toTensor(v, `${what}${data.xLabels[i]}`));
+  const y = toTensor(data.y, `${what}${data.yLabel}`);
+  const xl = `${what}${data.xLabels[0]}`;
+  const yl = `${what}${data.yLabel}`;
+  const n = samplesOf(xs[0]!, xl);
+  xs.forEach((x, i) => {
+    const ni = samplesOf(x, `${what}${data.xLabels[i]}`);
+    if (ni !== n) throw new ShapeMismatchError(`${xl} has ${n} samples but ${what}${data.xLabels[i]} has ${ni}; every input needs the same number of samples`, [n], [ni], model.name);
+  });
+  const ny = samplesOf(y, yl);
   if (n !== ny) {
-    throw new ShapeMismatchError(`${what}x has ${n} samples but ${what}y has ${ny}; they must have the same number of samples`, [n], [ny], model.name);
+    throw new ShapeMismatchError(`${xl} has ${n} samples but ${yl} has ${ny}; they must have the same number of samples`, [n], [ny], model.name);
   }
-  if (!model.built) model.build([null, ...x.shape.slice(1)]);
-  const inShape = model.inputShapes?.[0];
-  if (inShape) {
-    const ok = x.rank === inShape.length && inShape.every((d, i) => i === 0 || d === null || d === x.shape[i]);
+  if (!model.built) model.build([null, ...xs[0]!.shape.slice(1)]);
+  xs.forEach((x, i) => {
+    const inShape = model.inputShapes?.[i];
+    if (!inShape) return;
+    const label = `${what}${data.xLabels[i]}`;
+    const ok = x.rank === inShape.length && inShape.every((d, k) => k === 0 || d === null || d === x.shape[k]);
     if (!ok) {
-      throw new ShapeMismatchError(`${what}x does not fit the input of model "${model.name}"`, inShape, x.shape, model.name);
+      throw new ShapeMismatchError(`${label} does not fit the input of model "${model.name}"`, inShape, x.shape, model.name);
     }
     const b = inShape[0];
     if (b !== null && b !== undefined && b !== x.shape[0] && n % b !== 0) {
       throw new ShapeMismatchError(`model "${model.name}" has a fixed batch size of ${b}`, inShape, x.shape, model.name);
     }
-  }
-  checkFinite(x, `${what}x`);
-  checkFinite(y, `${what}y`);
+  });
+  xs.forEach((x, i) => checkFinite(x, `${what}${data.xLabels[i]}`));
+  checkFinite(y, yl);
   const weights = resolveSampleWeights(y, n, sw, cw);
-  return { x, y, n, weights };
+  return { xs, y, n, weights };
 }
 
 /** The model's (first) output shape, with the batch dimension left open. */
@@ -371,13 +414,13 @@ function trainStep(
   host: TrainingHost,
   compiled: CompiledTraining,
   rules: WeightRules,
-  x: Tensor,
+  xs: Tensor[],
   y: Tensor,
   sw: Float32Array | null,
   random: Random | null,
   keepStates: boolean,
 ): number {
-  const tape = host.trainGraph([x], { random, training: true, keepStates });
+  const tape = host.trainGraph(xs, { random, training: true, keepStates });
   const yPred = tape.outputs[0]!;
   compiled.build(y.shape, yPred.shape);
   const loss = compiled.loss!;
@@ -418,15 +461,15 @@ function trainStep(
 }
 
 /** One evaluation step on a batch (no update). */
-function testStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, x: Tensor, y: Tensor, sw: Float32Array | null, keepStates: boolean): number {
+function testStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, xs: Tensor[], y: Tensor, sw: Float32Array | null, keepStates: boolean): number {
   let yPred: Tensor;
   let extra = 0;
   if (host.needsGraphForEval() || (!keepStates && host.hasStatefulLayers())) {
-    const tape = host.trainGraph([x], { random: null, training: false, keepStates });
+    const tape = host.trainGraph(xs, { random: null, training: false, keepStates });
     yPred = tape.outputs[0]!;
     extra = tape.extraLoss;
   } else {
-    yPred = host.inferGraph([x])[0]!;
+    yPred = host.inferGraph(xs)[0]!;
   }
   compiled.build(y.shape, yPred.shape);
   const lw = compiled.lossWeight;
@@ -460,7 +503,7 @@ function resolveVerbose(v: FitOptions['verbose'], stream: ProgressStream | undef
 }
 
 /** Keras' `fit`. See `Model.fit`. */
-export async function fit(host: TrainingHost, xIn: DataLike, yIn: DataLike, options: FitOptions = {}): Promise<History> {
+export async function fit(host: TrainingHost, input: ResolvedData, options: FitOptions = {}, validation: ResolvedValidation | null = null): Promise<History> {
   const model = host.model;
   const compiled = compiledOf(model, 'fit');
   const epochs = positiveInt(options.epochs, 1, 'epochs', 0);
@@ -470,12 +513,10 @@ export async function fit(host: TrainingHost, xIn: DataLike, yIn: DataLike, opti
   const shuffle = options.shuffle ?? true;
   const seed = options.seed ?? Math.floor(Math.random() * 4294967296);
   if (!Number.isFinite(seed)) throw new ConfigError(`seed must be a finite number, got ${seed}`, 'fit');
-  let data = prepare(host, xIn, yIn, options.sampleWeight, options.classWeight, '');
+  let data = prepare(host, input, options.sampleWeight, options.classWeight, '');
   let val: Prepared | null = null;
-  if (options.validationData !== undefined) {
-    const vd = options.validationData;
-    if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3) throw new ConfigError('validationData must be [x, y] or [x, y, sampleWeight]', 'fit');
-    val = prepare(host, vd[0], vd[1], vd[2] as ArrayLike<number> | Tensor | undefined, null, 'validationData ');
+  if (validation) {
+    val = prepare(host, validation, validation.sampleWeight, null, 'validationData ');
   } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
     const at = splitAt(data.n, options.validationSplit);
     const wSplit = (w: Float32Array | null, a: number, b: number): Float32Array | null => {
@@ -483,8 +524,8 @@ export async function fit(host: TrainingHost, xIn: DataLike, yIn: DataLike, opti
       const per = w.length / data.n;
       return w.slice(a * per, b * per);
     };
-    val = { x: sliceRows(data.x, at, data.n), y: sliceRows(data.y, at, data.n), n: data.n - at, weights: wSplit(data.weights, at, data.n) };
-    data = { x: sliceRows(data.x, 0, at), y: sliceRows(data.y, 0, at), n: at, weights: wSplit(data.weights, 0, at) };
+    val = { xs: data.xs.map((x) => sliceRows(x, at, data.n)), y: sliceRows(data.y, at, data.n), n: data.n - at, weights: wSplit(data.weights, at, data.n) };
+    data = { xs: data.xs.map((x) => sliceRows(x, 0, at)), y: sliceRows(data.y, 0, at), n: at, weights: wSplit(data.weights, 0, at) };
   }
   const outShape = outputShape(host);
   // Metric names and directions, and 'crossentropy', are resolved from the shapes (as Keras does on the first batch).
@@ -513,7 +554,7 @@ export async function fit(host: TrainingHost, xIn: DataLike, yIn: DataLike, opti
       await callbacks.batchBegin(b, {});
       const start = b * batchSize;
       const end = Math.min(data.n, start + batchSize);
-      const xb = gatherRows(data.x, order, start, end);
+      const xb = data.xs.map((x) => gatherRows(x, order, start, end));
       const yb = gatherRows(data.y, order, start, end);
       const wb = data.weights ? gatherWeights(data.weights, data.n, order, start, end) : null;
       trainStep(host, compiled, rules, xb, yb, wb, new Random(mixSeed(seed, epoch, b, 0x44)), carry);
@@ -544,7 +585,7 @@ function evaluatePrepared(host: TrainingHost, compiled: CompiledTraining, rules:
       host,
       compiled,
       rules,
-      gatherRows(data.x, order, start, end),
+      data.xs.map((x) => gatherRows(x, order, start, end)),
       gatherRows(data.y, order, start, end),
       data.weights ? gatherWeights(data.weights, data.n, order, start, end) : null,
       keepStates,
@@ -556,17 +597,17 @@ function evaluatePrepared(host: TrainingHost, compiled: CompiledTraining, rules:
 }
 
 /** Keras' `evaluate`: `{loss, ...metrics}` over the data. See `Model.evaluate`. */
-export async function evaluateAsync(host: TrainingHost, x: DataLike, y: DataLike, options: EvaluateOptions = {}): Promise<Logs> {
-  const logs = evaluate(host, x, y, options);
+export async function evaluateAsync(host: TrainingHost, input: ResolvedData, options: EvaluateOptions = {}): Promise<Logs> {
+  const logs = evaluate(host, input, options);
   for (const c of options.callbacks ?? []) await c.onTestEnd?.(logs);
   return logs;
 }
 
 /** Keras' `evaluate`, synchronous: `{loss, ...metrics}` over the data. */
-export function evaluate(host: TrainingHost, x: DataLike, y: DataLike, options: EvaluateOptions = {}): Logs {
+export function evaluate(host: TrainingHost, input: ResolvedData, options: EvaluateOptions = {}): Logs {
   const compiled = compiledOf(host.model, 'evaluate');
   const batchSize = positiveInt(options.batchSize, 32, 'batchSize');
-  const data = prepare(host, x, y, options.sampleWeight, null, '');
+  const data = prepare(host, input, options.sampleWeight, null, '');
   const outShape = outputShape(host);
   compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
   checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
@@ -576,27 +617,27 @@ export function evaluate(host: TrainingHost, x: DataLike, y: DataLike, options: 
 let trainOnBatchCounter = 0;
 
 /** Keras' `train_on_batch`: one update; returns `{loss, ...metrics}` of the batch. */
-export function trainOnBatch(host: TrainingHost, x: DataLike, y: DataLike, options: TrainOnBatchOptions = {}): Logs {
+export function trainOnBatch(host: TrainingHost, input: ResolvedData, options: TrainOnBatchOptions = {}): Logs {
   const compiled = compiledOf(host.model, 'trainOnBatch');
-  const data = prepare(host, x, y, options.sampleWeight, options.classWeight, '');
+  const data = prepare(host, input, options.sampleWeight, options.classWeight, '');
   const outShape = outputShape(host);
   compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
   checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
   if (options.resetMetrics ?? true) compiled.resetMetrics();
   const seed = options.seed ?? mixSeed(0x7462, trainOnBatchCounter++);
-  trainStep(host, compiled, weightRules(host), data.x, data.y, data.weights, new Random(seed), carryStates(host, options.carryStatefulStates));
+  trainStep(host, compiled, weightRules(host), data.xs, data.y, data.weights, new Random(seed), carryStates(host, options.carryStatefulStates));
   return compiled.results();
 }
 
 /** Keras' `test_on_batch`: the loss and metrics of one batch, without an update. */
-export function testOnBatch(host: TrainingHost, x: DataLike, y: DataLike, options: { sampleWeight?: ArrayLike<number> | Tensor; carryStatefulStates?: boolean } = {}): Logs {
+export function testOnBatch(host: TrainingHost, input: ResolvedData, options: TestOnBatchOptions = {}): Logs {
   const compiled = compiledOf(host.model, 'testOnBatch');
-  const data = prepare(host, x, y, options.sampleWeight, null, '');
+  const data = prepare(host, input, options.sampleWeight, null, '');
   const outShape = outputShape(host);
   compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
   checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
   compiled.resetMetrics();
-  testStep(host, compiled, weightRules(host), data.x, data.y, data.weights, carryStates(host, options.carryStatefulStates));
+  testStep(host, compiled, weightRules(host), data.xs, data.y, data.weights, carryStates(host, options.carryStatefulStates));
   const logs = compiled.results();
   compiled.resetMetrics();
   return logs;
