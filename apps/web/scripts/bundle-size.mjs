@@ -12,14 +12,30 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
+import { build, createLogger } from 'vite';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const out = join(here, 'dist-size');
-await build({ configFile: join(here, 'size', 'vite.config.ts') });
+// Vite warns when a browser build meets a Node module ("externalized for browser compatibility").
+const logger = createLogger('warn');
+const warnings = [];
+const warn = logger.warn;
+logger.warn = (msg, opts) => {
+  if (msg.includes('PLUGIN_TIMINGS')) return; // build timings, not a problem
+  warnings.push(msg);
+  warn(msg, opts);
+};
+const configFile = join(here, 'size', 'vite.config.ts');
+await build({ configFile, customLogger: logger });
+// a second page that imports every package (through the umbrella): only checked for Node modules
+const everything = join(out, 'everything');
+await build({ configFile, customLogger: logger, build: { outDir: everything, emptyOutDir: true, rollupOptions: { input: { everything: join(here, 'size', 'everything.html') } } } });
+const everythingFiles = readdirSync(join(everything, 'assets')).filter((f) => f.endsWith('.js'));
+const externalized = warnings.filter((w) => /externalized for browser compatibility|node:/.test(w));
 
 const assets = join(out, 'assets');
 const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
+
 const text = (f) => readFileSync(join(assets, f), 'utf8');
 const size = (f) => {
   const buf = readFileSync(join(assets, f));
@@ -28,7 +44,11 @@ const size = (f) => {
 
 // Node modules in a browser bundle: a static or dynamic import of node:* or a bare built-in.
 const NODE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["'](node:[\w/]+|fs|path|os|crypto|url|worker_threads)["']/;
-const offenders = files.filter((f) => NODE_IMPORT.test(text(f)));
+// (checked in every chunk of both pages: the predict-only one and one that imports every package)
+const offenders = [
+  ...files.filter((f) => NODE_IMPORT.test(text(f))),
+  ...everythingFiles.filter((f) => NODE_IMPORT.test(readFileSync(join(everything, 'assets', f), 'utf8'))).map((f) => `everything/${f}`),
+];
 
 // The chunks the page loads at once: the entry (from the HTML) and its static imports, recursively.
 const html = readFileSync(join(out, 'predict-only.html'), 'utf8');
@@ -38,10 +58,25 @@ const eager = new Set();
 const visit = (f) => {
   if (eager.has(f)) return;
   eager.add(f);
-  for (const m of text(f).matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+\.js)["']/g)) visit(m[1]);
+  for (const m of text(f).matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["'`]\.\/([^"'`]+\.js)["'`]/g)) visit(m[1]);
 };
 visit(entry);
-const lazy = files.filter((f) => !eager.has(f));
+// lazy chunks of the predict-only page: those its eager chunks import dynamically, recursively
+const lazySet = new Set();
+const visitLazy = (f) => {
+  for (const m of text(f).matchAll(/import\(\s*["'`]\.\/([^"'`]+\.js)["'`]\s*\)/g)) {
+    if (!eager.has(m[1]) && !lazySet.has(m[1])) {
+      lazySet.add(m[1]);
+      visitLazy(m[1]);
+    }
+  }
+  for (const m of text(f).matchAll(/new URL\(\s*["'`]([^"'`]+\.js)["'`]\s*,\s*import\.meta\.url\s*\)/g)) {
+    const name = m[1].replace(/^.*\//, '');
+    if (!eager.has(name) && !lazySet.has(name) && files.includes(name)) lazySet.add(name);
+  }
+};
+for (const f of eager) visitLazy(f);
+const lazy = [...lazySet];
 const sum = (list) => list.map(size).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
 const page = sum([...eager]);
 const h5wasm = lazy.filter((f) => /h5wasm/.test(f));
@@ -50,6 +85,7 @@ const report = {
   lazyH5wasm: { ...sum(h5wasm), chunks: h5wasm },
   otherLazy: lazy.filter((f) => !h5wasm.includes(f)).map((f) => ({ chunk: f, ...size(f) })),
   nodeImports: offenders,
+  viteNodeWarnings: externalized,
 };
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
@@ -58,7 +94,11 @@ else {
   console.log(`  loaded at once:      ${kb(page.raw)} raw, ${kb(page.gzip)} gzip  (${[...eager].join(', ')})`);
   console.log(`  h5wasm, lazy chunk:  ${kb(report.lazyH5wasm.raw)} raw, ${kb(report.lazyH5wasm.gzip)} gzip  (only for files the built-in reader declines, and for saving)`);
   for (const o of report.otherLazy) console.log(`  other lazy chunk:    ${kb(o.raw)} raw, ${kb(o.gzip)} gzip  (${o.chunk})`);
-  console.log(`  node:* imports:      ${offenders.length ? offenders.join(', ') : 'none'}`);
+  console.log(`  node:* imports:      ${offenders.length ? offenders.join(', ') : 'none'} (in every chunk, including a page that imports every package)`);
+}
+if (externalized.length) {
+  console.error(`error: Vite met Node modules while building for the browser:\n${externalized.join('\n')}`);
+  process.exit(1);
 }
 if (offenders.length) {
   console.error(`error: Node modules reached the browser bundle: ${offenders.join(', ')}`);

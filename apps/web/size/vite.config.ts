@@ -11,6 +11,7 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist-size', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 6000,
+    // one page per build (scripts/bundle-size.mjs sets `input` and `outDir`), so that no chunk is shared
     rollupOptions: { input: { 'predict-only': fileURLToPath(new URL('predict-only.html', import.meta.url)) } },
   },
 });

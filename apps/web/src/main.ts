@@ -209,9 +209,9 @@ interface ArrayField {
 function arrayField(id: string, label: string, shape: Shape | null, placeholder: string): ArrayField {
   let loaded: { name: string; data: ArrayData } | null = null;
   const text = h('textarea', { id: `${id}-text`, rows: '4', spellcheck: 'false', placeholder }) as HTMLTextAreaElement;
-  const file = h('input', { type: 'file', id: `${id}-file`, accept: '.csv,.txt,.npy,text/csv' }) as HTMLInputElement;
+  const file = h('input', { type: 'file', id: `${id}-file`, accept: ".csv,.txt,.npy,.npz,.json,text/csv" }) as HTMLInputElement;
   const note = h('div', { class: 'field-note', id: `${id}-note` }, shape ? `one sample per row: ${shapeValues(shape)} values, shape ${formatShape(shape)}` : '');
-  const pick = h('label', { class: 'btn btn-small', for: `${id}-file` }, 'Load .csv / .npy');
+  const pick = h('label', { class: 'btn btn-small', for: `${id}-file` }, 'Load .csv / .npy / .npz');
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
     if (!f) return;
