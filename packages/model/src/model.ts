@@ -41,6 +41,8 @@ import type { LayerWeights, ModelConfig, WeightTable } from './types.js';
 
 /** Options of {@link Model.predict}. */
 export interface PredictOptions {
+  /** Keras' display switch; `predict` prints no progress bar, so every value is accepted and prints nothing. */
+  verbose?: 0 | 1 | 2 | 'auto';
   /** Samples per batch (Keras' default 32). Stateful models carry their state across batches. */
   batchSize?: number;
 }
@@ -51,7 +53,7 @@ export type InputLike = Tensor | NestedArray;
 /** What `predict` takes: one input, a list in model order, or a record keyed by input name. */
 export type ModelInputs = NamedData<InputLike>;
 
-const PREDICT_OPTION_KEYS: Readonly<Record<keyof PredictOptions, true>> = { batchSize: true };
+const PREDICT_OPTION_KEYS: Readonly<Record<keyof PredictOptions, true>> = { verbose: true, batchSize: true };
 
 /**
  * What every model offers, whatever its topology: layers, weights in Keras order, prediction and a

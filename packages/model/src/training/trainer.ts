@@ -270,6 +270,8 @@ export interface FitOptions {
 
 /** Options of `Model.evaluate`. */
 export interface EvaluateOptions {
+  /** Keras' display switch; `evaluate` prints no progress bar, so every value is accepted and prints nothing. */
+  verbose?: 0 | 1 | 2 | 'auto';
   /** Samples per batch (default 32). */
   batchSize?: number;
   /** One weight per sample. */
@@ -305,7 +307,7 @@ export const FIT_OPTION_KEYS: Readonly<Record<keyof FitOptions, true>> = {
   epochs: true, batchSize: true, verbose: true, callbacks: true, validationSplit: true, validationData: true, shuffle: true, seed: true, classWeight: true,
   sampleWeight: true, initialEpoch: true, validationBatchSize: true, validationFreq: true, progressStream: true, carryStatefulStates: true,
 };
-export const EVALUATE_OPTION_KEYS: Readonly<Record<keyof EvaluateOptions, true>> = { batchSize: true, sampleWeight: true, callbacks: true, carryStatefulStates: true };
+export const EVALUATE_OPTION_KEYS: Readonly<Record<keyof EvaluateOptions, true>> = { verbose: true, batchSize: true, sampleWeight: true, callbacks: true, carryStatefulStates: true };
 export const TRAIN_ON_BATCH_OPTION_KEYS: Readonly<Record<keyof TrainOnBatchOptions, true>> = { sampleWeight: true, classWeight: true, resetMetrics: true, seed: true, carryStatefulStates: true };
 export const TEST_ON_BATCH_OPTION_KEYS: Readonly<Record<keyof TestOnBatchOptions, true>> = { sampleWeight: true, carryStatefulStates: true };
 
