@@ -297,8 +297,13 @@ for (const isolated of [false, true]) {
       expect(await page.locator('#era').textContent()).toContain('2.0');
       expect(await page.locator('#weights .hist-card').count()).toBeGreaterThan(0);
 
-      // A Keras 3 functional model with two inputs: the graph has both branches
-      await page.setInputFiles('#file-input', FILES.twoInputs);
+      // A Keras 3 functional model with two inputs, dropped on the page: the graph has both branches
+      const dropped = Array.from(readFileSync(FILES.twoInputs));
+      await page.evaluate((bytes) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([Uint8Array.from(bytes)], 'keras-3-two-inputs.h5'));
+        document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, dropped);
       await page.waitForFunction(() => document.querySelector('#file-name')?.textContent?.includes('keras-3-two-inputs.h5'));
       expect(await page.locator('#graph .g-node').count()).toBe(7);
       expect(await page.locator('#graph .g-edge').count()).toBe(6);

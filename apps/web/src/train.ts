@@ -6,7 +6,7 @@
 import { saveModel } from '@kerasts/io-hdf5';
 import { kerasMajor } from '@kerasts/layers';
 import { Adam, type Logs } from '@kerasts/model';
-import { getThreads, Tensor, threadStats, UnsupportedError } from '@kerasts/tensor';
+import { getThreads, Tensor, threadStats } from '@kerasts/tensor';
 import type { ArrayData } from './data.js';
 import { openModel, type InputFile } from './open.js';
 
@@ -56,11 +56,9 @@ export async function fineTune(req: FitRequest, onEpoch: (epoch: number, logs: L
     model.compile({ optimizer: new Adam({ learningRate: req.learningRate }), loss: req.loss });
     compiledFrom = 'page';
   }
-  if (req.inputs.length !== 1 || req.targets.length !== 1) {
-    throw new UnsupportedError(`fine-tuning here takes one input and one output (this model has ${req.inputs.length} and ${req.targets.length})`, model.name);
-  }
-  const x = tensorOf(req.inputs[0]!);
-  const y = tensorOf(req.targets[0]!);
+  // one array per input and per output, in the model's order (a list when there are several)
+  const x = req.inputs.length === 1 ? tensorOf(req.inputs[0]!) : req.inputs.map(tensorOf);
+  const y = req.targets.length === 1 ? tensorOf(req.targets[0]!) : req.targets.map(tensorOf);
   const parts0 = threadStats.helperParts;
   const history = await model.fit(x, y, {
     epochs: req.epochs,

@@ -186,7 +186,8 @@ export abstract class Model {
    * @throws {UnsupportedError} for models without a backward pass.
    */
   protected trainGraph(_inputs: Tensor[], _options: GraphRunOptions): GraphTape {
-    throw new UnsupportedError(`model "${this.name}" (${this.constructor.name}) cannot be trained yet`, this.name);
+    // the config's class name, not constructor.name: minifiers rename classes in browser bundles
+    throw new UnsupportedError(`model "${this.name}" (${this.toConfig().className}) cannot be trained yet`, this.name);
   }
 
   /** Whether evaluation needs the training-mode graph (e.g. activity regularizers add to the loss). */
