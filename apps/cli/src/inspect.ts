@@ -1,12 +1,27 @@
 /** `kerasts inspect`: what a Keras file is and holds, for any era, even where kerasts cannot run it. */
-import { existsSync, readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { modelFromContents, readKerasH5, type KerasH5Contents } from '@kerasts/io-hdf5';
-import { kerasEra, parseJsonText, parseModelConfig } from '@kerasts/io-json';
-import { loadKerasYaml } from '@kerasts/io-yaml';
-import { formatShape, isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
-import { modelFromConfig } from '@kerasts/model';
-import { KerastsError } from '@kerasts/tensor';
+import {
+  FormatError,
+  formatShape,
+  isJsonObject,
+  kerasEra,
+  loadKerasYaml,
+  modelFromConfig,
+  modelFromContents,
+  modelFromKerasArchive,
+  nativeWeightTable,
+  parseJsonText,
+  parseModelConfig,
+  readKerasArchive,
+  readKerasH5,
+  readNativeWeights,
+  storedOptimizerValues,
+  type H5TreeGroup,
+  type JsonObject,
+  type JsonValue,
+  type KerasH5Contents,
+  type Model,
+} from 'kerasts';
+import { detectFile } from './files.js';
 
 /** The Keras era a file comes from (kept here for callers of the CLI module; it lives in io-json). */
 export { kerasEra };
@@ -123,22 +138,120 @@ async function inspectH5(file: string, bytes: Uint8Array): Promise<Inspection> {
   return { text: lines.join('\n'), json };
 }
 
-/** Inspect a `.h5`, `.json` or `.yaml` Keras file. */
-export async function inspectFile(file: string): Promise<Inspection> {
-  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
-  const buf = readFileSync(file);
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  const ext = extname(file).toLowerCase();
-  if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
-    const text = buf.toString('utf8');
-    const raw = ext === '.json' ? parseJsonText(text, file) : (loadKerasYaml(text, { fileName: file }) as JsonValue);
-    const parsed = parseModelConfig(raw, { source: file });
-    const model = modelFromConfig(parsed.config);
-    const summary = model.built ? model.summary(null) : `Sequential "${model.name}" (input shape not declared)`;
-    return {
-      text: `${file}: architecture (${parsed.dialect} dialect), Keras ${parsed.config.kerasVersion}\n${summary}`,
-      json: { file, kind: 'architecture', dialect: parsed.dialect, keras_version: parsed.config.kerasVersion, layers: model.layers.map((l) => ({ name: l.name, class_name: l.className, params: l.countParams() })) },
-    };
+function layerRows(model: Model): LayerRow[] {
+  return model.layers.map((l) => ({
+    name: l.name,
+    className: l.className,
+    outputShape: model.built && l.inputShape ? formatShape(l.computeOutputShape(l.inputShape)) : null,
+    params: l.countParams(),
+    weights: l.weights.map((w) => ({ name: w.name, shape: [...w.shape] })),
+  }));
+}
+
+function layerLines(rows: LayerRow[]): string[] {
+  return rows.map((r) => `    ${`${r.name} (${r.className})`.padEnd(36)} ${(r.outputShape ?? '').padEnd(18)} ${String(r.params).padStart(10)}   ${r.weights.map((w) => `${w.name.split('/').pop()} [${w.shape.join(', ')}]`).join(', ')}`);
+}
+
+function optimizerState(weights: H5TreeGroup, file: string): { arrays: number; iterations: number | null } | null {
+  const values = storedOptimizerValues(weights, file);
+  if (values.length === 0) return null;
+  return { arrays: values.length, iterations: values[0]!.size === 1 ? values[0]!.data[0]! : null };
+}
+
+async function inspectKeras(file: string, bytes: Uint8Array): Promise<Inspection> {
+  const a = await readKerasArchive(bytes, { fileName: file });
+  const version = typeof a.metadata?.keras_version === 'string' ? a.metadata.keras_version : null;
+  const saved = typeof a.metadata?.date_saved === 'string' ? a.metadata.date_saved : null;
+  const modelClass = typeof a.config.class_name === 'string' ? a.config.class_name : null;
+  let runnable = 'yes';
+  let rows: LayerRow[] = [];
+  try {
+    const { model } = modelFromKerasArchive(a, { fileName: file, compile: false });
+    rows = layerRows(model);
+  } catch (e) {
+    runnable = `no: ${(e as Error).message}`;
+    rows = nativeWeightTable(a.weights, file).layers.map((l) => ({ name: l.layerName, className: '?', outputShape: null, params: l.weights.reduce((n, w) => n + w.value.size, 0), weights: l.weights.map((w) => ({ name: w.name, shape: [...w.value.shape] })) }));
   }
-  return inspectH5(file, bytes);
+  const cc = isJsonObject(a.config.compile_config) ? a.config.compile_config : null;
+  const opt = cc && isJsonObject(cc.optimizer) ? cc.optimizer : null;
+  const training: JsonObject | null = cc ? { optimizer: opt && typeof opt.class_name === 'string' ? opt.class_name : (cc.optimizer ?? null), loss: cc.loss ?? null, metrics: cc.metrics ?? null, compile_config: cc } : null;
+  const state = optimizerState(a.weights, file);
+  const total = rows.reduce((n, r) => n + r.params, 0);
+  const json: JsonObject = {
+    file,
+    kind: 'keras archive',
+    format: 'Keras 3 .keras (zip: metadata.json, config.json, model.weights.h5)',
+    keras_version: version,
+    date_saved: saved,
+    model_class: modelClass,
+    runnable,
+    layers: rows.map((r) => ({ name: r.name, class_name: r.className, output_shape: r.outputShape, params: r.params, weights: r.weights.map((w) => ({ name: w.name, shape: w.shape })) })),
+    total_params: total,
+    compile_config: training,
+    optimizer_state: state,
+    entries: a.entries,
+    assets: a.assets,
+  };
+  const lines = [
+    `${file}: Keras 3 .keras archive (${a.entries.join(', ')})`,
+    `  keras_version:  ${version ?? '(no metadata.json)'}${saved ? `    saved: ${saved}` : ''}`,
+    `  model class:    ${modelClass ?? '?'}`,
+    `  runs in kerasts: ${runnable}`,
+    `  layers:`,
+    ...layerLines(rows),
+    `  total params:   ${total.toLocaleString('en-US')}`,
+    `  compile config: ${training ? `optimizer ${typeof training.optimizer === 'string' ? training.optimizer : JSON.stringify(training.optimizer)}, loss ${JSON.stringify(training.loss)}` : '(none: not compiled)'}`,
+    `  optimizer state: ${state ? `yes, ${state.arrays} arrays${state.iterations !== null ? `, ${state.iterations} iterations` : ''}` : 'no'}`,
+  ];
+  if (a.assets.length) lines.push(`  assets: ${a.assets.join(', ')}`);
+  return { text: lines.join('\n'), json };
+}
+
+async function inspectNativeWeights(file: string, bytes: Uint8Array): Promise<Inspection> {
+  const tree = await readNativeWeights(bytes, file);
+  const table = nativeWeightTable(tree, file);
+  const rows: LayerRow[] = table.layers.map((l) => ({ name: l.layerName, className: '?', outputShape: null, params: l.weights.reduce((n, w) => n + w.value.size, 0), weights: l.weights.map((w) => ({ name: w.name, shape: [...w.value.shape] })) }));
+  const state = optimizerState(tree, file);
+  const total = rows.reduce((n, r) => n + r.params, 0);
+  const lines = [
+    `${file}: Keras 3 .weights.h5 (native layout: layers/<class>/.../vars/<i>; weights only)`,
+    `  runs in kerasts: weights only: give an architecture (kerasts predict ${file} --arch arch.json)`,
+    `  layers (as recorded in the file):`,
+    ...rows.map((r) => `    ${r.name.padEnd(36)} ${String(r.params).padStart(10)}   ${r.weights.map((w) => `${w.name} [${w.shape.join(', ')}]`).join(', ')}`),
+    `  total params:   ${total.toLocaleString('en-US')}`,
+    `  optimizer state: ${state ? `yes, ${state.arrays} arrays${state.iterations !== null ? `, ${state.iterations} iterations` : ''}` : 'no'}`,
+  ];
+  return {
+    text: lines.join('\n'),
+    json: { file, kind: 'weights only', format: 'Keras 3 .weights.h5', layers: rows.map((r) => ({ name: r.name, params: r.params, weights: r.weights.map((w) => ({ name: w.name, shape: w.shape })) })), total_params: total, optimizer_state: state },
+  };
+}
+
+/** Inspect any Keras file, its format detected by content. */
+export async function inspectFile(file: string): Promise<Inspection> {
+  const { bytes, detected } = await detectFile(file);
+  switch (detected.format) {
+    case 'keras':
+      return inspectKeras(file, bytes);
+    case 'weights-h5':
+      return inspectNativeWeights(file, bytes);
+    case 'h5-model':
+    case 'h5-weights':
+    case 'hdf5':
+      return inspectH5(file, bytes);
+    case 'json':
+    case 'yaml': {
+      const text = new TextDecoder().decode(bytes);
+      const raw = detected.format === 'json' ? parseJsonText(text, file) : (loadKerasYaml(text, { fileName: file }) as JsonValue);
+      const parsed = parseModelConfig(raw, { source: file });
+      const model = modelFromConfig(parsed.config);
+      const summary = model.built ? model.summary(null) : `Sequential "${model.name}" (input shape not declared)`;
+      return {
+        text: `${file}: architecture (${parsed.dialect} dialect, ${detected.format.toUpperCase()}), Keras ${parsed.config.kerasVersion}\n${summary}`,
+        json: { file, kind: 'architecture', dialect: parsed.dialect, keras_version: parsed.config.kerasVersion, layers: model.layers.map((l) => ({ name: l.name, class_name: l.className, params: l.countParams() })) },
+      };
+    }
+    default:
+      throw new FormatError(`this is ${detected.description}, not a Keras file kerasts can describe`, file);
+  }
 }

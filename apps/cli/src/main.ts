@@ -3,40 +3,35 @@
  * The `kerasts` command: inspect, validate and convert Keras model files without Python.
  * Exit codes: 0 success, 1 bad input, 2 usage error.
  */
-import { readFileSync, writeFileSync, renameSync, existsSync, realpathSync } from 'node:fs';
+import { writeFileSync, renameSync, existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { extname, basename, dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   DIALECTS,
+  formatForPath,
   formatIssue,
-  parseJsonText,
+  formatShape,
+  KerastsError,
   parseModelConfig,
+  modelFromConfig,
+  rescaleHardSigmoidForKeras3,
+  saveModel,
+  saveWeights,
+  concatRows,
+  sliceRows,
   toJSON,
+  toYAML,
   validateArchitecture,
   type Dialect,
-} from '@kerasts/io-json';
-import { loadKerasYaml, toYAML } from '@kerasts/io-yaml';
-import { formatShape, type JsonValue } from '@kerasts/layers';
-import { concatRows, modelFromConfig, sliceRows, type Functional, type Model, type Sequential } from '@kerasts/model';
-import { KerastsError, type Tensor } from '@kerasts/tensor';
-import { rescaleHardSigmoidForKeras3 } from '@kerasts/transfer';
-import { loadWeightsFromBytes, modelFromContents, modelToH5Bytes, readKerasH5, weightsToH5Bytes } from '@kerasts/io-hdf5';
+  type Model,
+  type Tensor,
+} from 'kerasts';
 import { encodeOutputs, fitToInputShape, outputsJson, readInput, uniqueNames } from './data.js';
+import { architectureOf, detectFile, loadModelFile, modelOf } from './files.js';
 import { inspectFile } from './inspect.js';
 import { addMoreCommands, UsageError } from './more-commands.js';
 import { supportMarkdown } from './support.js';
-
-
-function readArchitecture(file: string): JsonValue {
-  if (!existsSync(file)) throw new KerastsError(`no such file; check the path`, file);
-  const text = readFileSync(file, 'utf8');
-  const ext = extname(file).toLowerCase();
-  if (ext === '.yaml' || ext === '.yml') return loadKerasYaml(text, { fileName: file }) as JsonValue;
-  if (ext === '.json') return parseJsonText(text, file);
-  const trimmed = text.trimStart();
-  return trimmed.startsWith('{') ? parseJsonText(text, file) : (loadKerasYaml(text, { fileName: file }) as JsonValue);
-}
 
 /** Write aside, then rename, so a failed write never leaves a half-written file. */
 function writeAtomic(path: string, text: string): void {
@@ -59,11 +54,11 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   program
     .command('validate')
     .description('Check a Keras architecture file (JSON or YAML, any Keras era) against the schema and the supported layers.')
-    .argument('<file>', 'architecture .json or .yaml')
+    .argument('<file>', 'an architecture .json or .yaml, or the architecture inside a .keras or .h5 model')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  pnpm kerasts validate my_model_architecture.json')
-    .action((file: string, opts: { json?: boolean }) => {
-      const raw = readArchitecture(file);
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts validate my_model_architecture.json\n  pnpm kerasts validate model.keras')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const raw = await architectureOf(file);
       const issues = validateArchitecture(raw);
       if (issues.length) {
         if (opts.json) out(JSON.stringify({ valid: false, issues }, null, 2) + '\n');
@@ -95,10 +90,10 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
   program
     .command('inspect')
-    .description('Describe a Keras file of any era: format era, keras_version, backend, layers with output shapes and parameters, training config, optimizer state.')
-    .argument('<file>', 'a Keras .h5 (full model or weights) or an architecture .json/.yaml')
+    .description('Describe a Keras file of any era and format (detected by content): format, keras_version, backend, layers with output shapes and parameters, training config, optimizer state.')
+    .argument('<file>', 'a .keras archive, a .weights.h5, a Keras .h5 (full model or weights) or an architecture .json/.yaml')
     .option('--json', 'print the description as JSON')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts inspect my_model.h5\n  pnpm kerasts inspect my_model.h5 --json')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts inspect my_model.keras\n  pnpm kerasts inspect my_model.h5 --json')
     .action(async (file: string, opts: { json?: boolean }) => {
       const info = await inspectFile(file);
       out(opts.json ? JSON.stringify(info.json, null, 2) + '\n' : info.text + '\n');
@@ -107,17 +102,18 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   program
     .command('predict')
     .description('Run a Keras model on data: one --input per model input, in model order; prints {"outputs": [...]} as JSON.')
-    .argument('<model>', 'a full-model .h5, or a weights .h5 with --arch')
+    .argument('<model>', 'a .keras, a full-model .h5 or an architecture; or a weights file (.weights.h5, .h5) with --arch')
     .requiredOption('-i, --input <file...>', 'input data (.npy, data.npz:name, .csv or .json nested arrays), once per model input, in model order')
-    .option('--arch <file>', 'architecture .json/.yaml for a weights-only .h5')
+    .option('--arch <file>', 'the architecture (.json, .yaml, .keras, .h5) for a weights file')
     .option('-o, --output <file>', 'write the results to this file instead of standard output: .npz (one array per output name), .json, or .npy/.csv (one output)')
     .option('--batch-size <n>', 'samples per batch', (v) => Number(v), 32)
     .option('--force', 'overwrite the output file if it exists')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts predict model.h5 --input x.npy\n  pnpm kerasts predict weights.h5 --arch arch.json --input x.json -o y.json')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts predict model.keras --input x.npy\n  pnpm kerasts predict w.weights.h5 --arch arch.json --input x.json -o y.json')
     .action(async (file: string, opts: { input: string[]; arch?: string; output?: string; batchSize: number; force?: boolean }) => {
+      const warn = (m: string) => err(`warning: ${m}\n`);
       if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${String(opts.batchSize)}`);
       if (opts.output) guardOverwrite(opts.output, opts.force);
-      const model = await loadForPredict(file, opts.arch, err);
+      const model = opts.arch ? await modelOf(opts.arch, file, warn) : await modelOf(file, undefined, warn);
       const inputs = opts.input.map((f, i) => fitToInputShape(readInput(f), model.inputShapes?.[i] ?? undefined));
       const outputs = predictWithProgress(model, inputs, opts.batchSize, err);
       const names = model.outputNames;
@@ -130,17 +126,17 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
   program
     .command('convert')
-    .description('Convert Keras files: .h5 <-> .h5 in another dialect, .h5 -> architecture .json/.yaml (+ --weights w.h5), .json/.yaml (+ --weights) -> .h5, JSON <-> YAML.')
-    .argument('<input>', 'a Keras .h5, or an architecture .json/.yaml (any Keras era)')
-    .argument('[output]', 'output file (.h5, .json, .yaml); standard output for JSON/YAML when omitted')
+    .description('Convert between Keras formats, any to any: the output name says the format (.keras, .h5, .weights.h5, .json, .yaml); the input is detected by content. Keras <= 2 numerics are kept for Keras 3 targets (hard_sigmoid gates rescaled).')
+    .argument('<input>', 'a .keras, a Keras .h5 (any era), or an architecture .json/.yaml (with --weights)')
+    .argument('[output]', 'output file: .keras, .h5, .weights.h5, .json or .yaml; standard output for JSON/YAML when omitted')
     .addOption(new Option('--to <format>', 'output format when writing to standard output').choices(['json', 'yaml']))
-    .addOption(new Option('--dialect <dialect>', 'Keras dialect to write').choices([...DIALECTS]).default('keras-2'))
+    .addOption(new Option('--dialect <dialect>', 'Keras dialect of .h5/.json/.yaml output (.keras and .weights.h5 are always Keras 3)').choices([...DIALECTS]).default('keras-2'))
     .addOption(new Option('--yaml-style <style>', 'PyYAML style for YAML output').choices(['pyyaml-5.1', 'pyyaml-legacy']).default('pyyaml-5.1'))
     .option('-o, --output <path>', 'same as the [output] argument')
-    .option('-w, --weights <file>', 'weights .h5: read with a .json/.yaml input, written with a .json/.yaml output from an .h5')
+    .option('-w, --weights <file>', 'weights file (.weights.h5 or .h5): read with a .json/.yaml input, written with a .json/.yaml output from a model file')
     .option('--force', 'overwrite output files that exist')
     .option('--allow-numerics-change', 'write even if the target Keras would compute a different function (hard_sigmoid)')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts convert old_keras2.h5 new.h5            # a file Keras 3 loads, same predictions\n  pnpm kerasts convert model.h5 arch.json --weights w.h5\n  pnpm kerasts convert arch.yaml model.h5 --weights w.h5\n  pnpm kerasts convert seed.json --to yaml')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts convert old_keras2.h5 new.keras         # Keras 3 loads it and predicts what Keras 2 did\n  pnpm kerasts convert model.keras model.h5\n  pnpm kerasts convert model.h5 w.weights.h5\n  pnpm kerasts convert model.keras arch.json --weights w.weights.h5\n  pnpm kerasts convert arch.yaml model.keras --weights w.h5\n  pnpm kerasts convert seed.json --to yaml')
     .action(async (input: string, outputArg: string | undefined, opts: ConvertOptions) => {
       await convert(input, outputArg ?? opts.output, opts, out, err);
     });
@@ -153,7 +149,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   addMoreCommands(program, {
     out,
     err,
-    loadModelFile: (file: string, weights?: string) => modelFromAny(file, weights, err),
+    loadModelFile: (file: string, weights?: string) => modelOf(file, weights, (m) => err(`warning: ${m}\n`)),
     writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => {
       guardOverwrite(path, force);
       writeAtomicBytes(path, bytes);
@@ -182,59 +178,41 @@ function writeAtomicBytes(path: string, bytes: Uint8Array): void {
   renameSync(tmp, path);
 }
 
-function readBytes(file: string): Uint8Array {
-  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
-  const b = readFileSync(file);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
-const isH5 = (f: string) => ['.h5', '.hdf5', '.keras_h5'].includes(extname(f).toLowerCase());
-
-async function loadForPredict(file: string, arch: string | undefined, err: (s: string) => void): Promise<Sequential | Functional> {
-  const bytes = readBytes(file);
-  const contents = await readKerasH5(bytes, { fileName: file });
-  if (arch) {
-    const { config } = parseModelConfig(readArchitecture(arch), { source: arch });
-    const model = modelFromConfig(config);
-    const report = await loadWeightsFromBytes(model, bytes, { fileName: file });
-    for (const w of report.warnings) err(`warning: ${w}\n`);
-    return model;
-  }
-  return modelFromContents(contents, { fileName: file }).model;
-}
-
-async function modelFromAny(file: string, weights: string | undefined, err: (s: string) => void): Promise<Sequential | Functional> {
-  if (isH5(file)) return loadForPredict(file, undefined, err);
-  const { config } = parseModelConfig(readArchitecture(file), { source: file });
-  const model = modelFromConfig(config);
-  if (weights) {
-    const report = await loadWeightsFromBytes(model, readBytes(weights), { fileName: weights });
-    for (const w of report.warnings) err(`warning: ${w}\n`);
-  }
-  return model;
+/** The format an output name asks for (a usage error when it names none). */
+function outputFormat(path: string): 'keras' | 'h5' | 'weights-h5' | 'json' | 'yaml' {
+  const f = formatForPath(path);
+  if (f === null) throw new UsageError(`cannot tell the output format from "${path}": name it .keras, .h5, .weights.h5, .json or .yaml`);
+  return f;
 }
 
 async function convert(input: string, output: string | undefined, opts: ConvertOptions, out: (s: string) => void, err: (s: string) => void): Promise<void> {
-  const model = await modelFromAny(input, isH5(input) ? undefined : opts.weights, err);
   const warn = (m: string) => err(`warning: ${m}\n`);
+  const { detected } = await detectFile(input);
+  const isArchitecture = detected.format === 'json' || detected.format === 'yaml';
+  const loaded = await loadModelFile(input, { ...(isArchitecture && opts.weights ? { weights: opts.weights } : {}), warn });
+  const model = loaded.model;
+  const hasWeights = !isArchitecture || opts.weights !== undefined;
+  const format = output ? outputFormat(output) : (opts.to ?? 'json');
   const numerics = opts.allowNumericsChange ? ('warn' as const) : ('error' as const);
-  // Writing for Keras 3 (keras-2 or keras-3 dialect) from a Keras <= 2 model: keep its hard_sigmoid.
-  if (opts.dialect !== 'keras-2.0' && (isH5(input) || opts.weights)) {
+  // A Keras 3 target (.keras and .weights.h5 always; .h5/.json/.yaml unless keras-2.0) from a Keras <= 2
+  // model: rescale the hard_sigmoid gates so that Keras 3 computes what Keras 2 computed.
+  const keras3Target = format === 'keras' || format === 'weights-h5' || opts.dialect !== 'keras-2.0';
+  if (keras3Target && hasWeights) {
     const up = rescaleHardSigmoidForKeras3(model);
-    for (const r of up.rescaled) err(`note: ${r}, so that Keras 3 (whose hard_sigmoid is clip(x/6+0.5)) computes what Keras 2 computed; tf.keras 2.x would now compute differently — use --dialect keras-2.0 for a Keras 2 file\n`);
+    for (const r of up.rescaled) err(`note: ${r}, so that Keras 3 (whose hard_sigmoid is clip(x/6+0.5)) computes what Keras 2 computed; tf.keras 2.x would now compute differently — use --dialect keras-2.0 with a .h5 for a Keras 2 file\n`);
     if (up.impossible.length && !opts.allowNumericsChange) {
-      throw new KerastsError(`cannot keep the Keras 2 hard_sigmoid of ${up.impossible.join(', ')} in a Keras 3 file: Keras 3 computes clip(x/6+0.5) instead of clip(0.2x+0.5), so predictions would change. Use --dialect keras-2.0, or --allow-numerics-change to accept the change.`, input);
+      throw new KerastsError(`cannot keep the Keras 2 hard_sigmoid of ${up.impossible.join(', ')} in a Keras 3 file: Keras 3 computes clip(x/6+0.5) instead of clip(0.2x+0.5), so predictions would change. Write a .h5 with --dialect keras-2.0, or pass --allow-numerics-change to accept the change.`, input);
     }
   }
   const common = { dialect: opts.dialect, numerics, warn };
-  const format = output ? (isH5(output) ? 'h5' : ['.yaml', '.yml'].includes(extname(output).toLowerCase()) ? 'yaml' : 'json') : (opts.to ?? 'json');
-  if (format === 'h5') {
+  if (format === 'keras' || format === 'h5' || format === 'weights-h5') {
     if (!model.built) throw new KerastsError('the model has no input shape, so it has no weights to save', input);
-    if (!isH5(input) && !opts.weights) warn('no --weights given: the .h5 holds freshly initialized weights');
-    const bytes = await modelToH5Bytes(model, common);
+    if (!hasWeights) warn(`no --weights given: the ${output} holds freshly initialized weights`);
     guardOverwrite(output!, opts.force);
+    const bytes = format === 'weights-h5' ? await saveWeights(model, null, { format: 'weights-h5' }) : await saveModel(model, null, { ...common, format });
     writeAtomicBytes(output!, bytes);
-    err(`wrote ${output} (full model, ${opts.dialect} dialect, Keras ${model.kerasVersion} numerics)\n`);
+    const what = format === 'keras' ? 'Keras 3 .keras archive' : format === 'weights-h5' ? 'Keras 3 .weights.h5' : `full model .h5, ${opts.dialect} dialect`;
+    err(`wrote ${output} (${what}, Keras ${model.kerasVersion} numerics${model.isCompiled && format !== 'weights-h5' ? ', compiled with its optimizer state' : ''})\n`);
     return;
   }
   const text = format === 'yaml' ? toYAML(model, { ...common, style: opts.yamlStyle }) : toJSON(model, common) + '\n';
@@ -243,10 +221,12 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
     writeAtomic(output, text);
     err(`wrote ${output} (${format}, ${opts.dialect})\n`);
   } else out(text);
-  if (opts.weights && isH5(input)) {
+  if (opts.weights && !isArchitecture) {
+    const wf = outputFormat(opts.weights);
+    if (wf !== 'weights-h5' && wf !== 'h5') throw new UsageError(`--weights ${opts.weights}: weights are written as .weights.h5 (Keras 3) or .h5 (legacy)`);
     guardOverwrite(opts.weights, opts.force);
-    writeAtomicBytes(opts.weights, await weightsToH5Bytes(model, common));
-    err(`wrote ${opts.weights} (weights)\n`);
+    writeAtomicBytes(opts.weights, await saveWeights(model, null, { format: wf, dialect: opts.dialect }));
+    err(`wrote ${opts.weights} (${wf === 'weights-h5' ? 'Keras 3 .weights.h5' : 'legacy weights .h5'})\n`);
   }
 }
 

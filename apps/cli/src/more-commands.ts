@@ -1,14 +1,8 @@
 /** `kerasts summary`, `weights` and `transfer`: looking at and moving weights between files. */
-import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadWeightsFromBytes, modelToH5Bytes, readKerasH5, readWeightTable } from '@kerasts/io-hdf5';
-import { parseJsonText, parseModelConfig } from '@kerasts/io-json';
-import { loadKerasYaml } from '@kerasts/io-yaml';
-import type { JsonValue } from '@kerasts/layers';
-import { modelFromConfig, type Model, type WeightTable } from '@kerasts/model';
-import { KerastsError } from '@kerasts/tensor';
-import { formatTransferReport } from '@kerasts/transfer';
+import { formatForPath, formatTransferReport, KerastsError, loadWeights, saveModel, type Model, type WeightTable } from 'kerasts';
 import { fitToInputShape, readInput, UsageError } from './data.js';
+import { readBytes, weightTableOf } from './files.js';
 
 /** Shared plumbing the commands need from main.ts. */
 export interface CommandContext {
@@ -16,12 +10,6 @@ export interface CommandContext {
   err: (s: string) => void;
   loadModelFile: (file: string, weights?: string) => Promise<Model>;
   writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => void;
-}
-
-function bytes(file: string): Uint8Array {
-  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
-  const b = readFileSync(file);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 interface WeightStats {
@@ -54,10 +42,11 @@ function stats(table: WeightTable): WeightStats[] {
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 
-function readArch(file: string): JsonValue {
-  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
-  const text = readFileSync(file, 'utf8');
-  return /\.ya?ml$/i.test(file) ? (loadKerasYaml(text, { fileName: file }) as JsonValue) : parseJsonText(text, file);
+/** The model format an output name asks for (`.keras`, `.h5`, `.json`, `.yaml`). */
+function modelOutputFormat(path: string): 'keras' | 'h5' {
+  const f = formatForPath(path);
+  if (f === 'keras' || f === 'h5') return f;
+  throw new UsageError(`the output must be a model file named .keras or .h5, got "${path}"`);
 }
 
 interface TrainOptions {
@@ -84,8 +73,8 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
   program
     .command('summary')
     .description("Print Keras' model.summary() table for a model file or architecture.")
-    .argument('<file>', 'a full-model .h5, or an architecture .json/.yaml')
-    .addHelpText('after', '\nExample:\n  pnpm kerasts summary my_model.h5')
+    .argument('<file>', 'a .keras, a full-model .h5, or an architecture .json/.yaml')
+    .addHelpText('after', '\nExample:\n  pnpm kerasts summary my_model.keras')
     .action(async (file: string) => {
       const model = await ctx.loadModelFile(file);
       ctx.out(model.summary(null) + '\n');
@@ -93,13 +82,13 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
 
   program
     .command('weights')
-    .description('List the weights of a Keras .h5 with shapes and statistics, or compare two files weight by weight.')
-    .argument('<file>', 'a Keras .h5 (full model or weights)')
-    .argument('[other]', 'a second .h5 to compare with')
+    .description('List the weights of a Keras file (.keras, .weights.h5, .h5) with shapes and statistics, or compare two files weight by weight.')
+    .argument('<file>', 'a .keras, a .weights.h5 or a Keras .h5 (full model or weights)')
+    .argument('[other]', 'a second file to compare with')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  pnpm kerasts weights model.h5\n  pnpm kerasts weights before.h5 after.h5')
     .action(async (file: string, other: string | undefined, opts: { json?: boolean }) => {
-      const a = await readWeightTable(bytes(file), { fileName: file });
+      const a = await weightTableOf(file);
       if (!other) {
         const s = stats(a);
         if (opts.json) ctx.out(JSON.stringify({ file, keras_version: a.kerasVersion, weights: s }, null, 2) + '\n');
@@ -109,7 +98,7 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
         }
         return;
       }
-      const b = await readWeightTable(bytes(other), { fileName: other });
+      const b = await weightTableOf(other);
       const rows: { layer: string; weight: string; status: string; maxAbsDiff: number | null }[] = [];
       const layersB = new Map(b.layers.map((l) => [l.layerName, l]));
       for (const la of a.layers) {
@@ -131,10 +120,10 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
   program
     .command('train')
     .description('Train a model file on data (.npy, .npz, .csv, .json); a compiled file resumes from its optimizer state. Writes the trained model.')
-    .argument('<model>', 'a full-model .h5 (compiled by Keras or kerasts, or give --optimizer and --loss)')
+    .argument('<model>', 'a .keras or full-model .h5 (compiled by Keras or kerasts, or give --optimizer and --loss)')
     .requiredOption('-x, --x <file>', 'inputs')
     .requiredOption('-y, --y <file>', 'targets')
-    .option('-o, --output <file>', 'where to write the trained model (.h5)')
+    .option('-o, --output <file>', 'where to write the trained model (.keras or .h5, by its name)')
     .option('--in-place', 'overwrite the model file itself (written aside, then renamed)')
     .option('--epochs <n>', 'epochs to train', (v) => Number(v), 10)
     .option('--initial-epoch <n>', 'epoch to start at (for resuming a numbered run)', (v) => Number(v), 0)
@@ -146,9 +135,11 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
     .option('--loss <name>', 'loss for an uncompiled model (e.g. mean_squared_error)')
     .option('--force', 'overwrite the output file')
     .option('--json', 'print the history as JSON')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts train my_model.h5 -x x.npy -y y.npy --epochs 5 -o trained.h5\n  pnpm kerasts train data_model.h5 -x data.npz:x -y data.npz:y --in-place')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts train my_model.keras -x x.npy -y y.npy --epochs 5 -o trained.keras\n  pnpm kerasts train data_model.h5 -x data.npz:x -y data.npz:y --in-place')
     .action(async (file: string, opts: TrainOptions) => {
-      if (!opts.output && !opts.inPlace) throw new UsageError('give -o trained.h5, or --in-place to replace the model file');
+      if (!opts.output && !opts.inPlace) throw new UsageError('give -o trained.keras (or .h5), or --in-place to replace the model file');
+      const target = opts.output ?? file;
+      const targetFormat = modelOutputFormat(target);
       for (const [k, v] of [['--epochs', opts.epochs], ['--batch-size', opts.batchSize]] as const) if (!Number.isInteger(v) || v < 1) throw new UsageError(`${k} must be a positive integer, got ${String(v)}`);
       const model = await ctx.loadModelFile(file);
       if (!model.isCompiled) {
@@ -168,8 +159,7 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
         verbose: opts.json ? 0 : 1,
         ...(opts.json ? {} : { progressStream: process.stderr }),
       });
-      const target = opts.output ?? file;
-      ctx.writeBytes(target, await modelToH5Bytes(model), opts.force || opts.inPlace);
+      ctx.writeBytes(target, await saveModel(model, null, { format: targetFormat }), opts.force || opts.inPlace);
       if (opts.json) ctx.out(JSON.stringify({ history: history.history, output: target }, null, 2) + '\n');
       else ctx.err(`wrote ${target} (optimizer state included: training can resume from it)\n`);
     });
@@ -177,21 +167,19 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
   program
     .command('transfer')
     .description('Move weights by layer name from one file into an architecture (fine-tuning, transfer learning), write a full model, print what matched.')
-    .argument('<weights>', 'source .h5 (weights-only or full model)')
-    .argument('<target>', 'target architecture .json/.yaml, or a full-model .h5 whose other weights are kept')
-    .argument('<output>', 'the new full-model .h5')
+    .argument('<weights>', 'source weights: .keras, .weights.h5 or .h5 (weights-only or full model)')
+    .argument('<target>', 'target architecture .json/.yaml, or a .keras/.h5 model whose other weights are kept')
+    .argument('<output>', 'the new model (.keras or .h5, by its name)')
     .option('--skip-mismatch', 'skip weights whose shape differs instead of failing')
     .option('--force', 'overwrite the output')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExample (the tutorial: lstm_old is loaded, dense_new keeps its fresh weights):\n  pnpm kerasts transfer my_model_weights.h5 model_new.json model_new.h5')
     .action(async (weights: string, target: string, output: string, opts: { skipMismatch?: boolean; force?: boolean; json?: boolean }) => {
-      let model: Model;
-      if (/\.h5$|\.hdf5$/i.test(target)) model = await ctx.loadModelFile(target);
-      else model = modelFromConfig(parseModelConfig(readArch(target), { source: target }).config, { source: target });
+      const outFormat = modelOutputFormat(output);
+      const model: Model = await ctx.loadModelFile(target);
       if (!model.built) throw new KerastsError('the target architecture declares no input shape, so it has no weights to fill', target);
-      await readKerasH5(bytes(weights), { fileName: weights });
-      const report = await loadWeightsFromBytes(model, bytes(weights), { byName: true, skipMismatch: opts.skipMismatch ?? false, fileName: weights });
-      ctx.writeBytes(output, await modelToH5Bytes(model), opts.force);
+      const report = await loadWeights(model, readBytes(weights), { byName: true, skipMismatch: opts.skipMismatch ?? false, fileName: weights });
+      ctx.writeBytes(output, await saveModel(model, null, { format: outFormat }), opts.force);
       if (opts.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
       else ctx.out(formatTransferReport(report) + `\nwrote ${output}\n`);
       for (const w of report.warnings) ctx.err(`warning: ${w}\n`);

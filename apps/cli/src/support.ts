@@ -11,6 +11,7 @@ export const KERAS_ERAS_READ = [
   'Keras 2.1–2.3 (dict form, chunked attributes)',
   'tf.keras 2.x (2.2.4-tf … 2.15: InputLayer entries, time_major, top_level_model_weights, Custom>Adam)',
   'Keras 3.x legacy .h5 (variable-path weight names)',
+  'Keras 3.x .keras archives and native .weights.h5 (compile_config, optimizer variables)',
 ] as const;
 
 const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
@@ -25,8 +26,8 @@ export function supportMarkdown(): string {
     ['Optimizers', code(OPTIMIZERS)],
     ['Losses', code(LOSS_NAMES)],
     ['Metrics', code(METRIC_NAMES)],
-    ['Files read', 'architecture `.json` / `.yaml`; HDF5 `.h5` full models and weights (legacy layout)'],
-    ['Files written', `the same, in the dialects ${code(DIALECTS)}`],
+    ['Files read', 'Keras 3 `.keras` archives and `.weights.h5` (native layout); HDF5 `.h5` full models and weights (legacy layout); architecture `.json` / `.yaml` — every format detected by content'],
+    ['Files written', `\`.keras\` and \`.weights.h5\` (Keras 3); \`.h5\`, \`.json\`, \`.yaml\` in the dialects ${code(DIALECTS)} — the format the output name asks for`],
     ['Keras versions read', KERAS_ERAS_READ.join('; ')],
   ];
   return ['| what | supported |', '|---|---|', ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join('\n');

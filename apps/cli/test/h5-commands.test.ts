@@ -54,7 +54,7 @@ describe('kerasts inspect', () => {
     writeFileSync(join(d, 'x.h5'), 'hello, not hdf5');
     const r = kerasts('inspect', join(d, 'x.h5'));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/not an HDF5 file/);
+    expect(r.err).toMatch(/x\.h5: this is unknown content: neither HDF5 nor a ZIP archive/);
     expect(kerasts('inspect', join(d, 'nope.h5')).code).toBe(1);
   });
 });
@@ -75,18 +75,18 @@ describe('kerasts predict', () => {
     expect(kerasts('convert', join(samples, 'm.h5'), arch).code).toBe(0);
     const out = join(d, 'y.json');
     const r = kerasts('predict', join(samples, 'w.weights.h5'), '--arch', arch, '--input', join(samples, 'x.npy'), '-o', out);
-    // w.weights.h5 is Keras 3's native layout, refused by name; the legacy full model works instead.
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/Keras 3 \.weights\.h5/);
-    const r2 = kerasts('predict', join(samples, 'm.h5'), '--input', join(samples, 'x.npy'), '-o', out);
-    expect(r2.code).toBe(0);
-    const values = JSON.parse(readFileSync(out, 'utf8')) as { outputs: unknown[] };
+    // w.weights.h5 is Keras 3's native layout (the weights of m.h5 / m.keras); so is m.keras itself.
+    expect(r.code, r.err).toBe(0);
     // pred.npy: what Keras 3.15.1 predicted for x.npy with this model
     const preds = Array.from(parseNpy(new Uint8Array(readFileSync(join(samples, 'pred.npy')))).data);
-    const got = flat(values.outputs[0]);
-    expect(got.length).toBe(32);
-    expect(preds.length).toBe(32);
-    got.forEach((v, i) => expect(Math.abs(v - preds[i]!)).toBeLessThanOrEqual(1e-5));
+    for (const args of [[], ['m.h5'], ['m.keras']]) {
+      if (args.length) expect(kerasts('predict', join(samples, args[0]!), '--input', join(samples, 'x.npy'), '-o', out, '--force').code).toBe(0);
+      const values = JSON.parse(readFileSync(out, 'utf8')) as { outputs: unknown[] };
+      const got = flat(values.outputs[0]);
+      expect(got.length).toBe(32);
+      expect(preds.length).toBe(32);
+      got.forEach((v, i) => expect(Math.abs(v - preds[i]!)).toBeLessThanOrEqual(1e-5));
+    }
   });
   it('wrong input shape is bad input with both shapes named', () => {
     const d = tmp();

@@ -12,6 +12,7 @@ import * as weights from './steps/05-weights.js';
 import * as transfer from './steps/06-transfer.js';
 import * as fineTune from './steps/07-fine-tune.js';
 import * as keras2 from './steps/08-keras2-file.js';
+import * as kerasFormat from './steps/09-keras-format.js';
 
 async function main(): Promise<void> {
   const ctx = makeContext(resolve(process.env.KERASTS_OUT ?? 'out'));
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   await fineTune.run(ctx);
   ctx.say('8. A Keras 2.0.8 file: load, predict, upgrade for Keras 3');
   await keras2.run(ctx);
+  ctx.say("9. Keras 3's own format: .keras and .weights.h5");
+  await kerasFormat.run(ctx, model);
   ctx.say(`\nAll steps passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; files are in ${ctx.outDir}`);
 }
 

@@ -17,6 +17,6 @@ describe('the tutorial', () => {
     expect(r.stdout).not.toContain('FAILED');
     expect((r.stdout.match(/^\s+ok /gm) ?? []).length).toBeGreaterThanOrEqual(15);
     expect(r.stdout).toContain('All steps passed');
-    for (const f of ['my_model.h5', 'my_model_architecture.json', 'my_model_architecture.yaml', 'my_model_weights.h5', 'keras3-ready.h5']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['my_model.h5', 'my_model_architecture.json', 'my_model_architecture.yaml', 'my_model_weights.h5', 'keras3-ready.h5', 'my_model.keras', 'my_model.weights.h5']) expect(existsSync(join(out, f))).toBe(true);
   });
 });

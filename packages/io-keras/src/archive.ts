@@ -120,7 +120,8 @@ export function modelFromKerasArchive(contents: KerasArchiveContents, options: L
     }
   }
   const warnings: string[] = [];
-  const compileConfig = isJsonObject(cc) ? cc : null;
+  // An uncompiled model's archive has `compile_config: {}` (Keras compiles only from a non-empty one).
+  const compileConfig = isJsonObject(cc) && Object.keys(cc).length > 0 ? cc : null;
   const stored = storedOptimizerValues(contents.weights, file);
   let optimizerRestored = false;
   if (compileConfig && options.compile !== false) {

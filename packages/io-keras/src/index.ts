@@ -26,7 +26,7 @@ export {
   type LoadedKerasInfo,
   type SaveKerasOptions,
 } from './archive.js';
-export { applyNativeWeights, nativeWeightsTree, nativeWeightsToBytes, readNativeWeights, isNativeWeightsTree, storedOptimizerValues, varsAt, type ApplyNativeOptions, type NativeTreeOptions } from './weights.js';
+export { applyNativeWeights, nativeWeightTable, nativeWeightsTree, nativeWeightsToBytes, readNativeWeights, isNativeWeightsTree, storedOptimizerValues, varsAt, type ApplyNativeOptions, type NativeTreeOptions } from './weights.js';
 export { modelLayout, uniqueKeys, layoutNodes, type LayerLayout, type LayoutNode } from './layout.js';
 export { compileConfigFromTrainingConfig, trainingConfigFromCompileConfig } from './compile-config.js';
 export { checkSafeConfig } from './safety.js';

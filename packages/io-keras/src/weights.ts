@@ -5,7 +5,7 @@
  */
 import { readH5Tree, writeH5Tree, type H5TreeAttr, type H5TreeDataset, type H5TreeGroup, type H5TreeNode } from '@kerasts/io-hdf5';
 import type { LayerWeight } from '@kerasts/layers';
-import type { Model } from '@kerasts/model';
+import type { Model, WeightTable } from '@kerasts/model';
 import { FormatError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
 import type { TransferReport } from '@kerasts/transfer';
 import { modelLayout, type LayerLayout } from './layout.js';
@@ -278,4 +278,29 @@ export async function readNativeWeights(bytes: Uint8Array, fileName?: string): P
     );
   }
   return root;
+}
+
+/**
+ * A native weights tree as a format-neutral table, for listing and comparing: one entry per
+ * top-level layer group (`layers/<key>`), named by the layer name its `vars` group records, with its
+ * variables in Keras' order (own `vars` first, then child objects in name order), each named by its
+ * path inside the layer (`cell/vars/0`). The optimizer's variables are not included.
+ */
+export function nativeWeightTable(root: H5TreeGroup, source?: string): WeightTable {
+  const layers = groupAt(root, 'layers');
+  const out: WeightTable = { layers: [], kerasVersion: null, backend: null };
+  if (!layers) return out;
+  for (const key of Object.keys(layers.members)) {
+    const g = layers.members[key]!;
+    if (g.kind !== 'group') continue;
+    const vars = groupAt(g, 'vars');
+    const weights: WeightTable['layers'][number]['weights'] = [];
+    const walk = (node: H5TreeGroup, rel: string) => {
+      for (const { path, dataset } of varsAt(node, '', source)) weights.push({ name: rel ? `${rel}/${path}` : path, value: new Tensor(datasetValues(dataset, where(source, `layers/${key}/${path}`)), dataset.shape) });
+      for (const [k, m] of Object.entries(node.members).sort(([a], [b]) => (a < b ? -1 : 1))) if (k !== 'vars' && m.kind === 'group') walk(m, rel ? `${rel}/${k}` : k);
+    };
+    walk(g, '');
+    out.layers.push({ layerName: (vars && stringAttr(vars.attrs, 'name')) ?? key, weights });
+  }
+  return out;
 }

@@ -60,7 +60,7 @@ const DESCRIPTIONS: Record<FileFormat, string> = {
   zip: 'a ZIP archive that is not a .keras file',
   'other-json': 'JSON that is not a Keras architecture',
   empty: 'an empty file',
-  unknown: 'not a Keras file (neither HDF5, ZIP, JSON nor YAML)',
+  unknown: 'unknown content: neither HDF5 nor a ZIP archive (.keras), nor JSON or YAML text',
 };
 
 function detected(format: FileFormat, extra = ''): DetectedFormat {
