@@ -8,6 +8,8 @@
  * - `saveModel(model, path)` / `saveWeights(model, path)` write the format the name asks for
  *   (`.keras`, `.h5`, `.weights.h5`, `.json`, `.yaml`).
  *
+ * Data files (`.npy`, `.npz`, CSV) come from `@kerasts/io-npy`, re-exported too.
+ *
  * This package only re-exports and dispatches: each `@kerasts/io-*` package works on its own.
  * Names the format packages share (`loadModel`, `saveModel`, `loadWeights`, `saveWeights`,
  * `LoadModelOptions`, ...) are the dispatching ones here; import a format package directly for its
@@ -23,6 +25,9 @@ export * from '@kerasts/io-json';
 export * from '@kerasts/io-yaml';
 export * from '@kerasts/io-hdf5';
 export * from '@kerasts/io-keras';
+export * from '@kerasts/io-npy';
+// io-npy's DataFormat (a data file's format) and layers' (channels_last/first) share a name: the layer option wins here.
+export type { DataFormat } from '@kerasts/layers';
 export { detectFormat, type DetectedFormat, type FileFormat } from './detect.js';
 export {
   loadModel,
