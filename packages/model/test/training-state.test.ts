@@ -60,7 +60,7 @@ describe('state updates of training forward passes', () => {
   it('are not applied by predict, evaluate or testOnBatch, and trainOnBatch applies one', () => {
     const { counter, model, x, y } = setup();
     model.predict(x);
-    model.evaluate(x, y, { verbose: 0 } as never);
+    model.evaluate(x, y);
     model.testOnBatch(x, y);
     expect(Array.from(counter.seen.value.data)).toEqual([0, 0]);
     model.trainOnBatch(x, y);
