@@ -29,7 +29,10 @@ async function samePredictions(a: string, b: string, input = x): Promise<number>
   return ya.reduce((m, v, i) => Math.max(m, Math.abs(v - yb[i]!)), 0);
 }
 
-describe('the misleading messages are gone', () => {
+// Each test runs the CLI several times as subprocesses: on a loaded machine that takes minutes.
+const SLOW = { timeout: 300_000 };
+
+describe('the misleading messages are gone', SLOW, () => {
   it('summary x.keras prints the summary (it said "invalid YAML ... null byte")', () => {
     const r = kerasts('summary', adam);
     expect(r.code, r.err).toBe(0);
@@ -66,7 +69,7 @@ describe('the misleading messages are gone', () => {
   });
 });
 
-describe('convert: any format to any format, by the output name', () => {
+describe('convert: any format to any format, by the output name', SLOW, () => {
   it('.keras -> .h5 -> .keras, .keras -> arch.json + w.weights.h5 -> .keras, -> .weights.h5', async () => {
     const d = tmp();
     const steps: [string[], string][] = [
@@ -103,7 +106,7 @@ describe('convert: any format to any format, by the output name', () => {
   });
 });
 
-describe('inspect, weights, predict, train and transfer on .keras and .weights.h5', () => {
+describe('inspect, weights, predict, train and transfer on .keras and .weights.h5', SLOW, () => {
   it('inspect describes a .keras and a .weights.h5', () => {
     const r = kerasts('inspect', adam);
     expect(r.code, r.err).toBe(0);
