@@ -111,7 +111,18 @@ def func_lstm_state_compiled():
     return m
 
 
-# name -> (builder, input shapes (without batch), output width, fit?)
+def seq_reshape_flatten_adam():
+    keras.utils.set_random_seed(7)
+    m = keras.Sequential(
+        [keras.Input((3, 4)), L.Reshape((4, 3)), L.LSTM(2, return_sequences=True), L.Flatten(), L.Dense(2)],
+        name="seq_reshape_flatten",
+    )
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    return m
+
+
+# name -> (builder, input shapes (without batch), output width, fit?). Every layer class kerasts
+# registers must appear in some case (io-keras' registry test checks it).
 CASES = {
     "seq_lstm_adam": (seq_lstm_adam, [(3, 5)], 2, True),
     "seq_stack_rmsprop": (seq_stack_rmsprop, [(4, 3)], 3, True),
@@ -119,6 +130,7 @@ CASES = {
     "seq_dropout_uncompiled": (seq_dropout_uncompiled, [(2, 4)], 2, False),
     "func_merges": (func_merges, [(6,), (6,)], 3, False),
     "func_lstm_state_compiled": (func_lstm_state_compiled, [(5, 2)], 1, True),
+    "seq_reshape_flatten_adam": (seq_reshape_flatten_adam, [(3, 4)], 2, True),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2

@@ -1,0 +1,31 @@
+/**
+ * Every layer class in the registry round-trips through Keras 3's own formats: some Keras-written
+ * fixture (tools/oracle/gen_keras_fixtures.py) uses it, and keras-files.test.ts loads that fixture,
+ * predicts within 1e-5, writes it back in Keras' exact layout and (compiled) resumes as Keras. A class
+ * registered without such a case fails here: add one to CASES and regenerate
+ * (`.venv-oracle/bin/python tools/oracle/gen_keras_fixtures.py`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { registeredLayers } from '@kerasts/layers';
+import { FIXTURES } from './helpers.js';
+
+/** Keras 1/2 class names with no Keras 3 class: they load as the class given, which is what a .keras holds. */
+const LEGACY_ONLY: Record<string, string> = { CuDNNLSTM: 'LSTM' };
+
+const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as { cases: Record<string, { layers: string[] }> };
+const covered = new Map<string, string[]>();
+for (const [name, c] of Object.entries(index.cases)) for (const l of c.layers) covered.set(l, [...(covered.get(l) ?? []), name]);
+
+describe('every registered layer has a Keras-written .keras case', () => {
+  for (const cls of registeredLayers()) {
+    const target = LEGACY_ONLY[cls] ?? cls;
+    it(`${cls}${target !== cls ? ` (as ${target})` : ''}`, () => {
+      expect(
+        covered.has(target),
+        `no Keras-written .keras / .weights.h5 fixture uses ${target}: add a case to CASES in tools/oracle/gen_keras_fixtures.py and regenerate it, so that its round-trip is checked against Keras 3.15.1 (and implement Layer.keras3VariableTree if its Keras 3 class keeps variables in sub-objects)`,
+      ).toBe(true);
+    });
+  }
+});
