@@ -93,14 +93,15 @@ export function contentsFromModel(model: Model, kind: 'model' | 'weights', optio
   });
   const kerasVersion = dialect === 'keras-2.0' ? (kerasMajor(model.kerasVersion) <= 2 ? model.kerasVersion : '2.0.8') : model.kerasVersion;
   const backend = model.backend ?? DEFAULT_BACKEND;
-  const layers = model.layers.map((l) => ({
-    name: l.name,
-    weightNames: l.weights.map((w) => storedWeightName(l.name, w.name)),
-    weights: l.weights.map((w) => {
-      const name = storedWeightName(l.name, w.name);
-      return { name, shape: [...w.shape], dtype: 'float32' as const, data: new Float32Array(w.value.data), hdf5Path: name };
-    }),
-  }));
+  const layers = model.layers.map((l) => {
+    // Wrappers name their inner layers' weights (`bidirectional/forward_lstm/kernel:0`).
+    const names = l.storedWeightNames().map((n) => storedWeightName(l.name, n));
+    return {
+      name: l.name,
+      weightNames: names,
+      weights: l.weights.map((w, i) => ({ name: names[i]!, shape: [...w.shape], dtype: 'float32' as const, data: new Float32Array(w.value.data), hdf5Path: names[i]! })),
+    };
+  });
   const training = kind === 'model' && options.includeOptimizer !== false ? trainingState(model, dialect, options.warn ?? console.warn) : null;
   return {
     kind,

@@ -5,17 +5,17 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"AlphaDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]};
-const schema42 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
-const schema47 = {"type":"number","minimum":0,"maximum":1};
-const schema53 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"AlphaDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]};
+const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
+const schema41 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
+const schema46 = {"type":"number","minimum":0,"maximum":1};
+const schema70 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
 const schema33 = {"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}};
 const schema34 = {"type":"string","minLength":1};
 const schema37 = {"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}};
 const schema35 = {"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]};
-const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -355,159 +355,12 @@ return errors === 0;
 }
 validate22.evaluated = {"props":{"name":true,"trainable":true,"batch_input_shape":true,"batch_shape":true,"input_shape":true,"dtype":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema38 = {"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]};
+const schema39 = {"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate28.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(data !== null){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-const _errs5 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name === undefined){
-const err3 = {instancePath,schemaPath:"#/$defs/serialized/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.class_name !== undefined){
-let data0 = data.class_name;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/class_name",schemaPath:"#/$defs/serialized/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/class_name",schemaPath:"#/$defs/serialized/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.config !== undefined){
-let data1 = data.config;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err6 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/serialized/properties/config/type",keyword:"type",params:{type: schema37.properties.config.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/$defs/serialized/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs5 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var props0 = {};
-props0.class_name = true;
-props0.config = true;
-}
-if(!valid0){
-const err8 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate28.errors = vErrors;
-evaluated0.props = props0;
-return errors === 0;
-}
-validate28.evaluated = {"dynamicProps":true,"dynamicItems":false};
-
-const schema40 = {"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]};
-
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -643,12 +496,160 @@ vErrors = null;
 }
 }
 }
-validate30.errors = vErrors;
+validate28.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate30.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate28.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
+const schema47 = {"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data !== null){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name === undefined){
+const err3 = {instancePath,schemaPath:"#/$defs/serialized/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.class_name !== undefined){
+let data0 = data.class_name;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/class_name",schemaPath:"#/$defs/serialized/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/class_name",schemaPath:"#/$defs/serialized/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+let data1 = data.config;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err6 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/serialized/properties/config/type",keyword:"type",params:{type: schema37.properties.config.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/$defs/serialized/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.class_name = true;
+props0.config = true;
+}
+if(!valid0){
+const err8 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate33.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate33.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+const wrapper0 = {validate: validate21};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -665,7 +666,7 @@ let valid1 = true;
 const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Dense" !== data.class_name){
+if("Embedding" !== data.class_name){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -692,12 +693,13 @@ const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 let data1 = data.config;
-const _errs7 = errors;
-let valid4 = false;
-const _errs8 = errors;
+if(!(validate22(data1, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.units === undefined){
-const err1 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(data1.input_dim === undefined){
+const err1 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/required",keyword:"required",params:{missingProperty: "input_dim"},message:"must have required property '"+"input_dim"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -706,13 +708,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-var _valid1 = _errs8 === errors;
-valid4 = valid4 || _valid1;
-const _errs9 = errors;
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.output_dim === undefined){
-const err2 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+const err2 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -721,11 +718,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-var _valid1 = _errs9 === errors;
-valid4 = valid4 || _valid1;
-if(!valid4){
-const err3 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data1.input_dim !== undefined){
+let data2 = data1.input_dim;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err3 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -734,26 +730,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-else {
-errors = _errs7;
-if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data1, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.units !== undefined){
-let data2 = data1.units;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err4 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/0/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data2 == "number"){
+if(data2 < 1 || isNaN(data2)){
+const err4 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -762,9 +741,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 < 1 || isNaN(data2)){
-const err5 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/0/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data1.output_dim !== undefined){
+let data3 = data1.output_dim;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err5 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/0/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -773,12 +755,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-if(data1.output_dim !== undefined){
-let data3 = data1.output_dim;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err6 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/0/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data3 == "number"){
+if(data3 < 1 || isNaN(data3)){
+const err6 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/0/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -787,9 +766,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(typeof data3 == "number"){
-if(data3 < 1 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/0/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data1.mask_zero !== undefined){
+if(typeof data1.mask_zero !== "boolean"){
+const err7 = {instancePath:instancePath+"/config/mask_zero",schemaPath:"#/allOf/0/then/properties/config/properties/mask_zero/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -799,16 +780,13 @@ vErrors.push(err7);
 errors++;
 }
 }
-}
-if(data1.activation !== undefined){
-if(!(validate28(data1.activation, {instancePath:instancePath+"/config/activation",parentData:data1,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data1.use_bias !== undefined){
-if(typeof data1.use_bias !== "boolean"){
-const err8 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/0/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data1.input_length !== undefined){
+let data5 = data1.input_length;
+const _errs15 = errors;
+let valid6 = false;
+const _errs16 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err8 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -817,10 +795,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data1.bias !== undefined){
-if(typeof data1.bias !== "boolean"){
-const err9 = {instancePath:instancePath+"/config/bias",schemaPath:"#/allOf/0/then/properties/config/properties/bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data5 == "number"){
+if(data5 < 1 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -830,31 +807,11 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data1.kernel_initializer !== undefined){
-if(!(validate30(data1.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data1,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-if(data1.bias_initializer !== undefined){
-if(!(validate30(data1.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data1,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-if(data1.init !== undefined){
-if(!(validate30(data1.init, {instancePath:instancePath+"/config/init",parentData:data1,parentDataProperty:"init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-if(data1.kernel_regularizer !== undefined){
-let data10 = data1.kernel_regularizer;
-const _errs25 = errors;
-let valid8 = false;
-const _errs26 = errors;
-if(data10 !== null){
-const err10 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid1 = _errs16 === errors;
+valid6 = valid6 || _valid1;
+const _errs18 = errors;
+if(data5 !== null){
+const err10 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -863,11 +820,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-var _valid2 = _errs26 === errors;
-valid8 = valid8 || _valid2;
-const _errs28 = errors;
-if(typeof data10 !== "string"){
-const err11 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs18 === errors;
+valid6 = valid6 || _valid1;
+const _errs20 = errors;
+if(Array.isArray(data5)){
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+const _errs24 = errors;
+let valid10 = false;
+const _errs25 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err11 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -876,11 +840,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-var _valid2 = _errs28 === errors;
-valid8 = valid8 || _valid2;
-const _errs30 = errors;
-if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
-const err12 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data6 == "number"){
+if(data6 < 0 || isNaN(data6)){
+const err12 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -889,10 +851,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-var _valid2 = _errs30 === errors;
-valid8 = valid8 || _valid2;
-if(!valid8){
-const err13 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid2 = _errs25 === errors;
+valid10 = valid10 || _valid2;
+const _errs27 = errors;
+if(data6 !== null){
+const err13 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -901,25 +865,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-else {
-errors = _errs25;
-if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data1.bias_regularizer !== undefined){
-let data11 = data1.bias_regularizer;
-const _errs34 = errors;
-let valid10 = false;
-const _errs35 = errors;
-if(data11 !== null){
-const err14 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid2 = _errs27 === errors;
+valid10 = valid10 || _valid2;
+if(!valid10){
+const err14 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -928,11 +877,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-var _valid3 = _errs35 === errors;
-valid10 = valid10 || _valid3;
-const _errs37 = errors;
-if(typeof data11 !== "string"){
-const err15 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/$defs/shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -941,11 +900,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-var _valid3 = _errs37 === errors;
-valid10 = valid10 || _valid3;
-const _errs39 = errors;
-if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-const err16 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid1 = _errs20 === errors;
+valid6 = valid6 || _valid1;
+if(!valid6){
+const err16 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -954,10 +912,37 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid3 = _errs39 === errors;
-valid10 = valid10 || _valid3;
-if(!valid10){
-const err17 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data1.embeddings_initializer !== undefined){
+if(!(validate28(data1.embeddings_initializer, {instancePath:instancePath+"/config/embeddings_initializer",parentData:data1,parentDataProperty:"embeddings_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data1.init !== undefined){
+if(!(validate28(data1.init, {instancePath:instancePath+"/config/init",parentData:data1,parentDataProperty:"init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data1.embeddings_regularizer !== undefined){
+let data9 = data1.embeddings_regularizer;
+const _errs33 = errors;
+let valid12 = false;
+const _errs34 = errors;
+if(data9 !== null){
+const err17 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -966,25 +951,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-errors = _errs34;
-if(vErrors !== null){
-if(_errs34){
-vErrors.length = _errs34;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data1.activity_regularizer !== undefined){
-let data12 = data1.activity_regularizer;
-const _errs43 = errors;
-let valid12 = false;
-const _errs44 = errors;
-if(data12 !== null){
-const err18 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid3 = _errs34 === errors;
+valid12 = valid12 || _valid3;
+const _errs36 = errors;
+if(typeof data9 !== "string"){
+const err18 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -993,11 +964,11 @@ vErrors.push(err18);
 }
 errors++;
 }
-var _valid4 = _errs44 === errors;
-valid12 = valid12 || _valid4;
-const _errs46 = errors;
-if(typeof data12 !== "string"){
-const err19 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid3 = _errs36 === errors;
+valid12 = valid12 || _valid3;
+const _errs38 = errors;
+if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
+const err19 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1006,11 +977,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-var _valid4 = _errs46 === errors;
-valid12 = valid12 || _valid4;
-const _errs48 = errors;
-if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
-const err20 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid3 = _errs38 === errors;
+valid12 = valid12 || _valid3;
+if(!valid12){
+const err20 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1019,10 +989,25 @@ vErrors.push(err20);
 }
 errors++;
 }
-var _valid4 = _errs48 === errors;
-valid12 = valid12 || _valid4;
-if(!valid12){
-const err21 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs33;
+if(vErrors !== null){
+if(_errs33){
+vErrors.length = _errs33;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data1.W_regularizer !== undefined){
+let data10 = data1.W_regularizer;
+const _errs42 = errors;
+let valid14 = false;
+const _errs43 = errors;
+if(data10 !== null){
+const err21 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1031,25 +1016,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-else {
-errors = _errs43;
-if(vErrors !== null){
-if(_errs43){
-vErrors.length = _errs43;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data1.kernel_constraint !== undefined){
-let data13 = data1.kernel_constraint;
-const _errs52 = errors;
-let valid14 = false;
-const _errs53 = errors;
-if(data13 !== null){
-const err22 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid4 = _errs43 === errors;
+valid14 = valid14 || _valid4;
+const _errs45 = errors;
+if(typeof data10 !== "string"){
+const err22 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1058,11 +1029,11 @@ vErrors.push(err22);
 }
 errors++;
 }
-var _valid5 = _errs53 === errors;
-valid14 = valid14 || _valid5;
-const _errs55 = errors;
-if(typeof data13 !== "string"){
-const err23 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs45 === errors;
+valid14 = valid14 || _valid4;
+const _errs47 = errors;
+if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
+const err23 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1071,11 +1042,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-var _valid5 = _errs55 === errors;
-valid14 = valid14 || _valid5;
-const _errs57 = errors;
-if(!(data13 && typeof data13 == "object" && !Array.isArray(data13))){
-const err24 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid4 = _errs47 === errors;
+valid14 = valid14 || _valid4;
+if(!valid14){
+const err24 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1084,10 +1054,25 @@ vErrors.push(err24);
 }
 errors++;
 }
-var _valid5 = _errs57 === errors;
-valid14 = valid14 || _valid5;
-if(!valid14){
-const err25 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data1.activity_regularizer !== undefined){
+let data11 = data1.activity_regularizer;
+const _errs51 = errors;
+let valid16 = false;
+const _errs52 = errors;
+if(data11 !== null){
+const err25 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1096,25 +1081,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-else {
-errors = _errs52;
-if(vErrors !== null){
-if(_errs52){
-vErrors.length = _errs52;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data1.bias_constraint !== undefined){
-let data14 = data1.bias_constraint;
-const _errs61 = errors;
-let valid16 = false;
-const _errs62 = errors;
-if(data14 !== null){
-const err26 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid5 = _errs52 === errors;
+valid16 = valid16 || _valid5;
+const _errs54 = errors;
+if(typeof data11 !== "string"){
+const err26 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1123,11 +1094,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-var _valid6 = _errs62 === errors;
-valid16 = valid16 || _valid6;
-const _errs64 = errors;
-if(typeof data14 !== "string"){
-const err27 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid5 = _errs54 === errors;
+valid16 = valid16 || _valid5;
+const _errs56 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+const err27 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1136,11 +1107,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-var _valid6 = _errs64 === errors;
-valid16 = valid16 || _valid6;
-const _errs66 = errors;
-if(!(data14 && typeof data14 == "object" && !Array.isArray(data14))){
-const err28 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid5 = _errs56 === errors;
+valid16 = valid16 || _valid5;
+if(!valid16){
+const err28 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1149,10 +1119,25 @@ vErrors.push(err28);
 }
 errors++;
 }
-var _valid6 = _errs66 === errors;
-valid16 = valid16 || _valid6;
-if(!valid16){
-const err29 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data1.embeddings_constraint !== undefined){
+let data12 = data1.embeddings_constraint;
+const _errs60 = errors;
+let valid18 = false;
+const _errs61 = errors;
+if(data12 !== null){
+const err29 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1161,25 +1146,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-else {
-errors = _errs61;
-if(vErrors !== null){
-if(_errs61){
-vErrors.length = _errs61;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data1.input_dim !== undefined){
-let data15 = data1.input_dim;
-const _errs69 = errors;
-let valid17 = false;
-const _errs70 = errors;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err30 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid6 = _errs61 === errors;
+valid18 = valid18 || _valid6;
+const _errs63 = errors;
+if(typeof data12 !== "string"){
+const err30 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1188,9 +1159,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(typeof data15 == "number"){
-if(data15 < 1 || isNaN(data15)){
-const err31 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid6 = _errs63 === errors;
+valid18 = valid18 || _valid6;
+const _errs65 = errors;
+if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
+const err31 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1199,12 +1172,10 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-var _valid7 = _errs70 === errors;
-valid17 = valid17 || _valid7;
-const _errs72 = errors;
-if(data15 !== null){
-const err32 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid6 = _errs65 === errors;
+valid18 = valid18 || _valid6;
+if(!valid18){
+const err32 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1213,15 +1184,68 @@ vErrors.push(err32);
 }
 errors++;
 }
-var _valid7 = _errs72 === errors;
-valid17 = valid17 || _valid7;
-if(!valid17){
-const err33 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs60;
+if(vErrors !== null){
+if(_errs60){
+vErrors.length = _errs60;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data1.W_constraint !== undefined){
+let data13 = data1.W_constraint;
+const _errs69 = errors;
+let valid20 = false;
+const _errs70 = errors;
+if(data13 !== null){
+const err33 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err33];
 }
 else {
 vErrors.push(err33);
+}
+errors++;
+}
+var _valid7 = _errs70 === errors;
+valid20 = valid20 || _valid7;
+const _errs72 = errors;
+if(typeof data13 !== "string"){
+const err34 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var _valid7 = _errs72 === errors;
+valid20 = valid20 || _valid7;
+const _errs74 = errors;
+if(!(data13 && typeof data13 == "object" && !Array.isArray(data13))){
+const err35 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+var _valid7 = _errs74 === errors;
+valid20 = valid20 || _valid7;
+if(!valid20){
+const err36 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
 }
 errors++;
 }
@@ -1237,80 +1261,11 @@ vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid0 = _errs5 === errors;
-valid1 = _valid0;
-if(valid1){
-var props4 = {};
-props4.config = true;
-props4.class_name = true;
-}
-}
-if(!valid1){
-const err34 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-const _errs75 = errors;
-let valid18 = true;
-const _errs76 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("InputLayer" !== data.class_name){
-const err35 = {};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-}
-var _valid8 = _errs76 === errors;
-errors = _errs75;
-if(vErrors !== null){
-if(_errs75){
-vErrors.length = _errs75;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid8){
-const _errs78 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data17 = data.config;
-const _errs80 = errors;
-let valid21 = false;
-const _errs81 = errors;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.batch_input_shape === undefined){
-const err36 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/1/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "batch_input_shape"},message:"must have required property '"+"batch_input_shape"+"'"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-}
-var _valid9 = _errs81 === errors;
-valid21 = valid21 || _valid9;
-const _errs82 = errors;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.batch_shape === undefined){
-const err37 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/1/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "batch_shape"},message:"must have required property '"+"batch_shape"+"'"};
+if(data1.dropout !== undefined){
+let data14 = data1.dropout;
+if(typeof data14 == "number"){
+if(data14 > 1 || isNaN(data14)){
+const err37 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1319,13 +1274,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-var _valid9 = _errs82 === errors;
-valid21 = valid21 || _valid9;
-const _errs83 = errors;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.input_shape === undefined){
-const err38 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/1/then/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "input_shape"},message:"must have required property '"+"input_shape"+"'"};
+if(data14 < 0 || isNaN(data14)){
+const err38 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1335,15 +1285,54 @@ vErrors.push(err38);
 errors++;
 }
 }
-var _valid9 = _errs83 === errors;
-valid21 = valid21 || _valid9;
-if(!valid21){
-const err39 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/1/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+const err39 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data1.lora_rank !== undefined){
+let data15 = data1.lora_rank;
+const _errs80 = errors;
+let valid22 = false;
+const _errs81 = errors;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err40 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/0/then/properties/config/properties/lora_rank/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+var _valid8 = _errs81 === errors;
+valid22 = valid22 || _valid8;
+const _errs83 = errors;
+if(data15 !== null){
+const err41 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/0/then/properties/config/properties/lora_rank/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var _valid8 = _errs83 === errors;
+valid22 = valid22 || _valid8;
+if(!valid22){
+const err42 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/0/then/properties/config/properties/lora_rank/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
 }
 errors++;
 }
@@ -1358,72 +1347,20 @@ vErrors = null;
 }
 }
 }
-if(!(validate22(data17, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.sparse !== undefined){
-if(typeof data17.sparse !== "boolean"){
-const err40 = {instancePath:instancePath+"/config/sparse",schemaPath:"#/allOf/1/then/properties/config/properties/sparse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-if(data17.ragged !== undefined){
-if(typeof data17.ragged !== "boolean"){
-const err41 = {instancePath:instancePath+"/config/ragged",schemaPath:"#/allOf/1/then/properties/config/properties/ragged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
 }
 }
 }
 }
-}
-var _valid8 = _errs78 === errors;
-valid18 = _valid8;
-if(valid18){
-var props5 = {};
-props5.config = true;
-props5.class_name = true;
-}
-}
-if(!valid18){
-const err42 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-if(props4 !== true && props5 !== undefined){
-if(props5 === true){
-props4 = true;
-}
-else {
-props4 = props4 || {};
-Object.assign(props4, props5);
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+if(valid1){
+var props2 = {};
+props2.config = true;
+props2.class_name = true;
 }
 }
-const _errs90 = errors;
-let valid24 = true;
-const _errs91 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Activation" !== data.class_name){
-const err43 = {};
+if(!valid1){
+const err43 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1432,30 +1369,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-var _valid10 = _errs91 === errors;
-errors = _errs90;
-if(vErrors !== null){
-if(_errs90){
-vErrors.length = _errs90;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid10){
-const _errs93 = errors;
+const _errs86 = errors;
+let valid23 = true;
+const _errs87 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data21 = data.config;
-if(!(validate22(data21, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.activation === undefined){
-const err44 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/2/then/properties/config/required",keyword:"required",params:{missingProperty: "activation"},message:"must have required property '"+"activation"+"'"};
+if(data.class_name !== undefined){
+if("Masking" !== data.class_name){
+const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1464,25 +1384,31 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data21.activation !== undefined){
-if(!(validate28(data21.activation, {instancePath:instancePath+"/config/activation",parentData:data21,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+}
+}
+var _valid9 = _errs87 === errors;
+errors = _errs86;
+if(vErrors !== null){
+if(_errs86){
+vErrors.length = _errs86;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid9){
+const _errs89 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data17 = data.config;
+if(!(validate22(data17, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-}
-}
-}
-var _valid10 = _errs93 === errors;
-valid24 = _valid10;
-if(valid24){
-var props7 = {};
-props7.config = true;
-props7.class_name = true;
-}
-}
-if(!valid24){
-const err45 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.mask_value !== undefined){
+if(!(typeof data17.mask_value == "number")){
+const err45 = {instancePath:instancePath+"/config/mask_value",schemaPath:"#/allOf/1/then/properties/config/properties/mask_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1491,22 +1417,20 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(props4 !== true && props7 !== undefined){
-if(props7 === true){
-props4 = true;
-}
-else {
-props4 = props4 || {};
-Object.assign(props4, props7);
 }
 }
-const _errs98 = errors;
-let valid29 = true;
-const _errs99 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Dropout" !== data.class_name){
-const err46 = {};
+}
+}
+var _valid9 = _errs89 === errors;
+valid23 = _valid9;
+if(valid23){
+var props3 = {};
+props3.config = true;
+props3.class_name = true;
+}
+}
+if(!valid23){
+const err46 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1515,29 +1439,22 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-var _valid11 = _errs99 === errors;
-errors = _errs98;
-if(vErrors !== null){
-if(_errs98){
-vErrors.length = _errs98;
+if(props2 !== true && props3 !== undefined){
+if(props3 === true){
+props2 = true;
 }
 else {
-vErrors = null;
+props2 = props2 || {};
+Object.assign(props2, props3);
 }
 }
-if(_valid11){
-const _errs101 = errors;
+const _errs95 = errors;
+let valid28 = true;
+const _errs96 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data24 = data.config;
-const _errs103 = errors;
-let valid32 = false;
-const _errs104 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.rate === undefined){
-const err47 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data.class_name !== undefined){
+if("Dense" !== data.class_name){
+const err47 = {};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1547,12 +1464,28 @@ vErrors.push(err47);
 errors++;
 }
 }
-var _valid12 = _errs104 === errors;
-valid32 = valid32 || _valid12;
-const _errs105 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.p === undefined){
-const err48 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+}
+var _valid10 = _errs96 === errors;
+errors = _errs95;
+if(vErrors !== null){
+if(_errs95){
+vErrors.length = _errs95;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid10){
+const _errs98 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data20 = data.config;
+const _errs100 = errors;
+let valid31 = false;
+const _errs101 = errors;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.units === undefined){
+const err48 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/2/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1562,10 +1495,12 @@ vErrors.push(err48);
 errors++;
 }
 }
-var _valid12 = _errs105 === errors;
-valid32 = valid32 || _valid12;
-if(!valid32){
-const err49 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid11 = _errs101 === errors;
+valid31 = valid31 || _valid11;
+const _errs102 = errors;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.output_dim === undefined){
+const err49 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/2/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1574,27 +1509,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-else {
-errors = _errs103;
-if(vErrors !== null){
-if(_errs103){
-vErrors.length = _errs103;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data24, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.rate !== undefined){
-let data25 = data24.rate;
-if(typeof data25 == "number"){
-if(data25 > 1 || isNaN(data25)){
-const err50 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid11 = _errs102 === errors;
+valid31 = valid31 || _valid11;
+if(!valid31){
+const err50 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/2/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1603,8 +1522,26 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data25 < 0 || isNaN(data25)){
-const err51 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs100;
+if(vErrors !== null){
+if(_errs100){
+vErrors.length = _errs100;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data20, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.units !== undefined){
+let data21 = data20.units;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err51 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/2/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1613,9 +1550,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-else {
-const err52 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data21 == "number"){
+if(data21 < 1 || isNaN(data21)){
+const err52 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/2/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1625,11 +1562,11 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data24.p !== undefined){
-let data26 = data24.p;
-if(typeof data26 == "number"){
-if(data26 > 1 || isNaN(data26)){
-const err53 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data20.output_dim !== undefined){
+let data22 = data20.output_dim;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err53 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/2/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1638,8 +1575,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data26 < 0 || isNaN(data26)){
-const err54 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data22 == "number"){
+if(data22 < 1 || isNaN(data22)){
+const err54 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/2/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1649,8 +1587,16 @@ vErrors.push(err54);
 errors++;
 }
 }
-else {
-const err55 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data20.activation !== undefined){
+if(!(validate33(data20.activation, {instancePath:instancePath+"/config/activation",parentData:data20,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data20.use_bias !== undefined){
+if(typeof data20.use_bias !== "boolean"){
+const err55 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/2/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1660,19 +1606,9 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data24.noise_shape !== undefined){
-if(!(validate23(data24.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data24,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data24.seed !== undefined){
-let data28 = data24.seed;
-const _errs115 = errors;
-let valid37 = false;
-const _errs116 = errors;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err56 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/3/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data20.bias !== undefined){
+if(typeof data20.bias !== "boolean"){
+const err56 = {instancePath:instancePath+"/config/bias",schemaPath:"#/allOf/2/then/properties/config/properties/bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1681,11 +1617,32 @@ vErrors.push(err56);
 }
 errors++;
 }
-var _valid13 = _errs116 === errors;
-valid37 = valid37 || _valid13;
+}
+if(data20.kernel_initializer !== undefined){
+if(!(validate28(data20.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data20,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data20.bias_initializer !== undefined){
+if(!(validate28(data20.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data20,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data20.init !== undefined){
+if(!(validate28(data20.init, {instancePath:instancePath+"/config/init",parentData:data20,parentDataProperty:"init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data20.kernel_regularizer !== undefined){
+let data29 = data20.kernel_regularizer;
 const _errs118 = errors;
-if(data28 !== null){
-const err57 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/3/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+let valid35 = false;
+const _errs119 = errors;
+if(data29 !== null){
+const err57 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1694,10 +1651,11 @@ vErrors.push(err57);
 }
 errors++;
 }
-var _valid13 = _errs118 === errors;
-valid37 = valid37 || _valid13;
-if(!valid37){
-const err58 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/3/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid12 = _errs119 === errors;
+valid35 = valid35 || _valid12;
+const _errs121 = errors;
+if(typeof data29 !== "string"){
+const err58 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1706,31 +1664,11 @@ vErrors.push(err58);
 }
 errors++;
 }
-else {
-errors = _errs115;
-if(vErrors !== null){
-if(_errs115){
-vErrors.length = _errs115;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid11 = _errs101 === errors;
-valid29 = _valid11;
-if(valid29){
-var props8 = {};
-props8.config = true;
-props8.class_name = true;
-}
-}
-if(!valid29){
-const err59 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid12 = _errs121 === errors;
+valid35 = valid35 || _valid12;
+const _errs123 = errors;
+if(!(data29 && typeof data29 == "object" && !Array.isArray(data29))){
+const err59 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1739,22 +1677,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(props4 !== true && props8 !== undefined){
-if(props8 === true){
-props4 = true;
-}
-else {
-props4 = props4 || {};
-Object.assign(props4, props8);
-}
-}
-const _errs121 = errors;
-let valid38 = true;
-const _errs122 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("LSTM" !== data.class_name){
-const err60 = {};
+var _valid12 = _errs123 === errors;
+valid35 = valid35 || _valid12;
+if(!valid35){
+const err60 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1763,29 +1689,25 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-}
-var _valid14 = _errs122 === errors;
-errors = _errs121;
+else {
+errors = _errs118;
 if(vErrors !== null){
-if(_errs121){
-vErrors.length = _errs121;
+if(_errs118){
+vErrors.length = _errs118;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid14){
-const _errs124 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data30 = data.config;
-const _errs126 = errors;
-let valid41 = false;
+}
+}
+if(data20.bias_regularizer !== undefined){
+let data30 = data20.bias_regularizer;
 const _errs127 = errors;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.units === undefined){
-const err61 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+let valid37 = false;
+const _errs128 = errors;
+if(data30 !== null){
+const err61 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1794,13 +1716,11 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-var _valid15 = _errs127 === errors;
-valid41 = valid41 || _valid15;
-const _errs128 = errors;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.output_dim === undefined){
-const err62 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+var _valid13 = _errs128 === errors;
+valid37 = valid37 || _valid13;
+const _errs130 = errors;
+if(typeof data30 !== "string"){
+const err62 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1809,11 +1729,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-var _valid15 = _errs128 === errors;
-valid41 = valid41 || _valid15;
-if(!valid41){
-const err63 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid13 = _errs130 === errors;
+valid37 = valid37 || _valid13;
+const _errs132 = errors;
+if(!(data30 && typeof data30 == "object" && !Array.isArray(data30))){
+const err63 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1822,26 +1742,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-else {
-errors = _errs126;
-if(vErrors !== null){
-if(_errs126){
-vErrors.length = _errs126;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data30, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.units !== undefined){
-let data31 = data30.units;
-if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
-const err64 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/4/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid13 = _errs132 === errors;
+valid37 = valid37 || _valid13;
+if(!valid37){
+const err64 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1850,9 +1754,25 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(typeof data31 == "number"){
-if(data31 < 1 || isNaN(data31)){
-const err65 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/4/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs127;
+if(vErrors !== null){
+if(_errs127){
+vErrors.length = _errs127;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data20.activity_regularizer !== undefined){
+let data31 = data20.activity_regularizer;
+const _errs136 = errors;
+let valid39 = false;
+const _errs137 = errors;
+if(data31 !== null){
+const err65 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1861,12 +1781,11 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-if(data30.output_dim !== undefined){
-let data32 = data30.output_dim;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err66 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/4/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid14 = _errs137 === errors;
+valid39 = valid39 || _valid14;
+const _errs139 = errors;
+if(typeof data31 !== "string"){
+const err66 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1875,9 +1794,11 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(typeof data32 == "number"){
-if(data32 < 1 || isNaN(data32)){
-const err67 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/4/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid14 = _errs139 === errors;
+valid39 = valid39 || _valid14;
+const _errs141 = errors;
+if(!(data31 && typeof data31 == "object" && !Array.isArray(data31))){
+const err67 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1886,29 +1807,10 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-if(data30.activation !== undefined){
-if(!(validate28(data30.activation, {instancePath:instancePath+"/config/activation",parentData:data30,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data30.recurrent_activation !== undefined){
-if(!(validate28(data30.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data30,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data30.inner_activation !== undefined){
-if(!(validate28(data30.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data30,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data30.use_bias !== undefined){
-if(typeof data30.use_bias !== "boolean"){
-const err68 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/4/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid14 = _errs141 === errors;
+valid39 = valid39 || _valid14;
+if(!valid39){
+const err68 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1917,28 +1819,25 @@ vErrors.push(err68);
 }
 errors++;
 }
+else {
+errors = _errs136;
+if(vErrors !== null){
+if(_errs136){
+vErrors.length = _errs136;
 }
-if(data30.kernel_initializer !== undefined){
-if(!(validate30(data30.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data30,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-if(data30.recurrent_initializer !== undefined){
-if(!(validate30(data30.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data30,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
+else {
+vErrors = null;
 }
 }
-if(data30.bias_initializer !== undefined){
-if(!(validate30(data30.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data30,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
 }
 }
-if(data30.unit_forget_bias !== undefined){
-if(typeof data30.unit_forget_bias !== "boolean"){
-const err69 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/4/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data20.kernel_constraint !== undefined){
+let data32 = data20.kernel_constraint;
+const _errs145 = errors;
+let valid41 = false;
+const _errs146 = errors;
+if(data32 !== null){
+const err69 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1947,12 +1846,11 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data30.dropout !== undefined){
-let data41 = data30.dropout;
-if(typeof data41 == "number"){
-if(data41 > 1 || isNaN(data41)){
-const err70 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid15 = _errs146 === errors;
+valid41 = valid41 || _valid15;
+const _errs148 = errors;
+if(typeof data32 !== "string"){
+const err70 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1961,8 +1859,11 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data41 < 0 || isNaN(data41)){
-const err71 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid15 = _errs148 === errors;
+valid41 = valid41 || _valid15;
+const _errs150 = errors;
+if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
+const err71 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1971,9 +1872,10 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid15 = _errs150 === errors;
+valid41 = valid41 || _valid15;
+if(!valid41){
+const err72 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1982,12 +1884,25 @@ vErrors.push(err72);
 }
 errors++;
 }
+else {
+errors = _errs145;
+if(vErrors !== null){
+if(_errs145){
+vErrors.length = _errs145;
 }
-if(data30.recurrent_dropout !== undefined){
-let data42 = data30.recurrent_dropout;
-if(typeof data42 == "number"){
-if(data42 > 1 || isNaN(data42)){
-const err73 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data20.bias_constraint !== undefined){
+let data33 = data20.bias_constraint;
+const _errs154 = errors;
+let valid43 = false;
+const _errs155 = errors;
+if(data33 !== null){
+const err73 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1996,8 +1911,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data42 < 0 || isNaN(data42)){
-const err74 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid16 = _errs155 === errors;
+valid43 = valid43 || _valid16;
+const _errs157 = errors;
+if(typeof data33 !== "string"){
+const err74 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2006,9 +1924,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid16 = _errs157 === errors;
+valid43 = valid43 || _valid16;
+const _errs159 = errors;
+if(!(data33 && typeof data33 == "object" && !Array.isArray(data33))){
+const err75 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2017,12 +1937,10 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-if(data30.dropout_W !== undefined){
-let data43 = data30.dropout_W;
-if(typeof data43 == "number"){
-if(data43 > 1 || isNaN(data43)){
-const err76 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid16 = _errs159 === errors;
+valid43 = valid43 || _valid16;
+if(!valid43){
+const err76 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2031,8 +1949,25 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data43 < 0 || isNaN(data43)){
-const err77 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs154;
+if(vErrors !== null){
+if(_errs154){
+vErrors.length = _errs154;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data20.input_dim !== undefined){
+let data34 = data20.input_dim;
+const _errs162 = errors;
+let valid44 = false;
+const _errs163 = errors;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err77 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2041,9 +1976,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data34 == "number"){
+if(data34 < 1 || isNaN(data34)){
+const err78 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2053,11 +1988,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data30.dropout_U !== undefined){
-let data44 = data30.dropout_U;
-if(typeof data44 == "number"){
-if(data44 > 1 || isNaN(data44)){
-const err79 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid17 = _errs163 === errors;
+valid44 = valid44 || _valid17;
+const _errs165 = errors;
+if(data34 !== null){
+const err79 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2066,8 +2001,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data44 < 0 || isNaN(data44)){
-const err80 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid17 = _errs165 === errors;
+valid44 = valid44 || _valid17;
+if(!valid44){
+const err80 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2076,9 +2013,31 @@ vErrors.push(err80);
 }
 errors++;
 }
+else {
+errors = _errs162;
+if(vErrors !== null){
+if(_errs162){
+vErrors.length = _errs162;
 }
 else {
-const err81 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid10 = _errs98 === errors;
+valid28 = _valid10;
+if(valid28){
+var props8 = {};
+props8.config = true;
+props8.class_name = true;
+}
+}
+if(!valid28){
+const err81 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2087,10 +2046,22 @@ vErrors.push(err81);
 }
 errors++;
 }
+if(props2 !== true && props8 !== undefined){
+if(props8 === true){
+props2 = true;
 }
-if(data30.return_sequences !== undefined){
-if(typeof data30.return_sequences !== "boolean"){
-const err82 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/4/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+props2 = props2 || {};
+Object.assign(props2, props8);
+}
+}
+const _errs168 = errors;
+let valid45 = true;
+const _errs169 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("InputLayer" !== data.class_name){
+const err82 = {};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2100,9 +2071,28 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data30.return_state !== undefined){
-if(typeof data30.return_state !== "boolean"){
-const err83 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/4/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+var _valid18 = _errs169 === errors;
+errors = _errs168;
+if(vErrors !== null){
+if(_errs168){
+vErrors.length = _errs168;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs171 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data36 = data.config;
+const _errs173 = errors;
+let valid48 = false;
+const _errs174 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.batch_input_shape === undefined){
+const err83 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "batch_input_shape"},message:"must have required property '"+"batch_input_shape"+"'"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2112,9 +2102,12 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data30.go_backwards !== undefined){
-if(typeof data30.go_backwards !== "boolean"){
-const err84 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/4/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid19 = _errs174 === errors;
+valid48 = valid48 || _valid19;
+const _errs175 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.batch_shape === undefined){
+const err84 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "batch_shape"},message:"must have required property '"+"batch_shape"+"'"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2124,9 +2117,12 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data30.stateful !== undefined){
-if(typeof data30.stateful !== "boolean"){
-const err85 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/4/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid19 = _errs175 === errors;
+valid48 = valid48 || _valid19;
+const _errs176 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.input_shape === undefined){
+const err85 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "input_shape"},message:"must have required property '"+"input_shape"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2136,9 +2132,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data30.unroll !== undefined){
-if(typeof data30.unroll !== "boolean"){
-const err86 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/4/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid19 = _errs176 === errors;
+valid48 = valid48 || _valid19;
+if(!valid48){
+const err86 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2147,10 +2144,25 @@ vErrors.push(err86);
 }
 errors++;
 }
+else {
+errors = _errs173;
+if(vErrors !== null){
+if(_errs173){
+vErrors.length = _errs173;
 }
-if(data30.time_major !== undefined){
-if(typeof data30.time_major !== "boolean"){
-const err87 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/4/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data36, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.sparse !== undefined){
+if(typeof data36.sparse !== "boolean"){
+const err87 = {instancePath:instancePath+"/config/sparse",schemaPath:"#/allOf/3/then/properties/config/properties/sparse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2160,10 +2172,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data30.implementation !== undefined){
-let data51 = data30.implementation;
-if(!((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51)))){
-const err88 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/4/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data36.ragged !== undefined){
+if(typeof data36.ragged !== "boolean"){
+const err88 = {instancePath:instancePath+"/config/ragged",schemaPath:"#/allOf/3/then/properties/config/properties/ragged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2172,9 +2183,20 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(typeof data51 == "number"){
-if(data51 > 2 || isNaN(data51)){
-const err89 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/4/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+}
+}
+}
+var _valid18 = _errs171 === errors;
+valid45 = _valid18;
+if(valid45){
+var props9 = {};
+props9.config = true;
+props9.class_name = true;
+}
+}
+if(!valid45){
+const err89 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2183,8 +2205,22 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data51 < 0 || isNaN(data51)){
-const err90 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/4/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(props2 !== true && props9 !== undefined){
+if(props9 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props9);
+}
+}
+const _errs183 = errors;
+let valid51 = true;
+const _errs184 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Activation" !== data.class_name){
+const err90 = {};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2195,10 +2231,28 @@ errors++;
 }
 }
 }
-if(data30.consume_less !== undefined){
-let data52 = data30.consume_less;
-if(!(((data52 === "cpu") || (data52 === "mem")) || (data52 === "gpu"))){
-const err91 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/4/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[4].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+var _valid20 = _errs184 === errors;
+errors = _errs183;
+if(vErrors !== null){
+if(_errs183){
+vErrors.length = _errs183;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid20){
+const _errs186 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data40 = data.config;
+if(!(validate22(data40, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.activation === undefined){
+const err91 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/required",keyword:"required",params:{missingProperty: "activation"},message:"must have required property '"+"activation"+"'"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2207,14 +2261,25 @@ vErrors.push(err91);
 }
 errors++;
 }
+if(data40.activation !== undefined){
+if(!(validate33(data40.activation, {instancePath:instancePath+"/config/activation",parentData:data40,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
 }
-if(data30.input_dim !== undefined){
-let data53 = data30.input_dim;
-const _errs172 = errors;
-let valid48 = false;
-const _errs173 = errors;
-if(!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))){
-const err92 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/4/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+}
+var _valid20 = _errs186 === errors;
+valid51 = _valid20;
+if(valid51){
+var props11 = {};
+props11.config = true;
+props11.class_name = true;
+}
+}
+if(!valid51){
+const err92 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2223,9 +2288,22 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(typeof data53 == "number"){
-if(data53 < 1 || isNaN(data53)){
-const err93 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/4/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(props2 !== true && props11 !== undefined){
+if(props11 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props11);
+}
+}
+const _errs191 = errors;
+let valid56 = true;
+const _errs192 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Dropout" !== data.class_name){
+const err93 = {};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2235,251 +2313,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-var _valid16 = _errs173 === errors;
-valid48 = valid48 || _valid16;
-const _errs175 = errors;
-if(data53 !== null){
-const err94 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/4/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err94];
 }
-else {
-vErrors.push(err94);
-}
-errors++;
-}
-var _valid16 = _errs175 === errors;
-valid48 = valid48 || _valid16;
-if(!valid48){
-const err95 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/4/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err95];
-}
-else {
-vErrors.push(err95);
-}
-errors++;
-}
-else {
-errors = _errs172;
-if(vErrors !== null){
-if(_errs172){
-vErrors.length = _errs172;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data30.input_length !== undefined){
-let data54 = data30.input_length;
-const _errs178 = errors;
-let valid49 = false;
-const _errs179 = errors;
-if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
-const err96 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/4/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err96];
-}
-else {
-vErrors.push(err96);
-}
-errors++;
-}
-if(typeof data54 == "number"){
-if(data54 < 1 || isNaN(data54)){
-const err97 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/4/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-}
-var _valid17 = _errs179 === errors;
-valid49 = valid49 || _valid17;
-const _errs181 = errors;
-if(data54 !== null){
-const err98 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/4/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-var _valid17 = _errs181 === errors;
-valid49 = valid49 || _valid17;
-if(!valid49){
-const err99 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/4/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-else {
-errors = _errs178;
-if(vErrors !== null){
-if(_errs178){
-vErrors.length = _errs178;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid14 = _errs124 === errors;
-valid38 = _valid14;
-if(valid38){
-var props15 = {};
-props15.config = true;
-props15.class_name = true;
-}
-}
-if(!valid38){
-const err100 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-if(props4 !== true && props15 !== undefined){
-if(props15 === true){
-props4 = true;
-}
-else {
-props4 = props4 || {};
-Object.assign(props4, props15);
-}
-}
-const _errs184 = errors;
-let valid50 = true;
-const _errs185 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Concatenate" !== data.class_name){
-const err101 = {};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-}
-}
-var _valid18 = _errs185 === errors;
-errors = _errs184;
-if(vErrors !== null){
-if(_errs184){
-vErrors.length = _errs184;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs187 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data56 = data.config;
-if(!(validate22(data56, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.axis !== undefined){
-let data57 = data56.axis;
-const _errs191 = errors;
-let valid55 = false;
-const _errs192 = errors;
-if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
-const err102 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/5/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-var _valid19 = _errs192 === errors;
-valid55 = valid55 || _valid19;
-const _errs194 = errors;
-if(Array.isArray(data57)){
-if(data57.length > 1){
-const err103 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/5/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-if(data57.length < 1){
-const err104 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/5/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-const len0 = data57.length;
-for(let i0=0; i0<len0; i0++){
-let data58 = data57[i0];
-if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
-const err105 = {instancePath:instancePath+"/config/axis/" + i0,schemaPath:"#/allOf/5/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/5/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err106];
-}
-else {
-vErrors.push(err106);
-}
-errors++;
-}
-var _valid19 = _errs194 === errors;
-valid55 = valid55 || _valid19;
-if(!valid55){
-const err107 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/5/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
-}
-else {
+var _valid21 = _errs192 === errors;
 errors = _errs191;
 if(vErrors !== null){
 if(_errs191){
@@ -2489,21 +2324,265 @@ else {
 vErrors = null;
 }
 }
+if(_valid21){
+const _errs194 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data43 = data.config;
+const _errs196 = errors;
+let valid59 = false;
+const _errs197 = errors;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.rate === undefined){
+const err94 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/5/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+var _valid22 = _errs197 === errors;
+valid59 = valid59 || _valid22;
+const _errs198 = errors;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.p === undefined){
+const err95 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/5/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+var _valid22 = _errs198 === errors;
+valid59 = valid59 || _valid22;
+if(!valid59){
+const err96 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/5/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+else {
+errors = _errs196;
+if(vErrors !== null){
+if(_errs196){
+vErrors.length = _errs196;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data43, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.rate !== undefined){
+let data44 = data43.rate;
+if(typeof data44 == "number"){
+if(data44 > 1 || isNaN(data44)){
+const err97 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if(data44 < 0 || isNaN(data44)){
+const err98 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data43.p !== undefined){
+let data45 = data43.p;
+if(typeof data45 == "number"){
+if(data45 > 1 || isNaN(data45)){
+const err100 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(data45 < 0 || isNaN(data45)){
+const err101 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data43.noise_shape !== undefined){
+if(!(validate23(data43.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data43,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data43.seed !== undefined){
+let data47 = data43.seed;
+const _errs208 = errors;
+let valid64 = false;
+const _errs209 = errors;
+if(!((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47)))){
+const err103 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/5/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+var _valid23 = _errs209 === errors;
+valid64 = valid64 || _valid23;
+const _errs211 = errors;
+if(data47 !== null){
+const err104 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/5/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+var _valid23 = _errs211 === errors;
+valid64 = valid64 || _valid23;
+if(!valid64){
+const err105 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/5/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+else {
+errors = _errs208;
+if(vErrors !== null){
+if(_errs208){
+vErrors.length = _errs208;
+}
+else {
+vErrors = null;
 }
 }
 }
 }
 }
-var _valid18 = _errs187 === errors;
-valid50 = _valid18;
-if(valid50){
-var props16 = {};
-props16.config = true;
-props16.class_name = true;
 }
 }
-if(!valid50){
-const err108 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid21 = _errs194 === errors;
+valid56 = _valid21;
+if(valid56){
+var props12 = {};
+props12.config = true;
+props12.class_name = true;
+}
+}
+if(!valid56){
+const err106 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if(props2 !== true && props12 !== undefined){
+if(props12 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props12);
+}
+}
+const _errs214 = errors;
+let valid65 = true;
+const _errs215 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout1D" !== data.class_name){
+const err107 = {};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+var _valid24 = _errs215 === errors;
+errors = _errs214;
+if(vErrors !== null){
+if(_errs214){
+vErrors.length = _errs214;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid24){
+const _errs217 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data49 = data.config;
+const _errs219 = errors;
+let valid68 = false;
+const _errs220 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.rate === undefined){
+const err108 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/6/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2512,22 +2591,13 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(props4 !== true && props16 !== undefined){
-if(props16 === true){
-props4 = true;
 }
-else {
-props4 = props4 || {};
-Object.assign(props4, props16);
-}
-}
-const _errs199 = errors;
-let valid58 = true;
-const _errs200 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Add" !== data.class_name){
-const err109 = {};
+var _valid25 = _errs220 === errors;
+valid68 = valid68 || _valid25;
+const _errs221 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.p === undefined){
+const err109 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/6/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2537,37 +2607,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-var _valid20 = _errs200 === errors;
-errors = _errs199;
-if(vErrors !== null){
-if(_errs199){
-vErrors.length = _errs199;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid20){
-const _errs202 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid20 = _errs202 === errors;
-valid58 = _valid20;
-if(valid58){
-var props17 = {};
-props17.config = true;
-props17.class_name = true;
-}
-}
-if(!valid58){
-const err110 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid25 = _errs221 === errors;
+valid68 = valid68 || _valid25;
+if(!valid68){
+const err110 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/6/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2576,22 +2619,27 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(props4 !== true && props17 !== undefined){
-if(props17 === true){
-props4 = true;
+else {
+errors = _errs219;
+if(vErrors !== null){
+if(_errs219){
+vErrors.length = _errs219;
 }
 else {
-props4 = props4 || {};
-Object.assign(props4, props17);
+vErrors = null;
 }
 }
-const _errs206 = errors;
-let valid62 = true;
-const _errs207 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Subtract" !== data.class_name){
-const err111 = {};
+}
+if(!(validate22(data49, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.rate !== undefined){
+let data50 = data49.rate;
+if(typeof data50 == "number"){
+if(data50 > 1 || isNaN(data50)){
+const err111 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2600,38 +2648,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-}
-var _valid21 = _errs207 === errors;
-errors = _errs206;
-if(vErrors !== null){
-if(_errs206){
-vErrors.length = _errs206;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid21){
-const _errs209 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid21 = _errs209 === errors;
-valid62 = _valid21;
-if(valid62){
-var props18 = {};
-props18.config = true;
-props18.class_name = true;
-}
-}
-if(!valid62){
-const err112 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data50 < 0 || isNaN(data50)){
+const err112 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2640,22 +2658,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(props4 !== true && props18 !== undefined){
-if(props18 === true){
-props4 = true;
 }
 else {
-props4 = props4 || {};
-Object.assign(props4, props18);
-}
-}
-const _errs213 = errors;
-let valid66 = true;
-const _errs214 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Multiply" !== data.class_name){
-const err113 = {};
+const err113 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2665,37 +2670,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-var _valid22 = _errs214 === errors;
-errors = _errs213;
-if(vErrors !== null){
-if(_errs213){
-vErrors.length = _errs213;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid22){
-const _errs216 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid22 = _errs216 === errors;
-valid66 = _valid22;
-if(valid66){
-var props19 = {};
-props19.config = true;
-props19.class_name = true;
-}
-}
-if(!valid66){
-const err114 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data49.p !== undefined){
+let data51 = data49.p;
+if(typeof data51 == "number"){
+if(data51 > 1 || isNaN(data51)){
+const err114 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2704,22 +2683,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(props4 !== true && props19 !== undefined){
-if(props19 === true){
-props4 = true;
-}
-else {
-props4 = props4 || {};
-Object.assign(props4, props19);
-}
-}
-const _errs220 = errors;
-let valid70 = true;
-const _errs221 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Average" !== data.class_name){
-const err115 = {};
+if(data51 < 0 || isNaN(data51)){
+const err115 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2729,37 +2694,8 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
-var _valid23 = _errs221 === errors;
-errors = _errs220;
-if(vErrors !== null){
-if(_errs220){
-vErrors.length = _errs220;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid23){
-const _errs223 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid23 = _errs223 === errors;
-valid70 = _valid23;
-if(valid70){
-var props20 = {};
-props20.config = true;
-props20.class_name = true;
-}
-}
-if(!valid70){
-const err116 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err116 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2768,22 +2704,20 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(props4 !== true && props20 !== undefined){
-if(props20 === true){
-props4 = true;
 }
-else {
-props4 = props4 || {};
-Object.assign(props4, props20);
+if(data49.noise_shape !== undefined){
+if(!(validate23(data49.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data49,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
 }
 }
-const _errs227 = errors;
-let valid74 = true;
-const _errs228 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Maximum" !== data.class_name){
-const err117 = {};
+if(data49.seed !== undefined){
+let data53 = data49.seed;
+const _errs231 = errors;
+let valid73 = false;
+const _errs232 = errors;
+if(!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))){
+const err117 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/6/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2792,38 +2726,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-}
-var _valid24 = _errs228 === errors;
-errors = _errs227;
-if(vErrors !== null){
-if(_errs227){
-vErrors.length = _errs227;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid24){
-const _errs230 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid24 = _errs230 === errors;
-valid74 = _valid24;
-if(valid74){
-var props21 = {};
-props21.config = true;
-props21.class_name = true;
-}
-}
-if(!valid74){
-const err118 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid26 = _errs232 === errors;
+valid73 = valid73 || _valid26;
+const _errs234 = errors;
+if(data53 !== null){
+const err118 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/6/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2832,22 +2739,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(props4 !== true && props21 !== undefined){
-if(props21 === true){
-props4 = true;
-}
-else {
-props4 = props4 || {};
-Object.assign(props4, props21);
-}
-}
-const _errs234 = errors;
-let valid78 = true;
-const _errs235 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Minimum" !== data.class_name){
-const err119 = {};
+var _valid26 = _errs234 === errors;
+valid73 = valid73 || _valid26;
+if(!valid73){
+const err119 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/6/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2856,38 +2751,22 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-}
-var _valid25 = _errs235 === errors;
-errors = _errs234;
+else {
+errors = _errs231;
 if(vErrors !== null){
-if(_errs234){
-vErrors.length = _errs234;
+if(_errs231){
+vErrors.length = _errs231;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid25){
-const _errs237 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
 }
-}
-var _valid25 = _errs237 === errors;
-valid78 = _valid25;
-if(valid78){
-var props22 = {};
-props22.config = true;
-props22.class_name = true;
-}
-}
-if(!valid78){
-const err120 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data49.data_format !== undefined){
+let data54 = data49.data_format;
+if(!((data54 === "channels_last") || (data54 === "channels_first"))){
+const err120 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/6/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[6].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2896,22 +2775,11 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(props4 !== true && props22 !== undefined){
-if(props22 === true){
-props4 = true;
 }
-else {
-props4 = props4 || {};
-Object.assign(props4, props22);
-}
-}
-const _errs241 = errors;
-let valid82 = true;
-const _errs242 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Flatten" !== data.class_name){
-const err121 = {};
+if(data49.dim_ordering !== undefined){
+let data55 = data49.dim_ordering;
+if(!(((data55 === "th") || (data55 === "tf")) || (data55 === "default"))){
+const err121 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/6/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[6].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2922,33 +2790,18 @@ errors++;
 }
 }
 }
-var _valid26 = _errs242 === errors;
-errors = _errs241;
-if(vErrors !== null){
-if(_errs241){
-vErrors.length = _errs241;
-}
-else {
-vErrors = null;
 }
 }
-if(_valid26){
-const _errs244 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data72 = data.config;
-if(!(validate22(data72, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
+var _valid24 = _errs217 === errors;
+valid65 = _valid24;
+if(valid65){
+var props13 = {};
+props13.config = true;
+props13.class_name = true;
 }
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-if(data72.data_format !== undefined){
-let data73 = data72.data_format;
-const _errs248 = errors;
-let valid87 = false;
-const _errs249 = errors;
-if(!(((((data73 === "channels_last") || (data73 === "channels_first")) || (data73 === "th")) || (data73 === "tf")) || (data73 === "default"))){
-const err122 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[12].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+}
+if(!valid65){
+const err122 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2957,11 +2810,22 @@ vErrors.push(err122);
 }
 errors++;
 }
-var _valid27 = _errs249 === errors;
-valid87 = valid87 || _valid27;
-const _errs250 = errors;
-if(data73 !== null){
-const err123 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(props2 !== true && props13 !== undefined){
+if(props13 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props13);
+}
+}
+const _errs239 = errors;
+let valid74 = true;
+const _errs240 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout2D" !== data.class_name){
+const err123 = {};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2970,10 +2834,29 @@ vErrors.push(err123);
 }
 errors++;
 }
-var _valid27 = _errs250 === errors;
-valid87 = valid87 || _valid27;
-if(!valid87){
-const err124 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid27 = _errs240 === errors;
+errors = _errs239;
+if(vErrors !== null){
+if(_errs239){
+vErrors.length = _errs239;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid27){
+const _errs242 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data57 = data.config;
+const _errs244 = errors;
+let valid77 = false;
+const _errs245 = errors;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.rate === undefined){
+const err124 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/7/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2982,31 +2865,13 @@ vErrors.push(err124);
 }
 errors++;
 }
-else {
-errors = _errs248;
-if(vErrors !== null){
-if(_errs248){
-vErrors.length = _errs248;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid26 = _errs244 === errors;
-valid82 = _valid26;
-if(valid82){
-var props23 = {};
-props23.config = true;
-props23.class_name = true;
-}
-}
-if(!valid82){
-const err125 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid28 = _errs245 === errors;
+valid77 = valid77 || _valid28;
+const _errs246 = errors;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.p === undefined){
+const err125 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/7/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3015,22 +2880,11 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(props4 !== true && props23 !== undefined){
-if(props23 === true){
-props4 = true;
 }
-else {
-props4 = props4 || {};
-Object.assign(props4, props23);
-}
-}
-const _errs253 = errors;
-let valid88 = true;
-const _errs254 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Reshape" !== data.class_name){
-const err126 = {};
+var _valid28 = _errs246 === errors;
+valid77 = valid77 || _valid28;
+if(!valid77){
+const err126 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/7/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3039,30 +2893,27 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-}
-var _valid28 = _errs254 === errors;
-errors = _errs253;
+else {
+errors = _errs244;
 if(vErrors !== null){
-if(_errs253){
-vErrors.length = _errs253;
+if(_errs244){
+vErrors.length = _errs244;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid28){
-const _errs256 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data75 = data.config;
-if(!(validate22(data75, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+}
+if(!(validate22(data57, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.target_shape === undefined){
-const err127 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.rate !== undefined){
+let data58 = data57.rate;
+if(typeof data58 == "number"){
+if(data58 > 1 || isNaN(data58)){
+const err127 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3071,14 +2922,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data75.target_shape !== undefined){
-let data76 = data75.target_shape;
-if(Array.isArray(data76)){
-const len1 = data76.length;
-for(let i1=0; i1<len1; i1++){
-let data77 = data76[i1];
-if(!((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77)))){
-const err128 = {instancePath:instancePath+"/config/target_shape/" + i1,schemaPath:"#/allOf/13/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data58 < 0 || isNaN(data58)){
+const err128 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3087,9 +2932,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(typeof data77 == "number"){
-if(data77 < -1 || isNaN(data77)){
-const err129 = {instancePath:instancePath+"/config/target_shape/" + i1,schemaPath:"#/allOf/13/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+}
+else {
+const err129 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3099,10 +2944,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-}
-}
-else {
-const err130 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/13/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data57.p !== undefined){
+let data59 = data57.p;
+if(typeof data59 == "number"){
+if(data59 > 1 || isNaN(data59)){
+const err130 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3111,20 +2957,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid28 = _errs256 === errors;
-valid88 = _valid28;
-if(valid88){
-var props24 = {};
-props24.config = true;
-props24.class_name = true;
-}
-}
-if(!valid88){
-const err131 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data59 < 0 || isNaN(data59)){
+const err131 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3133,18 +2967,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(props4 !== true && props24 !== undefined){
-if(props24 === true){
-props4 = true;
 }
 else {
-props4 = props4 || {};
-Object.assign(props4, props24);
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name === undefined){
-const err132 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+const err132 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3153,8 +2978,20 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data.config === undefined){
-const err133 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+}
+if(data57.noise_shape !== undefined){
+if(!(validate23(data57.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data57,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data57.seed !== undefined){
+let data61 = data57.seed;
+const _errs256 = errors;
+let valid82 = false;
+const _errs257 = errors;
+if(!((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61)))){
+const err133 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/7/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3163,21 +3000,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(props4 !== true){
-props4 = props4 || {};
-props4.class_name = true;
-props4.config = true;
-props4.module = true;
-props4.registered_name = true;
-props4.name = true;
-props4.inbound_nodes = true;
-props4.build_config = true;
-}
-if(data.class_name !== undefined){
-let data78 = data.class_name;
-if(typeof data78 === "string"){
-if(func1(data78) < 1){
-const err134 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid29 = _errs257 === errors;
+valid82 = valid82 || _valid29;
+const _errs259 = errors;
+if(data61 !== null){
+const err134 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/7/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3186,9 +3013,10 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-else {
-const err135 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid29 = _errs259 === errors;
+valid82 = valid82 || _valid29;
+if(!valid82){
+const err135 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/7/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3197,11 +3025,22 @@ vErrors.push(err135);
 }
 errors++;
 }
+else {
+errors = _errs256;
+if(vErrors !== null){
+if(_errs256){
+vErrors.length = _errs256;
 }
-if(data.config !== undefined){
-let data79 = data.config;
-if(!(data79 && typeof data79 == "object" && !Array.isArray(data79))){
-const err136 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data57.data_format !== undefined){
+let data62 = data57.data_format;
+if(!((data62 === "channels_last") || (data62 === "channels_first"))){
+const err136 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/7/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[7].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3211,10 +3050,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data.module !== undefined){
-let data80 = data.module;
-if((typeof data80 !== "string") && (data80 !== null)){
-const err137 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+if(data57.dim_ordering !== undefined){
+let data63 = data57.dim_ordering;
+if(!(((data63 === "th") || (data63 === "tf")) || (data63 === "default"))){
+const err137 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/7/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[7].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3224,10 +3063,19 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data.registered_name !== undefined){
-let data81 = data.registered_name;
-if((typeof data81 !== "string") && (data81 !== null)){
-const err138 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+}
+}
+}
+var _valid27 = _errs242 === errors;
+valid74 = _valid27;
+if(valid74){
+var props14 = {};
+props14.config = true;
+props14.class_name = true;
+}
+}
+if(!valid74){
+const err138 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3236,12 +3084,22 @@ vErrors.push(err138);
 }
 errors++;
 }
+if(props2 !== true && props14 !== undefined){
+if(props14 === true){
+props2 = true;
 }
-if(data.name !== undefined){
-let data82 = data.name;
-if(typeof data82 === "string"){
-if(func1(data82) < 1){
-const err139 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+props2 = props2 || {};
+Object.assign(props2, props14);
+}
+}
+const _errs264 = errors;
+let valid83 = true;
+const _errs265 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout3D" !== data.class_name){
+const err139 = {};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3251,8 +3109,28 @@ vErrors.push(err139);
 errors++;
 }
 }
+}
+var _valid30 = _errs265 === errors;
+errors = _errs264;
+if(vErrors !== null){
+if(_errs264){
+vErrors.length = _errs264;
+}
 else {
-const err140 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+if(_valid30){
+const _errs267 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data65 = data.config;
+const _errs269 = errors;
+let valid86 = false;
+const _errs270 = errors;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.rate === undefined){
+const err140 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/8/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3262,17 +3140,12 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data.inbound_nodes !== undefined){
-let data83 = data.inbound_nodes;
-if(Array.isArray(data83)){
-const len2 = data83.length;
-for(let i2=0; i2<len2; i2++){
-let data84 = data83[i2];
-const _errs277 = errors;
-let valid99 = false;
-const _errs278 = errors;
-if(!(Array.isArray(data84))){
-const err141 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid31 = _errs270 === errors;
+valid86 = valid86 || _valid31;
+const _errs271 = errors;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.p === undefined){
+const err141 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/8/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3281,12 +3154,11 @@ vErrors.push(err141);
 }
 errors++;
 }
-var _valid29 = _errs278 === errors;
-valid99 = valid99 || _valid29;
-const _errs280 = errors;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.args === undefined){
-const err142 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+}
+var _valid31 = _errs271 === errors;
+valid86 = valid86 || _valid31;
+if(!valid86){
+const err142 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/8/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3295,9 +3167,27 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data84.args !== undefined){
-if(!(Array.isArray(data84.args))){
-const err143 = {instancePath:instancePath+"/inbound_nodes/" + i2+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+errors = _errs269;
+if(vErrors !== null){
+if(_errs269){
+vErrors.length = _errs269;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data65, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.rate !== undefined){
+let data66 = data65.rate;
+if(typeof data66 == "number"){
+if(data66 > 1 || isNaN(data66)){
+const err143 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3306,11 +3196,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data84.kwargs !== undefined){
-let data86 = data84.kwargs;
-if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
-const err144 = {instancePath:instancePath+"/inbound_nodes/" + i2+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema53.anyOf[1].properties.kwargs.type},message:"must be object,null"};
+if(data66 < 0 || isNaN(data66)){
+const err144 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3320,9 +3207,8 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
 else {
-const err145 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err145 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3331,15 +3217,12 @@ vErrors.push(err145);
 }
 errors++;
 }
-var _valid29 = _errs280 === errors;
-valid99 = valid99 || _valid29;
-if(_valid29){
-var props25 = {};
-props25.args = true;
-props25.kwargs = true;
 }
-if(!valid99){
-const err146 = {instancePath:instancePath+"/inbound_nodes/" + i2,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data65.p !== undefined){
+let data67 = data65.p;
+if(typeof data67 == "number"){
+if(data67 > 1 || isNaN(data67)){
+const err146 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3348,21 +3231,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-else {
-errors = _errs277;
-if(vErrors !== null){
-if(_errs277){
-vErrors.length = _errs277;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data67 < 0 || isNaN(data67)){
+const err147 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3372,10 +3242,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data.build_config !== undefined){
-let data87 = data.build_config;
-if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
-const err148 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+else {
+const err148 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3385,9 +3253,19 @@ vErrors.push(err148);
 errors++;
 }
 }
+if(data65.noise_shape !== undefined){
+if(!(validate23(data65.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data65,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
 }
-else {
-const err149 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data65.seed !== undefined){
+let data69 = data65.seed;
+const _errs281 = errors;
+let valid91 = false;
+const _errs282 = errors;
+if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
+const err149 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/8/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3396,21 +3274,2976 @@ vErrors.push(err149);
 }
 errors++;
 }
+var _valid32 = _errs282 === errors;
+valid91 = valid91 || _valid32;
+const _errs284 = errors;
+if(data69 !== null){
+const err150 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/8/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+var _valid32 = _errs284 === errors;
+valid91 = valid91 || _valid32;
+if(!valid91){
+const err151 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/8/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+else {
+errors = _errs281;
+if(vErrors !== null){
+if(_errs281){
+vErrors.length = _errs281;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data65.data_format !== undefined){
+let data70 = data65.data_format;
+if(!((data70 === "channels_last") || (data70 === "channels_first"))){
+const err152 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/8/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[8].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data65.dim_ordering !== undefined){
+let data71 = data65.dim_ordering;
+if(!(((data71 === "th") || (data71 === "tf")) || (data71 === "default"))){
+const err153 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/8/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[8].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid30 = _errs267 === errors;
+valid83 = _valid30;
+if(valid83){
+var props15 = {};
+props15.config = true;
+props15.class_name = true;
+}
+}
+if(!valid83){
+const err154 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+if(props2 !== true && props15 !== undefined){
+if(props15 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props15);
+}
+}
+const _errs289 = errors;
+let valid92 = true;
+const _errs290 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GaussianNoise" !== data.class_name){
+const err155 = {};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+}
+var _valid33 = _errs290 === errors;
+errors = _errs289;
+if(vErrors !== null){
+if(_errs289){
+vErrors.length = _errs289;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid33){
+const _errs292 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data73 = data.config;
+const _errs294 = errors;
+let valid95 = false;
+const _errs295 = errors;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.stddev === undefined){
+const err156 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/9/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "stddev"},message:"must have required property '"+"stddev"+"'"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+var _valid34 = _errs295 === errors;
+valid95 = valid95 || _valid34;
+const _errs296 = errors;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.sigma === undefined){
+const err157 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/9/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "sigma"},message:"must have required property '"+"sigma"+"'"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+var _valid34 = _errs296 === errors;
+valid95 = valid95 || _valid34;
+if(!valid95){
+const err158 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/9/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+else {
+errors = _errs294;
+if(vErrors !== null){
+if(_errs294){
+vErrors.length = _errs294;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data73, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.stddev !== undefined){
+let data74 = data73.stddev;
+if(typeof data74 == "number"){
+if(data74 < 0 || isNaN(data74)){
+const err159 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/9/then/properties/config/properties/stddev/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/9/then/properties/config/properties/stddev/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data73.sigma !== undefined){
+let data75 = data73.sigma;
+if(typeof data75 == "number"){
+if(data75 < 0 || isNaN(data75)){
+const err161 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/9/then/properties/config/properties/sigma/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/9/then/properties/config/properties/sigma/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data73.seed !== undefined){
+let data76 = data73.seed;
+const _errs303 = errors;
+let valid98 = false;
+const _errs304 = errors;
+if(!((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76)))){
+const err163 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/9/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+var _valid35 = _errs304 === errors;
+valid98 = valid98 || _valid35;
+const _errs306 = errors;
+if(data76 !== null){
+const err164 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/9/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+var _valid35 = _errs306 === errors;
+valid98 = valid98 || _valid35;
+if(!valid98){
+const err165 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/9/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+else {
+errors = _errs303;
+if(vErrors !== null){
+if(_errs303){
+vErrors.length = _errs303;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid33 = _errs292 === errors;
+valid92 = _valid33;
+if(valid92){
+var props16 = {};
+props16.config = true;
+props16.class_name = true;
+}
+}
+if(!valid92){
+const err166 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+if(props2 !== true && props16 !== undefined){
+if(props16 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props16);
+}
+}
+const _errs309 = errors;
+let valid99 = true;
+const _errs310 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GaussianDropout" !== data.class_name){
+const err167 = {};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+var _valid36 = _errs310 === errors;
+errors = _errs309;
+if(vErrors !== null){
+if(_errs309){
+vErrors.length = _errs309;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid36){
+const _errs312 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data78 = data.config;
+const _errs314 = errors;
+let valid102 = false;
+const _errs315 = errors;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.rate === undefined){
+const err168 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/10/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+var _valid37 = _errs315 === errors;
+valid102 = valid102 || _valid37;
+const _errs316 = errors;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.p === undefined){
+const err169 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/10/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+var _valid37 = _errs316 === errors;
+valid102 = valid102 || _valid37;
+if(!valid102){
+const err170 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/10/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+else {
+errors = _errs314;
+if(vErrors !== null){
+if(_errs314){
+vErrors.length = _errs314;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data78, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.rate !== undefined){
+let data79 = data78.rate;
+if(typeof data79 == "number"){
+if(data79 > 1 || isNaN(data79)){
+const err171 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+if(data79 < 0 || isNaN(data79)){
+const err172 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data78.p !== undefined){
+let data80 = data78.p;
+if(typeof data80 == "number"){
+if(data80 > 1 || isNaN(data80)){
+const err174 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(data80 < 0 || isNaN(data80)){
+const err175 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data78.noise_shape !== undefined){
+if(!(validate23(data78.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data78,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data78.seed !== undefined){
+let data82 = data78.seed;
+const _errs326 = errors;
+let valid107 = false;
+const _errs327 = errors;
+if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
+const err177 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/10/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+var _valid38 = _errs327 === errors;
+valid107 = valid107 || _valid38;
+const _errs329 = errors;
+if(data82 !== null){
+const err178 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/10/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+var _valid38 = _errs329 === errors;
+valid107 = valid107 || _valid38;
+if(!valid107){
+const err179 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/10/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+else {
+errors = _errs326;
+if(vErrors !== null){
+if(_errs326){
+vErrors.length = _errs326;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid36 = _errs312 === errors;
+valid99 = _valid36;
+if(valid99){
+var props17 = {};
+props17.config = true;
+props17.class_name = true;
+}
+}
+if(!valid99){
+const err180 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+if(props2 !== true && props17 !== undefined){
+if(props17 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props17);
+}
+}
+const _errs332 = errors;
+let valid108 = true;
+const _errs333 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("AlphaDropout" !== data.class_name){
+const err181 = {};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+var _valid39 = _errs333 === errors;
+errors = _errs332;
+if(vErrors !== null){
+if(_errs332){
+vErrors.length = _errs332;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid39){
+const _errs335 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data84 = data.config;
+const _errs337 = errors;
+let valid111 = false;
+const _errs338 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.rate === undefined){
+const err182 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+var _valid40 = _errs338 === errors;
+valid111 = valid111 || _valid40;
+const _errs339 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.p === undefined){
+const err183 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+var _valid40 = _errs339 === errors;
+valid111 = valid111 || _valid40;
+if(!valid111){
+const err184 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+else {
+errors = _errs337;
+if(vErrors !== null){
+if(_errs337){
+vErrors.length = _errs337;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data84, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.rate !== undefined){
+let data85 = data84.rate;
+if(typeof data85 == "number"){
+if(data85 > 1 || isNaN(data85)){
+const err185 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+if(data85 < 0 || isNaN(data85)){
+const err186 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data84.p !== undefined){
+let data86 = data84.p;
+if(typeof data86 == "number"){
+if(data86 > 1 || isNaN(data86)){
+const err188 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+if(data86 < 0 || isNaN(data86)){
+const err189 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data84.noise_shape !== undefined){
+if(!(validate23(data84.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data84,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data84.seed !== undefined){
+let data88 = data84.seed;
+const _errs349 = errors;
+let valid116 = false;
+const _errs350 = errors;
+if(!((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88)))){
+const err191 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+var _valid41 = _errs350 === errors;
+valid116 = valid116 || _valid41;
+const _errs352 = errors;
+if(data88 !== null){
+const err192 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+var _valid41 = _errs352 === errors;
+valid116 = valid116 || _valid41;
+if(!valid116){
+const err193 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+else {
+errors = _errs349;
+if(vErrors !== null){
+if(_errs349){
+vErrors.length = _errs349;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid39 = _errs335 === errors;
+valid108 = _valid39;
+if(valid108){
+var props18 = {};
+props18.config = true;
+props18.class_name = true;
+}
+}
+if(!valid108){
+const err194 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+if(props2 !== true && props18 !== undefined){
+if(props18 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props18);
+}
+}
+const _errs355 = errors;
+let valid117 = true;
+const _errs356 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ActivityRegularization" !== data.class_name){
+const err195 = {};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+}
+var _valid42 = _errs356 === errors;
+errors = _errs355;
+if(vErrors !== null){
+if(_errs355){
+vErrors.length = _errs355;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid42){
+const _errs358 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data90 = data.config;
+if(!(validate22(data90, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.l1 !== undefined){
+let data91 = data90.l1;
+if(typeof data91 == "number"){
+if(data91 < 0 || isNaN(data91)){
+const err196 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/12/then/properties/config/properties/l1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/12/then/properties/config/properties/l1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(data90.l2 !== undefined){
+let data92 = data90.l2;
+if(typeof data92 == "number"){
+if(data92 < 0 || isNaN(data92)){
+const err198 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/12/then/properties/config/properties/l2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/12/then/properties/config/properties/l2/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid42 = _errs358 === errors;
+valid117 = _valid42;
+if(valid117){
+var props19 = {};
+props19.config = true;
+props19.class_name = true;
+}
+}
+if(!valid117){
+const err200 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+if(props2 !== true && props19 !== undefined){
+if(props19 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props19);
+}
+}
+const _errs366 = errors;
+let valid122 = true;
+const _errs367 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Bidirectional" !== data.class_name){
+const err201 = {};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+var _valid43 = _errs367 === errors;
+errors = _errs366;
+if(vErrors !== null){
+if(_errs366){
+vErrors.length = _errs366;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid43){
+const _errs369 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data94 = data.config;
+if(!(validate22(data94, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.layer === undefined){
+const err202 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+if(data94.layer !== undefined){
+if(!(wrapper0.validate(data94.layer, {instancePath:instancePath+"/config/layer",parentData:data94,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+if(data94.backward_layer !== undefined){
+let data96 = data94.backward_layer;
+const _errs374 = errors;
+let valid127 = false;
+const _errs375 = errors;
+if(!(wrapper0.validate(data96, {instancePath:instancePath+"/config/backward_layer",parentData:data94,parentDataProperty:"backward_layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+var _valid44 = _errs375 === errors;
+valid127 = valid127 || _valid44;
+const _errs376 = errors;
+if(data96 !== null){
+const err203 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/13/then/properties/config/properties/backward_layer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+var _valid44 = _errs376 === errors;
+valid127 = valid127 || _valid44;
+if(!valid127){
+const err204 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/13/then/properties/config/properties/backward_layer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+else {
+errors = _errs374;
+if(vErrors !== null){
+if(_errs374){
+vErrors.length = _errs374;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data94.merge_mode !== undefined){
+let data97 = data94.merge_mode;
+if(!(((((data97 === "concat") || (data97 === "sum")) || (data97 === "mul")) || (data97 === "ave")) || (data97 === null))){
+const err205 = {instancePath:instancePath+"/config/merge_mode",schemaPath:"#/allOf/13/then/properties/config/properties/merge_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.merge_mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+if(data94.num_constants !== undefined){
+let data98 = data94.num_constants;
+const _errs380 = errors;
+let valid128 = false;
+const _errs381 = errors;
+if(!((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98)))){
+const err206 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/13/then/properties/config/properties/num_constants/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+var _valid45 = _errs381 === errors;
+valid128 = valid128 || _valid45;
+const _errs383 = errors;
+if(data98 !== null){
+const err207 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/13/then/properties/config/properties/num_constants/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+var _valid45 = _errs383 === errors;
+valid128 = valid128 || _valid45;
+if(!valid128){
+const err208 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/13/then/properties/config/properties/num_constants/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+else {
+errors = _errs380;
+if(vErrors !== null){
+if(_errs380){
+vErrors.length = _errs380;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid43 = _errs369 === errors;
+valid122 = _valid43;
+if(valid122){
+var props22 = {};
+props22.config = true;
+props22.class_name = true;
+}
+}
+if(!valid122){
+const err209 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+if(props2 !== true && props22 !== undefined){
+if(props22 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props22);
+}
+}
+const _errs386 = errors;
+let valid129 = true;
+const _errs387 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("TimeDistributed" !== data.class_name){
+const err210 = {};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+}
+var _valid46 = _errs387 === errors;
+errors = _errs386;
+if(vErrors !== null){
+if(_errs386){
+vErrors.length = _errs386;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid46){
+const _errs389 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data100 = data.config;
+if(!(validate22(data100, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.layer === undefined){
+const err211 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+if(data100.layer !== undefined){
+if(!(wrapper0.validate(data100.layer, {instancePath:instancePath+"/config/layer",parentData:data100,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid46 = _errs389 === errors;
+valid129 = _valid46;
+if(valid129){
+var props24 = {};
+props24.config = true;
+props24.class_name = true;
+}
+}
+if(!valid129){
+const err212 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+if(props2 !== true && props24 !== undefined){
+if(props24 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props24);
+}
+}
+const _errs394 = errors;
+let valid134 = true;
+const _errs395 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("LSTM" !== data.class_name){
+const err213 = {};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+}
+var _valid47 = _errs395 === errors;
+errors = _errs394;
+if(vErrors !== null){
+if(_errs394){
+vErrors.length = _errs394;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid47){
+const _errs397 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data103 = data.config;
+const _errs399 = errors;
+let valid137 = false;
+const _errs400 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.units === undefined){
+const err214 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+var _valid48 = _errs400 === errors;
+valid137 = valid137 || _valid48;
+const _errs401 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.output_dim === undefined){
+const err215 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+var _valid48 = _errs401 === errors;
+valid137 = valid137 || _valid48;
+if(!valid137){
+const err216 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+else {
+errors = _errs399;
+if(vErrors !== null){
+if(_errs399){
+vErrors.length = _errs399;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data103, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.units !== undefined){
+let data104 = data103.units;
+if(!((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104)))){
+const err217 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+if(typeof data104 == "number"){
+if(data104 < 1 || isNaN(data104)){
+const err218 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+}
+if(data103.output_dim !== undefined){
+let data105 = data103.output_dim;
+if(!((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105)))){
+const err219 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+if(typeof data105 == "number"){
+if(data105 < 1 || isNaN(data105)){
+const err220 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+}
+if(data103.activation !== undefined){
+if(!(validate33(data103.activation, {instancePath:instancePath+"/config/activation",parentData:data103,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data103.recurrent_activation !== undefined){
+if(!(validate33(data103.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data103,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data103.inner_activation !== undefined){
+if(!(validate33(data103.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data103,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data103.use_bias !== undefined){
+if(typeof data103.use_bias !== "boolean"){
+const err221 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/15/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data103.kernel_initializer !== undefined){
+if(!(validate28(data103.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data103,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data103.recurrent_initializer !== undefined){
+if(!(validate28(data103.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data103,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data103.bias_initializer !== undefined){
+if(!(validate28(data103.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data103,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data103.unit_forget_bias !== undefined){
+if(typeof data103.unit_forget_bias !== "boolean"){
+const err222 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/15/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+if(data103.dropout !== undefined){
+let data114 = data103.dropout;
+if(typeof data114 == "number"){
+if(data114 > 1 || isNaN(data114)){
+const err223 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+if(data114 < 0 || isNaN(data114)){
+const err224 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(data103.recurrent_dropout !== undefined){
+let data115 = data103.recurrent_dropout;
+if(typeof data115 == "number"){
+if(data115 > 1 || isNaN(data115)){
+const err226 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+if(data115 < 0 || isNaN(data115)){
+const err227 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+if(data103.dropout_W !== undefined){
+let data116 = data103.dropout_W;
+if(typeof data116 == "number"){
+if(data116 > 1 || isNaN(data116)){
+const err229 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+if(data116 < 0 || isNaN(data116)){
+const err230 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+else {
+const err231 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+if(data103.dropout_U !== undefined){
+let data117 = data103.dropout_U;
+if(typeof data117 == "number"){
+if(data117 > 1 || isNaN(data117)){
+const err232 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if(data117 < 0 || isNaN(data117)){
+const err233 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data103.return_sequences !== undefined){
+if(typeof data103.return_sequences !== "boolean"){
+const err235 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/15/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+if(data103.return_state !== undefined){
+if(typeof data103.return_state !== "boolean"){
+const err236 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/15/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(data103.go_backwards !== undefined){
+if(typeof data103.go_backwards !== "boolean"){
+const err237 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/15/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+if(data103.stateful !== undefined){
+if(typeof data103.stateful !== "boolean"){
+const err238 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/15/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+if(data103.unroll !== undefined){
+if(typeof data103.unroll !== "boolean"){
+const err239 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/15/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data103.time_major !== undefined){
+if(typeof data103.time_major !== "boolean"){
+const err240 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/15/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+if(data103.implementation !== undefined){
+let data124 = data103.implementation;
+if(!((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124)))){
+const err241 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+if(typeof data124 == "number"){
+if(data124 > 2 || isNaN(data124)){
+const err242 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+if(data124 < 0 || isNaN(data124)){
+const err243 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+}
+if(data103.consume_less !== undefined){
+let data125 = data103.consume_less;
+if(!(((data125 === "cpu") || (data125 === "mem")) || (data125 === "gpu"))){
+const err244 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/15/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[15].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+if(data103.input_dim !== undefined){
+let data126 = data103.input_dim;
+const _errs445 = errors;
+let valid144 = false;
+const _errs446 = errors;
+if(!((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126)))){
+const err245 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+if(typeof data126 == "number"){
+if(data126 < 1 || isNaN(data126)){
+const err246 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+var _valid49 = _errs446 === errors;
+valid144 = valid144 || _valid49;
+const _errs448 = errors;
+if(data126 !== null){
+const err247 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+var _valid49 = _errs448 === errors;
+valid144 = valid144 || _valid49;
+if(!valid144){
+const err248 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+else {
+errors = _errs445;
+if(vErrors !== null){
+if(_errs445){
+vErrors.length = _errs445;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data103.input_length !== undefined){
+let data127 = data103.input_length;
+const _errs451 = errors;
+let valid145 = false;
+const _errs452 = errors;
+if(!((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127)))){
+const err249 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+if(typeof data127 == "number"){
+if(data127 < 1 || isNaN(data127)){
+const err250 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+var _valid50 = _errs452 === errors;
+valid145 = valid145 || _valid50;
+const _errs454 = errors;
+if(data127 !== null){
+const err251 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+var _valid50 = _errs454 === errors;
+valid145 = valid145 || _valid50;
+if(!valid145){
+const err252 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+else {
+errors = _errs451;
+if(vErrors !== null){
+if(_errs451){
+vErrors.length = _errs451;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid47 = _errs397 === errors;
+valid134 = _valid47;
+if(valid134){
+var props31 = {};
+props31.config = true;
+props31.class_name = true;
+}
+}
+if(!valid134){
+const err253 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+if(props2 !== true && props31 !== undefined){
+if(props31 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props31);
+}
+}
+const _errs457 = errors;
+let valid146 = true;
+const _errs458 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Concatenate" !== data.class_name){
+const err254 = {};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+}
+var _valid51 = _errs458 === errors;
+errors = _errs457;
+if(vErrors !== null){
+if(_errs457){
+vErrors.length = _errs457;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid51){
+const _errs460 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data129 = data.config;
+if(!(validate22(data129, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.axis !== undefined){
+let data130 = data129.axis;
+const _errs464 = errors;
+let valid151 = false;
+const _errs465 = errors;
+if(!((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130)))){
+const err255 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+var _valid52 = _errs465 === errors;
+valid151 = valid151 || _valid52;
+const _errs467 = errors;
+if(Array.isArray(data130)){
+if(data130.length > 1){
+const err256 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+if(data130.length < 1){
+const err257 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+const len1 = data130.length;
+for(let i1=0; i1<len1; i1++){
+let data131 = data130[i1];
+if(!((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131)))){
+const err258 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+var _valid52 = _errs467 === errors;
+valid151 = valid151 || _valid52;
+if(!valid151){
+const err260 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+else {
+errors = _errs464;
+if(vErrors !== null){
+if(_errs464){
+vErrors.length = _errs464;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid51 = _errs460 === errors;
+valid146 = _valid51;
+if(valid146){
+var props32 = {};
+props32.config = true;
+props32.class_name = true;
+}
+}
+if(!valid146){
+const err261 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+if(props2 !== true && props32 !== undefined){
+if(props32 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props32);
+}
+}
+const _errs472 = errors;
+let valid154 = true;
+const _errs473 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Add" !== data.class_name){
+const err262 = {};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+}
+var _valid53 = _errs473 === errors;
+errors = _errs472;
+if(vErrors !== null){
+if(_errs472){
+vErrors.length = _errs472;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid53){
+const _errs475 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid53 = _errs475 === errors;
+valid154 = _valid53;
+if(valid154){
+var props33 = {};
+props33.config = true;
+props33.class_name = true;
+}
+}
+if(!valid154){
+const err263 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if(props2 !== true && props33 !== undefined){
+if(props33 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props33);
+}
+}
+const _errs479 = errors;
+let valid158 = true;
+const _errs480 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Subtract" !== data.class_name){
+const err264 = {};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+}
+var _valid54 = _errs480 === errors;
+errors = _errs479;
+if(vErrors !== null){
+if(_errs479){
+vErrors.length = _errs479;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid54){
+const _errs482 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid54 = _errs482 === errors;
+valid158 = _valid54;
+if(valid158){
+var props34 = {};
+props34.config = true;
+props34.class_name = true;
+}
+}
+if(!valid158){
+const err265 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+if(props2 !== true && props34 !== undefined){
+if(props34 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props34);
+}
+}
+const _errs486 = errors;
+let valid162 = true;
+const _errs487 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Multiply" !== data.class_name){
+const err266 = {};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+}
+var _valid55 = _errs487 === errors;
+errors = _errs486;
+if(vErrors !== null){
+if(_errs486){
+vErrors.length = _errs486;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid55){
+const _errs489 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid55 = _errs489 === errors;
+valid162 = _valid55;
+if(valid162){
+var props35 = {};
+props35.config = true;
+props35.class_name = true;
+}
+}
+if(!valid162){
+const err267 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+if(props2 !== true && props35 !== undefined){
+if(props35 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props35);
+}
+}
+const _errs493 = errors;
+let valid166 = true;
+const _errs494 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Average" !== data.class_name){
+const err268 = {};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+}
+var _valid56 = _errs494 === errors;
+errors = _errs493;
+if(vErrors !== null){
+if(_errs493){
+vErrors.length = _errs493;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid56){
+const _errs496 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid56 = _errs496 === errors;
+valid166 = _valid56;
+if(valid166){
+var props36 = {};
+props36.config = true;
+props36.class_name = true;
+}
+}
+if(!valid166){
+const err269 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+if(props2 !== true && props36 !== undefined){
+if(props36 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props36);
+}
+}
+const _errs500 = errors;
+let valid170 = true;
+const _errs501 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Maximum" !== data.class_name){
+const err270 = {};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+}
+var _valid57 = _errs501 === errors;
+errors = _errs500;
+if(vErrors !== null){
+if(_errs500){
+vErrors.length = _errs500;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid57){
+const _errs503 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid57 = _errs503 === errors;
+valid170 = _valid57;
+if(valid170){
+var props37 = {};
+props37.config = true;
+props37.class_name = true;
+}
+}
+if(!valid170){
+const err271 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+if(props2 !== true && props37 !== undefined){
+if(props37 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props37);
+}
+}
+const _errs507 = errors;
+let valid174 = true;
+const _errs508 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Minimum" !== data.class_name){
+const err272 = {};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+}
+var _valid58 = _errs508 === errors;
+errors = _errs507;
+if(vErrors !== null){
+if(_errs507){
+vErrors.length = _errs507;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid58){
+const _errs510 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid58 = _errs510 === errors;
+valid174 = _valid58;
+if(valid174){
+var props38 = {};
+props38.config = true;
+props38.class_name = true;
+}
+}
+if(!valid174){
+const err273 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+if(props2 !== true && props38 !== undefined){
+if(props38 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props38);
+}
+}
+const _errs514 = errors;
+let valid178 = true;
+const _errs515 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Flatten" !== data.class_name){
+const err274 = {};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+}
+}
+var _valid59 = _errs515 === errors;
+errors = _errs514;
+if(vErrors !== null){
+if(_errs514){
+vErrors.length = _errs514;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid59){
+const _errs517 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data145 = data.config;
+if(!(validate22(data145, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.data_format !== undefined){
+let data146 = data145.data_format;
+const _errs521 = errors;
+let valid183 = false;
+const _errs522 = errors;
+if(!(((((data146 === "channels_last") || (data146 === "channels_first")) || (data146 === "th")) || (data146 === "tf")) || (data146 === "default"))){
+const err275 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[23].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+var _valid60 = _errs522 === errors;
+valid183 = valid183 || _valid60;
+const _errs523 = errors;
+if(data146 !== null){
+const err276 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+var _valid60 = _errs523 === errors;
+valid183 = valid183 || _valid60;
+if(!valid183){
+const err277 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+else {
+errors = _errs521;
+if(vErrors !== null){
+if(_errs521){
+vErrors.length = _errs521;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid59 = _errs517 === errors;
+valid178 = _valid59;
+if(valid178){
+var props39 = {};
+props39.config = true;
+props39.class_name = true;
+}
+}
+if(!valid178){
+const err278 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+if(props2 !== true && props39 !== undefined){
+if(props39 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props39);
+}
+}
+const _errs526 = errors;
+let valid184 = true;
+const _errs527 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RepeatVector" !== data.class_name){
+const err279 = {};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+}
+var _valid61 = _errs527 === errors;
+errors = _errs526;
+if(vErrors !== null){
+if(_errs526){
+vErrors.length = _errs526;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid61){
+const _errs529 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data148 = data.config;
+if(!(validate22(data148, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+if(data148.n === undefined){
+const err280 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+if(data148.n !== undefined){
+let data149 = data148.n;
+if(!((typeof data149 == "number") && (!(data149 % 1) && !isNaN(data149)))){
+const err281 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+if(typeof data149 == "number"){
+if(data149 < 0 || isNaN(data149)){
+const err282 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+var _valid61 = _errs529 === errors;
+valid184 = _valid61;
+if(valid184){
+var props40 = {};
+props40.config = true;
+props40.class_name = true;
+}
+}
+if(!valid184){
+const err283 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+if(props2 !== true && props40 !== undefined){
+if(props40 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props40);
+}
+}
+const _errs535 = errors;
+let valid189 = true;
+const _errs536 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Reshape" !== data.class_name){
+const err284 = {};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+}
+}
+var _valid62 = _errs536 === errors;
+errors = _errs535;
+if(vErrors !== null){
+if(_errs535){
+vErrors.length = _errs535;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid62){
+const _errs538 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data151 = data.config;
+if(!(validate22(data151, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+if(data151.target_shape === undefined){
+const err285 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/25/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+if(data151.target_shape !== undefined){
+let data152 = data151.target_shape;
+if(Array.isArray(data152)){
+const len2 = data152.length;
+for(let i2=0; i2<len2; i2++){
+let data153 = data152[i2];
+if(!((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153)))){
+const err286 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+if(typeof data153 == "number"){
+if(data153 < -1 || isNaN(data153)){
+const err287 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err288 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid62 = _errs538 === errors;
+valid189 = _valid62;
+if(valid189){
+var props41 = {};
+props41.config = true;
+props41.class_name = true;
+}
+}
+if(!valid189){
+const err289 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+if(props2 !== true && props41 !== undefined){
+if(props41 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props41);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name === undefined){
+const err290 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+if(data.config === undefined){
+const err291 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+if(props2 !== true){
+props2 = props2 || {};
+props2.class_name = true;
+props2.config = true;
+props2.module = true;
+props2.registered_name = true;
+props2.name = true;
+props2.inbound_nodes = true;
+props2.build_config = true;
+}
+if(data.class_name !== undefined){
+let data154 = data.class_name;
+if(typeof data154 === "string"){
+if(func1(data154) < 1){
+const err292 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+else {
+const err293 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+}
+if(data.config !== undefined){
+let data155 = data.config;
+if(!(data155 && typeof data155 == "object" && !Array.isArray(data155))){
+const err294 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+if(data.module !== undefined){
+let data156 = data.module;
+if((typeof data156 !== "string") && (data156 !== null)){
+const err295 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+}
+if(data.registered_name !== undefined){
+let data157 = data.registered_name;
+if((typeof data157 !== "string") && (data157 !== null)){
+const err296 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data158 = data.name;
+if(typeof data158 === "string"){
+if(func1(data158) < 1){
+const err297 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+else {
+const err298 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+}
+if(data.inbound_nodes !== undefined){
+let data159 = data.inbound_nodes;
+if(Array.isArray(data159)){
+const len3 = data159.length;
+for(let i3=0; i3<len3; i3++){
+let data160 = data159[i3];
+const _errs559 = errors;
+let valid200 = false;
+const _errs560 = errors;
+if(!(Array.isArray(data160))){
+const err299 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+var _valid63 = _errs560 === errors;
+valid200 = valid200 || _valid63;
+const _errs562 = errors;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.args === undefined){
+const err300 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(data160.args !== undefined){
+if(!(Array.isArray(data160.args))){
+const err301 = {instancePath:instancePath+"/inbound_nodes/" + i3+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+if(data160.kwargs !== undefined){
+let data162 = data160.kwargs;
+if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
+const err302 = {instancePath:instancePath+"/inbound_nodes/" + i3+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema70.anyOf[1].properties.kwargs.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+}
+else {
+const err303 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+var _valid63 = _errs562 === errors;
+valid200 = valid200 || _valid63;
+if(_valid63){
+var props42 = {};
+props42.args = true;
+props42.kwargs = true;
+}
+if(!valid200){
+const err304 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+else {
+errors = _errs559;
+if(vErrors !== null){
+if(_errs559){
+vErrors.length = _errs559;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+if(data.build_config !== undefined){
+let data163 = data.build_config;
+if((!(data163 && typeof data163 == "object" && !Array.isArray(data163))) && (data163 !== null)){
+const err306 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+}
+}
+else {
+const err307 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
 validate21.errors = vErrors;
-evaluated0.props = props4;
+evaluated0.props = props2;
 return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema54 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
-const schema55 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
-const schema56 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
-const wrapper0 = {validate: validate59};
+const schema71 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
+const schema72 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
+const schema73 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
+const wrapper3 = {validate: validate78};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate78.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3537,8 +6370,8 @@ const _errs10 = errors;
 if(Array.isArray(data)){
 const len1 = data.length;
 for(let i0=0; i0<len1; i0++){
-if(!(wrapper0.validate(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+if(!(wrapper3.validate(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper3.validate.errors : vErrors.concat(wrapper3.validate.errors);
 errors = vErrors.length;
 }
 }
@@ -3563,8 +6396,8 @@ items0 = true;
 const _errs13 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(wrapper0.validate(data[key0], {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+if(!(wrapper3.validate(data[key0], {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper3.validate.errors : vErrors.concat(wrapper3.validate.errors);
 errors = vErrors.length;
 }
 }
@@ -3605,18 +6438,18 @@ vErrors = null;
 }
 }
 }
-validate59.errors = vErrors;
+validate78.errors = vErrors;
 evaluated0.props = props2;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate59.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate78.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate75.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3637,7 +6470,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema54.properties.name.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema71.properties.name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3688,14 +6521,14 @@ errors++;
 }
 }
 if(data.input_layers !== undefined){
-if(!(validate59(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate78(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
 if(data.output_layers !== undefined){
-if(!(validate59(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate78(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -3710,10 +6543,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
+validate75.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -3995,8 +6828,8 @@ ifClause0 = "then";
 }
 else {
 const _errs24 = errors;
-if(!(validate56(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate75(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs24 === errors;

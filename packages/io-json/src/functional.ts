@@ -43,23 +43,9 @@ function untuple(v: JsonValue | undefined): JsonValue | undefined {
   return v;
 }
 
-function containsTensor(v: JsonValue | undefined): boolean {
-  if (isKerasTensor(v)) return true;
-  if (Array.isArray(v)) return v.some(containsTensor);
-  if (isJsonObject(v)) return Object.values(v).some(containsTensor);
-  return false;
-}
-
 /** Is this a Keras 1/2 `[name, node, tensor(, kwargs)]` leaf? */
 function isLegacyRef(v: JsonValue | undefined): v is JsonValue[] {
   return Array.isArray(v) && v.length >= 3 && v.length <= 4 && typeof v[0] === 'string' && typeof v[1] === 'number';
-}
-
-/** Does a legacy kwargs object carry tensor references (tf.keras `initial_state`, ...)? */
-function legacyKwargsHaveTensors(v: JsonValue | undefined): boolean {
-  if (Array.isArray(v)) return (v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number') || v.some(legacyKwargsHaveTensors);
-  if (isJsonObject(v)) return Object.values(v).some(legacyKwargsHaveTensors);
-  return false;
 }
 
 function readIndex(v: JsonValue | undefined, what: string, path: string): number {
@@ -95,8 +81,46 @@ function readEndpoints(v: JsonValue | undefined, path: string): TensorRef[] {
   throw new ConfigError(`expected a tensor reference or a list of them, found ${JSON.stringify(v)}`, path);
 }
 
+/** Tensor references inside a value: Keras 3 `__keras_tensor__` objects or Keras 2 `[name, node, tensor]` lists. */
+function tensorRefsIn(v: JsonValue | undefined, path: string, legacy: boolean): TensorRef[] {
+  const u = untuple(v);
+  if (u === undefined || u === null) return [];
+  if (!legacy && isKerasTensor(u)) return [readKerasTensor(u, path)];
+  if (legacy && isLegacyRef(u) && typeof u[2] === 'number') return [readRef(u, path)];
+  if (Array.isArray(u)) return u.flatMap((e, i) => tensorRefsIn(e, `${path}[${i}]`, legacy));
+  if (isJsonObject(u) && !isKerasTensor(u)) return Object.entries(u).flatMap(([k, e]) => tensorRefsIn(e as JsonValue, `${path}.${k}`, legacy));
+  return [];
+}
+
+/** A call read from `inbound_nodes`: its canonical form, and the tensors it was given as `mask`. */
+interface ReadNode {
+  spec: NodeSpec;
+  /** Tensors passed as the `mask` argument (Keras 3 records the masks it propagates; kerasts recomputes them). */
+  masks: TensorRef[];
+}
+
+/**
+ * Tensor keyword arguments of a call: `initial_state` (an RNN's states, which become extra inputs of
+ * the node, as Keras 2 records them) and `mask`; any other tensor argument is refused.
+ */
+function tensorKwargs(kwargs: JsonObject, layer: string, path: string, legacy: boolean, inputs: TensorRef[], masks: TensorRef[]): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(kwargs)) {
+    const refs = tensorRefsIn(v, `${path}.${k}`, legacy);
+    if (refs.length === 0) {
+      out[k] = cloneJson(v);
+      continue;
+    }
+    if (k === 'initial_state') inputs.push(...refs);
+    else if (k === 'mask') masks.push(...refs);
+    else throw new UnsupportedError(`unsupported: layer "${layer}" is called with a tensor as keyword argument "${k}"; kerasts supports tensors as initial_state and mask only`, `${path}.${k}`);
+  }
+  return out;
+}
+
 /** One entry of a layer's `inbound_nodes`, in any era's form. */
-function readNode(node: JsonValue, layer: string, path: string): NodeSpec {
+function readNode(node: JsonValue, layer: string, path: string): ReadNode {
+  const masks: TensorRef[] = [];
   if (isJsonObject(node)) {
     if (!('args' in node)) throw new ConfigError(`a Keras 3 node of layer "${layer}" must be {"args": [...], "kwargs": {...}}`, path);
     const args = untuple(node.args);
@@ -114,14 +138,14 @@ function readNode(node: JsonValue, layer: string, path: string): NodeSpec {
     }
     const kwargs = node.kwargs === undefined || node.kwargs === null ? {} : node.kwargs;
     if (!isJsonObject(kwargs)) throw new ConfigError(`"kwargs" of a call of layer "${layer}" must be an object`, `${path}.kwargs`);
-    for (const [k, v] of Object.entries(kwargs)) {
-      if (containsTensor(v)) throw new UnsupportedError(`unsupported: layer "${layer}" is called with a tensor as keyword argument "${k}" (e.g. an LSTM initial_state); kerasts does not support that yet`, `${path}.kwargs.${k}`);
-    }
-    return { inputs, kwargs: cloneJson(kwargs) };
+    const rest = tensorKwargs(kwargs, layer, `${path}.kwargs`, false, inputs, masks);
+    return { spec: { inputs, kwargs: rest }, masks };
   }
   if (!Array.isArray(node)) throw new ConfigError(`a node of layer "${layer}" must be a list of tensor references or a Keras 3 {"args", "kwargs"} object, found ${JSON.stringify(node)}`, path);
   // Keras 1/2, tf.keras: a list of refs, which tf.keras may nest to mirror the call's structure.
+  // An RNN's initial states are extra refs after the data (Keras 2) or refs in its kwargs (tf.keras).
   const inputs: TensorRef[] = [];
+  const extra: TensorRef[] = [];
   let kwargs: JsonObject = {};
   const walk = (v: JsonValue, p: string): void => {
     if (isLegacyRef(v)) {
@@ -130,10 +154,7 @@ function readNode(node: JsonValue, layer: string, path: string): NodeSpec {
       const kw = v[3];
       if (kw !== undefined && kw !== null) {
         if (!isJsonObject(kw)) throw new ConfigError(`the 4th element of a tensor reference must be a kwargs object, found ${JSON.stringify(kw)}`, `${p}[3]`);
-        for (const [k, x] of Object.entries(kw)) {
-          if (legacyKwargsHaveTensors(x)) throw new UnsupportedError(`unsupported: layer "${layer}" is called with a tensor as keyword argument "${k}" (e.g. an LSTM initial_state); kerasts does not support that yet`, `${p}[3].${k}`);
-        }
-        kwargs = cloneJson(kw);
+        kwargs = tensorKwargs(kw, layer, `${p}[3]`, true, extra, masks);
       }
       return;
     }
@@ -143,7 +164,12 @@ function readNode(node: JsonValue, layer: string, path: string): NodeSpec {
   };
   walk(node, path);
   if (inputs.length === 0) throw new ConfigError(`a node of layer "${layer}" has no input tensors`, path);
-  return { inputs, kwargs };
+  return { spec: { inputs: [...inputs, ...extra], kwargs }, masks };
+}
+
+/** Keras 3 records operations (`keras.ops`, e.g. the NotEqual and Any that compute masks) as graph entries. */
+function isOperationEntry(e: JsonObject): boolean {
+  return typeof e.module === 'string' && (e.module.startsWith('keras.src.ops') || e.module.startsWith('keras.ops'));
 }
 
 function looksKeras3(root: JsonObject, layers: JsonObject[]): boolean {
@@ -158,7 +184,7 @@ function looksKeras3(root: JsonObject, layers: JsonObject[]): boolean {
 
 function looksKeras1(layers: JsonObject[]): boolean {
   const shortRef = (v: JsonValue): boolean => (isLegacyRef(v) ? v.length === 3 : Array.isArray(v) ? v.some(shortRef) : false);
-  return layers.some((l) => l.class_name === 'Merge' || (isJsonObject(l.config) && isKeras1Config(l.config)) || (Array.isArray(l.inbound_nodes) && l.inbound_nodes.some(shortRef)));
+  return layers.some((l) => l.class_name === 'Merge' || (isJsonObject(l.config) && isKeras1Config(l.config, typeof l.class_name === 'string' ? l.class_name : undefined)) || (Array.isArray(l.inbound_nodes) && l.inbound_nodes.some(shortRef)));
 }
 
 /** Keras 1's `Merge` layer as the Keras 2 merge layer with the same function. */
@@ -199,7 +225,17 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
   const kerasVersion = stated ?? { 'keras-1': '1', 'keras-2.0': '2', 'keras-2': '2', 'keras-3': DEFAULT_KERAS_VERSION }[dialect];
   const backend = options.backend ?? (typeof raw.backend === 'string' ? raw.backend : null);
 
-  const layers: FunctionalLayerSpec[] = entries.map((e, i) => {
+  // Keras 3's operation entries: allowed only where they compute masks (kerasts computes masks itself).
+  const operations = new Map<string, string>();
+  for (const e of entries) {
+    if (!isOperationEntry(e)) continue;
+    const c = isJsonObject(e.config) ? e.config : {};
+    const name = typeof e.name === 'string' ? e.name : typeof c.name === 'string' ? c.name : null;
+    if (name !== null) operations.set(name, String(e.class_name));
+  }
+  const opUses: { op: string; path: string; as: 'data' | 'mask' }[] = [];
+  const layers: FunctionalLayerSpec[] = entries.flatMap((e, i) => {
+    if (isOperationEntry(e)) return [];
     const path = `config.layers[${i}]`;
     const c = isJsonObject(e.config) ? e.config : {};
     const name = typeof e.name === 'string' ? e.name : typeof c.name === 'string' ? c.name : null;
@@ -212,15 +248,36 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
     spec.config.name = name;
     const nodesRaw = entry.inbound_nodes ?? [];
     if (!Array.isArray(nodesRaw)) throw new ConfigError(`"inbound_nodes" of layer "${name}" must be a list`, at(where, `${path}.inbound_nodes`));
-    const inboundNodes = nodesRaw.map((n, k) => readNode(n, name, at(where, `${path}.inbound_nodes[${k}]`)));
-    return { className: spec.className, config: spec.config, name, inboundNodes };
+    const inboundNodes = nodesRaw.map((n, k) => {
+      const p = at(where, `${path}.inbound_nodes[${k}]`);
+      const r = readNode(n, name, p);
+      for (const t of r.spec.inputs) if (operations.has(t.layer)) opUses.push({ op: t.layer, path: p, as: 'data' });
+      for (const t of r.masks) {
+        if (!operations.has(t.layer)) {
+          throw new UnsupportedError(`unsupported: layer "${name}" is given the output of layer "${t.layer}" as its mask; kerasts computes masks from Embedding(mask_zero) and Masking only`, p);
+        }
+      }
+      return r.spec;
+    });
+    return [{ className: spec.className, config: spec.config, name, inboundNodes }];
   });
+  const endpointsRaw = [cfg.input_layers, cfg.output_layers];
+  const inputLayers = readEndpoints(endpointsRaw[0], at(where, 'config.input_layers'));
+  const outputLayers = readEndpoints(endpointsRaw[1], at(where, 'config.output_layers'));
+  for (const r of outputLayers) if (operations.has(r.layer)) opUses.push({ op: r.layer, path: at(where, 'config.output_layers'), as: 'data' });
+  const dataUse = opUses.find((u) => u.as === 'data');
+  if (dataUse) {
+    throw new UnsupportedError(
+      `unsupported: the graph uses the operation "${operations.get(dataUse.op)}" ("${dataUse.op}", keras.ops) on data; kerasts supports layers, and operations only where Keras 3 records them to compute masks`,
+      dataUse.path,
+    );
+  }
   const config: FunctionalConfig = {
     className: 'Functional',
     name: typeof cfg.name === 'string' ? cfg.name : null,
     layers,
-    inputLayers: readEndpoints(cfg.input_layers, at(where, 'config.input_layers')),
-    outputLayers: readEndpoints(cfg.output_layers, at(where, 'config.output_layers')),
+    inputLayers,
+    outputLayers,
     kerasVersion,
     backend,
   };
@@ -276,8 +333,11 @@ export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialec
       registered_name: null,
       name: l.name,
       inbound_nodes: l.inboundNodes.map((n) => {
-        const list = MERGE_CLASSES.has(l.className) || n.inputs.length > 1;
-        return { args: [list ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0]!)], kwargs: cloneJson(n.kwargs) };
+        if (MERGE_CLASSES.has(l.className)) return { args: [n.inputs.map(kerasTensor)], kwargs: cloneJson(n.kwargs) };
+        // A call with several tensors that is not a merge: an RNN with initial states (Keras 3's `initial_state` argument).
+        const kwargs = cloneJson(n.kwargs);
+        if (n.inputs.length > 1) kwargs.initial_state = n.inputs.slice(1).map(kerasTensor);
+        return { args: [kerasTensor(n.inputs[0]!)], kwargs };
       }),
     }));
     const endpoint = (refs: TensorRef[]): JsonValue => (refs.length === 1 ? legacyRef(refs[0]!, false) : refs.map((r) => legacyRef(r, false)));

@@ -67,9 +67,14 @@ function dtypeName(v: JsonValue | undefined): string | undefined {
   return undefined;
 }
 
-/** Does this layer config use Keras 1 argument names? */
-export function isKeras1Config(cfg: JsonObject): boolean {
-  return 'output_dim' in cfg || 'init' in cfg || 'inner_activation' in cfg || 'input_dtype' in cfg || 'W_regularizer' in cfg;
+/**
+ * Does this layer config use Keras 1 argument names? (`output_dim` counts except for Embedding, whose
+ * Keras 2+ config has it too; a wrapper counts when its wrapped layer does.)
+ */
+export function isKeras1Config(cfg: JsonObject, className?: string): boolean {
+  if ((className !== 'Embedding' && 'output_dim' in cfg) || 'init' in cfg || 'inner_activation' in cfg || 'input_dtype' in cfg || 'W_regularizer' in cfg) return true;
+  const inner = cfg.layer;
+  return isJsonObject(inner) && isJsonObject(inner.config) && isKeras1Config(inner.config, typeof inner.class_name === 'string' ? inner.class_name : undefined);
 }
 
 /**
@@ -83,7 +88,7 @@ export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: st
   if (!isJsonObject(entry.config)) throw new ConfigError(`layer entry "${className}" has no "config" object`, `${path}.config`);
   const src = entry.config;
   const cfg: JsonObject = {};
-  const keras1 = isKeras1Config(src);
+  const keras1 = isKeras1Config(src, className);
   for (const [k, v] of Object.entries(src)) {
     const key = keras1 ? (KERAS1_RENAMES[k] ?? k) : k;
     cfg[key] = cloneJson(v);
@@ -108,8 +113,10 @@ export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: st
     }
   }
   // The class's own era fixes (io-json/src/layers/<family>.ts).
-  LAYER_FORMATS.get(className)?.normalize?.(cfg, { major, minor, keras1, isFirst });
-  if (keras1) {
+  const format = LAYER_FORMATS.get(className);
+  const nested = (inner: JsonObject, innerPath: string): LayerSpec => normalizeLayer(inner, kerasVersion, innerPath, false);
+  format?.normalize?.(cfg, { major, minor, keras1, isFirst, nested, path });
+  if (keras1 && !format?.ownsInputDim) {
     // Keras 1 declared the input shape with input_dim (and input_length) on the first layer.
     if (isFirst && cfg.batch_input_shape === undefined && cfg.input_dim !== undefined && cfg.input_dim !== null) {
       cfg.batch_input_shape = [null, cfg.input_dim];

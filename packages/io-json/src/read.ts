@@ -56,7 +56,7 @@ export function parseModelConfig(raw: JsonValue, options: ParseOptions = {}): Pa
   const entries = (listForm ? cfg : ((cfg as JsonObject).layers as JsonValue[])) as JsonObject[];
   const stated = options.kerasVersion ?? (typeof raw.keras_version === 'string' ? raw.keras_version : null);
   let dialect: SourceDialect;
-  const anyKeras1 = entries.some((e) => isJsonObject(e.config) && isKeras1Config(e.config));
+  const anyKeras1 = entries.some((e) => isJsonObject(e.config) && isKeras1Config(e.config, typeof e.class_name === 'string' ? e.class_name : undefined));
   if (anyKeras1) dialect = 'keras-1';
   else if (listForm) dialect = 'keras-2.0';
   else if (looksKeras3(raw, entries)) dialect = 'keras-3';

@@ -82,6 +82,12 @@ function objectFor(key: string, value: JsonValue | undefined, dialect: Dialect):
   return { class_name: cls, config };
 }
 
+/** A nested layer entry (a wrapper's `layer`) in a dialect's entry form. */
+function nestedEntry(spec: LayerSpec, dialect: Dialect): JsonObject {
+  const config = layerConfig(spec, dialect, null);
+  return dialect === 'keras-3' ? { module: 'keras.layers', class_name: spec.className, config, registered_name: null } : { class_name: spec.className, config };
+}
+
 /** One layer's config in a dialect: the dialect's key set, initializers in its form (`withInputShape`: the `batch_input_shape` to declare, Keras 2.0 style). */
 export function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: JsonValue | null): JsonObject {
   const src = spec.config;
@@ -97,6 +103,9 @@ export function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: J
   } else {
     out.dtype = src.dtype ?? 'float32';
   }
+  for (const k of format?.omitBaseKeys ?? []) delete out[k];
+  const nestedKeys = new Set(format?.nestedKeys ?? []);
+  const nested = (inner: { className: string; config: JsonObject }): JsonObject => nestedEntry(inner, dialect);
   if (keys) {
     for (const k of keys) {
       let v = src[k];
@@ -104,9 +113,14 @@ export function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: J
         if (!Object.hasOwn(defaults, k)) continue;
         v = defaults[k] as JsonValue;
       }
+      if (nestedKeys.has(k) && isJsonObject(v) && typeof v.class_name === 'string' && isJsonObject(v.config)) {
+        out[k] = nested({ className: v.class_name, config: v.config });
+        continue;
+      }
       out[k] = /(initializer|regularizer|constraint)$/.test(k) ? objectFor(k, v, dialect) : cloneJson(v);
     }
     if (dialect === 'keras-3' && spec.className === 'Dense' && src.activity_regularizer) out.activity_regularizer = objectFor('activity_regularizer', src.activity_regularizer, dialect);
+    format?.write?.(out, src, dialect, nested);
   } else {
     // A registered custom layer: write its config as it gave it.
     for (const [k, v] of Object.entries(src)) if (!(k in out) && k !== 'batch_input_shape') out[k] = cloneJson(v);
@@ -114,9 +128,14 @@ export function layerConfig(spec: LayerSpec, dialect: Dialect, withInputShape: J
   return out;
 }
 
-/** Every activation name used by a layer config. */
+/** Every activation name used by a layer config (wrapped layers included). */
 function activationsOf(spec: LayerSpec): string[] {
-  return ['activation', 'recurrent_activation'].map((k) => spec.config[k]).filter((v): v is string => typeof v === 'string');
+  const own = ['activation', 'recurrent_activation'].map((k) => spec.config[k]).filter((v): v is string => typeof v === 'string');
+  const inner = ['layer', 'backward_layer'].flatMap((k) => {
+    const v = spec.config[k];
+    return isJsonObject(v) && typeof v.class_name === 'string' && isJsonObject(v.config) ? activationsOf({ className: v.class_name, config: v.config }) : [];
+  });
+  return [...own, ...inner];
 }
 
 /**

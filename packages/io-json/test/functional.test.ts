@@ -224,15 +224,34 @@ describe('broken graphs fail with the layer and the JSON path', () => {
     cfg.config.layers[7]!.inbound_nodes = [[['_CONSTANT_VALUE', -1, 3, {}]]];
     expect(() => modelFromJSON(cfg as never)).toThrow(UnsupportedError);
     const cfg2 = base();
-    cfg2.config.layers[2]!.inbound_nodes = [[['seq_in', 0, 0, { initial_state: [['dense_1', 0, 0], ['dense_1', 0, 0]] }]]];
-    expect(() => modelFromJSON(cfg2 as never)).toThrow(/layer "lstm_1" is called with a tensor as keyword argument "initial_state"/);
+    cfg2.config.layers[2]!.inbound_nodes = [[['seq_in', 0, 0, { constants: [['dense_1', 0, 0]] }]]];
+    expect(() => modelFromJSON(cfg2 as never)).toThrow(/layer "lstm_1" is called with a tensor as keyword argument "constants"/);
+    // tf.keras' initial_state refs are read as Keras 2's extra inbound tensors, and written back per dialect
+    const cfg3 = base();
+    cfg3.config.layers[2]!.inbound_nodes = [[['seq_in', 0, 0, { initial_state: [['dense_1', 0, 0], ['dense_1', 0, 0]] }]]];
+    const m3 = modelFromJSON(cfg3 as never);
+    const spec = m3.toConfig().layers.find((l) => l.name === 'lstm_1') as { inboundNodes: { inputs: { layer: string }[] }[] };
+    expect(spec.inboundNodes[0]!.inputs.map((r) => r.layer)).toEqual(['seq_in', 'dense_1', 'dense_1']);
+    const k3 = JSON.parse(toJSON(m3, { dialect: 'keras-3' })) as { config: { layers: JsonObject[] } };
+    const node3 = (k3.config.layers.find((l) => l.name === 'lstm_1')!.inbound_nodes as JsonObject[])[0]!;
+    expect((node3.args as JsonValue[]).length).toBe(1);
+    expect(((node3.kwargs as JsonObject).initial_state as JsonObject[]).map((t) => ((t.config as JsonObject).keras_history as JsonValue[])[0])).toEqual(['dense_1', 'dense_1']);
+    const k2 = JSON.parse(toJSON(m3, { dialect: 'keras-2' })) as { config: { layers: JsonObject[] } };
+    expect(k2.config.layers.find((l) => l.name === 'lstm_1')!.inbound_nodes).toEqual([[['seq_in', 0, 0, {}], ['dense_1', 0, 0, {}], ['dense_1', 0, 0, {}]]]);
+    // states of the wrong size are refused, naming the layer
+    const cfg4 = base();
+    cfg4.config.layers[2]!.inbound_nodes = [[['seq_in', 0, 0, {}], ['vec_in', 0, 0, {}], ['vec_in', 0, 0, {}]]];
+    expect(() => modelFromJSON(cfg4 as never)).toThrow(/initial state 0 of layer "lstm_1"/);
   });
-  it('Keras 3 kwargs tensors are refused with their path', () => {
+  it('Keras 3 kwargs tensors other than initial_state and mask are refused with their path', () => {
     const fx = load('lstm_seq_lstm');
     const cfg = structuredClone(fx.model_json) as { config: { layers: JsonObject[] } };
     const node = (cfg.config.layers[2]!.inbound_nodes as JsonObject[])[0]!;
+    node.kwargs = { constants: [(node.args as JsonValue[])[0]!] };
+    expect(() => modelFromJSON(cfg as never)).toThrow(/config\.layers\[2\]\.inbound_nodes\[0\]\.kwargs\.constants/);
+    // initial_state with a tensor that is not a state: refused when the graph is built, naming the layer
     node.kwargs = { initial_state: [(node.args as JsonValue[])[0]!] };
-    expect(() => modelFromJSON(cfg as never)).toThrow(/config\.layers\[2\]\.inbound_nodes\[0\]\.kwargs\.initial_state/);
+    expect(() => modelFromJSON(cfg as never)).toThrow(/config\.layers\[2\]\.inbound_nodes\[0\].*state/);
   });
   it('nested models and Keras 1 merge modes without an equivalent', () => {
     const cfg = base();

@@ -9,7 +9,7 @@
 export type { JsonValue, JsonObject, SerializedObject } from './engine/json.js';
 export { isJsonObject, cloneJson } from './engine/json.js';
 export { type Shape, formatShape, shapesCompatible } from './engine/shape.js';
-export { DEFAULT_KERAS_VERSION, kerasMajor, kerasMajorMinor, hardSigmoidFor } from './engine/version.js';
+export { DEFAULT_KERAS_VERSION, kerasMajor, kerasMajorMinor, hardSigmoidFor, kerasEraFor, type KerasEra } from './engine/version.js';
 export { type NamingConvention, setNamingConvention, getNamingConvention, clearSession, uniqueName, toSnakeCase } from './engine/naming.js';
 export {
   type Initializer,
@@ -36,6 +36,7 @@ export {
   type StateUpdate,
   type LayerGradients,
   type Mask,
+  type MultiTape,
   type Keras3VariableTree,
   type Keras3TrackableChild,
 } from './engine/layer.js';
@@ -44,7 +45,22 @@ export { readDataFormat, type DataFormat } from './engine/data-format.js';
 export { ActivationSlot, type KeptConfig } from './engine/activation-slot.js';
 export { layerArgs, checkOptions, closestOption, BASE_OPTION_KEYS, type LayerArgsSpec, type OptionKeys } from './engine/options.js';
 export { registerLayer, deserializeLayer, isLayerRegistered, registeredLayers, type LayerFactory } from './registry.js';
-export { SymbolicTensor, applyLayer, callNode, buildForShapes, inputTensorOf, nodesOf, takesList, type LayerNode } from './engine/graph.js';
+export {
+  SymbolicTensor,
+  applyLayer,
+  callNode,
+  runNode,
+  trainNode,
+  buildForShapes,
+  inputTensorOf,
+  nodesOf,
+  takesList,
+  type LayerNode,
+  type LayerCallOptions,
+  type NodeResult,
+  type NodeTape,
+} from './engine/graph.js';
+export { isRecurrent, type RecurrentLayer, type RecurrentLayerLike, type RecurrentCallOptions, type RecurrentTape } from './engine/recurrent.js';
 
 export * from './core/index.js';
 export * from './activations/index.js';

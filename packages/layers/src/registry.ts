@@ -1,6 +1,7 @@
-import { UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { activationLayers } from './activations/index.js';
 import { coreLayers } from './core/index.js';
+import { KERAS_LAYER_CLASSES } from './keras-classes.js';
 import type { JsonObject } from './engine/json.js';
 import type { Layer, LayerFactory } from './engine/layer.js';
 import { mergingLayers } from './merging/index.js';
@@ -36,11 +37,27 @@ export function deserializeLayer(className: string, config: JsonObject, where = 
   const factory = registry.get(className);
   if (!factory) {
     const name = typeof config.name === 'string' ? ` "${config.name}"` : '';
+    if (className === 'Lambda') {
+      throw new UnsupportedError(
+        `unsupported: layer class "Lambda"${name} holds Python code, which kerasts never runs; rebuild the model without it, or implement its function in TypeScript and register it with registerLayer("Lambda", factory)`,
+        where,
+      );
+    }
+    if (KERAS_LAYER_CLASSES.has(className)) {
+      throw new UnsupportedError(`unsupported: the Keras layer class "${className}"${name} is not supported yet by kerasts (supported: ${registeredLayers().join(', ')})`, where);
+    }
     throw new UnsupportedError(
-      `unsupported: layer class "${className}"${name} is not known to kerasts (supported: ${registeredLayers().join(', ')}); ` +
-        `if it is a custom layer, implement it and call registerLayer("${className}", factory) before loading`,
+      `unsupported: layer class "${className}"${name} is not a Keras built-in and is not registered (a custom layer?); implement it in TypeScript and call registerLayer("${className}", factory) before loading`,
       where,
     );
   }
-  return factory(config);
+  try {
+    return factory(config);
+  } catch (e) {
+    // Wrappers build their wrapped layers through here too: say where the outer layer is.
+    if (where && (e instanceof UnsupportedError || e instanceof ConfigError) && !e.message.startsWith(where)) {
+      throw e instanceof UnsupportedError ? new UnsupportedError(e.message, where) : new ConfigError(e.message, where);
+    }
+    throw e;
+  }
 }

@@ -1,23 +1,29 @@
 import {
   applyLayer,
-  callNode,
   checkOptions,
   cloneJson,
   deserializeLayer,
   formatShape,
   InputLayer,
   inputTensorOf,
-  LSTM,
   nodesOf,
+  runNode,
   shapesCompatible,
   SymbolicTensor,
+  trainNode,
   uniqueName,
   type CallContext,
+  type JsonValue,
   type Layer,
   type LayerNode,
+  type LayerWeight,
+  type Mask,
+  type NodeTape,
   type Shape,
 } from '@kerasts/layers';
-import { ConfigError, KerastsError, ShapeMismatchError, UnsupportedError, type Tensor } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { getRegularizer, type Regularizer } from './training/regularizers.js';
+import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
 import type { SummaryRow } from './summary.js';
@@ -201,16 +207,6 @@ export class Functional extends Model {
     return this.layerList;
   }
 
-  /** The input layers' names, in `inputs` order. */
-  get inputNames(): string[] {
-    return this.inputs.map((t) => t.layer.name);
-  }
-
-  /** The names of the layers producing the outputs, in `outputs` order. */
-  get outputNames(): string[] {
-    return this.outputs.map((t) => t.layer.name);
-  }
-
   /** Shapes of the inputs, with batch dimension. */
   get inputShapes(): Shape[] {
     return this.inputs.map((t) => [...t.shape]);
@@ -238,21 +234,146 @@ export class Functional extends Model {
     }
   }
 
-  protected runGraph(inputs: Tensor[], ctx: CallContext): Tensor[] {
+  /** Every node in execution order, each on its inputs and their masks. */
+  protected runGraph(inputs: Tensor[], ctx: CallContext): { outputs: Tensor[]; masks: (Mask | null)[] } {
     const values = new Map<SymbolicTensor, Tensor>();
+    const masks = new Map<SymbolicTensor, Mask | null>();
     this.inputs.forEach((t, i) => values.set(t, inputs[i]!));
     for (const node of this.executionOrder) {
       if (node.inputs.length === 0) continue;
-      const xs = node.inputs.map((t) => values.get(t)!);
-      const ys = callNode(node.layer, xs, ctx);
-      node.outputs.forEach((t, k) => values.set(t, ys[k]!));
+      const r = runNode(
+        node.layer,
+        node.inputs.map((t) => values.get(t)!),
+        ctx,
+        node.inputs.map((t) => masks.get(t) ?? null),
+      );
+      node.outputs.forEach((t, k) => {
+        values.set(t, r.outputs[k]!);
+        masks.set(t, r.masks[k] ?? null);
+      });
     }
-    return this.outputs.map((t) => values.get(t)!);
+    return { outputs: this.outputs.map((t) => values.get(t)!), masks: this.outputs.map((t) => masks.get(t) ?? null) };
+  }
+
+  /** The input layers' names, in input order. */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.layer.name);
+  }
+
+  /** The output layers' names, in output order (Keras 3's `output_names`). */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.layer.name);
+  }
+
+  /** The activity regularizer of a layer (from its kept Keras config), or null. */
+  private activityRegularizer(layer: Layer): Regularizer | null {
+    const kept = (layer as unknown as { kept?: Record<string, JsonValue> }).kept;
+    const cfg = kept?.activity_regularizer ?? null;
+    return cfg === null ? null : getRegularizer(cfg, `${layer.name}.activity_regularizer`);
+  }
+
+  protected override needsGraphForEval(): boolean {
+    return this.layerList.some((l) => this.activityRegularizer(l) !== null);
+  }
+
+  /**
+   * Training-mode forward pass over the graph (each node's training tape, with masks), and the
+   * backward pass in reverse execution order: a tensor used by several nodes (or returned and used)
+   * gets the sum of their gradients, a layer called several times the sum of its weight gradients.
+   * Nodes whose inputs depend on no trainable weight are not asked for input gradients.
+   */
+  protected override trainGraph(inputs: Tensor[], options: GraphRunOptions): GraphTape {
+    const { random, training, keepStates } = options;
+    const ctx = this.context(training);
+    const values = new Map<SymbolicTensor, Tensor>();
+    const masks = new Map<SymbolicTensor, Mask | null>();
+    // Whether the gradient with respect to a tensor can reach a trainable weight.
+    const needsGrad = new Map<SymbolicTensor, boolean>();
+    this.inputs.forEach((t, i) => {
+      values.set(t, inputs[i]!);
+      needsGrad.set(t, false);
+    });
+    const tapes: { node: LayerNode; tape: NodeTape }[] = [];
+    let extraLoss = 0;
+    const activity = new Map<LayerNode, Regularizer>();
+    for (const node of this.executionOrder) {
+      if (node.inputs.length === 0) continue;
+      const needInputGrad = node.inputs.some((t) => needsGrad.get(t) === true);
+      const tape = trainNode(
+        node.layer,
+        node.inputs.map((t) => values.get(t)!),
+        { ...ctx, needInputGrad, random, keepStates },
+        node.inputs.map((t) => masks.get(t) ?? null),
+      );
+      tapes.push({ node, tape });
+      const reg = this.activityRegularizer(node.layer);
+      if (reg) {
+        activity.set(node, reg);
+        const out = tape.outputs[0]!;
+        const batch = out.shape[0] ?? 1;
+        extraLoss = Math.fround(extraLoss + (batch > 0 ? Math.fround(reg.penalty(out.data) / batch) : 0));
+      }
+      const grads = needInputGrad || node.layer.trainableWeights.length > 0;
+      node.outputs.forEach((t, k) => {
+        values.set(t, tape.outputs[k]!);
+        masks.set(t, tape.masks[k] ?? null);
+        needsGrad.set(t, grads);
+      });
+    }
+    return {
+      outputs: this.outputs.map((t) => values.get(t)!),
+      masks: this.outputs.map((t) => masks.get(t) ?? null),
+      extraLoss,
+      stateUpdates: tapes.flatMap(({ tape }) => tape.stateUpdates ?? []),
+      backward: (dOutputs: (Tensor | null)[]): Map<LayerWeight, Tensor> => {
+        const dTensors = new Map<SymbolicTensor, Tensor>();
+        const add = (t: SymbolicTensor, g: Tensor | null): void => {
+          if (!g) return;
+          const prev = dTensors.get(t);
+          if (!prev) {
+            dTensors.set(t, g);
+            return;
+          }
+          const sum = new Float32Array(prev.size);
+          for (let i = 0; i < sum.length; i++) sum[i] = prev.data[i]! + g.data[i]!;
+          dTensors.set(t, new Tensor(sum, prev.shape));
+        };
+        this.outputs.forEach((t, i) => add(t, dOutputs[i] ?? null));
+        const weightGrads = new Map<LayerWeight, Tensor>();
+        for (let i = tapes.length - 1; i >= 0; i--) {
+          const { node, tape } = tapes[i]!;
+          if (!node.outputs.some((t) => needsGrad.get(t))) continue;
+          let d = node.outputs.map((t) => dTensors.get(t) ?? null);
+          const reg = activity.get(node);
+          if (reg) {
+            const out = tape.outputs[0]!;
+            const dd = d[0] ? d[0].data.slice() : new Float32Array(out.size);
+            reg.addGradient(out.data, dd, 1 / (out.shape[0] || 1));
+            d = [new Tensor(dd, out.shape), ...d.slice(1)];
+          }
+          if (d.every((x) => x === null)) continue;
+          const res = tape.backward(d);
+          for (const [w, g] of res.weightGrads) {
+            const prev = weightGrads.get(w);
+            if (!prev) weightGrads.set(w, g);
+            else {
+              const sum = new Float32Array(prev.size);
+              for (let k = 0; k < sum.length; k++) sum[k] = prev.data[k]! + g.data[k]!;
+              weightGrads.set(w, new Tensor(sum, prev.shape));
+            }
+          }
+          node.inputs.forEach((t, k) => {
+            if (needsGrad.get(t)) add(t, res.dInputs[k] ?? null);
+          });
+        }
+        return weightGrads;
+      },
+    };
   }
 
   /** Reset the state of every stateful layer. */
   resetStates(): void {
-    for (const l of this.layerList) if (l instanceof LSTM) l.resetStates();
+    for (const l of this.layerList) (l as unknown as { resetStates?: () => void }).resetStates?.();
   }
 
   /** The calls of a layer that belong to this model, in order (a shared layer has several). */

@@ -3,6 +3,7 @@ import {
   DEFAULT_KERAS_VERSION,
   formatShape,
   hardSigmoidFor,
+  kerasEraFor,
   type CallContext,
   type JsonObject,
   type Layer,
@@ -36,6 +37,7 @@ import {
   type TrainOnBatchOptions,
 } from './training/trainer.js';
 import { isNamedRecord, orderedData, type ModelData, type NamedData } from './named-data.js';
+import type { DataLike } from './training/data.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 import type { LayerWeights, ModelConfig, WeightTable } from './types.js';
 
@@ -108,7 +110,7 @@ export abstract class Model {
   abstract get built(): boolean;
 
   /** Run the graph on one batch of inputs. */
-  protected abstract runGraph(inputs: Tensor[], ctx: CallContext): Tensor[];
+  protected abstract runGraph(inputs: Tensor[], ctx: CallContext): { outputs: Tensor[]; masks: (Tensor | null)[] };
 
   /** The format-neutral architecture. */
   abstract toConfig(): ModelConfig;
@@ -118,7 +120,7 @@ export abstract class Model {
 
   /** The call context for this model's Keras version. */
   protected context(training = false): CallContext {
-    return { training, hardSigmoid: hardSigmoidFor(this.kerasVersion) };
+    return { training, hardSigmoid: hardSigmoidFor(this.kerasVersion), era: kerasEraFor(this.kerasVersion) };
   }
 
   /** A layer by name; throws a KerastsError listing the names when there is none. */
@@ -159,7 +161,7 @@ export abstract class Model {
     const layers: LayerWeights[] = this.layers.map((l) => ({
       layerName: l.name,
       className: l.className,
-      weights: l.weights.map((w) => ({ name: w.name, value: w.value.clone() })),
+      weights: l.weights.map((w, i) => ({ name: l.storedWeightNames()[i] ?? w.name, value: w.value.clone() })),
     }));
     return { layers, kerasVersion: this.kerasVersion, backend: this.backend };
   }
@@ -195,14 +197,32 @@ export abstract class Model {
     return false;
   }
 
-  /** The Keras variable path of a weight (`sequential/dense/kernel`), used to name optimizer slots. */
+  /**
+   * The Keras 3 variable path of a weight, used to name optimizer slots: the layer's own path
+   * (`dense/kernel`, `lstm/lstm_cell/kernel`, `bidirectional/forward_lstm/lstm_cell/kernel`), which
+   * functional models use as is and Sequential prefixes with its name.
+   */
   protected weightPath(layer: Layer, weight: LayerWeight): string {
-    return `${this.name}/${layer.name}/${weight.name}`;
+    return layer.variablePath(weight);
   }
 
   /** The trainable weights in Keras' `model.trainable_weights` order (frozen layers excluded). */
   get trainableWeights(): LayerWeight[] {
-    return this.layers.flatMap((l) => [...l.trainableWeights]);
+    return this.trainableWeightEntries().map((e) => e.weight);
+  }
+
+  /** Trainable weights with their layers and paths; a weight shared by two layers counts once. */
+  private trainableWeightEntries(): { weight: LayerWeight; layer: Layer; path: string }[] {
+    const seen = new Set<LayerWeight>();
+    const out: { weight: LayerWeight; layer: Layer; path: string }[] = [];
+    for (const layer of this.layers) {
+      for (const weight of layer.trainableWeights) {
+        if (seen.has(weight)) continue;
+        seen.add(weight);
+        out.push({ weight, layer, path: this.weightPath(layer, weight) });
+      }
+    }
+    return out;
   }
 
   private host(): TrainingHost {
@@ -212,8 +232,10 @@ export abstract class Model {
       hasStatefulLayers: () => this.layers.some((l) => (l as unknown as { stateful?: unknown }).stateful === true),
       inferGraph: (inputs) => this.runGraph(inputs, this.context(false)),
       needsGraphForEval: () => this.needsGraphForEval(),
-      trainableWeights: () => this.layers.flatMap((layer) => layer.trainableWeights.map((weight) => ({ weight, layer, path: this.weightPath(layer, weight) }))),
-      allWeights: () => this.layers.flatMap((layer) => layer.weights.map((weight) => ({ weight, layer }))),
+      trainableWeights: () => this.trainableWeightEntries(),
+      allWeights: () => this.layers.flatMap((layer) => layer.weightOwners()),
+      inputNames: () => this.inputNames,
+      outputNames: () => this.outputNames,
     };
   }
 
@@ -228,7 +250,7 @@ export abstract class Model {
    */
   compile(options: CompileOptions): void {
     checkOptions('compile()', options, Object.keys(COMPILE_OPTION_KEYS));
-    this.compiled = new CompiledTraining(options);
+    this.compiled = new CompiledTraining(options, this.outputNames);
   }
 
   /**
@@ -238,7 +260,7 @@ export abstract class Model {
    * @throws {ConfigError} / {UnsupportedError} when the config cannot be used.
    */
   compileFromTrainingConfig(config: JsonObject | string): void {
-    this.compile(compileOptionsFromTrainingConfig(config));
+    this.compile(compileOptionsFromTrainingConfig(config, this.outputNames));
   }
 
   /** Whether {@link compile} has been called. */
@@ -370,12 +392,24 @@ export abstract class Model {
     const outs = this.outputNames;
     const xr = orderedData(x, { names: ins, count: Math.max(1, this.inputShapes?.length ?? 1), kind: 'input', arg: 'x', model: this.name });
     const outCount = Math.max(1, this.outputShapes?.length ?? outs.length);
-    if (outCount > 1) {
-      throw new UnsupportedError(`model "${this.name}" has ${outCount} outputs (${outs.join(', ')}); training and evaluating a model with several outputs is not supported yet`, this.name);
+    // Outputs compiled without a loss need no targets: a list may leave them out.
+    const lossy = this.compiled ? this.compiled.outputs.map((o) => o.lossIdentifier !== null) : outs.map(() => true);
+    const withLoss = lossy.filter((b) => b).length;
+    if (outCount > 1 && Array.isArray(y) && y.length === withLoss && withLoss < outCount) {
+      let k = 0;
+      const ys = lossy.map((b) => (b ? (y as readonly DataLike[])[k++]! : null));
+      let j = 0;
+      return { xs: xr.values, xLabels: xr.labels, ys, yLabels: lossy.map((b) => (b ? `y[${j++}]` : 'y')) };
     }
-    const yr = orderedData(y, { names: outs, count: 1, kind: 'output', arg: 'y', model: this.name });
-    return { xs: xr.values, xLabels: xr.labels, y: yr.values[0]!, yLabel: yr.labels[0]! };
+    if (outCount > 1 && isNamedRecord(y)) {
+      const missing = outs.filter((n, i) => !lossy[i] && !(n in y));
+      const yr = orderedData({ ...Object.fromEntries(missing.map((n) => [n, null])), ...y } as ModelData, { names: outs, count: outCount, kind: 'output', arg: 'y', model: this.name });
+      return { xs: xr.values, xLabels: xr.labels, ys: yr.values, yLabels: yr.labels };
+    }
+    const yr = orderedData(y, { names: outs, count: outCount, kind: 'output', arg: 'y', model: this.name });
+    return { xs: xr.values, xLabels: xr.labels, ys: yr.values, yLabels: yr.labels };
   }
+
 
   /**
    * Predict the (first) output, in batches (`predictOutputs` gives every output). `x` is one input,
@@ -408,11 +442,11 @@ export abstract class Model {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batchSize must be a positive integer, got ${batchSize}`, 'predict');
     const ctx = this.context(false);
-    if (n <= batchSize) return this.runGraph(inputs, ctx);
+    if (n <= batchSize) return this.runGraph(inputs, ctx).outputs;
     const parts: Tensor[][] = [];
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      parts.push(this.runGraph(inputs.map((t) => sliceRows(t, start, end)), ctx));
+      parts.push(this.runGraph(inputs.map((t) => sliceRows(t, start, end)), ctx).outputs);
     }
     return parts[0]!.map((_, k) => concatRows(parts.map((p) => p[k]!)));
   }

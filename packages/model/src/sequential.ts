@@ -1,7 +1,7 @@
-import { checkOptions, deserializeLayer, InputLayer, Layer, LSTM, uniqueName, type CallContext, type JsonValue, type LayerWeight, type Shape } from '@kerasts/layers';
-import { ConfigError, KerastsError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { buildForShapes, checkOptions, deserializeLayer, InputLayer, Layer, runNode, trainNode, uniqueName, type CallContext, type JsonValue, type LayerWeight, type Mask, type NodeTape, type Shape } from '@kerasts/layers';
+import { ConfigError, KerastsError, Tensor } from '@kerasts/tensor';
 import { getRegularizer, type Regularizer } from './training/regularizers.js';
-import type { GraphRunOptions, GraphTape, LayerTapeOf } from './training/trainer.js';
+import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 import type { ModelConfig } from './types.js';
@@ -70,8 +70,11 @@ export class Sequential extends Model {
       throw new KerastsError(`all layers in a model need unique names; "${layer.name}" is already in "${this.name}"`, layer.name);
     }
     const prev = this.stack[this.stack.length - 1];
-    if (prev instanceof LSTM && prev.returnState) {
-      throw new KerastsError(`layer "${prev.name}" returns several tensors (returnState) and can only be the last layer of a Sequential`, prev.name);
+    if (prev && this.built && (this.layerOutputShapes[this.stack.length - 1]?.length ?? 1) > 1) {
+      throw new KerastsError(`layer "${prev.name}" returns several tensors (returnState, or a Bidirectional without merge mode) and can only be the last layer of a Sequential`, prev.name);
+    }
+    if (typeof layer.callMulti === 'function') {
+      throw new KerastsError(`layer "${layer.name}" (${layer.className}) merges several tensors and cannot be part of a Sequential; use a functional model`, layer.name);
     }
     this.stack.push(layer);
     this.invalidate();
@@ -104,18 +107,6 @@ export class Sequential extends Model {
     return s ? [s] : null;
   }
 
-  /** The input layer's name (`[]` while the input shape is unknown and no InputLayer was given). */
-  get inputNames(): string[] {
-    return this.inputLayer ? [this.inputLayer.name] : [];
-  }
-
-  /** The last layer's name, once per output it gives. */
-  get outputNames(): string[] {
-    const last = this.stack[this.stack.length - 1];
-    if (!last) return this.inputNames;
-    return Array.from({ length: last instanceof LSTM && last.returnState ? 3 : 1 }, () => last.name);
-  }
-
   get outputShapes(): Shape[] | null {
     return this.outShapes;
   }
@@ -140,28 +131,39 @@ export class Sequential extends Model {
     this.builtShape = [...shape];
     let cur: Shape = shape;
     this.layerOutputShapes = [];
-    for (const l of this.stack) {
-      l.build(cur);
-      const out = l.computeOutputShape(cur);
-      if (l instanceof LSTM && l.returnState) {
-        this.layerOutputShapes.push([out, [cur[0] ?? null, l.units], [cur[0] ?? null, l.units]]);
-      } else {
-        this.layerOutputShapes.push([out]);
+    this.stack.forEach((l, i) => {
+      const outs = buildForShapes(l, [cur]);
+      if (outs.length > 1 && i < this.stack.length - 1) {
+        throw new KerastsError(`layer "${l.name}" returns several tensors (returnState, or a Bidirectional without merge mode) and can only be the last layer of a Sequential`, l.name);
       }
-      cur = out;
-    }
+      this.layerOutputShapes.push(outs);
+      cur = outs[0]!;
+    });
     this.outShapes = this.stack.length ? this.layerOutputShapes[this.layerOutputShapes.length - 1]! : [shape];
   }
 
-  protected runGraph(inputs: Tensor[], ctx: CallContext): Tensor[] {
-    let x = inputs[0]!;
-    const n = this.stack.length;
-    for (let i = 0; i < n; i++) {
-      const l = this.stack[i]!;
-      if (i === n - 1 && l instanceof LSTM && l.returnState) return l.callWithState(x, ctx);
-      x = l.call(x, ctx);
+  /** The layers in order, each on the previous output and its mask (Keras 3's `Sequential.call`). */
+  protected runGraph(inputs: Tensor[], ctx: CallContext): { outputs: Tensor[]; masks: (Mask | null)[] } {
+    let outputs: Tensor[] = [inputs[0]!];
+    let masks: (Mask | null)[] = [null];
+    for (const l of this.stack) {
+      const r = runNode(l, [outputs[0]!], ctx, [masks[0] ?? null]);
+      outputs = r.outputs;
+      masks = r.masks;
     }
-    return [x];
+    return { outputs, masks };
+  }
+
+  /** The input layer's name (`[]` while the input shape is unknown and no InputLayer was given). */
+  get inputNames(): string[] {
+    return this.inputLayer ? [this.inputLayer.name] : [];
+  }
+
+  /** The last layer's name, once per output it gives (an RNN with returnState gives its states too). */
+  get outputNames(): string[] {
+    const last = this.stack[this.stack.length - 1];
+    if (!last) return this.inputNames;
+    return Array.from({ length: this.outShapes?.length ?? 1 }, () => last.name);
   }
 
   /** The activity regularizer of a layer (from its kept Keras config), or null. */
@@ -176,8 +178,8 @@ export class Sequential extends Model {
   }
 
   protected override weightPath(layer: Layer, weight: LayerWeight): string {
-    // Keras 3 variable paths: an LSTM's weights belong to its cell.
-    return layer instanceof LSTM ? `${this.name}/${layer.name}/lstm_cell/${weight.name}` : `${this.name}/${layer.name}/${weight.name}`;
+    // Keras 3 variable paths below a Sequential start with its name (`sequential/lstm/lstm_cell/kernel`).
+    return `${this.name}/${layer.variablePath(weight)}`;
   }
 
   /**
@@ -187,49 +189,51 @@ export class Sequential extends Model {
   protected override trainGraph(inputs: Tensor[], options: GraphRunOptions): GraphTape {
     const { random, training, keepStates } = options;
     const n = this.stack.length;
-    const last = this.stack[n - 1];
-    if (last instanceof LSTM && last.returnState) {
-      throw new UnsupportedError(`layer "${last.name}" returns its states (returnState); training a model with several outputs is not supported`, last.name);
-    }
-    const hardSigmoid = this.context(training).hardSigmoid;
+    const ctx = this.context(training);
     const firstTrainable = this.stack.findIndex((l) => l.trainableWeights.length > 0);
-    const tapes: LayerTapeOf[] = [];
+    const tapes: NodeTape[] = [];
     const activity: (Regularizer | null)[] = [];
     let extraLoss = 0;
-    let x = inputs[0]!;
+    let outputs: Tensor[] = [inputs[0]!];
+    let masks: (Mask | null)[] = [null];
     for (let i = 0; i < n; i++) {
       const l = this.stack[i]!;
-      const tape = l.forwardTrain(x, { training, hardSigmoid, needInputGrad: firstTrainable >= 0 && i > firstTrainable, random, keepStates });
+      const tape = trainNode(l, [outputs[0]!], { ...ctx, needInputGrad: firstTrainable >= 0 && i > firstTrainable, random, keepStates }, [masks[0] ?? null]);
       tapes.push(tape);
       const reg = this.activityRegularizer(l);
       activity.push(reg);
       if (reg) {
-        const batch = tape.output.shape[0] ?? 1;
-        extraLoss = Math.fround(extraLoss + (batch > 0 ? Math.fround(reg.penalty(tape.output.data) / batch) : 0));
+        const out = tape.outputs[0]!;
+        const batch = out.shape[0] ?? 1;
+        extraLoss = Math.fround(extraLoss + (batch > 0 ? Math.fround(reg.penalty(out.data) / batch) : 0));
       }
-      x = tape.output;
+      outputs = tape.outputs;
+      masks = tape.masks;
     }
     return {
-      outputs: [x],
+      outputs,
+      masks,
       extraLoss,
       stateUpdates: tapes.flatMap((t) => t.stateUpdates ?? []),
-      backward: (dOutputs: Tensor[]): Map<LayerWeight, Tensor> => {
+      backward: (dOutputs: (Tensor | null)[]): Map<LayerWeight, Tensor> => {
         const grads = new Map<LayerWeight, Tensor>();
         if (firstTrainable < 0) return grads;
-        let d = dOutputs[0]!;
+        let d: (Tensor | null)[] = dOutputs;
         for (let i = n - 1; i >= firstTrainable; i--) {
           const reg = activity[i];
           if (reg) {
-            const out = tapes[i]!.output;
-            const dd = d.data.slice();
+            const out = tapes[i]!.outputs[0]!;
+            const dd = d[0] ? d[0].data.slice() : new Float32Array(out.size);
             reg.addGradient(out.data, dd, 1 / (out.shape[0] || 1));
-            d = new Tensor(dd, d.shape);
+            d = [new Tensor(dd, out.shape), ...d.slice(1)];
           }
+          if (d.every((x) => x === null)) break;
           const res = tapes[i]!.backward(d);
           for (const [w, g] of res.weightGrads) grads.set(w, g);
           if (i === firstTrainable) break;
-          if (!res.dInput) throw new KerastsError(`layer "${this.stack[i]!.name}" gave no input gradient`, this.stack[i]!.name);
-          d = res.dInput;
+          const dIn = res.dInputs[0] ?? null;
+          if (!dIn) throw new KerastsError(`layer "${this.stack[i]!.name}" gave no input gradient`, this.stack[i]!.name);
+          d = [dIn];
         }
         return grads;
       },
@@ -238,7 +242,7 @@ export class Sequential extends Model {
 
   /** Reset the state of every stateful layer. */
   resetStates(): void {
-    for (const l of this.stack) if (l instanceof LSTM) l.resetStates();
+    for (const l of this.stack) (l as unknown as { resetStates?: () => void }).resetStates?.();
   }
 
   protected summaryRows(): SummaryRow[] {

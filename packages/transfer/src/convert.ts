@@ -1,12 +1,13 @@
 import type { Layer } from '@kerasts/layers';
 import type { Tensor } from '@kerasts/tensor';
 import { rnnConverters } from './conversions/rnn.js';
+import { wrapperConverters } from './conversions/wrappers.js';
 import type { Converted, Converter } from './conversions/types.js';
 
 export type { Converted, Converter } from './conversions/types.js';
 
 // One list per Keras family (conversions/<family>.ts), keyed by the class of the receiving layer.
-const converters = new Map<string, Converter>([...rnnConverters]);
+const converters = new Map<string, Converter>([...rnnConverters, ...wrapperConverters]);
 
 /**
  * Convert stored weights of one layer into the layout `layer` expects, as Keras' loaders did

@@ -18,7 +18,14 @@ export interface EraInfo {
   keras1: boolean;
   /** Whether this is the first layer of a Sequential (Keras 1 declares the input shape there). */
   isFirst: boolean;
+  /** Normalizes a nested layer entry `{class_name, config}` of the same era (wrappers' `layer`). */
+  nested: (entry: JsonObject, path: string) => { className: string; config: JsonObject };
+  /** Where the config is, for messages. */
+  path: string;
 }
+
+/** How a nested layer config is written (wrappers' `layer`, `backward_layer`): the entry in the dialect's form. */
+export type NestedWriter = (spec: { className: string; config: JsonObject }) => JsonObject;
 
 /** A JSON Schema fragment (plain data). */
 export type SchemaFragment = Readonly<Record<string, unknown>>;
@@ -38,6 +45,17 @@ export interface LayerFormat {
    * when the dialect expresses it faithfully (e.g. Keras 2.0.8's Flatten has no `data_format`).
    */
   dialectNote?: (cfg: JsonObject, dialect: Dialect) => string | null;
+  /**
+   * Keys whose values are nested layer entries `{class_name, config}` (wrappers): written in the
+   * dialect's own entry form through {@link write}'s `nested` writer.
+   */
+  nestedKeys?: readonly string[];
+  /** Base keys a dialect must not write for this class (Keras 3's SpatialDropout refuses `trainable`). */
+  omitBaseKeys?: readonly string[];
+  /** Last changes to a written config (after keys and defaults); mutates `out`. `src` is the canonical config. */
+  write?: (out: JsonObject, src: JsonObject, dialect: Dialect, nested: NestedWriter) => void;
+  /** `input_dim` is the layer's own argument (Embedding's vocabulary), not Keras 1's input shape shortcut. */
+  ownsInputDim?: boolean;
 }
 
 /** The same key list in every dialect. */

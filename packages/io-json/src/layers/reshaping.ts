@@ -1,4 +1,4 @@
-/** Keras' reshaping layers in every era: Flatten, Reshape. */
+/** Keras' reshaping layers in every era: Flatten, Reshape, RepeatVector. */
 import type { LayerFormat } from './format.js';
 import { DATA_FORMAT_SCHEMA, sameKeys } from './format.js';
 
@@ -12,6 +12,10 @@ export const reshapingFormats: Readonly<Record<string, LayerFormat>> = {
       dialect === 'keras-2.0' && cfg.data_format === 'channels_first'
         ? 'Flatten with data_format channels_first moves the channels last before flattening; Keras 2.0.8 flattens as stored (it has no data_format), so the next layer would see its inputs in another order'
         : null,
+  },
+  RepeatVector: {
+    keys: sameKeys(['n']),
+    schema: { required: ['n'], properties: { n: { type: 'integer', minimum: 0 } } },
   },
   Reshape: {
     keys: sameKeys(['target_shape']),

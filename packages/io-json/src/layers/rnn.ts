@@ -1,5 +1,10 @@
-/** Keras' recurrent layers in every era: LSTM (CuDNNLSTM is read as an LSTM by the layer registry). */
-import type { LayerFormat } from './format.js';
+/**
+ * Keras' recurrent layers in every era: LSTM (CuDNNLSTM is read as an LSTM by the layer registry),
+ * and the wrappers Bidirectional and TimeDistributed, whose wrapped layer is a nested entry.
+ */
+import { isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
+import { UnsupportedError } from '@kerasts/tensor';
+import type { EraInfo, LayerFormat } from './format.js';
 
 const LSTM_KEYS_20 = [
   'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'implementation', 'units', 'activation',
@@ -20,7 +25,72 @@ const LSTM_KEYS_3 = [
   'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'seed',
 ];
 
+/** A wrapper's nested entry `{class_name, config}` of any era, normalized the same way as top-level layers. */
+function nestedLayer(cfg: JsonObject, key: string, era: EraInfo): void {
+  const v = cfg[key];
+  if (v === undefined || v === null) {
+    delete cfg[key];
+    return;
+  }
+  if (!isJsonObject(v)) return;
+  const spec = era.nested(v, `${era.path}.config.${key}`);
+  cfg[key] = { class_name: spec.className, config: spec.config };
+}
+
+function stripPrefix(name: JsonValue | undefined, prefix: string): JsonValue | undefined {
+  return typeof name === 'string' && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+/** Whether a Bidirectional's backward layer is the one Keras derives from the forward layer (same config, other direction). */
+function derivedBackward(forward: JsonObject, backward: JsonObject): boolean {
+  const f = { ...(forward.config as JsonObject) };
+  const b = { ...(backward.config as JsonObject) };
+  if (forward.class_name !== backward.class_name) return false;
+  f.go_backwards = !(f.go_backwards === true);
+  delete f.name;
+  delete b.name;
+  const sort = (o: JsonObject): string => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return sort(f) === sort(b);
+}
+
 export const rnnFormats: Readonly<Record<string, LayerFormat>> = {
+  Bidirectional: {
+    keys: { 'keras-2.0': ['layer', 'merge_mode'], 'keras-2': ['layer', 'merge_mode'], 'keras-3': ['merge_mode', 'layer', 'backward_layer'] },
+    defaults: () => ({ merge_mode: 'concat' }),
+    nestedKeys: ['layer', 'backward_layer'],
+    schema: {
+      required: ['layer'],
+      properties: {
+        layer: { $ref: '#/$defs/layer' },
+        backward_layer: { anyOf: [{ $ref: '#/$defs/layer' }, { type: 'null' }] },
+        merge_mode: { enum: ['concat', 'sum', 'mul', 'ave', null] },
+        num_constants: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+      },
+    },
+    normalize: (cfg, era) => {
+      nestedLayer(cfg, 'layer', era);
+      nestedLayer(cfg, 'backward_layer', era);
+    },
+    write: (out, src, dialect, nested) => {
+      if (dialect === 'keras-3') return;
+      // Keras 2 / tf.keras name the wrapped layer without the forward_ prefix (and add it back).
+      const inner = out.layer;
+      if (isJsonObject(inner) && isJsonObject(inner.config)) inner.config.name = stripPrefix(inner.config.name, 'forward_') ?? null;
+      const f = src.layer;
+      const b = src.backward_layer;
+      if (isJsonObject(f) && isJsonObject(b) && !derivedBackward(f, b)) {
+        if (dialect === 'keras-2.0') throw new UnsupportedError(`Bidirectional "${String(src.name)}" has a custom backward layer, which Keras 2.0 cannot express; write the keras-2 or keras-3 dialect`, `layer "${String(src.name)}"`);
+        // tf.keras 2.x reads backward_layer (Keras 2.2/2.3 do not know it).
+        out.backward_layer = nested({ className: String(b.class_name), config: b.config as JsonObject });
+      }
+    },
+  },
+  TimeDistributed: {
+    keys: { 'keras-2.0': ['layer'], 'keras-2': ['layer'], 'keras-3': ['layer'] },
+    nestedKeys: ['layer'],
+    schema: { required: ['layer'], properties: { layer: { $ref: '#/$defs/layer' } } },
+    normalize: (cfg, era) => nestedLayer(cfg, 'layer', era),
+  },
   LSTM: {
     keys: { 'keras-2.0': LSTM_KEYS_20, 'keras-2': LSTM_KEYS_2, 'keras-3': LSTM_KEYS_3 },
     defaults: (dialect) => ({ zero_output_for_mask: false, seed: null, implementation: dialect === 'keras-2.0' ? 0 : 2 }),

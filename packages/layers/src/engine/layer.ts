@@ -2,7 +2,8 @@ import { ShapeMismatchError, Tensor, UnsupportedError, type HardSigmoidVariant, 
 import type { JsonObject } from './json.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { formatShape, type Shape } from './shape.js';
-import { applyLayer, type SymbolicTensor } from './graph.js';
+import { applyLayer, type LayerCallOptions, type SymbolicTensor } from './graph.js';
+import type { KerasEra } from './version.js';
 
 /**
  * A mask over the leading axes of a tensor, as Keras propagates it (`_keras_mask`): a float32 tensor
@@ -19,10 +20,12 @@ export interface CallContext {
   training: boolean;
   /** Which hard_sigmoid the model's Keras version computes. */
   hardSigmoid: HardSigmoidVariant;
+  /** Which Keras' mask rules apply (merge layers, Bidirectional, RNNs with initial states); default Keras 3. */
+  era?: KerasEra;
 }
 
 /** The default context: inference with Keras 3 numerics. */
-export const INFERENCE: CallContext = Object.freeze({ training: false, hardSigmoid: 'keras3' });
+export const INFERENCE: CallContext = Object.freeze({ training: false, hardSigmoid: 'keras3', era: 'keras3' });
 
 /** How a layer is run by {@link Layer.forwardTrain} (a training step or an evaluation that needs gradients). */
 export interface TrainCallContext extends CallContext {
@@ -77,6 +80,18 @@ export function applyStateUpdates(updates: readonly StateUpdate[] | undefined): 
     }
     u.weight.value = new Tensor(u.value.data, u.weight.shape);
   }
+}
+
+/**
+ * The training-mode forward pass of one call that takes several tensors or returns several (merge
+ * layers; RNNs with initial or returned states; Bidirectional). `backward` gets one gradient per
+ * output (null for an output nothing depends on) and returns one per input (null when not needed).
+ */
+export interface MultiTape {
+  readonly outputs: readonly Tensor[];
+  backward(dOutputs: readonly (Tensor | null)[]): { dInputs: (Tensor | null)[]; weightGrads: ReadonlyMap<LayerWeight, Tensor> };
+  /** Non-trainable weights this pass updates (see {@link StateUpdate}); none when absent. */
+  readonly stateUpdates?: readonly StateUpdate[];
 }
 
 /** A tape for layers that pass their input through unchanged (InputLayer, Dropout at rate 0). */
@@ -205,7 +220,7 @@ export abstract class Layer {
    * The default passes the mask on when {@link supportsMasking}, else returns null. Embedding
    * (`mask_zero`) and Masking create masks; RNNs without `return_sequences` consume them.
    */
-  computeMask(_input: Tensor, mask: Mask | null): Mask | null {
+  computeMask(_input: Tensor, mask: Mask | null, _ctx?: CallContext): Mask | null {
     return this.supportsMasking ? mask : null;
   }
 
@@ -239,6 +254,23 @@ export abstract class Layer {
   /** Weights that fitting leaves alone. */
   get nonTrainableWeights(): readonly LayerWeight[] {
     return this.trainable ? this.weightList.filter((w) => !w.trainable) : this.weights;
+  }
+
+  /**
+   * Each weight's name below the layer as legacy HDF5 files store it (the dataset is
+   * `<layer name>/<this name>:0`), in {@link weights} order: `kernel`, ...; wrappers prefix their inner
+   * layers' names (`forward_lstm/kernel`).
+   */
+  storedWeightNames(): string[] {
+    return this.weights.map((w) => w.name);
+  }
+
+  /**
+   * Every weight with the layer that owns it (whose config holds its regularizer and constraint), in
+   * {@link weights} order; wrappers report their inner layers.
+   */
+  weightOwners(): { weight: LayerWeight; layer: Layer }[] {
+    return this.weights.map((weight) => ({ weight, layer: this as Layer }));
   }
 
   /** Weight values in Keras' `get_weights()` order. */
@@ -293,6 +325,24 @@ export abstract class Layer {
     return { name: this.name, variables: this.weights, children: [] };
   }
 
+  /**
+   * The Keras 3 variable path of one of this layer's weights, below the model (`dense/kernel`,
+   * `lstm/lstm_cell/kernel`, `bidirectional/forward_lstm/lstm_cell/kernel`), read from
+   * {@link keras3VariableTree}: Keras 3 names optimizer slots after it.
+   */
+  variablePath(weight: LayerWeight): string {
+    const find = (t: Keras3VariableTree, prefix: string): string | null => {
+      const here = prefix ? `${prefix}/${t.name}` : t.name;
+      if (t.variables.includes(weight)) return `${here}/${weight.name}`;
+      for (const c of t.children) {
+        const r = find(c.tree, here);
+        if (r) return r;
+      }
+      return null;
+    };
+    return find(this.keras3VariableTree(), '') ?? `${this.name}/${weight.name}`;
+  }
+
   /** Keras' snake_case key for this layer's class (`LSTM` → `lstm`). */
   get classKey(): string {
     return toSnakeCase(this.className);
@@ -325,6 +375,26 @@ export abstract class Layer {
    */
   computeOutputShapeMulti?(inputShapes: readonly Shape[]): Shape;
 
+  /** Training-mode forward pass of a merge layer (defined together with {@link callMulti}). */
+  forwardTrainMulti?(inputs: readonly Tensor[], ctx: TrainCallContext): MultiTape;
+
+  /** The output mask of a merge layer from its inputs' masks (Keras' `compute_mask` on lists). */
+  computeMaskMulti?(inputs: readonly Tensor[], masks: readonly (Mask | null)[], ctx?: CallContext): Mask | null;
+
+  /**
+   * Layers whose calls take extra tensors (initial states) or return several (states, a Bidirectional
+   * without merge) implement these four instead of {@link call}-only behaviour: the outputs for the
+   * inputs (`inputs[0]` is the data, the rest initial states), their shapes, their masks, and the
+   * training tape. RNN layers reach graphs through `engine/recurrent.ts` instead.
+   */
+  callFull?(inputs: readonly Tensor[], ctx: CallContext, mask: Mask | null): Tensor[];
+  /** See {@link callFull}: the output shapes for the input shapes. */
+  computeOutputShapes?(inputShapes: readonly Shape[]): Shape[];
+  /** See {@link callFull}: one mask per output. */
+  computeOutputMasks?(inputs: readonly Tensor[], mask: Mask | null, ctx?: CallContext): (Mask | null)[];
+  /** See {@link callFull}: the training tape (one gradient per output in, one per input out). */
+  forwardTrainFull?(inputs: readonly Tensor[], ctx: TrainCallContext, mask: Mask | null): MultiTape;
+
   /**
    * Call the layer on symbolic tensors to build a functional graph, like Keras' `layer(x)` on
    * `keras.Input` tensors: builds the layer for the input shape and returns its output (the first
@@ -336,13 +406,16 @@ export abstract class Layer {
    * const out = new Dense({ units: 1 }).apply(new LSTM({ units: 4 }).apply(inp));
    * const model = new Functional({ inputs: inp, outputs: out });
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-    return applyLayer(this, inputs)[0]!;
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options: LayerCallOptions = {}): SymbolicTensor {
+    return applyLayer(this, inputs, {}, options)[0]!;
   }
 
-  /** Like {@link apply}, returning every output of the call (an LSTM with `returnState`: `[output, h, c]`). */
-  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[] {
-    return applyLayer(this, inputs);
+  /**
+   * Like {@link apply}, returning every output of the call (an LSTM with `returnState`: `[output, h,
+   * c]`). `options.initialState` passes other layers' states to an RNN (seq2seq decoders).
+   */
+  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[], options: LayerCallOptions = {}): SymbolicTensor[] {
+    return applyLayer(this, inputs, {}, options);
   }
 }
 

@@ -24,3 +24,24 @@ export function kerasMajorMinor(version: string): [number, number] {
 export function hardSigmoidFor(version: string | null | undefined): HardSigmoidVariant {
   return kerasMajor(version) >= 3 ? 'keras3' : 'keras2';
 }
+
+/**
+ * The family of Keras a model follows, where they compute masks differently:
+ * - `keras1`, `keras2`: standalone Keras 1.x–2.3.x (merge layers AND the masks they keep; a
+ *   Bidirectional RNN repeats the previous output at masked steps);
+ * - `tf.keras`: Keras inside TensorFlow (`"2.2.4-tf"`, and the keras package 2.4–2.15): merges as
+ *   Keras 2, but Bidirectional RNNs output zeros at masked steps when returning sequences;
+ * - `keras3`: Keras 3 (merges OR the masks; an RNN called with `initial_state` gets no mask).
+ */
+export type KerasEra = 'keras1' | 'keras2' | 'tf.keras' | 'keras3';
+
+/** The {@link KerasEra} of a Keras version string (unknown strings count as Keras 3). */
+export function kerasEraFor(version: string | null | undefined): KerasEra {
+  if (version === null || version === undefined) return 'keras3';
+  const v = version.trim();
+  const [major, minor] = kerasMajorMinor(v);
+  if (major >= 3) return 'keras3';
+  if (major <= 1) return 'keras1';
+  if (v.includes('-tf') || minor >= 4) return 'tf.keras';
+  return 'keras2';
+}

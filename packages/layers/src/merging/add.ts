@@ -12,6 +12,10 @@ export class Add extends ElementwiseMerge {
   protected op(a: number, b: number): number {
     return a + b;
   }
+  protected partials(_a: number, _b: number, out: Float64Array): void {
+    out[0] = 1;
+    out[1] = 1;
+  }
   /** Build from a canonical Keras config. */
   static fromConfig(config: JsonObject): Add {
     return new Add(ElementwiseMerge.readOptions(config, 'Add'));

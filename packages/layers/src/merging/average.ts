@@ -12,6 +12,13 @@ export class Average extends ElementwiseMerge {
   protected op(a: number, b: number): number {
     return a + b;
   }
+  protected partials(_a: number, _b: number, out: Float64Array): void {
+    out[0] = 1;
+    out[1] = 1;
+  }
+  protected override finishScale(n: number): number {
+    return 1 / n;
+  }
   protected override finish(acc: Float32Array, n: number): void {
     for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! / n;
   }

@@ -7,7 +7,7 @@
 import { ConfigError, KerastsError, ShapeMismatchError, Tensor } from '@kerasts/tensor';
 import type { JsonObject } from '../engine/json.js';
 import { ConfigReader } from '../engine/config-reader.js';
-import { Layer, type CallContext, type LayerOptions } from '../engine/layer.js';
+import { Layer, type CallContext, type LayerOptions, type Mask, type MultiTape, type TrainCallContext } from '../engine/layer.js';
 import { formatShape, type Shape } from '../engine/shape.js';
 
 /** Base of the merge layers: weightless layers called on a list of tensors. */
@@ -141,8 +141,116 @@ export abstract class ElementwiseMerge extends Merge {
     return new Tensor(acc, outShape);
   }
 
+  /**
+   * ∂op/∂a and ∂op/∂b at (a, b), for the backward pass (written into `out[0]`, `out[1]`). Maximum and
+   * Minimum split a tie evenly, as JAX (Keras 3's reference backend) differentiates them.
+   */
+  protected abstract partials(a: number, b: number, out: Float64Array): void;
+
+  /** The derivative of {@link finish} (Average: 1/n). */
+  protected finishScale(_n: number): number {
+    return 1;
+  }
+
+  /**
+   * Training pass: the fold is replayed backwards (each step's partials), and an input that was
+   * broadcast gets the sum of its copies' gradients.
+   */
+  override forwardTrainMulti(inputs: readonly Tensor[], ctx: TrainCallContext): MultiTape {
+    this.checkCount(inputs.length);
+    const aligned = alignRanks(inputs.map((t) => t.shape));
+    const outShape = this.computeOutputShapeMulti(aligned) as number[];
+    const xs = inputs.map((t, k) => expandTo(t.data, aligned[k]!, outShape));
+    // accs[k] = the fold after input k (before finish).
+    const accs: Float32Array[] = [Float32Array.from(xs[0]!)];
+    for (let k = 1; k < xs.length; k++) {
+      const prev = accs[k - 1]!;
+      const x = xs[k]!;
+      const acc = new Float32Array(prev.length);
+      for (let i = 0; i < acc.length; i++) acc[i] = this.op(prev[i]!, x[i]!);
+      accs.push(acc);
+    }
+    const out = Float32Array.from(accs[accs.length - 1]!);
+    this.finish(out, inputs.length);
+    return {
+      outputs: [new Tensor(out, outShape)],
+      backward: (d) => {
+        const dy = d[0];
+        if (!dy || !ctx.needInputGrad) return { dInputs: inputs.map(() => null), weightGrads: new Map() };
+        const n = inputs.length;
+        const scale = this.finishScale(n);
+        let dAcc = scale === 1 ? Float32Array.from(dy.data) : Float32Array.from(dy.data, (v) => v * scale);
+        const dXs: Float32Array[] = new Array<Float32Array>(n);
+        const p = new Float64Array(2);
+        for (let k = n - 1; k >= 1; k--) {
+          const prev = accs[k - 1]!;
+          const x = xs[k]!;
+          const dPrev = new Float32Array(dAcc.length);
+          const dX = new Float32Array(dAcc.length);
+          for (let i = 0; i < dAcc.length; i++) {
+            this.partials(prev[i]!, x[i]!, p);
+            dPrev[i] = dAcc[i]! * p[0]!;
+            dX[i] = dAcc[i]! * p[1]!;
+          }
+          dXs[k] = dX;
+          dAcc = dPrev;
+        }
+        dXs[0] = dAcc;
+        const dInputs = inputs.map((t, k) => new Tensor(reduceTo(dXs[k]!, aligned[k]!, outShape), t.shape));
+        return { dInputs, weightGrads: new Map() };
+      },
+    };
+  }
+
+  /**
+   * The output mask from the inputs' masks: Keras 3 ORs them (none when an input has none); Keras
+   * 1/2 and tf.keras AND the masks that are there.
+   */
+  override computeMaskMulti(_inputs: readonly Tensor[], masks: readonly (Mask | null)[], ctx?: CallContext): Mask | null {
+    const era = ctx?.era ?? 'keras3';
+    const present = masks.filter((m): m is Mask => m !== null);
+    if (present.length === 0) return null;
+    if (era === 'keras3') {
+      if (present.length < masks.length) return null;
+      return combineMasks(present, (a, b) => (a || b ? 1 : 0));
+    }
+    return combineMasks(present, (a, b) => (a && b ? 1 : 0));
+  }
+
   /** Build from a canonical Keras config (base keys only). */
   protected static readOptions(config: JsonObject, className: string): LayerOptions {
     return new ConfigReader(config, className).baseOptions();
   }
+}
+
+/** Element-wise logical combination of same-shaped 0/1 masks. */
+function combineMasks(masks: readonly Mask[], f: (a: number, b: number) => number): Mask {
+  const out = Float32Array.from(masks[0]!.data);
+  for (let k = 1; k < masks.length; k++) {
+    const m = masks[k]!;
+    if (m.size !== out.length) throw new ShapeMismatchError('merge layer: the inputs\' masks have different shapes', masks[0]!.shape, m.shape);
+    for (let i = 0; i < out.length; i++) out[i] = f(out[i]!, m.data[i]!);
+  }
+  return new Tensor(out, masks[0]!.shape);
+}
+
+/** Sum a gradient laid out over `out` back to `shape` (the inverse of {@link expandTo}). */
+function reduceTo(grad: Float32Array, shape: readonly number[], out: readonly number[]): Float32Array {
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (grad.length === size) return grad;
+  const strides = broadcastStrides(shape, out);
+  const res = new Float32Array(size);
+  const rank = out.length;
+  const idx = new Array<number>(rank).fill(0);
+  for (let p = 0; p < grad.length; p++) {
+    let q = 0;
+    for (let d = 0; d < rank; d++) q += idx[d]! * strides[d]!;
+    res[q] = res[q]! + grad[p]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d]! < out[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return res;
 }

@@ -12,6 +12,10 @@ export class Minimum extends ElementwiseMerge {
   protected op(a: number, b: number): number {
     return Math.min(a, b);
   }
+  protected partials(a: number, b: number, out: Float64Array): void {
+    out[0] = a < b ? 1 : a > b ? 0 : 0.5;
+    out[1] = 1 - out[0]!;
+  }
   /** Build from a canonical Keras config. */
   static fromConfig(config: JsonObject): Minimum {
     return new Minimum(ElementwiseMerge.readOptions(config, 'Minimum'));

@@ -12,6 +12,10 @@ export class Multiply extends ElementwiseMerge {
   protected op(a: number, b: number): number {
     return a * b;
   }
+  protected partials(a: number, b: number, out: Float64Array): void {
+    out[0] = b;
+    out[1] = a;
+  }
   /** Build from a canonical Keras config. */
   static fromConfig(config: JsonObject): Multiply {
     return new Multiply(ElementwiseMerge.readOptions(config, 'Multiply'));

@@ -1,4 +1,4 @@
-import { ShapeMismatchError, Tensor } from '@kerasts/tensor';
+import { ConfigError, ShapeMismatchError, Tensor } from '@kerasts/tensor';
 import { ConfigReader } from '../engine/config-reader.js';
 import { identityTape, Layer, type LayerOptions, type LayerTape, type TrainCallContext } from '../engine/layer.js';
 import { layerArgs } from '../engine/options.js';
@@ -10,6 +10,11 @@ export interface DropoutOptions extends LayerOptions {
   rate: number;
   noiseShape?: (number | null)[] | null;
   seed?: number | null;
+}
+
+/** @internal Keras refuses a rate outside [0, 1]. */
+export function checkRate(rate: unknown, className: string, name: string, what = 'rate'): void {
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new ConfigError(`layer "${name}" (${className}): ${what} must be a number in [0, 1], got ${String(rate)}`, name);
 }
 
 /** Dropout: identity at inference (kerasts predicts; training-time dropout comes with fit). */
@@ -25,6 +30,7 @@ export class Dropout extends Layer {
   constructor(rateOrOptions: number | DropoutOptions, more?: Omit<DropoutOptions, 'rate'>) {
     const options = layerArgs<DropoutOptions>('Dropout', [rateOrOptions, more], { positional: ['rate'], keys: { rate: true, noiseShape: true, seed: true } });
     super(options, 'dropout');
+    checkRate(options.rate, 'Dropout', this.name);
     this.rate = options.rate;
     this.noiseShape = options.noiseShape ?? null;
     this.seed = options.seed ?? null;
@@ -44,9 +50,9 @@ export class Dropout extends Layer {
     if (!ctx.training || ctx.random === null || this.rate <= 0) return identityTape(input, ctx.needInputGrad);
     const rng = ctx.random;
     const rank = input.rank;
-    const noise = this.noiseShape ? this.noiseShape.map((d, i) => (d === null ? input.shape[i]! : d)) : [...input.shape];
+    const noise = this.noiseShapeFor(input);
     if (noise.length !== rank || noise.some((d, i) => d !== 1 && d !== input.shape[i])) {
-      throw new ShapeMismatchError(`layer "${this.name}" (Dropout): noise_shape does not broadcast to the input`, input.shape, noise, this.name);
+      throw new ShapeMismatchError(`layer "${this.name}" (${this.className}): noise_shape does not broadcast to the input`, input.shape, noise, this.name);
     }
     let noiseSize = 1;
     for (const d of noise) noiseSize *= d;
@@ -81,6 +87,11 @@ export class Dropout extends Layer {
       },
     };
   }
+  /** The shape of one draw of the dropout mask for this input (size-1 axes share a draw). */
+  protected noiseShapeFor(input: Tensor): number[] {
+    return this.noiseShape ? this.noiseShape.map((d, i) => (d === null ? input.shape[i]! : d)) : [...input.shape];
+  }
+
   override getConfig(): JsonObject {
     return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
   }

@@ -1,8 +1,15 @@
-/** Keras' recurrent layers (`keras/src/layers/rnn/`): LSTM (and Keras 2's CuDNNLSTM, loaded as an LSTM). */
+/**
+ * Keras' recurrent layers (`keras/src/layers/rnn/`): LSTM (and Keras 2's CuDNNLSTM, loaded as an
+ * LSTM), and the wrappers Bidirectional and TimeDistributed.
+ */
 import type { LayerFactory } from '../engine/layer.js';
+import { Bidirectional } from './bidirectional.js';
 import { LSTM } from './lstm.js';
+import { TimeDistributed } from './time-distributed.js';
 
 export { LSTM, type LstmOptions } from './lstm.js';
+export { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
+export { TimeDistributed, type TimeDistributedOptions } from './time-distributed.js';
 
 /** Class names and factories this family adds to the registry. */
 export const rnnLayers: readonly (readonly [string, LayerFactory])[] = [
@@ -10,4 +17,6 @@ export const rnnLayers: readonly (readonly [string, LayerFactory])[] = [
   // Keras 2's GPU-only CuDNNLSTM computes an LSTM with sigmoid gates and tanh; its weights are converted
   // on load (bias halves summed, kernels re-laid out; see @kerasts/transfer).
   ['CuDNNLSTM', (config) => LSTM.fromConfig({ ...config, activation: 'tanh', recurrent_activation: 'sigmoid', unit_forget_bias: config.unit_forget_bias ?? true })],
+  ['Bidirectional', Bidirectional.fromConfig],
+  ['TimeDistributed', TimeDistributed.fromConfig],
 ];

@@ -3,7 +3,8 @@ import { ActivationSlot, type KeptConfig } from '../engine/activation-slot.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import type { JsonObject } from '../engine/json.js';
 import { ConfigReader } from '../engine/config-reader.js';
-import { Layer, type CallContext, type Keras3VariableTree, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from '../engine/layer.js';
+import { Layer, type CallContext, type Keras3VariableTree, type LayerOptions, type LayerTape, type LayerWeight, type Mask, type TrainCallContext } from '../engine/layer.js';
+import type { RecurrentCallOptions, RecurrentTape } from '../engine/recurrent.js';
 import { layerArgs, type OptionKeys } from '../engine/options.js';
 import type { Shape } from '../engine/shape.js';
 
@@ -138,8 +139,31 @@ export class LSTM extends Layer {
     return this.returnState ? 3 : 1;
   }
 
-  call(input: Tensor, ctx: CallContext): Tensor {
-    return this.callWithState(input, ctx)[0]!;
+  call(input: Tensor, ctx: CallContext, mask?: Mask | null): Tensor {
+    return this.callRecurrent(input, ctx, { mask: mask ?? null })[0]!;
+  }
+
+  /** Two states: h and c. */
+  get stateCount(): number {
+    return 2;
+  }
+
+  /** The recurrent call (engine/recurrent.ts): `[output, h, c]` from optional initial states `[h0, c0]`. */
+  callRecurrent(input: Tensor, ctx: CallContext, options: RecurrentCallOptions = {}): Tensor[] {
+    this.refuseMask(options.mask);
+    const s = options.initialState;
+    return this.callWithState(input, ctx, s && s.length ? [s[0]!, s[1]!] : undefined);
+  }
+
+  /** The recurrent training pass (engine/recurrent.ts): gradients for the final states in, for the initial states out. */
+  forwardTrainRecurrent(input: Tensor, ctx: TrainCallContext, options: RecurrentCallOptions = {}): RecurrentTape {
+    this.refuseMask(options.mask);
+    const s = options.initialState;
+    return this.trainPass(input, ctx, s && s.length ? [s[0]!, s[1]!] : undefined);
+  }
+
+  private refuseMask(mask: Mask | null | undefined): void {
+    if (mask) throw new UnsupportedError(`layer "${this.name}" (LSTM) was given a mask (from Embedding(mask_zero=True) or Masking); masked LSTMs are not supported yet`, this.name);
   }
 
   /**
@@ -161,8 +185,20 @@ export class LSTM extends Layer {
    * kept state. With a random source, `dropout` / `recurrentDropout` draw one mask per sequence (kerasts'
    * random stream, not Keras').
    */
-  override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
-    const { batch, timesteps, inputDim, options } = this.kernelOptions(input, ctx);
+  override forwardTrain(input: Tensor, ctx: TrainCallContext, mask?: Mask | null): LayerTape {
+    this.refuseMask(mask);
+    const tape = this.trainPass(input, ctx);
+    return {
+      output: tape.outputs[0]!,
+      backward: (dOutput: Tensor) => {
+        const r = tape.backward(dOutput, []);
+        return { dInput: r.dInput, weightGrads: r.weightGrads };
+      },
+    };
+  }
+
+  private trainPass(input: Tensor, ctx: TrainCallContext, initialState?: readonly [Tensor, Tensor]): RecurrentTape {
+    const { batch, timesteps, inputDim, options } = this.kernelOptions(input, ctx, initialState);
     const u = this.units;
     const [kernel, recurrent, bias] = this.weightList;
     const rng = ctx.training ? ctx.random : null;
@@ -175,17 +211,28 @@ export class LSTM extends Layer {
     });
     if (this.stateful && (ctx.keepStates ?? true)) this.state = { h: res.h, c: res.c, batch };
     const trainable = this.trainable;
+    const outShape = this.returnSequences ? [batch, timesteps, u] : [batch, u];
     return {
-      output: new Tensor(res.output, this.returnSequences ? [batch, timesteps, u] : [batch, u]),
-      backward: (dOutput: Tensor) => {
-        const g = lstmBackward(res.tape, dOutput.data, { needInputGrad: ctx.needInputGrad });
+      outputs: [new Tensor(res.output, outShape), new Tensor(res.h, [batch, u]), new Tensor(res.c, [batch, u])],
+      backward: (dOutput, dStates) => {
+        const dh = dStates[0] ?? null;
+        const dc = dStates[1] ?? null;
+        const g = lstmBackward(res.tape, dOutput ? dOutput.data : new Float32Array(res.output.length), {
+          needInputGrad: ctx.needInputGrad,
+          ...(dh ? { dhFinal: dh.data } : {}),
+          ...(dc ? { dcFinal: dc.data } : {}),
+        });
         const weightGrads = new Map<LayerWeight, Tensor>();
         if (trainable) {
           weightGrads.set(kernel!, new Tensor(g.dKernel, kernel!.shape));
           weightGrads.set(recurrent!, new Tensor(g.dRecurrentKernel, recurrent!.shape));
           if (this.useBias && g.dBias) weightGrads.set(bias!, new Tensor(g.dBias, bias!.shape));
         }
-        return { dInput: g.dx ? new Tensor(g.dx, input.shape) : null, weightGrads };
+        return {
+          dInput: g.dx ? new Tensor(g.dx, input.shape) : null,
+          dInitialState: initialState ? [new Tensor(g.dh0, [batch, u]), new Tensor(g.dc0, [batch, u])] : [null, null],
+          weightGrads,
+        };
       },
     };
   }

@@ -113,5 +113,10 @@ export {
   type GraphTape,
   type GraphRunOptions,
   type TrainingHost,
+  type SampleWeightLike,
+  type MetricsSpec,
+  type PerOutput,
+  type OutputTraining,
+  type OutputBatch,
 } from './trainer.js';
 export { type DataLike } from './data.js';

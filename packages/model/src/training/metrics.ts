@@ -50,21 +50,35 @@ export abstract class Metric {
   /**
    * Accumulates per-position values `[batch, ...]` as Keras' `Mean` does: each sample's values are
    * averaged over their non-batch positions, weighted, summed into the total; the count grows by the
-   * number of samples (or the sum of their weights).
+   * number of samples (or the sum of their weights). Weights are per sample (`[batch]`) or per
+   * position (a mask, or per-step sample weights: each sample then counts the mean of its weights,
+   * as Keras' `reduce_to_samplewise_values` does).
    */
   protected accumulate(values: Float32Array, batch: number, sampleWeight: Float32Array | null | undefined): void {
     if (batch === 0) return;
     const per = values.length / batch;
     let sum = 0;
     let wsum = 0;
+    const perPosition = sampleWeight !== null && sampleWeight !== undefined && sampleWeight.length !== batch && sampleWeight.length === values.length;
+    if (sampleWeight && !perPosition && sampleWeight.length !== batch) {
+      throw new ShapeMismatchError(`metric "${this.name}": sample weights must have one value per sample (or per position)`, [batch], [sampleWeight.length]);
+    }
     for (let b = 0; b < batch; b++) {
+      if (perPosition) {
+        let s = 0;
+        let w = 0;
+        for (let k = 0; k < per; k++) {
+          s += f32(values[b * per + k]! * sampleWeight[b * per + k]!);
+          w += sampleWeight[b * per + k]!;
+        }
+        sum += per === 1 ? s : f32(s / per);
+        wsum += per === 1 ? w : f32(w / per);
+        continue;
+      }
       let s = 0;
       for (let k = 0; k < per; k++) s += values[b * per + k]!;
       let v = per === 1 ? values[b]! : f32(s / per);
       if (sampleWeight) {
-        if (sampleWeight.length !== batch) {
-          throw new ShapeMismatchError(`metric "${this.name}": sample weights must have one value per sample`, [batch], [sampleWeight.length]);
-        }
         v = f32(v * sampleWeight[b]!);
         wsum += sampleWeight[b]!;
       }

@@ -40,10 +40,12 @@ export type LayerTapeOf = ReturnType<Layer['forwardTrain']>;
 export interface GraphTape {
   /** The model's outputs. */
   outputs: Tensor[];
+  /** The outputs' masks (Keras' `_keras_mask`; losses and metrics skip masked positions), null where none. */
+  masks?: (Tensor | null)[];
   /** Loss added by activity regularizers during this pass. */
   extraLoss: number;
-  /** Back-propagates ∂L/∂outputs; returns the gradient of every trainable weight that got one. */
-  backward(dOutputs: Tensor[]): Map<LayerWeight, Tensor>;
+  /** Back-propagates ∂L/∂outputs (null for outputs without a loss); returns the gradient of every trainable weight that got one. */
+  backward(dOutputs: (Tensor | null)[]): Map<LayerWeight, Tensor>;
   /**
    * New values of non-trainable weights from this pass (the layer tapes' `stateUpdates`, in call
    * order: BatchNormalization's moving statistics). A training step assigns them after the optimizer
@@ -69,130 +71,280 @@ export interface TrainingHost {
   trainGraph(inputs: Tensor[], options: GraphRunOptions): GraphTape;
   /** Whether the model has stateful layers. */
   hasStatefulLayers(): boolean;
-  /** Inference forward pass. */
-  inferGraph(inputs: Tensor[]): Tensor[];
+  /** Inference forward pass: the outputs and their masks. */
+  inferGraph(inputs: Tensor[]): { outputs: Tensor[]; masks: (Tensor | null)[] };
   /** Whether evaluation must run through {@link trainGraph} (activity regularizers). */
   needsGraphForEval(): boolean;
   /** The trainable weights in Keras order with their Keras paths (for optimizer slot names). */
   trainableWeights(): { weight: LayerWeight; path: string; layer: Layer }[];
-  /** All weights with their layers (for regularizers and constraints). */
+  /** All weights with the layers that own them (for regularizers and constraints). */
   allWeights(): { weight: LayerWeight; layer: Layer }[];
+  /** The model's input names (dict-form inputs refer to them). */
+  inputNames(): string[];
+  /** The model's output names (dict-form targets refer to them). */
+  outputNames(): string[];
 }
+
+/** Per-output values of a compile argument: one value for every output, a list in output order, or a dict keyed by output name. */
+export type PerOutput<T> = T | readonly T[] | Readonly<Record<string, T>>;
 
 /** Options of `Model.compile` (Keras' arguments in camelCase). */
 export interface CompileOptions {
   /** An Optimizer, a name (`'adam'`, `'sgd'`, `'rmsprop'`, ...) or an `optimizer_config`. Default `'rmsprop'` (Keras 3). */
   optimizer?: OptimizerIdentifier;
-  /** A Loss, a name or alias (`'mse'`, `'mean_squared_error'`, `'binary_crossentropy'`, `'crossentropy'`, ...) or a serialized loss. */
-  loss: LossIdentifier;
-  /** Metrics: names (`'accuracy'`, `'mae'`, ...), Metric objects or serialized metrics. */
-  metrics?: MetricIdentifier[] | null;
-  /** Metrics weighted by the sample weights. */
-  weightedMetrics?: MetricIdentifier[] | null;
-  /** Multiplies the loss (single output). */
-  lossWeights?: number | number[] | null;
+  /**
+   * A Loss, a name or alias (`'mse'`, `'mean_squared_error'`, `'binary_crossentropy'`, `'crossentropy'`,
+   * ...) or a serialized loss — for every output; or one per output, as a list in output order or a
+   * dict keyed by output name (`null`: that output has no loss and needs no targets).
+   */
+  loss: LossIdentifier | readonly (LossIdentifier | null)[] | Readonly<Record<string, LossIdentifier | null>>;
+  /**
+   * Metrics: names (`'accuracy'`, `'mae'`, ...), Metric objects or serialized metrics. With several
+   * outputs: a list with one entry (a metric, a list, or null) per output, or a dict keyed by output
+   * name; the logs then say `<output>_<metric>` (Keras 3's names, e.g. `dense_1_mae`).
+   */
+  metrics?: MetricsSpec | null;
+  /** Metrics weighted by the sample weights (same forms as {@link metrics}). */
+  weightedMetrics?: MetricsSpec | null;
+  /** Multiplies each output's loss in the total: one number, a list in output order or a dict by output name. */
+  lossWeights?: number | readonly number[] | Readonly<Record<string, number>> | null;
 }
 
-/** The state `compile` creates: optimizer, loss, metrics (built when the first data is seen). */
+/** What {@link CompileOptions.metrics} takes. */
+export type MetricsSpec =
+  | readonly (MetricIdentifier | readonly MetricIdentifier[] | null)[]
+  | Readonly<Record<string, MetricIdentifier | readonly MetricIdentifier[] | null>>;
+
+/** One output's part of the training state. */
+export interface OutputTraining {
+  /** The output's name (its layer's name, as Keras 3's `output_names`). */
+  readonly name: string;
+  /** The loss as given for this output (null: no loss). */
+  readonly lossIdentifier: LossIdentifier | null;
+  /** The loss function; null for no loss, or until the shapes resolve `'crossentropy'`. */
+  loss: Loss | null;
+  /** The weight of this loss in the total (null: 1, not written). */
+  readonly lossWeight: number | null;
+  readonly metricIdentifiers: MetricIdentifier[];
+  readonly weightedMetricIdentifiers: MetricIdentifier[];
+  metrics: Metric[] | null;
+  weightedMetrics: Metric[] | null;
+  /** `<name>_loss` (models with several outputs): the running mean of this output's unweighted loss. */
+  readonly lossTracker: Mean;
+}
+
+/** A plain `{...}` object that is not a serialized Keras object (those have `class_name`). */
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && !('class_name' in (v as object));
+}
+
+/** Spread a per-output argument over the outputs (dicts by name, lists by position, else the same value for all). */
+function perOutput<T>(v: unknown, names: readonly string[], what: string, isList: (x: unknown) => boolean, dflt: T): T[] {
+  if (v === undefined || v === null) return names.map(() => dflt);
+  if (isPlainRecord(v)) {
+    const unknown = Object.keys(v).filter((k) => !names.includes(k));
+    if (unknown.length) {
+      throw new ConfigError(`${what} names output(s) ${unknown.map((k) => `"${k}"`).join(', ')}, but the model's outputs are ${names.map((n) => `"${n}"`).join(', ')}`, 'compile');
+    }
+    return names.map((n) => (Object.hasOwn(v, n) ? (v[n] as T) : dflt));
+  }
+  if (isList(v)) {
+    const list = v as unknown[];
+    if (list.length !== names.length) throw new ConfigError(`${what} has ${list.length} entries, but the model has ${names.length} output(s) (${names.join(', ')})`, 'compile');
+    return list as T[];
+  }
+  return names.map(() => v as T);
+}
+
+function metricListOf(v: unknown): MetricIdentifier[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return (v as unknown[]).flatMap((e) => metricListOf(e));
+  return [v as MetricIdentifier];
+}
+
+/** Per-output metric lists: for one output a flat list (tf.keras may nest it once); for several, one entry per output. */
+function metricsPerOutput(v: MetricsSpec | null | undefined, names: readonly string[], what: string): MetricIdentifier[][] {
+  if (v === undefined || v === null) return names.map(() => []);
+  if (names.length === 1) {
+    if (isPlainRecord(v)) return perOutput<unknown>(v, names, what, () => false, null).map(metricListOf);
+    return [metricListOf(v)];
+  }
+  if (isPlainRecord(v)) return perOutput<unknown>(v, names, what, () => false, null).map(metricListOf);
+  const list = v as readonly unknown[];
+  if (list.length !== names.length) {
+    throw new ConfigError(`${what} must have one entry (a metric, a list or null) per output for a model with ${names.length} outputs (${names.join(', ')}), or be a dict keyed by output name; found ${list.length} entries`, 'compile');
+  }
+  return list.map(metricListOf);
+}
+
+/** The state `compile` creates: optimizer, losses, loss weights and metrics per output (built when the first data is seen). */
 export class CompiledTraining {
   readonly optimizer: Optimizer;
   /** The loss as given to compile (kept for the training config). */
-  readonly lossIdentifier: LossIdentifier;
-  /** The loss function; null until the shapes are known for `'crossentropy'`/`'ce'`. */
-  loss: Loss | null;
-  readonly metricIdentifiers: MetricIdentifier[] | null;
-  readonly weightedMetricIdentifiers: MetricIdentifier[] | null;
-  readonly lossWeight: number | null;
-  readonly lossWeightsRaw: number | number[] | null;
-  /** The loss tracker (`loss` in logs). */
+  readonly lossIdentifier: CompileOptions['loss'];
+  readonly metricIdentifiers: MetricsSpec | null;
+  readonly weightedMetricIdentifiers: MetricsSpec | null;
+  readonly lossWeightsRaw: CompileOptions['lossWeights'];
+  /** The model's outputs with their losses and metrics, in output order. */
+  readonly outputs: OutputTraining[];
+  /** The loss tracker (`loss` in logs): the total loss. */
   readonly lossTracker = new Mean('loss');
-  private metrics: Metric[] | null = null;
-  private weightedMetrics: Metric[] | null = null;
 
-  constructor(options: CompileOptions) {
+  /**
+   * @param outputNames the model's output names (Keras 3's `output_names`), which dict forms refer to.
+   * @throws {ConfigError} when a per-output argument does not fit the outputs.
+   */
+  constructor(options: CompileOptions, outputNames: readonly string[] = ['output']) {
     if (options === undefined || options === null || typeof options !== 'object') throw new ConfigError('compile needs {optimizer, loss, metrics}', 'compile');
     this.optimizer = getOptimizer(options.optimizer ?? 'rmsprop');
     if (options.loss === undefined || options.loss === null) throw new ConfigError('compile needs a loss', 'compile');
     this.lossIdentifier = options.loss;
-    this.loss = options.loss === 'crossentropy' || options.loss === 'ce' ? null : getLoss(options.loss);
     this.metricIdentifiers = options.metrics === undefined ? null : options.metrics;
     this.weightedMetricIdentifiers = options.weightedMetrics === undefined ? null : options.weightedMetrics;
-    for (const m of [...(this.metricIdentifiers ?? []), ...(this.weightedMetricIdentifiers ?? [])]) {
+    this.lossWeightsRaw = options.lossWeights ?? null;
+    const names = outputNames.length ? [...outputNames] : ['output'];
+    const losses = perOutput<LossIdentifier | null>(options.loss, names, 'loss', Array.isArray, null);
+    if (losses.every((l) => l === null)) throw new ConfigError('compile needs a loss for at least one output', 'compile');
+    const lw = this.lossWeightsRaw;
+    const weights = perOutput<number | null>(lw, names, 'lossWeights', Array.isArray, null);
+    weights.forEach((w, i) => {
+      if (w !== null && (typeof w !== 'number' || !Number.isFinite(w))) throw new ConfigError(`lossWeights for output "${names[i]}" must be a number, found ${JSON.stringify(w)}`, 'compile');
+    });
+    const metrics = metricsPerOutput(this.metricIdentifiers, names, 'metrics');
+    const weighted = metricsPerOutput(this.weightedMetricIdentifiers, names, 'weightedMetrics');
+    for (const m of [...metrics.flat(), ...weighted.flat()]) {
       if (!(m instanceof Metric)) getMetric(m, [1, 1], [1, 1]); // fail early on unknown names
     }
-    const lw = options.lossWeights ?? null;
-    this.lossWeightsRaw = lw;
-    if (lw === null) this.lossWeight = null;
-    else if (typeof lw === 'number') this.lossWeight = lw;
-    else if (Array.isArray(lw) && lw.length === 1 && typeof lw[0] === 'number') this.lossWeight = lw[0];
-    else throw new UnsupportedError('lossWeights must be a number (the model has one output)', 'compile');
+    this.outputs = names.map((name, i) => {
+      const id = losses[i] ?? null;
+      return {
+        name,
+        lossIdentifier: id,
+        loss: id === null || id === 'crossentropy' || id === 'ce' ? null : getLoss(id),
+        lossWeight: weights[i] ?? null,
+        metricIdentifiers: metrics[i]!,
+        weightedMetricIdentifiers: weighted[i]!,
+        metrics: null,
+        weightedMetrics: null,
+        lossTracker: new Mean(`${name}_loss`),
+      };
+    });
   }
 
-  /** Resolves the shape-dependent parts (crossentropy, accuracy) from the first targets and outputs. */
-  build(yTrueShape: readonly number[], yPredShape: readonly number[]): void {
-    if (this.loss === null) this.loss = resolveCrossentropy(String(this.lossIdentifier), yTrueShape, yPredShape);
-    if (this.metrics === null) {
-      this.metrics = (this.metricIdentifiers ?? []).map((m) => getMetric(m, yTrueShape, yPredShape));
-      const names = new Set(['loss', ...this.metrics.map((m) => m.name)]);
-      this.weightedMetrics = (this.weightedMetricIdentifiers ?? []).map((m) => {
-        const metric = getMetric(m, yTrueShape, yPredShape);
-        if (names.has(metric.name)) metric.name = `weighted_${metric.name}`;
-        names.add(metric.name);
-        return metric;
-      });
-    }
+  /** The first output's loss (the model's loss when it has one output). */
+  get loss(): Loss | null {
+    return this.outputs[0]?.loss ?? null;
+  }
+
+  /** The first output's loss weight (null when not given). */
+  get lossWeight(): number | null {
+    return this.outputs[0]?.lossWeight ?? null;
+  }
+
+  /** Whether the model has several outputs (logs then carry per-output losses and prefixed metric names). */
+  get multiOutput(): boolean {
+    return this.outputs.length > 1;
+  }
+
+  /** Resolves the shape-dependent parts (crossentropy, accuracy) from the targets and outputs of each output. */
+  build(shapes: readonly ({ yTrue: readonly number[]; yPred: readonly number[] } | null)[]): void {
+    const names = new Set(['loss', ...(this.multiOutput ? this.outputs.map((o) => `${o.name}_loss`) : [])]);
+    this.outputs.forEach((o, i) => {
+      const sh = shapes[i];
+      if (!sh) return;
+      if (o.loss === null && o.lossIdentifier !== null) o.loss = resolveCrossentropy(String(o.lossIdentifier), sh.yTrue, sh.yPred);
+      if (o.metrics === null) {
+        const prefix = this.multiOutput ? `${o.name}_` : '';
+        o.metrics = o.metricIdentifiers.map((m) => {
+          const metric = getMetric(m, sh.yTrue, sh.yPred);
+          if (prefix && !metric.name.startsWith(prefix)) metric.name = `${prefix}${metric.name}`;
+          names.add(metric.name);
+          return metric;
+        });
+        o.weightedMetrics = o.weightedMetricIdentifiers.map((m) => {
+          const metric = getMetric(m, sh.yTrue, sh.yPred);
+          if (prefix && !metric.name.startsWith(prefix)) metric.name = `${prefix}${metric.name}`;
+          if (names.has(metric.name)) metric.name = prefix ? `${prefix}weighted_${metric.name.slice(prefix.length)}` : `weighted_${metric.name}`;
+          names.add(metric.name);
+          return metric;
+        });
+      }
+    });
   }
 
   /** Whether {@link build} has run. */
   get built(): boolean {
-    return this.metrics !== null && this.loss !== null;
+    return this.outputs.every((o) => o.metrics !== null && (o.loss !== null || o.lossIdentifier === null));
   }
 
-  /** The metrics, in the order they appear in logs after `loss`. */
+  /** The metrics, in the order they appear in logs after the losses. */
   get allMetrics(): Metric[] {
-    return [...(this.metrics ?? []), ...(this.weightedMetrics ?? [])];
+    return this.outputs.flatMap((o) => [...(o.metrics ?? []), ...(o.weightedMetrics ?? [])]);
+  }
+
+  /** The per-output loss trackers that appear in logs (several outputs with a loss only). */
+  private get outputLossTrackers(): Mean[] {
+    return this.multiOutput ? this.outputs.filter((o) => o.lossIdentifier !== null).map((o) => o.lossTracker) : [];
   }
 
   /** Metric names in log order (`['loss', ...]`); metric names are known once built. */
   get metricsNames(): string[] {
-    return ['loss', ...this.allMetrics.map((m) => m.name)];
+    return ['loss', ...this.outputLossTrackers.map((m) => m.name), ...this.allMetrics.map((m) => m.name)];
   }
 
   /** Directions of the metrics (for monitors in `mode: 'auto'`). */
   get directions(): Record<string, MetricDirection> {
     const out: Record<string, MetricDirection> = { loss: 'down' };
+    for (const m of this.outputLossTrackers) out[m.name] = 'down';
     for (const m of this.allMetrics) out[m.name] = m.direction;
     return out;
   }
 
   resetMetrics(): void {
     this.lossTracker.reset();
+    for (const o of this.outputs) o.lossTracker.reset();
     for (const m of this.allMetrics) m.reset();
   }
 
-  /** Adds a batch to the loss tracker and metrics. */
-  updateMetrics(loss: number, yTrue: Tensor, yPred: Tensor, sampleWeight: Float32Array | null): void {
-    const n = yPred.shape[0] ?? 0;
-    this.lossTracker.add(loss, n);
-    for (const m of this.metrics ?? []) m.update(yTrue, yPred, null);
-    const perSample = sampleWeight && n > 0 && sampleWeight.length !== n ? collapseWeights(sampleWeight, n) : sampleWeight;
-    for (const m of this.weightedMetrics ?? []) m.update(yTrue, yPred, perSample);
+  /**
+   * Adds a batch to the loss trackers and metrics: the total loss, each output's unweighted loss, and
+   * each output's metrics with its sample weights and mask (Keras 3 weighs metric values by the mask
+   * of the prediction, times the sample weights for weighted metrics).
+   */
+  updateMetrics(total: number, batch: number, per: readonly OutputBatch[], useMasks = true): void {
+    this.lossTracker.add(total, batch);
+    this.outputs.forEach((o, i) => {
+      const b = per[i];
+      if (!b) return;
+      if (b.loss !== null) o.lossTracker.add(b.loss, batch);
+      const n = b.yPred.shape[0] ?? 0;
+      const mask = useMasks ? b.mask : null;
+      const plain = mask ? mask.data : null;
+      for (const m of o.metrics ?? []) m.update(b.yTrue, b.yPred, plain);
+      const sw = b.sampleWeight;
+      let weighted: Float32Array | null = sw;
+      if (mask) weighted = sw ? multiplyWeights(sw, mask.data, n) : mask.data;
+      for (const m of o.weightedMetrics ?? []) m.update(b.yTrue, b.yPred, weighted);
+    });
   }
 
-  /** The running values: `{loss, ...metrics}`. */
+  /** The running values: `{loss, <output>_loss..., ...metrics}`. */
   results(): Logs {
     const logs: Logs = { loss: this.lossTracker.result() };
+    for (const m of this.outputLossTrackers) logs[m.name] = m.result();
     for (const m of this.allMetrics) logs[m.name] = m.result();
     return logs;
   }
 
-  /** The Keras 3 legacy-h5 `training_config` (see KERAS-FORMAT §8). */
+  /** The Keras 3 legacy-h5 `training_config` (see KERAS-FORMAT §8): the losses, weights and metrics as given. */
   trainingConfig(): JsonObject {
     return {
-      loss: serializeLoss(this.lossIdentifier),
-      loss_weights: this.lossWeightsRaw,
-      metrics: this.metricIdentifiers === null ? null : this.metricIdentifiers.map(serializeMetric),
-      weighted_metrics: this.weightedMetricIdentifiers === null ? null : this.weightedMetricIdentifiers.map(serializeMetric),
+      loss: serializeLossSpec(this.lossIdentifier),
+      loss_weights: (this.lossWeightsRaw ?? null) as JsonValue,
+      metrics: this.metricIdentifiers === null ? null : serializeMetricsSpec(this.metricIdentifiers),
+      weighted_metrics: this.weightedMetricIdentifiers === null ? null : serializeMetricsSpec(this.weightedMetricIdentifiers),
       run_eagerly: false,
       steps_per_execution: 1,
       jit_compile: true,
@@ -201,20 +353,40 @@ export class CompiledTraining {
   }
 }
 
-function collapseWeights(w: Float32Array, n: number): Float32Array {
-  const per = w.length / n;
-  const out = new Float32Array(n);
-  for (let b = 0; b < n; b++) {
-    let s = 0;
-    for (let k = 0; k < per; k++) s += w[b * per + k]!;
-    out[b] = s / per;
+/** One output's batch: targets, predictions, mask, sample weights and its unweighted loss. */
+export interface OutputBatch {
+  yTrue: Tensor;
+  yPred: Tensor;
+  mask: Tensor | null;
+  sampleWeight: Float32Array | null;
+  loss: number | null;
+}
+
+/** Per-sample weights `[batch]` or per-position weights, times a per-position mask: per-position weights. */
+function multiplyWeights(sw: Float32Array, mask: Float32Array, batch: number): Float32Array {
+  const out = new Float32Array(mask.length);
+  if (sw.length === mask.length) {
+    for (let i = 0; i < out.length; i++) out[i] = sw[i]! * mask[i]!;
+    return out;
+  }
+  const per = batch === 0 ? 0 : mask.length / batch;
+  const swPer = batch === 0 ? 0 : sw.length / batch;
+  for (let b = 0; b < batch; b++) {
+    for (let k = 0; k < per; k++) out[b * per + k] = sw[b * swPer + Math.floor((k * swPer) / per)]! * mask[b * per + k]!;
   }
   return out;
 }
 
-function serializeLoss(l: LossIdentifier): JsonValue {
+function serializeLoss(l: LossIdentifier | null): JsonValue {
+  if (l === null) return null;
   if (l instanceof Loss) return l.serialized;
   return l;
+}
+
+function serializeLossSpec(l: CompileOptions['loss']): JsonValue {
+  if (Array.isArray(l)) return (l as (LossIdentifier | null)[]).map(serializeLoss);
+  if (isPlainRecord(l)) return Object.fromEntries(Object.entries(l).map(([k, v]) => [k, serializeLoss(v as LossIdentifier | null)]));
+  return serializeLoss(l as LossIdentifier);
 }
 
 function serializeMetric(m: MetricIdentifier): JsonValue {
@@ -222,7 +394,16 @@ function serializeMetric(m: MetricIdentifier): JsonValue {
   return m;
 }
 
+function serializeMetricsSpec(m: MetricsSpec): JsonValue {
+  const one = (v: unknown): JsonValue => (v === null || v === undefined ? null : Array.isArray(v) ? v.map((e) => one(e)) : serializeMetric(v as MetricIdentifier));
+  if (isPlainRecord(m)) return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, one(v)]));
+  return one(m);
+}
+
 /* ---------------------------------------------------------------------------------------------- */
+
+/** Sample weights: one array for every output, or one per output (a list in order, a dict by output name). */
+export type SampleWeightLike = ArrayLike<number> | Tensor | readonly (ArrayLike<number> | Tensor | null)[] | Readonly<Record<string, ArrayLike<number> | Tensor | null>>;
 
 /** Options of `Model.fit` (Keras' arguments in camelCase). */
 export interface FitOptions {
@@ -237,7 +418,7 @@ export interface FitOptions {
   /** Fraction of the samples, taken from the end before shuffling, used for validation. */
   validationSplit?: number;
   /** `[x, y]` or `[x, y, sampleWeight]` to evaluate after each epoch (takes precedence over validationSplit). */
-  validationData?: [ModelData, ModelData] | [ModelData, ModelData, ArrayLike<number> | Tensor];
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, SampleWeightLike];
   /** Shuffle the samples every epoch (default true), seeded by {@link seed}. */
   shuffle?: boolean;
   /**
@@ -248,8 +429,8 @@ export interface FitOptions {
   seed?: number;
   /** Weight of each class (by index) in the loss. */
   classWeight?: Readonly<Record<number, number>>;
-  /** One weight per sample (or per sample and step for sequence outputs). */
-  sampleWeight?: ArrayLike<number> | Tensor;
+  /** One weight per sample (or per sample and step for sequence outputs); per output as a list or dict. */
+  sampleWeight?: SampleWeightLike;
   /** The epoch to start at (for resuming; default 0). */
   initialEpoch?: number;
   /** Batch size for validation (default: batchSize). */
@@ -274,8 +455,8 @@ export interface EvaluateOptions {
   verbose?: 0 | 1 | 2 | 'auto';
   /** Samples per batch (default 32). */
   batchSize?: number;
-  /** One weight per sample. */
-  sampleWeight?: ArrayLike<number> | Tensor;
+  /** One weight per sample (per output as a list or dict). */
+  sampleWeight?: SampleWeightLike;
   /** Callbacks with test hooks. */
   callbacks?: (Callback | CallbackHooks)[];
   /** See {@link FitOptions.carryStatefulStates}. */
@@ -284,7 +465,7 @@ export interface EvaluateOptions {
 
 /** Options of `Model.trainOnBatch`. */
 export interface TrainOnBatchOptions {
-  sampleWeight?: ArrayLike<number> | Tensor;
+  sampleWeight?: SampleWeightLike;
   classWeight?: Readonly<Record<number, number>>;
   /** Reset the metrics before the batch, so the result is this batch's (default true, as Keras). */
   resetMetrics?: boolean;
@@ -296,7 +477,7 @@ export interface TrainOnBatchOptions {
 
 /** Options of `Model.testOnBatch`. */
 export interface TestOnBatchOptions {
-  sampleWeight?: ArrayLike<number> | Tensor;
+  sampleWeight?: SampleWeightLike;
   /** See {@link FitOptions.carryStatefulStates}. */
   carryStatefulStates?: boolean;
 }
@@ -311,71 +492,96 @@ export const EVALUATE_OPTION_KEYS: Readonly<Record<keyof EvaluateOptions, true>>
 export const TRAIN_ON_BATCH_OPTION_KEYS: Readonly<Record<keyof TrainOnBatchOptions, true>> = { sampleWeight: true, classWeight: true, resetMetrics: true, seed: true, carryStatefulStates: true };
 export const TEST_ON_BATCH_OPTION_KEYS: Readonly<Record<keyof TestOnBatchOptions, true>> = { sampleWeight: true, carryStatefulStates: true };
 
-interface Prepared {
-  /** One tensor per model input, in model order. */
-  xs: Tensor[];
-  y: Tensor;
-  n: number;
-  weights: Float32Array | null;
-}
-
 /**
  * Training data in model order (the model resolves lists and records keyed by name): one array per
- * input, the targets of its output, and labels naming each in messages (`x`, `x["input_a"]`).
+ * input, the targets of each output (null for an output without a loss), and labels naming each in
+ * messages (`x`, `x["input_a"]`, `y[1]`).
  */
 export interface ResolvedData {
   xs: readonly DataLike[];
   xLabels: readonly string[];
-  y: DataLike;
-  yLabel: string;
+  ys: readonly (DataLike | null)[];
+  yLabels: readonly string[];
 }
 
 /** Resolved validation data, with its optional sample weights. */
 export interface ResolvedValidation extends ResolvedData {
-  sampleWeight?: ArrayLike<number> | Tensor;
+  sampleWeight?: SampleWeightLike;
+}
+
+interface Prepared {
+  xs: Tensor[];
+  /** Targets per output (null for an output without a loss). */
+  ys: (Tensor | null)[];
+  n: number;
+  /** Sample weights per output (null: none). */
+  weights: (Float32Array | null)[];
 }
 
 /** Converts and validates (x, y, weights) for the model. */
-function prepare(host: TrainingHost, data: ResolvedData, sw: ArrayLike<number> | Tensor | null | undefined, cw: Readonly<Record<number, number>> | null | undefined, what: string): Prepared {
+function prepare(host: TrainingHost, data: ResolvedData, sw: unknown, cw: Readonly<Record<number, number>> | null | undefined, what: string): Prepared {
   const model = host.model;
+  const outNames = host.outputNames();
   const xs = data.xs.map((v, i) => toTensor(v, `${what}${data.xLabels[i]}`));
-  const y = toTensor(data.y, `${what}${data.yLabel}`);
+  const ys = data.ys.map((v, i) => (v === null || v === undefined ? null : toTensor(v, `${what}${data.yLabels[i]}`)));
   const xl = `${what}${data.xLabels[0]}`;
-  const yl = `${what}${data.yLabel}`;
   const n = samplesOf(xs[0]!, xl);
   xs.forEach((x, i) => {
     const ni = samplesOf(x, `${what}${data.xLabels[i]}`);
     if (ni !== n) throw new ShapeMismatchError(`${xl} has ${n} samples but ${what}${data.xLabels[i]} has ${ni}; every input needs the same number of samples`, [n], [ni], model.name);
   });
-  const ny = samplesOf(y, yl);
-  if (n !== ny) {
-    throw new ShapeMismatchError(`${xl} has ${n} samples but ${yl} has ${ny}; they must have the same number of samples`, [n], [ny], model.name);
-  }
+  ys.forEach((y, i) => {
+    if (!y) return;
+    const yl = `${what}${data.yLabels[i]}`;
+    const ny = samplesOf(y, yl);
+    if (ny !== n) throw new ShapeMismatchError(`${xl} has ${n} samples but ${yl} has ${ny}; they must have the same number of samples`, [n], [ny], model.name);
+  });
   if (!model.built) model.build([null, ...xs[0]!.shape.slice(1)]);
   xs.forEach((x, i) => {
     const inShape = model.inputShapes?.[i];
     if (!inShape) return;
     const label = `${what}${data.xLabels[i]}`;
     const ok = x.rank === inShape.length && inShape.every((d, k) => k === 0 || d === null || d === x.shape[k]);
-    if (!ok) {
-      throw new ShapeMismatchError(`${label} does not fit the input of model "${model.name}"`, inShape, x.shape, model.name);
-    }
+    if (!ok) throw new ShapeMismatchError(`${label} does not fit the input of model "${model.name}"`, inShape, x.shape, model.name);
     const b = inShape[0];
     if (b !== null && b !== undefined && b !== x.shape[0] && n % b !== 0) {
       throw new ShapeMismatchError(`model "${model.name}" has a fixed batch size of ${b}`, inShape, x.shape, model.name);
     }
   });
   xs.forEach((x, i) => checkFinite(x, `${what}${data.xLabels[i]}`));
-  checkFinite(y, yl);
-  const weights = resolveSampleWeights(y, n, sw, cw);
-  return { xs, y, n, weights };
+  ys.forEach((y, i) => y && checkFinite(y, `${what}${data.yLabels[i]}`));
+  // Sample weights: one array for every output, or per output as a list or a dict by output name.
+  let swPer: unknown[];
+  if (sw === undefined || sw === null) swPer = ys.map(() => null);
+  else if (isPlainRecord(sw)) swPer = outNames.map((nm) => sw[nm] ?? null);
+  else if (Array.isArray(sw) && ys.length > 1 && sw.length === ys.length && sw.every((e) => e === null || e instanceof Tensor || Array.isArray(e) || ArrayBuffer.isView(e))) swPer = sw;
+  else swPer = ys.map(() => sw);
+  if (cw && ys.length > 1) throw new UnsupportedError('classWeight is supported for a single output only (as in Keras)', 'fit');
+  const weights = ys.map((y, i) => (y ? resolveSampleWeights(y, n, swPer[i] as ArrayLike<number> | Tensor | null, cw) : null));
+  return { xs, ys, n, weights };
 }
 
-/** The model's (first) output shape, with the batch dimension left open. */
-function outputShape(host: TrainingHost): Shape {
-  const s = host.model.outputShapes?.[0];
+/** The model's output shapes, with the batch dimension left open. */
+function outputShapes(host: TrainingHost): Shape[] {
+  const s = host.model.outputShapes;
   if (!s) throw new KerastsError(`model "${host.model.name}" has no output shape`, host.model.name);
-  return [null, ...s.slice(1)];
+  return s.map((x) => [null, ...x.slice(1)]);
+}
+
+/** Builds the compile state for the data's shapes and checks the targets against the outputs. */
+function buildFor(host: TrainingHost, compiled: CompiledTraining, data: Prepared, others: readonly Prepared[] = []): void {
+  const outs = outputShapes(host);
+  if (outs.length !== compiled.outputs.length) {
+    throw new KerastsError(`model "${host.model.name}" has ${outs.length} outputs but was compiled for ${compiled.outputs.length}`, host.model.name);
+  }
+  // Metric names and directions, and 'crossentropy', are resolved from the shapes (as Keras does on the first batch).
+  compiled.build(data.ys.map((y, i) => (y ? { yTrue: [0, ...y.shape.slice(1)], yPred: [0, ...outs[i]!.slice(1).map((d) => d ?? 1)] } : null)));
+  for (const d of [data, ...others]) {
+    d.ys.forEach((y, i) => {
+      const o = compiled.outputs[i]!;
+      if (y && o.loss) checkTargetShape(y.shape, outs[i]!, o.loss.sparse, host.model.name);
+    });
+  }
 }
 
 /** Weight regularizers and constraints of the model's layers, by weight. */
@@ -411,29 +617,76 @@ function compiledOf(model: Model, what: string): CompiledTraining {
   return c;
 }
 
+/**
+ * Keras 3's loss masking (`losses.loss.apply_mask`): kept positions get weight `total/valid`, masked
+ * ones 0, times the sample weights; with the `sum_over_batch_size` reduction this averages over the
+ * kept positions only.
+ */
+function maskedLossWeights(mask: Tensor, sw: Float32Array | null, batch: number): Float32Array {
+  const total = mask.size;
+  let valid = 0;
+  for (let i = 0; i < total; i++) valid += mask.data[i]!;
+  const mw = valid === 0 ? 0 : f32(total / f32(valid));
+  const w = new Float32Array(total);
+  for (let i = 0; i < total; i++) w[i] = mask.data[i] ? mw : 0;
+  return sw ? multiplyWeights(sw, w, batch) : w;
+}
+
+/** The masks of the outputs whose positions a per-output loss is computed over (a mask must cover the loss's rows). */
+function lossMask(mask: Tensor | null | undefined, yPred: Tensor): Tensor | null {
+  if (!mask) return null;
+  const rows = yPred.rank <= 1 ? yPred.size : yPred.size / yPred.shape[yPred.rank - 1]!;
+  return mask.size === rows ? mask : null;
+}
+
+/** The weighted total loss and per-output values/gradients of a batch. */
+function computeLosses(
+  compiled: CompiledTraining,
+  ys: readonly (Tensor | null)[],
+  outputs: readonly Tensor[],
+  masks: readonly (Tensor | null)[] | undefined,
+  sws: readonly (Float32Array | null)[],
+  withGrad: boolean,
+): { total: number; per: OutputBatch[]; grads: (Tensor | null)[] } {
+  let total = 0;
+  const grads: (Tensor | null)[] = [];
+  const per: OutputBatch[] = compiled.outputs.map((o, i) => {
+    const yPred = outputs[i]!;
+    const yTrue = ys[i] ?? null;
+    const mask = lossMask(masks?.[i], yPred);
+    const sw = sws[i] ?? null;
+    if (!o.loss || !yTrue) {
+      grads.push(null);
+      return { yTrue: yTrue ?? yPred, yPred, mask, sampleWeight: sw, loss: null };
+    }
+    const weights = mask ? maskedLossWeights(mask, sw, yPred.shape[0] ?? 0) : sw;
+    const { value, grad } = o.loss.compute(yTrue, yPred, weights, withGrad);
+    const lw = o.lossWeight;
+    const weighted = lw === null ? value : f32(value * lw);
+    total = f32(total + weighted);
+    if (withGrad) grads.push(lw === null || !grad ? grad : new Tensor(Float32Array.from(grad.data, (v) => v * lw), grad.shape));
+    return { yTrue, yPred, mask, sampleWeight: sw, loss: value };
+  });
+  return { total, per, grads };
+}
+
 /** One training step on a batch; returns the batch's total loss. Updates the metrics. */
 function trainStep(
   host: TrainingHost,
   compiled: CompiledTraining,
   rules: WeightRules,
   xs: Tensor[],
-  y: Tensor,
-  sw: Float32Array | null,
+  ys: (Tensor | null)[],
+  sws: (Float32Array | null)[],
   random: Random | null,
   keepStates: boolean,
 ): number {
   const tape = host.trainGraph(xs, { random, training: true, keepStates });
-  const yPred = tape.outputs[0]!;
-  compiled.build(y.shape, yPred.shape);
-  const loss = compiled.loss!;
-  const lw = compiled.lossWeight;
-  const { value, grad } = loss.compute(y, yPred, sw, true);
-  let dOut = grad!;
-  let total = lw === null ? value : f32(value * lw);
-  if (lw !== null) dOut = new Tensor(Float32Array.from(dOut.data, (v) => v * lw), dOut.shape);
+  const { total: lossTotal, per, grads: dOuts } = computeLosses(compiled, ys, tape.outputs, tape.masks, sws, true);
+  let total = lossTotal;
   for (const { weight, reg } of rules.regularizers) total = f32(total + reg.penalty(weight.value.data));
   if (tape.extraLoss !== 0) total = f32(total + tape.extraLoss);
-  const grads = tape.backward([dOut]);
+  const grads = tape.backward(dOuts);
   const trainable = host.trainableWeights();
   if (trainable.length > 0) {
     const byWeight = new Map(rules.regularizers.map((r) => [r.weight, r.reg]));
@@ -458,28 +711,44 @@ function trainStep(
   // Non-trainable state (moving statistics) from this batch's forward pass, as Keras 3 assigns the
   // non_trainable_variables its stateless train step returns.
   applyStateUpdates(tape.stateUpdates);
-  compiled.updateMetrics(total, y, yPred, sw);
+  compiled.updateMetrics(total, xs[0]!.shape[0] ?? 0, per, trainingMetricsMasked(host));
   return total;
 }
 
+/**
+ * Whether the metrics of training batches honour the outputs' masks. Keras 3 on JAX (kerasts'
+ * reference) loses the mask between the loss and the metrics of a training step (the predictions come
+ * back through `jax.value_and_grad`'s aux output, without their `_keras_mask`), so its training
+ * metrics are unmasked while the loss and every evaluation are masked; Keras 1/2, tf.keras and Keras 3
+ * on TensorFlow or torch mask them. Models follow the Keras and backend they come from.
+ */
+function trainingMetricsMasked(host: TrainingHost): boolean {
+  const m = host.model;
+  const major = Number(/^(\d+)/.exec(m.kerasVersion)?.[1] ?? 3);
+  if (major < 3) return true;
+  return m.backend === 'tensorflow' || m.backend === 'torch';
+}
+
 /** One evaluation step on a batch (no update). */
-function testStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, xs: Tensor[], y: Tensor, sw: Float32Array | null, keepStates: boolean): number {
-  let yPred: Tensor;
+function testStep(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, xs: Tensor[], ys: (Tensor | null)[], sws: (Float32Array | null)[], keepStates: boolean): number {
+  let outputs: Tensor[];
+  let masks: (Tensor | null)[] | undefined;
   let extra = 0;
   if (host.needsGraphForEval() || (!keepStates && host.hasStatefulLayers())) {
     const tape = host.trainGraph(xs, { random: null, training: false, keepStates });
-    yPred = tape.outputs[0]!;
+    outputs = tape.outputs;
+    masks = tape.masks;
     extra = tape.extraLoss;
   } else {
-    yPred = host.inferGraph(xs)[0]!;
+    const r = host.inferGraph(xs);
+    outputs = r.outputs;
+    masks = r.masks;
   }
-  compiled.build(y.shape, yPred.shape);
-  const lw = compiled.lossWeight;
-  const { value } = compiled.loss!.compute(y, yPred, sw, false);
-  let total = lw === null ? value : f32(value * lw);
+  const { total: lossTotal, per } = computeLosses(compiled, ys, outputs, masks, sws, false);
+  let total = lossTotal;
   for (const { weight, reg } of rules.regularizers) total = f32(total + reg.penalty(weight.value.data));
   if (extra !== 0) total = f32(total + extra);
-  compiled.updateMetrics(total, y, yPred, sw);
+  compiled.updateMetrics(total, xs[0]!.shape[0] ?? 0, per);
   return total;
 }
 
@@ -526,14 +795,16 @@ export async function fit(host: TrainingHost, input: ResolvedData, options: FitO
       const per = w.length / data.n;
       return w.slice(a * per, b * per);
     };
-    val = { xs: data.xs.map((x) => sliceRows(x, at, data.n)), y: sliceRows(data.y, at, data.n), n: data.n - at, weights: wSplit(data.weights, at, data.n) };
-    data = { xs: data.xs.map((x) => sliceRows(x, 0, at)), y: sliceRows(data.y, 0, at), n: at, weights: wSplit(data.weights, 0, at) };
+    const part = (a: number, b: number): Prepared => ({
+      xs: data.xs.map((x) => sliceRows(x, a, b)),
+      ys: data.ys.map((y) => (y ? sliceRows(y, a, b) : null)),
+      n: b - a,
+      weights: data.weights.map((w) => wSplit(w, a, b)),
+    });
+    val = part(at, data.n);
+    data = part(0, at);
   }
-  const outShape = outputShape(host);
-  // Metric names and directions, and 'crossentropy', are resolved from the shapes (as Keras does on the first batch).
-  compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
-  checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, model.name);
-  if (val) checkTargetShape(val.y.shape, outShape, compiled.loss!.sparse, model.name);
+  buildFor(host, compiled, data, val ? [val] : []);
   const rules = weightRules(host);
   const carry = carryStates(host, options.carryStatefulStates);
   const steps = Math.ceil(data.n / batchSize);
@@ -556,10 +827,8 @@ export async function fit(host: TrainingHost, input: ResolvedData, options: FitO
       await callbacks.batchBegin(b, {});
       const start = b * batchSize;
       const end = Math.min(data.n, start + batchSize);
-      const xb = data.xs.map((x) => gatherRows(x, order, start, end));
-      const yb = gatherRows(data.y, order, start, end);
-      const wb = data.weights ? gatherWeights(data.weights, data.n, order, start, end) : null;
-      trainStep(host, compiled, rules, xb, yb, wb, new Random(mixSeed(seed, epoch, b, 0x44)), carry);
+      const batch = batchOf(data, order, start, end);
+      trainStep(host, compiled, rules, batch.xs, batch.ys, batch.weights, new Random(mixSeed(seed, epoch, b, 0x44)), carry);
       batchLogs = compiled.results();
       await callbacks.batchEnd(b, batchLogs);
       if (model.stopTraining) break;
@@ -578,20 +847,22 @@ export async function fit(host: TrainingHost, input: ResolvedData, options: FitO
   return history;
 }
 
+/** Rows `order[start..end)` of every input, target and weight array. */
+function batchOf(data: Prepared, order: Int32Array, start: number, end: number): { xs: Tensor[]; ys: (Tensor | null)[]; weights: (Float32Array | null)[] } {
+  return {
+    xs: data.xs.map((x) => gatherRows(x, order, start, end)),
+    ys: data.ys.map((y) => (y ? gatherRows(y, order, start, end) : null)),
+    weights: data.weights.map((w) => (w ? gatherWeights(w, data.n, order, start, end) : null)),
+  };
+}
+
 function evaluatePrepared(host: TrainingHost, compiled: CompiledTraining, rules: WeightRules, data: Prepared, batchSize: number, keepStates: boolean): Logs {
   compiled.resetMetrics();
   const order = identityOrder(data.n);
   for (let start = 0; start < data.n; start += batchSize) {
     const end = Math.min(data.n, start + batchSize);
-    testStep(
-      host,
-      compiled,
-      rules,
-      data.xs.map((x) => gatherRows(x, order, start, end)),
-      gatherRows(data.y, order, start, end),
-      data.weights ? gatherWeights(data.weights, data.n, order, start, end) : null,
-      keepStates,
-    );
+    const b = batchOf(data, order, start, end);
+    testStep(host, compiled, rules, b.xs, b.ys, b.weights, keepStates);
   }
   const logs = compiled.results();
   compiled.resetMetrics();
@@ -610,9 +881,7 @@ export function evaluate(host: TrainingHost, input: ResolvedData, options: Evalu
   const compiled = compiledOf(host.model, 'evaluate');
   const batchSize = positiveInt(options.batchSize, 32, 'batchSize');
   const data = prepare(host, input, options.sampleWeight, null, '');
-  const outShape = outputShape(host);
-  compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
-  checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
+  buildFor(host, compiled, data);
   return evaluatePrepared(host, compiled, weightRules(host), data, batchSize, carryStates(host, options.carryStatefulStates));
 }
 
@@ -622,12 +891,10 @@ let trainOnBatchCounter = 0;
 export function trainOnBatch(host: TrainingHost, input: ResolvedData, options: TrainOnBatchOptions = {}): Logs {
   const compiled = compiledOf(host.model, 'trainOnBatch');
   const data = prepare(host, input, options.sampleWeight, options.classWeight, '');
-  const outShape = outputShape(host);
-  compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
-  checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
+  buildFor(host, compiled, data);
   if (options.resetMetrics ?? true) compiled.resetMetrics();
   const seed = options.seed ?? mixSeed(0x7462, trainOnBatchCounter++);
-  trainStep(host, compiled, weightRules(host), data.xs, data.y, data.weights, new Random(seed), carryStates(host, options.carryStatefulStates));
+  trainStep(host, compiled, weightRules(host), data.xs, data.ys, data.weights, new Random(seed), carryStates(host, options.carryStatefulStates));
   return compiled.results();
 }
 
@@ -635,11 +902,9 @@ export function trainOnBatch(host: TrainingHost, input: ResolvedData, options: T
 export function testOnBatch(host: TrainingHost, input: ResolvedData, options: TestOnBatchOptions = {}): Logs {
   const compiled = compiledOf(host.model, 'testOnBatch');
   const data = prepare(host, input, options.sampleWeight, null, '');
-  const outShape = outputShape(host);
-  compiled.build([0, ...data.y.shape.slice(1)], [0, ...outShape.slice(1).map((d) => d ?? 1)]);
-  checkTargetShape(data.y.shape, outShape, compiled.loss!.sparse, host.model.name);
+  buildFor(host, compiled, data);
   compiled.resetMetrics();
-  testStep(host, compiled, weightRules(host), data.xs, data.y, data.weights, carryStates(host, options.carryStatefulStates));
+  testStep(host, compiled, weightRules(host), data.xs, data.ys, data.weights, carryStates(host, options.carryStatefulStates));
   const logs = compiled.results();
   compiled.resetMetrics();
   return logs;

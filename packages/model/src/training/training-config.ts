@@ -9,48 +9,70 @@ import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import type { LossIdentifier } from './losses.js';
 import type { MetricIdentifier } from './metrics.js';
 import { optimizerFromConfig } from './optimizers.js';
-import type { CompileOptions } from './trainer.js';
+import type { CompileOptions, MetricsSpec } from './trainer.js';
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** A single-output value: a dict keyed by output name or a one-element list reduces to its element. */
-function single(v: JsonValue, what: string): JsonValue {
-  if (Array.isArray(v) && what === 'loss') {
-    if (v.length !== 1) throw new UnsupportedError(`${what}: one entry per output is supported for a single output only (found ${v.length})`, `training_config.${what}`);
-    return v[0]!;
-  }
-  if (isObject(v) && !('class_name' in v)) {
-    const keys = Object.keys(v);
-    if (keys.length !== 1) throw new UnsupportedError(`${what}: one entry per output is supported for a single output only (found ${keys.join(', ')})`, `training_config.${what}`);
-    return v[keys[0]!]!;
-  }
-  return v;
+function metricEntry(m: JsonValue, path: string): MetricIdentifier {
+  if (typeof m === 'string') return m;
+  if (isObject(m)) return m;
+  throw new ConfigError(`a metric must be a name or a {class_name, config} object, found ${JSON.stringify(m)}`, path);
 }
 
-function metricList(v: JsonValue | undefined, what: string): MetricIdentifier[] | null {
+function metricGroup(v: JsonValue, path: string): MetricIdentifier[] | null {
+  if (v === null) return null;
+  if (Array.isArray(v)) return v.flatMap((e, i) => (Array.isArray(e) ? e.map((x, j) => metricEntry(x, `${path}[${i}][${j}]`)) : [metricEntry(e, `${path}[${i}]`)]));
+  return [metricEntry(v, path)];
+}
+
+/**
+ * A `metrics` / `weighted_metrics` entry of any era, per output where the config says so: a dict by
+ * output name; tf.keras' list of per-output lists; a flat list, which Keras 1/2 and tf.keras apply to
+ * every output and Keras 3 reads by position.
+ */
+function metricsSpec(v: JsonValue | undefined, what: string, outputNames: readonly string[] | null, keras3: boolean): MetricsSpec | null {
   if (v === undefined || v === null) return null;
-  let list: JsonValue = single(v, what);
-  if (!Array.isArray(list)) list = [list];
-  // tf.keras may nest the list per output: [[m1, m2]].
-  if (list.length === 1 && Array.isArray(list[0])) list = list[0];
-  return (list as JsonValue[]).map((m, i) => {
-    if (typeof m === 'string') return m;
-    if (isObject(m)) return m;
-    throw new ConfigError(`a metric must be a name or a {class_name, config} object, found ${JSON.stringify(m)}`, `training_config.${what}[${i}]`);
-  });
+  const path = `training_config.${what}`;
+  const several = outputNames !== null && outputNames.length > 1;
+  if (isObject(v) && !('class_name' in v)) {
+    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, metricGroup(e, `${path}.${k}`)]));
+  }
+  if (!Array.isArray(v)) return [metricEntry(v, path)];
+  const nested = v.some((e) => Array.isArray(e));
+  if (!several) {
+    // One output: a flat list (tf.keras may nest it once per output).
+    return v.flatMap((e, i) => (Array.isArray(e) ? e.map((x, j) => metricEntry(x, `${path}[${i}][${j}]`)) : [metricEntry(e, `${path}[${i}]`)]));
+  }
+  if (nested || keras3) {
+    if (v.length !== outputNames.length) {
+      throw new ConfigError(`${what} has ${v.length} entries, but the model has ${outputNames.length} outputs (${outputNames.join(', ')})`, path);
+    }
+    return v.map((e, i) => metricGroup(e, `${path}[${i}]`));
+  }
+  // Keras 1/2, tf.keras: a flat list applies to every output.
+  const all = v.map((e, i) => metricEntry(e, `${path}[${i}]`));
+  return Object.fromEntries(outputNames.map((n) => [n, all]));
+}
+
+function lossEntry(v: JsonValue, path: string): LossIdentifier | null {
+  if (v === null) return null;
+  if (typeof v === 'string' || isObject(v)) return v as LossIdentifier;
+  throw new ConfigError(`a loss must be a name or an object, found ${JSON.stringify(v)}`, path);
 }
 
 /**
  * Compile options from a `training_config` (the JSON object or its text) of any Keras era: loss
- * aliases (`'mse'`), Keras 2's `lr`/`decay`, `Custom>Adam`, Loss and Metric objects, per-output dicts
- * or lists for a single output. `sample_weight_mode` needs nothing (per-step weights are accepted).
+ * aliases (`'mse'`), Keras 2's `lr`/`decay`, `Custom>Adam`, Loss and Metric objects, losses, loss
+ * weights and metrics per output (lists in output order or dicts by output name). `outputNames` (the
+ * model's) decide how a flat metrics list of an old config spreads over several outputs.
+ * `sample_weight_mode` needs nothing (per-step weights are accepted).
  *
  * @throws {ConfigError} for a malformed config.
- * @throws {UnsupportedError} for several outputs or unsupported settings.
+ * @throws {UnsupportedError} for unsupported settings.
  */
-export function compileOptionsFromTrainingConfig(config: JsonObject | string): CompileOptions {
+export function compileOptionsFromTrainingConfig(config: JsonObject | string, outputNames: readonly string[] | null = null): CompileOptions {
   let cfg: JsonValue;
   if (typeof config === 'string') {
     try {
@@ -63,22 +85,38 @@ export function compileOptionsFromTrainingConfig(config: JsonObject | string): C
   const oc = cfg.optimizer_config;
   if (!isObject(oc)) throw new ConfigError('training_config has no "optimizer_config" object', 'training_config.optimizer_config');
   const optimizer = optimizerFromConfig(oc);
+  const keras3 = 'run_eagerly' in cfg || 'steps_per_execution' in cfg;
   const lossRaw = cfg.loss;
   if (lossRaw === undefined || lossRaw === null) throw new ConfigError('training_config has no "loss"', 'training_config.loss');
-  const loss = single(lossRaw, 'loss');
-  if (typeof loss !== 'string' && !isObject(loss)) throw new ConfigError(`training_config.loss must be a name or an object, found ${JSON.stringify(loss)}`, 'training_config.loss');
+  let loss: CompileOptions['loss'];
+  if (Array.isArray(lossRaw)) loss = lossRaw.map((e, i) => lossEntry(e, `training_config.loss[${i}]`));
+  else if (isObject(lossRaw) && !('class_name' in lossRaw)) loss = Object.fromEntries(Object.entries(lossRaw).map(([k, e]) => [k, lossEntry(e, `training_config.loss.${k}`)]));
+  else {
+    const l = lossEntry(lossRaw, 'training_config.loss');
+    if (l === null) throw new ConfigError('training_config has no "loss"', 'training_config.loss');
+    loss = l;
+  }
+  // One loss in a one-entry list or dict is that loss (single-output models of every era).
+  if (outputNames === null || outputNames.length === 1) {
+    if (Array.isArray(loss) && loss.length === 1 && loss[0] !== null) loss = loss[0] as LossIdentifier;
+  }
   const lwRaw = cfg.loss_weights;
-  let lossWeights: number | null = null;
+  let lossWeights: CompileOptions['lossWeights'] = null;
   if (lwRaw !== undefined && lwRaw !== null) {
-    const lw = Array.isArray(lwRaw) ? (lwRaw.length === 1 ? lwRaw[0] : undefined) : isObject(lwRaw) ? single(lwRaw, 'loss_weights') : lwRaw;
-    if (typeof lw !== 'number') throw new UnsupportedError(`loss_weights ${JSON.stringify(lwRaw)} is not a single number`, 'training_config.loss_weights');
-    lossWeights = lw;
+    const num = (x: JsonValue, path: string): number => {
+      if (typeof x !== 'number') throw new UnsupportedError(`loss_weights entry ${JSON.stringify(x)} is not a number`, path);
+      return x;
+    };
+    if (typeof lwRaw === 'number') lossWeights = lwRaw;
+    else if (Array.isArray(lwRaw)) lossWeights = lwRaw.length === 1 && (outputNames === null || outputNames.length === 1) ? num(lwRaw[0]!, 'training_config.loss_weights[0]') : lwRaw.map((x, i) => num(x, `training_config.loss_weights[${i}]`));
+    else if (isObject(lwRaw)) lossWeights = Object.fromEntries(Object.entries(lwRaw).map(([k, x]) => [k, num(x, `training_config.loss_weights.${k}`)]));
+    else throw new UnsupportedError(`loss_weights ${JSON.stringify(lwRaw)} is not a number, a list or a dict`, 'training_config.loss_weights');
   }
   return {
     optimizer,
-    loss: loss as LossIdentifier,
-    metrics: metricList(cfg.metrics, 'metrics'),
-    weightedMetrics: metricList(cfg.weighted_metrics, 'weighted_metrics'),
+    loss,
+    metrics: metricsSpec(cfg.metrics, 'metrics', outputNames, keras3),
+    weightedMetrics: metricsSpec(cfg.weighted_metrics, 'weighted_metrics', outputNames, keras3),
     lossWeights,
   };
 }
