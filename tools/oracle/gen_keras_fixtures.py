@@ -121,7 +121,55 @@ def seq_reshape_flatten_adam():
     return m
 
 
-# name -> (builder, input shapes (without batch), output width, fit?). Every layer class kerasts
+def seq_embedding_wrappers_adam():
+    keras.utils.set_random_seed(8)
+    m = keras.Sequential(
+        [
+            keras.Input((5,)),
+            L.Embedding(10, 3),
+            L.Bidirectional(L.LSTM(2)),
+            L.RepeatVector(3),
+            L.TimeDistributed(L.Dense(3, activation="tanh")),
+            L.Flatten(),
+            L.Dense(1),
+        ],
+        name="seq_embedding_wrappers",
+    )
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    return m
+
+
+def seq_noise_masking_uncompiled():
+    # The noise and dropout layers are identities at inference; Masking's mask reaches a Dense only
+    # (kerasts does not run masked LSTMs yet).
+    keras.utils.set_random_seed(9)
+    return keras.Sequential(
+        [
+            keras.Input((4, 3)),
+            L.SpatialDropout1D(0.2),
+            L.GaussianNoise(0.1),
+            L.GaussianDropout(0.1),
+            L.AlphaDropout(0.1),
+            L.ActivityRegularization(l1=0.01),
+            L.Masking(0.0),
+            L.Dense(2),
+        ],
+        name="seq_noise_masking",
+    )
+
+
+def func_spatial_dropout():
+    keras.utils.set_random_seed(10)
+    a = keras.Input((2, 3, 4), name="img")
+    b = keras.Input((2, 2, 3, 4), name="vol")
+    x = L.Reshape((24,), name="ra")(L.SpatialDropout2D(0.3, name="sd2")(a))
+    y = L.Reshape((48,), name="rb")(L.SpatialDropout3D(0.3, name="sd3")(b))
+    out = L.Dense(2, name="out")(L.Concatenate(name="cat")([x, y]))
+    return keras.Model([a, b], out, name="func_spatial")
+
+
+# name -> (builder, input shapes (without batch), output width, fit?[, integer inputs below this
+# vocabulary size]). Every layer class kerasts
 # registers must appear in some case (io-keras' registry test checks it).
 CASES = {
     "seq_lstm_adam": (seq_lstm_adam, [(3, 5)], 2, True),
@@ -131,6 +179,9 @@ CASES = {
     "func_merges": (func_merges, [(6,), (6,)], 3, False),
     "func_lstm_state_compiled": (func_lstm_state_compiled, [(5, 2)], 1, True),
     "seq_reshape_flatten_adam": (seq_reshape_flatten_adam, [(3, 4)], 2, True),
+    "seq_embedding_wrappers_adam": (seq_embedding_wrappers_adam, [(5,)], 1, True, 10),
+    "seq_noise_masking_uncompiled": (seq_noise_masking_uncompiled, [(4, 3)], 2, False),
+    "func_spatial_dropout": (func_spatial_dropout, [(2, 3, 4), (2, 2, 3, 4)], 2, False),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2
@@ -192,10 +243,18 @@ def main():
     out = ap.parse_args().out
     os.makedirs(out, exist_ok=True)
     index = {}
-    for name, (build, in_shapes, width, fit) in CASES.items():
+    for name, spec in CASES.items():
+        build, in_shapes, width, fit = spec[:4]
+        vocab = spec[4] if len(spec) > 4 else None
         rs = np.random.RandomState(oc.seed_for(name))
         model = build()
-        xs = [rs.uniform(-1, 1, (TRAIN_N, *s)).astype("float32") for s in in_shapes]
+        if vocab:
+            # Integer tokens (as float32, which Embedding casts).
+            xs = [rs.randint(0, vocab, (TRAIN_N, *s)).astype("float32") for s in in_shapes]
+        else:
+            xs = [rs.uniform(-1, 1, (TRAIN_N, *s)).astype("float32") for s in in_shapes]
+            if name == "seq_noise_masking_uncompiled":
+                xs[0][::4, -1, :] = 0.0  # masked timesteps
         xin = xs if len(xs) > 1 else xs[0]
         entry = {"name": name, "class_name": model.__class__.__name__, "compiled": getattr(model, "optimizer", None) is not None}
         if getattr(model, "optimizer", None) is not None:
