@@ -9,6 +9,7 @@ import { extname, basename, dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   DIALECTS,
+  exportOnnxWithInfo,
   formatForPath,
   formatIssue,
   formatShape,
@@ -126,9 +127,9 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
   program
     .command('convert')
-    .description('Convert between Keras formats, any to any: the output name says the format (.keras, .h5, .weights.h5, .json, .yaml); the input is detected by content. Keras <= 2 numerics are kept for Keras 3 targets (hard_sigmoid gates rescaled).')
+    .description('Convert between Keras formats, any to any, or export to ONNX: the output name says the format (.keras, .h5, .weights.h5, .json, .yaml, .onnx); the input is detected by content. Keras <= 2 numerics are kept for Keras 3 targets (hard_sigmoid gates rescaled) and in ONNX.')
     .argument('<input>', 'a .keras, a Keras .h5 (any era), or an architecture .json/.yaml (with --weights)')
-    .argument('[output]', 'output file: .keras, .h5, .weights.h5, .json or .yaml; standard output for JSON/YAML when omitted')
+    .argument('[output]', 'output file: .keras, .h5, .weights.h5, .json, .yaml or .onnx; standard output for JSON/YAML when omitted')
     .addOption(new Option('--to <format>', 'output format when writing to standard output').choices(['json', 'yaml']))
     .addOption(new Option('--dialect <dialect>', 'Keras dialect of .h5/.json/.yaml output (.keras and .weights.h5 are always Keras 3)').choices([...DIALECTS]).default('keras-2'))
     .addOption(new Option('--yaml-style <style>', 'PyYAML style for YAML output').choices(['pyyaml-5.1', 'pyyaml-legacy']).default('pyyaml-5.1'))
@@ -136,7 +137,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('-w, --weights <file>', 'weights file (.weights.h5 or .h5): read with a .json/.yaml input, written with a .json/.yaml output from a model file')
     .option('--force', 'overwrite output files that exist')
     .option('--allow-numerics-change', 'write even if the target Keras would compute a different function (hard_sigmoid)')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts convert old_keras2.h5 new.keras         # Keras 3 loads it and predicts what Keras 2 did\n  pnpm kerasts convert model.keras model.h5\n  pnpm kerasts convert model.h5 w.weights.h5\n  pnpm kerasts convert model.keras arch.json --weights w.weights.h5\n  pnpm kerasts convert arch.yaml model.keras --weights w.h5\n  pnpm kerasts convert seed.json --to yaml')
+    .addHelpText('after', '\nExamples:\n  pnpm kerasts convert old_keras2.h5 new.keras         # Keras 3 loads it and predicts what Keras 2 did\n  pnpm kerasts convert model.keras model.h5\n  pnpm kerasts convert model.h5 w.weights.h5\n  pnpm kerasts convert model.h5 model.onnx           # for ONNX Runtime (opset 17, dynamic batch)\n  pnpm kerasts convert model.keras arch.json --weights w.weights.h5\n  pnpm kerasts convert arch.yaml model.keras --weights w.h5\n  pnpm kerasts convert seed.json --to yaml')
     .action(async (input: string, outputArg: string | undefined, opts: ConvertOptions) => {
       await convert(input, outputArg ?? opts.output, opts, out, err);
     });
@@ -179,9 +180,9 @@ function writeAtomicBytes(path: string, bytes: Uint8Array): void {
 }
 
 /** The format an output name asks for (a usage error when it names none). */
-function outputFormat(path: string): 'keras' | 'h5' | 'weights-h5' | 'json' | 'yaml' {
+function outputFormat(path: string): 'keras' | 'h5' | 'weights-h5' | 'json' | 'yaml' | 'onnx' {
   const f = formatForPath(path);
-  if (f === null) throw new UsageError(`cannot tell the output format from "${path}": name it .keras, .h5, .weights.h5, .json or .yaml`);
+  if (f === null) throw new UsageError(`cannot tell the output format from "${path}": name it .keras, .h5, .weights.h5, .json, .yaml or .onnx`);
   return f;
 }
 
@@ -196,7 +197,7 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
   const numerics = opts.allowNumericsChange ? ('warn' as const) : ('error' as const);
   // A Keras 3 target (.keras and .weights.h5 always; .h5/.json/.yaml unless keras-2.0) from a Keras <= 2
   // model: rescale the hard_sigmoid gates so that Keras 3 computes what Keras 2 computed.
-  const keras3Target = format === 'keras' || format === 'weights-h5' || opts.dialect !== 'keras-2.0';
+  const keras3Target = format === 'keras' || format === 'weights-h5' || (format !== 'onnx' && opts.dialect !== 'keras-2.0');
   if (keras3Target && hasWeights) {
     const up = rescaleHardSigmoidForKeras3(model);
     for (const r of up.rescaled) err(`note: ${r}, so that Keras 3 (whose hard_sigmoid is clip(x/6+0.5)) computes what Keras 2 computed; tf.keras 2.x would now compute differently — use --dialect keras-2.0 with a .h5 for a Keras 2 file\n`);
@@ -205,6 +206,16 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
     }
   }
   const common = { dialect: opts.dialect, numerics, warn };
+  if (format === 'onnx') {
+    // ONNX computes the model's own Keras numerics (hard_sigmoid 0.2x+0.5 for Keras <= 2 files): nothing to rescale.
+    if (!model.built) throw new KerastsError('the model has no input shape, so it cannot be exported', input);
+    if (!hasWeights) warn(`no --weights given: the ${output} holds freshly initialized weights`);
+    guardOverwrite(output!, opts.force);
+    const ex = exportOnnxWithInfo(model, { warn });
+    writeAtomicBytes(output!, ex.bytes);
+    err(`wrote ${output} (ONNX opset ${ex.opset}, Keras ${model.kerasVersion} numerics; inputs ${ex.inputNames.join(', ')}; outputs ${ex.outputNames.join(', ')})\n`);
+    return;
+  }
   if (format === 'keras' || format === 'h5' || format === 'weights-h5') {
     if (!model.built) throw new KerastsError('the model has no input shape, so it has no weights to save', input);
     if (!hasWeights) warn(`no --weights given: the ${output} holds freshly initialized weights`);

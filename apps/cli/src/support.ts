@@ -3,6 +3,7 @@ import { DIALECTS } from '@kerasts/io-json';
 import { INITIALIZER_NAMES, registeredLayers } from '@kerasts/layers';
 import { LOSS_NAMES, METRIC_NAMES, OPTIMIZERS } from '@kerasts/model';
 import { ACTIVATION_NAMES } from '@kerasts/tensor';
+import { ONNX_OPSET, onnxMappingFor, onnxRefusalFor } from 'kerasts';
 
 /** Keras eras whose files kerasts reads (see KERAS-FORMAT.md for what differs between them). */
 export const KERAS_ERAS_READ = [
@@ -16,6 +17,15 @@ export const KERAS_ERAS_READ = [
 
 const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
 
+/** Which registered layers the ONNX exporter writes, and which it refuses (from its own tables). */
+function onnxSupport(): string {
+  const layers = registeredLayers();
+  const refused = layers.filter((c) => onnxRefusalFor(c) !== undefined).map((c) => `\`${c}\` (${onnxRefusalFor(c)})`);
+  const missing = layers.filter((c) => onnxMappingFor(c) === undefined && onnxRefusalFor(c) === undefined);
+  const mapped = layers.length - refused.length - missing.length;
+  return `opset ${ONNX_OPSET}, dynamic batch, the file's Keras numerics: ${mapped === layers.length ? 'every layer above' : `${mapped} of the ${layers.length} layers above`}${refused.length ? `; refused: ${refused.join(', ')}` : ''}${missing.length ? `; not yet: ${code(missing)}` : ''}`;
+}
+
 /** The support table as Markdown. */
 export function supportMarkdown(): string {
   const rows: [string, string][] = [
@@ -27,7 +37,8 @@ export function supportMarkdown(): string {
     ['Losses', code(LOSS_NAMES)],
     ['Metrics', code(METRIC_NAMES)],
     ['Files read', 'Keras 3 `.keras` archives and `.weights.h5` (native layout); HDF5 `.h5` full models and weights (legacy layout); architecture `.json` / `.yaml` — every format detected by content'],
-    ['Files written', `\`.keras\` and \`.weights.h5\` (Keras 3); \`.h5\`, \`.json\`, \`.yaml\` in the dialects ${code(DIALECTS)} — the format the output name asks for`],
+    ['Files written', `\`.keras\` and \`.weights.h5\` (Keras 3); \`.h5\`, \`.json\`, \`.yaml\` in the dialects ${code(DIALECTS)}; \`.onnx\` (export only) — the format the output name asks for`],
+    ['ONNX export', onnxSupport()],
     ['Keras versions read', KERAS_ERAS_READ.join('; ')],
   ];
   return ['| what | supported |', '|---|---|', ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join('\n');

@@ -74,6 +74,24 @@ describe('kerasts convert', () => {
     expect(r.err).toMatch(/hard_sigmoid/);
     expect(existsSync(o)).toBe(true);
   });
+  it('exports a Keras 2.0.8 .h5 to ONNX that ONNX Runtime runs as kerasts predicts (Keras 2 hard_sigmoid kept)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kerasts-'));
+    const h5 = join(here, '..', '..', 'examples', 'models', 'keras-2.0.8-seed-model.h5');
+    const o = join(dir, 'seed.onnx');
+    const r = kerasts('convert', h5, o);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/wrote .*seed\.onnx \(ONNX opset 17, Keras 2\.0\.8 numerics/);
+    const { loadModel, tensor } = await import('kerasts');
+    const model = await loadModel(h5);
+    const x = tensor(Float32Array.from({ length: 5 * 8 }, (_, i) => 3 * Math.sin(i)), [5, 1, 8]);
+    const ort = (await import('onnxruntime-node')).default;
+    const session = await ort.InferenceSession.create(readFileSync(o));
+    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(x.data), [5, 1, 8]) });
+    const got = out[session.outputNames[0]!]!.data as Float32Array;
+    const want = model.predict(x).data;
+    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i]!)))).toBeLessThanOrEqual(1e-5);
+    expect(kerasts('convert', h5, o).code).toBe(2); // exists, no --force
+  });
   it('--help shows an example', () => {
     const r = kerasts('convert', '--help');
     expect(r.code).toBe(0);

@@ -2,11 +2,13 @@
  * One way in: `loadModel`, `loadWeights`, `saveModel`, `saveWeights` for every Keras file format.
  * Reading detects the format by content (detect.ts) and hands the bytes to the package that owns it;
  * a file of the wrong kind for the call is a FormatError that says what the file is. Writing picks
- * the format from the output name (`.keras`, `.h5`, `.weights.h5`, `.json`, `.yaml`) or `format`.
+ * the format from the output name (`.keras`, `.h5`, `.weights.h5`, `.json`, `.yaml`, and the
+ * write-only `.onnx`) or `format`.
  */
 import { modelFromContents, modelToH5Bytes, readKerasH5, readSourceBytes, loadWeightsFromBytes, weightsToH5Bytes, writePathBytes, type FileSource, type SaveOptions as H5SaveOptions } from '@kerasts/io-hdf5';
 import { loadKerasWeights, modelFromKerasBytes, modelToKerasBytes, nativeWeightsToBytes, type ZipLimits } from '@kerasts/io-keras';
 import { modelFromJSON, toJSON, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
+import { exportOnnxWithInfo, type OnnxExportOptions } from '@kerasts/io-onnx';
 import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
 import type { JsonObject } from '@kerasts/layers';
 import type { Functional, Model, Sequential } from '@kerasts/model';
@@ -75,7 +77,12 @@ export async function loadModelWithInfo(source: FileSource, options: LoadModelOp
     case 'weights-h5':
       throw wrongKind(d, fileName, 'a model', 'it holds weights but no architecture; build or load the architecture, then loadWeights(model, file) (CLI: --arch arch.json)');
     default:
-      throw wrongKind(d, fileName, 'a Keras model', 'kerasts loads .keras archives, .h5 models and architecture .json/.yaml files');
+      throw wrongKind(
+        d,
+        fileName,
+        'a Keras model',
+        `kerasts loads .keras archives, .h5 models and architecture .json/.yaml files${fileName.toLowerCase().endsWith('.onnx') ? ' (it writes ONNX models but does not read them)' : ''}`,
+      );
   }
 }
 
@@ -125,8 +132,8 @@ export async function loadWeights(model: Model, source: FileSource, options: Loa
   }
 }
 
-/** Formats a model can be saved in. */
-export type ModelFormat = 'keras' | 'h5' | 'json' | 'yaml';
+/** Formats a model can be saved in (`onnx` is write-only: an ONNX model for ONNX Runtime and other runtimes). */
+export type ModelFormat = 'keras' | 'h5' | 'json' | 'yaml' | 'onnx';
 /** Formats weights can be saved in. */
 export type WeightsFormat = 'weights-h5' | 'h5';
 
@@ -134,6 +141,7 @@ export type WeightsFormat = 'weights-h5' | 'h5';
 export function formatForPath(path: string): ModelFormat | 'weights-h5' | null {
   const p = path.toLowerCase();
   if (p.endsWith('.keras')) return 'keras';
+  if (p.endsWith('.onnx')) return 'onnx';
   if (p.endsWith('.weights.h5')) return 'weights-h5';
   if (p.endsWith('.h5') || p.endsWith('.hdf5')) return 'h5';
   if (p.endsWith('.json')) return 'json';
@@ -153,22 +161,28 @@ export interface SaveModelOptions {
   includeOptimizer?: boolean;
   overwrite?: boolean;
   warn?: (message: string) => void;
+  /** Options of the ONNX export (`.onnx`; see @kerasts/io-onnx). */
+  onnx?: OnnxExportOptions;
 }
 
 /**
  * Keras' `model.save` in the format the path names: `.keras` (Keras 3 archive, the default format of
- * Keras 3), `.h5` (legacy HDF5), or the architecture alone as `.json` / `.yaml`. With `path` null the
+ * Keras 3), `.h5` (legacy HDF5), or the architecture alone as `.json` / `.yaml`; or an ONNX model
+ * (`.onnx`, opset 17, the model's Keras numerics kept) for ONNX Runtime. With `path` null the
  * bytes are only returned (then give `format`). A `.weights.h5` name is refused: use saveWeights.
  */
 export async function saveModel(model: Model, path: string | null, options: SaveModelOptions = {}): Promise<Uint8Array> {
   const asked = options.format ?? (path !== null ? formatForPath(path) : null);
   if (asked === 'weights-h5') throw new KerastsError('a .weights.h5 file holds weights only (Keras 3 insists on the suffix): use saveWeights, or name the model .keras or .h5', path ?? '');
   if (asked === null) {
-    throw new KerastsError(`cannot tell which format to write from the name${path ? ` "${path}"` : ''}: use .keras, .h5, .json or .yaml, or pass format`, path ?? '');
+    throw new KerastsError(`cannot tell which format to write from the name${path ? ` "${path}"` : ''}: use .keras, .h5, .json, .yaml or .onnx, or pass format`, path ?? '');
   }
   const common = { ...(options.numerics ? { numerics: options.numerics } : {}), ...(options.warn ? { warn: options.warn } : {}) };
   let bytes: Uint8Array;
-  if (asked === 'keras') bytes = await modelToKerasBytes(model, { ...common, ...(options.includeOptimizer !== undefined ? { includeOptimizer: options.includeOptimizer } : {}) });
+  if (asked === 'onnx') {
+    const warn = options.warn ?? options.onnx?.warn;
+    bytes = exportOnnxWithInfo(model, { ...options.onnx, ...(warn ? { warn } : {}) }).bytes;
+  } else if (asked === 'keras') bytes = await modelToKerasBytes(model, { ...common, ...(options.includeOptimizer !== undefined ? { includeOptimizer: options.includeOptimizer } : {}) });
   else if (asked === 'h5') {
     const o: H5SaveOptions = { ...common, ...(options.dialect ? { dialect: options.dialect } : {}), ...(options.includeOptimizer !== undefined ? { includeOptimizer: options.includeOptimizer } : {}) };
     bytes = await modelToH5Bytes(model, o);

@@ -111,7 +111,20 @@ describe('loadModel / loadWeights dispatch by content', () => {
 
 describe('saveModel / saveWeights: the format the name asks for', () => {
   it('names map to formats', () => {
-    expect(['m.keras', 'w.weights.h5', 'm.h5', 'm.hdf5', 'a.json', 'a.yml', 'x.bin'].map(formatForPath)).toEqual(['keras', 'weights-h5', 'h5', 'h5', 'json', 'yaml', null]);
+    expect(['m.keras', 'w.weights.h5', 'm.h5', 'm.hdf5', 'a.json', 'a.yml', 'm.onnx', 'x.bin'].map(formatForPath)).toEqual(['keras', 'weights-h5', 'h5', 'h5', 'json', 'yaml', 'onnx', null]);
+  });
+  it('.onnx is written (an ONNX model the ONNX Runtime runs as kerasts predicts), never read', async () => {
+    const m = new Sequential({ layers: [new LSTM({ units: 3, inputShape: [3, 5] }), new Dense({ units: 2 })] });
+    const p = join(tmp, 'm.onnx');
+    const written = await saveModel(m, p, { overwrite: true });
+    expect(bytes(p)).toEqual(written);
+    const ort = (await import('onnxruntime-node')).default;
+    const session = await ort.InferenceSession.create(written);
+    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(x35.data), [...x35.shape]) });
+    const y = m.predict(x35);
+    const got = out[session.outputNames[0]!]!.data as Float32Array;
+    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - y.data[i]!)))).toBeLessThanOrEqual(1e-5);
+    await expect(loadModel(p)).rejects.toThrow(/writes ONNX models but does not read them/);
   });
   it('every format written reads back as itself and predicts the same', async () => {
     const m = new Sequential({ layers: [new LSTM({ units: 3, inputShape: [3, 5] }), new Dense({ units: 2 })] });

@@ -1,0 +1,262 @@
+/**
+ * A kerasts model (Sequential or Functional, any Keras era) as an ONNX model: the graph is walked
+ * call by call as kerasts runs it (`runNode` in @kerasts/layers: merge layers, wrappers, RNNs with
+ * initial states, masks), each call written by its class's mapping (layers/<family>.ts).
+ */
+import { create, toBinary } from '@bufbuild/protobuf';
+import {
+  hardSigmoidFor,
+  isRecurrent,
+  kerasEraFor,
+  Layer,
+  takesList,
+  type KerasEra,
+  type LayerNode,
+  type Shape,
+  type SymbolicTensor,
+} from '@kerasts/layers';
+import { Functional, Sequential, type Model } from '@kerasts/model';
+import { KerastsError, UnsupportedError } from '@kerasts/tensor';
+import { GraphBuilder, I, valueInfo, type DimSpec, type ElemType } from './graph.js';
+import { mappingFor, refusalFor } from './layers/index.js';
+import type { ExportContext, MaskedOutput, OnnxValue } from './mapping.js';
+import { ModelProtoSchema, OperatorSetIdProtoSchema, StringStringEntryProtoSchema, type ModelProto } from './proto/onnx_pb.js';
+
+/** The ONNX operator set the exporter writes (ai.onnx). */
+export const ONNX_OPSET = 17;
+/** The ONNX IR version of the files (IR 8 goes with opset 17). */
+export const ONNX_IR_VERSION = 8;
+
+/** Protobuf messages are limited to 2 GiB; leave room for the graph itself. */
+const MAX_PROTO_BYTES = 2 ** 31 - 2 ** 24;
+
+/** Options of {@link exportOnnx}. */
+export interface OnnxExportOptions {
+  /** Name of the symbolic batch dimension of every input and output (default `batch`). */
+  batchDimension?: string;
+  /**
+   * Use ONNX's own LSTM/GRU/RNN operators where they compute the same function (default true; the
+   * fast path in ONNX Runtime). False writes every recurrence as a Scan loop.
+   */
+  nativeRecurrentOps?: boolean;
+  /** The model's `doc_string`. */
+  docString?: string;
+  /** Receives warnings (default: collected in the result only). */
+  warn?: (message: string) => void;
+}
+
+/** What {@link exportOnnxWithInfo} returns. */
+export interface OnnxExport {
+  /** The `.onnx` file. */
+  bytes: Uint8Array;
+  /** Graph input names (the Keras input layers' names), in model order. */
+  inputNames: string[];
+  /** Graph output names (the Keras output layers' names, made unique), in model order. */
+  outputNames: string[];
+  /** What the exporter had to say (stateful layers exported from zero states, ...). */
+  warnings: string[];
+  opset: number;
+}
+
+/** One tensor of the graph being built, with its mask. */
+interface Edge {
+  readonly value: OnnxValue;
+  readonly mask: string | null;
+}
+
+/**
+ * What masked RNN steps output when `zero_output_for_mask` is off: the carried state (Keras ≤ 2.2,
+ * Keras 3) or the previous output (Keras 2.3, tf.keras 2).
+ */
+function maskedOutputFor(version: string, era: KerasEra): MaskedOutput {
+  if (era === 'tf.keras') return 'previous';
+  if (era === 'keras2') {
+    const m = /^2\.(\d+)/.exec(version.trim());
+    return m && Number(m[1]) >= 3 ? 'previous' : 'state';
+  }
+  return 'state';
+}
+
+/** The output shapes of a call (what `buildForShapes` in @kerasts/layers gives, without building). */
+function outputShapesOf(layer: Layer, shapes: readonly Shape[]): Shape[] {
+  if (takesList(layer)) return [layer.computeOutputShapeMulti!(shapes)];
+  const l = layer as Layer & { computeOutputShapes?: (s: readonly Shape[]) => Shape[] };
+  if (typeof l.computeOutputShapes === 'function') return l.computeOutputShapes(shapes);
+  const out = layer.computeOutputShape(shapes[0]!);
+  if (isRecurrent(layer) && layer.returnState) return [out, ...Array.from({ length: layer.stateCount }, (): Shape => [shapes[0]![0] ?? null, layer.units])];
+  return [out];
+}
+
+class Exporter {
+  readonly g = new GraphBuilder();
+  readonly warnings: string[] = [];
+  readonly ctx: ExportContext;
+
+  constructor(
+    readonly model: Model,
+    readonly options: OnnxExportOptions,
+  ) {
+    const version = model.kerasVersion;
+    const era = kerasEraFor(version);
+    const self = this;
+    this.ctx = {
+      g: this.g,
+      hardSigmoid: hardSigmoidFor(version),
+      era,
+      maskedOutput: maskedOutputFor(version, era),
+      nativeRecurrentOps: options.nativeRecurrentOps ?? true,
+      warn: (m: string) => {
+        this.warnings.push(m);
+        options.warn?.(m);
+      },
+      callLayer(layer: Layer, inputs: readonly OnnxValue[], masks: readonly (string | null)[]) {
+        const shapes = outputShapesOf(layer, inputs.map((v) => v.shape));
+        const edges = self.call(layer, inputs.map((v, i) => ({ value: v, mask: masks[i] ?? null })), shapes);
+        return { outputs: edges.map((e) => e.value.name), masks: edges.map((e) => e.mask) };
+      },
+    };
+  }
+
+  /** Export one call of `layer` through its mapping; fills in kerasts' default masks. */
+  call(layer: Layer, inputs: readonly Edge[], outputShapes: readonly Shape[]): Edge[] {
+    const mapping = mappingFor(layer.className);
+    if (!mapping) {
+      const why = refusalFor(layer.className);
+      if (why) throw new UnsupportedError(`layer "${layer.name}" (${layer.className}) cannot be expressed in ONNX: ${why}`, layer.name);
+      throw new UnsupportedError(
+        `layer "${layer.name}" (${layer.className}) has no ONNX mapping; a custom layer can add one with registerOnnxMapping("${layer.className}", mapping)`,
+        layer.name,
+      );
+    }
+    const res = this.g.within(layer.name, () => mapping(this.ctx, { layer, inputs: inputs.map((e) => e.value), masks: inputs.map((e) => e.mask), outputShapes }));
+    if (res.outputs.length !== outputShapes.length) {
+      throw new KerastsError(`ONNX mapping of layer "${layer.name}" (${layer.className}) gave ${res.outputs.length} output(s) for ${outputShapes.length}`, layer.name);
+    }
+    let masks = res.masks;
+    if (!masks) {
+      // kerasts' default: a layer that supports masking passes the mask on, any other drops it. A
+      // layer that computes masks itself must say what they are.
+      if (layer.computeMask !== Layer.prototype.computeMask || takesList(layer) || isRecurrent(layer)) {
+        throw new KerastsError(`ONNX mapping of layer "${layer.name}" (${layer.className}) must give its output masks`, layer.name);
+      }
+      const m = layer.supportsMasking ? (inputs[0]?.mask ?? null) : null;
+      masks = res.outputs.map(() => m);
+    }
+    return res.outputs.map((name, k) => ({ value: { name, shape: outputShapes[k]! }, mask: masks![k] ?? null }));
+  }
+
+  /** A graph input for an input layer (non-float inputs are cast to float32, as kerasts computes). */
+  input(name: string, shape: Shape, dtype: string): Edge {
+    if (!this.g.reserve(name)) throw new KerastsError(`two model inputs are named "${name}"`, name);
+    const batch = this.options.batchDimension ?? 'batch';
+    const dims: DimSpec[] = shape.map((d, i) => (i === 0 ? batch : d === null ? `${name}_dim${i}` : d));
+    const type: ElemType = /^int(32|64)$/.test(dtype) ? (dtype as 'int32' | 'int64') : 'float';
+    this.g.inputs.push(valueInfo(name, type, dims));
+    const value = type === 'float' ? name : this.g.op('Cast', [name], { to: I(1) });
+    return { value: { name: value, shape }, mask: null };
+  }
+
+  /** Graph outputs named after the Keras output layers (made unique), each an Identity of its value. */
+  outputs(values: readonly OnnxValue[], names: readonly string[]): string[] {
+    const batch = this.options.batchDimension ?? 'batch';
+    return values.map((v, k) => {
+      const base = names[k] ?? `output_${k}`;
+      let name = base;
+      for (let i = 1; !this.g.reserve(name); i++) name = `${base}_${i}`;
+      this.g.node('Identity', [v.name], {}, [name]);
+      this.g.outputs.push(valueInfo(name, 'float', v.shape.map((d, i) => (i === 0 ? batch : d))));
+      return name;
+    });
+  }
+
+  sequential(model: Sequential): { inputs: string[]; outputs: string[] } {
+    const shapes = model.inputShapes;
+    if (!model.built || !shapes) throw new KerastsError(`Sequential "${model.name}" is not built (its input shape is unknown): build it before exporting`, model.name);
+    const inputName = model.inputNames[0] ?? 'input';
+    let edges = [this.input(inputName, shapes[0]!, model.input?.dtype ?? 'float32')];
+    for (const layer of model.layers) {
+      edges = this.call(layer, [edges[0]!], outputShapesOf(layer, [edges[0]!.value.shape]));
+    }
+    return { inputs: [inputName], outputs: this.outputs(edges.map((e) => e.value), model.outputNames) };
+  }
+
+  functional(model: Functional): { inputs: string[]; outputs: string[] } {
+    const values = new Map<SymbolicTensor, Edge>();
+    const inputs = model.inputs.map((t) => {
+      const e = this.input(t.layer.name, t.shape, t.layer.dtype);
+      values.set(t, e);
+      return t.layer.name;
+    });
+    // Calls in dependency order, as kerasts runs them.
+    const order: LayerNode[] = [];
+    const seen = new Set<LayerNode>();
+    const visit = (node: LayerNode): void => {
+      if (seen.has(node)) return;
+      seen.add(node);
+      for (const t of node.inputs) visit(t.node);
+      order.push(node);
+    };
+    for (const t of model.outputs) visit(t.node);
+    for (const node of order) {
+      if (node.inputs.length === 0) {
+        if (!values.has(node.outputs[0]!)) throw new KerastsError(`input layer "${node.layer.name}" is not among the model inputs`, model.name);
+        continue;
+      }
+      const ins = node.inputs.map((t) => values.get(t)!);
+      const outs = this.call(node.layer, ins, node.outputs.map((t) => t.shape));
+      node.outputs.forEach((t, k) => values.set(t, outs[k]!));
+    }
+    return { inputs, outputs: this.outputs(model.outputs.map((t) => values.get(t)!.value), model.outputNames) };
+  }
+
+  run(): { proto: ModelProto; inputs: string[]; outputs: string[] } {
+    const m = this.model;
+    let io: { inputs: string[]; outputs: string[] };
+    if (m instanceof Sequential) io = this.sequential(m);
+    else if (m instanceof Functional) io = this.functional(m);
+    else throw new UnsupportedError(`model "${m.name}" is neither a Sequential nor a Functional model`, m.name);
+    const proto = create(ModelProtoSchema, {
+      irVersion: BigInt(ONNX_IR_VERSION),
+      opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(ONNX_OPSET) })],
+      producerName: 'kerasts',
+      producerVersion: '0.1.0',
+      docString: this.options.docString ?? `Keras model "${m.name}" (Keras ${m.kerasVersion}), exported by kerasts`,
+      graph: this.g.toGraph(m.name),
+      metadataProps: [
+        create(StringStringEntryProtoSchema, { key: 'keras_version', value: m.kerasVersion }),
+        create(StringStringEntryProtoSchema, { key: 'keras_era', value: this.ctx.era }),
+        create(StringStringEntryProtoSchema, { key: 'hard_sigmoid', value: this.ctx.hardSigmoid === 'keras2' ? 'clip(0.2x+0.5, 0, 1)' : 'clip(x/6+0.5, 0, 1)' }),
+      ],
+    });
+    return { proto, ...io };
+  }
+}
+
+/**
+ * The ONNX model of a kerasts model (opset 17), with its input/output names and warnings.
+ *
+ * @throws {UnsupportedError} for a layer ONNX cannot express (the message says why) or that has no mapping.
+ * @throws {KerastsError} for a Sequential that is not built.
+ */
+export function exportOnnxWithInfo(model: Model, options: OnnxExportOptions = {}): OnnxExport {
+  const ex = new Exporter(model, options);
+  const { proto, inputs, outputs } = ex.run();
+  const weightBytes = proto.graph!.initializer.reduce((n, t) => n + t.rawData.length, 0);
+  if (weightBytes > MAX_PROTO_BYTES) {
+    throw new UnsupportedError(
+      `model "${model.name}" has ${(weightBytes / 2 ** 30).toFixed(2)} GiB of weights; a single ONNX protobuf file holds less than 2 GiB (ONNX's external data files are not written)`,
+      model.name,
+    );
+  }
+  return { bytes: toBinary(ModelProtoSchema, proto), inputNames: inputs, outputNames: outputs, warnings: ex.warnings, opset: ONNX_OPSET };
+}
+
+/** The `.onnx` bytes of a kerasts model (see {@link exportOnnxWithInfo}). */
+export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
+  return exportOnnxWithInfo(model, options).bytes;
+}
+
+/** The ONNX model as a protobuf message (for inspection or further editing). */
+export function toOnnxModel(model: Model, options: OnnxExportOptions = {}): ModelProto {
+  return new Exporter(model, options).run().proto;
+}
