@@ -93,7 +93,7 @@ describe('convert: any format to any format, by the output name', SLOW, () => {
     expect((await loadModel(join(d, 'b.keras'))).isCompiled).toBe(true);
     const bad = kerasts('convert', adam, join(d, 'x.bin'));
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/name it \.keras, \.h5, \.weights\.h5, \.json or \.yaml/);
+    expect(bad.err).toMatch(/name it \.keras, \.h5, \.weights\.h5, \.json, \.yaml or \.onnx/);
   });
   it('a Keras 2.0.8 .h5 with hard_sigmoid becomes a .keras that computes what Keras 2.0.8 computed', async () => {
     const d = tmp();
