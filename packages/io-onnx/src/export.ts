@@ -256,6 +256,21 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
   return exportOnnxWithInfo(model, options).bytes;
 }
 
+/**
+ * The `.onnx` bytes of a hand-built graph (a custom graph made with {@link GraphBuilder}: its inputs,
+ * outputs, nodes and initializers), opset 17.
+ */
+export function graphToOnnx(graph: GraphBuilder, name = 'graph'): Uint8Array {
+  const proto = create(ModelProtoSchema, {
+    irVersion: BigInt(ONNX_IR_VERSION),
+    opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(ONNX_OPSET) })],
+    producerName: 'kerasts',
+    producerVersion: '0.1.0',
+    graph: graph.toGraph(name),
+  });
+  return toBinary(ModelProtoSchema, proto);
+}
+
 /** The ONNX model as a protobuf message (for inspection or further editing). */
 export function toOnnxModel(model: Model, options: OnnxExportOptions = {}): ModelProto {
   return new Exporter(model, options).run().proto;

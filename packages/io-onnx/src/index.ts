@@ -4,7 +4,7 @@
  * era's numerics kept (hard_sigmoid, masked RNN steps, merge masks), protobuf through
  * @bufbuild/protobuf. Runs in Node and browsers (no `node:*` imports).
  */
-export { exportOnnx, exportOnnxWithInfo, toOnnxModel, ONNX_OPSET, ONNX_IR_VERSION, type OnnxExportOptions, type OnnxExport } from './export.js';
+export { exportOnnx, exportOnnxWithInfo, toOnnxModel, graphToOnnx, ONNX_OPSET, ONNX_IR_VERSION, type OnnxExportOptions, type OnnxExport } from './export.js';
 export { registerOnnxMapping, mappingFor as onnxMappingFor, refusalFor as onnxRefusalFor, onnxMappedClasses, onnxRefusedClasses } from './layers/index.js';
 export type {
   ExportContext as OnnxExportContext,
@@ -13,7 +13,7 @@ export type {
   LayerMapping as OnnxLayerMapping,
   OnnxValue,
 } from './mapping.js';
-export { GraphBuilder as OnnxGraphBuilder, type Attr as OnnxAttr } from './graph.js';
+export { GraphBuilder as OnnxGraphBuilder, valueInfo as onnxValueInfo, type Attr as OnnxAttr, type DimSpec as OnnxDimSpec, type ElemType as OnnxElemType } from './graph.js';
 import { F, Fs, I, Is, S, Ss } from './graph.js';
 /** Typed ONNX attribute values for custom mappings: `{ alpha: onnxAttr.f(0.2), perm: onnxAttr.ints([1, 0]) }`. */
 export const onnxAttr = Object.freeze({ f: F, i: I, s: S, floats: Fs, ints: Is, strings: Ss });

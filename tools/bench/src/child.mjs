@@ -1,5 +1,5 @@
 // Runs one workload on one JavaScript system and prints one line `RESULT {json}`.
-//   node src/child.mjs <kerasts|tfjs|tfjs-wasm|tfjs-node> <workload-id>
+//   node src/child.mjs <kerasts|ort-node|ort-node-1t|ort-web|tfjs|tfjs-wasm|tfjs-node> <workload-id>
 // A separate process per (system, workload) keeps peak RSS per workload and keeps the tfjs backends
 // from seeing each other.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -55,6 +55,22 @@ async function coldLoad(load, info, note) {
   };
 }
 
+/** The workload's model in kerasts, with the bench weights (also what the ONNX graphs are exported from). */
+async function buildKerasts(modelName) {
+  const { Tensor } = await import('@kerasts/tensor');
+  const { LSTM, Dense } = await import('@kerasts/layers');
+  const { Sequential } = await import('@kerasts/model');
+  const m = MODELS[modelName];
+  const layers = m.layers.map((l, i) =>
+    l.type === 'lstm'
+      ? new LSTM({ units: l.units, returnSequences: !!l.returnSequences, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...(i === 0 ? { inputShape: m.input } : {}) })
+      : new Dense({ units: l.units, kernelInitializer: 'zeros' }),
+  );
+  const model = new Sequential({ layers });
+  model.setWeights(modelWeights(modelName).map((w) => new Tensor(w.data.slice(), w.shape)));
+  return model;
+}
+
 async function kerasts() {
   if (workload.kind === 'load-cold') {
     const file = join(CACHE_DIR, 'large.h5');
@@ -63,23 +79,11 @@ async function kerasts() {
     return coldLoad(() => io.loadModel(file), {}, 'loadModel of the .h5');
   }
   const { Tensor, gemm, getBackend, setThreads, getThreads } = await import('@kerasts/tensor');
-  const { LSTM, Dense } = await import('@kerasts/layers');
-  const { Sequential } = await import('@kerasts/model');
   const info = { backend: getBackend() };
-  const build = (modelName) => {
-    const m = MODELS[modelName];
-    const layers = m.layers.map((l, i) =>
-      l.type === 'lstm'
-        ? new LSTM({ units: l.units, returnSequences: !!l.returnSequences, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...(i === 0 ? { inputShape: m.input } : {}) })
-        : new Dense({ units: l.units, kernelInitializer: 'zeros' }),
-    );
-    const model = new Sequential({ layers });
-    model.setWeights(modelWeights(modelName).map((w) => new Tensor(w.data.slice(), w.shape)));
-    return model;
-  };
+  const build = buildKerasts;
   const base = process.memoryUsage().rss;
   if (workload.kind === 'predict') {
-    const model = build(workload.model);
+    const model = await build(workload.model);
     const set = loadSet(`input-${workload.id}`);
     const x = new Tensor(set.x.data.slice(), set.x.shape);
     const opts = { batchSize: workload.batch };
@@ -105,7 +109,7 @@ async function kerasts() {
     };
   }
   if (workload.kind === 'train') {
-    const model = build(workload.model);
+    const model = await build(workload.model);
     if (typeof model.compile !== 'function' || typeof model.fit !== 'function') {
       return { status: 'skipped', reason: 'not implemented yet (Sequential has no compile/fit)' };
     }
@@ -289,6 +293,85 @@ async function tfjs() {
   throw new Error(`unknown kind ${workload.kind}`);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// ONNX Runtime: onnxruntime-node (native; intra-op threads default, or 1) and onnxruntime-web (WASM, in
+// Node), on graphs made by @kerasts/io-onnx from the same kerasts models and weights.
+
+/** `.cache/<model>.onnx`, exported once from the kerasts model (the W4 file for ONNX Runtime). */
+async function onnxFile(modelName) {
+  const file = join(CACHE_DIR, `${modelName}.onnx`);
+  if (!existsSync(file)) {
+    const { exportOnnx } = await import('@kerasts/io-onnx');
+    writeFileSync(file, exportOnnx(await buildKerasts(modelName)));
+  }
+  return file;
+}
+
+async function onnxRuntime() {
+  const web = system === 'ort-web';
+  let ort;
+  try {
+    ort = web ? await import('onnxruntime-web') : (await import('onnxruntime-node')).default;
+  } catch (err) {
+    return { status: 'skipped', reason: `cannot load ${web ? 'onnxruntime-web' : 'onnxruntime-node'}: ${String(err?.message ?? err).split('\n')[0]}` };
+  }
+  const oneThread = system === 'ort-node-1t';
+  const options = web ? { executionProviders: ['wasm'] } : { executionProviders: ['cpu'], ...(oneThread ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : {}) };
+  const info = { runtime: web ? 'onnxruntime-web (WASM)' : 'onnxruntime-node (CPU)', version: ort.env.versions?.[web ? 'web' : 'node'], intraOpNumThreads: web ? 'wasm' : oneThread ? 1 : 'default' };
+  const create = async (bytesOrPath) => ort.InferenceSession.create(web && typeof bytesOrPath === 'string' ? readFileSync(bytesOrPath) : bytesOrPath, options);
+  const base = process.memoryUsage().rss;
+  if (workload.kind === 'train') return { status: 'skipped', reason: 'ONNX Runtime for Node runs inference only' };
+  if (workload.kind === 'load-cold') {
+    const file = await onnxFile('large');
+    return coldLoad(() => create(file), info, 'InferenceSession.create of the exported .onnx');
+  }
+  if (workload.kind === 'load') {
+    const file = await onnxFile('large');
+    const session = await create(file);
+    const set = loadSet('input-large');
+    const out = (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', set.x.data.slice(), set.x.shape) }))[session.outputNames[0]].data;
+    await session.release?.();
+    const t = await timeIt(
+      async () => {
+        const s = await create(file);
+        await s.release?.();
+      },
+      { warmupMs: 0, warmupCalls: 0, minSamples: 3, maxSamples: 5, budgetMs: 8000 },
+    );
+    if (web) info.numThreads = ort.env.wasm.numThreads;
+    return { status: 'ok', time: t, output: encodeF32(out), baseRssMB: mb(base), info, note: 'InferenceSession.create of the exported .onnx' };
+  }
+  let session;
+  let feeds;
+  if (workload.kind === 'predict') {
+    const { exportOnnx } = await import('@kerasts/io-onnx');
+    session = await create(exportOnnx(await buildKerasts(workload.model)));
+    const set = loadSet(`input-${workload.id}`);
+    feeds = { [session.inputNames[0]]: new ort.Tensor('float32', set.x.data.slice(), set.x.shape) };
+  } else if (workload.kind === 'gemm') {
+    // One MatMul, written with the exporter's graph builder.
+    const { OnnxGraphBuilder, graphToOnnx, onnxValueInfo } = await import('@kerasts/io-onnx');
+    const n = workload.size;
+    const g = new OnnxGraphBuilder();
+    for (const v of ['a', 'b']) {
+      g.reserve(v);
+      g.inputs.push(onnxValueInfo(v, 'float', [n, n]));
+    }
+    g.reserve('c');
+    g.node('MatMul', ['a', 'b'], {}, ['c']);
+    g.outputs.push(onnxValueInfo('c', 'float', [n, n]));
+    session = await create(graphToOnnx(g, `gemm${n}`));
+    const set = loadSet(`input-${workload.id}`);
+    feeds = { a: new ort.Tensor('float32', set.a.data.slice(), [n, n]), b: new ort.Tensor('float32', set.b.data.slice(), [n, n]) };
+  } else throw new Error(`unknown kind ${workload.kind}`);
+  const run = async () => (await session.run(feeds))[session.outputNames[0]].data;
+  const out = await run();
+  if (web) info.numThreads = ort.env.wasm.numThreads;
+  const t = await timeIt(run, timing);
+  const extra = workload.kind === 'gemm' ? { gflops: (2 * workload.size ** 3) / (t.median * 1e6) } : {};
+  return { status: 'ok', time: t, output: encodeF32(sampleValues(out)), baseRssMB: mb(base), info, ...extra };
+}
+
 /**
  * Times one epoch: two one-batch fits warm up and estimate the epoch; an epoch estimated over 8 s is
  * timed on its first batches only and scaled (reported in `note`). `fitOf(n)` returns a function that
@@ -318,7 +401,7 @@ function slow() {
 }
 
 try {
-  emit(system === 'kerasts' ? await kerasts() : await tfjs());
+  emit(system === 'kerasts' ? await kerasts() : system.startsWith('ort-') ? await onnxRuntime() : await tfjs());
 } catch (err) {
   emit({ status: 'skipped', reason: `failed: ${String(err?.stack ?? err).split('\n').slice(0, 2).join(' ')}` });
 }

@@ -48,7 +48,7 @@ export const WORKLOADS = [
   { id: 'large', title: 'Large: 3 × LSTM(1024) (25.2M params) over 8×1024 + Dense(10), predict batch 4', kind: 'predict', model: 'large', batch: 4 },
 ];
 
-export const SYSTEMS = ['kerasts', 'tfjs-node', 'tfjs-wasm', 'tfjs', 'keras-jax'];
+export const SYSTEMS = ['kerasts', 'ort-node', 'ort-node-1t', 'ort-web', 'tfjs-node', 'tfjs-wasm', 'tfjs', 'keras-jax'];
 
 /** mulberry32: a tiny seeded generator (same sequence in every run). */
 export function rng(seed) {
@@ -141,7 +141,7 @@ export function prepareData() {
       });
     });
     // Files made from these weights by other systems are stale now.
-    if (made && name === 'large') for (const f of ['large.h5', 'large-tfjs/model.json']) rmSync(join(CACHE_DIR, f), { force: true });
+    if (made) for (const f of [`${name}.onnx`, ...(name === 'large' ? ['large.h5', 'large-tfjs/model.json'] : [])]) rmSync(join(CACHE_DIR, f), { force: true });
   }
   for (const w of WORKLOADS) {
     if (w.kind === 'predict') {
@@ -178,30 +178,43 @@ export function median(xs) {
 
 /**
  * The timing protocol (the Python child follows the same): warm up for at least `warmupMs` and two
- * calls; then take samples, each the mean time per call of `reps` consecutive calls, with `reps` chosen
- * so that a sample lasts ≥ 20 ms; at least `minSamples` samples, and more while within `budgetMs`.
- * Returns times in milliseconds.
+ * calls; then take samples, each the mean time per call of `reps` consecutive calls, with `reps` sized
+ * from the median warm-up call (not the last one, which a scheduler hiccup can make 10× off) so that a
+ * sample lasts ≥ 20 ms; at least `minSamples` samples, and more while within `budgetMs`. Each sample
+ * also records the process's CPU time per call (user + system, all threads: `process.cpuUsage`),
+ * which a shared machine disturbs less than wall time. Returns milliseconds.
  */
 export async function timeIt(fn, { warmupMs = 300, warmupCalls = 2, minSamples = 5, maxSamples = 30, budgetMs = 3000 } = {}) {
   const t0 = performance.now();
-  let calls = 0;
-  let last = 0;
-  while (calls < warmupCalls || (warmupMs > 0 && performance.now() - t0 < warmupMs)) {
+  const warm = [];
+  while (warm.length < warmupCalls || (warmupMs > 0 && performance.now() - t0 < warmupMs)) {
     const s = performance.now();
     await fn();
-    last = performance.now() - s;
-    calls++;
-    if (last > warmupMs) break;
+    const d = performance.now() - s;
+    warm.push(d);
+    if (d > warmupMs) break;
   }
-  const reps = calls === 0 ? 1 : Math.max(1, Math.min(100000, Math.ceil(20 / Math.max(last, 1e-4))));
+  const typical = warm.length ? median(warm) : 0;
+  const reps = warm.length === 0 ? 1 : Math.max(1, Math.min(100000, Math.ceil(20 / Math.max(typical, 1e-4))));
   const samples = [];
+  const cpu = [];
   const start = performance.now();
   while (samples.length < minSamples || (samples.length < maxSamples && performance.now() - start < budgetMs)) {
+    const c = process.cpuUsage();
     const s = performance.now();
     for (let i = 0; i < reps; i++) await fn();
     samples.push((performance.now() - s) / reps);
+    const dc = process.cpuUsage(c);
+    cpu.push((dc.user + dc.system) / 1000 / reps);
   }
-  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples: samples.length, reps };
+  return {
+    median: median(samples),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    samples: samples.length,
+    reps,
+    cpu: { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu) },
+  };
 }
 
 /** Float32 values to base64 (for cross-checking outputs between processes). */

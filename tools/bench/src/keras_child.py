@@ -59,25 +59,30 @@ def build(keras, spec, model_name):
 
 
 def time_it(fn, warmup_ms=300, warmup_calls=2, min_samples=5, max_samples=30, budget_ms=3000):
+    """common.mjs' timeIt: reps sized from the median warm-up call; CPU time per call (all threads) too."""
     t0 = time.perf_counter()
-    calls = 0
-    last = 0.0
-    while calls < warmup_calls or (warmup_ms > 0 and (time.perf_counter() - t0) * 1000 < warmup_ms):
+    warm = []
+    while len(warm) < warmup_calls or (warmup_ms > 0 and (time.perf_counter() - t0) * 1000 < warmup_ms):
         s = time.perf_counter()
         fn()
-        last = (time.perf_counter() - s) * 1000
-        calls += 1
-        if last > warmup_ms:
+        d = (time.perf_counter() - s) * 1000
+        warm.append(d)
+        if d > warmup_ms:
             break
-    reps = 1 if calls == 0 else max(1, min(100000, int(np.ceil(20 / max(last, 1e-4)))))
+    typical = float(np.median(warm)) if warm else 0.0
+    reps = 1 if not warm else max(1, min(100000, int(np.ceil(20 / max(typical, 1e-4)))))
     samples = []
+    cpu = []
     start = time.perf_counter()
     while len(samples) < min_samples or (len(samples) < max_samples and (time.perf_counter() - start) * 1000 < budget_ms):
+        c = time.process_time()
         s = time.perf_counter()
         for _ in range(reps):
             fn()
         samples.append((time.perf_counter() - s) * 1000 / reps)
-    return {"median": float(np.median(samples)), "min": float(min(samples)), "max": float(max(samples)), "samples": len(samples), "reps": reps}
+        cpu.append((time.process_time() - c) * 1000 / reps)
+    return {"median": float(np.median(samples)), "min": float(min(samples)), "max": float(max(samples)), "samples": len(samples), "reps": reps,
+            "cpu": {"median": float(np.median(cpu)), "min": float(min(cpu)), "max": float(max(cpu))}}
 
 
 def enc(a, n=4096):

@@ -1,5 +1,6 @@
-// `pnpm bench`: runs every workload on kerasts and its peers (tfjs-node, tfjs-wasm, tfjs pure JS, and
-// Keras+JAX when the oracle venv exists), each (system, workload) in its own process, then prints the
+// `pnpm bench`: runs every workload on kerasts and its peers (ONNX Runtime: onnxruntime-node with
+// default intra-op threads and with one, onnxruntime-web's WASM in Node, on graphs exported by
+// @kerasts/io-onnx; tfjs-node, tfjs-wasm, tfjs pure JS; Keras+JAX when the oracle venv exists), each (system, workload) in its own process, then prints the
 // table of medians and ratios and writes results/latest.json and results/latest.md (+ ratios.svg).
 //
 //   node src/run.mjs [--only w1-b1,w2] [--systems kerasts,tfjs-node] [--rounds 2]
@@ -8,7 +9,7 @@
 // kerasts, peers, ...) and each system's median is the median of its round medians: on a shared
 // machine whose speed drifts, the systems then see the same conditions.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, CACHE_DIR, MODELS, RESULTS_DIR, ROOT, SYSTEMS, WORKLOADS, decodeF32 } from './common.mjs';
@@ -88,6 +89,7 @@ function combine(rs) {
     max: Math.max(...rs.map((r) => r.time.max)),
     samples: rs.reduce((n, r) => n + r.time.samples, 0),
     runs: rs.reduce((n, r) => n + (r.time.runs ?? 1), 0),
+    ...(rs.every((r) => r.time.cpu) ? { cpu: { median: med(rs.map((r) => r.time.cpu.median)), min: Math.min(...rs.map((r) => r.time.cpu.min)), max: Math.max(...rs.map((r) => r.time.cpu.max)) } } : {}),
   };
   out.peakRssMB = Math.max(...rs.map((r) => r.peakRssMB ?? 0));
   if (rs[0].loadPeakAboveBaseMB !== undefined) {
@@ -124,6 +126,9 @@ if (hasPython && workloads.some((w) => w.kind === 'load') && !existsSync(join(CA
   if (!(r.stdout ?? '').includes('RESULT')) console.log(`  failed: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0]}`);
 }
 
+// The ONNX files are exported afresh in every run (the exporter may have changed since the last one).
+if (existsSync(CACHE_DIR)) for (const f of readdirSync(CACHE_DIR)) if (f.endsWith('.onnx')) rmSync(join(CACHE_DIR, f), { force: true });
+
 const results = [];
 for (const w of workloads) {
   const row = { id: w.id, title: w.title, kind: w.kind, systems: {} };
@@ -153,10 +158,12 @@ for (const w of workloads) {
   }
   const k = row.systems.kerasts;
   row.ratios = {};
+  row.cpuRatios = {};
   for (const s of systems) {
     if (s === 'kerasts') continue;
     const p = row.systems[s];
     row.ratios[s] = k?.status === 'ok' && p?.status === 'ok' ? k.time.median / p.time.median : null;
+    row.cpuRatios[s] = k?.status === 'ok' && p?.status === 'ok' && k.time.cpu && p.time.cpu ? k.time.cpu.median / p.time.cpu.median : null;
   }
   results.push(row);
   printRow(row);
@@ -172,23 +179,30 @@ function printRow(row) {
     const lm = typeof r.loadPeakAboveBaseMB === 'number' ? `, load peak +${r.loadPeakAboveBaseMB} MB over base` : '';
     const d = r.maxAbsDiff !== undefined && r.maxAbsDiff !== null ? `, max|Δ| ${r.maxAbsDiff.toExponential(1)}` : '';
     const note = r.note ? ` [${r.note}]` : '';
-    return `${s}: ${fmtMs(r.time.median)} (${fmtMs(r.time.min)}–${fmtMs(r.time.max)}${g}${d}${lm}, peak RSS ${r.peakRssMB} MB)${note}`;
+    const cpu = r.time.cpu ? `, CPU ${fmtMs(r.time.cpu.median)}/call` : '';
+    return `${s}: ${fmtMs(r.time.median)} (${fmtMs(r.time.min)}–${fmtMs(r.time.max)}${cpu}${g}${d}${lm}, peak RSS ${r.peakRssMB} MB)${note}`;
   };
   console.log(`\n${row.title}`);
   for (const s of systems) console.log(`  ${cell(s)}`);
-  console.log(`  ratio kerasts/peer: ${Object.entries(row.ratios).map(([s, r]) => `${s} ${fmtRatio(r)}`).join(' · ')}`);
+  console.log(`  ratio kerasts/peer (wall): ${Object.entries(row.ratios).map(([s, r]) => `${s} ${fmtRatio(r)}`).join(' · ')}`);
+  console.log(`  ratio kerasts/peer (CPU):  ${Object.entries(row.cpuRatios).map(([s, r]) => `${s} ${fmtRatio(r)}`).join(' · ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // results/latest.json, latest.md, ratios.svg
 
+// Issue 16: every workload ≤ 1.0 × onnxruntime-web; W2 and Large ≤ 2.0 × onnxruntime-node on one thread.
 const TARGETS = {
-  'w1-b1': { tfjs: 0.05, 'tfjs-node': 0.02 },
-  'w1-b4096': { 'tfjs-node': 0.33, 'keras-jax': 1.0 },
-  w2: { 'tfjs-node': 0.33, 'keras-jax': 1.0 },
+  'w1-b1': { tfjs: 0.05, 'tfjs-node': 0.02, 'ort-web': 1.0 },
+  'w1-b4096': { 'tfjs-node': 0.33, 'keras-jax': 1.0, 'ort-web': 1.0 },
+  w2: { 'tfjs-node': 0.33, 'keras-jax': 1.0, 'ort-web': 1.0, 'ort-node-1t': 2.0 },
   w3: { 'tfjs-node': 0.33, 'keras-jax': 1.5 },
-  w4: { tfjs: 1.0, 'keras-jax': 0.25 },
-  'w4-cold': { tfjs: 1.0, 'keras-jax': 0.25 },
+  w4: { tfjs: 1.0, 'keras-jax': 0.25, 'ort-web': 1.0 },
+  'w4-cold': { tfjs: 1.0, 'keras-jax': 0.25, 'ort-web': 1.0 },
+  'gemm-64': { 'ort-web': 1.0 },
+  'gemm-256': { 'ort-web': 1.0 },
+  'gemm-1024': { 'ort-web': 1.0 },
+  large: { 'ort-web': 1.0, 'ort-node-1t': 2.0 },
 };
 /** W4's memory target: a load's peak RSS at most 1.5 × the weights' size (25.2M float32) above the baseline. */
 const W4_WEIGHTS_MB = Math.round((modelParams('large') * 4) / 1048576 * 10) / 10;
@@ -204,14 +218,14 @@ const meta = {
   minutes: (Date.now() - started) / 60000,
   rounds,
   w4MemoryTargetMB: W4_RSS_TARGET_MB,
-  protocol: 'each (system, workload) in its own process; warm-up ≥ 300 ms and ≥ 2 calls, then samples of ≥ 20 ms (mean per call of consecutive calls), ≥ 5 samples (3 for slow ones); median and min–max over samples',
+  protocol: 'each (system, workload) in its own process; warm-up ≥ 300 ms and ≥ 2 calls, then samples of ≥ 20 ms (mean per call of consecutive calls; calls per sample sized from the median warm-up call), ≥ 5 samples (3 for slow ones); median and min–max over samples; CPU time per call from process.cpuUsage / time.process_time over the same samples',
 };
 writeFileSync(join(RESULTS_DIR, 'latest.json'), JSON.stringify({ meta, targets: TARGETS, results }, null, 2) + '\n');
 
 const md = [];
 md.push('# kerasts benchmark', '');
 md.push(`${meta.date} · ${meta.cpu} · Node ${meta.node} · load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} at start, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} at end · ${meta.minutes.toFixed(1)} min`, '');
-md.push('Medians (min–max). Ratio = kerasts time / peer time (lower is better; < 1 means kerasts is faster). Target in brackets where the issue sets one.', '');
+md.push('Wall-time medians (min–max), and the median CPU time per call (user + system, every thread of the process; steadier than wall time on a shared machine). Ratio = kerasts time / peer time, wall (CPU) (lower is better; < 1 means kerasts is faster). Target in brackets where an issue sets one, checked on wall time.', '');
 md.push(`| workload | ${systems.join(' | ')} | ${systems.filter((s) => s !== 'kerasts').map((s) => `÷ ${s}`).join(' | ')} |`);
 md.push(`|---|${systems.map(() => '---').join('|')}|${systems.filter((s) => s !== 'kerasts').map(() => '---').join('|')}|`);
 for (const row of results) {
@@ -219,7 +233,8 @@ for (const row of results) {
     const r = row.systems[s];
     if (r.status !== 'ok') return `skipped: ${r.reason}`;
     const g = r.gflops ? `<br>${r.gflops.toFixed(1)} GFLOP/s${r.gflopsOneThread ? `<br>1 thread: ${r.gflopsOneThread.toFixed(1)} GFLOP/s` : ''}` : '';
-    return `${fmtMs(r.time.median)} (${fmtMs(r.time.min)}–${fmtMs(r.time.max)})${g}`;
+    const cpu = r.time.cpu ? `<br>CPU ${fmtMs(r.time.cpu.median)}` : '';
+    return `${fmtMs(r.time.median)} (${fmtMs(r.time.min)}–${fmtMs(r.time.max)})${cpu}${g}`;
   });
   const ratios = systems
     .filter((s) => s !== 'kerasts')
@@ -227,7 +242,8 @@ for (const row of results) {
       const r = row.ratios[s];
       const t = TARGETS[row.id]?.[s];
       const mark = t === undefined || r === null ? '' : r <= t ? ' ✓' : ' ✗';
-      return `${fmtRatio(r)}${t !== undefined ? ` [≤ ${t}]${mark}` : ''}`;
+      const c = row.cpuRatios?.[s];
+      return `${fmtRatio(r)}${c !== null && c !== undefined ? ` (${fmtRatio(c)})` : ''}${t !== undefined ? ` [≤ ${t}]${mark}` : ''}`;
     });
   md.push(`| ${row.title} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
 }
@@ -271,7 +287,7 @@ console.log(`\nwrote ${join('tools/bench/results', 'latest.json')}, latest.md, r
 /** A horizontal bar chart of log10(ratio) per workload and peer. */
 function svgChart(rows) {
   const peers = systems.filter((s) => s !== 'kerasts');
-  const colors = { 'tfjs-node': '#1f77b4', 'tfjs-wasm': '#ff7f0e', tfjs: '#2ca02c', 'keras-jax': '#d62728' };
+  const colors = { 'ort-node': '#9467bd', 'ort-node-1t': '#8c564b', 'ort-web': '#e377c2', 'tfjs-node': '#1f77b4', 'tfjs-wasm': '#ff7f0e', tfjs: '#2ca02c', 'keras-jax': '#d62728' };
   const barH = 10, gap = 8, left = 260, width = 420, top = 40;
   const lo = -3, hi = 2; // 0.001× … 100×
   const x = (r) => left + ((Math.log10(Math.min(Math.max(r, 10 ** lo), 10 ** hi)) - lo) / (hi - lo)) * width;
@@ -295,8 +311,8 @@ function svgChart(rows) {
     ticks.push(`<line x1="${x(10 ** e)}" y1="${top - 5}" x2="${x(10 ** e)}" y2="${y}" stroke="#ccc"/>`);
     ticks.push(`<text x="${x(10 ** e)}" y="${top - 8}" text-anchor="middle" font-size="10">${10 ** e}×</text>`);
   }
-  const legend = peers.map((p, i) => `<rect x="${10 + i * 110}" y="${y + 10}" width="10" height="10" fill="${colors[p]}"/><text x="${24 + i * 110}" y="${y + 19}" font-size="11">÷ ${p}</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}" height="${y + 30}" font-family="sans-serif">
+  const legend = peers.map((p, i) => `<rect x="${10 + (i % 4) * 150}" y="${y + 10 + 16 * Math.floor(i / 4)}" width="10" height="10" fill="${colors[p]}"/><text x="${24 + (i % 4) * 150}" y="${y + 19 + 16 * Math.floor(i / 4)}" font-size="11">÷ ${p}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}" height="${y + 30 + 16 * Math.floor((peers.length - 1) / 4)}" font-family="sans-serif">
 <text x="10" y="16" font-size="13">kerasts time / peer time (log scale, left of 1× = kerasts faster)</text>
 ${ticks.join('\n')}
 <line x1="${x(1)}" y1="${top - 5}" x2="${x(1)}" y2="${y}" stroke="#000"/>
