@@ -37,6 +37,11 @@ export interface LoadModelOptions {
   fileName?: string;
   /** Receives warnings (default `console.warn`). */
   warn?: (message: string) => void;
+  /**
+   * The backend that wrote the file when the file does not say (Keras 1 files record none): `'theano'`
+   * flips convolution kernels back as Theano computed them. A backend the file records wins.
+   */
+  backend?: string;
 }
 
 /** Options for loading weights into a model. */
@@ -44,6 +49,8 @@ export interface LoadWeightsOptions {
   byName?: boolean;
   skipMismatch?: boolean;
   fileName?: string;
+  /** As {@link LoadModelOptions.backend}. */
+  backend?: string;
 }
 
 const DEFAULT_BACKEND = 'tensorflow';
@@ -235,7 +242,7 @@ export function modelFromContents(contents: KerasH5Contents, options: LoadModelO
     throw new FormatError(`the model in this file was saved before it was built (no input shape), so its weights cannot be placed`, file);
   }
   const report = model.built
-    ? applyWeights(model, table, { source: `${file}:/model_weights`, adoptArrays: true })
+    ? applyWeights(model, table, { source: `${file}:/model_weights`, adoptArrays: true, ...(options.backend ? { backend: options.backend } : {}) })
     : { mode: 'topological' as const, source: file, matchedLayers: [], loaded: [], skipped: [], unmatchedStored: [], untouched: [], conversions: [], warnings: [] };
   // A weight the file did not fill (none, after the count checks, unless the model has weights the
   // file does not describe) still views the shared placeholder: give it its own zeros.
@@ -285,11 +292,11 @@ export async function modelFromH5Bytes(bytes: Uint8Array, options: LoadModelOpti
 /** Put the weights of a Keras `.h5` (weights-only or full model) into a model, returning what matched. */
 export async function loadWeightsFromBytes(model: Model, bytes: Uint8Array, options: LoadWeightsOptions = {}): Promise<TransferReport> {
   const table = await readWeightTable(bytes, options.fileName ? { fileName: options.fileName } : {});
-  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true });
+  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true, ...(options.backend ? { backend: options.backend } : {}) });
 }
 
 /** {@link loadWeightsFromBytes} for contents already read (e.g. piecewise from disk). @internal */
 export function loadWeightsFromContents(model: Model, contents: KerasH5Contents, options: LoadWeightsOptions = {}): TransferReport {
   const table = weightTableFromContents(contents, options.fileName);
-  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true });
+  return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true, ...(options.backend ? { backend: options.backend } : {}) });
 }

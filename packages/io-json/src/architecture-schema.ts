@@ -2,11 +2,27 @@
 // scripts/build-validator.mjs can compile it from dist.
 import { LAYER_FORMATS } from './layers/index.js';
 
-/** `if class_name is X then config matches X's fragment` for every known class. */
+/**
+ * `if class_name is X then config matches X's fragment` for every known class. Classes that share one
+ * fragment object (Keras' aliases: `Convolution2D` / `Conv2D`, ...) share one rule, which keeps the
+ * compiled validator small.
+ */
 function layerRules(): Record<string, unknown>[] {
-  return [...LAYER_FORMATS].map(([className, format]) => ({
-    if: { properties: { class_name: { const: className } } },
-    then: { properties: { config: { allOf: [{ $ref: '#/$defs/baseLayerConfig' }], ...(format.schema ?? {}) } } },
+  const rules: { names: string[]; schema: object | undefined }[] = [];
+  const bySchema = new Map<object, { names: string[] }>();
+  for (const [className, format] of LAYER_FORMATS) {
+    const shared = format.schema ? bySchema.get(format.schema) : undefined;
+    if (shared) {
+      shared.names.push(className);
+      continue;
+    }
+    const r = { names: [className], schema: format.schema };
+    rules.push(r);
+    if (format.schema) bySchema.set(format.schema, r);
+  }
+  return rules.map(({ names, schema }) => ({
+    if: { properties: { class_name: names.length === 1 ? { const: names[0] } : { enum: names } } },
+    then: { properties: { config: { allOf: [{ $ref: '#/$defs/baseLayerConfig' }], ...(schema ?? {}) } } },
   }));
 }
 

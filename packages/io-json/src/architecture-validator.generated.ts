@@ -5,13 +5,13 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"AlphaDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"Dropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"AlphaDropout"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}}]};
 const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
 const schema41 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
 const schema46 = {"type":"number","minimum":0,"maximum":1};
-const schema70 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
+const schema66 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
 const schema33 = {"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}};
 const schema34 = {"type":"string","minLength":1};
 const schema37 = {"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}};
@@ -2302,7 +2302,8 @@ let valid56 = true;
 const _errs192 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Dropout" !== data.class_name){
+let data42 = data.class_name;
+if(!(((data42 === "Dropout") || (data42 === "GaussianDropout")) || (data42 === "AlphaDropout"))){
 const err93 = {};
 if(vErrors === null){
 vErrors = [err93];
@@ -3594,7 +3595,7 @@ let valid99 = true;
 const _errs310 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("GaussianDropout" !== data.class_name){
+if("ActivityRegularization" !== data.class_name){
 const err167 = {};
 if(vErrors === null){
 vErrors = [err167];
@@ -3621,12 +3622,16 @@ const _errs312 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 let data78 = data.config;
-const _errs314 = errors;
-let valid102 = false;
-const _errs315 = errors;
+if(!(validate22(data78, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
 if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.rate === undefined){
-const err168 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/10/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data78.l1 !== undefined){
+let data79 = data78.l1;
+if(typeof data79 == "number"){
+if(data79 < 0 || isNaN(data79)){
+const err168 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/10/then/properties/config/properties/l1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3636,12 +3641,8 @@ vErrors.push(err168);
 errors++;
 }
 }
-var _valid37 = _errs315 === errors;
-valid102 = valid102 || _valid37;
-const _errs316 = errors;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.p === undefined){
-const err169 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/10/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+else {
+const err169 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/10/then/properties/config/properties/l1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3651,10 +3652,11 @@ vErrors.push(err169);
 errors++;
 }
 }
-var _valid37 = _errs316 === errors;
-valid102 = valid102 || _valid37;
-if(!valid102){
-const err170 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/10/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data78.l2 !== undefined){
+let data80 = data78.l2;
+if(typeof data80 == "number"){
+if(data80 < 0 || isNaN(data80)){
+const err170 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/10/then/properties/config/properties/l2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3663,27 +3665,9 @@ vErrors.push(err170);
 }
 errors++;
 }
-else {
-errors = _errs314;
-if(vErrors !== null){
-if(_errs314){
-vErrors.length = _errs314;
 }
 else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data78, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.rate !== undefined){
-let data79 = data78.rate;
-if(typeof data79 == "number"){
-if(data79 > 1 || isNaN(data79)){
-const err171 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const err171 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/10/then/properties/config/properties/l2/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3691,120 +3675,6 @@ else {
 vErrors.push(err171);
 }
 errors++;
-}
-if(data79 < 0 || isNaN(data79)){
-const err172 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err172];
-}
-else {
-vErrors.push(err172);
-}
-errors++;
-}
-}
-else {
-const err173 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-}
-if(data78.p !== undefined){
-let data80 = data78.p;
-if(typeof data80 == "number"){
-if(data80 > 1 || isNaN(data80)){
-const err174 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-if(data80 < 0 || isNaN(data80)){
-const err175 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err175];
-}
-else {
-vErrors.push(err175);
-}
-errors++;
-}
-}
-else {
-const err176 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-}
-if(data78.noise_shape !== undefined){
-if(!(validate23(data78.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data78,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data78.seed !== undefined){
-let data82 = data78.seed;
-const _errs326 = errors;
-let valid107 = false;
-const _errs327 = errors;
-if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err177 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/10/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-var _valid38 = _errs327 === errors;
-valid107 = valid107 || _valid38;
-const _errs329 = errors;
-if(data82 !== null){
-const err178 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/10/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-var _valid38 = _errs329 === errors;
-valid107 = valid107 || _valid38;
-if(!valid107){
-const err179 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/10/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-else {
-errors = _errs326;
-if(vErrors !== null){
-if(_errs326){
-vErrors.length = _errs326;
-}
-else {
-vErrors = null;
-}
-}
 }
 }
 }
@@ -3819,12 +3689,12 @@ props17.class_name = true;
 }
 }
 if(!valid99){
-const err180 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err172 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err180];
+vErrors = [err172];
 }
 else {
-vErrors.push(err180);
+vErrors.push(err172);
 }
 errors++;
 }
@@ -3837,13 +3707,183 @@ props2 = props2 || {};
 Object.assign(props2, props17);
 }
 }
-const _errs332 = errors;
-let valid108 = true;
-const _errs333 = errors;
+const _errs320 = errors;
+let valid104 = true;
+const _errs321 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("AlphaDropout" !== data.class_name){
-const err181 = {};
+if("Bidirectional" !== data.class_name){
+const err173 = {};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+var _valid37 = _errs321 === errors;
+errors = _errs320;
+if(vErrors !== null){
+if(_errs320){
+vErrors.length = _errs320;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid37){
+const _errs323 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data82 = data.config;
+if(!(validate22(data82, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+if(data82.layer === undefined){
+const err174 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(data82.layer !== undefined){
+if(!(wrapper0.validate(data82.layer, {instancePath:instancePath+"/config/layer",parentData:data82,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+if(data82.backward_layer !== undefined){
+let data84 = data82.backward_layer;
+const _errs328 = errors;
+let valid109 = false;
+const _errs329 = errors;
+if(!(wrapper0.validate(data84, {instancePath:instancePath+"/config/backward_layer",parentData:data82,parentDataProperty:"backward_layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+var _valid38 = _errs329 === errors;
+valid109 = valid109 || _valid38;
+const _errs330 = errors;
+if(data84 !== null){
+const err175 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/11/then/properties/config/properties/backward_layer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+var _valid38 = _errs330 === errors;
+valid109 = valid109 || _valid38;
+if(!valid109){
+const err176 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/11/then/properties/config/properties/backward_layer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+else {
+errors = _errs328;
+if(vErrors !== null){
+if(_errs328){
+vErrors.length = _errs328;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data82.merge_mode !== undefined){
+let data85 = data82.merge_mode;
+if(!(((((data85 === "concat") || (data85 === "sum")) || (data85 === "mul")) || (data85 === "ave")) || (data85 === null))){
+const err177 = {instancePath:instancePath+"/config/merge_mode",schemaPath:"#/allOf/11/then/properties/config/properties/merge_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[11].then.properties.config.properties.merge_mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data82.num_constants !== undefined){
+let data86 = data82.num_constants;
+const _errs334 = errors;
+let valid110 = false;
+const _errs335 = errors;
+if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
+const err178 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/11/then/properties/config/properties/num_constants/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+var _valid39 = _errs335 === errors;
+valid110 = valid110 || _valid39;
+const _errs337 = errors;
+if(data86 !== null){
+const err179 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/11/then/properties/config/properties/num_constants/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+var _valid39 = _errs337 === errors;
+valid110 = valid110 || _valid39;
+if(!valid110){
+const err180 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/11/then/properties/config/properties/num_constants/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+else {
+errors = _errs334;
+if(vErrors !== null){
+if(_errs334){
+vErrors.length = _errs334;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid37 = _errs323 === errors;
+valid104 = _valid37;
+if(valid104){
+var props20 = {};
+props20.config = true;
+props20.class_name = true;
+}
+}
+if(!valid104){
+const err181 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -3852,29 +3892,22 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-}
-var _valid39 = _errs333 === errors;
-errors = _errs332;
-if(vErrors !== null){
-if(_errs332){
-vErrors.length = _errs332;
+if(props2 !== true && props20 !== undefined){
+if(props20 === true){
+props2 = true;
 }
 else {
-vErrors = null;
+props2 = props2 || {};
+Object.assign(props2, props20);
 }
 }
-if(_valid39){
-const _errs335 = errors;
+const _errs340 = errors;
+let valid111 = true;
+const _errs341 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data84 = data.config;
-const _errs337 = errors;
-let valid111 = false;
-const _errs338 = errors;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.rate === undefined){
-const err182 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data.class_name !== undefined){
+if("TimeDistributed" !== data.class_name){
+const err182 = {};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -3884,12 +3917,29 @@ vErrors.push(err182);
 errors++;
 }
 }
-var _valid40 = _errs338 === errors;
-valid111 = valid111 || _valid40;
-const _errs339 = errors;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.p === undefined){
-const err183 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+}
+var _valid40 = _errs341 === errors;
+errors = _errs340;
+if(vErrors !== null){
+if(_errs340){
+vErrors.length = _errs340;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid40){
+const _errs343 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data88 = data.config;
+if(!(validate22(data88, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.layer === undefined){
+const err183 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -3898,492 +3948,30 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-var _valid40 = _errs339 === errors;
-valid111 = valid111 || _valid40;
-if(!valid111){
-const err184 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-else {
-errors = _errs337;
-if(vErrors !== null){
-if(_errs337){
-vErrors.length = _errs337;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data84, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.rate !== undefined){
-let data85 = data84.rate;
-if(typeof data85 == "number"){
-if(data85 > 1 || isNaN(data85)){
-const err185 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-if(data85 < 0 || isNaN(data85)){
-const err186 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err186];
-}
-else {
-vErrors.push(err186);
-}
-errors++;
-}
-}
-else {
-const err187 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err187];
-}
-else {
-vErrors.push(err187);
-}
-errors++;
-}
-}
-if(data84.p !== undefined){
-let data86 = data84.p;
-if(typeof data86 == "number"){
-if(data86 > 1 || isNaN(data86)){
-const err188 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err188];
-}
-else {
-vErrors.push(err188);
-}
-errors++;
-}
-if(data86 < 0 || isNaN(data86)){
-const err189 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err189];
-}
-else {
-vErrors.push(err189);
-}
-errors++;
-}
-}
-else {
-const err190 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err190];
-}
-else {
-vErrors.push(err190);
-}
-errors++;
-}
-}
-if(data84.noise_shape !== undefined){
-if(!(validate23(data84.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data84,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data84.seed !== undefined){
-let data88 = data84.seed;
-const _errs349 = errors;
-let valid116 = false;
-const _errs350 = errors;
-if(!((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88)))){
-const err191 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err191];
-}
-else {
-vErrors.push(err191);
-}
-errors++;
-}
-var _valid41 = _errs350 === errors;
-valid116 = valid116 || _valid41;
-const _errs352 = errors;
-if(data88 !== null){
-const err192 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err192];
-}
-else {
-vErrors.push(err192);
-}
-errors++;
-}
-var _valid41 = _errs352 === errors;
-valid116 = valid116 || _valid41;
-if(!valid116){
-const err193 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err193];
-}
-else {
-vErrors.push(err193);
-}
-errors++;
-}
-else {
-errors = _errs349;
-if(vErrors !== null){
-if(_errs349){
-vErrors.length = _errs349;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid39 = _errs335 === errors;
-valid108 = _valid39;
-if(valid108){
-var props18 = {};
-props18.config = true;
-props18.class_name = true;
-}
-}
-if(!valid108){
-const err194 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err194];
-}
-else {
-vErrors.push(err194);
-}
-errors++;
-}
-if(props2 !== true && props18 !== undefined){
-if(props18 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props18);
-}
-}
-const _errs355 = errors;
-let valid117 = true;
-const _errs356 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ActivityRegularization" !== data.class_name){
-const err195 = {};
-if(vErrors === null){
-vErrors = [err195];
-}
-else {
-vErrors.push(err195);
-}
-errors++;
-}
-}
-}
-var _valid42 = _errs356 === errors;
-errors = _errs355;
-if(vErrors !== null){
-if(_errs355){
-vErrors.length = _errs355;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid42){
-const _errs358 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data90 = data.config;
-if(!(validate22(data90, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.l1 !== undefined){
-let data91 = data90.l1;
-if(typeof data91 == "number"){
-if(data91 < 0 || isNaN(data91)){
-const err196 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/12/then/properties/config/properties/l1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err196];
-}
-else {
-vErrors.push(err196);
-}
-errors++;
-}
-}
-else {
-const err197 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/12/then/properties/config/properties/l1/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err197];
-}
-else {
-vErrors.push(err197);
-}
-errors++;
-}
-}
-if(data90.l2 !== undefined){
-let data92 = data90.l2;
-if(typeof data92 == "number"){
-if(data92 < 0 || isNaN(data92)){
-const err198 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/12/then/properties/config/properties/l2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err198];
-}
-else {
-vErrors.push(err198);
-}
-errors++;
-}
-}
-else {
-const err199 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/12/then/properties/config/properties/l2/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err199];
-}
-else {
-vErrors.push(err199);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid42 = _errs358 === errors;
-valid117 = _valid42;
-if(valid117){
-var props19 = {};
-props19.config = true;
-props19.class_name = true;
-}
-}
-if(!valid117){
-const err200 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err200];
-}
-else {
-vErrors.push(err200);
-}
-errors++;
-}
-if(props2 !== true && props19 !== undefined){
-if(props19 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props19);
-}
-}
-const _errs366 = errors;
-let valid122 = true;
-const _errs367 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Bidirectional" !== data.class_name){
-const err201 = {};
-if(vErrors === null){
-vErrors = [err201];
-}
-else {
-vErrors.push(err201);
-}
-errors++;
-}
-}
-}
-var _valid43 = _errs367 === errors;
-errors = _errs366;
-if(vErrors !== null){
-if(_errs366){
-vErrors.length = _errs366;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid43){
-const _errs369 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data94 = data.config;
-if(!(validate22(data94, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.layer === undefined){
-const err202 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
-if(vErrors === null){
-vErrors = [err202];
-}
-else {
-vErrors.push(err202);
-}
-errors++;
-}
-if(data94.layer !== undefined){
-if(!(wrapper0.validate(data94.layer, {instancePath:instancePath+"/config/layer",parentData:data94,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+if(data88.layer !== undefined){
+if(!(wrapper0.validate(data88.layer, {instancePath:instancePath+"/config/layer",parentData:data88,parentDataProperty:"layer",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
 errors = vErrors.length;
 }
 }
-if(data94.backward_layer !== undefined){
-let data96 = data94.backward_layer;
-const _errs374 = errors;
-let valid127 = false;
-const _errs375 = errors;
-if(!(wrapper0.validate(data96, {instancePath:instancePath+"/config/backward_layer",parentData:data94,parentDataProperty:"backward_layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
-}
-var _valid44 = _errs375 === errors;
-valid127 = valid127 || _valid44;
-const _errs376 = errors;
-if(data96 !== null){
-const err203 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/13/then/properties/config/properties/backward_layer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err203];
-}
-else {
-vErrors.push(err203);
-}
-errors++;
-}
-var _valid44 = _errs376 === errors;
-valid127 = valid127 || _valid44;
-if(!valid127){
-const err204 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/13/then/properties/config/properties/backward_layer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err204];
-}
-else {
-vErrors.push(err204);
-}
-errors++;
-}
-else {
-errors = _errs374;
-if(vErrors !== null){
-if(_errs374){
-vErrors.length = _errs374;
-}
-else {
-vErrors = null;
 }
 }
 }
-}
-if(data94.merge_mode !== undefined){
-let data97 = data94.merge_mode;
-if(!(((((data97 === "concat") || (data97 === "sum")) || (data97 === "mul")) || (data97 === "ave")) || (data97 === null))){
-const err205 = {instancePath:instancePath+"/config/merge_mode",schemaPath:"#/allOf/13/then/properties/config/properties/merge_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.merge_mode.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err205];
-}
-else {
-vErrors.push(err205);
-}
-errors++;
-}
-}
-if(data94.num_constants !== undefined){
-let data98 = data94.num_constants;
-const _errs380 = errors;
-let valid128 = false;
-const _errs381 = errors;
-if(!((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98)))){
-const err206 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/13/then/properties/config/properties/num_constants/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err206];
-}
-else {
-vErrors.push(err206);
-}
-errors++;
-}
-var _valid45 = _errs381 === errors;
-valid128 = valid128 || _valid45;
-const _errs383 = errors;
-if(data98 !== null){
-const err207 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/13/then/properties/config/properties/num_constants/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err207];
-}
-else {
-vErrors.push(err207);
-}
-errors++;
-}
-var _valid45 = _errs383 === errors;
-valid128 = valid128 || _valid45;
-if(!valid128){
-const err208 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/13/then/properties/config/properties/num_constants/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err208];
-}
-else {
-vErrors.push(err208);
-}
-errors++;
-}
-else {
-errors = _errs380;
-if(vErrors !== null){
-if(_errs380){
-vErrors.length = _errs380;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid43 = _errs369 === errors;
-valid122 = _valid43;
-if(valid122){
+var _valid40 = _errs343 === errors;
+valid111 = _valid40;
+if(valid111){
 var props22 = {};
 props22.config = true;
 props22.class_name = true;
 }
 }
-if(!valid122){
-const err209 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid111){
+const err184 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err209];
+vErrors = [err184];
 }
 else {
-vErrors.push(err209);
+vErrors.push(err184);
 }
 errors++;
 }
@@ -4396,13 +3984,385 @@ props2 = props2 || {};
 Object.assign(props2, props22);
 }
 }
-const _errs386 = errors;
-let valid129 = true;
-const _errs387 = errors;
+const _errs348 = errors;
+let valid116 = true;
+const _errs349 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("TimeDistributed" !== data.class_name){
-const err210 = {};
+if("LSTM" !== data.class_name){
+const err185 = {};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+}
+var _valid41 = _errs349 === errors;
+errors = _errs348;
+if(vErrors !== null){
+if(_errs348){
+vErrors.length = _errs348;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid41){
+const _errs351 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data91 = data.config;
+const _errs353 = errors;
+let valid119 = false;
+const _errs354 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.units === undefined){
+const err186 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+var _valid42 = _errs354 === errors;
+valid119 = valid119 || _valid42;
+const _errs355 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.output_dim === undefined){
+const err187 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+var _valid42 = _errs355 === errors;
+valid119 = valid119 || _valid42;
+if(!valid119){
+const err188 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+else {
+errors = _errs353;
+if(vErrors !== null){
+if(_errs353){
+vErrors.length = _errs353;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data91, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.units !== undefined){
+let data92 = data91.units;
+if(!((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92)))){
+const err189 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/13/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if(typeof data92 == "number"){
+if(data92 < 1 || isNaN(data92)){
+const err190 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/13/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+if(data91.output_dim !== undefined){
+let data93 = data91.output_dim;
+if(!((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93)))){
+const err191 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/13/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+if(typeof data93 == "number"){
+if(data93 < 1 || isNaN(data93)){
+const err192 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/13/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+if(data91.activation !== undefined){
+if(!(validate33(data91.activation, {instancePath:instancePath+"/config/activation",parentData:data91,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data91.recurrent_activation !== undefined){
+if(!(validate33(data91.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data91,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data91.inner_activation !== undefined){
+if(!(validate33(data91.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data91,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data91.use_bias !== undefined){
+if(typeof data91.use_bias !== "boolean"){
+const err193 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/13/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data91.kernel_initializer !== undefined){
+if(!(validate28(data91.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data91,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data91.recurrent_initializer !== undefined){
+if(!(validate28(data91.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data91,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data91.bias_initializer !== undefined){
+if(!(validate28(data91.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data91,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data91.unit_forget_bias !== undefined){
+if(typeof data91.unit_forget_bias !== "boolean"){
+const err194 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/13/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data91.dropout !== undefined){
+let data102 = data91.dropout;
+if(typeof data102 == "number"){
+if(data102 > 1 || isNaN(data102)){
+const err195 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if(data102 < 0 || isNaN(data102)){
+const err196 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(data91.recurrent_dropout !== undefined){
+let data103 = data91.recurrent_dropout;
+if(typeof data103 == "number"){
+if(data103 > 1 || isNaN(data103)){
+const err198 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+if(data103 < 0 || isNaN(data103)){
+const err199 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+if(data91.dropout_W !== undefined){
+let data104 = data91.dropout_W;
+if(typeof data104 == "number"){
+if(data104 > 1 || isNaN(data104)){
+const err201 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+if(data104 < 0 || isNaN(data104)){
+const err202 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data91.dropout_U !== undefined){
+let data105 = data91.dropout_U;
+if(typeof data105 == "number"){
+if(data105 > 1 || isNaN(data105)){
+const err204 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if(data105 < 0 || isNaN(data105)){
+const err205 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+if(data91.return_sequences !== undefined){
+if(typeof data91.return_sequences !== "boolean"){
+const err207 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/13/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data91.return_state !== undefined){
+if(typeof data91.return_state !== "boolean"){
+const err208 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/13/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+if(data91.go_backwards !== undefined){
+if(typeof data91.go_backwards !== "boolean"){
+const err209 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/13/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data91.stateful !== undefined){
+if(typeof data91.stateful !== "boolean"){
+const err210 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/13/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -4412,29 +4372,9 @@ vErrors.push(err210);
 errors++;
 }
 }
-}
-var _valid46 = _errs387 === errors;
-errors = _errs386;
-if(vErrors !== null){
-if(_errs386){
-vErrors.length = _errs386;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid46){
-const _errs389 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data100 = data.config;
-if(!(validate22(data100, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-if(data100.layer === undefined){
-const err211 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(data91.unroll !== undefined){
+if(typeof data91.unroll !== "boolean"){
+const err211 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/13/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -4443,25 +4383,10 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data100.layer !== undefined){
-if(!(wrapper0.validate(data100.layer, {instancePath:instancePath+"/config/layer",parentData:data100,parentDataProperty:"layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
 }
-}
-}
-}
-}
-var _valid46 = _errs389 === errors;
-valid129 = _valid46;
-if(valid129){
-var props24 = {};
-props24.config = true;
-props24.class_name = true;
-}
-}
-if(!valid129){
-const err212 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data91.time_major !== undefined){
+if(typeof data91.time_major !== "boolean"){
+const err212 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/13/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -4470,22 +4395,11 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(props2 !== true && props24 !== undefined){
-if(props24 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props24);
-}
-}
-const _errs394 = errors;
-let valid134 = true;
-const _errs395 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("LSTM" !== data.class_name){
-const err213 = {};
+if(data91.implementation !== undefined){
+let data112 = data91.implementation;
+if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
+const err213 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -4494,29 +4408,9 @@ vErrors.push(err213);
 }
 errors++;
 }
-}
-}
-var _valid47 = _errs395 === errors;
-errors = _errs394;
-if(vErrors !== null){
-if(_errs394){
-vErrors.length = _errs394;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid47){
-const _errs397 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data103 = data.config;
-const _errs399 = errors;
-let valid137 = false;
-const _errs400 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.units === undefined){
-const err214 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(typeof data112 == "number"){
+if(data112 > 2 || isNaN(data112)){
+const err214 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -4525,13 +4419,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-var _valid48 = _errs400 === errors;
-valid137 = valid137 || _valid48;
-const _errs401 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.output_dim === undefined){
-const err215 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if(data112 < 0 || isNaN(data112)){
+const err215 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -4541,15 +4430,69 @@ vErrors.push(err215);
 errors++;
 }
 }
-var _valid48 = _errs401 === errors;
-valid137 = valid137 || _valid48;
-if(!valid137){
-const err216 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data91.consume_less !== undefined){
+let data113 = data91.consume_less;
+if(!(((data113 === "cpu") || (data113 === "mem")) || (data113 === "gpu"))){
+const err216 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/13/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err216];
 }
 else {
 vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data91.input_dim !== undefined){
+let data114 = data91.input_dim;
+const _errs399 = errors;
+let valid126 = false;
+const _errs400 = errors;
+if(!((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114)))){
+const err217 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+if(typeof data114 == "number"){
+if(data114 < 1 || isNaN(data114)){
+const err218 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+var _valid43 = _errs400 === errors;
+valid126 = valid126 || _valid43;
+const _errs402 = errors;
+if(data114 !== null){
+const err219 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+var _valid43 = _errs402 === errors;
+valid126 = valid126 || _valid43;
+if(!valid126){
+const err220 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
 }
 errors++;
 }
@@ -4564,82 +4507,14 @@ vErrors = null;
 }
 }
 }
-if(!(validate22(data103, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.units !== undefined){
-let data104 = data103.units;
-if(!((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104)))){
-const err217 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err217];
-}
-else {
-vErrors.push(err217);
-}
-errors++;
-}
-if(typeof data104 == "number"){
-if(data104 < 1 || isNaN(data104)){
-const err218 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err218];
-}
-else {
-vErrors.push(err218);
-}
-errors++;
-}
-}
-}
-if(data103.output_dim !== undefined){
-let data105 = data103.output_dim;
-if(!((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105)))){
-const err219 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err219];
-}
-else {
-vErrors.push(err219);
-}
-errors++;
-}
-if(typeof data105 == "number"){
-if(data105 < 1 || isNaN(data105)){
-const err220 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err220];
-}
-else {
-vErrors.push(err220);
-}
-errors++;
-}
-}
-}
-if(data103.activation !== undefined){
-if(!(validate33(data103.activation, {instancePath:instancePath+"/config/activation",parentData:data103,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data103.recurrent_activation !== undefined){
-if(!(validate33(data103.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data103,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data103.inner_activation !== undefined){
-if(!(validate33(data103.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data103,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data103.use_bias !== undefined){
-if(typeof data103.use_bias !== "boolean"){
-const err221 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/15/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data91.input_length !== undefined){
+let data115 = data91.input_length;
+const _errs405 = errors;
+let valid127 = false;
+const _errs406 = errors;
+if(!((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115)))){
+const err221 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -4648,28 +4523,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-if(data103.kernel_initializer !== undefined){
-if(!(validate28(data103.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data103,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data103.recurrent_initializer !== undefined){
-if(!(validate28(data103.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data103,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data103.bias_initializer !== undefined){
-if(!(validate28(data103.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data103,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data103.unit_forget_bias !== undefined){
-if(typeof data103.unit_forget_bias !== "boolean"){
-const err222 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/15/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data115 == "number"){
+if(data115 < 1 || isNaN(data115)){
+const err222 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -4679,11 +4535,11 @@ vErrors.push(err222);
 errors++;
 }
 }
-if(data103.dropout !== undefined){
-let data114 = data103.dropout;
-if(typeof data114 == "number"){
-if(data114 > 1 || isNaN(data114)){
-const err223 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid44 = _errs406 === errors;
+valid127 = valid127 || _valid44;
+const _errs408 = errors;
+if(data115 !== null){
+const err223 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -4692,8 +4548,10 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data114 < 0 || isNaN(data114)){
-const err224 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid44 = _errs408 === errors;
+valid127 = valid127 || _valid44;
+if(!valid127){
+const err224 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -4702,9 +4560,31 @@ vErrors.push(err224);
 }
 errors++;
 }
+else {
+errors = _errs405;
+if(vErrors !== null){
+if(_errs405){
+vErrors.length = _errs405;
 }
 else {
-const err225 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid41 = _errs351 === errors;
+valid116 = _valid41;
+if(valid116){
+var props29 = {};
+props29.config = true;
+props29.class_name = true;
+}
+}
+if(!valid116){
+const err225 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -4713,12 +4593,22 @@ vErrors.push(err225);
 }
 errors++;
 }
+if(props2 !== true && props29 !== undefined){
+if(props29 === true){
+props2 = true;
 }
-if(data103.recurrent_dropout !== undefined){
-let data115 = data103.recurrent_dropout;
-if(typeof data115 == "number"){
-if(data115 > 1 || isNaN(data115)){
-const err226 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+props2 = props2 || {};
+Object.assign(props2, props29);
+}
+}
+const _errs411 = errors;
+let valid128 = true;
+const _errs412 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Concatenate" !== data.class_name){
+const err226 = {};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -4727,8 +4617,35 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data115 < 0 || isNaN(data115)){
-const err227 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var _valid45 = _errs412 === errors;
+errors = _errs411;
+if(vErrors !== null){
+if(_errs411){
+vErrors.length = _errs411;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid45){
+const _errs414 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data117 = data.config;
+if(!(validate22(data117, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.axis !== undefined){
+let data118 = data117.axis;
+const _errs418 = errors;
+let valid133 = false;
+const _errs419 = errors;
+if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
+const err227 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -4737,9 +4654,12 @@ vErrors.push(err227);
 }
 errors++;
 }
-}
-else {
-const err228 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid46 = _errs419 === errors;
+valid133 = valid133 || _valid46;
+const _errs421 = errors;
+if(Array.isArray(data118)){
+if(data118.length > 1){
+const err228 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -4748,12 +4668,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-}
-if(data103.dropout_W !== undefined){
-let data116 = data103.dropout_W;
-if(typeof data116 == "number"){
-if(data116 > 1 || isNaN(data116)){
-const err229 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data118.length < 1){
+const err229 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -4762,8 +4678,11 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data116 < 0 || isNaN(data116)){
-const err230 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const len1 = data118.length;
+for(let i1=0; i1<len1; i1++){
+let data119 = data118[i1];
+if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
+const err230 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -4773,8 +4692,9 @@ vErrors.push(err230);
 errors++;
 }
 }
+}
 else {
-const err231 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err231 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -4783,12 +4703,10 @@ vErrors.push(err231);
 }
 errors++;
 }
-}
-if(data103.dropout_U !== undefined){
-let data117 = data103.dropout_U;
-if(typeof data117 == "number"){
-if(data117 > 1 || isNaN(data117)){
-const err232 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid46 = _errs421 === errors;
+valid133 = valid133 || _valid46;
+if(!valid133){
+const err232 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -4797,8 +4715,31 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data117 < 0 || isNaN(data117)){
-const err233 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs418;
+if(vErrors !== null){
+if(_errs418){
+vErrors.length = _errs418;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid45 = _errs414 === errors;
+valid128 = _valid45;
+if(valid128){
+var props30 = {};
+props30.config = true;
+props30.class_name = true;
+}
+}
+if(!valid128){
+const err233 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -4807,9 +4748,22 @@ vErrors.push(err233);
 }
 errors++;
 }
+if(props2 !== true && props30 !== undefined){
+if(props30 === true){
+props2 = true;
 }
 else {
-const err234 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+props2 = props2 || {};
+Object.assign(props2, props30);
+}
+}
+const _errs426 = errors;
+let valid136 = true;
+const _errs427 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Add" !== data.class_name){
+const err234 = {};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -4819,272 +4773,42 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data103.return_sequences !== undefined){
-if(typeof data103.return_sequences !== "boolean"){
-const err235 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/15/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err235];
 }
-else {
-vErrors.push(err235);
-}
-errors++;
-}
-}
-if(data103.return_state !== undefined){
-if(typeof data103.return_state !== "boolean"){
-const err236 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/15/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err236];
-}
-else {
-vErrors.push(err236);
-}
-errors++;
-}
-}
-if(data103.go_backwards !== undefined){
-if(typeof data103.go_backwards !== "boolean"){
-const err237 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/15/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err237];
-}
-else {
-vErrors.push(err237);
-}
-errors++;
-}
-}
-if(data103.stateful !== undefined){
-if(typeof data103.stateful !== "boolean"){
-const err238 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/15/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err238];
-}
-else {
-vErrors.push(err238);
-}
-errors++;
-}
-}
-if(data103.unroll !== undefined){
-if(typeof data103.unroll !== "boolean"){
-const err239 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/15/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err239];
-}
-else {
-vErrors.push(err239);
-}
-errors++;
-}
-}
-if(data103.time_major !== undefined){
-if(typeof data103.time_major !== "boolean"){
-const err240 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/15/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err240];
-}
-else {
-vErrors.push(err240);
-}
-errors++;
-}
-}
-if(data103.implementation !== undefined){
-let data124 = data103.implementation;
-if(!((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124)))){
-const err241 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err241];
-}
-else {
-vErrors.push(err241);
-}
-errors++;
-}
-if(typeof data124 == "number"){
-if(data124 > 2 || isNaN(data124)){
-const err242 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
-if(vErrors === null){
-vErrors = [err242];
-}
-else {
-vErrors.push(err242);
-}
-errors++;
-}
-if(data124 < 0 || isNaN(data124)){
-const err243 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err243];
-}
-else {
-vErrors.push(err243);
-}
-errors++;
-}
-}
-}
-if(data103.consume_less !== undefined){
-let data125 = data103.consume_less;
-if(!(((data125 === "cpu") || (data125 === "mem")) || (data125 === "gpu"))){
-const err244 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/15/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[15].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err244];
-}
-else {
-vErrors.push(err244);
-}
-errors++;
-}
-}
-if(data103.input_dim !== undefined){
-let data126 = data103.input_dim;
-const _errs445 = errors;
-let valid144 = false;
-const _errs446 = errors;
-if(!((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126)))){
-const err245 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err245];
-}
-else {
-vErrors.push(err245);
-}
-errors++;
-}
-if(typeof data126 == "number"){
-if(data126 < 1 || isNaN(data126)){
-const err246 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err246];
-}
-else {
-vErrors.push(err246);
-}
-errors++;
-}
-}
-var _valid49 = _errs446 === errors;
-valid144 = valid144 || _valid49;
-const _errs448 = errors;
-if(data126 !== null){
-const err247 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err247];
-}
-else {
-vErrors.push(err247);
-}
-errors++;
-}
-var _valid49 = _errs448 === errors;
-valid144 = valid144 || _valid49;
-if(!valid144){
-const err248 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err248];
-}
-else {
-vErrors.push(err248);
-}
-errors++;
-}
-else {
-errors = _errs445;
+var _valid47 = _errs427 === errors;
+errors = _errs426;
 if(vErrors !== null){
-if(_errs445){
-vErrors.length = _errs445;
+if(_errs426){
+vErrors.length = _errs426;
 }
 else {
 vErrors = null;
 }
 }
-}
-}
-if(data103.input_length !== undefined){
-let data127 = data103.input_length;
-const _errs451 = errors;
-let valid145 = false;
-const _errs452 = errors;
-if(!((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127)))){
-const err249 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err249];
-}
-else {
-vErrors.push(err249);
-}
-errors++;
-}
-if(typeof data127 == "number"){
-if(data127 < 1 || isNaN(data127)){
-const err250 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err250];
-}
-else {
-vErrors.push(err250);
-}
-errors++;
-}
-}
-var _valid50 = _errs452 === errors;
-valid145 = valid145 || _valid50;
-const _errs454 = errors;
-if(data127 !== null){
-const err251 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err251];
-}
-else {
-vErrors.push(err251);
-}
-errors++;
-}
-var _valid50 = _errs454 === errors;
-valid145 = valid145 || _valid50;
-if(!valid145){
-const err252 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err252];
-}
-else {
-vErrors.push(err252);
-}
-errors++;
-}
-else {
-errors = _errs451;
-if(vErrors !== null){
-if(_errs451){
-vErrors.length = _errs451;
-}
-else {
-vErrors = null;
+if(_valid47){
+const _errs429 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
 }
-}
-}
-}
-}
-var _valid47 = _errs397 === errors;
-valid134 = _valid47;
-if(valid134){
+var _valid47 = _errs429 === errors;
+valid136 = _valid47;
+if(valid136){
 var props31 = {};
 props31.config = true;
 props31.class_name = true;
 }
 }
-if(!valid134){
-const err253 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid136){
+const err235 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err253];
+vErrors = [err235];
 }
 else {
-vErrors.push(err253);
+vErrors.push(err235);
 }
 errors++;
 }
@@ -5097,149 +4821,58 @@ props2 = props2 || {};
 Object.assign(props2, props31);
 }
 }
-const _errs457 = errors;
-let valid146 = true;
-const _errs458 = errors;
+const _errs433 = errors;
+let valid140 = true;
+const _errs434 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Concatenate" !== data.class_name){
-const err254 = {};
+if("Subtract" !== data.class_name){
+const err236 = {};
 if(vErrors === null){
-vErrors = [err254];
+vErrors = [err236];
 }
 else {
-vErrors.push(err254);
+vErrors.push(err236);
 }
 errors++;
 }
 }
 }
-var _valid51 = _errs458 === errors;
-errors = _errs457;
+var _valid48 = _errs434 === errors;
+errors = _errs433;
 if(vErrors !== null){
-if(_errs457){
-vErrors.length = _errs457;
+if(_errs433){
+vErrors.length = _errs433;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid51){
-const _errs460 = errors;
+if(_valid48){
+const _errs436 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data129 = data.config;
-if(!(validate22(data129, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.axis !== undefined){
-let data130 = data129.axis;
-const _errs464 = errors;
-let valid151 = false;
-const _errs465 = errors;
-if(!((typeof data130 == "number") && (!(data130 % 1) && !isNaN(data130)))){
-const err255 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err255];
-}
-else {
-vErrors.push(err255);
-}
-errors++;
-}
-var _valid52 = _errs465 === errors;
-valid151 = valid151 || _valid52;
-const _errs467 = errors;
-if(Array.isArray(data130)){
-if(data130.length > 1){
-const err256 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
-if(vErrors === null){
-vErrors = [err256];
-}
-else {
-vErrors.push(err256);
-}
-errors++;
-}
-if(data130.length < 1){
-const err257 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err257];
-}
-else {
-vErrors.push(err257);
-}
-errors++;
-}
-const len1 = data130.length;
-for(let i1=0; i1<len1; i1++){
-let data131 = data130[i1];
-if(!((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131)))){
-const err258 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err258];
-}
-else {
-vErrors.push(err258);
-}
-errors++;
 }
 }
-}
-else {
-const err259 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err259];
-}
-else {
-vErrors.push(err259);
-}
-errors++;
-}
-var _valid52 = _errs467 === errors;
-valid151 = valid151 || _valid52;
-if(!valid151){
-const err260 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err260];
-}
-else {
-vErrors.push(err260);
-}
-errors++;
-}
-else {
-errors = _errs464;
-if(vErrors !== null){
-if(_errs464){
-vErrors.length = _errs464;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid51 = _errs460 === errors;
-valid146 = _valid51;
-if(valid146){
+var _valid48 = _errs436 === errors;
+valid140 = _valid48;
+if(valid140){
 var props32 = {};
 props32.config = true;
 props32.class_name = true;
 }
 }
-if(!valid146){
-const err261 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid140){
+const err237 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err261];
+vErrors = [err237];
 }
 else {
-vErrors.push(err261);
+vErrors.push(err237);
 }
 errors++;
 }
@@ -5252,35 +4885,35 @@ props2 = props2 || {};
 Object.assign(props2, props32);
 }
 }
-const _errs472 = errors;
-let valid154 = true;
-const _errs473 = errors;
+const _errs440 = errors;
+let valid144 = true;
+const _errs441 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Add" !== data.class_name){
-const err262 = {};
+if("Multiply" !== data.class_name){
+const err238 = {};
 if(vErrors === null){
-vErrors = [err262];
+vErrors = [err238];
 }
 else {
-vErrors.push(err262);
+vErrors.push(err238);
 }
 errors++;
 }
 }
 }
-var _valid53 = _errs473 === errors;
-errors = _errs472;
+var _valid49 = _errs441 === errors;
+errors = _errs440;
 if(vErrors !== null){
-if(_errs472){
-vErrors.length = _errs472;
+if(_errs440){
+vErrors.length = _errs440;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid53){
-const _errs475 = errors;
+if(_valid49){
+const _errs443 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -5289,21 +4922,21 @@ errors = vErrors.length;
 }
 }
 }
-var _valid53 = _errs475 === errors;
-valid154 = _valid53;
-if(valid154){
+var _valid49 = _errs443 === errors;
+valid144 = _valid49;
+if(valid144){
 var props33 = {};
 props33.config = true;
 props33.class_name = true;
 }
 }
-if(!valid154){
-const err263 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid144){
+const err239 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err263];
+vErrors = [err239];
 }
 else {
-vErrors.push(err263);
+vErrors.push(err239);
 }
 errors++;
 }
@@ -5316,35 +4949,35 @@ props2 = props2 || {};
 Object.assign(props2, props33);
 }
 }
-const _errs479 = errors;
-let valid158 = true;
-const _errs480 = errors;
+const _errs447 = errors;
+let valid148 = true;
+const _errs448 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Subtract" !== data.class_name){
-const err264 = {};
+if("Average" !== data.class_name){
+const err240 = {};
 if(vErrors === null){
-vErrors = [err264];
+vErrors = [err240];
 }
 else {
-vErrors.push(err264);
+vErrors.push(err240);
 }
 errors++;
 }
 }
 }
-var _valid54 = _errs480 === errors;
-errors = _errs479;
+var _valid50 = _errs448 === errors;
+errors = _errs447;
 if(vErrors !== null){
-if(_errs479){
-vErrors.length = _errs479;
+if(_errs447){
+vErrors.length = _errs447;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid54){
-const _errs482 = errors;
+if(_valid50){
+const _errs450 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -5353,21 +4986,21 @@ errors = vErrors.length;
 }
 }
 }
-var _valid54 = _errs482 === errors;
-valid158 = _valid54;
-if(valid158){
+var _valid50 = _errs450 === errors;
+valid148 = _valid50;
+if(valid148){
 var props34 = {};
 props34.config = true;
 props34.class_name = true;
 }
 }
-if(!valid158){
-const err265 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid148){
+const err241 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err265];
+vErrors = [err241];
 }
 else {
-vErrors.push(err265);
+vErrors.push(err241);
 }
 errors++;
 }
@@ -5380,35 +5013,35 @@ props2 = props2 || {};
 Object.assign(props2, props34);
 }
 }
-const _errs486 = errors;
-let valid162 = true;
-const _errs487 = errors;
+const _errs454 = errors;
+let valid152 = true;
+const _errs455 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Multiply" !== data.class_name){
-const err266 = {};
+if("Maximum" !== data.class_name){
+const err242 = {};
 if(vErrors === null){
-vErrors = [err266];
+vErrors = [err242];
 }
 else {
-vErrors.push(err266);
+vErrors.push(err242);
 }
 errors++;
 }
 }
 }
-var _valid55 = _errs487 === errors;
-errors = _errs486;
+var _valid51 = _errs455 === errors;
+errors = _errs454;
 if(vErrors !== null){
-if(_errs486){
-vErrors.length = _errs486;
+if(_errs454){
+vErrors.length = _errs454;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid55){
-const _errs489 = errors;
+if(_valid51){
+const _errs457 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -5417,21 +5050,21 @@ errors = vErrors.length;
 }
 }
 }
-var _valid55 = _errs489 === errors;
-valid162 = _valid55;
-if(valid162){
+var _valid51 = _errs457 === errors;
+valid152 = _valid51;
+if(valid152){
 var props35 = {};
 props35.config = true;
 props35.class_name = true;
 }
 }
-if(!valid162){
-const err267 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid152){
+const err243 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err267];
+vErrors = [err243];
 }
 else {
-vErrors.push(err267);
+vErrors.push(err243);
 }
 errors++;
 }
@@ -5444,35 +5077,35 @@ props2 = props2 || {};
 Object.assign(props2, props35);
 }
 }
-const _errs493 = errors;
-let valid166 = true;
-const _errs494 = errors;
+const _errs461 = errors;
+let valid156 = true;
+const _errs462 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Average" !== data.class_name){
-const err268 = {};
+if("Minimum" !== data.class_name){
+const err244 = {};
 if(vErrors === null){
-vErrors = [err268];
+vErrors = [err244];
 }
 else {
-vErrors.push(err268);
+vErrors.push(err244);
 }
 errors++;
 }
 }
 }
-var _valid56 = _errs494 === errors;
-errors = _errs493;
+var _valid52 = _errs462 === errors;
+errors = _errs461;
 if(vErrors !== null){
-if(_errs493){
-vErrors.length = _errs493;
+if(_errs461){
+vErrors.length = _errs461;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid56){
-const _errs496 = errors;
+if(_valid52){
+const _errs464 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -5481,21 +5114,21 @@ errors = vErrors.length;
 }
 }
 }
-var _valid56 = _errs496 === errors;
-valid166 = _valid56;
-if(valid166){
+var _valid52 = _errs464 === errors;
+valid156 = _valid52;
+if(valid156){
 var props36 = {};
 props36.config = true;
 props36.class_name = true;
 }
 }
-if(!valid166){
-const err269 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid156){
+const err245 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err269];
+vErrors = [err245];
 }
 else {
-vErrors.push(err269);
+vErrors.push(err245);
 }
 errors++;
 }
@@ -5508,18 +5141,358 @@ props2 = props2 || {};
 Object.assign(props2, props36);
 }
 }
+const _errs468 = errors;
+let valid160 = true;
+const _errs469 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Flatten" !== data.class_name){
+const err246 = {};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+}
+var _valid53 = _errs469 === errors;
+errors = _errs468;
+if(vErrors !== null){
+if(_errs468){
+vErrors.length = _errs468;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid53){
+const _errs471 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data133 = data.config;
+if(!(validate22(data133, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.data_format !== undefined){
+let data134 = data133.data_format;
+const _errs475 = errors;
+let valid165 = false;
+const _errs476 = errors;
+if(!(((((data134 === "channels_last") || (data134 === "channels_first")) || (data134 === "th")) || (data134 === "tf")) || (data134 === "default"))){
+const err247 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[21].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+var _valid54 = _errs476 === errors;
+valid165 = valid165 || _valid54;
+const _errs477 = errors;
+if(data134 !== null){
+const err248 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+var _valid54 = _errs477 === errors;
+valid165 = valid165 || _valid54;
+if(!valid165){
+const err249 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+else {
+errors = _errs475;
+if(vErrors !== null){
+if(_errs475){
+vErrors.length = _errs475;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid53 = _errs471 === errors;
+valid160 = _valid53;
+if(valid160){
+var props37 = {};
+props37.config = true;
+props37.class_name = true;
+}
+}
+if(!valid160){
+const err250 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+if(props2 !== true && props37 !== undefined){
+if(props37 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props37);
+}
+}
+const _errs480 = errors;
+let valid166 = true;
+const _errs481 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RepeatVector" !== data.class_name){
+const err251 = {};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+}
+var _valid55 = _errs481 === errors;
+errors = _errs480;
+if(vErrors !== null){
+if(_errs480){
+vErrors.length = _errs480;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid55){
+const _errs483 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data136 = data.config;
+if(!(validate22(data136, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.n === undefined){
+const err252 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/22/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+if(data136.n !== undefined){
+let data137 = data136.n;
+if(!((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137)))){
+const err253 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/22/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+if(typeof data137 == "number"){
+if(data137 < 0 || isNaN(data137)){
+const err254 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/22/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+var _valid55 = _errs483 === errors;
+valid166 = _valid55;
+if(valid166){
+var props38 = {};
+props38.config = true;
+props38.class_name = true;
+}
+}
+if(!valid166){
+const err255 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+if(props2 !== true && props38 !== undefined){
+if(props38 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props38);
+}
+}
+const _errs489 = errors;
+let valid171 = true;
+const _errs490 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Reshape" !== data.class_name){
+const err256 = {};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+}
+var _valid56 = _errs490 === errors;
+errors = _errs489;
+if(vErrors !== null){
+if(_errs489){
+vErrors.length = _errs489;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid56){
+const _errs492 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data139 = data.config;
+if(!(validate22(data139, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+if(data139.target_shape === undefined){
+const err257 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/23/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+if(data139.target_shape !== undefined){
+let data140 = data139.target_shape;
+if(Array.isArray(data140)){
+const len2 = data140.length;
+for(let i2=0; i2<len2; i2++){
+let data141 = data140[i2];
+if(!((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141)))){
+const err258 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+if(typeof data141 == "number"){
+if(data141 < -1 || isNaN(data141)){
+const err259 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err260 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid56 = _errs492 === errors;
+valid171 = _valid56;
+if(valid171){
+var props39 = {};
+props39.config = true;
+props39.class_name = true;
+}
+}
+if(!valid171){
+const err261 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+if(props2 !== true && props39 !== undefined){
+if(props39 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props39);
+}
+}
 const _errs500 = errors;
-let valid170 = true;
+let valid178 = true;
 const _errs501 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Maximum" !== data.class_name){
-const err270 = {};
+let data142 = data.class_name;
+if(!((((((((((((((((((((((((data142 === "Conv1D") || (data142 === "Convolution1D")) || (data142 === "AtrousConvolution1D")) || (data142 === "AtrousConv1D")) || (data142 === "Conv2D")) || (data142 === "Convolution2D")) || (data142 === "AtrousConvolution2D")) || (data142 === "AtrousConv2D")) || (data142 === "Conv3D")) || (data142 === "Convolution3D")) || (data142 === "SeparableConv1D")) || (data142 === "SeparableConvolution1D")) || (data142 === "SeparableConv2D")) || (data142 === "SeparableConvolution2D")) || (data142 === "Conv1DTranspose")) || (data142 === "Convolution1DTranspose")) || (data142 === "Conv2DTranspose")) || (data142 === "Convolution2DTranspose")) || (data142 === "Deconvolution2D")) || (data142 === "Deconv2D")) || (data142 === "Conv3DTranspose")) || (data142 === "Convolution3DTranspose")) || (data142 === "Deconvolution3D")) || (data142 === "Deconv3D"))){
+const err262 = {};
 if(vErrors === null){
-vErrors = [err270];
+vErrors = [err262];
 }
 else {
-vErrors.push(err270);
+vErrors.push(err262);
 }
 errors++;
 }
@@ -5539,22 +5512,133 @@ if(_valid57){
 const _errs503 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data143 = data.config;
+const _errs505 = errors;
+let valid181 = false;
+const _errs506 = errors;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.filters === undefined){
+const err263 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+var _valid58 = _errs506 === errors;
+valid181 = valid181 || _valid58;
+const _errs507 = errors;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.nb_filter === undefined){
+const err264 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+var _valid58 = _errs507 === errors;
+valid181 = valid181 || _valid58;
+if(!valid181){
+const err265 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+else {
+errors = _errs505;
+if(vErrors !== null){
+if(_errs505){
+vErrors.length = _errs505;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data143, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.filters !== undefined){
+let data144 = data143.filters;
+if(!((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144)))){
+const err266 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/24/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+if(typeof data144 == "number"){
+if(data144 < 1 || isNaN(data144)){
+const err267 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/24/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
 }
 }
-var _valid57 = _errs503 === errors;
-valid170 = _valid57;
-if(valid170){
-var props37 = {};
-props37.config = true;
-props37.class_name = true;
+}
+if(data143.kernel_size !== undefined){
+let data145 = data143.kernel_size;
+const _errs512 = errors;
+let valid184 = false;
+const _errs513 = errors;
+if(!((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145)))){
+const err268 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+if(typeof data145 == "number"){
+if(data145 < 1 || isNaN(data145)){
+const err269 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
 }
 }
-if(!valid170){
-const err271 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid59 = _errs513 === errors;
+valid184 = valid184 || _valid59;
+const _errs515 = errors;
+if(Array.isArray(data145)){
+if(data145.length > 3){
+const err270 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+if(data145.length < 1){
+const err271 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -5563,22 +5647,11 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(props2 !== true && props37 !== undefined){
-if(props37 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props37);
-}
-}
-const _errs507 = errors;
-let valid174 = true;
-const _errs508 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Minimum" !== data.class_name){
-const err272 = {};
+const len3 = data145.length;
+for(let i3=0; i3<len3; i3++){
+let data146 = data145[i3];
+if(!((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146)))){
+const err272 = {instancePath:instancePath+"/config/kernel_size/" + i3,schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -5587,38 +5660,9 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-}
-var _valid58 = _errs508 === errors;
-errors = _errs507;
-if(vErrors !== null){
-if(_errs507){
-vErrors.length = _errs507;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid58){
-const _errs510 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid58 = _errs510 === errors;
-valid174 = _valid58;
-if(valid174){
-var props38 = {};
-props38.config = true;
-props38.class_name = true;
-}
-}
-if(!valid174){
-const err273 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof data146 == "number"){
+if(data146 < 1 || isNaN(data146)){
+const err273 = {instancePath:instancePath+"/config/kernel_size/" + i3,schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -5627,22 +5671,11 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(props2 !== true && props38 !== undefined){
-if(props38 === true){
-props2 = true;
+}
+}
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props38);
-}
-}
-const _errs514 = errors;
-let valid178 = true;
-const _errs515 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Flatten" !== data.class_name){
-const err274 = {};
+const err274 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -5651,35 +5684,10 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-}
 var _valid59 = _errs515 === errors;
-errors = _errs514;
-if(vErrors !== null){
-if(_errs514){
-vErrors.length = _errs514;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid59){
-const _errs517 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data145 = data.config;
-if(!(validate22(data145, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-if(data145.data_format !== undefined){
-let data146 = data145.data_format;
-const _errs521 = errors;
-let valid183 = false;
-const _errs522 = errors;
-if(!(((((data146 === "channels_last") || (data146 === "channels_first")) || (data146 === "th")) || (data146 === "tf")) || (data146 === "default"))){
-const err275 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[23].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+valid184 = valid184 || _valid59;
+if(!valid184){
+const err275 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -5688,11 +5696,25 @@ vErrors.push(err275);
 }
 errors++;
 }
-var _valid60 = _errs522 === errors;
-valid183 = valid183 || _valid60;
-const _errs523 = errors;
-if(data146 !== null){
-const err276 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs512;
+if(vErrors !== null){
+if(_errs512){
+vErrors.length = _errs512;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data143.strides !== undefined){
+let data147 = data143.strides;
+const _errs520 = errors;
+let valid187 = false;
+const _errs521 = errors;
+if(!((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147)))){
+const err276 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -5701,10 +5723,9 @@ vErrors.push(err276);
 }
 errors++;
 }
-var _valid60 = _errs523 === errors;
-valid183 = valid183 || _valid60;
-if(!valid183){
-const err277 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data147 == "number"){
+if(data147 < 1 || isNaN(data147)){
+const err277 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -5713,31 +5734,13 @@ vErrors.push(err277);
 }
 errors++;
 }
-else {
-errors = _errs521;
-if(vErrors !== null){
-if(_errs521){
-vErrors.length = _errs521;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid59 = _errs517 === errors;
-valid178 = _valid59;
-if(valid178){
-var props39 = {};
-props39.config = true;
-props39.class_name = true;
-}
-}
-if(!valid178){
-const err278 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid60 = _errs521 === errors;
+valid187 = valid187 || _valid60;
+const _errs523 = errors;
+if(Array.isArray(data147)){
+if(data147.length > 3){
+const err278 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -5746,22 +5749,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(props2 !== true && props39 !== undefined){
-if(props39 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props39);
-}
-}
-const _errs526 = errors;
-let valid184 = true;
-const _errs527 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("RepeatVector" !== data.class_name){
-const err279 = {};
+if(data147.length < 1){
+const err279 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -5770,30 +5759,11 @@ vErrors.push(err279);
 }
 errors++;
 }
-}
-}
-var _valid61 = _errs527 === errors;
-errors = _errs526;
-if(vErrors !== null){
-if(_errs526){
-vErrors.length = _errs526;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid61){
-const _errs529 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data148 = data.config;
-if(!(validate22(data148, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
-if(data148.n === undefined){
-const err280 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+const len4 = data147.length;
+for(let i4=0; i4<len4; i4++){
+let data148 = data147[i4];
+if(!((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148)))){
+const err280 = {instancePath:instancePath+"/config/strides/" + i4,schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -5802,10 +5772,9 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data148.n !== undefined){
-let data149 = data148.n;
-if(!((typeof data149 == "number") && (!(data149 % 1) && !isNaN(data149)))){
-const err281 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data148 == "number"){
+if(data148 < 1 || isNaN(data148)){
+const err281 = {instancePath:instancePath+"/config/strides/" + i4,schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -5814,9 +5783,11 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(typeof data149 == "number"){
-if(data149 < 0 || isNaN(data149)){
-const err282 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+else {
+const err282 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -5825,21 +5796,10 @@ vErrors.push(err282);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-var _valid61 = _errs529 === errors;
-valid184 = _valid61;
-if(valid184){
-var props40 = {};
-props40.config = true;
-props40.class_name = true;
-}
-}
-if(!valid184){
-const err283 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid60 = _errs523 === errors;
+valid187 = valid187 || _valid60;
+if(!valid187){
+const err283 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -5848,22 +5808,23 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(props2 !== true && props40 !== undefined){
-if(props40 === true){
-props2 = true;
+else {
+errors = _errs520;
+if(vErrors !== null){
+if(_errs520){
+vErrors.length = _errs520;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props40);
+vErrors = null;
 }
 }
-const _errs535 = errors;
-let valid189 = true;
-const _errs536 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Reshape" !== data.class_name){
-const err284 = {};
+}
+}
+if(data143.padding !== undefined){
+let data149 = data143.padding;
+if(typeof data149 === "string"){
+if(func1(data149) < 1){
+const err284 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/24/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -5873,29 +5834,8 @@ vErrors.push(err284);
 errors++;
 }
 }
-}
-var _valid62 = _errs536 === errors;
-errors = _errs535;
-if(vErrors !== null){
-if(_errs535){
-vErrors.length = _errs535;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid62){
-const _errs538 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data151 = data.config;
-if(!(validate22(data151, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-if(data151.target_shape === undefined){
-const err285 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/25/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
+const err285 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/24/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -5904,14 +5844,11 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data151.target_shape !== undefined){
-let data152 = data151.target_shape;
-if(Array.isArray(data152)){
-const len2 = data152.length;
-for(let i2=0; i2<len2; i2++){
-let data153 = data152[i2];
-if(!((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153)))){
-const err286 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data143.data_format !== undefined){
+let data150 = data143.data_format;
+if(!(((data150 === "channels_last") || (data150 === "channels_first")) || (data150 === null))){
+const err286 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/24/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[24].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -5920,9 +5857,14 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(typeof data153 == "number"){
-if(data153 < -1 || isNaN(data153)){
-const err287 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+}
+if(data143.dilation_rate !== undefined){
+let data151 = data143.dilation_rate;
+const _errs531 = errors;
+let valid190 = false;
+const _errs532 = errors;
+if(!((typeof data151 == "number") && (!(data151 % 1) && !isNaN(data151)))){
+const err287 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -5931,11 +5873,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err288 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data151 == "number"){
+if(data151 < 1 || isNaN(data151)){
+const err288 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -5945,19 +5885,12 @@ vErrors.push(err288);
 errors++;
 }
 }
-}
-}
-}
-var _valid62 = _errs538 === errors;
-valid189 = _valid62;
-if(valid189){
-var props41 = {};
-props41.config = true;
-props41.class_name = true;
-}
-}
-if(!valid189){
-const err289 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid61 = _errs532 === errors;
+valid190 = valid190 || _valid61;
+const _errs534 = errors;
+if(Array.isArray(data151)){
+if(data151.length > 3){
+const err289 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -5966,18 +5899,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(props2 !== true && props41 !== undefined){
-if(props41 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props41);
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name === undefined){
-const err290 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(data151.length < 1){
+const err290 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -5986,13 +5909,1493 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data.config === undefined){
-const err291 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+const len5 = data151.length;
+for(let i5=0; i5<len5; i5++){
+let data152 = data151[i5];
+if(!((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152)))){
+const err291 = {instancePath:instancePath+"/config/dilation_rate/" + i5,schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err291];
 }
 else {
 vErrors.push(err291);
+}
+errors++;
+}
+if(typeof data152 == "number"){
+if(data152 < 1 || isNaN(data152)){
+const err292 = {instancePath:instancePath+"/config/dilation_rate/" + i5,schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err293 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+var _valid61 = _errs534 === errors;
+valid190 = valid190 || _valid61;
+if(!valid190){
+const err294 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+else {
+errors = _errs531;
+if(vErrors !== null){
+if(_errs531){
+vErrors.length = _errs531;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data143.groups !== undefined){
+let data153 = data143.groups;
+if(!((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153)))){
+const err295 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/24/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+if(typeof data153 == "number"){
+if(data153 < 1 || isNaN(data153)){
+const err296 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/24/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+}
+}
+if(data143.activation !== undefined){
+if(!(validate33(data143.activation, {instancePath:instancePath+"/config/activation",parentData:data143,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data143.use_bias !== undefined){
+if(typeof data143.use_bias !== "boolean"){
+const err297 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/24/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+if(data143.kernel_initializer !== undefined){
+if(!(validate28(data143.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data143,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data143.bias_initializer !== undefined){
+if(!(validate28(data143.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data143,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data143.output_padding !== undefined){
+let data158 = data143.output_padding;
+const _errs546 = errors;
+let valid193 = false;
+const _errs547 = errors;
+if(!((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158)))){
+const err298 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+if(typeof data158 == "number"){
+if(data158 < 0 || isNaN(data158)){
+const err299 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+}
+var _valid62 = _errs547 === errors;
+valid193 = valid193 || _valid62;
+const _errs549 = errors;
+if(Array.isArray(data158)){
+if(data158.length > 3){
+const err300 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(data158.length < 1){
+const err301 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+const len6 = data158.length;
+for(let i6=0; i6<len6; i6++){
+let data159 = data158[i6];
+if(!((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159)))){
+const err302 = {instancePath:instancePath+"/config/output_padding/" + i6,schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+if(typeof data159 == "number"){
+if(data159 < 0 || isNaN(data159)){
+const err303 = {instancePath:instancePath+"/config/output_padding/" + i6,schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err304 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+var _valid62 = _errs549 === errors;
+valid193 = valid193 || _valid62;
+const _errs553 = errors;
+if(data158 !== null){
+const err305 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+var _valid62 = _errs553 === errors;
+valid193 = valid193 || _valid62;
+if(!valid193){
+const err306 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+else {
+errors = _errs546;
+if(vErrors !== null){
+if(_errs546){
+vErrors.length = _errs546;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data143.depth_multiplier !== undefined){
+let data160 = data143.depth_multiplier;
+if(!((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160)))){
+const err307 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/24/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+if(typeof data160 == "number"){
+if(data160 < 1 || isNaN(data160)){
+const err308 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/24/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+}
+if(data143.depthwise_initializer !== undefined){
+if(!(validate28(data143.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data143,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data143.pointwise_initializer !== undefined){
+if(!(validate28(data143.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data143,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid57 = _errs503 === errors;
+valid178 = _valid57;
+if(valid178){
+var props45 = {};
+props45.config = true;
+props45.class_name = true;
+}
+}
+if(!valid178){
+const err309 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+if(props2 !== true && props45 !== undefined){
+if(props45 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props45);
+}
+}
+const _errs560 = errors;
+let valid196 = true;
+const _errs561 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data163 = data.class_name;
+if(!((data163 === "DepthwiseConv1D") || (data163 === "DepthwiseConv2D"))){
+const err310 = {};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+}
+}
+var _valid63 = _errs561 === errors;
+errors = _errs560;
+if(vErrors !== null){
+if(_errs560){
+vErrors.length = _errs560;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid63){
+const _errs563 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data164 = data.config;
+if(!(validate22(data164, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+if(data164.filters !== undefined){
+let data165 = data164.filters;
+if(!((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165)))){
+const err311 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/25/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+if(typeof data165 == "number"){
+if(data165 < 1 || isNaN(data165)){
+const err312 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/25/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+}
+if(data164.kernel_size !== undefined){
+let data166 = data164.kernel_size;
+const _errs569 = errors;
+let valid201 = false;
+const _errs570 = errors;
+if(!((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166)))){
+const err313 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+if(typeof data166 == "number"){
+if(data166 < 1 || isNaN(data166)){
+const err314 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+var _valid64 = _errs570 === errors;
+valid201 = valid201 || _valid64;
+const _errs572 = errors;
+if(Array.isArray(data166)){
+if(data166.length > 3){
+const err315 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+if(data166.length < 1){
+const err316 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+const len7 = data166.length;
+for(let i7=0; i7<len7; i7++){
+let data167 = data166[i7];
+if(!((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167)))){
+const err317 = {instancePath:instancePath+"/config/kernel_size/" + i7,schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+if(typeof data167 == "number"){
+if(data167 < 1 || isNaN(data167)){
+const err318 = {instancePath:instancePath+"/config/kernel_size/" + i7,schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err319 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+var _valid64 = _errs572 === errors;
+valid201 = valid201 || _valid64;
+if(!valid201){
+const err320 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+else {
+errors = _errs569;
+if(vErrors !== null){
+if(_errs569){
+vErrors.length = _errs569;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data164.strides !== undefined){
+let data168 = data164.strides;
+const _errs577 = errors;
+let valid204 = false;
+const _errs578 = errors;
+if(!((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168)))){
+const err321 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+if(typeof data168 == "number"){
+if(data168 < 1 || isNaN(data168)){
+const err322 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+var _valid65 = _errs578 === errors;
+valid204 = valid204 || _valid65;
+const _errs580 = errors;
+if(Array.isArray(data168)){
+if(data168.length > 3){
+const err323 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+if(data168.length < 1){
+const err324 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+const len8 = data168.length;
+for(let i8=0; i8<len8; i8++){
+let data169 = data168[i8];
+if(!((typeof data169 == "number") && (!(data169 % 1) && !isNaN(data169)))){
+const err325 = {instancePath:instancePath+"/config/strides/" + i8,schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+if(typeof data169 == "number"){
+if(data169 < 1 || isNaN(data169)){
+const err326 = {instancePath:instancePath+"/config/strides/" + i8,schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err327 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+var _valid65 = _errs580 === errors;
+valid204 = valid204 || _valid65;
+if(!valid204){
+const err328 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+else {
+errors = _errs577;
+if(vErrors !== null){
+if(_errs577){
+vErrors.length = _errs577;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data164.padding !== undefined){
+let data170 = data164.padding;
+if(typeof data170 === "string"){
+if(func1(data170) < 1){
+const err329 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data164.data_format !== undefined){
+let data171 = data164.data_format;
+if(!(((data171 === "channels_last") || (data171 === "channels_first")) || (data171 === null))){
+const err331 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/25/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[25].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+if(data164.dilation_rate !== undefined){
+let data172 = data164.dilation_rate;
+const _errs588 = errors;
+let valid207 = false;
+const _errs589 = errors;
+if(!((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172)))){
+const err332 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+if(typeof data172 == "number"){
+if(data172 < 1 || isNaN(data172)){
+const err333 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+var _valid66 = _errs589 === errors;
+valid207 = valid207 || _valid66;
+const _errs591 = errors;
+if(Array.isArray(data172)){
+if(data172.length > 3){
+const err334 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if(data172.length < 1){
+const err335 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+const len9 = data172.length;
+for(let i9=0; i9<len9; i9++){
+let data173 = data172[i9];
+if(!((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173)))){
+const err336 = {instancePath:instancePath+"/config/dilation_rate/" + i9,schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+if(typeof data173 == "number"){
+if(data173 < 1 || isNaN(data173)){
+const err337 = {instancePath:instancePath+"/config/dilation_rate/" + i9,schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err338 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+var _valid66 = _errs591 === errors;
+valid207 = valid207 || _valid66;
+if(!valid207){
+const err339 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+else {
+errors = _errs588;
+if(vErrors !== null){
+if(_errs588){
+vErrors.length = _errs588;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data164.groups !== undefined){
+let data174 = data164.groups;
+if(!((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174)))){
+const err340 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/25/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+if(typeof data174 == "number"){
+if(data174 < 1 || isNaN(data174)){
+const err341 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/25/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+}
+}
+if(data164.activation !== undefined){
+if(!(validate33(data164.activation, {instancePath:instancePath+"/config/activation",parentData:data164,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data164.use_bias !== undefined){
+if(typeof data164.use_bias !== "boolean"){
+const err342 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/25/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+if(data164.kernel_initializer !== undefined){
+if(!(validate28(data164.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data164,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data164.bias_initializer !== undefined){
+if(!(validate28(data164.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data164,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data164.depth_multiplier !== undefined){
+let data179 = data164.depth_multiplier;
+if(!((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179)))){
+const err343 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/25/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+if(typeof data179 == "number"){
+if(data179 < 1 || isNaN(data179)){
+const err344 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/25/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+}
+if(data164.depthwise_initializer !== undefined){
+if(!(validate28(data164.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data164,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data164.pointwise_initializer !== undefined){
+if(!(validate28(data164.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data164,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid63 = _errs563 === errors;
+valid196 = _valid63;
+if(valid196){
+var props51 = {};
+props51.config = true;
+props51.class_name = true;
+}
+}
+if(!valid196){
+const err345 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+if(props2 !== true && props51 !== undefined){
+if(props51 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props51);
+}
+}
+const _errs607 = errors;
+let valid210 = true;
+const _errs608 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data182 = data.class_name;
+if(!((((((((((((data182 === "MaxPooling1D") || (data182 === "MaxPool1D")) || (data182 === "MaxPooling2D")) || (data182 === "MaxPool2D")) || (data182 === "MaxPooling3D")) || (data182 === "MaxPool3D")) || (data182 === "AveragePooling1D")) || (data182 === "AvgPool1D")) || (data182 === "AveragePooling2D")) || (data182 === "AvgPool2D")) || (data182 === "AveragePooling3D")) || (data182 === "AvgPool3D"))){
+const err346 = {};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+}
+var _valid67 = _errs608 === errors;
+errors = _errs607;
+if(vErrors !== null){
+if(_errs607){
+vErrors.length = _errs607;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid67){
+const _errs610 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data183 = data.config;
+if(!(validate22(data183, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+if(data183.pool_size !== undefined){
+let data184 = data183.pool_size;
+const _errs614 = errors;
+let valid215 = false;
+const _errs615 = errors;
+if(!((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184)))){
+const err347 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+if(typeof data184 == "number"){
+if(data184 < 1 || isNaN(data184)){
+const err348 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+var _valid68 = _errs615 === errors;
+valid215 = valid215 || _valid68;
+const _errs617 = errors;
+if(Array.isArray(data184)){
+if(data184.length > 3){
+const err349 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+if(data184.length < 1){
+const err350 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+const len10 = data184.length;
+for(let i10=0; i10<len10; i10++){
+let data185 = data184[i10];
+if(!((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185)))){
+const err351 = {instancePath:instancePath+"/config/pool_size/" + i10,schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+if(typeof data185 == "number"){
+if(data185 < 1 || isNaN(data185)){
+const err352 = {instancePath:instancePath+"/config/pool_size/" + i10,schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err353 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+var _valid68 = _errs617 === errors;
+valid215 = valid215 || _valid68;
+if(!valid215){
+const err354 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+else {
+errors = _errs614;
+if(vErrors !== null){
+if(_errs614){
+vErrors.length = _errs614;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data183.pool_length !== undefined){
+let data186 = data183.pool_length;
+if(!((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186)))){
+const err355 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/26/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+if(typeof data186 == "number"){
+if(data186 < 1 || isNaN(data186)){
+const err356 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/26/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+}
+}
+if(data183.strides !== undefined){
+let data187 = data183.strides;
+const _errs624 = errors;
+let valid218 = false;
+const _errs625 = errors;
+const _errs626 = errors;
+let valid219 = false;
+const _errs627 = errors;
+if(!((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187)))){
+const err357 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+if(typeof data187 == "number"){
+if(data187 < 1 || isNaN(data187)){
+const err358 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+}
+var _valid70 = _errs627 === errors;
+valid219 = valid219 || _valid70;
+const _errs629 = errors;
+if(Array.isArray(data187)){
+if(data187.length > 3){
+const err359 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+if(data187.length < 1){
+const err360 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+const len11 = data187.length;
+for(let i11=0; i11<len11; i11++){
+let data188 = data187[i11];
+if(!((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188)))){
+const err361 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
+}
+errors++;
+}
+if(typeof data188 == "number"){
+if(data188 < 1 || isNaN(data188)){
+const err362 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err363 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+var _valid70 = _errs629 === errors;
+valid219 = valid219 || _valid70;
+if(!valid219){
+const err364 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+else {
+errors = _errs626;
+if(vErrors !== null){
+if(_errs626){
+vErrors.length = _errs626;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid69 = _errs625 === errors;
+valid218 = valid218 || _valid69;
+const _errs633 = errors;
+if(data187 !== null){
+const err365 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+var _valid69 = _errs633 === errors;
+valid218 = valid218 || _valid69;
+if(!valid218){
+const err366 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+else {
+errors = _errs624;
+if(vErrors !== null){
+if(_errs624){
+vErrors.length = _errs624;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data183.stride !== undefined){
+let data189 = data183.stride;
+const _errs636 = errors;
+let valid222 = false;
+const _errs637 = errors;
+if(!((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189)))){
+const err367 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+if(typeof data189 == "number"){
+if(data189 < 1 || isNaN(data189)){
+const err368 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+}
+var _valid71 = _errs637 === errors;
+valid222 = valid222 || _valid71;
+const _errs639 = errors;
+if(data189 !== null){
+const err369 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+var _valid71 = _errs639 === errors;
+valid222 = valid222 || _valid71;
+if(!valid222){
+const err370 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+else {
+errors = _errs636;
+if(vErrors !== null){
+if(_errs636){
+vErrors.length = _errs636;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data183.padding !== undefined){
+let data190 = data183.padding;
+if(typeof data190 === "string"){
+if(func1(data190) < 1){
+const err371 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+}
+else {
+const err372 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+if(data183.border_mode !== undefined){
+let data191 = data183.border_mode;
+if(typeof data191 === "string"){
+if(func1(data191) < 1){
+const err373 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/26/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+else {
+const err374 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/26/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+}
+if(data183.data_format !== undefined){
+let data192 = data183.data_format;
+if(!(((data192 === "channels_last") || (data192 === "channels_first")) || (data192 === null))){
+const err375 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/26/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[26].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+if(data183.dim_ordering !== undefined){
+let data193 = data183.dim_ordering;
+if(!(((data193 === "tf") || (data193 === "th")) || (data193 === "default"))){
+const err376 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/26/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[26].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid67 = _errs610 === errors;
+valid210 = _valid67;
+if(valid210){
+var props52 = {};
+props52.config = true;
+props52.class_name = true;
+}
+}
+if(!valid210){
+const err377 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+if(props2 !== true && props52 !== undefined){
+if(props52 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props52);
+}
+}
+const _errs648 = errors;
+let valid223 = true;
+const _errs649 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data194 = data.class_name;
+if(!((((((((((((data194 === "GlobalMaxPooling1D") || (data194 === "GlobalMaxPool1D")) || (data194 === "GlobalMaxPooling2D")) || (data194 === "GlobalMaxPool2D")) || (data194 === "GlobalMaxPooling3D")) || (data194 === "GlobalMaxPool3D")) || (data194 === "GlobalAveragePooling1D")) || (data194 === "GlobalAvgPool1D")) || (data194 === "GlobalAveragePooling2D")) || (data194 === "GlobalAvgPool2D")) || (data194 === "GlobalAveragePooling3D")) || (data194 === "GlobalAvgPool3D"))){
+const err378 = {};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+}
+}
+var _valid72 = _errs649 === errors;
+errors = _errs648;
+if(vErrors !== null){
+if(_errs648){
+vErrors.length = _errs648;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid72){
+const _errs651 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data195 = data.config;
+if(!(validate22(data195, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.data_format !== undefined){
+let data196 = data195.data_format;
+if(!(((data196 === "channels_last") || (data196 === "channels_first")) || (data196 === null))){
+const err379 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err379];
+}
+else {
+vErrors.push(err379);
+}
+errors++;
+}
+}
+if(data195.dim_ordering !== undefined){
+let data197 = data195.dim_ordering;
+if(!(((data197 === "tf") || (data197 === "th")) || (data197 === "default"))){
+const err380 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/27/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err380];
+}
+else {
+vErrors.push(err380);
+}
+errors++;
+}
+}
+if(data195.keepdims !== undefined){
+if(typeof data195.keepdims !== "boolean"){
+const err381 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/27/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid72 = _errs651 === errors;
+valid223 = _valid72;
+if(valid223){
+var props53 = {};
+props53.config = true;
+props53.class_name = true;
+}
+}
+if(!valid223){
+const err382 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+if(props2 !== true && props53 !== undefined){
+if(props53 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props53);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name === undefined){
+const err383 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+if(data.config === undefined){
+const err384 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
 }
 errors++;
 }
@@ -6007,185 +7410,185 @@ props2.inbound_nodes = true;
 props2.build_config = true;
 }
 if(data.class_name !== undefined){
-let data154 = data.class_name;
-if(typeof data154 === "string"){
-if(func1(data154) < 1){
-const err292 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data199 = data.class_name;
+if(typeof data199 === "string"){
+if(func1(data199) < 1){
+const err385 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err292];
+vErrors = [err385];
 }
 else {
-vErrors.push(err292);
+vErrors.push(err385);
 }
 errors++;
 }
 }
 else {
-const err293 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err386 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err293];
+vErrors = [err386];
 }
 else {
-vErrors.push(err293);
+vErrors.push(err386);
 }
 errors++;
 }
 }
 if(data.config !== undefined){
-let data155 = data.config;
-if(!(data155 && typeof data155 == "object" && !Array.isArray(data155))){
-const err294 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data200 = data.config;
+if(!(data200 && typeof data200 == "object" && !Array.isArray(data200))){
+const err387 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err294];
+vErrors = [err387];
 }
 else {
-vErrors.push(err294);
+vErrors.push(err387);
 }
 errors++;
 }
 }
 if(data.module !== undefined){
-let data156 = data.module;
-if((typeof data156 !== "string") && (data156 !== null)){
-const err295 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+let data201 = data.module;
+if((typeof data201 !== "string") && (data201 !== null)){
+const err388 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err295];
+vErrors = [err388];
 }
 else {
-vErrors.push(err295);
+vErrors.push(err388);
 }
 errors++;
 }
 }
 if(data.registered_name !== undefined){
-let data157 = data.registered_name;
-if((typeof data157 !== "string") && (data157 !== null)){
-const err296 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+let data202 = data.registered_name;
+if((typeof data202 !== "string") && (data202 !== null)){
+const err389 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err296];
+vErrors = [err389];
 }
 else {
-vErrors.push(err296);
+vErrors.push(err389);
 }
 errors++;
 }
 }
 if(data.name !== undefined){
-let data158 = data.name;
-if(typeof data158 === "string"){
-if(func1(data158) < 1){
-const err297 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data203 = data.name;
+if(typeof data203 === "string"){
+if(func1(data203) < 1){
+const err390 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err297];
+vErrors = [err390];
 }
 else {
-vErrors.push(err297);
+vErrors.push(err390);
 }
 errors++;
 }
 }
 else {
-const err298 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err391 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err298];
+vErrors = [err391];
 }
 else {
-vErrors.push(err298);
+vErrors.push(err391);
 }
 errors++;
 }
 }
 if(data.inbound_nodes !== undefined){
-let data159 = data.inbound_nodes;
-if(Array.isArray(data159)){
-const len3 = data159.length;
-for(let i3=0; i3<len3; i3++){
-let data160 = data159[i3];
-const _errs559 = errors;
-let valid200 = false;
-const _errs560 = errors;
-if(!(Array.isArray(data160))){
-const err299 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data204 = data.inbound_nodes;
+if(Array.isArray(data204)){
+const len12 = data204.length;
+for(let i12=0; i12<len12; i12++){
+let data205 = data204[i12];
+const _errs672 = errors;
+let valid232 = false;
+const _errs673 = errors;
+if(!(Array.isArray(data205))){
+const err392 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err299];
+vErrors = [err392];
 }
 else {
-vErrors.push(err299);
+vErrors.push(err392);
 }
 errors++;
 }
-var _valid63 = _errs560 === errors;
-valid200 = valid200 || _valid63;
-const _errs562 = errors;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-if(data160.args === undefined){
-const err300 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+var _valid73 = _errs673 === errors;
+valid232 = valid232 || _valid73;
+const _errs675 = errors;
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+if(data205.args === undefined){
+const err393 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
 if(vErrors === null){
-vErrors = [err300];
+vErrors = [err393];
 }
 else {
-vErrors.push(err300);
+vErrors.push(err393);
 }
 errors++;
 }
-if(data160.args !== undefined){
-if(!(Array.isArray(data160.args))){
-const err301 = {instancePath:instancePath+"/inbound_nodes/" + i3+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data205.args !== undefined){
+if(!(Array.isArray(data205.args))){
+const err394 = {instancePath:instancePath+"/inbound_nodes/" + i12+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err301];
+vErrors = [err394];
 }
 else {
-vErrors.push(err301);
-}
-errors++;
-}
-}
-if(data160.kwargs !== undefined){
-let data162 = data160.kwargs;
-if((!(data162 && typeof data162 == "object" && !Array.isArray(data162))) && (data162 !== null)){
-const err302 = {instancePath:instancePath+"/inbound_nodes/" + i3+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema70.anyOf[1].properties.kwargs.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err302];
-}
-else {
-vErrors.push(err302);
+vErrors.push(err394);
 }
 errors++;
 }
 }
-}
-else {
-const err303 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data205.kwargs !== undefined){
+let data207 = data205.kwargs;
+if((!(data207 && typeof data207 == "object" && !Array.isArray(data207))) && (data207 !== null)){
+const err395 = {instancePath:instancePath+"/inbound_nodes/" + i12+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema66.anyOf[1].properties.kwargs.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err303];
+vErrors = [err395];
 }
 else {
-vErrors.push(err303);
+vErrors.push(err395);
 }
 errors++;
 }
-var _valid63 = _errs562 === errors;
-valid200 = valid200 || _valid63;
-if(_valid63){
-var props42 = {};
-props42.args = true;
-props42.kwargs = true;
 }
-if(!valid200){
-const err304 = {instancePath:instancePath+"/inbound_nodes/" + i3,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err304];
 }
 else {
-vErrors.push(err304);
+const err396 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+var _valid73 = _errs675 === errors;
+valid232 = valid232 || _valid73;
+if(_valid73){
+var props54 = {};
+props54.args = true;
+props54.kwargs = true;
+}
+if(!valid232){
+const err397 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
 }
 errors++;
 }
 else {
-errors = _errs559;
+errors = _errs672;
 if(vErrors !== null){
-if(_errs559){
-vErrors.length = _errs559;
+if(_errs672){
+vErrors.length = _errs672;
 }
 else {
 vErrors = null;
@@ -6195,37 +7598,37 @@ vErrors = null;
 }
 }
 else {
-const err305 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err398 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err305];
+vErrors = [err398];
 }
 else {
-vErrors.push(err305);
+vErrors.push(err398);
 }
 errors++;
 }
 }
 if(data.build_config !== undefined){
-let data163 = data.build_config;
-if((!(data163 && typeof data163 == "object" && !Array.isArray(data163))) && (data163 !== null)){
-const err306 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+let data208 = data.build_config;
+if((!(data208 && typeof data208 == "object" && !Array.isArray(data208))) && (data208 !== null)){
+const err399 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err306];
+vErrors = [err399];
 }
 else {
-vErrors.push(err306);
+vErrors.push(err399);
 }
 errors++;
 }
 }
 }
 else {
-const err307 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err400 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err307];
+vErrors = [err400];
 }
 else {
-vErrors.push(err307);
+vErrors.push(err400);
 }
 errors++;
 }
@@ -6235,15 +7638,15 @@ return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema71 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
-const schema72 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
-const schema73 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
-const wrapper3 = {validate: validate78};
+const schema67 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
+const schema68 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
+const schema69 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
+const wrapper3 = {validate: validate88};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6438,18 +7841,18 @@ vErrors = null;
 }
 }
 }
-validate78.errors = vErrors;
+validate88.errors = vErrors;
 evaluated0.props = props2;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate78.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate88.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate85.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6470,7 +7873,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema71.properties.name.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema67.properties.name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6521,14 +7924,14 @@ errors++;
 }
 }
 if(data.input_layers !== undefined){
-if(!(validate78(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate88(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
 if(data.output_layers !== undefined){
-if(!(validate78(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate88(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
@@ -6543,10 +7946,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
-validate75.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
+validate85.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -6828,8 +8231,8 @@ ifClause0 = "then";
 }
 else {
 const _errs24 = errors;
-if(!(validate75(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate85(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs24 === errors;

@@ -68,3 +68,5 @@ export * from './regularization/index.js';
 export * from './rnn/index.js';
 export * from './merging/index.js';
 export * from './reshaping/index.js';
+export * from './convolutional/index.js';
+export * from './pooling/index.js';

@@ -1,10 +1,12 @@
 import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { activationLayers } from './activations/index.js';
+import { convolutionalLayers } from './convolutional/index.js';
 import { coreLayers } from './core/index.js';
 import { KERAS_LAYER_CLASSES } from './keras-classes.js';
 import type { JsonObject } from './engine/json.js';
 import type { Layer, LayerFactory } from './engine/layer.js';
 import { mergingLayers } from './merging/index.js';
+import { poolingLayers } from './pooling/index.js';
 import { regularizationLayers } from './regularization/index.js';
 import { reshapingLayers } from './reshaping/index.js';
 import { rnnLayers } from './rnn/index.js';
@@ -12,7 +14,7 @@ import { rnnLayers } from './rnn/index.js';
 export type { LayerFactory } from './engine/layer.js';
 
 // One list per Keras family (a family's index.ts says what it adds); a new family is one line here.
-const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers]);
+const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers, ...convolutionalLayers, ...poolingLayers]);
 
 /**
  * Register a layer class under its Keras `class_name` (e.g. a custom layer written in TypeScript),

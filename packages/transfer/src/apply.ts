@@ -16,6 +16,11 @@ export interface ApplyOptions {
    * holds, such as one just read from a file).
    */
   adoptArrays?: boolean;
+  /**
+   * The backend that wrote the weights, for files that do not record it (Keras 1): `'theano'` makes
+   * convolution kernels flipped back as Theano computed them. A backend recorded in the table wins.
+   */
+  backend?: string;
 }
 
 /** One weight that was loaded. */
@@ -50,7 +55,7 @@ export interface TransferReport {
   unmatchedStored: string[];
   /** Model layers with weights that received none (by name only). */
   untouched: string[];
-  /** Layout conversions applied (Keras 1 LSTM, CuDNNLSTM). */
+  /** Layout conversions applied (Keras 1 LSTM, CuDNNLSTM, Keras 1 and Theano convolution kernels). */
   conversions: string[];
   warnings: string[];
 }
@@ -74,7 +79,7 @@ function storedHasWeights(l: LayerWeights): boolean {
 }
 
 function assignLayer(layer: Layer, stored: LayerWeights, table: WeightTable, opts: ApplyOptions, report: TransferReport, index: number): void {
-  const conv = convertForLayer(layer, stored.weights.map((w) => w.value), table.kerasVersion);
+  const conv = convertForLayer(layer, stored.weights.map((w) => w.value), table.kerasVersion, table.backend ?? opts.backend ?? null);
   if (conv.note) report.conversions.push(`${layer.name}: ${conv.note}`);
   const targets = layer.weights;
   const src = opts.source ? `${opts.source}: ` : '';

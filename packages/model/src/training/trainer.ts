@@ -600,7 +600,10 @@ function weightRules(host: TrainingHost): WeightRules {
   for (const { weight, layer } of host.allWeights()) {
     const kept = keptOf(layer);
     if (!kept) continue;
-    const key = weight.name === 'recurrent_kernel' ? 'recurrent' : weight.name;
+    // The config key of the weight's regularizer/constraint: `kernel_regularizer`, `recurrent_regularizer`
+    // (recurrent_kernel); a layer may say otherwise (separable convs: `depthwise_kernel` → `depthwise_…`).
+    const keyOf = (layer as { regularizerKey?: (weightName: string) => string }).regularizerKey;
+    const key = keyOf ? keyOf.call(layer, weight.name) : weight.name === 'recurrent_kernel' ? 'recurrent' : weight.name;
     const reg = getRegularizer(kept[`${key}_regularizer`] ?? null, `${layer.name}.${key}_regularizer`);
     if (reg) rules.regularizers.push({ weight, reg });
     if (layer.trainable && weight.trainable) {

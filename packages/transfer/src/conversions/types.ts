@@ -9,7 +9,7 @@ export interface Converted {
 }
 
 /**
- * Converts one layer's stored weights from an old layout (`kerasVersion` is the file's), or returns
- * null when they are already in the layout the layer expects.
+ * Converts one layer's stored weights from an old layout (`kerasVersion` and `backend` are the file's;
+ * null when it does not say), or returns null when they are already in the layout the layer expects.
  */
-export type Converter = (layer: Layer, stored: readonly Tensor[], kerasVersion: string | null) => Converted | null;
+export type Converter = (layer: Layer, stored: readonly Tensor[], kerasVersion: string | null, backend?: string | null) => Converted | null;

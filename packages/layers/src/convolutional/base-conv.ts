@@ -1,0 +1,241 @@
+/**
+ * The shared body of Keras' `Conv1D`, `Conv2D` and `Conv3D` (keras/src/layers/convolutional/base_conv.py):
+ * a kernel `(k..., in/groups, filters)` and a bias `(filters)`, applied with strides, dilation,
+ * `valid` / `same` (and, in 1-D, `causal`) padding and channel groups, in either data format.
+ */
+import {
+  activationBackward,
+  biasGradient,
+  ConfigError,
+  convBackwardInput,
+  convBackwardKernel,
+  convForward,
+  ShapeMismatchError,
+  Tensor,
+  windowGeometry,
+  type ConvSpec,
+} from '@kerasts/tensor';
+import { ActivationSlot, type KeptConfig } from '../engine/activation-slot.js';
+import { ConfigReader } from '../engine/config-reader.js';
+import { Layer, type CallContext, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from '../engine/layer.js';
+import type { OptionKeys } from '../engine/options.js';
+import type { JsonObject } from '../engine/json.js';
+import type { Shape } from '../engine/shape.js';
+import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
+import {
+  channelsLastInput,
+  enumConfig,
+  fromChannelsLast,
+  gradToChannelsLast,
+  joinShape,
+  normDataFormat,
+  normTuple,
+  splitShape,
+  tupleConfig,
+  type DataFormat,
+  type IntTuple,
+} from './conv-utils.js';
+
+/** Options of `Conv1D`, `Conv2D` and `Conv3D`, as Keras' arguments in camelCase (Keras 3 defaults). */
+export interface ConvOptions extends LayerOptions {
+  /** Number of output channels. */
+  filters: number;
+  /** Window size: one integer for every spatial axis, or one per axis. */
+  kernelSize: IntTuple;
+  /** Default 1. Keras refuses strides > 1 together with a dilation rate > 1. */
+  strides?: IntTuple;
+  /** `valid` (default), `same`, or (Conv1D only) `causal`. */
+  padding?: 'valid' | 'same' | 'causal';
+  /** Default `channels_last`. */
+  dataFormat?: DataFormat | null;
+  /** Default 1. */
+  dilationRate?: IntTuple;
+  /** Channel groups (default 1): input and output channels are split into this many independent groups. */
+  groups?: number;
+  activation?: string | null;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: KeptConfig;
+  biasRegularizer?: KeptConfig;
+  activityRegularizer?: KeptConfig;
+  kernelConstraint?: KeptConfig;
+  biasConstraint?: KeptConfig;
+}
+
+/** The option names of {@link ConvOptions} (checked complete by TypeScript). */
+export const CONV_KEYS: OptionKeys<ConvOptions> = {
+  filters: true, kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, groups: true,
+  activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true,
+  biasRegularizer: true, activityRegularizer: true, kernelConstraint: true, biasConstraint: true,
+};
+
+/** A convolution layer of 1 to 3 spatial axes (see `Conv1D`, `Conv2D`, `Conv3D`). */
+export abstract class BaseConv extends Layer {
+  /** Number of spatial axes. */
+  readonly rank: number;
+  readonly filters: number;
+  readonly kernelSize: readonly number[];
+  readonly strides: readonly number[];
+  readonly padding: 'valid' | 'same' | 'causal';
+  readonly dataFormat: DataFormat;
+  readonly dilationRate: readonly number[];
+  readonly groups: number;
+  readonly activation: ActivationSlot;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kept: Record<string, KeptConfig>;
+
+  protected constructor(options: ConvOptions, rank: number, className: string, prefix: string) {
+    super(options, prefix);
+    const where = `layer "${this.name}" (${className})`;
+    this.rank = rank;
+    if (!Number.isInteger(options.filters) || options.filters < 1) throw new ConfigError(`${where}: "filters" must be a positive integer, found ${JSON.stringify(options.filters)}`, where);
+    this.filters = options.filters;
+    this.kernelSize = normTuple(options.kernelSize, rank, 'kernel_size', where, 1);
+    this.strides = normTuple(options.strides, rank, 'strides', where, 1);
+    this.dilationRate = normTuple(options.dilationRate, rank, 'dilation_rate', where, 1);
+    const padding = (options.padding ?? 'valid').toLowerCase();
+    if (padding !== 'valid' && padding !== 'same' && !(padding === 'causal' && rank === 1)) {
+      throw new ConfigError(`${where}: "padding" must be "valid" or "same"${rank === 1 ? ' or "causal"' : ''}, found ${JSON.stringify(padding)}`, where);
+    }
+    this.padding = padding;
+    this.dataFormat = normDataFormat(options.dataFormat, where);
+    this.groups = options.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups < 1 || this.filters % this.groups !== 0) {
+      throw new ConfigError(`${where}: "groups" must be a positive integer that divides filters (${this.filters}), found ${JSON.stringify(options.groups)}`, where);
+    }
+    if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
+      throw new ConfigError(`${where}: strides > 1 are not supported together with dilation_rate > 1 (as in Keras)`, where);
+    }
+    this.activation = new ActivationSlot(options.activation ?? 'linear');
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform', `${this.name}.kernel_initializer`);
+    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}.bias_initializer`);
+    this.kept = {
+      kernel_regularizer: options.kernelRegularizer ?? null,
+      bias_regularizer: options.biasRegularizer ?? null,
+      activity_regularizer: options.activityRegularizer ?? null,
+      kernel_constraint: options.kernelConstraint ?? null,
+      bias_constraint: options.biasConstraint ?? null,
+    };
+  }
+
+  private inChannels(inputShape: Shape): number {
+    this.expectRank(inputShape, this.rank + 2, `a ${this.rank + 2}-D input`);
+    const c = splitShape(inputShape, this.dataFormat).channels;
+    if (c === null) throw new ShapeMismatchError(`layer "${this.name}" (${this.className}) needs a known number of input channels`, [], inputShape, this.name);
+    if (c % this.groups !== 0) throw new ConfigError(`layer "${this.name}" (${this.className}): ${c} input channels cannot be split into ${this.groups} groups`, this.name);
+    return c;
+  }
+
+  protected override buildWeights(inputShape: Shape): void {
+    const cin = this.inChannels(inputShape);
+    const shape = [...this.kernelSize, cin / this.groups, this.filters];
+    this.addWeight('kernel', shape, this.kernelInitializer.init(shape));
+    if (this.useBias) this.addWeight('bias', [this.filters], this.biasInitializer.init([this.filters]));
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    this.expectRank(inputShape, this.rank + 2, `a ${this.rank + 2}-D input`);
+    const { spatial } = splitShape(inputShape, this.dataFormat);
+    const out = spatial.map((n, i) => (n === null ? null : windowGeometry([n], [this.kernelSize[i]!], [this.strides[i]!], [this.dilationRate[i]!], this.padding).outSize[0]!));
+    return joinShape(inputShape[0] ?? null, out, this.filters, this.dataFormat);
+  }
+
+  /** The convolution's sizes for a concrete input, checked against the kernel. */
+  private spec(input: Tensor): { x: Float32Array; spec: ConvSpec; spatial: number[]; cin: number } {
+    const { data, batch, spatial, channels } = channelsLastInput(input, this.dataFormat, this.rank, this.name, this.className);
+    const kernel = this.weightList[0]!;
+    if (channels / this.groups !== kernel.shape[this.rank]) {
+      throw new ShapeMismatchError(`layer "${this.name}" (${this.className}) input channels`, [kernel.shape[this.rank]! * this.groups], [channels], this.name);
+    }
+    const geometry = windowGeometry(spatial, this.kernelSize, this.strides, this.dilationRate, this.padding);
+    return { x: data, spec: { batch, geometry, inChannels: channels, outChannels: this.filters, groups: this.groups }, spatial, cin: channels };
+  }
+
+  call(input: Tensor, ctx: CallContext): Tensor {
+    const { x, spec } = this.spec(input);
+    const [kernel, bias] = this.weightList;
+    const z = convForward(x, kernel!.value.data, this.useBias ? bias!.value.data : null, spec);
+    const y = fromChannelsLast(z, spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
+    const act = this.activation.get(ctx.hardSigmoid);
+    if (act.name !== 'linear') act.apply(y.data, 0, y.size / y.shape[y.rank - 1]!, y.shape[y.rank - 1]!);
+    return y;
+  }
+
+  override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {
+    const { x, spec, spatial, cin } = this.spec(input);
+    const [kernel, bias] = this.weightList;
+    const kernelData = kernel!.value.data;
+    const z = fromChannelsLast(convForward(x, kernelData, this.useBias ? bias!.value.data : null, spec), spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
+    const act = this.activation.get(ctx.hardSigmoid);
+    const last = z.shape[z.rank - 1]!;
+    let y = z;
+    if (act.name !== 'linear') {
+      y = new Tensor(z.data.slice(), z.shape);
+      act.apply(y.data, 0, y.size / last, last);
+    }
+    const trainable = this.trainable;
+    return {
+      output: y,
+      backward: (dOutput: Tensor) => {
+        const dzRaw = act.name === 'linear' ? dOutput : new Tensor(activationBackward(act, z.data, y.data, dOutput.data, last), z.shape);
+        const dz = gradToChannelsLast(dzRaw, this.dataFormat);
+        const weightGrads = new Map<LayerWeight, Tensor>();
+        if (trainable) {
+          weightGrads.set(kernel!, new Tensor(convBackwardKernel(x, dz, spec), kernel!.shape));
+          if (this.useBias) weightGrads.set(bias!, new Tensor(biasGradient(dz, z.size / this.filters, this.filters), bias!.shape));
+        }
+        const dInput = ctx.needInputGrad ? fromChannelsLast(convBackwardInput(dz, kernelData, spec), spec.batch, spatial, cin, this.dataFormat) : null;
+        return { dInput, weightGrads };
+      },
+    };
+  }
+
+  override getConfig(): JsonObject {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernel_size: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      data_format: this.dataFormat,
+      dilation_rate: [...this.dilationRate],
+      groups: this.groups,
+      activation: this.activation.name,
+      use_bias: this.useBias,
+      kernel_initializer: this.kernelInitializer.serialize() as unknown as JsonObject,
+      bias_initializer: this.biasInitializer.serialize() as unknown as JsonObject,
+      ...this.kept,
+    };
+  }
+
+  /** The options of a canonical config (shared by the `fromConfig` of every convolution class). */
+  protected static convOptions(config: JsonObject, className: string): ConvOptions {
+    const r = new ConfigReader(config, className);
+    const o: ConvOptions = {
+      ...r.baseOptions(),
+      filters: r.int('filters', 0, 1),
+      kernelSize: tupleConfig(r, 'kernel_size') ?? 0,
+      padding: enumConfig(r, 'padding', ['valid', 'same', 'causal'] as const, 'valid'),
+      dataFormat: normDataFormat(r.string('data_format', 'channels_last'), r.where),
+      groups: r.int('groups', 1, 1),
+      activation: r.activation('activation', 'linear'),
+      useBias: r.bool('use_bias', true),
+      kernelInitializer: (config.kernel_initializer as InitializerSpec | undefined) ?? 'glorot_uniform',
+      biasInitializer: (config.bias_initializer as InitializerSpec | undefined) ?? 'zeros',
+      kernelRegularizer: r.raw('kernel_regularizer'),
+      biasRegularizer: r.raw('bias_regularizer'),
+      activityRegularizer: r.raw('activity_regularizer'),
+      kernelConstraint: r.raw('kernel_constraint'),
+      biasConstraint: r.raw('bias_constraint'),
+    };
+    const strides = tupleConfig(r, 'strides');
+    if (strides !== undefined) o.strides = strides;
+    const dilation = tupleConfig(r, 'dilation_rate');
+    if (dilation !== undefined) o.dilationRate = dilation;
+    return o;
+  }
+}
