@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelFromJSON, parseModelConfig, toJSON } from '../src/index.js';
+import { UnsupportedError } from '@kerasts/tensor';
+import { modelFromJSON, numericsNotes, parseModelConfig, toJSON } from '../src/index.js';
 import { repoRoot, toTensor, type PredictFixture } from './helpers.js';
 
 const dir = join(repoRoot, 'tools', 'oracle', 'fixtures', 'conv', 'predict');
@@ -74,6 +75,11 @@ describe('every dialect rebuilds a convolution model that predicts the same', ()
       const x = toTensor(fx.input);
       const y = model.predict(x);
       for (const dialect of ['keras-2', 'keras-2.0', 'keras-3'] as const) {
+        if (numericsNotes(model.toConfig(), dialect).length) {
+          // the dialect's Keras would compute something else: writing must refuse, not change numbers
+          expect(() => toJSON(model, { dialect }), dialect).toThrow(UnsupportedError);
+          continue;
+        }
         const json = toJSON(model, { dialect });
         const again = modelFromJSON(json);
         again.setWeights(model.getWeights());
@@ -110,6 +116,11 @@ describe('Keras 2 key sets', () => {
       'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint',
     ]);
     expect(Object.keys(json.config[1]!.config)).toEqual(['name', 'trainable', 'strides', 'pool_size', 'padding']);
+  });
+  it('keras-2.0 refuses a dilated SeparableConv2D: Keras 2.0.8 would ignore the dilation', () => {
+    const model = modelFromJSON(load('separable_conv2d').model_json as never);
+    expect(numericsNotes(model.toConfig(), 'keras-2.0').join(' ')).toMatch(/dilation_rate/);
+    expect(numericsNotes(model.toConfig(), 'keras-2')).toEqual([]);
   });
   it('keras-2 writes groups and keepdims only when an older Keras would not assume them', () => {
     const grouped = modelFromJSON(load('conv2d_groups').model_json as never);

@@ -191,6 +191,7 @@ function transpose(rank: number): LayerFormat {
     defaults: () => ({ output_padding: null }),
     schema: CONV_SCHEMA,
     normalize: convNormalize(rank, 'transpose'),
+    dialectNote: dilationIgnored(`Conv${rank}DTranspose`),
     write: (out, src, dialect) => {
       writeConv(rank, 'transpose')(out, src, dialect);
       if (dialect === 'keras-2' && rank === 3 && !isOne(src.dilation_rate)) insertAfter(out, 'data_format', 'dilation_rate', src.dilation_rate!);
@@ -198,10 +199,17 @@ function transpose(rank: number): LayerFormat {
   };
 }
 
+/** Keras 2.0.8 accepts a dilation rate on these layers but does not pass it to the backend. */
+function dilationIgnored(cls: string) {
+  return (cfg: JsonObject, dialect: Dialect): string | null =>
+    dialect === 'keras-2.0' && !isOne(cfg.dilation_rate) ? `Keras 2.0.8's ${cls} takes dilation_rate ${JSON.stringify(cfg.dilation_rate)} but computes without it, so it would predict other numbers` : null;
+}
+
 const separable = (rank: number): LayerFormat => ({
   keys: { 'keras-2.0': SEP_2, 'keras-2': SEP_2, 'keras-3': SEP_3 },
   schema: CONV_SCHEMA,
   normalize: convNormalize(rank, 'separable'),
+  dialectNote: dilationIgnored(`SeparableConv${rank}D`),
 });
 
 const depthwise = (rank: number): LayerFormat => ({
