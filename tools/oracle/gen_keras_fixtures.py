@@ -168,6 +168,61 @@ def func_spatial_dropout():
     return keras.Model([a, b], out, name="func_spatial")
 
 
+def seq_conv2d_adam():
+    keras.utils.set_random_seed(8)
+    m = keras.Sequential(
+        [
+            keras.Input((10, 9, 2)),
+            L.Conv2D(4, 3, activation="relu", padding="same"),
+            L.MaxPooling2D(2),
+            L.SeparableConv2D(4, 3, depth_multiplier=2, padding="same"),
+            L.DepthwiseConv2D(2, depth_multiplier=2),
+            L.Conv2DTranspose(3, 3, strides=2, padding="same"),
+            L.AveragePooling2D(2, padding="same"),
+            L.GlobalMaxPooling2D(),
+            L.Dense(2),
+        ],
+        name="seq_conv2d",
+    )
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    return m
+
+
+def seq_conv1d_sgd():
+    keras.utils.set_random_seed(9)
+    m = keras.Sequential(
+        [
+            keras.Input((12, 3)),
+            L.Conv1D(4, 3, padding="causal", dilation_rate=2, activation="tanh"),
+            L.SeparableConv1D(4, 2, padding="same"),
+            L.DepthwiseConv1D(3, strides=2),
+            L.Conv1DTranspose(3, 3, strides=2),
+            L.MaxPooling1D(2),
+            L.AveragePooling1D(2, strides=1),
+            L.GlobalAveragePooling1D(),
+            L.Dense(1),
+        ],
+        name="seq_conv1d",
+    )
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss="mse")
+    return m
+
+
+def func_conv3d_pools():
+    keras.utils.set_random_seed(10)
+    inp = keras.Input((4, 5, 4, 2), name="vol")
+    x = L.Conv3D(3, 2, padding="same", data_format="channels_last", name="c3")(inp)
+    x = L.Conv3DTranspose(2, 2, strides=(1, 2, 1), name="c3t")(x)
+    a = L.GlobalMaxPooling3D(name="gmax3")(L.MaxPooling3D(2, name="mp3")(x))
+    b = L.GlobalAveragePooling3D(name="gavg3")(L.AveragePooling3D(2, padding="same", name="ap3")(x))
+    seq = keras.Input((6, 3), name="seq")
+    c = L.GlobalMaxPooling1D(name="gmax1")(seq)
+    img = keras.Input((3, 5, 4), name="img")
+    d = L.GlobalAveragePooling2D(data_format="channels_first", name="gavg2")(img)
+    out = L.Dense(2, name="out")(L.Concatenate(name="cat")([a, b, c, d]))
+    return keras.Model([inp, seq, img], out, name="func_conv3d")
+
+
 # name -> (builder, input shapes (without batch), output width, fit?[, integer inputs below this
 # vocabulary size]). Every layer class kerasts
 # registers must appear in some case (io-keras' registry test checks it).
@@ -182,6 +237,9 @@ CASES = {
     "seq_embedding_wrappers_adam": (seq_embedding_wrappers_adam, [(5,)], 1, True, 10),
     "seq_noise_masking_uncompiled": (seq_noise_masking_uncompiled, [(4, 3)], 2, False),
     "func_spatial_dropout": (func_spatial_dropout, [(2, 3, 4), (2, 2, 3, 4)], 2, False),
+    "seq_conv2d_adam": (seq_conv2d_adam, [(10, 9, 2)], 2, True),
+    "seq_conv1d_sgd": (seq_conv1d_sgd, [(12, 3)], 1, True),
+    "func_conv3d_pools": (func_conv3d_pools, [(4, 5, 4, 2), (6, 3), (3, 5, 4)], 2, False),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2

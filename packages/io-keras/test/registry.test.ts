@@ -11,8 +11,24 @@ import { describe, expect, it } from 'vitest';
 import { registeredLayers } from '@kerasts/layers';
 import { FIXTURES } from './helpers.js';
 
-/** Keras 1/2 class names with no Keras 3 class: they load as the class given, which is what a .keras holds. */
-const LEGACY_ONLY: Record<string, string> = { CuDNNLSTM: 'LSTM' };
+/**
+ * Keras 1/2 class names with no Keras 3 class, and Keras' aliases: they load as the class given, which
+ * is what a .keras holds.
+ */
+const LEGACY_ONLY: Record<string, string> = {
+  CuDNNLSTM: 'LSTM',
+  Convolution1D: 'Conv1D', AtrousConvolution1D: 'Conv1D', AtrousConv1D: 'Conv1D',
+  Convolution2D: 'Conv2D', AtrousConvolution2D: 'Conv2D', AtrousConv2D: 'Conv2D',
+  Convolution3D: 'Conv3D',
+  SeparableConvolution1D: 'SeparableConv1D', SeparableConvolution2D: 'SeparableConv2D',
+  Convolution1DTranspose: 'Conv1DTranspose',
+  Convolution2DTranspose: 'Conv2DTranspose', Deconvolution2D: 'Conv2DTranspose', Deconv2D: 'Conv2DTranspose',
+  Convolution3DTranspose: 'Conv3DTranspose', Deconvolution3D: 'Conv3DTranspose', Deconv3D: 'Conv3DTranspose',
+  MaxPool1D: 'MaxPooling1D', MaxPool2D: 'MaxPooling2D', MaxPool3D: 'MaxPooling3D',
+  AvgPool1D: 'AveragePooling1D', AvgPool2D: 'AveragePooling2D', AvgPool3D: 'AveragePooling3D',
+  GlobalMaxPool1D: 'GlobalMaxPooling1D', GlobalMaxPool2D: 'GlobalMaxPooling2D', GlobalMaxPool3D: 'GlobalMaxPooling3D',
+  GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalAvgPool3D: 'GlobalAveragePooling3D',
+};
 
 const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as { cases: Record<string, { layers: string[] }> };
 const covered = new Map<string, string[]>();
