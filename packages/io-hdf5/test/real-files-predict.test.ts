@@ -22,6 +22,8 @@ interface Entry {
   keras_version: string | null;
   all_layer_classes: string[];
   layers: unknown;
+  backend?: string | null;
+  theano_conv_kernels?: boolean;
 }
 const manifest = sharedDir === null ? [] : (JSON.parse(readFileSync(join(realRoot, 'manifest.json'), 'utf8')) as Entry[]);
 // Functional files (class Model/Functional) whose layers are all supported must load and predict within 1e-5.
@@ -68,7 +70,9 @@ async function loadEntry(e: Entry): Promise<Model> {
     await loadWeights(model, file);
     return model;
   }
-  return loadModel(file);
+  // Keras 1 files do not record their backend; the corpus knows which were written with Theano (whose
+  // convolution kernels are flipped), and so must the loader.
+  return loadModel(file, e.theano_conv_kernels === true && !e.backend ? { backend: 'theano' } : {});
 }
 
 describeShared('real Keras files of every era', () => {
