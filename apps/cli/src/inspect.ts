@@ -84,18 +84,12 @@ async function inspectH5(file: string, bytes: Uint8Array): Promise<Inspection> {
     }
     try {
       const { model } = modelFromContents(contents, { fileName: file });
-      rows = model.layers.map((l) => ({
-        name: l.name,
-        className: l.className,
-        outputShape: model.built && l.inputShape ? formatShape(l.computeOutputShape(l.inputShape)) : null,
-        params: l.countParams(),
-        weights: l.weights.map((w) => ({ name: w.name, shape: [...w.shape] })),
-      }));
+      rows = layerRows(model);
       runnable = runnable ?? 'yes';
     } catch (e) {
       runnable = `no: ${(e as Error).message}`;
     }
-  } else runnable = 'weights only: give an architecture (kerasts predict --arch arch.json)';
+  } else runnable = 'weights only: give the architecture (kerasts predict weights.h5 --arch arch.json -i x.npy, kerasts summary weights.h5 --arch arch.json)';
   if (rows.length === 0) {
     rows = contents.weights.layers.map((l) => ({
       name: l.name,
@@ -138,14 +132,19 @@ async function inspectH5(file: string, bytes: Uint8Array): Promise<Inspection> {
   return { text: lines.join('\n'), json };
 }
 
+/** Every layer with its output shape as the summary has it (merge layers, with several inputs, too). */
 function layerRows(model: Model): LayerRow[] {
-  return model.layers.map((l) => ({
-    name: l.name,
-    className: l.className,
-    outputShape: model.built && l.inputShape ? formatShape(l.computeOutputShape(l.inputShape)) : null,
-    params: l.countParams(),
-    weights: l.weights.map((w) => ({ name: w.name, shape: [...w.shape] })),
-  }));
+  const shapes = new Map(model.summaryData().rows.map((r) => [r.layer, r.nodeOutputs[r.nodeOutputs.length - 1]]));
+  return model.layers.map((l) => {
+    const outs = shapes.get(l);
+    return {
+      name: l.name,
+      className: l.className,
+      outputShape: outs && outs.length ? (outs.length === 1 ? formatShape(outs[0]!) : `[${outs.map(formatShape).join(', ')}]`) : null,
+      params: l.countParams(),
+      weights: l.weights.map((w) => ({ name: w.name, shape: [...w.shape] })),
+    };
+  });
 }
 
 function layerLines(rows: LayerRow[]): string[] {

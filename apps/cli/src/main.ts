@@ -23,15 +23,18 @@ import {
   sliceRows,
   toJSON,
   toYAML,
-  validateArchitecture,
   type Dialect,
+  type Functional,
   type Model,
+  type Sequential,
   type Tensor,
 } from 'kerasts';
 import { encodeOutputs, fitToInputShape, outputsJson, readInput, uniqueNames } from './data.js';
 import { architectureOf, detectFile, loadModelFile, modelOf } from './files.js';
 import { inspectFile } from './inspect.js';
 import { addMoreCommands, UsageError } from './more-commands.js';
+import { weightsOnlyError } from './hints.js';
+import { validateAll } from './validate.js';
 import { supportMarkdown } from './support.js';
 
 /** Write aside, then rename, so a failed write never leaves a half-written file. */
@@ -46,7 +49,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   program
     .name('kerasts')
     .description('Keras models in TypeScript: inspect, run, convert, train and transfer Keras files of any era (1.x to 3.x) without Python.')
-    .addHelpText('after', '\nStart with:\n  pnpm kerasts inspect my_model.h5\n  pnpm kerasts predict my_model.h5 -i x.npy\n  pnpm kerasts <command> --help')
+    .addHelpText('after', '\nStart with:\n  kerasts inspect my_model.h5\n  kerasts predict my_model.h5 -i x.npy\n  kerasts <command> --help\n(in a clone of the repository: pnpm kerasts <command>)')
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err })
@@ -57,11 +60,12 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .description('Check a Keras architecture file (JSON or YAML, any Keras era) against the schema and the supported layers.')
     .argument('<file>', 'an architecture .json or .yaml, or the architecture inside a .keras or .h5 model')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts validate my_model_architecture.json\n  pnpm kerasts validate model.keras')
+    .addHelpText('after', '\nExamples:\n  kerasts validate my_model_architecture.json\n  kerasts validate model.keras')
     .action(async (file: string, opts: { json?: boolean }) => {
       const raw = await architectureOf(file);
-      const issues = validateArchitecture(raw);
-      if (issues.length) {
+      const result = validateAll(raw, file);
+      if (!result.valid) {
+        const issues = result.issues;
         if (opts.json) out(JSON.stringify({ valid: false, issues }, null, 2) + '\n');
         else {
           err(`${file}: invalid Keras architecture (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n`);
@@ -70,8 +74,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
         process.exitCode = 1;
         return;
       }
-      const parsed = parseModelConfig(raw, { source: file });
-      const model = modelFromConfig(parsed.config);
+      const { model, parsed } = result;
       const info = {
         valid: true,
         model: model.name,
@@ -94,7 +97,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .description('Describe a Keras file of any era and format (detected by content): format, keras_version, backend, layers with output shapes and parameters, training config, optimizer state.')
     .argument('<file>', 'a .keras archive, a .weights.h5, a Keras .h5 (full model or weights) or an architecture .json/.yaml')
     .option('--json', 'print the description as JSON')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts inspect my_model.keras\n  pnpm kerasts inspect my_model.h5 --json')
+    .addHelpText('after', '\nExamples:\n  kerasts inspect my_model.keras\n  kerasts inspect my_model.h5 --json')
     .action(async (file: string, opts: { json?: boolean }) => {
       const info = await inspectFile(file);
       out(opts.json ? JSON.stringify(info.json, null, 2) + '\n' : info.text + '\n');
@@ -109,12 +112,12 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('-o, --output <file>', 'write the results to this file instead of standard output: .npz (one array per output name), .json, or .npy/.csv (one output)')
     .option('--batch-size <n>', 'samples per batch', (v) => Number(v), 32)
     .option('--force', 'overwrite the output file if it exists')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts predict model.keras --input x.npy\n  pnpm kerasts predict w.weights.h5 --arch arch.json --input x.json -o y.json')
+    .addHelpText('after', '\nExamples:\n  kerasts predict model.keras --input x.npy\n  kerasts predict w.weights.h5 --arch arch.json --input x.json -o y.json')
     .action(async (file: string, opts: { input: string[]; arch?: string; output?: string; batchSize: number; force?: boolean }) => {
       const warn = (m: string) => err(`warning: ${m}\n`);
       if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got ${String(opts.batchSize)}`);
       if (opts.output) guardOverwrite(opts.output, opts.force);
-      const model = opts.arch ? await modelOf(opts.arch, file, warn) : await modelOf(file, undefined, warn);
+      const model = opts.arch ? await modelFor('predict', opts.arch, file, warn) : await modelFor('predict', file, undefined, warn);
       const inputs = opts.input.map((f, i) => fitToInputShape(readInput(f), model.inputShapes?.[i] ?? undefined));
       const outputs = predictWithProgress(model, inputs, opts.batchSize, err);
       const names = model.outputNames;
@@ -137,26 +140,42 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('-w, --weights <file>', 'weights file (.weights.h5 or .h5): read with a .json/.yaml input, written with a .json/.yaml output from a model file')
     .option('--force', 'overwrite output files that exist')
     .option('--allow-numerics-change', 'write even if the target Keras would compute a different function (hard_sigmoid)')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts convert old_keras2.h5 new.keras         # Keras 3 loads it and predicts what Keras 2 did\n  pnpm kerasts convert model.keras model.h5\n  pnpm kerasts convert model.h5 w.weights.h5\n  pnpm kerasts convert model.h5 model.onnx           # for ONNX Runtime (opset 17, dynamic batch)\n  pnpm kerasts convert model.keras arch.json --weights w.weights.h5\n  pnpm kerasts convert arch.yaml model.keras --weights w.h5\n  pnpm kerasts convert seed.json --to yaml')
+    .addHelpText('after', '\nExamples:\n  kerasts convert old_keras2.h5 new.keras         # Keras 3 loads it and predicts what Keras 2 did\n  kerasts convert model.keras model.h5\n  kerasts convert model.h5 w.weights.h5\n  kerasts convert model.h5 model.onnx           # for ONNX Runtime (opset 17, dynamic batch)\n  kerasts convert model.keras arch.json --weights w.weights.h5\n  kerasts convert arch.yaml model.keras --weights w.h5\n  kerasts convert seed.json --to yaml')
     .action(async (input: string, outputArg: string | undefined, opts: ConvertOptions) => {
       await convert(input, outputArg ?? opts.output, opts, out, err);
     });
   program
     .command('supported')
     .description('List what kerasts supports (layers, activations, optimizers, losses, file formats, Keras versions), from its registries.')
-    .addHelpText('after', '\nExample:\n  pnpm kerasts supported')
+    .addHelpText('after', '\nExample:\n  kerasts supported')
     .action(() => out(supportMarkdown() + '\n'));
 
   addMoreCommands(program, {
     out,
     err,
-    loadModelFile: (file: string, weights?: string) => modelOf(file, weights, (m) => err(`warning: ${m}\n`)),
+    loadModelFile: (file: string, weights: string | undefined, command: string) => modelFor(command, file, weights, (m) => err(`warning: ${m}\n`)),
     writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => {
       guardOverwrite(path, force);
       writeAtomicBytes(path, bytes);
     },
   });
   return program;
+}
+
+/**
+ * {@link modelOf} for a command: a weights-only file given where a model is needed gets a hint that
+ * fits the command (`--arch` where it exists, `kerasts convert` elsewhere).
+ */
+async function modelFor(command: string, file: string, weights: string | undefined, warn: (m: string) => void): Promise<Sequential | Functional> {
+  try {
+    return await modelOf(file, weights, warn);
+  } catch (e) {
+    if (!weights && e instanceof KerastsError) {
+      const detected = await detectFile(file).then((d) => d.detected.format, () => null);
+      if (detected === 'h5-weights' || detected === 'weights-h5') throw weightsOnlyError(file, command);
+    }
+    throw e;
+  }
 }
 
 interface ConvertOptions {
@@ -290,7 +309,7 @@ export async function run(argv: string[], out = (s: string) => void process.stdo
 }
 
 /**
- * The directory relative paths mean: the caller's. `pnpm kerasts …` (the repository's script) runs
+ * The directory relative paths mean: the caller's. `kerasts …` (the repository's script) runs
  * in the repository root, so there the folder the user typed the command in is `INIT_CWD`, which
  * npm and pnpm set for scripts; a bin link (`npx kerasts`, an installed `kerasts`) or `node main.js`
  * already runs in the caller's folder.

@@ -1,14 +1,16 @@
 /** `kerasts summary`, `weights` and `transfer`: looking at and moving weights between files. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatForPath, formatTransferReport, KerastsError, loadWeights, saveModel, type Model, type WeightTable } from 'kerasts';
 import { fitToInputShape, readInput, UsageError } from './data.js';
 import { readBytes, weightTableOf } from './files.js';
+import { skipMismatchHint } from './hints.js';
 
 /** Shared plumbing the commands need from main.ts. */
 export interface CommandContext {
   out: (s: string) => void;
   err: (s: string) => void;
-  loadModelFile: (file: string, weights?: string) => Promise<Model>;
+  /** A model from any model file (or an architecture + weights); `command` picks the hint for a weights-only file. */
+  loadModelFile: (file: string, weights: string | undefined, command: string) => Promise<Model>;
   writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => void;
 }
 
@@ -72,12 +74,16 @@ export { UsageError } from './data.js';
 export function addMoreCommands(program: Command, ctx: CommandContext): void {
   program
     .command('summary')
-    .description("Print Keras' model.summary() table for a model file or architecture.")
-    .argument('<file>', 'a .keras, a full-model .h5, or an architecture .json/.yaml')
-    .addHelpText('after', '\nExample:\n  pnpm kerasts summary my_model.keras')
-    .action(async (file: string) => {
-      const model = await ctx.loadModelFile(file);
-      ctx.out(model.summary(null) + '\n');
+    .description("Print Keras' model.summary() table for a model file or architecture: Keras 3's table, or Keras 2's layout for files from Keras 1/2.")
+    .argument('<file>', 'a .keras, a full-model .h5, an architecture .json/.yaml, or a weights file with --arch')
+    .option('--arch <file>', 'architecture (.json/.yaml, or a model file) for a weights-only file')
+    .addOption(new Option('--style <style>', "whose layout: Keras 3's table or Keras 2's (default: by the Keras version that wrote the file)").choices(['keras-3', 'keras-2']))
+    .option('--line-length <n>', 'total width (default as Keras: 88 or 108, at most the terminal width - 4)', (v) => Number(v))
+    .addHelpText('after', '\nExamples:\n  kerasts summary my_model.keras\n  kerasts summary old_keras2_model.h5 --style keras-3\n  kerasts summary w.weights.h5 --arch arch.json')
+    .action(async (file: string, opts: { arch?: string; style?: 'keras-3' | 'keras-2'; lineLength?: number }) => {
+      if (opts.lineLength !== undefined && (!Number.isInteger(opts.lineLength) || opts.lineLength < 20)) throw new UsageError(`--line-length must be an integer of at least 20, got ${String(opts.lineLength)}`);
+      const model = opts.arch ? await ctx.loadModelFile(opts.arch, file, 'summary') : await ctx.loadModelFile(file, undefined, 'summary');
+      ctx.out(model.summary({ print: null, ...(opts.style ? { style: opts.style } : {}), ...(opts.lineLength !== undefined ? { lineLength: opts.lineLength } : {}) }) + '\n');
     });
 
   program
@@ -86,7 +92,7 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
     .argument('<file>', 'a .keras, a .weights.h5 or a Keras .h5 (full model or weights)')
     .argument('[other]', 'a second file to compare with')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts weights model.h5\n  pnpm kerasts weights before.h5 after.h5')
+    .addHelpText('after', '\nExamples:\n  kerasts weights model.h5\n  kerasts weights before.h5 after.h5')
     .action(async (file: string, other: string | undefined, opts: { json?: boolean }) => {
       const a = await weightTableOf(file);
       if (!other) {
@@ -135,13 +141,13 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
     .option('--loss <name>', 'loss for an uncompiled model (e.g. mean_squared_error)')
     .option('--force', 'overwrite the output file')
     .option('--json', 'print the history as JSON')
-    .addHelpText('after', '\nExamples:\n  pnpm kerasts train my_model.keras -x x.npy -y y.npy --epochs 5 -o trained.keras\n  pnpm kerasts train data_model.h5 -x data.npz:x -y data.npz:y --in-place')
+    .addHelpText('after', '\nExamples:\n  kerasts train my_model.keras -x x.npy -y y.npy --epochs 5 -o trained.keras\n  kerasts train data_model.h5 -x data.npz:x -y data.npz:y --in-place')
     .action(async (file: string, opts: TrainOptions) => {
       if (!opts.output && !opts.inPlace) throw new UsageError('give -o trained.keras (or .h5), or --in-place to replace the model file');
       const target = opts.output ?? file;
       const targetFormat = modelOutputFormat(target);
       for (const [k, v] of [['--epochs', opts.epochs], ['--batch-size', opts.batchSize]] as const) if (!Number.isInteger(v) || v < 1) throw new UsageError(`${k} must be a positive integer, got ${String(v)}`);
-      const model = await ctx.loadModelFile(file);
+      const model = await ctx.loadModelFile(file, undefined, 'train');
       if (!model.isCompiled) {
         if (!opts.optimizer || !opts.loss) throw new KerastsError('this model file has no training config: give --optimizer and --loss', file);
         model.compile({ optimizer: opts.optimizer, loss: opts.loss });
@@ -173,12 +179,17 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
     .option('--skip-mismatch', 'skip weights whose shape differs instead of failing')
     .option('--force', 'overwrite the output')
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExample (the tutorial: lstm_old is loaded, dense_new keeps its fresh weights):\n  pnpm kerasts transfer my_model_weights.h5 model_new.json model_new.h5')
+    .addHelpText('after', '\nExample (the tutorial: lstm_old is loaded, dense_new keeps its fresh weights):\n  kerasts transfer my_model_weights.h5 model_new.json model_new.h5')
     .action(async (weights: string, target: string, output: string, opts: { skipMismatch?: boolean; force?: boolean; json?: boolean }) => {
       const outFormat = modelOutputFormat(output);
-      const model: Model = await ctx.loadModelFile(target);
+      const model: Model = await ctx.loadModelFile(target, undefined, 'transfer');
       if (!model.built) throw new KerastsError('the target architecture declares no input shape, so it has no weights to fill', target);
-      const report = await loadWeights(model, readBytes(weights), { byName: true, skipMismatch: opts.skipMismatch ?? false, fileName: weights });
+      let report: Awaited<ReturnType<typeof loadWeights>>;
+      try {
+        report = await loadWeights(model, readBytes(weights), { byName: true, skipMismatch: opts.skipMismatch ?? false, fileName: weights });
+      } catch (e) {
+        throw opts.skipMismatch ? e : skipMismatchHint(e);
+      }
       ctx.writeBytes(output, await saveModel(model, null, { format: outFormat }), opts.force);
       if (opts.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
       else ctx.out(formatTransferReport(report) + `\nwrote ${output}\n`);

@@ -52,6 +52,8 @@ interface GraphMap {
   nodes: LayerNode[];
   /** Layers in Keras' `model.layers` order. */
   layers: Layer[];
+  /** Each node's depth (longest path to an output; Keras' `_nodes_by_depth`). */
+  nodeDepth: ReadonlyMap<LayerNode, number>;
 }
 
 /**
@@ -104,7 +106,7 @@ function mapGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicT
     [...m.keys()].map((k, i) => ({ k, i })).sort((a, b) => m.get(b.k)! - m.get(a.k)! || tie(a.k) - tie(b.k) || a.i - b.i).map((e) => e.k);
   const layers = byDepth(layerDepth, (l) => layerIndex.get(l)!);
   const nodes = byDepth(nodeDepth, () => 0);
-  return { nodes, layers };
+  return { nodes, layers, nodeDepth };
 }
 
 /** Re-raise a graph-building error with the JSON path where it happened. */
@@ -139,6 +141,7 @@ export class Functional extends Model {
   private readonly layerList: readonly Layer[];
   private readonly executionOrder: readonly LayerNode[];
   private readonly ownNodes: ReadonlySet<LayerNode>;
+  private readonly nodeDepth: ReadonlyMap<LayerNode, number>;
 
   /**
    * Assemble a model from symbolic tensors.
@@ -176,7 +179,8 @@ export class Functional extends Model {
       }
       if (this.inputs.indexOf(t) !== i) throw new KerastsError(`input "${t.layer.name}" is given twice to model "${this.name}"`, this.name);
     });
-    const { nodes, layers } = mapGraph(this.inputs, this.outputs, this.name);
+    const { nodes, layers, nodeDepth } = mapGraph(this.inputs, this.outputs, this.name);
+    this.nodeDepth = nodeDepth;
     // Every node must be computable from the declared inputs.
     const computable = new Set<SymbolicTensor>(this.inputs);
     for (const node of nodes) {
@@ -382,10 +386,24 @@ export class Functional extends Model {
   }
 
   protected summaryRows(): SummaryRow[] {
-    return this.layerList.map((layer) => {
-      const shapes = this.nodesOf(layer).flatMap((n) => n.outputs.map((o) => o.shape));
-      return { layer, outputShape: shapes.length === 1 ? shapes[0]! : shapes };
-    });
+    return this.layerList.map((layer) => ({
+      layer,
+      // Keras looks at every call of the layer for its output shape (also calls in other models).
+      nodeOutputs: nodesOf(layer).map((n) => n.outputs.map((o) => [...o.shape])),
+      connections: this.nodesOf(layer).flatMap((n) => n.inputs.map((t) => `${t.layer.name}[${t.node.index}][${t.index}]`)),
+      built: true,
+    }));
+  }
+
+  /**
+   * Keras' test for printing a graph as a chain (keras/src/utils/summary_utils.py): one call at
+   * every depth, none with several input tensors, and no layer called twice.
+   */
+  protected override sequentialLike(): boolean {
+    const byDepth = new Map<number, LayerNode[]>();
+    for (const [node, depth] of this.nodeDepth) byDepth.set(depth, [...(byDepth.get(depth) ?? []), node]);
+    for (const nodes of byDepth.values()) if (nodes.length > 1 || (nodes.length === 1 && nodes[0]!.inputs.length > 1)) return false;
+    return this.layerList.every((l) => this.nodesOf(l).length <= 1);
   }
 
   /** The canonical config: layers in `model.layers` order with their calls, inputs and outputs. */

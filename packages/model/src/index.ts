@@ -7,7 +7,7 @@ export { sliceRows, concatRows, type PredictOptions, type InputLike, type ModelI
 export { Model, type ModelConstructor } from './keras-model.js';
 export { orderedData, isNamedRecord, type NamedData, type NamedDataSpec, type ModelData } from './named-data.js';
 export { Sequential, type SequentialOptions } from './sequential.js';
-export { formatSummary, type SummaryRow } from './summary.js';
+export { formatSummary, terminalColumns, type SummaryRow, type SummaryData, type SummaryOptions, type SummaryStyle } from './summary.js';
 export type { ModelConfig, LayerSpec, WeightTable, LayerWeights, WeightEntry } from './types.js';
 export { Functional, modelFromConfig, type FunctionalOptions, type FromConfigOptions } from './functional.js';
 export type { SequentialConfig, FunctionalConfig, FunctionalLayerSpec, NodeSpec, TensorRef } from './types.js';

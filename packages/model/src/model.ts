@@ -4,6 +4,7 @@ import {
   formatShape,
   hardSigmoidFor,
   kerasEraFor,
+  kerasMajor,
   type CallContext,
   type JsonObject,
   type Layer,
@@ -38,7 +39,7 @@ import {
 } from './training/trainer.js';
 import { isNamedRecord, orderedData, type ModelData, type NamedData } from './named-data.js';
 import type { DataLike } from './training/data.js';
-import { formatSummary, type SummaryRow } from './summary.js';
+import { formatSummary, type SummaryData, type SummaryOptions, type SummaryRow } from './summary.js';
 import type { LayerWeights, ModelConfig, WeightTable } from './types.js';
 
 /** Options of {@link Model.predict}. */
@@ -171,12 +172,46 @@ export abstract class Model {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
 
-  /** Keras-style summary table; printed with `print` (default `console.log`) and returned. */
-  summary(print: ((line: string) => void) | null = console.log): string {
-    if (!this.built) this.build();
-    const text = formatSummary(this.name, this.summaryRows());
+  /**
+   * Keras' `model.summary()`: the table of layers, output shapes, parameter counts (and "Connected
+   * to" for graphs), printed with `print` (default `console.log`) and returned. Keras 3's table for
+   * models that follow Keras 3, Keras 2's layout for models from Keras ≤ 2 files; `style` chooses.
+   * An unbuilt model shows `?` and `0 (unbuilt)` as Keras 3 does (Keras 2's layout needs the shapes).
+   *
+   * @throws {KerastsError} for Keras 2's layout of a model that is not built.
+   */
+  summary(printOrOptions?: ((text: string) => void) | null | SummaryOptions): string {
+    const options: SummaryOptions = typeof printOrOptions === 'function' || printOrOptions === null ? { print: printOrOptions } : (printOrOptions ?? {});
+    if (typeof printOrOptions === 'object' && printOrOptions !== null) checkOptions('summary()', printOrOptions, ['style', 'lineLength', 'print']);
+    const style = options.style ?? (kerasMajor(this.kerasVersion) < 3 ? 'keras-2' : 'keras-3');
+    if (style !== 'keras-2' && style !== 'keras-3') throw new ConfigError(`summary style must be 'keras-3' or 'keras-2', found ${JSON.stringify(style)}`, this.name);
+    if (!this.built && (style === 'keras-2' || this.inputShapes)) this.build();
+    const text = formatSummary(this.summaryData(), { style, ...(options.lineLength !== undefined ? { lineLength: options.lineLength } : {}) });
+    const print = options.print === undefined ? console.log : options.print;
     if (print) print(text);
     return text;
+  }
+
+  /** What the summary shows: rows, whether the graph is a chain, parameter counts. */
+  summaryData(): SummaryData {
+    const layers = this.layers;
+    const all = new Set(layers.flatMap((l) => l.weights));
+    const trainable = new Set(layers.flatMap((l) => l.trainableWeights));
+    const size = (ws: Iterable<LayerWeight>) => [...ws].reduce((n, w) => n + w.value.size, 0);
+    const opt = this.compiledTraining?.optimizer;
+    return {
+      modelName: this.name,
+      rows: this.summaryRows(),
+      sequentialLike: this.sequentialLike(),
+      trainableParams: size(trainable),
+      nonTrainableParams: size(all) - size(trainable),
+      optimizerParams: opt?.built ? opt.getVariablesFor('keras3').reduce((n, v) => n + v.value.size, 0) : null,
+    };
+  }
+
+  /** Whether the summary prints the layers as a chain (no "Connected to" column). */
+  protected sequentialLike(): boolean {
+    return true;
   }
 
   /* ------------------------------------------------------------------ training ---------- */

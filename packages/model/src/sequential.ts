@@ -247,8 +247,8 @@ export class Sequential extends Model {
 
   protected summaryRows(): SummaryRow[] {
     return this.stack.map((layer, i) => {
-      const shapes = this.layerOutputShapes[i] ?? [];
-      return { layer, outputShape: shapes.length === 1 ? shapes[0]! : shapes };
+      const shapes = this.layerOutputShapes[i];
+      return { layer, nodeOutputs: shapes ? [shapes.map((s) => [...s])] : [], connections: [], built: layer.built && shapes !== undefined };
     });
   }
 

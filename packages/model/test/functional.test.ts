@@ -33,12 +33,13 @@ describe('Functional', () => {
     expect(model.inputShapes).toEqual([[null, 1, 8]]);
     expect(model.outputShapes).toEqual([[null, 1]]);
     expect(model.countParams()).toBe(213);
-    expect(model.summary(null).split('\n').slice(4, 9)).toEqual([
-      'input_layer (InputLayer)     (None, 1, 8)              0',
-      '_'.repeat(65),
-      'lstm (LSTM)                  (None, 4)                 208',
-      '_'.repeat(65),
-      'dense (Dense)                (None, 1)                 5',
+    // A chain: Keras 3 prints it without "Connected to", input layer included.
+    expect(model.summary({ print: null, lineLength: 76 }).split('\n').slice(4, 9)).toEqual([
+      '│ input_layer (InputLayer)        │ (None, 1, 8)           │             0 │',
+      '├─────────────────────────────────┼────────────────────────┼───────────────┤',
+      '│ lstm (LSTM)                     │ (None, 4)              │           208 │',
+      '├─────────────────────────────────┼────────────────────────┼───────────────┤',
+      '│ dense (Dense)                   │ (None, 1)              │             5 │',
     ]);
   });
 
@@ -84,7 +85,13 @@ describe('Functional', () => {
     const y = model.predict([v, v]);
     const single = s.call(v, { training: false, hardSigmoid: 'keras3' });
     expect(Array.from(y.data)).toEqual(Array.from(single.data).map((z) => Math.fround(z + z)));
-    expect(model.summary(null)).toContain('shared (Dense)               (None, 4), (None, 4)      16');
+    expect(model.summary({ print: null, lineLength: 108 })).toContain('│ shared (Dense)                │ (None, 4)                 │              16 │ x1[0][0], x2[0][0]         │');
+    // Keras 2's layout: one line per connection.
+    const k2 = model.summary({ print: null, style: 'keras-2' }).split('\n');
+    expect(k2.slice(k2.indexOf(k2.find((l) => l.startsWith('shared'))!), k2.indexOf(k2.find((l) => l.startsWith('shared'))!) + 2)).toEqual([
+      'shared (Dense)                  (None, 4)            16          x1[0][0]',
+      '                                                                 x2[0][0]',
+    ]);
   });
 
   it('layer order follows Keras (depth, then first visit) for a layer shared at two depths', () => {
