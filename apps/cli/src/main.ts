@@ -171,8 +171,8 @@ async function modelFor(command: string, file: string, weights: string | undefin
     return await modelOf(file, weights, warn);
   } catch (e) {
     if (!weights && e instanceof KerastsError) {
-      const detected = await detectFile(file).then((d) => d.detected.format, () => null);
-      if (detected === 'h5-weights' || detected === 'weights-h5') throw weightsOnlyError(file, command);
+      const detected = await detectFile(file).then((d) => d.detected, () => null);
+      if (detected && (detected.format === 'h5-weights' || detected.format === 'weights-h5')) throw weightsOnlyError(file, command, detected.description);
     }
     throw e;
   }
