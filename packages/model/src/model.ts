@@ -5,6 +5,7 @@ import {
   hardSigmoidFor,
   kerasEraFor,
   kerasMajor,
+  maskedOutputFor,
   type CallContext,
   type JsonObject,
   type Layer,
@@ -121,7 +122,7 @@ export abstract class Model {
 
   /** The call context for this model's Keras version. */
   protected context(training = false): CallContext {
-    return { training, hardSigmoid: hardSigmoidFor(this.kerasVersion), era: kerasEraFor(this.kerasVersion) };
+    return { training, hardSigmoid: hardSigmoidFor(this.kerasVersion), era: kerasEraFor(this.kerasVersion), maskedOutput: maskedOutputFor(this.kerasVersion) };
   }
 
   /** A layer by name; throws a KerastsError listing the names when there is none. */

@@ -29,6 +29,7 @@ export { erf, erfc, sigmoid, softplus } from './math.js';
 export { denseForward } from './core/dense.js';
 export { embeddingIndices, embeddingForward, embeddingBackward } from './core/embedding.js';
 export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './rnn/lstm.js';
+export type { MaskedOutput } from './rnn/common.js';
 export { Random } from './random.js';
 export { setBackend, getBackend, wasmReady, wasmUnavailableReason, type Backend } from './wasm/backend.js';
 export { activationBackward, activationDerivative, type ActivationDerivative } from './activations-backward.js';

@@ -14,6 +14,17 @@ function rand(seed: number, n: number, scale: number): Float32Array {
   return r.fill(new Float32Array(n), () => r.uniformRange(-scale, scale));
 }
 
+/** A timestep mask with leading, middle and trailing masked steps and one fully masked row. */
+function stepMask(batch: number, T: number): Float32Array {
+  const m = new Float32Array(batch * T).fill(1);
+  for (let b = 0; b < batch; b++) {
+    if (b % 3 === 1) m.fill(0, b * T, b * T + (b % 5) + 1);
+    if (b % 4 === 2) m[b * T + T - 1 - (b % 3)] = 0;
+  }
+  m.fill(0, 5 * T, 6 * T);
+  return m;
+}
+
 describe('helper threads for large batches', () => {
   it('give exactly the single-thread result, with and without sequences and initial state', async () => {
     const batch = 37, T = 20, inputDim = 16, u = 64;
@@ -24,6 +35,7 @@ describe('helper threads for large batches', () => {
         activation: t.getActivation('tanh'), recurrentActivation: t.getActivation('sigmoid'),
         returnSequences, goBackwards: returnSequences,
         initialH: rand(4, batch * u, 0.5), initialC: rand(5, batch * u, 0.5),
+        ...(returnSequences ? { mask: stepMask(batch, T), maskedOutput: 'previous' as const } : {}),
       };
       const x = rand(6, batch * T * inputDim, 1);
       t.setThreads(1);
@@ -69,6 +81,7 @@ describe('helper threads for large batches', () => {
           returnSequences, goBackwards: returnSequences,
           initialH: rand(14, batch * u, 0.5), initialC: rand(15, batch * u, 0.5),
           recurrentMask: rand(16, batch * u, 1),
+          ...(returnSequences ? { mask: stepMask(batch, T), maskedOutput: 'zero' as const } : { mask: stepMask(batch, T) }),
         };
         const x = rand(17, batch * T * inputDim, 1);
         const dOut = rand(18, returnSequences ? batch * T * u : batch * u, 1);

@@ -117,6 +117,7 @@ export const rnnFormats: Readonly<Record<string, LayerFormat>> = {
         stateful: { type: 'boolean' },
         unroll: { type: 'boolean' },
         time_major: { type: 'boolean' },
+        zero_output_for_mask: { type: 'boolean' },
         implementation: { type: 'integer', minimum: 0, maximum: 2 },
         consume_less: { enum: ['cpu', 'mem', 'gpu'] },
         input_dim: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
@@ -137,7 +138,6 @@ export const rnnFormats: Readonly<Record<string, LayerFormat>> = {
         if (cfg.unit_forget_bias === undefined) cfg.unit_forget_bias = true;
       }
       if (cfg.time_major === false) delete cfg.time_major;
-      delete cfg.zero_output_for_mask;
     },
   },
 };

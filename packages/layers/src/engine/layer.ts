@@ -22,6 +22,13 @@ export interface CallContext {
   hardSigmoid: HardSigmoidVariant;
   /** Which Keras' mask rules apply (merge layers, Bidirectional, RNNs with initial states); default Keras 3. */
   era?: KerasEra;
+  /**
+   * What recurrent layers output at masked timesteps in the model's Keras era (the state is carried
+   * over in all of them): `'state'` the carried state (Keras 3, Keras ≤ 2.2; the default) or
+   * `'previous'` the previous output, zeros before the first unmasked step (tf.keras 2, Keras 2.3).
+   * They differ only before the first unmasked step of a sequence that starts from a non-zero state.
+   */
+  maskedOutput?: 'state' | 'previous';
 }
 
 /** The default context: inference with Keras 3 numerics. */
@@ -342,6 +349,17 @@ export abstract class Layer {
     };
     return find(this.keras3VariableTree(), '') ?? `${this.name}/${weight.name}`;
   }
+
+  /** Number of output tensors of a call (recurrent layers with `returnState`: 1 + states). */
+  get outputCount(): number {
+    return 1;
+  }
+
+  /**
+   * Forget the kept state of a stateful layer (Keras' `reset_states`); layers without state do
+   * nothing. Models call it on every layer.
+   */
+  resetStates(): void {}
 
   /** Keras' snake_case key for this layer's class (`LSTM` → `lstm`). */
   get classKey(): string {

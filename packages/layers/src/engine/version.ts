@@ -45,3 +45,16 @@ export function kerasEraFor(version: string | null | undefined): KerasEra {
   if (v.includes('-tf') || minor >= 4) return 'tf.keras';
   return 'keras2';
 }
+
+/**
+ * What recurrent layers of a model from this Keras version output at masked timesteps (see
+ * `CallContext.maskedOutput`): Keras 3 and Keras ≤ 2.2 (TensorFlow backend: `where(mask, output,
+ * states[0])`) output the carried state; Keras 2.3 and tf.keras 2 (`backend.rnn`'s `prev_output`,
+ * zeros at first) the previous output.
+ */
+export function maskedOutputFor(version: string | null | undefined): 'state' | 'previous' {
+  if (version === null || version === undefined) return 'state';
+  const [major, minor] = kerasMajorMinor(version);
+  if (major !== 2) return 'state';
+  return minor >= 3 || /-tf$/.test(version.trim()) ? 'previous' : 'state';
+}

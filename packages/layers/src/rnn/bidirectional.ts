@@ -143,7 +143,7 @@ export class Bidirectional extends Layer {
   }
 
   /** Number of outputs: 1 (2 without a merge mode), plus both directions' states with `returnState`. */
-  get outputCount(): number {
+  override get outputCount(): number {
     return (this.mergeMode === null ? 2 : 1) + (this.returnState ? 2 * this.forwardLayer.stateCount : 0);
   }
 
@@ -192,7 +192,7 @@ export class Bidirectional extends Layer {
   }
 
   /** Forget the kept states of both directions (stateful layers). */
-  resetStates(): void {
+  override resetStates(): void {
     for (const l of [this.forwardLayer, this.backwardLayer]) (l as unknown as { resetStates?: () => void }).resetStates?.();
   }
 

@@ -1,12 +1,30 @@
 /**
- * Keras' recurrent layers (`keras/src/layers/rnn/`): LSTM (and Keras 2's CuDNNLSTM, loaded as an
- * LSTM), and the wrappers Bidirectional and TimeDistributed.
+ * Keras' recurrent layers (`keras/src/layers/rnn/`): the sequence driver `RNN` and its cells, LSTM
+ * (and Keras 2's CuDNNLSTM, loaded as an LSTM), and the wrappers Bidirectional and TimeDistributed.
  */
 import type { LayerFactory } from '../engine/layer.js';
 import { Bidirectional } from './bidirectional.js';
 import { LSTM } from './lstm.js';
 import { TimeDistributed } from './time-distributed.js';
 
+export {
+  RNN,
+  RNNCell,
+  RNN_OPTION_KEYS,
+  dropoutMask,
+  readRnnOptions,
+  type RnnOptions,
+  type RnnRunOptions,
+  type RnnRunResult,
+  type RnnTape,
+  type RnnGradients,
+  type CellSequenceSpec,
+  type CellSequenceResult,
+  type CellSequenceTape,
+  type CellDropoutMasks,
+  type CellGradients,
+} from './rnn.js';
+export { LSTMCell, LSTM_CELL_KEYS, type LstmCellOptions } from './lstm-cell.js';
 export { LSTM, type LstmOptions } from './lstm.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
 export { TimeDistributed, type TimeDistributedOptions } from './time-distributed.js';

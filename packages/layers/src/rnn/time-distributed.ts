@@ -128,7 +128,7 @@ export class TimeDistributed extends Layer {
   }
 
   /** Reset the wrapped layer's states (a stateful RNN inside). */
-  resetStates(): void {
+  override resetStates(): void {
     (this.layer as unknown as { resetStates?: () => void }).resetStates?.();
   }
 

@@ -561,21 +561,64 @@ function lstmCellSigmoidTanh(batch: i32, u: i32, z: usize, c: usize, h: usize, o
 }
 
 /**
- * The recurrent part of an LSTM: for each of T steps, z_s += h·U (U packed by packB(u, 4u)), then the
- * fused gate math. z holds T·batch rows of 4u (the input projection plus bias, time-major); h and c
- * (batch×u) hold the initial state and get the final one. With seq ≠ 0 every step's h is written to
- * out (batch×T×u); apScratch is the packed-A scratch of gemmPacked.
+ * Timestep masks (all recurrent kernels): `keep` ≠ 0 points at T·batch floats in processing order,
+ * 0 where step s of row b is masked. A masked row keeps its state (the step's new state is dropped,
+ * as Keras' `where(mask, new, old)` does). `ofac` ≠ 0 points at T·batch output factors (0 or 1): a
+ * step's output is the carried state times its factor (zero_output_for_mask, or zeros before the
+ * first unmasked step as tf.keras outputs them); without it the output is the carried state.
  */
+
+/** Copies row b's state back from the scratch copy where step s of b is masked (rows of `width` floats). */
+// @ts-ignore: decorator
+@inline
+function restoreMasked(batch: i32, ks: usize, dst: usize, src: usize, width: usize): void {
+  for (let b = 0; b < batch; b++) {
+    if (load<f32>(ks + (<usize>b << 2)) == 0) memory.copy(dst + <usize>b * width, src + <usize>b * width, width);
+  }
+}
+
+/** Writes row b of the step's output (out + (b·T + s)·u floats): the state h times the output factor. */
+// @ts-ignore: decorator
+@inline
+function writeOutputs(batch: i32, T: i32, s: i32, u: i32, h: usize, out: usize, fs: usize): void {
+  const ub = <usize>u << 2;
+  for (let b = 0; b < batch; b++) {
+    const orow = out + (<usize>b * <usize>T + <usize>s) * ub;
+    if (fs != 0 && load<f32>(fs + (<usize>b << 2)) == 0) memory.fill(orow, 0, ub);
+    else memory.copy(orow, h + <usize>b * ub, ub);
+  }
+}
+
 /**
- * The whole LSTM recurrence. h0Zero ≠ 0 says the initial h is zero and U finite, so the first step's
- * h·U adds exact zeros and is skipped (for one-step models that is the whole recurrent product).
+ * The whole LSTM recurrence: for each of T steps, z_s += h·U (U packed by packB(u, 4u)), then the
+ * fused gate math. z holds T·batch rows of 4u (the input projection plus bias, time-major); h and c
+ * (batch×u) hold the initial state and get the final one. With seq ≠ 0 every step's output is
+ * written to out (batch×T×u); apScratch is the packed-A scratch of gemmPacked. h0Zero ≠ 0 says the
+ * initial h is zero and U finite, so the first step's h·U adds exact zeros and is skipped (for
+ * one-step models that is the whole recurrent product). keep/ofac: timestep masks (see above);
+ * scratch: 2·batch·u floats, used with masks.
  */
-export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usize, c: usize, rec: i32, act: i32, out: usize, seq: i32, apScratch: usize, h0Zero: i32): void {
+export function lstmRun(
+  batch: i32, T: i32, u: i32, z: usize, up: usize, h: usize, c: usize, rec: i32, act: i32, out: usize, seq: i32, apScratch: usize, h0Zero: i32,
+  keep: usize, ofac: usize, scratch: usize,
+): void {
   const step = <usize>batch * <usize>u * 16;
+  const stepH = <usize>batch * <usize>u * 4;
+  const ub = <usize>u << 2;
   for (let s = 0; s < T; s++) {
     const zs = z + <usize>s * step;
     if (u > 0 && (s > 0 || h0Zero == 0)) gemmPacked(batch, 4 * u, u, h, u, up, zs, 4 * u, 1, apScratch);
-    lstmCell(batch, u, zs, c, h, rec, act, seq != 0 ? out + (<usize>s * <usize>u << 2) : 0, seq != 0 ? T * u : 0);
+    if (keep == 0) {
+      lstmCell(batch, u, zs, c, h, rec, act, seq != 0 ? out + (<usize>s * <usize>u << 2) : 0, seq != 0 ? T * u : 0);
+      continue;
+    }
+    const ks = keep + (<usize>s * <usize>batch << 2);
+    memory.copy(scratch, h, stepH);
+    memory.copy(scratch + stepH, c, stepH);
+    lstmCell(batch, u, zs, c, h, rec, act, 0, 0);
+    restoreMasked(batch, ks, h, scratch, ub);
+    restoreMasked(batch, ks, c, scratch + stepH, ub);
+    if (seq != 0) writeOutputs(batch, T, s, u, h, out, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
   }
 }
 
@@ -587,11 +630,14 @@ export function lstmRun(batch: i32, T: i32, u: i32, z: usize, up: usize, h: usiz
  * recurrent mask when mask ≠ 0), pre_s += hIn_s·U (U packed by packB(u, 4u)), gates_s = activations of
  * pre_s, c_{s+1} = f·c_s + i·g, actC_s = act(c_{s+1}), h = o·actC_s. pre and gates hold T·batch rows
  * of 4u; c holds (T+1)·batch·u (slot 0 the initial state); hIn and actC T·batch·u; h batch·u (initial
- * state in, final out).
+ * state in, final out). keep/ofac: timestep masks (a masked row keeps h and c: c_{s+1} = c_s; its
+ * gates are not used by the backward pass); out ≠ 0: every step's output (batch×T×u); scratch:
+ * batch·u floats, used with masks.
  */
 export function lstmTrainRun(
   batch: i32, T: i32, u: i32, pre: usize, gates: usize, c: usize, hIn: usize, actC: usize, h: usize,
   up: usize, mask: usize, rec: i32, act: i32, apScratch: usize, h0Zero: i32,
+  keep: usize, ofac: usize, out: usize, scratch: usize,
 ): void {
   const n = batch * u;
   const ub = <usize>u << 2;
@@ -613,6 +659,7 @@ export function lstmTrainRun(
     const cp0 = c + <usize>s * stepH;
     const cn0 = cp0 + stepH;
     const ac0 = actC + <usize>s * stepH;
+    if (keep != 0) memory.copy(scratch, h, stepH);
     for (let b = 0; b < batch; b++) {
       const g = gs + <usize>b * 4 * ub;
       const rb = <usize>b * ub;
@@ -650,6 +697,12 @@ export function lstmTrainRun(
         store<f32>(h + rb + o, go * ac);
       }
     }
+    if (keep != 0) {
+      const ks = keep + (<usize>s * <usize>batch << 2);
+      restoreMasked(batch, ks, h, scratch, ub);
+      restoreMasked(batch, ks, cn0, cp0, ub);
+    }
+    if (out != 0) writeOutputs(batch, T, s, u, h, out, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
   }
 }
 
@@ -708,29 +761,24 @@ function backCell(
 /**
  * Backpropagation through time over the tape of lstmTrainRun. dh, dc (batch·u) hold the gradients of
  * the final state in and those of the initial state out. With dOut ≠ 0 (returnSequences), dOut is
- * batch×T×u and row (b, s) is added to dh before step s. dz (T·batch rows of 4u) gets ∂L/∂pre; utp is
- * U packed for dz·Uᵀ (packB(4u, u, U, 4u, trans 1)); dhPrev is batch·u scratch; mask the recurrent mask
- * or 0. Uses 272 bytes at TILE + 512 as scratch when u is not a multiple of 4.
+ * batch×T×u and row (b, s), times its output factor (ofac), is added to dh before step s. dz
+ * (T·batch rows of 4u) gets ∂L/∂pre; utp is U packed for dz·Uᵀ (packB(4u, u, U, 4u, trans 1)); mask
+ * the recurrent mask or 0. keep: timestep masks (a masked row's dz is 0 and its dh, dc pass to the
+ * step before unchanged); scratch: batch·u floats, used with masks. Uses 272 bytes at TILE + 512 as
+ * scratch when u is not a multiple of 4.
  */
 export function lstmBackRun(
   batch: i32, T: i32, u: i32, pre: usize, gates: usize, c: usize, actC: usize, dOut: usize,
   dh: usize, dc: usize, dz: usize, utp: usize, mask: usize, rec: i32, act: i32, apScratch: usize,
+  keep: usize, ofac: usize, scratch: usize,
 ): void {
   const n = batch * u;
   const ub = <usize>u << 2;
   const stepZ = <usize>n * 16;
   const stepH = <usize>n << 2;
   for (let s = T - 1; s >= 0; s--) {
-    if (dOut != 0) {
-      for (let b = 0; b < batch; b++) {
-        const src = dOut + ((<usize>b * <usize>T + <usize>s) * ub);
-        const dst = dh + <usize>b * ub;
-        for (let j = 0; j < u; j++) {
-          const o = <usize>j << 2;
-          store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-        }
-      }
-    }
+    const ks = keep != 0 ? keep + (<usize>s * <usize>batch << 2) : 0;
+    if (dOut != 0) addStepGrads(batch, T, s, u, dOut, dh, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
     const zs = pre + <usize>s * stepZ;
     const gs = gates + <usize>s * stepZ;
     const dzs = dz + <usize>s * stepZ;
@@ -740,6 +788,10 @@ export function lstmBackRun(
     for (let b = 0; b < batch; b++) {
       const rz = <usize>b * 4 * ub;
       const rb = <usize>b * ub;
+      if (ks != 0 && load<f32>(ks + (<usize>b << 2)) == 0) {
+        memory.fill(dzs + rz, 0, 4 * ub);
+        continue;
+      }
       let j = 0;
       for (; j + 3 < u; j += 4) {
         backCell(rec, act, gs + rz, zs + rz, dzs + rz, ub, <usize>j << 2, cp0 + rb, cn0 + rb, ac0 + rb, dh + rb, dc + rb);
@@ -772,13 +824,42 @@ export function lstmBackRun(
         }
       }
     }
+    if (ks != 0) memory.copy(scratch, dh, stepH);
     // ∂L/∂h_{s−1} = dz_s·Uᵀ, through the recurrent mask
     if (u > 0) gemmPacked(batch, u, 4 * u, dzs, 4 * u, utp, dh, u, 0, apScratch);
-    if (mask != 0) {
-      for (let p = 0; p < n; p++) {
-        const o = <usize>p << 2;
-        store<f32>(dh + o, load<f32>(dh + o) * load<f32>(mask + o));
-      }
+    if (mask != 0) scaleInPlace(n, dh, mask);
+    if (ks != 0) restoreMasked(batch, ks, dh, scratch, ub);
+  }
+}
+
+/** p[i] *= m[i] for n floats. */
+function scaleInPlace(n: i32, p: usize, m: usize): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(p + o, f32x4.mul(v128.load(p + o), v128.load(m + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(p + o, load<f32>(p + o) * load<f32>(m + o));
+  }
+}
+
+/** dh[b] += dOut[b, s] (dOut batch×T×u), for rows whose output factor (fs ≠ 0) is not 0. */
+function addStepGrads(batch: i32, T: i32, s: i32, u: i32, dOut: usize, dh: usize, fs: usize): void {
+  const ub = <usize>u << 2;
+  for (let b = 0; b < batch; b++) {
+    if (fs != 0 && load<f32>(fs + (<usize>b << 2)) == 0) continue;
+    const src = dOut + (<usize>b * <usize>T + <usize>s) * ub;
+    const dst = dh + <usize>b * ub;
+    let j = 0;
+    for (; j + 3 < u; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+    for (; j < u; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
     }
   }
 }

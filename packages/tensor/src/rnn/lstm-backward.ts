@@ -3,20 +3,29 @@
  * buffers. The forward pass is the same computation as {@link lstmForward} but keeps, per step, the
  * gate pre-activations, the activated gates and the states that the backward pass needs.
  */
-import {
-  HARD_SIGMOID_KERAS2,
-  HARD_SIGMOID_KERAS3,
-  LINEAR,
-  RELU,
-  SIGMOID,
-  TANH,
-  type Activation,
-} from '../activations.js';
+import { LINEAR, type Activation } from '../activations.js';
 import { activationBackward, activationDerivative, type ActivationDerivative } from '../activations-backward.js';
-import { ConfigError, ShapeMismatchError } from '../errors.js';
 import { gemm } from '../gemm.js';
 import { fast, Fn } from './gates.js';
-import type { LstmForwardOptions, LstmForwardResult } from './lstm.js';
+import { lastOutput, type LstmForwardOptions, type LstmForwardResult } from './lstm.js';
+import {
+  activationCode,
+  checkSizes,
+  expectLength as expectLen,
+  f32,
+  fastDeriv,
+  fillRows,
+  fillTimeMajor,
+  gradsScratch,
+  isShared,
+  partBounds as rnnPartBounds,
+  sharedCopy,
+  stepMasks,
+  stepRows,
+  sumParts,
+  transposeInto,
+  type StepMasks,
+} from './common.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 
@@ -58,6 +67,8 @@ export interface LstmTape {
   readonly actC: Float32Array;
   readonly inputMask: Float32Array | null;
   readonly recurrentMask: Float32Array | null;
+  /** Timestep masks in processing order (null: every step counts). */
+  readonly steps: StepMasks | null;
 }
 
 /** What {@link lstmForwardTrain} returns: the forward result plus the tape for the backward pass. */
@@ -93,12 +104,8 @@ export interface LstmBackwardResult {
 
 /** The inlined activations the backward pass differentiates itself (linear goes through its derivative). */
 function code(a: Activation): Fn {
-  if (a === SIGMOID) return Fn.Sigmoid;
-  if (a === HARD_SIGMOID_KERAS3) return Fn.HardSigmoid3;
-  if (a === HARD_SIGMOID_KERAS2) return Fn.HardSigmoid2;
-  if (a === TANH) return Fn.Tanh;
-  if (a === RELU) return Fn.Relu;
-  return Fn.Other;
+  const c = activationCode(a);
+  return c === Fn.Linear ? Fn.Other : c;
 }
 
 /** The WebAssembly kernels' activation code (as in lstm.ts: linear is 6), or 0 when not inlined there. */
@@ -106,24 +113,6 @@ function wasmCode(a: Activation): number {
   return a === LINEAR ? 6 : code(a);
 }
 
-
-/** Derivative of an inlined activation from its input x and output y. */
-function fastDeriv(fn: Fn, x: number, y: number): number {
-  switch (fn) {
-    case Fn.Sigmoid:
-      return y * (1 - y);
-    case Fn.HardSigmoid3:
-      return x > -3 && x < 3 ? 1 / 6 : 0;
-    case Fn.HardSigmoid2:
-      return x > -2.5 && x < 2.5 ? 0.2 : 0;
-    case Fn.Tanh:
-      return 1 - y * y;
-    case Fn.Relu:
-      return x > 0 ? 1 : 0;
-    default:
-      return 1;
-  }
-}
 
 /**
  * Runs an LSTM like {@link lstmForward} and records what {@link lstmBackward} needs. Every gate is
@@ -136,9 +125,7 @@ function fastDeriv(fn: Fn, x: number, y: number): number {
  */
 export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): LstmTrainResult {
   const { batch: B, timesteps: T, inputDim: D, units: u, kernel, recurrentKernel, bias } = options;
-  for (const [name, v] of [['batch', B], ['timesteps', T], ['inputDim', D], ['units', u]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new ConfigError(`lstmForwardTrain: ${name} must be a non-negative integer, got ${v}`);
-  }
+  checkSizes('lstmForwardTrain', { batch: B, timesteps: T, inputDim: D, units: u });
   const u4 = 4 * u;
   expectLength('input', x, [B, T, D]);
   expectLength('kernel', kernel, [D, u4]);
@@ -148,8 +135,10 @@ export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): Ls
   if (options.initialC !== undefined) expectLength('initialC', options.initialC, [B, u]);
   if (options.inputMask !== undefined) expectLength('inputMask', options.inputMask, [B, D]);
   if (options.recurrentMask !== undefined) expectLength('recurrentMask', options.recurrentMask, [B, u]);
+  if (options.mask !== undefined) expectLength('mask', options.mask, [B, T]);
   const inputMask = options.inputMask ?? null;
   const recurrentMask = options.recurrentMask ?? null;
+  const sm = options.mask !== undefined ? stepMasks(options.mask, B, T, options.goBackwards, options.maskedOutput ?? 'state') : null;
 
   const xs = new Float32Array(T * B * D);
   fillTimeMajor(x, xs, B, T, D, options.goBackwards, inputMask);
@@ -157,7 +146,7 @@ export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): Ls
   const wAct = wasmCode(options.activation);
   if (T > 0 && B > 0 && u > 0 && wRec !== 0 && wAct !== 0) {
     const kern = wasmKernels();
-    if (kern !== null) return forwardTrainWasm(kern, xs, options, inputMask, recurrentMask, wRec, wAct);
+    if (kern !== null) return forwardTrainWasm(kern, xs, options, inputMask, recurrentMask, wRec, wAct, sm);
   }
   const pre = new Float32Array(T * B * u4);
   if (bias !== null) for (let r = 0; r < T * B; r++) pre.set(bias, r * u4);
@@ -187,6 +176,15 @@ export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): Ls
     gates.set(pre.subarray(gOff, gOff + B * u4), gOff);
     for (let b = 0; b < B; b++) {
       const g = gOff + b * u4;
+      if (sm !== null && sm.keep[s * B + b] === 0) {
+        // masked: h and c carried over (the backward pass skips this row's gates)
+        c.copyWithin(hOff + B * u + b * u, hOff + b * u, hOff + (b + 1) * u);
+        if (returnSequences) {
+          const f = sm.out === null ? 1 : sm.out[s * B + b]!;
+          if (f !== 0) output.set(h.subarray(b * u, (b + 1) * u), (b * T + s) * u);
+        }
+        continue;
+      }
       if (rec === Fn.Other) {
         recAct.apply(gates, g, 1, u);
         recAct.apply(gates, g + u, 1, u);
@@ -213,10 +211,10 @@ export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): Ls
         for (let j = 0; j < u; j++) actC[ao + j] = fast(act, c[cNew + j]!);
       }
       for (let j = 0; j < u; j++) h[b * u + j] = gates[g + 3 * u + j]! * actC[ao + j]!;
-      if (returnSequences) output.set(h.subarray(b * u, (b + 1) * u), (b * T + s) * u);
+      if (returnSequences && (sm?.out ? sm.out[s * B + b]! : 1) !== 0) output.set(h.subarray(b * u, (b + 1) * u), (b * T + s) * u);
     }
   }
-  if (!returnSequences) output.set(h);
+  if (!returnSequences) lastOutput(output, h, sm, B, T, u);
   const cFinal = c.slice(T * B * u, (T + 1) * B * u);
   return {
     output,
@@ -242,6 +240,7 @@ export function lstmForwardTrain(x: Float32Array, options: LstmTrainOptions): Ls
       actC,
       inputMask,
       recurrentMask,
+      steps: sm,
     },
   };
 }
@@ -296,7 +295,11 @@ function backwardJs(tape: LstmTape, dOutput: Float32Array, options: LstmBackward
   const dc = new Float64Array(B * u);
   if (options.dhFinal !== undefined) for (let p = 0; p < B * u; p++) dh[p] = options.dhFinal[p]!;
   if (options.dcFinal !== undefined) for (let p = 0; p < B * u; p++) dc[p] = options.dcFinal[p]!;
-  if (!tape.returnSequences) for (let p = 0; p < B * u; p++) dh[p] = dh[p]! + dOutput[p]!;
+  const sm = tape.steps;
+  const fac = (s: number, b: number): number => (sm?.out ? sm.out[s * B + b]! : 1);
+  if (!tape.returnSequences && T > 0) {
+    for (let b = 0; b < B; b++) if (fac(T - 1, b) !== 0) for (let j = 0; j < u; j++) dh[b * u + j] = dh[b * u + j]! + dOutput[b * u + j]!;
+  }
   const dhPrev = new Float32Array(B * u);
   // Scratch rows for row-wise (softmax-like) activations.
   const rowX = new Float32Array(u);
@@ -316,11 +319,14 @@ function backwardJs(tape: LstmTape, dOutput: Float32Array, options: LstmBackward
     const hOff = s * B * u;
     if (tape.returnSequences) {
       for (let b = 0; b < B; b++) {
+        if (fac(s, b) === 0) continue;
         const o = (b * T + s) * u;
         for (let j = 0; j < u; j++) dh[b * u + j] = dh[b * u + j]! + dOutput[o + j]!;
       }
     }
     for (let b = 0; b < B; b++) {
+      // a masked step carried h and c: its dz stays 0 and dh, dc pass through
+      if (sm !== null && sm.keep[s * B + b] === 0) continue;
       const g = gOff + b * u4;
       const ao = hOff + b * u;
       const cPrev = hOff + b * u;
@@ -373,7 +379,10 @@ function backwardJs(tape: LstmTape, dOutput: Float32Array, options: LstmBackward
     // ∂L/∂h_{t−1} = dz·Uᵀ (U is stored u × 4u, i.e. "n × k" for transposeB), through recurrent dropout.
     if (u > 0) gemm(B, u, u4, dz, tape.recurrentKernel, dhPrev, { aOffset: gOff, transposeB: true });
     if (tape.recurrentMask !== null) for (let p = 0; p < B * u; p++) dhPrev[p] = dhPrev[p]! * tape.recurrentMask[p]!;
-    for (let p = 0; p < B * u; p++) dh[p] = dhPrev[p]!;
+    for (let b = 0; b < B; b++) {
+      if (sm !== null && sm.keep[s * B + b] === 0) continue;
+      for (let j = 0; j < u; j++) dh[b * u + j] = dhPrev[b * u + j]!;
+    }
   }
   return { dz, dh0: Float32Array.from(dh), dc0: Float32Array.from(dc) };
 }
@@ -435,79 +444,12 @@ function inputGrad(tape: LstmTape, dz: Float32Array): Float32Array {
   return dx;
 }
 
-/** Time-major copy (`T × batch × D`, processing order) of the input, times the input mask when given. */
-function fillTimeMajor(x: Float32Array, xs: Float32Array, B: number, T: number, D: number, goBackwards: boolean, inputMask: Float32Array | null): void {
-  for (let s = 0; s < T; s++) {
-    const t = goBackwards ? T - 1 - s : s;
-    for (let b = 0; b < B; b++) {
-      const src = (b * T + t) * D;
-      const dst = (s * B + b) * D;
-      if (inputMask === null) {
-        xs.set(x.subarray(src, src + D), dst);
-      } else {
-        for (let q = 0; q < D; q++) xs[dst + q] = x[src + q]! * inputMask[b * D + q]!;
-      }
-    }
-  }
-}
-
 /**
  * Whether the backward pass needs the gate pre-activations: not when every activation's derivative
  * follows from its output alone (sigmoid, tanh); the tape's `pre` is then the gates array itself.
  */
 function needsPre(rec: number, act: number): boolean {
   return !((rec === 1 || rec === 4) && (act === 1 || act === 4));
-}
-
-/**
- * The sum of `parts` consecutive rows of `width` values, added in row order (the parts do not depend on
- * the number of threads, so neither does the sum), in WebAssembly.
- */
-function sumParts(kern: WasmKernels, rows: Float32Array, parts: number, width: number): Float32Array {
-  const mark = wasmMark();
-  const src = wasmAlloc(kern, parts * width);
-  const dst = wasmAlloc(kern, width);
-  const mem = wasmF32(kern);
-  mem.set(rows.subarray(0, parts * width), src >> 2);
-  mem.fill(0, dst >> 2, (dst >> 2) + width);
-  kern.addColumnSums(parts, width, src, width, dst);
-  const out = mem.slice(dst >> 2, (dst >> 2) + width);
-  wasmRelease(mark);
-  return out;
-}
-
-let gradsPool: Float32Array | null = null;
-const GRADS_POOL_MAX_FLOATS = 4 * 1024 * 1024;
-
-/**
- * Scratch for the parts' weight gradients, reused between calls (allocating and zeroing a fresh
- * SharedArrayBuffer per training step cost more than the sums). Never returned to callers: every part
- * overwrites its slot and {@link sumParts} copies the sum out before the next call.
- */
-function gradsScratch(n: number, shared: boolean): Float32Array {
-  // only small scratch is kept between calls (a large layer's would pin its memory for good)
-  if (n > GRADS_POOL_MAX_FLOATS) return f32(n, shared);
-  // `typeof` first: pages that are not cross-origin isolated have no SharedArrayBuffer at all
-  const ok = gradsPool !== null && gradsPool.length >= n && isShared(gradsPool) === shared;
-  if (!ok) gradsPool = f32(n, shared);
-  return gradsPool!.length === n ? gradsPool! : gradsPool!.subarray(0, n);
-}
-
-/** Whether an array lives in a SharedArrayBuffer (false where the global does not exist). */
-function isShared(a: Float32Array): boolean {
-  return typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
-}
-
-/** A float32 array of n values, over a SharedArrayBuffer when `shared` (helpers then write into it). */
-function f32(n: number, shared: boolean): Float32Array {
-  return shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
-}
-
-/** A copy of `a` over a SharedArrayBuffer. */
-function sharedCopy(a: Float32Array): Float32Array {
-  const s = f32(a.length, true);
-  s.set(a);
-  return s;
 }
 
 /** Multiply-adds per call from which the batch of an LSTM training step is split over helper threads. */
@@ -519,23 +461,13 @@ function trainHelpers(B: number, T: number, D: number, u: number): Helper[] {
   return readyHelpers('shared'); // results go into the shared tape and gradient arrays
 }
 
-/** Floats all parts' weight-gradient sums may take together (each part holds a full-size gradient). */
-const PART_GRADS_MAX_FLOATS = 32 * 1024 * 1024;
-
 /**
- * Batch bounds of the parts of a training call (forward or backward): about 8 rows each, at most 16
- * parts, and fewer for large layers so that the parts' gradient sums stay under 128 MB (a layer of
- * 1024 units gets 3). They depend on the sizes only, never on the number of threads: each part sums
- * its own rows' weight gradients and the parts' sums are added in part order, so gradients are the
- * same on one thread or several. Parts are claimed dynamically, so a helper the OS schedules late holds
- * the caller up for little. Internal (exported for tests).
+ * Batch bounds of the parts of an LSTM training call (see common.ts `partBounds`): they depend on the
+ * sizes only, never on the number of threads, so gradients are the same on one thread or several.
+ * Internal (exported for tests).
  */
 export function partBounds(B: number, D: number, u: number): number[] {
-  const byMemory = Math.floor(PART_GRADS_MAX_FLOATS / ((D + u + 1) * 4 * u));
-  const parts = Math.max(1, Math.min(16, Math.ceil(B / 8), byMemory));
-  const bounds: number[] = [];
-  for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * B) / parts));
-  return bounds;
+  return rnnPartBounds(B, D, u, 4);
 }
 
 /** The arrays of a training forward, written row-part by row-part (time-major like the tape). */
@@ -546,6 +478,8 @@ interface TrainArrays {
   hIn: Float32Array;
   actC: Float32Array;
   h: Float32Array;
+  /** Every step's output (`B × T × u`), when the layer returns sequences. */
+  seq: Float32Array | null;
 }
 
 /** A training forward shared with helper threads (all arrays over SharedArrayBuffers). Internal. */
@@ -562,6 +496,9 @@ export interface LstmTrainJob {
   initialH: Float32Array | null;
   initialC: Float32Array | null;
   recurrentMask: Float32Array | null;
+  /** Timestep masks (`T × B`, processing order), or null. */
+  keep: Float32Array | null;
+  ofac: Float32Array | null;
   rec: number;
   act: number;
   out: TrainArrays;
@@ -580,6 +517,8 @@ export interface LstmBackJob {
   actC: Float32Array;
   recurrentKernel: Float32Array;
   recurrentMask: Float32Array | null;
+  keep: Float32Array | null;
+  ofac: Float32Array | null;
   returnSequences: boolean;
   dOutput: Float32Array;
   dhFinal: Float32Array | null;
@@ -633,7 +572,13 @@ function trainRows(kern: WasmKernels, job: Omit<LstmTrainJob, 'kind' | 'bounds'>
   const pac = wasmAlloc(kern, rows * u);
   const ph = wasmAlloc(kern, n);
   const pm = job.recurrentMask !== null ? wasmAlloc(kern, n) : 0;
+  const pkeep = job.keep !== null ? wasmAlloc(kern, rows) : 0;
+  const pfac = job.ofac !== null ? wasmAlloc(kern, rows) : 0;
+  const pscr = job.keep !== null ? wasmAlloc(kern, n) : 0;
+  const pseq = out.seq !== null ? wasmAlloc(kern, n * T) : 0;
   const mem = wasmF32(kern);
+  if (job.keep !== null) mem.set(stepRows(job.keep, B, T, b0, b1), pkeep >> 2);
+  if (job.ofac !== null) mem.set(stepRows(job.ofac, B, T, b0, b1), pfac >> 2);
   // Rows b0..b1 of every step (time-major): T blocks of nb rows.
   const getRows = (src: Float32Array, width: number, dst: number, slots: number): void => {
     for (let s = 0; s < slots; s++) mem.set(src.subarray((s * B + b0) * width, (s * B + b1) * width), (dst >> 2) + s * nb * width);
@@ -645,11 +590,7 @@ function trainRows(kern: WasmKernels, job: Omit<LstmTrainJob, 'kind' | 'bounds'>
   mem.set(kernel, pw >> 2);
   mem.set(recurrentKernel, pu >> 2);
   const z0 = ppre >> 2;
-  if (bias !== null) {
-    mem.set(bias, z0);
-    const total = rows * u4;
-    for (let len = u4; len < total; len *= 2) mem.copyWithin(z0 + len, z0, z0 + Math.min(len, total - len));
-  }
+  if (bias !== null) fillRows(mem, z0, bias, rows, u4);
   if (job.initialH !== null) mem.set(job.initialH.subarray(b0 * u, b1 * u), ph >> 2);
   else mem.fill(0, ph >> 2, (ph >> 2) + n);
   if (job.initialC !== null) mem.set(job.initialC.subarray(b0 * u, b1 * u), pc >> 2);
@@ -660,7 +601,9 @@ function trainRows(kern: WasmKernels, job: Omit<LstmTrainJob, 'kind' | 'bounds'>
   if (D > 0) kern.gemmPacked(rows, u4, D, pxs, D, pwp, ppre, u4, bias !== null ? 1 : 0, APACK);
   else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
   const h0Zero = job.initialH === null && kern.allFinite(u * u4, pu) === 1 ? 1 : 0;
-  kern.lstmTrainRun(nb, T, u, ppre, pg, pc, phIn, pac, ph, pup, pm, job.rec, job.act, APACK, h0Zero);
+  kern.lstmTrainRun(nb, T, u, ppre, pg, pc, phIn, pac, ph, pup, pm, job.rec, job.act, APACK, h0Zero, pkeep, pfac, pseq, pscr);
+  // batch-major: the part's rows of the output are contiguous
+  if (out.seq !== null) out.seq.set(mem.subarray(pseq >> 2, (pseq >> 2) + n * T), b0 * T * u);
   if (needsPre(job.rec, job.act)) putRows(ppre, out.pre, u4, T);
   putRows(pg, out.gates, u4, T);
   putRows(pc, out.c, u, T + 1);
@@ -679,6 +622,7 @@ function forwardTrainWasm(
   recurrentMask: Float32Array | null,
   rec: number,
   act: number,
+  sm: StepMasks | null,
 ): LstmTrainResult {
   const { batch: B, timesteps: T, inputDim: D, units: u, kernel, recurrentKernel, bias, returnSequences } = options;
   const u4 = 4 * u;
@@ -696,6 +640,7 @@ function forwardTrainWasm(
     hIn: f32(rows * u, shared),
     actC: f32(rows * u, shared),
     h: f32(n, shared),
+    seq: returnSequences ? f32(n * T, shared) : null,
   };
   const job = {
     B, T, D, u, rec, act, out,
@@ -703,6 +648,8 @@ function forwardTrainWasm(
     initialH: options.initialH ?? null,
     initialC: options.initialC ?? null,
     recurrentMask,
+    keep: sm?.keep ?? null,
+    ofac: sm?.out ?? null,
   };
   if (!shared) {
     trainRows(kern, job, 0, B);
@@ -718,24 +665,17 @@ function forwardTrainWasm(
       initialH: job.initialH === null ? null : sharedCopy(job.initialH),
       initialC: job.initialC === null ? null : sharedCopy(job.initialC),
       recurrentMask: recurrentMask === null ? null : sharedCopy(recurrentMask),
+      keep: job.keep === null ? null : sharedCopy(job.keep),
+      ofac: job.ofac === null ? null : sharedCopy(job.ofac),
     };
     shareParts(helpers, bounds.length - 1, sjob as unknown as Record<string, unknown>, [], (i) => trainRows(kern, job, bounds[i]!, bounds[i + 1]!), () => {});
   }
   const { pre, gates, c, hIn, actC, h } = out;
   let output: Float32Array;
-  if (returnSequences) {
-    // h of step s is o·act(c) of that step (the same float32 product the kernel made).
-    output = new Float32Array(B * T * u);
-    for (let s = 0; s < T; s++) {
-      for (let b = 0; b < B; b++) {
-        const g = (s * B + b) * u4 + 3 * u;
-        const a = (s * B + b) * u;
-        const o = (b * T + s) * u;
-        for (let j = 0; j < u; j++) output[o + j] = gates[g + j]! * actC[a + j]!;
-      }
-    }
-  } else {
-    output = h.slice();
+  if (out.seq !== null) output = shared ? out.seq.slice() : out.seq;
+  else {
+    output = new Float32Array(n);
+    lastOutput(output, h, sm, B, T, u);
   }
   return {
     output,
@@ -761,6 +701,7 @@ function forwardTrainWasm(
       actC,
       inputMask,
       recurrentMask,
+      steps: sm,
     },
   };
 }
@@ -794,7 +735,12 @@ function backRows(kern: WasmKernels, job: Omit<LstmBackJob, 'kind' | 'bounds'>, 
   const phin = wasmAlloc(kern, rows * u);
   const pdzp = wasmAlloc(kern, kern.packedBSize(rows, u4));
   const pgr = wasmAlloc(kern, m * u4);
+  const pkeep = job.keep !== null ? wasmAlloc(kern, rows) : 0;
+  const pfac = job.ofac !== null ? wasmAlloc(kern, rows) : 0;
+  const pscr = job.keep !== null ? wasmAlloc(kern, n) : 0;
   const mem = wasmF32(kern);
+  if (job.keep !== null) mem.set(stepRows(job.keep, B, T, b0, b1), pkeep >> 2);
+  if (job.ofac !== null) mem.set(stepRows(job.ofac, B, T, b0, b1), pfac >> 2);
   const getRows = (src: Float32Array, width: number, dst: number, slots: number): void => {
     for (let s = 0; s < slots; s++) mem.set(src.subarray((s * B + b0) * width, (s * B + b1) * width), (dst >> 2) + s * nb * width);
   };
@@ -809,14 +755,15 @@ function backRows(kern: WasmKernels, job: Omit<LstmBackJob, 'kind' | 'bounds'>, 
   for (let p = 0; p < n; p++) {
     const q = b0 * u + p;
     let v = job.dhFinal !== null ? job.dhFinal[q]! : 0;
-    if (!job.returnSequences) v += job.dOutput[q]!;
+    // the last output is the final h times the last step's factor
+    if (!job.returnSequences && (job.ofac === null || job.ofac[(T - 1) * B + b0 + Math.floor(p / u)] !== 0)) v += job.dOutput[q]!;
     mem[dh + p] = v;
     mem[dc + p] = job.dcFinal !== null ? job.dcFinal[q]! : 0;
   }
   mem.set(job.recurrentKernel, pu >> 2);
   if (pm !== 0) mem.set(job.recurrentMask!.subarray(b0 * u, b1 * u), pm >> 2);
   kern.packB(u4, u, pu, u4, 1, putp);
-  kern.lstmBackRun(nb, T, u, ppre, pg, pc, pac, pdo, pdh, pdc, pdz, putp, pm, job.rec, job.act, APACK);
+  kern.lstmBackRun(nb, T, u, ppre, pg, pc, pac, pdo, pdh, pdc, pdz, putp, pm, job.rec, job.act, APACK, pkeep, pfac, pscr);
   // The part's weight gradients, summed over its rows (time-major, as the forward made them).
   getRows(job.xs, D, pxs, T);
   getRows(job.hIn, u, phin, T);
@@ -866,6 +813,8 @@ function backwardWasm(
     hIn: tape.hIn,
     recurrentKernel: tape.recurrentKernel,
     recurrentMask: tape.recurrentMask,
+    keep: tape.steps?.keep ?? null,
+    ofac: tape.steps?.out ?? null,
     returnSequences: tape.returnSequences,
     dOutput,
     dhFinal: options.dhFinal ?? null,
@@ -885,6 +834,8 @@ function backwardWasm(
     bounds,
     recurrentKernel: sharedCopy(tape.recurrentKernel),
     recurrentMask: tape.recurrentMask === null ? null : sharedCopy(tape.recurrentMask),
+    keep: job.keep === null ? null : sharedCopy(job.keep),
+    ofac: job.ofac === null ? null : sharedCopy(job.ofac),
     dOutput: sharedCopy(dOutput),
     dhFinal: job.dhFinal === null ? null : sharedCopy(job.dhFinal),
     dcFinal: job.dcFinal === null ? null : sharedCopy(job.dcFinal),
@@ -893,25 +844,6 @@ function backwardWasm(
   return { dz: job.dz, dh0: job.dh0.slice(), dc0: job.dc0.slice(), grads: job.grads, parts };
 }
 
-/** Writes the `cols × rows` transpose of the `rows × cols` matrix `a` into `t` from `off`, in cache-sized tiles. */
-function transposeInto(a: Float32Array, rows: number, cols: number, t: Float32Array, off: number): void {
-  const TB = 32;
-  for (let r0 = 0; r0 < rows; r0 += TB) {
-    const r1 = r0 + TB < rows ? r0 + TB : rows;
-    for (let c0 = 0; c0 < cols; c0 += TB) {
-      const c1 = c0 + TB < cols ? c0 + TB : cols;
-      for (let r = r0; r < r1; r++) {
-        const src = r * cols;
-        for (let c = c0; c < c1; c++) t[off + c * rows + r] = a[src + c]!;
-      }
-    }
-  }
-}
-
 function expectLength(name: string, arr: Float32Array, shape: readonly number[]): void {
-  let size = 1;
-  for (const d of shape) size *= d;
-  if (arr.length !== size) {
-    throw new ShapeMismatchError(`lstm (training): ${name} has ${arr.length} values, expected ${size}`, shape, [arr.length]);
-  }
+  expectLen('lstm (training)', name, arr, shape);
 }

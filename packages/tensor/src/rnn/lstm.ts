@@ -1,18 +1,10 @@
 /**
  * The forward pass of a Keras `LSTM` layer over plain float32 buffers.
  */
-import {
-  LINEAR,
-  HARD_SIGMOID_KERAS2,
-  HARD_SIGMOID_KERAS3,
-  RELU,
-  SIGMOID,
-  TANH,
-  type Activation,
-} from '../activations.js';
-import { ConfigError, ShapeMismatchError } from '../errors.js';
+import type { Activation } from '../activations.js';
 import { gemm, type GemmOptions } from '../gemm.js';
 import { fast, Fn } from './gates.js';
+import { ACTIVATION_BY_CODE, activationCode as code, checkSizes, expectLength as expectLen, fillRows, guidedBounds, stepMasks, type MaskedOutput, type StepMasks } from './common.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from '../wasm/backend.js';
 
@@ -40,6 +32,13 @@ export interface LstmForwardOptions {
   initialH?: Float32Array;
   /** Initial cell state, `batch × units` (zeros when absent). */
   initialC?: Float32Array;
+  /**
+   * Timestep mask, `batch × timesteps` in input order (0 = masked, as Keras' `_keras_mask`): a masked
+   * step leaves h and c unchanged. Absent: every step counts.
+   */
+  mask?: Float32Array;
+  /** What a masked step outputs (default `'state'`, Keras 3); see {@link MaskedOutput}. */
+  maskedOutput?: MaskedOutput;
 }
 
 /** What {@link lstmForward} returns. */
@@ -50,17 +49,6 @@ export interface LstmForwardResult {
   h: Float32Array;
   /** The final cell state, `batch × units`. */
   c: Float32Array;
-}
-
-
-function code(a: Activation): Fn {
-  if (a === SIGMOID) return Fn.Sigmoid;
-  if (a === HARD_SIGMOID_KERAS3) return Fn.HardSigmoid3;
-  if (a === HARD_SIGMOID_KERAS2) return Fn.HardSigmoid2;
-  if (a === TANH) return Fn.Tanh;
-  if (a === RELU) return Fn.Relu;
-  if (a === LINEAR) return Fn.Linear;
-  return Fn.Other;
 }
 
 
@@ -81,9 +69,7 @@ function code(a: Activation): Fn {
  */
 export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmForwardResult {
   const { batch, timesteps: T, inputDim, units: u, kernel, recurrentKernel, bias } = options;
-  for (const [name, v] of [['batch', batch], ['timesteps', T], ['inputDim', inputDim], ['units', u]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new ConfigError(`lstmForward: ${name} must be a non-negative integer, got ${v}`);
-  }
+  checkSizes('lstmForward', { batch, timesteps: T, inputDim, units: u });
   const u4 = 4 * u;
   expectLength('input', x, [batch, T, inputDim]);
   expectLength('kernel', kernel, [inputDim, u4]);
@@ -91,6 +77,7 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
   if (bias !== null) expectLength('bias', bias, [u4]);
   if (options.initialH !== undefined) expectLength('initialH', options.initialH, [batch, u]);
   if (options.initialC !== undefined) expectLength('initialC', options.initialC, [batch, u]);
+  if (options.mask !== undefined) expectLength('mask', options.mask, [batch, T]);
 
   const rec = code(options.recurrentActivation);
   const act = code(options.activation);
@@ -143,6 +130,7 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
   // Scratch for act(c) when the cell activation is not inlined.
   const actC = act === Fn.Other ? new Float32Array(u) : null;
   const stepGemm: GemmOptions = { cOffset: 0, accumulate: true };
+  const sm = options.mask !== undefined ? stepMasks(options.mask, batch, T, options.goBackwards, options.maskedOutput ?? 'state') : null;
 
   for (let s = 0; s < T; s++) {
     const gOff = s * batch * u4;
@@ -152,6 +140,15 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
     for (let b = 0; b < batch; b++) {
       const g = gOff + b * u4;
       const hc = b * u;
+      if (sm !== null && sm.keep[s * batch + b] === 0) {
+        // a masked step keeps the state; its output is the state times the step's factor
+        if (returnSequences) {
+          const o = (b * T + s) * u;
+          const f = sm.out === null ? 1 : sm.out[s * batch + b]!;
+          for (let j = 0; j < u; j++) output[o + j] = f === 0 ? 0 : h[hc + j]!;
+        }
+        continue;
+      }
       if (rec === Fn.Other) {
         recAct.apply(gates, g, 2, u); // i, f: two rows of u, so softmax-like activations act per gate
         recAct.apply(gates, g + 3 * u, 1, u); // o
@@ -184,12 +181,24 @@ export function lstmForward(x: Float32Array, options: LstmForwardOptions): LstmF
       }
       if (returnSequences) {
         const o = (b * T + s) * u;
-        for (let j = 0; j < u; j++) output[o + j] = h[hc + j]!;
+        const f = sm?.out ? sm.out[s * batch + b]! : 1;
+        for (let j = 0; j < u; j++) output[o + j] = f === 0 ? 0 : h[hc + j]!;
       }
     }
   }
-  if (!returnSequences) output.set(h);
+  if (!returnSequences) lastOutput(output, h, sm, batch, T, u);
   return { output, h, c };
+}
+
+/**
+ * The output of a layer without `return_sequences`: the final h, times the last step's output
+ * factor when masked steps output zeros (`'zero'`, or `'previous'` before any unmasked step).
+ */
+export function lastOutput(output: Float32Array, h: Float32Array, sm: StepMasks | null, batch: number, T: number, u: number): void {
+  output.set(h);
+  if (sm?.out && T > 0) {
+    for (let b = 0; b < batch; b++) if (sm.out[(T - 1) * batch + b] === 0) output.fill(0, b * u, (b + 1) * u);
+  }
 }
 
 /** Multiply-adds per call from which a batch is split over helper threads. */
@@ -207,57 +216,24 @@ export interface LstmJob {
   bounds: number[];
 }
 
-const BY_CODE: Partial<Record<Fn, Activation>> = {
-  [Fn.Sigmoid]: SIGMOID,
-  [Fn.HardSigmoid3]: HARD_SIGMOID_KERAS3,
-  [Fn.HardSigmoid2]: HARD_SIGMOID_KERAS2,
-  [Fn.Tanh]: TANH,
-  [Fn.Relu]: RELU,
-  [Fn.Linear]: LINEAR,
-};
-
 /** Batch rows [b0, b1) of an LSTM call, computed on their own. */
 function lstmRows(kern: WasmKernels | null, x: Float32Array, options: LstmForwardOptions, rec: Fn, act: Fn, b0: number, b1: number): LstmForwardResult {
   const { timesteps: T, inputDim, units: u } = options;
   const part: LstmForwardOptions = { ...options, batch: b1 - b0 };
   delete part.initialH;
   delete part.initialC;
+  delete part.mask;
   if (options.initialH !== undefined) part.initialH = options.initialH.subarray(b0 * u, b1 * u);
   if (options.initialC !== undefined) part.initialC = options.initialC.subarray(b0 * u, b1 * u);
+  if (options.mask !== undefined) part.mask = options.mask.subarray(b0 * T, b1 * T);
   const xs = x.subarray(b0 * T * inputDim, b1 * T * inputDim);
   return kern === null ? lstmForward(xs, part) : lstmWasm(kern, xs, part, rec, act);
 }
 
 /** Part i of a shared LSTM call (in a helper thread). Internal. */
 export function runLstmPart(job: LstmJob, i: number): LstmForwardResult {
-  const options: LstmForwardOptions = { ...job.options, recurrentActivation: BY_CODE[job.rec]!, activation: BY_CODE[job.act]! };
+  const options: LstmForwardOptions = { ...job.options, recurrentActivation: ACTIVATION_BY_CODE[job.rec]!, activation: ACTIVATION_BY_CODE[job.act]! };
   return lstmRows(wasmKernels(), job.x, options, job.rec, job.act, job.bounds[i]!, job.bounds[i + 1]!);
-}
-
-/**
- * Batch bounds for `threads` threads claiming parts dynamically: big parts first, then halving, three
- * rounds (e.g. 64 rows, 2 threads: 20 20 8 8 4 4), so that a thread the OS runs late leaves at most a
- * small part to wait for. Rows are independent, so the split never changes a result.
- */
-function guidedBounds(batch: number, threads: number): number[] {
-  const weights: number[] = [];
-  for (const w of [4, 2, 1]) for (let t = 0; t < threads; t++) weights.push(w);
-  const total = weights.reduce((x, y) => x + y, 0);
-  const bounds = [0];
-  if (batch < 4 * total) {
-    // small batches: equal parts
-    const parts = Math.min(batch, 2 * threads);
-    for (let p = 1; p <= parts; p++) bounds.push(Math.round((p * batch) / parts));
-    return bounds;
-  }
-  // sizes in multiples of 4 rows (the GEMM's 4-row tiles; a part's last 1–3 rows take a slower path):
-  // rounded down, the rest handed out 4 rows at a time to the big parts, the last 1–3 rows to the first
-  const sizes = weights.map((w) => Math.floor((w * batch) / total / 4) * 4);
-  let rest = batch - sizes.reduce((x, y) => x + y, 0);
-  for (let i = 0; rest >= 4; i = (i + 1) % threads, rest -= 4) sizes[i]! += 4;
-  sizes[0]! += rest;
-  for (const n of sizes) bounds.push(bounds[bounds.length - 1]! + n);
-  return bounds;
 }
 
 /**
@@ -312,7 +288,13 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
   const pcs = wasmAlloc(kern, batch * u);
   const outLen = returnSequences ? batch * T * u : 0;
   const pout = returnSequences ? wasmAlloc(kern, outLen) : 0;
+  const sm = options.mask !== undefined ? stepMasks(options.mask, batch, T, goBackwards, options.maskedOutput ?? 'state') : null;
+  const pkeep = sm !== null ? wasmAlloc(kern, rows) : 0;
+  const pfac = sm?.out ? wasmAlloc(kern, rows) : 0;
+  const pscr = sm !== null ? wasmAlloc(kern, 2 * batch * u) : 0;
   const mem = wasmF32(kern);
+  if (sm !== null) mem.set(sm.keep, pkeep >> 2);
+  if (sm?.out) mem.set(sm.out, pfac >> 2);
   // Time-major input in processing order.
   const xs0 = pxs >> 2;
   if ((batch === 1 || T === 1) && !goBackwards) {
@@ -331,12 +313,7 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
   mem.set(kernel, pw >> 2);
   mem.set(recurrentKernel, pu >> 2);
   const z0 = pz >> 2;
-  if (bias !== null) {
-    // Fill every row with the bias by doubling copies.
-    mem.set(bias, z0);
-    const total = rows * u4;
-    for (let len = u4; len < total; len *= 2) mem.copyWithin(z0 + len, z0, z0 + Math.min(len, total - len));
-  }
+  if (bias !== null) fillRows(mem, z0, bias, rows, u4);
   if (options.initialH !== undefined) mem.set(options.initialH, ph >> 2);
   else mem.fill(0, ph >> 2, (ph >> 2) + batch * u);
   if (options.initialC !== undefined) mem.set(options.initialC, pcs >> 2);
@@ -346,18 +323,19 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
   if (inputDim > 0) kern.gemmPacked(rows, u4, inputDim, pxs, inputDim, pwp, pz, u4, bias !== null ? 1 : 0, APACK);
   else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
   const h0Zero = options.initialH === undefined && kern.allFinite(u * u4, pu) === 1 ? 1 : 0;
-  kern.lstmRun(batch, T, u, pz, pup, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK, h0Zero);
+  kern.lstmRun(batch, T, u, pz, pup, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK, h0Zero, pkeep, pfac, pscr);
   const h = mem.slice(ph >> 2, (ph >> 2) + batch * u);
   const c = mem.slice(pcs >> 2, (pcs >> 2) + batch * u);
-  const output = returnSequences ? mem.slice(pout >> 2, (pout >> 2) + outLen) : h.slice();
+  let output: Float32Array;
+  if (returnSequences) output = mem.slice(pout >> 2, (pout >> 2) + outLen);
+  else {
+    output = new Float32Array(batch * u);
+    lastOutput(output, h, sm, batch, T, u);
+  }
   wasmRelease(mark);
   return { output, h, c };
 }
 
 function expectLength(name: string, arr: Float32Array, shape: readonly number[]): void {
-  let size = 1;
-  for (const d of shape) size *= d;
-  if (arr.length !== size) {
-    throw new ShapeMismatchError(`lstmForward: ${name} has ${arr.length} values, expected ${size}`, shape, [arr.length]);
-  }
+  expectLen('lstmForward', name, arr, shape);
 }

@@ -40,10 +40,16 @@ export interface WasmKernels {
   adamStep(n: number, w: number, g: number, m: number, v: number, vh: number, alpha: number, c1: number, c2: number, eps: number): void;
   activate(code: number, p: number, n: number): void;
   lstmCell(batch: number, u: number, z: number, c: number, h: number, rec: number, act: number, out: number, outStride: number): void;
-  lstmRun(batch: number, T: number, u: number, z: number, up: number, h: number, c: number, rec: number, act: number, out: number, seq: number, ap: number, h0Zero: number): void;
-  lstmTrainRun(batch: number, T: number, u: number, pre: number, gates: number, c: number, hIn: number, actC: number, h: number, up: number, mask: number, rec: number, act: number, ap: number, h0Zero: number): void;
+  lstmRun(batch: number, T: number, u: number, z: number, up: number, h: number, c: number, rec: number, act: number, out: number, seq: number, ap: number, h0Zero: number, keep: number, ofac: number, scratch: number): void;
+  lstmTrainRun(
+    batch: number, T: number, u: number, pre: number, gates: number, c: number, hIn: number, actC: number, h: number, up: number, mask: number, rec: number, act: number, ap: number, h0Zero: number,
+    keep: number, ofac: number, out: number, scratch: number,
+  ): void;
   allFinite(n: number, p: number): number;
-  lstmBackRun(batch: number, T: number, u: number, pre: number, gates: number, c: number, actC: number, dOut: number, dh: number, dc: number, dz: number, utp: number, mask: number, rec: number, act: number, ap: number): void;
+  lstmBackRun(
+    batch: number, T: number, u: number, pre: number, gates: number, c: number, actC: number, dOut: number, dh: number, dc: number, dz: number, utp: number, mask: number, rec: number, act: number, ap: number,
+    keep: number, ofac: number, scratch: number,
+  ): void;
 }
 
 /**
