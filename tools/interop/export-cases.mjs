@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync } from 
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Tensor, Random } from '@kerasts/tensor';
-import { LSTM, Dense, Dropout, Activation, setRandomSeed, clearSession, Input, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum } from '@kerasts/layers';
+import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, setRandomSeed, clearSession, Input, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum } from '@kerasts/layers';
 import { Sequential, Functional } from '@kerasts/model';
 import { toJSON, modelFromJSON, numericsNotes } from '@kerasts/io-json';
 import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
@@ -68,6 +68,16 @@ const builders = {
         new Dropout({ rate: 0.3 }),
         new LSTM({ units: 5, goBackwards: true, activation: 'relu' }),
         new Dense({ units: 3, activation: 'softmax' }),
+      ],
+    }),
+  gru_simple_ts: () =>
+    new Sequential({
+      layers: [
+        new GRU({ units: 6, inputShape: [5, 3], returnSequences: true }),
+        new SimpleRNN({ units: 5, returnSequences: true, goBackwards: true, activation: 'relu' }),
+        new GRU({ units: 4, resetAfter: false, recurrentActivation: 'hard_sigmoid', returnSequences: true }),
+        new SimpleRNN({ units: 3, useBias: false }),
+        new Dense({ units: 2 }),
       ],
     }),
   mlp_ts: () =>
@@ -153,6 +163,13 @@ const functionalBuilders = {
     const s = new Dense({ units: 3, activation: 'tanh', name: 's' });
     const deep = s.apply(s.apply(new Add().apply([hs, cs, dec])));
     return new Functional({ inputs: x, outputs: [deep, cs] });
+  },
+  // GRU and SimpleRNN returning their state (one state each) into later layers.
+  func_gru_states_ts: () => {
+    const x = Input({ shape: [5, 3], name: 'x' });
+    const [o, h] = new GRU({ units: 4, returnState: true, returnSequences: true, name: 'gru_enc' }).applyAll(x);
+    const [o2, h2] = new SimpleRNN({ units: 4, returnState: true, goBackwards: true, name: 'rnn_enc' }).applyAll(o);
+    return new Functional({ inputs: x, outputs: [new Add().apply([h, h2, o2]), o] });
   },
 };
 for (const [name, make] of Object.entries(functionalBuilders)) {

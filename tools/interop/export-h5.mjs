@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Random } from '@kerasts/tensor';
-import { LSTM, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession } from '@kerasts/layers';
+import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession } from '@kerasts/layers';
 import { Adam, Functional, Sequential } from '@kerasts/model';
 import { toJSON, modelFromJSON } from '@kerasts/io-json';
 import { saveModel, saveWeights } from '@kerasts/io-hdf5';
@@ -37,6 +37,15 @@ const models = {
   seed: () => new Sequential({ layers: [new LSTM({ units: 4, inputShape: [1, 8], name: 'lstm_old' }), new Dense({ units: 1, name: 'dense_old' })] }),
   stacked: () => new Sequential({ layers: [new LSTM({ units: 6, inputShape: [5, 3], returnSequences: true }), new Dropout({ rate: 0.2 }), new LSTM({ units: 3, goBackwards: true }), new Activation({ activation: 'relu' }), new Dense({ units: 2, activation: 'softmax' })] }),
   dense3d: () => new Sequential({ layers: [new Dense({ units: 5, inputShape: [4, 3], activation: 'elu' }), new LSTM({ units: 2, useBias: false })] }),
+  gru_simple: () =>
+    new Sequential({
+      layers: [
+        new GRU(6, { inputShape: [5, 3], returnSequences: true }),
+        new SimpleRNN(4, { returnSequences: true, goBackwards: true, activation: 'relu' }),
+        new GRU(3, { resetAfter: false, useBias: false }),
+        new Dense(2),
+      ],
+    }),
 };
 // A functional graph: two Dense branches concatenated, then an LSTM-free head.
 models.functional = () => {
@@ -51,6 +60,19 @@ for (const [name, make] of Object.entries(models)) {
   const m = make();
   const x = input([3, ...m.inputShapes[0].slice(1)]);
   for (const dialect of ['keras-2', 'keras-3']) await emit(name, m, x, dialect);
+}
+// A compiled, trained GRU model: Keras must load it compiled (slot names of the GRU cell's variables).
+{
+  const m = new Sequential({ layers: [new GRU(5, { inputShape: [4, 2] }), new Dense(1)] });
+  m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'mse' });
+  const x = input([16, 4, 2]);
+  const y = input([16, 1]);
+  await m.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  const base = 'trained_gru_adam';
+  await saveModel(m, join(outDir, `${base}.model.h5`), { overwrite: true });
+  const yp = m.predict(x);
+  cases.push({ name: base, compiled: { optimizer: 'Adam', iterations: 8 }, json: toJSON(m, { dialect: 'keras-3' }), model_file: `${base}.model.h5`, weights_file: null,
+    input: { shape: [...x.shape], values: Array.from(x.data) }, output: { shape: [...yp.shape], values: Array.from(yp.data) } });
 }
 // A compiled, trained model: Keras must load it compiled, with our optimizer and iteration count.
 {

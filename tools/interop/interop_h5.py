@@ -71,6 +71,8 @@ made = []
 for name, layers, shape in [
     ("k_seed", [keras.layers.LSTM(4), keras.layers.Dense(1)], (1, 8)),
     ("k_stack", [keras.layers.LSTM(7, return_sequences=True, recurrent_activation="hard_sigmoid"), keras.layers.LSTM(3, go_backwards=True), keras.layers.Dense(2, activation="tanh")], (6, 2)),
+    ("k_gru_simple", [keras.layers.GRU(6, return_sequences=True), keras.layers.SimpleRNN(4, return_sequences=True, go_backwards=True, activation="relu"),
+                      keras.layers.GRU(3, reset_after=False, recurrent_activation="hard_sigmoid"), keras.layers.Dense(2)], (5, 3)),
 ]:
     keras.backend.clear_session()
     m = keras.Sequential([keras.Input(shape)] + layers)

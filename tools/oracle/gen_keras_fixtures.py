@@ -111,6 +111,22 @@ def func_lstm_state_compiled():
     return m
 
 
+def seq_gru_simple_rnn_adam():
+    keras.utils.set_random_seed(11)
+    m = keras.Sequential(
+        [
+            keras.Input((4, 3)),
+            L.GRU(5, return_sequences=True),
+            L.SimpleRNN(3, return_sequences=True, go_backwards=True),
+            L.GRU(2, reset_after=False, recurrent_activation="hard_sigmoid"),
+            L.Dense(2),
+        ],
+        name="seq_gru_simple_rnn",
+    )
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    return m
+
+
 def seq_reshape_flatten_adam():
     keras.utils.set_random_seed(7)
     m = keras.Sequential(
@@ -240,6 +256,7 @@ CASES = {
     "seq_conv2d_adam": (seq_conv2d_adam, [(10, 9, 2)], 2, True),
     "seq_conv1d_sgd": (seq_conv1d_sgd, [(12, 3)], 1, True),
     "func_conv3d_pools": (func_conv3d_pools, [(4, 5, 4, 2), (6, 3), (3, 5, 4)], 2, False),
+    "seq_gru_simple_rnn_adam": (seq_gru_simple_rnn_adam, [(4, 3)], 2, True),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2

@@ -6,7 +6,7 @@
  * its accumulators only. This module maps between the two.
  */
 import { isJsonObject, type JsonObject } from '@kerasts/layers';
-import type { Model } from '@kerasts/model';
+import { optimizerWeightsLayoutFor, type Model } from '@kerasts/model';
 import { Tensor } from '@kerasts/tensor';
 
 /** The outcome of restoring optimizer state from a file. */
@@ -105,6 +105,19 @@ export function restoreOptimizerState(model: Model, stored: readonly Tensor[], f
   for (const c of candidates) {
     const r = attempt(c.values, `converted from the Keras ${fileKerasVersion ?? '1/2'} layout (${layout})`);
     if (r) return r;
+  }
+  // 3. The optimizer's own model of the era's layout (e.g. tf.keras 2's Nadam stores [iter, momentum_cache,
+  //    all m, all v]: the cache is Keras 3's u_product, which the blocks above do not place).
+  if (fileKerasVersion !== null && layout !== 'keras3') {
+    const era = optimizerWeightsLayoutFor(fileKerasVersion);
+    if (era !== 'keras3') {
+      try {
+        model.setOptimizerWeights(stored, era);
+        return { restored: true, message: `converted from the ${era} layout` };
+      } catch {
+        // not this layout either
+      }
+    }
   }
   return {
     restored: false,

@@ -5,13 +5,13 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}}]};
 const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
 const schema41 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
 const schema46 = {"type":"number","minimum":0,"maximum":1};
-const schema66 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
+const schema74 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
 const schema33 = {"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}};
 const schema34 = {"type":"string","minLength":1};
 const schema37 = {"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}};
@@ -4396,10 +4396,9 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data91.implementation !== undefined){
-let data112 = data91.implementation;
-if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
-const err213 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data91.zero_output_for_mask !== undefined){
+if(typeof data91.zero_output_for_mask !== "boolean"){
+const err213 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/13/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -4408,9 +4407,11 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(typeof data112 == "number"){
-if(data112 > 2 || isNaN(data112)){
-const err214 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+if(data91.implementation !== undefined){
+let data113 = data91.implementation;
+if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
+const err214 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -4419,8 +4420,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data112 < 0 || isNaN(data112)){
-const err215 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data113 == "number"){
+if(data113 > 2 || isNaN(data113)){
+const err215 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -4429,12 +4431,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-}
-if(data91.consume_less !== undefined){
-let data113 = data91.consume_less;
-if(!(((data113 === "cpu") || (data113 === "mem")) || (data113 === "gpu"))){
-const err216 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/13/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(data113 < 0 || isNaN(data113)){
+const err216 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -4444,13 +4442,11 @@ vErrors.push(err216);
 errors++;
 }
 }
-if(data91.input_dim !== undefined){
-let data114 = data91.input_dim;
-const _errs399 = errors;
-let valid126 = false;
-const _errs400 = errors;
-if(!((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114)))){
-const err217 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data91.consume_less !== undefined){
+let data114 = data91.consume_less;
+if(!(((data114 === "cpu") || (data114 === "mem")) || (data114 === "gpu"))){
+const err217 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/13/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -4459,9 +4455,14 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(typeof data114 == "number"){
-if(data114 < 1 || isNaN(data114)){
-const err218 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data91.input_dim !== undefined){
+let data115 = data91.input_dim;
+const _errs401 = errors;
+let valid126 = false;
+const _errs402 = errors;
+if(!((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115)))){
+const err218 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -4470,12 +4471,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-var _valid43 = _errs400 === errors;
-valid126 = valid126 || _valid43;
-const _errs402 = errors;
-if(data114 !== null){
-const err219 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data115 == "number"){
+if(data115 < 1 || isNaN(data115)){
+const err219 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -4484,10 +4482,12 @@ vErrors.push(err219);
 }
 errors++;
 }
+}
 var _valid43 = _errs402 === errors;
 valid126 = valid126 || _valid43;
-if(!valid126){
-const err220 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs404 = errors;
+if(data115 !== null){
+const err220 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -4496,25 +4496,10 @@ vErrors.push(err220);
 }
 errors++;
 }
-else {
-errors = _errs399;
-if(vErrors !== null){
-if(_errs399){
-vErrors.length = _errs399;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data91.input_length !== undefined){
-let data115 = data91.input_length;
-const _errs405 = errors;
-let valid127 = false;
-const _errs406 = errors;
-if(!((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115)))){
-const err221 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid43 = _errs404 === errors;
+valid126 = valid126 || _valid43;
+if(!valid126){
+const err221 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -4523,9 +4508,25 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(typeof data115 == "number"){
-if(data115 < 1 || isNaN(data115)){
-const err222 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs401;
+if(vErrors !== null){
+if(_errs401){
+vErrors.length = _errs401;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data91.input_length !== undefined){
+let data116 = data91.input_length;
+const _errs407 = errors;
+let valid127 = false;
+const _errs408 = errors;
+if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
+const err222 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -4534,12 +4535,9 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-var _valid44 = _errs406 === errors;
-valid127 = valid127 || _valid44;
-const _errs408 = errors;
-if(data115 !== null){
-const err223 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data116 == "number"){
+if(data116 < 1 || isNaN(data116)){
+const err223 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -4548,10 +4546,12 @@ vErrors.push(err223);
 }
 errors++;
 }
+}
 var _valid44 = _errs408 === errors;
 valid127 = valid127 || _valid44;
-if(!valid127){
-const err224 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs410 = errors;
+if(data116 !== null){
+const err224 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -4560,11 +4560,23 @@ vErrors.push(err224);
 }
 errors++;
 }
+var _valid44 = _errs410 === errors;
+valid127 = valid127 || _valid44;
+if(!valid127){
+const err225 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err225];
+}
 else {
-errors = _errs405;
+vErrors.push(err225);
+}
+errors++;
+}
+else {
+errors = _errs407;
 if(vErrors !== null){
-if(_errs405){
-vErrors.length = _errs405;
+if(_errs407){
+vErrors.length = _errs407;
 }
 else {
 vErrors = null;
@@ -4584,12 +4596,12 @@ props29.class_name = true;
 }
 }
 if(!valid116){
-const err225 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err226 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err225];
+vErrors = [err226];
 }
 else {
-vErrors.push(err225);
+vErrors.push(err226);
 }
 errors++;
 }
@@ -4602,50 +4614,13 @@ props2 = props2 || {};
 Object.assign(props2, props29);
 }
 }
-const _errs411 = errors;
+const _errs413 = errors;
 let valid128 = true;
-const _errs412 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Concatenate" !== data.class_name){
-const err226 = {};
-if(vErrors === null){
-vErrors = [err226];
-}
-else {
-vErrors.push(err226);
-}
-errors++;
-}
-}
-}
-var _valid45 = _errs412 === errors;
-errors = _errs411;
-if(vErrors !== null){
-if(_errs411){
-vErrors.length = _errs411;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid45){
 const _errs414 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data117 = data.config;
-if(!(validate22(data117, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.axis !== undefined){
-let data118 = data117.axis;
-const _errs418 = errors;
-let valid133 = false;
-const _errs419 = errors;
-if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
-const err227 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.class_name !== undefined){
+if("GRU" !== data.class_name){
+const err227 = {};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -4654,12 +4629,29 @@ vErrors.push(err227);
 }
 errors++;
 }
-var _valid46 = _errs419 === errors;
-valid133 = valid133 || _valid46;
-const _errs421 = errors;
-if(Array.isArray(data118)){
-if(data118.length > 1){
-const err228 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
+}
+}
+var _valid45 = _errs414 === errors;
+errors = _errs413;
+if(vErrors !== null){
+if(_errs413){
+vErrors.length = _errs413;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid45){
+const _errs416 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data118 = data.config;
+const _errs418 = errors;
+let valid131 = false;
+const _errs419 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.units === undefined){
+const err228 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -4668,8 +4660,13 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data118.length < 1){
-const err229 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+var _valid46 = _errs419 === errors;
+valid131 = valid131 || _valid46;
+const _errs420 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.output_dim === undefined){
+const err229 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -4678,40 +4675,16 @@ vErrors.push(err229);
 }
 errors++;
 }
-const len1 = data118.length;
-for(let i1=0; i1<len1; i1++){
-let data119 = data118[i1];
-if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
-const err230 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid46 = _errs420 === errors;
+valid131 = valid131 || _valid46;
+if(!valid131){
+const err230 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err230];
 }
 else {
 vErrors.push(err230);
-}
-errors++;
-}
-}
-}
-else {
-const err231 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err231];
-}
-else {
-vErrors.push(err231);
-}
-errors++;
-}
-var _valid46 = _errs421 === errors;
-valid133 = valid133 || _valid46;
-if(!valid133){
-const err232 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err232];
-}
-else {
-vErrors.push(err232);
 }
 errors++;
 }
@@ -4726,20 +4699,40 @@ vErrors = null;
 }
 }
 }
+if(!(validate22(data118, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.units !== undefined){
+let data119 = data118.units;
+if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
+const err231 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/14/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if(typeof data119 == "number"){
+if(data119 < 1 || isNaN(data119)){
+const err232 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/14/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
 }
 }
 }
-}
-var _valid45 = _errs414 === errors;
-valid128 = _valid45;
-if(valid128){
-var props30 = {};
-props30.config = true;
-props30.class_name = true;
-}
-}
-if(!valid128){
-const err233 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.output_dim !== undefined){
+let data120 = data118.output_dim;
+if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
+const err233 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/14/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -4748,22 +4741,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(props2 !== true && props30 !== undefined){
-if(props30 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props30);
-}
-}
-const _errs426 = errors;
-let valid136 = true;
-const _errs427 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Add" !== data.class_name){
-const err234 = {};
+if(typeof data120 == "number"){
+if(data120 < 1 || isNaN(data120)){
+const err234 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/14/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -4774,36 +4754,15 @@ errors++;
 }
 }
 }
-var _valid47 = _errs427 === errors;
-errors = _errs426;
-if(vErrors !== null){
-if(_errs426){
-vErrors.length = _errs426;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid47){
-const _errs429 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(data118.activation !== undefined){
+if(!(validate33(data118.activation, {instancePath:instancePath+"/config/activation",parentData:data118,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-}
-var _valid47 = _errs429 === errors;
-valid136 = _valid47;
-if(valid136){
-var props31 = {};
-props31.config = true;
-props31.class_name = true;
-}
-}
-if(!valid136){
-const err235 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.use_bias !== undefined){
+if(typeof data118.use_bias !== "boolean"){
+const err235 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/14/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -4812,22 +4771,30 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(props2 !== true && props31 !== undefined){
-if(props31 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props31);
+if(data118.kernel_initializer !== undefined){
+if(!(validate28(data118.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data118,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-const _errs433 = errors;
-let valid140 = true;
-const _errs434 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Subtract" !== data.class_name){
-const err236 = {};
+if(data118.recurrent_initializer !== undefined){
+if(!(validate28(data118.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data118,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data118.bias_initializer !== undefined){
+if(!(validate28(data118.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data118,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data118.dropout !== undefined){
+let data126 = data118.dropout;
+if(typeof data126 == "number"){
+if(data126 > 1 || isNaN(data126)){
+const err236 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -4836,38 +4803,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-}
-}
-var _valid48 = _errs434 === errors;
-errors = _errs433;
-if(vErrors !== null){
-if(_errs433){
-vErrors.length = _errs433;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid48){
-const _errs436 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid48 = _errs436 === errors;
-valid140 = _valid48;
-if(valid140){
-var props32 = {};
-props32.config = true;
-props32.class_name = true;
-}
-}
-if(!valid140){
-const err237 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data126 < 0 || isNaN(data126)){
+const err237 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -4876,22 +4813,9 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(props2 !== true && props32 !== undefined){
-if(props32 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props32);
-}
-}
-const _errs440 = errors;
-let valid144 = true;
-const _errs441 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Multiply" !== data.class_name){
-const err238 = {};
+const err238 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -4901,37 +4825,11 @@ vErrors.push(err238);
 errors++;
 }
 }
-}
-var _valid49 = _errs441 === errors;
-errors = _errs440;
-if(vErrors !== null){
-if(_errs440){
-vErrors.length = _errs440;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid49){
-const _errs443 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid49 = _errs443 === errors;
-valid144 = _valid49;
-if(valid144){
-var props33 = {};
-props33.config = true;
-props33.class_name = true;
-}
-}
-if(!valid144){
-const err239 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.recurrent_dropout !== undefined){
+let data127 = data118.recurrent_dropout;
+if(typeof data127 == "number"){
+if(data127 > 1 || isNaN(data127)){
+const err239 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -4940,22 +4838,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(props2 !== true && props33 !== undefined){
-if(props33 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props33);
-}
-}
-const _errs447 = errors;
-let valid148 = true;
-const _errs448 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Average" !== data.class_name){
-const err240 = {};
+if(data127 < 0 || isNaN(data127)){
+const err240 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -4965,37 +4849,8 @@ vErrors.push(err240);
 errors++;
 }
 }
-}
-var _valid50 = _errs448 === errors;
-errors = _errs447;
-if(vErrors !== null){
-if(_errs447){
-vErrors.length = _errs447;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid50){
-const _errs450 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid50 = _errs450 === errors;
-valid148 = _valid50;
-if(valid148){
-var props34 = {};
-props34.config = true;
-props34.class_name = true;
-}
-}
-if(!valid148){
-const err241 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err241 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -5004,22 +4859,12 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(props2 !== true && props34 !== undefined){
-if(props34 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props34);
-}
-}
-const _errs454 = errors;
-let valid152 = true;
-const _errs455 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Maximum" !== data.class_name){
-const err242 = {};
+if(data118.dropout_W !== undefined){
+let data128 = data118.dropout_W;
+if(typeof data128 == "number"){
+if(data128 > 1 || isNaN(data128)){
+const err242 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -5028,38 +4873,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-}
-var _valid51 = _errs455 === errors;
-errors = _errs454;
-if(vErrors !== null){
-if(_errs454){
-vErrors.length = _errs454;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid51){
-const _errs457 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid51 = _errs457 === errors;
-valid152 = _valid51;
-if(valid152){
-var props35 = {};
-props35.config = true;
-props35.class_name = true;
-}
-}
-if(!valid152){
-const err243 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data128 < 0 || isNaN(data128)){
+const err243 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -5068,22 +4883,9 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(props2 !== true && props35 !== undefined){
-if(props35 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props35);
-}
-}
-const _errs461 = errors;
-let valid156 = true;
-const _errs462 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Minimum" !== data.class_name){
-const err244 = {};
+const err244 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -5093,42 +4895,343 @@ vErrors.push(err244);
 errors++;
 }
 }
-}
-var _valid52 = _errs462 === errors;
-errors = _errs461;
-if(vErrors !== null){
-if(_errs461){
-vErrors.length = _errs461;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid52){
-const _errs464 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid52 = _errs464 === errors;
-valid156 = _valid52;
-if(valid156){
-var props36 = {};
-props36.config = true;
-props36.class_name = true;
-}
-}
-if(!valid156){
-const err245 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.dropout_U !== undefined){
+let data129 = data118.dropout_U;
+if(typeof data129 == "number"){
+if(data129 > 1 || isNaN(data129)){
+const err245 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err245];
 }
 else {
 vErrors.push(err245);
+}
+errors++;
+}
+if(data129 < 0 || isNaN(data129)){
+const err246 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+else {
+const err247 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+if(data118.return_sequences !== undefined){
+if(typeof data118.return_sequences !== "boolean"){
+const err248 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/14/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data118.return_state !== undefined){
+if(typeof data118.return_state !== "boolean"){
+const err249 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/14/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+if(data118.go_backwards !== undefined){
+if(typeof data118.go_backwards !== "boolean"){
+const err250 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/14/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data118.stateful !== undefined){
+if(typeof data118.stateful !== "boolean"){
+const err251 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/14/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+if(data118.unroll !== undefined){
+if(typeof data118.unroll !== "boolean"){
+const err252 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/14/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(data118.time_major !== undefined){
+if(typeof data118.time_major !== "boolean"){
+const err253 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/14/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+if(data118.zero_output_for_mask !== undefined){
+if(typeof data118.zero_output_for_mask !== "boolean"){
+const err254 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/14/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+if(data118.implementation !== undefined){
+let data137 = data118.implementation;
+if(!((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137)))){
+const err255 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+if(typeof data137 == "number"){
+if(data137 > 2 || isNaN(data137)){
+const err256 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+if(data137 < 0 || isNaN(data137)){
+const err257 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+}
+if(data118.consume_less !== undefined){
+let data138 = data118.consume_less;
+if(!(((data138 === "cpu") || (data138 === "mem")) || (data138 === "gpu"))){
+const err258 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/14/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+if(data118.input_dim !== undefined){
+let data139 = data118.input_dim;
+const _errs462 = errors;
+let valid138 = false;
+const _errs463 = errors;
+if(!((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139)))){
+const err259 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+if(typeof data139 == "number"){
+if(data139 < 1 || isNaN(data139)){
+const err260 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+var _valid47 = _errs463 === errors;
+valid138 = valid138 || _valid47;
+const _errs465 = errors;
+if(data139 !== null){
+const err261 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+var _valid47 = _errs465 === errors;
+valid138 = valid138 || _valid47;
+if(!valid138){
+const err262 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+else {
+errors = _errs462;
+if(vErrors !== null){
+if(_errs462){
+vErrors.length = _errs462;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data118.input_length !== undefined){
+let data140 = data118.input_length;
+const _errs468 = errors;
+let valid139 = false;
+const _errs469 = errors;
+if(!((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140)))){
+const err263 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if(typeof data140 == "number"){
+if(data140 < 1 || isNaN(data140)){
+const err264 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+var _valid48 = _errs469 === errors;
+valid139 = valid139 || _valid48;
+const _errs471 = errors;
+if(data140 !== null){
+const err265 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+var _valid48 = _errs471 === errors;
+valid139 = valid139 || _valid48;
+if(!valid139){
+const err266 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+else {
+errors = _errs468;
+if(vErrors !== null){
+if(_errs468){
+vErrors.length = _errs468;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data118.recurrent_activation !== undefined){
+if(!(validate33(data118.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data118,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data118.inner_activation !== undefined){
+if(!(validate33(data118.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data118,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data118.reset_after !== undefined){
+if(typeof data118.reset_after !== "boolean"){
+const err267 = {instancePath:instancePath+"/config/reset_after",schemaPath:"#/allOf/14/then/properties/config/properties/reset_after/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid45 = _errs416 === errors;
+valid128 = _valid45;
+if(valid128){
+var props36 = {};
+props36.config = true;
+props36.class_name = true;
+}
+}
+if(!valid128){
+const err268 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
 }
 errors++;
 }
@@ -5141,479 +5244,13 @@ props2 = props2 || {};
 Object.assign(props2, props36);
 }
 }
-const _errs468 = errors;
-let valid160 = true;
-const _errs469 = errors;
+const _errs478 = errors;
+let valid140 = true;
+const _errs479 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Flatten" !== data.class_name){
-const err246 = {};
-if(vErrors === null){
-vErrors = [err246];
-}
-else {
-vErrors.push(err246);
-}
-errors++;
-}
-}
-}
-var _valid53 = _errs469 === errors;
-errors = _errs468;
-if(vErrors !== null){
-if(_errs468){
-vErrors.length = _errs468;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid53){
-const _errs471 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data133 = data.config;
-if(!(validate22(data133, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.data_format !== undefined){
-let data134 = data133.data_format;
-const _errs475 = errors;
-let valid165 = false;
-const _errs476 = errors;
-if(!(((((data134 === "channels_last") || (data134 === "channels_first")) || (data134 === "th")) || (data134 === "tf")) || (data134 === "default"))){
-const err247 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[21].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err247];
-}
-else {
-vErrors.push(err247);
-}
-errors++;
-}
-var _valid54 = _errs476 === errors;
-valid165 = valid165 || _valid54;
-const _errs477 = errors;
-if(data134 !== null){
-const err248 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err248];
-}
-else {
-vErrors.push(err248);
-}
-errors++;
-}
-var _valid54 = _errs477 === errors;
-valid165 = valid165 || _valid54;
-if(!valid165){
-const err249 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err249];
-}
-else {
-vErrors.push(err249);
-}
-errors++;
-}
-else {
-errors = _errs475;
-if(vErrors !== null){
-if(_errs475){
-vErrors.length = _errs475;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid53 = _errs471 === errors;
-valid160 = _valid53;
-if(valid160){
-var props37 = {};
-props37.config = true;
-props37.class_name = true;
-}
-}
-if(!valid160){
-const err250 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err250];
-}
-else {
-vErrors.push(err250);
-}
-errors++;
-}
-if(props2 !== true && props37 !== undefined){
-if(props37 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props37);
-}
-}
-const _errs480 = errors;
-let valid166 = true;
-const _errs481 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("RepeatVector" !== data.class_name){
-const err251 = {};
-if(vErrors === null){
-vErrors = [err251];
-}
-else {
-vErrors.push(err251);
-}
-errors++;
-}
-}
-}
-var _valid55 = _errs481 === errors;
-errors = _errs480;
-if(vErrors !== null){
-if(_errs480){
-vErrors.length = _errs480;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid55){
-const _errs483 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data136 = data.config;
-if(!(validate22(data136, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.n === undefined){
-const err252 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/22/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
-if(vErrors === null){
-vErrors = [err252];
-}
-else {
-vErrors.push(err252);
-}
-errors++;
-}
-if(data136.n !== undefined){
-let data137 = data136.n;
-if(!((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137)))){
-const err253 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/22/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err253];
-}
-else {
-vErrors.push(err253);
-}
-errors++;
-}
-if(typeof data137 == "number"){
-if(data137 < 0 || isNaN(data137)){
-const err254 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/22/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err254];
-}
-else {
-vErrors.push(err254);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-var _valid55 = _errs483 === errors;
-valid166 = _valid55;
-if(valid166){
-var props38 = {};
-props38.config = true;
-props38.class_name = true;
-}
-}
-if(!valid166){
-const err255 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err255];
-}
-else {
-vErrors.push(err255);
-}
-errors++;
-}
-if(props2 !== true && props38 !== undefined){
-if(props38 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props38);
-}
-}
-const _errs489 = errors;
-let valid171 = true;
-const _errs490 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Reshape" !== data.class_name){
-const err256 = {};
-if(vErrors === null){
-vErrors = [err256];
-}
-else {
-vErrors.push(err256);
-}
-errors++;
-}
-}
-}
-var _valid56 = _errs490 === errors;
-errors = _errs489;
-if(vErrors !== null){
-if(_errs489){
-vErrors.length = _errs489;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid56){
-const _errs492 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data139 = data.config;
-if(!(validate22(data139, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-if(data139.target_shape === undefined){
-const err257 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/23/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
-if(vErrors === null){
-vErrors = [err257];
-}
-else {
-vErrors.push(err257);
-}
-errors++;
-}
-if(data139.target_shape !== undefined){
-let data140 = data139.target_shape;
-if(Array.isArray(data140)){
-const len2 = data140.length;
-for(let i2=0; i2<len2; i2++){
-let data141 = data140[i2];
-if(!((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141)))){
-const err258 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err258];
-}
-else {
-vErrors.push(err258);
-}
-errors++;
-}
-if(typeof data141 == "number"){
-if(data141 < -1 || isNaN(data141)){
-const err259 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
-if(vErrors === null){
-vErrors = [err259];
-}
-else {
-vErrors.push(err259);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err260 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err260];
-}
-else {
-vErrors.push(err260);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid56 = _errs492 === errors;
-valid171 = _valid56;
-if(valid171){
-var props39 = {};
-props39.config = true;
-props39.class_name = true;
-}
-}
-if(!valid171){
-const err261 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err261];
-}
-else {
-vErrors.push(err261);
-}
-errors++;
-}
-if(props2 !== true && props39 !== undefined){
-if(props39 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props39);
-}
-}
-const _errs500 = errors;
-let valid178 = true;
-const _errs501 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data142 = data.class_name;
-if(!((((((((((((((((((((((((data142 === "Conv1D") || (data142 === "Convolution1D")) || (data142 === "AtrousConvolution1D")) || (data142 === "AtrousConv1D")) || (data142 === "Conv2D")) || (data142 === "Convolution2D")) || (data142 === "AtrousConvolution2D")) || (data142 === "AtrousConv2D")) || (data142 === "Conv3D")) || (data142 === "Convolution3D")) || (data142 === "SeparableConv1D")) || (data142 === "SeparableConvolution1D")) || (data142 === "SeparableConv2D")) || (data142 === "SeparableConvolution2D")) || (data142 === "Conv1DTranspose")) || (data142 === "Convolution1DTranspose")) || (data142 === "Conv2DTranspose")) || (data142 === "Convolution2DTranspose")) || (data142 === "Deconvolution2D")) || (data142 === "Deconv2D")) || (data142 === "Conv3DTranspose")) || (data142 === "Convolution3DTranspose")) || (data142 === "Deconvolution3D")) || (data142 === "Deconv3D"))){
-const err262 = {};
-if(vErrors === null){
-vErrors = [err262];
-}
-else {
-vErrors.push(err262);
-}
-errors++;
-}
-}
-}
-var _valid57 = _errs501 === errors;
-errors = _errs500;
-if(vErrors !== null){
-if(_errs500){
-vErrors.length = _errs500;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid57){
-const _errs503 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data143 = data.config;
-const _errs505 = errors;
-let valid181 = false;
-const _errs506 = errors;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.filters === undefined){
-const err263 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
-if(vErrors === null){
-vErrors = [err263];
-}
-else {
-vErrors.push(err263);
-}
-errors++;
-}
-}
-var _valid58 = _errs506 === errors;
-valid181 = valid181 || _valid58;
-const _errs507 = errors;
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.nb_filter === undefined){
-const err264 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
-if(vErrors === null){
-vErrors = [err264];
-}
-else {
-vErrors.push(err264);
-}
-errors++;
-}
-}
-var _valid58 = _errs507 === errors;
-valid181 = valid181 || _valid58;
-if(!valid181){
-const err265 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err265];
-}
-else {
-vErrors.push(err265);
-}
-errors++;
-}
-else {
-errors = _errs505;
-if(vErrors !== null){
-if(_errs505){
-vErrors.length = _errs505;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data143, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.filters !== undefined){
-let data144 = data143.filters;
-if(!((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144)))){
-const err266 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/24/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err266];
-}
-else {
-vErrors.push(err266);
-}
-errors++;
-}
-if(typeof data144 == "number"){
-if(data144 < 1 || isNaN(data144)){
-const err267 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/24/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err267];
-}
-else {
-vErrors.push(err267);
-}
-errors++;
-}
-}
-}
-if(data143.kernel_size !== undefined){
-let data145 = data143.kernel_size;
-const _errs512 = errors;
-let valid184 = false;
-const _errs513 = errors;
-if(!((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145)))){
-const err268 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err268];
-}
-else {
-vErrors.push(err268);
-}
-errors++;
-}
-if(typeof data145 == "number"){
-if(data145 < 1 || isNaN(data145)){
-const err269 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if("SimpleRNN" !== data.class_name){
+const err269 = {};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -5623,12 +5260,28 @@ vErrors.push(err269);
 errors++;
 }
 }
-var _valid59 = _errs513 === errors;
-valid184 = valid184 || _valid59;
-const _errs515 = errors;
-if(Array.isArray(data145)){
-if(data145.length > 3){
-const err270 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+var _valid49 = _errs479 === errors;
+errors = _errs478;
+if(vErrors !== null){
+if(_errs478){
+vErrors.length = _errs478;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid49){
+const _errs481 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data145 = data.config;
+const _errs483 = errors;
+let valid143 = false;
+const _errs484 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.units === undefined){
+const err270 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -5637,8 +5290,13 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data145.length < 1){
-const err271 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+var _valid50 = _errs484 === errors;
+valid143 = valid143 || _valid50;
+const _errs485 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.output_dim === undefined){
+const err271 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -5647,11 +5305,11 @@ vErrors.push(err271);
 }
 errors++;
 }
-const len3 = data145.length;
-for(let i3=0; i3<len3; i3++){
-let data146 = data145[i3];
-if(!((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146)))){
-const err272 = {instancePath:instancePath+"/config/kernel_size/" + i3,schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid50 = _errs485 === errors;
+valid143 = valid143 || _valid50;
+if(!valid143){
+const err272 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -5660,9 +5318,26 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(typeof data146 == "number"){
-if(data146 < 1 || isNaN(data146)){
-const err273 = {instancePath:instancePath+"/config/kernel_size/" + i3,schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs483;
+if(vErrors !== null){
+if(_errs483){
+vErrors.length = _errs483;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data145, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.units !== undefined){
+let data146 = data145.units;
+if(!((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146)))){
+const err273 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -5671,11 +5346,9 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err274 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data146 == "number"){
+if(data146 < 1 || isNaN(data146)){
+const err274 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -5684,10 +5357,12 @@ vErrors.push(err274);
 }
 errors++;
 }
-var _valid59 = _errs515 === errors;
-valid184 = valid184 || _valid59;
-if(!valid184){
-const err275 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/24/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+if(data145.output_dim !== undefined){
+let data147 = data145.output_dim;
+if(!((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147)))){
+const err275 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -5696,25 +5371,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-else {
-errors = _errs512;
-if(vErrors !== null){
-if(_errs512){
-vErrors.length = _errs512;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data143.strides !== undefined){
-let data147 = data143.strides;
-const _errs520 = errors;
-let valid187 = false;
-const _errs521 = errors;
-if(!((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147)))){
-const err276 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data147 == "number"){
+if(data147 < 1 || isNaN(data147)){
+const err276 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -5723,9 +5382,17 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(typeof data147 == "number"){
-if(data147 < 1 || isNaN(data147)){
-const err277 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data145.activation !== undefined){
+if(!(validate33(data145.activation, {instancePath:instancePath+"/config/activation",parentData:data145,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data145.use_bias !== undefined){
+if(typeof data145.use_bias !== "boolean"){
+const err277 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/15/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -5735,12 +5402,29 @@ vErrors.push(err277);
 errors++;
 }
 }
-var _valid60 = _errs521 === errors;
-valid187 = valid187 || _valid60;
-const _errs523 = errors;
-if(Array.isArray(data147)){
-if(data147.length > 3){
-const err278 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(data145.kernel_initializer !== undefined){
+if(!(validate28(data145.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data145,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data145.recurrent_initializer !== undefined){
+if(!(validate28(data145.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data145,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data145.bias_initializer !== undefined){
+if(!(validate28(data145.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data145,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data145.dropout !== undefined){
+let data153 = data145.dropout;
+if(typeof data153 == "number"){
+if(data153 > 1 || isNaN(data153)){
+const err278 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -5749,8 +5433,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data147.length < 1){
-const err279 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data153 < 0 || isNaN(data153)){
+const err279 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -5759,11 +5443,9 @@ vErrors.push(err279);
 }
 errors++;
 }
-const len4 = data147.length;
-for(let i4=0; i4<len4; i4++){
-let data148 = data147[i4];
-if(!((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148)))){
-const err280 = {instancePath:instancePath+"/config/strides/" + i4,schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err280 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -5772,9 +5454,12 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(typeof data148 == "number"){
-if(data148 < 1 || isNaN(data148)){
-const err281 = {instancePath:instancePath+"/config/strides/" + i4,schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data145.recurrent_dropout !== undefined){
+let data154 = data145.recurrent_dropout;
+if(typeof data154 == "number"){
+if(data154 > 1 || isNaN(data154)){
+const err281 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -5783,11 +5468,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err282 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data154 < 0 || isNaN(data154)){
+const err282 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -5796,10 +5478,9 @@ vErrors.push(err282);
 }
 errors++;
 }
-var _valid60 = _errs523 === errors;
-valid187 = valid187 || _valid60;
-if(!valid187){
-const err283 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/24/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err283 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -5808,23 +5489,12 @@ vErrors.push(err283);
 }
 errors++;
 }
-else {
-errors = _errs520;
-if(vErrors !== null){
-if(_errs520){
-vErrors.length = _errs520;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data143.padding !== undefined){
-let data149 = data143.padding;
-if(typeof data149 === "string"){
-if(func1(data149) < 1){
-const err284 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/24/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data145.dropout_W !== undefined){
+let data155 = data145.dropout_W;
+if(typeof data155 == "number"){
+if(data155 > 1 || isNaN(data155)){
+const err284 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -5833,9 +5503,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-else {
-const err285 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/24/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data155 < 0 || isNaN(data155)){
+const err285 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -5845,10 +5514,8 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(data143.data_format !== undefined){
-let data150 = data143.data_format;
-if(!(((data150 === "channels_last") || (data150 === "channels_first")) || (data150 === null))){
-const err286 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/24/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[24].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+else {
+const err286 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -5858,13 +5525,11 @@ vErrors.push(err286);
 errors++;
 }
 }
-if(data143.dilation_rate !== undefined){
-let data151 = data143.dilation_rate;
-const _errs531 = errors;
-let valid190 = false;
-const _errs532 = errors;
-if(!((typeof data151 == "number") && (!(data151 % 1) && !isNaN(data151)))){
-const err287 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data145.dropout_U !== undefined){
+let data156 = data145.dropout_U;
+if(typeof data156 == "number"){
+if(data156 > 1 || isNaN(data156)){
+const err287 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -5873,9 +5538,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(typeof data151 == "number"){
-if(data151 < 1 || isNaN(data151)){
-const err288 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data156 < 0 || isNaN(data156)){
+const err288 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -5885,12 +5549,8 @@ vErrors.push(err288);
 errors++;
 }
 }
-var _valid61 = _errs532 === errors;
-valid190 = valid190 || _valid61;
-const _errs534 = errors;
-if(Array.isArray(data151)){
-if(data151.length > 3){
-const err289 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+const err289 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -5899,8 +5559,10 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data151.length < 1){
-const err290 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data145.return_sequences !== undefined){
+if(typeof data145.return_sequences !== "boolean"){
+const err290 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/15/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -5909,11 +5571,10 @@ vErrors.push(err290);
 }
 errors++;
 }
-const len5 = data151.length;
-for(let i5=0; i5<len5; i5++){
-let data152 = data151[i5];
-if(!((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152)))){
-const err291 = {instancePath:instancePath+"/config/dilation_rate/" + i5,schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data145.return_state !== undefined){
+if(typeof data145.return_state !== "boolean"){
+const err291 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/15/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -5922,9 +5583,10 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(typeof data152 == "number"){
-if(data152 < 1 || isNaN(data152)){
-const err292 = {instancePath:instancePath+"/config/dilation_rate/" + i5,schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data145.go_backwards !== undefined){
+if(typeof data145.go_backwards !== "boolean"){
+const err292 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/15/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -5934,10 +5596,9 @@ vErrors.push(err292);
 errors++;
 }
 }
-}
-}
-else {
-const err293 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data145.stateful !== undefined){
+if(typeof data145.stateful !== "boolean"){
+const err293 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/15/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -5946,10 +5607,10 @@ vErrors.push(err293);
 }
 errors++;
 }
-var _valid61 = _errs534 === errors;
-valid190 = valid190 || _valid61;
-if(!valid190){
-const err294 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/24/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data145.unroll !== undefined){
+if(typeof data145.unroll !== "boolean"){
+const err294 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/15/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -5958,22 +5619,10 @@ vErrors.push(err294);
 }
 errors++;
 }
-else {
-errors = _errs531;
-if(vErrors !== null){
-if(_errs531){
-vErrors.length = _errs531;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data143.groups !== undefined){
-let data153 = data143.groups;
-if(!((typeof data153 == "number") && (!(data153 % 1) && !isNaN(data153)))){
-const err295 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/24/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data145.time_major !== undefined){
+if(typeof data145.time_major !== "boolean"){
+const err295 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/15/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -5982,9 +5631,10 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(typeof data153 == "number"){
-if(data153 < 1 || isNaN(data153)){
-const err296 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/24/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data145.zero_output_for_mask !== undefined){
+if(typeof data145.zero_output_for_mask !== "boolean"){
+const err296 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/15/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -5994,16 +5644,10 @@ vErrors.push(err296);
 errors++;
 }
 }
-}
-if(data143.activation !== undefined){
-if(!(validate33(data143.activation, {instancePath:instancePath+"/config/activation",parentData:data143,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data143.use_bias !== undefined){
-if(typeof data143.use_bias !== "boolean"){
-const err297 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/24/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data145.implementation !== undefined){
+let data164 = data145.implementation;
+if(!((typeof data164 == "number") && (!(data164 % 1) && !isNaN(data164)))){
+const err297 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -6012,26 +5656,9 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-if(data143.kernel_initializer !== undefined){
-if(!(validate28(data143.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data143,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data143.bias_initializer !== undefined){
-if(!(validate28(data143.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data143,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data143.output_padding !== undefined){
-let data158 = data143.output_padding;
-const _errs546 = errors;
-let valid193 = false;
-const _errs547 = errors;
-if(!((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158)))){
-const err298 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data164 == "number"){
+if(data164 > 2 || isNaN(data164)){
+const err298 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -6040,9 +5667,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(typeof data158 == "number"){
-if(data158 < 0 || isNaN(data158)){
-const err299 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data164 < 0 || isNaN(data164)){
+const err299 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -6052,12 +5678,11 @@ vErrors.push(err299);
 errors++;
 }
 }
-var _valid62 = _errs547 === errors;
-valid193 = valid193 || _valid62;
-const _errs549 = errors;
-if(Array.isArray(data158)){
-if(data158.length > 3){
-const err300 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+if(data145.consume_less !== undefined){
+let data165 = data145.consume_less;
+if(!(((data165 === "cpu") || (data165 === "mem")) || (data165 === "gpu"))){
+const err300 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/15/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[15].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -6066,8 +5691,14 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data158.length < 1){
-const err301 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data145.input_dim !== undefined){
+let data166 = data145.input_dim;
+const _errs527 = errors;
+let valid150 = false;
+const _errs528 = errors;
+if(!((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166)))){
+const err301 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -6076,11 +5707,9 @@ vErrors.push(err301);
 }
 errors++;
 }
-const len6 = data158.length;
-for(let i6=0; i6<len6; i6++){
-let data159 = data158[i6];
-if(!((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159)))){
-const err302 = {instancePath:instancePath+"/config/output_padding/" + i6,schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data166 == "number"){
+if(data166 < 1 || isNaN(data166)){
+const err302 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -6089,9 +5718,12 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(typeof data159 == "number"){
-if(data159 < 0 || isNaN(data159)){
-const err303 = {instancePath:instancePath+"/config/output_padding/" + i6,schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var _valid51 = _errs528 === errors;
+valid150 = valid150 || _valid51;
+const _errs530 = errors;
+if(data166 !== null){
+const err303 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -6100,11 +5732,10 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err304 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid51 = _errs530 === errors;
+valid150 = valid150 || _valid51;
+if(!valid150){
+const err304 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -6113,11 +5744,25 @@ vErrors.push(err304);
 }
 errors++;
 }
-var _valid62 = _errs549 === errors;
-valid193 = valid193 || _valid62;
-const _errs553 = errors;
-if(data158 !== null){
-const err305 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs527;
+if(vErrors !== null){
+if(_errs527){
+vErrors.length = _errs527;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data145.input_length !== undefined){
+let data167 = data145.input_length;
+const _errs533 = errors;
+let valid151 = false;
+const _errs534 = errors;
+if(!((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167)))){
+const err305 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -6126,15 +5771,195 @@ vErrors.push(err305);
 }
 errors++;
 }
-var _valid62 = _errs553 === errors;
-valid193 = valid193 || _valid62;
-if(!valid193){
-const err306 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/24/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data167 == "number"){
+if(data167 < 1 || isNaN(data167)){
+const err306 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err306];
 }
 else {
 vErrors.push(err306);
+}
+errors++;
+}
+}
+var _valid52 = _errs534 === errors;
+valid151 = valid151 || _valid52;
+const _errs536 = errors;
+if(data167 !== null){
+const err307 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+var _valid52 = _errs536 === errors;
+valid151 = valid151 || _valid52;
+if(!valid151){
+const err308 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+else {
+errors = _errs533;
+if(vErrors !== null){
+if(_errs533){
+vErrors.length = _errs533;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid49 = _errs481 === errors;
+valid140 = _valid49;
+if(valid140){
+var props41 = {};
+props41.config = true;
+props41.class_name = true;
+}
+}
+if(!valid140){
+const err309 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+if(props2 !== true && props41 !== undefined){
+if(props41 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props41);
+}
+}
+const _errs539 = errors;
+let valid152 = true;
+const _errs540 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Concatenate" !== data.class_name){
+const err310 = {};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+}
+}
+var _valid53 = _errs540 === errors;
+errors = _errs539;
+if(vErrors !== null){
+if(_errs539){
+vErrors.length = _errs539;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid53){
+const _errs542 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data169 = data.config;
+if(!(validate22(data169, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.axis !== undefined){
+let data170 = data169.axis;
+const _errs546 = errors;
+let valid157 = false;
+const _errs547 = errors;
+if(!((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170)))){
+const err311 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+var _valid54 = _errs547 === errors;
+valid157 = valid157 || _valid54;
+const _errs549 = errors;
+if(Array.isArray(data170)){
+if(data170.length > 1){
+const err312 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+if(data170.length < 1){
+const err313 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+const len1 = data170.length;
+for(let i1=0; i1<len1; i1++){
+let data171 = data170[i1];
+if(!((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171)))){
+const err314 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+}
+else {
+const err315 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+var _valid54 = _errs549 === errors;
+valid157 = valid157 || _valid54;
+if(!valid157){
+const err316 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
 }
 errors++;
 }
@@ -6150,61 +5975,216 @@ vErrors = null;
 }
 }
 }
-if(data143.depth_multiplier !== undefined){
-let data160 = data143.depth_multiplier;
-if(!((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160)))){
-const err307 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/24/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+var _valid53 = _errs542 === errors;
+valid152 = _valid53;
+if(valid152){
+var props42 = {};
+props42.config = true;
+props42.class_name = true;
+}
+}
+if(!valid152){
+const err317 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err307];
+vErrors = [err317];
 }
 else {
-vErrors.push(err307);
+vErrors.push(err317);
 }
 errors++;
 }
-if(typeof data160 == "number"){
-if(data160 < 1 || isNaN(data160)){
-const err308 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/24/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err308];
+if(props2 !== true && props42 !== undefined){
+if(props42 === true){
+props2 = true;
 }
 else {
-vErrors.push(err308);
+props2 = props2 || {};
+Object.assign(props2, props42);
+}
+}
+const _errs554 = errors;
+let valid160 = true;
+const _errs555 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Add" !== data.class_name){
+const err318 = {};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
 }
 errors++;
 }
 }
 }
-if(data143.depthwise_initializer !== undefined){
-if(!(validate28(data143.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data143,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+var _valid55 = _errs555 === errors;
+errors = _errs554;
+if(vErrors !== null){
+if(_errs554){
+vErrors.length = _errs554;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid55){
+const _errs557 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 }
-if(data143.pointwise_initializer !== undefined){
-if(!(validate28(data143.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data143,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+}
+var _valid55 = _errs557 === errors;
+valid160 = _valid55;
+if(valid160){
+var props43 = {};
+props43.config = true;
+props43.class_name = true;
+}
+}
+if(!valid160){
+const err319 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+if(props2 !== true && props43 !== undefined){
+if(props43 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props43);
+}
+}
+const _errs561 = errors;
+let valid164 = true;
+const _errs562 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Subtract" !== data.class_name){
+const err320 = {};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+}
+}
+var _valid56 = _errs562 === errors;
+errors = _errs561;
+if(vErrors !== null){
+if(_errs561){
+vErrors.length = _errs561;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid56){
+const _errs564 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 }
 }
+var _valid56 = _errs564 === errors;
+valid164 = _valid56;
+if(valid164){
+var props44 = {};
+props44.config = true;
+props44.class_name = true;
 }
 }
-var _valid57 = _errs503 === errors;
-valid178 = _valid57;
-if(valid178){
+if(!valid164){
+const err321 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+if(props2 !== true && props44 !== undefined){
+if(props44 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props44);
+}
+}
+const _errs568 = errors;
+let valid168 = true;
+const _errs569 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Multiply" !== data.class_name){
+const err322 = {};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+}
+var _valid57 = _errs569 === errors;
+errors = _errs568;
+if(vErrors !== null){
+if(_errs568){
+vErrors.length = _errs568;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid57){
+const _errs571 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid57 = _errs571 === errors;
+valid168 = _valid57;
+if(valid168){
 var props45 = {};
 props45.config = true;
 props45.class_name = true;
 }
 }
-if(!valid178){
-const err309 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid168){
+const err323 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err309];
+vErrors = [err323];
 }
 else {
-vErrors.push(err309);
+vErrors.push(err323);
 }
 errors++;
 }
@@ -6217,224 +6197,13 @@ props2 = props2 || {};
 Object.assign(props2, props45);
 }
 }
-const _errs560 = errors;
-let valid196 = true;
-const _errs561 = errors;
+const _errs575 = errors;
+let valid172 = true;
+const _errs576 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data163 = data.class_name;
-if(!((data163 === "DepthwiseConv1D") || (data163 === "DepthwiseConv2D"))){
-const err310 = {};
-if(vErrors === null){
-vErrors = [err310];
-}
-else {
-vErrors.push(err310);
-}
-errors++;
-}
-}
-}
-var _valid63 = _errs561 === errors;
-errors = _errs560;
-if(vErrors !== null){
-if(_errs560){
-vErrors.length = _errs560;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid63){
-const _errs563 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data164 = data.config;
-if(!(validate22(data164, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
-if(data164.filters !== undefined){
-let data165 = data164.filters;
-if(!((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165)))){
-const err311 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/25/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err311];
-}
-else {
-vErrors.push(err311);
-}
-errors++;
-}
-if(typeof data165 == "number"){
-if(data165 < 1 || isNaN(data165)){
-const err312 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/25/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err312];
-}
-else {
-vErrors.push(err312);
-}
-errors++;
-}
-}
-}
-if(data164.kernel_size !== undefined){
-let data166 = data164.kernel_size;
-const _errs569 = errors;
-let valid201 = false;
-const _errs570 = errors;
-if(!((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166)))){
-const err313 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err313];
-}
-else {
-vErrors.push(err313);
-}
-errors++;
-}
-if(typeof data166 == "number"){
-if(data166 < 1 || isNaN(data166)){
-const err314 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err314];
-}
-else {
-vErrors.push(err314);
-}
-errors++;
-}
-}
-var _valid64 = _errs570 === errors;
-valid201 = valid201 || _valid64;
-const _errs572 = errors;
-if(Array.isArray(data166)){
-if(data166.length > 3){
-const err315 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err315];
-}
-else {
-vErrors.push(err315);
-}
-errors++;
-}
-if(data166.length < 1){
-const err316 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err316];
-}
-else {
-vErrors.push(err316);
-}
-errors++;
-}
-const len7 = data166.length;
-for(let i7=0; i7<len7; i7++){
-let data167 = data166[i7];
-if(!((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167)))){
-const err317 = {instancePath:instancePath+"/config/kernel_size/" + i7,schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err317];
-}
-else {
-vErrors.push(err317);
-}
-errors++;
-}
-if(typeof data167 == "number"){
-if(data167 < 1 || isNaN(data167)){
-const err318 = {instancePath:instancePath+"/config/kernel_size/" + i7,schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err318];
-}
-else {
-vErrors.push(err318);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err319 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err319];
-}
-else {
-vErrors.push(err319);
-}
-errors++;
-}
-var _valid64 = _errs572 === errors;
-valid201 = valid201 || _valid64;
-if(!valid201){
-const err320 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/25/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err320];
-}
-else {
-vErrors.push(err320);
-}
-errors++;
-}
-else {
-errors = _errs569;
-if(vErrors !== null){
-if(_errs569){
-vErrors.length = _errs569;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data164.strides !== undefined){
-let data168 = data164.strides;
-const _errs577 = errors;
-let valid204 = false;
-const _errs578 = errors;
-if(!((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168)))){
-const err321 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err321];
-}
-else {
-vErrors.push(err321);
-}
-errors++;
-}
-if(typeof data168 == "number"){
-if(data168 < 1 || isNaN(data168)){
-const err322 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err322];
-}
-else {
-vErrors.push(err322);
-}
-errors++;
-}
-}
-var _valid65 = _errs578 === errors;
-valid204 = valid204 || _valid65;
-const _errs580 = errors;
-if(Array.isArray(data168)){
-if(data168.length > 3){
-const err323 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err323];
-}
-else {
-vErrors.push(err323);
-}
-errors++;
-}
-if(data168.length < 1){
-const err324 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if("Average" !== data.class_name){
+const err324 = {};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -6443,11 +6212,38 @@ vErrors.push(err324);
 }
 errors++;
 }
-const len8 = data168.length;
-for(let i8=0; i8<len8; i8++){
-let data169 = data168[i8];
-if(!((typeof data169 == "number") && (!(data169 % 1) && !isNaN(data169)))){
-const err325 = {instancePath:instancePath+"/config/strides/" + i8,schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid58 = _errs576 === errors;
+errors = _errs575;
+if(vErrors !== null){
+if(_errs575){
+vErrors.length = _errs575;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid58){
+const _errs578 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid58 = _errs578 === errors;
+valid172 = _valid58;
+if(valid172){
+var props46 = {};
+props46.config = true;
+props46.class_name = true;
+}
+}
+if(!valid172){
+const err325 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -6456,9 +6252,22 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(typeof data169 == "number"){
-if(data169 < 1 || isNaN(data169)){
-const err326 = {instancePath:instancePath+"/config/strides/" + i8,schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(props2 !== true && props46 !== undefined){
+if(props46 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props46);
+}
+}
+const _errs582 = errors;
+let valid176 = true;
+const _errs583 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Maximum" !== data.class_name){
+const err326 = {};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -6469,9 +6278,36 @@ errors++;
 }
 }
 }
+var _valid59 = _errs583 === errors;
+errors = _errs582;
+if(vErrors !== null){
+if(_errs582){
+vErrors.length = _errs582;
 }
 else {
-const err327 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+if(_valid59){
+const _errs585 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid59 = _errs585 === errors;
+valid176 = _valid59;
+if(valid176){
+var props47 = {};
+props47.config = true;
+props47.class_name = true;
+}
+}
+if(!valid176){
+const err327 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -6480,10 +6316,22 @@ vErrors.push(err327);
 }
 errors++;
 }
-var _valid65 = _errs580 === errors;
-valid204 = valid204 || _valid65;
-if(!valid204){
-const err328 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/25/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(props2 !== true && props47 !== undefined){
+if(props47 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props47);
+}
+}
+const _errs589 = errors;
+let valid180 = true;
+const _errs590 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Minimum" !== data.class_name){
+const err328 = {};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -6492,23 +6340,38 @@ vErrors.push(err328);
 }
 errors++;
 }
-else {
-errors = _errs577;
+}
+}
+var _valid60 = _errs590 === errors;
+errors = _errs589;
 if(vErrors !== null){
-if(_errs577){
-vErrors.length = _errs577;
+if(_errs589){
+vErrors.length = _errs589;
 }
 else {
 vErrors = null;
 }
 }
+if(_valid60){
+const _errs592 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
-if(data164.padding !== undefined){
-let data170 = data164.padding;
-if(typeof data170 === "string"){
-if(func1(data170) < 1){
-const err329 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid60 = _errs592 === errors;
+valid180 = _valid60;
+if(valid180){
+var props48 = {};
+props48.config = true;
+props48.class_name = true;
+}
+}
+if(!valid180){
+const err329 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -6517,9 +6380,22 @@ vErrors.push(err329);
 }
 errors++;
 }
+if(props2 !== true && props48 !== undefined){
+if(props48 === true){
+props2 = true;
 }
 else {
-const err330 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+props2 = props2 || {};
+Object.assign(props2, props48);
+}
+}
+const _errs596 = errors;
+let valid184 = true;
+const _errs597 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Flatten" !== data.class_name){
+const err330 = {};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -6529,10 +6405,34 @@ vErrors.push(err330);
 errors++;
 }
 }
-if(data164.data_format !== undefined){
-let data171 = data164.data_format;
-if(!(((data171 === "channels_last") || (data171 === "channels_first")) || (data171 === null))){
-const err331 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/25/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[25].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+}
+var _valid61 = _errs597 === errors;
+errors = _errs596;
+if(vErrors !== null){
+if(_errs596){
+vErrors.length = _errs596;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid61){
+const _errs599 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data185 = data.config;
+if(!(validate22(data185, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+if(data185.data_format !== undefined){
+let data186 = data185.data_format;
+const _errs603 = errors;
+let valid189 = false;
+const _errs604 = errors;
+if(!(((((data186 === "channels_last") || (data186 === "channels_first")) || (data186 === "th")) || (data186 === "tf")) || (data186 === "default"))){
+const err331 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[23].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -6541,14 +6441,11 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-if(data164.dilation_rate !== undefined){
-let data172 = data164.dilation_rate;
-const _errs588 = errors;
-let valid207 = false;
-const _errs589 = errors;
-if(!((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172)))){
-const err332 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid62 = _errs604 === errors;
+valid189 = valid189 || _valid62;
+const _errs605 = errors;
+if(data186 !== null){
+const err332 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -6557,9 +6454,10 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(typeof data172 == "number"){
-if(data172 < 1 || isNaN(data172)){
-const err333 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid62 = _errs605 === errors;
+valid189 = valid189 || _valid62;
+if(!valid189){
+const err333 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -6568,13 +6466,31 @@ vErrors.push(err333);
 }
 errors++;
 }
+else {
+errors = _errs603;
+if(vErrors !== null){
+if(_errs603){
+vErrors.length = _errs603;
 }
-var _valid66 = _errs589 === errors;
-valid207 = valid207 || _valid66;
-const _errs591 = errors;
-if(Array.isArray(data172)){
-if(data172.length > 3){
-const err334 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid61 = _errs599 === errors;
+valid184 = _valid61;
+if(valid184){
+var props49 = {};
+props49.config = true;
+props49.class_name = true;
+}
+}
+if(!valid184){
+const err334 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -6583,8 +6499,22 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(data172.length < 1){
-const err335 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(props2 !== true && props49 !== undefined){
+if(props49 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props49);
+}
+}
+const _errs608 = errors;
+let valid190 = true;
+const _errs609 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RepeatVector" !== data.class_name){
+const err335 = {};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -6593,11 +6523,30 @@ vErrors.push(err335);
 }
 errors++;
 }
-const len9 = data172.length;
-for(let i9=0; i9<len9; i9++){
-let data173 = data172[i9];
-if(!((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173)))){
-const err336 = {instancePath:instancePath+"/config/dilation_rate/" + i9,schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid63 = _errs609 === errors;
+errors = _errs608;
+if(vErrors !== null){
+if(_errs608){
+vErrors.length = _errs608;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid63){
+const _errs611 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data188 = data.config;
+if(!(validate22(data188, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
+if(data188.n === undefined){
+const err336 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -6606,9 +6555,10 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(typeof data173 == "number"){
-if(data173 < 1 || isNaN(data173)){
-const err337 = {instancePath:instancePath+"/config/dilation_rate/" + i9,schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data188.n !== undefined){
+let data189 = data188.n;
+if(!((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189)))){
+const err337 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -6617,11 +6567,9 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err338 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data189 == "number"){
+if(data189 < 0 || isNaN(data189)){
+const err338 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -6630,10 +6578,21 @@ vErrors.push(err338);
 }
 errors++;
 }
-var _valid66 = _errs591 === errors;
-valid207 = valid207 || _valid66;
-if(!valid207){
-const err339 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/25/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+}
+}
+var _valid63 = _errs611 === errors;
+valid190 = _valid63;
+if(valid190){
+var props50 = {};
+props50.config = true;
+props50.class_name = true;
+}
+}
+if(!valid190){
+const err339 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -6642,22 +6601,22 @@ vErrors.push(err339);
 }
 errors++;
 }
-else {
-errors = _errs588;
-if(vErrors !== null){
-if(_errs588){
-vErrors.length = _errs588;
+if(props2 !== true && props50 !== undefined){
+if(props50 === true){
+props2 = true;
 }
 else {
-vErrors = null;
+props2 = props2 || {};
+Object.assign(props2, props50);
 }
 }
-}
-}
-if(data164.groups !== undefined){
-let data174 = data164.groups;
-if(!((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174)))){
-const err340 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/25/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs617 = errors;
+let valid195 = true;
+const _errs618 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Reshape" !== data.class_name){
+const err340 = {};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -6666,9 +6625,30 @@ vErrors.push(err340);
 }
 errors++;
 }
-if(typeof data174 == "number"){
-if(data174 < 1 || isNaN(data174)){
-const err341 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/25/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid64 = _errs618 === errors;
+errors = _errs617;
+if(vErrors !== null){
+if(_errs617){
+vErrors.length = _errs617;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid64){
+const _errs620 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data191 = data.config;
+if(!(validate22(data191, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
+if(data191.target_shape === undefined){
+const err341 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/25/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -6677,17 +6657,14 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-}
-if(data164.activation !== undefined){
-if(!(validate33(data164.activation, {instancePath:instancePath+"/config/activation",parentData:data164,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data164.use_bias !== undefined){
-if(typeof data164.use_bias !== "boolean"){
-const err342 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/25/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data191.target_shape !== undefined){
+let data192 = data191.target_shape;
+if(Array.isArray(data192)){
+const len2 = data192.length;
+for(let i2=0; i2<len2; i2++){
+let data193 = data192[i2];
+if(!((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193)))){
+const err342 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -6696,23 +6673,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
-if(data164.kernel_initializer !== undefined){
-if(!(validate28(data164.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data164,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data164.bias_initializer !== undefined){
-if(!(validate28(data164.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data164,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data164.depth_multiplier !== undefined){
-let data179 = data164.depth_multiplier;
-if(!((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179)))){
-const err343 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/25/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data193 == "number"){
+if(data193 < -1 || isNaN(data193)){
+const err343 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -6721,9 +6684,11 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(typeof data179 == "number"){
-if(data179 < 1 || isNaN(data179)){
-const err344 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/25/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -6734,30 +6699,17 @@ errors++;
 }
 }
 }
-if(data164.depthwise_initializer !== undefined){
-if(!(validate28(data164.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data164,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
 }
 }
-if(data164.pointwise_initializer !== undefined){
-if(!(validate28(data164.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data164,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid63 = _errs563 === errors;
-valid196 = _valid63;
-if(valid196){
+var _valid64 = _errs620 === errors;
+valid195 = _valid64;
+if(valid195){
 var props51 = {};
 props51.config = true;
 props51.class_name = true;
 }
 }
-if(!valid196){
+if(!valid195){
 const err345 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err345];
@@ -6776,13 +6728,13 @@ props2 = props2 || {};
 Object.assign(props2, props51);
 }
 }
-const _errs607 = errors;
-let valid210 = true;
-const _errs608 = errors;
+const _errs628 = errors;
+let valid202 = true;
+const _errs629 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data182 = data.class_name;
-if(!((((((((((((data182 === "MaxPooling1D") || (data182 === "MaxPool1D")) || (data182 === "MaxPooling2D")) || (data182 === "MaxPool2D")) || (data182 === "MaxPooling3D")) || (data182 === "MaxPool3D")) || (data182 === "AveragePooling1D")) || (data182 === "AvgPool1D")) || (data182 === "AveragePooling2D")) || (data182 === "AvgPool2D")) || (data182 === "AveragePooling3D")) || (data182 === "AvgPool3D"))){
+let data194 = data.class_name;
+if(!((((((((((((((((((((((((data194 === "Conv1D") || (data194 === "Convolution1D")) || (data194 === "AtrousConvolution1D")) || (data194 === "AtrousConv1D")) || (data194 === "Conv2D")) || (data194 === "Convolution2D")) || (data194 === "AtrousConvolution2D")) || (data194 === "AtrousConv2D")) || (data194 === "Conv3D")) || (data194 === "Convolution3D")) || (data194 === "SeparableConv1D")) || (data194 === "SeparableConvolution1D")) || (data194 === "SeparableConv2D")) || (data194 === "SeparableConvolution2D")) || (data194 === "Conv1DTranspose")) || (data194 === "Convolution1DTranspose")) || (data194 === "Conv2DTranspose")) || (data194 === "Convolution2DTranspose")) || (data194 === "Deconvolution2D")) || (data194 === "Deconv2D")) || (data194 === "Conv3DTranspose")) || (data194 === "Convolution3DTranspose")) || (data194 === "Deconvolution3D")) || (data194 === "Deconv3D"))){
 const err346 = {};
 if(vErrors === null){
 vErrors = [err346];
@@ -6794,33 +6746,27 @@ errors++;
 }
 }
 }
-var _valid67 = _errs608 === errors;
-errors = _errs607;
+var _valid65 = _errs629 === errors;
+errors = _errs628;
 if(vErrors !== null){
-if(_errs607){
-vErrors.length = _errs607;
+if(_errs628){
+vErrors.length = _errs628;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid67){
-const _errs610 = errors;
+if(_valid65){
+const _errs631 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data183 = data.config;
-if(!(validate22(data183, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-if(data183.pool_size !== undefined){
-let data184 = data183.pool_size;
-const _errs614 = errors;
-let valid215 = false;
-const _errs615 = errors;
-if(!((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184)))){
-const err347 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data195 = data.config;
+const _errs633 = errors;
+let valid205 = false;
+const _errs634 = errors;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.filters === undefined){
+const err347 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/26/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -6829,9 +6775,13 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(typeof data184 == "number"){
-if(data184 < 1 || isNaN(data184)){
-const err348 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid66 = _errs634 === errors;
+valid205 = valid205 || _valid66;
+const _errs635 = errors;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.nb_filter === undefined){
+const err348 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/26/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -6841,12 +6791,10 @@ vErrors.push(err348);
 errors++;
 }
 }
-var _valid68 = _errs615 === errors;
-valid215 = valid215 || _valid68;
-const _errs617 = errors;
-if(Array.isArray(data184)){
-if(data184.length > 3){
-const err349 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+var _valid66 = _errs635 === errors;
+valid205 = valid205 || _valid66;
+if(!valid205){
+const err349 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/26/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -6855,8 +6803,26 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(data184.length < 1){
-const err350 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+errors = _errs633;
+if(vErrors !== null){
+if(_errs633){
+vErrors.length = _errs633;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data195, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.filters !== undefined){
+let data196 = data195.filters;
+if(!((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196)))){
+const err350 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/26/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -6865,11 +6831,9 @@ vErrors.push(err350);
 }
 errors++;
 }
-const len10 = data184.length;
-for(let i10=0; i10<len10; i10++){
-let data185 = data184[i10];
-if(!((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185)))){
-const err351 = {instancePath:instancePath+"/config/pool_size/" + i10,schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data196 == "number"){
+if(data196 < 1 || isNaN(data196)){
+const err351 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/26/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -6878,9 +6842,15 @@ vErrors.push(err351);
 }
 errors++;
 }
-if(typeof data185 == "number"){
-if(data185 < 1 || isNaN(data185)){
-const err352 = {instancePath:instancePath+"/config/pool_size/" + i10,schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data195.kernel_size !== undefined){
+let data197 = data195.kernel_size;
+const _errs640 = errors;
+let valid208 = false;
+const _errs641 = errors;
+if(!((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197)))){
+const err352 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -6889,11 +6859,9 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err353 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data197 == "number"){
+if(data197 < 1 || isNaN(data197)){
+const err353 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -6902,10 +6870,13 @@ vErrors.push(err353);
 }
 errors++;
 }
-var _valid68 = _errs617 === errors;
-valid215 = valid215 || _valid68;
-if(!valid215){
-const err354 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/26/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid67 = _errs641 === errors;
+valid208 = valid208 || _valid67;
+const _errs643 = errors;
+if(Array.isArray(data197)){
+if(data197.length > 3){
+const err354 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -6914,22 +6885,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-else {
-errors = _errs614;
-if(vErrors !== null){
-if(_errs614){
-vErrors.length = _errs614;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data183.pool_length !== undefined){
-let data186 = data183.pool_length;
-if(!((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186)))){
-const err355 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/26/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data197.length < 1){
+const err355 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -6938,9 +6895,11 @@ vErrors.push(err355);
 }
 errors++;
 }
-if(typeof data186 == "number"){
-if(data186 < 1 || isNaN(data186)){
-const err356 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/26/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const len3 = data197.length;
+for(let i3=0; i3<len3; i3++){
+let data198 = data197[i3];
+if(!((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198)))){
+const err356 = {instancePath:instancePath+"/config/kernel_size/" + i3,schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -6949,18 +6908,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-}
-if(data183.strides !== undefined){
-let data187 = data183.strides;
-const _errs624 = errors;
-let valid218 = false;
-const _errs625 = errors;
-const _errs626 = errors;
-let valid219 = false;
-const _errs627 = errors;
-if(!((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187)))){
-const err357 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data198 == "number"){
+if(data198 < 1 || isNaN(data198)){
+const err357 = {instancePath:instancePath+"/config/kernel_size/" + i3,schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -6969,9 +6919,11 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(typeof data187 == "number"){
-if(data187 < 1 || isNaN(data187)){
-const err358 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err358 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -6980,13 +6932,10 @@ vErrors.push(err358);
 }
 errors++;
 }
-}
-var _valid70 = _errs627 === errors;
-valid219 = valid219 || _valid70;
-const _errs629 = errors;
-if(Array.isArray(data187)){
-if(data187.length > 3){
-const err359 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+var _valid67 = _errs643 === errors;
+valid208 = valid208 || _valid67;
+if(!valid208){
+const err359 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/26/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -6995,8 +6944,25 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(data187.length < 1){
-const err360 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+errors = _errs640;
+if(vErrors !== null){
+if(_errs640){
+vErrors.length = _errs640;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data195.strides !== undefined){
+let data199 = data195.strides;
+const _errs648 = errors;
+let valid211 = false;
+const _errs649 = errors;
+if(!((typeof data199 == "number") && (!(data199 % 1) && !isNaN(data199)))){
+const err360 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -7005,11 +6971,9 @@ vErrors.push(err360);
 }
 errors++;
 }
-const len11 = data187.length;
-for(let i11=0; i11<len11; i11++){
-let data188 = data187[i11];
-if(!((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188)))){
-const err361 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data199 == "number"){
+if(data199 < 1 || isNaN(data199)){
+const err361 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -7018,9 +6982,13 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(typeof data188 == "number"){
-if(data188 < 1 || isNaN(data188)){
-const err362 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid68 = _errs649 === errors;
+valid211 = valid211 || _valid68;
+const _errs651 = errors;
+if(Array.isArray(data199)){
+if(data199.length > 3){
+const err362 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -7029,11 +6997,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err363 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data199.length < 1){
+const err363 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -7042,10 +7007,11 @@ vErrors.push(err363);
 }
 errors++;
 }
-var _valid70 = _errs629 === errors;
-valid219 = valid219 || _valid70;
-if(!valid219){
-const err364 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len4 = data199.length;
+for(let i4=0; i4<len4; i4++){
+let data200 = data199[i4];
+if(!((typeof data200 == "number") && (!(data200 % 1) && !isNaN(data200)))){
+const err364 = {instancePath:instancePath+"/config/strides/" + i4,schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -7054,22 +7020,9 @@ vErrors.push(err364);
 }
 errors++;
 }
-else {
-errors = _errs626;
-if(vErrors !== null){
-if(_errs626){
-vErrors.length = _errs626;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid69 = _errs625 === errors;
-valid218 = valid218 || _valid69;
-const _errs633 = errors;
-if(data187 !== null){
-const err365 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data200 == "number"){
+if(data200 < 1 || isNaN(data200)){
+const err365 = {instancePath:instancePath+"/config/strides/" + i4,schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -7078,10 +7031,11 @@ vErrors.push(err365);
 }
 errors++;
 }
-var _valid69 = _errs633 === errors;
-valid218 = valid218 || _valid69;
-if(!valid218){
-const err366 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+else {
+const err366 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -7090,25 +7044,10 @@ vErrors.push(err366);
 }
 errors++;
 }
-else {
-errors = _errs624;
-if(vErrors !== null){
-if(_errs624){
-vErrors.length = _errs624;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data183.stride !== undefined){
-let data189 = data183.stride;
-const _errs636 = errors;
-let valid222 = false;
-const _errs637 = errors;
-if(!((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189)))){
-const err367 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid68 = _errs651 === errors;
+valid211 = valid211 || _valid68;
+if(!valid211){
+const err367 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/26/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -7117,9 +7056,23 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(typeof data189 == "number"){
-if(data189 < 1 || isNaN(data189)){
-const err368 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs648;
+if(vErrors !== null){
+if(_errs648){
+vErrors.length = _errs648;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data195.padding !== undefined){
+let data201 = data195.padding;
+if(typeof data201 === "string"){
+if(func1(data201) < 1){
+const err368 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -7129,11 +7082,8 @@ vErrors.push(err368);
 errors++;
 }
 }
-var _valid71 = _errs637 === errors;
-valid222 = valid222 || _valid71;
-const _errs639 = errors;
-if(data189 !== null){
-const err369 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+const err369 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -7142,10 +7092,11 @@ vErrors.push(err369);
 }
 errors++;
 }
-var _valid71 = _errs639 === errors;
-valid222 = valid222 || _valid71;
-if(!valid222){
-const err370 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/26/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data195.data_format !== undefined){
+let data202 = data195.data_format;
+if(!(((data202 === "channels_last") || (data202 === "channels_first")) || (data202 === null))){
+const err370 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/26/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[26].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -7154,23 +7105,14 @@ vErrors.push(err370);
 }
 errors++;
 }
-else {
-errors = _errs636;
-if(vErrors !== null){
-if(_errs636){
-vErrors.length = _errs636;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data183.padding !== undefined){
-let data190 = data183.padding;
-if(typeof data190 === "string"){
-if(func1(data190) < 1){
-const err371 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data195.dilation_rate !== undefined){
+let data203 = data195.dilation_rate;
+const _errs659 = errors;
+let valid214 = false;
+const _errs660 = errors;
+if(!((typeof data203 == "number") && (!(data203 % 1) && !isNaN(data203)))){
+const err371 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -7179,9 +7121,9 @@ vErrors.push(err371);
 }
 errors++;
 }
-}
-else {
-const err372 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data203 == "number"){
+if(data203 < 1 || isNaN(data203)){
+const err372 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -7191,11 +7133,12 @@ vErrors.push(err372);
 errors++;
 }
 }
-if(data183.border_mode !== undefined){
-let data191 = data183.border_mode;
-if(typeof data191 === "string"){
-if(func1(data191) < 1){
-const err373 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/26/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid69 = _errs660 === errors;
+valid214 = valid214 || _valid69;
+const _errs662 = errors;
+if(Array.isArray(data203)){
+if(data203.length > 3){
+const err373 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -7204,9 +7147,8 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-else {
-const err374 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/26/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data203.length < 1){
+const err374 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -7215,11 +7157,11 @@ vErrors.push(err374);
 }
 errors++;
 }
-}
-if(data183.data_format !== undefined){
-let data192 = data183.data_format;
-if(!(((data192 === "channels_last") || (data192 === "channels_first")) || (data192 === null))){
-const err375 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/26/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[26].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+const len5 = data203.length;
+for(let i5=0; i5<len5; i5++){
+let data204 = data203[i5];
+if(!((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204)))){
+const err375 = {instancePath:instancePath+"/config/dilation_rate/" + i5,schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -7228,11 +7170,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-if(data183.dim_ordering !== undefined){
-let data193 = data183.dim_ordering;
-if(!(((data193 === "tf") || (data193 === "th")) || (data193 === "default"))){
-const err376 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/26/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[26].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(typeof data204 == "number"){
+if(data204 < 1 || isNaN(data204)){
+const err376 = {instancePath:instancePath+"/config/dilation_rate/" + i5,schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -7244,17 +7184,8 @@ errors++;
 }
 }
 }
-}
-var _valid67 = _errs610 === errors;
-valid210 = _valid67;
-if(valid210){
-var props52 = {};
-props52.config = true;
-props52.class_name = true;
-}
-}
-if(!valid210){
-const err377 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err377 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -7263,23 +7194,10 @@ vErrors.push(err377);
 }
 errors++;
 }
-if(props2 !== true && props52 !== undefined){
-if(props52 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props52);
-}
-}
-const _errs648 = errors;
-let valid223 = true;
-const _errs649 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data194 = data.class_name;
-if(!((((((((((((data194 === "GlobalMaxPooling1D") || (data194 === "GlobalMaxPool1D")) || (data194 === "GlobalMaxPooling2D")) || (data194 === "GlobalMaxPool2D")) || (data194 === "GlobalMaxPooling3D")) || (data194 === "GlobalMaxPool3D")) || (data194 === "GlobalAveragePooling1D")) || (data194 === "GlobalAvgPool1D")) || (data194 === "GlobalAveragePooling2D")) || (data194 === "GlobalAvgPool2D")) || (data194 === "GlobalAveragePooling3D")) || (data194 === "GlobalAvgPool3D"))){
-const err378 = {};
+var _valid69 = _errs662 === errors;
+valid214 = valid214 || _valid69;
+if(!valid214){
+const err378 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/26/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -7288,32 +7206,22 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-}
-var _valid72 = _errs649 === errors;
-errors = _errs648;
+else {
+errors = _errs659;
 if(vErrors !== null){
-if(_errs648){
-vErrors.length = _errs648;
+if(_errs659){
+vErrors.length = _errs659;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid72){
-const _errs651 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data195 = data.config;
-if(!(validate22(data195, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.data_format !== undefined){
-let data196 = data195.data_format;
-if(!(((data196 === "channels_last") || (data196 === "channels_first")) || (data196 === null))){
-const err379 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+}
+if(data195.groups !== undefined){
+let data205 = data195.groups;
+if(!((typeof data205 == "number") && (!(data205 % 1) && !isNaN(data205)))){
+const err379 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/26/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -7322,11 +7230,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-if(data195.dim_ordering !== undefined){
-let data197 = data195.dim_ordering;
-if(!(((data197 === "tf") || (data197 === "th")) || (data197 === "default"))){
-const err380 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/27/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(typeof data205 == "number"){
+if(data205 < 1 || isNaN(data205)){
+const err380 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/26/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -7336,9 +7242,16 @@ vErrors.push(err380);
 errors++;
 }
 }
-if(data195.keepdims !== undefined){
-if(typeof data195.keepdims !== "boolean"){
-const err381 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/27/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data195.activation !== undefined){
+if(!(validate33(data195.activation, {instancePath:instancePath+"/config/activation",parentData:data195,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data195.use_bias !== undefined){
+if(typeof data195.use_bias !== "boolean"){
+const err381 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/26/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -7348,19 +7261,25 @@ vErrors.push(err381);
 errors++;
 }
 }
+if(data195.kernel_initializer !== undefined){
+if(!(validate28(data195.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data195,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-}
-var _valid72 = _errs651 === errors;
-valid223 = _valid72;
-if(valid223){
-var props53 = {};
-props53.config = true;
-props53.class_name = true;
+if(data195.bias_initializer !== undefined){
+if(!(validate28(data195.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data195,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-if(!valid223){
-const err382 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data195.output_padding !== undefined){
+let data210 = data195.output_padding;
+const _errs674 = errors;
+let valid217 = false;
+const _errs675 = errors;
+if(!((typeof data210 == "number") && (!(data210 % 1) && !isNaN(data210)))){
+const err382 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -7369,18 +7288,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(props2 !== true && props53 !== undefined){
-if(props53 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props53);
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name === undefined){
-const err383 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(typeof data210 == "number"){
+if(data210 < 0 || isNaN(data210)){
+const err383 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -7389,13 +7299,1351 @@ vErrors.push(err383);
 }
 errors++;
 }
-if(data.config === undefined){
-const err384 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+}
+var _valid70 = _errs675 === errors;
+valid217 = valid217 || _valid70;
+const _errs677 = errors;
+if(Array.isArray(data210)){
+if(data210.length > 3){
+const err384 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err384];
 }
 else {
 vErrors.push(err384);
+}
+errors++;
+}
+if(data210.length < 1){
+const err385 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+const len6 = data210.length;
+for(let i6=0; i6<len6; i6++){
+let data211 = data210[i6];
+if(!((typeof data211 == "number") && (!(data211 % 1) && !isNaN(data211)))){
+const err386 = {instancePath:instancePath+"/config/output_padding/" + i6,schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+if(typeof data211 == "number"){
+if(data211 < 0 || isNaN(data211)){
+const err387 = {instancePath:instancePath+"/config/output_padding/" + i6,schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err388 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+var _valid70 = _errs677 === errors;
+valid217 = valid217 || _valid70;
+const _errs681 = errors;
+if(data210 !== null){
+const err389 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+var _valid70 = _errs681 === errors;
+valid217 = valid217 || _valid70;
+if(!valid217){
+const err390 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/26/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+else {
+errors = _errs674;
+if(vErrors !== null){
+if(_errs674){
+vErrors.length = _errs674;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data195.depth_multiplier !== undefined){
+let data212 = data195.depth_multiplier;
+if(!((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212)))){
+const err391 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/26/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+if(typeof data212 == "number"){
+if(data212 < 1 || isNaN(data212)){
+const err392 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/26/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+}
+}
+if(data195.depthwise_initializer !== undefined){
+if(!(validate28(data195.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data195,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data195.pointwise_initializer !== undefined){
+if(!(validate28(data195.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data195,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid65 = _errs631 === errors;
+valid202 = _valid65;
+if(valid202){
+var props57 = {};
+props57.config = true;
+props57.class_name = true;
+}
+}
+if(!valid202){
+const err393 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+if(props2 !== true && props57 !== undefined){
+if(props57 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props57);
+}
+}
+const _errs688 = errors;
+let valid220 = true;
+const _errs689 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data215 = data.class_name;
+if(!((data215 === "DepthwiseConv1D") || (data215 === "DepthwiseConv2D"))){
+const err394 = {};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+}
+}
+var _valid71 = _errs689 === errors;
+errors = _errs688;
+if(vErrors !== null){
+if(_errs688){
+vErrors.length = _errs688;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid71){
+const _errs691 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data216 = data.config;
+if(!(validate22(data216, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+if(data216.filters !== undefined){
+let data217 = data216.filters;
+if(!((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217)))){
+const err395 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/27/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+if(typeof data217 == "number"){
+if(data217 < 1 || isNaN(data217)){
+const err396 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/27/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+}
+}
+if(data216.kernel_size !== undefined){
+let data218 = data216.kernel_size;
+const _errs697 = errors;
+let valid225 = false;
+const _errs698 = errors;
+if(!((typeof data218 == "number") && (!(data218 % 1) && !isNaN(data218)))){
+const err397 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+if(typeof data218 == "number"){
+if(data218 < 1 || isNaN(data218)){
+const err398 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+}
+var _valid72 = _errs698 === errors;
+valid225 = valid225 || _valid72;
+const _errs700 = errors;
+if(Array.isArray(data218)){
+if(data218.length > 3){
+const err399 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+if(data218.length < 1){
+const err400 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+const len7 = data218.length;
+for(let i7=0; i7<len7; i7++){
+let data219 = data218[i7];
+if(!((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219)))){
+const err401 = {instancePath:instancePath+"/config/kernel_size/" + i7,schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+if(typeof data219 == "number"){
+if(data219 < 1 || isNaN(data219)){
+const err402 = {instancePath:instancePath+"/config/kernel_size/" + i7,schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err403 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+var _valid72 = _errs700 === errors;
+valid225 = valid225 || _valid72;
+if(!valid225){
+const err404 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/27/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+else {
+errors = _errs697;
+if(vErrors !== null){
+if(_errs697){
+vErrors.length = _errs697;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data216.strides !== undefined){
+let data220 = data216.strides;
+const _errs705 = errors;
+let valid228 = false;
+const _errs706 = errors;
+if(!((typeof data220 == "number") && (!(data220 % 1) && !isNaN(data220)))){
+const err405 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+if(typeof data220 == "number"){
+if(data220 < 1 || isNaN(data220)){
+const err406 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+}
+var _valid73 = _errs706 === errors;
+valid228 = valid228 || _valid73;
+const _errs708 = errors;
+if(Array.isArray(data220)){
+if(data220.length > 3){
+const err407 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+if(data220.length < 1){
+const err408 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+const len8 = data220.length;
+for(let i8=0; i8<len8; i8++){
+let data221 = data220[i8];
+if(!((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221)))){
+const err409 = {instancePath:instancePath+"/config/strides/" + i8,schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+if(typeof data221 == "number"){
+if(data221 < 1 || isNaN(data221)){
+const err410 = {instancePath:instancePath+"/config/strides/" + i8,schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err411 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+var _valid73 = _errs708 === errors;
+valid228 = valid228 || _valid73;
+if(!valid228){
+const err412 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/27/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+else {
+errors = _errs705;
+if(vErrors !== null){
+if(_errs705){
+vErrors.length = _errs705;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data216.padding !== undefined){
+let data222 = data216.padding;
+if(typeof data222 === "string"){
+if(func1(data222) < 1){
+const err413 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+}
+else {
+const err414 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+}
+if(data216.data_format !== undefined){
+let data223 = data216.data_format;
+if(!(((data223 === "channels_last") || (data223 === "channels_first")) || (data223 === null))){
+const err415 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+}
+if(data216.dilation_rate !== undefined){
+let data224 = data216.dilation_rate;
+const _errs716 = errors;
+let valid231 = false;
+const _errs717 = errors;
+if(!((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224)))){
+const err416 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+if(typeof data224 == "number"){
+if(data224 < 1 || isNaN(data224)){
+const err417 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+var _valid74 = _errs717 === errors;
+valid231 = valid231 || _valid74;
+const _errs719 = errors;
+if(Array.isArray(data224)){
+if(data224.length > 3){
+const err418 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+if(data224.length < 1){
+const err419 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+const len9 = data224.length;
+for(let i9=0; i9<len9; i9++){
+let data225 = data224[i9];
+if(!((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225)))){
+const err420 = {instancePath:instancePath+"/config/dilation_rate/" + i9,schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+if(typeof data225 == "number"){
+if(data225 < 1 || isNaN(data225)){
+const err421 = {instancePath:instancePath+"/config/dilation_rate/" + i9,schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err422 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+var _valid74 = _errs719 === errors;
+valid231 = valid231 || _valid74;
+if(!valid231){
+const err423 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/27/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+else {
+errors = _errs716;
+if(vErrors !== null){
+if(_errs716){
+vErrors.length = _errs716;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data216.groups !== undefined){
+let data226 = data216.groups;
+if(!((typeof data226 == "number") && (!(data226 % 1) && !isNaN(data226)))){
+const err424 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/27/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+if(typeof data226 == "number"){
+if(data226 < 1 || isNaN(data226)){
+const err425 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/27/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+}
+}
+if(data216.activation !== undefined){
+if(!(validate33(data216.activation, {instancePath:instancePath+"/config/activation",parentData:data216,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data216.use_bias !== undefined){
+if(typeof data216.use_bias !== "boolean"){
+const err426 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/27/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+}
+if(data216.kernel_initializer !== undefined){
+if(!(validate28(data216.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data216,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data216.bias_initializer !== undefined){
+if(!(validate28(data216.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data216,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data216.depth_multiplier !== undefined){
+let data231 = data216.depth_multiplier;
+if(!((typeof data231 == "number") && (!(data231 % 1) && !isNaN(data231)))){
+const err427 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/27/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+if(typeof data231 == "number"){
+if(data231 < 1 || isNaN(data231)){
+const err428 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/27/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+}
+}
+if(data216.depthwise_initializer !== undefined){
+if(!(validate28(data216.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data216,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data216.pointwise_initializer !== undefined){
+if(!(validate28(data216.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data216,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid71 = _errs691 === errors;
+valid220 = _valid71;
+if(valid220){
+var props63 = {};
+props63.config = true;
+props63.class_name = true;
+}
+}
+if(!valid220){
+const err429 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+if(props2 !== true && props63 !== undefined){
+if(props63 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props63);
+}
+}
+const _errs735 = errors;
+let valid234 = true;
+const _errs736 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data234 = data.class_name;
+if(!((((((((((((data234 === "MaxPooling1D") || (data234 === "MaxPool1D")) || (data234 === "MaxPooling2D")) || (data234 === "MaxPool2D")) || (data234 === "MaxPooling3D")) || (data234 === "MaxPool3D")) || (data234 === "AveragePooling1D")) || (data234 === "AvgPool1D")) || (data234 === "AveragePooling2D")) || (data234 === "AvgPool2D")) || (data234 === "AveragePooling3D")) || (data234 === "AvgPool3D"))){
+const err430 = {};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+}
+}
+var _valid75 = _errs736 === errors;
+errors = _errs735;
+if(vErrors !== null){
+if(_errs735){
+vErrors.length = _errs735;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid75){
+const _errs738 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data235 = data.config;
+if(!(validate22(data235, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+if(data235.pool_size !== undefined){
+let data236 = data235.pool_size;
+const _errs742 = errors;
+let valid239 = false;
+const _errs743 = errors;
+if(!((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236)))){
+const err431 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+if(typeof data236 == "number"){
+if(data236 < 1 || isNaN(data236)){
+const err432 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+}
+var _valid76 = _errs743 === errors;
+valid239 = valid239 || _valid76;
+const _errs745 = errors;
+if(Array.isArray(data236)){
+if(data236.length > 3){
+const err433 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+if(data236.length < 1){
+const err434 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err434];
+}
+else {
+vErrors.push(err434);
+}
+errors++;
+}
+const len10 = data236.length;
+for(let i10=0; i10<len10; i10++){
+let data237 = data236[i10];
+if(!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))){
+const err435 = {instancePath:instancePath+"/config/pool_size/" + i10,schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
+}
+errors++;
+}
+if(typeof data237 == "number"){
+if(data237 < 1 || isNaN(data237)){
+const err436 = {instancePath:instancePath+"/config/pool_size/" + i10,schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err436];
+}
+else {
+vErrors.push(err436);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err437 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err437];
+}
+else {
+vErrors.push(err437);
+}
+errors++;
+}
+var _valid76 = _errs745 === errors;
+valid239 = valid239 || _valid76;
+if(!valid239){
+const err438 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/28/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
+}
+errors++;
+}
+else {
+errors = _errs742;
+if(vErrors !== null){
+if(_errs742){
+vErrors.length = _errs742;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data235.pool_length !== undefined){
+let data238 = data235.pool_length;
+if(!((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238)))){
+const err439 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/28/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+if(typeof data238 == "number"){
+if(data238 < 1 || isNaN(data238)){
+const err440 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/28/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+}
+}
+if(data235.strides !== undefined){
+let data239 = data235.strides;
+const _errs752 = errors;
+let valid242 = false;
+const _errs753 = errors;
+const _errs754 = errors;
+let valid243 = false;
+const _errs755 = errors;
+if(!((typeof data239 == "number") && (!(data239 % 1) && !isNaN(data239)))){
+const err441 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+if(typeof data239 == "number"){
+if(data239 < 1 || isNaN(data239)){
+const err442 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+}
+var _valid78 = _errs755 === errors;
+valid243 = valid243 || _valid78;
+const _errs757 = errors;
+if(Array.isArray(data239)){
+if(data239.length > 3){
+const err443 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+if(data239.length < 1){
+const err444 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+const len11 = data239.length;
+for(let i11=0; i11<len11; i11++){
+let data240 = data239[i11];
+if(!((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240)))){
+const err445 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+if(typeof data240 == "number"){
+if(data240 < 1 || isNaN(data240)){
+const err446 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err447 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+var _valid78 = _errs757 === errors;
+valid243 = valid243 || _valid78;
+if(!valid243){
+const err448 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
+}
+errors++;
+}
+else {
+errors = _errs754;
+if(vErrors !== null){
+if(_errs754){
+vErrors.length = _errs754;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid77 = _errs753 === errors;
+valid242 = valid242 || _valid77;
+const _errs761 = errors;
+if(data239 !== null){
+const err449 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+var _valid77 = _errs761 === errors;
+valid242 = valid242 || _valid77;
+if(!valid242){
+const err450 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/28/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+else {
+errors = _errs752;
+if(vErrors !== null){
+if(_errs752){
+vErrors.length = _errs752;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data235.stride !== undefined){
+let data241 = data235.stride;
+const _errs764 = errors;
+let valid246 = false;
+const _errs765 = errors;
+if(!((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241)))){
+const err451 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/28/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+if(typeof data241 == "number"){
+if(data241 < 1 || isNaN(data241)){
+const err452 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/28/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+}
+var _valid79 = _errs765 === errors;
+valid246 = valid246 || _valid79;
+const _errs767 = errors;
+if(data241 !== null){
+const err453 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/28/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+var _valid79 = _errs767 === errors;
+valid246 = valid246 || _valid79;
+if(!valid246){
+const err454 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/28/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+else {
+errors = _errs764;
+if(vErrors !== null){
+if(_errs764){
+vErrors.length = _errs764;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data235.padding !== undefined){
+let data242 = data235.padding;
+if(typeof data242 === "string"){
+if(func1(data242) < 1){
+const err455 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+}
+else {
+const err456 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+}
+if(data235.border_mode !== undefined){
+let data243 = data235.border_mode;
+if(typeof data243 === "string"){
+if(func1(data243) < 1){
+const err457 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/28/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+}
+else {
+const err458 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/28/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+}
+if(data235.data_format !== undefined){
+let data244 = data235.data_format;
+if(!(((data244 === "channels_last") || (data244 === "channels_first")) || (data244 === null))){
+const err459 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/28/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[28].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+if(data235.dim_ordering !== undefined){
+let data245 = data235.dim_ordering;
+if(!(((data245 === "tf") || (data245 === "th")) || (data245 === "default"))){
+const err460 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/28/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[28].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid75 = _errs738 === errors;
+valid234 = _valid75;
+if(valid234){
+var props64 = {};
+props64.config = true;
+props64.class_name = true;
+}
+}
+if(!valid234){
+const err461 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+if(props2 !== true && props64 !== undefined){
+if(props64 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props64);
+}
+}
+const _errs776 = errors;
+let valid247 = true;
+const _errs777 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data246 = data.class_name;
+if(!((((((((((((data246 === "GlobalMaxPooling1D") || (data246 === "GlobalMaxPool1D")) || (data246 === "GlobalMaxPooling2D")) || (data246 === "GlobalMaxPool2D")) || (data246 === "GlobalMaxPooling3D")) || (data246 === "GlobalMaxPool3D")) || (data246 === "GlobalAveragePooling1D")) || (data246 === "GlobalAvgPool1D")) || (data246 === "GlobalAveragePooling2D")) || (data246 === "GlobalAvgPool2D")) || (data246 === "GlobalAveragePooling3D")) || (data246 === "GlobalAvgPool3D"))){
+const err462 = {};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+}
+}
+var _valid80 = _errs777 === errors;
+errors = _errs776;
+if(vErrors !== null){
+if(_errs776){
+vErrors.length = _errs776;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid80){
+const _errs779 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data247 = data.config;
+if(!(validate22(data247, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data247 && typeof data247 == "object" && !Array.isArray(data247)){
+if(data247.data_format !== undefined){
+let data248 = data247.data_format;
+if(!(((data248 === "channels_last") || (data248 === "channels_first")) || (data248 === null))){
+const err463 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[29].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+}
+if(data247.dim_ordering !== undefined){
+let data249 = data247.dim_ordering;
+if(!(((data249 === "tf") || (data249 === "th")) || (data249 === "default"))){
+const err464 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/29/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[29].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+}
+if(data247.keepdims !== undefined){
+if(typeof data247.keepdims !== "boolean"){
+const err465 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/29/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid80 = _errs779 === errors;
+valid247 = _valid80;
+if(valid247){
+var props65 = {};
+props65.config = true;
+props65.class_name = true;
+}
+}
+if(!valid247){
+const err466 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+if(props2 !== true && props65 !== undefined){
+if(props65 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props65);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name === undefined){
+const err467 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+if(data.config === undefined){
+const err468 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
 }
 errors++;
 }
@@ -7410,185 +8658,185 @@ props2.inbound_nodes = true;
 props2.build_config = true;
 }
 if(data.class_name !== undefined){
-let data199 = data.class_name;
-if(typeof data199 === "string"){
-if(func1(data199) < 1){
-const err385 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data251 = data.class_name;
+if(typeof data251 === "string"){
+if(func1(data251) < 1){
+const err469 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err385];
+vErrors = [err469];
 }
 else {
-vErrors.push(err385);
+vErrors.push(err469);
 }
 errors++;
 }
 }
 else {
-const err386 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err470 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err386];
+vErrors = [err470];
 }
 else {
-vErrors.push(err386);
+vErrors.push(err470);
 }
 errors++;
 }
 }
 if(data.config !== undefined){
-let data200 = data.config;
-if(!(data200 && typeof data200 == "object" && !Array.isArray(data200))){
-const err387 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data252 = data.config;
+if(!(data252 && typeof data252 == "object" && !Array.isArray(data252))){
+const err471 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err387];
+vErrors = [err471];
 }
 else {
-vErrors.push(err387);
+vErrors.push(err471);
 }
 errors++;
 }
 }
 if(data.module !== undefined){
-let data201 = data.module;
-if((typeof data201 !== "string") && (data201 !== null)){
-const err388 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+let data253 = data.module;
+if((typeof data253 !== "string") && (data253 !== null)){
+const err472 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err388];
+vErrors = [err472];
 }
 else {
-vErrors.push(err388);
+vErrors.push(err472);
 }
 errors++;
 }
 }
 if(data.registered_name !== undefined){
-let data202 = data.registered_name;
-if((typeof data202 !== "string") && (data202 !== null)){
-const err389 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+let data254 = data.registered_name;
+if((typeof data254 !== "string") && (data254 !== null)){
+const err473 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err389];
+vErrors = [err473];
 }
 else {
-vErrors.push(err389);
+vErrors.push(err473);
 }
 errors++;
 }
 }
 if(data.name !== undefined){
-let data203 = data.name;
-if(typeof data203 === "string"){
-if(func1(data203) < 1){
-const err390 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data255 = data.name;
+if(typeof data255 === "string"){
+if(func1(data255) < 1){
+const err474 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err390];
+vErrors = [err474];
 }
 else {
-vErrors.push(err390);
+vErrors.push(err474);
 }
 errors++;
 }
 }
 else {
-const err391 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err475 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err391];
+vErrors = [err475];
 }
 else {
-vErrors.push(err391);
+vErrors.push(err475);
 }
 errors++;
 }
 }
 if(data.inbound_nodes !== undefined){
-let data204 = data.inbound_nodes;
-if(Array.isArray(data204)){
-const len12 = data204.length;
+let data256 = data.inbound_nodes;
+if(Array.isArray(data256)){
+const len12 = data256.length;
 for(let i12=0; i12<len12; i12++){
-let data205 = data204[i12];
-const _errs672 = errors;
-let valid232 = false;
-const _errs673 = errors;
-if(!(Array.isArray(data205))){
-const err392 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data257 = data256[i12];
+const _errs800 = errors;
+let valid256 = false;
+const _errs801 = errors;
+if(!(Array.isArray(data257))){
+const err476 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err392];
+vErrors = [err476];
 }
 else {
-vErrors.push(err392);
+vErrors.push(err476);
 }
 errors++;
 }
-var _valid73 = _errs673 === errors;
-valid232 = valid232 || _valid73;
-const _errs675 = errors;
-if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
-if(data205.args === undefined){
-const err393 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+var _valid81 = _errs801 === errors;
+valid256 = valid256 || _valid81;
+const _errs803 = errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.args === undefined){
+const err477 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
 if(vErrors === null){
-vErrors = [err393];
+vErrors = [err477];
 }
 else {
-vErrors.push(err393);
+vErrors.push(err477);
 }
 errors++;
 }
-if(data205.args !== undefined){
-if(!(Array.isArray(data205.args))){
-const err394 = {instancePath:instancePath+"/inbound_nodes/" + i12+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data257.args !== undefined){
+if(!(Array.isArray(data257.args))){
+const err478 = {instancePath:instancePath+"/inbound_nodes/" + i12+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err394];
+vErrors = [err478];
 }
 else {
-vErrors.push(err394);
-}
-errors++;
-}
-}
-if(data205.kwargs !== undefined){
-let data207 = data205.kwargs;
-if((!(data207 && typeof data207 == "object" && !Array.isArray(data207))) && (data207 !== null)){
-const err395 = {instancePath:instancePath+"/inbound_nodes/" + i12+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema66.anyOf[1].properties.kwargs.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err395];
-}
-else {
-vErrors.push(err395);
+vErrors.push(err478);
 }
 errors++;
 }
 }
-}
-else {
-const err396 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data257.kwargs !== undefined){
+let data259 = data257.kwargs;
+if((!(data259 && typeof data259 == "object" && !Array.isArray(data259))) && (data259 !== null)){
+const err479 = {instancePath:instancePath+"/inbound_nodes/" + i12+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema74.anyOf[1].properties.kwargs.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err396];
+vErrors = [err479];
 }
 else {
-vErrors.push(err396);
+vErrors.push(err479);
 }
 errors++;
 }
-var _valid73 = _errs675 === errors;
-valid232 = valid232 || _valid73;
-if(_valid73){
-var props54 = {};
-props54.args = true;
-props54.kwargs = true;
 }
-if(!valid232){
-const err397 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err397];
 }
 else {
-vErrors.push(err397);
+const err480 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+var _valid81 = _errs803 === errors;
+valid256 = valid256 || _valid81;
+if(_valid81){
+var props66 = {};
+props66.args = true;
+props66.kwargs = true;
+}
+if(!valid256){
+const err481 = {instancePath:instancePath+"/inbound_nodes/" + i12,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
 }
 errors++;
 }
 else {
-errors = _errs672;
+errors = _errs800;
 if(vErrors !== null){
-if(_errs672){
-vErrors.length = _errs672;
+if(_errs800){
+vErrors.length = _errs800;
 }
 else {
 vErrors = null;
@@ -7598,37 +8846,37 @@ vErrors = null;
 }
 }
 else {
-const err398 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err482 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err398];
+vErrors = [err482];
 }
 else {
-vErrors.push(err398);
+vErrors.push(err482);
 }
 errors++;
 }
 }
 if(data.build_config !== undefined){
-let data208 = data.build_config;
-if((!(data208 && typeof data208 == "object" && !Array.isArray(data208))) && (data208 !== null)){
-const err399 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+let data260 = data.build_config;
+if((!(data260 && typeof data260 == "object" && !Array.isArray(data260))) && (data260 !== null)){
+const err483 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err399];
+vErrors = [err483];
 }
 else {
-vErrors.push(err399);
+vErrors.push(err483);
 }
 errors++;
 }
 }
 }
 else {
-const err400 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err484 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err400];
+vErrors = [err484];
 }
 else {
-vErrors.push(err400);
+vErrors.push(err484);
 }
 errors++;
 }
@@ -7638,15 +8886,15 @@ return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema67 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
-const schema68 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
-const schema69 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
-const wrapper3 = {validate: validate88};
+const schema75 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
+const schema76 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
+const schema77 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
+const wrapper3 = {validate: validate100};
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate88.evaluated;
+const evaluated0 = validate100.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7841,18 +9089,18 @@ vErrors = null;
 }
 }
 }
-validate88.errors = vErrors;
+validate100.errors = vErrors;
 evaluated0.props = props2;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate88.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate100.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate85.evaluated;
+const evaluated0 = validate97.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7873,7 +9121,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema67.properties.name.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema75.properties.name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7924,14 +9172,14 @@ errors++;
 }
 }
 if(data.input_layers !== undefined){
-if(!(validate88(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate100(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
 if(data.output_layers !== undefined){
-if(!(validate88(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate100(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
@@ -7946,10 +9194,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
-validate85.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
+validate97.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -8231,8 +9479,8 @@ ifClause0 = "then";
 }
 else {
 const _errs24 = errors;
-if(!(validate85(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate97(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs24 === errors;

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Random, ShapeMismatchError, Tensor } from '@kerasts/tensor';
-import { clearSession, INFERENCE, LSTM, RNN, type TrainCallContext } from '../src/index.js';
+import { clearSession, GRU, INFERENCE, LSTM, RNN, SimpleRNN, type TrainCallContext } from '../src/index.js';
 
 const TRAIN: TrainCallContext = { training: true, hardSigmoid: 'keras3', needInputGrad: true, random: null };
 
@@ -26,6 +26,9 @@ beforeEach(() => clearSession());
 
 const layers: [string, (o: { returnSequences?: boolean; returnState?: boolean; stateful?: boolean; goBackwards?: boolean }) => RNN][] = [
   ['LSTM', (o) => new LSTM(3, o)],
+  ['GRU', (o) => new GRU(3, o)],
+  ['GRU reset_after=false', (o) => new GRU(3, { ...o, resetAfter: false })],
+  ['SimpleRNN', (o) => new SimpleRNN(3, o)],
 ];
 
 describe.each(layers)('the RNN driver with %s', (cls, make) => {
@@ -120,5 +123,36 @@ describe.each(layers)('the RNN driver with %s', (cls, make) => {
     expect(tree.children.map((c) => [c.key, c.tree.name])).toEqual([['cell', l.cell.name]]);
     expect(tree.children[0]!.tree.variables).toEqual(l.weights);
     expect(l.weights.map((w) => l.variablePath(w))).toEqual(l.weights.map((w) => `${l.name}/${l.cell.name}/${w.name}`));
+  });
+});
+
+describe('GRU and SimpleRNN: weights and constructor arguments as Keras has them', () => {
+  it('GRU(4) on 5 features: kernel (5,12), recurrent_kernel (4,12), bias (2,12) with reset_after, (12) without', () => {
+    const a = new GRU(4);
+    a.build([null, 3, 5]);
+    expect(a.weights.map((w) => [w.name, w.shape])).toEqual([['kernel', [5, 12]], ['recurrent_kernel', [4, 12]], ['bias', [2, 12]]]);
+    expect(a.countParams()).toBe(5 * 12 + 4 * 12 + 24);
+    const b = new GRU({ units: 4, resetAfter: false, useBias: true });
+    b.build([null, 3, 5]);
+    expect(b.weights.map((w) => w.shape)).toEqual([[5, 12], [4, 12], [12]]);
+    expect(b.cell.name).toBe('gru_cell');
+  });
+  it('SimpleRNN(4) on 5 features: kernel (5,4), recurrent_kernel (4,4), bias (4)', () => {
+    const l = new SimpleRNN(4, { useBias: true });
+    l.build([null, 3, 5]);
+    expect(l.weights.map((w) => [w.name, w.shape])).toEqual([['kernel', [5, 4]], ['recurrent_kernel', [4, 4]], ['bias', [4]]]);
+    expect(l.cell.name).toBe('simple_rnn_cell');
+    expect(l.keras3VariableTree().children[0]!.tree.name).toBe('simple_rnn_cell');
+  });
+  it('refuse unknown options, naming the closest one', () => {
+    expect(() => new GRU(4, { reset_after: false } as never)).toThrow(/did you mean "resetAfter"/);
+    expect(() => new SimpleRNN(4, { recurrentActivation: 'sigmoid' } as never)).toThrow(/SimpleRNN has no option "recurrentActivation"/);
+  });
+  it('getConfig → fromConfig keeps every option', () => {
+    const g = new GRU(3, { resetAfter: false, recurrentActivation: 'hard_sigmoid', dropout: 0.2, recurrentDropout: 0.1, goBackwards: true, returnState: true, kernelRegularizer: { class_name: 'L2', config: { l2: 0.1 } } });
+    const back = GRU.fromConfig(g.getConfig());
+    expect(back.getConfig()).toEqual(g.getConfig());
+    const s = new SimpleRNN(2, { activation: 'relu', stateful: true, batchInputShape: [4, 3, 2], zeroOutputForMask: true });
+    expect(SimpleRNN.fromConfig(s.getConfig()).getConfig()).toEqual(s.getConfig());
   });
 });

@@ -470,7 +470,10 @@ export abstract class Model {
     if (inputs.length !== shapes.length) {
       throw new ShapeMismatchError(`model "${this.name}" takes ${shapes.length} input(s), got ${inputs.length}`, [shapes.length], [inputs.length], this.name);
     }
-    inputs.forEach((t, i) => checkInput(t, shapes[i]!, this.name, i));
+    // As Keras' predict, the batch axis is not checked (a file's fixed batch size, e.g. batch_input_shape
+    // (25, 1, 1), does not bind predictions), except for stateful layers, whose kept state has a batch size.
+    const checkBatch = this.layers.some((l) => (l as unknown as { stateful?: unknown }).stateful === true);
+    inputs.forEach((t, i) => checkInput(t, shapes[i]!, this.name, i, checkBatch));
     const n = inputs[0]!.shape[0]!;
     for (const t of inputs) {
       if (t.shape[0] !== n) throw new ShapeMismatchError(`inputs of model "${this.name}" have different numbers of samples`, [n], [t.shape[0]!], this.name);
@@ -488,8 +491,8 @@ export abstract class Model {
   }
 }
 
-function checkInput(t: Tensor, expected: Shape, model: string, index: number): void {
-  const ok = t.rank === expected.length && expected.every((d, i) => i === 0 || d === null || d === t.shape[i]) && (expected[0] === null || expected[0] === undefined || expected[0] === t.shape[0]);
+function checkInput(t: Tensor, expected: Shape, model: string, index: number, checkBatch = true): void {
+  const ok = t.rank === expected.length && expected.every((d, i) => i === 0 || d === null || d === t.shape[i]) && (!checkBatch || expected[0] === null || expected[0] === undefined || expected[0] === t.shape[0]);
   if (!ok) {
     throw new ShapeMismatchError(`input ${index} of model "${model}" expects ${formatShape(expected)}, found ${formatShape(t.shape)}`, expected, t.shape, model);
   }

@@ -5,11 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Activation, Dense, LSTM, clearSession, setNamingConvention, type JsonObject, type JsonValue, type Layer } from '@kerasts/layers';
+import { Activation, Dense, GRU, LSTM, SimpleRNN, clearSession, setNamingConvention, type JsonObject, type JsonValue, type Layer } from '@kerasts/layers';
 import { Tensor } from '@kerasts/tensor';
 import { Sequential } from '../src/index.js';
 
 export const trainFixtureDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'tools', 'oracle', 'fixtures', 'train');
+/** The recurrent layers' fit fixtures (tools/oracle/gen_rnn_fixtures.py). */
+export const rnnTrainFixtureDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'tools', 'oracle', 'fixtures', 'rnn', 'train');
 
 export interface Arr {
   shape: number[];
@@ -20,7 +22,7 @@ export interface OptVar extends Arr {
   dtype: string;
 }
 export interface LayerSpec {
-  type: 'Dense' | 'LSTM' | 'Activation';
+  type: 'Dense' | 'LSTM' | 'GRU' | 'SimpleRNN' | 'Activation';
   units?: number;
   activation?: string;
   recurrent_activation?: string;
@@ -28,6 +30,8 @@ export interface LayerSpec {
   return_sequences?: boolean;
   go_backwards?: boolean;
   stateful?: boolean;
+  reset_after?: boolean;
+  unroll?: boolean;
   trainable?: boolean;
   kernel_regularizer?: JsonValue;
   bias_regularizer?: JsonValue;
@@ -59,15 +63,15 @@ export interface TrainFixture {
   training_config: JsonObject;
 }
 
-export function fixtureNames(): string[] {
-  return readdirSync(trainFixtureDir)
+export function fixtureNames(dir = trainFixtureDir): string[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'index.json')
     .map((f) => f.slice(0, -5))
     .sort();
 }
 
-export function loadFixture(name: string): TrainFixture {
-  return JSON.parse(readFileSync(join(trainFixtureDir, `${name}.json`), 'utf8')) as TrainFixture;
+export function loadFixture(name: string, dir = trainFixtureDir): TrainFixture {
+  return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as TrainFixture;
 }
 
 export const t = (a: Arr): Tensor => new Tensor(Float32Array.from(a.values), a.shape);
@@ -92,6 +96,25 @@ export function buildModel(spec: ModelSpec): Sequential {
         biasConstraint: ls.bias_constraint ?? null,
       });
     }
+    const rnnCommon = {
+      ...common,
+      units: ls.units!,
+      activation: ls.activation ?? 'tanh',
+      useBias: ls.use_bias ?? true,
+      returnSequences: ls.return_sequences ?? false,
+      goBackwards: ls.go_backwards ?? false,
+      stateful: ls.stateful ?? false,
+      unroll: ls.unroll ?? false,
+      kernelRegularizer: ls.kernel_regularizer ?? null,
+      recurrentRegularizer: ls.recurrent_regularizer ?? null,
+      biasRegularizer: ls.bias_regularizer ?? null,
+      activityRegularizer: ls.activity_regularizer ?? null,
+      kernelConstraint: ls.kernel_constraint ?? null,
+      recurrentConstraint: ls.recurrent_constraint ?? null,
+      biasConstraint: ls.bias_constraint ?? null,
+    };
+    if (ls.type === 'GRU') return new GRU({ ...rnnCommon, recurrentActivation: ls.recurrent_activation ?? 'sigmoid', resetAfter: ls.reset_after ?? true });
+    if (ls.type === 'SimpleRNN') return new SimpleRNN(rnnCommon);
     if (ls.type === 'LSTM') {
       return new LSTM({
         ...common,

@@ -30,6 +30,26 @@ export { denseForward } from './core/dense.js';
 export { embeddingIndices, embeddingForward, embeddingBackward } from './core/embedding.js';
 export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './rnn/lstm.js';
 export type { MaskedOutput } from './rnn/common.js';
+export { gruForward, type GruForwardOptions, type GruForwardResult } from './rnn/gru.js';
+export {
+  gruForwardTrain,
+  gruBackward,
+  type GruTrainOptions,
+  type GruTrainResult,
+  type GruTape,
+  type GruBackwardOptions,
+  type GruBackwardResult,
+} from './rnn/gru-backward.js';
+export { simpleRnnForward, type SimpleRnnForwardOptions, type SimpleRnnForwardResult } from './rnn/simple-rnn.js';
+export {
+  simpleRnnForwardTrain,
+  simpleRnnBackward,
+  type SimpleRnnTrainOptions,
+  type SimpleRnnTrainResult,
+  type SimpleRnnTape,
+  type SimpleRnnBackwardOptions,
+  type SimpleRnnBackwardResult,
+} from './rnn/simple-rnn-backward.js';
 export { Random } from './random.js';
 export { setBackend, getBackend, wasmReady, wasmUnavailableReason, type Backend } from './wasm/backend.js';
 export { activationBackward, activationDerivative, type ActivationDerivative } from './activations-backward.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LSTM, INFERENCE } from '@kerasts/layers';
+import { GRU, LSTM, INFERENCE, SimpleRNN } from '@kerasts/layers';
 import { Random, Tensor } from '@kerasts/tensor';
 import { Sequential } from '@kerasts/model';
 import { applyWeights, convertForLayer, freeze, rescaleHardSigmoidForKeras3 } from '../src/index.js';
@@ -68,7 +68,80 @@ describe('old layouts convert on load', () => {
   });
 });
 
+/**
+ * Keras 2.1.5's GRU(reset_after=True) -> CuDNNGRU direction (`_convert_rnn_weights`), written
+ * independently with NumPy's semantics: per gate block (z, r, h) input kernels become
+ * `k.T.reshape(k.shape, order='C')`, recurrent kernels `k.T`, and the (2, 3u) bias is flattened.
+ */
+function toCudnnGru(kernel: Tensor, recurrent: Tensor, bias: Tensor, units: number): Tensor[] {
+  const perGate = (k: Tensor, f: (block: number[][]) => number[][]) => {
+    const rows = k.shape[0]!;
+    const out = new Float32Array(rows * 3 * units);
+    for (let g = 0; g < 3; g++) {
+      const block: number[][] = [];
+      for (let r = 0; r < rows; r++) block.push(Array.from(k.data.subarray(r * 3 * units + g * units, r * 3 * units + (g + 1) * units)));
+      f(block).forEach((row, r) => row.forEach((v, c) => (out[r * 3 * units + g * units + c] = v)));
+    }
+    return new Tensor(out, k.shape);
+  };
+  const transposeReshapeC = (b: number[][]) => {
+    const rows = b.length, cols = b[0]!.length;
+    const flat: number[] = [];
+    for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) flat.push(b[r]![c]!);
+    return Array.from({ length: rows }, (_, r) => flat.slice(r * cols, (r + 1) * cols));
+  };
+  const transpose = (b: number[][]) => b[0]!.map((_, c) => b.map((row) => row[c]!));
+  return [perGate(kernel, transposeReshapeC), perGate(recurrent, transpose), new Tensor(new Float32Array(bias.data), [6 * units])];
+}
+
+describe('old GRU layouts convert on load', () => {
+  it('CuDNNGRU weights become the GRU(reset_after=True) weights they came from', () => {
+    const units = 3;
+    const layer = new GRU(units);
+    layer.build([null, 2, 5]);
+    const w = [rand([5, 9]), rand([3, 9]), rand([2, 9])];
+    const conv = convertForLayer(layer, toCudnnGru(w[0]!, w[1]!, w[2]!, units), '2.2.4');
+    expect(conv.note).toMatch(/CuDNNGRU/);
+    conv.values.forEach((v, i) => {
+      expect(v.shape).toEqual(w[i]!.shape);
+      v.data.forEach((x, j) => expect(x).toBe(w[i]!.data[j]!));
+    });
+    const old = new GRU(units, { resetAfter: false });
+    old.build([null, 2, 5]);
+    expect(() => convertForLayer(old, toCudnnGru(w[0]!, w[1]!, w[2]!, units), '2.2.4')).toThrow(/reset_after=True/);
+  });
+  it('Keras 1 GRUs stored as 9 arrays (W, U, b per gate z, r, h) merge into kernel, recurrent_kernel, bias', () => {
+    const layer = new GRU(2, { resetAfter: false });
+    layer.build([null, 1, 3]);
+    const parts = Array.from({ length: 9 }, (_, i) => (i % 3 === 0 ? rand([3, 2]) : i % 3 === 1 ? rand([2, 2]) : rand([2])));
+    const conv = convertForLayer(layer, parts, '1.2.2');
+    expect(conv.values.map((v) => v.shape)).toEqual([[3, 6], [2, 6], [6]]);
+    expect(conv.values[0]!.data[1 * 6 + 2]).toBe(parts[3]!.data[1 * 2 + 0]); // r block of the kernel = W_r
+    expect(conv.values[1]!.data[0 * 6 + 5]).toBe(parts[7]!.data[0 * 2 + 1]); // h block of the recurrent kernel = U_h
+    expect(conv.values[2]!.data[4]).toBe(parts[8]!.data[0]); // h bias
+  });
+});
+
 describe('hard_sigmoid of Keras 2 carried into Keras 3 by rescaling', () => {
+  for (const [name, make] of [
+    ['GRU (reset_after=false), both activations hard_sigmoid', () => new GRU(4, { inputShape: [3, 2], recurrentActivation: 'hard_sigmoid', activation: 'hard_sigmoid', resetAfter: false })],
+    ['GRU (reset_after=true), recurrent hard_sigmoid', () => new GRU(4, { inputShape: [3, 2], recurrentActivation: 'hard_sigmoid' })],
+    ['SimpleRNN hard_sigmoid', () => new SimpleRNN(4, { inputShape: [3, 2], activation: 'hard_sigmoid' })],
+  ] as const) {
+    it(`${name}: predictions unchanged, the model now follows Keras 3`, () => {
+      const model = new Sequential({ layers: [make()] });
+      model.kerasVersion = '2.1.6';
+      model.setWeights(model.getWeights().map((w) => rand([...w.shape])));
+      const x = rand([5, 3, 2]);
+      const before = model.predict(x);
+      const up = rescaleHardSigmoidForKeras3(model);
+      expect(up.impossible).toEqual([]);
+      expect(up.rescaled.length).toBe(1);
+      expect(model.kerasVersion.startsWith('3')).toBe(true);
+      model.predict(x).data.forEach((v, i) => expect(Math.abs(v - before.data[i]!)).toBeLessThanOrEqual(2e-6));
+    });
+  }
+
   it('predictions are unchanged and the model now follows Keras 3', () => {
     const model = new Sequential({ layers: [new LSTM({ units: 4, inputShape: [3, 2], recurrentActivation: 'hard_sigmoid' })] });
     model.kerasVersion = '2.0.8';

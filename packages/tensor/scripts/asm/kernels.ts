@@ -865,6 +865,452 @@ function addStepGrads(batch: i32, T: i32, s: i32, u: i32, dOut: usize, dh: usize
 }
 
 // ---------------------------------------------------------------------------------------------------
+// GRU (gate blocks z, r, h; see src/rnn/gru.ts)
+
+/**
+ * The GRU update on 4 lanes: z = rec(pz), r = rec(pr), hh = act(xh + r·ih) with reset_after (ih the
+ * recurrent part of the candidate, recurrent bias included), h' = z·h + (1 − z)·hh, in Keras' order.
+ */
+// @ts-ignore: decorator
+@inline
+function gruMix(z: v128, h: v128, hh: v128): v128 {
+  return f32x4.add(f32x4.mul(z, h), f32x4.mul(f32x4.sub(v128.load32_splat(K, 48), z), hh));
+}
+
+/**
+ * The whole GRU recurrence (inference). gx holds T·batch rows of 3u (x·W plus the input bias,
+ * time-major, blocks z r h); h (batch×u) the initial state in, the final state out.
+ * reset_after ≠ 0: per step inner = h·U (U packed by packB(u, 3u) at up), then z = rec(x_z + (inner_z + rb_z)),
+ * r likewise, hh = act(x_h + r·(inner_h + rb_h)) (rb: the recurrent bias, 3u floats, zeros without a bias).
+ * reset_after = 0: gx_{z,r} += h·U_{z,r} (up = packB(u, 2u) of U's first 2u columns), r·h, then
+ * gx_h += (r·h)·U_h (uph = packB(u, u) of U's last u columns), hh = act(gx_h).
+ * h' = z·h + (1 − z)·hh. seq ≠ 0: every step's output to out (batch×T×u). keep/ofac: timestep masks.
+ * scratch: batch·4u floats. h0Zero: as lstmRun.
+ */
+export function gruRun(
+  batch: i32, T: i32, u: i32, gx: usize, up: usize, uph: usize, h: usize, rb: usize, resetAfter: i32, rec: i32, act: i32,
+  out: usize, seq: i32, ap: usize, h0Zero: i32, keep: usize, ofac: usize, scratch: usize,
+): void {
+  const ub = <usize>u << 2;
+  const rowZ = 3 * ub;
+  const stepZ = <usize>batch * rowZ;
+  const stepH = <usize>batch * ub;
+  const inner = scratch; // batch×3u (reset_after) or batch×u r·h (reset_before)
+  const hOld = scratch + stepZ;
+  for (let s = 0; s < T; s++) {
+    const gs = gx + <usize>s * stepZ;
+    const first = s == 0 && h0Zero != 0;
+    if (keep != 0) memory.copy(hOld, h, stepH);
+    if (resetAfter != 0) {
+      if (!first && u > 0) gemmPacked(batch, 3 * u, u, h, u, up, inner, 3 * u, 0, ap);
+      else memory.fill(inner, 0, stepZ);
+      for (let b = 0; b < batch; b++) {
+        const g = gs + <usize>b * rowZ;
+        const ip = inner + <usize>b * rowZ;
+        const hp = h + <usize>b * ub;
+        let j = 0;
+        for (; j + 3 < u; j += 4) {
+          const o = <usize>j << 2;
+          const z = vact(rec, f32x4.add(v128.load(g + o), f32x4.add(v128.load(ip + o), v128.load(rb + o))));
+          const r = vact(rec, f32x4.add(v128.load(g + ub + o), f32x4.add(v128.load(ip + ub + o), v128.load(rb + ub + o))));
+          const ih = f32x4.add(v128.load(ip + 2 * ub + o), v128.load(rb + 2 * ub + o));
+          const hh = vact(act, f32x4.add(v128.load(g + 2 * ub + o), f32x4.mul(r, ih)));
+          v128.store(hp + o, gruMix(z, v128.load(hp + o), hh));
+        }
+        for (; j < u; j++) {
+          const o = <usize>j << 2;
+          const z = vact(rec, f32x4.splat(load<f32>(g + o) + (load<f32>(ip + o) + load<f32>(rb + o))));
+          const r = vact(rec, f32x4.splat(load<f32>(g + ub + o) + (load<f32>(ip + ub + o) + load<f32>(rb + ub + o))));
+          const ih = f32x4.splat(load<f32>(ip + 2 * ub + o) + load<f32>(rb + 2 * ub + o));
+          const hh = vact(act, f32x4.add(f32x4.splat(load<f32>(g + 2 * ub + o)), f32x4.mul(r, ih)));
+          store<f32>(hp + o, f32x4.extract_lane(gruMix(z, f32x4.splat(load<f32>(hp + o)), hh), 0));
+        }
+      }
+    } else {
+      if (!first && u > 0) gemmPacked(batch, 2 * u, u, h, u, up, gs, 3 * u, 1, ap);
+      for (let b = 0; b < batch; b++) {
+        const g = gs + <usize>b * rowZ;
+        const hp = h + <usize>b * ub;
+        const rp = inner + <usize>b * ub;
+        let j = 0;
+        for (; j + 3 < u; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(g + o, vact(rec, v128.load(g + o)));
+          v128.store(rp + o, f32x4.mul(vact(rec, v128.load(g + ub + o)), v128.load(hp + o)));
+        }
+        for (; j < u; j++) {
+          const o = <usize>j << 2;
+          store<f32>(g + o, f32x4.extract_lane(vact(rec, f32x4.splat(load<f32>(g + o))), 0));
+          store<f32>(rp + o, f32x4.extract_lane(vact(rec, f32x4.splat(load<f32>(g + ub + o))), 0) * load<f32>(hp + o));
+        }
+      }
+      if (!first && u > 0) gemmPacked(batch, u, u, inner, u, uph, gs + 2 * ub, 3 * u, 1, ap);
+      for (let b = 0; b < batch; b++) {
+        const g = gs + <usize>b * rowZ;
+        const hp = h + <usize>b * ub;
+        let j = 0;
+        for (; j + 3 < u; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(hp + o, gruMix(v128.load(g + o), v128.load(hp + o), vact(act, v128.load(g + 2 * ub + o))));
+        }
+        for (; j < u; j++) {
+          const o = <usize>j << 2;
+          const hh = vact(act, f32x4.splat(load<f32>(g + 2 * ub + o)));
+          store<f32>(hp + o, f32x4.extract_lane(gruMix(f32x4.splat(load<f32>(g + o)), f32x4.splat(load<f32>(hp + o)), hh), 0));
+        }
+      }
+    }
+    if (keep != 0) restoreMasked(batch, keep + (<usize>s * <usize>batch << 2), h, hOld, ub);
+    if (seq != 0) writeOutputs(batch, T, s, u, h, out, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
+  }
+}
+
+/**
+ * The GRU training forward (see src/rnn/gru.ts): as gruRun, keeping the tape. pre (T·batch×3u) holds
+ * x·W + b in and the pre-activations of z, r, h out; gates (T·batch×3u) z, r, hh; inner (T·batch×u)
+ * the recurrent part of the candidate times nothing (reset_after: h·U_h + rb_h) or the operand of its
+ * product (reset_before: r·h_in); hs ((T+1)·batch×u) the states, slot 0 the initial state. mask ≠ 0:
+ * recurrent dropout (batch×u): the recurrent products take h·mask, kept in hIn (T·batch×u). keep/ofac:
+ * timestep masks (a masked row's state is carried: hs_{s+1} = hs_s); out ≠ 0: every step's output.
+ * scratch: batch·3u floats.
+ */
+export function gruTrainRun(
+  batch: i32, T: i32, u: i32, pre: usize, gates: usize, inner: usize, hs: usize, hIn: usize, up: usize, uph: usize, rb: usize,
+  mask: usize, resetAfter: i32, rec: i32, act: i32, ap: usize, h0Zero: i32, keep: usize, ofac: usize, out: usize, scratch: usize,
+): void {
+  const n = batch * u;
+  const ub = <usize>u << 2;
+  const rowZ = 3 * ub;
+  const stepZ = <usize>batch * rowZ;
+  const stepH = <usize>n << 2;
+  for (let s = 0; s < T; s++) {
+    const hp0 = hs + <usize>s * stepH;
+    const hn0 = hp0 + stepH;
+    let a = hp0;
+    if (mask != 0) {
+      a = hIn + <usize>s * stepH;
+      for (let p = 0; p < n; p++) {
+        const o = <usize>p << 2;
+        store<f32>(a + o, load<f32>(hp0 + o) * load<f32>(mask + o));
+      }
+    }
+    const ps = pre + <usize>s * stepZ;
+    const gs = gates + <usize>s * stepZ;
+    const is = inner + <usize>s * stepH;
+    const first = s == 0 && h0Zero != 0;
+    if (resetAfter != 0) {
+      if (!first && u > 0) gemmPacked(batch, 3 * u, u, a, u, up, scratch, 3 * u, 0, ap);
+      else memory.fill(scratch, 0, stepZ);
+      for (let b = 0; b < batch; b++) {
+        const p = ps + <usize>b * rowZ;
+        const g = gs + <usize>b * rowZ;
+        const sp = scratch + <usize>b * rowZ;
+        const ip = is + <usize>b * ub;
+        const hp = hp0 + <usize>b * ub;
+        const hn = hn0 + <usize>b * ub;
+        let j = 0;
+        for (; j + 3 < u; j += 4) {
+          const o = <usize>j << 2;
+          const pz = f32x4.add(v128.load(p + o), f32x4.add(v128.load(sp + o), v128.load(rb + o)));
+          const pr = f32x4.add(v128.load(p + ub + o), f32x4.add(v128.load(sp + ub + o), v128.load(rb + ub + o)));
+          const z = vact(rec, pz);
+          const r = vact(rec, pr);
+          const ih = f32x4.add(v128.load(sp + 2 * ub + o), v128.load(rb + 2 * ub + o));
+          const ph = f32x4.add(v128.load(p + 2 * ub + o), f32x4.mul(r, ih));
+          const hh = vact(act, ph);
+          v128.store(p + o, pz);
+          v128.store(p + ub + o, pr);
+          v128.store(p + 2 * ub + o, ph);
+          v128.store(g + o, z);
+          v128.store(g + ub + o, r);
+          v128.store(g + 2 * ub + o, hh);
+          v128.store(ip + o, ih);
+          v128.store(hn + o, gruMix(z, v128.load(hp + o), hh));
+        }
+        for (; j < u; j++) {
+          const o = <usize>j << 2;
+          const pz = load<f32>(p + o) + (load<f32>(sp + o) + load<f32>(rb + o));
+          const pr = load<f32>(p + ub + o) + (load<f32>(sp + ub + o) + load<f32>(rb + ub + o));
+          const z = f32x4.extract_lane(vact(rec, f32x4.splat(pz)), 0);
+          const r = f32x4.extract_lane(vact(rec, f32x4.splat(pr)), 0);
+          const ih = load<f32>(sp + 2 * ub + o) + load<f32>(rb + 2 * ub + o);
+          const ph = load<f32>(p + 2 * ub + o) + r * ih;
+          const hh = f32x4.extract_lane(vact(act, f32x4.splat(ph)), 0);
+          store<f32>(p + o, pz);
+          store<f32>(p + ub + o, pr);
+          store<f32>(p + 2 * ub + o, ph);
+          store<f32>(g + o, z);
+          store<f32>(g + ub + o, r);
+          store<f32>(g + 2 * ub + o, hh);
+          store<f32>(ip + o, ih);
+          store<f32>(hn + o, z * load<f32>(hp + o) + (1 - z) * hh);
+        }
+      }
+    } else {
+      if (!first && u > 0) gemmPacked(batch, 2 * u, u, a, u, up, ps, 3 * u, 1, ap);
+      for (let b = 0; b < batch; b++) {
+        const p = ps + <usize>b * rowZ;
+        const g = gs + <usize>b * rowZ;
+        const ip = is + <usize>b * ub;
+        const ap0 = a + <usize>b * ub;
+        let j = 0;
+        for (; j + 3 < u; j += 4) {
+          const o = <usize>j << 2;
+          const z = vact(rec, v128.load(p + o));
+          const r = vact(rec, v128.load(p + ub + o));
+          v128.store(g + o, z);
+          v128.store(g + ub + o, r);
+          v128.store(ip + o, f32x4.mul(r, v128.load(ap0 + o)));
+        }
+        for (; j < u; j++) {
+          const o = <usize>j << 2;
+          const z = f32x4.extract_lane(vact(rec, f32x4.splat(load<f32>(p + o))), 0);
+          const r = f32x4.extract_lane(vact(rec, f32x4.splat(load<f32>(p + ub + o))), 0);
+          store<f32>(g + o, z);
+          store<f32>(g + ub + o, r);
+          store<f32>(ip + o, r * load<f32>(ap0 + o));
+        }
+      }
+      if (!first && u > 0) gemmPacked(batch, u, u, is, u, uph, ps + 2 * ub, 3 * u, 1, ap);
+      for (let b = 0; b < batch; b++) {
+        const p = ps + <usize>b * rowZ;
+        const g = gs + <usize>b * rowZ;
+        const hp = hp0 + <usize>b * ub;
+        const hn = hn0 + <usize>b * ub;
+        let j = 0;
+        for (; j + 3 < u; j += 4) {
+          const o = <usize>j << 2;
+          const hh = vact(act, v128.load(p + 2 * ub + o));
+          v128.store(g + 2 * ub + o, hh);
+          v128.store(hn + o, gruMix(v128.load(g + o), v128.load(hp + o), hh));
+        }
+        for (; j < u; j++) {
+          const o = <usize>j << 2;
+          const hh = f32x4.extract_lane(vact(act, f32x4.splat(load<f32>(p + 2 * ub + o))), 0);
+          store<f32>(g + 2 * ub + o, hh);
+          const z = load<f32>(g + o);
+          store<f32>(hn + o, z * load<f32>(hp + o) + (1 - z) * hh);
+        }
+      }
+    }
+    if (keep != 0) restoreMasked(batch, keep + (<usize>s * <usize>batch << 2), hn0, hp0, ub);
+    if (out != 0) writeOutputs(batch, T, s, u, hn0, out, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
+  }
+}
+
+/**
+ * Backpropagation through time over the tape of gruTrainRun. dh (batch·u): ∂L/∂final state in, ∂L/∂initial
+ * state out. dOut ≠ 0: ∂L/∂outputs (batch×T×u), row (b, s) times its output factor added before step s.
+ * dzx (T·batch×3u) gets ∂L/∂pre (the x side: x·W + b); with reset_after, dzh (T·batch×3u) gets ∂L/∂(h·U + b_rec)
+ * (the h block times r). utp: reset_after Uᵀ packed (packB(3u, u, U, 3u, 1)); reset_before U_{z,r}ᵀ
+ * (packB(2u, u, U, 3u, 1)) and uhtp U_hᵀ (packB(u, u, U + 2u, 3u, 1)). mask: recurrent dropout or 0;
+ * keep/ofac: timestep masks (a masked row's dzx, dzh are 0 and its dh passes through). scratch: batch·4u floats.
+ */
+export function gruBackRun(
+  batch: i32, T: i32, u: i32, pre: usize, gates: usize, inner: usize, hs: usize, hIn: usize, dOut: usize, dh: usize,
+  dzx: usize, dzh: usize, utp: usize, uhtp: usize, mask: usize, resetAfter: i32, rec: i32, act: i32, ap: usize,
+  keep: usize, ofac: usize, scratch: usize,
+): void {
+  const n = batch * u;
+  const ub = <usize>u << 2;
+  const rowZ = 3 * ub;
+  const stepZ = <usize>batch * rowZ;
+  const stepH = <usize>n << 2;
+  const tmp = scratch; // batch×u: the recurrent products' ∂h
+  const drh = scratch + stepH; // batch×u: ∂(r·h) (reset_before)
+  const one = f32x4.splat(1);
+  for (let s = T - 1; s >= 0; s--) {
+    const ks = keep != 0 ? keep + (<usize>s * <usize>batch << 2) : 0;
+    if (dOut != 0) addStepGrads(batch, T, s, u, dOut, dh, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
+    const hp0 = hs + <usize>s * stepH;
+    const a0 = mask != 0 ? hIn + <usize>s * stepH : hp0;
+    const ps = pre + <usize>s * stepZ;
+    const gs = gates + <usize>s * stepZ;
+    const is = inner + <usize>s * stepH;
+    const dxs = dzx + <usize>s * stepZ;
+    const dhs = resetAfter != 0 ? dzh + <usize>s * stepZ : 0;
+    for (let b = 0; b < batch; b++) {
+      const rz = <usize>b * rowZ;
+      if (ks != 0 && load<f32>(ks + (<usize>b << 2)) == 0) {
+        memory.fill(dxs + rz, 0, rowZ);
+        if (dhs != 0) memory.fill(dhs + rz, 0, rowZ);
+        continue;
+      }
+      const rb = <usize>b * ub;
+      let j = 0;
+      for (; j < u; j += 4) {
+        // the last u mod 4 lanes read past the row: into the next row or the buffers' 16-byte padding, never used
+        const o = <usize>j << 2;
+        const z = v128.load(gs + rz + o);
+        const r = v128.load(gs + rz + ub + o);
+        const hh = v128.load(gs + rz + 2 * ub + o);
+        const d = v128.load(dh + rb + o);
+        const dz = f32x4.mul(d, f32x4.sub(v128.load(hp0 + rb + o), hh));
+        const dph = f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), vderiv(act, v128.load(ps + rz + 2 * ub + o), hh));
+        const dpz = f32x4.mul(dz, vderiv(rec, v128.load(ps + rz + o), z));
+        storeLanes(dxs + rz + o, dpz, u - j);
+        storeLanes(dxs + rz + 2 * ub + o, dph, u - j);
+        if (resetAfter != 0) {
+          const dpr = f32x4.mul(f32x4.mul(dph, v128.load(is + rb + o)), vderiv(rec, v128.load(ps + rz + ub + o), r));
+          storeLanes(dxs + rz + ub + o, dpr, u - j);
+          storeLanes(dhs + rz + o, dpz, u - j);
+          storeLanes(dhs + rz + ub + o, dpr, u - j);
+          storeLanes(dhs + rz + 2 * ub + o, f32x4.mul(dph, r), u - j);
+        }
+      }
+    }
+    if (resetAfter != 0) {
+      if (u > 0) gemmPacked(batch, u, 3 * u, dhs, 3 * u, utp, tmp, u, 0, ap);
+    } else if (u > 0) {
+      // ∂(r·h) = dph·U_hᵀ, then dr and ∂pre_r, then the z, r blocks' product
+      gemmPacked(batch, u, u, dxs + 2 * ub, 3 * u, uhtp, drh, u, 0, ap);
+      for (let b = 0; b < batch; b++) {
+        if (ks != 0 && load<f32>(ks + (<usize>b << 2)) == 0) continue;
+        const rz = <usize>b * rowZ;
+        const rb = <usize>b * ub;
+        for (let j = 0; j < u; j += 4) {
+          const o = <usize>j << 2;
+          const r = v128.load(gs + rz + ub + o);
+          const dpr = f32x4.mul(f32x4.mul(v128.load(drh + rb + o), v128.load(a0 + rb + o)), vderiv(rec, v128.load(ps + rz + ub + o), r));
+          storeLanes(dxs + rz + ub + o, dpr, u - j);
+        }
+      }
+      gemmPacked(batch, u, 2 * u, dxs, 3 * u, utp, tmp, u, 0, ap);
+    }
+    // ∂h_prev = dh·z + (recurrent products)·mask, rows that were not masked
+    for (let b = 0; b < batch; b++) {
+      if (ks != 0 && load<f32>(ks + (<usize>b << 2)) == 0) continue;
+      const rz = <usize>b * rowZ;
+      const rb = <usize>b * ub;
+      for (let j = 0; j < u; j++) {
+        const o = <usize>j << 2;
+        let g = load<f32>(tmp + rb + o);
+        if (resetAfter == 0) g += load<f32>(drh + rb + o) * load<f32>(gs + rz + ub + o);
+        if (mask != 0) g *= load<f32>(mask + rb + o);
+        store<f32>(dh + rb + o, load<f32>(dh + rb + o) * load<f32>(gs + rz + o) + g);
+      }
+    }
+  }
+}
+
+/** Stores the first min(4, lanes) lanes of v at p. */
+// @ts-ignore: decorator
+@inline
+function storeLanes(p: usize, v: v128, lanes: i32): void {
+  if (lanes >= 4) v128.store(p, v);
+  else {
+    store<f32>(p, f32x4.extract_lane(v, 0));
+    if (lanes > 1) store<f32>(p + 4, f32x4.extract_lane(v, 1));
+    if (lanes > 2) store<f32>(p + 8, f32x4.extract_lane(v, 2));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SimpleRNN: h' = act(x·W + b + h·U)
+
+/**
+ * The SimpleRNN recurrence (inference): z holds T·batch rows of u (x·W + b, time-major); per step
+ * z_s += h·U (U packed by packB(u, u)), h = act(z_s). seq/out, keep/ofac, h0Zero as lstmRun; scratch:
+ * batch·u floats.
+ */
+export function rnnRun(
+  batch: i32, T: i32, u: i32, z: usize, up: usize, h: usize, act: i32, out: usize, seq: i32, ap: usize, h0Zero: i32,
+  keep: usize, ofac: usize, scratch: usize,
+): void {
+  const ub = <usize>u << 2;
+  const stepH = <usize>batch * ub;
+  const n = batch * u;
+  for (let s = 0; s < T; s++) {
+    const zs = z + <usize>s * stepH;
+    if (u > 0 && (s > 0 || h0Zero == 0)) gemmPacked(batch, u, u, h, u, up, zs, u, 1, ap);
+    if (keep != 0) memory.copy(scratch, h, stepH);
+    activateInto(act, zs, h, n);
+    if (keep != 0) restoreMasked(batch, keep + (<usize>s * <usize>batch << 2), h, scratch, ub);
+    if (seq != 0) writeOutputs(batch, T, s, u, h, out, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
+  }
+}
+
+/** dst[i] = act(src[i]) for n floats. */
+function activateInto(code: i32, src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(dst + q, vact(code, v128.load(src + q)));
+  }
+  for (; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(dst + q, f32x4.extract_lane(vact(code, f32x4.splat(load<f32>(src + q))), 0));
+  }
+}
+
+/**
+ * The SimpleRNN training forward: pre (T·batch×u) holds x·W + b in and the pre-activations out; hs
+ * ((T+1)·batch×u) the states, slot 0 the initial one. mask ≠ 0: recurrent dropout, h·mask kept in hIn.
+ * keep/ofac: timestep masks; out ≠ 0: every step's output.
+ */
+export function rnnTrainRun(
+  batch: i32, T: i32, u: i32, pre: usize, hs: usize, hIn: usize, up: usize, mask: usize, act: i32, ap: usize, h0Zero: i32,
+  keep: usize, ofac: usize, out: usize,
+): void {
+  const n = batch * u;
+  const ub = <usize>u << 2;
+  const stepH = <usize>n << 2;
+  for (let s = 0; s < T; s++) {
+    const hp0 = hs + <usize>s * stepH;
+    const hn0 = hp0 + stepH;
+    let a = hp0;
+    if (mask != 0) {
+      a = hIn + <usize>s * stepH;
+      for (let p = 0; p < n; p++) {
+        const o = <usize>p << 2;
+        store<f32>(a + o, load<f32>(hp0 + o) * load<f32>(mask + o));
+      }
+    }
+    const ps = pre + <usize>s * stepH;
+    if (u > 0 && (s > 0 || h0Zero == 0)) gemmPacked(batch, u, u, a, u, up, ps, u, 1, ap);
+    activateInto(act, ps, hn0, n);
+    if (keep != 0) restoreMasked(batch, keep + (<usize>s * <usize>batch << 2), hn0, hp0, ub);
+    if (out != 0) writeOutputs(batch, T, s, u, hn0, out, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
+  }
+}
+
+/**
+ * Backpropagation through time over the tape of rnnTrainRun: dh (batch·u) ∂L/∂final state in,
+ * ∂L/∂initial state out; dz (T·batch×u) gets ∂L/∂pre; utp = Uᵀ packed (packB(u, u, U, u, 1)); mask:
+ * recurrent dropout or 0; keep/ofac: timestep masks; scratch: batch·u floats.
+ */
+export function rnnBackRun(
+  batch: i32, T: i32, u: i32, pre: usize, hs: usize, dOut: usize, dh: usize, dz: usize, utp: usize, mask: usize, act: i32, ap: usize,
+  keep: usize, ofac: usize, scratch: usize,
+): void {
+  const n = batch * u;
+  const ub = <usize>u << 2;
+  const stepH = <usize>n << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const ks = keep != 0 ? keep + (<usize>s * <usize>batch << 2) : 0;
+    if (dOut != 0) addStepGrads(batch, T, s, u, dOut, dh, ofac != 0 ? ofac + (<usize>s * <usize>batch << 2) : 0);
+    const ps = pre + <usize>s * stepH;
+    const hn0 = hs + <usize>(s + 1) * stepH;
+    const dzs = dz + <usize>s * stepH;
+    for (let b = 0; b < batch; b++) {
+      const rb = <usize>b * ub;
+      if (ks != 0 && load<f32>(ks + (<usize>b << 2)) == 0) {
+        memory.fill(dzs + rb, 0, ub);
+        continue;
+      }
+      for (let j = 0; j < u; j += 4) {
+        const o = rb + (<usize>j << 2);
+        storeLanes(dzs + o, f32x4.mul(v128.load(dh + o), vderiv(act, v128.load(ps + o), v128.load(hn0 + o))), u - j);
+      }
+    }
+    if (ks != 0) memory.copy(scratch, dh, stepH);
+    if (u > 0) gemmPacked(batch, u, u, dzs, u, utp, dh, u, 0, ap);
+    if (mask != 0) scaleInPlace(n, dh, mask);
+    if (ks != 0) restoreMasked(batch, ks, dh, scratch, ub);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Optimizer updates
 
 /**

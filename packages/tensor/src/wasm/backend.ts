@@ -46,6 +46,25 @@ export interface WasmKernels {
     keep: number, ofac: number, out: number, scratch: number,
   ): void;
   allFinite(n: number, p: number): number;
+  gruRun(
+    batch: number, T: number, u: number, gx: number, up: number, uph: number, h: number, rb: number, resetAfter: number, rec: number, act: number,
+    out: number, seq: number, ap: number, h0Zero: number, keep: number, ofac: number, scratch: number,
+  ): void;
+  gruTrainRun(
+    batch: number, T: number, u: number, pre: number, gates: number, inner: number, hs: number, hIn: number, up: number, uph: number, rb: number,
+    mask: number, resetAfter: number, rec: number, act: number, ap: number, h0Zero: number, keep: number, ofac: number, out: number, scratch: number,
+  ): void;
+  gruBackRun(
+    batch: number, T: number, u: number, pre: number, gates: number, inner: number, hs: number, hIn: number, dOut: number, dh: number,
+    dzx: number, dzh: number, utp: number, uhtp: number, mask: number, resetAfter: number, rec: number, act: number, ap: number,
+    keep: number, ofac: number, scratch: number,
+  ): void;
+  rnnRun(batch: number, T: number, u: number, z: number, up: number, h: number, act: number, out: number, seq: number, ap: number, h0Zero: number, keep: number, ofac: number, scratch: number): void;
+  rnnTrainRun(batch: number, T: number, u: number, pre: number, hs: number, hIn: number, up: number, mask: number, act: number, ap: number, h0Zero: number, keep: number, ofac: number, out: number): void;
+  rnnBackRun(
+    batch: number, T: number, u: number, pre: number, hs: number, dOut: number, dh: number, dz: number, utp: number, mask: number, act: number, ap: number,
+    keep: number, ofac: number, scratch: number,
+  ): void;
   lstmBackRun(
     batch: number, T: number, u: number, pre: number, gates: number, c: number, actC: number, dOut: number, dh: number, dc: number, dz: number, utp: number, mask: number, rec: number, act: number, ap: number,
     keep: number, ofac: number, scratch: number,

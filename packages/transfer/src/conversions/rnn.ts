@@ -1,6 +1,6 @@
-/** Old recurrent weight layouts: Keras 1's per-gate arrays, CuDNN's re-laid-out kernels. */
+/** Old recurrent weight layouts: Keras 1's per-gate arrays, CuDNN's re-laid-out kernels (LSTM, GRU). */
 import { kerasMajor, type Layer } from '@kerasts/layers';
-import { Tensor } from '@kerasts/tensor';
+import { FormatError, Tensor } from '@kerasts/tensor';
 import type { Converted, Converter } from './types.js';
 
 export function concatColumns(blocks: readonly Tensor[]): Tensor {
@@ -67,5 +67,36 @@ const lstm: Converter = (layer: Layer, stored: readonly Tensor[], kerasVersion: 
   return null;
 };
 
+/**
+ * GRU: Keras 1's 9 arrays (W_z, U_z, b_z, W_r, U_r, b_r, W_h, U_h, b_h; keras/engine/topology.py
+ * `preprocess_weights_for_loading` of Keras 2.0.8) and CuDNNGRU's layout (Keras 2.1.5+
+ * `_convert_rnn_weights`: per-gate kernels in cuDNN's order, bias (6u) = input then recurrent biases,
+ * loadable only into `reset_after=True`).
+ */
+const gru: Converter = (layer: Layer, stored: readonly Tensor[], kerasVersion: string | null): Converted | null => {
+  if (stored.length === 9 && kerasMajor(kerasVersion ?? '1') <= 1) {
+    const pick = (idx: number[]) => concatColumns(idx.map((i) => stored[i]!));
+    return {
+      values: [pick([0, 3, 6]), pick([1, 4, 7]), pick([2, 5, 8])],
+      note: 'Keras 1 GRU: 9 arrays (z, r, h) merged into kernel, recurrent_kernel, bias',
+    };
+  }
+  const { units, resetAfter } = layer as unknown as { units: number; resetAfter: boolean };
+  const bias = stored[2];
+  if (stored.length === 3 && bias && bias.rank === 1 && bias.shape[0] === 6 * units) {
+    if (!resetAfter) {
+      throw new FormatError(`layer "${layer.name}": CuDNNGRU weights (bias of ${6 * units}) fit only a GRU with reset_after=True, as in Keras`, layer.name);
+    }
+    return {
+      values: [fromCudnnKernel(stored[0]!, 3, false), fromCudnnKernel(stored[1]!, 3, true), new Tensor(new Float32Array(bias.data), [2, 3 * units])],
+      note: 'CuDNNGRU weights converted to GRU(reset_after=True) (bias reshaped to (2, 3u), gate kernels re-laid out)',
+    };
+  }
+  return null;
+};
+
 /** Converters of this family, by the class name of the layer the weights go into. */
-export const rnnConverters: readonly (readonly [string, Converter])[] = [['LSTM', lstm]];
+export const rnnConverters: readonly (readonly [string, Converter])[] = [
+  ['LSTM', lstm],
+  ['GRU', gru],
+];
