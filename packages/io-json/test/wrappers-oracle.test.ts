@@ -139,6 +139,9 @@ describe('every dialect kerasts writes reads back to the same function', () => {
         expect(toJSON(again, { dialect })).toBe(text);
         again.setWeights(model.getWeights());
         if (!predicts) continue;
+        // A keras-2.0 file reads as a Keras 2 model, and Keras 2 gives an RNN called with initial_state
+        // the mask (Keras 3 does not): the masked seq2seq decoder computes Keras 2's function there.
+        if (dialect === 'keras-2.0' && name === 'seq2seq_masked') continue;
         const ys = again.predictOutputs(inputs(fx));
         ys.forEach((y, i) => expect(maxAbsDiff(y.data, ref[i]!.data), `${dialect} output ${i}`).toBe(0));
       }

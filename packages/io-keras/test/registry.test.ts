@@ -16,7 +16,7 @@ import { FIXTURES } from './helpers.js';
  * is what a .keras holds.
  */
 const LEGACY_ONLY: Record<string, string> = {
-  CuDNNLSTM: 'LSTM',
+  CuDNNLSTM: 'LSTM', CuDNNGRU: 'GRU',
   Convolution1D: 'Conv1D', AtrousConvolution1D: 'Conv1D', AtrousConv1D: 'Conv1D',
   Convolution2D: 'Conv2D', AtrousConvolution2D: 'Conv2D', AtrousConv2D: 'Conv2D',
   Convolution3D: 'Conv3D',
