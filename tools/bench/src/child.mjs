@@ -58,14 +58,16 @@ async function coldLoad(load, info, note) {
 /** The workload's model in kerasts, with the bench weights (also what the ONNX graphs are exported from). */
 async function buildKerasts(modelName) {
   const { Tensor } = await import('@kerasts/tensor');
-  const { LSTM, Dense } = await import('@kerasts/layers');
+  const { LSTM, GRU, Bidirectional, Embedding, Dense } = await import('@kerasts/layers');
   const { Sequential } = await import('@kerasts/model');
   const m = MODELS[modelName];
-  const layers = m.layers.map((l, i) =>
-    l.type === 'lstm'
-      ? new LSTM({ units: l.units, returnSequences: !!l.returnSequences, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...(i === 0 ? { inputShape: m.input } : {}) })
-      : new Dense({ units: l.units, kernelInitializer: 'zeros' }),
-  );
+  const layers = m.layers.map((l, i) => {
+    const first = i === 0 ? { inputShape: m.input } : {};
+    if (l.type === 'lstm') return new LSTM({ units: l.units, returnSequences: !!l.returnSequences, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...first });
+    if (l.type === 'embedding') return new Embedding(l.inputDim, l.outputDim, { embeddingsInitializer: 'zeros', ...first });
+    if (l.type === 'bigru') return new Bidirectional(new GRU(l.units, { resetAfter: false, kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }), first);
+    return new Dense({ units: l.units, kernelInitializer: 'zeros' });
+  });
   const model = new Sequential({ layers });
   model.setWeights(modelWeights(modelName).map((w) => new Tensor(w.data.slice(), w.shape)));
   return model;
@@ -188,11 +190,16 @@ async function tfjs() {
     const model = tf.sequential();
     m.layers.forEach((l, i) => {
       const first = i === 0 ? { inputShape: m.input } : {};
-      model.add(
-        l.type === 'lstm'
-          ? tf.layers.lstm({ units: l.units, returnSequences: !!l.returnSequences, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...first })
-          : tf.layers.dense({ units: l.units, kernelInitializer: 'zeros', ...first }),
-      );
+      if (l.type === 'lstm') {
+        model.add(tf.layers.lstm({ units: l.units, returnSequences: !!l.returnSequences, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...first }));
+      } else if (l.type === 'embedding') {
+        model.add(tf.layers.embedding({ inputDim: l.inputDim, outputDim: l.outputDim, embeddingsInitializer: 'zeros', ...first }));
+      } else if (l.type === 'bigru') {
+        const gru = tf.layers.gru({ units: l.units, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' });
+        model.add(tf.layers.bidirectional({ layer: gru, mergeMode: 'concat', ...first }));
+      } else {
+        model.add(tf.layers.dense({ units: l.units, kernelInitializer: 'zeros', ...first }));
+      }
     });
     model.setWeights(modelWeights(modelName).map((w) => tf.tensor(w.data, w.shape)));
     return model;
@@ -397,7 +404,7 @@ async function trainTiming(fitOf) {
 
 /** tfjs pure JS on the big workloads takes seconds per call. */
 function slow() {
-  return system === 'tfjs' && (workload.id === 'w2' || workload.id === 'large');
+  return system === 'tfjs' && (workload.id === 'w2' || workload.id === 'w5' || workload.id === 'large');
 }
 
 try {

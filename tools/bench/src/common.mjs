@@ -11,12 +11,19 @@ export const RESULTS_DIR = join(BENCH_DIR, 'results');
 export const ROOT = join(BENCH_DIR, '..', '..');
 
 /**
- * The models. `layers` are applied in order; an LSTM's input is [timesteps, features].
- * Weights: per LSTM kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u); per Dense kernel (in, u), bias (u).
+ * The models. `layers` are applied in order; an LSTM's input is [timesteps, features], an Embedding's
+ * [tokens] (integer ids in [0, inputDim), stored as float32).
+ * Weights: per LSTM kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u); per Embedding embeddings
+ * (inputDim, outputDim); per Bidirectional GRU forward then backward kernel (in, 3u), recurrent_kernel
+ * (u, 3u), bias (3u) — reset_after=False, the only GRU tfjs has; per Dense kernel (in, u), bias (u).
  */
 export const MODELS = {
   w1: { input: [1, 8], layers: [{ type: 'lstm', units: 4 }, { type: 'dense', units: 1 }] },
   w2: { input: [50, 32], layers: [{ type: 'lstm', units: 128 }, { type: 'dense', units: 10 }] },
+  w5: {
+    input: [100],
+    layers: [{ type: 'embedding', inputDim: 20000, outputDim: 128 }, { type: 'bigru', units: 64 }, { type: 'dense', units: 1 }],
+  },
   large: {
     input: [8, 1024],
     layers: [
@@ -35,6 +42,8 @@ export const WORKLOADS = [
   { id: 'w2', title: 'W2: LSTM(128) over 50×32 + Dense(10), predict batch 64', kind: 'predict', model: 'w2', batch: 64 },
   { id: 'w3', title: 'W3: W2 model, Adam + mse, one epoch of 2048 samples, batch 64', kind: 'train', model: 'w2', batch: 64, samples: 2048 },
   { id: 'w4', title: 'W4: load a 25.2M-parameter model (100 MB of weights)', kind: 'load', model: 'large' },
+  { id: 'w5', title: 'W5: Embedding(20000, 128) + Bidirectional(GRU(64)) + Dense(1) on 100 tokens, predict batch 64', kind: 'predict', model: 'w5', batch: 64 },
+  { id: 'w5-train', title: 'W5 model, Adam + mse, one epoch of 2048 samples, batch 64', kind: 'train', model: 'w5', batch: 64, samples: 2048 },
   {
     id: 'w4-cold',
     title: 'W4 cold: the first load in a fresh process (library imported, nothing else done)',
@@ -62,6 +71,13 @@ export function rng(seed) {
   };
 }
 
+/** n integer token ids in [0, vocab), as float32. */
+function tokens(r, n, vocab) {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.min(vocab - 1, Math.floor(r() * vocab));
+  return a;
+}
+
 function uniform(r, n, limit) {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = (2 * r() - 1) * limit;
@@ -77,6 +93,18 @@ export function weightSpecs(model) {
       specs.push({ name: `lstm_${i}/kernel`, shape: [feat, 4 * l.units] });
       specs.push({ name: `lstm_${i}/recurrent_kernel`, shape: [l.units, 4 * l.units] });
       specs.push({ name: `lstm_${i}/bias`, shape: [4 * l.units] });
+    } else if (l.type === 'embedding') {
+      specs.push({ name: `embedding_${i}/embeddings`, shape: [l.inputDim, l.outputDim] });
+      feat = l.outputDim;
+      return;
+    } else if (l.type === 'bigru') {
+      for (const dir of ['forward', 'backward']) {
+        specs.push({ name: `bigru_${i}/${dir}/kernel`, shape: [feat, 3 * l.units] });
+        specs.push({ name: `bigru_${i}/${dir}/recurrent_kernel`, shape: [l.units, 3 * l.units] });
+        specs.push({ name: `bigru_${i}/${dir}/bias`, shape: [3 * l.units] });
+      }
+      feat = 2 * l.units;
+      return;
     } else {
       specs.push({ name: `dense_${i}/kernel`, shape: [feat, l.units] });
       specs.push({ name: `dense_${i}/bias`, shape: [l.units] });
@@ -136,22 +164,24 @@ export function prepareData() {
       return weightSpecs(model).map((s) => {
         const fanIn = s.shape.length === 2 ? s.shape[0] : 1;
         const fanOut = s.shape.length === 2 ? s.shape[1] : s.shape[0];
-        const limit = s.name.endsWith('bias') ? 0.1 : Math.sqrt(6 / (fanIn + fanOut));
+        const limit = s.name.endsWith('bias') ? 0.1 : s.name.endsWith('embeddings') ? 0.05 : Math.sqrt(6 / (fanIn + fanOut));
         return { name: s.name, shape: s.shape, data: uniform(r, size(s.shape), limit) };
       });
     });
     // Files made from these weights by other systems are stale now.
     if (made) for (const f of [`${name}.onnx`, ...(name === 'large' ? ['large.h5', 'large-tfjs/model.json'] : [])]) rmSync(join(CACHE_DIR, f), { force: true });
   }
+  /** Inputs of a model: token ids for an Embedding first, else uniform(-1, 1). */
+  const inputsOf = (m, r, n) => (m.layers[0].type === 'embedding' ? tokens(r, n, m.layers[0].inputDim) : uniform(r, n, 1));
   for (const w of WORKLOADS) {
     if (w.kind === 'predict') {
       const m = MODELS[w.model];
-      cached(`input-${w.id}`, JSON.stringify([w, m.input]), () => [{ name: 'x', shape: [w.batch, ...m.input], data: uniform(rng(77 + w.batch), w.batch * size(m.input), 1) }]);
+      cached(`input-${w.id}`, JSON.stringify([w, m.input, m.layers[0]]), () => [{ name: 'x', shape: [w.batch, ...m.input], data: inputsOf(m, rng(77 + w.batch), w.batch * size(m.input)) }]);
     } else if (w.kind === 'train') {
       const m = MODELS[w.model];
       const outUnits = m.layers[m.layers.length - 1].units;
-      cached(`input-${w.id}`, JSON.stringify([w, m.input, outUnits]), () => [
-        { name: 'x', shape: [w.samples, ...m.input], data: uniform(rng(91), w.samples * size(m.input), 1) },
+      cached(`input-${w.id}`, JSON.stringify([w, m.input, outUnits, m.layers[0]]), () => [
+        { name: 'x', shape: [w.samples, ...m.input], data: inputsOf(m, rng(91), w.samples * size(m.input)) },
         { name: 'y', shape: [w.samples, outUnits], data: uniform(rng(92), w.samples * outUnits, 1) },
       ]);
     } else if (w.kind === 'gemm') {

@@ -39,6 +39,10 @@ def weight_names(model):
     for i, l in enumerate(model["layers"]):
         if l["type"] == "lstm":
             names += [f"lstm_{i}/kernel", f"lstm_{i}/recurrent_kernel", f"lstm_{i}/bias"]
+        elif l["type"] == "embedding":
+            names += [f"embedding_{i}/embeddings"]
+        elif l["type"] == "bigru":
+            names += [f"bigru_{i}/{d}/{w}" for d in ("forward", "backward") for w in ("kernel", "recurrent_kernel", "bias")]
         else:
             names += [f"dense_{i}/kernel", f"dense_{i}/bias"]
     return names
@@ -50,6 +54,12 @@ def build(keras, spec, model_name):
     for l in m["layers"]:
         if l["type"] == "lstm":
             layers.append(keras.layers.LSTM(l["units"], return_sequences=bool(l.get("returnSequences", False)), kernel_initializer="zeros", recurrent_initializer="zeros"))
+        elif l["type"] == "embedding":
+            layers.append(keras.layers.Embedding(l["inputDim"], l["outputDim"]))
+        elif l["type"] == "bigru":
+            # reset_after=False: the GRU tfjs computes (it has no reset_after=True)
+            gru = keras.layers.GRU(l["units"], reset_after=False, kernel_initializer="zeros", recurrent_initializer="zeros")
+            layers.append(keras.layers.Bidirectional(gru))
         else:
             layers.append(keras.layers.Dense(l["units"], kernel_initializer="zeros"))
     model = keras.Sequential(layers)

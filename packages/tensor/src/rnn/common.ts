@@ -158,6 +158,10 @@ export function fromTimeMajor(src: Float32Array, dst: Float32Array, B: number, T
     for (let b = 0; b < B; b++) {
       const o = (s * B + b) * D;
       const d = (b * T + t) * D;
+      if (mask === null && !add) {
+        dst.set(src.subarray(o, o + D), d);
+        continue;
+      }
       const m = maskOffset + b * D;
       for (let q = 0; q < D; q++) {
         const v = mask === null ? src[o + q]! : src[o + q]! * mask[m + q]!;
