@@ -17,18 +17,20 @@ clearSession();
 setRandomSeed(5);
 
 const cases = [];
+const arr = (t) => ({ shape: [...t.shape], values: Array.from(t.data) });
 async function emit(name, model, x, dialect) {
-  const y = model.predict(x);
+  const xs = Array.isArray(x) ? x : [x];
+  const ys = model.predictOutputs(xs);
   const base = `${name}__${dialect}`;
-  await saveModel(model, join(outDir, `${base}.model.h5`), { dialect, overwrite: true, numerics: 'ignore' });
-  await saveWeights(model, join(outDir, `${base}.w.h5`), { dialect, overwrite: true, numerics: 'ignore' });
+  await saveModel(model, join(outDir, `${base}.model.h5`), { dialect, overwrite: true, numerics: 'ignore', warn: () => {} });
+  await saveWeights(model, join(outDir, `${base}.w.h5`), { dialect, overwrite: true, numerics: 'ignore', warn: () => {} });
   cases.push({
     name: base,
     json: toJSON(model, { dialect: 'keras-3', numerics: 'ignore' }),
     model_file: `${base}.model.h5`,
     weights_file: `${base}.w.h5`,
-    input: { shape: [...x.shape], values: Array.from(x.data) },
-    output: { shape: [...y.shape], values: Array.from(y.data) },
+    ...(xs.length > 1 ? { inputs: xs.map(arr) } : { input: arr(xs[0]) }),
+    ...(ys.length > 1 ? { outputs: ys.map(arr) } : { output: arr(ys[0]) }),
   });
 }
 const input = (shape) => tensor(rng.fill(new Float32Array(shape.reduce((a, b) => a * b, 1)), () => rng.uniformRange(-2, 2)), shape);
@@ -73,6 +75,34 @@ for (const [name, make] of Object.entries(models)) {
   const yp = m.predict(x);
   cases.push({ name: base, compiled: { optimizer: 'Adam', iterations: 8 }, json: toJSON(m, { dialect: 'keras-3' }), model_file: `${base}.model.h5`, weights_file: null,
     input: { shape: [...x.shape], values: Array.from(x.data) }, output: { shape: [...yp.shape], values: Array.from(yp.data) } });
+}
+// The recurrent wrappers, Embedding and seq2seq (tools/oracle/fixtures/wrappers; Keras' own configs and
+// weights): as .h5 in each dialect Keras 3 reads them in (seq2seq's initial states: keras-3 only).
+const wrappersDir = join(here, '..', 'oracle', 'fixtures', 'wrappers');
+for (const name of ['embedding_dense', 'bidirectional_concat_seq', 'bidirectional_none', 'bidirectional_return_state', 'time_distributed_dense', 'repeat_vector', 'seq2seq', 'two_outputs_loss_weights', 'merge_masks_loss', 'dropout_family_inference', 'activity_regularization']) {
+  const fx = JSON.parse(readFileSync(join(wrappersDir, `${name}.json`), 'utf8'));
+  clearSession();
+  const m = modelFromJSON(fx.model_json);
+  m.setWeights(fx.initial_weights.map((w) => tensor(Float32Array.from(w.values), w.shape)));
+  const xs = fx.x.map((a) => tensor(Float32Array.from(a.values), a.shape));
+  for (const dialect of name === 'seq2seq' ? ['keras-3'] : ['keras-2', 'keras-3']) await emit(`wrappers_${name}`, m, xs, dialect);
+}
+// A compiled, trained functional model with two outputs, per-output losses and loss weights: Keras
+// must load it compiled with our optimizer state, and its losses must be Keras' (evaluate agrees).
+{
+  const fx = JSON.parse(readFileSync(join(wrappersDir, 'two_outputs_loss_weights.json'), 'utf8'));
+  clearSession();
+  const m = modelFromJSON(fx.model_json);
+  m.setWeights(fx.initial_weights.map((w) => tensor(Float32Array.from(w.values), w.shape)));
+  m.compileFromTrainingConfig(fx.training_config);
+  const xs = fx.x.map((a) => tensor(Float32Array.from(a.values), a.shape));
+  const ys = fx.y.map((a) => tensor(Float32Array.from(a.values), a.shape));
+  await m.fit(xs, ys, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
+  const base = 'trained_two_outputs';
+  await saveModel(m, join(outDir, `${base}.model.h5`), { overwrite: true });
+  const evaluated = m.evaluate(xs, ys, { returnDict: true });
+  cases.push({ name: base, compiled: { optimizer: 'Adam', iterations: 2, evaluate: evaluated, targets: ys.map(arr) }, json: toJSON(m, { dialect: 'keras-3' }), model_file: `${base}.model.h5`, weights_file: null,
+    inputs: xs.map(arr), outputs: m.predictOutputs(xs).map(arr) });
 }
 // A compiled, trained model: Keras must load it compiled, with our optimizer and iteration count.
 {

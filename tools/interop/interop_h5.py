@@ -25,19 +25,38 @@ def check(name, got, want, tol=1e-5):
     else:
         failed += 1; print(f"FAIL {name} max|Δ|={diff:.2e}")
 
+def arr(a):
+    return np.asarray(a["values"], np.float32).reshape(a["shape"])
+
+
+def predicted(m, xs):
+    out = m.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    return np.concatenate([np.asarray(o, np.float32).reshape(-1) for o in (out if isinstance(out, (list, tuple)) else [out])])
+
+
 for c in spec["cases"]:
-    x = np.asarray(c["input"]["values"], np.float32).reshape(c["input"]["shape"])
-    want = c["output"]["values"]
+    # Several inputs or outputs come as lists, compared output after output.
+    xs = [arr(a) for a in c["inputs"]] if "inputs" in c else [arr(c["input"])]
+    want = np.concatenate([np.asarray(o["values"], np.float32) for o in (c["outputs"] if "outputs" in c else [c["output"]])])
     try:
         compiled = c.get("compiled")
         m = keras.models.load_model(os.path.join(d, c["model_file"]), compile=bool(compiled))
-        check(f"{c['name']} load_model", m.predict(x, verbose=0), want)
+        check(f"{c['name']} load_model", predicted(m, xs), want)
         if compiled:
             ok = type(m.optimizer).__name__ == compiled["optimizer"] and int(m.optimizer.iterations.numpy()) == compiled["iterations"]
             if ok:
                 passed += 1; print(f"ok {c['name']} compiled by Keras: {type(m.optimizer).__name__}, iterations {int(m.optimizer.iterations.numpy())}")
             else:
                 failed += 1; print(f"FAIL {c['name']} compile: {type(m.optimizer).__name__} iterations {int(m.optimizer.iterations.numpy())}")
+            if "evaluate" in compiled:
+                ys = [arr(a) for a in compiled["targets"]]
+                theirs = m.evaluate(xs, ys, verbose=0, return_dict=True)
+                # kerasts spells metric aliases out in the file (Keras 3.15.1's .h5 loader cannot read
+                # 'mae'), so Keras logs the full name: dense_1_mae -> dense_1_mean_absolute_error.
+                full = {"mae": "mean_absolute_error", "mse": "mean_squared_error"}
+                for k, v in compiled["evaluate"].items():
+                    key = k if k in theirs else next((k[: -len(a)] + b for a, b in full.items() if k.endswith("_" + a)), k)
+                    check(f"{c['name']} Keras evaluate {key}", [theirs[key]], [v], 1e-5)
     except Exception as e:
         failed += 1; print(f"FAIL {c['name']} load_model: {type(e).__name__}: {e}")
     if not c.get("weights_file"):
@@ -45,7 +64,7 @@ for c in spec["cases"]:
     try:
         m = keras.models.model_from_json(c["json"])
         m.load_weights(os.path.join(d, c["weights_file"]))
-        check(f"{c['name']} load_weights", m.predict(x, verbose=0), want)
+        check(f"{c['name']} load_weights", predicted(m, xs), want)
     except Exception as e:
         failed += 1; print(f"FAIL {c['name']} load_weights: {type(e).__name__}: {e}")
 
@@ -73,11 +92,18 @@ for name, layers, shape in [
     ("k_stack", [keras.layers.LSTM(7, return_sequences=True, recurrent_activation="hard_sigmoid"), keras.layers.LSTM(3, go_backwards=True), keras.layers.Dense(2, activation="tanh")], (6, 2)),
     ("k_gru_simple", [keras.layers.GRU(6, return_sequences=True), keras.layers.SimpleRNN(4, return_sequences=True, go_backwards=True, activation="relu"),
                       keras.layers.GRU(3, reset_after=False, recurrent_activation="hard_sigmoid"), keras.layers.Dense(2)], (5, 3)),
+    # token ids (an Embedding first): integers in [0, 12)
+    ("k_wrappers", [keras.layers.Embedding(12, 3), keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True), merge_mode="ave"),
+                    keras.layers.TimeDistributed(keras.layers.Dense(2, activation="tanh")), keras.layers.Bidirectional(keras.layers.LSTM(2)),
+                    keras.layers.RepeatVector(3), keras.layers.Dense(1)], ("ids", 12, (5,))),
 ]:
     keras.backend.clear_session()
+    ids = shape[0] == "ids"
+    if ids:
+        shape = shape[2]
     m = keras.Sequential([keras.Input(shape)] + layers)
     m.set_weights([rs.uniform(-0.6, 0.6, w.shape).astype(np.float32) for w in m.get_weights()])
-    x = rs.uniform(-2, 2, (4,) + shape).astype(np.float32)
+    x = rs.randint(0, 12, (4,) + shape).astype(np.float32) if ids else rs.uniform(-2, 2, (4,) + shape).astype(np.float32)
     m.save(os.path.join(kd, f"{name}.h5"))
     with h5py.File(os.path.join(kd, f"{name}.legacy.h5"), "w") as f:
         legacy_h5_format.save_weights_to_hdf5_group(f, m)

@@ -10,6 +10,7 @@ export { parseModelConfig, type ParseOptions, type ParsedModelConfig, type Sourc
 export {
   configToJsonObject,
   numericsNotes,
+  graphNotes,
   DIALECTS,
   DEFAULT_DIALECT,
   type Dialect,

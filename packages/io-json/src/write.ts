@@ -85,7 +85,11 @@ function objectFor(key: string, value: JsonValue | undefined, dialect: Dialect):
 /** A nested layer entry (a wrapper's `layer`) in a dialect's entry form. */
 function nestedEntry(spec: LayerSpec, dialect: Dialect): JsonObject {
   const config = layerConfig(spec, dialect, null);
-  return dialect === 'keras-3' ? { module: 'keras.layers', class_name: spec.className, config, registered_name: null } : { class_name: spec.className, config };
+  if (dialect === 'keras-3') return { module: 'keras.layers', class_name: spec.className, config, registered_name: null };
+  // Keras 3 finds a wrapped layer's class only through `module` (Keras 2 files need a rewrite there);
+  // tf.keras ignores the key. Keras 2.0 never wrote it.
+  if (dialect === 'keras-2') return { module: 'keras.layers', class_name: spec.className, config };
+  return { class_name: spec.className, config };
 }
 
 /** One layer's config in a dialect: the dialect's key set, initializers in its form (`withInputShape`: the `batch_input_shape` to declare, Keras 2.0 style). */
@@ -157,6 +161,21 @@ function layerDialectNotes(config: ModelConfig, dialect: Dialect): string[] {
   return notes;
 }
 
+/**
+ * What a dialect's readers cannot load in a functional graph: Keras 2 writes an RNN's initial states
+ * as extra inbound tensors, which tf.keras reads but Keras 3 does not (it passes them as data); only
+ * the keras-3 dialect gives Keras 3 its `initial_state` argument.
+ */
+export function graphNotes(config: ModelConfig, dialect: Dialect): string[] {
+  if (config.className !== 'Functional' || dialect === 'keras-3') return [];
+  const merges = new Set(['Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot']);
+  const users = config.layers.filter((l) => !merges.has(l.className) && l.inboundNodes.some((n) => n.inputs.length > 1)).map((l) => `"${l.name}"`);
+  if (users.length === 0) return [];
+  return [
+    `layer(s) ${users.join(', ')} take initial states from other layers; the ${dialect} dialect writes them as Keras 2 did (extra inbound tensors), which Keras 2 and tf.keras read but Keras 3 cannot: write the keras-3 dialect for Keras 3.`,
+  ];
+}
+
 function hardSigmoidNotes(config: ModelConfig, dialect: Dialect): string[] {
   const ours = hardSigmoidFor(config.kerasVersion);
   const users = config.layers.filter((l) => activationsOf(l).includes('hard_sigmoid'));
@@ -195,7 +214,11 @@ export function configToJsonObject(config: ModelConfig, options: WriteOptions = 
     (options.warn ?? console.warn)(`kerasts: ${notes.join(' ')}`);
   }
   const includeVersion = options.includeVersion ?? true;
-  if (config.className === 'Functional') return functionalToJsonObject(config, dialect, includeVersion);
+  if (config.className === 'Functional') {
+    const graph = graphNotes(config, dialect);
+    if (graph.length && policy !== 'ignore') (options.warn ?? console.warn)(`kerasts: ${graph.join(' ')}`);
+    return functionalToJsonObject(config, dialect, includeVersion);
+  }
   const { shape, inputSpec, layers } = inputShapeOf(config);
   const name = config.name ?? 'sequential';
   const backend = config.backend ?? 'tensorflow';
