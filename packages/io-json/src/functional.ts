@@ -10,7 +10,7 @@
 import { Functional, type FunctionalConfig, type FunctionalLayerSpec, type NodeSpec, type TensorRef } from '@kerasts/model';
 import { cloneJson, DEFAULT_KERAS_VERSION, isJsonObject, kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { ConfigError, UnsupportedError } from '@kerasts/tensor';
-import { isKeras1Config, normalizeLayer, readShape } from './normalize.js';
+import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import type { ParseOptions, ParsedModelConfig, SourceDialect } from './read.js';
 import { layerConfig, type Dialect } from './write.js';
 
@@ -225,6 +225,7 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
   const kerasVersion = stated ?? { 'keras-1': '1', 'keras-2.0': '2', 'keras-2': '2', 'keras-3': DEFAULT_KERAS_VERSION }[dialect];
   const backend = options.backend ?? (typeof raw.backend === 'string' ? raw.backend : null);
 
+  const imageFormat = imageDataFormatOf(entries);
   // Keras 3's operation entries: allowed only where they compute masks (kerasts computes masks itself).
   const operations = new Map<string, string>();
   for (const e of entries) {
@@ -244,7 +245,7 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
       throw new UnsupportedError(`unsupported: nested model "${name}" (${e.class_name}) inside a functional model`, at(where, path));
     }
     const entry = e.class_name === 'Merge' ? keras1Merge(e, name, path) : e;
-    const spec = normalizeLayer(entry, kerasVersion, at(where, path), false);
+    const spec = normalizeLayer(entry, kerasVersion, at(where, path), false, imageFormat);
     spec.config.name = name;
     const nodesRaw = entry.inbound_nodes ?? [];
     if (!Array.isArray(nodesRaw)) throw new ConfigError(`"inbound_nodes" of layer "${name}" must be a list`, at(where, `${path}.inbound_nodes`));

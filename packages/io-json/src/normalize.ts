@@ -82,7 +82,7 @@ export function isKeras1Config(cfg: JsonObject, className?: string): boolean {
  * Keras 1 names renamed, objects in `{class_name, config}` form, `batch_shape` → `batch_input_shape`,
  * dtype policies → dtype names, and the era's defaults filled in where the config is silent.
  */
-export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: string, isFirst: boolean): LayerSpec {
+export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: string, isFirst: boolean, imageDataFormat?: 'channels_first' | 'channels_last'): LayerSpec {
   const className = entry.class_name;
   if (typeof className !== 'string') throw new ConfigError('layer entry has no "class_name"', path);
   if (!isJsonObject(entry.config)) throw new ConfigError(`layer entry "${className}" has no "config" object`, `${path}.config`);
@@ -114,8 +114,8 @@ export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: st
   }
   // The class's own era fixes (io-json/src/layers/<family>.ts).
   const format = LAYER_FORMATS.get(className);
-  const nested = (inner: JsonObject, innerPath: string): LayerSpec => normalizeLayer(inner, kerasVersion, innerPath, false);
-  format?.normalize?.(cfg, { major, minor, keras1, isFirst, nested, path });
+  const nested = (inner: JsonObject, innerPath: string): LayerSpec => normalizeLayer(inner, kerasVersion, innerPath, false, imageDataFormat);
+  format?.normalize?.(cfg, { major, minor, keras1, isFirst, nested, path, ...(imageDataFormat ? { imageDataFormat } : {}) });
   if (keras1 && !format?.ownsInputDim) {
     // Keras 1 declared the input shape with input_dim (and input_length) on the first layer.
     if (isFirst && cfg.batch_input_shape === undefined && cfg.input_dim !== undefined && cfg.input_dim !== null) {
@@ -125,6 +125,21 @@ export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: st
     delete cfg.input_length;
   }
   return { className, config: cfg };
+}
+
+/**
+ * The image data format a model's layer configs state (`dim_ordering` `th`/`tf` in Keras 1,
+ * `data_format` later), for layers whose config omits it; undefined when none says.
+ */
+export function imageDataFormatOf(entries: readonly JsonValue[]): 'channels_first' | 'channels_last' | undefined {
+  for (const e of entries) {
+    const c = isJsonObject(e) && isJsonObject(e.config) ? e.config : null;
+    if (!c) continue;
+    const v = c.dim_ordering ?? c.data_format;
+    if (v === 'th' || v === 'channels_first') return 'channels_first';
+    if (v === 'tf' || v === 'channels_last') return 'channels_last';
+  }
+  return undefined;
 }
 
 /** Read a shape value (list of integers or null). */

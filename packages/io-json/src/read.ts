@@ -2,7 +2,7 @@ import { DEFAULT_KERAS_VERSION, isJsonObject, type JsonObject, type JsonValue } 
 import type { LayerSpec, ModelConfig } from '@kerasts/model';
 import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { FUNCTIONAL_CLASS_NAMES, parseFunctionalConfig } from './functional.js';
-import { isKeras1Config, normalizeLayer, readShape } from './normalize.js';
+import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import { ArchitectureValidationError, validateArchitecture } from './schema.js';
 
 /** The families of Keras architecture JSON kerasts reads. */
@@ -65,13 +65,14 @@ export function parseModelConfig(raw: JsonValue, options: ParseOptions = {}): Pa
   const backend = options.backend ?? (typeof raw.backend === 'string' ? raw.backend : null);
 
   const layers: LayerSpec[] = [];
+  const imageFormat = imageDataFormatOf(entries);
   entries.forEach((e, i) => {
     const path = listForm ? `config[${i}]` : `config.layers[${i}]`;
     if (e.class_name === 'Sequential' || e.class_name === 'Model' || e.class_name === 'Functional') {
       throw new UnsupportedError(`unsupported: nested model "${String(isJsonObject(e.config) ? e.config.name : '?')}" (${String(e.class_name)}) inside a Sequential`, `${where ? `${where}: ` : ''}${path}`);
     }
     const firstReal = layers.filter((l) => l.className !== 'InputLayer').length === 0;
-    layers.push(normalizeLayer(e, kerasVersion, path, firstReal));
+    layers.push(normalizeLayer(e, kerasVersion, path, firstReal, imageFormat));
   });
   const dict = listForm ? {} : (cfg as JsonObject);
   const config: ModelConfig = {

@@ -70,3 +70,5 @@ export * from './merging/index.js';
 export * from './reshaping/index.js';
 export * from './convolutional/index.js';
 export * from './pooling/index.js';
+export * from './normalization/index.js';
+export * from './preprocessing/index.js';

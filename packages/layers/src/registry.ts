@@ -7,6 +7,8 @@ import type { JsonObject } from './engine/json.js';
 import type { Layer, LayerFactory } from './engine/layer.js';
 import { mergingLayers } from './merging/index.js';
 import { poolingLayers } from './pooling/index.js';
+import { normalizationLayers } from './normalization/index.js';
+import { preprocessingLayers } from './preprocessing/index.js';
 import { regularizationLayers } from './regularization/index.js';
 import { reshapingLayers } from './reshaping/index.js';
 import { rnnLayers } from './rnn/index.js';
@@ -14,7 +16,7 @@ import { rnnLayers } from './rnn/index.js';
 export type { LayerFactory } from './engine/layer.js';
 
 // One list per Keras family (a family's index.ts says what it adds); a new family is one line here.
-const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers, ...convolutionalLayers, ...poolingLayers]);
+const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers, ...convolutionalLayers, ...poolingLayers, ...normalizationLayers, ...preprocessingLayers]);
 
 /**
  * Register a layer class under its Keras `class_name` (e.g. a custom layer written in TypeScript),

@@ -73,3 +73,27 @@ export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardKernel, type
 export { toChannelsLast, toChannelsFirst } from './conv/layout.js';
 export { poolForward, maxPoolBackward, avgPoolBackward, type PoolSpec, type PoolResult } from './pooling/pool.js';
 export { globalMaxPool, globalMaxPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pooling/global-pool.js';
+export { pad, crop, paddedShape, croppedShape, type Margins } from './reshaping/pad-crop.js';
+export {
+  repeatAxes,
+  repeatAxesBackward,
+  linearResizeWeights,
+  resizeAxisLinear,
+  resizeAxisLinearBackward,
+  type LinearResizeWeights,
+} from './reshaping/upsample.js';
+export {
+  normPlan,
+  moments,
+  normalizeAffine,
+  normalizeBackward,
+  l2Normalize,
+  l2NormalizeBackward,
+  rmsScale,
+  rmsScaleBackward,
+  type NormPlan,
+  type ElementMask,
+  type Moments,
+  type NormBackwardOptions,
+  type NormBackwardResult,
+} from './normalization/moments.js';

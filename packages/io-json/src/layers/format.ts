@@ -22,6 +22,11 @@ export interface EraInfo {
   nested: (entry: JsonObject, path: string) => { className: string; config: JsonObject };
   /** Where the config is, for messages. */
   path: string;
+  /**
+   * The model's image data format where its layers say it (Keras 1 convolutions write
+   * `dim_ordering`; Keras 1's padding/upsampling/cropping layers do not, and used the same one).
+   */
+  imageDataFormat?: 'channels_first' | 'channels_last';
 }
 
 /** How a nested layer config is written (wrappers' `layer`, `backward_layer`): the entry in the dialect's form. */

@@ -5,6 +5,8 @@ import { coreFormats } from './core.js';
 import type { LayerFormat } from './format.js';
 import { mergingFormats } from './merging.js';
 import { poolingFormats } from './pooling.js';
+import { normalizationFormats } from './normalization.js';
+import { preprocessingFormats } from './preprocessing.js';
 import { regularizationFormats } from './regularization.js';
 import { reshapingFormats } from './reshaping.js';
 import { rnnFormats } from './rnn.js';
@@ -13,5 +15,5 @@ export type { Dialect, EraInfo, LayerFormat, SchemaFragment } from './format.js'
 
 /** Class name → what io-json knows of it (a Map: lookups never find Object.prototype names). */
 export const LAYER_FORMATS: ReadonlyMap<string, LayerFormat> = new Map(
-  Object.entries({ ...coreFormats, ...activationFormats, ...regularizationFormats, ...rnnFormats, ...mergingFormats, ...reshapingFormats, ...convolutionalFormats, ...poolingFormats }),
+  Object.entries({ ...coreFormats, ...activationFormats, ...regularizationFormats, ...rnnFormats, ...mergingFormats, ...reshapingFormats, ...convolutionalFormats, ...poolingFormats, ...normalizationFormats, ...preprocessingFormats }),
 );
