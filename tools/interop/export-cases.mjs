@@ -51,6 +51,19 @@ for (const entry of names) {
   writeCase(name, model, x, 'keras-3');
 }
 
+// 1b. The normalization / preprocessing / reshaping fixtures (tools/oracle/fixtures/norm/predict), in
+//     every dialect Keras 3 loads that can express them (the others are refused by toJSON).
+const normDir = join(here, '..', 'oracle', 'fixtures', 'norm', 'predict');
+for (const name of JSON.parse(readFileSync(join(normDir, 'index.json'), 'utf8')).cases) {
+  const fx = JSON.parse(readFileSync(join(normDir, `${name}.json`), 'utf8'));
+  const model = modelFromJSON(fx.model_json);
+  model.setWeights(fx.weights.map((w) => tensor(Float32Array.from(w.values), w.shape)));
+  const x = tensor(Float32Array.from(fx.input.values), fx.input.shape);
+  for (const dialect of ['keras-2', 'keras-3']) {
+    if (numericsNotes(model.toConfig(), dialect).length === 0) writeCase(`norm_${name}`, model, x, dialect);
+  }
+}
+
 // 2. Models made in kerasts from scratch (seeded initializers), through JSON and through YAML.
 function randomInput(rng, shape) {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Random } from '@kerasts/tensor';
-import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession } from '@kerasts/layers';
+import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession, BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization, Normalization, Rescaling, Reshape, Permute, ZeroPadding1D, Cropping1D, UpSampling1D, Flatten } from '@kerasts/layers';
 import { Adam, Functional, Sequential } from '@kerasts/model';
 import { toJSON, modelFromJSON } from '@kerasts/io-json';
 import { saveModel, saveWeights } from '@kerasts/io-hdf5';
@@ -116,6 +116,34 @@ for (const name of ['embedding_dense', 'bidirectional_concat_seq', 'bidirectiona
   const yp = m.predict(x);
   cases.push({ name: base, compiled: { optimizer: 'Adam', iterations: 8 }, json: toJSON(m, { dialect: 'keras-3' }), model_file: `${base}.model.h5`, weights_file: null,
     input: { shape: [...x.shape], values: Array.from(x.data) }, output: { shape: [...yp.shape], values: Array.from(yp.data) } });
+}
+// Normalization and reshaping layers trained in kerasts (moving statistics away from their initial
+// values): Keras must load the file compiled and predict the same with the moving statistics.
+{
+  const m = new Sequential({
+    layers: [
+      new Normalization({ inputShape: [6] }),
+      new Rescaling(0.5, { offset: 0.25 }),
+      new Dense(8, { useBias: false }),
+      new BatchNormalization({ momentum: 0.7 }),
+      new Reshape([4, 2]),
+      new LayerNormalization(),
+      new Permute([2, 1]),
+      new ZeroPadding1D([1, 0]),
+      new UpSampling1D(2),
+      new Cropping1D([0, 1]),
+      new GroupNormalization(2),
+      new UnitNormalization(),
+      new Flatten(),
+      new Dense(2),
+    ],
+  });
+  m.layers[0].adapt(input([32, 6]));
+  m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'mse' });
+  const x = input([16, 6]);
+  await m.fit(x, input([16, 2]), { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  await emit('norm_trained', m, x, 'keras-3');
+  await emit('norm_trained', m, x, 'keras-2');
 }
 // A model read from a Keras-2.0.8-era JSON (hard_sigmoid 0.2x+0.5) cannot be written for Keras 3 as
 // is; kerasts refuses, and `kerasts convert` rescales the gates instead (checked in the CLI tests).

@@ -96,13 +96,23 @@ for name, layers, shape in [
     ("k_wrappers", [keras.layers.Embedding(12, 3), keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True), merge_mode="ave"),
                     keras.layers.TimeDistributed(keras.layers.Dense(2, activation="tanh")), keras.layers.Bidirectional(keras.layers.LSTM(2)),
                     keras.layers.RepeatVector(3), keras.layers.Dense(1)], ("ids", 12, (5,))),
+    ("k_norm", [keras.layers.Normalization(), keras.layers.Rescaling(2.0, offset=-0.5), keras.layers.BatchNormalization(),
+                keras.layers.ZeroPadding2D(((1, 0), (0, 1))), keras.layers.UpSampling2D((1, 2), interpolation="bilinear"),
+                keras.layers.Cropping2D(((0, 1), (1, 0))), keras.layers.BatchNormalization(axis=1, center=False),
+                keras.layers.Permute((3, 1, 2)), keras.layers.Reshape((2, -1)), keras.layers.LayerNormalization(),
+                keras.layers.GroupNormalization(groups=2, axis=1), keras.layers.UnitNormalization(), keras.layers.UpSampling1D(2),
+                keras.layers.Flatten(), keras.layers.Dense(3, activation="softmax")], (3, 4, 2)),
 ]:
     keras.backend.clear_session()
     ids = shape[0] == "ids"
     if ids:
         shape = shape[2]
     m = keras.Sequential([keras.Input(shape)] + layers)
-    m.set_weights([rs.uniform(-0.6, 0.6, w.shape).astype(np.float32) for w in m.get_weights()])
+    m.set_weights([(rs.uniform(0.5, 1.5, w.shape) if "variance" in w.path else rs.uniform(-0.6, 0.6, w.shape)).astype(np.float32)
+                   for w in m.weights])
+    for layer in m.layers:
+        if hasattr(layer, "finalize_state"):
+            layer.finalize_state()
     x = rs.randint(0, 12, (4,) + shape).astype(np.float32) if ids else rs.uniform(-2, 2, (4,) + shape).astype(np.float32)
     m.save(os.path.join(kd, f"{name}.h5"))
     with h5py.File(os.path.join(kd, f"{name}.legacy.h5"), "w") as f:

@@ -394,6 +394,87 @@ def run_fit(case):
 
 
 # ----------------------------------------------------------------------------
+# A Keras 1.2.2-style file, written with h5py as K1.2.2 keras/models.py save_model and
+# engine/topology.py save_weights_to_hdf5_group write it (TensorFlow variable names), with NumPy's
+# Keras 1 outputs: BatchNormalization mode 0 normalizes with running_mean and running_std, which holds
+# the variance (tf.nn.batch_normalization(x, mean, var, beta, gamma, eps)).
+# ----------------------------------------------------------------------------
+
+
+def k1_bn_file(out_dir):
+    rng = np.random.RandomState(oc.seed_for("k1_dense_bn"))
+    f32 = np.float32
+    W1 = (rng.standard_normal((4, 6)) * 0.5).astype(f32)
+    b1 = (rng.standard_normal(6) * 0.5).astype(f32)
+    bn1 = [(rng.standard_normal(6) * 0.5 + 1).astype(f32), (rng.standard_normal(6) * 0.5).astype(f32),
+           (rng.standard_normal(6) * 0.5).astype(f32), (0.5 + np.abs(rng.standard_normal(6))).astype(f32)]
+    bn2 = [(rng.standard_normal(2) * 0.5 + 1).astype(f32), (rng.standard_normal(2) * 0.5).astype(f32),
+           (rng.standard_normal(2) * 0.5).astype(f32), (0.5 + np.abs(rng.standard_normal(2))).astype(f32)]
+    W2 = (rng.standard_normal((6, 3)) * 0.5).astype(f32)
+    b2 = (rng.standard_normal(3) * 0.5).astype(f32)
+    x = (rng.standard_normal((5, 4)) * 2).astype(f32)
+    config = [
+        {"class_name": "Dense", "config": {"name": "dense_1", "trainable": True, "batch_input_shape": [None, 4], "input_dtype": "float32",
+                                           "output_dim": 6, "init": "glorot_uniform", "activation": "linear", "W_regularizer": None,
+                                           "b_regularizer": None, "activity_regularizer": None, "W_constraint": None, "b_constraint": None,
+                                           "bias": True, "input_dim": 4}},
+        {"class_name": "BatchNormalization", "config": {"name": "batchnormalization_1", "trainable": True, "epsilon": 0.001, "mode": 0,
+                                                        "axis": -1, "gamma_regularizer": None, "beta_regularizer": None, "momentum": 0.99}},
+        {"class_name": "Activation", "config": {"name": "activation_1", "trainable": True, "activation": "relu"}},
+        {"class_name": "Reshape", "config": {"name": "reshape_1", "trainable": True, "target_shape": [2, 3]}},
+        {"class_name": "BatchNormalization", "config": {"name": "batchnormalization_2", "trainable": True, "epsilon": 0.01, "mode": 0,
+                                                        "axis": 1, "gamma_regularizer": None, "beta_regularizer": None, "momentum": 0.99}},
+        {"class_name": "Flatten", "config": {"name": "flatten_1", "trainable": True}},
+        {"class_name": "Dense", "config": {"name": "dense_2", "trainable": True, "output_dim": 3, "init": "glorot_uniform",
+                                           "activation": "softmax", "W_regularizer": None, "b_regularizer": None,
+                                           "activity_regularizer": None, "W_constraint": None, "b_constraint": None, "bias": True,
+                                           "input_dim": None}},
+    ]
+
+    def bn(v, p, axis_shape):
+        g, b, m, var = (a.astype(np.float64).reshape(axis_shape) for a in p)
+        return (v - m) / np.sqrt(var + eps) * g + b
+
+    h = x.astype(np.float64) @ W1 + b1
+    eps = 0.001
+    h = bn(h, bn1, (1, 6))
+    h = np.maximum(h, 0).reshape(5, 2, 3)
+    eps = 0.01
+    h = bn(h, bn2, (1, 2, 1)).reshape(5, 6)
+    z = h @ W2 + b2
+    y = np.exp(z - z.max(1, keepdims=True))
+    y = (y / y.sum(1, keepdims=True)).astype(f32)
+    weights = {
+        "dense_1": [("dense_1_W:0", W1), ("dense_1_b:0", b1)],
+        "batchnormalization_1": list(zip(["batchnormalization_1_gamma:0", "batchnormalization_1_beta:0",
+                                          "batchnormalization_1_running_mean:0", "batchnormalization_1_running_std:0"], bn1)),
+        "activation_1": [], "reshape_1": [],
+        "batchnormalization_2": list(zip(["batchnormalization_2_gamma:0", "batchnormalization_2_beta:0",
+                                          "batchnormalization_2_running_mean:0", "batchnormalization_2_running_std:0"], bn2)),
+        "flatten_1": [],
+        "dense_2": [("dense_2_W:0", W2), ("dense_2_b:0", b2)],
+    }
+    path = os.path.join(out_dir, "k1_dense_bn.h5")
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"1.2.2"
+        f.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": config}).encode("utf8")
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = [c["config"]["name"].encode("utf8") for c in config]
+        for c in config:
+            name = c["config"]["name"]
+            lg = g.create_group(name)
+            lg.attrs["weight_names"] = [n.encode("utf8") for n, _ in weights[name]]
+            for n, v in weights[name]:
+                lg.create_dataset(n, data=v)
+    with open(os.path.join(out_dir, "k1_dense_bn.io.json"), "w", encoding="utf8") as fh:
+        json.dump({"description": "Keras 1.2.2-style full model (h5py, TensorFlow names): Dense -> BatchNormalization(mode 0) -> relu -> "
+                                  "Reshape(2,3) -> BatchNormalization(mode 0, axis=1, epsilon 0.01) -> Flatten -> Dense(softmax); "
+                                  "output from NumPy with running_std as the variance",
+                   "input": oc.tensor_json(x), "output": oc.tensor_json(y)}, fh)
+    print("  crafted k1_dense_bn.h5")
+
+
+# ----------------------------------------------------------------------------
 
 
 def main(argv=None):
@@ -431,6 +512,10 @@ def main(argv=None):
         with open(os.path.join(fdir, "index.json"), "w", encoding="utf8") as fh:
             json.dump({"keras_version": keras.__version__, "generator": "tools/oracle/gen_norm_fixtures.py", "cases": fit_names}, fh, indent=2)
             fh.write("\n")
+    if not args.only or "k1_dense_bn" in args.only:
+        kdir = os.path.join(out, "k1")
+        os.makedirs(kdir, exist_ok=True)
+        k1_bn_file(kdir)
     if not args.only:
         keep = set(n + ".json" for n in names) | {"index.json"}
         for fn in os.listdir(pdir):

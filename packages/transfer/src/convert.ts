@@ -1,6 +1,7 @@
 import type { Layer } from '@kerasts/layers';
 import type { Tensor } from '@kerasts/tensor';
 import { convolutionalConverters } from './conversions/convolutional.js';
+import { normalizationConverters } from './conversions/normalization.js';
 import { rnnConverters } from './conversions/rnn.js';
 import { wrapperConverters } from './conversions/wrappers.js';
 import type { Converted, Converter } from './conversions/types.js';
@@ -8,7 +9,7 @@ import type { Converted, Converter } from './conversions/types.js';
 export type { Converted, Converter } from './conversions/types.js';
 
 // One list per Keras family (conversions/<family>.ts), keyed by the class of the receiving layer.
-const converters = new Map<string, Converter>([...rnnConverters, ...wrapperConverters, ...convolutionalConverters]);
+const converters = new Map<string, Converter>([...rnnConverters, ...wrapperConverters, ...convolutionalConverters, ...normalizationConverters]);
 
 /**
  * Convert stored weights of one layer into the layout `layer` expects, as Keras' loaders did
