@@ -70,3 +70,14 @@ export function sameKeys(keys: readonly string[]): Record<Dialect, readonly stri
 
 /** Schema of `data_format` (image-like layers), with Keras 1's `dim_ordering` spellings. */
 export const DATA_FORMAT_SCHEMA: SchemaFragment = { anyOf: [{ enum: ['channels_last', 'channels_first', 'th', 'tf', 'default'] }, { type: 'null' }] };
+
+/**
+ * Keras 3 reads configs without `module` (what the `keras-2` and `keras-2.0` dialects write, as tf.keras
+ * does) through its legacy loader, which keeps an `axis` only when it is an int or a one-entry list:
+ * any other list is dropped and the layer gets its default axis (K3.15.1
+ * `legacy/saving/saving_utils.py model_from_config`). A note for layers whose axis list would be lost.
+ */
+export function axisListNote(cfg: JsonObject, dialect: Dialect): string | null {
+  if (dialect === 'keras-3' || !Array.isArray(cfg.axis) || cfg.axis.length === 1) return null;
+  return `axis ${JSON.stringify(cfg.axis)} is lost when Keras 3 reads this dialect (its legacy loader keeps only an int or a one-entry list and falls back to the default axis); write the keras-3 dialect`;
+}

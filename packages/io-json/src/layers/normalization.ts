@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from '@kerasts/layers';
 import type { LayerFormat, SchemaFragment } from './format.js';
-import { sameKeys } from './format.js';
+import { axisListNote, sameKeys } from './format.js';
 
 const AXIS: SchemaFragment = { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }] };
 const INIT: SchemaFragment = { $ref: '#/$defs/initializer' };
@@ -92,8 +92,7 @@ export const normalizationFormats: Readonly<Record<string, LayerFormat>> = {
     normalize: (cfg) => {
       if (cfg.rms_scaling === false) delete cfg.rms_scaling;
     },
-    dialectNote: (cfg, dialect) =>
-      dialect !== 'keras-3' && cfg.rms_scaling === true ? 'uses rms_scaling, which only Keras 3 has' : null,
+    dialectNote: (cfg, dialect) => (dialect !== 'keras-3' && cfg.rms_scaling === true ? 'uses rms_scaling, which only Keras 3 has' : axisListNote(cfg, dialect)),
   },
   GroupNormalization: {
     keys: sameKeys(GN_KEYS),
@@ -102,5 +101,6 @@ export const normalizationFormats: Readonly<Record<string, LayerFormat>> = {
   UnitNormalization: {
     keys: sameKeys(['axis']),
     schema: { properties: { axis: AXIS } },
+    dialectNote: axisListNote,
   },
 };

@@ -1,6 +1,6 @@
 /** Keras' preprocessing layers that saved models carry: Normalization (mean/variance), Rescaling. */
 import type { LayerFormat, SchemaFragment } from './format.js';
-import { sameKeys } from './format.js';
+import { axisListNote, sameKeys } from './format.js';
 
 const NUMBERS: SchemaFragment = {
   anyOf: [{ type: 'number' }, { type: 'array' }, { type: 'null' }, { type: 'object', required: ['class_name'] }],
@@ -23,7 +23,7 @@ export const preprocessingFormats: Readonly<Record<string, LayerFormat>> = {
       if (typeof cfg.axis === 'number') cfg.axis = [cfg.axis];
       else if (cfg.axis === null) cfg.axis = [];
     },
-    dialectNote: (cfg, dialect) => (dialect !== 'keras-3' && cfg.invert === true ? 'uses invert, which tf.keras before 2.12 does not have' : null),
+    dialectNote: (cfg, dialect) => (dialect !== 'keras-3' && cfg.invert === true ? 'uses invert, which tf.keras before 2.12 does not have' : axisListNote(cfg, dialect)),
   },
   Rescaling: {
     keys: sameKeys(['scale', 'offset']),
