@@ -239,6 +239,37 @@ def func_conv3d_pools():
     return keras.Model([inp, seq, img], out, name="func_conv3d")
 
 
+def seq_norm_adam():
+    """Normalization (adapted), Rescaling, BatchNormalization (moving statistics trained), Layer/Group/Unit
+    normalization and the 1-D reshaping layers. (No normalization directly undoes another one's offset
+    or scale: a weight whose true gradient is zero gets Keras' float noise, which Adam scales up.)"""
+    keras.utils.set_random_seed(11)
+    norm = L.Normalization()
+    norm.adapt(np.random.RandomState(11).uniform(-2, 3, (32, 6)).astype("float32"))
+    m = keras.Sequential(
+        [keras.Input((6,)), norm, L.Rescaling(0.5, offset=0.1), L.Dense(8, use_bias=False), L.BatchNormalization(momentum=0.8),
+         L.Reshape((4, 2)), L.GroupNormalization(groups=2), L.Dense(2), L.LayerNormalization(), L.UnitNormalization(), L.Permute((2, 1)),
+         L.ZeroPadding1D(1), L.Cropping1D((1, 0)), L.UpSampling1D(2), L.Flatten(), L.Dense(2)],
+        name="seq_norm",
+    )
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    return m
+
+
+def seq_image_reshaping_sgd():
+    """The 2-D and 3-D padding, cropping and upsampling layers (bilinear too) with a channels_first
+    BatchNormalization."""
+    keras.utils.set_random_seed(12)
+    m = keras.Sequential(
+        [keras.Input((3, 4, 2)), L.ZeroPadding2D(1), L.Cropping2D(((1, 0), (0, 1))), L.UpSampling2D((1, 2), interpolation="bilinear"),
+         L.BatchNormalization(axis=1), L.Reshape((4, 10, 2, 1)), L.ZeroPadding3D(((0, 1), (1, 0), (0, 0))),
+         L.Cropping3D(((1, 0), (0, 1), (0, 0))), L.UpSampling3D((1, 1, 2)), L.Flatten(), L.Dense(2)],
+        name="seq_image_reshaping",
+    )
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.5), loss="mse")
+    return m
+
+
 # name -> (builder, input shapes (without batch), output width, fit?[, integer inputs below this
 # vocabulary size]). Every layer class kerasts
 # registers must appear in some case (io-keras' registry test checks it).
@@ -257,6 +288,8 @@ CASES = {
     "seq_conv1d_sgd": (seq_conv1d_sgd, [(12, 3)], 1, True),
     "func_conv3d_pools": (func_conv3d_pools, [(4, 5, 4, 2), (6, 3), (3, 5, 4)], 2, False),
     "seq_gru_simple_rnn_adam": (seq_gru_simple_rnn_adam, [(4, 3)], 2, True),
+    "seq_norm_adam": (seq_norm_adam, [(6,)], 2, True),
+    "seq_image_reshaping_sgd": (seq_image_reshaping_sgd, [(3, 4, 2)], 2, True),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2
