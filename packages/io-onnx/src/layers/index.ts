@@ -6,13 +6,15 @@ import type { LayerMapping } from '../mapping.js';
 import { activationMappings, activationRefusals } from './activations.js';
 import { coreMappings, coreRefusals } from './core.js';
 import { mergingMappings, mergingRefusals } from './merging.js';
+import { normalizationMappings, normalizationRefusals } from './normalization.js';
+import { preprocessingMappings, preprocessingRefusals } from './preprocessing.js';
 import { regularizationMappings, regularizationRefusals } from './regularization.js';
 import { reshapingMappings, reshapingRefusals } from './reshaping.js';
 import { rnnMappings, rnnRefusals } from './rnn.js';
 
-const mappings = new Map<string, LayerMapping>([...coreMappings, ...activationMappings, ...regularizationMappings, ...rnnMappings, ...mergingMappings, ...reshapingMappings]);
+const mappings = new Map<string, LayerMapping>([...coreMappings, ...activationMappings, ...regularizationMappings, ...rnnMappings, ...mergingMappings, ...reshapingMappings, ...normalizationMappings, ...preprocessingMappings]);
 
-const refusals = new Map<string, string>([...coreRefusals, ...activationRefusals, ...regularizationRefusals, ...rnnRefusals, ...mergingRefusals, ...reshapingRefusals]);
+const refusals = new Map<string, string>([...coreRefusals, ...activationRefusals, ...regularizationRefusals, ...rnnRefusals, ...mergingRefusals, ...reshapingRefusals, ...normalizationRefusals, ...preprocessingRefusals]);
 
 /** The mapping of a Keras class, or undefined. */
 export function mappingFor(className: string): LayerMapping | undefined {

@@ -128,6 +128,14 @@ export class Normalization extends Layer {
     return inputShape;
   }
 
+  /**
+   * The mean and variance this layer normalizes with (built layers only), over `keptAxes` (input axes,
+   * ascending) of shape `shape`: the weights of an adapted layer, or the config values broadcast.
+   */
+  statistics(): { mean: Float32Array; variance: Float32Array; keptAxes: readonly number[]; shape: readonly number[] } {
+    return { ...this.stats(), keptAxes: [...this.keep], shape: [...this.statShape] };
+  }
+
   private stats(): { mean: Float32Array; variance: Float32Array } {
     if (this.fixedMean) return { mean: this.fixedMean, variance: this.fixedVariance! };
     return { mean: this.meanW!.value.data, variance: this.varianceW!.value.data };

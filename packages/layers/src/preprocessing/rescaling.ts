@@ -43,8 +43,10 @@ export class Rescaling extends Layer {
   readonly scale: NestedNumbers;
   readonly offset: NestedNumbers;
   override readonly supportsMasking: boolean = true;
-  private readonly s: { values: Float32Array; shape: number[] };
-  private readonly o: { values: Float32Array; shape: number[] };
+  /** `scale` as row-major values and their shape (broadcast against the input's trailing axes). */
+  readonly scaleValues: { readonly values: Float32Array; readonly shape: readonly number[] };
+  /** `offset` likewise. */
+  readonly offsetValues: { readonly values: Float32Array; readonly shape: readonly number[] };
 
   /** `new Rescaling(1 / 255)`, `new Rescaling(2, { offset: -1 })` or `new Rescaling({ scale, offset })`. */
   constructor(scale: NestedNumbers, options?: Omit<RescalingOptions, 'scale'>);
@@ -55,8 +57,8 @@ export class Rescaling extends Layer {
     const where = `layer "${this.name}" (Rescaling)`;
     this.scale = options.scale;
     this.offset = options.offset ?? 0;
-    this.s = readValue(this.scale, 'scale', where);
-    this.o = readValue(this.offset, 'offset', where);
+    this.scaleValues = readValue(this.scale, 'scale', where);
+    this.offsetValues = readValue(this.offset, 'offset', where);
   }
 
   computeOutputShape(inputShape: Shape): Shape {
@@ -64,7 +66,7 @@ export class Rescaling extends Layer {
   }
 
   /** Index into a value of `shape` broadcast against the trailing axes of `input` (numpy broadcasting). */
-  private broadcast(value: { values: Float32Array; shape: number[] }, input: Tensor, what: string): Float32Array {
+  private broadcast(value: { readonly values: Float32Array; readonly shape: readonly number[] }, input: Tensor, what: string): Float32Array {
     if (value.shape.length === 0) return value.values;
     const r = input.rank;
     const k = value.shape.length;
@@ -95,8 +97,8 @@ export class Rescaling extends Layer {
   }
 
   call(input: Tensor, _ctx: CallContext): Tensor {
-    const sc = this.broadcast(this.s, input, 'scale');
-    const of = this.broadcast(this.o, input, 'offset');
+    const sc = this.broadcast(this.scaleValues, input, 'scale');
+    const of = this.broadcast(this.offsetValues, input, 'offset');
     const x = input.data;
     const out = new Float32Array(input.size);
     const ns = sc.length;
@@ -111,7 +113,7 @@ export class Rescaling extends Layer {
       output,
       backward: (d: Tensor) => {
         if (!ctx.needInputGrad) return { dInput: null, weightGrads: new Map() };
-        const sc = this.broadcast(this.s, input, 'scale');
+        const sc = this.broadcast(this.scaleValues, input, 'scale');
         const ns = sc.length;
         const dx = new Float32Array(d.size);
         for (let i = 0; i < dx.length; i++) dx[i] = d.data[i]! * sc[i % ns]!;
