@@ -4,17 +4,41 @@
  */
 import type { LayerMapping } from '../mapping.js';
 import { activationMappings, activationRefusals } from './activations.js';
+import { convolutionalMappings, convolutionalRefusals } from './convolutional.js';
 import { coreMappings, coreRefusals } from './core.js';
 import { mergingMappings, mergingRefusals } from './merging.js';
 import { normalizationMappings, normalizationRefusals } from './normalization.js';
+import { poolingMappings, poolingRefusals } from './pooling.js';
 import { preprocessingMappings, preprocessingRefusals } from './preprocessing.js';
 import { regularizationMappings, regularizationRefusals } from './regularization.js';
 import { reshapingMappings, reshapingRefusals } from './reshaping.js';
 import { rnnMappings, rnnRefusals } from './rnn.js';
 
-const mappings = new Map<string, LayerMapping>([...coreMappings, ...activationMappings, ...regularizationMappings, ...rnnMappings, ...mergingMappings, ...reshapingMappings, ...normalizationMappings, ...preprocessingMappings]);
+const mappings = new Map<string, LayerMapping>([
+  ...coreMappings,
+  ...activationMappings,
+  ...regularizationMappings,
+  ...rnnMappings,
+  ...mergingMappings,
+  ...reshapingMappings,
+  ...convolutionalMappings,
+  ...poolingMappings,
+  ...normalizationMappings,
+  ...preprocessingMappings,
+]);
 
-const refusals = new Map<string, string>([...coreRefusals, ...activationRefusals, ...regularizationRefusals, ...rnnRefusals, ...mergingRefusals, ...reshapingRefusals, ...normalizationRefusals, ...preprocessingRefusals]);
+const refusals = new Map<string, string>([
+  ...coreRefusals,
+  ...activationRefusals,
+  ...regularizationRefusals,
+  ...rnnRefusals,
+  ...mergingRefusals,
+  ...reshapingRefusals,
+  ...convolutionalRefusals,
+  ...poolingRefusals,
+  ...normalizationRefusals,
+  ...preprocessingRefusals,
+]);
 
 /** The mapping of a Keras class, or undefined. */
 export function mappingFor(className: string): LayerMapping | undefined {
