@@ -70,11 +70,14 @@ export function windowPadding(padding: 'valid' | 'same' | 'causal', sizes: reado
   return { pads: Is([...before, ...after]) };
 }
 
-/** A Keras kernel `(k..., a, b)` as ONNX's `(b, a, k...)`. */
-function kernelToOnnx(g: GraphBuilder, layer: Layer, name: string, rank: number): string {
+/**
+ * A Keras kernel `(k..., a, b)` as ONNX's `(b, a, k...)` (convolutions), or `(a, b, k...)` with
+ * `keepOrder` (depthwise kernels `(k..., C, m)`, whose output channel `c·m + j` ONNX wants in order).
+ */
+function kernelToOnnx(g: GraphBuilder, layer: Layer, name: string, rank: number, keepOrder = false): string {
   const w = weightOf(layer, name);
   const shape = w.shape;
-  const perm = [rank + 1, rank, ...Array.from({ length: rank }, (_, i) => i)];
+  const perm = [...(keepOrder ? [rank, rank + 1] : [rank + 1, rank]), ...Array.from({ length: rank }, (_, i) => i)];
   const out = new Float32Array(w.value.size);
   const dims = perm.map((p) => shape[p]!);
   // strides of the Keras layout
@@ -91,7 +94,7 @@ function kernelToOnnx(g: GraphBuilder, layer: Layer, name: string, rank: number)
       idx[d] = 0;
     }
   }
-  return g.weight(name, out, dims, { of: w.value.data, tag: 'onnx-conv' });
+  return g.weight(name, out, dims, { of: w.value.data, tag: keepOrder ? 'onnx-depthwise' : 'onnx-conv' });
 }
 
 function bias(g: GraphBuilder, layer: ConvLike): string[] {
@@ -132,7 +135,7 @@ const depthwise: LayerMapping = (ctx, { layer: l, inputs }) => {
   const { x, back } = channelsFirst(g, inputs[0]!, r, layer.dataFormat);
   const pads = windowPadding(layer.padding, spatialSizes(inputs[0]!.shape, r, layer.dataFormat), layer.kernelSize, layer.strides, layer.dilationRate);
   // Keras (k..., C, m) → ONNX (C·m, 1, k...): output channel c·m + j is kernel[..., c, j].
-  const w = g.op('Reshape', [kernelToOnnx(g, layer, 'kernel', r), g.ints([channels * m, 1, ...layer.kernelSize])]);
+  const w = g.op('Reshape', [kernelToOnnx(g, layer, 'kernel', r, true), g.ints([channels * m, 1, ...layer.kernelSize])]);
   const y = g.op('Conv', [x, w, ...bias(g, layer)], { kernel_shape: Is(layer.kernelSize), strides: Is(layer.strides), dilations: Is(layer.dilationRate), group: I(channels), ...pads });
   return { outputs: [finish(ctx, layer, y, back)] };
 };
@@ -147,7 +150,7 @@ const separable: LayerMapping = (ctx, { layer: l, inputs }) => {
   const m = dk.shape[r + 1]!;
   const { x, back } = channelsFirst(g, inputs[0]!, r, layer.dataFormat);
   const pads = windowPadding(layer.padding, spatialSizes(inputs[0]!.shape, r, layer.dataFormat), layer.kernelSize, layer.strides, layer.dilationRate);
-  const dw = g.op('Reshape', [kernelToOnnx(g, layer, 'depthwise_kernel', r), g.ints([channels * m, 1, ...layer.kernelSize])]);
+  const dw = g.op('Reshape', [kernelToOnnx(g, layer, 'depthwise_kernel', r, true), g.ints([channels * m, 1, ...layer.kernelSize])]);
   const mid = g.op('Conv', [x, dw], { kernel_shape: Is(layer.kernelSize), strides: Is(layer.strides), dilations: Is(layer.dilationRate), group: I(channels), ...pads });
   const ones = layer.kernelSize.map(() => 1);
   const y = g.op('Conv', [mid, kernelToOnnx(g, layer, 'pointwise_kernel', r), ...bias(g, layer)], { kernel_shape: Is(ones) });
