@@ -5,6 +5,7 @@
  */
 import { create, toBinary } from '@bufbuild/protobuf';
 import {
+  DEFAULT_KERAS_VERSION,
   hardSigmoidFor,
   isRecurrent,
   kerasEraFor,
@@ -93,17 +94,18 @@ class Exporter {
   readonly ctx: ExportContext;
 
   constructor(
-    readonly model: Model,
+    readonly model: Model | null,
     readonly options: OnnxExportOptions,
+    version: string = model?.kerasVersion ?? DEFAULT_KERAS_VERSION,
+    maskedOutput?: MaskedOutput,
   ) {
-    const version = model.kerasVersion;
     const era = kerasEraFor(version);
     const self = this;
     this.ctx = {
       g: this.g,
       hardSigmoid: hardSigmoidFor(version),
       era,
-      maskedOutput: maskedOutputFor(version, era),
+      maskedOutput: maskedOutput ?? maskedOutputFor(version, era),
       nativeRecurrentOps: options.nativeRecurrentOps ?? true,
       warn: (m: string) => {
         this.warnings.push(m);
@@ -202,33 +204,62 @@ class Exporter {
         if (!values.has(node.outputs[0]!)) throw new KerastsError(`input layer "${node.layer.name}" is not among the model inputs`, model.name);
         continue;
       }
-      const ins = node.inputs.map((t) => values.get(t)!);
+      let ins = node.inputs.map((t) => values.get(t)!);
+      // Keras 3 passes no mask to an RNN called with initial states: its Layer.__call__ fills `mask`
+      // in only for a single tensor argument (kerasts' runNode does the same).
+      if (ins.length > 1 && isRecurrent(node.layer) && this.ctx.era === 'keras3') ins = ins.map((e) => ({ value: e.value, mask: null }));
       const outs = this.call(node.layer, ins, node.outputs.map((t) => t.shape));
       node.outputs.forEach((t, k) => values.set(t, outs[k]!));
     }
     return { inputs, outputs: this.outputs(model.outputs.map((t) => values.get(t)!.value), model.outputNames) };
   }
 
-  run(): { proto: ModelProto; inputs: string[]; outputs: string[] } {
-    const m = this.model;
-    let io: { inputs: string[]; outputs: string[] };
-    if (m instanceof Sequential) io = this.sequential(m);
-    else if (m instanceof Functional) io = this.functional(m);
-    else throw new UnsupportedError(`model "${m.name}" is neither a Sequential nor a Functional model`, m.name);
+  /** One call of a layer on graph inputs `x` (+ `mask`, `initial_state_<k>`), outputs `output_<k>`. */
+  layerCall(layer: Layer, o: OnnxLayerExportOptions): { inputs: string[]; outputs: string[] } {
+    const x = this.input('x', o.inputShape, 'float32');
+    const names = ['x'];
+    let mask: string | null = null;
+    if (o.mask) {
+      const batch = this.options.batchDimension ?? 'batch';
+      this.g.reserve('mask');
+      this.g.inputs.push(valueInfo('mask', 'bool', [batch, o.inputShape[1] ?? 'x_dim1']));
+      mask = 'mask';
+      names.push('mask');
+    }
+    const states = Array.from({ length: o.initialStates ?? 0 }, (_, k) => {
+      const name = `initial_state_${k}`;
+      names.push(name);
+      return this.input(name, [null, (layer as Layer & { units?: number }).units ?? null], 'float32');
+    });
+    const ins: Edge[] = [{ value: x.value, mask }, ...states];
+    const outs = this.call(layer, ins, outputShapesOf(layer, ins.map((e) => e.value.shape)));
+    return { inputs: names, outputs: this.outputs(outs.map((e) => e.value), outs.map((_, k) => `output_${k}`)) };
+  }
+
+  proto(name: string, docString: string, graph: { inputs: string[]; outputs: string[] }, version: string): { proto: ModelProto; inputs: string[]; outputs: string[] } {
     const proto = create(ModelProtoSchema, {
       irVersion: BigInt(ONNX_IR_VERSION),
       opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(ONNX_OPSET) })],
       producerName: 'kerasts',
       producerVersion: '0.1.0',
-      docString: this.options.docString ?? `Keras model "${m.name}" (Keras ${m.kerasVersion}), exported by kerasts`,
-      graph: this.g.toGraph(m.name),
+      docString: this.options.docString ?? docString,
+      graph: this.g.toGraph(name),
       metadataProps: [
-        create(StringStringEntryProtoSchema, { key: 'keras_version', value: m.kerasVersion }),
+        create(StringStringEntryProtoSchema, { key: 'keras_version', value: version }),
         create(StringStringEntryProtoSchema, { key: 'keras_era', value: this.ctx.era }),
         create(StringStringEntryProtoSchema, { key: 'hard_sigmoid', value: this.ctx.hardSigmoid === 'keras2' ? 'clip(0.2x+0.5, 0, 1)' : 'clip(x/6+0.5, 0, 1)' }),
       ],
     });
-    return { proto, ...io };
+    return { proto, ...graph };
+  }
+
+  run(): { proto: ModelProto; inputs: string[]; outputs: string[] } {
+    const m = this.model!;
+    let io: { inputs: string[]; outputs: string[] };
+    if (m instanceof Sequential) io = this.sequential(m);
+    else if (m instanceof Functional) io = this.functional(m);
+    else throw new UnsupportedError(`model "${m.name}" is neither a Sequential nor a Functional model`, m.name);
+    return this.proto(m.name, `Keras model "${m.name}" (Keras ${m.kerasVersion}), exported by kerasts`, io, m.kerasVersion);
   }
 }
 
@@ -248,6 +279,33 @@ export function exportOnnxWithInfo(model: Model, options: OnnxExportOptions = {}
       model.name,
     );
   }
+  return { bytes: toBinary(ModelProtoSchema, proto), inputNames: inputs, outputNames: outputs, warnings: ex.warnings, opset: ONNX_OPSET };
+}
+
+/** Options of {@link exportLayerOnnx}. */
+export interface OnnxLayerExportOptions extends OnnxExportOptions {
+  /** The input's shape with the batch dimension (null where unknown), e.g. `[null, 5, 3]`. */
+  inputShape: Shape;
+  /** Add a bool input `mask` over (batch, timesteps), given to the layer as its input's mask. */
+  mask?: boolean;
+  /** Add this many inputs `initial_state_<k>` of shape (batch, units) (recurrent layers). */
+  initialStates?: number;
+  /** The Keras version whose numerics the layer follows (default Keras 3). */
+  kerasVersion?: string;
+  /** What masked recurrent steps output, overriding the version's rule. */
+  maskedOutput?: MaskedOutput;
+}
+
+/**
+ * An ONNX model of one layer call: inputs `x` (and `mask`, `initial_state_<k>` when asked), outputs
+ * `output_0`, `output_1`, ... (a recurrent layer with `return_state`: the output, then the states).
+ * For checking a layer's mapping against a runtime, or for using one layer alone.
+ */
+export function exportLayerOnnx(layer: Layer, options: OnnxLayerExportOptions): OnnxExport {
+  const version = options.kerasVersion ?? DEFAULT_KERAS_VERSION;
+  const ex = new Exporter(null, options, version, options.maskedOutput);
+  const io = ex.layerCall(layer, options);
+  const { proto, inputs, outputs } = ex.proto(layer.name, `Keras layer "${layer.name}" (${layer.className}), exported by kerasts`, io, version);
   return { bytes: toBinary(ModelProtoSchema, proto), inputNames: inputs, outputNames: outputs, warnings: ex.warnings, opset: ONNX_OPSET };
 }
 

@@ -4,7 +4,18 @@
  * era's numerics kept (hard_sigmoid, masked RNN steps, merge masks), protobuf through
  * @bufbuild/protobuf. Runs in Node and browsers (no `node:*` imports).
  */
-export { exportOnnx, exportOnnxWithInfo, toOnnxModel, graphToOnnx, ONNX_OPSET, ONNX_IR_VERSION, type OnnxExportOptions, type OnnxExport } from './export.js';
+export {
+  exportOnnx,
+  exportOnnxWithInfo,
+  exportLayerOnnx,
+  toOnnxModel,
+  graphToOnnx,
+  ONNX_OPSET,
+  ONNX_IR_VERSION,
+  type OnnxExportOptions,
+  type OnnxLayerExportOptions,
+  type OnnxExport,
+} from './export.js';
 export { registerOnnxMapping, mappingFor as onnxMappingFor, refusalFor as onnxRefusalFor, onnxMappedClasses, onnxRefusedClasses } from './layers/index.js';
 export type {
   ExportContext as OnnxExportContext,

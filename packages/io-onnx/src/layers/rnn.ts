@@ -35,13 +35,12 @@ const KINDS: Record<string, RecurrentSpec['kind']> = {
  * else the era's rule (the layer's own `maskedOutputRule` where it has one).
  */
 function maskedOutputOf(ctx: ExportContext, layer: RecurrentLayer, zeroOutput: boolean | undefined): MaskedStepOutput {
-  const l = layer as RecurrentLayer & { maskedOutputRule?: (c: object) => MaskedStepOutput; zeroOutputForMask?: boolean; unroll?: boolean };
-  if (zeroOutput === true) return 'zero';
+  const l = layer as RecurrentLayer & { maskedOutputRule?: (c: object, zero?: boolean) => MaskedStepOutput; zeroOutputForMask?: boolean; unroll?: boolean };
   if (typeof l.maskedOutputRule === 'function') {
-    const rule = l.maskedOutputRule({ training: false, hardSigmoid: ctx.hardSigmoid, era: ctx.era, maskedOutput: ctx.maskedOutput });
-    return zeroOutput === false && rule === 'zero' ? ctx.maskedOutput : rule;
+    // The RNN driver's own rule (unrolled loops, zero_output_for_mask, the era's masked outputs).
+    return l.maskedOutputRule({ training: false, hardSigmoid: ctx.hardSigmoid, era: ctx.era, maskedOutput: ctx.maskedOutput }, zeroOutput ?? l.zeroOutputForMask === true);
   }
-  if (l.zeroOutputForMask === true && zeroOutput !== false) return 'zero';
+  if (zeroOutput ?? l.zeroOutputForMask === true) return 'zero';
   return ctx.maskedOutput;
 }
 
@@ -76,9 +75,7 @@ export function recurrentSpecOf(ctx: ExportContext, layer: Layer, zeroOutput?: b
 const recurrent: LayerMapping = (ctx, { layer, inputs, masks }) => {
   const rl = layer as RecurrentLayer;
   const states = inputs.slice(1).map((v) => v.name);
-  // Keras 3 passes no mask to an RNN called with initial states (kerasts' runNode does the same).
-  const mask = inputs.length > 1 && ctx.era === 'keras3' ? null : (masks[0] ?? null);
-  const r = exportRecurrent(ctx, recurrentSpecOf(ctx, layer), inputs[0]!.name, mask, states.length ? states : null);
+  const r = exportRecurrent(ctx, recurrentSpecOf(ctx, layer), inputs[0]!.name, masks[0] ?? null, states.length ? states : null);
   const outputs = rl.returnState ? [r.output, ...r.states] : [r.output];
   const outMask = rl.returnSequences ? (masks[0] ?? null) : null;
   return { outputs, masks: outputs.map((_, i) => (i === 0 ? outMask : null)) };
