@@ -1,6 +1,9 @@
 /** `kerasts inspect`: what a Keras file is and holds, for any era, even where kerasts cannot run it. */
 import {
   FormatError,
+  KerastsError,
+  LimitError,
+  getLimits,
   formatShape,
   isJsonObject,
   kerasEra,
@@ -65,8 +68,28 @@ function describeTraining(tc: string | null): JsonObject | null {
   }
 }
 
+/**
+ * Give every weight of metadata-only contents a zero view of one shared buffer (as large as the
+ * largest weight, within maxBytes), so the model can be built and the stored shapes checked against
+ * it without reading or allocating the weight values. Returns why not, when a weight is too large.
+ */
+function shapeOnlyWeights(contents: KerasH5Contents, file: string): string | null {
+  const weights = [...contents.weights.layers.flatMap((l) => l.weights), ...(contents.weights.topLevelWeights ?? [])];
+  const largest = weights.reduce((m, w) => Math.max(m, w.shape.reduce((a, b) => a * b, 1)), 0);
+  const limit = getLimits().maxBytes;
+  if (largest * 4 > limit) return new LimitError('the largest weight is too large to check', file, 'maxBytes', largest * 4, limit, 'bytes').message;
+  const shared = new ArrayBuffer(largest * 4);
+  for (const w of weights) {
+    w.data = new Float32Array(shared, 0, w.shape.reduce((a, b) => a * b, 1));
+    w.dtype = 'float32';
+  }
+  return null;
+}
+
 async function inspectH5(file: string, bytes: Uint8Array): Promise<Inspection> {
-  const contents: KerasH5Contents = await readKerasH5(bytes, { fileName: file });
+  // the structure only: no weight values are read (a corrupt file may declare gigabytes)
+  const contents: KerasH5Contents = await readKerasH5(bytes, { fileName: file, weightValues: false });
+  const tooLarge = shapeOnlyWeights(contents, file);
   const version = contents.rootAttrs.kerasVersion ?? contents.weights.kerasVersion;
   const backend = contents.rootAttrs.backend ?? contents.weights.backend;
   let modelClass: string | null = null;
@@ -83,7 +106,8 @@ async function inspectH5(file: string, bytes: Uint8Array): Promise<Inspection> {
       runnable = (e as Error).message;
     }
     try {
-      const { model } = modelFromContents(contents, { fileName: file });
+      if (tooLarge !== null) throw new KerastsError(tooLarge);
+      const { model } = modelFromContents({ ...contents, optimizerWeights: null }, { fileName: file, compile: false, warn: () => undefined });
       rows = layerRows(model);
       runnable = runnable ?? 'yes';
     } catch (e) {

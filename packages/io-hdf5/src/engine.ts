@@ -36,9 +36,8 @@ export type H5FS = H5Module['FS'];
 /** After this many HDF5 errors an instance is retired (see the module comment). */
 export const MAX_HDF5_ERRORS = 100;
 
-/** One h5wasm WebAssembly instance and its health. */
-export interface Engine {
-  readonly ns: H5Namespace;
+/** One h5wasm WebAssembly instance (its Emscripten module only) and its health. */
+export interface CoreEngine {
   readonly M: H5Module;
   readonly FS: H5FS;
   /** Sequence number of this instance (0 for the first). */
@@ -47,6 +46,11 @@ export interface Engine {
   hdf5Errors: number;
   /** Set after a trap or an unexpected exception: the instance must not be used again. */
   poisoned: boolean;
+}
+
+/** One h5wasm instance with h5wasm's high-level classes bound to it (what the writer uses). */
+export interface Engine extends CoreEngine {
+  readonly ns: H5Namespace;
 }
 
 let current: Engine | null = null;
@@ -155,7 +159,7 @@ function isGlueError(err: unknown): boolean {
  * Record an exception that escaped from h5wasm: HDF5 errors count towards retirement; anything else
  * (a WebAssembly trap, a RangeError from a blown stack, ...) poisons the instance at once.
  */
-export function noteEngineError(engine: Engine, err: unknown): void {
+export function noteEngineError(engine: CoreEngine, err: unknown): void {
   if (err instanceof KerastsError) return;
   if (isHdf5Error(err) || isGlueError(err)) engine.hdf5Errors += 1;
   else engine.poisoned = true;
@@ -181,13 +185,13 @@ export function summarizeHdf5Error(err: unknown): string {
 }
 
 /** A file name in the instance's in-memory file system that no other call uses. */
-export function uniqueMemfsName(engine: Engine, suffix: string): string {
+export function uniqueMemfsName(engine: CoreEngine, suffix: string): string {
   fileCounter += 1;
   return `/kerasts-${engine.generation}-${fileCounter}-${suffix}.h5`;
 }
 
 /** Remove a file from the in-memory file system, ignoring errors (used in `finally`). */
-export function unlinkQuietly(engine: Engine, name: string): void {
+export function unlinkQuietly(engine: CoreEngine, name: string): void {
   try {
     engine.FS.unlink(name);
   } catch {

@@ -13,7 +13,8 @@
  * bounds-checked and every loop advances, so a corrupt file cannot make it hang.
  */
 import type { H5DType } from './types.js';
-import { type AttrValue, CLASS_NAMES, type DatasetValue, KerasH5Reader, type ObjectKind, decodeFixed, dtypeOf, toTypedArray } from './h5read.js';
+import { type AttrValue, CLASS_NAMES, type DatasetInfo, type DatasetValue, KerasH5Reader, type ObjectKind, decodeFixed, dtypeOf, toTypedArray } from './h5read.js';
+import type { Limits } from '@kerasts/tensor';
 
 /** The file is outside what this reader handles (or does not add up): read it with h5wasm. @internal */
 export class NotLiteError extends Error {
@@ -155,8 +156,9 @@ export class LiteH5Reader extends KerasH5Reader {
   constructor(
     private readonly src: LiteSource,
     fileName: string | undefined,
+    limits?: Limits,
   ) {
-    super(fileName);
+    super(fileName, limits);
     let sb = -1;
     for (let off = 0; off + 8 <= src.size; off = off === 0 ? 512 : off * 2) {
       const sig = src.read(off, 8);
@@ -527,7 +529,7 @@ export class LiteH5Reader extends KerasH5Reader {
     return { shape, count };
   }
 
-  readDataset(path: string): DatasetValue {
+  private datasetHeader(path: string): { type: { dtype: H5DType; size: number }; shape: number[]; count: number; layout: Uint8Array } {
     const ms = this.messagesOf(this.objectAt(path));
     const typeMsg = ms.find((m) => m.type === MSG_DATATYPE);
     const spaceMsg = ms.find((m) => m.type === MSG_DATASPACE);
@@ -537,7 +539,23 @@ export class LiteH5Reader extends KerasH5Reader {
     const space = this.dataspace(spaceMsg.data);
     if (type.dtype === null || !type.littleEndian) notLite('not a little-endian numeric dataset');
     if (space.shape === null) notLite('a dataset with a null dataspace');
+    return { type: { dtype: type.dtype, size: type.size }, shape: [...space.shape], count: space.count, layout: layoutMsg.data };
+  }
+
+  datasetInfo(path: string): DatasetInfo {
+    const { type, shape } = this.datasetHeader(path);
+    return { shape, dtype: type.dtype };
+  }
+
+  readDataset(path: string): DatasetValue {
+    const { type, shape, count, layout } = this.datasetHeader(path);
+    const space = { shape, count };
+    const layoutMsg = { data: layout };
     const nbytes = space.count * type.size;
+    // this reader reads only contiguous or compact data, which must lie in the file: a larger claim is
+    // corrupt (h5wasm then reads the file and reports it); then the limits, before allocating
+    if (!(nbytes <= this.src.size)) notLite('a dataset larger than the file');
+    this.claimArray(path, shape, type.dtype, nbytes, 'stored', this.src.size);
     if (nbytes > 0x7fff0000) notLite('a dataset too large');
     // a fresh buffer of its own (offset 0): aligned, and nothing else keeps the file's bytes alive
     const own = new Uint8Array(nbytes);

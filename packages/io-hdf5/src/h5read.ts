@@ -7,9 +7,10 @@
  * Every call is wrapped so that an HDF5 failure becomes a {@link FormatError} naming the file,
  * the HDF5 path and what was being read.
  */
-import { FormatError, KerastsError, UnsupportedError } from '@kerasts/tensor';
+import { FormatError, KerastsError, LimitError, type Limits, UnsupportedError, resolveLimits } from '@kerasts/tensor';
 import type { Metadata } from 'h5wasm';
-import { type Engine, noteEngineError, summarizeHdf5Error } from './engine.js';
+import { type CoreEngine, noteEngineError, summarizeHdf5Error } from './engine.js';
+import { allowArray, refusedGrowth } from './read-engine.js';
 import { joinPath, where, whereAttr } from './paths.js';
 import type { H5Data, H5DType } from './types.js';
 
@@ -53,6 +54,37 @@ export interface DatasetValue {
   data: H5Data;
 }
 
+/** A dataset's declared type and shape, without its values. */
+export interface DatasetInfo {
+  shape: number[];
+  dtype: H5DType;
+}
+
+/**
+ * Deflate, the only compression Keras files use (h5py's gzip), cannot expand data more than 1032
+ * times: a compressed dataset declaring more than 1032 × the file's size is corrupt.
+ */
+export const MAX_DEFLATE_RATIO = 1032;
+
+/** An empty typed array of a dtype (a weight read without its values). */
+export function emptyOf(dtype: H5DType): H5Data {
+  return toTypedArray(new Uint8Array(0), dtype, 0);
+}
+
+/** The LimitError for a read whose engine refused to grow (HDF5 then failed to allocate), or null. */
+export function engineLimitError(engine: CoreEngine, what: string, whereText: string, limits: Limits): LimitError | null {
+  const asked = refusedGrowth(engine);
+  if (asked === null) return null;
+  return new LimitError(
+    `${what}: the HDF5 engine asked for more memory for the file's structure than allowed (beyond its declared arrays)`,
+    whereText,
+    'maxMetadataBytes',
+    asked,
+    limits.maxMetadataBytes,
+    'bytes',
+  );
+}
+
 /**
  * Where the file system of a file read piecewise may put the bytes HDF5 reads into one WebAssembly
  * range: while `target` is set, a read whose destination lies wholly inside `[ptr, ptr + length)` of
@@ -72,7 +104,44 @@ export interface DirectReadSink {
  * Keras writes without starting h5wasm. The name-list and string rules live here, shared by both.
  */
 export abstract class KerasH5Reader {
-  constructor(readonly fileName: string | undefined) {}
+  /** Bytes of arrays this read has allowed so far (checked against `limits.maxBytes`). */
+  private claimed = 0;
+
+  constructor(
+    readonly fileName: string | undefined,
+    readonly limits: Limits = resolveLimits(),
+  ) {}
+
+  /**
+   * Check an array the file declares before anything of its size is allocated: within the file
+   * (stored as is: no larger than the file; compressed: no larger than {@link MAX_DEFLATE_RATIO} ×
+   * the file) and, with every array read so far, within `limits.maxBytes`.
+   */
+  protected claimArray(path: string, shape: readonly number[], dtype: string, nbytes: number, storage: 'stored' | 'compressed', fileSize: number): void {
+    const w = where(this.fileName, path);
+    const desc = `dataset of shape [${shape.join(', ')}], ${dtype}`;
+    if (!Number.isSafeInteger(nbytes) || nbytes < 0) throw new FormatError(`${desc} declares an impossible size: corrupt file`, w);
+    if (storage === 'stored' && nbytes > fileSize) {
+      throw new FormatError(`${desc} claims ${nbytes} bytes but the whole file has ${fileSize}: corrupt file`, w);
+    }
+    if (storage === 'compressed' && nbytes > fileSize * MAX_DEFLATE_RATIO) {
+      throw new FormatError(
+        `compressed ${desc} claims ${nbytes} bytes, more than ${MAX_DEFLATE_RATIO} × the file's ${fileSize} (deflate's largest expansion): corrupt file`,
+        w,
+      );
+    }
+    if (this.claimed + nbytes > this.limits.maxBytes) {
+      throw new LimitError(
+        `${desc}${this.claimed > 0 ? ` (after ${this.claimed} bytes of earlier arrays)` : ''} is too large to read`,
+        w,
+        'maxBytes',
+        this.claimed + nbytes,
+        this.limits.maxBytes,
+        'bytes',
+      );
+    }
+    this.claimed += nbytes;
+  }
 
   /** What lives at an absolute path. */
   abstract kindOf(path: string): ObjectKind;
@@ -84,6 +153,8 @@ export abstract class KerasH5Reader {
   abstract readAttr(path: string, name: string): AttrValue;
   /** Read a whole dataset into a typed array. */
   abstract readDataset(path: string): DatasetValue;
+  /** A dataset's type and shape, without reading its values. */
+  abstract datasetInfo(path: string): DatasetInfo;
 
   /**
    * A single string attribute (`keras_version`, `backend`, `model_config`, ...): null when absent.
@@ -129,7 +200,7 @@ export abstract class KerasH5Reader {
   }
 
   /** A dataset that must exist at `group/name`; the error says which list named it. */
-  requireDataset(groupPath: string, name: string, listedIn: string): { path: string } & DatasetValue {
+  requireDataset(groupPath: string, name: string, listedIn: string, values = true): { path: string } & DatasetValue {
     const path = joinPath(groupPath, name);
     const kind = this.kindOf(path);
     if (kind !== 'dataset') {
@@ -139,6 +210,10 @@ export abstract class KerasH5Reader {
         where(this.fileName, path),
       );
     }
+    if (!values) {
+      const info = this.datasetInfo(path);
+      return { path, ...info, data: emptyOf(info.dtype) };
+    }
     return { path, ...this.readDataset(path) };
   }
 }
@@ -146,13 +221,14 @@ export abstract class KerasH5Reader {
 /** Readers for one open file, through h5wasm. */
 export class H5FileReader extends KerasH5Reader {
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: CoreEngine,
     private readonly fileId: bigint,
     fileName: string | undefined,
     private readonly fileSize: number,
     private readonly sink: DirectReadSink | null = null,
+    limits: Limits = resolveLimits(),
   ) {
-    super(fileName);
+    super(fileName, limits);
   }
 
   /** Run one h5wasm call; turn any failure into a FormatError that says what, where and why. */
@@ -162,6 +238,8 @@ export class H5FileReader extends KerasH5Reader {
     } catch (err) {
       if (err instanceof KerastsError) throw err;
       noteEngineError(this.engine, err);
+      const limit = engineLimitError(this.engine, what, whereText, this.limits);
+      if (limit) throw limit;
       if (this.sink?.heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${this.sink.heapProblem}`, this.fileName ?? '');
       throw new FormatError(`${what} failed: corrupt or unreadable HDF5 data (${summarizeHdf5Error(err)})`, whereText);
     }
@@ -231,8 +309,7 @@ export class H5FileReader extends KerasH5Reader {
     }
   }
 
-  /** Read a whole dataset into a typed array. */
-  readDataset(path: string): DatasetValue {
+  private metadata(path: string): { md: Metadata; shape: number[]; type: number; dtype: H5DType } {
     const M = this.engine.M;
     const w = where(this.fileName, path);
     const md: Metadata = this.call('reading the dataset type', w, () => M.get_dataset_metadata(this.fileId, path));
@@ -245,15 +322,27 @@ export class H5FileReader extends KerasH5Reader {
       const cls = CLASS_NAMES[md.type] ?? `class ${md.type}`;
       throw new UnsupportedError(`expected a numeric weight array, found ${cls} data of ${md.size} byte(s) per element`, w);
     }
+    return { md, shape, type, dtype };
+  }
+
+  /** A dataset's type and shape, without reading its values. */
+  datasetInfo(path: string): DatasetInfo {
+    const { shape, dtype } = this.metadata(path);
+    return { shape, dtype };
+  }
+
+  /** Read a whole dataset into a typed array. */
+  readDataset(path: string): DatasetValue {
+    const M = this.engine.M;
+    const w = where(this.fileName, path);
+    const { md, shape, type, dtype } = this.metadata(path);
     const count = md.total_size;
     const nbytes = md.size * count;
-    if (md.chunks === null && nbytes > this.fileSize) {
-      throw new FormatError(
-        `dataset claims ${nbytes} bytes (shape [${shape.join(', ')}], ${dtype}) but the whole file has ${this.fileSize}: corrupt file`,
-        w,
-      );
-    }
+    // declared sizes against the file and the limits before anything is allocated; a chunked
+    // dataset may be compressed (Keras files never are, but h5py can write them)
+    this.claimArray(path, shape, dtype, nbytes, md.chunks === null ? 'stored' : 'compressed', this.fileSize);
     if (nbytes > 0x7fff0000) throw new UnsupportedError(`dataset of ${nbytes} bytes is too large to read`, w);
+    allowArray(this.engine, nbytes, this.limits.maxMetadataBytes);
     const ptr = this.malloc(nbytes, w);
     let bytes: Uint8Array;
     // A contiguous little-endian numeric dataset is read by HDF5 without conversion, straight from
@@ -297,7 +386,7 @@ export class H5FileReader extends KerasH5Reader {
     } catch (err) {
       noteEngineError(this.engine, err);
     }
-    if (!ptr) throw new KerastsError(`out of WebAssembly memory allocating ${nbytes} bytes`, w);
+    if (!ptr) throw engineLimitError(this.engine, `allocating ${nbytes} bytes`, w, this.limits) ?? new KerastsError(`out of WebAssembly memory allocating ${nbytes} bytes`, w);
     return ptr;
   }
 }

@@ -1,7 +1,8 @@
-import { FormatError, KerastsError, UnsupportedError } from '@kerasts/tensor';
-import { type Engine, getEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlinkQuietly } from './engine.js';
+import { FormatError, KerastsError, LimitError, type Limits, UnsupportedError, resolveLimits } from '@kerasts/tensor';
+import { type CoreEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlinkQuietly } from './engine.js';
+import { beginRead, endRead, getReadEngine } from './read-engine.js';
 import { checkGlobalHeaps, globalHeapReadGuard, superblockSizeOfLengths } from './guards.js';
-import { type DirectReadSink, H5FileReader, type KerasH5Reader } from './h5read.js';
+import { type DirectReadSink, H5FileReader, type KerasH5Reader, engineLimitError } from './h5read.js';
 import { LiteH5Reader, type LiteSource, NotLiteError } from './h5lite.js';
 import { joinPath, where, whereAttr } from './paths.js';
 import type {
@@ -82,6 +83,7 @@ export async function withH5File<T>(
   bytes: Uint8Array,
   fileName: string | undefined,
   fn: (reader: H5FileReader) => T,
+  limits: Limits = resolveLimits(),
 ): Promise<T> {
   if (!(bytes instanceof Uint8Array)) {
     throw new KerastsError(`expected the file contents as a Uint8Array, got ${describeValue(bytes)}`, fileName ?? '');
@@ -94,7 +96,7 @@ export async function withH5File<T>(
   if (heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${heapProblem}`, fileName ?? '');
   // The in-memory file system takes the bytes as they are (no copy): the file is opened read-only,
   // so neither HDF5 nor the file system writes to them, and the file is unlinked in `finally`.
-  return openAndRun(bytes.length, fileName, fn, null, (engine, name) =>
+  return openAndRun(bytes.length, fileName, fn, limits, null, (engine, name) =>
     (engine.FS.writeFile as (path: string, data: Uint8Array, opts: { canOwn: boolean }) => void)(name, bytes, { canOwn: true }),
   );
 }
@@ -107,6 +109,7 @@ export async function withH5RandomAccessFile<T>(
   file: H5RandomAccessFile,
   fileName: string | undefined,
   fn: (reader: H5FileReader) => T,
+  limits: Limits = resolveLimits(),
 ): Promise<T> {
   const readAt = readAtOf(file);
   const size = file.size;
@@ -117,7 +120,7 @@ export async function withH5RandomAccessFile<T>(
   // Global heaps are checked as HDF5 reads them (see globalHeapReadGuard), not by a scan of the file.
   const guardHeaps = globalHeapReadGuard(size, readAt, superblockSizeOfLengths(readAt(sb, 16), 0));
   const sink: DirectReadSink = { target: null, heapProblem: null };
-  return openAndRun(size, fileName, fn, sink, (engine, name) => {
+  return openAndRun(size, fileName, fn, limits, sink, (engine, name) => {
     const FS = engine.FS as unknown as {
       writeFile(path: string, data: Uint8Array): void;
       lookupPath(path: string): { node: MemfsNode };
@@ -166,26 +169,34 @@ async function openAndRun<T>(
   size: number,
   fileName: string | undefined,
   fn: (reader: H5FileReader) => T,
+  limits: Limits,
   sink: DirectReadSink | null,
-  install: (engine: Engine, name: string) => void,
+  install: (engine: CoreEngine, name: string) => void,
 ): Promise<T> {
-  const engine: Engine = await getEngine();
+  const engine = await getReadEngine();
   const name = uniqueMemfsName(engine, 'r');
   let fileId: bigint | null = null;
+  // The engine's memory may grow by maxMetadataBytes for the file's structure, plus each array the
+  // reader allows after checking its declared size (H5FileReader.readDataset).
+  beginRead(engine, limits.maxMetadataBytes);
   try {
     install(engine, name);
     try {
       fileId = engine.M.open(name, engine.M.H5F_ACC_RDONLY, false, -1, -1);
     } catch (err) {
       noteEngineError(engine, err);
+      const limit = memoryLimitError(engine, 'opening the file', fileName ?? '', limits);
+      if (limit) throw limit;
       if (sink?.heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${sink.heapProblem}`, fileName ?? '');
       throw new FormatError(`not a readable HDF5 file: corrupt or truncated (${summarizeHdf5Error(err)})`, fileName ?? '');
     }
     if (fileId < 0n) throw new FormatError('not a readable HDF5 file: H5Fopen failed', fileName ?? '');
-    return fn(new H5FileReader(engine, fileId, fileName, size, sink));
+    return fn(new H5FileReader(engine, fileId, fileName, size, sink, limits));
   } catch (err) {
     if (err instanceof KerastsError) throw err;
     noteEngineError(engine, err);
+    const limit = memoryLimitError(engine, 'reading the file', fileName ?? '', limits);
+    if (limit) throw limit;
     if (sink?.heapProblem) throw new FormatError(`corrupt or truncated HDF5 file: ${sink.heapProblem}`, fileName ?? '');
     throw new FormatError(`reading the HDF5 file failed: ${summarizeHdf5Error(err)}`, fileName ?? '');
   } finally {
@@ -197,7 +208,13 @@ async function openAndRun<T>(
       }
     }
     unlinkQuietly(engine, name);
+    endRead(engine);
   }
+}
+
+/** A LimitError when the engine refused to grow during this read (HDF5 then failed to allocate), else null. */
+function memoryLimitError(engine: CoreEngine, what: string, where: string, limits: Limits): LimitError | null {
+  return engineLimitError(engine, what, where, limits);
 }
 
 function describeValue(v: unknown): string {
@@ -227,9 +244,10 @@ export async function readKerasH5(bytes: Uint8Array, options: ReadKerasH5Options
     read: (pos, len) => bytes.subarray(pos, pos + len),
     readInto: (dest, pos) => dest.set(bytes.subarray(pos, pos + dest.length)),
   };
-  const lite = readWithBuiltin(source, options);
+  const limits = resolveLimits(options.limits);
+  const lite = readWithBuiltin(source, options, limits);
   if (lite !== null) return lite;
-  return withH5File(bytes, fileName, (r) => readContents(r, fileName));
+  return withH5File(bytes, fileName, (r) => readContents(r, fileName, options), limits);
 }
 
 /** {@link readKerasH5} for a file read piecewise (Node: from disk). @internal */
@@ -252,9 +270,10 @@ export async function readKerasH5RandomAccess(file: H5RandomAccessFile, options:
     },
     readInto: fill,
   };
-  const lite = readWithBuiltin(source, options);
+  const limits = resolveLimits(options.limits);
+  const lite = readWithBuiltin(source, options, limits);
   if (lite !== null) return lite;
-  return withH5RandomAccessFile(file, fileName, (r) => readContents(r, fileName));
+  return withH5RandomAccessFile(file, fileName, (r) => readContents(r, fileName, options), limits);
 }
 
 /**
@@ -262,12 +281,14 @@ export async function readKerasH5RandomAccess(file: H5RandomAccessFile, options:
  * file is outside the built-in reader's subset, or anything at all went wrong (h5wasm then reads it
  * again and gives the canonical answer or error).
  */
-function readWithBuiltin(source: LiteSource, options: ReadKerasH5Options): KerasH5Contents | null {
+function readWithBuiltin(source: LiteSource, options: ReadKerasH5Options, limits: Limits): KerasH5Contents | null {
   const mode = options.reader ?? 'auto';
   if (mode === 'h5wasm') return null;
   try {
-    return readContents(new LiteH5Reader(source, options.fileName), options.fileName);
+    return readContents(new LiteH5Reader(source, options.fileName, limits), options.fileName, options);
   } catch (err) {
+    // a declared size over a limit is refused whichever reader finds it (h5wasm reads the same header)
+    if (err instanceof LimitError) throw err;
     if (mode === 'builtin') {
       const why = err instanceof Error ? err.message : String(err);
       throw new UnsupportedError(`the built-in HDF5 reader does not read this file (${why}); use reader: 'auto' or 'h5wasm'`, options.fileName ?? '');
@@ -287,14 +308,19 @@ export async function readH5NameList(
   attrName: string,
   options: ReadKerasH5Options = {},
 ): Promise<string[] | null> {
-  return withH5File(bytes, options.fileName, (r) => {
-    const kind = r.kindOf(groupPath);
-    if (kind === 'missing') throw new FormatError(`expected a group or dataset, found nothing`, where(options.fileName, groupPath));
-    return r.readNameList(groupPath, attrName);
-  });
+  return withH5File(
+    bytes,
+    options.fileName,
+    (r) => {
+      const kind = r.kindOf(groupPath);
+      if (kind === 'missing') throw new FormatError(`expected a group or dataset, found nothing`, where(options.fileName, groupPath));
+      return r.readNameList(groupPath, attrName);
+    },
+    resolveLimits(options.limits),
+  );
 }
 
-function readContents(r: KerasH5Reader, fileName: string | undefined): KerasH5Contents {
+function readContents(r: KerasH5Reader, fileName: string | undefined, options: ReadKerasH5Options): KerasH5Contents {
   const rootAttrNames = r.attrNames('/');
   const rootMembers = r.children('/');
   const hasModelConfig = rootAttrNames.includes('model_config');
@@ -326,7 +352,8 @@ function readContents(r: KerasH5Reader, fileName: string | undefined): KerasH5Co
     trainingConfig: r.readStringAttr('/', 'training_config', rootAttrNames),
   };
 
-  const weights = readWeightGroup(r, fileName, weightsPath, weightsPath === '/' ? rootAttrNames : undefined);
+  const values = options.weightValues !== false;
+  const weights = readWeightGroup(r, fileName, weightsPath, weightsPath === '/' ? rootAttrNames : undefined, values);
 
   let optimizerWeights: H5OptimizerWeights | null = null;
   if (kind === 'model' && rootMembers.includes('optimizer_weights')) {
@@ -335,7 +362,7 @@ function readContents(r: KerasH5Reader, fileName: string | undefined): KerasH5Co
       throw new FormatError('expected /optimizer_weights to be a group', where(fileName, path));
     }
     const weightNames = requireNameList(r, fileName, path, 'weight_names', 'the optimizer state group');
-    optimizerWeights = { weightNames, weights: readWeights(r, path, weightNames) };
+    optimizerWeights = { weightNames, weights: readWeights(r, path, weightNames, values) };
   }
 
   const known =
@@ -384,6 +411,7 @@ function readWeightGroup(
   fileName: string | undefined,
   path: string,
   attrNames: string[] | undefined,
+  values: boolean,
 ): H5WeightGroup {
   const names = attrNames ?? r.attrNames(path);
   const layerNames = requireNameList(r, fileName, path, 'layer_names', 'the weights group');
@@ -401,7 +429,7 @@ function readWeightGroup(
       );
     }
     const weightNames = requireNameList(r, fileName, layerPath, 'weight_names', `the group of layer '${layerName}'`);
-    return { name: layerName, weightNames, weights: readWeights(r, layerPath, weightNames) };
+    return { name: layerName, weightNames, weights: readWeights(r, layerPath, weightNames, values) };
   });
 
   const group: H5WeightGroup = { layerNames, kerasVersion, backend, layers };
@@ -409,16 +437,16 @@ function readWeightGroup(
     const topPath = joinPath(path, TOP_LEVEL);
     if (r.kindOf(topPath) === 'group') {
       const weightNames = r.readNameList(topPath, 'weight_names') ?? [];
-      group.topLevelWeights = readWeights(r, topPath, weightNames);
+      group.topLevelWeights = readWeights(r, topPath, weightNames, values);
     }
   }
   return group;
 }
 
-function readWeights(r: KerasH5Reader, groupPath: string, weightNames: string[]): H5Weight[] {
+function readWeights(r: KerasH5Reader, groupPath: string, weightNames: string[], values: boolean): H5Weight[] {
   const listedIn = `weight_names of ${groupPath}`;
   return weightNames.map((name) => {
-    const d = r.requireDataset(groupPath, name, listedIn);
+    const d = r.requireDataset(groupPath, name, listedIn, values);
     return { name, shape: d.shape, dtype: d.dtype, data: d.data, hdf5Path: d.path };
   });
 }

@@ -1,3 +1,4 @@
+import type { Limits } from '@kerasts/tensor';
 /**
  * The plain, format-faithful structure this package maps Keras legacy HDF5 files to and from.
  *
@@ -158,6 +159,18 @@ export interface ReadKerasH5Options {
    * - `'builtin'`: only the built-in reader; a file it does not handle throws an `UnsupportedError`.
    */
   reader?: 'auto' | 'h5wasm' | 'builtin';
+  /**
+   * Resource limits for this read (defaults: `getLimits()` of `@kerasts/tensor`, see the README's
+   * "Loading untrusted files"): `maxBytes` bounds the total size of the arrays the file declares
+   * (checked before anything is allocated), `maxMetadataBytes` the memory the HDF5 engine may use for
+   * the file's structure. A file over a limit is refused with a `LimitError` naming the option.
+   */
+  limits?: Partial<Limits>;
+  /**
+   * `false` reads the structure only: every weight has its name, shape and dtype but an empty `data`
+   * array (what `kerasts inspect` needs; no weight values are read or allocated). Default `true`.
+   */
+  weightValues?: boolean;
 }
 
 /** Options of {@link writeKerasH5}. */

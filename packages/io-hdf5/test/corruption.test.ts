@@ -5,7 +5,8 @@
 import { KerastsError } from '@kerasts/tensor';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '@kerasts/tensor';
-import { MAX_HDF5_ERRORS, engineGeneration, getEngine } from '../src/engine.js';
+import { MAX_HDF5_ERRORS } from '../src/engine.js';
+import { getReadEngine, readEngineStats } from '../src/read-engine.js';
 import { H5FileReader } from '../src/h5read.js';
 import { readKerasH5 } from '../src/index.js';
 import { UnsupportedError } from '@kerasts/tensor';
@@ -41,7 +42,7 @@ describe('corrupted files', () => {
   it('random byte changes in the metadata area: only typed errors, and the engine recovers', async () => {
     const rnd = lcg(20240611);
     const outcomes = { ok: 0, typed: 0, traps: 0 };
-    const genBefore = engineGeneration();
+    const genBefore = readEngineStats().created;
     for (let i = 0; i < 400; i++) {
       const src = sources[i % sources.length]!;
       const b = src.bytes.slice();
@@ -62,8 +63,8 @@ describe('corrupted files', () => {
     expect(outcomes.ok + outcomes.typed).toBe(400);
     expect(outcomes.typed).toBeGreaterThan(50);
     // Each trap retired the instance it happened in.
-    expect(engineGeneration() - genBefore).toBeGreaterThanOrEqual(outcomes.traps > 0 ? 1 : 0);
-    console.info(`fuzz outcomes: ${JSON.stringify(outcomes)}, h5wasm instances used: ${engineGeneration() - genBefore + 1}`);
+    expect(readEngineStats().created - genBefore).toBeGreaterThanOrEqual(outcomes.traps > 0 ? 1 : 0);
+    console.info(`fuzz outcomes: ${JSON.stringify(outcomes)}, h5wasm instances used: ${readEngineStats().created - genBefore + 1}`);
     await expectGoodFileStillReads();
   }, 120_000);
 
@@ -120,8 +121,8 @@ describe('corrupted files', () => {
   });
 
   it('a real WebAssembly trap inside HDF5 poisons the instance; the next call gets a fresh one', async () => {
-    const engine = await getEngine();
-    const genBefore = engineGeneration();
+    const engine = await getReadEngine();
+    const before = readEngineStats().created;
     const bytes = sources[0]!.bytes;
     engine.FS.writeFile('/trap.h5', bytes);
     const fid = engine.M.open('/trap.h5', engine.M.H5F_ACC_RDONLY, false, -1, -1);
@@ -140,17 +141,17 @@ describe('corrupted files', () => {
     expect((err as Error).message).toMatch(/WebAssembly trap: memory access out of bounds/);
     expect(engine.poisoned).toBe(true);
     await expectGoodFileStillReads();
-    expect(engineGeneration()).toBe(genBefore + 1);
-    expect((await getEngine()).poisoned).toBe(false);
+    expect(readEngineStats().created).toBe(before + 1);
+    expect((await getReadEngine()).poisoned).toBe(false);
   });
 
   it(`thousands of HDF5 errors (each leaks WebAssembly stack) do not break reading: instances retire every ${MAX_HDF5_ERRORS} errors`, async () => {
     const cut = sources[1]!.bytes.slice(0, 1500); // before the global heap, so HDF5 itself reports the truncation
-    const genBefore = engineGeneration();
+    const before = readEngineStats().created;
     for (let i = 0; i < 2600; i++) {
       await expect(readKerasH5(cut, { fileName: 'cut.h5', reader: 'h5wasm' })).rejects.toThrow(/cut\.h5: not a readable HDF5 file: corrupt or truncated/);
     }
-    expect(engineGeneration() - genBefore).toBeGreaterThanOrEqual(Math.floor(2600 / MAX_HDF5_ERRORS) - 1);
+    expect(readEngineStats().created - before).toBeGreaterThanOrEqual(Math.floor(2600 / MAX_HDF5_ERRORS) - 1);
     await expectGoodFileStillReads();
   }, 120_000);
 });

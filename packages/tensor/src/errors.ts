@@ -81,3 +81,40 @@ export class ShapeMismatchError extends KerastsError {
 function fmtDim(d: number | null): string {
   return d === null ? 'null' : String(d);
 }
+
+/**
+ * An input asks for more than a resource limit allows (memory, array or model size, nesting depth):
+ * refused before anything is allocated. `option` names the limit ({@link Limits}) that a caller who
+ * trusts the input can raise, `requested` and `limit` are in that option's unit.
+ */
+export class LimitError extends KerastsError {
+  override name = 'LimitError';
+  /** The option that sets the limit (`maxBytes`, `maxParameters`, `maxMetadataBytes`, `maxDepth`, ...). */
+  readonly option: string;
+  /** What the input asked for, in the option's unit. */
+  readonly requested: number;
+  /** The limit in force. */
+  readonly limit: number;
+  constructor(what: string, where: string, option: string, requested: number, limit: number, unit: 'bytes' | 'values' | 'levels' | '' = '') {
+    const fmt = (n: number) => (unit === 'bytes' ? formatBytes(n) : Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
+    super(`${what}: ${fmt(requested)}${unit && unit !== 'bytes' ? ` ${unit}` : ''} is over the limit of ${fmt(limit)}${unit && unit !== 'bytes' ? ` ${unit}` : ''} (option ${option}; raise it if you trust this input)`, where);
+    this.option = option;
+    this.requested = requested;
+    this.limit = limit;
+  }
+}
+
+/** "1.5 GiB (1,610,612,736 bytes)". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return `${n} bytes`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = '';
+  for (const x of units) {
+    if (v < 1024) break;
+    v /= 1024;
+    u = x;
+  }
+  const exact = `${n.toLocaleString('en-US')} bytes`;
+  return u === '' ? exact : `${v.toFixed(v < 10 ? 2 : 1)} ${u} (${exact})`;
+}
