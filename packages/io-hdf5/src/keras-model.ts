@@ -147,7 +147,7 @@ const FULL_NAMES: Record<string, string> = {
 };
 
 function spellOut(v: JsonValue | undefined): JsonValue {
-  if (typeof v === 'string') return FULL_NAMES[v] ?? v;
+  if (typeof v === 'string') return Object.hasOwn(FULL_NAMES, v) ? FULL_NAMES[v]! : v;
   if (Array.isArray(v)) return v.map((e) => spellOut(e));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, spellOut(e)]));
   return v ?? null;

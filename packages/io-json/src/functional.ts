@@ -191,7 +191,7 @@ function looksKeras1(layers: JsonObject[]): boolean {
 function keras1Merge(entry: JsonObject, name: string, path: string): JsonObject {
   const cfg = isJsonObject(entry.config) ? entry.config : {};
   const mode = cfg.mode;
-  const cls = typeof mode === 'string' ? KERAS1_MERGE_MODES[mode] : undefined;
+  const cls = typeof mode === 'string' && Object.hasOwn(KERAS1_MERGE_MODES, mode) ? KERAS1_MERGE_MODES[mode] : undefined;
   if (!cls) {
     throw new UnsupportedError(
       `unsupported: Keras 1 Merge layer "${name}" with mode ${JSON.stringify(mode)} (kerasts supports the modes ${Object.keys(KERAS1_MERGE_MODES).join(', ')})`,

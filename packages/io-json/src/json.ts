@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential } from '@kerasts/model';
-import { ConfigError } from '@kerasts/tensor';
+import { ConfigError, checkDepth } from '@kerasts/tensor';
 import { parseModelConfig, type ParseOptions } from './read.js';
 import { configToJsonObject, type WriteOptions } from './write.js';
 
@@ -26,6 +26,12 @@ export function modelToJsonObject(model: Model, options: WriteOptions = {}): Jso
 
 /** Parse JSON text, reporting syntax errors with their position. Python's NaN/Infinity are accepted. */
 export function parseJsonText(text: string, source = ''): JsonValue {
+  const value = parseJsonSyntax(text, source);
+  checkDepth(value, source); // nesting within maxDepth, no "__proto__" keys
+  return value;
+}
+
+function parseJsonSyntax(text: string, source: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {

@@ -1,4 +1,4 @@
-import { cloneJson, isJsonObject, kerasMajorMinor, type JsonObject, type JsonValue, type Shape } from '@kerasts/layers';
+import { cloneJson, isJsonObject, kerasMajorMinor, showValue, type JsonObject, type JsonValue, type Shape } from '@kerasts/layers';
 import type { LayerSpec } from '@kerasts/model';
 import { ConfigError } from '@kerasts/tensor';
 import { LAYER_FORMATS } from './layers/index.js';
@@ -90,7 +90,7 @@ export function normalizeLayer(entry: JsonObject, kerasVersion: string, path: st
   const cfg: JsonObject = {};
   const keras1 = isKeras1Config(src, className);
   for (const [k, v] of Object.entries(src)) {
-    const key = keras1 ? (KERAS1_RENAMES[k] ?? k) : k;
+    const key = keras1 && Object.hasOwn(KERAS1_RENAMES, k) ? KERAS1_RENAMES[k]! : k;
     cfg[key] = cloneJson(v);
   }
   if (typeof entry.name === 'string' && cfg.name === undefined) cfg.name = entry.name;
@@ -146,7 +146,7 @@ export function imageDataFormatOf(entries: readonly JsonValue[]): 'channels_firs
 export function readShape(v: JsonValue | undefined, where: string): Shape | null {
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v) || !v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d)))) {
-    throw new ConfigError(`expected a shape (list of integers or null), found ${JSON.stringify(v)}`, where);
+    throw new ConfigError(`expected a shape (list of integers or null), found ${showValue(v)}`, where);
   }
   return v as (number | null)[];
 }

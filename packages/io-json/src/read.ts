@@ -1,6 +1,6 @@
 import { DEFAULT_KERAS_VERSION, isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
 import type { LayerSpec, ModelConfig } from '@kerasts/model';
-import { ConfigError, UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, UnsupportedError, checkDepth } from '@kerasts/tensor';
 import { FUNCTIONAL_CLASS_NAMES, parseFunctionalConfig } from './functional.js';
 import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import { ArchitectureValidationError, validateArchitecture } from './schema.js';
@@ -43,6 +43,8 @@ function looksKeras3(root: JsonObject, layers: JsonObject[]): boolean {
  */
 export function parseModelConfig(raw: JsonValue, options: ParseOptions = {}): ParsedModelConfig {
   const where = options.source ?? '';
+  // before anything recursive walks it: a 100,000-deep config is a LimitError, not a stack overflow
+  checkDepth(raw, where);
   if (!isJsonObject(raw)) throw new ConfigError(`an architecture config must be a JSON object with "class_name" and "config", found ${Array.isArray(raw) ? 'an array' : typeof raw}`, where);
   const issues = validateArchitecture(raw);
   if (issues.length) throw new ArchitectureValidationError(issues, where);

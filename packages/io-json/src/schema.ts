@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { validate as generatedValidate } from './architecture-validator.generated.js';
-import type { JsonObject, JsonValue } from '@kerasts/layers';
+import { showValue, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { ConfigError } from '@kerasts/tensor';
 
 export { architectureSchema } from './architecture-schema.js';
@@ -29,7 +29,7 @@ export class ArchitectureValidationError extends ConfigError {
 
 /** One line describing an issue. */
 export function formatIssue(i: ConfigIssue): string {
-  const found = i.found === undefined ? '' : `; found ${JSON.stringify(i.found)}`;
+  const found = i.found === undefined ? '' : `; found ${showValue(i.found)}`;
   return `${i.path || '(root)'}${i.layer ? ` (${i.layer})` : ''}: ${i.message}${found}`;
 }
 

@@ -62,7 +62,7 @@ function objectFor(key: string, value: JsonValue | undefined, dialect: Dialect):
   let config: JsonObject = isJsonObject(value.config) ? cloneJson(value.config) : {};
   const kind = key.endsWith('initializer') ? 'initializer' : key.endsWith('regularizer') ? 'regularizer' : 'constraint';
   if (kind === 'initializer') {
-    if (dialect === 'keras-2.0' && VS_EQUIV[cls]) {
+    if (dialect === 'keras-2.0' && Object.hasOwn(VS_EQUIV, cls)) {
       const [scale, mode, distribution] = VS_EQUIV[cls]!;
       config = { scale, mode, distribution, seed: config.seed ?? null };
       cls = 'VarianceScaling';

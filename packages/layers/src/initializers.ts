@@ -1,4 +1,4 @@
-import { ConfigError, Random, shapeSize } from '@kerasts/tensor';
+import { ConfigError, Random, claimWeight, shapeSize } from '@kerasts/tensor';
 import { isJsonObject, type JsonObject, type JsonValue, type SerializedObject } from './engine/json.js';
 
 /**
@@ -231,8 +231,11 @@ export const INITIALIZER_NAMES: readonly string[] = Object.keys(makers);
 
 /** Canonical Keras class name for an initializer name or alias, or null when unknown. */
 export function initializerClassName(name: string): string | null {
-  if (name in makers) return name;
-  return aliases[name] ?? aliases[name.toLowerCase()] ?? null;
+  // own properties only: "constructor" or "toString" must not find Object.prototype's functions
+  if (Object.hasOwn(makers, name)) return name;
+  if (Object.hasOwn(aliases, name)) return aliases[name]!;
+  const lower = name.toLowerCase();
+  return Object.hasOwn(aliases, lower) ? aliases[lower]! : null;
 }
 
 /** Default config written for an initializer given by string (what Keras 3 serializes). */
@@ -290,7 +293,12 @@ export function getInitializer(spec: InitializerSpec, where = 'initializer'): In
   const frozen: SerializedObject = { class_name: serialized.class_name, config: serialized.config };
   return {
     className: cls,
-    init: (shape) => (skipInitialization > 0 ? placeholderArray(shapeSize(shape)) : fn(shape)),
+    init: (shape) => {
+      // every weight a layer creates passes here before its values are allocated: the shape and the
+      // model's total against the limits (maxParameters), for every layer, old and new
+      claimWeight(shape, `a weight`, where);
+      return skipInitialization > 0 ? placeholderArray(shapeSize(shape)) : fn(shape);
+    },
     serialize: () => JSON.parse(JSON.stringify(frozen)) as SerializedObject,
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, KerastsError, UnsupportedError, withContext } from '@kerasts/tensor';
 import { activationLayers } from './activations/index.js';
 import { convolutionalLayers } from './convolutional/index.js';
 import { coreLayers } from './core/index.js';
@@ -55,13 +55,18 @@ export function deserializeLayer(className: string, config: JsonObject, where = 
       where,
     );
   }
+  const name = typeof config.name === 'string' ? `layer "${config.name}" (${className})` : `a ${className} layer`;
   try {
     return factory(config);
-  } catch (e) {
-    // Wrappers build their wrapped layers through here too: say where the outer layer is.
-    if (where && (e instanceof UnsupportedError || e instanceof ConfigError) && !e.message.startsWith(where)) {
-      throw e instanceof UnsupportedError ? new UnsupportedError(e.message, where) : new ConfigError(e.message, where);
+  } catch (err) {
+    // errors from a layer's options name the layer; this adds the file and position. Anything
+    // untyped (a factory's bug on an input it did not expect) still reaches the user typed.
+    if (err instanceof KerastsError) {
+      const mentioned = typeof config.name === 'string' && err.message.includes(config.name);
+      throw withContext(err, mentioned ? where : where ? `${where}: ${name}` : name);
     }
+    const e = new ConfigError(`${name} cannot be built from its config: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, where);
+    (e as { cause?: unknown }).cause = err;
     throw e;
   }
 }

@@ -21,7 +21,7 @@ import {
   type NodeTape,
   type Shape,
 } from '@kerasts/layers';
-import { ConfigError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError, withParameterBudget } from '@kerasts/tensor';
 import { getRegularizer, type Regularizer } from './training/regularizers.js';
 import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
@@ -525,6 +525,9 @@ export class Functional extends Model {
  * with `instanceof`, or by `config.className`).
  */
 export function modelFromConfig(config: ModelConfig, options: FromConfigOptions = {}): Sequential | Functional {
-  if (config.className === 'Functional') return Functional.fromConfig(config, options);
-  return Sequential.fromConfig(config, options.source ? { source: options.source } : {});
+  // one parameter budget for the whole model, nested models included (maxParameters)
+  return withParameterBudget(() => {
+    if (config.className === 'Functional') return Functional.fromConfig(config, options);
+    return Sequential.fromConfig(config, options.source ? { source: options.source } : {});
+  });
 }

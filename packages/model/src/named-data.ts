@@ -56,7 +56,7 @@ export function orderedData<T>(data: NamedData<T>, spec: NamedDataSpec): { value
         throw new ConfigError(`${arg} has the key "${k}", but model "${model}" has no ${kind} of that name${hint ? `; did you mean "${hint}"?` : ''} (${kind} names: ${names.join(', ') || 'none yet'})`, model);
       }
     }
-    const missing = names.filter((n) => !(n in data));
+    const missing = names.filter((n) => !Object.hasOwn(data, n)); // own keys: a layer may be named "constructor"
     if (missing.length) throw new ConfigError(`${arg} has no data for the ${kind}${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m}"`).join(', ')} of model "${model}"`, model);
     return { values: names.map((n) => data[n] as T), labels: names.map((n) => `${arg}["${n}"]`) };
   }

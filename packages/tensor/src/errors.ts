@@ -118,3 +118,15 @@ export function formatBytes(n: number): string {
   const exact = `${n.toLocaleString('en-US')} bytes`;
   return u === '' ? exact : `${v.toFixed(v < 10 ? 2 : 1)} ${u} (${exact})`;
 }
+
+/**
+ * Put an outer location (a file, a layer) in front of a typed error's message and `where`, unless
+ * the message already has it. Used where errors from deep inside (a layer's options) pass a place
+ * that knows the file.
+ */
+export function withContext<E extends KerastsError>(err: E, context: string): E {
+  if (context === '' || err.message.includes(context)) return err;
+  err.message = `${context}: ${err.message}`;
+  (err as { where: string }).where = err.where ? `${context}: ${err.where}` : context;
+  return err;
+}

@@ -13,8 +13,8 @@
  *
  * @packageDocumentation
  */
-export { KerastsError, ConfigError, UnsupportedError, FormatError, ShapeMismatchError, FileAccessError, FileExistsError, LimitError, formatBytes } from './errors.js';
-export { DEFAULT_LIMITS, getLimits, setDefaultLimits, withLimits, resolveLimits, checkDeclaredShape, checkDepth, type Limits } from './limits.js';
+export { KerastsError, ConfigError, UnsupportedError, FormatError, ShapeMismatchError, FileAccessError, FileExistsError, LimitError, formatBytes, withContext } from './errors.js';
+export { DEFAULT_LIMITS, getLimits, setDefaultLimits, withLimits, resolveLimits, checkDeclaredShape, checkDepth, claimWeight, withParameterBudget, type Limits } from './limits.js';
 export { Tensor, tensor, zeros, ones, full, shapeSize, type NestedArray } from './tensor.js';
 export { gemm, matmul, type GemmOptions } from './gemm.js';
 export {

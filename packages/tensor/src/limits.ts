@@ -100,7 +100,9 @@ export function checkDeclaredShape(shape: readonly number[], what: string, where
 
 /**
  * Check the nesting depth of a parsed value (objects and arrays) without recursion, so a
- * 100,000-deep input gives a {@link LimitError} rather than a stack overflow.
+ * 100,000-deep input gives a {@link LimitError} rather than a stack overflow. Also refuses an own
+ * `__proto__` key (JSON.parse makes one; copying it into another object would set that object's
+ * prototype), which no Keras configuration has.
  */
 export function checkDepth(value: unknown, where: string, limits: Limits = getLimits()): void {
   const max = limits.maxDepth;
@@ -112,7 +114,44 @@ export function checkDepth(value: unknown, where: string, limits: Limits = getLi
     if (seen.has(v)) continue; // YAML aliases may share objects; each is walked once
     seen.add(v);
     if (d > max) throw new LimitError('the configuration is nested too deeply', where, 'maxDepth', d, max, 'levels');
+    if (!Array.isArray(v) && Object.hasOwn(v, '__proto__')) throw new ConfigError('a configuration may not have a key named "__proto__"', where);
     const children = Array.isArray(v) ? v : Object.values(v as object);
     for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
   }
+}
+
+const budgets: { used: number }[] = [];
+
+/**
+ * Run `fn` (synchronously) with one count of weight values for everything it builds: the model
+ * loaders wrap a whole model in it, so that many layers cannot together exceed `maxParameters`.
+ * Inside an open budget, `fn` shares it.
+ */
+export function withParameterBudget<T>(fn: () => T): T {
+  if (budgets.length > 0) return fn();
+  budgets.push({ used: 0 });
+  try {
+    return fn();
+  } finally {
+    budgets.pop();
+  }
+}
+
+/**
+ * The check every weight passes before its values are allocated (initializers call it; so does
+ * `Layer.addWeight`): a well-formed shape within `maxParameters`, and, inside
+ * {@link withParameterBudget}, all weights so far within `maxParameters` too.
+ * @returns the element count.
+ */
+export function claimWeight(shape: readonly number[], what: string, where: string): number {
+  const limits = getLimits();
+  const n = checkDeclaredShape(shape, what, where, limits);
+  const budget = budgets[budgets.length - 1];
+  if (budget !== undefined) {
+    if (budget.used + n > limits.maxParameters) {
+      throw new LimitError(`${what} of shape [${shape.join(', ')}] would bring the model's weights to too many values`, where, 'maxParameters', budget.used + n, limits.maxParameters, 'values');
+    }
+    budget.used += n;
+  }
+  return n;
 }

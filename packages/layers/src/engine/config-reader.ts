@@ -1,5 +1,5 @@
 import { ConfigError } from '@kerasts/tensor';
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { cloneJson, isJsonObject, showValue, type JsonObject, type JsonValue } from './json.js';
 import type { LayerOptions } from './layer.js';
 import type { Shape } from './shape.js';
 
@@ -15,7 +15,7 @@ export class ConfigReader {
   }
 
   private fail(key: string, expected: string): never {
-    throw new ConfigError(`config key "${key}": expected ${expected}, found ${JSON.stringify(this.config[key])}`, this.where);
+    throw new ConfigError(`config key "${key}": expected ${expected}, found ${showValue(this.config[key])}`, this.where);
   }
 
   has(key: string): boolean {

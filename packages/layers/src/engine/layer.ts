@@ -1,4 +1,4 @@
-import { ShapeMismatchError, Tensor, UnsupportedError, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
+import { ShapeMismatchError, Tensor, UnsupportedError, checkDeclaredShape, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
 import type { JsonObject } from './json.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { formatShape, type Shape } from './shape.js';
@@ -243,6 +243,8 @@ export abstract class Layer {
 
   /** Add a weight; used by subclasses in {@link buildWeights}. */
   protected addWeight(name: string, shape: readonly number[], values: Float32Array, trainable = true): LayerWeight {
+    // (weights from initializers were checked before allocation, in Initializer.init)
+    checkDeclaredShape(shape, `weight "${name}"`, `layer "${this.name}" (${this.className})`);
     const w: LayerWeight = { name, shape: [...shape], value: new Tensor(values, shape), trainable };
     this.weightList.push(w);
     return w;

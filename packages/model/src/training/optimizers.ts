@@ -1083,7 +1083,8 @@ export function optimizerFromConfig(config: JsonObject | string): Optimizer {
   if (typeof raw !== 'string') throw new ConfigError(`an optimizer config needs a string "class_name", found ${JSON.stringify(raw)}`, 'optimizer_config');
   const base = raw.replace(/^.*[>.]/, '');
   const key = base.toLowerCase() as (typeof OPTIMIZER_NAMES)[number];
-  const factory = FACTORIES[key];
+  // own properties only: "constructor" or "__proto__" must not find Object.prototype's members
+  const factory = Object.hasOwn(FACTORIES, key) ? FACTORIES[key] : undefined;
   if (!factory) {
     throw new UnsupportedError(`unknown optimizer '${raw}'; supported: SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, Nadam`, 'optimizer_config.class_name');
   }
