@@ -3,9 +3,9 @@
  * The `kerasts` command: inspect, validate and convert Keras model files without Python.
  * Exit codes: 0 success, 1 bad input, 2 usage error.
  */
-import { writeFileSync, renameSync, existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { extname, basename, dirname, join } from 'node:path';
+import { extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   DIALECTS,
@@ -29,6 +29,7 @@ import {
   type Sequential,
   type Tensor,
 } from 'kerasts';
+import { writeFileAtomic } from '@kerasts/tensor/node';
 import { encodeOutputs, fitToInputShape, outputsJson, readInput, uniqueNames } from './data.js';
 import { architectureOf, detectFile, loadModelFile, modelOf } from './files.js';
 import { inspectFile } from './inspect.js';
@@ -37,12 +38,6 @@ import { weightsOnlyError } from './hints.js';
 import { validateAll } from './validate.js';
 import { supportMarkdown } from './support.js';
 
-/** Write aside, then rename, so a failed write never leaves a half-written file. */
-function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 export function buildProgram(out: (s: string) => void, err: (s: string) => void): Command {
   const program = new Command();
@@ -123,7 +118,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       const names = model.outputNames;
       if (opts.output) {
         const bytes = encodeOutputs(opts.output, outputs, names);
-        writeAtomicBytes(opts.output, bytes);
+        await writeOutput(opts.output, bytes, err);
         err(`wrote ${opts.output}: ${outputs.length === 1 ? formatShape(outputs[0]!.shape) : outputs.map((t, i) => `${uniqueNames(names)[i]} ${formatShape(t.shape)}`).join(', ')}\n`);
       } else out(outputsJson(outputs, names));
     });
@@ -154,9 +149,9 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     out,
     err,
     loadModelFile: (file: string, weights: string | undefined, command: string) => modelFor(command, file, weights, (m) => err(`warning: ${m}\n`)),
-    writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => {
+    writeBytes: async (path: string, bytes: Uint8Array, force: boolean | undefined) => {
       guardOverwrite(path, force);
-      writeAtomicBytes(path, bytes);
+      await writeOutput(path, bytes, err);
     },
   });
   return program;
@@ -192,10 +187,15 @@ function guardOverwrite(path: string, force: boolean | undefined): void {
   if (existsSync(path) && !force) throw new UsageError(`${path} exists; pass --force to overwrite it`);
 }
 
-function writeAtomicBytes(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
+/**
+ * Every output goes through the writer all kerasts packages share: a temporary file unique per
+ * save, flushed to disk, renamed into place, directory flushed; temporary files that killed
+ * earlier saves left are removed (and said so on stderr). Existence was checked by guardOverwrite.
+ */
+async function writeOutput(path: string, data: Uint8Array | string, err: (s: string) => void): Promise<void> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const r = await writeFileAtomic(path, bytes, { overwrite: true });
+  for (const f of r.removedLeftovers) err(`note: removed ${f}, left by an earlier save that was interrupted\n`);
 }
 
 /** The format an output name asks for (a usage error when it names none). */
@@ -240,7 +240,7 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
     if (!hasWeights) warn(`no --weights given: the ${output} holds freshly initialized weights`);
     guardOverwrite(output!, opts.force);
     const bytes = format === 'weights-h5' ? await saveWeights(model, null, { format: 'weights-h5' }) : await saveModel(model, null, { ...common, format });
-    writeAtomicBytes(output!, bytes);
+    await writeOutput(output!, bytes, err);
     const what = format === 'keras' ? 'Keras 3 .keras archive' : format === 'weights-h5' ? 'Keras 3 .weights.h5' : `full model .h5, ${opts.dialect} dialect`;
     err(`wrote ${output} (${what}, Keras ${model.kerasVersion} numerics${model.isCompiled && format !== 'weights-h5' ? ', compiled with its optimizer state' : ''})\n`);
     return;
@@ -248,14 +248,14 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
   const text = format === 'yaml' ? toYAML(model, { ...common, style: opts.yamlStyle }) : toJSON(model, common) + '\n';
   if (output) {
     guardOverwrite(output, opts.force);
-    writeAtomic(output, text);
+    await writeOutput(output, text, err);
     err(`wrote ${output} (${format}, ${opts.dialect})\n`);
   } else out(text);
   if (opts.weights && !isArchitecture) {
     const wf = outputFormat(opts.weights);
     if (wf !== 'weights-h5' && wf !== 'h5') throw new UsageError(`--weights ${opts.weights}: weights are written as .weights.h5 (Keras 3) or .h5 (legacy)`);
     guardOverwrite(opts.weights, opts.force);
-    writeAtomicBytes(opts.weights, await saveWeights(model, null, { format: wf, dialect: opts.dialect }));
+    await writeOutput(opts.weights, await saveWeights(model, null, { format: wf, dialect: opts.dialect }), err);
     err(`wrote ${opts.weights} (${wf === 'weights-h5' ? 'Keras 3 .weights.h5' : 'legacy weights .h5'})\n`);
   }
 }

@@ -11,7 +11,7 @@ export interface CommandContext {
   err: (s: string) => void;
   /** A model from any model file (or an architecture + weights); `command` picks the hint for a weights-only file. */
   loadModelFile: (file: string, weights: string | undefined, command: string) => Promise<Model>;
-  writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => void;
+  writeBytes: (path: string, bytes: Uint8Array, force: boolean | undefined) => Promise<void>;
 }
 
 interface WeightStats {
@@ -165,7 +165,7 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
         verbose: opts.json ? 0 : 1,
         ...(opts.json ? {} : { progressStream: process.stderr }),
       });
-      ctx.writeBytes(target, await saveModel(model, null, { format: targetFormat }), opts.force || opts.inPlace);
+      await ctx.writeBytes(target, await saveModel(model, null, { format: targetFormat }), opts.force || opts.inPlace);
       if (opts.json) ctx.out(JSON.stringify({ history: history.history, output: target }, null, 2) + '\n');
       else ctx.err(`wrote ${target} (optimizer state included: training can resume from it)\n`);
     });
@@ -190,7 +190,7 @@ export function addMoreCommands(program: Command, ctx: CommandContext): void {
       } catch (e) {
         throw opts.skipMismatch ? e : skipMismatchHint(e);
       }
-      ctx.writeBytes(output, await saveModel(model, null, { format: outFormat }), opts.force);
+      await ctx.writeBytes(output, await saveModel(model, null, { format: outFormat }), opts.force);
       if (opts.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
       else ctx.out(formatTransferReport(report) + `\nwrote ${output}\n`);
       for (const w of report.warnings) ctx.err(`warning: ${w}\n`);

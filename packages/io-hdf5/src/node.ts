@@ -8,10 +8,9 @@
  * await writeKerasH5File('copy.h5', contents, { overwrite: true });
  * ```
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp, readSync } from 'node:fs';
-import * as path from 'node:path';
 import { FileAccessError, FileExistsError, KerastsError } from '@kerasts/tensor';
+import { type AtomicWriteResult, writeFileAtomic as writeAtomic } from '@kerasts/tensor/node';
 import { readKerasH5, readKerasH5RandomAccess } from './read.js';
 import type { KerasH5Contents, ReadKerasH5Options, WriteKerasH5Options } from './types.js';
 import { writeKerasH5 } from './write.js';
@@ -19,6 +18,7 @@ import { writeKerasH5 } from './write.js';
 export * from './index.js';
 
 export { FileAccessError, FileExistsError };
+export type { AtomicWriteResult };
 
 /** Options of {@link writeFileAtomic} and {@link writeKerasH5File}. */
 export interface WriteFileOptions {
@@ -42,57 +42,16 @@ export async function readFileBytes(filePath: string): Promise<Uint8Array> {
 }
 
 /**
- * Write bytes atomically: to a temporary file in the same directory, flushed to disk, then moved
- * into place, so readers never see a half-written file. Without `overwrite`, an existing file is
- * never replaced (checked atomically with a hard link where the file system supports it).
+ * Write bytes atomically — the one writer every package and the CLI share (`@kerasts/tensor/node`):
+ * a temporary file unique per save, flushed to disk, then moved into place and the directory
+ * flushed, so readers never see a half-written file and a killed save leaves the old file; the
+ * temporary files of killed earlier saves to the same path are removed (and listed in the result).
+ * Without `overwrite`, an existing file is never replaced (checked atomically with a hard link
+ * where the file system supports it).
  * @throws FileExistsError, FileAccessError
  */
-export async function writeFileAtomic(filePath: string, bytes: Uint8Array, options: WriteFileOptions = {}): Promise<void> {
-  const dir = path.dirname(path.resolve(filePath));
-  const tmp = path.join(dir, `.${path.basename(filePath)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  if (!options.overwrite && (await exists(filePath))) throw new FileExistsError(filePath);
-  try {
-    const fh = await fsp.open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw sysError(err, 'write a temporary file next to the output', filePath);
-  }
-  try {
-    if (options.overwrite) {
-      await fsp.rename(tmp, filePath);
-    } else {
-      try {
-        await fsp.link(tmp, filePath); // fails with EEXIST if the target appeared meanwhile
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException)?.code;
-        if (code === 'EEXIST') throw new FileExistsError(filePath);
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS' && code !== 'EMLINK') throw err;
-        // No hard links here (e.g. some network or FAT file systems): check, then rename.
-        if (await exists(filePath)) throw new FileExistsError(filePath);
-        await fsp.rename(tmp, filePath);
-      }
-    }
-  } catch (err) {
-    if (err instanceof KerastsError) throw err;
-    throw sysError(err, 'move the written file into place', filePath);
-  } finally {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fsp.lstat(p);
-    return true;
-  } catch {
-    return false;
-  }
+export async function writeFileAtomic(filePath: string, bytes: Uint8Array, options: WriteFileOptions = {}): Promise<AtomicWriteResult> {
+  return writeAtomic(filePath, bytes, options);
 }
 
 /**

@@ -3,10 +3,10 @@
  * `process.cwd()` (or `options.cwd`); writes go to a temporary file next to the target, then are
  * renamed into place, and never replace an existing file unless `overwrite: true`.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { FileAccessError, FileExistsError, KerastsError, type Tensor } from '@kerasts/tensor';
+import { writeFileAtomic } from '@kerasts/tensor/node';
 import { readCsv, writeCsv, type ReadCsvOptions, type WriteCsvOptions } from './csv.js';
 import { parseArraySpec, readTensorData, type ReadTensorDataOptions } from './data.js';
 import { readNpy, writeNpy, type NpyArray, type ReadNpyOptions, type WriteNpyOptions } from './npy.js';
@@ -45,36 +45,16 @@ export async function readFileBytes(file: string, options: PathOptions = {}): Pr
 }
 
 /**
- * Write bytes aside, then rename into place (readers never see half a file); without `overwrite`
- * an existing file is left alone.
+ * Write bytes atomically through the writer every kerasts package shares (`@kerasts/tensor/node`):
+ * a temporary file unique per save, flushed, renamed into place, directory flushed; temporary files
+ * of killed earlier saves to the same path are removed. Without `overwrite` an existing file is left
+ * alone.
  *
  * @throws {FileExistsError} when the file exists and `overwrite` is not set.
  * @throws {FileAccessError} for other file-system failures.
  */
 export async function writeFileBytes(file: string, bytes: Uint8Array, options: OverwriteOptions = {}): Promise<void> {
-  const target = resolve(file, options);
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    if (!options.overwrite) {
-      const exists = await fsp.stat(target).then(() => true, () => false);
-      if (exists) throw new FileExistsError(file);
-    }
-    await fsp.writeFile(tmp, bytes, { flag: 'wx' });
-    if (!options.overwrite) {
-      // A hard link fails if the target appeared meanwhile; where links are not supported, rename.
-      try {
-        await fsp.link(tmp, target);
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileExistsError(file);
-      }
-    }
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    throw sysError(err, 'write the file', file);
-  } finally {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-  }
+  await writeFileAtomic(resolve(file, options), bytes, { overwrite: options.overwrite === true });
 }
 
 /** `numpy.load('x.npy')`. */
