@@ -85,7 +85,7 @@ export const OBJECT_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProp
 function hostileValue(rnd) {
   switch (int(rnd, 14)) {
     case 0: return pick(rnd, [2e8, 1e9, 2 ** 31, 2 ** 53, 1e300, 1e12]);
-    case 1: return pick(rnd, [-1, -2 ** 31, 0]);
+    case 1: return pick(rnd, [-1, -(2 ** 31), 0]);
     case 2: return pick(rnd, ['__NaN__', '__Infinity__', '__-Infinity__']);
     case 3: return pick(rnd, OBJECT_NAMES);
     case 4: return pick(rnd, [null, true, false, '', 'x'.repeat(10000)]);

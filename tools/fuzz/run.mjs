@@ -97,6 +97,7 @@ async function runCases(section, cases) {
   const runner = new Runner();
   const classes = {};
   const samples = {};
+  const checks = {};
   let slowest = { ms: 0, name: '' };
   for (const c of cases) {
     const r = await runner.run(c);
@@ -105,13 +106,21 @@ async function runCases(section, cases) {
     e.count++;
     e.peakRss = Math.max(e.peakRss, r.peak || r.rss || 0);
     if (!samples[k]) samples[k] = `${c.fileName}: ${r.message ?? ''}`.slice(0, 240);
+    if (r.check) {
+      checks[r.check] = (checks[r.check] ?? 0) + 1;
+      if (r.check === 'DIFFERENT' && !samples.DIFFERENT) samples.DIFFERENT = c.fileName;
+    }
     if ((r.ms ?? 0) > slowest.ms) slowest = { ms: r.ms, name: c.fileName };
   }
   runner.stop();
   const bad = Object.keys(classes).filter((k) => k.startsWith('UNTYPED') || k === 'crash' || k === 'hang');
+  if (checks.DIFFERENT) bad.push('DIFFERENT');
   if (bad.length) failed = true;
-  report.sections[section] = { cases: cases.length, classes, samples, slowestMs: Math.round(slowest.ms), slowest: slowest.name, bad };
+  report.sections[section] = { cases: cases.length, classes, samples, slowestMs: Math.round(slowest.ms), slowest: slowest.name, bad, ...(Object.keys(checks).length ? { readers: checks } : {}) };
   printClasses(section, cases.length, classes, samples, bad, slowest);
+  if (Object.keys(checks).length) {
+    console.log(`  built-in reader vs h5wasm: ${Object.entries(checks).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
 }
 
 function printClasses(section, n, classes, samples, bad, slowest) {

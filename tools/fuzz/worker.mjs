@@ -6,6 +6,27 @@ import { readEngineStats } from '../../packages/io-hdf5/dist/read-engine.js';
 import { modelFromJSON } from '../../packages/io-json/dist/index.js';
 import { modelFromYAML } from '../../packages/io-yaml/dist/index.js';
 import { KerastsError } from '../../packages/tensor/dist/index.js';
+import { createHash } from 'node:crypto';
+
+/** A digest of read contents: every string and every array byte. */
+function digest(c) {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(c, (_k, v) => (ArrayBuffer.isView(v) ? `${v.constructor.name}:${v.length}:${createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).digest('hex')}` : typeof v === 'bigint' ? String(v) : v)));
+  return h.digest('hex');
+}
+
+/**
+ * The built-in reader against h5wasm on one file: 'same', 'builtin declines', 'h5wasm refuses'
+ * (the built-in reader reads a file HDF5 rejects), or 'DIFFERENT' (both read it, with different
+ * contents: a defect).
+ */
+async function crossCheck(bytes, name) {
+  const lite = await readKerasH5(bytes, { fileName: name, reader: 'builtin' }).then(digest, () => null);
+  if (lite === null) return 'builtin declines';
+  const ref = await readKerasH5(bytes, { fileName: name, reader: 'h5wasm' }).then(digest, () => null);
+  if (ref === null) return 'h5wasm refuses';
+  return lite === ref ? 'same' : 'DIFFERENT';
+}
 
 /** The outcome class of a thrown value: the typed error's class, or 'UNTYPED <name>'. */
 function classify(err) {
@@ -18,13 +39,17 @@ function peak() {
   return process.resourceUsage().maxRSS * 1024; // bytes (maxRSS is in KiB)
 }
 
+let lastCheck = null;
+
 async function runCase(c) {
+  lastCheck = null;
   const name = c.fileName;
   switch (c.kind) {
     case 'hdf5': {
       const bytes = new Uint8Array(c.bytes);
       // the reader, then a full load when the structure was readable (configs inside the file are
       // untrusted too)
+      lastCheck = await crossCheck(bytes, name);
       const contents = await readKerasH5(bytes, { fileName: name });
       if (contents.kind === 'model' && contents.rootAttrs.modelConfig !== null) await loadModel(bytes, { fileName: name });
       return;
@@ -57,6 +82,6 @@ process.on('message', async (c) => {
   }
   const rss = process.memoryUsage().rss;
   const p = peak();
-  process.send({ id: c.id, outcome, message, ms: performance.now() - t0, rss, peak: Math.max(rss, p > before ? p : 0) });
+  process.send({ id: c.id, outcome, message, check: lastCheck, ms: performance.now() - t0, rss, peak: Math.max(rss, p > before ? p : 0) });
 });
 process.send({ ready: true });

@@ -228,7 +228,10 @@ export class LiteH5Reader extends KerasH5Reader {
       seen.add(start);
       const b = this.bytes(start, len);
       let p = 0;
-      while (p + 8 <= len && messages.length < total) {
+      // Like HDF5, read every message up to the end of the block, whatever the stored count says
+      // (HDF5 parses to the end and does not enforce the count): stopping at the count could hide
+      // messages HDF5 sees, and the two readers would then give different answers.
+      while (p + 8 <= len) {
         const type = b.u16(p);
         const msize = b.u16(p + 2);
         const flags = b.u8(p + 4);
@@ -242,6 +245,7 @@ export class LiteH5Reader extends KerasH5Reader {
           blocks.push([this.addr(c.offset(0)), c.length(this.o)]);
         }
       }
+      if (p !== len) notLite('an object header block that does not end on a message boundary');
     }
     if (messages.length !== total) notLite('an object header whose message count does not add up');
     const header = { messages };
