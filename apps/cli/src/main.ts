@@ -231,7 +231,7 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
     if (!hasWeights) warn(`no --weights given: the ${output} holds freshly initialized weights`);
     guardOverwrite(output!, opts.force);
     const ex = exportOnnxWithInfo(model, { warn });
-    writeAtomicBytes(output!, ex.bytes);
+    await writeOutput(output!, ex.bytes, err);
     err(`wrote ${output} (ONNX opset ${ex.opset}, Keras ${model.kerasVersion} numerics; inputs ${ex.inputNames.join(', ')}; outputs ${ex.outputNames.join(', ')})\n`);
     return;
   }
