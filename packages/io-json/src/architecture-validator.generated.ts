@@ -5,13 +5,13 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]};
 const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
 const schema41 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
 const schema46 = {"type":"number","minimum":0,"maximum":1};
-const schema78 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
+const schema86 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
 const schema33 = {"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}};
 const schema34 = {"type":"string","minLength":1};
 const schema37 = {"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}};
@@ -4396,10 +4396,9 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data91.implementation !== undefined){
-let data112 = data91.implementation;
-if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
-const err213 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data91.zero_output_for_mask !== undefined){
+if(typeof data91.zero_output_for_mask !== "boolean"){
+const err213 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/13/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -4408,9 +4407,11 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(typeof data112 == "number"){
-if(data112 > 2 || isNaN(data112)){
-const err214 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+if(data91.implementation !== undefined){
+let data113 = data91.implementation;
+if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
+const err214 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -4419,8 +4420,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data112 < 0 || isNaN(data112)){
-const err215 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data113 == "number"){
+if(data113 > 2 || isNaN(data113)){
+const err215 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -4429,12 +4431,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-}
-if(data91.consume_less !== undefined){
-let data113 = data91.consume_less;
-if(!(((data113 === "cpu") || (data113 === "mem")) || (data113 === "gpu"))){
-const err216 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/13/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(data113 < 0 || isNaN(data113)){
+const err216 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -4444,13 +4442,11 @@ vErrors.push(err216);
 errors++;
 }
 }
-if(data91.input_dim !== undefined){
-let data114 = data91.input_dim;
-const _errs399 = errors;
-let valid126 = false;
-const _errs400 = errors;
-if(!((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114)))){
-const err217 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data91.consume_less !== undefined){
+let data114 = data91.consume_less;
+if(!(((data114 === "cpu") || (data114 === "mem")) || (data114 === "gpu"))){
+const err217 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/13/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -4459,9 +4455,14 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(typeof data114 == "number"){
-if(data114 < 1 || isNaN(data114)){
-const err218 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data91.input_dim !== undefined){
+let data115 = data91.input_dim;
+const _errs401 = errors;
+let valid126 = false;
+const _errs402 = errors;
+if(!((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115)))){
+const err218 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -4470,12 +4471,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-var _valid43 = _errs400 === errors;
-valid126 = valid126 || _valid43;
-const _errs402 = errors;
-if(data114 !== null){
-const err219 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data115 == "number"){
+if(data115 < 1 || isNaN(data115)){
+const err219 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -4484,10 +4482,12 @@ vErrors.push(err219);
 }
 errors++;
 }
+}
 var _valid43 = _errs402 === errors;
 valid126 = valid126 || _valid43;
-if(!valid126){
-const err220 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs404 = errors;
+if(data115 !== null){
+const err220 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -4496,25 +4496,10 @@ vErrors.push(err220);
 }
 errors++;
 }
-else {
-errors = _errs399;
-if(vErrors !== null){
-if(_errs399){
-vErrors.length = _errs399;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data91.input_length !== undefined){
-let data115 = data91.input_length;
-const _errs405 = errors;
-let valid127 = false;
-const _errs406 = errors;
-if(!((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115)))){
-const err221 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid43 = _errs404 === errors;
+valid126 = valid126 || _valid43;
+if(!valid126){
+const err221 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -4523,9 +4508,25 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(typeof data115 == "number"){
-if(data115 < 1 || isNaN(data115)){
-const err222 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs401;
+if(vErrors !== null){
+if(_errs401){
+vErrors.length = _errs401;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data91.input_length !== undefined){
+let data116 = data91.input_length;
+const _errs407 = errors;
+let valid127 = false;
+const _errs408 = errors;
+if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
+const err222 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -4534,12 +4535,9 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-var _valid44 = _errs406 === errors;
-valid127 = valid127 || _valid44;
-const _errs408 = errors;
-if(data115 !== null){
-const err223 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data116 == "number"){
+if(data116 < 1 || isNaN(data116)){
+const err223 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -4548,10 +4546,12 @@ vErrors.push(err223);
 }
 errors++;
 }
+}
 var _valid44 = _errs408 === errors;
 valid127 = valid127 || _valid44;
-if(!valid127){
-const err224 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs410 = errors;
+if(data116 !== null){
+const err224 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -4560,11 +4560,23 @@ vErrors.push(err224);
 }
 errors++;
 }
+var _valid44 = _errs410 === errors;
+valid127 = valid127 || _valid44;
+if(!valid127){
+const err225 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err225];
+}
 else {
-errors = _errs405;
+vErrors.push(err225);
+}
+errors++;
+}
+else {
+errors = _errs407;
 if(vErrors !== null){
-if(_errs405){
-vErrors.length = _errs405;
+if(_errs407){
+vErrors.length = _errs407;
 }
 else {
 vErrors = null;
@@ -4584,12 +4596,12 @@ props29.class_name = true;
 }
 }
 if(!valid116){
-const err225 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err226 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err225];
+vErrors = [err226];
 }
 else {
-vErrors.push(err225);
+vErrors.push(err226);
 }
 errors++;
 }
@@ -4602,50 +4614,13 @@ props2 = props2 || {};
 Object.assign(props2, props29);
 }
 }
-const _errs411 = errors;
+const _errs413 = errors;
 let valid128 = true;
-const _errs412 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Concatenate" !== data.class_name){
-const err226 = {};
-if(vErrors === null){
-vErrors = [err226];
-}
-else {
-vErrors.push(err226);
-}
-errors++;
-}
-}
-}
-var _valid45 = _errs412 === errors;
-errors = _errs411;
-if(vErrors !== null){
-if(_errs411){
-vErrors.length = _errs411;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid45){
 const _errs414 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data117 = data.config;
-if(!(validate22(data117, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.axis !== undefined){
-let data118 = data117.axis;
-const _errs418 = errors;
-let valid133 = false;
-const _errs419 = errors;
-if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
-const err227 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.class_name !== undefined){
+if("GRU" !== data.class_name){
+const err227 = {};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -4654,12 +4629,29 @@ vErrors.push(err227);
 }
 errors++;
 }
-var _valid46 = _errs419 === errors;
-valid133 = valid133 || _valid46;
-const _errs421 = errors;
-if(Array.isArray(data118)){
-if(data118.length > 1){
-const err228 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
+}
+}
+var _valid45 = _errs414 === errors;
+errors = _errs413;
+if(vErrors !== null){
+if(_errs413){
+vErrors.length = _errs413;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid45){
+const _errs416 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data118 = data.config;
+const _errs418 = errors;
+let valid131 = false;
+const _errs419 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.units === undefined){
+const err228 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -4668,8 +4660,13 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data118.length < 1){
-const err229 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+var _valid46 = _errs419 === errors;
+valid131 = valid131 || _valid46;
+const _errs420 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.output_dim === undefined){
+const err229 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -4678,40 +4675,16 @@ vErrors.push(err229);
 }
 errors++;
 }
-const len1 = data118.length;
-for(let i1=0; i1<len1; i1++){
-let data119 = data118[i1];
-if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
-const err230 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid46 = _errs420 === errors;
+valid131 = valid131 || _valid46;
+if(!valid131){
+const err230 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err230];
 }
 else {
 vErrors.push(err230);
-}
-errors++;
-}
-}
-}
-else {
-const err231 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err231];
-}
-else {
-vErrors.push(err231);
-}
-errors++;
-}
-var _valid46 = _errs421 === errors;
-valid133 = valid133 || _valid46;
-if(!valid133){
-const err232 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/14/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err232];
-}
-else {
-vErrors.push(err232);
 }
 errors++;
 }
@@ -4726,20 +4699,40 @@ vErrors = null;
 }
 }
 }
+if(!(validate22(data118, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.units !== undefined){
+let data119 = data118.units;
+if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
+const err231 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/14/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if(typeof data119 == "number"){
+if(data119 < 1 || isNaN(data119)){
+const err232 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/14/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
 }
 }
 }
-}
-var _valid45 = _errs414 === errors;
-valid128 = _valid45;
-if(valid128){
-var props30 = {};
-props30.config = true;
-props30.class_name = true;
-}
-}
-if(!valid128){
-const err233 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.output_dim !== undefined){
+let data120 = data118.output_dim;
+if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
+const err233 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/14/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -4748,22 +4741,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(props2 !== true && props30 !== undefined){
-if(props30 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props30);
-}
-}
-const _errs426 = errors;
-let valid136 = true;
-const _errs427 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Add" !== data.class_name){
-const err234 = {};
+if(typeof data120 == "number"){
+if(data120 < 1 || isNaN(data120)){
+const err234 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/14/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -4774,36 +4754,15 @@ errors++;
 }
 }
 }
-var _valid47 = _errs427 === errors;
-errors = _errs426;
-if(vErrors !== null){
-if(_errs426){
-vErrors.length = _errs426;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid47){
-const _errs429 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(data118.activation !== undefined){
+if(!(validate33(data118.activation, {instancePath:instancePath+"/config/activation",parentData:data118,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-}
-var _valid47 = _errs429 === errors;
-valid136 = _valid47;
-if(valid136){
-var props31 = {};
-props31.config = true;
-props31.class_name = true;
-}
-}
-if(!valid136){
-const err235 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.use_bias !== undefined){
+if(typeof data118.use_bias !== "boolean"){
+const err235 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/14/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -4812,22 +4771,30 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(props2 !== true && props31 !== undefined){
-if(props31 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props31);
+if(data118.kernel_initializer !== undefined){
+if(!(validate28(data118.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data118,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-const _errs433 = errors;
-let valid140 = true;
-const _errs434 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Subtract" !== data.class_name){
-const err236 = {};
+if(data118.recurrent_initializer !== undefined){
+if(!(validate28(data118.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data118,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data118.bias_initializer !== undefined){
+if(!(validate28(data118.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data118,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data118.dropout !== undefined){
+let data126 = data118.dropout;
+if(typeof data126 == "number"){
+if(data126 > 1 || isNaN(data126)){
+const err236 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -4836,38 +4803,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-}
-}
-var _valid48 = _errs434 === errors;
-errors = _errs433;
-if(vErrors !== null){
-if(_errs433){
-vErrors.length = _errs433;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid48){
-const _errs436 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid48 = _errs436 === errors;
-valid140 = _valid48;
-if(valid140){
-var props32 = {};
-props32.config = true;
-props32.class_name = true;
-}
-}
-if(!valid140){
-const err237 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data126 < 0 || isNaN(data126)){
+const err237 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -4876,22 +4813,9 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(props2 !== true && props32 !== undefined){
-if(props32 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props32);
-}
-}
-const _errs440 = errors;
-let valid144 = true;
-const _errs441 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Multiply" !== data.class_name){
-const err238 = {};
+const err238 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -4901,37 +4825,11 @@ vErrors.push(err238);
 errors++;
 }
 }
-}
-var _valid49 = _errs441 === errors;
-errors = _errs440;
-if(vErrors !== null){
-if(_errs440){
-vErrors.length = _errs440;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid49){
-const _errs443 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid49 = _errs443 === errors;
-valid144 = _valid49;
-if(valid144){
-var props33 = {};
-props33.config = true;
-props33.class_name = true;
-}
-}
-if(!valid144){
-const err239 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.recurrent_dropout !== undefined){
+let data127 = data118.recurrent_dropout;
+if(typeof data127 == "number"){
+if(data127 > 1 || isNaN(data127)){
+const err239 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -4940,22 +4838,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(props2 !== true && props33 !== undefined){
-if(props33 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props33);
-}
-}
-const _errs447 = errors;
-let valid148 = true;
-const _errs448 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Average" !== data.class_name){
-const err240 = {};
+if(data127 < 0 || isNaN(data127)){
+const err240 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -4965,37 +4849,8 @@ vErrors.push(err240);
 errors++;
 }
 }
-}
-var _valid50 = _errs448 === errors;
-errors = _errs447;
-if(vErrors !== null){
-if(_errs447){
-vErrors.length = _errs447;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid50){
-const _errs450 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid50 = _errs450 === errors;
-valid148 = _valid50;
-if(valid148){
-var props34 = {};
-props34.config = true;
-props34.class_name = true;
-}
-}
-if(!valid148){
-const err241 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err241 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -5004,22 +4859,12 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(props2 !== true && props34 !== undefined){
-if(props34 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props34);
-}
-}
-const _errs454 = errors;
-let valid152 = true;
-const _errs455 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Maximum" !== data.class_name){
-const err242 = {};
+if(data118.dropout_W !== undefined){
+let data128 = data118.dropout_W;
+if(typeof data128 == "number"){
+if(data128 > 1 || isNaN(data128)){
+const err242 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -5028,38 +4873,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-}
-var _valid51 = _errs455 === errors;
-errors = _errs454;
-if(vErrors !== null){
-if(_errs454){
-vErrors.length = _errs454;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid51){
-const _errs457 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid51 = _errs457 === errors;
-valid152 = _valid51;
-if(valid152){
-var props35 = {};
-props35.config = true;
-props35.class_name = true;
-}
-}
-if(!valid152){
-const err243 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data128 < 0 || isNaN(data128)){
+const err243 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -5068,22 +4883,9 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(props2 !== true && props35 !== undefined){
-if(props35 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props35);
-}
-}
-const _errs461 = errors;
-let valid156 = true;
-const _errs462 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Minimum" !== data.class_name){
-const err244 = {};
+const err244 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -5093,42 +4895,343 @@ vErrors.push(err244);
 errors++;
 }
 }
-}
-var _valid52 = _errs462 === errors;
-errors = _errs461;
-if(vErrors !== null){
-if(_errs461){
-vErrors.length = _errs461;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid52){
-const _errs464 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid52 = _errs464 === errors;
-valid156 = _valid52;
-if(valid156){
-var props36 = {};
-props36.config = true;
-props36.class_name = true;
-}
-}
-if(!valid156){
-const err245 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.dropout_U !== undefined){
+let data129 = data118.dropout_U;
+if(typeof data129 == "number"){
+if(data129 > 1 || isNaN(data129)){
+const err245 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err245];
 }
 else {
 vErrors.push(err245);
+}
+errors++;
+}
+if(data129 < 0 || isNaN(data129)){
+const err246 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+else {
+const err247 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+if(data118.return_sequences !== undefined){
+if(typeof data118.return_sequences !== "boolean"){
+const err248 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/14/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data118.return_state !== undefined){
+if(typeof data118.return_state !== "boolean"){
+const err249 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/14/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+if(data118.go_backwards !== undefined){
+if(typeof data118.go_backwards !== "boolean"){
+const err250 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/14/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data118.stateful !== undefined){
+if(typeof data118.stateful !== "boolean"){
+const err251 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/14/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+if(data118.unroll !== undefined){
+if(typeof data118.unroll !== "boolean"){
+const err252 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/14/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(data118.time_major !== undefined){
+if(typeof data118.time_major !== "boolean"){
+const err253 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/14/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+if(data118.zero_output_for_mask !== undefined){
+if(typeof data118.zero_output_for_mask !== "boolean"){
+const err254 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/14/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+if(data118.implementation !== undefined){
+let data137 = data118.implementation;
+if(!((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137)))){
+const err255 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+if(typeof data137 == "number"){
+if(data137 > 2 || isNaN(data137)){
+const err256 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+if(data137 < 0 || isNaN(data137)){
+const err257 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+}
+if(data118.consume_less !== undefined){
+let data138 = data118.consume_less;
+if(!(((data138 === "cpu") || (data138 === "mem")) || (data138 === "gpu"))){
+const err258 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/14/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+if(data118.input_dim !== undefined){
+let data139 = data118.input_dim;
+const _errs462 = errors;
+let valid138 = false;
+const _errs463 = errors;
+if(!((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139)))){
+const err259 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+if(typeof data139 == "number"){
+if(data139 < 1 || isNaN(data139)){
+const err260 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+var _valid47 = _errs463 === errors;
+valid138 = valid138 || _valid47;
+const _errs465 = errors;
+if(data139 !== null){
+const err261 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+var _valid47 = _errs465 === errors;
+valid138 = valid138 || _valid47;
+if(!valid138){
+const err262 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+else {
+errors = _errs462;
+if(vErrors !== null){
+if(_errs462){
+vErrors.length = _errs462;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data118.input_length !== undefined){
+let data140 = data118.input_length;
+const _errs468 = errors;
+let valid139 = false;
+const _errs469 = errors;
+if(!((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140)))){
+const err263 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if(typeof data140 == "number"){
+if(data140 < 1 || isNaN(data140)){
+const err264 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+var _valid48 = _errs469 === errors;
+valid139 = valid139 || _valid48;
+const _errs471 = errors;
+if(data140 !== null){
+const err265 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+var _valid48 = _errs471 === errors;
+valid139 = valid139 || _valid48;
+if(!valid139){
+const err266 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+else {
+errors = _errs468;
+if(vErrors !== null){
+if(_errs468){
+vErrors.length = _errs468;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data118.recurrent_activation !== undefined){
+if(!(validate33(data118.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data118,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data118.inner_activation !== undefined){
+if(!(validate33(data118.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data118,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data118.reset_after !== undefined){
+if(typeof data118.reset_after !== "boolean"){
+const err267 = {instancePath:instancePath+"/config/reset_after",schemaPath:"#/allOf/14/then/properties/config/properties/reset_after/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid45 = _errs416 === errors;
+valid128 = _valid45;
+if(valid128){
+var props36 = {};
+props36.config = true;
+props36.class_name = true;
+}
+}
+if(!valid128){
+const err268 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
 }
 errors++;
 }
@@ -5141,507 +5244,13 @@ props2 = props2 || {};
 Object.assign(props2, props36);
 }
 }
-const _errs468 = errors;
-let valid160 = true;
-const _errs469 = errors;
+const _errs478 = errors;
+let valid140 = true;
+const _errs479 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Flatten" !== data.class_name){
-const err246 = {};
-if(vErrors === null){
-vErrors = [err246];
-}
-else {
-vErrors.push(err246);
-}
-errors++;
-}
-}
-}
-var _valid53 = _errs469 === errors;
-errors = _errs468;
-if(vErrors !== null){
-if(_errs468){
-vErrors.length = _errs468;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid53){
-const _errs471 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data133 = data.config;
-if(!(validate22(data133, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.data_format !== undefined){
-let data134 = data133.data_format;
-const _errs475 = errors;
-let valid165 = false;
-const _errs476 = errors;
-if(!(((((data134 === "channels_last") || (data134 === "channels_first")) || (data134 === "th")) || (data134 === "tf")) || (data134 === "default"))){
-const err247 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[21].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err247];
-}
-else {
-vErrors.push(err247);
-}
-errors++;
-}
-var _valid54 = _errs476 === errors;
-valid165 = valid165 || _valid54;
-const _errs477 = errors;
-if(data134 !== null){
-const err248 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err248];
-}
-else {
-vErrors.push(err248);
-}
-errors++;
-}
-var _valid54 = _errs477 === errors;
-valid165 = valid165 || _valid54;
-if(!valid165){
-const err249 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/21/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err249];
-}
-else {
-vErrors.push(err249);
-}
-errors++;
-}
-else {
-errors = _errs475;
-if(vErrors !== null){
-if(_errs475){
-vErrors.length = _errs475;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid53 = _errs471 === errors;
-valid160 = _valid53;
-if(valid160){
-var props37 = {};
-props37.config = true;
-props37.class_name = true;
-}
-}
-if(!valid160){
-const err250 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err250];
-}
-else {
-vErrors.push(err250);
-}
-errors++;
-}
-if(props2 !== true && props37 !== undefined){
-if(props37 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props37);
-}
-}
-const _errs480 = errors;
-let valid166 = true;
-const _errs481 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("RepeatVector" !== data.class_name){
-const err251 = {};
-if(vErrors === null){
-vErrors = [err251];
-}
-else {
-vErrors.push(err251);
-}
-errors++;
-}
-}
-}
-var _valid55 = _errs481 === errors;
-errors = _errs480;
-if(vErrors !== null){
-if(_errs480){
-vErrors.length = _errs480;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid55){
-const _errs483 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data136 = data.config;
-if(!(validate22(data136, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.n === undefined){
-const err252 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/22/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
-if(vErrors === null){
-vErrors = [err252];
-}
-else {
-vErrors.push(err252);
-}
-errors++;
-}
-if(data136.n !== undefined){
-let data137 = data136.n;
-if(!((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137)))){
-const err253 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/22/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err253];
-}
-else {
-vErrors.push(err253);
-}
-errors++;
-}
-if(typeof data137 == "number"){
-if(data137 < 0 || isNaN(data137)){
-const err254 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/22/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err254];
-}
-else {
-vErrors.push(err254);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-var _valid55 = _errs483 === errors;
-valid166 = _valid55;
-if(valid166){
-var props38 = {};
-props38.config = true;
-props38.class_name = true;
-}
-}
-if(!valid166){
-const err255 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err255];
-}
-else {
-vErrors.push(err255);
-}
-errors++;
-}
-if(props2 !== true && props38 !== undefined){
-if(props38 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props38);
-}
-}
-const _errs489 = errors;
-let valid171 = true;
-const _errs490 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Reshape" !== data.class_name){
-const err256 = {};
-if(vErrors === null){
-vErrors = [err256];
-}
-else {
-vErrors.push(err256);
-}
-errors++;
-}
-}
-}
-var _valid56 = _errs490 === errors;
-errors = _errs489;
-if(vErrors !== null){
-if(_errs489){
-vErrors.length = _errs489;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid56){
-const _errs492 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data139 = data.config;
-if(!(validate22(data139, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-if(data139.target_shape === undefined){
-const err257 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/23/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
-if(vErrors === null){
-vErrors = [err257];
-}
-else {
-vErrors.push(err257);
-}
-errors++;
-}
-if(data139.target_shape !== undefined){
-let data140 = data139.target_shape;
-if(Array.isArray(data140)){
-const len2 = data140.length;
-for(let i2=0; i2<len2; i2++){
-let data141 = data140[i2];
-if(!((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141)))){
-const err258 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err258];
-}
-else {
-vErrors.push(err258);
-}
-errors++;
-}
-if(typeof data141 == "number"){
-if(data141 < -1 || isNaN(data141)){
-const err259 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
-if(vErrors === null){
-vErrors = [err259];
-}
-else {
-vErrors.push(err259);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err260 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/23/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err260];
-}
-else {
-vErrors.push(err260);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid56 = _errs492 === errors;
-valid171 = _valid56;
-if(valid171){
-var props39 = {};
-props39.config = true;
-props39.class_name = true;
-}
-}
-if(!valid171){
-const err261 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err261];
-}
-else {
-vErrors.push(err261);
-}
-errors++;
-}
-if(props2 !== true && props39 !== undefined){
-if(props39 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props39);
-}
-}
-const _errs500 = errors;
-let valid178 = true;
-const _errs501 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Permute" !== data.class_name){
-const err262 = {};
-if(vErrors === null){
-vErrors = [err262];
-}
-else {
-vErrors.push(err262);
-}
-errors++;
-}
-}
-}
-var _valid57 = _errs501 === errors;
-errors = _errs500;
-if(vErrors !== null){
-if(_errs500){
-vErrors.length = _errs500;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid57){
-const _errs503 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data143 = data.config;
-if(!(validate22(data143, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-if(data143.dims === undefined){
-const err263 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/required",keyword:"required",params:{missingProperty: "dims"},message:"must have required property '"+"dims"+"'"};
-if(vErrors === null){
-vErrors = [err263];
-}
-else {
-vErrors.push(err263);
-}
-errors++;
-}
-if(data143.dims !== undefined){
-let data144 = data143.dims;
-if(Array.isArray(data144)){
-const len3 = data144.length;
-for(let i3=0; i3<len3; i3++){
-let data145 = data144[i3];
-if(!((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145)))){
-const err264 = {instancePath:instancePath+"/config/dims/" + i3,schemaPath:"#/allOf/24/then/properties/config/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err264];
-}
-else {
-vErrors.push(err264);
-}
-errors++;
-}
-if(typeof data145 == "number"){
-if(data145 < 1 || isNaN(data145)){
-const err265 = {instancePath:instancePath+"/config/dims/" + i3,schemaPath:"#/allOf/24/then/properties/config/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err265];
-}
-else {
-vErrors.push(err265);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err266 = {instancePath:instancePath+"/config/dims",schemaPath:"#/allOf/24/then/properties/config/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err266];
-}
-else {
-vErrors.push(err266);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid57 = _errs503 === errors;
-valid178 = _valid57;
-if(valid178){
-var props40 = {};
-props40.config = true;
-props40.class_name = true;
-}
-}
-if(!valid178){
-const err267 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err267];
-}
-else {
-vErrors.push(err267);
-}
-errors++;
-}
-if(props2 !== true && props40 !== undefined){
-if(props40 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props40);
-}
-}
-const _errs511 = errors;
-let valid185 = true;
-const _errs512 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ZeroPadding1D" !== data.class_name){
-const err268 = {};
-if(vErrors === null){
-vErrors = [err268];
-}
-else {
-vErrors.push(err268);
-}
-errors++;
-}
-}
-}
-var _valid58 = _errs512 === errors;
-errors = _errs511;
-if(vErrors !== null){
-if(_errs511){
-vErrors.length = _errs511;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid58){
-const _errs514 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data147 = data.config;
-if(!(validate22(data147, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
-if(data147.padding !== undefined){
-let data148 = data147.padding;
-const _errs518 = errors;
-let valid190 = false;
-const _errs519 = errors;
-if(!((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148)))){
-const err269 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("SimpleRNN" !== data.class_name){
+const err269 = {};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -5650,9 +5259,29 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(typeof data148 == "number"){
-if(data148 < 0 || isNaN(data148)){
-const err270 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var _valid49 = _errs479 === errors;
+errors = _errs478;
+if(vErrors !== null){
+if(_errs478){
+vErrors.length = _errs478;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid49){
+const _errs481 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data145 = data.config;
+const _errs483 = errors;
+let valid143 = false;
+const _errs484 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.units === undefined){
+const err270 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -5662,11 +5291,12 @@ vErrors.push(err270);
 errors++;
 }
 }
-var _valid59 = _errs519 === errors;
-valid190 = valid190 || _valid59;
-const _errs521 = errors;
-if(!(Array.isArray(data148))){
-const err271 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid50 = _errs484 === errors;
+valid143 = valid143 || _valid50;
+const _errs485 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.output_dim === undefined){
+const err271 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -5675,11 +5305,11 @@ vErrors.push(err271);
 }
 errors++;
 }
-var _valid59 = _errs521 === errors;
-valid190 = valid190 || _valid59;
-const _errs523 = errors;
-if(!(data148 && typeof data148 == "object" && !Array.isArray(data148))){
-const err272 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var _valid50 = _errs485 === errors;
+valid143 = valid143 || _valid50;
+if(!valid143){
+const err272 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -5688,10 +5318,26 @@ vErrors.push(err272);
 }
 errors++;
 }
-var _valid59 = _errs523 === errors;
-valid190 = valid190 || _valid59;
-if(!valid190){
-const err273 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/25/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs483;
+if(vErrors !== null){
+if(_errs483){
+vErrors.length = _errs483;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data145, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.units !== undefined){
+let data146 = data145.units;
+if(!((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146)))){
+const err273 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -5700,25 +5346,9 @@ vErrors.push(err273);
 }
 errors++;
 }
-else {
-errors = _errs518;
-if(vErrors !== null){
-if(_errs518){
-vErrors.length = _errs518;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data147.data_format !== undefined){
-let data149 = data147.data_format;
-const _errs526 = errors;
-let valid191 = false;
-const _errs527 = errors;
-if(!(((((data149 === "channels_last") || (data149 === "channels_first")) || (data149 === "th")) || (data149 === "tf")) || (data149 === "default"))){
-const err274 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/25/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[25].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data146 == "number"){
+if(data146 < 1 || isNaN(data146)){
+const err274 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -5727,11 +5357,12 @@ vErrors.push(err274);
 }
 errors++;
 }
-var _valid60 = _errs527 === errors;
-valid191 = valid191 || _valid60;
-const _errs528 = errors;
-if(data149 !== null){
-const err275 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/25/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+}
+if(data145.output_dim !== undefined){
+let data147 = data145.output_dim;
+if(!((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147)))){
+const err275 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -5740,10 +5371,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-var _valid60 = _errs528 === errors;
-valid191 = valid191 || _valid60;
-if(!valid191){
-const err276 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/25/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data147 == "number"){
+if(data147 < 1 || isNaN(data147)){
+const err276 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -5752,11 +5382,437 @@ vErrors.push(err276);
 }
 errors++;
 }
+}
+}
+if(data145.activation !== undefined){
+if(!(validate33(data145.activation, {instancePath:instancePath+"/config/activation",parentData:data145,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data145.use_bias !== undefined){
+if(typeof data145.use_bias !== "boolean"){
+const err277 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/15/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err277];
+}
 else {
-errors = _errs526;
+vErrors.push(err277);
+}
+errors++;
+}
+}
+if(data145.kernel_initializer !== undefined){
+if(!(validate28(data145.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data145,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data145.recurrent_initializer !== undefined){
+if(!(validate28(data145.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data145,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data145.bias_initializer !== undefined){
+if(!(validate28(data145.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data145,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data145.dropout !== undefined){
+let data153 = data145.dropout;
+if(typeof data153 == "number"){
+if(data153 > 1 || isNaN(data153)){
+const err278 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+if(data153 < 0 || isNaN(data153)){
+const err279 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+else {
+const err280 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+}
+if(data145.recurrent_dropout !== undefined){
+let data154 = data145.recurrent_dropout;
+if(typeof data154 == "number"){
+if(data154 > 1 || isNaN(data154)){
+const err281 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+if(data154 < 0 || isNaN(data154)){
+const err282 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+else {
+const err283 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+if(data145.dropout_W !== undefined){
+let data155 = data145.dropout_W;
+if(typeof data155 == "number"){
+if(data155 > 1 || isNaN(data155)){
+const err284 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+if(data155 < 0 || isNaN(data155)){
+const err285 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+}
+else {
+const err286 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+}
+if(data145.dropout_U !== undefined){
+let data156 = data145.dropout_U;
+if(typeof data156 == "number"){
+if(data156 > 1 || isNaN(data156)){
+const err287 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+if(data156 < 0 || isNaN(data156)){
+const err288 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+else {
+const err289 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+}
+if(data145.return_sequences !== undefined){
+if(typeof data145.return_sequences !== "boolean"){
+const err290 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/15/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+if(data145.return_state !== undefined){
+if(typeof data145.return_state !== "boolean"){
+const err291 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/15/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+if(data145.go_backwards !== undefined){
+if(typeof data145.go_backwards !== "boolean"){
+const err292 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/15/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+if(data145.stateful !== undefined){
+if(typeof data145.stateful !== "boolean"){
+const err293 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/15/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+}
+if(data145.unroll !== undefined){
+if(typeof data145.unroll !== "boolean"){
+const err294 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/15/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+if(data145.time_major !== undefined){
+if(typeof data145.time_major !== "boolean"){
+const err295 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/15/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+}
+if(data145.zero_output_for_mask !== undefined){
+if(typeof data145.zero_output_for_mask !== "boolean"){
+const err296 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/15/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+}
+if(data145.implementation !== undefined){
+let data164 = data145.implementation;
+if(!((typeof data164 == "number") && (!(data164 % 1) && !isNaN(data164)))){
+const err297 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+if(typeof data164 == "number"){
+if(data164 > 2 || isNaN(data164)){
+const err298 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+if(data164 < 0 || isNaN(data164)){
+const err299 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+}
+}
+if(data145.consume_less !== undefined){
+let data165 = data145.consume_less;
+if(!(((data165 === "cpu") || (data165 === "mem")) || (data165 === "gpu"))){
+const err300 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/15/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[15].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+}
+if(data145.input_dim !== undefined){
+let data166 = data145.input_dim;
+const _errs527 = errors;
+let valid150 = false;
+const _errs528 = errors;
+if(!((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166)))){
+const err301 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+if(typeof data166 == "number"){
+if(data166 < 1 || isNaN(data166)){
+const err302 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+var _valid51 = _errs528 === errors;
+valid150 = valid150 || _valid51;
+const _errs530 = errors;
+if(data166 !== null){
+const err303 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+var _valid51 = _errs530 === errors;
+valid150 = valid150 || _valid51;
+if(!valid150){
+const err304 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+else {
+errors = _errs527;
 if(vErrors !== null){
-if(_errs526){
-vErrors.length = _errs526;
+if(_errs527){
+vErrors.length = _errs527;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data145.input_length !== undefined){
+let data167 = data145.input_length;
+const _errs533 = errors;
+let valid151 = false;
+const _errs534 = errors;
+if(!((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167)))){
+const err305 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+if(typeof data167 == "number"){
+if(data167 < 1 || isNaN(data167)){
+const err306 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+}
+var _valid52 = _errs534 === errors;
+valid151 = valid151 || _valid52;
+const _errs536 = errors;
+if(data167 !== null){
+const err307 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+var _valid52 = _errs536 === errors;
+valid151 = valid151 || _valid52;
+if(!valid151){
+const err308 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+else {
+errors = _errs533;
+if(vErrors !== null){
+if(_errs533){
+vErrors.length = _errs533;
 }
 else {
 vErrors = null;
@@ -5767,21 +5823,21 @@ vErrors = null;
 }
 }
 }
-var _valid58 = _errs514 === errors;
-valid185 = _valid58;
-if(valid185){
+var _valid49 = _errs481 === errors;
+valid140 = _valid49;
+if(valid140){
 var props41 = {};
 props41.config = true;
 props41.class_name = true;
 }
 }
-if(!valid185){
-const err277 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid140){
+const err309 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err277];
+vErrors = [err309];
 }
 else {
-vErrors.push(err277);
+vErrors.push(err309);
 }
 errors++;
 }
@@ -5794,157 +5850,116 @@ props2 = props2 || {};
 Object.assign(props2, props41);
 }
 }
-const _errs531 = errors;
-let valid192 = true;
-const _errs532 = errors;
+const _errs539 = errors;
+let valid152 = true;
+const _errs540 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("ZeroPadding2D" !== data.class_name){
-const err278 = {};
+if("Concatenate" !== data.class_name){
+const err310 = {};
 if(vErrors === null){
-vErrors = [err278];
+vErrors = [err310];
 }
 else {
-vErrors.push(err278);
+vErrors.push(err310);
 }
 errors++;
 }
 }
 }
-var _valid61 = _errs532 === errors;
-errors = _errs531;
+var _valid53 = _errs540 === errors;
+errors = _errs539;
 if(vErrors !== null){
-if(_errs531){
-vErrors.length = _errs531;
+if(_errs539){
+vErrors.length = _errs539;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid61){
-const _errs534 = errors;
+if(_valid53){
+const _errs542 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data151 = data.config;
-if(!(validate22(data151, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data169 = data.config;
+if(!(validate22(data169, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-if(data151.padding !== undefined){
-let data152 = data151.padding;
-const _errs538 = errors;
-let valid197 = false;
-const _errs539 = errors;
-if(!((typeof data152 == "number") && (!(data152 % 1) && !isNaN(data152)))){
-const err279 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err279];
-}
-else {
-vErrors.push(err279);
-}
-errors++;
-}
-if(typeof data152 == "number"){
-if(data152 < 0 || isNaN(data152)){
-const err280 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err280];
-}
-else {
-vErrors.push(err280);
-}
-errors++;
-}
-}
-var _valid62 = _errs539 === errors;
-valid197 = valid197 || _valid62;
-const _errs541 = errors;
-if(!(Array.isArray(data152))){
-const err281 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err281];
-}
-else {
-vErrors.push(err281);
-}
-errors++;
-}
-var _valid62 = _errs541 === errors;
-valid197 = valid197 || _valid62;
-const _errs543 = errors;
-if(!(data152 && typeof data152 == "object" && !Array.isArray(data152))){
-const err282 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err282];
-}
-else {
-vErrors.push(err282);
-}
-errors++;
-}
-var _valid62 = _errs543 === errors;
-valid197 = valid197 || _valid62;
-if(!valid197){
-const err283 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/26/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err283];
-}
-else {
-vErrors.push(err283);
-}
-errors++;
-}
-else {
-errors = _errs538;
-if(vErrors !== null){
-if(_errs538){
-vErrors.length = _errs538;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data151.data_format !== undefined){
-let data153 = data151.data_format;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.axis !== undefined){
+let data170 = data169.axis;
 const _errs546 = errors;
-let valid198 = false;
+let valid157 = false;
 const _errs547 = errors;
-if(!(((((data153 === "channels_last") || (data153 === "channels_first")) || (data153 === "th")) || (data153 === "tf")) || (data153 === "default"))){
-const err284 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/26/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[26].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(!((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170)))){
+const err311 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err284];
+vErrors = [err311];
 }
 else {
-vErrors.push(err284);
+vErrors.push(err311);
 }
 errors++;
 }
-var _valid63 = _errs547 === errors;
-valid198 = valid198 || _valid63;
-const _errs548 = errors;
-if(data153 !== null){
-const err285 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/26/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid54 = _errs547 === errors;
+valid157 = valid157 || _valid54;
+const _errs549 = errors;
+if(Array.isArray(data170)){
+if(data170.length > 1){
+const err312 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
 if(vErrors === null){
-vErrors = [err285];
+vErrors = [err312];
 }
 else {
-vErrors.push(err285);
+vErrors.push(err312);
 }
 errors++;
 }
-var _valid63 = _errs548 === errors;
-valid198 = valid198 || _valid63;
-if(!valid198){
-const err286 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/26/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data170.length < 1){
+const err313 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err286];
+vErrors = [err313];
 }
 else {
-vErrors.push(err286);
+vErrors.push(err313);
+}
+errors++;
+}
+const len1 = data170.length;
+for(let i1=0; i1<len1; i1++){
+let data171 = data170[i1];
+if(!((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171)))){
+const err314 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+}
+else {
+const err315 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+var _valid54 = _errs549 === errors;
+valid157 = valid157 || _valid54;
+if(!valid157){
+const err316 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
 }
 errors++;
 }
@@ -5963,21 +5978,21 @@ vErrors = null;
 }
 }
 }
-var _valid61 = _errs534 === errors;
-valid192 = _valid61;
-if(valid192){
+var _valid53 = _errs542 === errors;
+valid152 = _valid53;
+if(valid152){
 var props42 = {};
 props42.config = true;
 props42.class_name = true;
 }
 }
-if(!valid192){
-const err287 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid152){
+const err317 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err287];
+vErrors = [err317];
 }
 else {
-vErrors.push(err287);
+vErrors.push(err317);
 }
 errors++;
 }
@@ -5990,190 +6005,58 @@ props2 = props2 || {};
 Object.assign(props2, props42);
 }
 }
-const _errs551 = errors;
-let valid199 = true;
-const _errs552 = errors;
+const _errs554 = errors;
+let valid160 = true;
+const _errs555 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("ZeroPadding3D" !== data.class_name){
-const err288 = {};
+if("Add" !== data.class_name){
+const err318 = {};
 if(vErrors === null){
-vErrors = [err288];
+vErrors = [err318];
 }
 else {
-vErrors.push(err288);
+vErrors.push(err318);
 }
 errors++;
 }
 }
 }
-var _valid64 = _errs552 === errors;
-errors = _errs551;
+var _valid55 = _errs555 === errors;
+errors = _errs554;
 if(vErrors !== null){
-if(_errs551){
-vErrors.length = _errs551;
+if(_errs554){
+vErrors.length = _errs554;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid64){
-const _errs554 = errors;
+if(_valid55){
+const _errs557 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data155 = data.config;
-if(!(validate22(data155, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-if(data155.padding !== undefined){
-let data156 = data155.padding;
-const _errs558 = errors;
-let valid204 = false;
-const _errs559 = errors;
-if(!((typeof data156 == "number") && (!(data156 % 1) && !isNaN(data156)))){
-const err289 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err289];
-}
-else {
-vErrors.push(err289);
-}
-errors++;
-}
-if(typeof data156 == "number"){
-if(data156 < 0 || isNaN(data156)){
-const err290 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err290];
-}
-else {
-vErrors.push(err290);
-}
-errors++;
 }
 }
-var _valid65 = _errs559 === errors;
-valid204 = valid204 || _valid65;
-const _errs561 = errors;
-if(!(Array.isArray(data156))){
-const err291 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err291];
-}
-else {
-vErrors.push(err291);
-}
-errors++;
-}
-var _valid65 = _errs561 === errors;
-valid204 = valid204 || _valid65;
-const _errs563 = errors;
-if(!(data156 && typeof data156 == "object" && !Array.isArray(data156))){
-const err292 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err292];
-}
-else {
-vErrors.push(err292);
-}
-errors++;
-}
-var _valid65 = _errs563 === errors;
-valid204 = valid204 || _valid65;
-if(!valid204){
-const err293 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err293];
-}
-else {
-vErrors.push(err293);
-}
-errors++;
-}
-else {
-errors = _errs558;
-if(vErrors !== null){
-if(_errs558){
-vErrors.length = _errs558;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data155.data_format !== undefined){
-let data157 = data155.data_format;
-const _errs566 = errors;
-let valid205 = false;
-const _errs567 = errors;
-if(!(((((data157 === "channels_last") || (data157 === "channels_first")) || (data157 === "th")) || (data157 === "tf")) || (data157 === "default"))){
-const err294 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err294];
-}
-else {
-vErrors.push(err294);
-}
-errors++;
-}
-var _valid66 = _errs567 === errors;
-valid205 = valid205 || _valid66;
-const _errs568 = errors;
-if(data157 !== null){
-const err295 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err295];
-}
-else {
-vErrors.push(err295);
-}
-errors++;
-}
-var _valid66 = _errs568 === errors;
-valid205 = valid205 || _valid66;
-if(!valid205){
-const err296 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err296];
-}
-else {
-vErrors.push(err296);
-}
-errors++;
-}
-else {
-errors = _errs566;
-if(vErrors !== null){
-if(_errs566){
-vErrors.length = _errs566;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid64 = _errs554 === errors;
-valid199 = _valid64;
-if(valid199){
+var _valid55 = _errs557 === errors;
+valid160 = _valid55;
+if(valid160){
 var props43 = {};
 props43.config = true;
 props43.class_name = true;
 }
 }
-if(!valid199){
-const err297 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid160){
+const err319 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err297];
+vErrors = [err319];
 }
 else {
-vErrors.push(err297);
+vErrors.push(err319);
 }
 errors++;
 }
@@ -6186,138 +6069,58 @@ props2 = props2 || {};
 Object.assign(props2, props43);
 }
 }
-const _errs571 = errors;
-let valid206 = true;
-const _errs572 = errors;
+const _errs561 = errors;
+let valid164 = true;
+const _errs562 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Cropping1D" !== data.class_name){
-const err298 = {};
+if("Subtract" !== data.class_name){
+const err320 = {};
 if(vErrors === null){
-vErrors = [err298];
+vErrors = [err320];
 }
 else {
-vErrors.push(err298);
+vErrors.push(err320);
 }
 errors++;
 }
 }
 }
-var _valid67 = _errs572 === errors;
-errors = _errs571;
+var _valid56 = _errs562 === errors;
+errors = _errs561;
 if(vErrors !== null){
-if(_errs571){
-vErrors.length = _errs571;
+if(_errs561){
+vErrors.length = _errs561;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid67){
-const _errs574 = errors;
+if(_valid56){
+const _errs564 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data159 = data.config;
-if(!(validate22(data159, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-if(data159.cropping !== undefined){
-let data160 = data159.cropping;
-const _errs578 = errors;
-let valid211 = false;
-const _errs579 = errors;
-if(!((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160)))){
-const err299 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/28/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err299];
-}
-else {
-vErrors.push(err299);
-}
-errors++;
-}
-if(typeof data160 == "number"){
-if(data160 < 0 || isNaN(data160)){
-const err300 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/28/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err300];
-}
-else {
-vErrors.push(err300);
-}
-errors++;
 }
 }
-var _valid68 = _errs579 === errors;
-valid211 = valid211 || _valid68;
-const _errs581 = errors;
-if(!(Array.isArray(data160))){
-const err301 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/28/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err301];
-}
-else {
-vErrors.push(err301);
-}
-errors++;
-}
-var _valid68 = _errs581 === errors;
-valid211 = valid211 || _valid68;
-const _errs583 = errors;
-if(!(data160 && typeof data160 == "object" && !Array.isArray(data160))){
-const err302 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/28/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err302];
-}
-else {
-vErrors.push(err302);
-}
-errors++;
-}
-var _valid68 = _errs583 === errors;
-valid211 = valid211 || _valid68;
-if(!valid211){
-const err303 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/28/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err303];
-}
-else {
-vErrors.push(err303);
-}
-errors++;
-}
-else {
-errors = _errs578;
-if(vErrors !== null){
-if(_errs578){
-vErrors.length = _errs578;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid67 = _errs574 === errors;
-valid206 = _valid67;
-if(valid206){
+var _valid56 = _errs564 === errors;
+valid164 = _valid56;
+if(valid164){
 var props44 = {};
 props44.config = true;
 props44.class_name = true;
 }
 }
-if(!valid206){
-const err304 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid164){
+const err321 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err304];
+vErrors = [err321];
 }
 else {
-vErrors.push(err304);
+vErrors.push(err321);
 }
 errors++;
 }
@@ -6330,190 +6133,58 @@ props2 = props2 || {};
 Object.assign(props2, props44);
 }
 }
-const _errs586 = errors;
-let valid212 = true;
-const _errs587 = errors;
+const _errs568 = errors;
+let valid168 = true;
+const _errs569 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Cropping2D" !== data.class_name){
-const err305 = {};
+if("Multiply" !== data.class_name){
+const err322 = {};
 if(vErrors === null){
-vErrors = [err305];
+vErrors = [err322];
 }
 else {
-vErrors.push(err305);
+vErrors.push(err322);
 }
 errors++;
 }
 }
 }
-var _valid69 = _errs587 === errors;
-errors = _errs586;
+var _valid57 = _errs569 === errors;
+errors = _errs568;
 if(vErrors !== null){
-if(_errs586){
-vErrors.length = _errs586;
+if(_errs568){
+vErrors.length = _errs568;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid69){
-const _errs589 = errors;
+if(_valid57){
+const _errs571 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data162 = data.config;
-if(!(validate22(data162, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-if(data162.cropping !== undefined){
-let data163 = data162.cropping;
-const _errs593 = errors;
-let valid217 = false;
-const _errs594 = errors;
-if(!((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163)))){
-const err306 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/29/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err306];
-}
-else {
-vErrors.push(err306);
-}
-errors++;
-}
-if(typeof data163 == "number"){
-if(data163 < 0 || isNaN(data163)){
-const err307 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/29/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err307];
-}
-else {
-vErrors.push(err307);
-}
-errors++;
 }
 }
-var _valid70 = _errs594 === errors;
-valid217 = valid217 || _valid70;
-const _errs596 = errors;
-if(!(Array.isArray(data163))){
-const err308 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/29/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err308];
-}
-else {
-vErrors.push(err308);
-}
-errors++;
-}
-var _valid70 = _errs596 === errors;
-valid217 = valid217 || _valid70;
-const _errs598 = errors;
-if(!(data163 && typeof data163 == "object" && !Array.isArray(data163))){
-const err309 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/29/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err309];
-}
-else {
-vErrors.push(err309);
-}
-errors++;
-}
-var _valid70 = _errs598 === errors;
-valid217 = valid217 || _valid70;
-if(!valid217){
-const err310 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/29/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err310];
-}
-else {
-vErrors.push(err310);
-}
-errors++;
-}
-else {
-errors = _errs593;
-if(vErrors !== null){
-if(_errs593){
-vErrors.length = _errs593;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data162.data_format !== undefined){
-let data164 = data162.data_format;
-const _errs601 = errors;
-let valid218 = false;
-const _errs602 = errors;
-if(!(((((data164 === "channels_last") || (data164 === "channels_first")) || (data164 === "th")) || (data164 === "tf")) || (data164 === "default"))){
-const err311 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[29].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err311];
-}
-else {
-vErrors.push(err311);
-}
-errors++;
-}
-var _valid71 = _errs602 === errors;
-valid218 = valid218 || _valid71;
-const _errs603 = errors;
-if(data164 !== null){
-const err312 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err312];
-}
-else {
-vErrors.push(err312);
-}
-errors++;
-}
-var _valid71 = _errs603 === errors;
-valid218 = valid218 || _valid71;
-if(!valid218){
-const err313 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err313];
-}
-else {
-vErrors.push(err313);
-}
-errors++;
-}
-else {
-errors = _errs601;
-if(vErrors !== null){
-if(_errs601){
-vErrors.length = _errs601;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid69 = _errs589 === errors;
-valid212 = _valid69;
-if(valid212){
+var _valid57 = _errs571 === errors;
+valid168 = _valid57;
+if(valid168){
 var props45 = {};
 props45.config = true;
 props45.class_name = true;
 }
 }
-if(!valid212){
-const err314 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid168){
+const err323 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err314];
+vErrors = [err323];
 }
 else {
-vErrors.push(err314);
+vErrors.push(err323);
 }
 errors++;
 }
@@ -6526,190 +6197,58 @@ props2 = props2 || {};
 Object.assign(props2, props45);
 }
 }
-const _errs606 = errors;
-let valid219 = true;
-const _errs607 = errors;
+const _errs575 = errors;
+let valid172 = true;
+const _errs576 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Cropping3D" !== data.class_name){
-const err315 = {};
-if(vErrors === null){
-vErrors = [err315];
-}
-else {
-vErrors.push(err315);
-}
-errors++;
-}
-}
-}
-var _valid72 = _errs607 === errors;
-errors = _errs606;
-if(vErrors !== null){
-if(_errs606){
-vErrors.length = _errs606;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid72){
-const _errs609 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data166 = data.config;
-if(!(validate22(data166, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
-if(data166.cropping !== undefined){
-let data167 = data166.cropping;
-const _errs613 = errors;
-let valid224 = false;
-const _errs614 = errors;
-if(!((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167)))){
-const err316 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err316];
-}
-else {
-vErrors.push(err316);
-}
-errors++;
-}
-if(typeof data167 == "number"){
-if(data167 < 0 || isNaN(data167)){
-const err317 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err317];
-}
-else {
-vErrors.push(err317);
-}
-errors++;
-}
-}
-var _valid73 = _errs614 === errors;
-valid224 = valid224 || _valid73;
-const _errs616 = errors;
-if(!(Array.isArray(data167))){
-const err318 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err318];
-}
-else {
-vErrors.push(err318);
-}
-errors++;
-}
-var _valid73 = _errs616 === errors;
-valid224 = valid224 || _valid73;
-const _errs618 = errors;
-if(!(data167 && typeof data167 == "object" && !Array.isArray(data167))){
-const err319 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err319];
-}
-else {
-vErrors.push(err319);
-}
-errors++;
-}
-var _valid73 = _errs618 === errors;
-valid224 = valid224 || _valid73;
-if(!valid224){
-const err320 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err320];
-}
-else {
-vErrors.push(err320);
-}
-errors++;
-}
-else {
-errors = _errs613;
-if(vErrors !== null){
-if(_errs613){
-vErrors.length = _errs613;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data166.data_format !== undefined){
-let data168 = data166.data_format;
-const _errs621 = errors;
-let valid225 = false;
-const _errs622 = errors;
-if(!(((((data168 === "channels_last") || (data168 === "channels_first")) || (data168 === "th")) || (data168 === "tf")) || (data168 === "default"))){
-const err321 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/30/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[30].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err321];
-}
-else {
-vErrors.push(err321);
-}
-errors++;
-}
-var _valid74 = _errs622 === errors;
-valid225 = valid225 || _valid74;
-const _errs623 = errors;
-if(data168 !== null){
-const err322 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/30/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err322];
-}
-else {
-vErrors.push(err322);
-}
-errors++;
-}
-var _valid74 = _errs623 === errors;
-valid225 = valid225 || _valid74;
-if(!valid225){
-const err323 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/30/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err323];
-}
-else {
-vErrors.push(err323);
-}
-errors++;
-}
-else {
-errors = _errs621;
-if(vErrors !== null){
-if(_errs621){
-vErrors.length = _errs621;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid72 = _errs609 === errors;
-valid219 = _valid72;
-if(valid219){
-var props46 = {};
-props46.config = true;
-props46.class_name = true;
-}
-}
-if(!valid219){
-const err324 = {instancePath,schemaPath:"#/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if("Average" !== data.class_name){
+const err324 = {};
 if(vErrors === null){
 vErrors = [err324];
 }
 else {
 vErrors.push(err324);
+}
+errors++;
+}
+}
+}
+var _valid58 = _errs576 === errors;
+errors = _errs575;
+if(vErrors !== null){
+if(_errs575){
+vErrors.length = _errs575;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid58){
+const _errs578 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+var _valid58 = _errs578 === errors;
+valid172 = _valid58;
+if(valid172){
+var props46 = {};
+props46.config = true;
+props46.class_name = true;
+}
+}
+if(!valid172){
+const err325 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
 }
 errors++;
 }
@@ -6722,50 +6261,13 @@ props2 = props2 || {};
 Object.assign(props2, props46);
 }
 }
-const _errs626 = errors;
-let valid226 = true;
-const _errs627 = errors;
+const _errs582 = errors;
+let valid176 = true;
+const _errs583 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("UpSampling1D" !== data.class_name){
-const err325 = {};
-if(vErrors === null){
-vErrors = [err325];
-}
-else {
-vErrors.push(err325);
-}
-errors++;
-}
-}
-}
-var _valid75 = _errs627 === errors;
-errors = _errs626;
-if(vErrors !== null){
-if(_errs626){
-vErrors.length = _errs626;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid75){
-const _errs629 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data170 = data.config;
-if(!(validate22(data170, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
-if(data170.size !== undefined){
-let data171 = data170.size;
-const _errs633 = errors;
-let valid231 = false;
-const _errs634 = errors;
-if(!((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171)))){
-const err326 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/31/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("Maximum" !== data.class_name){
+const err326 = {};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -6774,111 +6276,43 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(typeof data171 == "number"){
-if(data171 < 0 || isNaN(data171)){
-const err327 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/31/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err327];
-}
-else {
-vErrors.push(err327);
-}
-errors++;
 }
 }
-var _valid76 = _errs634 === errors;
-valid231 = valid231 || _valid76;
-const _errs636 = errors;
-if(!(Array.isArray(data171))){
-const err328 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/31/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err328];
-}
-else {
-vErrors.push(err328);
-}
-errors++;
-}
-var _valid76 = _errs636 === errors;
-valid231 = valid231 || _valid76;
-const _errs638 = errors;
-if(!(data171 && typeof data171 == "object" && !Array.isArray(data171))){
-const err329 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/31/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err329];
-}
-else {
-vErrors.push(err329);
-}
-errors++;
-}
-var _valid76 = _errs638 === errors;
-valid231 = valid231 || _valid76;
-if(!valid231){
-const err330 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/31/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err330];
-}
-else {
-vErrors.push(err330);
-}
-errors++;
-}
-else {
-errors = _errs633;
+var _valid59 = _errs583 === errors;
+errors = _errs582;
 if(vErrors !== null){
-if(_errs633){
-vErrors.length = _errs633;
+if(_errs582){
+vErrors.length = _errs582;
 }
 else {
 vErrors = null;
 }
 }
-}
-}
-if(data170.length !== undefined){
-let data172 = data170.length;
-if(!((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172)))){
-const err331 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/31/then/properties/config/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err331];
-}
-else {
-vErrors.push(err331);
-}
-errors++;
-}
-if(typeof data172 == "number"){
-if(data172 < 1 || isNaN(data172)){
-const err332 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/31/then/properties/config/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err332];
-}
-else {
-vErrors.push(err332);
-}
-errors++;
+if(_valid59){
+const _errs585 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
 }
-}
-}
-}
-var _valid75 = _errs629 === errors;
-valid226 = _valid75;
-if(valid226){
+var _valid59 = _errs585 === errors;
+valid176 = _valid59;
+if(valid176){
 var props47 = {};
 props47.config = true;
 props47.class_name = true;
 }
 }
-if(!valid226){
-const err333 = {instancePath,schemaPath:"#/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid176){
+const err327 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err333];
+vErrors = [err327];
 }
 else {
-vErrors.push(err333);
+vErrors.push(err327);
 }
 errors++;
 }
@@ -6891,202 +6325,58 @@ props2 = props2 || {};
 Object.assign(props2, props47);
 }
 }
-const _errs643 = errors;
-let valid232 = true;
-const _errs644 = errors;
+const _errs589 = errors;
+let valid180 = true;
+const _errs590 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("UpSampling2D" !== data.class_name){
-const err334 = {};
+if("Minimum" !== data.class_name){
+const err328 = {};
 if(vErrors === null){
-vErrors = [err334];
+vErrors = [err328];
 }
 else {
-vErrors.push(err334);
+vErrors.push(err328);
 }
 errors++;
 }
 }
 }
-var _valid77 = _errs644 === errors;
-errors = _errs643;
+var _valid60 = _errs590 === errors;
+errors = _errs589;
 if(vErrors !== null){
-if(_errs643){
-vErrors.length = _errs643;
+if(_errs589){
+vErrors.length = _errs589;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid77){
-const _errs646 = errors;
+if(_valid60){
+const _errs592 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data174 = data.config;
-if(!(validate22(data174, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-if(data174.size !== undefined){
-let data175 = data174.size;
-const _errs650 = errors;
-let valid237 = false;
-const _errs651 = errors;
-if(!((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175)))){
-const err335 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/32/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err335];
-}
-else {
-vErrors.push(err335);
-}
-errors++;
-}
-if(typeof data175 == "number"){
-if(data175 < 0 || isNaN(data175)){
-const err336 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/32/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err336];
-}
-else {
-vErrors.push(err336);
-}
-errors++;
 }
 }
-var _valid78 = _errs651 === errors;
-valid237 = valid237 || _valid78;
-const _errs653 = errors;
-if(!(Array.isArray(data175))){
-const err337 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/32/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err337];
-}
-else {
-vErrors.push(err337);
-}
-errors++;
-}
-var _valid78 = _errs653 === errors;
-valid237 = valid237 || _valid78;
-const _errs655 = errors;
-if(!(data175 && typeof data175 == "object" && !Array.isArray(data175))){
-const err338 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/32/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err338];
-}
-else {
-vErrors.push(err338);
-}
-errors++;
-}
-var _valid78 = _errs655 === errors;
-valid237 = valid237 || _valid78;
-if(!valid237){
-const err339 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/32/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err339];
-}
-else {
-vErrors.push(err339);
-}
-errors++;
-}
-else {
-errors = _errs650;
-if(vErrors !== null){
-if(_errs650){
-vErrors.length = _errs650;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data174.data_format !== undefined){
-let data176 = data174.data_format;
-const _errs658 = errors;
-let valid238 = false;
-const _errs659 = errors;
-if(!(((((data176 === "channels_last") || (data176 === "channels_first")) || (data176 === "th")) || (data176 === "tf")) || (data176 === "default"))){
-const err340 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[32].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err340];
-}
-else {
-vErrors.push(err340);
-}
-errors++;
-}
-var _valid79 = _errs659 === errors;
-valid238 = valid238 || _valid79;
-const _errs660 = errors;
-if(data176 !== null){
-const err341 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err341];
-}
-else {
-vErrors.push(err341);
-}
-errors++;
-}
-var _valid79 = _errs660 === errors;
-valid238 = valid238 || _valid79;
-if(!valid238){
-const err342 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err342];
-}
-else {
-vErrors.push(err342);
-}
-errors++;
-}
-else {
-errors = _errs658;
-if(vErrors !== null){
-if(_errs658){
-vErrors.length = _errs658;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data174.interpolation !== undefined){
-if(typeof data174.interpolation !== "string"){
-const err343 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/32/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err343];
-}
-else {
-vErrors.push(err343);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid77 = _errs646 === errors;
-valid232 = _valid77;
-if(valid232){
+var _valid60 = _errs592 === errors;
+valid180 = _valid60;
+if(valid180){
 var props48 = {};
 props48.config = true;
 props48.class_name = true;
 }
 }
-if(!valid232){
-const err344 = {instancePath,schemaPath:"#/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid180){
+const err329 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err344];
+vErrors = [err329];
 }
 else {
-vErrors.push(err344);
+vErrors.push(err329);
 }
 errors++;
 }
@@ -7099,165 +6389,88 @@ props2 = props2 || {};
 Object.assign(props2, props48);
 }
 }
-const _errs665 = errors;
-let valid239 = true;
-const _errs666 = errors;
+const _errs596 = errors;
+let valid184 = true;
+const _errs597 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("UpSampling3D" !== data.class_name){
-const err345 = {};
+if("Flatten" !== data.class_name){
+const err330 = {};
 if(vErrors === null){
-vErrors = [err345];
+vErrors = [err330];
 }
 else {
-vErrors.push(err345);
+vErrors.push(err330);
 }
 errors++;
 }
 }
 }
-var _valid80 = _errs666 === errors;
-errors = _errs665;
+var _valid61 = _errs597 === errors;
+errors = _errs596;
 if(vErrors !== null){
-if(_errs665){
-vErrors.length = _errs665;
+if(_errs596){
+vErrors.length = _errs596;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid80){
-const _errs668 = errors;
+if(_valid61){
+const _errs599 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data179 = data.config;
-if(!(validate22(data179, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data185 = data.config;
+if(!(validate22(data185, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
-if(data179.size !== undefined){
-let data180 = data179.size;
-const _errs672 = errors;
-let valid244 = false;
-const _errs673 = errors;
-if(!((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180)))){
-const err346 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+if(data185.data_format !== undefined){
+let data186 = data185.data_format;
+const _errs603 = errors;
+let valid189 = false;
+const _errs604 = errors;
+if(!(((((data186 === "channels_last") || (data186 === "channels_first")) || (data186 === "th")) || (data186 === "tf")) || (data186 === "default"))){
+const err331 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[23].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err346];
+vErrors = [err331];
 }
 else {
-vErrors.push(err346);
+vErrors.push(err331);
 }
 errors++;
 }
-if(typeof data180 == "number"){
-if(data180 < 0 || isNaN(data180)){
-const err347 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid62 = _errs604 === errors;
+valid189 = valid189 || _valid62;
+const _errs605 = errors;
+if(data186 !== null){
+const err332 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err347];
+vErrors = [err332];
 }
 else {
-vErrors.push(err347);
+vErrors.push(err332);
 }
 errors++;
 }
-}
-var _valid81 = _errs673 === errors;
-valid244 = valid244 || _valid81;
-const _errs675 = errors;
-if(!(Array.isArray(data180))){
-const err348 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid62 = _errs605 === errors;
+valid189 = valid189 || _valid62;
+if(!valid189){
+const err333 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err348];
+vErrors = [err333];
 }
 else {
-vErrors.push(err348);
-}
-errors++;
-}
-var _valid81 = _errs675 === errors;
-valid244 = valid244 || _valid81;
-const _errs677 = errors;
-if(!(data180 && typeof data180 == "object" && !Array.isArray(data180))){
-const err349 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err349];
-}
-else {
-vErrors.push(err349);
-}
-errors++;
-}
-var _valid81 = _errs677 === errors;
-valid244 = valid244 || _valid81;
-if(!valid244){
-const err350 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err350];
-}
-else {
-vErrors.push(err350);
+vErrors.push(err333);
 }
 errors++;
 }
 else {
-errors = _errs672;
+errors = _errs603;
 if(vErrors !== null){
-if(_errs672){
-vErrors.length = _errs672;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data179.data_format !== undefined){
-let data181 = data179.data_format;
-const _errs680 = errors;
-let valid245 = false;
-const _errs681 = errors;
-if(!(((((data181 === "channels_last") || (data181 === "channels_first")) || (data181 === "th")) || (data181 === "tf")) || (data181 === "default"))){
-const err351 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[33].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err351];
-}
-else {
-vErrors.push(err351);
-}
-errors++;
-}
-var _valid82 = _errs681 === errors;
-valid245 = valid245 || _valid82;
-const _errs682 = errors;
-if(data181 !== null){
-const err352 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err352];
-}
-else {
-vErrors.push(err352);
-}
-errors++;
-}
-var _valid82 = _errs682 === errors;
-valid245 = valid245 || _valid82;
-if(!valid245){
-const err353 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err353];
-}
-else {
-vErrors.push(err353);
-}
-errors++;
-}
-else {
-errors = _errs680;
-if(vErrors !== null){
-if(_errs680){
-vErrors.length = _errs680;
+if(_errs603){
+vErrors.length = _errs603;
 }
 else {
 vErrors = null;
@@ -7268,21 +6481,21 @@ vErrors = null;
 }
 }
 }
-var _valid80 = _errs668 === errors;
-valid239 = _valid80;
-if(valid239){
+var _valid61 = _errs599 === errors;
+valid184 = _valid61;
+if(valid184){
 var props49 = {};
 props49.config = true;
 props49.class_name = true;
 }
 }
-if(!valid239){
-const err354 = {instancePath,schemaPath:"#/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid184){
+const err334 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err354];
+vErrors = [err334];
 }
 else {
-vErrors.push(err354);
+vErrors.push(err334);
 }
 errors++;
 }
@@ -7295,14 +6508,413 @@ props2 = props2 || {};
 Object.assign(props2, props49);
 }
 }
-const _errs685 = errors;
-let valid246 = true;
-const _errs686 = errors;
+const _errs608 = errors;
+let valid190 = true;
+const _errs609 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data182 = data.class_name;
-if(!((((((((((((((((((((((((data182 === "Conv1D") || (data182 === "Convolution1D")) || (data182 === "AtrousConvolution1D")) || (data182 === "AtrousConv1D")) || (data182 === "Conv2D")) || (data182 === "Convolution2D")) || (data182 === "AtrousConvolution2D")) || (data182 === "AtrousConv2D")) || (data182 === "Conv3D")) || (data182 === "Convolution3D")) || (data182 === "SeparableConv1D")) || (data182 === "SeparableConvolution1D")) || (data182 === "SeparableConv2D")) || (data182 === "SeparableConvolution2D")) || (data182 === "Conv1DTranspose")) || (data182 === "Convolution1DTranspose")) || (data182 === "Conv2DTranspose")) || (data182 === "Convolution2DTranspose")) || (data182 === "Deconvolution2D")) || (data182 === "Deconv2D")) || (data182 === "Conv3DTranspose")) || (data182 === "Convolution3DTranspose")) || (data182 === "Deconvolution3D")) || (data182 === "Deconv3D"))){
-const err355 = {};
+if("RepeatVector" !== data.class_name){
+const err335 = {};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+}
+var _valid63 = _errs609 === errors;
+errors = _errs608;
+if(vErrors !== null){
+if(_errs608){
+vErrors.length = _errs608;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid63){
+const _errs611 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data188 = data.config;
+if(!(validate22(data188, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
+if(data188.n === undefined){
+const err336 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+if(data188.n !== undefined){
+let data189 = data188.n;
+if(!((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189)))){
+const err337 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+if(typeof data189 == "number"){
+if(data189 < 0 || isNaN(data189)){
+const err338 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+var _valid63 = _errs611 === errors;
+valid190 = _valid63;
+if(valid190){
+var props50 = {};
+props50.config = true;
+props50.class_name = true;
+}
+}
+if(!valid190){
+const err339 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+if(props2 !== true && props50 !== undefined){
+if(props50 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props50);
+}
+}
+const _errs617 = errors;
+let valid195 = true;
+const _errs618 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Reshape" !== data.class_name){
+const err340 = {};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+}
+}
+var _valid64 = _errs618 === errors;
+errors = _errs617;
+if(vErrors !== null){
+if(_errs617){
+vErrors.length = _errs617;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid64){
+const _errs620 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data191 = data.config;
+if(!(validate22(data191, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
+if(data191.target_shape === undefined){
+const err341 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/25/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+if(data191.target_shape !== undefined){
+let data192 = data191.target_shape;
+if(Array.isArray(data192)){
+const len2 = data192.length;
+for(let i2=0; i2<len2; i2++){
+let data193 = data192[i2];
+if(!((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193)))){
+const err342 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+if(typeof data193 == "number"){
+if(data193 < -1 || isNaN(data193)){
+const err343 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid64 = _errs620 === errors;
+valid195 = _valid64;
+if(valid195){
+var props51 = {};
+props51.config = true;
+props51.class_name = true;
+}
+}
+if(!valid195){
+const err345 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+if(props2 !== true && props51 !== undefined){
+if(props51 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props51);
+}
+}
+const _errs628 = errors;
+let valid202 = true;
+const _errs629 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Permute" !== data.class_name){
+const err346 = {};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+}
+var _valid65 = _errs629 === errors;
+errors = _errs628;
+if(vErrors !== null){
+if(_errs628){
+vErrors.length = _errs628;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid65){
+const _errs631 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data195 = data.config;
+if(!(validate22(data195, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.dims === undefined){
+const err347 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/26/then/properties/config/required",keyword:"required",params:{missingProperty: "dims"},message:"must have required property '"+"dims"+"'"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+if(data195.dims !== undefined){
+let data196 = data195.dims;
+if(Array.isArray(data196)){
+const len3 = data196.length;
+for(let i3=0; i3<len3; i3++){
+let data197 = data196[i3];
+if(!((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197)))){
+const err348 = {instancePath:instancePath+"/config/dims/" + i3,schemaPath:"#/allOf/26/then/properties/config/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+if(typeof data197 == "number"){
+if(data197 < 1 || isNaN(data197)){
+const err349 = {instancePath:instancePath+"/config/dims/" + i3,schemaPath:"#/allOf/26/then/properties/config/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err350 = {instancePath:instancePath+"/config/dims",schemaPath:"#/allOf/26/then/properties/config/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid65 = _errs631 === errors;
+valid202 = _valid65;
+if(valid202){
+var props52 = {};
+props52.config = true;
+props52.class_name = true;
+}
+}
+if(!valid202){
+const err351 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+if(props2 !== true && props52 !== undefined){
+if(props52 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props52);
+}
+}
+const _errs639 = errors;
+let valid209 = true;
+const _errs640 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ZeroPadding1D" !== data.class_name){
+const err352 = {};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+}
+var _valid66 = _errs640 === errors;
+errors = _errs639;
+if(vErrors !== null){
+if(_errs639){
+vErrors.length = _errs639;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid66){
+const _errs642 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data199 = data.config;
+if(!(validate22(data199, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.padding !== undefined){
+let data200 = data199.padding;
+const _errs646 = errors;
+let valid214 = false;
+const _errs647 = errors;
+if(!((typeof data200 == "number") && (!(data200 % 1) && !isNaN(data200)))){
+const err353 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+if(typeof data200 == "number"){
+if(data200 < 0 || isNaN(data200)){
+const err354 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+}
+var _valid67 = _errs647 === errors;
+valid214 = valid214 || _valid67;
+const _errs649 = errors;
+if(!(Array.isArray(data200))){
+const err355 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -7311,29 +6923,11 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-}
-var _valid83 = _errs686 === errors;
-errors = _errs685;
-if(vErrors !== null){
-if(_errs685){
-vErrors.length = _errs685;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid83){
-const _errs688 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data183 = data.config;
-const _errs690 = errors;
-let valid249 = false;
-const _errs691 = errors;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-if(data183.filters === undefined){
-const err356 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/34/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
+var _valid67 = _errs649 === errors;
+valid214 = valid214 || _valid67;
+const _errs651 = errors;
+if(!(data200 && typeof data200 == "object" && !Array.isArray(data200))){
+const err356 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -7342,13 +6936,10 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-var _valid84 = _errs691 === errors;
-valid249 = valid249 || _valid84;
-const _errs692 = errors;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-if(data183.nb_filter === undefined){
-const err357 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/34/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
+var _valid67 = _errs651 === errors;
+valid214 = valid214 || _valid67;
+if(!valid214){
+const err357 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -7357,11 +6948,25 @@ vErrors.push(err357);
 }
 errors++;
 }
+else {
+errors = _errs646;
+if(vErrors !== null){
+if(_errs646){
+vErrors.length = _errs646;
 }
-var _valid84 = _errs692 === errors;
-valid249 = valid249 || _valid84;
-if(!valid249){
-const err358 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/34/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data199.data_format !== undefined){
+let data201 = data199.data_format;
+const _errs654 = errors;
+let valid215 = false;
+const _errs655 = errors;
+if(!(((((data201 === "channels_last") || (data201 === "channels_first")) || (data201 === "th")) || (data201 === "tf")) || (data201 === "default"))){
+const err358 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -7370,26 +6975,11 @@ vErrors.push(err358);
 }
 errors++;
 }
-else {
-errors = _errs690;
-if(vErrors !== null){
-if(_errs690){
-vErrors.length = _errs690;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data183, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-if(data183.filters !== undefined){
-let data184 = data183.filters;
-if(!((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184)))){
-const err359 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/34/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid68 = _errs655 === errors;
+valid215 = valid215 || _valid68;
+const _errs656 = errors;
+if(data201 !== null){
+const err359 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -7398,9 +6988,10 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(typeof data184 == "number"){
-if(data184 < 1 || isNaN(data184)){
-const err360 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/34/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid68 = _errs656 === errors;
+valid215 = valid215 || _valid68;
+if(!valid215){
+const err360 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -7409,15 +7000,31 @@ vErrors.push(err360);
 }
 errors++;
 }
+else {
+errors = _errs654;
+if(vErrors !== null){
+if(_errs654){
+vErrors.length = _errs654;
+}
+else {
+vErrors = null;
 }
 }
-if(data183.kernel_size !== undefined){
-let data185 = data183.kernel_size;
-const _errs697 = errors;
-let valid252 = false;
-const _errs698 = errors;
-if(!((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185)))){
-const err361 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+}
+}
+var _valid66 = _errs642 === errors;
+valid209 = _valid66;
+if(valid209){
+var props53 = {};
+props53.config = true;
+props53.class_name = true;
+}
+}
+if(!valid209){
+const err361 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -7426,9 +7033,22 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(typeof data185 == "number"){
-if(data185 < 1 || isNaN(data185)){
-const err362 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(props2 !== true && props53 !== undefined){
+if(props53 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props53);
+}
+}
+const _errs659 = errors;
+let valid216 = true;
+const _errs660 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ZeroPadding2D" !== data.class_name){
+const err362 = {};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -7438,12 +7058,34 @@ vErrors.push(err362);
 errors++;
 }
 }
-var _valid85 = _errs698 === errors;
-valid252 = valid252 || _valid85;
-const _errs700 = errors;
-if(Array.isArray(data185)){
-if(data185.length > 3){
-const err363 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+var _valid69 = _errs660 === errors;
+errors = _errs659;
+if(vErrors !== null){
+if(_errs659){
+vErrors.length = _errs659;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid69){
+const _errs662 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data203 = data.config;
+if(!(validate22(data203, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+if(data203.padding !== undefined){
+let data204 = data203.padding;
+const _errs666 = errors;
+let valid221 = false;
+const _errs667 = errors;
+if(!((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204)))){
+const err363 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -7452,8 +7094,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(data185.length < 1){
-const err364 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(typeof data204 == "number"){
+if(data204 < 0 || isNaN(data204)){
+const err364 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -7462,11 +7105,12 @@ vErrors.push(err364);
 }
 errors++;
 }
-const len4 = data185.length;
-for(let i4=0; i4<len4; i4++){
-let data186 = data185[i4];
-if(!((typeof data186 == "number") && (!(data186 % 1) && !isNaN(data186)))){
-const err365 = {instancePath:instancePath+"/config/kernel_size/" + i4,schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid70 = _errs667 === errors;
+valid221 = valid221 || _valid70;
+const _errs669 = errors;
+if(!(Array.isArray(data204))){
+const err365 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -7475,9 +7119,11 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(typeof data186 == "number"){
-if(data186 < 1 || isNaN(data186)){
-const err366 = {instancePath:instancePath+"/config/kernel_size/" + i4,schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid70 = _errs669 === errors;
+valid221 = valid221 || _valid70;
+const _errs671 = errors;
+if(!(data204 && typeof data204 == "object" && !Array.isArray(data204))){
+const err366 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -7486,11 +7132,10 @@ vErrors.push(err366);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err367 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid70 = _errs671 === errors;
+valid221 = valid221 || _valid70;
+if(!valid221){
+const err367 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -7499,10 +7144,25 @@ vErrors.push(err367);
 }
 errors++;
 }
-var _valid85 = _errs700 === errors;
-valid252 = valid252 || _valid85;
-if(!valid252){
-const err368 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/34/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs666;
+if(vErrors !== null){
+if(_errs666){
+vErrors.length = _errs666;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data203.data_format !== undefined){
+let data205 = data203.data_format;
+const _errs674 = errors;
+let valid222 = false;
+const _errs675 = errors;
+if(!(((((data205 === "channels_last") || (data205 === "channels_first")) || (data205 === "th")) || (data205 === "tf")) || (data205 === "default"))){
+const err368 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/28/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[28].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -7511,25 +7171,11 @@ vErrors.push(err368);
 }
 errors++;
 }
-else {
-errors = _errs697;
-if(vErrors !== null){
-if(_errs697){
-vErrors.length = _errs697;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data183.strides !== undefined){
-let data187 = data183.strides;
-const _errs705 = errors;
-let valid255 = false;
-const _errs706 = errors;
-if(!((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187)))){
-const err369 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid71 = _errs675 === errors;
+valid222 = valid222 || _valid71;
+const _errs676 = errors;
+if(data205 !== null){
+const err369 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/28/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -7538,9 +7184,10 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(typeof data187 == "number"){
-if(data187 < 1 || isNaN(data187)){
-const err370 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid71 = _errs676 === errors;
+valid222 = valid222 || _valid71;
+if(!valid222){
+const err370 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/28/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -7549,13 +7196,31 @@ vErrors.push(err370);
 }
 errors++;
 }
+else {
+errors = _errs674;
+if(vErrors !== null){
+if(_errs674){
+vErrors.length = _errs674;
 }
-var _valid86 = _errs706 === errors;
-valid255 = valid255 || _valid86;
-const _errs708 = errors;
-if(Array.isArray(data187)){
-if(data187.length > 3){
-const err371 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid69 = _errs662 === errors;
+valid216 = _valid69;
+if(valid216){
+var props54 = {};
+props54.config = true;
+props54.class_name = true;
+}
+}
+if(!valid216){
+const err371 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -7564,8 +7229,22 @@ vErrors.push(err371);
 }
 errors++;
 }
-if(data187.length < 1){
-const err372 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(props2 !== true && props54 !== undefined){
+if(props54 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props54);
+}
+}
+const _errs679 = errors;
+let valid223 = true;
+const _errs680 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ZeroPadding3D" !== data.class_name){
+const err372 = {};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -7574,11 +7253,35 @@ vErrors.push(err372);
 }
 errors++;
 }
-const len5 = data187.length;
-for(let i5=0; i5<len5; i5++){
-let data188 = data187[i5];
-if(!((typeof data188 == "number") && (!(data188 % 1) && !isNaN(data188)))){
-const err373 = {instancePath:instancePath+"/config/strides/" + i5,schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid72 = _errs680 === errors;
+errors = _errs679;
+if(vErrors !== null){
+if(_errs679){
+vErrors.length = _errs679;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid72){
+const _errs682 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data207 = data.config;
+if(!(validate22(data207, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
+if(data207.padding !== undefined){
+let data208 = data207.padding;
+const _errs686 = errors;
+let valid228 = false;
+const _errs687 = errors;
+if(!((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208)))){
+const err373 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -7587,9 +7290,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-if(typeof data188 == "number"){
-if(data188 < 1 || isNaN(data188)){
-const err374 = {instancePath:instancePath+"/config/strides/" + i5,schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data208 == "number"){
+if(data208 < 0 || isNaN(data208)){
+const err374 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -7599,10 +7302,11 @@ vErrors.push(err374);
 errors++;
 }
 }
-}
-}
-else {
-const err375 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid73 = _errs687 === errors;
+valid228 = valid228 || _valid73;
+const _errs689 = errors;
+if(!(Array.isArray(data208))){
+const err375 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -7611,10 +7315,11 @@ vErrors.push(err375);
 }
 errors++;
 }
-var _valid86 = _errs708 === errors;
-valid255 = valid255 || _valid86;
-if(!valid255){
-const err376 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/34/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid73 = _errs689 === errors;
+valid228 = valid228 || _valid73;
+const _errs691 = errors;
+if(!(data208 && typeof data208 == "object" && !Array.isArray(data208))){
+const err376 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -7623,23 +7328,10 @@ vErrors.push(err376);
 }
 errors++;
 }
-else {
-errors = _errs705;
-if(vErrors !== null){
-if(_errs705){
-vErrors.length = _errs705;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data183.padding !== undefined){
-let data189 = data183.padding;
-if(typeof data189 === "string"){
-if(func1(data189) < 1){
-const err377 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid73 = _errs691 === errors;
+valid228 = valid228 || _valid73;
+if(!valid228){
+const err377 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -7648,9 +7340,25 @@ vErrors.push(err377);
 }
 errors++;
 }
+else {
+errors = _errs686;
+if(vErrors !== null){
+if(_errs686){
+vErrors.length = _errs686;
 }
 else {
-const err378 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+}
+if(data207.data_format !== undefined){
+let data209 = data207.data_format;
+const _errs694 = errors;
+let valid229 = false;
+const _errs695 = errors;
+if(!(((((data209 === "channels_last") || (data209 === "channels_first")) || (data209 === "th")) || (data209 === "tf")) || (data209 === "default"))){
+const err378 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[29].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -7659,11 +7367,11 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-if(data183.data_format !== undefined){
-let data190 = data183.data_format;
-if(!(((data190 === "channels_last") || (data190 === "channels_first")) || (data190 === null))){
-const err379 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[34].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+var _valid74 = _errs695 === errors;
+valid229 = valid229 || _valid74;
+const _errs696 = errors;
+if(data209 !== null){
+const err379 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -7672,14 +7380,10 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-if(data183.dilation_rate !== undefined){
-let data191 = data183.dilation_rate;
-const _errs716 = errors;
-let valid258 = false;
-const _errs717 = errors;
-if(!((typeof data191 == "number") && (!(data191 % 1) && !isNaN(data191)))){
-const err380 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid74 = _errs696 === errors;
+valid229 = valid229 || _valid74;
+if(!valid229){
+const err380 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -7688,96 +7392,11 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(typeof data191 == "number"){
-if(data191 < 1 || isNaN(data191)){
-const err381 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err381];
-}
 else {
-vErrors.push(err381);
-}
-errors++;
-}
-}
-var _valid87 = _errs717 === errors;
-valid258 = valid258 || _valid87;
-const _errs719 = errors;
-if(Array.isArray(data191)){
-if(data191.length > 3){
-const err382 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err382];
-}
-else {
-vErrors.push(err382);
-}
-errors++;
-}
-if(data191.length < 1){
-const err383 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err383];
-}
-else {
-vErrors.push(err383);
-}
-errors++;
-}
-const len6 = data191.length;
-for(let i6=0; i6<len6; i6++){
-let data192 = data191[i6];
-if(!((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192)))){
-const err384 = {instancePath:instancePath+"/config/dilation_rate/" + i6,schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err384];
-}
-else {
-vErrors.push(err384);
-}
-errors++;
-}
-if(typeof data192 == "number"){
-if(data192 < 1 || isNaN(data192)){
-const err385 = {instancePath:instancePath+"/config/dilation_rate/" + i6,schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err385];
-}
-else {
-vErrors.push(err385);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err386 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err386];
-}
-else {
-vErrors.push(err386);
-}
-errors++;
-}
-var _valid87 = _errs719 === errors;
-valid258 = valid258 || _valid87;
-if(!valid258){
-const err387 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/34/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err387];
-}
-else {
-vErrors.push(err387);
-}
-errors++;
-}
-else {
-errors = _errs716;
+errors = _errs694;
 if(vErrors !== null){
-if(_errs716){
-vErrors.length = _errs716;
+if(_errs694){
+vErrors.length = _errs694;
 }
 else {
 vErrors = null;
@@ -7785,241 +7404,24 @@ vErrors = null;
 }
 }
 }
-if(data183.groups !== undefined){
-let data193 = data183.groups;
-if(!((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193)))){
-const err388 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/34/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err388];
 }
-else {
-vErrors.push(err388);
 }
-errors++;
 }
-if(typeof data193 == "number"){
-if(data193 < 1 || isNaN(data193)){
-const err389 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/34/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err389];
-}
-else {
-vErrors.push(err389);
-}
-errors++;
-}
-}
-}
-if(data183.activation !== undefined){
-if(!(validate33(data183.activation, {instancePath:instancePath+"/config/activation",parentData:data183,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data183.use_bias !== undefined){
-if(typeof data183.use_bias !== "boolean"){
-const err390 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/34/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err390];
-}
-else {
-vErrors.push(err390);
-}
-errors++;
-}
-}
-if(data183.kernel_initializer !== undefined){
-if(!(validate28(data183.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data183,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data183.bias_initializer !== undefined){
-if(!(validate28(data183.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data183,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data183.output_padding !== undefined){
-let data198 = data183.output_padding;
-const _errs731 = errors;
-let valid261 = false;
-const _errs732 = errors;
-if(!((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198)))){
-const err391 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err391];
-}
-else {
-vErrors.push(err391);
-}
-errors++;
-}
-if(typeof data198 == "number"){
-if(data198 < 0 || isNaN(data198)){
-const err392 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err392];
-}
-else {
-vErrors.push(err392);
-}
-errors++;
-}
-}
-var _valid88 = _errs732 === errors;
-valid261 = valid261 || _valid88;
-const _errs734 = errors;
-if(Array.isArray(data198)){
-if(data198.length > 3){
-const err393 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err393];
-}
-else {
-vErrors.push(err393);
-}
-errors++;
-}
-if(data198.length < 1){
-const err394 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err394];
-}
-else {
-vErrors.push(err394);
-}
-errors++;
-}
-const len7 = data198.length;
-for(let i7=0; i7<len7; i7++){
-let data199 = data198[i7];
-if(!((typeof data199 == "number") && (!(data199 % 1) && !isNaN(data199)))){
-const err395 = {instancePath:instancePath+"/config/output_padding/" + i7,schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err395];
-}
-else {
-vErrors.push(err395);
-}
-errors++;
-}
-if(typeof data199 == "number"){
-if(data199 < 0 || isNaN(data199)){
-const err396 = {instancePath:instancePath+"/config/output_padding/" + i7,schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err396];
-}
-else {
-vErrors.push(err396);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err397 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err397];
-}
-else {
-vErrors.push(err397);
-}
-errors++;
-}
-var _valid88 = _errs734 === errors;
-valid261 = valid261 || _valid88;
-const _errs738 = errors;
-if(data198 !== null){
-const err398 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err398];
-}
-else {
-vErrors.push(err398);
-}
-errors++;
-}
-var _valid88 = _errs738 === errors;
-valid261 = valid261 || _valid88;
-if(!valid261){
-const err399 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/34/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err399];
-}
-else {
-vErrors.push(err399);
-}
-errors++;
-}
-else {
-errors = _errs731;
-if(vErrors !== null){
-if(_errs731){
-vErrors.length = _errs731;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data183.depth_multiplier !== undefined){
-let data200 = data183.depth_multiplier;
-if(!((typeof data200 == "number") && (!(data200 % 1) && !isNaN(data200)))){
-const err400 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/34/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err400];
-}
-else {
-vErrors.push(err400);
-}
-errors++;
-}
-if(typeof data200 == "number"){
-if(data200 < 1 || isNaN(data200)){
-const err401 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/34/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err401];
-}
-else {
-vErrors.push(err401);
-}
-errors++;
-}
-}
-}
-if(data183.depthwise_initializer !== undefined){
-if(!(validate28(data183.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data183,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data183.pointwise_initializer !== undefined){
-if(!(validate28(data183.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data183,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid83 = _errs688 === errors;
-valid246 = _valid83;
-if(valid246){
+var _valid72 = _errs682 === errors;
+valid223 = _valid72;
+if(valid223){
 var props55 = {};
 props55.config = true;
 props55.class_name = true;
 }
 }
-if(!valid246){
-const err402 = {instancePath,schemaPath:"#/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid223){
+const err381 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err402];
+vErrors = [err381];
 }
 else {
-vErrors.push(err402);
+vErrors.push(err381);
 }
 errors++;
 }
@@ -8032,14 +7434,428 @@ props2 = props2 || {};
 Object.assign(props2, props55);
 }
 }
-const _errs745 = errors;
-let valid264 = true;
-const _errs746 = errors;
+const _errs699 = errors;
+let valid230 = true;
+const _errs700 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data203 = data.class_name;
-if(!((data203 === "DepthwiseConv1D") || (data203 === "DepthwiseConv2D"))){
-const err403 = {};
+if("Cropping1D" !== data.class_name){
+const err382 = {};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+}
+}
+var _valid75 = _errs700 === errors;
+errors = _errs699;
+if(vErrors !== null){
+if(_errs699){
+vErrors.length = _errs699;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid75){
+const _errs702 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data211 = data.config;
+if(!(validate22(data211, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
+if(data211.cropping !== undefined){
+let data212 = data211.cropping;
+const _errs706 = errors;
+let valid235 = false;
+const _errs707 = errors;
+if(!((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212)))){
+const err383 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+if(typeof data212 == "number"){
+if(data212 < 0 || isNaN(data212)){
+const err384 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+}
+var _valid76 = _errs707 === errors;
+valid235 = valid235 || _valid76;
+const _errs709 = errors;
+if(!(Array.isArray(data212))){
+const err385 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+var _valid76 = _errs709 === errors;
+valid235 = valid235 || _valid76;
+const _errs711 = errors;
+if(!(data212 && typeof data212 == "object" && !Array.isArray(data212))){
+const err386 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+var _valid76 = _errs711 === errors;
+valid235 = valid235 || _valid76;
+if(!valid235){
+const err387 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+else {
+errors = _errs706;
+if(vErrors !== null){
+if(_errs706){
+vErrors.length = _errs706;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid75 = _errs702 === errors;
+valid230 = _valid75;
+if(valid230){
+var props56 = {};
+props56.config = true;
+props56.class_name = true;
+}
+}
+if(!valid230){
+const err388 = {instancePath,schemaPath:"#/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+if(props2 !== true && props56 !== undefined){
+if(props56 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props56);
+}
+}
+const _errs714 = errors;
+let valid236 = true;
+const _errs715 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping2D" !== data.class_name){
+const err389 = {};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+}
+}
+var _valid77 = _errs715 === errors;
+errors = _errs714;
+if(vErrors !== null){
+if(_errs714){
+vErrors.length = _errs714;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid77){
+const _errs717 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data214 = data.config;
+if(!(validate22(data214, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
+if(data214.cropping !== undefined){
+let data215 = data214.cropping;
+const _errs721 = errors;
+let valid241 = false;
+const _errs722 = errors;
+if(!((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215)))){
+const err390 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+if(typeof data215 == "number"){
+if(data215 < 0 || isNaN(data215)){
+const err391 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+}
+var _valid78 = _errs722 === errors;
+valid241 = valid241 || _valid78;
+const _errs724 = errors;
+if(!(Array.isArray(data215))){
+const err392 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+var _valid78 = _errs724 === errors;
+valid241 = valid241 || _valid78;
+const _errs726 = errors;
+if(!(data215 && typeof data215 == "object" && !Array.isArray(data215))){
+const err393 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+var _valid78 = _errs726 === errors;
+valid241 = valid241 || _valid78;
+if(!valid241){
+const err394 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+else {
+errors = _errs721;
+if(vErrors !== null){
+if(_errs721){
+vErrors.length = _errs721;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data214.data_format !== undefined){
+let data216 = data214.data_format;
+const _errs729 = errors;
+let valid242 = false;
+const _errs730 = errors;
+if(!(((((data216 === "channels_last") || (data216 === "channels_first")) || (data216 === "th")) || (data216 === "tf")) || (data216 === "default"))){
+const err395 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/31/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[31].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+var _valid79 = _errs730 === errors;
+valid242 = valid242 || _valid79;
+const _errs731 = errors;
+if(data216 !== null){
+const err396 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/31/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+var _valid79 = _errs731 === errors;
+valid242 = valid242 || _valid79;
+if(!valid242){
+const err397 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/31/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+else {
+errors = _errs729;
+if(vErrors !== null){
+if(_errs729){
+vErrors.length = _errs729;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid77 = _errs717 === errors;
+valid236 = _valid77;
+if(valid236){
+var props57 = {};
+props57.config = true;
+props57.class_name = true;
+}
+}
+if(!valid236){
+const err398 = {instancePath,schemaPath:"#/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+if(props2 !== true && props57 !== undefined){
+if(props57 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props57);
+}
+}
+const _errs734 = errors;
+let valid243 = true;
+const _errs735 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping3D" !== data.class_name){
+const err399 = {};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+}
+var _valid80 = _errs735 === errors;
+errors = _errs734;
+if(vErrors !== null){
+if(_errs734){
+vErrors.length = _errs734;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid80){
+const _errs737 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data218 = data.config;
+if(!(validate22(data218, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
+if(data218.cropping !== undefined){
+let data219 = data218.cropping;
+const _errs741 = errors;
+let valid248 = false;
+const _errs742 = errors;
+if(!((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219)))){
+const err400 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+if(typeof data219 == "number"){
+if(data219 < 0 || isNaN(data219)){
+const err401 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+}
+var _valid81 = _errs742 === errors;
+valid248 = valid248 || _valid81;
+const _errs744 = errors;
+if(!(Array.isArray(data219))){
+const err402 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+var _valid81 = _errs744 === errors;
+valid248 = valid248 || _valid81;
+const _errs746 = errors;
+if(!(data219 && typeof data219 == "object" && !Array.isArray(data219))){
+const err403 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -8048,32 +7864,10 @@ vErrors.push(err403);
 }
 errors++;
 }
-}
-}
-var _valid89 = _errs746 === errors;
-errors = _errs745;
-if(vErrors !== null){
-if(_errs745){
-vErrors.length = _errs745;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid89){
-const _errs748 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data204 = data.config;
-if(!(validate22(data204, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
-if(data204.filters !== undefined){
-let data205 = data204.filters;
-if(!((typeof data205 == "number") && (!(data205 % 1) && !isNaN(data205)))){
-const err404 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/35/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid81 = _errs746 === errors;
+valid248 = valid248 || _valid81;
+if(!valid248){
+const err404 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -8082,9 +7876,25 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(typeof data205 == "number"){
-if(data205 < 1 || isNaN(data205)){
-const err405 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/35/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs741;
+if(vErrors !== null){
+if(_errs741){
+vErrors.length = _errs741;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data218.data_format !== undefined){
+let data220 = data218.data_format;
+const _errs749 = errors;
+let valid249 = false;
+const _errs750 = errors;
+if(!(((((data220 === "channels_last") || (data220 === "channels_first")) || (data220 === "th")) || (data220 === "tf")) || (data220 === "default"))){
+const err405 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[32].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -8093,15 +7903,11 @@ vErrors.push(err405);
 }
 errors++;
 }
-}
-}
-if(data204.kernel_size !== undefined){
-let data206 = data204.kernel_size;
-const _errs754 = errors;
-let valid269 = false;
-const _errs755 = errors;
-if(!((typeof data206 == "number") && (!(data206 % 1) && !isNaN(data206)))){
-const err406 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid82 = _errs750 === errors;
+valid249 = valid249 || _valid82;
+const _errs751 = errors;
+if(data220 !== null){
+const err406 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -8110,9 +7916,10 @@ vErrors.push(err406);
 }
 errors++;
 }
-if(typeof data206 == "number"){
-if(data206 < 1 || isNaN(data206)){
-const err407 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid82 = _errs751 === errors;
+valid249 = valid249 || _valid82;
+if(!valid249){
+const err407 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -8121,13 +7928,31 @@ vErrors.push(err407);
 }
 errors++;
 }
+else {
+errors = _errs749;
+if(vErrors !== null){
+if(_errs749){
+vErrors.length = _errs749;
 }
-var _valid90 = _errs755 === errors;
-valid269 = valid269 || _valid90;
-const _errs757 = errors;
-if(Array.isArray(data206)){
-if(data206.length > 3){
-const err408 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid80 = _errs737 === errors;
+valid243 = _valid80;
+if(valid243){
+var props58 = {};
+props58.config = true;
+props58.class_name = true;
+}
+}
+if(!valid243){
+const err408 = {instancePath,schemaPath:"#/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -8136,8 +7961,22 @@ vErrors.push(err408);
 }
 errors++;
 }
-if(data206.length < 1){
-const err409 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(props2 !== true && props58 !== undefined){
+if(props58 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props58);
+}
+}
+const _errs754 = errors;
+let valid250 = true;
+const _errs755 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling1D" !== data.class_name){
+const err409 = {};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -8146,56 +7985,9 @@ vErrors.push(err409);
 }
 errors++;
 }
-const len8 = data206.length;
-for(let i8=0; i8<len8; i8++){
-let data207 = data206[i8];
-if(!((typeof data207 == "number") && (!(data207 % 1) && !isNaN(data207)))){
-const err410 = {instancePath:instancePath+"/config/kernel_size/" + i8,schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err410];
-}
-else {
-vErrors.push(err410);
-}
-errors++;
-}
-if(typeof data207 == "number"){
-if(data207 < 1 || isNaN(data207)){
-const err411 = {instancePath:instancePath+"/config/kernel_size/" + i8,schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err411];
-}
-else {
-vErrors.push(err411);
-}
-errors++;
 }
 }
-}
-}
-else {
-const err412 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err412];
-}
-else {
-vErrors.push(err412);
-}
-errors++;
-}
-var _valid90 = _errs757 === errors;
-valid269 = valid269 || _valid90;
-if(!valid269){
-const err413 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/35/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err413];
-}
-else {
-vErrors.push(err413);
-}
-errors++;
-}
-else {
+var _valid83 = _errs755 === errors;
 errors = _errs754;
 if(vErrors !== null){
 if(_errs754){
@@ -8205,15 +7997,73 @@ else {
 vErrors = null;
 }
 }
+if(_valid83){
+const _errs757 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data222 = data.config;
+if(!(validate22(data222, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-}
-if(data204.strides !== undefined){
-let data208 = data204.strides;
+if(data222 && typeof data222 == "object" && !Array.isArray(data222)){
+if(data222.size !== undefined){
+let data223 = data222.size;
+const _errs761 = errors;
+let valid255 = false;
 const _errs762 = errors;
-let valid272 = false;
-const _errs763 = errors;
-if(!((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208)))){
-const err414 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223)))){
+const err410 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+if(typeof data223 == "number"){
+if(data223 < 0 || isNaN(data223)){
+const err411 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+}
+var _valid84 = _errs762 === errors;
+valid255 = valid255 || _valid84;
+const _errs764 = errors;
+if(!(Array.isArray(data223))){
+const err412 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+var _valid84 = _errs764 === errors;
+valid255 = valid255 || _valid84;
+const _errs766 = errors;
+if(!(data223 && typeof data223 == "object" && !Array.isArray(data223))){
+const err413 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+var _valid84 = _errs766 === errors;
+valid255 = valid255 || _valid84;
+if(!valid255){
+const err414 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -8222,9 +8072,22 @@ vErrors.push(err414);
 }
 errors++;
 }
-if(typeof data208 == "number"){
-if(data208 < 1 || isNaN(data208)){
-const err415 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs761;
+if(vErrors !== null){
+if(_errs761){
+vErrors.length = _errs761;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data222.length !== undefined){
+let data224 = data222.length;
+if(!((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224)))){
+const err415 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/33/then/properties/config/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -8233,13 +8096,9 @@ vErrors.push(err415);
 }
 errors++;
 }
-}
-var _valid91 = _errs763 === errors;
-valid272 = valid272 || _valid91;
-const _errs765 = errors;
-if(Array.isArray(data208)){
-if(data208.length > 3){
-const err416 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(typeof data224 == "number"){
+if(data224 < 1 || isNaN(data224)){
+const err416 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/33/then/properties/config/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -8248,8 +8107,21 @@ vErrors.push(err416);
 }
 errors++;
 }
-if(data208.length < 1){
-const err417 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+}
+}
+}
+}
+var _valid83 = _errs757 === errors;
+valid250 = _valid83;
+if(valid250){
+var props59 = {};
+props59.config = true;
+props59.class_name = true;
+}
+}
+if(!valid250){
+const err417 = {instancePath,schemaPath:"#/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -8258,11 +8130,22 @@ vErrors.push(err417);
 }
 errors++;
 }
-const len9 = data208.length;
-for(let i9=0; i9<len9; i9++){
-let data209 = data208[i9];
-if(!((typeof data209 == "number") && (!(data209 % 1) && !isNaN(data209)))){
-const err418 = {instancePath:instancePath+"/config/strides/" + i9,schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(props2 !== true && props59 !== undefined){
+if(props59 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props59);
+}
+}
+const _errs771 = errors;
+let valid256 = true;
+const _errs772 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling2D" !== data.class_name){
+const err418 = {};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -8271,9 +8154,35 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(typeof data209 == "number"){
-if(data209 < 1 || isNaN(data209)){
-const err419 = {instancePath:instancePath+"/config/strides/" + i9,schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid85 = _errs772 === errors;
+errors = _errs771;
+if(vErrors !== null){
+if(_errs771){
+vErrors.length = _errs771;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid85){
+const _errs774 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data226 = data.config;
+if(!(validate22(data226, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
+if(data226.size !== undefined){
+let data227 = data226.size;
+const _errs778 = errors;
+let valid261 = false;
+const _errs779 = errors;
+if(!((typeof data227 == "number") && (!(data227 % 1) && !isNaN(data227)))){
+const err419 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -8282,11 +8191,9 @@ vErrors.push(err419);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err420 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data227 == "number"){
+if(data227 < 0 || isNaN(data227)){
+const err420 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -8295,10 +8202,12 @@ vErrors.push(err420);
 }
 errors++;
 }
-var _valid91 = _errs765 === errors;
-valid272 = valid272 || _valid91;
-if(!valid272){
-const err421 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/35/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid86 = _errs779 === errors;
+valid261 = valid261 || _valid86;
+const _errs781 = errors;
+if(!(Array.isArray(data227))){
+const err421 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -8307,23 +8216,11 @@ vErrors.push(err421);
 }
 errors++;
 }
-else {
-errors = _errs762;
-if(vErrors !== null){
-if(_errs762){
-vErrors.length = _errs762;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data204.padding !== undefined){
-let data210 = data204.padding;
-if(typeof data210 === "string"){
-if(func1(data210) < 1){
-const err422 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid86 = _errs781 === errors;
+valid261 = valid261 || _valid86;
+const _errs783 = errors;
+if(!(data227 && typeof data227 == "object" && !Array.isArray(data227))){
+const err422 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -8332,9 +8229,10 @@ vErrors.push(err422);
 }
 errors++;
 }
-}
-else {
-const err423 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid86 = _errs783 === errors;
+valid261 = valid261 || _valid86;
+if(!valid261){
+const err423 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -8343,11 +8241,25 @@ vErrors.push(err423);
 }
 errors++;
 }
+else {
+errors = _errs778;
+if(vErrors !== null){
+if(_errs778){
+vErrors.length = _errs778;
 }
-if(data204.data_format !== undefined){
-let data211 = data204.data_format;
-if(!(((data211 === "channels_last") || (data211 === "channels_first")) || (data211 === null))){
-const err424 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[35].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data226.data_format !== undefined){
+let data228 = data226.data_format;
+const _errs786 = errors;
+let valid262 = false;
+const _errs787 = errors;
+if(!(((((data228 === "channels_last") || (data228 === "channels_first")) || (data228 === "th")) || (data228 === "tf")) || (data228 === "default"))){
+const err424 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[34].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -8356,14 +8268,11 @@ vErrors.push(err424);
 }
 errors++;
 }
-}
-if(data204.dilation_rate !== undefined){
-let data212 = data204.dilation_rate;
-const _errs773 = errors;
-let valid275 = false;
-const _errs774 = errors;
-if(!((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212)))){
-const err425 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid87 = _errs787 === errors;
+valid262 = valid262 || _valid87;
+const _errs788 = errors;
+if(data228 !== null){
+const err425 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -8372,9 +8281,10 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(typeof data212 == "number"){
-if(data212 < 1 || isNaN(data212)){
-const err426 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid87 = _errs788 === errors;
+valid262 = valid262 || _valid87;
+if(!valid262){
+const err426 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -8383,13 +8293,21 @@ vErrors.push(err426);
 }
 errors++;
 }
+else {
+errors = _errs786;
+if(vErrors !== null){
+if(_errs786){
+vErrors.length = _errs786;
 }
-var _valid92 = _errs774 === errors;
-valid275 = valid275 || _valid92;
-const _errs776 = errors;
-if(Array.isArray(data212)){
-if(data212.length > 3){
-const err427 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data226.interpolation !== undefined){
+if(typeof data226.interpolation !== "string"){
+const err427 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/34/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -8398,8 +8316,20 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(data212.length < 1){
-const err428 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+}
+}
+}
+var _valid85 = _errs774 === errors;
+valid256 = _valid85;
+if(valid256){
+var props60 = {};
+props60.config = true;
+props60.class_name = true;
+}
+}
+if(!valid256){
+const err428 = {instancePath,schemaPath:"#/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -8408,11 +8338,22 @@ vErrors.push(err428);
 }
 errors++;
 }
-const len10 = data212.length;
-for(let i10=0; i10<len10; i10++){
-let data213 = data212[i10];
-if(!((typeof data213 == "number") && (!(data213 % 1) && !isNaN(data213)))){
-const err429 = {instancePath:instancePath+"/config/dilation_rate/" + i10,schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(props2 !== true && props60 !== undefined){
+if(props60 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props60);
+}
+}
+const _errs793 = errors;
+let valid263 = true;
+const _errs794 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling3D" !== data.class_name){
+const err429 = {};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -8421,9 +8362,35 @@ vErrors.push(err429);
 }
 errors++;
 }
-if(typeof data213 == "number"){
-if(data213 < 1 || isNaN(data213)){
-const err430 = {instancePath:instancePath+"/config/dilation_rate/" + i10,schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid88 = _errs794 === errors;
+errors = _errs793;
+if(vErrors !== null){
+if(_errs793){
+vErrors.length = _errs793;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid88){
+const _errs796 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data231 = data.config;
+if(!(validate22(data231, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
+if(data231.size !== undefined){
+let data232 = data231.size;
+const _errs800 = errors;
+let valid268 = false;
+const _errs801 = errors;
+if(!((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232)))){
+const err430 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -8432,11 +8399,9 @@ vErrors.push(err430);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err431 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data232 == "number"){
+if(data232 < 0 || isNaN(data232)){
+const err431 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -8445,10 +8410,12 @@ vErrors.push(err431);
 }
 errors++;
 }
-var _valid92 = _errs776 === errors;
-valid275 = valid275 || _valid92;
-if(!valid275){
-const err432 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/35/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid89 = _errs801 === errors;
+valid268 = valid268 || _valid89;
+const _errs803 = errors;
+if(!(Array.isArray(data232))){
+const err432 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -8457,22 +8424,11 @@ vErrors.push(err432);
 }
 errors++;
 }
-else {
-errors = _errs773;
-if(vErrors !== null){
-if(_errs773){
-vErrors.length = _errs773;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data204.groups !== undefined){
-let data214 = data204.groups;
-if(!((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214)))){
-const err433 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/35/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid89 = _errs803 === errors;
+valid268 = valid268 || _valid89;
+const _errs805 = errors;
+if(!(data232 && typeof data232 == "object" && !Array.isArray(data232))){
+const err433 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -8481,9 +8437,10 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(typeof data214 == "number"){
-if(data214 < 1 || isNaN(data214)){
-const err434 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/35/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid89 = _errs805 === errors;
+valid268 = valid268 || _valid89;
+if(!valid268){
+const err434 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -8492,17 +8449,25 @@ vErrors.push(err434);
 }
 errors++;
 }
+else {
+errors = _errs800;
+if(vErrors !== null){
+if(_errs800){
+vErrors.length = _errs800;
+}
+else {
+vErrors = null;
 }
 }
-if(data204.activation !== undefined){
-if(!(validate33(data204.activation, {instancePath:instancePath+"/config/activation",parentData:data204,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
 }
 }
-if(data204.use_bias !== undefined){
-if(typeof data204.use_bias !== "boolean"){
-const err435 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/35/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data231.data_format !== undefined){
+let data233 = data231.data_format;
+const _errs808 = errors;
+let valid269 = false;
+const _errs809 = errors;
+if(!(((((data233 === "channels_last") || (data233 === "channels_first")) || (data233 === "th")) || (data233 === "tf")) || (data233 === "default"))){
+const err435 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[35].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -8511,23 +8476,11 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-if(data204.kernel_initializer !== undefined){
-if(!(validate28(data204.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data204,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data204.bias_initializer !== undefined){
-if(!(validate28(data204.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data204,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data204.depth_multiplier !== undefined){
-let data219 = data204.depth_multiplier;
-if(!((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219)))){
-const err436 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/35/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid90 = _errs809 === errors;
+valid269 = valid269 || _valid90;
+const _errs810 = errors;
+if(data233 !== null){
+const err436 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -8536,9 +8489,10 @@ vErrors.push(err436);
 }
 errors++;
 }
-if(typeof data219 == "number"){
-if(data219 < 1 || isNaN(data219)){
-const err437 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/35/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid90 = _errs810 === errors;
+valid269 = valid269 || _valid90;
+if(!valid269){
+const err437 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -8547,32 +8501,30 @@ vErrors.push(err437);
 }
 errors++;
 }
+else {
+errors = _errs808;
+if(vErrors !== null){
+if(_errs808){
+vErrors.length = _errs808;
 }
-}
-if(data204.depthwise_initializer !== undefined){
-if(!(validate28(data204.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data204,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data204.pointwise_initializer !== undefined){
-if(!(validate28(data204.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data204,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
+else {
+vErrors = null;
 }
 }
 }
 }
 }
-var _valid89 = _errs748 === errors;
-valid264 = _valid89;
-if(valid264){
+}
+}
+var _valid88 = _errs796 === errors;
+valid263 = _valid88;
+if(valid263){
 var props61 = {};
 props61.config = true;
 props61.class_name = true;
 }
 }
-if(!valid264){
+if(!valid263){
 const err438 = {instancePath,schemaPath:"#/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err438];
@@ -8591,13 +8543,13 @@ props2 = props2 || {};
 Object.assign(props2, props61);
 }
 }
-const _errs792 = errors;
-let valid278 = true;
-const _errs793 = errors;
+const _errs813 = errors;
+let valid270 = true;
+const _errs814 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data222 = data.class_name;
-if(!((((((((((((data222 === "MaxPooling1D") || (data222 === "MaxPool1D")) || (data222 === "MaxPooling2D")) || (data222 === "MaxPool2D")) || (data222 === "MaxPooling3D")) || (data222 === "MaxPool3D")) || (data222 === "AveragePooling1D")) || (data222 === "AvgPool1D")) || (data222 === "AveragePooling2D")) || (data222 === "AvgPool2D")) || (data222 === "AveragePooling3D")) || (data222 === "AvgPool3D"))){
+let data234 = data.class_name;
+if(!((((((((((((((((((((((((data234 === "Conv1D") || (data234 === "Convolution1D")) || (data234 === "AtrousConvolution1D")) || (data234 === "AtrousConv1D")) || (data234 === "Conv2D")) || (data234 === "Convolution2D")) || (data234 === "AtrousConvolution2D")) || (data234 === "AtrousConv2D")) || (data234 === "Conv3D")) || (data234 === "Convolution3D")) || (data234 === "SeparableConv1D")) || (data234 === "SeparableConvolution1D")) || (data234 === "SeparableConv2D")) || (data234 === "SeparableConvolution2D")) || (data234 === "Conv1DTranspose")) || (data234 === "Convolution1DTranspose")) || (data234 === "Conv2DTranspose")) || (data234 === "Convolution2DTranspose")) || (data234 === "Deconvolution2D")) || (data234 === "Deconv2D")) || (data234 === "Conv3DTranspose")) || (data234 === "Convolution3DTranspose")) || (data234 === "Deconvolution3D")) || (data234 === "Deconv3D"))){
 const err439 = {};
 if(vErrors === null){
 vErrors = [err439];
@@ -8609,33 +8561,27 @@ errors++;
 }
 }
 }
-var _valid93 = _errs793 === errors;
-errors = _errs792;
+var _valid91 = _errs814 === errors;
+errors = _errs813;
 if(vErrors !== null){
-if(_errs792){
-vErrors.length = _errs792;
+if(_errs813){
+vErrors.length = _errs813;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid93){
-const _errs795 = errors;
+if(_valid91){
+const _errs816 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data223 = data.config;
-if(!(validate22(data223, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
-if(data223.pool_size !== undefined){
-let data224 = data223.pool_size;
-const _errs799 = errors;
-let valid283 = false;
-const _errs800 = errors;
-if(!((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224)))){
-const err440 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let data235 = data.config;
+const _errs818 = errors;
+let valid273 = false;
+const _errs819 = errors;
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+if(data235.filters === undefined){
+const err440 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/36/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -8644,9 +8590,13 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(typeof data224 == "number"){
-if(data224 < 1 || isNaN(data224)){
-const err441 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid92 = _errs819 === errors;
+valid273 = valid273 || _valid92;
+const _errs820 = errors;
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+if(data235.nb_filter === undefined){
+const err441 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/36/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -8656,12 +8606,10 @@ vErrors.push(err441);
 errors++;
 }
 }
-var _valid94 = _errs800 === errors;
-valid283 = valid283 || _valid94;
-const _errs802 = errors;
-if(Array.isArray(data224)){
-if(data224.length > 3){
-const err442 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+var _valid92 = _errs820 === errors;
+valid273 = valid273 || _valid92;
+if(!valid273){
+const err442 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/36/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -8670,8 +8618,26 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(data224.length < 1){
-const err443 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+errors = _errs818;
+if(vErrors !== null){
+if(_errs818){
+vErrors.length = _errs818;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data235, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+if(data235.filters !== undefined){
+let data236 = data235.filters;
+if(!((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236)))){
+const err443 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/36/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -8680,11 +8646,9 @@ vErrors.push(err443);
 }
 errors++;
 }
-const len11 = data224.length;
-for(let i11=0; i11<len11; i11++){
-let data225 = data224[i11];
-if(!((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225)))){
-const err444 = {instancePath:instancePath+"/config/pool_size/" + i11,schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data236 == "number"){
+if(data236 < 1 || isNaN(data236)){
+const err444 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/36/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -8693,9 +8657,15 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(typeof data225 == "number"){
-if(data225 < 1 || isNaN(data225)){
-const err445 = {instancePath:instancePath+"/config/pool_size/" + i11,schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data235.kernel_size !== undefined){
+let data237 = data235.kernel_size;
+const _errs825 = errors;
+let valid276 = false;
+const _errs826 = errors;
+if(!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))){
+const err445 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -8704,11 +8674,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err446 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data237 == "number"){
+if(data237 < 1 || isNaN(data237)){
+const err446 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -8717,10 +8685,13 @@ vErrors.push(err446);
 }
 errors++;
 }
-var _valid94 = _errs802 === errors;
-valid283 = valid283 || _valid94;
-if(!valid283){
-const err447 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/36/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid93 = _errs826 === errors;
+valid276 = valid276 || _valid93;
+const _errs828 = errors;
+if(Array.isArray(data237)){
+if(data237.length > 3){
+const err447 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -8729,22 +8700,8 @@ vErrors.push(err447);
 }
 errors++;
 }
-else {
-errors = _errs799;
-if(vErrors !== null){
-if(_errs799){
-vErrors.length = _errs799;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data223.pool_length !== undefined){
-let data226 = data223.pool_length;
-if(!((typeof data226 == "number") && (!(data226 % 1) && !isNaN(data226)))){
-const err448 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/36/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data237.length < 1){
+const err448 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -8753,9 +8710,11 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(typeof data226 == "number"){
-if(data226 < 1 || isNaN(data226)){
-const err449 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/36/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const len4 = data237.length;
+for(let i4=0; i4<len4; i4++){
+let data238 = data237[i4];
+if(!((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238)))){
+const err449 = {instancePath:instancePath+"/config/kernel_size/" + i4,schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -8764,18 +8723,9 @@ vErrors.push(err449);
 }
 errors++;
 }
-}
-}
-if(data223.strides !== undefined){
-let data227 = data223.strides;
-const _errs809 = errors;
-let valid286 = false;
-const _errs810 = errors;
-const _errs811 = errors;
-let valid287 = false;
-const _errs812 = errors;
-if(!((typeof data227 == "number") && (!(data227 % 1) && !isNaN(data227)))){
-const err450 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data238 == "number"){
+if(data238 < 1 || isNaN(data238)){
+const err450 = {instancePath:instancePath+"/config/kernel_size/" + i4,schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -8784,9 +8734,11 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(typeof data227 == "number"){
-if(data227 < 1 || isNaN(data227)){
-const err451 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err451 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -8795,13 +8747,10 @@ vErrors.push(err451);
 }
 errors++;
 }
-}
-var _valid96 = _errs812 === errors;
-valid287 = valid287 || _valid96;
-const _errs814 = errors;
-if(Array.isArray(data227)){
-if(data227.length > 3){
-const err452 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+var _valid93 = _errs828 === errors;
+valid276 = valid276 || _valid93;
+if(!valid276){
+const err452 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -8810,8 +8759,25 @@ vErrors.push(err452);
 }
 errors++;
 }
-if(data227.length < 1){
-const err453 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+errors = _errs825;
+if(vErrors !== null){
+if(_errs825){
+vErrors.length = _errs825;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data235.strides !== undefined){
+let data239 = data235.strides;
+const _errs833 = errors;
+let valid279 = false;
+const _errs834 = errors;
+if(!((typeof data239 == "number") && (!(data239 % 1) && !isNaN(data239)))){
+const err453 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -8820,11 +8786,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-const len12 = data227.length;
-for(let i12=0; i12<len12; i12++){
-let data228 = data227[i12];
-if(!((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228)))){
-const err454 = {instancePath:instancePath+"/config/strides/" + i12,schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data239 == "number"){
+if(data239 < 1 || isNaN(data239)){
+const err454 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -8833,9 +8797,13 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(typeof data228 == "number"){
-if(data228 < 1 || isNaN(data228)){
-const err455 = {instancePath:instancePath+"/config/strides/" + i12,schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid94 = _errs834 === errors;
+valid279 = valid279 || _valid94;
+const _errs836 = errors;
+if(Array.isArray(data239)){
+if(data239.length > 3){
+const err455 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -8844,11 +8812,8 @@ vErrors.push(err455);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err456 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data239.length < 1){
+const err456 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -8857,10 +8822,11 @@ vErrors.push(err456);
 }
 errors++;
 }
-var _valid96 = _errs814 === errors;
-valid287 = valid287 || _valid96;
-if(!valid287){
-const err457 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len5 = data239.length;
+for(let i5=0; i5<len5; i5++){
+let data240 = data239[i5];
+if(!((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240)))){
+const err457 = {instancePath:instancePath+"/config/strides/" + i5,schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -8869,22 +8835,9 @@ vErrors.push(err457);
 }
 errors++;
 }
-else {
-errors = _errs811;
-if(vErrors !== null){
-if(_errs811){
-vErrors.length = _errs811;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid95 = _errs810 === errors;
-valid286 = valid286 || _valid95;
-const _errs818 = errors;
-if(data227 !== null){
-const err458 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data240 == "number"){
+if(data240 < 1 || isNaN(data240)){
+const err458 = {instancePath:instancePath+"/config/strides/" + i5,schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -8893,10 +8846,11 @@ vErrors.push(err458);
 }
 errors++;
 }
-var _valid95 = _errs818 === errors;
-valid286 = valid286 || _valid95;
-if(!valid286){
-const err459 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+else {
+const err459 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -8905,25 +8859,10 @@ vErrors.push(err459);
 }
 errors++;
 }
-else {
-errors = _errs809;
-if(vErrors !== null){
-if(_errs809){
-vErrors.length = _errs809;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data223.stride !== undefined){
-let data229 = data223.stride;
-const _errs821 = errors;
-let valid290 = false;
-const _errs822 = errors;
-if(!((typeof data229 == "number") && (!(data229 % 1) && !isNaN(data229)))){
-const err460 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/36/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid94 = _errs836 === errors;
+valid279 = valid279 || _valid94;
+if(!valid279){
+const err460 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -8932,9 +8871,23 @@ vErrors.push(err460);
 }
 errors++;
 }
-if(typeof data229 == "number"){
-if(data229 < 1 || isNaN(data229)){
-const err461 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/36/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs833;
+if(vErrors !== null){
+if(_errs833){
+vErrors.length = _errs833;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data235.padding !== undefined){
+let data241 = data235.padding;
+if(typeof data241 === "string"){
+if(func1(data241) < 1){
+const err461 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -8944,11 +8897,8 @@ vErrors.push(err461);
 errors++;
 }
 }
-var _valid97 = _errs822 === errors;
-valid290 = valid290 || _valid97;
-const _errs824 = errors;
-if(data229 !== null){
-const err462 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/36/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+const err462 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -8957,10 +8907,11 @@ vErrors.push(err462);
 }
 errors++;
 }
-var _valid97 = _errs824 === errors;
-valid290 = valid290 || _valid97;
-if(!valid290){
-const err463 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/36/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data235.data_format !== undefined){
+let data242 = data235.data_format;
+if(!(((data242 === "channels_last") || (data242 === "channels_first")) || (data242 === null))){
+const err463 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/36/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[36].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -8969,23 +8920,14 @@ vErrors.push(err463);
 }
 errors++;
 }
-else {
-errors = _errs821;
-if(vErrors !== null){
-if(_errs821){
-vErrors.length = _errs821;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data223.padding !== undefined){
-let data230 = data223.padding;
-if(typeof data230 === "string"){
-if(func1(data230) < 1){
-const err464 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data235.dilation_rate !== undefined){
+let data243 = data235.dilation_rate;
+const _errs844 = errors;
+let valid282 = false;
+const _errs845 = errors;
+if(!((typeof data243 == "number") && (!(data243 % 1) && !isNaN(data243)))){
+const err464 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -8994,9 +8936,9 @@ vErrors.push(err464);
 }
 errors++;
 }
-}
-else {
-const err465 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data243 == "number"){
+if(data243 < 1 || isNaN(data243)){
+const err465 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -9006,11 +8948,12 @@ vErrors.push(err465);
 errors++;
 }
 }
-if(data223.border_mode !== undefined){
-let data231 = data223.border_mode;
-if(typeof data231 === "string"){
-if(func1(data231) < 1){
-const err466 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/36/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid95 = _errs845 === errors;
+valid282 = valid282 || _valid95;
+const _errs847 = errors;
+if(Array.isArray(data243)){
+if(data243.length > 3){
+const err466 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -9019,9 +8962,8 @@ vErrors.push(err466);
 }
 errors++;
 }
-}
-else {
-const err467 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/36/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data243.length < 1){
+const err467 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -9030,11 +8972,11 @@ vErrors.push(err467);
 }
 errors++;
 }
-}
-if(data223.data_format !== undefined){
-let data232 = data223.data_format;
-if(!(((data232 === "channels_last") || (data232 === "channels_first")) || (data232 === null))){
-const err468 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/36/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[36].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+const len6 = data243.length;
+for(let i6=0; i6<len6; i6++){
+let data244 = data243[i6];
+if(!((typeof data244 == "number") && (!(data244 % 1) && !isNaN(data244)))){
+const err468 = {instancePath:instancePath+"/config/dilation_rate/" + i6,schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -9043,11 +8985,9 @@ vErrors.push(err468);
 }
 errors++;
 }
-}
-if(data223.dim_ordering !== undefined){
-let data233 = data223.dim_ordering;
-if(!(((data233 === "tf") || (data233 === "th")) || (data233 === "default"))){
-const err469 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/36/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[36].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(typeof data244 == "number"){
+if(data244 < 1 || isNaN(data244)){
+const err469 = {instancePath:instancePath+"/config/dilation_rate/" + i6,schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -9059,17 +8999,8 @@ errors++;
 }
 }
 }
-}
-var _valid93 = _errs795 === errors;
-valid278 = _valid93;
-if(valid278){
-var props62 = {};
-props62.config = true;
-props62.class_name = true;
-}
-}
-if(!valid278){
-const err470 = {instancePath,schemaPath:"#/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err470 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -9078,23 +9009,10 @@ vErrors.push(err470);
 }
 errors++;
 }
-if(props2 !== true && props62 !== undefined){
-if(props62 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props62);
-}
-}
-const _errs833 = errors;
-let valid291 = true;
-const _errs834 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data234 = data.class_name;
-if(!((((((((((((data234 === "GlobalMaxPooling1D") || (data234 === "GlobalMaxPool1D")) || (data234 === "GlobalMaxPooling2D")) || (data234 === "GlobalMaxPool2D")) || (data234 === "GlobalMaxPooling3D")) || (data234 === "GlobalMaxPool3D")) || (data234 === "GlobalAveragePooling1D")) || (data234 === "GlobalAvgPool1D")) || (data234 === "GlobalAveragePooling2D")) || (data234 === "GlobalAvgPool2D")) || (data234 === "GlobalAveragePooling3D")) || (data234 === "GlobalAvgPool3D"))){
-const err471 = {};
+var _valid95 = _errs847 === errors;
+valid282 = valid282 || _valid95;
+if(!valid282){
+const err471 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -9103,114 +9021,7 @@ vErrors.push(err471);
 }
 errors++;
 }
-}
-}
-var _valid98 = _errs834 === errors;
-errors = _errs833;
-if(vErrors !== null){
-if(_errs833){
-vErrors.length = _errs833;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid98){
-const _errs836 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data235 = data.config;
-if(!(validate22(data235, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-if(data235.data_format !== undefined){
-let data236 = data235.data_format;
-if(!(((data236 === "channels_last") || (data236 === "channels_first")) || (data236 === null))){
-const err472 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[37].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err472];
-}
-else {
-vErrors.push(err472);
-}
-errors++;
-}
-}
-if(data235.dim_ordering !== undefined){
-let data237 = data235.dim_ordering;
-if(!(((data237 === "tf") || (data237 === "th")) || (data237 === "default"))){
-const err473 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/37/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[37].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err473];
-}
-else {
-vErrors.push(err473);
-}
-errors++;
-}
-}
-if(data235.keepdims !== undefined){
-if(typeof data235.keepdims !== "boolean"){
-const err474 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/37/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err474];
-}
-else {
-vErrors.push(err474);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid98 = _errs836 === errors;
-valid291 = _valid98;
-if(valid291){
-var props63 = {};
-props63.config = true;
-props63.class_name = true;
-}
-}
-if(!valid291){
-const err475 = {instancePath,schemaPath:"#/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err475];
-}
-else {
-vErrors.push(err475);
-}
-errors++;
-}
-if(props2 !== true && props63 !== undefined){
-if(props63 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props63);
-}
-}
-const _errs844 = errors;
-let valid296 = true;
-const _errs845 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("BatchNormalization" !== data.class_name){
-const err476 = {};
-if(vErrors === null){
-vErrors = [err476];
-}
-else {
-vErrors.push(err476);
-}
-errors++;
-}
-}
-}
-var _valid99 = _errs845 === errors;
 errors = _errs844;
 if(vErrors !== null){
 if(_errs844){
@@ -9220,19 +9031,96 @@ else {
 vErrors = null;
 }
 }
-if(_valid99){
-const _errs847 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data240 = data.config;
-if(!(validate22(data240, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+}
+}
+if(data235.groups !== undefined){
+let data245 = data235.groups;
+if(!((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245)))){
+const err472 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/36/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+if(typeof data245 == "number"){
+if(data245 < 1 || isNaN(data245)){
+const err473 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/36/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+}
+}
+if(data235.activation !== undefined){
+if(!(validate33(data235.activation, {instancePath:instancePath+"/config/activation",parentData:data235,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
-if(data240 && typeof data240 == "object" && !Array.isArray(data240)){
-if(data240.center !== undefined){
-if(typeof data240.center !== "boolean"){
-const err477 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/38/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data235.use_bias !== undefined){
+if(typeof data235.use_bias !== "boolean"){
+const err474 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/36/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+}
+if(data235.kernel_initializer !== undefined){
+if(!(validate28(data235.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data235,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data235.bias_initializer !== undefined){
+if(!(validate28(data235.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data235,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data235.output_padding !== undefined){
+let data250 = data235.output_padding;
+const _errs859 = errors;
+let valid285 = false;
+const _errs860 = errors;
+if(!((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250)))){
+const err475 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+if(typeof data250 == "number"){
+if(data250 < 0 || isNaN(data250)){
+const err476 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+}
+var _valid96 = _errs860 === errors;
+valid285 = valid285 || _valid96;
+const _errs862 = errors;
+if(Array.isArray(data250)){
+if(data250.length > 3){
+const err477 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -9241,10 +9129,8 @@ vErrors.push(err477);
 }
 errors++;
 }
-}
-if(data240.scale !== undefined){
-if(typeof data240.scale !== "boolean"){
-const err478 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/38/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data250.length < 1){
+const err478 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -9253,12 +9139,11 @@ vErrors.push(err478);
 }
 errors++;
 }
-}
-if(data240.epsilon !== undefined){
-let data243 = data240.epsilon;
-if(typeof data243 == "number"){
-if(data243 < 0 || isNaN(data243)){
-const err479 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/38/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const len7 = data250.length;
+for(let i7=0; i7<len7; i7++){
+let data251 = data250[i7];
+if(!((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251)))){
+const err479 = {instancePath:instancePath+"/config/output_padding/" + i7,schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -9267,9 +9152,9 @@ vErrors.push(err479);
 }
 errors++;
 }
-}
-else {
-const err480 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/38/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data251 == "number"){
+if(data251 < 0 || isNaN(data251)){
+const err480 = {instancePath:instancePath+"/config/output_padding/" + i7,schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -9279,25 +9164,10 @@ vErrors.push(err480);
 errors++;
 }
 }
-if(data240.beta_initializer !== undefined){
-if(!(validate28(data240.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data240,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
 }
 }
-if(data240.gamma_initializer !== undefined){
-if(!(validate28(data240.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data240,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data240.beta_regularizer !== undefined){
-let data246 = data240.beta_regularizer;
-const _errs860 = errors;
-let valid302 = false;
-const _errs861 = errors;
-if(data246 !== null){
-const err481 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+const err481 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -9306,11 +9176,11 @@ vErrors.push(err481);
 }
 errors++;
 }
-var _valid100 = _errs861 === errors;
-valid302 = valid302 || _valid100;
-const _errs863 = errors;
-if(typeof data246 !== "string"){
-const err482 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid96 = _errs862 === errors;
+valid285 = valid285 || _valid96;
+const _errs866 = errors;
+if(data250 !== null){
+const err482 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -9319,11 +9189,10 @@ vErrors.push(err482);
 }
 errors++;
 }
-var _valid100 = _errs863 === errors;
-valid302 = valid302 || _valid100;
-const _errs865 = errors;
-if(!(data246 && typeof data246 == "object" && !Array.isArray(data246))){
-const err483 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid96 = _errs866 === errors;
+valid285 = valid285 || _valid96;
+if(!valid285){
+const err483 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -9332,10 +9201,22 @@ vErrors.push(err483);
 }
 errors++;
 }
-var _valid100 = _errs865 === errors;
-valid302 = valid302 || _valid100;
-if(!valid302){
-const err484 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs859;
+if(vErrors !== null){
+if(_errs859){
+vErrors.length = _errs859;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data235.depth_multiplier !== undefined){
+let data252 = data235.depth_multiplier;
+if(!((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252)))){
+const err484 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/36/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -9344,25 +9225,9 @@ vErrors.push(err484);
 }
 errors++;
 }
-else {
-errors = _errs860;
-if(vErrors !== null){
-if(_errs860){
-vErrors.length = _errs860;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.gamma_regularizer !== undefined){
-let data247 = data240.gamma_regularizer;
-const _errs869 = errors;
-let valid304 = false;
-const _errs870 = errors;
-if(data247 !== null){
-const err485 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data252 == "number"){
+if(data252 < 1 || isNaN(data252)){
+const err485 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/36/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -9371,11 +9236,33 @@ vErrors.push(err485);
 }
 errors++;
 }
-var _valid101 = _errs870 === errors;
-valid304 = valid304 || _valid101;
-const _errs872 = errors;
-if(typeof data247 !== "string"){
-const err486 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+if(data235.depthwise_initializer !== undefined){
+if(!(validate28(data235.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data235,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data235.pointwise_initializer !== undefined){
+if(!(validate28(data235.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data235,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid91 = _errs816 === errors;
+valid270 = _valid91;
+if(valid270){
+var props67 = {};
+props67.config = true;
+props67.class_name = true;
+}
+}
+if(!valid270){
+const err486 = {instancePath,schemaPath:"#/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -9384,11 +9271,23 @@ vErrors.push(err486);
 }
 errors++;
 }
-var _valid101 = _errs872 === errors;
-valid304 = valid304 || _valid101;
+if(props2 !== true && props67 !== undefined){
+if(props67 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props67);
+}
+}
+const _errs873 = errors;
+let valid288 = true;
 const _errs874 = errors;
-if(!(data247 && typeof data247 == "object" && !Array.isArray(data247))){
-const err487 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data255 = data.class_name;
+if(!((data255 === "DepthwiseConv1D") || (data255 === "DepthwiseConv2D"))){
+const err487 = {};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -9397,10 +9296,32 @@ vErrors.push(err487);
 }
 errors++;
 }
-var _valid101 = _errs874 === errors;
-valid304 = valid304 || _valid101;
-if(!valid304){
-const err488 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid97 = _errs874 === errors;
+errors = _errs873;
+if(vErrors !== null){
+if(_errs873){
+vErrors.length = _errs873;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid97){
+const _errs876 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data256 = data.config;
+if(!(validate22(data256, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data256 && typeof data256 == "object" && !Array.isArray(data256)){
+if(data256.filters !== undefined){
+let data257 = data256.filters;
+if(!((typeof data257 == "number") && (!(data257 % 1) && !isNaN(data257)))){
+const err488 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/37/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -9409,25 +9330,9 @@ vErrors.push(err488);
 }
 errors++;
 }
-else {
-errors = _errs869;
-if(vErrors !== null){
-if(_errs869){
-vErrors.length = _errs869;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.beta_constraint !== undefined){
-let data248 = data240.beta_constraint;
-const _errs878 = errors;
-let valid306 = false;
-const _errs879 = errors;
-if(data248 !== null){
-const err489 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data257 == "number"){
+if(data257 < 1 || isNaN(data257)){
+const err489 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/37/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -9436,11 +9341,15 @@ vErrors.push(err489);
 }
 errors++;
 }
-var _valid102 = _errs879 === errors;
-valid306 = valid306 || _valid102;
-const _errs881 = errors;
-if(typeof data248 !== "string"){
-const err490 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+if(data256.kernel_size !== undefined){
+let data258 = data256.kernel_size;
+const _errs882 = errors;
+let valid293 = false;
+const _errs883 = errors;
+if(!((typeof data258 == "number") && (!(data258 % 1) && !isNaN(data258)))){
+const err490 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -9449,11 +9358,9 @@ vErrors.push(err490);
 }
 errors++;
 }
-var _valid102 = _errs881 === errors;
-valid306 = valid306 || _valid102;
-const _errs883 = errors;
-if(!(data248 && typeof data248 == "object" && !Array.isArray(data248))){
-const err491 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data258 == "number"){
+if(data258 < 1 || isNaN(data258)){
+const err491 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -9462,10 +9369,13 @@ vErrors.push(err491);
 }
 errors++;
 }
-var _valid102 = _errs883 === errors;
-valid306 = valid306 || _valid102;
-if(!valid306){
-const err492 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid98 = _errs883 === errors;
+valid293 = valid293 || _valid98;
+const _errs885 = errors;
+if(Array.isArray(data258)){
+if(data258.length > 3){
+const err492 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -9474,25 +9384,8 @@ vErrors.push(err492);
 }
 errors++;
 }
-else {
-errors = _errs878;
-if(vErrors !== null){
-if(_errs878){
-vErrors.length = _errs878;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.gamma_constraint !== undefined){
-let data249 = data240.gamma_constraint;
-const _errs887 = errors;
-let valid308 = false;
-const _errs888 = errors;
-if(data249 !== null){
-const err493 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data258.length < 1){
+const err493 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -9501,11 +9394,11 @@ vErrors.push(err493);
 }
 errors++;
 }
-var _valid103 = _errs888 === errors;
-valid308 = valid308 || _valid103;
-const _errs890 = errors;
-if(typeof data249 !== "string"){
-const err494 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len8 = data258.length;
+for(let i8=0; i8<len8; i8++){
+let data259 = data258[i8];
+if(!((typeof data259 == "number") && (!(data259 % 1) && !isNaN(data259)))){
+const err494 = {instancePath:instancePath+"/config/kernel_size/" + i8,schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -9514,11 +9407,9 @@ vErrors.push(err494);
 }
 errors++;
 }
-var _valid103 = _errs890 === errors;
-valid308 = valid308 || _valid103;
-const _errs892 = errors;
-if(!(data249 && typeof data249 == "object" && !Array.isArray(data249))){
-const err495 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data259 == "number"){
+if(data259 < 1 || isNaN(data259)){
+const err495 = {instancePath:instancePath+"/config/kernel_size/" + i8,schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -9527,10 +9418,11 @@ vErrors.push(err495);
 }
 errors++;
 }
-var _valid103 = _errs892 === errors;
-valid308 = valid308 || _valid103;
-if(!valid308){
-const err496 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+else {
+const err496 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -9539,25 +9431,10 @@ vErrors.push(err496);
 }
 errors++;
 }
-else {
-errors = _errs887;
-if(vErrors !== null){
-if(_errs887){
-vErrors.length = _errs887;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.axis !== undefined){
-let data250 = data240.axis;
-const _errs895 = errors;
-let valid309 = false;
-const _errs896 = errors;
-if(!((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250)))){
-const err497 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/38/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid98 = _errs885 === errors;
+valid293 = valid293 || _valid98;
+if(!valid293){
+const err497 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -9566,15 +9443,25 @@ vErrors.push(err497);
 }
 errors++;
 }
-var _valid104 = _errs896 === errors;
-valid309 = valid309 || _valid104;
-const _errs898 = errors;
-if(Array.isArray(data250)){
-const len13 = data250.length;
-for(let i13=0; i13<len13; i13++){
-let data251 = data250[i13];
-if(!((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251)))){
-const err498 = {instancePath:instancePath+"/config/axis/" + i13,schemaPath:"#/allOf/38/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs882;
+if(vErrors !== null){
+if(_errs882){
+vErrors.length = _errs882;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data256.strides !== undefined){
+let data260 = data256.strides;
+const _errs890 = errors;
+let valid296 = false;
+const _errs891 = errors;
+if(!((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260)))){
+const err498 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -9583,10 +9470,9 @@ vErrors.push(err498);
 }
 errors++;
 }
-}
-}
-else {
-const err499 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/38/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data260 == "number"){
+if(data260 < 1 || isNaN(data260)){
+const err499 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -9595,10 +9481,13 @@ vErrors.push(err499);
 }
 errors++;
 }
-var _valid104 = _errs898 === errors;
-valid309 = valid309 || _valid104;
-if(!valid309){
-const err500 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/38/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid99 = _errs891 === errors;
+valid296 = valid296 || _valid99;
+const _errs893 = errors;
+if(Array.isArray(data260)){
+if(data260.length > 3){
+const err500 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -9607,21 +9496,8 @@ vErrors.push(err500);
 }
 errors++;
 }
-else {
-errors = _errs895;
-if(vErrors !== null){
-if(_errs895){
-vErrors.length = _errs895;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.momentum !== undefined){
-if(!(typeof data240.momentum == "number")){
-const err501 = {instancePath:instancePath+"/config/momentum",schemaPath:"#/allOf/38/then/properties/config/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data260.length < 1){
+const err501 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -9630,22 +9506,11 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-if(data240.moving_mean_initializer !== undefined){
-if(!(validate28(data240.moving_mean_initializer, {instancePath:instancePath+"/config/moving_mean_initializer",parentData:data240,parentDataProperty:"moving_mean_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data240.moving_variance_initializer !== undefined){
-if(!(validate28(data240.moving_variance_initializer, {instancePath:instancePath+"/config/moving_variance_initializer",parentData:data240,parentDataProperty:"moving_variance_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data240.synchronized !== undefined){
-if(typeof data240.synchronized !== "boolean"){
-const err502 = {instancePath:instancePath+"/config/synchronized",schemaPath:"#/allOf/38/then/properties/config/properties/synchronized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const len9 = data260.length;
+for(let i9=0; i9<len9; i9++){
+let data261 = data260[i9];
+if(!((typeof data261 == "number") && (!(data261 % 1) && !isNaN(data261)))){
+const err502 = {instancePath:instancePath+"/config/strides/" + i9,schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -9654,10 +9519,9 @@ vErrors.push(err502);
 }
 errors++;
 }
-}
-if(data240.renorm !== undefined){
-if(typeof data240.renorm !== "boolean"){
-const err503 = {instancePath:instancePath+"/config/renorm",schemaPath:"#/allOf/38/then/properties/config/properties/renorm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data261 == "number"){
+if(data261 < 1 || isNaN(data261)){
+const err503 = {instancePath:instancePath+"/config/strides/" + i9,schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -9667,13 +9531,10 @@ vErrors.push(err503);
 errors++;
 }
 }
-if(data240.renorm_clipping !== undefined){
-let data257 = data240.renorm_clipping;
-const _errs911 = errors;
-let valid312 = false;
-const _errs912 = errors;
-if(!(data257 && typeof data257 == "object" && !Array.isArray(data257))){
-const err504 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/38/then/properties/config/properties/renorm_clipping/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+else {
+const err504 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -9682,11 +9543,10 @@ vErrors.push(err504);
 }
 errors++;
 }
-var _valid105 = _errs912 === errors;
-valid312 = valid312 || _valid105;
-const _errs914 = errors;
-if(data257 !== null){
-const err505 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/38/then/properties/config/properties/renorm_clipping/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid99 = _errs893 === errors;
+valid296 = valid296 || _valid99;
+if(!valid296){
+const err505 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -9695,10 +9555,23 @@ vErrors.push(err505);
 }
 errors++;
 }
-var _valid105 = _errs914 === errors;
-valid312 = valid312 || _valid105;
-if(!valid312){
-const err506 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/38/then/properties/config/properties/renorm_clipping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs890;
+if(vErrors !== null){
+if(_errs890){
+vErrors.length = _errs890;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data256.padding !== undefined){
+let data262 = data256.padding;
+if(typeof data262 === "string"){
+if(func1(data262) < 1){
+const err506 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/37/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -9707,21 +9580,9 @@ vErrors.push(err506);
 }
 errors++;
 }
-else {
-errors = _errs911;
-if(vErrors !== null){
-if(_errs911){
-vErrors.length = _errs911;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.renorm_momentum !== undefined){
-if(!(typeof data240.renorm_momentum == "number")){
-const err507 = {instancePath:instancePath+"/config/renorm_momentum",schemaPath:"#/allOf/38/then/properties/config/properties/renorm_momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err507 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/37/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -9731,13 +9592,10 @@ vErrors.push(err507);
 errors++;
 }
 }
-if(data240.virtual_batch_size !== undefined){
-let data259 = data240.virtual_batch_size;
-const _errs919 = errors;
-let valid313 = false;
-const _errs920 = errors;
-if(!((typeof data259 == "number") && (!(data259 % 1) && !isNaN(data259)))){
-const err508 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/38/then/properties/config/properties/virtual_batch_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data256.data_format !== undefined){
+let data263 = data256.data_format;
+if(!(((data263 === "channels_last") || (data263 === "channels_first")) || (data263 === null))){
+const err508 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[37].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -9746,9 +9604,14 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(typeof data259 == "number"){
-if(data259 < 1 || isNaN(data259)){
-const err509 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/38/then/properties/config/properties/virtual_batch_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data256.dilation_rate !== undefined){
+let data264 = data256.dilation_rate;
+const _errs901 = errors;
+let valid299 = false;
+const _errs902 = errors;
+if(!((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264)))){
+const err509 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -9757,12 +9620,9 @@ vErrors.push(err509);
 }
 errors++;
 }
-}
-var _valid106 = _errs920 === errors;
-valid313 = valid313 || _valid106;
-const _errs922 = errors;
-if(data259 !== null){
-const err510 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/38/then/properties/config/properties/virtual_batch_size/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data264 == "number"){
+if(data264 < 1 || isNaN(data264)){
+const err510 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -9771,10 +9631,13 @@ vErrors.push(err510);
 }
 errors++;
 }
-var _valid106 = _errs922 === errors;
-valid313 = valid313 || _valid106;
-if(!valid313){
-const err511 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/38/then/properties/config/properties/virtual_batch_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid100 = _errs902 === errors;
+valid299 = valid299 || _valid100;
+const _errs904 = errors;
+if(Array.isArray(data264)){
+if(data264.length > 3){
+const err511 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -9783,25 +9646,8 @@ vErrors.push(err511);
 }
 errors++;
 }
-else {
-errors = _errs919;
-if(vErrors !== null){
-if(_errs919){
-vErrors.length = _errs919;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.fused !== undefined){
-let data260 = data240.fused;
-const _errs925 = errors;
-let valid314 = false;
-const _errs926 = errors;
-if(typeof data260 !== "boolean"){
-const err512 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/38/then/properties/config/properties/fused/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data264.length < 1){
+const err512 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -9810,11 +9656,11 @@ vErrors.push(err512);
 }
 errors++;
 }
-var _valid107 = _errs926 === errors;
-valid314 = valid314 || _valid107;
-const _errs928 = errors;
-if(data260 !== null){
-const err513 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/38/then/properties/config/properties/fused/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const len10 = data264.length;
+for(let i10=0; i10<len10; i10++){
+let data265 = data264[i10];
+if(!((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265)))){
+const err513 = {instancePath:instancePath+"/config/dilation_rate/" + i10,schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -9823,10 +9669,9 @@ vErrors.push(err513);
 }
 errors++;
 }
-var _valid107 = _errs928 === errors;
-valid314 = valid314 || _valid107;
-if(!valid314){
-const err514 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/38/then/properties/config/properties/fused/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data265 == "number"){
+if(data265 < 1 || isNaN(data265)){
+const err514 = {instancePath:instancePath+"/config/dilation_rate/" + i10,schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -9835,22 +9680,11 @@ vErrors.push(err514);
 }
 errors++;
 }
-else {
-errors = _errs925;
-if(vErrors !== null){
-if(_errs925){
-vErrors.length = _errs925;
+}
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.mode !== undefined){
-let data261 = data240.mode;
-if(!(((data261 === 0) || (data261 === 1)) || (data261 === 2))){
-const err515 = {instancePath:instancePath+"/config/mode",schemaPath:"#/allOf/38/then/properties/config/properties/mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err515 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -9859,32 +9693,10 @@ vErrors.push(err515);
 }
 errors++;
 }
-}
-if(data240.beta_init !== undefined){
-if(!(validate28(data240.beta_init, {instancePath:instancePath+"/config/beta_init",parentData:data240,parentDataProperty:"beta_init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data240.gamma_init !== undefined){
-if(!(validate28(data240.gamma_init, {instancePath:instancePath+"/config/gamma_init",parentData:data240,parentDataProperty:"gamma_init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid99 = _errs847 === errors;
-valid296 = _valid99;
-if(valid296){
-var props70 = {};
-props70.config = true;
-props70.class_name = true;
-}
-}
-if(!valid296){
-const err516 = {instancePath,schemaPath:"#/allOf/38/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid100 = _errs904 === errors;
+valid299 = valid299 || _valid100;
+if(!valid299){
+const err516 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -9893,22 +9705,22 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(props2 !== true && props70 !== undefined){
-if(props70 === true){
-props2 = true;
+else {
+errors = _errs901;
+if(vErrors !== null){
+if(_errs901){
+vErrors.length = _errs901;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props70);
+vErrors = null;
 }
 }
-const _errs934 = errors;
-let valid315 = true;
-const _errs935 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("LayerNormalization" !== data.class_name){
-const err517 = {};
+}
+}
+if(data256.groups !== undefined){
+let data266 = data256.groups;
+if(!((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266)))){
+const err517 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/37/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -9917,31 +9729,9 @@ vErrors.push(err517);
 }
 errors++;
 }
-}
-}
-var _valid108 = _errs935 === errors;
-errors = _errs934;
-if(vErrors !== null){
-if(_errs934){
-vErrors.length = _errs934;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid108){
-const _errs937 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data265 = data.config;
-if(!(validate22(data265, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data265 && typeof data265 == "object" && !Array.isArray(data265)){
-if(data265.center !== undefined){
-if(typeof data265.center !== "boolean"){
-const err518 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/39/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data266 == "number"){
+if(data266 < 1 || isNaN(data266)){
+const err518 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/37/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -9951,9 +9741,16 @@ vErrors.push(err518);
 errors++;
 }
 }
-if(data265.scale !== undefined){
-if(typeof data265.scale !== "boolean"){
-const err519 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/39/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data256.activation !== undefined){
+if(!(validate33(data256.activation, {instancePath:instancePath+"/config/activation",parentData:data256,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data256.use_bias !== undefined){
+if(typeof data256.use_bias !== "boolean"){
+const err519 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/37/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -9963,11 +9760,22 @@ vErrors.push(err519);
 errors++;
 }
 }
-if(data265.epsilon !== undefined){
-let data268 = data265.epsilon;
-if(typeof data268 == "number"){
-if(data268 < 0 || isNaN(data268)){
-const err520 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/39/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data256.kernel_initializer !== undefined){
+if(!(validate28(data256.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data256,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data256.bias_initializer !== undefined){
+if(!(validate28(data256.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data256,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data256.depth_multiplier !== undefined){
+let data271 = data256.depth_multiplier;
+if(!((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271)))){
+const err520 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/37/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -9976,9 +9784,9 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-else {
-const err521 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/39/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data271 == "number"){
+if(data271 < 1 || isNaN(data271)){
+const err521 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/37/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -9988,376 +9796,37 @@ vErrors.push(err521);
 errors++;
 }
 }
-if(data265.beta_initializer !== undefined){
-if(!(validate28(data265.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data265,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+}
+if(data256.depthwise_initializer !== undefined){
+if(!(validate28(data256.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data256,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
-if(data265.gamma_initializer !== undefined){
-if(!(validate28(data265.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data265,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+if(data256.pointwise_initializer !== undefined){
+if(!(validate28(data256.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data256,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
-if(data265.beta_regularizer !== undefined){
-let data271 = data265.beta_regularizer;
-const _errs950 = errors;
-let valid321 = false;
-const _errs951 = errors;
-if(data271 !== null){
-const err522 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err522];
 }
-else {
-vErrors.push(err522);
 }
-errors++;
 }
-var _valid109 = _errs951 === errors;
-valid321 = valid321 || _valid109;
-const _errs953 = errors;
-if(typeof data271 !== "string"){
-const err523 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err523];
-}
-else {
-vErrors.push(err523);
-}
-errors++;
-}
-var _valid109 = _errs953 === errors;
-valid321 = valid321 || _valid109;
-const _errs955 = errors;
-if(!(data271 && typeof data271 == "object" && !Array.isArray(data271))){
-const err524 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err524];
-}
-else {
-vErrors.push(err524);
-}
-errors++;
-}
-var _valid109 = _errs955 === errors;
-valid321 = valid321 || _valid109;
-if(!valid321){
-const err525 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err525];
-}
-else {
-vErrors.push(err525);
-}
-errors++;
-}
-else {
-errors = _errs950;
-if(vErrors !== null){
-if(_errs950){
-vErrors.length = _errs950;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data265.gamma_regularizer !== undefined){
-let data272 = data265.gamma_regularizer;
-const _errs959 = errors;
-let valid323 = false;
-const _errs960 = errors;
-if(data272 !== null){
-const err526 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err526];
-}
-else {
-vErrors.push(err526);
-}
-errors++;
-}
-var _valid110 = _errs960 === errors;
-valid323 = valid323 || _valid110;
-const _errs962 = errors;
-if(typeof data272 !== "string"){
-const err527 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err527];
-}
-else {
-vErrors.push(err527);
-}
-errors++;
-}
-var _valid110 = _errs962 === errors;
-valid323 = valid323 || _valid110;
-const _errs964 = errors;
-if(!(data272 && typeof data272 == "object" && !Array.isArray(data272))){
-const err528 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err528];
-}
-else {
-vErrors.push(err528);
-}
-errors++;
-}
-var _valid110 = _errs964 === errors;
-valid323 = valid323 || _valid110;
-if(!valid323){
-const err529 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err529];
-}
-else {
-vErrors.push(err529);
-}
-errors++;
-}
-else {
-errors = _errs959;
-if(vErrors !== null){
-if(_errs959){
-vErrors.length = _errs959;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data265.beta_constraint !== undefined){
-let data273 = data265.beta_constraint;
-const _errs968 = errors;
-let valid325 = false;
-const _errs969 = errors;
-if(data273 !== null){
-const err530 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err530];
-}
-else {
-vErrors.push(err530);
-}
-errors++;
-}
-var _valid111 = _errs969 === errors;
-valid325 = valid325 || _valid111;
-const _errs971 = errors;
-if(typeof data273 !== "string"){
-const err531 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err531];
-}
-else {
-vErrors.push(err531);
-}
-errors++;
-}
-var _valid111 = _errs971 === errors;
-valid325 = valid325 || _valid111;
-const _errs973 = errors;
-if(!(data273 && typeof data273 == "object" && !Array.isArray(data273))){
-const err532 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err532];
-}
-else {
-vErrors.push(err532);
-}
-errors++;
-}
-var _valid111 = _errs973 === errors;
-valid325 = valid325 || _valid111;
-if(!valid325){
-const err533 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err533];
-}
-else {
-vErrors.push(err533);
-}
-errors++;
-}
-else {
-errors = _errs968;
-if(vErrors !== null){
-if(_errs968){
-vErrors.length = _errs968;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data265.gamma_constraint !== undefined){
-let data274 = data265.gamma_constraint;
-const _errs977 = errors;
-let valid327 = false;
-const _errs978 = errors;
-if(data274 !== null){
-const err534 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err534];
-}
-else {
-vErrors.push(err534);
-}
-errors++;
-}
-var _valid112 = _errs978 === errors;
-valid327 = valid327 || _valid112;
-const _errs980 = errors;
-if(typeof data274 !== "string"){
-const err535 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err535];
-}
-else {
-vErrors.push(err535);
-}
-errors++;
-}
-var _valid112 = _errs980 === errors;
-valid327 = valid327 || _valid112;
-const _errs982 = errors;
-if(!(data274 && typeof data274 == "object" && !Array.isArray(data274))){
-const err536 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err536];
-}
-else {
-vErrors.push(err536);
-}
-errors++;
-}
-var _valid112 = _errs982 === errors;
-valid327 = valid327 || _valid112;
-if(!valid327){
-const err537 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err537];
-}
-else {
-vErrors.push(err537);
-}
-errors++;
-}
-else {
-errors = _errs977;
-if(vErrors !== null){
-if(_errs977){
-vErrors.length = _errs977;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data265.axis !== undefined){
-let data275 = data265.axis;
-const _errs985 = errors;
-let valid328 = false;
-const _errs986 = errors;
-if(!((typeof data275 == "number") && (!(data275 % 1) && !isNaN(data275)))){
-const err538 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/39/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err538];
-}
-else {
-vErrors.push(err538);
-}
-errors++;
-}
-var _valid113 = _errs986 === errors;
-valid328 = valid328 || _valid113;
-const _errs988 = errors;
-if(Array.isArray(data275)){
-const len14 = data275.length;
-for(let i14=0; i14<len14; i14++){
-let data276 = data275[i14];
-if(!((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276)))){
-const err539 = {instancePath:instancePath+"/config/axis/" + i14,schemaPath:"#/allOf/39/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err539];
-}
-else {
-vErrors.push(err539);
-}
-errors++;
-}
-}
-}
-else {
-const err540 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/39/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
-}
-errors++;
-}
-var _valid113 = _errs988 === errors;
-valid328 = valid328 || _valid113;
-if(!valid328){
-const err541 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/39/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err541];
-}
-else {
-vErrors.push(err541);
-}
-errors++;
-}
-else {
-errors = _errs985;
-if(vErrors !== null){
-if(_errs985){
-vErrors.length = _errs985;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data265.rms_scaling !== undefined){
-if(typeof data265.rms_scaling !== "boolean"){
-const err542 = {instancePath:instancePath+"/config/rms_scaling",schemaPath:"#/allOf/39/then/properties/config/properties/rms_scaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err542];
-}
-else {
-vErrors.push(err542);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid108 = _errs937 === errors;
-valid315 = _valid108;
-if(valid315){
+var _valid97 = _errs876 === errors;
+valid288 = _valid97;
+if(valid288){
 var props73 = {};
 props73.config = true;
 props73.class_name = true;
 }
 }
-if(!valid315){
-const err543 = {instancePath,schemaPath:"#/allOf/39/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid288){
+const err522 = {instancePath,schemaPath:"#/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err543];
+vErrors = [err522];
 }
 else {
-vErrors.push(err543);
+vErrors.push(err522);
 }
 errors++;
 }
@@ -10370,13 +9839,339 @@ props2 = props2 || {};
 Object.assign(props2, props73);
 }
 }
-const _errs995 = errors;
-let valid331 = true;
-const _errs996 = errors;
+const _errs920 = errors;
+let valid302 = true;
+const _errs921 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("GroupNormalization" !== data.class_name){
-const err544 = {};
+let data274 = data.class_name;
+if(!((((((((((((data274 === "MaxPooling1D") || (data274 === "MaxPool1D")) || (data274 === "MaxPooling2D")) || (data274 === "MaxPool2D")) || (data274 === "MaxPooling3D")) || (data274 === "MaxPool3D")) || (data274 === "AveragePooling1D")) || (data274 === "AvgPool1D")) || (data274 === "AveragePooling2D")) || (data274 === "AvgPool2D")) || (data274 === "AveragePooling3D")) || (data274 === "AvgPool3D"))){
+const err523 = {};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+}
+var _valid101 = _errs921 === errors;
+errors = _errs920;
+if(vErrors !== null){
+if(_errs920){
+vErrors.length = _errs920;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid101){
+const _errs923 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data275 = data.config;
+if(!(validate22(data275, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data275 && typeof data275 == "object" && !Array.isArray(data275)){
+if(data275.pool_size !== undefined){
+let data276 = data275.pool_size;
+const _errs927 = errors;
+let valid307 = false;
+const _errs928 = errors;
+if(!((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276)))){
+const err524 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+if(typeof data276 == "number"){
+if(data276 < 1 || isNaN(data276)){
+const err525 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+}
+var _valid102 = _errs928 === errors;
+valid307 = valid307 || _valid102;
+const _errs930 = errors;
+if(Array.isArray(data276)){
+if(data276.length > 3){
+const err526 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+if(data276.length < 1){
+const err527 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+const len11 = data276.length;
+for(let i11=0; i11<len11; i11++){
+let data277 = data276[i11];
+if(!((typeof data277 == "number") && (!(data277 % 1) && !isNaN(data277)))){
+const err528 = {instancePath:instancePath+"/config/pool_size/" + i11,schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+if(typeof data277 == "number"){
+if(data277 < 1 || isNaN(data277)){
+const err529 = {instancePath:instancePath+"/config/pool_size/" + i11,schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err530 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+var _valid102 = _errs930 === errors;
+valid307 = valid307 || _valid102;
+if(!valid307){
+const err531 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+else {
+errors = _errs927;
+if(vErrors !== null){
+if(_errs927){
+vErrors.length = _errs927;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data275.pool_length !== undefined){
+let data278 = data275.pool_length;
+if(!((typeof data278 == "number") && (!(data278 % 1) && !isNaN(data278)))){
+const err532 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/38/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+if(typeof data278 == "number"){
+if(data278 < 1 || isNaN(data278)){
+const err533 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/38/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+}
+if(data275.strides !== undefined){
+let data279 = data275.strides;
+const _errs937 = errors;
+let valid310 = false;
+const _errs938 = errors;
+const _errs939 = errors;
+let valid311 = false;
+const _errs940 = errors;
+if(!((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279)))){
+const err534 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+if(typeof data279 == "number"){
+if(data279 < 1 || isNaN(data279)){
+const err535 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+}
+var _valid104 = _errs940 === errors;
+valid311 = valid311 || _valid104;
+const _errs942 = errors;
+if(Array.isArray(data279)){
+if(data279.length > 3){
+const err536 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+if(data279.length < 1){
+const err537 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+const len12 = data279.length;
+for(let i12=0; i12<len12; i12++){
+let data280 = data279[i12];
+if(!((typeof data280 == "number") && (!(data280 % 1) && !isNaN(data280)))){
+const err538 = {instancePath:instancePath+"/config/strides/" + i12,schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+if(typeof data280 == "number"){
+if(data280 < 1 || isNaN(data280)){
+const err539 = {instancePath:instancePath+"/config/strides/" + i12,schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err540 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+var _valid104 = _errs942 === errors;
+valid311 = valid311 || _valid104;
+if(!valid311){
+const err541 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+else {
+errors = _errs939;
+if(vErrors !== null){
+if(_errs939){
+vErrors.length = _errs939;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid103 = _errs938 === errors;
+valid310 = valid310 || _valid103;
+const _errs946 = errors;
+if(data279 !== null){
+const err542 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+var _valid103 = _errs946 === errors;
+valid310 = valid310 || _valid103;
+if(!valid310){
+const err543 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+else {
+errors = _errs937;
+if(vErrors !== null){
+if(_errs937){
+vErrors.length = _errs937;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data275.stride !== undefined){
+let data281 = data275.stride;
+const _errs949 = errors;
+let valid314 = false;
+const _errs950 = errors;
+if(!((typeof data281 == "number") && (!(data281 % 1) && !isNaN(data281)))){
+const err544 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -10385,31 +10180,9 @@ vErrors.push(err544);
 }
 errors++;
 }
-}
-}
-var _valid114 = _errs996 === errors;
-errors = _errs995;
-if(vErrors !== null){
-if(_errs995){
-vErrors.length = _errs995;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid114){
-const _errs998 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data279 = data.config;
-if(!(validate22(data279, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data279 && typeof data279 == "object" && !Array.isArray(data279)){
-if(data279.center !== undefined){
-if(typeof data279.center !== "boolean"){
-const err545 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/40/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data281 == "number"){
+if(data281 < 1 || isNaN(data281)){
+const err545 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -10419,9 +10192,11 @@ vErrors.push(err545);
 errors++;
 }
 }
-if(data279.scale !== undefined){
-if(typeof data279.scale !== "boolean"){
-const err546 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/40/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid105 = _errs950 === errors;
+valid314 = valid314 || _valid105;
+const _errs952 = errors;
+if(data281 !== null){
+const err546 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -10430,12 +10205,10 @@ vErrors.push(err546);
 }
 errors++;
 }
-}
-if(data279.epsilon !== undefined){
-let data282 = data279.epsilon;
-if(typeof data282 == "number"){
-if(data282 < 0 || isNaN(data282)){
-const err547 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/40/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid105 = _errs952 === errors;
+valid314 = valid314 || _valid105;
+if(!valid314){
+const err547 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -10444,9 +10217,23 @@ vErrors.push(err547);
 }
 errors++;
 }
+else {
+errors = _errs949;
+if(vErrors !== null){
+if(_errs949){
+vErrors.length = _errs949;
 }
 else {
-const err548 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/40/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+}
+}
+if(data275.padding !== undefined){
+let data282 = data275.padding;
+if(typeof data282 === "string"){
+if(func1(data282) < 1){
+const err548 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/38/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -10456,25 +10243,8 @@ vErrors.push(err548);
 errors++;
 }
 }
-if(data279.beta_initializer !== undefined){
-if(!(validate28(data279.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data279,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data279.gamma_initializer !== undefined){
-if(!(validate28(data279.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data279,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data279.beta_regularizer !== undefined){
-let data285 = data279.beta_regularizer;
-const _errs1011 = errors;
-let valid337 = false;
-const _errs1012 = errors;
-if(data285 !== null){
-const err549 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+const err549 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/38/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -10483,11 +10253,12 @@ vErrors.push(err549);
 }
 errors++;
 }
-var _valid115 = _errs1012 === errors;
-valid337 = valid337 || _valid115;
-const _errs1014 = errors;
-if(typeof data285 !== "string"){
-const err550 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data275.border_mode !== undefined){
+let data283 = data275.border_mode;
+if(typeof data283 === "string"){
+if(func1(data283) < 1){
+const err550 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/38/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -10496,11 +10267,9 @@ vErrors.push(err550);
 }
 errors++;
 }
-var _valid115 = _errs1014 === errors;
-valid337 = valid337 || _valid115;
-const _errs1016 = errors;
-if(!(data285 && typeof data285 == "object" && !Array.isArray(data285))){
-const err551 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+else {
+const err551 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/38/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -10509,10 +10278,11 @@ vErrors.push(err551);
 }
 errors++;
 }
-var _valid115 = _errs1016 === errors;
-valid337 = valid337 || _valid115;
-if(!valid337){
-const err552 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data275.data_format !== undefined){
+let data284 = data275.data_format;
+if(!(((data284 === "channels_last") || (data284 === "channels_first")) || (data284 === null))){
+const err552 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -10521,25 +10291,11 @@ vErrors.push(err552);
 }
 errors++;
 }
-else {
-errors = _errs1011;
-if(vErrors !== null){
-if(_errs1011){
-vErrors.length = _errs1011;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data279.gamma_regularizer !== undefined){
-let data286 = data279.gamma_regularizer;
-const _errs1020 = errors;
-let valid339 = false;
-const _errs1021 = errors;
-if(data286 !== null){
-const err553 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data275.dim_ordering !== undefined){
+let data285 = data275.dim_ordering;
+if(!(((data285 === "tf") || (data285 === "th")) || (data285 === "default"))){
+const err553 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/38/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -10548,11 +10304,20 @@ vErrors.push(err553);
 }
 errors++;
 }
-var _valid116 = _errs1021 === errors;
-valid339 = valid339 || _valid116;
-const _errs1023 = errors;
-if(typeof data286 !== "string"){
-const err554 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+}
+}
+var _valid101 = _errs923 === errors;
+valid302 = _valid101;
+if(valid302){
+var props74 = {};
+props74.config = true;
+props74.class_name = true;
+}
+}
+if(!valid302){
+const err554 = {instancePath,schemaPath:"#/allOf/38/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -10561,11 +10326,23 @@ vErrors.push(err554);
 }
 errors++;
 }
-var _valid116 = _errs1023 === errors;
-valid339 = valid339 || _valid116;
-const _errs1025 = errors;
-if(!(data286 && typeof data286 == "object" && !Array.isArray(data286))){
-const err555 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props2 !== true && props74 !== undefined){
+if(props74 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props74);
+}
+}
+const _errs961 = errors;
+let valid315 = true;
+const _errs962 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data286 = data.class_name;
+if(!((((((((((((data286 === "GlobalMaxPooling1D") || (data286 === "GlobalMaxPool1D")) || (data286 === "GlobalMaxPooling2D")) || (data286 === "GlobalMaxPool2D")) || (data286 === "GlobalMaxPooling3D")) || (data286 === "GlobalMaxPool3D")) || (data286 === "GlobalAveragePooling1D")) || (data286 === "GlobalAvgPool1D")) || (data286 === "GlobalAveragePooling2D")) || (data286 === "GlobalAvgPool2D")) || (data286 === "GlobalAveragePooling3D")) || (data286 === "GlobalAvgPool3D"))){
+const err555 = {};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -10574,10 +10351,32 @@ vErrors.push(err555);
 }
 errors++;
 }
-var _valid116 = _errs1025 === errors;
-valid339 = valid339 || _valid116;
-if(!valid339){
-const err556 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid106 = _errs962 === errors;
+errors = _errs961;
+if(vErrors !== null){
+if(_errs961){
+vErrors.length = _errs961;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid106){
+const _errs964 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data287 = data.config;
+if(!(validate22(data287, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data287 && typeof data287 == "object" && !Array.isArray(data287)){
+if(data287.data_format !== undefined){
+let data288 = data287.data_format;
+if(!(((data288 === "channels_last") || (data288 === "channels_first")) || (data288 === null))){
+const err556 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/39/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[39].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -10586,25 +10385,11 @@ vErrors.push(err556);
 }
 errors++;
 }
-else {
-errors = _errs1020;
-if(vErrors !== null){
-if(_errs1020){
-vErrors.length = _errs1020;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data279.beta_constraint !== undefined){
-let data287 = data279.beta_constraint;
-const _errs1029 = errors;
-let valid341 = false;
-const _errs1030 = errors;
-if(data287 !== null){
-const err557 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data287.dim_ordering !== undefined){
+let data289 = data287.dim_ordering;
+if(!(((data289 === "tf") || (data289 === "th")) || (data289 === "default"))){
+const err557 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/39/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[39].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -10613,11 +10398,10 @@ vErrors.push(err557);
 }
 errors++;
 }
-var _valid117 = _errs1030 === errors;
-valid341 = valid341 || _valid117;
-const _errs1032 = errors;
-if(typeof data287 !== "string"){
-const err558 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data287.keepdims !== undefined){
+if(typeof data287.keepdims !== "boolean"){
+const err558 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/39/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -10626,11 +10410,20 @@ vErrors.push(err558);
 }
 errors++;
 }
-var _valid117 = _errs1032 === errors;
-valid341 = valid341 || _valid117;
-const _errs1034 = errors;
-if(!(data287 && typeof data287 == "object" && !Array.isArray(data287))){
-const err559 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+}
+}
+var _valid106 = _errs964 === errors;
+valid315 = _valid106;
+if(valid315){
+var props75 = {};
+props75.config = true;
+props75.class_name = true;
+}
+}
+if(!valid315){
+const err559 = {instancePath,schemaPath:"#/allOf/39/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -10639,10 +10432,22 @@ vErrors.push(err559);
 }
 errors++;
 }
-var _valid117 = _errs1034 === errors;
-valid341 = valid341 || _valid117;
-if(!valid341){
-const err560 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(props2 !== true && props75 !== undefined){
+if(props75 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props75);
+}
+}
+const _errs972 = errors;
+let valid320 = true;
+const _errs973 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("BatchNormalization" !== data.class_name){
+const err560 = {};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -10651,180 +10456,20 @@ vErrors.push(err560);
 }
 errors++;
 }
-else {
-errors = _errs1029;
+}
+}
+var _valid107 = _errs973 === errors;
+errors = _errs972;
 if(vErrors !== null){
-if(_errs1029){
-vErrors.length = _errs1029;
+if(_errs972){
+vErrors.length = _errs972;
 }
 else {
 vErrors = null;
 }
 }
-}
-}
-if(data279.gamma_constraint !== undefined){
-let data288 = data279.gamma_constraint;
-const _errs1038 = errors;
-let valid343 = false;
-const _errs1039 = errors;
-if(data288 !== null){
-const err561 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err561];
-}
-else {
-vErrors.push(err561);
-}
-errors++;
-}
-var _valid118 = _errs1039 === errors;
-valid343 = valid343 || _valid118;
-const _errs1041 = errors;
-if(typeof data288 !== "string"){
-const err562 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err562];
-}
-else {
-vErrors.push(err562);
-}
-errors++;
-}
-var _valid118 = _errs1041 === errors;
-valid343 = valid343 || _valid118;
-const _errs1043 = errors;
-if(!(data288 && typeof data288 == "object" && !Array.isArray(data288))){
-const err563 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err563];
-}
-else {
-vErrors.push(err563);
-}
-errors++;
-}
-var _valid118 = _errs1043 === errors;
-valid343 = valid343 || _valid118;
-if(!valid343){
-const err564 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err564];
-}
-else {
-vErrors.push(err564);
-}
-errors++;
-}
-else {
-errors = _errs1038;
-if(vErrors !== null){
-if(_errs1038){
-vErrors.length = _errs1038;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data279.groups !== undefined){
-let data289 = data279.groups;
-if(!((typeof data289 == "number") && (!(data289 % 1) && !isNaN(data289)))){
-const err565 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/40/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err565];
-}
-else {
-vErrors.push(err565);
-}
-errors++;
-}
-if(typeof data289 == "number"){
-if(data289 < -1 || isNaN(data289)){
-const err566 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/40/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
-if(vErrors === null){
-vErrors = [err566];
-}
-else {
-vErrors.push(err566);
-}
-errors++;
-}
-}
-}
-if(data279.axis !== undefined){
-let data290 = data279.axis;
-if(!((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290)))){
-const err567 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/40/then/properties/config/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err567];
-}
-else {
-vErrors.push(err567);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid114 = _errs998 === errors;
-valid331 = _valid114;
-if(valid331){
-var props76 = {};
-props76.config = true;
-props76.class_name = true;
-}
-}
-if(!valid331){
-const err568 = {instancePath,schemaPath:"#/allOf/40/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err568];
-}
-else {
-vErrors.push(err568);
-}
-errors++;
-}
-if(props2 !== true && props76 !== undefined){
-if(props76 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props76);
-}
-}
-const _errs1050 = errors;
-let valid344 = true;
-const _errs1051 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("UnitNormalization" !== data.class_name){
-const err569 = {};
-if(vErrors === null){
-vErrors = [err569];
-}
-else {
-vErrors.push(err569);
-}
-errors++;
-}
-}
-}
-var _valid119 = _errs1051 === errors;
-errors = _errs1050;
-if(vErrors !== null){
-if(_errs1050){
-vErrors.length = _errs1050;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid119){
-const _errs1053 = errors;
+if(_valid107){
+const _errs975 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 let data292 = data.config;
@@ -10833,13 +10478,152 @@ vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.error
 errors = vErrors.length;
 }
 if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
-if(data292.axis !== undefined){
-let data293 = data292.axis;
-const _errs1057 = errors;
-let valid349 = false;
-const _errs1058 = errors;
-if(!((typeof data293 == "number") && (!(data293 % 1) && !isNaN(data293)))){
-const err570 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data292.center !== undefined){
+if(typeof data292.center !== "boolean"){
+const err561 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/40/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err561];
+}
+else {
+vErrors.push(err561);
+}
+errors++;
+}
+}
+if(data292.scale !== undefined){
+if(typeof data292.scale !== "boolean"){
+const err562 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/40/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err562];
+}
+else {
+vErrors.push(err562);
+}
+errors++;
+}
+}
+if(data292.epsilon !== undefined){
+let data295 = data292.epsilon;
+if(typeof data295 == "number"){
+if(data295 < 0 || isNaN(data295)){
+const err563 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/40/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err563];
+}
+else {
+vErrors.push(err563);
+}
+errors++;
+}
+}
+else {
+const err564 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/40/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err564];
+}
+else {
+vErrors.push(err564);
+}
+errors++;
+}
+}
+if(data292.beta_initializer !== undefined){
+if(!(validate28(data292.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data292,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data292.gamma_initializer !== undefined){
+if(!(validate28(data292.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data292,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data292.beta_regularizer !== undefined){
+let data298 = data292.beta_regularizer;
+const _errs988 = errors;
+let valid326 = false;
+const _errs989 = errors;
+if(data298 !== null){
+const err565 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err565];
+}
+else {
+vErrors.push(err565);
+}
+errors++;
+}
+var _valid108 = _errs989 === errors;
+valid326 = valid326 || _valid108;
+const _errs991 = errors;
+if(typeof data298 !== "string"){
+const err566 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err566];
+}
+else {
+vErrors.push(err566);
+}
+errors++;
+}
+var _valid108 = _errs991 === errors;
+valid326 = valid326 || _valid108;
+const _errs993 = errors;
+if(!(data298 && typeof data298 == "object" && !Array.isArray(data298))){
+const err567 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err567];
+}
+else {
+vErrors.push(err567);
+}
+errors++;
+}
+var _valid108 = _errs993 === errors;
+valid326 = valid326 || _valid108;
+if(!valid326){
+const err568 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err568];
+}
+else {
+vErrors.push(err568);
+}
+errors++;
+}
+else {
+errors = _errs988;
+if(vErrors !== null){
+if(_errs988){
+vErrors.length = _errs988;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data292.gamma_regularizer !== undefined){
+let data299 = data292.gamma_regularizer;
+const _errs997 = errors;
+let valid328 = false;
+const _errs998 = errors;
+if(data299 !== null){
+const err569 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err569];
+}
+else {
+vErrors.push(err569);
+}
+errors++;
+}
+var _valid109 = _errs998 === errors;
+valid328 = valid328 || _valid109;
+const _errs1000 = errors;
+if(typeof data299 !== "string"){
+const err570 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -10848,15 +10632,11 @@ vErrors.push(err570);
 }
 errors++;
 }
-var _valid120 = _errs1058 === errors;
-valid349 = valid349 || _valid120;
-const _errs1060 = errors;
-if(Array.isArray(data293)){
-const len15 = data293.length;
-for(let i15=0; i15<len15; i15++){
-let data294 = data293[i15];
-if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
-const err571 = {instancePath:instancePath+"/config/axis/" + i15,schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid109 = _errs1000 === errors;
+valid328 = valid328 || _valid109;
+const _errs1002 = errors;
+if(!(data299 && typeof data299 == "object" && !Array.isArray(data299))){
+const err571 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -10865,10 +10645,10 @@ vErrors.push(err571);
 }
 errors++;
 }
-}
-}
-else {
-const err572 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid109 = _errs1002 === errors;
+valid328 = valid328 || _valid109;
+if(!valid328){
+const err572 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -10877,10 +10657,25 @@ vErrors.push(err572);
 }
 errors++;
 }
-var _valid120 = _errs1060 === errors;
-valid349 = valid349 || _valid120;
-if(!valid349){
-const err573 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs997;
+if(vErrors !== null){
+if(_errs997){
+vErrors.length = _errs997;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data292.beta_constraint !== undefined){
+let data300 = data292.beta_constraint;
+const _errs1006 = errors;
+let valid330 = false;
+const _errs1007 = errors;
+if(data300 !== null){
+const err573 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -10889,31 +10684,11 @@ vErrors.push(err573);
 }
 errors++;
 }
-else {
-errors = _errs1057;
-if(vErrors !== null){
-if(_errs1057){
-vErrors.length = _errs1057;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid119 = _errs1053 === errors;
-valid344 = _valid119;
-if(valid344){
-var props77 = {};
-props77.config = true;
-props77.class_name = true;
-}
-}
-if(!valid344){
-const err574 = {instancePath,schemaPath:"#/allOf/41/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid110 = _errs1007 === errors;
+valid330 = valid330 || _valid110;
+const _errs1009 = errors;
+if(typeof data300 !== "string"){
+const err574 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -10922,22 +10697,11 @@ vErrors.push(err574);
 }
 errors++;
 }
-if(props2 !== true && props77 !== undefined){
-if(props77 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props77);
-}
-}
-const _errs1065 = errors;
-let valid352 = true;
-const _errs1066 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Normalization" !== data.class_name){
-const err575 = {};
+var _valid110 = _errs1009 === errors;
+valid330 = valid330 || _valid110;
+const _errs1011 = errors;
+if(!(data300 && typeof data300 == "object" && !Array.isArray(data300))){
+const err575 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -10946,35 +10710,10 @@ vErrors.push(err575);
 }
 errors++;
 }
-}
-}
-var _valid121 = _errs1066 === errors;
-errors = _errs1065;
-if(vErrors !== null){
-if(_errs1065){
-vErrors.length = _errs1065;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid121){
-const _errs1068 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data296 = data.config;
-if(!(validate22(data296, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data296 && typeof data296 == "object" && !Array.isArray(data296)){
-if(data296.axis !== undefined){
-let data297 = data296.axis;
-const _errs1072 = errors;
-let valid357 = false;
-const _errs1073 = errors;
-if(!((typeof data297 == "number") && (!(data297 % 1) && !isNaN(data297)))){
-const err576 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/42/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid110 = _errs1011 === errors;
+valid330 = valid330 || _valid110;
+if(!valid330){
+const err576 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -10983,15 +10722,25 @@ vErrors.push(err576);
 }
 errors++;
 }
-var _valid122 = _errs1073 === errors;
-valid357 = valid357 || _valid122;
-const _errs1075 = errors;
-if(Array.isArray(data297)){
-const len16 = data297.length;
-for(let i16=0; i16<len16; i16++){
-let data298 = data297[i16];
-if(!((typeof data298 == "number") && (!(data298 % 1) && !isNaN(data298)))){
-const err577 = {instancePath:instancePath+"/config/axis/" + i16,schemaPath:"#/allOf/42/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs1006;
+if(vErrors !== null){
+if(_errs1006){
+vErrors.length = _errs1006;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data292.gamma_constraint !== undefined){
+let data301 = data292.gamma_constraint;
+const _errs1015 = errors;
+let valid332 = false;
+const _errs1016 = errors;
+if(data301 !== null){
+const err577 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -11000,10 +10749,11 @@ vErrors.push(err577);
 }
 errors++;
 }
-}
-}
-else {
-const err578 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/42/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid111 = _errs1016 === errors;
+valid332 = valid332 || _valid111;
+const _errs1018 = errors;
+if(typeof data301 !== "string"){
+const err578 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -11012,11 +10762,11 @@ vErrors.push(err578);
 }
 errors++;
 }
-var _valid122 = _errs1075 === errors;
-valid357 = valid357 || _valid122;
-const _errs1079 = errors;
-if(data297 !== null){
-const err579 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/42/then/properties/config/properties/axis/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid111 = _errs1018 === errors;
+valid332 = valid332 || _valid111;
+const _errs1020 = errors;
+if(!(data301 && typeof data301 == "object" && !Array.isArray(data301))){
+const err579 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -11025,10 +10775,10 @@ vErrors.push(err579);
 }
 errors++;
 }
-var _valid122 = _errs1079 === errors;
-valid357 = valid357 || _valid122;
-if(!valid357){
-const err580 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/42/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid111 = _errs1020 === errors;
+valid332 = valid332 || _valid111;
+if(!valid332){
+const err580 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -11038,10 +10788,10 @@ vErrors.push(err580);
 errors++;
 }
 else {
-errors = _errs1072;
+errors = _errs1015;
 if(vErrors !== null){
-if(_errs1072){
-vErrors.length = _errs1072;
+if(_errs1015){
+vErrors.length = _errs1015;
 }
 else {
 vErrors = null;
@@ -11049,9 +10799,13 @@ vErrors = null;
 }
 }
 }
-if(data296.invert !== undefined){
-if(typeof data296.invert !== "boolean"){
-const err581 = {instancePath:instancePath+"/config/invert",schemaPath:"#/allOf/42/then/properties/config/properties/invert/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data292.axis !== undefined){
+let data302 = data292.axis;
+const _errs1023 = errors;
+let valid333 = false;
+const _errs1024 = errors;
+if(!((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302)))){
+const err581 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -11060,14 +10814,15 @@ vErrors.push(err581);
 }
 errors++;
 }
-}
-if(data296.mean !== undefined){
-let data300 = data296.mean;
-const _errs1084 = errors;
-let valid360 = false;
-const _errs1085 = errors;
-if(!(typeof data300 == "number")){
-const err582 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/42/then/properties/config/properties/mean/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid112 = _errs1024 === errors;
+valid333 = valid333 || _valid112;
+const _errs1026 = errors;
+if(Array.isArray(data302)){
+const len13 = data302.length;
+for(let i13=0; i13<len13; i13++){
+let data303 = data302[i13];
+if(!((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303)))){
+const err582 = {instancePath:instancePath+"/config/axis/" + i13,schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -11076,11 +10831,10 @@ vErrors.push(err582);
 }
 errors++;
 }
-var _valid123 = _errs1085 === errors;
-valid360 = valid360 || _valid123;
-const _errs1087 = errors;
-if(!(Array.isArray(data300))){
-const err583 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/42/then/properties/config/properties/mean/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+}
+else {
+const err583 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -11089,11 +10843,10 @@ vErrors.push(err583);
 }
 errors++;
 }
-var _valid123 = _errs1087 === errors;
-valid360 = valid360 || _valid123;
-const _errs1089 = errors;
-if(data300 !== null){
-const err584 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/42/then/properties/config/properties/mean/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid112 = _errs1026 === errors;
+valid333 = valid333 || _valid112;
+if(!valid333){
+const err584 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -11102,12 +10855,21 @@ vErrors.push(err584);
 }
 errors++;
 }
-var _valid123 = _errs1089 === errors;
-valid360 = valid360 || _valid123;
-const _errs1091 = errors;
-if(data300 && typeof data300 == "object" && !Array.isArray(data300)){
-if(data300.class_name === undefined){
-const err585 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/42/then/properties/config/properties/mean/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+else {
+errors = _errs1023;
+if(vErrors !== null){
+if(_errs1023){
+vErrors.length = _errs1023;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data292.momentum !== undefined){
+if(!(typeof data292.momentum == "number")){
+const err585 = {instancePath:instancePath+"/config/momentum",schemaPath:"#/allOf/40/then/properties/config/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -11117,8 +10879,21 @@ vErrors.push(err585);
 errors++;
 }
 }
-else {
-const err586 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/42/then/properties/config/properties/mean/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data292.moving_mean_initializer !== undefined){
+if(!(validate28(data292.moving_mean_initializer, {instancePath:instancePath+"/config/moving_mean_initializer",parentData:data292,parentDataProperty:"moving_mean_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data292.moving_variance_initializer !== undefined){
+if(!(validate28(data292.moving_variance_initializer, {instancePath:instancePath+"/config/moving_variance_initializer",parentData:data292,parentDataProperty:"moving_variance_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data292.synchronized !== undefined){
+if(typeof data292.synchronized !== "boolean"){
+const err586 = {instancePath:instancePath+"/config/synchronized",schemaPath:"#/allOf/40/then/properties/config/properties/synchronized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -11127,10 +10902,10 @@ vErrors.push(err586);
 }
 errors++;
 }
-var _valid123 = _errs1091 === errors;
-valid360 = valid360 || _valid123;
-if(!valid360){
-const err587 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/42/then/properties/config/properties/mean/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data292.renorm !== undefined){
+if(typeof data292.renorm !== "boolean"){
+const err587 = {instancePath:instancePath+"/config/renorm",schemaPath:"#/allOf/40/then/properties/config/properties/renorm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -11139,25 +10914,14 @@ vErrors.push(err587);
 }
 errors++;
 }
-else {
-errors = _errs1084;
-if(vErrors !== null){
-if(_errs1084){
-vErrors.length = _errs1084;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data296.variance !== undefined){
-let data301 = data296.variance;
-const _errs1094 = errors;
-let valid361 = false;
-const _errs1095 = errors;
-if(!(typeof data301 == "number")){
-const err588 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/42/then/properties/config/properties/variance/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data292.renorm_clipping !== undefined){
+let data309 = data292.renorm_clipping;
+const _errs1039 = errors;
+let valid336 = false;
+const _errs1040 = errors;
+if(!(data309 && typeof data309 == "object" && !Array.isArray(data309))){
+const err588 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_clipping/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -11166,11 +10930,11 @@ vErrors.push(err588);
 }
 errors++;
 }
-var _valid124 = _errs1095 === errors;
-valid361 = valid361 || _valid124;
-const _errs1097 = errors;
-if(!(Array.isArray(data301))){
-const err589 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/42/then/properties/config/properties/variance/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid113 = _errs1040 === errors;
+valid336 = valid336 || _valid113;
+const _errs1042 = errors;
+if(data309 !== null){
+const err589 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_clipping/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -11179,11 +10943,10 @@ vErrors.push(err589);
 }
 errors++;
 }
-var _valid124 = _errs1097 === errors;
-valid361 = valid361 || _valid124;
-const _errs1099 = errors;
-if(data301 !== null){
-const err590 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/42/then/properties/config/properties/variance/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid113 = _errs1042 === errors;
+valid336 = valid336 || _valid113;
+if(!valid336){
+const err590 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_clipping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -11192,12 +10955,21 @@ vErrors.push(err590);
 }
 errors++;
 }
-var _valid124 = _errs1099 === errors;
-valid361 = valid361 || _valid124;
-const _errs1101 = errors;
-if(data301 && typeof data301 == "object" && !Array.isArray(data301)){
-if(data301.class_name === undefined){
-const err591 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/42/then/properties/config/properties/variance/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+else {
+errors = _errs1039;
+if(vErrors !== null){
+if(_errs1039){
+vErrors.length = _errs1039;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data292.renorm_momentum !== undefined){
+if(!(typeof data292.renorm_momentum == "number")){
+const err591 = {instancePath:instancePath+"/config/renorm_momentum",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -11207,8 +10979,13 @@ vErrors.push(err591);
 errors++;
 }
 }
-else {
-const err592 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/42/then/properties/config/properties/variance/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data292.virtual_batch_size !== undefined){
+let data311 = data292.virtual_batch_size;
+const _errs1047 = errors;
+let valid337 = false;
+const _errs1048 = errors;
+if(!((typeof data311 == "number") && (!(data311 % 1) && !isNaN(data311)))){
+const err592 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -11217,10 +10994,9 @@ vErrors.push(err592);
 }
 errors++;
 }
-var _valid124 = _errs1101 === errors;
-valid361 = valid361 || _valid124;
-if(!valid361){
-const err593 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/42/then/properties/config/properties/variance/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data311 == "number"){
+if(data311 < 1 || isNaN(data311)){
+const err593 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -11229,31 +11005,12 @@ vErrors.push(err593);
 }
 errors++;
 }
-else {
-errors = _errs1094;
-if(vErrors !== null){
-if(_errs1094){
-vErrors.length = _errs1094;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid121 = _errs1068 === errors;
-valid352 = _valid121;
-if(valid352){
-var props78 = {};
-props78.config = true;
-props78.class_name = true;
-}
-}
-if(!valid352){
-const err594 = {instancePath,schemaPath:"#/allOf/42/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid114 = _errs1048 === errors;
+valid337 = valid337 || _valid114;
+const _errs1050 = errors;
+if(data311 !== null){
+const err594 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -11262,22 +11019,10 @@ vErrors.push(err594);
 }
 errors++;
 }
-if(props2 !== true && props78 !== undefined){
-if(props78 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props78);
-}
-}
-const _errs1104 = errors;
-let valid362 = true;
-const _errs1105 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Rescaling" !== data.class_name){
-const err595 = {};
+var _valid114 = _errs1050 === errors;
+valid337 = valid337 || _valid114;
+if(!valid337){
+const err595 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -11286,30 +11031,25 @@ vErrors.push(err595);
 }
 errors++;
 }
-}
-}
-var _valid125 = _errs1105 === errors;
-errors = _errs1104;
+else {
+errors = _errs1047;
 if(vErrors !== null){
-if(_errs1104){
-vErrors.length = _errs1104;
+if(_errs1047){
+vErrors.length = _errs1047;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid125){
-const _errs1107 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data303 = data.config;
-if(!(validate22(data303, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
-if(data303.scale === undefined){
-const err596 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/43/then/properties/config/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'"};
+}
+if(data292.fused !== undefined){
+let data312 = data292.fused;
+const _errs1053 = errors;
+let valid338 = false;
+const _errs1054 = errors;
+if(typeof data312 !== "boolean"){
+const err596 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/40/then/properties/config/properties/fused/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -11318,13 +11058,11 @@ vErrors.push(err596);
 }
 errors++;
 }
-if(data303.scale !== undefined){
-let data304 = data303.scale;
-const _errs1111 = errors;
-let valid367 = false;
-const _errs1112 = errors;
-if(!(typeof data304 == "number")){
-const err597 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/43/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid115 = _errs1054 === errors;
+valid338 = valid338 || _valid115;
+const _errs1056 = errors;
+if(data312 !== null){
+const err597 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/40/then/properties/config/properties/fused/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -11333,11 +11071,10 @@ vErrors.push(err597);
 }
 errors++;
 }
-var _valid126 = _errs1112 === errors;
-valid367 = valid367 || _valid126;
-const _errs1114 = errors;
-if(!(Array.isArray(data304))){
-const err598 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/43/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid115 = _errs1056 === errors;
+valid338 = valid338 || _valid115;
+if(!valid338){
+const err598 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/40/then/properties/config/properties/fused/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -11346,11 +11083,22 @@ vErrors.push(err598);
 }
 errors++;
 }
-var _valid126 = _errs1114 === errors;
-valid367 = valid367 || _valid126;
-const _errs1116 = errors;
-if(data304 !== null){
-const err599 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/43/then/properties/config/properties/scale/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs1053;
+if(vErrors !== null){
+if(_errs1053){
+vErrors.length = _errs1053;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data292.mode !== undefined){
+let data313 = data292.mode;
+if(!(((data313 === 0) || (data313 === 1)) || (data313 === 2))){
+const err599 = {instancePath:instancePath+"/config/mode",schemaPath:"#/allOf/40/then/properties/config/properties/mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[40].then.properties.config.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -11359,12 +11107,32 @@ vErrors.push(err599);
 }
 errors++;
 }
-var _valid126 = _errs1116 === errors;
-valid367 = valid367 || _valid126;
-const _errs1118 = errors;
-if(data304 && typeof data304 == "object" && !Array.isArray(data304)){
-if(data304.class_name === undefined){
-const err600 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/43/then/properties/config/properties/scale/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+}
+if(data292.beta_init !== undefined){
+if(!(validate28(data292.beta_init, {instancePath:instancePath+"/config/beta_init",parentData:data292,parentDataProperty:"beta_init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data292.gamma_init !== undefined){
+if(!(validate28(data292.gamma_init, {instancePath:instancePath+"/config/gamma_init",parentData:data292,parentDataProperty:"gamma_init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid107 = _errs975 === errors;
+valid320 = _valid107;
+if(valid320){
+var props82 = {};
+props82.config = true;
+props82.class_name = true;
+}
+}
+if(!valid320){
+const err600 = {instancePath,schemaPath:"#/allOf/40/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -11373,9 +11141,22 @@ vErrors.push(err600);
 }
 errors++;
 }
+if(props2 !== true && props82 !== undefined){
+if(props82 === true){
+props2 = true;
 }
 else {
-const err601 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/43/then/properties/config/properties/scale/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+props2 = props2 || {};
+Object.assign(props2, props82);
+}
+}
+const _errs1062 = errors;
+let valid339 = true;
+const _errs1063 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("LayerNormalization" !== data.class_name){
+const err601 = {};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -11384,10 +11165,31 @@ vErrors.push(err601);
 }
 errors++;
 }
-var _valid126 = _errs1118 === errors;
-valid367 = valid367 || _valid126;
-if(!valid367){
-const err602 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/43/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid116 = _errs1063 === errors;
+errors = _errs1062;
+if(vErrors !== null){
+if(_errs1062){
+vErrors.length = _errs1062;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid116){
+const _errs1065 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data317 = data.config;
+if(!(validate22(data317, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data317 && typeof data317 == "object" && !Array.isArray(data317)){
+if(data317.center !== undefined){
+if(typeof data317.center !== "boolean"){
+const err602 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/41/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -11396,25 +11198,10 @@ vErrors.push(err602);
 }
 errors++;
 }
-else {
-errors = _errs1111;
-if(vErrors !== null){
-if(_errs1111){
-vErrors.length = _errs1111;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data303.offset !== undefined){
-let data305 = data303.offset;
-const _errs1121 = errors;
-let valid368 = false;
-const _errs1122 = errors;
-if(!(typeof data305 == "number")){
-const err603 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/43/then/properties/config/properties/offset/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data317.scale !== undefined){
+if(typeof data317.scale !== "boolean"){
+const err603 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/41/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -11423,11 +11210,12 @@ vErrors.push(err603);
 }
 errors++;
 }
-var _valid127 = _errs1122 === errors;
-valid368 = valid368 || _valid127;
-const _errs1124 = errors;
-if(!(Array.isArray(data305))){
-const err604 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/43/then/properties/config/properties/offset/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+if(data317.epsilon !== undefined){
+let data320 = data317.epsilon;
+if(typeof data320 == "number"){
+if(data320 < 0 || isNaN(data320)){
+const err604 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/41/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -11436,11 +11224,9 @@ vErrors.push(err604);
 }
 errors++;
 }
-var _valid127 = _errs1124 === errors;
-valid368 = valid368 || _valid127;
-const _errs1126 = errors;
-if(data305 !== null){
-const err605 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/43/then/properties/config/properties/offset/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+else {
+const err605 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/41/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -11449,12 +11235,26 @@ vErrors.push(err605);
 }
 errors++;
 }
-var _valid127 = _errs1126 === errors;
-valid368 = valid368 || _valid127;
-const _errs1128 = errors;
-if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
-if(data305.class_name === undefined){
-const err606 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/43/then/properties/config/properties/offset/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+}
+if(data317.beta_initializer !== undefined){
+if(!(validate28(data317.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data317,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data317.gamma_initializer !== undefined){
+if(!(validate28(data317.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data317,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data317.beta_regularizer !== undefined){
+let data323 = data317.beta_regularizer;
+const _errs1078 = errors;
+let valid345 = false;
+const _errs1079 = errors;
+if(data323 !== null){
+const err606 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -11463,9 +11263,11 @@ vErrors.push(err606);
 }
 errors++;
 }
-}
-else {
-const err607 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/43/then/properties/config/properties/offset/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid117 = _errs1079 === errors;
+valid345 = valid345 || _valid117;
+const _errs1081 = errors;
+if(typeof data323 !== "string"){
+const err607 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -11474,10 +11276,11 @@ vErrors.push(err607);
 }
 errors++;
 }
-var _valid127 = _errs1128 === errors;
-valid368 = valid368 || _valid127;
-if(!valid368){
-const err608 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/43/then/properties/config/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid117 = _errs1081 === errors;
+valid345 = valid345 || _valid117;
+const _errs1083 = errors;
+if(!(data323 && typeof data323 == "object" && !Array.isArray(data323))){
+const err608 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -11486,11 +11289,859 @@ vErrors.push(err608);
 }
 errors++;
 }
+var _valid117 = _errs1083 === errors;
+valid345 = valid345 || _valid117;
+if(!valid345){
+const err609 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err609];
+}
 else {
-errors = _errs1121;
+vErrors.push(err609);
+}
+errors++;
+}
+else {
+errors = _errs1078;
 if(vErrors !== null){
-if(_errs1121){
-vErrors.length = _errs1121;
+if(_errs1078){
+vErrors.length = _errs1078;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data317.gamma_regularizer !== undefined){
+let data324 = data317.gamma_regularizer;
+const _errs1087 = errors;
+let valid347 = false;
+const _errs1088 = errors;
+if(data324 !== null){
+const err610 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err610];
+}
+else {
+vErrors.push(err610);
+}
+errors++;
+}
+var _valid118 = _errs1088 === errors;
+valid347 = valid347 || _valid118;
+const _errs1090 = errors;
+if(typeof data324 !== "string"){
+const err611 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err611];
+}
+else {
+vErrors.push(err611);
+}
+errors++;
+}
+var _valid118 = _errs1090 === errors;
+valid347 = valid347 || _valid118;
+const _errs1092 = errors;
+if(!(data324 && typeof data324 == "object" && !Array.isArray(data324))){
+const err612 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err612];
+}
+else {
+vErrors.push(err612);
+}
+errors++;
+}
+var _valid118 = _errs1092 === errors;
+valid347 = valid347 || _valid118;
+if(!valid347){
+const err613 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err613];
+}
+else {
+vErrors.push(err613);
+}
+errors++;
+}
+else {
+errors = _errs1087;
+if(vErrors !== null){
+if(_errs1087){
+vErrors.length = _errs1087;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data317.beta_constraint !== undefined){
+let data325 = data317.beta_constraint;
+const _errs1096 = errors;
+let valid349 = false;
+const _errs1097 = errors;
+if(data325 !== null){
+const err614 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err614];
+}
+else {
+vErrors.push(err614);
+}
+errors++;
+}
+var _valid119 = _errs1097 === errors;
+valid349 = valid349 || _valid119;
+const _errs1099 = errors;
+if(typeof data325 !== "string"){
+const err615 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err615];
+}
+else {
+vErrors.push(err615);
+}
+errors++;
+}
+var _valid119 = _errs1099 === errors;
+valid349 = valid349 || _valid119;
+const _errs1101 = errors;
+if(!(data325 && typeof data325 == "object" && !Array.isArray(data325))){
+const err616 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err616];
+}
+else {
+vErrors.push(err616);
+}
+errors++;
+}
+var _valid119 = _errs1101 === errors;
+valid349 = valid349 || _valid119;
+if(!valid349){
+const err617 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err617];
+}
+else {
+vErrors.push(err617);
+}
+errors++;
+}
+else {
+errors = _errs1096;
+if(vErrors !== null){
+if(_errs1096){
+vErrors.length = _errs1096;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data317.gamma_constraint !== undefined){
+let data326 = data317.gamma_constraint;
+const _errs1105 = errors;
+let valid351 = false;
+const _errs1106 = errors;
+if(data326 !== null){
+const err618 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err618];
+}
+else {
+vErrors.push(err618);
+}
+errors++;
+}
+var _valid120 = _errs1106 === errors;
+valid351 = valid351 || _valid120;
+const _errs1108 = errors;
+if(typeof data326 !== "string"){
+const err619 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err619];
+}
+else {
+vErrors.push(err619);
+}
+errors++;
+}
+var _valid120 = _errs1108 === errors;
+valid351 = valid351 || _valid120;
+const _errs1110 = errors;
+if(!(data326 && typeof data326 == "object" && !Array.isArray(data326))){
+const err620 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err620];
+}
+else {
+vErrors.push(err620);
+}
+errors++;
+}
+var _valid120 = _errs1110 === errors;
+valid351 = valid351 || _valid120;
+if(!valid351){
+const err621 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err621];
+}
+else {
+vErrors.push(err621);
+}
+errors++;
+}
+else {
+errors = _errs1105;
+if(vErrors !== null){
+if(_errs1105){
+vErrors.length = _errs1105;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data317.axis !== undefined){
+let data327 = data317.axis;
+const _errs1113 = errors;
+let valid352 = false;
+const _errs1114 = errors;
+if(!((typeof data327 == "number") && (!(data327 % 1) && !isNaN(data327)))){
+const err622 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err622];
+}
+else {
+vErrors.push(err622);
+}
+errors++;
+}
+var _valid121 = _errs1114 === errors;
+valid352 = valid352 || _valid121;
+const _errs1116 = errors;
+if(Array.isArray(data327)){
+const len14 = data327.length;
+for(let i14=0; i14<len14; i14++){
+let data328 = data327[i14];
+if(!((typeof data328 == "number") && (!(data328 % 1) && !isNaN(data328)))){
+const err623 = {instancePath:instancePath+"/config/axis/" + i14,schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err623];
+}
+else {
+vErrors.push(err623);
+}
+errors++;
+}
+}
+}
+else {
+const err624 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err624];
+}
+else {
+vErrors.push(err624);
+}
+errors++;
+}
+var _valid121 = _errs1116 === errors;
+valid352 = valid352 || _valid121;
+if(!valid352){
+const err625 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err625];
+}
+else {
+vErrors.push(err625);
+}
+errors++;
+}
+else {
+errors = _errs1113;
+if(vErrors !== null){
+if(_errs1113){
+vErrors.length = _errs1113;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data317.rms_scaling !== undefined){
+if(typeof data317.rms_scaling !== "boolean"){
+const err626 = {instancePath:instancePath+"/config/rms_scaling",schemaPath:"#/allOf/41/then/properties/config/properties/rms_scaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err626];
+}
+else {
+vErrors.push(err626);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid116 = _errs1065 === errors;
+valid339 = _valid116;
+if(valid339){
+var props85 = {};
+props85.config = true;
+props85.class_name = true;
+}
+}
+if(!valid339){
+const err627 = {instancePath,schemaPath:"#/allOf/41/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err627];
+}
+else {
+vErrors.push(err627);
+}
+errors++;
+}
+if(props2 !== true && props85 !== undefined){
+if(props85 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props85);
+}
+}
+const _errs1123 = errors;
+let valid355 = true;
+const _errs1124 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GroupNormalization" !== data.class_name){
+const err628 = {};
+if(vErrors === null){
+vErrors = [err628];
+}
+else {
+vErrors.push(err628);
+}
+errors++;
+}
+}
+}
+var _valid122 = _errs1124 === errors;
+errors = _errs1123;
+if(vErrors !== null){
+if(_errs1123){
+vErrors.length = _errs1123;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid122){
+const _errs1126 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data331 = data.config;
+if(!(validate22(data331, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
+if(data331.center !== undefined){
+if(typeof data331.center !== "boolean"){
+const err629 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/42/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err629];
+}
+else {
+vErrors.push(err629);
+}
+errors++;
+}
+}
+if(data331.scale !== undefined){
+if(typeof data331.scale !== "boolean"){
+const err630 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/42/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err630];
+}
+else {
+vErrors.push(err630);
+}
+errors++;
+}
+}
+if(data331.epsilon !== undefined){
+let data334 = data331.epsilon;
+if(typeof data334 == "number"){
+if(data334 < 0 || isNaN(data334)){
+const err631 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/42/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err631];
+}
+else {
+vErrors.push(err631);
+}
+errors++;
+}
+}
+else {
+const err632 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/42/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err632];
+}
+else {
+vErrors.push(err632);
+}
+errors++;
+}
+}
+if(data331.beta_initializer !== undefined){
+if(!(validate28(data331.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data331,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data331.gamma_initializer !== undefined){
+if(!(validate28(data331.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data331,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data331.beta_regularizer !== undefined){
+let data337 = data331.beta_regularizer;
+const _errs1139 = errors;
+let valid361 = false;
+const _errs1140 = errors;
+if(data337 !== null){
+const err633 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err633];
+}
+else {
+vErrors.push(err633);
+}
+errors++;
+}
+var _valid123 = _errs1140 === errors;
+valid361 = valid361 || _valid123;
+const _errs1142 = errors;
+if(typeof data337 !== "string"){
+const err634 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err634];
+}
+else {
+vErrors.push(err634);
+}
+errors++;
+}
+var _valid123 = _errs1142 === errors;
+valid361 = valid361 || _valid123;
+const _errs1144 = errors;
+if(!(data337 && typeof data337 == "object" && !Array.isArray(data337))){
+const err635 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err635];
+}
+else {
+vErrors.push(err635);
+}
+errors++;
+}
+var _valid123 = _errs1144 === errors;
+valid361 = valid361 || _valid123;
+if(!valid361){
+const err636 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err636];
+}
+else {
+vErrors.push(err636);
+}
+errors++;
+}
+else {
+errors = _errs1139;
+if(vErrors !== null){
+if(_errs1139){
+vErrors.length = _errs1139;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data331.gamma_regularizer !== undefined){
+let data338 = data331.gamma_regularizer;
+const _errs1148 = errors;
+let valid363 = false;
+const _errs1149 = errors;
+if(data338 !== null){
+const err637 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err637];
+}
+else {
+vErrors.push(err637);
+}
+errors++;
+}
+var _valid124 = _errs1149 === errors;
+valid363 = valid363 || _valid124;
+const _errs1151 = errors;
+if(typeof data338 !== "string"){
+const err638 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err638];
+}
+else {
+vErrors.push(err638);
+}
+errors++;
+}
+var _valid124 = _errs1151 === errors;
+valid363 = valid363 || _valid124;
+const _errs1153 = errors;
+if(!(data338 && typeof data338 == "object" && !Array.isArray(data338))){
+const err639 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err639];
+}
+else {
+vErrors.push(err639);
+}
+errors++;
+}
+var _valid124 = _errs1153 === errors;
+valid363 = valid363 || _valid124;
+if(!valid363){
+const err640 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err640];
+}
+else {
+vErrors.push(err640);
+}
+errors++;
+}
+else {
+errors = _errs1148;
+if(vErrors !== null){
+if(_errs1148){
+vErrors.length = _errs1148;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data331.beta_constraint !== undefined){
+let data339 = data331.beta_constraint;
+const _errs1157 = errors;
+let valid365 = false;
+const _errs1158 = errors;
+if(data339 !== null){
+const err641 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err641];
+}
+else {
+vErrors.push(err641);
+}
+errors++;
+}
+var _valid125 = _errs1158 === errors;
+valid365 = valid365 || _valid125;
+const _errs1160 = errors;
+if(typeof data339 !== "string"){
+const err642 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err642];
+}
+else {
+vErrors.push(err642);
+}
+errors++;
+}
+var _valid125 = _errs1160 === errors;
+valid365 = valid365 || _valid125;
+const _errs1162 = errors;
+if(!(data339 && typeof data339 == "object" && !Array.isArray(data339))){
+const err643 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err643];
+}
+else {
+vErrors.push(err643);
+}
+errors++;
+}
+var _valid125 = _errs1162 === errors;
+valid365 = valid365 || _valid125;
+if(!valid365){
+const err644 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err644];
+}
+else {
+vErrors.push(err644);
+}
+errors++;
+}
+else {
+errors = _errs1157;
+if(vErrors !== null){
+if(_errs1157){
+vErrors.length = _errs1157;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data331.gamma_constraint !== undefined){
+let data340 = data331.gamma_constraint;
+const _errs1166 = errors;
+let valid367 = false;
+const _errs1167 = errors;
+if(data340 !== null){
+const err645 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err645];
+}
+else {
+vErrors.push(err645);
+}
+errors++;
+}
+var _valid126 = _errs1167 === errors;
+valid367 = valid367 || _valid126;
+const _errs1169 = errors;
+if(typeof data340 !== "string"){
+const err646 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err646];
+}
+else {
+vErrors.push(err646);
+}
+errors++;
+}
+var _valid126 = _errs1169 === errors;
+valid367 = valid367 || _valid126;
+const _errs1171 = errors;
+if(!(data340 && typeof data340 == "object" && !Array.isArray(data340))){
+const err647 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err647];
+}
+else {
+vErrors.push(err647);
+}
+errors++;
+}
+var _valid126 = _errs1171 === errors;
+valid367 = valid367 || _valid126;
+if(!valid367){
+const err648 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err648];
+}
+else {
+vErrors.push(err648);
+}
+errors++;
+}
+else {
+errors = _errs1166;
+if(vErrors !== null){
+if(_errs1166){
+vErrors.length = _errs1166;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data331.groups !== undefined){
+let data341 = data331.groups;
+if(!((typeof data341 == "number") && (!(data341 % 1) && !isNaN(data341)))){
+const err649 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err649];
+}
+else {
+vErrors.push(err649);
+}
+errors++;
+}
+if(typeof data341 == "number"){
+if(data341 < -1 || isNaN(data341)){
+const err650 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+if(vErrors === null){
+vErrors = [err650];
+}
+else {
+vErrors.push(err650);
+}
+errors++;
+}
+}
+}
+if(data331.axis !== undefined){
+let data342 = data331.axis;
+if(!((typeof data342 == "number") && (!(data342 % 1) && !isNaN(data342)))){
+const err651 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/42/then/properties/config/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err651];
+}
+else {
+vErrors.push(err651);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid122 = _errs1126 === errors;
+valid355 = _valid122;
+if(valid355){
+var props88 = {};
+props88.config = true;
+props88.class_name = true;
+}
+}
+if(!valid355){
+const err652 = {instancePath,schemaPath:"#/allOf/42/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err652];
+}
+else {
+vErrors.push(err652);
+}
+errors++;
+}
+if(props2 !== true && props88 !== undefined){
+if(props88 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props88);
+}
+}
+const _errs1178 = errors;
+let valid368 = true;
+const _errs1179 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UnitNormalization" !== data.class_name){
+const err653 = {};
+if(vErrors === null){
+vErrors = [err653];
+}
+else {
+vErrors.push(err653);
+}
+errors++;
+}
+}
+}
+var _valid127 = _errs1179 === errors;
+errors = _errs1178;
+if(vErrors !== null){
+if(_errs1178){
+vErrors.length = _errs1178;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid127){
+const _errs1181 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data344 = data.config;
+if(!(validate22(data344, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data344 && typeof data344 == "object" && !Array.isArray(data344)){
+if(data344.axis !== undefined){
+let data345 = data344.axis;
+const _errs1185 = errors;
+let valid373 = false;
+const _errs1186 = errors;
+if(!((typeof data345 == "number") && (!(data345 % 1) && !isNaN(data345)))){
+const err654 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err654];
+}
+else {
+vErrors.push(err654);
+}
+errors++;
+}
+var _valid128 = _errs1186 === errors;
+valid373 = valid373 || _valid128;
+const _errs1188 = errors;
+if(Array.isArray(data345)){
+const len15 = data345.length;
+for(let i15=0; i15<len15; i15++){
+let data346 = data345[i15];
+if(!((typeof data346 == "number") && (!(data346 % 1) && !isNaN(data346)))){
+const err655 = {instancePath:instancePath+"/config/axis/" + i15,schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err655];
+}
+else {
+vErrors.push(err655);
+}
+errors++;
+}
+}
+}
+else {
+const err656 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err656];
+}
+else {
+vErrors.push(err656);
+}
+errors++;
+}
+var _valid128 = _errs1188 === errors;
+valid373 = valid373 || _valid128;
+if(!valid373){
+const err657 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err657];
+}
+else {
+vErrors.push(err657);
+}
+errors++;
+}
+else {
+errors = _errs1185;
+if(vErrors !== null){
+if(_errs1185){
+vErrors.length = _errs1185;
 }
 else {
 vErrors = null;
@@ -11501,51 +12152,648 @@ vErrors = null;
 }
 }
 }
-var _valid125 = _errs1107 === errors;
-valid362 = _valid125;
-if(valid362){
-var props79 = {};
-props79.config = true;
-props79.class_name = true;
+var _valid127 = _errs1181 === errors;
+valid368 = _valid127;
+if(valid368){
+var props89 = {};
+props89.config = true;
+props89.class_name = true;
 }
 }
-if(!valid362){
-const err609 = {instancePath,schemaPath:"#/allOf/43/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid368){
+const err658 = {instancePath,schemaPath:"#/allOf/43/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err609];
+vErrors = [err658];
 }
 else {
-vErrors.push(err609);
+vErrors.push(err658);
 }
 errors++;
 }
-if(props2 !== true && props79 !== undefined){
-if(props79 === true){
+if(props2 !== true && props89 !== undefined){
+if(props89 === true){
 props2 = true;
 }
 else {
 props2 = props2 || {};
-Object.assign(props2, props79);
+Object.assign(props2, props89);
+}
+}
+const _errs1193 = errors;
+let valid376 = true;
+const _errs1194 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Normalization" !== data.class_name){
+const err659 = {};
+if(vErrors === null){
+vErrors = [err659];
+}
+else {
+vErrors.push(err659);
+}
+errors++;
+}
+}
+}
+var _valid129 = _errs1194 === errors;
+errors = _errs1193;
+if(vErrors !== null){
+if(_errs1193){
+vErrors.length = _errs1193;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid129){
+const _errs1196 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data348 = data.config;
+if(!(validate22(data348, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
+if(data348.axis !== undefined){
+let data349 = data348.axis;
+const _errs1200 = errors;
+let valid381 = false;
+const _errs1201 = errors;
+if(!((typeof data349 == "number") && (!(data349 % 1) && !isNaN(data349)))){
+const err660 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err660];
+}
+else {
+vErrors.push(err660);
+}
+errors++;
+}
+var _valid130 = _errs1201 === errors;
+valid381 = valid381 || _valid130;
+const _errs1203 = errors;
+if(Array.isArray(data349)){
+const len16 = data349.length;
+for(let i16=0; i16<len16; i16++){
+let data350 = data349[i16];
+if(!((typeof data350 == "number") && (!(data350 % 1) && !isNaN(data350)))){
+const err661 = {instancePath:instancePath+"/config/axis/" + i16,schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err661];
+}
+else {
+vErrors.push(err661);
+}
+errors++;
+}
+}
+}
+else {
+const err662 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err662];
+}
+else {
+vErrors.push(err662);
+}
+errors++;
+}
+var _valid130 = _errs1203 === errors;
+valid381 = valid381 || _valid130;
+const _errs1207 = errors;
+if(data349 !== null){
+const err663 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err663];
+}
+else {
+vErrors.push(err663);
+}
+errors++;
+}
+var _valid130 = _errs1207 === errors;
+valid381 = valid381 || _valid130;
+if(!valid381){
+const err664 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err664];
+}
+else {
+vErrors.push(err664);
+}
+errors++;
+}
+else {
+errors = _errs1200;
+if(vErrors !== null){
+if(_errs1200){
+vErrors.length = _errs1200;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data348.invert !== undefined){
+if(typeof data348.invert !== "boolean"){
+const err665 = {instancePath:instancePath+"/config/invert",schemaPath:"#/allOf/44/then/properties/config/properties/invert/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err665];
+}
+else {
+vErrors.push(err665);
+}
+errors++;
+}
+}
+if(data348.mean !== undefined){
+let data352 = data348.mean;
+const _errs1212 = errors;
+let valid384 = false;
+const _errs1213 = errors;
+if(!(typeof data352 == "number")){
+const err666 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err666];
+}
+else {
+vErrors.push(err666);
+}
+errors++;
+}
+var _valid131 = _errs1213 === errors;
+valid384 = valid384 || _valid131;
+const _errs1215 = errors;
+if(!(Array.isArray(data352))){
+const err667 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err667];
+}
+else {
+vErrors.push(err667);
+}
+errors++;
+}
+var _valid131 = _errs1215 === errors;
+valid384 = valid384 || _valid131;
+const _errs1217 = errors;
+if(data352 !== null){
+const err668 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err668];
+}
+else {
+vErrors.push(err668);
+}
+errors++;
+}
+var _valid131 = _errs1217 === errors;
+valid384 = valid384 || _valid131;
+const _errs1219 = errors;
+if(data352 && typeof data352 == "object" && !Array.isArray(data352)){
+if(data352.class_name === undefined){
+const err669 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err669];
+}
+else {
+vErrors.push(err669);
+}
+errors++;
+}
+}
+else {
+const err670 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err670];
+}
+else {
+vErrors.push(err670);
+}
+errors++;
+}
+var _valid131 = _errs1219 === errors;
+valid384 = valid384 || _valid131;
+if(!valid384){
+const err671 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err671];
+}
+else {
+vErrors.push(err671);
+}
+errors++;
+}
+else {
+errors = _errs1212;
+if(vErrors !== null){
+if(_errs1212){
+vErrors.length = _errs1212;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data348.variance !== undefined){
+let data353 = data348.variance;
+const _errs1222 = errors;
+let valid385 = false;
+const _errs1223 = errors;
+if(!(typeof data353 == "number")){
+const err672 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err672];
+}
+else {
+vErrors.push(err672);
+}
+errors++;
+}
+var _valid132 = _errs1223 === errors;
+valid385 = valid385 || _valid132;
+const _errs1225 = errors;
+if(!(Array.isArray(data353))){
+const err673 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err673];
+}
+else {
+vErrors.push(err673);
+}
+errors++;
+}
+var _valid132 = _errs1225 === errors;
+valid385 = valid385 || _valid132;
+const _errs1227 = errors;
+if(data353 !== null){
+const err674 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err674];
+}
+else {
+vErrors.push(err674);
+}
+errors++;
+}
+var _valid132 = _errs1227 === errors;
+valid385 = valid385 || _valid132;
+const _errs1229 = errors;
+if(data353 && typeof data353 == "object" && !Array.isArray(data353)){
+if(data353.class_name === undefined){
+const err675 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err675];
+}
+else {
+vErrors.push(err675);
+}
+errors++;
+}
+}
+else {
+const err676 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err676];
+}
+else {
+vErrors.push(err676);
+}
+errors++;
+}
+var _valid132 = _errs1229 === errors;
+valid385 = valid385 || _valid132;
+if(!valid385){
+const err677 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err677];
+}
+else {
+vErrors.push(err677);
+}
+errors++;
+}
+else {
+errors = _errs1222;
+if(vErrors !== null){
+if(_errs1222){
+vErrors.length = _errs1222;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid129 = _errs1196 === errors;
+valid376 = _valid129;
+if(valid376){
+var props90 = {};
+props90.config = true;
+props90.class_name = true;
+}
+}
+if(!valid376){
+const err678 = {instancePath,schemaPath:"#/allOf/44/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err678];
+}
+else {
+vErrors.push(err678);
+}
+errors++;
+}
+if(props2 !== true && props90 !== undefined){
+if(props90 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props90);
+}
+}
+const _errs1232 = errors;
+let valid386 = true;
+const _errs1233 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Rescaling" !== data.class_name){
+const err679 = {};
+if(vErrors === null){
+vErrors = [err679];
+}
+else {
+vErrors.push(err679);
+}
+errors++;
+}
+}
+}
+var _valid133 = _errs1233 === errors;
+errors = _errs1232;
+if(vErrors !== null){
+if(_errs1232){
+vErrors.length = _errs1232;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid133){
+const _errs1235 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data355 = data.config;
+if(!(validate22(data355, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
+if(data355.scale === undefined){
+const err680 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/45/then/properties/config/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'"};
+if(vErrors === null){
+vErrors = [err680];
+}
+else {
+vErrors.push(err680);
+}
+errors++;
+}
+if(data355.scale !== undefined){
+let data356 = data355.scale;
+const _errs1239 = errors;
+let valid391 = false;
+const _errs1240 = errors;
+if(!(typeof data356 == "number")){
+const err681 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err681];
+}
+else {
+vErrors.push(err681);
+}
+errors++;
+}
+var _valid134 = _errs1240 === errors;
+valid391 = valid391 || _valid134;
+const _errs1242 = errors;
+if(!(Array.isArray(data356))){
+const err682 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err682];
+}
+else {
+vErrors.push(err682);
+}
+errors++;
+}
+var _valid134 = _errs1242 === errors;
+valid391 = valid391 || _valid134;
+const _errs1244 = errors;
+if(data356 !== null){
+const err683 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err683];
+}
+else {
+vErrors.push(err683);
+}
+errors++;
+}
+var _valid134 = _errs1244 === errors;
+valid391 = valid391 || _valid134;
+const _errs1246 = errors;
+if(data356 && typeof data356 == "object" && !Array.isArray(data356)){
+if(data356.class_name === undefined){
+const err684 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err684];
+}
+else {
+vErrors.push(err684);
+}
+errors++;
+}
+}
+else {
+const err685 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err685];
+}
+else {
+vErrors.push(err685);
+}
+errors++;
+}
+var _valid134 = _errs1246 === errors;
+valid391 = valid391 || _valid134;
+if(!valid391){
+const err686 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err686];
+}
+else {
+vErrors.push(err686);
+}
+errors++;
+}
+else {
+errors = _errs1239;
+if(vErrors !== null){
+if(_errs1239){
+vErrors.length = _errs1239;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data355.offset !== undefined){
+let data357 = data355.offset;
+const _errs1249 = errors;
+let valid392 = false;
+const _errs1250 = errors;
+if(!(typeof data357 == "number")){
+const err687 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err687];
+}
+else {
+vErrors.push(err687);
+}
+errors++;
+}
+var _valid135 = _errs1250 === errors;
+valid392 = valid392 || _valid135;
+const _errs1252 = errors;
+if(!(Array.isArray(data357))){
+const err688 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err688];
+}
+else {
+vErrors.push(err688);
+}
+errors++;
+}
+var _valid135 = _errs1252 === errors;
+valid392 = valid392 || _valid135;
+const _errs1254 = errors;
+if(data357 !== null){
+const err689 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err689];
+}
+else {
+vErrors.push(err689);
+}
+errors++;
+}
+var _valid135 = _errs1254 === errors;
+valid392 = valid392 || _valid135;
+const _errs1256 = errors;
+if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
+if(data357.class_name === undefined){
+const err690 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err690];
+}
+else {
+vErrors.push(err690);
+}
+errors++;
+}
+}
+else {
+const err691 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err691];
+}
+else {
+vErrors.push(err691);
+}
+errors++;
+}
+var _valid135 = _errs1256 === errors;
+valid392 = valid392 || _valid135;
+if(!valid392){
+const err692 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err692];
+}
+else {
+vErrors.push(err692);
+}
+errors++;
+}
+else {
+errors = _errs1249;
+if(vErrors !== null){
+if(_errs1249){
+vErrors.length = _errs1249;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid133 = _errs1235 === errors;
+valid386 = _valid133;
+if(valid386){
+var props91 = {};
+props91.config = true;
+props91.class_name = true;
+}
+}
+if(!valid386){
+const err693 = {instancePath,schemaPath:"#/allOf/45/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err693];
+}
+else {
+vErrors.push(err693);
+}
+errors++;
+}
+if(props2 !== true && props91 !== undefined){
+if(props91 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props91);
 }
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name === undefined){
-const err610 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+const err694 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
 if(vErrors === null){
-vErrors = [err610];
+vErrors = [err694];
 }
 else {
-vErrors.push(err610);
+vErrors.push(err694);
 }
 errors++;
 }
 if(data.config === undefined){
-const err611 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+const err695 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
 if(vErrors === null){
-vErrors = [err611];
+vErrors = [err695];
 }
 else {
-vErrors.push(err611);
+vErrors.push(err695);
 }
 errors++;
 }
@@ -11560,185 +12808,185 @@ props2.inbound_nodes = true;
 props2.build_config = true;
 }
 if(data.class_name !== undefined){
-let data306 = data.class_name;
-if(typeof data306 === "string"){
-if(func1(data306) < 1){
-const err612 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data358 = data.class_name;
+if(typeof data358 === "string"){
+if(func1(data358) < 1){
+const err696 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err612];
+vErrors = [err696];
 }
 else {
-vErrors.push(err612);
+vErrors.push(err696);
 }
 errors++;
 }
 }
 else {
-const err613 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err697 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err613];
+vErrors = [err697];
 }
 else {
-vErrors.push(err613);
+vErrors.push(err697);
 }
 errors++;
 }
 }
 if(data.config !== undefined){
-let data307 = data.config;
-if(!(data307 && typeof data307 == "object" && !Array.isArray(data307))){
-const err614 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data359 = data.config;
+if(!(data359 && typeof data359 == "object" && !Array.isArray(data359))){
+const err698 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err614];
+vErrors = [err698];
 }
 else {
-vErrors.push(err614);
+vErrors.push(err698);
 }
 errors++;
 }
 }
 if(data.module !== undefined){
-let data308 = data.module;
-if((typeof data308 !== "string") && (data308 !== null)){
-const err615 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+let data360 = data.module;
+if((typeof data360 !== "string") && (data360 !== null)){
+const err699 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err615];
+vErrors = [err699];
 }
 else {
-vErrors.push(err615);
+vErrors.push(err699);
 }
 errors++;
 }
 }
 if(data.registered_name !== undefined){
-let data309 = data.registered_name;
-if((typeof data309 !== "string") && (data309 !== null)){
-const err616 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+let data361 = data.registered_name;
+if((typeof data361 !== "string") && (data361 !== null)){
+const err700 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err616];
+vErrors = [err700];
 }
 else {
-vErrors.push(err616);
+vErrors.push(err700);
 }
 errors++;
 }
 }
 if(data.name !== undefined){
-let data310 = data.name;
-if(typeof data310 === "string"){
-if(func1(data310) < 1){
-const err617 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data362 = data.name;
+if(typeof data362 === "string"){
+if(func1(data362) < 1){
+const err701 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err617];
+vErrors = [err701];
 }
 else {
-vErrors.push(err617);
+vErrors.push(err701);
 }
 errors++;
 }
 }
 else {
-const err618 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err702 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err618];
+vErrors = [err702];
 }
 else {
-vErrors.push(err618);
+vErrors.push(err702);
 }
 errors++;
 }
 }
 if(data.inbound_nodes !== undefined){
-let data311 = data.inbound_nodes;
-if(Array.isArray(data311)){
-const len17 = data311.length;
+let data363 = data.inbound_nodes;
+if(Array.isArray(data363)){
+const len17 = data363.length;
 for(let i17=0; i17<len17; i17++){
-let data312 = data311[i17];
-const _errs1144 = errors;
-let valid373 = false;
-const _errs1145 = errors;
-if(!(Array.isArray(data312))){
-const err619 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data364 = data363[i17];
+const _errs1272 = errors;
+let valid397 = false;
+const _errs1273 = errors;
+if(!(Array.isArray(data364))){
+const err703 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err619];
+vErrors = [err703];
 }
 else {
-vErrors.push(err619);
+vErrors.push(err703);
 }
 errors++;
 }
-var _valid128 = _errs1145 === errors;
-valid373 = valid373 || _valid128;
-const _errs1147 = errors;
-if(data312 && typeof data312 == "object" && !Array.isArray(data312)){
-if(data312.args === undefined){
-const err620 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+var _valid136 = _errs1273 === errors;
+valid397 = valid397 || _valid136;
+const _errs1275 = errors;
+if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
+if(data364.args === undefined){
+const err704 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
 if(vErrors === null){
-vErrors = [err620];
+vErrors = [err704];
 }
 else {
-vErrors.push(err620);
+vErrors.push(err704);
 }
 errors++;
 }
-if(data312.args !== undefined){
-if(!(Array.isArray(data312.args))){
-const err621 = {instancePath:instancePath+"/inbound_nodes/" + i17+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data364.args !== undefined){
+if(!(Array.isArray(data364.args))){
+const err705 = {instancePath:instancePath+"/inbound_nodes/" + i17+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err621];
+vErrors = [err705];
 }
 else {
-vErrors.push(err621);
-}
-errors++;
-}
-}
-if(data312.kwargs !== undefined){
-let data314 = data312.kwargs;
-if((!(data314 && typeof data314 == "object" && !Array.isArray(data314))) && (data314 !== null)){
-const err622 = {instancePath:instancePath+"/inbound_nodes/" + i17+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema78.anyOf[1].properties.kwargs.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err622];
-}
-else {
-vErrors.push(err622);
+vErrors.push(err705);
 }
 errors++;
 }
 }
-}
-else {
-const err623 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data364.kwargs !== undefined){
+let data366 = data364.kwargs;
+if((!(data366 && typeof data366 == "object" && !Array.isArray(data366))) && (data366 !== null)){
+const err706 = {instancePath:instancePath+"/inbound_nodes/" + i17+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema86.anyOf[1].properties.kwargs.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err623];
+vErrors = [err706];
 }
 else {
-vErrors.push(err623);
+vErrors.push(err706);
 }
 errors++;
 }
-var _valid128 = _errs1147 === errors;
-valid373 = valid373 || _valid128;
-if(_valid128){
-var props80 = {};
-props80.args = true;
-props80.kwargs = true;
 }
-if(!valid373){
-const err624 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err624];
 }
 else {
-vErrors.push(err624);
+const err707 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err707];
+}
+else {
+vErrors.push(err707);
+}
+errors++;
+}
+var _valid136 = _errs1275 === errors;
+valid397 = valid397 || _valid136;
+if(_valid136){
+var props92 = {};
+props92.args = true;
+props92.kwargs = true;
+}
+if(!valid397){
+const err708 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err708];
+}
+else {
+vErrors.push(err708);
 }
 errors++;
 }
 else {
-errors = _errs1144;
+errors = _errs1272;
 if(vErrors !== null){
-if(_errs1144){
-vErrors.length = _errs1144;
+if(_errs1272){
+vErrors.length = _errs1272;
 }
 else {
 vErrors = null;
@@ -11748,37 +12996,37 @@ vErrors = null;
 }
 }
 else {
-const err625 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err709 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err625];
+vErrors = [err709];
 }
 else {
-vErrors.push(err625);
+vErrors.push(err709);
 }
 errors++;
 }
 }
 if(data.build_config !== undefined){
-let data315 = data.build_config;
-if((!(data315 && typeof data315 == "object" && !Array.isArray(data315))) && (data315 !== null)){
-const err626 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+let data367 = data.build_config;
+if((!(data367 && typeof data367 == "object" && !Array.isArray(data367))) && (data367 !== null)){
+const err710 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err626];
+vErrors = [err710];
 }
 else {
-vErrors.push(err626);
+vErrors.push(err710);
 }
 errors++;
 }
 }
 }
 else {
-const err627 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err711 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err627];
+vErrors = [err711];
 }
 else {
-vErrors.push(err627);
+vErrors.push(err711);
 }
 errors++;
 }
@@ -11788,15 +13036,15 @@ return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema79 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
-const schema80 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
-const schema81 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
-const wrapper3 = {validate: validate114};
+const schema87 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
+const schema88 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
+const schema89 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
+const wrapper3 = {validate: validate126};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate114.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11991,18 +13239,18 @@ vErrors = null;
 }
 }
 }
-validate114.errors = vErrors;
+validate126.errors = vErrors;
 evaluated0.props = props2;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate114.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate126.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate111.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12023,7 +13271,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema79.properties.name.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema87.properties.name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12074,14 +13322,14 @@ errors++;
 }
 }
 if(data.input_layers !== undefined){
-if(!(validate114(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate126(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
 if(data.output_layers !== undefined){
-if(!(validate114(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate126(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
@@ -12096,10 +13344,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate111.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -12381,8 +13629,8 @@ ifClause0 = "then";
 }
 else {
 const _errs24 = errors;
-if(!(validate111(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+if(!(validate123(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs24 === errors;
