@@ -69,7 +69,13 @@ export function validateAll(raw: JsonValue, source: string): Validation {
       deserializeLayer(spec.className, spec.config, `layers[${i}]`);
     } catch (e) {
       const name = typeof spec.config.name === 'string' ? ` "${spec.config.name}"` : '';
-      issues.push(...issuesOf(e, source).map((x) => ({ ...x, path: x.path || `layers[${i}]`, layer: x.layer ?? `${spec.className}${name}` })));
+      issues.push(
+        ...issuesOf(e, source).map((x) => {
+          // Layer errors name their layer in `where` ("layers[0]: layer "lstm_1" (LSTM)"); say it once.
+          const named = /^(.*): layer ".*" \([^()]*\)$/.exec(x.path);
+          return { ...x, path: named ? named[1]! : x.path || `layers[${i}]`, layer: x.layer ?? `${spec.className}${name}` };
+        }),
+      );
     }
   });
   if (issues.length) return { valid: false, issues };

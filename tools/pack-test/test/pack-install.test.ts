@@ -5,11 +5,11 @@
 // user's own folder. Needs the packages built (`pnpm build`) and the npm registry for the
 // third-party dependencies (fflate, h5wasm, ajv, js-yaml, commander, ...; npm's cache is preferred).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readmeSnippets } from '../snippets.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -55,6 +55,10 @@ beforeAll(() => {
   const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'typescript@5.9.3', '@types/node@^20.19.0'], project);
   if (install.code !== 0) throw new Error(`npm install of the packed tarballs failed:\n${install.err}`);
 }, TIMEOUT);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
 
 describe('every package packs as a publishable package', () => {
   it('covers the packages users import and the CLI', () => {
