@@ -43,11 +43,13 @@ export async function detectFile(file: string): Promise<{ bytes: Uint8Array; det
  * `weights` (any weights file) put in when given.
  */
 export async function loadModelFile(file: string, options: { weights?: string; warn: (m: string) => void; compile?: boolean }): Promise<LoadedModel & { weightsReport: TransferReport | null }> {
-  const bytes = readBytes(file);
-  const loaded = await loadModelWithInfo(bytes, { fileName: file, warn: options.warn, ...(options.compile !== undefined ? { compile: options.compile } : {}) });
+  if (!existsSync(file)) throw new KerastsError('no such file; check the path', file);
+  // By path: a legacy .h5 is read piecewise from disk (never whole), other formats are read whole.
+  const loaded = await loadModelWithInfo(file, { fileName: file, warn: options.warn, ...(options.compile !== undefined ? { compile: options.compile } : {}) });
   let weightsReport: TransferReport | null = null;
   if (options.weights) {
-    weightsReport = await loadWeights(loaded.model, readBytes(options.weights), { fileName: options.weights, warn: options.warn });
+    if (!existsSync(options.weights)) throw new KerastsError('no such file; check the path', options.weights);
+    weightsReport = await loadWeights(loaded.model, options.weights, { fileName: options.weights, warn: options.warn });
     for (const w of weightsReport.warnings) options.warn(w);
   }
   return { ...loaded, weightsReport };

@@ -28,6 +28,7 @@ export {
   weightsToH5Bytes,
   modelFromH5Bytes,
   loadWeightsFromBytes,
+  loadWeightsFromContents,
   readWeightTable,
   weightTableFromContents,
   contentsFromModel,
@@ -44,5 +45,11 @@ export { fetchBytes, responseBytes } from './fetch.js';
 // Any HDF5 file as a plain tree (for layouts other than the legacy one, e.g. Keras 3 .weights.h5).
 export { readH5Tree, writeH5Tree, inspectH5Root, type H5RootSummary, type H5TreeGroup, type H5TreeDataset, type H5TreeNode, type H5TreeAttr, type ReadH5TreeOptions, type WriteH5TreeOptions } from './tree.js';
 export { writePathBytes } from '#platform';
+/**
+ * For a string source in Node: the HDF5 file's root names / its Keras contents, read piecewise from
+ * disk (the file is never held whole). Null where a string is not a local file (browsers, URLs) or,
+ * for the root, the file is not HDF5.
+ */
+export { inspectPathRoot as inspectH5RootFromPath, readPathContents as readKerasH5FromPath } from '#platform';
 // Diagnostics: how many times the h5wasm engine has been (re)started (0 for the first instance).
 export { engineGeneration, MAX_HDF5_ERRORS } from './engine.js';

@@ -11,7 +11,8 @@
 import { promises as fsp, readSync } from 'node:fs';
 import { FileAccessError, FileExistsError, KerastsError } from '@kerasts/tensor';
 import { type AtomicWriteResult, writeFileAtomic as writeAtomic } from '@kerasts/tensor/node';
-import { readKerasH5, readKerasH5RandomAccess } from './read.js';
+import { findHdf5Signature, readKerasH5, readKerasH5RandomAccess } from './read.js';
+import { inspectH5RootRandomAccess, type H5RootSummary } from './tree.js';
 import type { KerasH5Contents, ReadKerasH5Options, WriteKerasH5Options } from './types.js';
 import { writeKerasH5 } from './write.js';
 
@@ -98,4 +99,37 @@ export async function writeKerasH5File(
 ): Promise<void> {
   const bytes = await writeKerasH5(contents, options);
   await writeFileAtomic(filePath, bytes, options);
+}
+
+/**
+ * The root's attribute and member names of an HDF5 file on disk (see `inspectH5Root`), read piecewise:
+ * the file is never read whole. Null when the path is not a regular file or holds no HDF5 signature
+ * (then reading its bytes says what it is).
+ * @throws FormatError for an HDF5 file whose root cannot be read.
+ */
+export async function inspectH5RootFile(filePath: string, options: ReadKerasH5Options = {}): Promise<H5RootSummary | null> {
+  let fh: Awaited<ReturnType<typeof fsp.open>>;
+  try {
+    fh = await fsp.open(filePath, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return null;
+    const fd = fh.fd;
+    const file = { size: st.size, readInto: (dest: Uint8Array | Int8Array, offset: number, length: number, position: number) => readSync(fd, dest, offset, length, position) };
+    const head = new Uint8Array(8);
+    let found = false;
+    for (let off = 0; off + 8 <= st.size; off = off === 0 ? 512 : off * 2) {
+      if (file.readInto(head, 0, 8, off) === 8 && findHdf5Signature(head) === 0) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return null;
+    return await inspectH5RootRandomAccess(file, { ...options, fileName: options.fileName ?? filePath });
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
 }

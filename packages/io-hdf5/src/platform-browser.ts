@@ -6,6 +6,7 @@
  */
 import { FileAccessError } from '@kerasts/tensor';
 import type { KerasH5Contents, ReadKerasH5Options } from './types.js';
+import type { H5RootSummary } from './tree.js';
 import { fetchBytes } from './fetch.js';
 
 /** True where strings name files on a disk (Node), false in browsers. */
@@ -51,4 +52,9 @@ export async function writePathBytes(path: string, _bytes: Uint8Array, _overwrit
     path,
     'NO_FILE_SYSTEM',
   );
+}
+
+/** Browsers have no files to read piecewise. */
+export async function inspectPathRoot(_source: string, _options: ReadKerasH5Options): Promise<H5RootSummary | null> {
+  return null;
 }

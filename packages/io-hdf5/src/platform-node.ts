@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import type { KerasH5Contents, ReadKerasH5Options } from './types.js';
 import { fetchBytes } from './fetch.js';
-import { readFileBytes, readKerasH5File, writeFileAtomic } from './node.js';
+import { inspectH5RootFile, readFileBytes, readKerasH5File, writeFileAtomic } from './node.js';
+import type { H5RootSummary } from './tree.js';
 
 /** True where strings name files on a disk (Node), false in browsers. */
 export const HAS_FILE_SYSTEM = true;
@@ -28,6 +29,15 @@ export async function readPathBytes(source: string, fileName: string): Promise<U
 export async function readPathContents(source: string, options: ReadKerasH5Options): Promise<KerasH5Contents | null> {
   if (isHttpUrl(source)) return null;
   return readKerasH5File(toPath(source), options);
+}
+
+/**
+ * The root names of the HDF5 file a path names, read piecewise (never the whole file); null for URLs,
+ * non-files and files without an HDF5 signature.
+ */
+export async function inspectPathRoot(source: string, options: ReadKerasH5Options): Promise<H5RootSummary | null> {
+  if (isHttpUrl(source)) return null;
+  return inspectH5RootFile(toPath(source), options);
 }
 
 /** Write bytes to a path atomically (see `writeFileAtomic`). */

@@ -10,7 +10,7 @@ import { getEngine, noteEngineError, summarizeHdf5Error, uniqueMemfsName, unlink
 import type { KerasH5Reader } from './h5read.js';
 import { LiteH5Reader, type LiteSource } from './h5lite.js';
 import { joinPath, where } from './paths.js';
-import { withH5File } from './read.js';
+import { withH5File, withH5RandomAccessFile, type H5RandomAccessFile } from './read.js';
 import type { H5Data, H5DType, ReadKerasH5Options } from './types.js';
 import { TreeWriter } from './write.js';
 
@@ -183,4 +183,33 @@ export async function inspectH5Root(bytes: Uint8Array, options: ReadKerasH5Optio
     }
   }
   return withH5File(bytes, options.fileName, (r) => ({ attrs: r.attrNames('/'), members: r.children('/') }));
+}
+
+/**
+ * {@link inspectH5Root} for a file read piecewise (Node: a file descriptor): only the blocks the root's
+ * header and names live in are read, so telling a multi-GB file's layout apart costs kilobytes.
+ * @internal
+ */
+export async function inspectH5RootRandomAccess(file: H5RandomAccessFile, options: ReadKerasH5Options = {}): Promise<H5RootSummary> {
+  const read = (pos: number, len: number): Uint8Array => {
+    const n = Math.max(0, Math.min(len, file.size - pos));
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const r = file.readInto(out, got, n - got, pos + got);
+      if (r <= 0) break;
+      got += r;
+    }
+    return got === n ? out : out.subarray(0, got);
+  };
+  const source: LiteSource = { size: file.size, read, readInto: (dest, pos) => dest.set(read(pos, dest.length)) };
+  if ((options.reader ?? 'auto') !== 'h5wasm') {
+    try {
+      const r = new LiteH5Reader(source, options.fileName);
+      return { attrs: r.attrNames('/'), members: r.children('/') };
+    } catch {
+      /* h5wasm decides */
+    }
+  }
+  return withH5RandomAccessFile(file, options.fileName, (r) => ({ attrs: r.attrNames('/'), members: r.children('/') }));
 }

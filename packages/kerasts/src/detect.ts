@@ -4,7 +4,7 @@
  * signature (a `.keras` archive has `config.json`; an `.npz` holds `.npy` entries), NumPy by its
  * magic, JSON and YAML by parsing.
  */
-import { findHdf5Signature, inspectH5Root } from '@kerasts/io-hdf5';
+import { findHdf5Signature, inspectH5Root, type H5RootSummary } from '@kerasts/io-hdf5';
 import { isZipSignature, ZipArchive } from '@kerasts/io-keras';
 import { isJsonObject, type JsonValue } from '@kerasts/layers';
 import { loadKerasYaml } from '@kerasts/io-yaml';
@@ -67,6 +67,15 @@ function detected(format: FileFormat, extra = ''): DetectedFormat {
   return { format, description: DESCRIPTIONS[format] + extra };
 }
 
+/** Which Keras layout an HDF5 file's root names say it holds. */
+export function detectH5Layout(root: H5RootSummary): DetectedFormat {
+  if (root.attrs.includes('model_config')) return detected('h5-model');
+  if (root.attrs.includes('layer_names') || root.attrs.includes('layer_names0')) return detected('h5-weights');
+  if (root.members.includes('model_weights')) return detected('h5-model');
+  if (root.members.includes('layers') || root.members.includes('vars')) return detected('weights-h5');
+  return detected('hdf5');
+}
+
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
 /** The format of a file's bytes (see {@link FileFormat}). Never throws for unreadable content: it says what it could tell. */
@@ -74,12 +83,7 @@ export async function detectFormat(bytes: Uint8Array, fileName?: string): Promis
   if (bytes.length === 0) return detected('empty');
   if (findHdf5Signature(bytes) >= 0) {
     try {
-      const root = await inspectH5Root(bytes, fileName ? { fileName } : {});
-      if (root.attrs.includes('model_config')) return detected('h5-model');
-      if (root.attrs.includes('layer_names') || root.attrs.includes('layer_names0')) return detected('h5-weights');
-      if (root.members.includes('model_weights')) return detected('h5-model');
-      if (root.members.includes('layers') || root.members.includes('vars')) return detected('weights-h5');
-      return detected('hdf5');
+      return detectH5Layout(await inspectH5Root(bytes, fileName ? { fileName } : {}));
     } catch {
       return detected('hdf5', ' (unreadable: corrupt or truncated)');
     }

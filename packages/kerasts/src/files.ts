@@ -5,7 +5,7 @@
  * the format from the output name (`.keras`, `.h5`, `.weights.h5`, `.json`, `.yaml`, and the
  * write-only `.onnx`) or `format`.
  */
-import { modelFromContents, modelToH5Bytes, readKerasH5, readSourceBytes, loadWeightsFromBytes, weightsToH5Bytes, writePathBytes, type FileSource, type SaveOptions as H5SaveOptions } from '@kerasts/io-hdf5';
+import { inspectH5RootFromPath, loadWeightsFromContents, modelFromContents, modelToH5Bytes, readKerasH5, readKerasH5FromPath, readSourceBytes, loadWeightsFromBytes, weightsToH5Bytes, writePathBytes, type FileSource, type KerasH5Contents, type SaveOptions as H5SaveOptions } from '@kerasts/io-hdf5';
 import { loadKerasWeights, modelFromKerasBytes, modelToKerasBytes, nativeWeightsToBytes, type ZipLimits } from '@kerasts/io-keras';
 import { modelFromJSON, toJSON, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
 import { exportOnnxWithInfo, type OnnxExportOptions } from '@kerasts/io-onnx';
@@ -14,7 +14,24 @@ import type { JsonObject } from '@kerasts/layers';
 import type { Functional, Model, Sequential } from '@kerasts/model';
 import { FormatError, KerastsError } from '@kerasts/tensor';
 import type { TransferReport } from '@kerasts/transfer';
-import { detectFormat, type DetectedFormat, type FileFormat } from './detect.js';
+import { detectFormat, detectH5Layout, type DetectedFormat, type FileFormat } from './detect.js';
+
+/**
+ * A legacy `.h5` named by a path (Node): its layout from the root's names and, for the legacy Keras
+ * layouts, its contents — both read piecewise from disk, so a multi-GB file is never held whole
+ * (as io-hdf5's own loadModel(path) does). Null for anything else (bytes, URLs, Keras 3 native
+ * `.weights.h5`, non-HDF5 files), which is then read whole and detected by content.
+ */
+async function legacyH5FromPath(source: FileSource, fileName: string | undefined): Promise<{ d: DetectedFormat; contents: KerasH5Contents; fileName: string } | null> {
+  if (typeof source !== 'string') return null;
+  const name = fileName ?? source;
+  const root = await inspectH5RootFromPath(source, { fileName: name });
+  if (root === null) return null;
+  const d = detectH5Layout(root);
+  if (d.format !== 'h5-model' && d.format !== 'h5-weights') return null;
+  const contents = await readKerasH5FromPath(source, { fileName: name });
+  return contents === null ? null : { d, contents, fileName: name };
+}
 
 export type { FileSource } from '@kerasts/io-hdf5';
 
@@ -44,6 +61,8 @@ export interface LoadedModel {
   warnings: string[];
 }
 
+const WEIGHTS_ONLY_HINT = 'it holds weights but no architecture; build or load the architecture, then loadWeights(model, file) (CLI: --arch arch.json)';
+
 function wrongKind(d: DetectedFormat, fileName: string, wanted: string, hint: string): FormatError {
   return new FormatError(`this is ${d.description}, not ${wanted}${hint ? `: ${hint}` : ''}`, fileName);
 }
@@ -56,6 +75,13 @@ function wrongKind(d: DetectedFormat, fileName: string, wanted: string, hint: st
  * @throws {FormatError} for weights-only files, data files and anything that is not a Keras model.
  */
 export async function loadModelWithInfo(source: FileSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const warnTo = options.warn ?? ((m: string) => console.warn(m));
+  const onDisk = await legacyH5FromPath(source, options.fileName);
+  if (onDisk !== null) {
+    if (onDisk.d.format !== 'h5-model') throw wrongKind(onDisk.d, onDisk.fileName, 'a model', WEIGHTS_ONLY_HINT);
+    const { model, info } = modelFromContents(onDisk.contents, { fileName: onDisk.fileName, ...(options.compile !== undefined ? { compile: options.compile } : {}), warn: warnTo });
+    return { model, format: 'h5-model', report: info.report, optimizerRestored: info.optimizerRestored, trainingConfig: info.trainingConfig, warnings: info.warnings };
+  }
   const { bytes, fileName } = await readSourceBytes(source, options.fileName);
   const d = await detectFormat(bytes, fileName);
   const warn = options.warn ?? ((m: string) => console.warn(m));
@@ -75,7 +101,7 @@ export async function loadModelWithInfo(source: FileSource, options: LoadModelOp
       return { model: modelFromYAML(new TextDecoder().decode(bytes), { source: fileName }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
     case 'h5-weights':
     case 'weights-h5':
-      throw wrongKind(d, fileName, 'a model', 'it holds weights but no architecture; build or load the architecture, then loadWeights(model, file) (CLI: --arch arch.json)');
+      throw wrongKind(d, fileName, 'a model', WEIGHTS_ONLY_HINT);
     default:
       throw wrongKind(
         d,
@@ -114,9 +140,11 @@ export interface LoadWeightsOptions {
  * @throws {FormatError} for files without weights (architectures, data), naming what they are.
  */
 export async function loadWeights(model: Model, source: FileSource, options: LoadWeightsOptions = {}): Promise<TransferReport> {
+  const common = { ...(options.byName !== undefined ? { byName: options.byName } : {}), ...(options.skipMismatch !== undefined ? { skipMismatch: options.skipMismatch } : {}) };
+  const onDisk = await legacyH5FromPath(source, options.fileName);
+  if (onDisk !== null) return loadWeightsFromContents(model, onDisk.contents, { ...common, fileName: onDisk.fileName });
   const { bytes, fileName } = await readSourceBytes(source, options.fileName);
   const d = await detectFormat(bytes, fileName);
-  const common = { ...(options.byName !== undefined ? { byName: options.byName } : {}), ...(options.skipMismatch !== undefined ? { skipMismatch: options.skipMismatch } : {}) };
   switch (d.format) {
     case 'keras':
     case 'weights-h5':
