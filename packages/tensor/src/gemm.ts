@@ -17,6 +17,7 @@
 import { ConfigError, ShapeMismatchError } from './errors.js';
 import { Tensor } from './tensor.js';
 import { readyHelpers, shareParts, type Helper } from './wasm/threads.js';
+import { packedWeights } from './wasm/pack-cache.js';
 import { APACK, inWasmMemory, wasmAlloc, wasmCopyIn, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from './wasm/backend.js';
 
 /** Options of {@link gemm}. */
@@ -36,6 +37,12 @@ export interface GemmOptions {
    * (default false). A transposed copy is made first (O(m·k), against O(m·n·k) for the product).
    */
   transposeA?: boolean;
+  /**
+   * B is a long-lived weight whose in-place changes are announced with `markWeightsChanged` (as
+   * layers' weights are): its packed panels may be kept between calls (see `packCacheStats`) instead
+   * of being packed on every call (default false).
+   */
+  cacheB?: boolean;
 }
 
 /** Columns of B/C per block: 256 floats = 1 KiB per row segment. */
@@ -67,6 +74,7 @@ export function gemm(
   const accumulate = options?.accumulate ?? false;
   const transposeB = options?.transposeB ?? false;
   const transposeA = options?.transposeA ?? false;
+  const cacheB = options?.cacheB ?? false;
   checkDim('m', m);
   checkDim('n', n);
   checkDim('k', k);
@@ -78,7 +86,7 @@ export function gemm(
   checkLength('C', c, cOff, m, n);
   if (m === 0 || n === 0) return;
   if (transposeA) {
-    gemm(m, n, k, transposed(a, aOff, k, m), b, c, { bOffset: bOff, cOffset: cOff, accumulate, transposeB });
+    gemm(m, n, k, transposed(a, aOff, k, m), b, c, { bOffset: bOff, cOffset: cOff, accumulate, transposeB, cacheB });
     return;
   }
   if (k > 0 && n * k >= wasmThresholds.gemm) {
@@ -87,11 +95,11 @@ export function gemm(
       if (m >= PARALLEL_MIN_ROWS && m * n * k >= PARALLEL_MIN_WORK && !inWasmMemory(kern, c)) {
         const helpers = readyHelpers();
         if (helpers.length > 0) {
-          gemmParallel(kern, helpers, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB);
+          gemmParallel(kern, helpers, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB, cacheB);
           return;
         }
       }
-      gemmWasm(kern, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB);
+      gemmWasm(kern, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB, cacheB);
       return;
     }
   }
@@ -106,7 +114,8 @@ export function gemm(
 
 /**
  * The WebAssembly SIMD path: A, B (and C when accumulating) are copied into the kernels' memory unless
- * they already live there, B is packed into 8-column panels, and C is copied back.
+ * they already live there, B is packed into 8-column panels (or its kept panels are used, `cacheB`),
+ * and C is copied back.
  */
 function gemmWasm(
   kern: WasmKernels,
@@ -121,20 +130,23 @@ function gemmWasm(
   cOff: number,
   accumulate: boolean,
   transposeB: boolean,
+  cacheB = false,
 ): void {
   const mark = wasmMark();
   const aIn = inWasmMemory(kern, a);
   const bIn = inWasmMemory(kern, b);
   const cIn = inWasmMemory(kern, c);
-  // Take all memory first: growing it would detach views made before.
+  // Kept panels first (they join the pinned region only while nothing else is allocated), then all
+  // other memory: growing it would detach views made before.
+  const kept = cacheB && !bIn ? packedWeights(kern, b, k, n, bOff, transposeB ? k : n, transposeB) : null;
   const pa = aIn ? a.byteOffset + 4 * aOff : wasmAlloc(kern, m * k);
-  const pb = bIn ? b.byteOffset + 4 * bOff : wasmAlloc(kern, k * n);
+  const pb = bIn || kept !== null ? b.byteOffset + 4 * bOff : wasmAlloc(kern, k * n);
   const pc = cIn ? c.byteOffset + 4 * cOff : wasmAlloc(kern, m * n);
-  const pbp = wasmAlloc(kern, kern.packedBSize(k, n));
+  const pbp = kept !== null ? kept.p : wasmAlloc(kern, kern.packedBSize(k, n));
   if (!aIn) wasmCopyIn(kern, pa, a, aOff, m * k);
-  if (!bIn) wasmCopyIn(kern, pb, b, bOff, k * n);
+  if (!bIn && kept === null) wasmCopyIn(kern, pb, b, bOff, k * n);
   if (!cIn && accumulate) wasmCopyIn(kern, pc, c, cOff, m * n);
-  kern.packB(k, n, pb, transposeB ? k : n, transposeB ? 1 : 0, pbp);
+  if (kept === null) kern.packB(k, n, pb, transposeB ? k : n, transposeB ? 1 : 0, pbp);
   kern.gemmPacked(m, n, k, pa, k, pbp, pc, n, accumulate ? 1 : 0, APACK);
   if (!cIn) c.set(wasmF32(kern).subarray(pc >> 2, (pc >> 2) + m * n), cOff);
   wasmRelease(mark);
@@ -191,6 +203,7 @@ function gemmParallel(
   cOff: number,
   accumulate: boolean,
   transposeB: boolean,
+  cacheB: boolean,
 ): void {
   const bounds = rowBounds(m, helpers.length + 1);
   const job: GemmJob = {
@@ -208,7 +221,8 @@ function gemmParallel(
     transfer,
     (i) => {
       const r0 = bounds[i]!, r1 = bounds[i + 1]!;
-      gemmWasm(kern, r1 - r0, n, k, a, aOff + r0 * k, b, bOff, c, cOff + r0 * n, accumulate, transposeB);
+      // (this thread's parts use kept panels; helpers pack their copy)
+      gemmWasm(kern, r1 - r0, n, k, a, aOff + r0 * k, b, bOff, c, cOff + r0 * n, accumulate, transposeB, cacheB);
     },
     (r) => c.set(r.c, cOff + bounds[r.part]! * n),
   );

@@ -158,7 +158,8 @@ export abstract class BaseConv extends Layer {
   call(input: Tensor, ctx: CallContext): Tensor {
     const { x, spec } = this.spec(input);
     const [kernel, bias] = this.weightList;
-    const z = convForward(x, kernel!.value.data, this.useBias ? bias!.value.data : null, spec);
+    // a layer weight: its packed panels may be kept between calls (tensor's pack cache)
+    const z = convForward(x, kernel!.value.data, this.useBias ? bias!.value.data : null, spec, { cacheWeights: true });
     const y = fromChannelsLast(z, spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
     const act = this.activation.get(ctx.hardSigmoid);
     if (act.name !== 'linear') act.apply(y.data, 0, y.size / y.shape[y.rank - 1]!, y.shape[y.rank - 1]!);

@@ -163,7 +163,7 @@ export abstract class BaseSeparableConv extends Layer {
     const { x, dw, pw, spatial } = this.specs(input);
     const [dk, pk, bias] = this.weightList;
     const mid = depthwiseForward(x, dk!.value.data, null, dw);
-    const z = convForward(mid, pk!.value.data, this.useBias ? bias!.value.data : null, pw);
+    const z = convForward(mid, pk!.value.data, this.useBias ? bias!.value.data : null, pw, { cacheWeights: true });
     return { x, mid, z, dw, pw, spatial };
   }
 

@@ -75,7 +75,8 @@ export class Dense extends Layer {
     const inDim = input.shape[input.shape.length - 1]!;
     const rows = input.size / inDim;
     const [kernel, bias] = this.weightList;
-    const y = denseForward(input.data, rows, inDim, this.units, kernel!.value.data, this.useBias ? bias!.value.data : null, this.activation.get(ctx.hardSigmoid));
+    // a layer weight: its packed panels may be kept between calls (tensor's pack cache)
+    const y = denseForward(input.data, rows, inDim, this.units, kernel!.value.data, this.useBias ? bias!.value.data : null, this.activation.get(ctx.hardSigmoid), { cacheWeights: true });
     return new Tensor(y, [...input.shape.slice(0, -1), this.units]);
   }
 

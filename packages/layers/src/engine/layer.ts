@@ -1,4 +1,4 @@
-import { ShapeMismatchError, Tensor, UnsupportedError, checkDeclaredShape, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
+import { ShapeMismatchError, Tensor, UnsupportedError, checkDeclaredShape, markWeightsChanged, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
 import type { JsonObject } from './json.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { formatShape, type Shape } from './shape.js';
@@ -106,12 +106,45 @@ export function identityTape(input: Tensor, needInputGrad: boolean): LayerTape {
   return { output: input, backward: (d) => ({ dInput: needInputGrad ? d : null, weightGrads: new Map() }) };
 }
 
-/** One weight of a layer, with its Keras name (`kernel`, `recurrent_kernel`, `bias`, ...). */
+/**
+ * One weight of a layer, with its Keras name (`kernel`, `recurrent_kernel`, `bias`, ...).
+ *
+ * Kernels may keep packed copies of weight matrices between calls (`@kerasts/tensor`'s pack cache),
+ * checked against a version counter per `Float32Array`. Assigning `value` (what `setWeights`, the file
+ * loaders and transfer do) bumps it; code that changes `value.data` in place (optimizers,
+ * constraints) must call `markWeightsChanged(weight.value.data)` afterwards.
+ */
 export interface LayerWeight {
   readonly name: string;
   readonly shape: readonly number[];
+  /** The values. Assigning a tensor marks its data as changed (see above). */
   value: Tensor;
   readonly trainable: boolean;
+}
+
+/** The {@link LayerWeight} layers create: assigning `value` bumps the weight version of its data. */
+class Weight implements LayerWeight {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly trainable: boolean;
+  #value: Tensor;
+
+  constructor(name: string, shape: readonly number[], value: Tensor, trainable: boolean) {
+    this.name = name;
+    this.shape = shape;
+    this.#value = value;
+    this.trainable = trainable;
+  }
+
+  get value(): Tensor {
+    return this.#value;
+  }
+
+  set value(t: Tensor) {
+    this.#value = t;
+    // the same array may come back with new values: packed copies of it are stale either way
+    markWeightsChanged(t.data);
+  }
 }
 
 /**
@@ -245,7 +278,7 @@ export abstract class Layer {
   protected addWeight(name: string, shape: readonly number[], values: Float32Array, trainable = true): LayerWeight {
     // (weights from initializers were checked before allocation, in Initializer.init)
     checkDeclaredShape(shape, `weight "${name}"`, `layer "${this.name}" (${this.className})`);
-    const w: LayerWeight = { name, shape: [...shape], value: new Tensor(values, shape), trainable };
+    const w: LayerWeight = new Weight(name, [...shape], new Tensor(values, shape), trainable);
     this.weightList.push(w);
     return w;
   }

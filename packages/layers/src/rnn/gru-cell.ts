@@ -121,7 +121,7 @@ export class GRUCell extends RNNCell {
   }
 
   runSequence(x: Float32Array, spec: CellSequenceSpec, ctx: CallContext): CellSequenceResult {
-    const r = gruForward(x, this.options(spec, ctx));
+    const r = gruForward(x, { ...this.options(spec, ctx), cacheWeights: true }); // layer weights: packed panels may be kept
     return { output: r.output, states: [r.h] };
   }
 

@@ -126,7 +126,7 @@ export class LSTMCell extends RNNCell {
   }
 
   runSequence(x: Float32Array, spec: CellSequenceSpec, ctx: CallContext): CellSequenceResult {
-    const r = lstmForward(x, this.options(spec, ctx));
+    const r = lstmForward(x, { ...this.options(spec, ctx), cacheWeights: true }); // layer weights: packed panels may be kept
     return { output: r.output, states: [r.h, r.c] };
   }
 

@@ -100,7 +100,7 @@ export class SimpleRNNCell extends RNNCell {
   }
 
   runSequence(x: Float32Array, spec: CellSequenceSpec, ctx: CallContext): CellSequenceResult {
-    const r = simpleRnnForward(x, this.options(spec, ctx));
+    const r = simpleRnnForward(x, { ...this.options(spec, ctx), cacheWeights: true }); // layer weights: packed panels may be kept
     return { output: r.output, states: [r.h] };
   }
 

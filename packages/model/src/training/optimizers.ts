@@ -11,7 +11,7 @@
  * variable, then velocity_hat; RMSprop: all velocities, then momentums, then average gradients; ...).
  */
 import { checkOptions, type JsonObject, type JsonValue, type LayerWeight } from '@kerasts/layers';
-import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError, adamUpdate } from '@kerasts/tensor';
+import { ConfigError, ShapeMismatchError, Tensor, UnsupportedError, adamUpdate, markWeightsChanged } from '@kerasts/tensor';
 import { InverseTimeDecay, LearningRateSchedule, scheduleFromConfig } from './schedules.js';
 
 const f = Math.fround;
@@ -270,6 +270,8 @@ export abstract class Optimizer {
     }
     this.beforeUpdates(lr);
     for (let i = 0; i < vars.length; i++) this.updateStep(gs[i]!, vars[i]!.value.data, i, lr);
+    // the values changed in place: packed copies of them (tensor's pack cache) are stale
+    for (const v of vars) markWeightsChanged(v.value.data);
     this.iterations += 1;
   }
 

@@ -5,7 +5,7 @@
  * batch size; metrics are running means over the epoch).
  */
 import { applyStateUpdates, type JsonObject, type JsonValue, type Layer, type LayerWeight, type Shape, type StateUpdate } from '@kerasts/layers';
-import { ConfigError, KerastsError, Random, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, KerastsError, Random, ShapeMismatchError, Tensor, UnsupportedError, markWeightsChanged } from '@kerasts/tensor';
 import type { Model } from '../model.js';
 import { CallbackList, History, type CallbackHooks, type Callback, type Logs, type TrainingParams } from './callbacks.js';
 import {
@@ -709,7 +709,10 @@ function trainStep(
       trainable.map((t) => t.weight),
       trainable.map((t) => t.path),
     );
-    for (const { weight, fn } of rules.constraints) fn(weight.value.data, weight.shape);
+    for (const { weight, fn } of rules.constraints) {
+      fn(weight.value.data, weight.shape);
+      markWeightsChanged(weight.value.data); // in place: packed copies are stale
+    }
   }
   // Non-trainable state (moving statistics) from this batch's forward pass, as Keras 3 assigns the
   // non_trainable_variables its stateless train step returns.

@@ -87,9 +87,13 @@ function columns(a: Float32Array, rows: number, cols: number, j0: number, w: num
  * `z = conv(x, kernel) + bias` (no activation): `x` is `(batch, *inSize, inChannels)`, `kernel`
  * `(*window, inChannels/groups, outChannels)`, the result `(batch, *outSize, outChannels)`.
  *
+ * With `options.cacheWeights` the kernel is a long-lived weight whose in-place changes are announced
+ * with `markWeightsChanged` (as layers' weights are), and its packed panels may be kept between calls
+ * (ungrouped convolutions; a group's columns are copied per call).
+ *
  * @throws {ShapeMismatchError} if an array has the wrong length.
  */
-export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, spec: ConvSpec): Float32Array {
+export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, spec: ConvSpec, options?: { cacheWeights?: boolean }): Float32Array {
   const d = convDims(spec);
   expect('input', x, d.batch * d.inPos * d.cin);
   expect('kernel', kernel, d.kdim * d.cout);
@@ -119,7 +123,7 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
           for (let j = 0; j < d.coutG; j++) y[yo + j] = y[yo + j]! + tmp[r * d.coutG + j]!;
         }
       } else {
-        gemm(rows, d.cout, d.kdim, a, w, y, { aOffset: aOff, cOffset: n0 * d.outPos * d.cout, accumulate: bias !== null });
+        gemm(rows, d.cout, d.kdim, a, w, y, { aOffset: aOff, cOffset: n0 * d.outPos * d.cout, accumulate: bias !== null, cacheB: w === kernel && (options?.cacheWeights ?? false) });
       }
     }
   }

@@ -12,6 +12,9 @@ import { gemm } from '../gemm.js';
  * rank > 2 (e.g. `[batch, time, features]`) is the same call with `rows = batch·time`. With a
  * softmax-like activation each row of `units` values is normalised.
  *
+ * With `options.cacheWeights` the kernel is a long-lived weight whose in-place changes are announced
+ * with `markWeightsChanged` (as layers' weights are), and its packed panels may be kept between calls.
+ *
  * @throws {ShapeMismatchError} if an array has the wrong length.
  * @throws {ConfigError} if a dimension is not a non-negative integer.
  */
@@ -23,6 +26,7 @@ export function denseForward(
   kernel: Float32Array,
   bias: Float32Array | null,
   activation: Activation | null,
+  options?: { cacheWeights?: boolean },
 ): Float32Array {
   for (const [name, v] of [['rows', rows], ['inputDim', inputDim], ['units', units]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new ConfigError(`denseForward: ${name} must be a non-negative integer, got ${v}`);
@@ -45,7 +49,7 @@ export function denseForward(
       for (let r = 0; r < rows; r++) y.set(bias, r * units);
     }
   }
-  gemm(rows, units, inputDim, x, kernel, y, { accumulate: bias !== null });
+  gemm(rows, units, inputDim, x, kernel, y, { accumulate: bias !== null, cacheB: options?.cacheWeights ?? false });
   if (activation !== null) activation.apply(y, 0, rows, units);
   return y;
 }

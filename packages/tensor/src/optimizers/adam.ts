@@ -5,6 +5,7 @@
  */
 import { ShapeMismatchError } from '../errors.js';
 import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease } from '../wasm/backend.js';
+import { markWeightsChanged } from '../wasm/pack-cache.js';
 
 const f = Math.fround;
 
@@ -42,6 +43,8 @@ export function adamUpdate(
     if (a !== null && a.length !== n) throw new ShapeMismatchError(`adamUpdate: ${name} has ${a.length} values for ${n} weights`, [n], [a.length]);
   }
   const alpha = f(k.alpha), c1 = f(k.c1), c2 = f(k.c2), eps = f(k.epsilon);
+  // w changes in place: its packed copies (wasm/pack-cache.ts) must not be used again
+  markWeightsChanged(w);
   const kern = n >= WASM_MIN ? wasmKernels() : null;
   if (kern !== null) {
     const mark = wasmMark();

@@ -8,6 +8,7 @@ import { ACTIVATION_BY_CODE, activationCode, checkSizes, expectLength as expectL
 import { lastOutput } from './lstm.js';
 import { gruForwardTrain } from './gru-backward.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
+import { packedWeights } from '../wasm/pack-cache.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 
 /** Inputs of {@link gruForward}: sizes, weights as Keras stores them, activations and flags. */
@@ -44,6 +45,12 @@ export interface GruForwardOptions {
   mask?: Float32Array;
   /** What a masked step outputs (default `'state'`, Keras 3); see {@link MaskedOutput}. */
   maskedOutput?: MaskedOutput;
+  /**
+   * `kernel` and `recurrentKernel` are long-lived weights whose in-place changes are announced with
+   * `markWeightsChanged` (as layers' weights are): their packed panels may be kept between calls
+   * (see `packCacheStats`). Default false: packed per call.
+   */
+  cacheWeights?: boolean;
 }
 
 /** What {@link gruForward} returns. */
@@ -144,7 +151,8 @@ function gruParallel(kern: WasmKernels, x: Float32Array, options: GruForwardOpti
     output.set(r.output, b0 * outRow);
     h.set(r.h, b0 * u);
   };
-  const { activation: _a, recurrentActivation: _r, ...plain } = options;
+  // helpers get copies of the weights: nothing of theirs is worth keeping
+  const { activation: _a, recurrentActivation: _r, cacheWeights: _c, ...plain } = options;
   const job: GruJob = { kind: 'gru', x: x.slice(), options: plain, rec, act, bounds };
   shareParts<{ part: number; output: Float32Array; h: Float32Array }>(
     helpers,
@@ -167,12 +175,17 @@ function gruWasm(kern: WasmKernels, x: Float32Array, options: GruForwardOptions,
   const u3 = 3 * u;
   const rows = T * batch;
   const mark = wasmMark();
+  // packed kernels first (kept panels join the pinned region only while nothing else is allocated)
+  const cache = options.cacheWeights === true;
+  const wpk = cache ? packedWeights(kern, kernel, D, u3, 0, u3, false) : null;
+  const upk = cache ? packedWeights(kern, recurrentKernel, u, resetAfter ? u3 : 2 * u, 0, u3, false) : null;
+  const uhpk = cache && !resetAfter ? packedWeights(kern, recurrentKernel, u, u, 2 * u, u3, false) : null;
   const pxs = wasmAlloc(kern, rows * D);
-  const pw = wasmAlloc(kern, D * u3);
-  const pwp = wasmAlloc(kern, kern.packedBSize(D, u3));
-  const pu = wasmAlloc(kern, u * u3);
-  const pup = wasmAlloc(kern, kern.packedBSize(u, resetAfter ? u3 : 2 * u));
-  const puh = resetAfter ? 0 : wasmAlloc(kern, kern.packedBSize(u, u));
+  const pw = cache ? 0 : wasmAlloc(kern, D * u3);
+  const pwp = wpk !== null ? wpk.p : wasmAlloc(kern, kern.packedBSize(D, u3));
+  const pu = cache ? 0 : wasmAlloc(kern, u * u3);
+  const pup = upk !== null ? upk.p : wasmAlloc(kern, kern.packedBSize(u, resetAfter ? u3 : 2 * u));
+  const puh = resetAfter ? 0 : uhpk !== null ? uhpk.p : wasmAlloc(kern, kern.packedBSize(u, u));
   const pz = wasmAlloc(kern, rows * u3);
   const prb = wasmAlloc(kern, u3);
   const ph = wasmAlloc(kern, batch * u);
@@ -196,23 +209,28 @@ function gruWasm(kern: WasmKernels, x: Float32Array, options: GruForwardOptions,
       }
     }
   }
-  mem.set(kernel, pw >> 2);
-  mem.set(recurrentKernel, pu >> 2);
+  if (!cache) {
+    mem.set(kernel, pw >> 2);
+    mem.set(recurrentKernel, pu >> 2);
+  }
   const z0 = pz >> 2;
   if (bias !== null) fillRows(mem, z0, bias.subarray(0, u3), rows, u3);
   if (bias !== null && resetAfter) mem.set(bias.subarray(u3, 2 * u3), prb >> 2);
   else mem.fill(0, prb >> 2, (prb >> 2) + u3);
   if (options.initialH !== undefined) mem.set(options.initialH, ph >> 2);
   else mem.fill(0, ph >> 2, (ph >> 2) + batch * u);
-  kern.packB(D, u3, pw, u3, 0, pwp);
-  if (resetAfter) kern.packB(u, u3, pu, u3, 0, pup);
-  else {
-    kern.packB(u, 2 * u, pu, u3, 0, pup);
-    kern.packB(u, u, pu + 8 * u, u3, 0, puh);
+  if (!cache) {
+    kern.packB(D, u3, pw, u3, 0, pwp);
+    if (resetAfter) kern.packB(u, u3, pu, u3, 0, pup);
+    else {
+      kern.packB(u, 2 * u, pu, u3, 0, pup);
+      kern.packB(u, u, pu + 8 * u, u3, 0, puh);
+    }
   }
   if (D > 0) kern.gemmPacked(rows, u3, D, pxs, D, pwp, pz, u3, bias !== null ? 1 : 0, APACK);
   else if (bias === null) mem.fill(0, z0, z0 + rows * u3);
-  const h0Zero = options.initialH === undefined && kern.allFinite(u * u3, pu) === 1 ? 1 : 0;
+  const uFinite = upk !== null ? upk.allFinite && (uhpk === null || uhpk.allFinite) : kern.allFinite(u * u3, pu) === 1;
+  const h0Zero = options.initialH === undefined && uFinite ? 1 : 0;
   kern.gruRun(batch, T, u, pz, pup, puh, ph, prb, resetAfter ? 1 : 0, rec, act, pout, returnSequences ? 1 : 0, APACK, h0Zero, pkeep, pfac, pscr);
   const h = mem.slice(ph >> 2, (ph >> 2) + batch * u);
   let output: Float32Array;

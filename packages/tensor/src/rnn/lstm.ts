@@ -6,6 +6,7 @@ import { gemm, type GemmOptions } from '../gemm.js';
 import { fast, Fn } from './gates.js';
 import { ACTIVATION_BY_CODE, activationCode as code, checkSizes, expectLength as expectLen, fillRows, guidedBounds, stepMasks, type MaskedOutput, type StepMasks } from './common.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
+import { packedWeights } from '../wasm/pack-cache.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, wasmThresholds, type WasmKernels } from '../wasm/backend.js';
 
 /** Inputs of {@link lstmForward}: sizes, weights as Keras stores them, activations and flags. */
@@ -39,6 +40,12 @@ export interface LstmForwardOptions {
   mask?: Float32Array;
   /** What a masked step outputs (default `'state'`, Keras 3); see {@link MaskedOutput}. */
   maskedOutput?: MaskedOutput;
+  /**
+   * `kernel` and `recurrentKernel` are long-lived weights whose in-place changes are announced with
+   * `markWeightsChanged` (as layers' weights are): their packed panels may be kept between calls
+   * (see `packCacheStats`). Default false: packed per call.
+   */
+  cacheWeights?: boolean;
 }
 
 /** What {@link lstmForward} returns. */
@@ -254,7 +261,8 @@ function lstmParallel(kern: WasmKernels, x: Float32Array, options: LstmForwardOp
     h.set(r.h, b0 * u);
     c.set(r.c, b0 * u);
   };
-  const { activation: _a, recurrentActivation: _r, ...plain } = options;
+  // helpers get copies of the weights: nothing of theirs is worth keeping
+  const { activation: _a, recurrentActivation: _r, cacheWeights: _c, ...plain } = options;
   const job: LstmJob = { kind: 'lstm', x: x.slice(), options: plain, rec, act, bounds };
   shareParts<{ part: number; output: Float32Array; h: Float32Array; c: Float32Array }>(
     helpers,
@@ -277,12 +285,16 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
   const u4 = 4 * u;
   const rows = T * batch;
   const mark = wasmMark();
-  // Take all memory before making views (growing detaches them).
+  // Packed kernels first (kept panels join the pinned region only while nothing else is allocated),
+  // then all other memory before making views (growing detaches them).
+  const cache = options.cacheWeights === true;
+  const wpk = cache ? packedWeights(kern, kernel, inputDim, u4, 0, u4, false) : null;
+  const upk = cache ? packedWeights(kern, recurrentKernel, u, u4, 0, u4, false) : null;
   const pxs = wasmAlloc(kern, rows * inputDim);
-  const pw = wasmAlloc(kern, inputDim * u4);
-  const pwp = wasmAlloc(kern, kern.packedBSize(inputDim, u4));
-  const pu = wasmAlloc(kern, u * u4);
-  const pup = wasmAlloc(kern, kern.packedBSize(u, u4));
+  const pw = cache ? 0 : wasmAlloc(kern, inputDim * u4);
+  const pwp = wpk !== null ? wpk.p : wasmAlloc(kern, kern.packedBSize(inputDim, u4));
+  const pu = cache ? 0 : wasmAlloc(kern, u * u4);
+  const pup = upk !== null ? upk.p : wasmAlloc(kern, kern.packedBSize(u, u4));
   const pz = wasmAlloc(kern, rows * u4);
   const ph = wasmAlloc(kern, batch * u);
   const pcs = wasmAlloc(kern, batch * u);
@@ -310,19 +322,24 @@ function lstmWasm(kern: WasmKernels, x: Float32Array, options: LstmForwardOption
       }
     }
   }
-  mem.set(kernel, pw >> 2);
-  mem.set(recurrentKernel, pu >> 2);
+  if (!cache) {
+    mem.set(kernel, pw >> 2);
+    mem.set(recurrentKernel, pu >> 2);
+  }
   const z0 = pz >> 2;
   if (bias !== null) fillRows(mem, z0, bias, rows, u4);
   if (options.initialH !== undefined) mem.set(options.initialH, ph >> 2);
   else mem.fill(0, ph >> 2, (ph >> 2) + batch * u);
   if (options.initialC !== undefined) mem.set(options.initialC, pcs >> 2);
   else mem.fill(0, pcs >> 2, (pcs >> 2) + batch * u);
-  kern.packB(inputDim, u4, pw, u4, 0, pwp);
-  kern.packB(u, u4, pu, u4, 0, pup);
+  if (!cache) {
+    kern.packB(inputDim, u4, pw, u4, 0, pwp);
+    kern.packB(u, u4, pu, u4, 0, pup);
+  }
   if (inputDim > 0) kern.gemmPacked(rows, u4, inputDim, pxs, inputDim, pwp, pz, u4, bias !== null ? 1 : 0, APACK);
   else if (bias === null) mem.fill(0, z0, z0 + rows * u4);
-  const h0Zero = options.initialH === undefined && kern.allFinite(u * u4, pu) === 1 ? 1 : 0;
+  const uFinite = upk !== null ? upk.allFinite : kern.allFinite(u * u4, pu) === 1;
+  const h0Zero = options.initialH === undefined && uFinite ? 1 : 0;
   kern.lstmRun(batch, T, u, pz, pup, ph, pcs, rec, act, pout, returnSequences ? 1 : 0, APACK, h0Zero, pkeep, pfac, pscr);
   const h = mem.slice(ph >> 2, (ph >> 2) + batch * u);
   const c = mem.slice(pcs >> 2, (pcs >> 2) + batch * u);

@@ -8,6 +8,7 @@ import { ACTIVATION_BY_CODE, activationCode, checkSizes, expectLength as expectL
 import { lastOutput } from './lstm.js';
 import { simpleRnnForwardTrain } from './simple-rnn-backward.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
+import { packedWeights } from '../wasm/pack-cache.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 
 /** Inputs of {@link simpleRnnForward}. */
@@ -32,6 +33,12 @@ export interface SimpleRnnForwardOptions {
   mask?: Float32Array;
   /** What a masked step outputs (default `'state'`, Keras 3). */
   maskedOutput?: MaskedOutput;
+  /**
+   * `kernel` and `recurrentKernel` are long-lived weights whose in-place changes are announced with
+   * `markWeightsChanged` (as layers' weights are): their packed panels may be kept between calls
+   * (see `packCacheStats`). Default false: packed per call.
+   */
+  cacheWeights?: boolean;
 }
 
 /** What {@link simpleRnnForward} returns. */
@@ -116,7 +123,8 @@ function simpleRnnParallel(kern: WasmKernels, x: Float32Array, options: SimpleRn
     output.set(r.output, b0 * outRow);
     h.set(r.h, b0 * u);
   };
-  const { activation: _a, ...plain } = options;
+  // helpers get copies of the weights: nothing of theirs is worth keeping
+  const { activation: _a, cacheWeights: _c, ...plain } = options;
   const job: SimpleRnnJob = { kind: 'simpleRnn', x: x.slice(), options: plain, act, bounds };
   shareParts<{ part: number; output: Float32Array; h: Float32Array }>(
     helpers,
@@ -133,11 +141,15 @@ function simpleRnnWasm(kern: WasmKernels, x: Float32Array, options: SimpleRnnFor
   const { batch, timesteps: T, inputDim: D, units: u, kernel, recurrentKernel, bias, returnSequences, goBackwards } = options;
   const rows = T * batch;
   const mark = wasmMark();
+  // packed kernels first (kept panels join the pinned region only while nothing else is allocated)
+  const cache = options.cacheWeights === true;
+  const wpk = cache ? packedWeights(kern, kernel, D, u, 0, u, false) : null;
+  const upk = cache ? packedWeights(kern, recurrentKernel, u, u, 0, u, false) : null;
   const pxs = wasmAlloc(kern, rows * D);
-  const pw = wasmAlloc(kern, D * u);
-  const pwp = wasmAlloc(kern, kern.packedBSize(D, u));
-  const pu = wasmAlloc(kern, u * u);
-  const pup = wasmAlloc(kern, kern.packedBSize(u, u));
+  const pw = cache ? 0 : wasmAlloc(kern, D * u);
+  const pwp = wpk !== null ? wpk.p : wasmAlloc(kern, kern.packedBSize(D, u));
+  const pu = cache ? 0 : wasmAlloc(kern, u * u);
+  const pup = upk !== null ? upk.p : wasmAlloc(kern, kern.packedBSize(u, u));
   const pz = wasmAlloc(kern, rows * u);
   const ph = wasmAlloc(kern, batch * u);
   const outLen = returnSequences ? batch * T * u : 0;
@@ -160,17 +172,22 @@ function simpleRnnWasm(kern: WasmKernels, x: Float32Array, options: SimpleRnnFor
       }
     }
   }
-  mem.set(kernel, pw >> 2);
-  mem.set(recurrentKernel, pu >> 2);
+  if (!cache) {
+    mem.set(kernel, pw >> 2);
+    mem.set(recurrentKernel, pu >> 2);
+  }
   const z0 = pz >> 2;
   if (bias !== null) fillRows(mem, z0, bias, rows, u);
   if (options.initialH !== undefined) mem.set(options.initialH, ph >> 2);
   else mem.fill(0, ph >> 2, (ph >> 2) + batch * u);
-  kern.packB(D, u, pw, u, 0, pwp);
-  kern.packB(u, u, pu, u, 0, pup);
+  if (!cache) {
+    kern.packB(D, u, pw, u, 0, pwp);
+    kern.packB(u, u, pu, u, 0, pup);
+  }
   if (D > 0) kern.gemmPacked(rows, u, D, pxs, D, pwp, pz, u, bias !== null ? 1 : 0, APACK);
   else if (bias === null) mem.fill(0, z0, z0 + rows * u);
-  const h0Zero = options.initialH === undefined && kern.allFinite(u * u, pu) === 1 ? 1 : 0;
+  const uFinite = upk !== null ? upk.allFinite : kern.allFinite(u * u, pu) === 1;
+  const h0Zero = options.initialH === undefined && uFinite ? 1 : 0;
   kern.rnnRun(batch, T, u, pz, pup, ph, act, pout, returnSequences ? 1 : 0, APACK, h0Zero, pkeep, pfac, pscr);
   const h = mem.slice(ph >> 2, (ph >> 2) + batch * u);
   let output: Float32Array;

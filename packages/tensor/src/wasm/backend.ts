@@ -94,6 +94,13 @@ let kernels: WasmKernels | null = null;
 let loadState: 'idle' | 'loading' | 'ready' | 'failed' = 'idle';
 let loadFailure: string | null = null;
 let top = HEAP_BASE;
+/**
+ * End of the pinned region (packed weights kept between calls, see pack-cache.ts): blocks live in
+ * [HEAP_BASE, pinnedEnd) and the stack starts at pinnedEnd.
+ */
+let pinnedEnd = HEAP_BASE;
+/** Free holes of the pinned region, by address: `[address, bytes]`. */
+const pinnedFree: [number, number][] = [];
 let f32View: Float32Array | null = null;
 
 function readEnvBackend(): Backend {
@@ -206,9 +213,64 @@ export function wasmMark(): number {
   return top;
 }
 
-/** Frees everything allocated after `mark`. */
+/** Frees everything allocated after `mark` (never the pinned blocks taken meanwhile). */
 export function wasmRelease(mark: number): void {
-  top = mark;
+  top = mark > pinnedEnd ? mark : pinnedEnd;
+}
+
+/**
+ * Takes a block of `bytes` (a multiple of 16) that outlives the current call: from a hole of the
+ * pinned region (first fit), else at the end of the region, which is only possible while the stack is
+ * empty (nothing allocated after the region's end). Returns its byte address, or -1 when neither is
+ * possible (the caller then uses the stack). May grow the memory (earlier views detach).
+ */
+export function wasmPin(k: WasmKernels, bytes: number): number {
+  for (let i = 0; i < pinnedFree.length; i++) {
+    const hole = pinnedFree[i]!;
+    if (hole[1] < bytes) continue;
+    const p = hole[0];
+    if (hole[1] === bytes) pinnedFree.splice(i, 1);
+    else {
+      hole[0] += bytes;
+      hole[1] -= bytes;
+    }
+    return p;
+  }
+  if (top !== pinnedEnd) return -1;
+  const p = pinnedEnd;
+  const end = p + bytes;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+  pinnedEnd = end;
+  top = end;
+  return p;
+}
+
+/**
+ * Gives back a block of {@link wasmPin}: it becomes a hole (merged with its neighbours); holes at the
+ * end of the region give their room back to the stack when the stack is empty.
+ */
+export function wasmUnpin(p: number, bytes: number): void {
+  let i = 0;
+  while (i < pinnedFree.length && pinnedFree[i]![0] < p) i++;
+  pinnedFree.splice(i, 0, [p, bytes]);
+  // merge with the next hole, then with the previous one
+  const next = pinnedFree[i + 1];
+  if (next !== undefined && p + bytes === next[0]) {
+    pinnedFree[i]![1] += next[1];
+    pinnedFree.splice(i + 1, 1);
+  }
+  const prev = pinnedFree[i - 1];
+  if (prev !== undefined && prev[0] + prev[1] === p) {
+    prev[1] += pinnedFree[i]![1];
+    pinnedFree.splice(i, 1);
+  }
+  const last = pinnedFree[pinnedFree.length - 1];
+  if (last !== undefined && last[0] + last[1] === pinnedEnd && top === pinnedEnd) {
+    pinnedFree.pop();
+    pinnedEnd = last[0];
+    top = pinnedEnd;
+  }
 }
 
 /**
