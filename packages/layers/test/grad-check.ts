@@ -3,7 +3,7 @@
  * ∂L/∂output = r; the tape's ∂L/∂input and ∂L/∂w are compared with central differences of L
  * (computed in float64 from the float32 outputs, step h).
  */
-import { Random, Tensor } from '@kerasts/tensor';
+import { Random, Tensor, markWeightsChanged } from '@kerasts/tensor';
 import type { Layer, LayerWeight, TrainCallContext } from '../src/index.js';
 
 export const TRAIN_CTX: TrainCallContext = { training: true, hardSigmoid: 'keras3', needInputGrad: true, random: null };
@@ -35,11 +35,15 @@ export function gradCheck(layer: Layer, x: Tensor, options: { h?: number; seed?:
     let m = 0;
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
+      // in-place writes: announced so that kept packed weights are not used (tensor's pack cache)
       data[i] = v + h;
+      markWeightsChanged(data);
       const up = f();
       data[i] = v - h;
+      markWeightsChanged(data);
       const down = f();
       data[i] = v;
+      markWeightsChanged(data);
       const num = (up - down) / (2 * h);
       m = Math.max(m, Math.abs(analytic[i]! - num) / Math.max(1, Math.abs(num)));
     }

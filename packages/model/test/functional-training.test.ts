@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Add, Concatenate, Dense, Input, LSTM, Multiply, Average, Maximum, Subtract, clearSession, setRandomSeed, type SymbolicTensor } from '@kerasts/layers';
-import { ConfigError, Random, Tensor } from '@kerasts/tensor';
+import { ConfigError, Random, Tensor, markWeightsChanged } from '@kerasts/tensor';
 import { Functional, SGD, type CompileOptions } from '../src/index.js';
 
 const H = 5e-3;
@@ -36,11 +36,15 @@ function numericGrads(model: Functional, x: Tensor[], y: Tensor[], compile: Omit
     const g = new Float64Array(p.length);
     for (let i = 0; i < p.length; i++) {
       const v = p[i]!;
+      // in-place writes: announced so that kept packed weights are not used (tensor's pack cache)
       p[i] = v + H;
+      markWeightsChanged(p);
       const up = loss();
       p[i] = v - H;
+      markWeightsChanged(p);
       const down = loss();
       p[i] = v;
+      markWeightsChanged(p);
       g[i] = (up - down) / (Math.fround(v + H) - Math.fround(v - H));
     }
     return g;

@@ -19,6 +19,7 @@ import {
   LOSS_KERNEL_NAMES,
   lossKernel,
   lstmBackward,
+  markWeightsChanged,
   lstmForwardTrain,
   Random,
   Tensor,
@@ -39,11 +40,15 @@ function numericGrad(params: Float32Array, loss: () => number, h = H): Float64Ar
   const g = new Float64Array(params.length);
   for (let i = 0; i < params.length; i++) {
     const v = params[i]!;
+    // in-place writes: announced so that kept packed weights are not used (tensor's pack cache)
     params[i] = v + h;
+    markWeightsChanged(params);
     const up = loss();
     params[i] = v - h;
+    markWeightsChanged(params);
     const down = loss();
     params[i] = v;
+    markWeightsChanged(params);
     g[i] = (up - down) / (Math.fround(v + h) - Math.fround(v - h));
   }
   return g;
