@@ -1,14 +1,16 @@
 // The CLI as a user runs it: a subprocess on real files, checking output and exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '..', 'dist', 'main.js');
 import { seedPath as seed } from '../../../tools/testing/shared.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 function kerasts(...args: string[]) {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
@@ -23,7 +25,7 @@ describe('kerasts validate', () => {
     expect(r.out).toContain('Total params: 213');
   });
   it('lists every problem and exits 1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kerasts-'));
+    const dir = tempDir('kerasts-');
     const bad = JSON.parse(readFileSync(seed, 'utf8'));
     bad.config[0].config.units = 'four';
     bad.config[1].config.use_bias = 'yes';
@@ -40,7 +42,7 @@ describe('kerasts validate', () => {
     expect(kerasts('frobnicate').code).toBe(2);
   });
   it('an unknown layer class is named (validate lists them all: hints-validate-inspect.test.ts)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kerasts-'));
+    const dir = tempDir('kerasts-');
     const bad = JSON.parse(readFileSync(seed, 'utf8'));
     bad.config[1].class_name = 'Conv9D';
     const f = join(dir, 'u.json');
@@ -53,7 +55,7 @@ describe('kerasts validate', () => {
 
 describe('kerasts convert', () => {
   it('JSON -> YAML -> JSON gives the seed back in the keras-2.0 dialect', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kerasts-'));
+    const dir = tempDir('kerasts-');
     const y = join(dir, 'm.yaml');
     expect(kerasts('convert', seed, '--to', 'yaml', '--dialect', 'keras-2.0', '-o', y).code).toBe(0);
     expect(readFileSync(y, 'utf8')).toContain('batch_input_shape: !!python/tuple');
@@ -62,7 +64,7 @@ describe('kerasts convert', () => {
     expect(JSON.parse(r.out)).toEqual(JSON.parse(readFileSync(seed, 'utf8')));
   });
   it('refuses to overwrite without --force, and refuses a silent numerics change', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kerasts-'));
+    const dir = tempDir('kerasts-');
     const o = join(dir, 'o.json');
     writeFileSync(o, 'keep me');
     expect(kerasts('convert', seed, '-o', o).code).toBe(2);
@@ -74,7 +76,7 @@ describe('kerasts convert', () => {
     expect(existsSync(o)).toBe(true);
   });
   it('exports a Keras 2.0.8 .h5 to ONNX that ONNX Runtime runs as kerasts predicts (Keras 2 hard_sigmoid kept)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kerasts-'));
+    const dir = tempDir('kerasts-');
     const h5 = join(here, '..', '..', 'examples', 'models', 'keras-2.0.8-seed-model.h5');
     const o = join(dir, 'seed.onnx');
     const r = kerasts('convert', h5, o);

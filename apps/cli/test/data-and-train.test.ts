@@ -1,12 +1,14 @@
 // Data the way Keras users have it (.npy, .npz, .csv) and `kerasts train` with resume.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv, readNpz } from '@kerasts/io-npy';
 import { parseNpy, readInput } from '../src/data.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fx = join(here, 'fixtures');
@@ -39,7 +41,7 @@ describe('data files NumPy wrote', () => {
 
 describe('kerasts train', () => {
   it('trains a Keras-written compiled file from its optimizer state and writes a resumable file', () => {
-    const d = mkdtempSync(join(tmpdir(), 'kerasts-train-'));
+    const d = tempDir('kerasts-train-');
     const src = join(d, 'm.h5');
     copyFileSync(join(h5, 'seed_adam_trained.h5'), src);
     const r = kerasts('train', src, '-x', join(fx, 'data.npz') + ':x', '-y', join(fx, 'data.npz') + ':y', '--epochs', '2', '--batch-size', '3', '--no-shuffle', '-o', join(d, 't.h5'), '--json');
@@ -51,7 +53,7 @@ describe('kerasts train', () => {
     expect(info.optimizer_state?.arrays).toBe(12);
   });
   it('csv rows are reshaped to the model input; an uncompiled file needs --optimizer and --loss', () => {
-    const d = mkdtempSync(join(tmpdir(), 'kerasts-train-'));
+    const d = tempDir('kerasts-train-');
     const noOpt = kerasts('train', join(h5, 'seed_keras3.h5'), '-x', join(fx, 'x.csv'), '-y', join(fx, 'data.npz') + ':y', '-o', join(d, 'a.h5'));
     expect(noOpt.code).toBe(1);
     expect(noOpt.err).toMatch(/--optimizer and --loss/);

@@ -1,23 +1,25 @@
 // The CLI as it is started for real (bin links, the repository's pnpm script) and the data files it
 // reads and writes: `file.npz:name` everywhere, several outputs to .npz / .json, relative paths.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { modelToH5Bytes } from '@kerasts/io-hdf5';
 import { modelFromJSON } from '@kerasts/io-json';
 import { readNpz, writeNpz } from '@kerasts/io-npy';
 import { Tensor } from '@kerasts/tensor';
 import { callerDirectory } from '../src/main.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist');
 const repo = join(here, '..', '..', '..');
 const h5dir = join(repo, 'tools', 'oracle', 'fixtures', 'h5');
 const fx = join(here, 'fixtures');
-const tmp = () => mkdtempSync(join(tmpdir(), 'kerasts-paths-'));
+const tmp = () => tempDir('kerasts-paths-');
 
 function node(entry: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(process.execPath, [entry, ...args], { encoding: 'utf8', cwd: options.cwd, env: options.env ?? process.env });

@@ -1,16 +1,18 @@
 // inspect / predict / convert on real files, as a user runs them (subprocesses, exit codes, output).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../src/data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '..', 'dist', 'main.js');
 const repo = join(here, '..', '..', '..');
 import { craftedDir, itShared, realFilesDir, samplesDir, sharedDir } from '../../../tools/testing/shared.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const h5dir = join(repo, 'tools', 'oracle', 'fixtures', 'h5');
 const real = realFilesDir ?? '';
@@ -20,7 +22,7 @@ function kerasts(...args: string[]) {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-const tmp = () => mkdtempSync(join(tmpdir(), 'kerasts-cli-'));
+const tmp = () => tempDir('kerasts-cli-');
 interface Arr { shape: number[]; values: number[] }
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
 

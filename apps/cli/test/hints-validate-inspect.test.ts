@@ -1,19 +1,21 @@
 // Messages that point somewhere must point at something that exists; validate lists every problem;
 // inspect gives every layer's output shape.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { modelToH5Bytes } from '@kerasts/io-hdf5';
 import { modelFromJSON } from '@kerasts/io-json';
 import { buildProgram } from '../src/main.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
 const h5dir = join(repo, 'tools', 'oracle', 'fixtures', 'h5');
-const tmp = () => mkdtempSync(join(tmpdir(), 'kerasts-hints-'));
+const tmp = () => tempDir('kerasts-hints-');
 function kerasts(...args: string[]) {
   const r = spawnSync(process.execPath, [join(here, '..', 'dist', 'main.js'), ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -1,12 +1,14 @@
 // Every command on Keras 3's own formats (.keras, .weights.h5) and the one way in: formats detected by
 // content, output written in the format its name asks for, wrong kinds named.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat, loadModel, tensor } from 'kerasts';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '..', 'dist', 'main.js');
@@ -19,7 +21,7 @@ function kerasts(...args: string[]) {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-const tmp = () => mkdtempSync(join(tmpdir(), 'kerasts-cli-keras-'));
+const tmp = () => tempDir('kerasts-cli-keras-');
 const bytes = (p: string) => new Uint8Array(readFileSync(p));
 const x = tensor(Float32Array.from({ length: 4 * 15 }, (_, i) => Math.sin(i * 0.7)), [4, 3, 5]);
 

@@ -1,10 +1,12 @@
 // summary / weights / transfer as a user runs them.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const main = join(here, '..', 'dist', 'main.js');
@@ -36,7 +38,7 @@ describe('kerasts summary / weights', () => {
 
 describe('kerasts transfer (the tutorial’s by-name step)', () => {
   it('loads lstm_old into a new head, reports dense_new as kept, and writes a loadable model', () => {
-    const d = mkdtempSync(join(tmpdir(), 'kerasts-tr-'));
+    const d = tempDir('kerasts-tr-');
     const io = JSON.parse(readFileSync(join(h5, 'by_name_target.io.json'), 'utf8')) as { model_json: object; input: object; output: { values: number[] }; weights_before: { shape: number[]; values: number[] }[] };
     writeFileSync(join(d, 'new.json'), JSON.stringify(io.model_json));
     const r = kerasts('transfer', join(h5, 'by_name_source.legacy_weights.h5'), join(d, 'new.json'), join(d, 'new.h5'));

@@ -1,16 +1,18 @@
 // The tutorial runs end to end as a user runs it (`pnpm start`), and every step's check passes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'run-all.js');
 
 describe('the tutorial', () => {
   it('runs every step and every check passes', () => {
-    const out = mkdtempSync(join(tmpdir(), 'kerasts-tutorial-'));
+    const out = tempDir('kerasts-tutorial-');
     const r = spawnSync(process.execPath, [main], { encoding: 'utf8', env: { ...process.env, KERASTS_OUT: out } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -1,16 +1,18 @@
 // ModelCheckpoint saves .h5 files that load back compiled, with the weights of that epoch.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Dense } from '@kerasts/layers';
 import { ModelCheckpoint, Sequential } from '@kerasts/model';
 import { Random, tensor } from '@kerasts/tensor';
 import { loadModel, saveCheckpointH5 } from '../src/index.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 describe('ModelCheckpoint with saveCheckpointH5', () => {
   it('writes one loadable .h5 per epoch', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'kerasts-ckpt-'));
+    const d = tempDir('kerasts-ckpt-');
     const rng = new Random(1);
     const x = tensor(rng.fill(new Float32Array(40), () => rng.uniformRange(-1, 1)), [20, 2]);
     const y = tensor(rng.fill(new Float32Array(20), () => rng.uniformRange(-1, 1)), [20, 1]);

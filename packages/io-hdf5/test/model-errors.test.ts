@@ -2,14 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Dense, LSTM } from '@kerasts/layers';
 import { Sequential } from '@kerasts/model';
 import { FormatError, KerastsError, ShapeMismatchError, UnsupportedError } from '@kerasts/tensor';
 import { loadModel, loadWeights, saveModel, saveWeights, writeKerasH5 } from '../src/index.js';
 import { itShared, realFilesDir } from '../../../tools/testing/shared.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const real = realFilesDir ?? '';
@@ -73,7 +75,7 @@ describe('loading bad input', () => {
 
 describe('saving never loses data', () => {
   it('refuses to overwrite without overwrite: true, and keeps the old file intact', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'kerasts-save-'));
+    const d = tempDir('kerasts-save-');
     const p = join(d, 'm.h5');
     writeFileSync(p, 'precious');
     const m = new Sequential({ layers: [new Dense({ units: 1, inputShape: [2] })] });

@@ -1,15 +1,17 @@
 // Loading from a path (read from disk piece by piece) and from bytes give the same model, the same
 // errors, and no weight left on the shared placeholder buffer used while building.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isPlaceholderWeights } from '@kerasts/layers';
 import { FormatError } from '@kerasts/tensor';
 import { loadModel, loadWeights } from '../src/index.js';
 import { modelFromJSON } from '@kerasts/io-json';
 import { CRAFTED_DIR } from './helpers.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const h5 = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'tools', 'oracle', 'fixtures', 'h5');
 
@@ -25,7 +27,7 @@ describe('path and bytes give the same result', () => {
     });
   }
   it('a corrupted file fails the same way from a path and from bytes', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'kerasts-path-'));
+    const d = tempDir('kerasts-path-');
     const bytes = new Uint8Array(readFileSync(join(h5, 'seed_keras3.h5')));
     const cut = bytes.slice(0, Math.floor(bytes.length / 3));
     writeFileSync(join(d, 'cut.h5'), cut);
@@ -41,7 +43,7 @@ describe('path and bytes give the same result', () => {
     expect(src[3856]).toBe(10);
     const bad = src.slice();
     bad[3856] = 217;
-    const d = mkdtempSync(join(tmpdir(), 'kerasts-heap-'));
+    const d = tempDir('kerasts-heap-');
     writeFileSync(join(d, 'k208-heap.h5'), bad);
     const fromPath = await loadModel(join(d, 'k208-heap.h5')).catch((e: unknown) => e);
     const fromBytes = await loadModel(bad, { fileName: join(d, 'k208-heap.h5') }).catch((e: unknown) => e);

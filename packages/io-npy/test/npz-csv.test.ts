@@ -1,11 +1,10 @@
 // .npz archives and CSV tables NumPy wrote, read back to NumPy's values; and what we write, read by
 // NumPy itself when the oracle venv is there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError, Tensor } from '@kerasts/tensor';
 import { writeZip } from '@kerasts/zip';
 import {
@@ -22,8 +21,11 @@ import {
   readNpy,
   type NpyArray,
 } from '../src/index.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
 import { readNpyFile, readTensorFile, writeNpzFile } from '../src/node.js';
 import { asStrings, bytes, FIX, manifest, pyRepr } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 
 describe('.npz', () => {
@@ -117,7 +119,7 @@ describe('data by content, and file specs', () => {
   it('reads files relative to a working directory; writes refuse to replace a file unless told', async () => {
     expect((await readTensorFile('stored.npz:y', { cwd: FIX })).shape).toEqual([4, 1]);
     expect((await readNpyFile('vector_i32.npy', { cwd: FIX })).dtype).toBe('int32');
-    const dir = mkdtempSync(join(tmpdir(), 'io-npy-'));
+    const dir = tempDir('io-npy-');
     await writeNpzFile('o.npz', { a: new Tensor(Float32Array.from([1]), [1]) }, { cwd: dir });
     await expect(writeNpzFile('o.npz', {}, { cwd: dir })).rejects.toThrow(/already exists/);
     await writeNpzFile('o.npz', {}, { cwd: dir, overwrite: true });
@@ -130,7 +132,7 @@ const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'],
 
 describe.skipIf(!hasNumpy)(hasNumpy ? 'numpy reads what we write' : `numpy interop — SKIPPED: no Python with numpy at ${PYTHON} (pnpm oracle:setup, or set KERASTS_ORACLE_PYTHON)`, () => {
   it('every dtype, both orders and byte orders, in .npz stored and deflated', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'io-npy-np-'));
+    const dir = tempDir('io-npy-np-');
     const arrays = new Map<string, NpyArray>();
     for (const [name, e] of Object.entries(manifest)) if (name.endsWith('_c.npy') && !e.unsupported) arrays.set(name.slice(0, -6), readNpy(bytes(name)));
     for (const [compress, order, endian] of [[false, false, 'little'], [true, true, 'big']] as const) {

@@ -2,11 +2,10 @@
  * One way in: formats detected by content on files Keras wrote (committed fixtures), misnamed files
  * still load, files of the wrong kind say what they are, and saving follows the output name.
  */
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import {
   Adam,
@@ -29,11 +28,14 @@ import {
   toYAML,
   type Model,
 } from '../src/index.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
+
+afterAll(removeTempDirs);
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const FX = join(ROOT, 'tools', 'oracle', 'fixtures');
 const bytes = (p: string) => new Uint8Array(readFileSync(p));
-const tmp = mkdtempSync(join(tmpdir(), 'kerasts-formats-'));
+const tmp = tempDir('kerasts-formats-');
 
 const x35 = tensor(Float32Array.from({ length: 2 * 3 * 5 }, (_, i) => Math.sin(i)), [2, 3, 5]);
 

@@ -1,14 +1,16 @@
 // The one writer every package and the CLI save through: unique temporary names, nothing left on
 // failure, the leftovers of a killed save removed (and reported) by the next save to that path.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FileAccessError, FileExistsError } from '../src/index.js';
 import { removeSaveLeftovers, writeFileAtomic } from '../src/node.js';
+import { removeTempDirs, tempDir } from '../../../tools/testing/tmp.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'kerasts-atomic-'));
+afterAll(removeTempDirs);
+
+const dir = () => tempDir('kerasts-atomic-');
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 /** A pid that is not running: a child that has exited. */
