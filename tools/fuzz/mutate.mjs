@@ -1,6 +1,6 @@
 // Seeded mutators of the fuzz harness: HDF5 bytes, architecture JSON values, YAML text, and the
 // fixed list of size/depth/name abuse. Everything is deterministic for a given seed.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,10 +19,45 @@ export function lcg(seed) {
 const pick = (rnd, xs) => xs[Math.floor(rnd() * xs.length)];
 const int = (rnd, n) => Math.floor(rnd() * n);
 
-/** The committed .h5 fixtures the HDF5 mutants start from (Keras 3.15.1 files and crafted era files). */
+/** Every file under `dir` (recursively, sorted) whose name ends with `ext`. */
+function filesUnder(dir, ext) {
+  const out = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop();
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.name.endsWith(ext)) out.push(p);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * The committed HDF5 fixtures the HDF5 mutants start from: every `.h5` under tools/oracle/fixtures
+ * (Keras 3.15.1 full models and weights files, Keras 3 native `.weights.h5`, crafted era files,
+ * compiled models with optimizer state). Small files only (a mutant is read whole many times).
+ */
 export function hdf5Sources() {
-  const dirs = [join(FIXTURES, 'h5'), join(FIXTURES, 'keras-samples'), join(FIXTURES, 'keras-samples', 'crafted')];
-  return dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.h5')).sort().map((f) => join(d, f)));
+  return filesUnder(FIXTURES, '.h5').filter((p) => statSync(p).size <= 512 * 1024);
+}
+
+/** The committed `.keras` archives (Keras 3.15.1) the archive mutants start from. */
+export function kerasSources() {
+  return filesUnder(FIXTURES, '.keras').filter((p) => statSync(p).size <= 512 * 1024);
+}
+
+/**
+ * Training configurations the training mutants start from, besides the `training_config` attributes
+ * of the committed `.h5` files (run.mjs reads those): one per other optimizer and a few losses.
+ */
+export function trainingSources() {
+  const out = new Set();
+  for (const [opt, loss] of [['SGD', 'mean_absolute_error'], ['RMSprop', 'mse'], ['Adagrad', 'binary_crossentropy'], ['Adadelta', 'huber'], ['Nadam', 'logcosh'], ['Adamax', 'mean_squared_logarithmic_error']]) {
+    out.add(JSON.stringify({ optimizer_config: { class_name: opt, config: { learning_rate: 0.01 } }, loss, metrics: ['mae'], loss_weights: null, weighted_metrics: null, sample_weight_mode: null }));
+  }
+  return [...out];
 }
 
 /**
@@ -66,6 +101,50 @@ export function mutateHdf5(src, rnd) {
     }
   }
   return b;
+}
+
+/**
+ * One `.keras` mutant. Half are byte mutants of the archive (as {@link mutateHdf5}: local headers,
+ * the central directory, sizes, CRCs, names), half are rebuilt archives whose members were mutated:
+ * `config.json` or `metadata.json` as architecture JSON, `model.weights.h5` as HDF5, a member dropped
+ * or duplicated under another name, or everything deflated. `zip` = `{ ZipArchive, writeZip }` of
+ * @kerasts/zip (passed in so this module loads before the build).
+ */
+export function mutateKeras(src, rnd, zip) {
+  if (rnd() < 0.5) return mutateHdf5(src, rnd);
+  const archive = zip.ZipArchive.open(src);
+  const entries = archive.entries.filter((e) => !e.name.endsWith('/')).map((e) => ({ name: e.name, data: archive.read(e.name) }));
+  const find = (name) => entries.find((e) => e.name === name);
+  const text = (e) => new TextDecoder().decode(e.data);
+  let compress = false;
+  switch (int(rnd, 6)) {
+    case 0:
+    case 1: {
+      const e = find('config.json');
+      if (e) e.data = new TextEncoder().encode(mutateJson(text(e), rnd));
+      break;
+    }
+    case 2: {
+      const e = find('metadata.json');
+      if (e) e.data = new TextEncoder().encode(mutateJson(text(e), rnd));
+      break;
+    }
+    case 3: {
+      const e = find('model.weights.h5');
+      if (e) e.data = mutateHdf5(e.data, rnd);
+      break;
+    }
+    case 4:
+      if (rnd() < 0.5) entries.splice(int(rnd, entries.length), 1);
+      else entries.push({ name: pick(rnd, ['assets/x', 'model.weights.npz', 'config.json.bak', 'a/b/c.h5']), data: pick(rnd, entries).data });
+      break;
+    default: {
+      compress = true;
+      const e = pick(rnd, entries);
+      if (e.name.endsWith('.h5')) e.data = mutateHdf5(e.data, rnd);
+    }
+  }
+  return zip.writeZip(entries, { compress });
 }
 
 /** Architecture JSON texts the JSON/YAML mutants start from: the seed model and the functional fixtures. */
@@ -217,7 +296,23 @@ export function abuseCases(seedText) {
     cases.push([`initializer name ${n}`, 'json', sub('"bias_initializer": {"class_name": "Zeros", "config": {}}', `"bias_initializer": "${n}"`)]);
     cases.push([`layer class ${n}`, 'json', sub('"class_name": "Dense"', `"class_name": "${n}"`)]);
     cases.push([`model class ${n}`, 'json', sub('"class_name": "Sequential"', `"class_name": "${n}"`)]);
-    cases.push([`regularizer ${n}`, 'json', sub('"kernel_regularizer": null', `"kernel_regularizer": {"class_name": "${n}", "config": {}}`)]);
+    // kept as written for predict (as Keras keeps them); refused when the model trains
+    cases.push([`regularizer ${n} (fit)`, 'json-fit', sub('"kernel_regularizer": null', `"kernel_regularizer": {"class_name": "${n}", "config": {}}`)]);
+    cases.push([`constraint ${n} (fit)`, 'json-fit', sub('"bias_constraint": null', `"bias_constraint": {"class_name": "${n}", "config": {}}`)]);
   }
+  // names in a training configuration (optimizer, loss, metrics) and a compile_config's values
+  const training = (tc) => JSON.stringify({ loss: 'mse', metrics: ['mae'], loss_weights: null, sample_weight_mode: null, weighted_metrics: null, optimizer_config: { class_name: 'Adam', config: { learning_rate: 0.001 } }, ...tc });
+  for (const n of OBJECT_NAMES) {
+    cases.push([`optimizer ${n}`, 'training', training({ optimizer_config: { class_name: n, config: {} } })]);
+    cases.push([`optimizer option ${n}`, 'training', training({ optimizer_config: { class_name: 'Adam', config: { [n]: 1 } } })]);
+    cases.push([`loss ${n}`, 'training', training({ loss: n })]);
+    cases.push([`loss class ${n}`, 'training', training({ loss: { class_name: n, config: {} } })]);
+    cases.push([`loss per output ${n}`, 'training', training({ loss: { [n]: 'mse' } })]);
+    cases.push([`metric ${n}`, 'training', training({ metrics: [n] })]);
+  }
+  for (const [what, v] of [['Infinity', '__Infinity__'], ['NaN', '__NaN__'], ['-1', -1], ['1e300', 1e300], ['"fast"', 'fast']]) {
+    cases.push([`learning_rate ${what}`, 'training', pythonJson(JSON.parse(training({ optimizer_config: { class_name: 'SGD', config: { learning_rate: v, momentum: 0.9 } } })))]);
+  }
+  cases.push(['100,000-deep training config', 'training', training({ loss: 1 }).replace('"loss":1', `"loss":${'['.repeat(100000)}${']'.repeat(100000)}`)]);
   return cases;
 }

@@ -1,21 +1,13 @@
-// Child of the kill-during-save trials: saves a model to <target> over and over through the library's
-// own save path (saveModel → the shared atomic writer), alternating two versions whose weights are
-// all 1 or all 2, until it is killed. With --once it saves version 1 once and prints what the save
-// found (temporary files of killed saves that it removed).
-import { Dense } from '../../packages/layers/dist/index.js';
-import { Sequential } from '../../packages/model/dist/index.js';
-import { contentsFromModel, writeKerasH5 } from '../../packages/io-hdf5/dist/index.js';
-import { writeFileAtomic } from '../../packages/io-hdf5/dist/node.js';
+// Child of the kill-during-save trials: saves to <target> over and over through the library's save
+// path (the shared atomic writer every save function and the CLI use, @kerasts/tensor/node
+// writeFileAtomic), alternating two model files (run.mjs writes them with saveModel: weights all 1,
+// and all 2), until it is killed. With --once it saves the first once and prints what the save found
+// (temporary files of killed saves that it removed). It imports only the writer, so it starts fast.
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../packages/tensor/dist/node.js';
 
-const [target, mode] = process.argv.slice(2);
-const model = new Sequential([new Dense({ units: 1024, inputShape: [512], name: 'd' })]);
-
-async function bytesFor(version) {
-  for (const w of model.layers[0].weights) w.value.data.fill(version);
-  return writeKerasH5(contentsFromModel(model, 'model'));
-}
-
-const files = [await bytesFor(1), await bytesFor(2)];
+const [target, mode, ...versions] = process.argv.slice(2);
+const files = versions.map((p) => new Uint8Array(readFileSync(p)));
 if (mode === '--once') {
   const r = await writeFileAtomic(target, files[0], { overwrite: true });
   process.stdout.write(JSON.stringify(r) + '\n');

@@ -5,8 +5,19 @@ import { loadModel, readKerasH5 } from '../../packages/io-hdf5/dist/index.js';
 import { readEngineStats } from '../../packages/io-hdf5/dist/read-engine.js';
 import { modelFromJSON } from '../../packages/io-json/dist/index.js';
 import { modelFromYAML } from '../../packages/io-yaml/dist/index.js';
-import { KerastsError } from '../../packages/tensor/dist/index.js';
+import { modelFromKerasBytes } from '../../packages/io-keras/dist/index.js';
+import { KerastsError, Tensor } from '../../packages/tensor/dist/index.js';
 import { createHash } from 'node:crypto';
+import { jsonSources, lcg } from './mutate.mjs';
+
+const quiet = () => {};
+const seedText = jsonSources()[0]; // the Keras 2.0.8 seed model: LSTM(4) on (1, 8), Dense(1)
+const trainData = (() => {
+  const rnd = lcg(7);
+  const x = new Float32Array(4 * 8).map(() => rnd() * 2 - 1);
+  const y = new Float32Array(4).map(() => rnd());
+  return { x: new Tensor(x, [4, 1, 8]), y: new Tensor(y, [4, 1]) };
+})();
 
 /** A digest of read contents: every string and every array byte. */
 function digest(c) {
@@ -51,7 +62,27 @@ async function runCase(c) {
       // untrusted too)
       lastCheck = await crossCheck(bytes, name);
       const contents = await readKerasH5(bytes, { fileName: name });
-      if (contents.kind === 'model' && contents.rootAttrs.modelConfig !== null) await loadModel(bytes, { fileName: name });
+      if (contents.kind === 'model' && contents.rootAttrs.modelConfig !== null) await loadModel(bytes, { fileName: name, warn: quiet });
+      return;
+    }
+    case 'keras': {
+      // a .keras archive: safe ZIP reading, config.json, model.weights.h5, compile_config
+      await modelFromKerasBytes(new Uint8Array(c.bytes), { fileName: name, warn: quiet });
+      return;
+    }
+    case 'json-fit': {
+      // an architecture that loads, compiled and fitted one epoch (regularizers, constraints)
+      const model = modelFromJSON(c.text, { source: name });
+      model.compile({ loss: 'mse', optimizer: 'sgd' });
+      await model.fit(trainData.x, trainData.y, { epochs: 1, batchSize: 2, verbose: 0, seed: 1 });
+      return;
+    }
+    case 'training': {
+      // a training configuration (optimizer, loss, metrics) compiled on the seed model, then one
+      // epoch of two batches, so that names and values are used, not only parsed
+      const model = modelFromJSON(seedText, { source: 'seed' });
+      model.compileFromTrainingConfig(c.text);
+      await model.fit(trainData.x, trainData.y, { epochs: 1, batchSize: 2, verbose: 0, seed: 1 });
       return;
     }
     case 'json':
@@ -60,6 +91,14 @@ async function runCase(c) {
     case 'yaml':
       modelFromYAML(c.text, { source: name });
       return;
+    // the harness's own check (tools/fuzz/test): each outcome class it must recognise
+    case 'selftest-untyped':
+      return null.property;
+    case 'selftest-crash':
+      process.exit(3);
+      return;
+    case 'selftest-hang':
+      for (;;);
     default:
       throw new Error(`unknown case kind ${c.kind}`);
   }

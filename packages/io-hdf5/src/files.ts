@@ -5,6 +5,7 @@
  * browser bundle.
  */
 import type { Model } from '@kerasts/model';
+import type { Limits } from '@kerasts/tensor';
 import type { Functional, Sequential } from '@kerasts/model';
 import type { TransferReport } from '@kerasts/transfer';
 import { readPathContents, writePathBytes } from '#platform';
@@ -29,15 +30,16 @@ async function writeOut(path: string, bytes: Uint8Array, overwrite: boolean): Pr
 }
 
 /** The contents of a source: read piecewise from disk for a Node path, from whole bytes otherwise. */
-async function contentsOf(source: FileSource, fileName: string | undefined): Promise<{ contents: KerasH5Contents; name: string }> {
+async function contentsOf(source: FileSource, fileName: string | undefined, limits: Partial<Limits> | undefined): Promise<{ contents: KerasH5Contents; name: string }> {
+  const lim = limits ? { limits } : {};
   if (typeof source === 'string') {
     const name = fileName ?? source;
     // From disk piecewise: HDF5 reads each dataset straight into WebAssembly memory.
-    const contents = await readPathContents(source, { fileName: name });
+    const contents = await readPathContents(source, { fileName: name, ...lim });
     if (contents !== null) return { contents, name };
   }
   const { bytes, fileName: name } = await readSourceBytes(source, fileName);
-  return { contents: await readKerasH5(bytes, { fileName: name }), name };
+  return { contents: await readKerasH5(bytes, { fileName: name, ...lim }), name };
 }
 
 /**
@@ -58,7 +60,7 @@ export async function saveModel(model: Model, path: string | null, options: Save
  * @throws FileAccessError when the source cannot be read (in a browser, a file path says to pass the bytes).
  */
 export async function loadModel(source: FileSource, options: LoadModelOptions = {}): Promise<Sequential | Functional> {
-  const { contents, name } = await contentsOf(source, options.fileName);
+  const { contents, name } = await contentsOf(source, options.fileName, options.limits);
   return modelFromContents(contents, { ...options, fileName: name }).model;
 }
 
@@ -75,7 +77,7 @@ export async function saveWeights(model: Model, path: string | null, options: Sa
  */
 export async function loadWeights(model: Model, source: FileSource, options: LoadWeightsOptions = {}): Promise<TransferReport> {
   if (source instanceof Uint8Array) return loadWeightsFromBytes(model, source, { ...options, fileName: options.fileName ?? '<bytes>' });
-  const { contents, name } = await contentsOf(source, options.fileName);
+  const { contents, name } = await contentsOf(source, options.fileName, options.limits);
   return loadWeightsFromContents(model, contents, { ...options, fileName: name });
 }
 

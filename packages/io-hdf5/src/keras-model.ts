@@ -5,7 +5,7 @@
 import { configToJsonObject, DEFAULT_DIALECT, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
 import { isPlaceholderWeights, kerasMajor, withoutInitialization, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential, type WeightTable } from '@kerasts/model';
-import { FormatError, Tensor } from '@kerasts/tensor';
+import { FormatError, Tensor, withLimits, type Limits } from '@kerasts/tensor';
 import { applyWeights, type TransferReport } from '@kerasts/transfer';
 import { readKerasH5 } from './read.js';
 import type { H5Weight, KerasH5Contents } from './types.js';
@@ -42,6 +42,12 @@ export interface LoadModelOptions {
    * flips convolution kernels back as Theano computed them. A backend the file records wins.
    */
   backend?: string;
+  /**
+   * Resource limits for this load (defaults: `getLimits()` of `@kerasts/tensor`; README "Loading
+   * untrusted files"): `maxBytes` and `maxMetadataBytes` bound the HDF5 read, `maxParameters` the
+   * model built from the file's `model_config`, `maxDepth` its nesting. Raise them for a file you trust.
+   */
+  limits?: Partial<Limits>;
 }
 
 /** Options for loading weights into a model. */
@@ -51,6 +57,8 @@ export interface LoadWeightsOptions {
   fileName?: string;
   /** As {@link LoadModelOptions.backend}. */
   backend?: string;
+  /** Resource limits of the HDF5 read, as {@link LoadModelOptions.limits}. */
+  limits?: Partial<Limits>;
 }
 
 const DEFAULT_BACKEND = 'tensorflow';
@@ -77,7 +85,7 @@ export function weightTableFromContents(contents: KerasH5Contents, fileName = ''
 }
 
 /** Read the weights of a Keras `.h5` (weights-only or full model) as a table. */
-export async function readWeightTable(bytes: Uint8Array, options: { fileName?: string } = {}): Promise<WeightTable> {
+export async function readWeightTable(bytes: Uint8Array, options: { fileName?: string; limits?: Partial<Limits> } = {}): Promise<WeightTable> {
   const contents = await readKerasH5(bytes, options);
   return weightTableFromContents(contents, options.fileName);
 }
@@ -225,6 +233,11 @@ export interface LoadedModelInfo {
  * the input layers, with no weights; topological loading skips weightless layers on both sides).
  */
 export function modelFromContents(contents: KerasH5Contents, options: LoadModelOptions = {}): { model: Sequential | Functional; info: LoadedModelInfo } {
+  // the caller's limits for everything built here (nesting of model_config, weights per model)
+  return withLimits(options.limits, () => modelFromContentsWithin(contents, options));
+}
+
+function modelFromContentsWithin(contents: KerasH5Contents, options: LoadModelOptions): { model: Sequential | Functional; info: LoadedModelInfo } {
   const file = options.fileName ?? '';
   if (contents.kind !== 'model' || !contents.rootAttrs.modelConfig) {
     throw new FormatError(
@@ -285,13 +298,13 @@ export function modelFromContents(contents: KerasH5Contents, options: LoadModelO
 
 /** Load a full Keras `.h5` from bytes. */
 export async function modelFromH5Bytes(bytes: Uint8Array, options: LoadModelOptions = {}): Promise<Sequential | Functional> {
-  const contents = await readKerasH5(bytes, options.fileName ? { fileName: options.fileName } : {});
+  const contents = await readKerasH5(bytes, { ...(options.fileName ? { fileName: options.fileName } : {}), ...(options.limits ? { limits: options.limits } : {}) });
   return modelFromContents(contents, options).model;
 }
 
 /** Put the weights of a Keras `.h5` (weights-only or full model) into a model, returning what matched. */
 export async function loadWeightsFromBytes(model: Model, bytes: Uint8Array, options: LoadWeightsOptions = {}): Promise<TransferReport> {
-  const table = await readWeightTable(bytes, options.fileName ? { fileName: options.fileName } : {});
+  const table = await readWeightTable(bytes, { ...(options.fileName ? { fileName: options.fileName } : {}), ...(options.limits ? { limits: options.limits } : {}) });
   return applyWeights(model, table, { byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false, source: options.fileName ?? '', adoptArrays: true, ...(options.backend ? { backend: options.backend } : {}) });
 }
 

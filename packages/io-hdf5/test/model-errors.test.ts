@@ -67,6 +67,7 @@ describe('loading bad input', () => {
     await expect(loadWeights(m, join(h5, 'seed_keras3.legacy_weights.h5'))).rejects.toThrow(/layer "lstm.*expected shape \[8, 20\], found \[8, 16\]/);
     const three = new Sequential({ layers: [new Dense({ units: 2, inputShape: [3] }), new Dense({ units: 2 }), new Dense({ units: 1 })] });
     await expect(loadWeights(three, join(h5, 'seed_keras3.legacy_weights.h5'))).rejects.toThrow(/layer count mismatch.*2 layer\(s\).*lstm, dense.*3/);
+    await expect(loadWeights(three, join(h5, 'seed_keras3.legacy_weights.h5'))).rejects.toThrow(ShapeMismatchError);
   });
   it('a missing path is a clear error', async () => {
     await expect(loadModel('/nonexistent/model.h5')).rejects.toThrow(KerastsError);

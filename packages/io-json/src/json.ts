@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential } from '@kerasts/model';
-import { ConfigError, checkDepth } from '@kerasts/tensor';
+import { ConfigError, checkDepth, withLimits } from '@kerasts/tensor';
 import { parseModelConfig, type ParseOptions } from './read.js';
 import { configToJsonObject, type WriteOptions } from './write.js';
 
@@ -69,6 +69,10 @@ export function modelFromJSON(json: string | JsonValue, options: ModelFromJsonOp
 export function modelFromJSON(json: string | JsonValue, options: ModelFromJsonOptions & { expect: 'Functional' }): Functional;
 export function modelFromJSON(json: string | JsonValue, options?: ModelFromJsonOptions): Sequential | Functional;
 export function modelFromJSON(json: string | JsonValue, options: ModelFromJsonOptions = {}): Sequential | Functional {
+  return withLimits(options.limits, () => modelFromJsonWithin(json, options));
+}
+
+function modelFromJsonWithin(json: string | JsonValue, options: ModelFromJsonOptions): Sequential | Functional {
   const raw = typeof json === 'string' ? parseJsonText(json, options.source) : json;
   const { config } = parseModelConfig(raw, options);
   if (options.expect && config.className !== options.expect) {

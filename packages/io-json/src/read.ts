@@ -1,6 +1,6 @@
 import { DEFAULT_KERAS_VERSION, isJsonObject, type JsonObject, type JsonValue } from '@kerasts/layers';
 import type { LayerSpec, ModelConfig } from '@kerasts/model';
-import { ConfigError, UnsupportedError, checkDepth } from '@kerasts/tensor';
+import { ConfigError, UnsupportedError, checkDepth, resolveLimits, type Limits } from '@kerasts/tensor';
 import { FUNCTIONAL_CLASS_NAMES, parseFunctionalConfig } from './functional.js';
 import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import { ArchitectureValidationError, validateArchitecture } from './schema.js';
@@ -16,6 +16,12 @@ export interface ParseOptions {
   backend?: string | null;
   /** Name of the file or source, for error messages. */
   source?: string;
+  /**
+   * Resource limits for reading and building (defaults: `getLimits()` of `@kerasts/tensor`; README
+   * "Loading untrusted files"): `maxDepth` bounds the nesting, `maxParameters` the weights of the
+   * model. Raise them for a configuration you trust.
+   */
+  limits?: Partial<Limits>;
 }
 
 /** A canonical config plus what was learned about where it came from. */
@@ -44,7 +50,7 @@ function looksKeras3(root: JsonObject, layers: JsonObject[]): boolean {
 export function parseModelConfig(raw: JsonValue, options: ParseOptions = {}): ParsedModelConfig {
   const where = options.source ?? '';
   // before anything recursive walks it: a 100,000-deep config is a LimitError, not a stack overflow
-  checkDepth(raw, where);
+  checkDepth(raw, where, resolveLimits(options.limits));
   if (!isJsonObject(raw)) throw new ConfigError(`an architecture config must be a JSON object with "class_name" and "config", found ${Array.isArray(raw) ? 'an array' : typeof raw}`, where);
   const issues = validateArchitecture(raw);
   if (issues.length) throw new ArchitectureValidationError(issues, where);

@@ -90,7 +90,7 @@ describe('sizes', () => {
 
   it('units: Infinity, NaN, 1e300: typed errors that show the value (not "null") and name the file', () => {
     expect(failure(seed.replace('"units": 1,', '"units": Infinity,')).message).toBe(
-      'abuse.json: layers[1]: layer "dense_1" (Dense): config key "units": expected a number, found Infinity',
+      'abuse.json: layers[1]: layer "dense_1" (Dense): config key "units": expected an integer >= 1, found Infinity',
     );
     expect(failure(seed.replace('"units": 1,', '"units": NaN,')).message).toMatch(/units \(Dense "dense_1"\): expected integer; found NaN/);
     expect(failure(seed.replace('"units": 1,', '"units": 1e300,'))).toBeInstanceOf(ConfigError);

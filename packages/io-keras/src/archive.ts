@@ -13,13 +13,33 @@ import { configToJsonObject, parseJsonText, parseModelConfig, stringifyKerasJson
 import type { H5TreeGroup } from '@kerasts/io-hdf5';
 import { DEFAULT_KERAS_VERSION, isJsonObject, isPlaceholderWeights, kerasMajor, withoutInitialization, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential } from '@kerasts/model';
-import { ConfigError, FormatError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, FormatError, Tensor, UnsupportedError, withLimits, type Limits } from '@kerasts/tensor';
 import type { TransferReport } from '@kerasts/transfer';
 import { compileConfigFromTrainingConfig, trainingConfigFromCompileConfig } from './compile-config.js';
 import { checkSafeConfig } from './safety.js';
 import { applyNativeWeights, nativeWeightsTree, readNativeWeights, storedOptimizerValues } from './weights.js';
 import { writeH5Tree } from '@kerasts/io-hdf5';
 import { writeZip, ZipArchive, type ZipLimits } from './zip.js';
+
+/**
+ * Limits of a `.keras` read: the ZIP's (`maxEntries`, and `maxBytes` for the inflated bytes the
+ * archive declares, default 2 GiB) and those of `@kerasts/tensor` for what is inside (`maxBytes` for
+ * the arrays of `model.weights.h5`, default 1 GiB; `maxMetadataBytes`; `maxParameters` for the model
+ * built from `config.json`; `maxDepth` for its nesting). README "Loading untrusted files".
+ */
+export type KerasLimits = ZipLimits & Partial<Limits>;
+
+/** The ZIP part of {@link KerasLimits}. */
+export function zipLimitsOf(limits: KerasLimits | undefined): ZipLimits {
+  return { ...(limits?.maxBytes !== undefined ? { maxBytes: limits.maxBytes } : {}), ...(limits?.maxEntries !== undefined ? { maxEntries: limits.maxEntries } : {}) };
+}
+
+/** The `@kerasts/tensor` part of {@link KerasLimits}. */
+export function tensorLimitsOf(limits: KerasLimits | undefined): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  for (const k of ['maxBytes', 'maxParameters', 'maxMetadataBytes', 'maxDepth'] as const) if (limits?.[k] !== undefined) out[k] = limits[k];
+  return out;
+}
 
 /** Entry names inside a `.keras` archive. */
 export const KERAS_ENTRIES = { config: 'config.json', metadata: 'metadata.json', weights: 'model.weights.h5', weightsNpz: 'model.weights.npz', assets: 'assets/' } as const;
@@ -42,8 +62,11 @@ export interface KerasArchiveContents {
 export interface ReadKerasOptions {
   /** The archive's name for messages. */
   fileName?: string;
-  /** Limits on the ZIP (declared inflated bytes, entry count), checked before inflating. */
-  limits?: ZipLimits;
+  /**
+   * Limits on the ZIP (declared inflated bytes, entry count; checked before inflating) and on what
+   * is inside (the arrays of `model.weights.h5`, the model's weights, the config's nesting).
+   */
+  limits?: KerasLimits;
 }
 
 /**
@@ -55,13 +78,14 @@ export interface ReadKerasOptions {
  */
 export async function readKerasArchive(bytes: Uint8Array, options: ReadKerasOptions = {}): Promise<KerasArchiveContents> {
   const file = options.fileName ?? '';
-  const zip = ZipArchive.open(bytes, { ...(options.fileName ? { fileName: options.fileName } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+  const zip = ZipArchive.open(bytes, { ...(options.fileName ? { fileName: options.fileName } : {}), limits: zipLimitsOf(options.limits) });
+  const limits = tensorLimitsOf(options.limits);
   const names = zip.entries.map((e) => e.name);
   if (!zip.has(KERAS_ENTRIES.config)) {
     throw new FormatError(`not a Keras .keras archive: it has no ${KERAS_ENTRIES.config} (entries: ${names.join(', ') || 'none'})`, file);
   }
   const configText = zip.readText(KERAS_ENTRIES.config);
-  const config = parseJsonText(configText, `${file ? `${file}, ` : ''}entry ${KERAS_ENTRIES.config}`);
+  const config = withLimits(limits, () => parseJsonText(configText, `${file ? `${file}, ` : ''}entry ${KERAS_ENTRIES.config}`));
   if (!isJsonObject(config)) throw new ConfigError('config.json must hold a JSON object', `${file ? `${file}, ` : ''}entry ${KERAS_ENTRIES.config}`);
   checkSafeConfig(config, file);
   let metadata: KerasArchiveContents['metadata'] = null;
@@ -73,7 +97,7 @@ export async function readKerasArchive(bytes: Uint8Array, options: ReadKerasOpti
     if (zip.has(KERAS_ENTRIES.weightsNpz)) throw new UnsupportedError(`this archive stores its weights as ${KERAS_ENTRIES.weightsNpz} (Keras' weights_format="npz"), which kerasts does not read yet`, file);
     throw new FormatError(`not a complete Keras .keras archive: it has no ${KERAS_ENTRIES.weights} (entries: ${names.join(', ')})`, file);
   }
-  const weights = await readNativeWeights(zip.read(KERAS_ENTRIES.weights), file ? `${file}, entry ${KERAS_ENTRIES.weights}` : `entry ${KERAS_ENTRIES.weights}`);
+  const weights = await readNativeWeights(zip.read(KERAS_ENTRIES.weights), file ? `${file}, entry ${KERAS_ENTRIES.weights}` : `entry ${KERAS_ENTRIES.weights}`, limits);
   return { metadata, config, weights, assets: names.filter((n) => n.startsWith(KERAS_ENTRIES.assets) && !n.endsWith('/')), entries: names };
 }
 
@@ -111,8 +135,9 @@ export function modelFromKerasArchive(contents: KerasArchiveContents, options: L
   const kerasVersion = typeof stated === 'string' && stated.length > 0 ? stated : DEFAULT_KERAS_VERSION;
   const { compile_config: cc, ...arch } = contents.config;
   const source = `${file ? `${file}, ` : ''}entry ${KERAS_ENTRIES.config}`;
-  const { config } = parseModelConfig(arch, { kerasVersion, source });
-  const model = withoutInitialization(() => modelFromConfig(config, { source: file }));
+  const limits = tensorLimitsOf(options.limits);
+  const { config } = parseModelConfig(arch, { kerasVersion, source, limits });
+  const model = withLimits(limits, () => withoutInitialization(() => modelFromConfig(config, { source: file })));
   const report = applyNativeWeights(model, contents.weights, { source: file ? `${file}, entry ${KERAS_ENTRIES.weights}` : KERAS_ENTRIES.weights });
   for (const layer of model.layers) {
     for (const w of layer.weights) {

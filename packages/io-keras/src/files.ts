@@ -7,9 +7,9 @@ import { findHdf5Signature, readSourceBytes, writePathBytes, type FileSource } f
 import type { Functional, Model, Sequential } from '@kerasts/model';
 import { FormatError } from '@kerasts/tensor';
 import type { TransferReport } from '@kerasts/transfer';
-import { modelFromKerasBytes, modelToKerasBytes, readKerasArchive, restoreOptimizer, type LoadKerasModelOptions, type LoadedKerasInfo, type SaveKerasOptions } from './archive.js';
+import { modelFromKerasBytes, modelToKerasBytes, readKerasArchive, restoreOptimizer, tensorLimitsOf, type KerasLimits, type LoadKerasModelOptions, type LoadedKerasInfo, type SaveKerasOptions } from './archive.js';
 import { applyNativeWeights, nativeWeightsToBytes, readNativeWeights, storedOptimizerValues, type ApplyNativeOptions } from './weights.js';
-import { isZipSignature, type ZipLimits } from './zip.js';
+import { isZipSignature } from './zip.js';
 
 export type { FileSource } from '@kerasts/io-hdf5';
 
@@ -51,7 +51,8 @@ export async function saveKerasWeights(model: Model, path: string | null, option
 /** Options of {@link loadKerasWeights}. */
 export interface LoadKerasWeightsOptions extends Omit<ApplyNativeOptions, 'source'> {
   fileName?: string;
-  limits?: ZipLimits;
+  /** Limits of the read, as {@link ReadKerasOptions.limits}. */
+  limits?: KerasLimits;
   /** Receives warnings (default `console.warn`). */
   warn?: (message: string) => void;
 }
@@ -65,7 +66,7 @@ export async function loadKerasWeights(model: Model, source: FileSource, options
   const { bytes, fileName } = await readSourceBytes(source, options.fileName);
   let tree;
   if (isZipSignature(bytes)) tree = (await readKerasArchive(bytes, { fileName, ...(options.limits ? { limits: options.limits } : {}) })).weights;
-  else if (findHdf5Signature(bytes) >= 0) tree = await readNativeWeights(bytes, fileName);
+  else if (findHdf5Signature(bytes) >= 0) tree = await readNativeWeights(bytes, fileName, tensorLimitsOf(options.limits));
   else throw new FormatError('not a Keras 3 weights file: neither HDF5 (.weights.h5) nor a ZIP (.keras)', fileName);
   const report = applyNativeWeights(model, tree, { ...options, source: fileName });
   if (model.isCompiled) {

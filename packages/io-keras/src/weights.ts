@@ -6,7 +6,7 @@
 import { readH5Tree, writeH5Tree, type H5TreeAttr, type H5TreeDataset, type H5TreeGroup, type H5TreeNode } from '@kerasts/io-hdf5';
 import type { LayerWeight } from '@kerasts/layers';
 import type { Model, WeightTable } from '@kerasts/model';
-import { FormatError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
+import { FormatError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError, type Limits } from '@kerasts/tensor';
 import type { TransferReport } from '@kerasts/transfer';
 import { modelLayout, type LayerLayout } from './layout.js';
 
@@ -266,8 +266,8 @@ export async function nativeWeightsToBytes(model: Model, options: NativeTreeOpti
  * Read a native weights file's tree.
  * @throws {FormatError} for bytes that are not HDF5, or HDF5 in another layout (a legacy `.h5` says so).
  */
-export async function readNativeWeights(bytes: Uint8Array, fileName?: string): Promise<H5TreeGroup> {
-  const root = await readH5Tree(bytes, fileName ? { fileName } : {});
+export async function readNativeWeights(bytes: Uint8Array, fileName?: string, limits?: Partial<Limits>): Promise<H5TreeGroup> {
+  const root = await readH5Tree(bytes, { ...(fileName ? { fileName } : {}), ...(limits ? { limits } : {}) });
   if (!isNativeWeightsTree(root)) {
     const legacy = root.attrs.layer_names || root.attrs.layer_names0 || root.attrs.model_config;
     throw new FormatError(

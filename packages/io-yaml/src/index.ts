@@ -7,6 +7,7 @@ import { KERAS_FLOAT_KEYS, modelToJsonObject, parseModelConfig, type ParseOption
 import type { JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential } from '@kerasts/model';
 import { dumpPyYaml, loadKerasYaml, type YamlValue } from './pyyaml.js';
+import { withLimits } from '@kerasts/tensor';
 
 export { dumpPyYaml, loadKerasYaml, type YamlValue, type PyYamlDumpOptions } from './pyyaml.js';
 
@@ -30,7 +31,10 @@ export function toYAML(model: Model, options: ToYamlOptions = {}): string {
 
 /** Keras' `model_from_yaml`: build a model (fresh weights) from architecture YAML of any era (a `Sequential` or a `Functional`). */
 export function modelFromYAML(yaml: string, options: ParseOptions = {}): Sequential | Functional {
-  const raw = loadKerasYaml(yaml, options.source ? { fileName: options.source } : {}) as JsonValue;
-  const { config } = parseModelConfig(raw, options);
-  return modelFromConfig(config, options.source ? { source: options.source } : {});
+  // the caller's limits (options.limits) for parsing, checking and building
+  return withLimits(options.limits, () => {
+    const raw = loadKerasYaml(yaml, options.source ? { fileName: options.source } : {}) as JsonValue;
+    const { config } = parseModelConfig(raw, options);
+    return modelFromConfig(config, options.source ? { source: options.source } : {});
+  });
 }

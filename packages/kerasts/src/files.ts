@@ -6,13 +6,13 @@
  * write-only `.onnx`) or `format`.
  */
 import { inspectH5RootFromPath, loadWeightsFromContents, modelFromContents, modelToH5Bytes, readKerasH5, readKerasH5FromPath, readSourceBytes, loadWeightsFromBytes, weightsToH5Bytes, writePathBytes, type FileSource, type KerasH5Contents, type SaveOptions as H5SaveOptions } from '@kerasts/io-hdf5';
-import { loadKerasWeights, modelFromKerasBytes, modelToKerasBytes, nativeWeightsToBytes, type ZipLimits } from '@kerasts/io-keras';
+import { loadKerasWeights, modelFromKerasBytes, modelToKerasBytes, nativeWeightsToBytes, tensorLimitsOf, type KerasLimits } from '@kerasts/io-keras';
 import { modelFromJSON, toJSON, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
 import { exportOnnxWithInfo, type OnnxExportOptions } from '@kerasts/io-onnx';
 import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
 import type { JsonObject } from '@kerasts/layers';
 import type { Functional, Model, Sequential } from '@kerasts/model';
-import { FormatError, KerastsError } from '@kerasts/tensor';
+import { ConfigError, FormatError, type Limits } from '@kerasts/tensor';
 import type { TransferReport } from '@kerasts/transfer';
 import { detectFormat, detectH5Layout, type DetectedFormat, type FileFormat } from './detect.js';
 
@@ -22,14 +22,14 @@ import { detectFormat, detectH5Layout, type DetectedFormat, type FileFormat } fr
  * (as io-hdf5's own loadModel(path) does). Null for anything else (bytes, URLs, Keras 3 native
  * `.weights.h5`, non-HDF5 files), which is then read whole and detected by content.
  */
-async function legacyH5FromPath(source: FileSource, fileName: string | undefined): Promise<{ d: DetectedFormat; contents: KerasH5Contents; fileName: string } | null> {
+async function legacyH5FromPath(source: FileSource, fileName: string | undefined, limits: Partial<Limits>): Promise<{ d: DetectedFormat; contents: KerasH5Contents; fileName: string } | null> {
   if (typeof source !== 'string') return null;
   const name = fileName ?? source;
-  const root = await inspectH5RootFromPath(source, { fileName: name });
+  const root = await inspectH5RootFromPath(source, { fileName: name, limits });
   if (root === null) return null;
   const d = detectH5Layout(root);
   if (d.format !== 'h5-model' && d.format !== 'h5-weights') return null;
-  const contents = await readKerasH5FromPath(source, { fileName: name });
+  const contents = await readKerasH5FromPath(source, { fileName: name, limits });
   return contents === null ? null : { d, contents, fileName: name };
 }
 
@@ -43,8 +43,12 @@ export interface LoadModelOptions {
   fileName?: string;
   /** Receives warnings (default `console.warn`). */
   warn?: (message: string) => void;
-  /** Limits on `.keras` archives (declared inflated bytes, entries), checked before inflating. */
-  limits?: ZipLimits;
+  /**
+   * Resource limits (README "Loading untrusted files"): `maxBytes`, `maxParameters`,
+   * `maxMetadataBytes`, `maxDepth` of `@kerasts/tensor` for every format, and `maxEntries` (with
+   * `maxBytes` for the declared inflated bytes) for `.keras` archives. Raise them for a file you trust.
+   */
+  limits?: KerasLimits;
 }
 
 /** A loaded model with what kerasts learned on the way. */
@@ -76,10 +80,11 @@ function wrongKind(d: DetectedFormat, fileName: string, wanted: string, hint: st
  */
 export async function loadModelWithInfo(source: FileSource, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const warnTo = options.warn ?? ((m: string) => console.warn(m));
-  const onDisk = await legacyH5FromPath(source, options.fileName);
+  const tensorLimits = tensorLimitsOf(options.limits);
+  const onDisk = await legacyH5FromPath(source, options.fileName, tensorLimits);
   if (onDisk !== null) {
     if (onDisk.d.format !== 'h5-model') throw wrongKind(onDisk.d, onDisk.fileName, 'a model', WEIGHTS_ONLY_HINT);
-    const { model, info } = modelFromContents(onDisk.contents, { fileName: onDisk.fileName, ...(options.compile !== undefined ? { compile: options.compile } : {}), warn: warnTo });
+    const { model, info } = modelFromContents(onDisk.contents, { fileName: onDisk.fileName, ...(options.compile !== undefined ? { compile: options.compile } : {}), warn: warnTo, limits: tensorLimits });
     return { model, format: 'h5-model', report: info.report, optimizerRestored: info.optimizerRestored, trainingConfig: info.trainingConfig, warnings: info.warnings };
   }
   const { bytes, fileName } = await readSourceBytes(source, options.fileName);
@@ -91,14 +96,14 @@ export async function loadModelWithInfo(source: FileSource, options: LoadModelOp
       return { model, format: d.format, report: info.report, optimizerRestored: info.optimizerRestored, trainingConfig: info.compileConfig, warnings: info.warnings };
     }
     case 'h5-model': {
-      const contents = await readKerasH5(bytes, { fileName });
-      const { model, info } = modelFromContents(contents, { fileName, ...(options.compile !== undefined ? { compile: options.compile } : {}), warn });
+      const contents = await readKerasH5(bytes, { fileName, limits: tensorLimits });
+      const { model, info } = modelFromContents(contents, { fileName, ...(options.compile !== undefined ? { compile: options.compile } : {}), warn, limits: tensorLimits });
       return { model, format: d.format, report: info.report, optimizerRestored: info.optimizerRestored, trainingConfig: info.trainingConfig, warnings: info.warnings };
     }
     case 'json':
-      return { model: modelFromJSON(new TextDecoder().decode(bytes), { source: fileName }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
+      return { model: modelFromJSON(new TextDecoder().decode(bytes), { source: fileName, limits: tensorLimits }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
     case 'yaml':
-      return { model: modelFromYAML(new TextDecoder().decode(bytes), { source: fileName }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
+      return { model: modelFromYAML(new TextDecoder().decode(bytes), { source: fileName, limits: tensorLimits }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
     case 'h5-weights':
     case 'weights-h5':
       throw wrongKind(d, fileName, 'a model', WEIGHTS_ONLY_HINT);
@@ -127,7 +132,8 @@ export interface LoadWeightsOptions {
   /** Skip weights that do not fit, with warnings in the report, instead of failing. */
   skipMismatch?: boolean;
   fileName?: string;
-  limits?: ZipLimits;
+  /** Resource limits, as {@link LoadModelOptions.limits}. */
+  limits?: KerasLimits;
   /** Receives warnings (default `console.warn`). */
   warn?: (message: string) => void;
 }
@@ -141,7 +147,8 @@ export interface LoadWeightsOptions {
  */
 export async function loadWeights(model: Model, source: FileSource, options: LoadWeightsOptions = {}): Promise<TransferReport> {
   const common = { ...(options.byName !== undefined ? { byName: options.byName } : {}), ...(options.skipMismatch !== undefined ? { skipMismatch: options.skipMismatch } : {}) };
-  const onDisk = await legacyH5FromPath(source, options.fileName);
+  const tensorLimits = tensorLimitsOf(options.limits);
+  const onDisk = await legacyH5FromPath(source, options.fileName, tensorLimits);
   if (onDisk !== null) return loadWeightsFromContents(model, onDisk.contents, { ...common, fileName: onDisk.fileName });
   const { bytes, fileName } = await readSourceBytes(source, options.fileName);
   const d = await detectFormat(bytes, fileName);
@@ -151,7 +158,7 @@ export async function loadWeights(model: Model, source: FileSource, options: Loa
       return loadKerasWeights(model, bytes, { ...common, fileName, ...(options.limits ? { limits: options.limits } : {}), ...(options.warn ? { warn: options.warn } : {}) });
     case 'h5-model':
     case 'h5-weights':
-      return loadWeightsFromBytes(model, bytes, { ...common, fileName });
+      return loadWeightsFromBytes(model, bytes, { ...common, fileName, limits: tensorLimits });
     case 'json':
     case 'yaml':
       throw wrongKind(d, fileName, 'a weights file', 'an architecture holds no weights (load it with loadModel)');
@@ -201,9 +208,9 @@ export interface SaveModelOptions {
  */
 export async function saveModel(model: Model, path: string | null, options: SaveModelOptions = {}): Promise<Uint8Array> {
   const asked = options.format ?? (path !== null ? formatForPath(path) : null);
-  if (asked === 'weights-h5') throw new KerastsError('a .weights.h5 file holds weights only (Keras 3 insists on the suffix): use saveWeights, or name the model .keras or .h5', path ?? '');
+  if (asked === 'weights-h5') throw new ConfigError('a .weights.h5 file holds weights only (Keras 3 insists on the suffix): use saveWeights, or name the model .keras or .h5', path ?? '');
   if (asked === null) {
-    throw new KerastsError(`cannot tell which format to write from the name${path ? ` "${path}"` : ''}: use .keras, .h5, .json, .yaml or .onnx, or pass format`, path ?? '');
+    throw new ConfigError(`cannot tell which format to write from the name${path ? ` "${path}"` : ''}: use .keras, .h5, .json, .yaml or .onnx, or pass format`, path ?? '');
   }
   const common = { ...(options.numerics ? { numerics: options.numerics } : {}), ...(options.warn ? { warn: options.warn } : {}) };
   let bytes: Uint8Array;
@@ -240,7 +247,7 @@ export interface SaveWeightsOptions {
 export async function saveWeights(model: Model, path: string | null, options: SaveWeightsOptions = {}): Promise<Uint8Array> {
   const named = path !== null ? formatForPath(path) : null;
   const format: WeightsFormat | null = options.format ?? (named === 'weights-h5' ? 'weights-h5' : named === 'h5' ? 'h5' : null);
-  if (format === null) throw new KerastsError(`weights are written as .weights.h5 (Keras 3) or .h5 (legacy); cannot tell from${path ? ` "${path}"` : ' no name'}`, path ?? '');
+  if (format === null) throw new ConfigError(`weights are written as .weights.h5 (Keras 3) or .h5 (legacy); cannot tell from${path ? ` "${path}"` : ' no name'}`, path ?? '');
   let bytes: Uint8Array;
   if (format === 'weights-h5') {
     bytes = await nativeWeightsToBytes(model, { includeOptimizer: options.includeOptimizer ?? true });

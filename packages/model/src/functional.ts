@@ -21,7 +21,7 @@ import {
   type NodeTape,
   type Shape,
 } from '@kerasts/layers';
-import { ConfigError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError, withParameterBudget } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, Tensor, UnsupportedError, withContext, withParameterBudget } from '@kerasts/tensor';
 import { getRegularizer, type Regularizer } from './training/regularizers.js';
 import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
@@ -70,7 +70,7 @@ function mapGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicT
   const visit = (t: SymbolicTensor): void => {
     const node = t.node;
     if (finished.has(node)) return;
-    if (inProgress.has(node)) throw new KerastsError(`tensor ${t.toString()} is part of a cycle`, modelName);
+    if (inProgress.has(node)) throw new ConfigError(`tensor ${t.toString()} is part of a cycle`, modelName);
     if (!layerIndex.has(node.layer)) layerIndex.set(node.layer, layerIndex.size);
     inProgress.add(node);
     for (const x of node.inputs) visit(x);
@@ -114,7 +114,9 @@ function atPath(e: unknown, path: string): unknown {
   if (!(e instanceof KerastsError)) return e;
   if (e instanceof ShapeMismatchError) return new ShapeMismatchError(e.message.replace(/ \(expected shape \[[^\]]*\], found \[[^\]]*\]\)$/, ''), e.expected, e.found, path);
   if (e instanceof UnsupportedError) return new UnsupportedError(e.message, path);
-  return new ConfigError(e.message, path);
+  if (e instanceof ConfigError || e.constructor === KerastsError) return new ConfigError(e.message, path);
+  // LimitError (its option and sizes), FormatError, ...: the class a caller catches is kept
+  return withContext(e, path);
 }
 
 /**
@@ -146,7 +148,7 @@ export class Functional extends Model {
   /**
    * Assemble a model from symbolic tensors.
    *
-   * @throws {KerastsError} when an input is not an `Input()` tensor, when an output cannot be
+   * @throws {ConfigError} when an input is not an `Input()` tensor, when an output cannot be
    *   computed from the inputs (graph disconnected), or when two layers share a name.
    */
   constructor(options: FunctionalOptions);
@@ -165,9 +167,9 @@ export class Functional extends Model {
     super(options.name ?? uniqueName('functional'));
     const asList = (v: SymbolicTensor | readonly SymbolicTensor[], what: string): SymbolicTensor[] => {
       const list = v instanceof SymbolicTensor ? [v] : [...v];
-      if (list.length === 0) throw new KerastsError(`a functional model needs at least one ${what}`, this.name);
+      if (list.length === 0) throw new ConfigError(`a functional model needs at least one ${what}`, this.name);
       for (const t of list) {
-        if (!(t instanceof SymbolicTensor)) throw new KerastsError(`model ${what}s must be symbolic tensors (from Input() or layer.apply())`, this.name);
+        if (!(t instanceof SymbolicTensor)) throw new ConfigError(`model ${what}s must be symbolic tensors (from Input() or layer.apply())`, this.name);
       }
       return list;
     };
@@ -175,9 +177,9 @@ export class Functional extends Model {
     this.outputs = asList(options.outputs, 'output');
     this.inputs.forEach((t, i) => {
       if (t.node.inputs.length > 0 || !(t.layer instanceof InputLayer)) {
-        throw new KerastsError(`input ${i} of model "${this.name}" is the output of layer "${t.layer.name}" (${t.layer.className}); model inputs must come from Input()`, this.name);
+        throw new ConfigError(`input ${i} of model "${this.name}" is the output of layer "${t.layer.name}" (${t.layer.className}); model inputs must come from Input()`, this.name);
       }
-      if (this.inputs.indexOf(t) !== i) throw new KerastsError(`input "${t.layer.name}" is given twice to model "${this.name}"`, this.name);
+      if (this.inputs.indexOf(t) !== i) throw new ConfigError(`input "${t.layer.name}" is given twice to model "${this.name}"`, this.name);
     });
     const { nodes, layers, nodeDepth } = mapGraph(this.inputs, this.outputs, this.name);
     this.nodeDepth = nodeDepth;
@@ -185,20 +187,20 @@ export class Functional extends Model {
     const computable = new Set<SymbolicTensor>(this.inputs);
     for (const node of nodes) {
       if (node.inputs.length === 0 && !node.outputs.some((o) => computable.has(o))) {
-        throw new KerastsError(
+        throw new ConfigError(
           `graph disconnected: input layer "${node.layer.name}" feeds the outputs but is not among the model inputs (${this.inputs.map((t) => t.layer.name).join(', ')})`,
           this.name,
         );
       }
       for (const x of node.inputs) {
-        if (!computable.has(x)) throw new KerastsError(`graph disconnected: layer "${node.layer.name}" needs ${x.toString()}, which cannot be computed from the model inputs`, this.name);
+        if (!computable.has(x)) throw new ConfigError(`graph disconnected: layer "${node.layer.name}" needs ${x.toString()}, which cannot be computed from the model inputs`, this.name);
       }
       for (const o of node.outputs) computable.add(o);
     }
     const seen = new Map<string, Layer>();
     for (const l of layers) {
       const other = seen.get(l.name);
-      if (other && other !== l) throw new KerastsError(`all layers in a model need unique names; "${l.name}" is used by two layers of "${this.name}"`, l.name);
+      if (other && other !== l) throw new ConfigError(`all layers in a model need unique names; "${l.name}" is used by two layers of "${this.name}"`, l.name);
       seen.set(l.name, l);
     }
     this.layerList = layers;

@@ -125,10 +125,10 @@ export abstract class Model {
     return { training, hardSigmoid: hardSigmoidFor(this.kerasVersion), era: kerasEraFor(this.kerasVersion), maskedOutput: maskedOutputFor(this.kerasVersion) };
   }
 
-  /** A layer by name; throws a KerastsError listing the names when there is none. */
+  /** A layer by name; throws a ConfigError listing the names when there is none. */
   getLayer(name: string): Layer {
     const l = this.layers.find((x) => x.name === name);
-    if (!l) throw new KerastsError(`no layer named "${name}" in model "${this.name}" (layers: ${this.layers.map((x) => x.name).join(', ')})`, this.name);
+    if (!l) throw new ConfigError(`no layer named "${name}" in model "${this.name}" (layers: ${this.layers.map((x) => x.name).join(', ')})`, this.name);
     return l;
   }
 

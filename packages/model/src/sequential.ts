@@ -64,19 +64,19 @@ export class Sequential extends Model {
       throw new ConfigError(`Sequential "${this.name}" takes layer instances, found ${what}`, this.name);
     }
     if (layer instanceof InputLayer) {
-      if (this.stack.length > 0 || this.inputLayer) throw new KerastsError(`an InputLayer can only come first in Sequential "${this.name}"`, layer.name);
+      if (this.stack.length > 0 || this.inputLayer) throw new ConfigError(`an InputLayer can only come first in Sequential "${this.name}"`, layer.name);
       this.inputLayer = layer;
       return;
     }
     if (this.names.has(layer.name)) {
-      throw new KerastsError(`all layers in a model need unique names; "${layer.name}" is already in "${this.name}"`, layer.name);
+      throw new ConfigError(`all layers in a model need unique names; "${layer.name}" is already in "${this.name}"`, layer.name);
     }
     const prev = this.stack[this.stack.length - 1];
     if (prev && this.built && (this.layerOutputShapes[this.stack.length - 1]?.length ?? 1) > 1) {
-      throw new KerastsError(`layer "${prev.name}" returns several tensors (returnState, or a Bidirectional without merge mode) and can only be the last layer of a Sequential`, prev.name);
+      throw new ConfigError(`layer "${prev.name}" returns several tensors (returnState, or a Bidirectional without merge mode) and can only be the last layer of a Sequential`, prev.name);
     }
     if (typeof layer.callMulti === 'function') {
-      throw new KerastsError(`layer "${layer.name}" (${layer.className}) merges several tensors and cannot be part of a Sequential; use a functional model`, layer.name);
+      throw new ConfigError(`layer "${layer.name}" (${layer.className}) merges several tensors and cannot be part of a Sequential; use a functional model`, layer.name);
     }
     this.stack.push(layer);
     this.names.add(layer.name);
@@ -107,7 +107,7 @@ export class Sequential extends Model {
   /** Remove the last layer. */
   pop(): Layer {
     const l = this.stack.pop();
-    if (!l) throw new KerastsError(`Sequential "${this.name}" has no layers to pop`, this.name);
+    if (!l) throw new ConfigError(`Sequential "${this.name}" has no layers to pop`, this.name);
     this.names.delete(l.name);
     this.invalidate();
     if (this.stack.length > 0 && this.declaredInputShape()) this.build();
@@ -142,7 +142,7 @@ export class Sequential extends Model {
   build(inputShape?: Shape): void {
     const shape = inputShape ?? this.declaredInputShape();
     if (!shape) {
-      throw new KerastsError(
+      throw new ConfigError(
         `Sequential "${this.name}" does not know its input shape: give the first layer an inputShape, add an InputLayer, or call build([null, ...])`,
         this.name,
       );
@@ -158,7 +158,7 @@ export class Sequential extends Model {
     this.stack.forEach((l, i) => {
       const outs = this.buildLayer(l, cur);
       if (outs.length > 1 && i < this.stack.length - 1) {
-        throw new KerastsError(`layer "${l.name}" returns several tensors (returnState, or a Bidirectional without merge mode) and can only be the last layer of a Sequential`, l.name);
+        throw new ConfigError(`layer "${l.name}" returns several tensors (returnState, or a Bidirectional without merge mode) and can only be the last layer of a Sequential`, l.name);
       }
       cur = outs[0]!;
     });
@@ -291,7 +291,7 @@ export class Sequential extends Model {
   /** Build a Sequential from a canonical config (layers through the registry). */
   static fromConfig(config: ModelConfig, options: { source?: string } = {}): Sequential {
     if (config.className !== 'Sequential') {
-      throw new KerastsError(`a ${config.className} config cannot build a Sequential; use modelFromConfig`, options.source ?? config.name ?? '');
+      throw new ConfigError(`a ${config.className} config cannot build a Sequential; use modelFromConfig`, options.source ?? config.name ?? '');
     }
     // one parameter budget for the whole model (maxParameters), and errors that name the file
     return withParameterBudget(() => {

@@ -1,6 +1,6 @@
 import type { Layer } from '@kerasts/layers';
 import type { LayerWeights, Model, WeightTable } from '@kerasts/model';
-import { KerastsError, ShapeMismatchError, Tensor } from '@kerasts/tensor';
+import { ShapeMismatchError, Tensor } from '@kerasts/tensor';
 import { convertForLayer } from './convert.js';
 
 /** Options of {@link applyWeights}. */
@@ -162,9 +162,12 @@ export function applyWeights(model: Model, table: WeightTable, options: ApplyOpt
   const modelLayers = model.layers.filter((l) => l.weights.length > 0);
   const storedLayers = table.layers.filter(storedHasWeights);
   if (modelLayers.length !== storedLayers.length) {
-    throw new KerastsError(
+    // a typed mismatch (as a weight count is), not the base class: the file does not fit the model
+    throw new ShapeMismatchError(
       `layer count mismatch: the stored weights have ${storedLayers.length} layer(s) with weights [${storedLayers.map((l) => l.layerName).join(', ')}], ` +
         `the model has ${modelLayers.length} [${modelLayers.map((l) => l.name).join(', ')}]; use byName to load matching names only`,
+      [modelLayers.length],
+      [storedLayers.length],
       options.source ?? model.name,
     );
   }

@@ -18,7 +18,7 @@
  *   inflating), declared ratios deflate cannot produce, and entries that inflate to more or fewer
  *   bytes than declared or whose CRC-32 differs.
  */
-import { FormatError, UnsupportedError } from '@kerasts/tensor';
+import { FormatError, LimitError, UnsupportedError } from '@kerasts/tensor';
 import { inflateSync, zipSync, type Zippable } from 'fflate';
 
 /** Limits checked before anything is inflated. */
@@ -94,7 +94,8 @@ export class ZipArchive {
   /**
    * Read and check the central directory (see the module comment for what is refused).
    *
-   * @throws {FormatError} for anything that is not a sound ZIP archive within the limits.
+   * @throws {FormatError} for anything that is not a sound ZIP archive.
+   * @throws {LimitError} for more entries than `maxEntries` or more declared inflated bytes than `maxBytes` (option named).
    * @throws {UnsupportedError} for encrypted entries, unknown compression methods, split archives.
    */
   static open(bytes: Uint8Array, options: OpenZipOptions = {}): ZipArchive {
@@ -140,7 +141,7 @@ export class ZipArchive {
       cdSize = u64(z + 40);
       cdOffset = u64(z + 48);
     }
-    if (count > maxEntries) fail(`refusing a ZIP archive of ${count} entries (limit maxEntries = ${maxEntries})`);
+    if (count > maxEntries) throw new LimitError('refusing a ZIP archive with too many entries', file, 'maxEntries', count, maxEntries, '');
     if (cdOffset + cdSize > n) fail(`truncated or corrupt ZIP archive: the central directory (${cdSize} bytes at ${cdOffset}) lies past the end of the file (${n} bytes)`);
 
     const entries: ZipEntry[] = [];
@@ -195,7 +196,7 @@ export class ZipArchive {
         fail(`refusing ZIP entry "${name}": it declares ${size} bytes from ${compressedSize} compressed bytes, more than deflate can expand (a zip bomb or a corrupt header)`);
       }
       total += size;
-      if (total > maxBytes) fail(`refusing a ZIP archive that declares more than ${maxBytes} inflated bytes (limit maxBytes; entry "${name}" brings it to ${total})`);
+      if (total > maxBytes) throw new LimitError(`refusing a ZIP archive that declares more than ${maxBytes} inflated bytes (entry "${name}" brings it over)`, file, 'maxBytes', total, maxBytes, 'bytes');
 
       // The local header must agree with the directory (Python's zipfile checks the name too).
       if (headerOffset + 30 > n || u32(headerOffset) !== SIG_LOCAL) fail(`truncated or corrupt ZIP archive: the local header of "${name}" is missing at offset ${headerOffset}`);

@@ -25,13 +25,15 @@ export class ConfigReader {
   number(key: string, dflt: number): number {
     const v = this.config[key];
     if (v === undefined || v === null) return dflt;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, 'a number');
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, 'a finite number');
     return v;
   }
 
   int(key: string, dflt: number, min = 0): number {
-    const v = this.number(key, dflt);
-    if (!Number.isInteger(v) || v < min) this.fail(key, `an integer >= ${min}`);
+    const v = this.config[key];
+    if (v === undefined || v === null) return dflt;
+    // Infinity and NaN are numbers but never a count: one message for every non-integer
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) this.fail(key, `an integer >= ${min}`);
     return v;
   }
 

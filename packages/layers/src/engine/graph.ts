@@ -8,7 +8,7 @@
  * through optional methods ({@link Layer.callMulti}, {@link Layer.callFull}) and the shape of recurrent
  * layers (engine/recurrent.ts).
  */
-import { KerastsError, ShapeMismatchError, UnsupportedError, type Tensor } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, UnsupportedError, type Tensor } from '@kerasts/tensor';
 import { cloneJson, type JsonObject } from './json.js';
 import type { CallContext, Layer, Mask, MultiTape, TrainCallContext } from './layer.js';
 import { isRecurrent } from './recurrent.js';
@@ -82,13 +82,13 @@ function addNode(layer: Layer, inputs: readonly SymbolicTensor[], outputShapes: 
  * The symbolic tensor of an input layer (Keras creates it with the layer). Made on first use; later
  * calls return the same tensor.
  *
- * @throws {KerastsError} if the layer declares no batch input shape.
+ * @throws {ConfigError} if the layer declares no batch input shape.
  */
 export function inputTensorOf(layer: Layer): SymbolicTensor {
   const existing = nodesOf(layer).find((n) => n.inputs.length === 0);
   if (existing) return existing.outputs[0]!;
-  if (layer.className !== 'InputLayer') throw new KerastsError(`layer "${layer.name}" (${layer.className}) is not an InputLayer`, layer.name);
-  if (!layer.batchInputShape) throw new KerastsError(`InputLayer "${layer.name}" has no shape: give it batch_input_shape / shape`, layer.name);
+  if (layer.className !== 'InputLayer') throw new ConfigError(`layer "${layer.name}" (${layer.className}) is not an InputLayer`, layer.name);
+  if (!layer.batchInputShape) throw new ConfigError(`InputLayer "${layer.name}" has no shape: give it batch_input_shape / shape`, layer.name);
   layer.build(layer.batchInputShape);
   return addNode(layer, [], [layer.batchInputShape], {}).outputs[0]!;
 }
@@ -115,10 +115,10 @@ export interface LayerCallOptions {
  * return their states (`return_state`); Bidirectional layers say their shapes themselves.
  *
  * @throws {ShapeMismatchError} when the shapes do not fit the layer (or a layer already built for another shape).
- * @throws {KerastsError} when a single-input layer gets several tensors, or a merge layer one.
+ * @throws {ConfigError} when a single-input layer gets several tensors, or a merge layer one.
  */
 export function buildForShapes(layer: Layer, shapes: readonly Shape[]): Shape[] {
-  if (layer.className === 'InputLayer') throw new KerastsError(`an InputLayer ("${layer.name}") cannot be called on tensors; use its output tensor`, layer.name);
+  if (layer.className === 'InputLayer') throw new ConfigError(`an InputLayer ("${layer.name}") cannot be called on tensors; use its output tensor`, layer.name);
   if (takesList(layer)) {
     const out = layer.computeOutputShapeMulti!(shapes);
     layer.built = true;
@@ -132,7 +132,7 @@ export function buildForShapes(layer: Layer, shapes: readonly Shape[]): Shape[] 
   }
   if (isRecurrent(layer)) {
     if (states.length > 0 && states.length !== layer.stateCount) {
-      throw new KerastsError(
+      throw new ConfigError(
         `layer "${layer.name}" (${layer.className}) has ${layer.stateCount} state(s), but was called with ${states.length} initial state tensor(s)`,
         layer.name,
       );
@@ -149,7 +149,7 @@ export function buildForShapes(layer: Layer, shapes: readonly Shape[]): Shape[] 
     return [out, ...Array.from({ length: layer.stateCount }, (): Shape => [batch, layer.units])];
   }
   if (shapes.length !== 1) {
-    throw new KerastsError(
+    throw new ConfigError(
       `layer "${layer.name}" (${layer.className}) takes one input tensor, but was called on ${shapes.length} (${shapes.map(formatShape).join(', ')})`,
       layer.name,
     );
@@ -168,19 +168,19 @@ export function buildForShapes(layer: Layer, shapes: readonly Shape[]): Shape[] 
  */
 export function applyLayer(layer: Layer, inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs: JsonObject = {}, options: LayerCallOptions = {}): SymbolicTensor[] {
   const list = inputs instanceof SymbolicTensor ? [inputs] : [...inputs];
-  if (list.length === 0) throw new KerastsError(`layer "${layer.name}" (${layer.className}) was called on an empty list of tensors`, layer.name);
+  if (list.length === 0) throw new ConfigError(`layer "${layer.name}" (${layer.className}) was called on an empty list of tensors`, layer.name);
   const states = options.initialState ?? [];
   if (states.length > 0 && (takesList(layer) || list.length !== 1)) {
-    throw new KerastsError(`layer "${layer.name}" (${layer.className}) takes no initial state`, layer.name);
+    throw new ConfigError(`layer "${layer.name}" (${layer.className}) takes no initial state`, layer.name);
   }
   const all = [...list, ...states];
   for (const t of all) {
     if (!(t instanceof SymbolicTensor)) {
-      throw new KerastsError(`layer "${layer.name}" (${layer.className}).apply() takes symbolic tensors (from Input() or another layer's apply()), not data; use a model's predict() to compute`, layer.name);
+      throw new ConfigError(`layer "${layer.name}" (${layer.className}).apply() takes symbolic tensors (from Input() or another layer's apply()), not data; use a model's predict() to compute`, layer.name);
     }
   }
   if (states.length > 0 && !isRecurrent(layer) && typeof layer.callFull !== 'function') {
-    throw new KerastsError(`layer "${layer.name}" (${layer.className}) takes no initial state (only RNN layers do)`, layer.name);
+    throw new ConfigError(`layer "${layer.name}" (${layer.className}) takes no initial state (only RNN layers do)`, layer.name);
   }
   const outShapes = buildForShapes(layer, all.map((t) => t.shape));
   return [...addNode(layer, all, outShapes, kwargs).outputs];

@@ -27,7 +27,7 @@ export class Concatenate extends Merge {
 
   private resolveAxis(rank: number): number {
     const a = this.axis < 0 ? this.axis + rank : this.axis;
-    if (a < 0 || a >= rank) throw new KerastsError(`layer "${this.name}" (Concatenate): axis ${this.axis} is out of range for inputs of rank ${rank}`, this.name);
+    if (a < 0 || a >= rank) throw new ConfigError(`layer "${this.name}" (Concatenate): axis ${this.axis} is out of range for inputs of rank ${rank}`, this.name);
     return a;
   }
 

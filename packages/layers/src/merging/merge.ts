@@ -19,12 +19,12 @@ export abstract class Merge extends Layer {
 
   /** Merge layers are called on lists: use `apply([a, b])` (graphs) or {@link callMulti}. */
   computeOutputShape(inputShape: Shape): Shape {
-    throw new KerastsError(`layer "${this.name}" (${this.className}) merges a list of tensors; it was given a single input of shape ${formatShape(inputShape)}`, this.name);
+    throw new ConfigError(`layer "${this.name}" (${this.className}) merges a list of tensors; it was given a single input of shape ${formatShape(inputShape)}`, this.name);
   }
 
   /** Merge layers are called on lists: see {@link callMulti}. */
   call(input: Tensor): Tensor {
-    throw new KerastsError(`layer "${this.name}" (${this.className}) merges a list of tensors; it was given a single tensor of shape ${formatShape(input.shape)}`, this.name);
+    throw new ConfigError(`layer "${this.name}" (${this.className}) merges a list of tensors; it was given a single tensor of shape ${formatShape(input.shape)}`, this.name);
   }
 
   /** Weightless: building only records that the layer was used (shapes are checked per call). */
@@ -37,7 +37,7 @@ export abstract class Merge extends Layer {
   protected checkCount(n: number): void {
     if (n < this.minInputs || n > this.maxInputs) {
       const want = this.minInputs === this.maxInputs ? `exactly ${this.minInputs}` : `at least ${this.minInputs}`;
-      throw new KerastsError(`layer "${this.name}" (${this.className}) must be called on ${want} tensor(s), got ${n}`, this.name);
+      throw new ConfigError(`layer "${this.name}" (${this.className}) must be called on ${want} tensor(s), got ${n}`, this.name);
     }
   }
 }

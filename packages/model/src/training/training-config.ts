@@ -5,7 +5,7 @@
  * and Keras 3 legacy `.h5` (`run_eagerly`, `steps_per_execution`, `jit_compile`).
  */
 import type { JsonObject, JsonValue } from '@kerasts/layers';
-import { ConfigError, UnsupportedError } from '@kerasts/tensor';
+import { ConfigError, UnsupportedError, checkDepth } from '@kerasts/tensor';
 import type { LossIdentifier } from './losses.js';
 import type { MetricIdentifier } from './metrics.js';
 import { optimizerFromConfig } from './optimizers.js';
@@ -81,6 +81,8 @@ export function compileOptionsFromTrainingConfig(config: JsonObject | string, ou
       throw new ConfigError(`training_config is not valid JSON: ${(e as Error).message}`, 'training_config');
     }
   } else cfg = config;
+  // nesting within maxDepth and no "__proto__" keys before anything below walks it recursively
+  checkDepth(cfg, 'training_config');
   if (!isObject(cfg)) throw new ConfigError('training_config must be a JSON object', 'training_config');
   const oc = cfg.optimizer_config;
   if (!isObject(oc)) throw new ConfigError('training_config has no "optimizer_config" object', 'training_config.optimizer_config');
