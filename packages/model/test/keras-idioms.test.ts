@@ -131,6 +131,7 @@ describe('unknown option names are errors in JavaScript too, with the closest na
     await expect(m().fit(x, y, js({ batch_size: 1 }))).rejects.toThrow(/fit\(\) has no option "batch_size"; did you mean "batchSize"\?/);
     await expect(m().fit(x, y, js({ epoch: 2 }))).rejects.toThrow(/did you mean "epochs"/);
     expect(() => m().evaluate(x, y, js({ verbos: 0 }))).toThrow(ConfigError);
+    expect(() => m().evaluate(x, y, js({ batch_size: 1 }))).toThrow(/evaluate\(\) has no option "batch_size"; did you mean "batchSize"\?/);
     expect(m().evaluate(x, y, { verbose: 0 }).length).toBe(1); // Keras' display switch is accepted
     expect(() => m().predict(x, js({ batch_size: 1 }))).toThrow(/predict\(\) has no option "batch_size"; did you mean "batchSize"\?/);
     expect(() => m().trainOnBatch(x, y, js({ class_weight: {} }))).toThrow(/did you mean "classWeight"/);
