@@ -8,6 +8,7 @@
 export function kerasEra(version: string | null): string {
   if (version === null) return 'Keras 1.x (no keras_version attribute)';
   const v = version.trim();
+  if (/^tfjs-layers\b/.test(v)) return `TensorFlow.js layers, a port of Keras 2.1 (${v})`;
   if (v.endsWith('-tf')) return `tf.keras inside TensorFlow (${v})`;
   const [maj, min] = v.split('.').map((x) => Number.parseInt(x, 10));
   if (maj === 1) return `Keras 1.x (${v})`;

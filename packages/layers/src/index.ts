@@ -9,7 +9,7 @@
 export type { JsonValue, JsonObject, SerializedObject } from './engine/json.js';
 export { isJsonObject, cloneJson, showValue } from './engine/json.js';
 export { type Shape, formatShape, shapesCompatible } from './engine/shape.js';
-export { DEFAULT_KERAS_VERSION, kerasMajor, kerasMajorMinor, hardSigmoidFor, kerasEraFor, maskedOutputFor, type KerasEra } from './engine/version.js';
+export { DEFAULT_KERAS_VERSION, isTfjsVersion, kerasMajor, kerasMajorMinor, hardSigmoidFor, kerasEraFor, maskedOutputFor, type KerasEra } from './engine/version.js';
 export { type NamingConvention, setNamingConvention, getNamingConvention, clearSession, uniqueName, toSnakeCase } from './engine/naming.js';
 export {
   type Initializer,

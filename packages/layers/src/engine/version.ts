@@ -7,15 +7,26 @@ import type { HardSigmoidVariant } from '@kerasts/tensor';
  */
 export const DEFAULT_KERAS_VERSION = '3.15.1';
 
-/** Major version of a Keras version string (`"2.2.4-tf"` → 2, `"1"` → 1); unknown strings count as 3. */
+/**
+ * Whether a version string is TensorFlow.js' (`"tfjs-layers 4.22.0"`, the `keras_version` tfjs writes
+ * in a model.json). tfjs-layers is a port of Keras 2.1: its hard_sigmoid is clip(0.2x+0.5) and its
+ * RNNs carry the state at masked steps, so such a model follows Keras 2.1's numerics.
+ */
+export function isTfjsVersion(version: string | null | undefined): boolean {
+  return typeof version === 'string' && /^tfjs-layers\b/.test(version.trim());
+}
+
+/** Major version of a Keras version string (`"2.2.4-tf"` → 2, `"1"` → 1, `"tfjs-layers 4.22.0"` → 2); unknown strings count as 3. */
 export function kerasMajor(version: string | null | undefined): number {
   if (version === null || version === undefined) return 3;
+  if (isTfjsVersion(version)) return 2;
   const m = /^(\d+)/.exec(version.trim());
   return m ? Number(m[1]) : 3;
 }
 
 /** `[major, minor]` of a version string; missing parts are 0. */
 export function kerasMajorMinor(version: string): [number, number] {
+  if (isTfjsVersion(version)) return [2, 1];
   const m = /^(\d+)(?:\.(\d+))?/.exec(version.trim());
   return m ? [Number(m[1]), Number(m[2] ?? 0)] : [3, 0];
 }
