@@ -164,6 +164,30 @@ export function activationsIn(topology: JsonObject): { layer: string; activation
   return out;
 }
 
+/** The shortest decimal that is the same float32 (kerasts holds hyperparameters as float32: 0.019999999552965164 is 0.02). */
+function shortestFloat32(v: number): number {
+  const f = Math.fround(v);
+  for (let p = 1; p <= 9; p++) {
+    const d = Number(v.toPrecision(p));
+    if (Math.fround(d) === f) return d;
+  }
+  return v;
+}
+
+/** Loss aliases spelled out: tfjs knows the full names (`meanSquaredError` once camel-cased), not all aliases. */
+const LOSS_NAMES: Record<string, string> = {
+  mse: 'mean_squared_error', MSE: 'mean_squared_error', mae: 'mean_absolute_error', MAE: 'mean_absolute_error',
+  mape: 'mean_absolute_percentage_error', MAPE: 'mean_absolute_percentage_error', msle: 'mean_squared_logarithmic_error', MSLE: 'mean_squared_logarithmic_error',
+  kld: 'kullback_leibler_divergence', KLD: 'kullback_leibler_divergence', kl_divergence: 'kullback_leibler_divergence',
+};
+
+function spellOut(v: JsonValue): JsonValue {
+  if (typeof v === 'string') return Object.hasOwn(LOSS_NAMES, v) ? LOSS_NAMES[v]! : v;
+  if (Array.isArray(v)) return v.map(spellOut);
+  if (isJsonObject(v)) return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, spellOut(e)]));
+  return v;
+}
+
 /** tfjs optimizer classes and config keys ↔ Keras'. */
 const OPTIMIZER_FROM_TFJS: Record<string, string> = { Adam: 'Adam', SGD: 'SGD', Momentum: 'SGD', RMSProp: 'RMSprop', Adagrad: 'Adagrad', Adadelta: 'Adadelta', Adamax: 'Adamax' };
 const KEY_FROM_TFJS: Record<string, string> = { learningRate: 'learning_rate', beta1: 'beta_1', beta2: 'beta_2', useNesterov: 'nesterov', initialAccumulatorValue: 'initial_accumulator_value' };
@@ -219,7 +243,8 @@ export function tfjsTrainingConfigFromKeras(tc: JsonObject): { config: JsonObjec
     default:
       return { config: null, reason: `tfjs has no ${cls} optimizer` };
   }
-  const out: JsonObject = { loss: tc.loss ?? null, metrics: tc.metrics ?? null, optimizer_config: { class_name: name, config } };
+  for (const [k, v] of Object.entries(config)) if (typeof v === 'number') config[k] = shortestFloat32(v);
+  const out: JsonObject = { loss: spellOut(tc.loss ?? null), metrics: tc.metrics ?? null, optimizer_config: { class_name: name, config } };
   if (tc.loss_weights !== undefined && tc.loss_weights !== null) out.loss_weights = tc.loss_weights;
   return { config: out, reason: '' };
 }
