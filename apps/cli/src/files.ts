@@ -39,7 +39,7 @@ export async function detectFile(file: string): Promise<{ bytes: Uint8Array; det
 }
 
 /**
- * A model from any model file (`.keras`, `.h5`, architecture `.json`/`.yaml`), with the weights of
+ * A model from any model file (`.keras`, `.h5`, architecture `.json`/`.yaml`, TensorFlow.js `model.json`), with the weights of
  * `weights` (any weights file) put in when given.
  */
 export async function loadModelFile(file: string, options: { weights?: string; warn: (m: string) => void; compile?: boolean }): Promise<LoadedModel & { weightsReport: TransferReport | null }> {

@@ -5,7 +5,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   DIALECTS,
@@ -17,7 +17,10 @@ import {
   parseModelConfig,
   modelFromConfig,
   rescaleHardSigmoidForKeras3,
+  rescaleHardSigmoidForKeras2,
+  TFJS_LAYERS_VERSION,
   saveModel,
+  saveTfjsModel,
   saveWeights,
   concatRows,
   sliceRows,
@@ -125,17 +128,17 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
   program
     .command('convert')
-    .description('Convert between Keras formats, any to any, or export to ONNX: the output name says the format (.keras, .h5, .weights.h5, .json, .yaml, .onnx); the input is detected by content. Keras <= 2 numerics are kept for Keras 3 targets (hard_sigmoid gates rescaled) and in ONNX.')
-    .argument('<input>', 'a .keras, a Keras .h5 (any era), or an architecture .json/.yaml (with --weights)')
-    .argument('[output]', 'output file: .keras, .h5, .weights.h5, .json, .yaml or .onnx; standard output for JSON/YAML when omitted')
-    .addOption(new Option('--to <format>', 'output format when writing to standard output').choices(['json', 'yaml']))
+    .description('Convert between Keras formats, any to any, export to ONNX, or to and from TensorFlow.js: the output name says the format (.keras, .h5, .weights.h5, .json, .yaml, .onnx; --to tfjs for a TensorFlow.js model.json + shards); the input is detected by content. Keras <= 2 numerics are kept for Keras 3 targets (hard_sigmoid gates rescaled) and in ONNX.')
+    .argument('<input>', 'a .keras, a Keras .h5 (any era), an architecture .json/.yaml (with --weights), or a TensorFlow.js model.json (shards beside it)')
+    .argument('[output]', 'output file: .keras, .h5, .weights.h5, .json, .yaml or .onnx; with --to tfjs the model.json to write (or its folder); standard output for JSON/YAML when omitted')
+    .addOption(new Option('--to <format>', 'output format: json or yaml when writing to standard output; tfjs for a TensorFlow.js layers model (model.json + group1-shard1of1.bin)').choices(['json', 'yaml', 'tfjs']))
     .addOption(new Option('--dialect <dialect>', 'Keras dialect of .h5/.json/.yaml output (.keras and .weights.h5 are always Keras 3)').choices([...DIALECTS]).default('keras-2'))
     .addOption(new Option('--yaml-style <style>', 'PyYAML style for YAML output').choices(['pyyaml-5.1', 'pyyaml-legacy']).default('pyyaml-5.1'))
     .option('-o, --output <path>', 'same as the [output] argument')
     .option('-w, --weights <file>', 'weights file (.weights.h5 or .h5): read with a .json/.yaml input, written with a .json/.yaml output from a model file')
     .option('--force', 'overwrite output files that exist')
     .option('--allow-numerics-change', 'write even if the target Keras would compute a different function (hard_sigmoid)')
-    .addHelpText('after', '\nExamples:\n  kerasts convert old_keras2.h5 new.keras         # Keras 3 loads it and predicts what Keras 2 did\n  kerasts convert model.keras model.h5\n  kerasts convert model.h5 w.weights.h5\n  kerasts convert model.h5 model.onnx           # for ONNX Runtime (opset 17, dynamic batch)\n  kerasts convert model.keras arch.json --weights w.weights.h5\n  kerasts convert arch.yaml model.keras --weights w.h5\n  kerasts convert seed.json --to yaml')
+    .addHelpText('after', '\nExamples:\n  kerasts convert old_keras2.h5 new.keras         # Keras 3 loads it and predicts what Keras 2 did\n  kerasts convert model.keras model.h5\n  kerasts convert model.h5 w.weights.h5\n  kerasts convert model.h5 model.onnx           # for ONNX Runtime (opset 17, dynamic batch)\n  kerasts convert model.keras arch.json --weights w.weights.h5\n  kerasts convert arch.yaml model.keras --weights w.h5\n  kerasts convert seed.json --to yaml\n  kerasts convert model.h5 web/model.json --to tfjs   # for tf.loadLayersModel\n  kerasts convert web/model.json model.keras       # a tfjs model into Keras 3')
     .action(async (input: string, outputArg: string | undefined, opts: ConvertOptions) => {
       await convert(input, outputArg ?? opts.output, opts, out, err);
     });
@@ -174,7 +177,7 @@ async function modelFor(command: string, file: string, weights: string | undefin
 }
 
 interface ConvertOptions {
-  to?: 'json' | 'yaml';
+  to?: 'json' | 'yaml' | 'tfjs';
   dialect: Dialect;
   yamlStyle: 'pyyaml-5.1' | 'pyyaml-legacy';
   output?: string;
@@ -212,6 +215,25 @@ async function convert(input: string, output: string | undefined, opts: ConvertO
   const loaded = await loadModelFile(input, { ...(isArchitecture && opts.weights ? { weights: opts.weights } : {}), warn });
   const model = loaded.model;
   const hasWeights = !isArchitecture || opts.weights !== undefined;
+  if (opts.to === 'tfjs') {
+    if (!output) throw new UsageError('--to tfjs writes several files: give the model.json to write (or its folder) as the output');
+    if (!model.built) throw new KerastsError('the model has no input shape, so it has no weights to save', input);
+    if (!hasWeights) warn(`no --weights given: ${output} holds freshly initialized weights`);
+    const target = output.toLowerCase().endsWith('.json') ? output : join(output, 'model.json');
+    guardOverwrite(target, opts.force);
+    // tfjs computes Keras 2's hard_sigmoid: rescale a Keras 3 model's gates so that tfjs computes what it computed
+    if (hasWeights) {
+      const down = rescaleHardSigmoidForKeras2(model, `tfjs-layers ${TFJS_LAYERS_VERSION}`);
+      for (const r of down.rescaled) err(`note: ${r}, so that TensorFlow.js (whose hard_sigmoid is clip(0.2x+0.5)) computes what Keras 3 computed\n`);
+      if (down.impossible.length && !opts.allowNumericsChange) {
+        throw new KerastsError(`cannot keep the Keras 3 hard_sigmoid of ${down.impossible.join(', ')} in a TensorFlow.js model: tfjs computes clip(0.2x+0.5) instead of clip(x/6+0.5), so predictions would change. Pass --allow-numerics-change to accept the change.`, input);
+      }
+    }
+    const saved = await saveTfjsModel(model, target, { numerics: opts.allowNumericsChange ? 'warn' : 'error', overwrite: true, warn });
+    const shards = [...saved.files.keys()].slice(1);
+    err(`wrote ${target} and ${shards.length} shard(s) beside it (${shards.join(', ') || 'no weights'}; TensorFlow.js layers model, tfjs numerics: hard_sigmoid clip(0.2x+0.5))\n`);
+    return;
+  }
   const format = output ? outputFormat(output) : (opts.to ?? 'json');
   const numerics = opts.allowNumericsChange ? ('warn' as const) : ('error' as const);
   // A Keras 3 target (.keras and .weights.h5 always; .h5/.json/.yaml unless keras-2.0) from a Keras <= 2

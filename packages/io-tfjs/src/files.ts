@@ -361,7 +361,9 @@ export function modelToTfjsFiles(model: Model, options: SaveTfjsOptions = {}): T
     const users = [...new Set(activationsIn(topology).filter((a) => a.activation === 'hard_sigmoid').map((a) => `"${a.layer}"`))];
     if (users.length) {
       const note = `layer(s) ${users.join(', ')} use hard_sigmoid; this model (Keras ${model.kerasVersion}) computes clip(x/6+0.5), but TensorFlow.js computes clip(0.2x+0.5) for that name, so tfjs would predict different numbers.`;
-      if ((options.numerics ?? 'error') === 'error') throw new UnsupportedError(`${note} Pass numerics: 'warn' to write it anyway.`, model.name);
+      if ((options.numerics ?? 'error') === 'error') {
+        throw new UnsupportedError(`${note} Convert the weights first (rescaleHardSigmoidForKeras2(model, 'tfjs-layers ${TFJS_LAYERS_VERSION}') from @kerasts/transfer, which kerasts convert --to tfjs applies), or pass numerics: 'warn' to write it anyway.`, model.name);
+      }
       warn(`kerasts: ${note}`);
     }
   }

@@ -2,7 +2,8 @@
  * What a file is, from its bytes (never from its name): HDF5 by its signature (then legacy model,
  * legacy weights or Keras 3 native weights by the root's attributes and groups), ZIP by its
  * signature (a `.keras` archive has `config.json`; an `.npz` holds `.npy` entries), NumPy by its
- * magic, JSON and YAML by parsing.
+ * magic, JSON and YAML by parsing (a TensorFlow.js model.json by its `modelTopology` and
+ * `weightsManifest`).
  */
 import { findHdf5Signature, inspectH5Root, type H5RootSummary } from '@kerasts/io-hdf5';
 import { isZipSignature, ZipArchive } from '@kerasts/io-keras';
@@ -54,7 +55,7 @@ const DESCRIPTIONS: Record<FileFormat, string> = {
   hdf5: 'an HDF5 file that is not a Keras file',
   json: 'a Keras architecture JSON',
   yaml: 'a Keras architecture YAML',
-  'tfjs-json': 'a TensorFlow.js model.json',
+  'tfjs-json': 'a TensorFlow.js model.json (weights in shards beside it)',
   npy: 'a NumPy .npy array',
   npz: 'a NumPy .npz archive',
   zip: 'a ZIP archive that is not a .keras file',
@@ -116,7 +117,10 @@ export async function detectFormat(bytes: Uint8Array, fileName?: string): Promis
       return { format: 'other-json', description: 'text that starts like JSON but does not parse' };
     }
     if (isJsonObject(v) && typeof v.class_name === 'string') return detected('json');
-    if (isJsonObject(v) && isJsonObject(v.modelTopology)) return detected('tfjs-json');
+    // tfjs' model.json (tf.io's ModelJSON): the topology and the manifest of its weight shards
+    if (isJsonObject(v) && isJsonObject(v.modelTopology) && Array.isArray(v.weightsManifest)) {
+      return detected('tfjs-json', v.format === 'graph-model' ? ' (a graph model, which kerasts does not read)' : '');
+    }
     return detected('other-json');
   }
   try {

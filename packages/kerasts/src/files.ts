@@ -8,6 +8,7 @@
 import { inspectH5RootFromPath, loadWeightsFromContents, modelFromContents, modelToH5Bytes, readKerasH5, readKerasH5FromPath, readSourceBytes, loadWeightsFromBytes, weightsToH5Bytes, writePathBytes, type FileSource, type KerasH5Contents, type SaveOptions as H5SaveOptions } from '@kerasts/io-hdf5';
 import { loadKerasWeights, modelFromKerasBytes, modelToKerasBytes, nativeWeightsToBytes, tensorLimitsOf, type KerasLimits } from '@kerasts/io-keras';
 import { modelFromJSON, toJSON, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
+import { loadTfjsModelWithInfo, saveTfjsModel, type SaveTfjsOptions, type TfjsInMemoryModel } from '@kerasts/io-tfjs';
 import { exportOnnxWithInfo, type OnnxExportOptions } from '@kerasts/io-onnx';
 import { modelFromYAML, toYAML } from '@kerasts/io-yaml';
 import type { JsonObject } from '@kerasts/layers';
@@ -49,6 +50,11 @@ export interface LoadModelOptions {
    * `maxBytes` for the declared inflated bytes) for `.keras` archives. Raise them for a file you trust.
    */
   limits?: KerasLimits;
+  /**
+   * The weight shards of a TensorFlow.js model.json given as bytes (a path or URL source finds them
+   * next to it): by manifest path, or a list in manifest order.
+   */
+  tfjsShards?: TfjsInMemoryModel['shards'];
 }
 
 /** A loaded model with what kerasts learned on the way. */
@@ -60,7 +66,7 @@ export interface LoadedModel {
   report: TransferReport | null;
   /** Whether a compiled file's optimizer state was restored. */
   optimizerRestored: boolean;
-  /** The training config (`.h5`) or compile config (`.keras`) of a compiled file, or null. */
+  /** The training config (`.h5`, tfjs `model.json`) or compile config (`.keras`) of a compiled file, or null. */
   trainingConfig: JsonObject | null;
   warnings: string[];
 }
@@ -73,7 +79,8 @@ function wrongKind(d: DetectedFormat, fileName: string, wanted: string, hint: st
 
 /**
  * Keras' `load_model` for every format: a `.keras` archive, a legacy `.h5` full model of any Keras
- * era, or an architecture `.json`/`.yaml` (fresh weights). The format comes from the content, so a
+ * era, an architecture `.json`/`.yaml` (fresh weights), or a TensorFlow.js `model.json` (its shards
+ * read next to a path or URL, or given as `tfjsShards`). The format comes from the content, so a
  * misnamed file still loads, and a file of another kind says what it is.
  *
  * @throws {FormatError} for weights-only files, data files and anything that is not a Keras model.
@@ -104,6 +111,17 @@ export async function loadModelWithInfo(source: FileSource, options: LoadModelOp
       return { model: modelFromJSON(new TextDecoder().decode(bytes), { source: fileName, limits: tensorLimits }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
     case 'yaml':
       return { model: modelFromYAML(new TextDecoder().decode(bytes), { source: fileName, limits: tensorLimits }), format: d.format, report: null, optimizerRestored: false, trainingConfig: null, warnings: [] };
+    case 'tfjs-json': {
+      const byLocation = typeof source === 'string' || source instanceof URL;
+      const tfjsSource = byLocation ? source : { modelJson: bytes, ...(options.tfjsShards ? { shards: options.tfjsShards } : {}) };
+      const { model, info } = await loadTfjsModelWithInfo(tfjsSource, { fileName, warn, ...(options.compile !== undefined ? { compile: options.compile } : {}) }).catch((e: unknown) => {
+        if (!byLocation && !options.tfjsShards && e instanceof FormatError && /not given/.test(e.message)) {
+          throw new FormatError(`${e.message}: a model.json given as bytes needs its shards (the tfjsShards option), or pass its path or URL so they are read next to it`, fileName);
+        }
+        throw e;
+      });
+      return { model, format: d.format, report: null, optimizerRestored: false, trainingConfig: info.trainingConfig, warnings: info.warnings };
+    }
     case 'h5-weights':
     case 'weights-h5':
       throw wrongKind(d, fileName, 'a model', WEIGHTS_ONLY_HINT);
@@ -112,7 +130,7 @@ export async function loadModelWithInfo(source: FileSource, options: LoadModelOp
         d,
         fileName,
         'a Keras model',
-        `kerasts loads .keras archives, .h5 models and architecture .json/.yaml files${fileName.toLowerCase().endsWith('.onnx') ? ' (it writes ONNX models but does not read them)' : ''}`,
+        `kerasts loads .keras archives, .h5 models, architecture .json/.yaml files and TensorFlow.js model.json files${fileName.toLowerCase().endsWith('.onnx') ? ' (it writes ONNX models but does not read them)' : ''}`,
       );
   }
 }
@@ -162,18 +180,24 @@ export async function loadWeights(model: Model, source: FileSource, options: Loa
     case 'json':
     case 'yaml':
       throw wrongKind(d, fileName, 'a weights file', 'an architecture holds no weights (load it with loadModel)');
+    case 'tfjs-json':
+      throw wrongKind(d, fileName, 'a Keras weights file', 'load it with loadModel, which reads its shards');
     default:
       throw wrongKind(d, fileName, 'a Keras weights file', 'kerasts reads weights from .weights.h5, .keras and .h5 files');
   }
 }
 
-/** Formats a model can be saved in (`onnx` is write-only: an ONNX model for ONNX Runtime and other runtimes). */
-export type ModelFormat = 'keras' | 'h5' | 'json' | 'yaml' | 'onnx';
+/**
+ * Formats a model can be saved in (`onnx` is write-only: an ONNX model for ONNX Runtime and other
+ * runtimes; `tfjs` is a TensorFlow.js model.json + weight shards, chosen with the `format` option only,
+ * since a `.json` name means a Keras architecture).
+ */
+export type ModelFormat = 'keras' | 'h5' | 'json' | 'yaml' | 'onnx' | 'tfjs';
 /** Formats weights can be saved in. */
 export type WeightsFormat = 'weights-h5' | 'h5';
 
-/** The format a file name asks for, or null when the name says nothing kerasts writes. */
-export function formatForPath(path: string): ModelFormat | 'weights-h5' | null {
+/** The format a file name asks for, or null when the name says nothing kerasts writes (`tfjs` is never asked by a name). */
+export function formatForPath(path: string): Exclude<ModelFormat, 'tfjs'> | 'weights-h5' | null {
   const p = path.toLowerCase();
   if (p.endsWith('.keras')) return 'keras';
   if (p.endsWith('.onnx')) return 'onnx';
@@ -198,6 +222,8 @@ export interface SaveModelOptions {
   warn?: (message: string) => void;
   /** Options of the ONNX export (`.onnx`; see @kerasts/io-onnx). */
   onnx?: OnnxExportOptions;
+  /** Options of the TensorFlow.js files (`format: 'tfjs'`; see @kerasts/io-tfjs), e.g. `shardBytes`. */
+  tfjs?: Pick<SaveTfjsOptions, 'shardBytes'>;
 }
 
 /**
@@ -205,14 +231,25 @@ export interface SaveModelOptions {
  * Keras 3), `.h5` (legacy HDF5), or the architecture alone as `.json` / `.yaml`; or an ONNX model
  * (`.onnx`, opset 17, the model's Keras numerics kept) for ONNX Runtime. With `path` null the
  * bytes are only returned (then give `format`). A `.weights.h5` name is refused: use saveWeights.
+ *
+ * `{ format: 'tfjs' }` writes a TensorFlow.js layers model: `path` is the model.json to write (or
+ * a folder, which gets `model.json`), its shards `group1-shard1of1.bin`, ... beside it; the
+ * model.json's bytes are returned. Only the option selects it: a `.json` name alone is a Keras
+ * architecture, as `model.to_json()` files have always been named. With `path` null use
+ * `modelToTfjsFiles`, which returns every file.
  */
 export async function saveModel(model: Model, path: string | null, options: SaveModelOptions = {}): Promise<Uint8Array> {
   const asked = options.format ?? (path !== null ? formatForPath(path) : null);
   if (asked === 'weights-h5') throw new ConfigError('a .weights.h5 file holds weights only (Keras 3 insists on the suffix): use saveWeights, or name the model .keras or .h5', path ?? '');
   if (asked === null) {
-    throw new ConfigError(`cannot tell which format to write from the name${path ? ` "${path}"` : ''}: use .keras, .h5, .json, .yaml or .onnx, or pass format`, path ?? '');
+    throw new ConfigError(`cannot tell which format to write from the name${path ? ` "${path}"` : ''}: use .keras, .h5, .json, .yaml or .onnx, or pass format (format: 'tfjs' for TensorFlow.js)`, path ?? '');
   }
   const common = { ...(options.numerics ? { numerics: options.numerics } : {}), ...(options.warn ? { warn: options.warn } : {}) };
+  if (asked === 'tfjs') {
+    if (path === null) throw new ConfigError('a TensorFlow.js model is several files (model.json and weight shards): give a path, or use modelToTfjsFiles(model) for all of them in memory');
+    const out = await saveTfjsModel(model, path, { ...common, ...options.tfjs, ...(options.includeOptimizer !== undefined ? { includeOptimizer: options.includeOptimizer } : {}), ...(options.overwrite !== undefined ? { overwrite: options.overwrite } : {}) });
+    return [...out.files.values()][0]!;
+  }
   let bytes: Uint8Array;
   if (asked === 'onnx') {
     const warn = options.warn ?? options.onnx?.warn;

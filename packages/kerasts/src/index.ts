@@ -6,7 +6,10 @@
  *   archive, legacy `.h5` model or weights, Keras 3 `.weights.h5`, architecture `.json`/`.yaml`)
  *   and refuse a file of the wrong kind by saying what it is (`detectFormat`);
  * - `saveModel(model, path)` / `saveWeights(model, path)` write the format the name asks for
- *   (`.keras`, `.h5`, `.weights.h5`, `.json`, `.yaml`; `.onnx` is written, never read).
+ *   (`.keras`, `.h5`, `.weights.h5`, `.json`, `.yaml`; `.onnx` is written, never read), or the
+ *   `format` option: `{ format: 'tfjs' }` writes a TensorFlow.js `model.json` + shards.
+ * - TensorFlow.js layers models: `loadModel('dir/model.json')` recognises a model.json by content
+ *   and reads its shards next to it.
  *
  * Data files (`.npy`, `.npz`, CSV) come from `@kerasts/io-npy`, re-exported too.
  *
@@ -25,6 +28,7 @@ export * from '@kerasts/io-json';
 export * from '@kerasts/io-yaml';
 export * from '@kerasts/io-hdf5';
 export * from '@kerasts/io-keras';
+export * from '@kerasts/io-tfjs';
 export * from '@kerasts/io-onnx';
 export * from '@kerasts/io-npy';
 // io-npy's DataFormat (a data file's format) and layers' (channels_last/first) share a name: the layer option wins here.

@@ -14,4 +14,4 @@ export {
   type SkippedWeight,
 } from './apply.js';
 export { convertForLayer, type Converted } from './convert.js';
-export { rescaleHardSigmoidForKeras3, type NumericsUpgrade } from './numerics.js';
+export { rescaleHardSigmoidForKeras3, rescaleHardSigmoidForKeras2, type NumericsUpgrade } from './numerics.js';

@@ -72,8 +72,25 @@ function usesHardSigmoid(l: Layer): boolean {
  * hard_sigmoid, an Activation layer), nothing is changed and the layers are listed in `impossible`.
  */
 export function rescaleHardSigmoidForKeras3(model: Model): NumericsUpgrade {
+  if (hardSigmoidFor(model.kerasVersion) === 'keras3') return { rescaled: [], impossible: [] };
+  return rescaleHardSigmoid(model, SLOPE_RATIO, DEFAULT_KERAS_VERSION);
+}
+
+/**
+ * The inverse of {@link rescaleHardSigmoidForKeras3}: make a Keras 3 model compute the same function
+ * under Keras 2's hard_sigmoid (clip(0.2z+0.5)), which Keras ≤ 2.x and TensorFlow.js compute, by
+ * scaling the same pre-activation columns by 1/1.2; the model then follows `kerasVersion` (default
+ * `2.15.0`; `tfjs-layers 4.22.0` before writing a TensorFlow.js model). A model that already computes
+ * Keras 2's hard_sigmoid is left unchanged.
+ */
+export function rescaleHardSigmoidForKeras2(model: Model, kerasVersion = '2.15.0'): NumericsUpgrade {
+  if (hardSigmoidFor(model.kerasVersion) === 'keras2') return { rescaled: [], impossible: [] };
+  const r = rescaleHardSigmoid(model, 1 / SLOPE_RATIO, kerasVersion);
+  return r;
+}
+
+function rescaleHardSigmoid(model: Model, factor: number, kerasVersion: string): NumericsUpgrade {
   const result: NumericsUpgrade = { rescaled: [], impossible: [] };
-  if (hardSigmoidFor(model.kerasVersion) === 'keras3') return result;
   const users = model.layers.filter(usesHardSigmoid);
   for (const l of users) {
     if (l instanceof RNN) {
@@ -85,18 +102,19 @@ export function rescaleHardSigmoidForKeras3(model: Model): NumericsUpgrade {
     result.impossible.push(`${l.name} (${l.className})`);
   }
   if (result.impossible.length) return result;
+  const times = factor > 1 ? `× ${SLOPE_RATIO}` : `÷ ${SLOPE_RATIO}`;
   for (const l of users) {
     const ws = l.getWeights();
     if (l instanceof RNN) {
       const plan = rnnPlan(l);
       if (plan === null || 'impossible' in plan) continue;
-      l.setWeights(ws.map((w) => scaleColumns(w, plan.cols, SLOPE_RATIO)));
-      result.rescaled.push(`${l.name} (${l.className}): ${plan.what} of kernel, recurrent_kernel and bias × 1.2`);
+      l.setWeights(ws.map((w) => scaleColumns(w, plan.cols, factor)));
+      result.rescaled.push(`${l.name} (${l.className}): ${plan.what} of kernel, recurrent_kernel and bias ${times}`);
     } else if (l instanceof Dense) {
-      l.setWeights(ws.map((w) => scaleColumns(w, [[0, w.shape[w.shape.length - 1]!]], SLOPE_RATIO)));
-      result.rescaled.push(`${l.name} (Dense): kernel and bias × 1.2`);
+      l.setWeights(ws.map((w) => scaleColumns(w, [[0, w.shape[w.shape.length - 1]!]], factor)));
+      result.rescaled.push(`${l.name} (Dense): kernel and bias ${times}`);
     }
   }
-  model.kerasVersion = DEFAULT_KERAS_VERSION;
+  model.kerasVersion = kerasVersion;
   return result;
 }
