@@ -3,7 +3,7 @@ import { DIALECTS } from '@kerasts/io-json';
 import { INITIALIZER_NAMES, registeredLayers } from '@kerasts/layers';
 import { LOSS_NAMES, METRIC_NAMES, OPTIMIZERS } from '@kerasts/model';
 import { ACTIVATION_NAMES } from '@kerasts/tensor';
-import { ONNX_OPSET, onnxMappingFor, onnxRefusalFor } from 'kerasts';
+import { ONNX_OPSET, onnxMappingFor, onnxRefusalFor, TFJS_LAYER_CLASSES, TFJS_LAYERS_VERSION } from 'kerasts';
 
 /** Keras eras whose files kerasts reads (see KERAS-FORMAT.md for what differs between them). */
 export const KERAS_ERAS_READ = [
@@ -13,6 +13,7 @@ export const KERAS_ERAS_READ = [
   'tf.keras 2.x (2.2.4-tf … 2.15: InputLayer entries, time_major, top_level_model_weights, Custom>Adam)',
   'Keras 3.x legacy .h5 (variable-path weight names)',
   'Keras 3.x .keras archives and native .weights.h5 (compile_config, optimizer variables)',
+  'TensorFlow.js tfjs-layers model.json (computed as tfjs computes it: Keras 2.1 numerics, hard_sigmoid clip(0.2x+0.5))',
 ] as const;
 
 const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
@@ -26,6 +27,13 @@ function onnxSupport(): string {
   return `opset ${ONNX_OPSET}, dynamic batch, the file's Keras numerics: ${mapped === layers.length ? 'every layer above' : `${mapped} of the ${layers.length} layers above`}${refused.length ? `; refused: ${refused.join(', ')}` : ''}${missing.length ? `; not yet: ${code(missing)}` : ''}`;
 }
 
+/** Which registered layers a TensorFlow.js model.json can carry (the classes tfjs-layers deserializes). */
+function tfjsSupport(): string {
+  const layers = registeredLayers().filter((c) => c !== 'InputLayer');
+  const both = layers.filter((c) => TFJS_LAYER_CLASSES.has(c));
+  return `tfjs-layers ${TFJS_LAYERS_VERSION} (\`loadModel('model.json')\`, \`saveModel(model, path, { format: 'tfjs' })\`, \`kerasts convert … --to tfjs\`), both ways: ${code(both)} (GRU with \`reset_after=False\` only); other layers are refused by name when writing, as tfjs could not load them`;
+}
+
 /** The support table as Markdown. */
 export function supportMarkdown(): string {
   const rows: [string, string][] = [
@@ -36,9 +44,10 @@ export function supportMarkdown(): string {
     ['Optimizers', code(OPTIMIZERS)],
     ['Losses', code(LOSS_NAMES)],
     ['Metrics', code(METRIC_NAMES)],
-    ['Files read', 'Keras 3 `.keras` archives and `.weights.h5` (native layout); HDF5 `.h5` full models and weights (legacy layout); architecture `.json` / `.yaml` — every format detected by content'],
-    ['Files written', `\`.keras\` and \`.weights.h5\` (Keras 3); \`.h5\`, \`.json\`, \`.yaml\` in the dialects ${code(DIALECTS)}; \`.onnx\` (export only) — the format the output name asks for`],
+    ['Files read', 'Keras 3 `.keras` archives and `.weights.h5` (native layout); HDF5 `.h5` full models and weights (legacy layout); architecture `.json` / `.yaml`; TensorFlow.js layers `model.json` + weight shards (uint8/uint16/float16 quantized too) — every format detected by content'],
+    ['Files written', `\`.keras\` and \`.weights.h5\` (Keras 3); \`.h5\`, \`.json\`, \`.yaml\` in the dialects ${code(DIALECTS)}; \`.onnx\` (export only) — the format the output name asks for; TensorFlow.js \`model.json\` + \`group1-shard1of1.bin\` (\`format: 'tfjs'\`, 4 MiB shards)`],
     ['ONNX export', onnxSupport()],
+    ['TensorFlow.js', tfjsSupport()],
     ['Keras versions read', KERAS_ERAS_READ.join('; ')],
   ];
   return ['| what | supported |', '|---|---|', ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join('\n');
