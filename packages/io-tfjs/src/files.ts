@@ -216,6 +216,32 @@ async function readWeights(json: TfjsModelJson, where: string, read: ShardReader
   return out;
 }
 
+/** Weight names tfjs (Keras 2) gives differently from Keras 3, by layer class: Keras 3's → tfjs'. */
+const TFJS_WEIGHT_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  DepthwiseConv2D: { kernel: 'depthwise_kernel' },
+};
+
+/** A layer's weight names as tfjs writes them below the layer (`kernel`, `forward_lstm/kernel`, ...). */
+function tfjsWeightNames(layer: Layer): string[] {
+  const renames = TFJS_WEIGHT_NAMES[layer.className];
+  const stored = layer.storedWeightNames();
+  return renames ? stored.map((n) => (Object.hasOwn(renames, n) ? renames[n]! : n)) : stored;
+}
+
+/**
+ * tfjs' SeparableConv2D leaves `depth_multiplier` out of the config it writes (tfjs 4.22 cannot reload
+ * such a file itself); the manifest's depthwise kernel shape says what it was.
+ */
+function restoreDepthMultipliers(config: JsonObject, json: TfjsModelJson): void {
+  const layers = isJsonObject(config.config) && Array.isArray(config.config.layers) ? config.config.layers : [];
+  for (const l of layers) {
+    if (!isJsonObject(l) || l.class_name !== 'SeparableConv2D' || !isJsonObject(l.config) || l.config.depth_multiplier !== undefined) continue;
+    const name = `${String(l.config.name)}/depthwise_kernel`;
+    const w = json.weightsManifest.flatMap((g) => g.weights).find((e) => e.name === name);
+    if (w && w.shape.length === 4) l.config.depth_multiplier = w.shape[3]!;
+  }
+}
+
 /** The manifest weight for a layer weight: tfjs' own name, else a unique one with the same last part under the layer (tensorflowjs_converter's names for Keras `.h5` models: `lstm/lstm_cell/kernel`). */
 function findWeight(layer: Layer, stored: string, byName: ReadonlyMap<string, DecodedWeight>, used: ReadonlySet<string>): DecodedWeight | undefined {
   const exact = byName.get(`${layer.name}/${stored}`);
@@ -247,6 +273,7 @@ export async function loadTfjsModelWithInfo(source: TfjsSource, options: LoadTfj
   const { json, where, read } = await openSource(source, options);
   const warnings: string[] = [];
   const parts = kerasConfigFromTfjs(json.modelTopology);
+  restoreDepthMultipliers(parts.modelConfig, json);
   // tfjs computes every model it loads as tfjs-layers does, whichever Keras wrote a converted file
   const kerasVersion = parts.kerasVersion !== null && isTfjsVersion(parts.kerasVersion) ? parts.kerasVersion : `tfjs-layers ${TFJS_LAYERS_VERSION}`;
   const { config } = parseModelConfig(parts.modelConfig, { kerasVersion, backend: parts.backend ?? 'tensor_flow.js', source: `${where}: modelTopology` });
@@ -260,7 +287,7 @@ export async function loadTfjsModelWithInfo(source: TfjsSource, options: LoadTfj
   const assigned: [string, string][] = [];
   const pending: [LayerWeight, DecodedWeight][] = [];
   for (const layer of model.layers) {
-    const stored = layer.storedWeightNames();
+    const stored = tfjsWeightNames(layer);
     layer.weights.forEach((w, i) => {
       const d = findWeight(layer, stored[i]!, byName, used);
       if (!d) {
@@ -370,7 +397,7 @@ export function modelToTfjsFiles(model: Model, options: SaveTfjsOptions = {}): T
   const weights: { name: string; shape: number[]; dtype: 'float32' }[] = [];
   const values: Float32Array[] = [];
   for (const layer of model.layers) {
-    const stored = layer.storedWeightNames();
+    const stored = tfjsWeightNames(layer);
     layer.weights.forEach((w, i) => {
       weights.push({ name: `${layer.name}/${stored[i]!}`, shape: [...w.shape], dtype: 'float32' });
       values.push(w.value.data);

@@ -118,6 +118,18 @@ export function tfjsTopologyFromKeras(kerasJson: JsonObject, options: TfjsTopolo
   const where = options.source ?? '';
   delete out.module;
   if (out.class_name === 'Functional') out.class_name = 'Model';
+  // a Sequential built without a declared input (model.build(shape)) states its shape only as
+  // build_input_shape, which tfjs ignores: declare it with an InputLayer, as tfjs itself writes one
+  const cfg = isJsonObject(out.config) ? out.config : null;
+  if (out.class_name === 'Sequential' && cfg && Array.isArray(cfg.build_input_shape) && Array.isArray(cfg.layers)) {
+    const first = cfg.layers[0];
+    const declared = isJsonObject(first) && (first.class_name === 'InputLayer' || (isJsonObject(first.config) && first.config.batch_input_shape !== undefined));
+    if (!declared) {
+      const name = isJsonObject(first) && isJsonObject(first.config) ? `${String(first.config.name)}_input` : 'input';
+      cfg.layers.unshift({ class_name: 'InputLayer', config: { batch_input_shape: cfg.build_input_shape, dtype: 'float32', sparse: false, name } });
+    }
+    delete cfg.build_input_shape;
+  }
   const problems: string[] = [];
   forEachLayerEntry(out, (entry, config) => {
     if (entry === out) return;
