@@ -35,6 +35,7 @@ export { gruForward, type GruForwardOptions, type GruForwardResult } from './rnn
 export {
   gruForwardTrain,
   gruBackward,
+  releaseGruTape,
   type GruTrainOptions,
   type GruTrainResult,
   type GruTape,

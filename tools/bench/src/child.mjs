@@ -392,12 +392,14 @@ async function trainTiming(fitOf) {
   const s = performance.now();
   await one();
   const perBatch = performance.now() - s;
-  const used = perBatch * batches > 8000 ? Math.min(batches, Math.max(2, Math.floor(4000 / perBatch))) : batches;
+  // at least 2 batches, or 1 when one takes over 4 s (tfjs pure JS on W5: otherwise the child's 4 minutes run out)
+  const used = perBatch * batches > 8000 ? Math.min(batches, Math.max(perBatch > 4000 ? 1 : 2, Math.floor(4000 / perBatch))) : batches;
   const fit = fitOf(used * B);
   const t = await timeIt(fit, { warmupMs: 0, warmupCalls: 0, minSamples: used === batches ? 3 : 2, maxSamples: 5, budgetMs: 12000 });
   const k = batches / used;
   return {
-    time: { ...t, median: t.median * k, min: t.min * k, max: t.max * k },
+    // CPU time scaled like wall time: a ratio between an extrapolated and a whole epoch must compare epochs
+    time: { ...t, median: t.median * k, min: t.min * k, max: t.max * k, ...(t.cpu ? { cpu: { median: t.cpu.median * k, min: t.cpu.min * k, max: t.cpu.max * k } } : {}) },
     ...(used !== batches ? { note: `extrapolated from ${used} of ${batches} batches` } : {}),
   };
 }

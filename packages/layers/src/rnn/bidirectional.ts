@@ -348,8 +348,10 @@ export class Bidirectional extends Layer {
         const rb = bT.backward(dYr, dStatesB);
         let dx: Tensor | null = null;
         if (rf.dInput && rb.dInput) {
-          const s = new Float32Array(rf.dInput.size);
-          for (let i = 0; i < s.length; i++) s[i] = rf.dInput.data[i]! + rb.dInput.data[i]!;
+          // the forward direction's ∂input is fresh and ours: sum into it (no third input-sized array)
+          const s = rf.dInput.data;
+          const o = rb.dInput.data;
+          for (let i = 0; i < s.length; i++) s[i] = s[i]! + o[i]!;
           dx = new Tensor(s, x.shape);
         } else dx = rf.dInput ?? rb.dInput;
         const weightGrads = new Map<LayerWeight, Tensor>([...rf.weightGrads, ...rb.weightGrads]);

@@ -1,4 +1,4 @@
-import { gruBackward, gruForward, gruForwardTrain, type GruForwardOptions } from '@kerasts/tensor';
+import { gruBackward, gruForward, gruForwardTrain, releaseGruTape, type GruForwardOptions } from '@kerasts/tensor';
 import { ActivationSlot, type KeptConfig } from '../engine/activation-slot.js';
 import type { ConfigReader } from '../engine/config-reader.js';
 import type { JsonObject } from '../engine/json.js';
@@ -137,6 +137,8 @@ export class GRUCell extends RNNCell {
       states: [r.h],
       backward: (dOutput, dStates, needInputGrad) => {
         const g = gruBackward(r.tape, dOutput ?? new Float32Array(r.output.length), { needInputGrad, ...(dStates[0] ? { dhFinal: dStates[0] } : {}) });
+        // a training step runs each tape's backward once: its arrays serve the next step's tape
+        releaseGruTape(r.tape);
         return {
           dx: g.dx,
           dStates: [g.dh0],

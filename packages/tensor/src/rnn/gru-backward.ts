@@ -22,6 +22,7 @@ import {
   fillRows,
   fillTimeMajor,
   fromTimeMajor,
+  giveF32,
   gradsScratch,
   isShared,
   partBounds,
@@ -29,6 +30,7 @@ import {
   stepMasks,
   stepRows,
   sumParts,
+  takeF32,
   transposeInto,
   type StepMasks,
 } from './common.js';
@@ -59,7 +61,13 @@ export interface GruTape {
   readonly hasBias: boolean;
   readonly activation: Activation;
   readonly recurrentActivation: Activation;
+  /**
+   * The input the products saw: time-major in processing order, times the input dropout mask; or, when
+   * {@link xsBatchMajor}, the caller's `x` itself (`batch × T × D`, input order; no input mask), which
+   * the kernels read in place rather than copy (it must not change before the backward pass).
+   */
   readonly xs: Float32Array;
+  readonly xsBatchMajor: boolean;
   readonly pre: Float32Array;
   readonly gates: Float32Array;
   readonly inner: Float32Array;
@@ -136,15 +144,42 @@ export function gruForwardTrain(x: Float32Array, options: GruTrainOptions): GruT
   const inputMask = options.inputMask ?? null;
   const recurrentMask = options.recurrentMask ?? null;
   const sm = options.mask !== undefined ? stepMasks(options.mask, B, T, options.goBackwards, options.maskedOutput ?? 'state') : null;
-  const xs = new Float32Array(T * B * D);
-  fillTimeMajor(x, xs, B, T, D, options.goBackwards, inputMask);
   const rec = wasmCode(options.recurrentActivation);
   const act = wasmCode(options.activation);
   if (T > 0 && B > 0 && u > 0 && rec !== Fn.Other && act !== Fn.Other) {
     const kern = wasmKernels();
-    if (kern !== null) return forwardTrainWasm(kern, xs, options, inputMask, recurrentMask, rec, act, sm);
+    if (kern !== null) return forwardTrainWasm(kern, x, options, inputMask, recurrentMask, rec, act, sm);
   }
-  return forwardTrainJs(xs, options, inputMask, recurrentMask, sm);
+  return forwardTrainJs(timeMajor(x, B, T, D, options.goBackwards, inputMask), options, inputMask, recurrentMask, sm);
+}
+
+/** The time-major copy (processing order) of `batch × T × D` input, times an input dropout mask. */
+function timeMajor(x: Float32Array, B: number, T: number, D: number, goBackwards: boolean, inputMask: Float32Array | null, shared = false): Float32Array {
+  const xs = f32(T * B * D, shared);
+  fillTimeMajor(x, xs, B, T, D, goBackwards, inputMask);
+  return xs;
+}
+
+/** The tape's input as time-major rows (the TypeScript backward pass reads it so). */
+function tapeInput(tape: GruTape): Float32Array {
+  return tape.xsBatchMajor ? timeMajor(tape.xs, tape.batch, tape.timesteps, tape.inputDim, tape.goBackwards, null) : tape.xs;
+}
+
+/**
+ * Copies the time-major input rows of batch rows [b0, b1) into the kernels' memory at byte address
+ * `dst` (`T × (b1 − b0) × D`): from the time-major tape input, or gathered from batch-major `x`.
+ */
+function gatherInput(mem: Float32Array, dst: number, xs: Float32Array, batchMajor: boolean, B: number, T: number, D: number, goBackwards: boolean, b0: number, b1: number): void {
+  const nb = b1 - b0;
+  const d0 = dst >> 2;
+  for (let s = 0; s < T; s++) {
+    if (!batchMajor) {
+      mem.set(xs.subarray((s * B + b0) * D, (s * B + b1) * D), d0 + s * nb * D);
+      continue;
+    }
+    const t = goBackwards ? T - 1 - s : s;
+    for (let b = b0; b < b1; b++) mem.set(xs.subarray((b * T + t) * D, (b * T + t + 1) * D), d0 + (s * nb + b - b0) * D);
+  }
 }
 
 function forwardTrainJs(xs: Float32Array, options: GruTrainOptions, inputMask: Float32Array | null, recurrentMask: Float32Array | null, sm: StepMasks | null): GruTrainResult {
@@ -231,11 +266,11 @@ function forwardTrainJs(xs: Float32Array, options: GruTrainOptions, inputMask: F
   }
   const h = hs.slice(T * n, (T + 1) * n);
   if (!returnSequences) lastOutput(output, h, sm, B, T, u);
-  return { output, h, tape: tapeOf(options, xs, pre, gates, inner, hs, hIn, inputMask, recurrentMask, sm) };
+  return { output, h, tape: tapeOf(options, xs, false, pre, gates, inner, hs, hIn, inputMask, recurrentMask, sm) };
 }
 
 function tapeOf(
-  options: GruTrainOptions, xs: Float32Array, pre: Float32Array, gates: Float32Array, inner: Float32Array, hs: Float32Array, hIn: Float32Array | null,
+  options: GruTrainOptions, xs: Float32Array, xsBatchMajor: boolean, pre: Float32Array, gates: Float32Array, inner: Float32Array, hs: Float32Array, hIn: Float32Array | null,
   inputMask: Float32Array | null, recurrentMask: Float32Array | null, sm: StepMasks | null,
 ): GruTape {
   return {
@@ -251,7 +286,7 @@ function tapeOf(
     hasBias: options.bias !== null,
     activation: options.activation,
     recurrentActivation: options.recurrentActivation,
-    xs, pre, gates, inner, hs, hIn, inputMask, recurrentMask,
+    xs, xsBatchMajor, pre, gates, inner, hs, hIn, inputMask, recurrentMask,
     steps: sm,
   };
 }
@@ -265,6 +300,7 @@ function tapeOf(
  */
 export function gruBackward(tape: GruTape, dOutput: Float32Array, options: GruBackwardOptions = {}): GruBackwardResult {
   const { batch: B, timesteps: T, inputDim: D, units: u } = tape;
+  if (releasedTapes.has(tape)) throw new Error('gruBackward: this tape was released (releaseGruTape); run gruForwardTrain again');
   expectLength('dOutput', dOutput, tape.returnSequences ? [B, T, u] : [B, u]);
   if (options.dhFinal !== undefined) expectLength('dhFinal', options.dhFinal, [B, u]);
   const rec = wasmCode(tape.recurrentActivation);
@@ -278,7 +314,7 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: GruBa
     let dBias: Float32Array | null = null;
     if (tape.hasBias) dBias = tape.resetAfter ? sum.slice((D + u) * u3, (D + u + 2) * u3) : sum.slice((D + u) * u3, (D + u + 1) * u3);
     return {
-      dx: r.dzx === null ? null : inputGrad(tape, r.dzx),
+      dx: r.dx,
       dKernel: sum.slice(0, D * u3),
       dRecurrentKernel: sum.slice(D * u3, (D + u) * u3),
       dBias,
@@ -287,6 +323,20 @@ export function gruBackward(tape: GruTape, dOutput: Float32Array, options: GruBa
   }
   const { dzx, dzh, dh0 } = backwardJs(tape, dOutput, options);
   return weightGradsJs(tape, dzx, dzh, dh0, options);
+}
+
+/** Tapes whose arrays went back to the pool (their backward pass would read reused memory). */
+const releasedTapes = new WeakSet<GruTape>();
+
+/**
+ * Gives a tape's arrays back for reuse by later training passes, once its backward pass is done (the
+ * recurrent layers do this after each training step: a fresh multi-megabyte tape per step costs more in
+ * page faults than the step's copies). The tape cannot be used afterwards: {@link gruBackward} on it throws.
+ */
+export function releaseGruTape(tape: GruTape): void {
+  if (releasedTapes.has(tape)) return;
+  releasedTapes.add(tape);
+  giveF32(tape.pre, tape.gates === tape.pre ? null : tape.gates, tape.inner, tape.hs, tape.hIn);
 }
 
 /** Rows of one part's gradient sums: [∂W (D) | ∂U (u) | ∂b (1, or 2 with resetAfter)] × 3u. */
@@ -416,7 +466,7 @@ function weightGradsJs(tape: GruTape, dzx: Float32Array, dzh: Float32Array | nul
   if (rows > 0) {
     if (D > 0) {
       const xT = new Float32Array(D * rows);
-      transposeInto(tape.xs, rows, D, xT, 0);
+      transposeInto(tapeInput(tape), rows, D, xT, 0);
       gemm(D, u3, rows, xT, dzx, dKernel);
     }
     const aT = new Float32Array(u * rows);
@@ -489,6 +539,8 @@ export interface GruTrainJob {
   u: number;
   resetAfter: boolean;
   xs: Float32Array;
+  xsBatchMajor: boolean;
+  goBackwards: boolean;
   kernel: Float32Array;
   recurrentKernel: Float32Array;
   bias: Float32Array | null;
@@ -517,8 +569,14 @@ export interface GruBackJob {
   hs: Float32Array;
   hIn: Float32Array | null;
   xs: Float32Array;
+  xsBatchMajor: boolean;
+  /** The kernel `(D, 3u)`: the input gradient is ∂L/∂pre (x side) · kernelᵀ. */
+  kernel: Float32Array;
   recurrentKernel: Float32Array;
   recurrentMask: Float32Array | null;
+  /** Input dropout (`batch × D`) the input gradient is multiplied by, or null. */
+  inputMask: Float32Array | null;
+  goBackwards: boolean;
   keep: Float32Array | null;
   ofac: Float32Array | null;
   returnSequences: boolean;
@@ -526,8 +584,8 @@ export interface GruBackJob {
   dhFinal: Float32Array | null;
   rec: number;
   act: number;
-  /** x-side ∂L/∂pre of every step, written only when the input gradient is needed. */
-  dzx: Float32Array | null;
+  /** ∂L/∂x (`batch × T × D`, input order), each part writing its rows; null when not asked for. */
+  dx: Float32Array | null;
   dh0: Float32Array;
   /** Per part: gradRows(D, u) rows × 3u, summed over the part's rows. */
   grads: Float32Array;
@@ -585,7 +643,7 @@ function trainRows(kern: WasmKernels, job: Omit<GruTrainJob, 'kind' | 'bounds'>,
   const putRows = (src: number, dst: Float32Array, width: number, slots: number): void => {
     for (let s = 0; s < slots; s++) dst.set(mem.subarray((src >> 2) + s * nb * width, (src >> 2) + (s + 1) * nb * width), (s * B + b0) * width);
   };
-  getRows(job.xs, D, pxs, T);
+  gatherInput(mem, pxs, job.xs, job.xsBatchMajor, B, T, D, job.goBackwards, b0, b1);
   mem.set(job.kernel, pw >> 2);
   mem.set(job.recurrentKernel, pu >> 2);
   const bias = job.bias;
@@ -611,7 +669,7 @@ function trainRows(kern: WasmKernels, job: Omit<GruTrainJob, 'kind' | 'bounds'>,
 }
 
 function forwardTrainWasm(
-  kern: WasmKernels, xs: Float32Array, options: GruTrainOptions, inputMask: Float32Array | null, recurrentMask: Float32Array | null,
+  kern: WasmKernels, x: Float32Array, options: GruTrainOptions, inputMask: Float32Array | null, recurrentMask: Float32Array | null,
   rec: number, act: number, sm: StepMasks | null,
 ): GruTrainResult {
   const { batch: B, timesteps: T, inputDim: D, units: u, kernel, recurrentKernel, bias, returnSequences, resetAfter } = options;
@@ -620,19 +678,22 @@ function forwardTrainWasm(
   const n = B * u;
   const helpers = trainHelpers(B, T, D, u);
   const shared = helpers.length > 0;
-  const xsTape = shared ? sharedCopy(xs) : xs;
-  const gatesOut = f32(rows * u3, shared);
+  // Without input dropout the kernels read x in place (batch-major); with it, the masked time-major copy.
+  const batchMajor = inputMask === null;
+  const xsTape = batchMajor ? (shared && !isShared(x) ? sharedCopy(x) : x) : timeMajor(x, B, T, D, options.goBackwards, inputMask, shared);
+  // the tape's arrays come from the pool (every value is written below); releaseGruTape gives them back
+  const gatesOut = takeF32(rows * u3, shared);
   const out: GruTrainArrays = {
-    pre: needsPre(rec, act) ? f32(rows * u3, shared) : gatesOut,
+    pre: needsPre(rec, act) ? takeF32(rows * u3, shared) : gatesOut,
     gates: gatesOut,
-    inner: f32(rows * u, shared),
-    hs: f32((T + 1) * n, shared),
-    hIn: recurrentMask !== null ? f32(rows * u, shared) : null,
+    inner: takeF32(rows * u, shared),
+    hs: takeF32((T + 1) * n, shared),
+    hIn: recurrentMask !== null ? takeF32(rows * u, shared) : null,
     seq: returnSequences ? f32(n * T, shared) : null,
   };
   const job = {
     B, T, D, u, resetAfter, rec, act, out,
-    xs: xsTape, kernel, recurrentKernel, bias,
+    xs: xsTape, xsBatchMajor: batchMajor, goBackwards: options.goBackwards, kernel, recurrentKernel, bias,
     initialH: options.initialH ?? null,
     recurrentMask,
     keep: sm?.keep ?? null,
@@ -662,7 +723,7 @@ function forwardTrainWasm(
     output = new Float32Array(n);
     lastOutput(output, h, sm, B, T, u);
   }
-  return { output, h, tape: tapeOf(options, xsTape, out.pre, out.gates, out.inner, out.hs, out.hIn, inputMask, recurrentMask, sm) };
+  return { output, h, tape: tapeOf(options, xsTape, batchMajor, out.pre, out.gates, out.inner, out.hs, out.hIn, inputMask, recurrentMask, sm) };
 }
 
 /**
@@ -700,6 +761,11 @@ function backRows(kern: WasmKernels, job: Omit<GruBackJob, 'kind' | 'bounds'>, p
   const pdp2 = resetAfter ? 0 : wasmAlloc(kern, kern.packedBSize(rows, 2 * u));
   const pdp3 = resetAfter ? 0 : wasmAlloc(kern, kern.packedBSize(rows, u));
   const pgr = wasmAlloc(kern, m * u3);
+  // the part's input gradient: its ∂pre rows (time-major) times kernelᵀ, computed here so that ∂pre never leaves the kernels
+  const withDx = job.dx !== null && D > 0 && rows > 0;
+  const pw = withDx ? wasmAlloc(kern, D * u3) : 0;
+  const pwtp = withDx ? wasmAlloc(kern, kern.packedBSize(u3, D)) : 0;
+  const pdx = withDx ? wasmAlloc(kern, rows * D) : 0;
   const mem = wasmF32(kern);
   if (job.keep !== null) mem.set(stepRows(job.keep, B, T, b0, b1), pkeep >> 2);
   if (job.ofac !== null) mem.set(stepRows(job.ofac, B, T, b0, b1), pfac >> 2);
@@ -728,7 +794,7 @@ function backRows(kern: WasmKernels, job: Omit<GruBackJob, 'kind' | 'bounds'>, p
   }
   kern.gruBackRun(nb, T, u, ppre, pg, pin, phs, phin, pdo, pdh, pdzx, pdzh, putp, puhtp, pm, resetAfter ? 1 : 0, job.rec, job.act, APACK, pkeep, pfac, pscr);
   // The part's weight gradients, summed over its rows.
-  getRows(job.xs, D, pxs, T);
+  gatherInput(mem, pxs, job.xs, job.xsBatchMajor, B, T, D, job.goBackwards, b0, b1);
   mem.fill(0, pgr >> 2, (pgr >> 2) + m * u3);
   const pa = job.hIn !== null ? phin : phs; // the recurrent products' operand: h·mask, or the states' first T slots
   if (rows > 0) {
@@ -750,16 +816,31 @@ function backRows(kern: WasmKernels, job: Omit<GruBackJob, 'kind' | 'bounds'>, p
     }
   }
   job.grads.set(mem.subarray(pgr >> 2, (pgr >> 2) + m * u3), part * m * u3);
-  if (job.dzx !== null) {
-    for (let s = 0; s < T; s++) job.dzx.set(mem.subarray((pdzx >> 2) + s * nb * u3, (pdzx >> 2) + (s + 1) * nb * u3), (s * B + b0) * u3);
-  }
+  if (withDx) {
+    mem.set(job.kernel, pw >> 2);
+    kern.packB(u3, D, pw, u3, 1, pwtp);
+    kern.gemmPacked(rows, D, u3, pdzx, u3, pwtp, pdx, D, 0, APACK);
+    // back to input order (batch × T × D), times the input dropout mask
+    const dx = job.dx!;
+    const im = job.inputMask;
+    const x0 = pdx >> 2;
+    for (let s = 0; s < T; s++) {
+      const t = job.goBackwards ? T - 1 - s : s;
+      for (let b = b0; b < b1; b++) {
+        const src = x0 + (s * nb + b - b0) * D;
+        const dst = (b * T + t) * D;
+        if (im === null) dx.set(mem.subarray(src, src + D), dst);
+        else for (let q = 0, mo = b * D; q < D; q++) dx[dst + q] = mem[src + q]! * im[mo + q]!;
+      }
+    }
+  } else if (job.dx !== null) job.dx.fill(0, b0 * T * D, b1 * T * D);
   job.dh0.set(mem.subarray(dh, dh + n), b0 * u);
   wasmRelease(mark);
 }
 
 function backwardWasm(
   kern: WasmKernels, tape: GruTape, dOutput: Float32Array, options: GruBackwardOptions, rec: number, act: number,
-): { dzx: Float32Array | null; dh0: Float32Array; grads: Float32Array; parts: number } {
+): { dx: Float32Array | null; dh0: Float32Array; grads: Float32Array; parts: number } {
   const { batch: B, timesteps: T, inputDim: D, units: u, resetAfter } = tape;
   const n = B * u;
   const helpers = isShared(tape.gates) && isShared(tape.xs) ? trainHelpers(B, T, D, u) : [];
@@ -775,14 +856,18 @@ function backwardWasm(
     hs: tape.hs,
     hIn: tape.hIn,
     xs: tape.xs,
+    xsBatchMajor: tape.xsBatchMajor,
+    kernel: tape.kernel,
     recurrentKernel: tape.recurrentKernel,
     recurrentMask: tape.recurrentMask,
+    inputMask: tape.inputMask,
+    goBackwards: tape.goBackwards,
     keep: tape.steps?.keep ?? null,
     ofac: tape.steps?.out ?? null,
     returnSequences: tape.returnSequences,
     dOutput,
     dhFinal: options.dhFinal ?? null,
-    dzx: options.needInputGrad ?? true ? f32(T * B * 3 * u, shared) : null,
+    dx: options.needInputGrad ?? true ? f32(B * T * D, shared) : null,
     dh0: f32(n, shared),
     grads: gradsScratch(parts * gradRows(D, u, resetAfter) * 3 * u, shared),
   };
@@ -794,15 +879,17 @@ function backwardWasm(
     ...job,
     kind: 'gruBack',
     bounds,
+    kernel: sharedCopy(tape.kernel),
     recurrentKernel: sharedCopy(tape.recurrentKernel),
     recurrentMask: tape.recurrentMask === null ? null : sharedCopy(tape.recurrentMask),
+    inputMask: tape.inputMask === null ? null : sharedCopy(tape.inputMask),
     keep: job.keep === null ? null : sharedCopy(job.keep),
     ofac: job.ofac === null ? null : sharedCopy(job.ofac),
     dOutput: sharedCopy(dOutput),
     dhFinal: job.dhFinal === null ? null : sharedCopy(job.dhFinal),
   };
   shareParts(helpers, parts, sjob as unknown as Record<string, unknown>, [], (i) => backRows(kern, job, i, bounds[i]!, bounds[i + 1]!), () => {});
-  return { dzx: job.dzx, dh0: job.dh0.slice(), grads: job.grads, parts };
+  return { dx: job.dx, dh0: job.dh0.slice(), grads: job.grads, parts };
 }
 
 function expectLength(name: string, arr: Float32Array, shape: readonly number[]): void {
