@@ -31,6 +31,7 @@ export { denseForward } from './core/dense.js';
 export { embeddingIndices, embeddingForward, embeddingBackward } from './core/embedding.js';
 export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './rnn/lstm.js';
 export type { MaskedOutput } from './rnn/common.js';
+export { recycleFloat32 } from './buffer-pool.js';
 export { gruForward, type GruForwardOptions, type GruForwardResult } from './rnn/gru.js';
 export {
   gruForwardTrain,

@@ -5,7 +5,7 @@
  * batch size; metrics are running means over the epoch).
  */
 import { applyStateUpdates, type JsonObject, type JsonValue, type Layer, type LayerWeight, type Shape, type StateUpdate } from '@kerasts/layers';
-import { ConfigError, KerastsError, Random, ShapeMismatchError, Tensor, UnsupportedError, markWeightsChanged } from '@kerasts/tensor';
+import { ConfigError, KerastsError, Random, ShapeMismatchError, Tensor, UnsupportedError, markWeightsChanged, recycleFloat32 } from '@kerasts/tensor';
 import type { Model } from '../model.js';
 import { CallbackList, History, type CallbackHooks, type Callback, type Logs, type TrainingParams } from './callbacks.js';
 import {
@@ -713,6 +713,8 @@ function trainStep(
       fn(weight.value.data, weight.shape);
       markWeightsChanged(weight.value.data); // in place: packed copies are stale
     }
+    // the step's gradients are spent: large ones the kernels pooled (an Embedding's table) serve the next step
+    recycleFloat32(gs.map((g) => g.data));
   }
   // Non-trainable state (moving statistics) from this batch's forward pass, as Keras 3 assigns the
   // non_trainable_variables its stateless train step returns.

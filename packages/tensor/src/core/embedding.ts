@@ -2,6 +2,7 @@
  * The forward and backward passes of a Keras `Embedding` layer over plain float32 buffers: a row
  * gather, and a scatter-add of the output gradient into the rows that were gathered.
  */
+import { takeF32 } from '../buffer-pool.js';
 import { ConfigError, ShapeMismatchError } from '../errors.js';
 
 /** Where an index was found, as `[b][t]...` over the input's shape. */
@@ -73,7 +74,9 @@ export function embeddingBackward(indices: Int32Array, dOutput: Float32Array, in
   const n = indices.length;
   if (dOutput.length !== n * outputDim) throw new ShapeMismatchError('embeddingBackward: dOutput', [n, outputDim], [dOutput.length]);
   if (!Number.isInteger(inputDim) || inputDim < 0) throw new ConfigError(`embeddingBackward: inputDim must be a non-negative integer, got ${inputDim}`);
-  const dE = new Float32Array(inputDim * outputDim);
+  // a large table's gradient comes from the buffer pool (the training loop gives it back after the update)
+  const dE = takeF32(inputDim * outputDim, false);
+  dE.fill(0);
   for (let p = 0; p < n; p++) {
     const row = indices[p]!;
     const dst = row * outputDim;

@@ -7,6 +7,7 @@ import { HARD_SIGMOID_KERAS2, HARD_SIGMOID_KERAS3, LINEAR, RELU, SIGMOID, TANH, 
 import { ConfigError, ShapeMismatchError } from '../errors.js';
 import { Fn } from './gates.js';
 import { wasmAlloc, wasmF32, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
+export { giveF32, takeF32 } from '../buffer-pool.js';
 
 /**
  * What a recurrent layer outputs at a masked timestep (the state is carried over in every case):
@@ -245,44 +246,6 @@ export function isShared(a: Float32Array): boolean {
 /** A float32 array of n values, over a SharedArrayBuffer when `shared` (helpers then write into it). */
 export function f32(n: number, shared: boolean): Float32Array {
   return shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
-}
-
-/** Buffers given back with {@link giveF32}, for {@link takeF32}. */
-const bufferPool: Float32Array[] = [];
-let pooledFloats = 0;
-/** The pool holds at most this many floats (128 MB): a training step's tapes, not a model's history. */
-const POOL_MAX_FLOATS = 32 * 1024 * 1024;
-/** Smaller buffers are not pooled (fresh ones are cheap). */
-const POOL_MIN_FLOATS = 16 * 1024;
-
-/**
- * A float32 array of exactly n values (shared as {@link f32}), reused from the pool when one was given
- * back, else fresh. Its contents are arbitrary: callers overwrite every value. Large tapes are the reason:
- * a fresh multi-megabyte array costs its page faults on every training step, more than the step's copies.
- */
-export function takeF32(n: number, shared: boolean): Float32Array {
-  if (n >= POOL_MIN_FLOATS) {
-    for (let i = bufferPool.length - 1; i >= 0; i--) {
-      const a = bufferPool[i]!;
-      if (a.length === n && isShared(a) === shared) {
-        bufferPool.splice(i, 1);
-        pooledFloats -= n;
-        return a;
-      }
-    }
-  }
-  return f32(n, shared);
-}
-
-/** Gives arrays back to the pool of {@link takeF32}; the caller must not use them afterwards. */
-export function giveF32(...arrays: (Float32Array | null)[]): void {
-  for (const a of arrays) {
-    if (a === null || a.length < POOL_MIN_FLOATS || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength || bufferPool.includes(a)) continue;
-    // keep the newest: drop the oldest buffers when over the cap
-    bufferPool.push(a);
-    pooledFloats += a.length;
-    while (pooledFloats > POOL_MAX_FLOATS && bufferPool.length > 0) pooledFloats -= bufferPool.shift()!.length;
-  }
 }
 
 /** A copy of `a` over a SharedArrayBuffer. */
