@@ -1,5 +1,5 @@
 import { buildForShapes, checkOptions, deserializeLayer, InputLayer, Layer, runNode, trainNode, uniqueName, type CallContext, type JsonValue, type LayerWeight, type Mask, type NodeTape, type Shape } from '@kerasts/layers';
-import { ConfigError, KerastsError, Tensor, withContext, withParameterBudget } from '@kerasts/tensor';
+import { ConfigError, KerastsError, Tensor, recycleFloat32, withContext, withParameterBudget } from '@kerasts/tensor';
 import { getRegularizer, type Regularizer } from './training/regularizers.js';
 import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
@@ -170,9 +170,15 @@ export class Sequential extends Model {
     let outputs: Tensor[] = [inputs[0]!];
     let masks: (Mask | null)[] = [null];
     for (const l of this.stack) {
-      const r = runNode(l, [outputs[0]!], ctx, [masks[0] ?? null]);
+      const prev = outputs[0]!;
+      const r = runNode(l, [prev], ctx, [masks[0] ?? null]);
       outputs = r.outputs;
       masks = r.masks;
+      // The previous activation is dead now unless the layer passed it on (Dropout, Reshape share it):
+      // a large one the kernels took from their buffer pool (an Embedding's output) serves the next batch.
+      if (prev !== inputs[0] && !outputs.some((o) => o.data.buffer === prev.data.buffer) && !masks.some((m) => m !== null && m.data.buffer === prev.data.buffer)) {
+        recycleFloat32([prev.data]);
+      }
     }
     return { outputs, masks };
   }

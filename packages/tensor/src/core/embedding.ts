@@ -51,7 +51,9 @@ export function embeddingIndices(input: Float32Array, shape: readonly number[], 
 export function embeddingForward(indices: Int32Array, embeddings: Float32Array, inputDim: number, outputDim: number): Float32Array {
   if (embeddings.length !== inputDim * outputDim) throw new ShapeMismatchError('embeddingForward: embeddings', [inputDim, outputDim], [embeddings.length]);
   const n = indices.length;
-  const out = new Float32Array(n * outputDim);
+  // every value is written below; a large output comes from the buffer pool (an inference pass that
+  // is done with it gives it back: Sequential's predict, see recycleFloat32)
+  const out = takeF32(n * outputDim, false);
   if (outputDim === 1) {
     for (let p = 0; p < n; p++) out[p] = embeddings[indices[p]!]!;
     return out;
