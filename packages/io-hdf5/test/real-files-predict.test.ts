@@ -28,9 +28,6 @@ interface Entry {
 const manifest = sharedDir === null ? [] : (JSON.parse(readFileSync(join(realRoot, 'manifest.json'), 'utf8')) as Entry[]);
 // Functional files (class Model/Functional) whose layers are all supported must load and predict within 1e-5.
 const FUNCTIONAL = new Set(['tf230_melody_functional_lstm', 'k200_hls4ml_3layer_dense_weights', 'k216_siamese_bilstm_functional', 'k224_seq2seq_katakana_timedistributed', 'k231_bilstm_timedistributed_functional']);
-// Files whose RNNs see a mask (Embedding(mask_zero), Masking): until the RNN kernels honour masks they
-// must refuse to predict with an UnsupportedError about the mask, never compute something else.
-const MASKED = new Set(['k216_siamese_bilstm_functional', 'k224_seq2seq_katakana_timedistributed']);
 // Faithful references made here where the corpus has none (tools/oracle/gen_real_file_refs.py).
 const ownRefs = join(fixturesDir, 'real-files');
 
@@ -129,15 +126,6 @@ describeShared('real Keras files of every era', () => {
       const nIn = model.inputShapes?.length ?? 1;
       const xs = nIn > 1 ? (exp.input as Nested[]) : [exp.input as Nested];
       const inputs = xs.map((x) => tensor(Float32Array.from(flat(x)), shapeOf(x)));
-      if (MASKED.has(e.name)) {
-        try {
-          model.predictOutputs(inputs);
-        } catch (err) {
-          expect(err).toBeInstanceOf(UnsupportedError);
-          expect((err as Error).message).toMatch(/mask/);
-          return;
-        }
-      }
       const ys = model.predictOutputs(inputs);
       if (exp.output === null || flat(exp.output as Nested).every((v) => v === null)) {
         // k231: every stored weight is NaN upstream; the structure loads and the output is NaN throughout.
