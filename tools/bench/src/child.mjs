@@ -58,7 +58,7 @@ async function coldLoad(load, info, note) {
 /** The workload's model in kerasts, with the bench weights (also what the ONNX graphs are exported from). */
 async function buildKerasts(modelName) {
   const { Tensor } = await import('@kerasts/tensor');
-  const { LSTM, GRU, Bidirectional, Embedding, Dense } = await import('@kerasts/layers');
+  const { LSTM, GRU, Bidirectional, Embedding, Dense, Conv1D, Conv2D, MaxPooling2D, Flatten, GlobalMaxPooling1D } = await import('@kerasts/layers');
   const { Sequential } = await import('@kerasts/model');
   const m = MODELS[modelName];
   const layers = m.layers.map((l, i) => {
@@ -66,7 +66,12 @@ async function buildKerasts(modelName) {
     if (l.type === 'lstm') return new LSTM({ units: l.units, returnSequences: !!l.returnSequences, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...first });
     if (l.type === 'embedding') return new Embedding(l.inputDim, l.outputDim, { embeddingsInitializer: 'zeros', ...first });
     if (l.type === 'bigru') return new Bidirectional(new GRU(l.units, { resetAfter: false, kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }), first);
-    return new Dense({ units: l.units, kernelInitializer: 'zeros' });
+    if (l.type === 'conv1d') return new Conv1D(l.filters, l.kernelSize, { activation: l.activation ?? 'linear', kernelInitializer: 'zeros', ...first });
+    if (l.type === 'conv2d') return new Conv2D(l.filters, l.kernelSize, { activation: l.activation ?? 'linear', kernelInitializer: 'zeros', ...first });
+    if (l.type === 'maxpool2d') return new MaxPooling2D(l.poolSize, first);
+    if (l.type === 'flatten') return new Flatten(first);
+    if (l.type === 'globalmaxpool1d') return new GlobalMaxPooling1D(first);
+    return new Dense({ units: l.units, activation: l.activation ?? 'linear', kernelInitializer: 'zeros', ...first });
   });
   const model = new Sequential({ layers });
   model.setWeights(modelWeights(modelName).map((w) => new Tensor(w.data.slice(), w.shape)));
@@ -118,7 +123,7 @@ async function kerasts() {
     const set = loadSet(`input-${workload.id}`);
     const rowsOf = (arr, shape, n) => new Tensor(arr.data.slice(0, (arr.data.length / shape[0]) * n), [n, ...shape.slice(1)]);
     try {
-      await model.compile({ optimizer: 'adam', loss: 'mse' });
+      await model.compile({ optimizer: 'adam', loss: workload.loss ?? 'mse' });
       const t = await trainTiming((n) => {
         const x = rowsOf(set.x, set.x.shape, n), y = rowsOf(set.y, set.y.shape, n);
         return () => model.fit(x, y, { batchSize: workload.batch, epochs: 1, shuffle: false, verbose: 0 });
@@ -197,8 +202,17 @@ async function tfjs() {
       } else if (l.type === 'bigru') {
         const gru = tf.layers.gru({ units: l.units, recurrentActivation: 'sigmoid', kernelInitializer: 'zeros', recurrentInitializer: 'zeros' });
         model.add(tf.layers.bidirectional({ layer: gru, mergeMode: 'concat', ...first }));
+      } else if (l.type === 'conv1d' || l.type === 'conv2d') {
+        const make = l.type === 'conv1d' ? tf.layers.conv1d : tf.layers.conv2d;
+        model.add(make({ filters: l.filters, kernelSize: l.kernelSize, activation: l.activation ?? 'linear', kernelInitializer: 'zeros', ...first }));
+      } else if (l.type === 'maxpool2d') {
+        model.add(tf.layers.maxPooling2d({ poolSize: l.poolSize, ...first }));
+      } else if (l.type === 'flatten') {
+        model.add(tf.layers.flatten(first));
+      } else if (l.type === 'globalmaxpool1d') {
+        model.add(tf.layers.globalMaxPooling1d(first));
       } else {
-        model.add(tf.layers.dense({ units: l.units, kernelInitializer: 'zeros', ...first }));
+        model.add(tf.layers.dense({ units: l.units, activation: l.activation ?? 'linear', kernelInitializer: 'zeros', ...first }));
       }
     });
     model.setWeights(modelWeights(modelName).map((w) => tf.tensor(w.data, w.shape)));
@@ -236,7 +250,7 @@ async function tfjs() {
   if (workload.kind === 'train') {
     const model = build(workload.model);
     const set = loadSet(`input-${workload.id}`);
-    model.compile({ optimizer: tf.train.adam(), loss: 'meanSquaredError' });
+    model.compile({ optimizer: tf.train.adam(), loss: workload.loss === 'categorical_crossentropy' ? 'categoricalCrossentropy' : 'meanSquaredError' });
     const xAll = tf.tensor(set.x.data, set.x.shape), yAll = tf.tensor(set.y.data, set.y.shape);
     const t = await trainTiming((n) => {
       const x = n === workload.samples ? xAll : xAll.slice(0, n), y = n === workload.samples ? yAll : yAll.slice(0, n);
@@ -406,7 +420,7 @@ async function trainTiming(fitOf) {
 
 /** tfjs pure JS on the big workloads takes seconds per call. */
 function slow() {
-  return system === 'tfjs' && (workload.id === 'w2' || workload.id === 'w5' || workload.id === 'large');
+  return system === 'tfjs' && ['w2', 'w5', 'w6', 'w7', 'large'].includes(workload.id);
 }
 
 try {

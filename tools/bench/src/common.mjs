@@ -15,7 +15,10 @@ export const ROOT = join(BENCH_DIR, '..', '..');
  * [tokens] (integer ids in [0, inputDim), stored as float32).
  * Weights: per LSTM kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u); per Embedding embeddings
  * (inputDim, outputDim); per Bidirectional GRU forward then backward kernel (in, 3u), recurrent_kernel
- * (u, 3u), bias (3u) — reset_after=False, the only GRU tfjs has; per Dense kernel (in, u), bias (u).
+ * (u, 3u), bias (3u) — reset_after=False, the only GRU tfjs has; per Dense kernel (in, u), bias (u);
+ * per Conv1D/Conv2D kernel (k…, in, filters), bias (filters) (padding valid, strides 1). Pooling (pool
+ * size = strides, valid), Flatten and GlobalMaxPooling1D carry no weights. `activation` (conv, dense)
+ * defaults to linear.
  */
 export const MODELS = {
   w1: { input: [1, 8], layers: [{ type: 'lstm', units: 4 }, { type: 'dense', units: 1 }] },
@@ -23,6 +26,26 @@ export const MODELS = {
   w5: {
     input: [100],
     layers: [{ type: 'embedding', inputDim: 20000, outputDim: 128 }, { type: 'bigru', units: 64 }, { type: 'dense', units: 1 }],
+  },
+  w6: {
+    input: [28, 28, 1],
+    layers: [
+      { type: 'conv2d', filters: 32, kernelSize: 3, activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2 },
+      { type: 'conv2d', filters: 64, kernelSize: 3, activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 10, activation: 'softmax' },
+    ],
+  },
+  w7: {
+    input: [200],
+    layers: [
+      { type: 'embedding', inputDim: 20000, outputDim: 128 },
+      { type: 'conv1d', filters: 128, kernelSize: 5, activation: 'relu' },
+      { type: 'globalmaxpool1d' },
+      { type: 'dense', units: 1 },
+    ],
   },
   large: {
     input: [8, 1024],
@@ -44,6 +67,17 @@ export const WORKLOADS = [
   { id: 'w4', title: 'W4: load a 25.2M-parameter model (100 MB of weights)', kind: 'load', model: 'large' },
   { id: 'w5', title: 'W5: Embedding(20000, 128) + Bidirectional(GRU(64)) + Dense(1) on 100 tokens, predict batch 64', kind: 'predict', model: 'w5', batch: 64 },
   { id: 'w5-train', title: 'W5 model, Adam + mse, one epoch of 2048 samples, batch 64', kind: 'train', model: 'w5', batch: 64, samples: 2048 },
+  { id: 'w6', title: 'W6: Conv2D(32,3,relu) → MaxPool2D → Conv2D(64,3,relu) → MaxPool2D → Flatten → Dense(10, softmax) on 28×28×1, predict batch 64', kind: 'predict', model: 'w6', batch: 64 },
+  {
+    id: 'w6-train',
+    title: 'W6 model, Adam + categorical crossentropy (one-hot labels), one epoch of 2048 samples, batch 64',
+    kind: 'train',
+    model: 'w6',
+    batch: 64,
+    samples: 2048,
+    loss: 'categorical_crossentropy',
+  },
+  { id: 'w7', title: 'W7: Embedding(20000, 128) → Conv1D(128, 5, relu) → GlobalMaxPooling1D → Dense(1) on 200 tokens, predict batch 64', kind: 'predict', model: 'w7', batch: 64 },
   {
     id: 'w4-cold',
     title: 'W4 cold: the first load in a fresh process (library imported, nothing else done)',
@@ -78,6 +112,13 @@ function tokens(r, n, vocab) {
   return a;
 }
 
+/** n one-hot rows of `classes` values (a random class each). */
+function oneHot(r, n, classes) {
+  const a = new Float32Array(n * classes);
+  for (let i = 0; i < n; i++) a[i * classes + Math.min(classes - 1, Math.floor(r() * classes))] = 1;
+  return a;
+}
+
 function uniform(r, n, limit) {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = (2 * r() - 1) * limit;
@@ -87,14 +128,18 @@ function uniform(r, n, limit) {
 /** Weight shapes of a model, in Keras get_weights() order, with names. */
 export function weightSpecs(model) {
   const specs = [];
-  let feat = model.input[1];
+  // The per-sample shape flowing through the model (feature axis last).
+  let shape = [...model.input];
+  let feat = model.input[model.input.length - 1];
   model.layers.forEach((l, i) => {
     if (l.type === 'lstm') {
       specs.push({ name: `lstm_${i}/kernel`, shape: [feat, 4 * l.units] });
       specs.push({ name: `lstm_${i}/recurrent_kernel`, shape: [l.units, 4 * l.units] });
       specs.push({ name: `lstm_${i}/bias`, shape: [4 * l.units] });
+      shape = l.returnSequences ? [shape[0], l.units] : [l.units];
     } else if (l.type === 'embedding') {
       specs.push({ name: `embedding_${i}/embeddings`, shape: [l.inputDim, l.outputDim] });
+      shape = [shape[0], l.outputDim];
       feat = l.outputDim;
       return;
     } else if (l.type === 'bigru') {
@@ -104,10 +149,29 @@ export function weightSpecs(model) {
         specs.push({ name: `bigru_${i}/${dir}/bias`, shape: [3 * l.units] });
       }
       feat = 2 * l.units;
+      shape = [feat];
+      return;
+    } else if (l.type === 'conv1d' || l.type === 'conv2d') {
+      const rank = l.type === 'conv1d' ? 1 : 2;
+      specs.push({ name: `conv_${i}/kernel`, shape: [...Array(rank).fill(l.kernelSize), feat, l.filters] });
+      specs.push({ name: `conv_${i}/bias`, shape: [l.filters] });
+      shape = [...shape.slice(0, rank).map((d) => d - l.kernelSize + 1), l.filters];
+      feat = l.filters;
+      return;
+    } else if (l.type === 'maxpool2d') {
+      shape = [Math.floor(shape[0] / l.poolSize), Math.floor(shape[1] / l.poolSize), shape[2]];
+      return;
+    } else if (l.type === 'flatten') {
+      feat = shape.reduce((a, b) => a * b, 1);
+      shape = [feat];
+      return;
+    } else if (l.type === 'globalmaxpool1d') {
+      shape = [feat];
       return;
     } else {
       specs.push({ name: `dense_${i}/kernel`, shape: [feat, l.units] });
       specs.push({ name: `dense_${i}/bias`, shape: [l.units] });
+      shape = [...shape.slice(0, -1), l.units];
     }
     feat = l.units;
   });
@@ -162,8 +226,10 @@ export function prepareData() {
     const made = cached(`weights-${name}`, JSON.stringify(model), () => {
       const r = rng(1000 + seed++);
       return weightSpecs(model).map((s) => {
-        const fanIn = s.shape.length === 2 ? s.shape[0] : 1;
-        const fanOut = s.shape.length === 2 ? s.shape[1] : s.shape[0];
+        // Glorot limits (a conv kernel's fans count its window: Keras' receptive field size).
+        const receptive = s.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+        const fanIn = s.shape.length >= 2 ? s.shape[s.shape.length - 2] * receptive : 1;
+        const fanOut = s.shape.length >= 2 ? s.shape[s.shape.length - 1] * receptive : s.shape[0];
         const limit = s.name.endsWith('bias') ? 0.1 : s.name.endsWith('embeddings') ? 0.05 : Math.sqrt(6 / (fanIn + fanOut));
         return { name: s.name, shape: s.shape, data: uniform(r, size(s.shape), limit) };
       });
@@ -180,9 +246,11 @@ export function prepareData() {
     } else if (w.kind === 'train') {
       const m = MODELS[w.model];
       const outUnits = m.layers[m.layers.length - 1].units;
+      // Targets: uniform(-1, 1) for mse, one-hot classes for a categorical crossentropy.
+      const y = w.loss === 'categorical_crossentropy' ? oneHot(rng(92), w.samples, outUnits) : uniform(rng(92), w.samples * outUnits, 1);
       cached(`input-${w.id}`, JSON.stringify([w, m.input, outUnits, m.layers[0]]), () => [
         { name: 'x', shape: [w.samples, ...m.input], data: inputsOf(m, rng(91), w.samples * size(m.input)) },
-        { name: 'y', shape: [w.samples, outUnits], data: uniform(rng(92), w.samples * outUnits, 1) },
+        { name: 'y', shape: [w.samples, outUnits], data: y },
       ]);
     } else if (w.kind === 'gemm') {
       const n = w.size;

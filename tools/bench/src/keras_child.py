@@ -43,6 +43,10 @@ def weight_names(model):
             names += [f"embedding_{i}/embeddings"]
         elif l["type"] == "bigru":
             names += [f"bigru_{i}/{d}/{w}" for d in ("forward", "backward") for w in ("kernel", "recurrent_kernel", "bias")]
+        elif l["type"] in ("conv1d", "conv2d"):
+            names += [f"conv_{i}/kernel", f"conv_{i}/bias"]
+        elif l["type"] in ("maxpool2d", "flatten", "globalmaxpool1d"):
+            pass
         else:
             names += [f"dense_{i}/kernel", f"dense_{i}/bias"]
     return names
@@ -60,8 +64,18 @@ def build(keras, spec, model_name):
             # reset_after=False: the GRU tfjs computes (it has no reset_after=True)
             gru = keras.layers.GRU(l["units"], reset_after=False, kernel_initializer="zeros", recurrent_initializer="zeros")
             layers.append(keras.layers.Bidirectional(gru))
+        elif l["type"] == "conv1d":
+            layers.append(keras.layers.Conv1D(l["filters"], l["kernelSize"], activation=l.get("activation"), kernel_initializer="zeros"))
+        elif l["type"] == "conv2d":
+            layers.append(keras.layers.Conv2D(l["filters"], l["kernelSize"], activation=l.get("activation"), kernel_initializer="zeros"))
+        elif l["type"] == "maxpool2d":
+            layers.append(keras.layers.MaxPooling2D(l["poolSize"]))
+        elif l["type"] == "flatten":
+            layers.append(keras.layers.Flatten())
+        elif l["type"] == "globalmaxpool1d":
+            layers.append(keras.layers.GlobalMaxPooling1D())
         else:
-            layers.append(keras.layers.Dense(l["units"], kernel_initializer="zeros"))
+            layers.append(keras.layers.Dense(l["units"], activation=l.get("activation"), kernel_initializer="zeros"))
     model = keras.Sequential(layers)
     ws = load_set(f"weights-{model_name}")
     model.set_weights([ws[n] for n in weight_names(m)])
@@ -169,7 +183,7 @@ def main():
     elif w["kind"] == "train":
         model = build(keras, spec, w["model"])
         s = load_set(f"input-{wid}")
-        model.compile(optimizer=keras.optimizers.Adam(), loss="mse")
+        model.compile(optimizer=keras.optimizers.Adam(), loss=w.get("loss", "mse"))
         fit = lambda: model.fit(s["x"], s["y"], batch_size=w["batch"], epochs=1, shuffle=False, verbose=0)  # noqa: E731
         t = time_it(fit, warmup_ms=0, warmup_calls=1, min_samples=3, max_samples=5, budget_ms=10000)
         res.update(status="ok", time=t)

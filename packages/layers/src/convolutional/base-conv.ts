@@ -158,11 +158,14 @@ export abstract class BaseConv extends Layer {
   call(input: Tensor, ctx: CallContext): Tensor {
     const { x, spec } = this.spec(input);
     const [kernel, bias] = this.weightList;
-    // a layer weight: its packed panels may be kept between calls (tensor's pack cache)
-    const z = convForward(x, kernel!.value.data, this.useBias ? bias!.value.data : null, spec, { cacheWeights: true });
-    const y = fromChannelsLast(z, spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
     const act = this.activation.get(ctx.hardSigmoid);
-    if (act.name !== 'linear') act.apply(y.data, 0, y.size / y.shape[y.rank - 1]!, y.shape[y.rank - 1]!);
+    // An elementwise activation runs inside the convolution (relu in the WebAssembly kernel); one over
+    // the last axis (softmax) after it, in the layer's data format. The kernel is a layer weight: its
+    // packed panels may be kept between calls (tensor's pack cache).
+    const inside = act.elementwise;
+    const z = convForward(x, kernel!.value.data, this.useBias ? bias!.value.data : null, spec, { cacheWeights: true, ...(inside ? { activation: act } : {}) });
+    const y = fromChannelsLast(z, spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
+    if (!inside) act.apply(y.data, 0, y.size / y.shape[y.rank - 1]!, y.shape[y.rank - 1]!);
     return y;
   }
 

@@ -1379,3 +1379,189 @@ export function allFinite(n: i32, p: usize): i32 {
   }
   return 1;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Convolution: im2col into the column matrix the GEMM reads (src/conv/conv.ts)
+
+/** Copies n floats from src to dst (short runs inline; long ones with memory.copy). */
+// @ts-ignore: decorator
+@inline
+function copyFloats(dst: usize, src: usize, n: i32): void {
+  if (n >= 32) {
+    memory.copy(dst, src, <usize>n << 2);
+    return;
+  }
+  let i = 0;
+  for (; i + 3 < n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** Writes n zeros at dst. */
+// @ts-ignore: decorator
+@inline
+function zeroFloats(dst: usize, n: i32): void {
+  if (n >= 32) {
+    memory.fill(dst, 0, <usize>n << 2);
+    return;
+  }
+  for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
+/**
+ * im2col over channels-last data of 1 to 3 spatial axes (as src/conv/im2col.ts, whose order it
+ * follows): the column rows of samples [n0, n1) of x (channels c0..c0+cg of `channels`) into cols, one
+ * row per output position holding its window ordered (kernel position, channel); padded positions are
+ * 0. geo points to 18 i32: inD inH inW outD outH outW kD kH kW sD sH sW dD dH dW pD pH pW.
+ */
+export function im2col(x: usize, geo: usize, channels: i32, c0: i32, cg: i32, n0: i32, n1: i32, cols: usize): void {
+  const inD = load<i32>(geo), inH = load<i32>(geo, 4), inW = load<i32>(geo, 8);
+  const outD = load<i32>(geo, 12), outH = load<i32>(geo, 16), outW = load<i32>(geo, 20);
+  const kD = load<i32>(geo, 24), kH = load<i32>(geo, 28), kW = load<i32>(geo, 32);
+  const sD = load<i32>(geo, 36), sH = load<i32>(geo, 40), sW = load<i32>(geo, 44);
+  const dD = load<i32>(geo, 48), dH = load<i32>(geo, 52), dW = load<i32>(geo, 56);
+  const pD = load<i32>(geo, 60), pH = load<i32>(geo, 64), pW = load<i32>(geo, 68);
+  const rowW = kW * cg;
+  const rowWb = <usize>rowW << 2;
+  const cgb = <usize>cg << 2;
+  // a window row is one contiguous run of the input when it covers every channel without dilation
+  const whole = dW == 1 && cg == channels;
+  let o = cols;
+  for (let n = n0; n < n1; n++) {
+    const xn = x + ((<usize>n * <usize>inD * <usize>inH * <usize>inW * <usize>channels + <usize>c0) << 2);
+    for (let od = 0; od < outD; od++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          const iw0 = ow * sW - pW;
+          for (let kd = 0; kd < kD; kd++) {
+            const id = od * sD + kd * dD - pD;
+            if (id < 0 || id >= inD) {
+              zeroFloats(o, kH * rowW);
+              o += <usize>kH * rowWb;
+              continue;
+            }
+            for (let kh = 0; kh < kH; kh++) {
+              const ih = oh * sH + kh * dH - pH;
+              if (ih < 0 || ih >= inH) {
+                zeroFloats(o, rowW);
+                o += rowWb;
+                continue;
+              }
+              const base = xn + ((<usize>(id * inH + ih) * <usize>inW * <usize>channels) << 2);
+              if (whole && iw0 >= 0 && iw0 + kW <= inW) {
+                copyFloats(o, base + ((<usize>iw0 * <usize>channels) << 2), rowW);
+                o += rowWb;
+                continue;
+              }
+              for (let kw = 0; kw < kW; kw++) {
+                const iw = iw0 + kw * dW;
+                if (iw < 0 || iw >= inW) zeroFloats(o, cg);
+                else copyFloats(o, base + ((<usize>iw * <usize>channels) << 2), cg);
+                o += cgb;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Max pooling (src/pooling/pool.ts, global-pool.ts): branch-free SIMD maxima. f32x4.max propagates NaN
+// as the TypeScript loops do; of +0 and −0 it takes +0 (the loops keep the first), equal values anyway.
+
+/**
+ * Max pooling over channels-last data: y (batch, out…, c) from x (batch, in…, c), geometry at geo as for
+ * im2col (dilations are ignored). With am ≠ 0, also the flat input index (i32) of the value each output
+ * took: the first maximum in window order (strictly greater replaces; a NaN replaces a number), −1 for
+ * a window with no input position (its output is −∞).
+ */
+export function maxPool(x: usize, geo: usize, c: i32, batch: i32, y: usize, am: usize): void {
+  const inD = load<i32>(geo), inH = load<i32>(geo, 4), inW = load<i32>(geo, 8);
+  const outD = load<i32>(geo, 12), outH = load<i32>(geo, 16), outW = load<i32>(geo, 20);
+  const kD = load<i32>(geo, 24), kH = load<i32>(geo, 28), kW = load<i32>(geo, 32);
+  const sD = load<i32>(geo, 36), sH = load<i32>(geo, 40), sW = load<i32>(geo, 44);
+  const pD = load<i32>(geo, 60), pH = load<i32>(geo, 64), pW = load<i32>(geo, 68);
+  const c4 = c & ~3;
+  const ninf = f32x4.splat(-Infinity);
+  let yo = y;
+  let ao = am;
+  for (let n = 0; n < batch; n++) {
+    const xn = n * inD * inH * inW;
+    for (let od = 0; od < outD; od++) {
+      const d0 = od * sD - pD;
+      const dA = max(d0, 0), dB = min(d0 + kD, inD);
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = oh * sH - pH;
+        const hA = max(h0, 0), hB = min(h0 + kH, inH);
+        for (let ow = 0; ow < outW; ow++) {
+          const w0 = ow * sW - pW;
+          const wA = max(w0, 0), wB = min(w0 + kW, inW);
+          for (let ch = 0; ch < c4; ch += 4) {
+            let m = ninf;
+            let at = i32x4.splat(-1);
+            for (let id = dA; id < dB; id++) {
+              for (let ih = hA; ih < hB; ih++) {
+                let xi = (xn + (id * inH + ih) * inW + wA) * c + ch;
+                for (let iw = wA; iw < wB; iw++, xi += c) {
+                  const v = v128.load(x + (<usize>xi << 2));
+                  if (am != 0) {
+                    const take = v128.or(f32x4.gt(v, m), v128.and(f32x4.ne(v, v), f32x4.eq(m, m)));
+                    m = v128.bitselect(v, m, take);
+                    at = v128.bitselect(i32x4.add(i32x4.splat(xi), i32x4(0, 1, 2, 3)), at, take);
+                  } else {
+                    m = f32x4.max(m, v);
+                  }
+                }
+              }
+            }
+            v128.store(yo + (<usize>ch << 2), m);
+            if (am != 0) v128.store(ao + (<usize>ch << 2), at);
+          }
+          for (let ch = c4; ch < c; ch++) {
+            let m: f32 = -Infinity;
+            let at: i32 = -1;
+            for (let id = dA; id < dB; id++) {
+              for (let ih = hA; ih < hB; ih++) {
+                let xi = (xn + (id * inH + ih) * inW + wA) * c + ch;
+                for (let iw = wA; iw < wB; iw++, xi += c) {
+                  const v = load<f32>(x + (<usize>xi << 2));
+                  if (v > m || (v != v && m == m)) {
+                    m = v;
+                    at = xi;
+                  }
+                }
+              }
+            }
+            store<f32>(yo + (<usize>ch << 2), m);
+            if (am != 0) store<i32>(ao + (<usize>ch << 2), at);
+          }
+          yo += <usize>c << 2;
+          ao += <usize>c << 2;
+        }
+      }
+    }
+  }
+}
+
+/** Global max pooling: y (batch, c) = the maximum over positions of x (batch, positions, c); NaN propagates. */
+export function globalMaxPool(x: usize, batch: i32, positions: i32, c: i32, y: usize): void {
+  const c4 = c & ~3;
+  const rowB = <usize>c << 2;
+  for (let n = 0; n < batch; n++) {
+    const xn = x + <usize>n * <usize>positions * rowB;
+    const yn = y + <usize>n * rowB;
+    for (let ch = 0; ch < c4; ch += 4) {
+      let m = f32x4.splat(-Infinity);
+      let p = xn + (<usize>ch << 2);
+      for (let i = 0; i < positions; i++, p += rowB) m = f32x4.max(m, v128.load(p));
+      v128.store(yn + (<usize>ch << 2), m);
+    }
+    for (let ch = c4; ch < c; ch++) {
+      let m: f32 = -Infinity;
+      let p = xn + (<usize>ch << 2);
+      for (let i = 0; i < positions; i++, p += rowB) m = max<f32>(m, load<f32>(p));
+      store<f32>(yn + (<usize>ch << 2), m);
+    }
+  }
+}

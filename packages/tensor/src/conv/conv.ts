@@ -8,8 +8,13 @@
  * the same however it is computed. Transposed convolutions are the input gradient of the convolution
  * they transpose (see geometry.ts `transposeGeometry`).
  */
+import { LINEAR, RELU, type Activation } from '../activations.js';
 import { ConfigError, ShapeMismatchError } from '../errors.js';
 import { gemm } from '../gemm.js';
+import { fillRows as fillWasmRows } from '../rnn/common.js';
+import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
+import { packedWeights } from '../wasm/pack-cache.js';
+import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { prod, type WindowGeometry } from './geometry.js';
 import { col2im, geom3, im2col, type Geom3 } from './im2col.js';
 
@@ -83,21 +88,162 @@ function columns(a: Float32Array, rows: number, cols: number, j0: number, w: num
   return out;
 }
 
+/** Options of {@link convForward}. */
+export interface ConvForwardOptions {
+  /** Applied to the result (default linear); `relu` inside the WebAssembly kernel, any other after it. */
+  activation?: Activation;
+  /**
+   * The kernel is a long-lived weight whose in-place changes are announced with `markWeightsChanged`
+   * (as layers' weights are): its packed panels may be kept between calls (default false).
+   */
+  cacheWeights?: boolean;
+}
+
 /**
- * `z = conv(x, kernel) + bias` (no activation): `x` is `(batch, *inSize, inChannels)`, `kernel`
+ * `y = activation(conv(x, kernel) + bias)`: `x` is `(batch, *inSize, inChannels)`, `kernel`
  * `(*window, inChannels/groups, outChannels)`, the result `(batch, *outSize, outChannels)`.
  *
- * With `options.cacheWeights` the kernel is a long-lived weight whose in-place changes are announced
- * with `markWeightsChanged` (as layers' weights are), and its packed panels may be kept between calls
- * (ungrouped convolutions; a group's columns are copied per call).
+ * With WebAssembly (and one group) the input, the packed kernel, the column matrix and the result all
+ * live in the kernels' memory: im2col writes the columns there (a 1-D convolution with stride 1 and no
+ * dilation or padding needs none: its window rows overlap in the input itself, read with a row stride
+ * of one position), the bias is laid into the result first and the product added onto it. Large
+ * batches are shared with helper threads by samples; a sample's numbers do not depend on that.
+ *
+ * With `options.cacheWeights` the kernel's packed panels may be kept between calls (ungrouped
+ * convolutions; a group's columns are copied per call).
  *
  * @throws {ShapeMismatchError} if an array has the wrong length.
  */
-export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, spec: ConvSpec, options?: { cacheWeights?: boolean }): Float32Array {
+export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, spec: ConvSpec, options?: ConvForwardOptions): Float32Array {
+  const activation = options?.activation ?? LINEAR;
+  const cacheWeights = options?.cacheWeights ?? false;
   const d = convDims(spec);
   expect('input', x, d.batch * d.inPos * d.cin);
   expect('kernel', kernel, d.kdim * d.cout);
   if (bias !== null) expect('bias', bias, d.cout);
+  const kern = d.groups === 1 && d.batch > 0 ? wasmKernels() : null;
+  let y: Float32Array;
+  let applied = activation === LINEAR;
+  if (kern !== null) {
+    const fused = activation === RELU ? RELU_CODE : LINEAR_CODE;
+    applied ||= fused === RELU_CODE;
+    y = new Float32Array(d.batch * d.outPos * d.cout);
+    const helpers = d.batch >= 2 && d.batch * d.outPos * d.kdim * d.cout >= PARALLEL_MIN_WORK ? readyHelpers() : [];
+    if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y);
+    else convWasm(kern, x, kernel, bias, d, 0, d.batch, fused, y, 0, cacheWeights);
+  } else {
+    y = convForwardJs(x, kernel, bias, d, cacheWeights);
+  }
+  if (!applied) activation.apply(y, 0, d.batch * d.outPos, d.cout);
+  return y;
+}
+
+/** Activation codes of the WebAssembly kernels (scripts/asm/kernels.ts `vact`). */
+const RELU_CODE = 5;
+const LINEAR_CODE = 6;
+/** Multiply-adds from which a convolution is shared with helper threads (each gets a copy of the input). */
+const PARALLEL_MIN_WORK = 32_000_000;
+
+/**
+ * Samples `n0..n1` of the convolution in WebAssembly, written into `y` from float `yOff` (`x` holds
+ * every sample; only those are copied in). Groups must be 1.
+ */
+function convWasm(
+  kern: WasmKernels,
+  x: Float32Array,
+  kernel: Float32Array,
+  bias: Float32Array | null,
+  d: ConvDims,
+  n0: number,
+  n1: number,
+  act: number,
+  y: Float32Array,
+  yOff: number,
+  cacheWeights = false,
+): void {
+  const nb = n1 - n0;
+  const g = d.g;
+  // 1-D, stride 1, no dilation, no padding: row r of the column matrix is x[r·cin .. r·cin + kdim).
+  const direct = g.inD * g.inH === 1 && g.kD * g.kH === 1 && g.sW === 1 && g.dW === 1 && g.pW === 0;
+  const block = Math.min(d.block, nb);
+  const inLen = nb * d.inPos * d.cin;
+  const outLen = nb * d.outPos * d.cout;
+  const mark = wasmMark();
+  // Kept panels first (they join the pinned region only while nothing else is allocated), then all
+  // other memory: growing it would detach views made before.
+  const kept = cacheWeights ? packedWeights(kern, kernel, d.kdim, d.cout, 0, d.cout, false) : null;
+  const px = wasmAlloc(kern, inLen);
+  const pk = kept !== null ? 0 : wasmAlloc(kern, d.kdim * d.cout);
+  const pkp = kept !== null ? kept.p : wasmAlloc(kern, kern.packedBSize(d.kdim, d.cout));
+  const py = wasmAlloc(kern, outLen);
+  const pcols = direct ? 0 : wasmAlloc(kern, block * d.outPos * d.kdim);
+  const pgeo = wasmAlloc(kern, 18);
+  const mem = wasmF32(kern);
+  mem.set(x.subarray(n0 * d.inPos * d.cin, n1 * d.inPos * d.cin), px >> 2);
+  if (kept === null) {
+    mem.set(kernel, pk >> 2);
+    kern.packB(d.kdim, d.cout, pk, d.cout, 0, pkp);
+  }
+  new Int32Array(mem.buffer, pgeo, 18).set([g.inD, g.inH, g.inW, g.outD, g.outH, g.outW, g.kD, g.kH, g.kW, g.sD, g.sH, g.sW, g.dD, g.dH, g.dW, g.pD, g.pH, g.pW]);
+  if (bias !== null) fillWasmRows(mem, py >> 2, bias, nb * d.outPos, d.cout);
+  const acc = bias !== null ? 1 : 0;
+  if (direct) {
+    for (let n = 0; n < nb; n++) {
+      kern.gemmPacked(d.outPos, d.cout, d.kdim, px + 4 * n * d.inPos * d.cin, d.cin, pkp, py + 4 * n * d.outPos * d.cout, d.cout, acc, APACK);
+    }
+  } else {
+    for (let b0 = 0; b0 < nb; b0 += block) {
+      const b1 = Math.min(nb, b0 + block);
+      kern.im2col(px, pgeo, d.cin, 0, d.cin, b0, b1, pcols);
+      kern.gemmPacked((b1 - b0) * d.outPos, d.cout, d.kdim, pcols, d.kdim, pkp, py + 4 * b0 * d.outPos * d.cout, d.cout, acc, APACK);
+    }
+  }
+  if (act !== LINEAR_CODE) kern.activate(act, py, outLen);
+  y.set(wasmF32(kern).subarray(py >> 2, (py >> 2) + outLen), yOff);
+  wasmRelease(mark);
+}
+
+/** A convolution shared with helper threads by samples. Internal. */
+export interface ConvJob {
+  kind: 'conv';
+  x: Float32Array;
+  kernel: Float32Array;
+  bias: Float32Array | null;
+  dims: ConvDims;
+  act: number;
+  bounds: number[];
+}
+
+/** Part i of a shared convolution (in a helper thread): its samples of the result. Internal. */
+export function runConvPart(job: ConvJob, i: number): Float32Array {
+  const n0 = job.bounds[i]!, n1 = job.bounds[i + 1]!;
+  const d = job.dims;
+  const y = new Float32Array((n1 - n0) * d.outPos * d.cout);
+  const kern = wasmKernels();
+  if (kern === null) throw new Error('kerasts helper: WebAssembly kernels unavailable');
+  convWasm(kern, job.x, job.kernel, job.bias, d, n0, n1, job.act, y, 0);
+  return y;
+}
+
+function convParallel(kern: WasmKernels, helpers: Helper[], x: Float32Array, kernel: Float32Array, bias: Float32Array | null, d: ConvDims, act: number, y: Float32Array): void {
+  const parts = Math.min(d.batch, 2 * (helpers.length + 1));
+  const bounds: number[] = [];
+  for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * d.batch) / parts));
+  const job: ConvJob = { kind: 'conv', x: x.slice(), kernel: kernel.slice(), bias: bias === null ? null : bias.slice(), dims: d, act, bounds };
+  const transfer: ArrayBufferLike[] = [job.x.buffer, job.kernel.buffer];
+  const step = d.outPos * d.cout;
+  shareParts<{ part: number; y: Float32Array }>(
+    helpers,
+    parts,
+    job as unknown as Record<string, unknown>,
+    transfer,
+    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step),
+    (r) => y.set(r.y, bounds[r.part]! * step),
+  );
+}
+
+/** The pure-TypeScript forward pass (no WebAssembly, or groups > 1). */
+function convForwardJs(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, d: ConvDims, cacheWeights: boolean): Float32Array {
   const y = new Float32Array(d.batch * d.outPos * d.cout);
   if (bias !== null) fillRows(y, bias, d.batch * d.outPos);
   for (let grp = 0; grp < d.groups; grp++) {
@@ -123,7 +269,7 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
           for (let j = 0; j < d.coutG; j++) y[yo + j] = y[yo + j]! + tmp[r * d.coutG + j]!;
         }
       } else {
-        gemm(rows, d.cout, d.kdim, a, w, y, { aOffset: aOff, cOffset: n0 * d.outPos * d.cout, accumulate: bias !== null, cacheB: w === kernel && (options?.cacheWeights ?? false) });
+        gemm(rows, d.cout, d.kdim, a, w, y, { aOffset: aOff, cOffset: n0 * d.outPos * d.cout, accumulate: bias !== null, cacheB: w === kernel && cacheWeights });
       }
     }
   }

@@ -6,6 +6,7 @@
  * positions that hold the maximum.
  */
 import { ShapeMismatchError } from '../errors.js';
+import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease } from '../wasm/backend.js';
 
 function check(what: string, x: Float32Array, n: number): void {
   if (x.length !== n) throw new ShapeMismatchError(`global pooling: ${what} has ${x.length} values, expected ${n}`, [n], [x.length]);
@@ -14,6 +15,20 @@ function check(what: string, x: Float32Array, n: number): void {
 /** Max over positions: `(batch, positions, channels)` → `(batch, channels)`. */
 export function globalMaxPool(x: Float32Array, batch: number, positions: number, channels: number): Float32Array {
   check('input', x, batch * positions * channels);
+  const kern = wasmKernels();
+  if (kern !== null && x.length > 0) {
+    // branch-free SIMD maxima (a compare-and-branch loop mispredicts on random data)
+    const y = new Float32Array(batch * channels);
+    const mark = wasmMark();
+    const px = wasmAlloc(kern, x.length);
+    const py = wasmAlloc(kern, y.length);
+    const mem = wasmF32(kern);
+    mem.set(x, px >> 2);
+    kern.globalMaxPool(px, batch, positions, channels, py);
+    y.set(mem.subarray(py >> 2, (py >> 2) + y.length));
+    wasmRelease(mark);
+    return y;
+  }
   const y = new Float32Array(batch * channels).fill(-Infinity);
   for (let n = 0; n < batch; n++) {
     const yo = n * channels;

@@ -8,6 +8,7 @@
 import { ConfigError, ShapeMismatchError } from '../errors.js';
 import { prod, type WindowGeometry } from '../conv/geometry.js';
 import { geom3, type Geom3 } from '../conv/im2col.js';
+import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 
 /** A pooling: batch, window geometry (dilation 1) and channels. */
 export interface PoolSpec {
@@ -56,13 +57,19 @@ export function poolForward(x: Float32Array, spec: PoolSpec, mode: 'max' | 'avg'
   if (x.length !== d.batch * d.inPos * c) throw new ShapeMismatchError(`pooling: input has ${x.length} values, expected ${d.batch * d.inPos * c}`, [d.batch * d.inPos * c], [x.length]);
   const { inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW } = d.g;
   const total = d.batch * d.outPos;
+  if (mode === 'max') {
+    const y = new Float32Array(total * c);
+    const argmax = keepArgmax ? new Int32Array(total * c) : null;
+    const kern = wasmKernels();
+    if (kern !== null && total > 0) maxPoolWasm(kern, x, d, y, argmax);
+    else if (argmax) maxPoolArgmax(x, d, y, argmax);
+    else maxPool(x, d, y);
+    return { output: y, argmax, counts: null };
+  }
   const y = new Float32Array(total * c);
-  const argmax = mode === 'max' && keepArgmax ? new Int32Array(total * c) : null;
-  const counts = mode === 'avg' ? new Float32Array(d.outPos) : null;
-  // Scratch for one output position's running values (no allocation per element).
+  const counts = new Float32Array(d.outPos);
+  // Scratch for one output position's running sums (no allocation per element).
   const acc = new Float64Array(c);
-  const best = new Float32Array(c);
-  const where = new Int32Array(c);
   let o = 0;
   for (let n = 0; n < d.batch; n++) {
     const xn = n * inD * inH * inW;
@@ -77,46 +84,136 @@ export function poolForward(x: Float32Array, spec: PoolSpec, mode: 'max' | 'avg'
           const w0 = ow * sW - pW;
           const wA = Math.max(0, w0), wB = Math.min(inW, w0 + kW);
           const yo = o * c;
-          if (mode === 'max') {
-            best.fill(-Infinity);
-            where.fill(-1);
-            for (let id = dA; id < dB; id++) {
-              for (let ih = hA; ih < hB; ih++) {
-                let xi = ((xn + (id * inH + ih) * inW + wA) * c);
-                for (let iw = wA; iw < wB; iw++, xi += c) {
-                  for (let ch = 0; ch < c; ch++) {
-                    const v = x[xi + ch]!;
-                    // strictly greater: the first maximum in window order wins; NaN propagates
-                    if (v > best[ch]! || (v !== v && best[ch] === best[ch])) {
-                      best[ch] = v;
-                      where[ch] = xi + ch;
-                    }
-                  }
+          acc.fill(0);
+          let cnt = 0;
+          for (let id = dA; id < dB; id++) {
+            for (let ih = hA; ih < hB; ih++) {
+              let xi = (xn + (id * inH + ih) * inW + wA) * c;
+              for (let iw = wA; iw < wB; iw++, xi += c) {
+                cnt++;
+                for (let ch = 0; ch < c; ch++) acc[ch] = Math.fround(acc[ch]! + x[xi + ch]!);
+              }
+            }
+          }
+          if (n === 0) counts[pos] = cnt;
+          for (let ch = 0; ch < c; ch++) y[yo + ch] = acc[ch]! / cnt;
+        }
+      }
+    }
+  }
+  return { output: y, argmax: null, counts };
+}
+
+/** Geometry ints as the WebAssembly kernels read them (scripts/asm/kernels.ts `im2col`). @internal */
+export function geoInts(g: Geom3): number[] {
+  return [g.inD, g.inH, g.inW, g.outD, g.outH, g.outW, g.kD, g.kH, g.kW, g.sD, g.sH, g.sW, g.dD, g.dH, g.dW, g.pD, g.pH, g.pW];
+}
+
+/**
+ * Max pooling in WebAssembly (branch-free SIMD maxima: compare-and-branch loops over random data
+ * mispredict half the time). Same values and argmax as {@link maxPoolArgmax}.
+ */
+function maxPoolWasm(kern: WasmKernels, x: Float32Array, d: Dims, y: Float32Array, argmax: Int32Array | null): void {
+  const mark = wasmMark();
+  const px = wasmAlloc(kern, x.length);
+  const py = wasmAlloc(kern, y.length);
+  const pa = argmax ? wasmAlloc(kern, y.length) : 0;
+  const pgeo = wasmAlloc(kern, 18);
+  const mem = wasmF32(kern);
+  mem.set(x, px >> 2);
+  new Int32Array(mem.buffer, pgeo, 18).set(geoInts(d.g));
+  kern.maxPool(px, pgeo, d.c, d.batch, py, pa);
+  y.set(mem.subarray(py >> 2, (py >> 2) + y.length));
+  if (argmax) argmax.set(new Int32Array(mem.buffer, pa, y.length));
+  wasmRelease(mark);
+}
+
+/**
+ * Max pooling into `y`, without allocating: each output row starts as the window's first input row and
+ * takes every later value that is strictly greater (the first maximum wins; NaN propagates). A window
+ * with no input position gives −∞.
+ */
+function maxPool(x: Float32Array, d: Dims, y: Float32Array): void {
+  const { c } = d;
+  const { inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW } = d.g;
+  let yo = 0;
+  for (let n = 0; n < d.batch; n++) {
+    const xn = n * inD * inH * inW;
+    for (let od = 0; od < outD; od++) {
+      const d0 = od * sD - pD;
+      const dA = d0 > 0 ? d0 : 0, dB = d0 + kD < inD ? d0 + kD : inD;
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = oh * sH - pH;
+        const hA = h0 > 0 ? h0 : 0, hB = h0 + kH < inH ? h0 + kH : inH;
+        for (let ow = 0; ow < outW; ow++, yo += c) {
+          const w0 = ow * sW - pW;
+          const wA = w0 > 0 ? w0 : 0, wB = w0 + kW < inW ? w0 + kW : inW;
+          if (dA >= dB || hA >= hB || wA >= wB) {
+            y.fill(-Infinity, yo, yo + c);
+            continue;
+          }
+          let first = true;
+          for (let id = dA; id < dB; id++) {
+            for (let ih = hA; ih < hB; ih++) {
+              let xi = (xn + (id * inH + ih) * inW + wA) * c;
+              for (let iw = wA; iw < wB; iw++, xi += c) {
+                if (first) {
+                  for (let ch = 0; ch < c; ch++) y[yo + ch] = x[xi + ch]!;
+                  first = false;
+                  continue;
+                }
+                for (let ch = 0; ch < c; ch++) {
+                  const v = x[xi + ch]!;
+                  const b = y[yo + ch]!;
+                  if (v > b || (v !== v && b === b)) y[yo + ch] = v;
                 }
               }
             }
-            y.set(best, yo);
-            if (argmax) argmax.set(where, yo);
-          } else {
-            acc.fill(0);
-            let cnt = 0;
-            for (let id = dA; id < dB; id++) {
-              for (let ih = hA; ih < hB; ih++) {
-                let xi = (xn + (id * inH + ih) * inW + wA) * c;
-                for (let iw = wA; iw < wB; iw++, xi += c) {
-                  cnt++;
-                  for (let ch = 0; ch < c; ch++) acc[ch] = Math.fround(acc[ch]! + x[xi + ch]!);
-                }
-              }
-            }
-            if (n === 0) counts![pos] = cnt;
-            for (let ch = 0; ch < c; ch++) y[yo + ch] = acc[ch]! / cnt;
           }
         }
       }
     }
   }
-  return { output: y, argmax, counts };
+}
+
+/** {@link maxPool} that also records, per output value, the flat input index it took (−1: none). */
+function maxPoolArgmax(x: Float32Array, d: Dims, y: Float32Array, argmax: Int32Array): void {
+  const { c } = d;
+  const { inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW } = d.g;
+  let yo = 0;
+  for (let n = 0; n < d.batch; n++) {
+    const xn = n * inD * inH * inW;
+    for (let od = 0; od < outD; od++) {
+      const d0 = od * sD - pD;
+      const dA = d0 > 0 ? d0 : 0, dB = d0 + kD < inD ? d0 + kD : inD;
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = oh * sH - pH;
+        const hA = h0 > 0 ? h0 : 0, hB = h0 + kH < inH ? h0 + kH : inH;
+        for (let ow = 0; ow < outW; ow++, yo += c) {
+          const w0 = ow * sW - pW;
+          const wA = w0 > 0 ? w0 : 0, wB = w0 + kW < inW ? w0 + kW : inW;
+          y.fill(-Infinity, yo, yo + c);
+          argmax.fill(-1, yo, yo + c);
+          for (let id = dA; id < dB; id++) {
+            for (let ih = hA; ih < hB; ih++) {
+              let xi = (xn + (id * inH + ih) * inW + wA) * c;
+              for (let iw = wA; iw < wB; iw++, xi += c) {
+                for (let ch = 0; ch < c; ch++) {
+                  const v = x[xi + ch]!;
+                  const b = y[yo + ch]!;
+                  // strictly greater: the first maximum in window order wins; NaN propagates
+                  if (v > b || (v !== v && b === b)) {
+                    y[yo + ch] = v;
+                    argmax[yo + ch] = xi + ch;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }
 
 /** ∂L/∂x of max pooling: each output gradient goes to the input value its window took. */

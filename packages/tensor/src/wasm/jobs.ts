@@ -1,6 +1,7 @@
 /**
  * What a helper thread runs (see threads.ts): the entry point its worker imports. Internal.
  */
+import { runConvPart, type ConvJob } from '../conv/conv.js';
 import { runGemmPart, type GemmJob } from '../gemm.js';
 import { runLstmPart, type LstmJob } from '../rnn/lstm.js';
 import { runLstmTrainPart, type LstmBackJob, type LstmTrainJob } from '../rnn/lstm-backward.js';
@@ -9,7 +10,7 @@ import { runGruTrainPart, type GruBackJob, type GruTrainJob } from '../rnn/gru-b
 import { runSimpleRnnPart, type SimpleRnnJob } from '../rnn/simple-rnn.js';
 import { runSimpleRnnTrainPart, type SimpleRnnBackJob, type SimpleRnnTrainJob } from '../rnn/simple-rnn-backward.js';
 
-export type Job = GemmJob | LstmJob | LstmTrainJob | LstmBackJob | GruJob | GruTrainJob | GruBackJob | SimpleRnnJob | SimpleRnnTrainJob | SimpleRnnBackJob;
+export type Job = GemmJob | ConvJob | LstmJob | LstmTrainJob | LstmBackJob | GruJob | GruTrainJob | GruBackJob | SimpleRnnJob | SimpleRnnTrainJob | SimpleRnnBackJob;
 
 /** Runs part `i` of a job and returns the answer with the buffers to transfer back. */
 export function runPart(job: Job, i: number): { answer: Record<string, Float32Array>; transfer: ArrayBuffer[] } {
@@ -17,6 +18,10 @@ export function runPart(job: Job, i: number): { answer: Record<string, Float32Ar
     case 'gemm': {
       const c = runGemmPart(job, i);
       return { answer: { c }, transfer: [c.buffer as ArrayBuffer] };
+    }
+    case 'conv': {
+      const y = runConvPart(job, i);
+      return { answer: { y }, transfer: [y.buffer as ArrayBuffer] };
     }
     // training jobs write their rows into the job's shared arrays
     case 'lstmTrain':
