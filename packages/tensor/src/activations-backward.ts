@@ -7,6 +7,7 @@
  * `leaky_relu'(0) = 1`), so that training matches Keras 3 step for step. Arithmetic runs in double
  * precision and is rounded once when stored.
  */
+import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease } from './wasm/backend.js';
 import {
   CELU,
   ELU,
@@ -145,6 +146,9 @@ export function activationDerivative(act: Activation): ActivationDerivative | nu
   throw new UnsupportedError(`no derivative is known for activation '${act.name}'; it cannot be trained through`);
 }
 
+/** Values from which the relu gradient runs in WebAssembly (below, copying in and out costs more). */
+const RELU_WASM_MIN = 4096;
+
 /**
  * Back-propagates through an activation: `dx = J(x)ᵀ·dy` for `x`, `y = act(x)` and `dy` of
  * `rows × cols` values (`cols` is the axis softmax-like activations normalise over; element-wise ones
@@ -194,6 +198,20 @@ export function activationBackward(
     return dx;
   }
   if (act === RELU) {
+    const kern = n >= RELU_WASM_MIN ? wasmKernels() : null;
+    if (kern !== null) {
+      // branch-free select (a compare-and-branch loop mispredicts on real data)
+      const mark = wasmMark();
+      const px = wasmAlloc(kern, n);
+      const pdy = wasmAlloc(kern, n);
+      const mem = wasmF32(kern);
+      mem.set(x, px >> 2);
+      mem.set(dy, pdy >> 2);
+      kern.reluBackward(px, pdy, pdy, n);
+      dx.set(mem.subarray(pdy >> 2, (pdy >> 2) + n));
+      wasmRelease(mark);
+      return dx;
+    }
     for (let p = 0; p < n; p++) dx[p] = x[p]! > 0 ? dy[p]! : 0;
     return dx;
   }

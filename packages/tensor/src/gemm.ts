@@ -34,7 +34,8 @@ export interface GemmOptions {
   transposeB?: boolean;
   /**
    * A is stored as k×m (i.e. compute Aᵀ·B of the stored matrix, e.g. the weight gradient xᵀ·dz)
-   * (default false). A transposed copy is made first (O(m·k), against O(m·n·k) for the product).
+   * (default false). The WebAssembly kernel packs A from its stored transpose; elsewhere a transposed
+   * copy is made first (O(m·k), against O(m·n·k) for the product).
    */
   transposeA?: boolean;
   /**
@@ -86,6 +87,13 @@ export function gemm(
   checkLength('C', c, cOff, m, n);
   if (m === 0 || n === 0) return;
   if (transposeA) {
+    const kern = k > 0 && n * k >= wasmThresholds.gemm ? wasmKernels() : null;
+    // One thread: the WebAssembly kernel packs A straight from its stored transpose (the same packed
+    // panels, so the same numbers, as packing a transposed copy). Shared rows need the copy.
+    if (kern !== null && !(m >= PARALLEL_MIN_ROWS && m * n * k >= PARALLEL_MIN_WORK && !inWasmMemory(kern, c) && readyHelpers().length > 0)) {
+      gemmWasm(kern, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, transposeB, cacheB, true);
+      return;
+    }
     gemm(m, n, k, transposed(a, aOff, k, m), b, c, { bOffset: bOff, cOffset: cOff, accumulate, transposeB, cacheB });
     return;
   }
@@ -131,6 +139,7 @@ function gemmWasm(
   accumulate: boolean,
   transposeB: boolean,
   cacheB = false,
+  transposeA = false,
 ): void {
   const mark = wasmMark();
   const aIn = inWasmMemory(kern, a);
@@ -147,7 +156,8 @@ function gemmWasm(
   if (!bIn && kept === null) wasmCopyIn(kern, pb, b, bOff, k * n);
   if (!cIn && accumulate) wasmCopyIn(kern, pc, c, cOff, m * n);
   if (kept === null) kern.packB(k, n, pb, transposeB ? k : n, transposeB ? 1 : 0, pbp);
-  kern.gemmPacked(m, n, k, pa, k, pbp, pc, n, accumulate ? 1 : 0, APACK);
+  if (transposeA) kern.gemmPackedAT(m, n, k, pa, m, pbp, pc, n, accumulate ? 1 : 0, APACK);
+  else kern.gemmPacked(m, n, k, pa, k, pbp, pc, n, accumulate ? 1 : 0, APACK);
   if (!cIn) c.set(wasmF32(kern).subarray(pc >> 2, (pc >> 2) + m * n), cOff);
   wasmRelease(mark);
 }

@@ -1,8 +1,9 @@
 /**
- * The WebAssembly convolution and max-pooling paths against the pure-TypeScript ones (which
- * conv.test.ts checks against jax.vjp of Keras 3's ops): geometries the JAX fixtures do not all cover
- * (1-D windows read in place, causal and same padding, strides, dilations, 3-D, a fused relu, NaN and
- * empty windows), and a convolution shared with a helper thread giving the single-thread bits.
+ * The WebAssembly convolution (forward and both gradients), max-pooling, relu-gradient and
+ * bias-gradient paths against the pure-TypeScript ones (which conv.test.ts and the activation tests
+ * check against Keras 3 / jax.vjp): geometries the JAX fixtures do not all cover (1-D windows read in
+ * place, causal and same padding, strides, dilations, 3-D, a fused relu, NaN and empty windows), and a
+ * convolution shared with a helper thread giving the single-thread bits.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 // The helper threads load the built module (a worker cannot import the TypeScript sources), so this
@@ -85,6 +86,12 @@ describe('WebAssembly convolution and max pooling', () => {
       expect(relDiff(tanh, plain.wasm.map(Math.tanh))).toBeLessThan(1e-6);
       const noBias = both(() => t.convForward(x, k, null, spec));
       expect(relDiff(noBias.wasm, noBias.js)).toBeLessThan(1e-6);
+      // the backward passes (col2im in WebAssembly; the kernel gradient packed from the stored columns)
+      const dz = rand(11, plain.wasm.length, 1);
+      const dx = both(() => t.convBackwardInput(dz, k, spec));
+      expect(relDiff(dx.wasm, dx.js)).toBeLessThan(1e-6);
+      const dk = both(() => t.convBackwardKernel(x, dz, spec));
+      expect(relDiff(dk.wasm, dk.js)).toBeLessThan(1e-6);
     });
   }
 
@@ -117,6 +124,26 @@ describe('WebAssembly convolution and max pooling', () => {
     expect(Array.from(r.wasm.output)).toEqual(Array.from(r.js.output));
     expect(Array.from(r.wasm.argmax!)).toEqual(Array.from(r.js.argmax!));
     expect(r.wasm.output[0]).toBe(-Infinity);
+  });
+
+  it('the relu gradient and the bias gradient: the same bits as the TypeScript loops', () => {
+    const n = 5000 * 3; // over the size from which WebAssembly is used; not a multiple of 4 × 8
+    const x = rand(12, n, 1), dy = rand(13, n, 2);
+    x[7] = NaN;
+    x[8] = 0;
+    x[9] = -0;
+    dy[10] = NaN;
+    const relu = t.getActivation('relu');
+    const r = both(() => t.activationBackward(relu, x, x, dy, 3));
+    expect(Array.from(r.wasm)).toEqual(Array.from(r.js));
+    expect(r.wasm[7]).toBe(0);
+    const inPlace = dy.slice();
+    t.activationBackward(relu, x, x, inPlace, 3, inPlace);
+    expect(Array.from(inPlace)).toEqual(Array.from(r.js));
+    const b = both(() => t.biasGradient(dy.subarray(0, 4999 * 3), 4999, 3));
+    expect(Array.from(b.wasm)).toEqual(Array.from(b.js));
+    const b2 = both(() => t.biasGradient(dy, 1000, 15));
+    expect(Array.from(b2.wasm)).toEqual(Array.from(b2.js));
   });
 
   it('global max pooling as the TypeScript loop, NaN propagating', () => {

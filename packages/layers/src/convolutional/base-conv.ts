@@ -173,11 +173,14 @@ export abstract class BaseConv extends Layer {
     const { x, spec, spatial, cin } = this.spec(input);
     const [kernel, bias] = this.weightList;
     const kernelData = kernel!.value.data;
-    const z = fromChannelsLast(convForward(x, kernelData, this.useBias ? bias!.value.data : null, spec), spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
     const act = this.activation.get(ctx.hardSigmoid);
+    // relu's gradient needs only where the output is positive (y > 0 exactly where z > 0), so the
+    // kernel applies it and no pre-activation copy is kept.
+    const reluOnly = act.name === 'relu';
+    const z = fromChannelsLast(convForward(x, kernelData, this.useBias ? bias!.value.data : null, spec, reluOnly ? { activation: act } : undefined), spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
     const last = z.shape[z.rank - 1]!;
     let y = z;
-    if (act.name !== 'linear') {
+    if (act.name !== 'linear' && !reluOnly) {
       y = new Tensor(z.data.slice(), z.shape);
       act.apply(y.data, 0, y.size / last, last);
     }

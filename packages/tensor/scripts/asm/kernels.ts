@@ -1565,3 +1565,86 @@ export function globalMaxPool(x: usize, batch: i32, positions: i32, c: i32, y: u
     }
   }
 }
+
+/** dst[i] += src[i] for n floats. */
+// @ts-ignore: decorator
+@inline
+function addFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/**
+ * The adjoint of im2col (as src/conv/im2col.ts col2im, in the same order): adds the column rows of
+ * samples [n0, n1) into channels c0..c0+cg of x at the positions they were read from (padded positions
+ * are dropped). x is indexed from sample 0.
+ */
+export function col2im(cols: usize, geo: usize, channels: i32, c0: i32, cg: i32, n0: i32, n1: i32, x: usize): void {
+  const inD = load<i32>(geo), inH = load<i32>(geo, 4), inW = load<i32>(geo, 8);
+  const outD = load<i32>(geo, 12), outH = load<i32>(geo, 16), outW = load<i32>(geo, 20);
+  const kD = load<i32>(geo, 24), kH = load<i32>(geo, 28), kW = load<i32>(geo, 32);
+  const sD = load<i32>(geo, 36), sH = load<i32>(geo, 40), sW = load<i32>(geo, 44);
+  const dD = load<i32>(geo, 48), dH = load<i32>(geo, 52), dW = load<i32>(geo, 56);
+  const pD = load<i32>(geo, 60), pH = load<i32>(geo, 64), pW = load<i32>(geo, 68);
+  const rowW = kW * cg;
+  const rowWb = <usize>rowW << 2;
+  const cgb = <usize>cg << 2;
+  const whole = dW == 1 && cg == channels;
+  let o = cols;
+  for (let n = n0; n < n1; n++) {
+    const xn = x + ((<usize>n * <usize>inD * <usize>inH * <usize>inW * <usize>channels + <usize>c0) << 2);
+    for (let od = 0; od < outD; od++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          const iw0 = ow * sW - pW;
+          for (let kd = 0; kd < kD; kd++) {
+            const id = od * sD + kd * dD - pD;
+            if (id < 0 || id >= inD) {
+              o += <usize>kH * rowWb;
+              continue;
+            }
+            for (let kh = 0; kh < kH; kh++) {
+              const ih = oh * sH + kh * dH - pH;
+              if (ih < 0 || ih >= inH) {
+                o += rowWb;
+                continue;
+              }
+              const base = xn + ((<usize>(id * inH + ih) * <usize>inW * <usize>channels) << 2);
+              if (whole && iw0 >= 0 && iw0 + kW <= inW) {
+                addFloats(base + ((<usize>iw0 * <usize>channels) << 2), o, rowW);
+                o += rowWb;
+                continue;
+              }
+              for (let kw = 0; kw < kW; kw++) {
+                const iw = iw0 + kw * dW;
+                if (iw >= 0 && iw < inW) addFloats(base + ((<usize>iw * <usize>channels) << 2), o, cg);
+                o += cgb;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx = x > 0 ? dy : 0 for n floats (the relu gradient, branch-free; dx may be dy). */
+export function reluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(x + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dx + o, load<f32>(x + o) > 0 ? load<f32>(dy + o) : 0);
+  }
+}

@@ -16,7 +16,7 @@ import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type Was
 import { packedWeights } from '../wasm/pack-cache.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { prod, type WindowGeometry } from './geometry.js';
-import { col2im, geom3, im2col, type Geom3 } from './im2col.js';
+import { col2im, geoInts, geom3, im2col, type Geom3 } from './im2col.js';
 
 /** A convolution: batch, window geometry and channels. */
 export interface ConvSpec {
@@ -184,7 +184,7 @@ function convWasm(
     mem.set(kernel, pk >> 2);
     kern.packB(d.kdim, d.cout, pk, d.cout, 0, pkp);
   }
-  new Int32Array(mem.buffer, pgeo, 18).set([g.inD, g.inH, g.inW, g.outD, g.outH, g.outW, g.kD, g.kH, g.kW, g.sD, g.sH, g.sW, g.dD, g.dH, g.dW, g.pD, g.pH, g.pW]);
+  new Int32Array(mem.buffer, pgeo, 18).set(geoInts(g));
   if (bias !== null) fillWasmRows(mem, py >> 2, bias, nb * d.outPos, d.cout);
   const acc = bias !== null ? 1 : 0;
   if (direct) {
@@ -294,6 +294,8 @@ export function convBackwardInput(dz: Float32Array, kernel: Float32Array, spec: 
   const d = convDims(spec);
   expect('output gradient', dz, d.batch * d.outPos * d.cout);
   expect('kernel', kernel, d.kdim * d.cout);
+  const kern = d.groups === 1 && d.batch > 0 ? wasmKernels() : null;
+  if (kern !== null) return convBackwardInputWasm(kern, dz, kernel, d);
   const dx = new Float32Array(d.batch * d.inPos * d.cin);
   const blockRows = Math.min(d.block, d.batch) * d.outPos;
   const dcols = new Float32Array(blockRows * d.kdim);
@@ -317,6 +319,8 @@ export function convBackwardKernel(x: Float32Array, dz: Float32Array, spec: Conv
   const d = convDims(spec);
   expect('input', x, d.batch * d.inPos * d.cin);
   expect('output gradient', dz, d.batch * d.outPos * d.cout);
+  const kern = d.groups === 1 && d.batch > 0 ? wasmKernels() : null;
+  if (kern !== null) return convBackwardKernelWasm(kern, x, dz, d);
   const dk = new Float32Array(d.kdim * d.cout);
   const blockRows = Math.min(d.block, d.batch) * d.outPos;
   const cols = d.pointwise && d.groups === 1 ? null : new Float32Array(blockRows * d.kdim);
@@ -350,8 +354,95 @@ export function convBackwardKernel(x: Float32Array, dz: Float32Array, spec: Conv
   return dk;
 }
 
+/**
+ * {@link convBackwardInput} in WebAssembly (one group): per block of samples `dcols = dz · kernelᵀ`
+ * (the kernel packed once, transposed) and col2im adds the columns into `dx`, all in the kernels'
+ * memory. The same order of operations as the TypeScript path.
+ */
+function convBackwardInputWasm(kern: WasmKernels, dz: Float32Array, kernel: Float32Array, d: ConvDims): Float32Array {
+  const block = Math.min(d.block, d.batch);
+  const inLen = d.batch * d.inPos * d.cin;
+  const outLen = d.batch * d.outPos * d.cout;
+  const mark = wasmMark();
+  const pdz = wasmAlloc(kern, outLen);
+  const pk = wasmAlloc(kern, d.kdim * d.cout);
+  const pkp = wasmAlloc(kern, kern.packedBSize(d.cout, d.kdim));
+  const pdx = wasmAlloc(kern, inLen);
+  const pcols = wasmAlloc(kern, block * d.outPos * d.kdim);
+  const pgeo = wasmAlloc(kern, 18);
+  const mem = wasmF32(kern);
+  mem.set(dz, pdz >> 2);
+  mem.set(kernel, pk >> 2);
+  mem.fill(0, pdx >> 2, (pdx >> 2) + inLen);
+  // B = kernelᵀ (cout × kdim); the kernel is stored kdim × cout, i.e. "n × k"
+  kern.packB(d.cout, d.kdim, pk, d.cout, 1, pkp);
+  new Int32Array(mem.buffer, pgeo, 18).set(geoInts(d.g));
+  for (let n0 = 0; n0 < d.batch; n0 += block) {
+    const n1 = Math.min(d.batch, n0 + block);
+    kern.gemmPacked((n1 - n0) * d.outPos, d.kdim, d.cout, pdz + 4 * n0 * d.outPos * d.cout, d.cout, pkp, pcols, d.kdim, 0, APACK);
+    kern.col2im(pcols, pgeo, d.cin, 0, d.cin, n0, n1, pdx);
+  }
+  const dx = new Float32Array(inLen);
+  dx.set(wasmF32(kern).subarray(pdx >> 2, (pdx >> 2) + inLen));
+  wasmRelease(mark);
+  return dx;
+}
+
+/**
+ * {@link convBackwardKernel} in WebAssembly (one group): per block of samples im2col, then
+ * `dk (+)= colsᵀ · dz` read straight from the stored columns (gemmPackedAT), summed block by block in
+ * order as the TypeScript path does.
+ */
+function convBackwardKernelWasm(kern: WasmKernels, x: Float32Array, dz: Float32Array, d: ConvDims): Float32Array {
+  const block = Math.min(d.block, d.batch);
+  const inLen = d.batch * d.inPos * d.cin;
+  const outLen = d.batch * d.outPos * d.cout;
+  const blockRows = block * d.outPos;
+  const mark = wasmMark();
+  const px = wasmAlloc(kern, inLen);
+  const pdz = wasmAlloc(kern, outLen);
+  const pdzp = wasmAlloc(kern, kern.packedBSize(blockRows, d.cout));
+  const pdk = wasmAlloc(kern, d.kdim * d.cout);
+  const pcols = d.pointwise ? 0 : wasmAlloc(kern, blockRows * d.kdim);
+  const pgeo = wasmAlloc(kern, 18);
+  const mem = wasmF32(kern);
+  mem.set(x, px >> 2);
+  mem.set(dz, pdz >> 2);
+  new Int32Array(mem.buffer, pgeo, 18).set(geoInts(d.g));
+  for (let n0 = 0; n0 < d.batch; n0 += block) {
+    const n1 = Math.min(d.batch, n0 + block);
+    const rows = (n1 - n0) * d.outPos;
+    let a = px + 4 * n0 * d.inPos * d.cin;
+    if (!d.pointwise) {
+      kern.im2col(px, pgeo, d.cin, 0, d.cin, n0, n1, pcols);
+      a = pcols;
+    }
+    kern.packB(rows, d.cout, pdz + 4 * n0 * d.outPos * d.cout, d.cout, 0, pdzp);
+    // (kdim × rows) · (rows × cout) with A stored rows × kdim
+    kern.gemmPackedAT(d.kdim, d.cout, rows, a, d.kdim, pdzp, pdk, d.cout, n0 > 0 ? 1 : 0, APACK);
+  }
+  const dk = new Float32Array(d.kdim * d.cout);
+  dk.set(wasmF32(kern).subarray(pdk >> 2, (pdk >> 2) + dk.length));
+  wasmRelease(mark);
+  return dk;
+}
+
 /** ∂L/∂bias: the column sums of `dz` (`rows × channels`), in float32 and row order. */
 export function biasGradient(dz: Float32Array, rows: number, channels: number): Float32Array {
+  const kern = rows * channels >= 4096 ? wasmKernels() : null;
+  if (kern !== null) {
+    // the same float32 sums in row order, four channels at a time
+    const mark = wasmMark();
+    const pdz = wasmAlloc(kern, rows * channels);
+    const pacc = wasmAlloc(kern, channels);
+    const mem = wasmF32(kern);
+    mem.set(dz.subarray(0, rows * channels), pdz >> 2);
+    mem.fill(0, pacc >> 2, (pacc >> 2) + channels);
+    kern.addColumnSums(rows, channels, pdz, channels, pacc);
+    const out = mem.slice(pacc >> 2, (pacc >> 2) + channels);
+    wasmRelease(mark);
+    return out;
+  }
   const acc = new Float32Array(channels);
   for (let r = 0; r < rows; r++) {
     const o = r * channels;

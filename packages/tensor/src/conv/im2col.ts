@@ -30,6 +30,11 @@ export function geom3(g: WindowGeometry): Geom3 {
   };
 }
 
+/** A geometry's 18 sizes as the WebAssembly kernels read them (scripts/asm/kernels.ts `im2col`). @internal */
+export function geoInts(g: Geom3): number[] {
+  return [g.inD, g.inH, g.inW, g.outD, g.outH, g.outW, g.kD, g.kH, g.kW, g.sD, g.sH, g.sW, g.dD, g.dH, g.dW, g.pD, g.pH, g.pW];
+}
+
 /**
  * Writes the column rows of samples `n0..n1` (channels `c0..c0+cg` of `channels`) into `cols` from
  * `colsOff`: `(n1−n0)·outD·outH·outW` rows of `kD·kH·kW·cg` values; padded positions are 0.

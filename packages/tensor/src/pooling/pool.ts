@@ -7,7 +7,7 @@
  */
 import { ConfigError, ShapeMismatchError } from '../errors.js';
 import { prod, type WindowGeometry } from '../conv/geometry.js';
-import { geom3, type Geom3 } from '../conv/im2col.js';
+import { geoInts, geom3, type Geom3 } from '../conv/im2col.js';
 import { wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 
 /** A pooling: batch, window geometry (dilation 1) and channels. */
@@ -102,11 +102,6 @@ export function poolForward(x: Float32Array, spec: PoolSpec, mode: 'max' | 'avg'
     }
   }
   return { output: y, argmax: null, counts };
-}
-
-/** Geometry ints as the WebAssembly kernels read them (scripts/asm/kernels.ts `im2col`). @internal */
-export function geoInts(g: Geom3): number[] {
-  return [g.inD, g.inH, g.inW, g.outD, g.outH, g.outW, g.kD, g.kH, g.kW, g.sD, g.sH, g.sW, g.dD, g.dH, g.dW, g.pD, g.pH, g.pW];
 }
 
 /**

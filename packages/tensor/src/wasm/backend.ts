@@ -40,6 +40,8 @@ export interface WasmKernels {
   im2col(x: number, geo: number, channels: number, c0: number, cg: number, n0: number, n1: number, cols: number): void;
   maxPool(x: number, geo: number, c: number, batch: number, y: number, argmax: number): void;
   globalMaxPool(x: number, batch: number, positions: number, c: number, y: number): void;
+  col2im(cols: number, geo: number, channels: number, c0: number, cg: number, n0: number, n1: number, x: number): void;
+  reluBackward(x: number, dy: number, dx: number, n: number): void;
   adamStep(n: number, w: number, g: number, m: number, v: number, vh: number, alpha: number, c1: number, c2: number, eps: number): void;
   activate(code: number, p: number, n: number): void;
   lstmCell(batch: number, u: number, z: number, c: number, h: number, rec: number, act: number, out: number, outStride: number): void;
