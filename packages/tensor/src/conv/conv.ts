@@ -203,10 +203,14 @@ function convWasm(
   wasmRelease(mark);
 }
 
-/** A convolution shared with helper threads by samples. Internal. */
+/**
+ * A convolution shared with helper threads by samples: the input and the result live in shared memory
+ * (helpers read every sample they may claim and write their samples' results in place). Internal.
+ */
 export interface ConvJob {
   kind: 'conv';
   x: Float32Array;
+  y: Float32Array;
   kernel: Float32Array;
   bias: Float32Array | null;
   dims: ConvDims;
@@ -214,31 +218,45 @@ export interface ConvJob {
   bounds: number[];
 }
 
-/** Part i of a shared convolution (in a helper thread): its samples of the result. Internal. */
-export function runConvPart(job: ConvJob, i: number): Float32Array {
+/** Part i of a shared convolution (in a helper thread): writes its samples of the result into `job.y`. Internal. */
+export function runConvPart(job: ConvJob, i: number): void {
   const n0 = job.bounds[i]!, n1 = job.bounds[i + 1]!;
-  const d = job.dims;
-  const y = new Float32Array((n1 - n0) * d.outPos * d.cout);
   const kern = wasmKernels();
   if (kern === null) throw new Error('kerasts helper: WebAssembly kernels unavailable');
-  convWasm(kern, job.x, job.kernel, job.bias, d, n0, n1, job.act, y, 0);
-  return y;
+  convWasm(kern, job.x, job.kernel, job.bias, job.dims, n0, n1, job.act, job.y, n0 * job.dims.outPos * job.dims.cout);
+}
+
+let scratch: Float32Array | null = null;
+/** Floats of shared scratch kept between calls (16 MiB); larger convolutions take a fresh buffer. */
+const SCRATCH_MAX_FLOATS = 4 * 1024 * 1024;
+
+/**
+ * n floats over a SharedArrayBuffer, reused between calls: a fresh multi-megabyte buffer per call costs
+ * more in page faults than the copy into it. Only used within one call.
+ */
+function sharedScratch(n: number): Float32Array {
+  if (n > SCRATCH_MAX_FLOATS) return new Float32Array(new SharedArrayBuffer(4 * n));
+  if (scratch === null || scratch.length < n) scratch = new Float32Array(new SharedArrayBuffer(4 * Math.max(n, 1 << 18)));
+  return scratch.subarray(0, n);
 }
 
 function convParallel(kern: WasmKernels, helpers: Helper[], x: Float32Array, kernel: Float32Array, bias: Float32Array | null, d: ConvDims, act: number, y: Float32Array): void {
   const parts = Math.min(d.batch, 2 * (helpers.length + 1));
   const bounds: number[] = [];
   for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * d.batch) / parts));
-  const job: ConvJob = { kind: 'conv', x: x.slice(), kernel: kernel.slice(), bias: bias === null ? null : bias.slice(), dims: d, act, bounds };
-  const transfer: ArrayBufferLike[] = [job.x.buffer, job.kernel.buffer];
   const step = d.outPos * d.cout;
-  shareParts<{ part: number; y: Float32Array }>(
+  const shared = sharedScratch(x.length + y.length);
+  const xs = shared.subarray(0, x.length);
+  const ys = shared.subarray(x.length);
+  xs.set(x);
+  const job: ConvJob = { kind: 'conv', x: xs, y: ys, kernel, bias, dims: d, act, bounds };
+  shareParts<{ part: number }>(
     helpers,
     parts,
     job as unknown as Record<string, unknown>,
-    transfer,
+    [],
     (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step),
-    (r) => y.set(r.y, bounds[r.part]! * step),
+    (r) => y.set(ys.subarray(bounds[r.part]! * step, bounds[r.part + 1]! * step), bounds[r.part]! * step),
   );
 }
 

@@ -19,10 +19,10 @@ export function runPart(job: Job, i: number): { answer: Record<string, Float32Ar
       const c = runGemmPart(job, i);
       return { answer: { c }, transfer: [c.buffer as ArrayBuffer] };
     }
-    case 'conv': {
-      const y = runConvPart(job, i);
-      return { answer: { y }, transfer: [y.buffer as ArrayBuffer] };
-    }
+    case 'conv':
+      // writes its samples into the job's shared result
+      runConvPart(job, i);
+      return { answer: {}, transfer: [] };
     // training jobs write their rows into the job's shared arrays
     case 'lstmTrain':
     case 'lstmBack':
