@@ -30,3 +30,11 @@ import { F, Fs, I, Is, S, Ss } from './graph.js';
 export const onnxAttr = Object.freeze({ f: F, i: I, s: S, floats: Fs, ints: Is, strings: Ss });
 export { activation as onnxActivation } from './activations.js';
 export * as onnxProto from './proto/onnx_pb.js';
+export {
+  createOrtPredictor,
+  type OrtPredictor,
+  type OrtPredictorOptions,
+  type OrtModuleLike,
+  type OrtSessionLike,
+  type OrtTensorLike,
+} from './ort-predictor.js';
