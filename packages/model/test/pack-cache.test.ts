@@ -47,6 +47,17 @@ describe('pack cache in models', () => {
     expect(s2.misses).toBe(s1.misses);
   });
 
+  it('replacing weights frees the old arrays\' panels at once: kept bytes do not grow with each setWeights', () => {
+    const { model } = warmModel();
+    const bytes = packCacheStats().bytes;
+    for (let seed = 20; seed < 25; seed++) {
+      model.setWeights(packedModel(seed).getWeights());
+      model.predict(x);
+    }
+    // (the helper models made above keep no panels: they never predicted)
+    expect(packCacheStats().bytes).toBe(bytes);
+  });
+
   it('model.setWeights', () => {
     const { model, before } = warmModel();
     model.setWeights(packedModel(9).getWeights());

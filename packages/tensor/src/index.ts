@@ -55,7 +55,7 @@ export {
 } from './rnn/simple-rnn-backward.js';
 export { Random } from './random.js';
 export { setBackend, getBackend, wasmReady, wasmUnavailableReason, type Backend } from './wasm/backend.js';
-export { markWeightsChanged, weightVersion, clearPackCache, setPackCacheLimit, packCacheStats, type PackCacheStats } from './wasm/pack-cache.js';
+export { markWeightsChanged, weightVersion, releasePackedWeights, clearPackCache, setPackCacheLimit, packCacheStats, type PackCacheStats } from './wasm/pack-cache.js';
 export { activationBackward, activationDerivative, type ActivationDerivative } from './activations-backward.js';
 export { denseBackward, type DenseBackwardOptions, type DenseBackwardResult } from './core/dense-backward.js';
 export {

@@ -18,6 +18,7 @@ import {
   lstmForward,
   markWeightsChanged,
   packCacheStats,
+  releasePackedWeights,
   setPackCacheLimit,
   simpleRnnForward,
   weightVersion,
@@ -144,6 +145,20 @@ describe('pack cache', () => {
     gemm(4, 64, 32, a, b, c, { cacheB: true });
     expect(c).toEqual(want);
     expect(() => setPackCacheLimit(-1)).toThrow(RangeError);
+  });
+
+  it('an array kept again after clearPackCache is counted (and cleared) again; releasePackedWeights frees one array', () => {
+    const a = values(4 * 32), b = values(32 * 40), b2 = values(32 * 40);
+    const c = new Float32Array(4 * 40);
+    gemm(4, 40, 32, a, b, c, { cacheB: true });
+    clearPackCache();
+    gemm(4, 40, 32, a, b, c, { cacheB: true });
+    gemm(4, 40, 32, a, b2, c, { cacheB: true });
+    expect(packCacheStats().entries).toBe(2);
+    releasePackedWeights(b);
+    expect(packCacheStats().entries).toBe(1);
+    clearPackCache();
+    expect(packCacheStats()).toMatchObject({ entries: 0, bytes: 0 });
   });
 
   it('adamUpdate marks the weights it changes', () => {

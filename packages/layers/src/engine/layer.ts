@@ -1,4 +1,4 @@
-import { ShapeMismatchError, Tensor, UnsupportedError, checkDeclaredShape, markWeightsChanged, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
+import { ShapeMismatchError, Tensor, UnsupportedError, checkDeclaredShape, markWeightsChanged, releasePackedWeights, type HardSigmoidVariant, type Random } from '@kerasts/tensor';
 import type { JsonObject } from './json.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { formatShape, type Shape } from './shape.js';
@@ -141,9 +141,12 @@ class Weight implements LayerWeight {
   }
 
   set value(t: Tensor) {
+    const old = this.#value.data;
     this.#value = t;
     // the same array may come back with new values: packed copies of it are stale either way
     markWeightsChanged(t.data);
+    // the replaced array's packed copies are freed now, not when it is collected
+    if (old !== t.data) releasePackedWeights(old);
   }
 }
 

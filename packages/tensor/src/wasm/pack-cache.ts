@@ -19,8 +19,9 @@
  * **Who owns it**: this module, one cache per JavaScript thread (per WebAssembly instance). Helper
  * threads receive copies of the weights with each job and pack them per call; only the calling thread
  * caches. **Invalidation**: a lookup whose version differs from the entry's frees the old panels and
- * packs again; when the array is garbage-collected its panels are freed (FinalizationRegistry);
- * {@link clearPackCache} frees everything. **Memory**: about one extra copy of every weight matrix
+ * packs again; replacing a layer weight's value frees the old array's panels
+ * ({@link releasePackedWeights}); when an array is garbage-collected its panels are freed
+ * (FinalizationRegistry); {@link clearPackCache} frees everything. **Memory**: about one extra copy of every weight matrix
  * that has run a predict through WebAssembly (k × n rounded up to 8 columns, 4 bytes per value), held
  * in the kernels' linear memory, which WebAssembly cannot shrink: freed panels leave holes that later
  * panels reuse (first fit), and the end of the region is given back to the per-call stack. Past
@@ -87,6 +88,16 @@ function freeMap(map: Map<string, Entry>): void {
 /** Frees every packed weight kept so far (they are packed again on their next use). */
 export function clearPackCache(): void {
   for (const map of [...allMaps]) freeMap(map);
+}
+
+/**
+ * Frees the panels kept for this array now, rather than when it is garbage-collected (layers call it
+ * when a weight's value is replaced: the old array's panels are then unlikely to be used again, and
+ * if they are, they are packed again).
+ */
+export function releasePackedWeights(a: Float32Array): void {
+  const map = entries.get(a);
+  if (map !== undefined) freeMap(map);
 }
 
 /**
@@ -173,6 +184,7 @@ export function packedWeights(kern: WasmKernels, src: Float32Array, k: number, n
       registry?.register(src, map);
     }
     map.set(key, { version, p, bytes, allFinite });
+    allMaps.add(map); // (again after clearPackCache)
     cachedBytes += bytes;
   }
   return { p, allFinite };
