@@ -442,7 +442,10 @@ export async function saveTfjsModel(model: Model, dir: string | null, options: S
   if (folder !== null) {
     const prefix = folder === '' || /[/\\]$/.test(folder) ? folder : `${folder}/`;
     if (prefix !== '') {
-      const { mkdir } = await import('node:fs/promises').catch(() => ({ mkdir: null }));
+      // A specifier bundlers do not follow: browser bundles must not contain node:* modules (in a
+      // browser the import fails, and writePathBytes then says to pass null for the bytes).
+      const fsModule = 'node:fs/promises';
+      const { mkdir } = await (import(/* @vite-ignore */ fsModule) as Promise<typeof import('node:fs/promises')>).catch(() => ({ mkdir: null }));
       if (mkdir) await mkdir(prefix, { recursive: true });
     }
     // shards first: a model.json never names shards that are not there yet
