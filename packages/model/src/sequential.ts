@@ -169,9 +169,21 @@ export class Sequential extends Model {
   protected runGraph(inputs: Tensor[], ctx: CallContext): { outputs: Tensor[]; masks: (Mask | null)[] } {
     let outputs: Tensor[] = [inputs[0]!];
     let masks: (Mask | null)[] = [null];
-    for (const l of this.stack) {
+    const stack = this.stack;
+    for (let i = 0; i < stack.length; i++) {
+      const l = stack[i]!;
       const prev = outputs[0]!;
-      const r = runNode(l, [prev], ctx, [masks[0] ?? null]);
+      // A layer that can compute itself and the next one in one pass (a convolution and its max
+      // pooling) does, when no mask flows: the intermediate activation is no output of a Sequential.
+      const next = stack[i + 1];
+      const fused = next !== undefined && masks[0] == null && typeof l.callFused === 'function' ? l.callFused(next, prev, ctx) : null;
+      let r: { outputs: Tensor[]; masks: (Mask | null)[] };
+      if (fused !== null) {
+        r = { outputs: [fused], masks: [null] };
+        i++;
+      } else {
+        r = runNode(l, [prev], ctx, [masks[0] ?? null]);
+      }
       outputs = r.outputs;
       masks = r.masks;
       // The previous activation is dead now unless the layer passed it on (Dropout, Reshape share it):

@@ -19,7 +19,7 @@ export type SequentialClass = new (config: { layers: Layer[] }) => Sequential;
 export function packedModel(seed = 1, Seq: SequentialClass = Sequential): Sequential {
   const m = new Seq({
     layers: [
-      new Conv1D(48, 3, { padding: 'same', inputShape: [...PACKED_INPUT] }), // k = 3·8, n = 48
+      new Conv1D(48, 5, { padding: 'same', inputShape: [...PACKED_INPUT] }), // k = 5·8 = 40 (over 32: im2col + GEMM, not direct), n = 48
       new LSTM(16, { returnSequences: true }),
       new GRU(16, { returnSequences: true }), // reset_after=True: one panel set of U
       new GRU(16, { returnSequences: true, resetAfter: false }), // two column slices of U

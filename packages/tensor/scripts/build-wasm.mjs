@@ -1,4 +1,4 @@
-// Compiles the AssemblyScript kernels (scripts/asm/kernels.ts) to WebAssembly and writes the bytes as a
+// Compiles the AssemblyScript kernels (scripts/asm/kernels.ts and the other entries in ENTRIES) to WebAssembly and writes the bytes as a
 // base64 string into src/wasm/kernels-wasm.ts, so that `tsc -b` alone builds the package and the module
 // loads anywhere without file access. Run after editing the kernels:
 //
@@ -13,6 +13,8 @@ import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SOURCE = join(here, 'asm', 'kernels.ts');
+/** The entry files under asm/ (kernels.ts first; the others are kernels kept in their own files). */
+export const ENTRIES = ['kernels.ts', 'cnn.ts'];
 export const TARGET = join(here, '..', 'src', 'wasm', 'kernels-wasm.ts');
 
 export const ASC_FLAGS = [
@@ -30,8 +32,9 @@ export const ASC_FLAGS = [
 export async function compileKernels() {
   const { default: asc } = await import('assemblyscript/asc');
   let wasm = null;
-  const { error, stderr } = await asc.main(['kernels.ts', '--outFile', 'kernels.wasm', ...ASC_FLAGS], {
-    readFile: async (name) => (name === 'kernels.ts' ? readFile(SOURCE, 'utf8') : null),
+  const { error, stderr } = await asc.main([...ENTRIES, '--outFile', 'kernels.wasm', ...ASC_FLAGS], {
+    // files under asm/ (entries and what they import, e.g. './kernels'); asc asks for others (its library) too
+    readFile: async (name) => (/^[a-z0-9-]+\.ts$/.test(name) ? readFile(join(here, 'asm', name), 'utf8').catch(() => null) : null),
     writeFile: async (name, contents) => {
       if (name === 'kernels.wasm') wasm = contents;
     },

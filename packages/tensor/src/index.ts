@@ -72,7 +72,7 @@ export { setThreads, getThreads, threadStats } from './wasm/threads.js';
 export { adamUpdate, type AdamStepConstants } from './optimizers/adam.js';
 export { transpose, transposeShape, inversePermutation } from './reshaping/transpose.js';
 export { windowGeometry, transposeGeometry, type WindowGeometry, type PaddingMode } from './conv/geometry.js';
-export { convForward, convBackwardInput, convBackwardKernel, biasGradient, type ConvSpec, type ConvForwardOptions } from './conv/conv.js';
+export { convForward, convMaxPoolForward, convBackwardInput, convBackwardKernel, biasGradient, type ConvSpec, type ConvForwardOptions } from './conv/conv.js';
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardKernel, type DepthwiseSpec } from './conv/depthwise.js';
 export { toChannelsLast, toChannelsFirst } from './conv/layout.js';
 export { poolForward, maxPoolBackward, avgPoolBackward, type PoolSpec, type PoolResult } from './pooling/pool.js';

@@ -10,12 +10,14 @@ import {
   convBackwardInput,
   convBackwardKernel,
   convForward,
+  convMaxPoolForward,
   ShapeMismatchError,
   Tensor,
   windowGeometry,
   type ConvSpec,
 } from '@kerasts/tensor';
 import { ActivationSlot, type KeptConfig } from '../engine/activation-slot.js';
+import { BasePooling } from '../pooling/base-pooling.js';
 import { ConfigReader } from '../engine/config-reader.js';
 import { Layer, type CallContext, type LayerOptions, type LayerTape, type LayerWeight, type TrainCallContext } from '../engine/layer.js';
 import type { OptionKeys } from '../engine/options.js';
@@ -167,6 +169,24 @@ export abstract class BaseConv extends Layer {
     const y = fromChannelsLast(z, spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
     if (!inside) act.apply(y.data, 0, y.size / y.shape[y.rank - 1]!, y.shape[y.rank - 1]!);
     return y;
+  }
+
+  /**
+   * A following max pooling fused into the convolution (tensor's `convMaxPoolForward`): the pooled
+   * values without the convolution's full-size output (for a 3×3 window over one channel, the first
+   * layer of most image models, that output is the largest array of the model). Both layers must share
+   * the data format; the activation must be relu or linear (the ones the fused kernel applies).
+   */
+  override callFused(next: Layer, input: Tensor, ctx: CallContext): Tensor | null {
+    if (!(next instanceof BasePooling) || next.mode !== 'max' || next.rank !== this.rank || next.dataFormat !== this.dataFormat) return null;
+    const act = this.activation.get(ctx.hardSigmoid);
+    if (act.name !== 'relu' && act.name !== 'linear') return null;
+    const { x, spec } = this.spec(input);
+    const outSize = spec.geometry.outSize;
+    const pool = windowGeometry(outSize, next.poolSize, next.strides, new Array<number>(this.rank).fill(1), next.padding);
+    const [kernel, bias] = this.weightList;
+    const y = convMaxPoolForward(x, kernel!.value.data, this.useBias ? bias!.value.data : null, spec, pool, { cacheWeights: true, activation: act });
+    return fromChannelsLast(y, spec.batch, pool.outSize, this.filters, this.dataFormat);
   }
 
   override forwardTrain(input: Tensor, ctx: TrainCallContext): LayerTape {

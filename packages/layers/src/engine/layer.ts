@@ -438,6 +438,15 @@ export abstract class Layer {
   computeMaskMulti?(inputs: readonly Tensor[], masks: readonly (Mask | null)[], ctx?: CallContext): Mask | null;
 
   /**
+   * Inference through this layer and then `next` in one pass, when this layer knows how to (a
+   * convolution followed by a max pooling computes the pooled values without storing its own full-size
+   * output). Graphs call it, instead of `call` twice, only where this layer's output feeds `next` alone,
+   * is no model output and the input has no mask. Returns `next.call(this.call(input))` exactly, or null
+   * when this pair cannot be fused (the graph then calls both).
+   */
+  callFused?(next: Layer, input: Tensor, ctx: CallContext): Tensor | null;
+
+  /**
    * Layers whose calls take extra tensors (initial states) or return several (states, a Bidirectional
    * without merge) implement these four instead of {@link call}-only behaviour: the outputs for the
    * inputs (`inputs[0]` is the data, the rest initial states), their shapes, their masks, and the

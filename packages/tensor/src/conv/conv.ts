@@ -10,10 +10,12 @@
  */
 import { LINEAR, RELU, type Activation } from '../activations.js';
 import { ConfigError, ShapeMismatchError } from '../errors.js';
+import { giveF32, takeF32 } from '../buffer-pool.js';
 import { gemm } from '../gemm.js';
 import { fillRows as fillWasmRows } from '../rnn/common.js';
 import { APACK, wasmAlloc, wasmF32, wasmKernels, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 import { packedWeights } from '../wasm/pack-cache.js';
+import { poolForward } from '../pooling/pool.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { prod, type WindowGeometry } from './geometry.js';
 import { col2im, geoInts, geom3, im2col, type Geom3 } from './im2col.js';
@@ -127,7 +129,9 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
   if (kern !== null) {
     const fused = activation === RELU ? RELU_CODE : LINEAR_CODE;
     applied ||= fused === RELU_CODE;
-    y = new Float32Array(d.batch * d.outPos * d.cout);
+    // every value is written below: a pooled buffer (given back by the graph once the next layer has
+    // read it) spares the page faults of a fresh multi-megabyte array per call
+    y = takeF32(d.batch * d.outPos * d.cout, false);
     const helpers = d.batch >= 2 && d.batch * d.outPos * d.kdim * d.cout >= PARALLEL_MIN_WORK ? readyHelpers() : [];
     if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y);
     else convWasm(kern, x, kernel, bias, d, 0, d.batch, fused, y, 0, cacheWeights);
@@ -135,6 +139,43 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
     y = convForwardJs(x, kernel, bias, d, cacheWeights);
   }
   if (!applied) activation.apply(y, 0, d.batch * d.outPos, d.cout);
+  return y;
+}
+
+/**
+ * `maxPool(activation(conv(x, kernel) + bias))`: a convolution ({@link convForward}'s arguments) and the
+ * max pooling over its output (`pool`: the pooling's window geometry, whose input size is the
+ * convolution's output size; dilation 1) in one pass, giving `(batch, *pool.outSize, outChannels)`.
+ *
+ * A convolution with a short window row (few input channels; see `convTuning`) runs directly in
+ * WebAssembly with the pooling fused in, so its full-size output is never stored; any other runs as
+ * {@link convForward} then {@link poolForward}. Either way the values are bit for bit those of the two
+ * separate calls.
+ *
+ * @throws {ShapeMismatchError} if an array has the wrong length or the pooling's input size is not the
+ * convolution's output size.
+ * @throws {ConfigError} if the pooling has a dilation.
+ */
+export function convMaxPoolForward(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, spec: ConvSpec, pool: WindowGeometry, options?: ConvForwardOptions): Float32Array {
+  const d = convDims(spec);
+  const outSize = spec.geometry.outSize;
+  if (pool.inSize.length !== outSize.length || pool.inSize.some((v, i) => v !== outSize[i])) {
+    throw new ShapeMismatchError(`convMaxPoolForward: the pooling's input size (${pool.inSize.join('×')}) is not the convolution's output size (${outSize.join('×')})`, [...outSize], [...pool.inSize]);
+  }
+  if (pool.dilations.some((v) => v !== 1)) throw new ConfigError('convMaxPoolForward: a max pooling has no dilation');
+  const activation = options?.activation ?? LINEAR;
+  const kern = d.batch > 0 && directConv(d) && (activation === RELU || activation === LINEAR) ? wasmKernels() : null;
+  if (kern === null) {
+    const z = convForward(x, kernel, bias, spec, options);
+    const y = poolForward(z, { batch: d.batch, geometry: pool, channels: d.cout }, 'max', false).output;
+    giveF32(z);
+    return y;
+  }
+  expect('input', x, d.batch * d.inPos * d.cin);
+  expect('kernel', kernel, d.kdim * d.cout);
+  if (bias !== null) expect('bias', bias, d.cout);
+  const y = takeF32(d.batch * prod(pool.outSize) * d.cout, false);
+  convDirectWasm(kern, x, kernel, bias, d, 0, d.batch, activation === RELU ? RELU_CODE : LINEAR_CODE, geom3(pool), y, 0);
   return y;
 }
 
@@ -163,6 +204,10 @@ function convWasm(
 ): void {
   const nb = n1 - n0;
   const g = d.g;
+  if (directConv(d)) {
+    convDirectWasm(kern, x, kernel, bias, d, n0, n1, act, null, y, yOff);
+    return;
+  }
   // 1-D, stride 1, no dilation, no padding: row r of the column matrix is x[r·cin .. r·cin + kdim).
   const direct = g.inD * g.inH === 1 && g.kD * g.kH === 1 && g.sW === 1 && g.dW === 1 && g.pW === 0;
   const block = Math.min(d.block, nb);
@@ -200,6 +245,60 @@ function convWasm(
   }
   if (act !== LINEAR_CODE) kern.activate(act, py, outLen);
   y.set(wasmF32(kern).subarray(py >> 2, (py >> 2) + outLen), yOff);
+  wasmRelease(mark);
+}
+
+/**
+ * Window rows of at most this many values (taps·channels) are convolved directly (convDirect in
+ * scripts/asm/cnn.ts) instead of by im2col + GEMM: with so short a row the GEMM's time goes into writing
+ * the column matrix and reading and writing its output, not into products (a 3×3 window over 1 channel:
+ * about 3× slower than direct). The results are bit for bit the same. Mutable for tests and tuning. @internal
+ */
+export const convTuning = { directMaxK: 32 };
+
+/** Whether {@link convWasm} convolves directly (one group, a short window row). @internal */
+export function directConv(d: ConvDims): boolean {
+  return d.groups === 1 && d.kdim <= convTuning.directMaxK;
+}
+
+/**
+ * Samples `n0..n1` convolved directly in WebAssembly into `y` from float `yOff`; with `pool` (a max
+ * pooling's geometry over the convolution's output) the pooled result instead, without the
+ * convolution's output ever being stored.
+ */
+function convDirectWasm(
+  kern: WasmKernels,
+  x: Float32Array,
+  kernel: Float32Array,
+  bias: Float32Array | null,
+  d: ConvDims,
+  n0: number,
+  n1: number,
+  act: number,
+  pool: Geom3 | null,
+  y: Float32Array,
+  yOff: number,
+): void {
+  const nb = n1 - n0;
+  const inLen = nb * d.inPos * d.cin;
+  const outLen = nb * (pool === null ? d.outPos : pool.outD * pool.outH * pool.outW) * d.cout;
+  const mark = wasmMark();
+  const px = wasmAlloc(kern, inLen);
+  const pw = wasmAlloc(kern, d.kdim * d.cout);
+  const pb = bias !== null ? wasmAlloc(kern, d.cout) : 0;
+  const py = wasmAlloc(kern, outLen);
+  const pgeo = wasmAlloc(kern, 36);
+  const pxb = wasmAlloc(kern, 3 * d.kdim);
+  const ptmp = wasmAlloc(kern, d.cout);
+  const mem = wasmF32(kern);
+  mem.set(x.subarray(n0 * d.inPos * d.cin, n1 * d.inPos * d.cin), px >> 2);
+  mem.set(kernel, pw >> 2);
+  if (bias !== null) mem.set(bias, pb >> 2);
+  const ints = new Int32Array(mem.buffer, pgeo, 36);
+  ints.set(geoInts(d.g));
+  if (pool !== null) ints.set(geoInts(pool), 18);
+  kern.convDirect(px, pgeo, d.cin, 0, nb, pw, d.cout, pb, act, py, pool === null ? 0 : pgeo + 72, pxb, ptmp);
+  y.set(mem.subarray(py >> 2, (py >> 2) + outLen), yOff);
   wasmRelease(mark);
 }
 

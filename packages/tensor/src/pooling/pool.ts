@@ -5,6 +5,7 @@
  * The max-pooling gradient goes to the first maximum of each window in window order (XLA's
  * select-and-scatter with `>=`), so ties are resolved as JAX resolves them.
  */
+import { takeF32 } from '../buffer-pool.js';
 import { ConfigError, ShapeMismatchError } from '../errors.js';
 import { prod, type WindowGeometry } from '../conv/geometry.js';
 import { geoInts, geom3, type Geom3 } from '../conv/im2col.js';
@@ -58,9 +59,10 @@ export function poolForward(x: Float32Array, spec: PoolSpec, mode: 'max' | 'avg'
   const { inD, inH, inW, outD, outH, outW, kD, kH, kW, sD, sH, sW, pD, pH, pW } = d.g;
   const total = d.batch * d.outPos;
   if (mode === 'max') {
-    const y = new Float32Array(total * c);
-    const argmax = keepArgmax ? new Int32Array(total * c) : null;
     const kern = wasmKernels();
+    // every value is written by the kernel: a pooled buffer (see convForward) when it runs
+    const y = kern !== null && total > 0 ? takeF32(total * c, false) : new Float32Array(total * c);
+    const argmax = keepArgmax ? new Int32Array(total * c) : null;
     if (kern !== null && total > 0) maxPoolWasm(kern, x, d, y, argmax);
     else if (argmax) maxPoolArgmax(x, d, y, argmax);
     else maxPool(x, d, y);

@@ -42,6 +42,8 @@ export interface WasmKernels {
   globalMaxPool(x: number, batch: number, positions: number, c: number, y: number): void;
   col2im(cols: number, geo: number, channels: number, c0: number, cg: number, n0: number, n1: number, x: number): void;
   reluBackward(x: number, dy: number, dx: number, n: number): void;
+  convDirect(x: number, geo: number, cin: number, n0: number, n1: number, w: number, cout: number, bias: number, act: number, y: number, pool: number, xb: number, tmp: number): void;
+  maxPoolBackward(dy: number, argmax: number, n: number, dx: number, nx: number): void;
   adamStep(n: number, w: number, g: number, m: number, v: number, vh: number, alpha: number, c1: number, c2: number, eps: number): void;
   activate(code: number, p: number, n: number): void;
   lstmCell(batch: number, u: number, z: number, c: number, h: number, rec: number, act: number, out: number, outStride: number): void;
