@@ -122,6 +122,11 @@ PREDICT = [
     ("autoencoder_transpose", "Conv2D(4,3,strides 2,same,relu) -> Conv2DTranspose(2,3,strides 2,same) (decoder)", (8, 8, 2),
      [lambda: L.Conv2D(4, 3, strides=2, padding="same", activation="relu"), lambda: L.Conv2DTranspose(2, 3, strides=2, padding="same")], 2),
     ("large_activations", "Conv2D(3, 3) with weights x40: outputs in the hundreds (relative tolerance)", (6, 6, 4), [lambda: L.Conv2D(3, 3)], 2),
+    # Winograd F(2x2, 3x3) in kerasts (3x3, stride 1, 16+ channels): odd sizes (partial tiles), same and valid
+    ("conv2d_winograd_stack", "Conv2D(16,3,same,relu) -> Conv2D(8,3) valid (16 input channels, odd sizes: kerasts' Winograd path with partial tiles)", (7, 9, 16),
+     [lambda: L.Conv2D(16, 3, padding="same", activation="relu"), lambda: L.Conv2D(8, 3)], 2),
+    ("conv2d_winograd_channels_first", "Conv2D(16, 3, same, relu, channels_first) on 16 channels (kerasts' Winograd path through the layout change)", (16, 5, 5),
+     [lambda: L.Conv2D(8, 3, padding="same", activation="relu", data_format="channels_first")], 2),
 ]
 
 
@@ -526,6 +531,10 @@ FITS = [
     Fit("maxpool_ties_first_layer_conv", "Conv2D(3,(2,1),no bias, equal taps) on integer-valued input -> MaxPooling2D(2, strides 1) (overlapping windows, tied maxima from different inputs) -> GlobalMaxPooling2D (tied maxima) -> Dense(1), SGD",
         (5, 5, 1), [lambda: L.Conv2D(3, (2, 1), use_bias=False), lambda: L.MaxPooling2D(2, strides=1), lambda: L.GlobalMaxPooling2D(), lambda: L.Dense(1)],
         lambda: O.SGD(learning_rate=0.05), "mse", reg(1), x_scale=-1.0),
+    Fit("winograd_conv2d_adam", "Conv2D(16,3,same,relu) -> Conv2D(16,3,same) -> GlobalAveragePooling2D -> Dense(2), Adam (kerasts' Winograd path forward and for the input gradient)",
+        (7, 5, 2), [lambda: L.Conv2D(16, 3, padding="same", activation="relu"), lambda: L.Conv2D(16, 3, padding="same"),
+                    lambda: L.GlobalAveragePooling2D(), lambda: L.Dense(2)],
+        lambda: O.Adam(learning_rate=0.01), "mse", reg(2), n=16, x_scale=0.5),
 ]
 
 

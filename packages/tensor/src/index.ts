@@ -73,6 +73,7 @@ export { adamUpdate, type AdamStepConstants } from './optimizers/adam.js';
 export { transpose, transposeShape, inversePermutation } from './reshaping/transpose.js';
 export { windowGeometry, transposeGeometry, type WindowGeometry, type PaddingMode } from './conv/geometry.js';
 export { convForward, convMaxPoolForward, convBackwardInput, convBackwardKernel, biasGradient, type ConvSpec, type ConvForwardOptions } from './conv/conv.js';
+export { winogradOptions } from './conv/winograd.js';
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardKernel, type DepthwiseSpec } from './conv/depthwise.js';
 export { toChannelsLast, toChannelsFirst } from './conv/layout.js';
 export { poolForward, maxPoolBackward, avgPoolBackward, type PoolSpec, type PoolResult } from './pooling/pool.js';

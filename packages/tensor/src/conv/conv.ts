@@ -19,6 +19,7 @@ import { poolForward } from '../pooling/pool.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { prod, type WindowGeometry } from './geometry.js';
 import { col2im, geoInts, geom3, im2col, type Geom3 } from './im2col.js';
+import { winogradApplies, winogradForward } from './winograd.js';
 
 /** A convolution: batch, window geometry and channels. */
 export interface ConvSpec {
@@ -133,8 +134,9 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
     // read it) spares the page faults of a fresh multi-megabyte array per call
     y = takeF32(d.batch * d.outPos * d.cout, false);
     const helpers = d.batch >= 2 && d.batch * d.outPos * d.kdim * d.cout >= PARALLEL_MIN_WORK ? readyHelpers() : [];
-    if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y);
-    else convWasm(kern, x, kernel, bias, d, 0, d.batch, fused, y, 0, cacheWeights);
+    const wino = winogradApplies(d);
+    if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y, wino);
+    else convWasm(kern, x, kernel, bias, d, 0, d.batch, fused, y, 0, cacheWeights, wino);
   } else {
     y = convForwardJs(x, kernel, bias, d, cacheWeights);
   }
@@ -201,7 +203,13 @@ function convWasm(
   y: Float32Array,
   yOff: number,
   cacheWeights = false,
+  winograd = false,
 ): void {
+  if (winograd) {
+    const step = d.outPos * d.cout;
+    winogradForward(kern, x, kernel, bias, d, n0, n1, act, y, yOff, cacheWeights, (a, b) => convWasm(kern, x, kernel, bias, d, a, b, act, y, yOff + (a - n0) * step, cacheWeights));
+    return;
+  }
   const nb = n1 - n0;
   const g = d.g;
   if (directConv(d)) {
@@ -315,6 +323,8 @@ export interface ConvJob {
   dims: ConvDims;
   act: number;
   bounds: number[];
+  /** Winograd F(2×2, 3×3) (decided by the caller, so that every part computes alike). */
+  winograd: boolean;
 }
 
 /** Part i of a shared convolution (in a helper thread): writes its samples of the result into `job.y`. Internal. */
@@ -322,7 +332,7 @@ export function runConvPart(job: ConvJob, i: number): void {
   const n0 = job.bounds[i]!, n1 = job.bounds[i + 1]!;
   const kern = wasmKernels();
   if (kern === null) throw new Error('kerasts helper: WebAssembly kernels unavailable');
-  convWasm(kern, job.x, job.kernel, job.bias, job.dims, n0, n1, job.act, job.y, n0 * job.dims.outPos * job.dims.cout);
+  convWasm(kern, job.x, job.kernel, job.bias, job.dims, n0, n1, job.act, job.y, n0 * job.dims.outPos * job.dims.cout, false, job.winograd);
 }
 
 let scratch: Float32Array | null = null;
@@ -339,7 +349,7 @@ function sharedScratch(n: number): Float32Array {
   return scratch.subarray(0, n);
 }
 
-function convParallel(kern: WasmKernels, helpers: Helper[], x: Float32Array, kernel: Float32Array, bias: Float32Array | null, d: ConvDims, act: number, y: Float32Array): void {
+function convParallel(kern: WasmKernels, helpers: Helper[], x: Float32Array, kernel: Float32Array, bias: Float32Array | null, d: ConvDims, act: number, y: Float32Array, winograd: boolean): void {
   const parts = Math.min(d.batch, 2 * (helpers.length + 1));
   const bounds: number[] = [];
   for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * d.batch) / parts));
@@ -348,13 +358,13 @@ function convParallel(kern: WasmKernels, helpers: Helper[], x: Float32Array, ker
   const xs = shared.subarray(0, x.length);
   const ys = shared.subarray(x.length);
   xs.set(x);
-  const job: ConvJob = { kind: 'conv', x: xs, y: ys, kernel, bias, dims: d, act, bounds };
+  const job: ConvJob = { kind: 'conv', x: xs, y: ys, kernel, bias, dims: d, act, bounds, winograd };
   shareParts<{ part: number }>(
     helpers,
     parts,
     job as unknown as Record<string, unknown>,
     [],
-    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step),
+    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step, false, winograd),
     (r) => y.set(ys.subarray(bounds[r.part]! * step, bounds[r.part + 1]! * step), bounds[r.part]! * step),
   );
 }

@@ -44,6 +44,8 @@ export interface WasmKernels {
   reluBackward(x: number, dy: number, dx: number, n: number): void;
   convDirect(x: number, geo: number, cin: number, n0: number, n1: number, w: number, cout: number, bias: number, act: number, y: number, pool: number, xb: number, tmp: number): void;
   maxPoolBackward(dy: number, argmax: number, n: number, dx: number, nx: number): void;
+  /** scripts/asm/winograd.ts */
+  winogradConv(x: number, nb: number, geo: number, up: number, bias: number, act: number, y: number, zero: number, v: number, m: number, tb: number, ap: number): void;
   adamStep(n: number, w: number, g: number, m: number, v: number, vh: number, alpha: number, c1: number, c2: number, eps: number): void;
   activate(code: number, p: number, n: number): void;
   lstmCell(batch: number, u: number, z: number, c: number, h: number, rec: number, act: number, out: number, outStride: number): void;

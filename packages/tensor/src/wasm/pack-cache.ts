@@ -189,3 +189,45 @@ export function packedWeights(kern: WasmKernels, src: Float32Array, k: number, n
   }
   return { p, allFinite };
 }
+
+/**
+ * Panels derived from a weight array by the caller (e.g. a convolution kernel transformed for the
+ * Winograd algorithm, then packed), kept like {@link packedWeights}' under `key` and invalidated with
+ * the same weight version. `build(p)` writes `floats` floats at byte address `p` and returns whether
+ * every value it derived from is finite; it may take and release stack memory (above `p`).
+ *
+ * Call it before taking other stack memory in the same call (as {@link packedWeights}).
+ */
+export function packedDerived(kern: WasmKernels, src: Float32Array, key: string, floats: number, build: (p: number) => boolean): PackedB {
+  const version = weightVersion(src);
+  let map = entries.get(src);
+  const old = map?.get(key);
+  if (old !== undefined && old.p >= 0 && old.version === version) {
+    hits++;
+    return { p: old.p, allFinite: old.allFinite };
+  }
+  misses++;
+  if (old !== undefined) {
+    freeEntry(old);
+    map!.delete(key);
+  }
+  const bytes = (floats * 4 + 15) & ~15;
+  let p = cachedBytes + bytes <= limitBytes ? wasmPin(kern, bytes) : -1;
+  const pinned = p >= 0;
+  if (!pinned) p = wasmAlloc(kern, bytes >> 2);
+  const mark = wasmMark();
+  const allFinite = build(p);
+  wasmRelease(mark);
+  if (pinned) {
+    if (map === undefined) {
+      map = new Map();
+      entries.set(src, map);
+      allMaps.add(map);
+      registry?.register(src, map);
+    }
+    map.set(key, { version, p, bytes, allFinite });
+    allMaps.add(map);
+    cachedBytes += bytes;
+  }
+  return { p, allFinite };
+}

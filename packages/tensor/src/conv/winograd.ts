@@ -1,0 +1,175 @@
+/**
+ * Winograd F(2×2, 3×3) for 2-D convolutions with a 3×3 window, stride 1 and no dilation (any
+ * padding): each 2×2 block of outputs takes 16 multiplies per channel pair instead of 36. The kernels
+ * are in scripts/asm/winograd.ts; this module decides when to use them, transforms and packs the
+ * convolution kernel (kept in the pack cache for layer weights) and lays out their memory.
+ *
+ * Numbers: the transforms use only 0, ±1 and ±½ (the ½ applied once to the kernel, in double
+ * precision), so results differ from the direct convolution's by a few float32 roundings. Samples with
+ * a NaN or an infinity (and kernels with one) take the direct path: the transforms would mix an
+ * infinity with its neighbours (∞ − ∞) where the direct sum keeps it. A sample's result does not
+ * depend on the batch it is in or on how the batch is shared between threads.
+ */
+import { APACK, wasmAlloc, wasmF32, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
+import { packedDerived } from '../wasm/pack-cache.js';
+import type { ConvDims } from './conv.js';
+
+/**
+ * When 2-D convolutions use the Winograd F(2×2, 3×3) algorithm (3×3 window, stride 1, no dilation,
+ * one group, WebAssembly backend, channel counts multiples of 4). Mutable, for tuning and A/B tests.
+ */
+export const winogradOptions: {
+  /** Use it at all (default true; false when the environment sets `KERASTS_WINOGRAD=0` at load). */
+  enabled: boolean;
+  /**
+   * Fewest input channels (default 16): below, the transforms cost more than the multiplies they save
+   * (the first convolution of an image model, with 1 or 3 input channels, stays direct).
+   */
+  minInChannels: number;
+} = { enabled: readEnvEnabled(), minInChannels: 16 };
+
+function readEnvEnabled(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.KERASTS_WINOGRAD !== '0';
+}
+
+/** Whether the convolution of `d` runs as Winograd F(2×2, 3×3) (in WebAssembly). @internal */
+export function winogradApplies(d: ConvDims): boolean {
+  const g = d.g;
+  return (
+    winogradOptions.enabled &&
+    d.groups === 1 &&
+    g.inD === 1 && g.kD === 1 && g.kH === 3 && g.kW === 3 &&
+    g.sH === 1 && g.sW === 1 && g.dH === 1 && g.dW === 1 &&
+    d.cin % 4 === 0 && d.cout % 4 === 0 &&
+    d.cin >= winogradOptions.minInChannels &&
+    g.outH >= 2 && g.outW >= 2
+  );
+}
+
+/** Bytes of V and M scratch per block of tiles: kept within the L2 cache between the three steps. */
+const BLOCK_BYTES = 256 * 1024;
+
+/** Tiles per block (a multiple of 4, at most the GEMM's 256 packed rows). */
+function tilesPerBlock(cin: number, cout: number): number {
+  const tb = Math.floor(BLOCK_BYTES / (16 * 4 * (cin + cout)) / 4) * 4;
+  return Math.min(256, Math.max(4, tb));
+}
+
+/** G of F(2×2, 3×3): U = G g Gᵀ. */
+const G = [
+  [1, 0, 0],
+  [0.5, 0.5, 0.5],
+  [0.5, -0.5, 0.5],
+  [0, 0, 1],
+];
+
+/**
+ * U[ξ] = (G g Gᵀ)[ξ] for each input/output channel pair of a Keras kernel `(3, 3, cin, cout)`: 16
+ * matrices `cin × cout`, computed in double precision and rounded once.
+ */
+export function winogradKernel(kernel: Float32Array, cin: number, cout: number): Float32Array {
+  const n = cin * cout;
+  const u = new Float32Array(16 * n);
+  const t = new Float64Array(12); // G g for one channel pair: 4 × 3
+  for (let e = 0; e < n; e++) {
+    for (let a = 0; a < 4; a++) {
+      for (let kw = 0; kw < 3; kw++) {
+        let s = 0;
+        for (let kh = 0; kh < 3; kh++) s += G[a]![kh]! * kernel[(kh * 3 + kw) * n + e]!;
+        t[a * 3 + kw] = s;
+      }
+    }
+    for (let a = 0; a < 4; a++) {
+      for (let b = 0; b < 4; b++) {
+        u[(a * 4 + b) * n + e] = G[b]![0]! * t[a * 3]! + G[b]![1]! * t[a * 3 + 1]! + G[b]![2]! * t[a * 3 + 2]!;
+      }
+    }
+  }
+  return u;
+}
+
+/** Writes the 16 packed U[ξ] of `kernel` at byte address p; returns whether the kernel is finite. */
+function packKernel(kern: WasmKernels, kernel: Float32Array, cin: number, cout: number, p: number): boolean {
+  const u = winogradKernel(kernel, cin, cout);
+  const n = cin * cout;
+  const psz = kern.packedBSize(cin, cout);
+  const pu = wasmAlloc(kern, 16 * n);
+  wasmF32(kern).set(u, pu >> 2);
+  for (let xi = 0; xi < 16; xi++) kern.packB(cin, cout, pu + 4 * xi * n, cout, 0, p + 4 * xi * psz);
+  // (U is finite exactly when the kernel is, short of overflow, which then also takes the direct path)
+  return kern.allFinite(16 * n, pu) === 1;
+}
+
+/**
+ * Samples `n0..n1` of `x` convolved by Winograd F(2×2, 3×3) into `y` from float `yOff`, with `bias` and
+ * the fused activation code `act` (5 relu, 6 linear). Samples (or a kernel) with a value that is not
+ * finite are given to `direct(a, b)` (samples a..b, absolute indices) instead. @internal
+ */
+export function winogradForward(
+  kern: WasmKernels,
+  x: Float32Array,
+  kernel: Float32Array,
+  bias: Float32Array | null,
+  d: ConvDims,
+  n0: number,
+  n1: number,
+  act: number,
+  y: Float32Array,
+  yOff: number,
+  cacheWeights: boolean,
+  direct: (a: number, b: number) => void,
+): void {
+  const { cin, cout, g } = d;
+  const mark = wasmMark();
+  // Kept panels first (they join the pinned region only while nothing else is allocated).
+  const floats = 16 * kern.packedBSize(cin, cout);
+  let up: number;
+  let finite: boolean;
+  if (cacheWeights) {
+    const kept = packedDerived(kern, kernel, `winograd,${cin},${cout}`, floats, (p) => packKernel(kern, kernel, cin, cout, p));
+    up = kept.p;
+    finite = kept.allFinite;
+  } else {
+    up = wasmAlloc(kern, floats);
+    const m = wasmMark();
+    finite = packKernel(kern, kernel, cin, cout, up);
+    wasmRelease(m);
+  }
+  if (!finite) {
+    wasmRelease(mark);
+    direct(n0, n1);
+    return;
+  }
+  const nb = n1 - n0;
+  const sIn = d.inPos * cin, sOut = d.outPos * cout;
+  const tb = tilesPerBlock(cin, cout);
+  const px = wasmAlloc(kern, nb * sIn);
+  const py = wasmAlloc(kern, nb * sOut);
+  const pgeo = wasmAlloc(kern, 8);
+  const pbias = bias !== null ? wasmAlloc(kern, cout) : 0;
+  const pzero = wasmAlloc(kern, cin);
+  const pv = wasmAlloc(kern, 16 * tb * cin);
+  const pm = wasmAlloc(kern, 16 * tb * cout);
+  let mem = wasmF32(kern);
+  mem.set(x.subarray(n0 * sIn, n1 * sIn), px >> 2);
+  new Int32Array(mem.buffer, pgeo, 8).set([g.inH, g.inW, cin, g.outH, g.outW, g.pH, g.pW, cout]);
+  if (bias !== null) mem.set(bias, pbias >> 2);
+  mem.fill(0, pzero >> 2, (pzero >> 2) + cin);
+  // runs of samples that are all finite go through Winograd, the others through the direct path
+  let a = 0;
+  while (a < nb) {
+    const ok = kern.allFinite(sIn, px + 4 * a * sIn) === 1;
+    let b = a + 1;
+    while (b < nb && (kern.allFinite(sIn, px + 4 * b * sIn) === 1) === ok) b++;
+    if (ok) {
+      kern.winogradConv(px + 4 * a * sIn, b - a, pgeo, up, pbias, act, py + 4 * a * sOut, pzero, pv, pm, tb, APACK);
+      mem = wasmF32(kern);
+      y.set(mem.subarray((py >> 2) + a * sOut, (py >> 2) + b * sOut), yOff + a * sOut);
+    } else {
+      direct(n0 + a, n0 + b);
+    }
+    a = b;
+  }
+  wasmRelease(mark);
+}

@@ -1,0 +1,177 @@
+/**
+ * The Winograd F(2×2, 3×3) convolution path (src/conv/winograd.ts, scripts/asm/winograd.ts): against
+ * Keras 3.15.1 at batches shared with helper threads (tools/oracle/fixtures/winograd, made by
+ * tools/oracle/gen_winograd_fixtures.py), against the pure-TypeScript convolution over odd sizes and
+ * both paddings, bit-identical across thread counts and pack-cache hits, the transformed kernel
+ * invalidated with the weight version, and non-finite samples given to the direct path.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+// The helper threads load the built module, so this test runs against dist/ (as conv-wasm.test.ts).
+// @ts-expect-error: dist has no declarations resolved from the test folder's point of view
+import * as dist from '../dist/index.js';
+// @ts-expect-error: as above
+import { threadStats } from '../dist/wasm/threads.js';
+import type * as Src from '../src/index.js';
+
+const t = dist as typeof Src;
+
+afterEach(() => {
+  t.setBackend('wasm');
+  t.setThreads(2);
+  t.winogradOptions.enabled = true;
+});
+
+function rand(seed: number, n: number, scale: number): Float32Array {
+  const r = new t.Random(seed);
+  return r.fill(new Float32Array(n), () => r.uniformRange(-scale, scale));
+}
+
+/** max |a − b| / max(1, max |b|). */
+function relDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0, s = 1;
+  for (let i = 0; i < a.length; i++) {
+    m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(b[i]!));
+  }
+  return m / s;
+}
+
+/** Calls f with the Winograd path, the direct WebAssembly path and the pure-TypeScript one. */
+function three<T>(f: () => T): { wino: T; direct: T; js: T } {
+  t.winogradOptions.enabled = true;
+  const wino = f();
+  t.winogradOptions.enabled = false;
+  const direct = f();
+  t.winogradOptions.enabled = true;
+  t.setBackend('js');
+  const js = f();
+  t.setBackend('wasm');
+  return { wino, direct, js };
+}
+
+function spec2d(batch: number, inSize: number[], padding: Src.PaddingMode, cin: number, cout: number): Src.ConvSpec {
+  return { batch, geometry: t.windowGeometry(inSize, [3, 3], [1, 1], [1, 1], padding), inChannels: cin, outChannels: cout };
+}
+
+const fixtureDir = join(import.meta.dirname, '..', '..', '..', 'tools', 'oracle', 'fixtures', 'winograd');
+
+interface Fixture {
+  name: string;
+  layer: { filters: number; padding: Src.PaddingMode; activation: string; use_bias: boolean };
+  input_shape: number[];
+  samples: { index: number[]; value: number[] };
+  max_abs: number;
+}
+
+/** The fixtures' formulas (gen_winograd_fixtures.py): float64 arithmetic, then float32. */
+const formula = {
+  input: (n: number) => Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 2003) / 1001.5 - 1),
+  kernel: (n: number) => Float32Array.from({ length: n }, (_, i) => (((i * 104729) % 1009) / 1009 - 0.5) * 0.25),
+  bias: (n: number) => Float32Array.from({ length: n }, (_, j) => (((j * 31) % 17) / 17 - 0.5) * 0.2),
+};
+
+describe('Winograd F(2×2, 3×3) convolution', () => {
+  const fixtures = readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(fixtureDir, f), 'utf8')) as Fixture);
+
+  it('has the Keras fixtures', () => expect(fixtures.length).toBeGreaterThanOrEqual(2));
+
+  for (const fx of fixtures) {
+    it(`predicts what Keras 3.15.1 predicts with helper threads: ${fx.name}`, async () => {
+      const [batch, h, w, cin] = fx.input_shape as [number, number, number, number];
+      const cout = fx.layer.filters;
+      const spec = spec2d(batch, [h, w], fx.layer.padding, cin, cout);
+      const x = formula.input(batch * h * w * cin), k = formula.kernel(9 * cin * cout), bias = fx.layer.use_bias ? formula.bias(cout) : null;
+      const act = t.getActivation(fx.layer.activation);
+      const run = () => t.convForward(x, k, bias, spec, { activation: act, cacheWeights: true });
+      const stats = threadStats as { helperParts: number };
+      const before = stats.helperParts;
+      t.setThreads(2);
+      let y = run(); // starts the helper
+      for (let i = 0; i < 200 && stats.helperParts === before; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        y = run();
+      }
+      expect(stats.helperParts).toBeGreaterThan(before);
+      const worst = (out: Float32Array) => fx.samples.index.reduce((m, idx, j) => Math.max(m, Math.abs(out[idx]! - fx.samples.value[j]!)), 0) / Math.max(1, fx.max_abs);
+      const dWino = worst(y);
+      t.setThreads(1);
+      expect(Array.from(run())).toEqual(Array.from(y)); // the same bits on one thread
+      t.winogradOptions.enabled = false;
+      const dDirect = worst(run());
+      console.log(`${fx.name}: worst |Δ| vs Keras: Winograd ${dWino.toExponential(2)}, direct ${dDirect.toExponential(2)}`);
+      expect(dWino).toBeLessThanOrEqual(1e-5);
+      expect(dDirect).toBeLessThanOrEqual(1e-5);
+    });
+  }
+
+  const cases: [string, number, number[], Src.PaddingMode, number, number][] = [
+    ['valid, odd output (partial tiles)', 3, [13, 13], 'valid', 32, 64],
+    ['same, odd width', 2, [9, 10], 'same', 16, 8],
+    ['valid, one row of tiles', 2, [4, 7], 'valid', 20, 12],
+    ['same, 2×2 input (one tile, padded all round)', 4, [2, 2], 'same', 16, 4],
+    ['more than 256 input channels (GEMM blocks over k)', 1, [5, 6], 'same', 260, 8],
+  ];
+  for (const [name, batch, inSize, padding, cin, cout] of cases) {
+    it(`matches the TypeScript convolution: ${name}`, () => {
+      const spec = spec2d(batch, inSize, padding, cin, cout);
+      const x = rand(1, batch * inSize[0]! * inSize[1]! * cin, 1), k = rand(2, 9 * cin * cout, 0.3), bias = rand(3, cout, 0.2);
+      for (const activation of [undefined, t.getActivation('relu')]) {
+        const r = three(() => t.convForward(x, k, bias, spec, { activation, cacheWeights: true }));
+        expect(relDiff(r.wino, r.js)).toBeLessThan(2e-6);
+        expect(relDiff(r.direct, r.js)).toBeLessThan(2e-6);
+        // (and the Winograd path ran: its roundings differ from the direct sums somewhere)
+        expect(Array.from(r.wino)).not.toEqual(Array.from(r.direct));
+      }
+      const noBias = three(() => t.convForward(x, k, null, spec));
+      expect(relDiff(noBias.wino, noBias.js)).toBeLessThan(2e-6);
+    });
+  }
+
+  it('leaves small input channel counts, strides and other windows to the direct path', () => {
+    const x = rand(4, 2 * 8 * 8 * 8, 1), k = rand(5, 9 * 8 * 8, 0.3);
+    const few = three(() => t.convForward(x, k, null, spec2d(2, [8, 8], 'valid', 8, 8)));
+    expect(Array.from(few.wino)).toEqual(Array.from(few.direct));
+    const strided: Src.ConvSpec = { batch: 1, geometry: t.windowGeometry([8, 8], [3, 3], [2, 2], [1, 1], 'valid'), inChannels: 16, outChannels: 4 };
+    const xs = rand(6, 64 * 16, 1), ks = rand(7, 9 * 16 * 4, 0.3);
+    const s = three(() => t.convForward(xs, ks, null, strided));
+    expect(Array.from(s.wino)).toEqual(Array.from(s.direct));
+  });
+
+  it('the transformed kernel is kept, and dropped when the weight version changes', () => {
+    const spec = spec2d(2, [7, 7], 'same', 16, 8);
+    const x = rand(8, 2 * 49 * 16, 1), k = rand(9, 9 * 16 * 8, 0.3);
+    const first = t.convForward(x, k, null, spec, { cacheWeights: true });
+    const hits = t.packCacheStats().hits;
+    expect(Array.from(t.convForward(x, k, null, spec, { cacheWeights: true }))).toEqual(Array.from(first));
+    expect(t.packCacheStats().hits).toBe(hits + 1);
+    for (let i = 0; i < k.length; i++) k[i] = -k[i]!;
+    t.markWeightsChanged(k);
+    const flipped = t.convForward(x, k, null, spec, { cacheWeights: true });
+    expect(Array.from(flipped)).toEqual(Array.from(first, (v) => -v));
+  });
+
+  it('samples with NaN or ±∞ (and kernels with them) take the direct path, the others keep their bits', () => {
+    const batch = 4;
+    const spec = spec2d(batch, [6, 5], 'same', 16, 8);
+    const per = 30 * 16, outPer = 30 * 8;
+    const x = rand(10, batch * per, 1), k = rand(11, 9 * 16 * 8, 0.3);
+    const clean = three(() => t.convForward(x, k, null, spec));
+    x[per + 5] = Infinity; // sample 1
+    x[2 * per + 40] = NaN; // sample 2
+    const r = three(() => t.convForward(x, k, null, spec));
+    expect(Array.from(r.wino.subarray(outPer, 3 * outPer))).toEqual(Array.from(r.direct.subarray(outPer, 3 * outPer)));
+    expect(r.wino.subarray(outPer, 2 * outPer).some((v) => v === Infinity || v === -Infinity)).toBe(true);
+    expect(Array.from(r.wino.subarray(0, outPer))).toEqual(Array.from(clean.wino.subarray(0, outPer)));
+    expect(Array.from(r.wino.subarray(3 * outPer))).toEqual(Array.from(clean.wino.subarray(3 * outPer)));
+    const xk = rand(10, batch * per, 1);
+    const kInf = k.slice();
+    kInf[17] = -Infinity;
+    const rk = three(() => t.convForward(xk, kInf, null, spec));
+    expect(Array.from(rk.wino)).toEqual(Array.from(rk.direct));
+  });
+});
