@@ -132,6 +132,21 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     });
   }
 
+  for (const [name, batch, inSize, padding, cin, cout] of [
+    ['valid', 3, [9, 8], 'valid', 12, 16],
+    ['same, odd sizes', 2, [7, 5], 'same', 8, 20],
+  ] as [string, number, number[], Src.PaddingMode, number, number][]) {
+    it(`the input gradient (a Winograd convolution of ∂z with the turned kernel) matches the TypeScript path: ${name}`, () => {
+      const spec = spec2d(batch, inSize, padding, cin, cout);
+      const outPos = spec.geometry.outSize.reduce((a, b) => a * b, 1);
+      const dz = rand(12, batch * outPos * cout, 1), k = rand(13, 9 * cin * cout, 0.3);
+      const r = three(() => t.convBackwardInput(dz, k, spec));
+      expect(relDiff(r.wino, r.js)).toBeLessThan(2e-6);
+      expect(relDiff(r.direct, r.js)).toBeLessThan(2e-6);
+      expect(Array.from(r.wino)).not.toEqual(Array.from(r.direct));
+    });
+  }
+
   it('leaves small input channel counts, strides and other windows to the direct path', () => {
     const x = rand(4, 2 * 8 * 8 * 8, 1), k = rand(5, 9 * 8 * 8, 0.3);
     const few = three(() => t.convForward(x, k, null, spec2d(2, [8, 8], 'valid', 8, 8)));

@@ -19,7 +19,7 @@ import { poolForward } from '../pooling/pool.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { prod, type WindowGeometry } from './geometry.js';
 import { col2im, geoInts, geom3, im2col, type Geom3 } from './im2col.js';
-import { winogradApplies, winogradForward } from './winograd.js';
+import { winogradApplies, winogradForward, winogradInputGradient } from './winograd.js';
 
 /** A convolution: batch, window geometry and channels. */
 export interface ConvSpec {
@@ -415,14 +415,21 @@ export function fillRows(y: Float32Array, bias: Float32Array, rows: number): voi
 
 /**
  * ∂L/∂x of {@link convForward} for `dz = ∂L/∂z` (`(batch, *outSize, outChannels)`): the result has the
- * input's shape. This is also the forward pass of a transposed convolution.
+ * input's shape. This is also the forward pass of a transposed convolution. A 3×3, stride-1 2-D
+ * convolution's gradient is computed as the Winograd convolution of `dz` with the turned kernel when
+ * that path applies (see winograd.ts).
  */
 export function convBackwardInput(dz: Float32Array, kernel: Float32Array, spec: ConvSpec): Float32Array {
   const d = convDims(spec);
   expect('output gradient', dz, d.batch * d.outPos * d.cout);
   expect('kernel', kernel, d.kdim * d.cout);
   const kern = d.groups === 1 && d.batch > 0 ? wasmKernels() : null;
-  if (kern !== null) return convBackwardInputWasm(kern, dz, kernel, d);
+  if (kern !== null) {
+    // 3×3, stride 1: a Winograd convolution of dz (shared with helper threads like the forward pass)
+    const wino = winogradInputGradient(d, spec, kernel);
+    if (wino !== null) return convForward(dz, wino.kernel, null, wino.spec);
+    return convBackwardInputWasm(kern, dz, kernel, d);
+  }
   const dx = new Float32Array(d.batch * d.inPos * d.cin);
   const blockRows = Math.min(d.block, d.batch) * d.outPos;
   const dcols = new Float32Array(blockRows * d.kdim);

@@ -12,7 +12,8 @@
  */
 import { APACK, wasmAlloc, wasmF32, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 import { packedDerived } from '../wasm/pack-cache.js';
-import type { ConvDims } from './conv.js';
+import { convDims, type ConvDims, type ConvSpec } from './conv.js';
+import type { WindowGeometry } from './geometry.js';
 
 /**
  * When 2-D convolutions use the Winograd F(2×2, 3×3) algorithm (3×3 window, stride 1, no dilation,
@@ -172,4 +173,34 @@ export function winogradForward(
     a = b;
   }
   wasmRelease(mark);
+}
+
+/**
+ * The input gradient of a 3×3, stride-1 convolution is itself one: `dx = conv(dz, k′)` with the kernel
+ * turned half a turn and its channel axes swapped (`k′[i, j, o, c] = k[2 − i, 2 − j, c, o]`), padding
+ * `2 − p` before each axis, over the output's positions. Returns that convolution's spec and kernel
+ * when it takes the Winograd path (else null: the column path stays). @internal
+ */
+export function winogradInputGradient(d: ConvDims, spec: ConvSpec, kernel: Float32Array): { spec: ConvSpec; kernel: Float32Array } | null {
+  const g = d.g;
+  if (d.groups !== 1 || g.inD !== 1 || g.kD !== 1 || g.kH !== 3 || g.kW !== 3 || g.sH !== 1 || g.sW !== 1 || g.dH !== 1 || g.dW !== 1) return null;
+  if (g.pH > 2 || g.pW > 2 || spec.geometry.inSize.length !== 2) return null;
+  const geometry: WindowGeometry = {
+    inSize: [g.outH, g.outW],
+    outSize: [g.inH, g.inW],
+    window: [3, 3],
+    strides: [1, 1],
+    dilations: [1, 1],
+    padBefore: [2 - g.pH, 2 - g.pW],
+  };
+  const t: ConvSpec = { batch: d.batch, geometry, inChannels: d.cout, outChannels: d.cin };
+  if (!winogradApplies(convDims(t))) return null;
+  const { cin, cout } = d;
+  const k = new Float32Array(kernel.length);
+  for (let tap = 0; tap < 9; tap++) {
+    const src = (8 - tap) * cin * cout; // (2 − i, 2 − j)
+    const dst = tap * cin * cout;
+    for (let c = 0; c < cin; c++) for (let o = 0; o < cout; o++) k[dst + o * cin + c] = kernel[src + c * cout + o]!;
+  }
+  return { spec: t, kernel: k };
 }
