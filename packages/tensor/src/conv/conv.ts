@@ -166,7 +166,8 @@ export function convMaxPoolForward(x: Float32Array, kernel: Float32Array, bias: 
   }
   if (pool.dilations.some((v) => v !== 1)) throw new ConfigError('convMaxPoolForward: a max pooling has no dilation');
   const activation = options?.activation ?? LINEAR;
-  const kern = d.batch > 0 && directConv(d) && (activation === RELU || activation === LINEAR) ? wasmKernels() : null;
+  // (never where convForward would take Winograd: the fused values must be those of the two calls)
+  const kern = d.batch > 0 && directConv(d) && !winogradApplies(d) && (activation === RELU || activation === LINEAR) ? wasmKernels() : null;
   if (kern === null) {
     const z = convForward(x, kernel, bias, spec, options);
     const y = poolForward(z, { batch: d.batch, geometry: pool, channels: d.cout }, 'max', false).output;
