@@ -135,7 +135,7 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
     y = takeF32(d.batch * d.outPos * d.cout, false);
     const helpers = d.batch >= 2 && d.batch * d.outPos * d.kdim * d.cout >= PARALLEL_MIN_WORK ? readyHelpers() : [];
     const wino = winogradApplies(d);
-    if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y, wino);
+    if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y, wino, cacheWeights);
     else convWasm(kern, x, kernel, bias, d, 0, d.batch, fused, y, 0, cacheWeights, wino);
   } else {
     y = convForwardJs(x, kernel, bias, d, cacheWeights);
@@ -350,7 +350,18 @@ function sharedScratch(n: number): Float32Array {
   return scratch.subarray(0, n);
 }
 
-function convParallel(kern: WasmKernels, helpers: Helper[], x: Float32Array, kernel: Float32Array, bias: Float32Array | null, d: ConvDims, act: number, y: Float32Array, winograd: boolean): void {
+function convParallel(
+  kern: WasmKernels,
+  helpers: Helper[],
+  x: Float32Array,
+  kernel: Float32Array,
+  bias: Float32Array | null,
+  d: ConvDims,
+  act: number,
+  y: Float32Array,
+  winograd: boolean,
+  cacheWeights: boolean,
+): void {
   const parts = Math.min(d.batch, 2 * (helpers.length + 1));
   const bounds: number[] = [];
   for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * d.batch) / parts));
@@ -365,7 +376,8 @@ function convParallel(kern: WasmKernels, helpers: Helper[], x: Float32Array, ker
     parts,
     job as unknown as Record<string, unknown>,
     [],
-    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step, false, winograd),
+    // (the calling thread's parts may use its pack cache: a Winograd kernel is then transformed once)
+    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step, winograd && cacheWeights, winograd),
     (r) => y.set(ys.subarray(bounds[r.part]! * step, bounds[r.part + 1]! * step), bounds[r.part]! * step),
   );
 }

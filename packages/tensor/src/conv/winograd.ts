@@ -57,46 +57,53 @@ function tilesPerBlock(cin: number, cout: number): number {
   return Math.min(256, Math.max(4, tb));
 }
 
-/** G of F(2×2, 3×3): U = G g Gᵀ. */
-const G = [
-  [1, 0, 0],
-  [0.5, 0.5, 0.5],
-  [0.5, -0.5, 0.5],
-  [0, 0, 1],
-];
-
 /**
  * U[ξ] = (G g Gᵀ)[ξ] for each input/output channel pair of a Keras kernel `(3, 3, cin, cout)`: 16
- * matrices `cin × cout`, computed in double precision and rounded once.
+ * matrices `cin × cout`, computed in double precision and rounded once. G = [[1, 0, 0], [½, ½, ½],
+ * [½, −½, ½], [0, 0, 1]], written out (this runs per call for kernels that are not cached). With
+ * `out`, written there from float `offset` (and `out` returned).
  */
-export function winogradKernel(kernel: Float32Array, cin: number, cout: number): Float32Array {
+export function winogradKernel(kernel: Float32Array, cin: number, cout: number, out?: Float32Array, offset = 0): Float32Array {
   const n = cin * cout;
-  const u = new Float32Array(16 * n);
-  const t = new Float64Array(12); // G g for one channel pair: 4 × 3
-  for (let e = 0; e < n; e++) {
-    for (let a = 0; a < 4; a++) {
-      for (let kw = 0; kw < 3; kw++) {
-        let s = 0;
-        for (let kh = 0; kh < 3; kh++) s += G[a]![kh]! * kernel[(kh * 3 + kw) * n + e]!;
-        t[a * 3 + kw] = s;
-      }
-    }
-    for (let a = 0; a < 4; a++) {
-      for (let b = 0; b < 4; b++) {
-        u[(a * 4 + b) * n + e] = G[b]![0]! * t[a * 3]! + G[b]![1]! * t[a * 3 + 1]! + G[b]![2]! * t[a * 3 + 2]!;
-      }
-    }
+  // (a fresh 16·n array costs more than the transform: callers pass memory to write into)
+  const u = out ?? new Float32Array(16 * n);
+  const o = out !== undefined ? offset : 0;
+  for (let e = o, end = o + n, k = 0; e < end; e++, k++) {
+    const g00 = kernel[k]!, g01 = kernel[n + k]!, g02 = kernel[2 * n + k]!;
+    const g10 = kernel[3 * n + k]!, g11 = kernel[4 * n + k]!, g12 = kernel[5 * n + k]!;
+    const g20 = kernel[6 * n + k]!, g21 = kernel[7 * n + k]!, g22 = kernel[8 * n + k]!;
+    // rows of G g (a = 0..3), one value per kernel column
+    const a00 = g00, a01 = g01, a02 = g02;
+    const a10 = (g00 + g10 + g20) * 0.5, a11 = (g01 + g11 + g21) * 0.5, a12 = (g02 + g12 + g22) * 0.5;
+    const a20 = (g00 - g10 + g20) * 0.5, a21 = (g01 - g11 + g21) * 0.5, a22 = (g02 - g12 + g22) * 0.5;
+    const a30 = g20, a31 = g21, a32 = g22;
+    // then (G g) Gᵀ on each row
+    u[e] = a00;
+    u[n + e] = (a00 + a01 + a02) * 0.5;
+    u[2 * n + e] = (a00 - a01 + a02) * 0.5;
+    u[3 * n + e] = a02;
+    u[4 * n + e] = a10;
+    u[5 * n + e] = (a10 + a11 + a12) * 0.5;
+    u[6 * n + e] = (a10 - a11 + a12) * 0.5;
+    u[7 * n + e] = a12;
+    u[8 * n + e] = a20;
+    u[9 * n + e] = (a20 + a21 + a22) * 0.5;
+    u[10 * n + e] = (a20 - a21 + a22) * 0.5;
+    u[11 * n + e] = a22;
+    u[12 * n + e] = a30;
+    u[13 * n + e] = (a30 + a31 + a32) * 0.5;
+    u[14 * n + e] = (a30 - a31 + a32) * 0.5;
+    u[15 * n + e] = a32;
   }
   return u;
 }
 
 /** Writes the 16 packed U[ξ] of `kernel` at byte address p; returns whether the kernel is finite. */
 function packKernel(kern: WasmKernels, kernel: Float32Array, cin: number, cout: number, p: number): boolean {
-  const u = winogradKernel(kernel, cin, cout);
   const n = cin * cout;
   const psz = kern.packedBSize(cin, cout);
   const pu = wasmAlloc(kern, 16 * n);
-  wasmF32(kern).set(u, pu >> 2);
+  winogradKernel(kernel, cin, cout, wasmF32(kern), pu >> 2);
   for (let xi = 0; xi < 16; xi++) kern.packB(cin, cout, pu + 4 * xi * n, cout, 0, p + 4 * xi * psz);
   // (U is finite exactly when the kernel is, short of overflow, which then also takes the direct path)
   return kern.allFinite(16 * n, pu) === 1;
@@ -175,6 +182,8 @@ export function winogradForward(
   wasmRelease(mark);
 }
 
+let turned = new Float32Array(0);
+
 /**
  * The input gradient of a 3×3, stride-1 convolution is itself one: `dx = conv(dz, k′)` with the kernel
  * turned half a turn and its channel axes swapped (`k′[i, j, o, c] = k[2 − i, 2 − j, c, o]`), padding
@@ -196,7 +205,10 @@ export function winogradInputGradient(d: ConvDims, spec: ConvSpec, kernel: Float
   const t: ConvSpec = { batch: d.batch, geometry, inChannels: d.cout, outChannels: d.cin };
   if (!winogradApplies(convDims(t))) return null;
   const { cin, cout } = d;
-  const k = new Float32Array(kernel.length);
+  // (a scratch array reused between calls: a fresh one costs more than the copy; convForward does not
+  // keep it, as it is not a weight)
+  if (turned.length < kernel.length) turned = new Float32Array(kernel.length);
+  const k = turned.length === kernel.length ? turned : turned.subarray(0, kernel.length);
   for (let tap = 0; tap < 9; tap++) {
     const src = (8 - tap) * cin * cout; // (2 − i, 2 − j)
     const dst = tap * cin * cout;
