@@ -115,6 +115,7 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     ['valid, one row of tiles', 2, [4, 7], 'valid', 20, 12],
     ['same, 2×2 input (one tile, padded all round)', 4, [2, 2], 'same', 16, 4],
     ['more than 256 input channels (GEMM blocks over k)', 1, [5, 6], 'same', 260, 8],
+    ['4 input and 4 output channels', 3, [8, 9], 'same', 4, 4],
   ];
   for (const [name, batch, inSize, padding, cin, cout] of cases) {
     it(`matches the TypeScript convolution: ${name}`, () => {
@@ -147,10 +148,13 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     });
   }
 
-  it('leaves small input channel counts, strides and other windows to the direct path', () => {
-    const x = rand(4, 2 * 8 * 8 * 8, 1), k = rand(5, 9 * 8 * 8, 0.3);
-    const few = three(() => t.convForward(x, k, null, spec2d(2, [8, 8], 'valid', 8, 8)));
-    expect(Array.from(few.wino)).toEqual(Array.from(few.direct));
+  it('leaves channel counts that are not multiples of 4, strides and other windows to the direct path', () => {
+    const x = rand(4, 2 * 8 * 8 * 6, 1), k = rand(5, 9 * 6 * 8, 0.3);
+    const odd = three(() => t.convForward(x, k, null, spec2d(2, [8, 8], 'valid', 6, 8)));
+    expect(Array.from(odd.wino)).toEqual(Array.from(odd.direct));
+    const x3 = rand(4, 2 * 8 * 8 * 3, 1), k3 = rand(5, 9 * 3 * 8, 0.3); // an RGB image's first convolution
+    const rgb = three(() => t.convForward(x3, k3, null, spec2d(2, [8, 8], 'same', 3, 8)));
+    expect(Array.from(rgb.wino)).toEqual(Array.from(rgb.direct));
     const strided: Src.ConvSpec = { batch: 1, geometry: t.windowGeometry([8, 8], [3, 3], [2, 2], [1, 1], 'valid'), inChannels: 16, outChannels: 4 };
     const xs = rand(6, 64 * 16, 1), ks = rand(7, 9 * 16 * 4, 0.3);
     const s = three(() => t.convForward(xs, ks, null, strided));
