@@ -271,10 +271,26 @@ export class Sequential extends Model {
           if (d.every((x) => x === null)) break;
           const res = tapes[i]!.backward(d);
           for (const [w, g] of res.weightGrads) grads.set(w, g);
+          // ∂L/∂output of this layer is spent unless the layer passed it on (Flatten, Reshape share it) or
+          // made a weight gradient of it: a pooled one (a convolution's or a pooling's input gradient)
+          // serves the next step
+          const dOut = d[0];
+          if (dOut && i < n - 1) {
+            const buf = dOut.data.buffer;
+            const kept = res.dInputs.some((t) => t !== null && t.data.buffer === buf) || [...res.weightGrads.values()].some((g) => g.data.buffer === buf);
+            if (!kept) recycleFloat32([dOut.data]);
+          }
           if (i === firstTrainable) break;
           const dIn = res.dInputs[0] ?? null;
           if (!dIn) throw new KerastsError(`layer "${this.stack[i]!.name}" gave no input gradient`, this.stack[i]!.name);
           d = [dIn];
+        }
+        // Activations no one keeps any more (not the model's output, nor sharing its data) go back to
+        // the buffer pool through their layers, for the next step.
+        const finals = new Set(outputs.map((t) => t.data.buffer));
+        for (let i = 0; i < n - 1; i++) {
+          const tape = tapes[i]!;
+          if (tape.release && !tape.outputs.some((t) => finals.has(t.data.buffer))) tape.release();
         }
         return grads;
       },

@@ -102,3 +102,44 @@ describe('convolution + max pooling fused in Sequential inference', () => {
     expect(Array.from(a.data)).toEqual(copy);
   });
 });
+
+describe('pooled buffers in CNN training', () => {
+  function cnn(seed: number): Sequential {
+    const m = new Sequential({
+      layers: [
+        new Conv2D(8, 3, { activation: 'relu', inputShape: [14, 14, 1] }),
+        new MaxPooling2D(2),
+        new Conv2D(16, 3, { activation: 'relu' }),
+        new MaxPooling2D(2),
+        new Flatten(),
+        new Dense({ units: 4, activation: 'softmax' }),
+      ],
+    });
+    const r = new Random(seed);
+    m.setWeights(m.getWeights().map((w) => new Tensor(Float32Array.from(w.data, () => r.uniformRange(-0.3, 0.3)), w.shape)));
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    return m;
+  }
+  const labels = (n: number): Tensor => new Tensor(Float32Array.from({ length: n * 4 }, (_, i) => (i % 4 === Math.floor(i / 4) % 4 ? 1 : 0)), [n, 4]);
+
+  it('a model trains exactly as alone when other models train in between (no buffer is reused while in use)', () => {
+    const x = data([16, 14, 14, 1], 7), y = labels(16);
+    const alone = cnn(1);
+    for (let s = 0; s < 3; s++) alone.trainOnBatch(x, y);
+    const a = cnn(1), b = cnn(2);
+    const xb = data([16, 14, 14, 1], 8);
+    for (let s = 0; s < 3; s++) {
+      a.trainOnBatch(x, y);
+      b.trainOnBatch(xb, y); // takes the buffers a gave back
+      b.predict(xb);
+    }
+    const wa = a.getWeights(), w0 = alone.getWeights();
+    wa.forEach((w, i) => expect(Array.from(w.data)).toEqual(Array.from(w0[i]!.data)));
+    // and predictions made before more training are not overwritten by it
+    const p = a.predict(x);
+    const copy = Array.from(p.data);
+    a.trainOnBatch(x, y);
+    b.trainOnBatch(xb, y);
+    expect(Array.from(p.data)).toEqual(copy);
+  });
+});

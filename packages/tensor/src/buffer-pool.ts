@@ -64,3 +64,30 @@ export function giveF32(...arrays: (Float32Array | null | undefined)[]): void {
 export function recycleFloat32(arrays: readonly Float32Array[]): void {
   giveF32(...arrays);
 }
+
+/** The float buffer under each int32 array {@link takeI32} made (only these may come back). */
+const intOwners = new WeakMap<Int32Array, Float32Array>();
+
+/**
+ * An int32 array of exactly n values, over a buffer of the float pool (see {@link takeF32}); its
+ * contents are arbitrary. Give it back with {@link recycleInt32}.
+ */
+export function takeI32(n: number): Int32Array {
+  const f = takeF32(n, false);
+  const a = new Int32Array(f.buffer, f.byteOffset, n);
+  intOwners.set(a, f);
+  return a;
+}
+
+/**
+ * Gives int32 arrays made by the kernels from the buffer pool back for reuse (a max pooling's argmax,
+ * once its training step is done); others are ignored. The caller must not use them afterwards.
+ */
+export function recycleInt32(arrays: readonly Int32Array[]): void {
+  for (const a of arrays) {
+    const f = intOwners.get(a);
+    if (f === undefined) continue;
+    intOwners.delete(a);
+    giveF32(f);
+  }
+}

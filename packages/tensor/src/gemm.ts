@@ -51,6 +51,9 @@ const NB = 256;
 /** Rows of B (steps of k) per block: a 128×256 panel of B is 128 KiB and stays in L2. */
 const KB = 128;
 
+/** Multiply-adds from which a product with a transposed A runs in WebAssembly whatever n·k. */
+const TRANSPOSE_A_WASM_MIN_WORK = 65536;
+
 /**
  * `C[m×n] = (accumulate ? C : 0) + A[m×k] · B[k×n]`, all row-major and contiguous.
  *
@@ -87,7 +90,11 @@ export function gemm(
   checkLength('C', c, cOff, m, n);
   if (m === 0 || n === 0) return;
   if (transposeA) {
-    const kern = k > 0 && n * k >= wasmThresholds.gemm ? wasmKernels() : null;
+    // Aᵀ·B is a weight gradient (inputsᵀ · ∂L/∂outputs): k is the batch, m a weight dimension, so the
+    // total work may choose the path too (a Dense(10) over 1600 inputs: n·k = 640 per row, but 1M
+    // multiply-adds, which the TypeScript loops took 1 ms or more for, after transposing A). A row's
+    // numbers still do not depend on how many rows there are.
+    const kern = k > 0 && (n * k >= wasmThresholds.gemm || m * n * k >= TRANSPOSE_A_WASM_MIN_WORK) ? wasmKernels() : null;
     // One thread: the WebAssembly kernel packs A straight from its stored transpose (the same packed
     // panels, so the same numbers, as packing a transposed copy). Shared rows need the copy.
     if (kern !== null && !(m >= PARALLEL_MIN_ROWS && m * n * k >= PARALLEL_MIN_WORK && !inWasmMemory(kern, c) && readyHelpers().length > 0)) {

@@ -31,7 +31,7 @@ export { denseForward } from './core/dense.js';
 export { embeddingIndices, embeddingForward, embeddingBackward } from './core/embedding.js';
 export { lstmForward, type LstmForwardOptions, type LstmForwardResult } from './rnn/lstm.js';
 export type { MaskedOutput } from './rnn/common.js';
-export { recycleFloat32 } from './buffer-pool.js';
+export { recycleFloat32, recycleInt32 } from './buffer-pool.js';
 export { gruForward, type GruForwardOptions, type GruForwardResult } from './rnn/gru.js';
 export {
   gruForwardTrain,
@@ -72,7 +72,7 @@ export { setThreads, getThreads, threadStats } from './wasm/threads.js';
 export { adamUpdate, type AdamStepConstants } from './optimizers/adam.js';
 export { transpose, transposeShape, inversePermutation } from './reshaping/transpose.js';
 export { windowGeometry, transposeGeometry, type WindowGeometry, type PaddingMode } from './conv/geometry.js';
-export { convForward, convMaxPoolForward, convBackwardInput, convBackwardKernel, biasGradient, type ConvSpec, type ConvForwardOptions } from './conv/conv.js';
+export { convForward, convMaxPoolForward, convBackward, convBackwardInput, convBackwardKernel, biasGradient, type ConvSpec, type ConvForwardOptions, type ConvBackwardOptions, type ConvBackwardResult } from './conv/conv.js';
 export { winogradOptions } from './conv/winograd.js';
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardKernel, type DepthwiseSpec } from './conv/depthwise.js';
 export { toChannelsLast, toChannelsFirst } from './conv/layout.js';

@@ -76,3 +76,24 @@ describe('buffer pool', () => {
     expect(Array.from(g3)).toEqual(Array.from(want));
   });
 });
+
+describe('pooled max-pooling argmax (recycleInt32)', () => {
+  it('a given-back argmax serves the next pooling, which gives the same indices as a fresh one', async () => {
+    const t = await import('../src/index.js');
+    const geometry = t.windowGeometry([40, 40], [2, 2], [2, 2], [1, 1], 'valid');
+    const spec = { batch: 2, geometry, channels: 64 }; // 51 200 outputs: pooled
+    const x = rand(3, 2 * 1600 * 64, 1);
+    const a = t.poolForward(x, spec, 'max', true);
+    const ref = Array.from(a.argmax!);
+    t.recycleInt32([a.argmax!]);
+    const b = t.poolForward(rand(4, x.length, 1), spec, 'max', true); // may take a's buffer
+    const c = t.poolForward(x, spec, 'max', true);
+    expect(Array.from(c.argmax!)).toEqual(ref);
+    // (the pooled output, taken first, is as long as the argmax: it may be the one that reuses it)
+    expect([b.output, b.argmax!, c.output, c.argmax!].some((arr) => arr.buffer === a.argmax!.buffer)).toBe(true);
+    // arrays the pool did not make are ignored
+    const foreign = new Int32Array(51200);
+    t.recycleInt32([foreign, foreign]);
+    expect(t.poolForward(x, spec, 'max', true).argmax!.buffer).not.toBe(foreign.buffer);
+  });
+});

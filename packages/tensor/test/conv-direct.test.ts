@@ -3,7 +3,8 @@
  * im2col + GEMM (which conv.test.ts checks against Keras 3 and conv-wasm.test.ts against the TypeScript
  * loops): the same bits for every geometry (padding, strides, dilations, 1-D to 3-D, channel counts
  * around the SIMD widths, bias or none, relu or linear); the fused max pooling (convMaxPoolForward)
- * against convForward then poolForward; the WebAssembly max-pooling gradient against the TypeScript one.
+ * against convForward then poolForward; the WebAssembly max-pooling gradient against the TypeScript one;
+ * the one-call convolution backward pass (convBackward) against the separate gradient functions.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: dist has no declarations resolved from the test folder's point of view
@@ -132,5 +133,79 @@ describe('convolution with its max pooling fused (convMaxPoolForward)', () => {
     const { spec, x, k, bias } = setup(cases[0]!);
     const pool = t.windowGeometry([12, 11], [2, 2], [2, 2], [1, 1], 'valid');
     expect(() => t.convMaxPoolForward(x, k, bias, spec, pool)).toThrow(t.ShapeMismatchError);
+  });
+});
+
+describe('max-pooling gradient in WebAssembly', () => {
+  it('the same bits as the TypeScript scatter: overlapping windows summed in order, empty windows dropped', () => {
+    for (const [inSize, window, strides, padding] of [
+      [[9, 8], [3, 3], [2, 1], 'same'],
+      [[26, 26], [2, 2], [2, 2], 'valid'],
+      [[11, 11], [2, 2], [2, 2], 'valid'],
+      [[10], [4], [3], 'same'],
+    ] as [number[], number[], number[], 'same' | 'valid'][]) {
+      const batch = 2, channels = 6;
+      const geometry = t.windowGeometry(inSize, window, strides, window.map(() => 1), padding);
+      const n = batch * inSize.reduce((a, b) => a * b, 1) * channels;
+      const x = rand(4, n, 3).map((v) => Math.round(v)); // ties: the first maximum takes the gradient
+      const r = t.poolForward(x, { batch, geometry, channels }, 'max', true);
+      const dy = rand(5, r.output.length, 1);
+      t.setBackend('js');
+      const js = t.maxPoolBackward(dy, r.argmax!, n);
+      t.setBackend('wasm');
+      const wasm = t.maxPoolBackward(dy, r.argmax!, n);
+      expect(Array.from(wasm)).toEqual(Array.from(js));
+      expect(wasm.some((v) => v !== 0)).toBe(true);
+    }
+    // −1 (a window over padding only) and an index past the input are dropped, as by the loop
+    const dy = Float32Array.from([1, 2, 3, 4]);
+    const argmax = Int32Array.from([-1, 0, 9, 0]);
+    t.setBackend('js');
+    const js = t.maxPoolBackward(dy, argmax, 3);
+    t.setBackend('wasm');
+    expect(Array.from(t.maxPoolBackward(dy, argmax, 3))).toEqual(Array.from(js));
+    expect(Array.from(js)).toEqual([6, 0, 0]);
+  });
+});
+
+describe('convBackward: the convolution backward pass in one call', () => {
+  const relu = () => t.getActivation('relu');
+  const backCases: Case[] = [
+    cases[0]!,
+    cases[2]!,
+    { name: '2-D 3×3 valid, 32 → 24 channels (im2col + GEMM)', inSize: [9, 8], window: [3, 3], strides: [1, 1], dilations: [1, 1], padding: 'valid', cin: 32, cout: 24 },
+    { name: '1-D pointwise', inSize: [7], window: [1], strides: [1], dilations: [1], padding: 'valid', cin: 5, cout: 6 },
+  ];
+  for (const c of backCases) {
+    it(`the same bits as relu', convBackwardKernel, biasGradient and convBackwardInput: ${c.name}`, () => {
+      const { spec, x, k, bias } = setup(c);
+      const y = t.convForward(x, k, bias, spec, { activation: relu() });
+      const dy = rand(6, y.length, 1);
+      const rows = y.length / c.cout;
+      for (const backend of ['wasm', 'js'] as const) {
+        t.setBackend(backend);
+        const dz = t.activationBackward(relu(), y, y, dy, c.cout);
+        const r = t.convBackward(x, dy, k, spec, { reluOutput: y, bias: true });
+        expect(Array.from(r.dKernel!)).toEqual(Array.from(t.convBackwardKernel(x, dz, spec)));
+        expect(Array.from(r.dBias!)).toEqual(Array.from(t.biasGradient(dz, rows, c.cout)));
+        expect(Array.from(r.dInput!)).toEqual(Array.from(t.convBackwardInput(dz, k, spec)));
+        // without the relu, and only some of the gradients
+        const plain = t.convBackward(x, dy, k, spec, { input: false });
+        expect(plain.dInput).toBeNull();
+        expect(plain.dBias).toBeNull();
+        expect(Array.from(plain.dKernel!)).toEqual(Array.from(t.convBackwardKernel(x, dy, spec)));
+        const onlyInput = t.convBackward(x, dy, k, spec, { kernel: false });
+        expect(onlyInput.dKernel).toBeNull();
+        expect(Array.from(onlyInput.dInput!)).toEqual(Array.from(t.convBackwardInput(dy, k, spec)));
+      }
+      t.setBackend('wasm');
+    });
+  }
+
+  it('checks the lengths it is given', () => {
+    const { spec, x, k } = setup(cases[0]!);
+    const dy = new Float32Array(3 * 10 * 9 * 32);
+    expect(() => t.convBackward(x, dy.subarray(1), k, spec)).toThrow(t.ShapeMismatchError);
+    expect(() => t.convBackward(x, dy, k, spec, { reluOutput: dy.subarray(2) })).toThrow(t.ShapeMismatchError);
   });
 });

@@ -71,8 +71,10 @@ for (let i = layers.length - 1; i >= 0; i--) {
 console.log('train step (CPU ms/call)      forward  backward');
 let sf = 0, sb = 0;
 layers.forEach((l, i) => {
-  const tf = cpu(() => give(l.forwardTrain(outs[i], tctx(i)).output));
-  const tb = cpu(() => { const tp = l.forwardTrain(outs[i], tctx(i)); const g = tp.backward(douts[i]); give(tp.output); give(g.dInput); }) - tf;
+  // a tape's release() gives its buffers back as the model's training step does
+  const done = (tp) => (tp.release ? tp.release() : give(tp.output));
+  const tf = cpu(() => done(l.forwardTrain(outs[i], tctx(i))));
+  const tb = cpu(() => { const tp = l.forwardTrain(outs[i], tctx(i)); const g = tp.backward(douts[i]); done(tp); give(g.dInput); }) - tf;
   sf += tf; sb += tb;
   console.log(`  ${l.name.padEnd(26)} ${f(tf)}  ${f(tb)}`);
 });

@@ -5,10 +5,9 @@
  */
 import {
   activationBackward,
-  biasGradient,
   ConfigError,
-  convBackwardInput,
-  convBackwardKernel,
+  recycleFloat32,
+  convBackward,
   convForward,
   convMaxPoolForward,
   ShapeMismatchError,
@@ -208,16 +207,25 @@ export abstract class BaseConv extends Layer {
     return {
       output: y,
       backward: (dOutput: Tensor) => {
-        const dzRaw = act.name === 'linear' ? dOutput : new Tensor(activationBackward(act, z.data, y.data, dOutput.data, last), z.shape);
+        // relu goes back inside the convolution's backward pass (the gradient enters the kernels' memory
+        // once for the kernel, bias and input gradients); other activations first, here
+        const inside = reluOnly && this.dataFormat === 'channels_last';
+        const dzRaw = act.name === 'linear' || inside ? dOutput : new Tensor(activationBackward(act, z.data, y.data, dOutput.data, last), z.shape);
         const dz = gradToChannelsLast(dzRaw, this.dataFormat);
+        const r = convBackward(x, dz, kernelData, spec, {
+          ...(inside ? { reluOutput: y.data } : {}),
+          kernel: trainable,
+          bias: trainable && this.useBias,
+          input: ctx.needInputGrad,
+        });
         const weightGrads = new Map<LayerWeight, Tensor>();
-        if (trainable) {
-          weightGrads.set(kernel!, new Tensor(convBackwardKernel(x, dz, spec), kernel!.shape));
-          if (this.useBias) weightGrads.set(bias!, new Tensor(biasGradient(dz, z.size / this.filters, this.filters), bias!.shape));
-        }
-        const dInput = ctx.needInputGrad ? fromChannelsLast(convBackwardInput(dz, kernelData, spec), spec.batch, spatial, cin, this.dataFormat) : null;
+        if (r.dKernel !== null) weightGrads.set(kernel!, new Tensor(r.dKernel, kernel!.shape));
+        if (r.dBias !== null) weightGrads.set(bias!, new Tensor(r.dBias, bias!.shape));
+        const dInput = r.dInput !== null ? fromChannelsLast(r.dInput, spec.batch, spatial, cin, this.dataFormat) : null;
         return { dInput, weightGrads };
       },
+      // the step is done with the output (the graph calls this only for an activation no one keeps)
+      release: () => recycleFloat32(y === z ? [y.data] : [y.data, z.data]),
     };
   }
 

@@ -286,6 +286,7 @@ export function trainNode(layer: Layer, inputs: readonly Tensor[], ctx: TrainCal
     outputs: [tape.output],
     masks: [layer.computeMask(x, mask, ctx)],
     ...(tape.stateUpdates ? { stateUpdates: tape.stateUpdates } : {}),
+    ...(tape.release ? { release: () => tape.release!() } : {}),
     backward: (d) => {
       const dy = d[0];
       if (!dy) return { dInputs: [null], weightGrads: new Map() };

@@ -77,6 +77,12 @@ export interface LayerTape {
   backward(dOutput: Tensor): LayerGradients;
   /** Non-trainable weights this pass updates (see {@link StateUpdate}); none when absent. */
   readonly stateUpdates?: readonly StateUpdate[];
+  /**
+   * Called by a graph after the backward pass, only when nothing keeps {@link output} (it is no model
+   * output and no other output shares its data): the layer may give its buffers back to tensor's buffer
+   * pool (`recycleFloat32`) for the next step. The tape is not used afterwards.
+   */
+  release?(): void;
 }
 
 /** Assigns state updates in order (a later update of the same weight wins). */
@@ -99,6 +105,8 @@ export interface MultiTape {
   backward(dOutputs: readonly (Tensor | null)[]): { dInputs: (Tensor | null)[]; weightGrads: ReadonlyMap<LayerWeight, Tensor> };
   /** Non-trainable weights this pass updates (see {@link StateUpdate}); none when absent. */
   readonly stateUpdates?: readonly StateUpdate[];
+  /** See {@link LayerTape.release}: nothing keeps the outputs any more. */
+  release?(): void;
 }
 
 /** A tape for layers that pass their input through unchanged (InputLayer, Dropout at rate 0). */

@@ -3,7 +3,7 @@
  * (keras/src/layers/pooling/base_pooling.py): a window of `pool_size` moved by `strides` (default: the
  * pool size) with `valid` or `same` padding, in either data format. No weights.
  */
-import { avgPoolBackward, ConfigError, maxPoolBackward, poolForward, Tensor, windowGeometry, type PoolSpec } from '@kerasts/tensor';
+import { avgPoolBackward, ConfigError, maxPoolBackward, poolForward, recycleFloat32, recycleInt32, Tensor, windowGeometry, type PoolSpec } from '@kerasts/tensor';
 import { ConfigReader } from '../engine/config-reader.js';
 import { Layer, type CallContext, type LayerOptions, type LayerTape, type TrainCallContext } from '../engine/layer.js';
 import type { OptionKeys } from '../engine/options.js';
@@ -84,6 +84,11 @@ export abstract class BasePooling extends Layer {
     const r = poolForward(x, spec, this.mode, ctx.needInputGrad);
     return {
       output: fromChannelsLast(r.output, spec.batch, spec.geometry.outSize, spec.channels, this.dataFormat),
+      // the step is done with the pooled values and the argmax (from the buffer pool): they serve the next step
+      release: () => {
+        recycleFloat32([r.output]);
+        if (r.argmax) recycleInt32([r.argmax]);
+      },
       backward: (dOutput: Tensor) => {
         if (!ctx.needInputGrad) return { dInput: null, weightGrads: new Map() };
         const dy = gradToChannelsLast(dOutput, this.dataFormat);

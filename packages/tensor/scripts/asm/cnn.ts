@@ -243,14 +243,14 @@ export function convDirect(
 }
 
 /**
- * The max-pooling gradient: dx (nx floats) = 0, then dx[argmax[i]] += dy[i] for i < n in order (argmax
- * −1: dropped), as src/pooling/pool.ts maxPoolBackward sums.
+ * The max-pooling gradient: dx (nx floats) = 0, then dx[argmax[i]] += dy[i] for i < n in order (an
+ * index outside [0, nx), e.g. −1 for an empty window: dropped), as src/pooling/pool.ts maxPoolBackward sums.
  */
 export function maxPoolBackward(dy: usize, am: usize, n: i32, dx: usize, nx: i32): void {
   memory.fill(dx, 0, <usize>nx << 2);
   for (let i = 0; i < n; i++) {
     const j = load<i32>(am + (<usize>i << 2));
-    if (j >= 0) {
+    if (j >= 0 && j < nx) {
       const p = dx + (<usize>j << 2);
       store<f32>(p, load<f32>(p) + load<f32>(dy + (<usize>i << 2)));
     }

@@ -501,6 +501,136 @@ export function convBackwardKernel(x: Float32Array, dz: Float32Array, spec: Conv
   return dk;
 }
 
+/** Options of {@link convBackward}: which gradients to compute, and a relu to go back through first. */
+export interface ConvBackwardOptions {
+  /**
+   * The output of a relu the convolution's result went through (`convForward` with `activation: relu`):
+   * `dy` is then ∂L/∂relu-output and is first multiplied by relu' (1 where this is positive, else 0).
+   */
+  reluOutput?: Float32Array;
+  /** Compute ∂L/∂kernel (default true). */
+  kernel?: boolean;
+  /** Compute ∂L/∂bias (default false). */
+  bias?: boolean;
+  /** Compute ∂L/∂x (default true). */
+  input?: boolean;
+}
+
+/** What {@link convBackward} returns (null where not asked for). */
+export interface ConvBackwardResult {
+  dInput: Float32Array | null;
+  dKernel: Float32Array | null;
+  dBias: Float32Array | null;
+}
+
+/**
+ * The backward pass of {@link convForward} in one call: from `dy` (`(batch, *outSize, outChannels)`)
+ * and, with `options.reluOutput`, through the relu first, the gradients of the kernel, the bias and the
+ * input. The same numbers as `activationBackward` (relu), {@link convBackwardKernel},
+ * {@link biasGradient} and {@link convBackwardInput} called one after the other; with WebAssembly (one
+ * group) the gradient enters the kernels' memory once and serves all three (a 3×3 stride-1 input
+ * gradient, which convBackwardInput computes as a Winograd convolution, is handed to that path).
+ *
+ * @throws {ShapeMismatchError} if an array has the wrong length.
+ */
+export function convBackward(x: Float32Array, dy: Float32Array, kernel: Float32Array, spec: ConvSpec, options: ConvBackwardOptions = {}): ConvBackwardResult {
+  const d = convDims(spec);
+  const wantKernel = options.kernel ?? true, wantBias = options.bias ?? false, wantInput = options.input ?? true;
+  const relu = options.reluOutput ?? null;
+  const outLen = d.batch * d.outPos * d.cout;
+  expect('input', x, d.batch * d.inPos * d.cin);
+  expect('output gradient', dy, outLen);
+  expect('kernel', kernel, d.kdim * d.cout);
+  if (relu !== null) expect('relu output', relu, outLen);
+  const kern = d.groups === 1 && d.batch > 0 ? wasmKernels() : null;
+  if (kern === null) {
+    let dz = dy;
+    if (relu !== null) {
+      dz = new Float32Array(outLen);
+      for (let i = 0; i < outLen; i++) dz[i] = relu[i]! > 0 ? dy[i]! : 0;
+    }
+    return {
+      dKernel: wantKernel ? convBackwardKernel(x, dz, spec) : null,
+      dBias: wantBias ? biasGradient(dz, d.batch * d.outPos, d.cout) : null,
+      dInput: wantInput ? convBackwardInput(dz, kernel, spec) : null,
+    };
+  }
+  const inLen = d.batch * d.inPos * d.cin;
+  const block = Math.min(d.block, d.batch);
+  const blockRows = block * d.outPos;
+  // a 3×3 stride-1 input gradient is a Winograd convolution of dz (as convBackwardInput computes it)
+  const wino = wantInput ? winogradInputGradient(d, spec, kernel) : null;
+  const wantCols = wantInput && wino === null;
+  const mark = wasmMark();
+  const pdz = wasmAlloc(kern, outLen);
+  const prelu = relu !== null ? wasmAlloc(kern, outLen) : 0;
+  const px = wantKernel ? wasmAlloc(kern, inLen) : 0;
+  const pdzp = wantKernel ? wasmAlloc(kern, kern.packedBSize(blockRows, d.cout)) : 0;
+  const pdk = wantKernel ? wasmAlloc(kern, d.kdim * d.cout) : 0;
+  const pdb = wantBias ? wasmAlloc(kern, d.cout) : 0;
+  const pk = wantCols ? wasmAlloc(kern, d.kdim * d.cout) : 0;
+  const pkp = wantCols ? wasmAlloc(kern, kern.packedBSize(d.cout, d.kdim)) : 0;
+  const pdx = wantCols ? wasmAlloc(kern, inLen) : 0;
+  const pcols = (wantKernel && !d.pointwise) || wantCols ? wasmAlloc(kern, blockRows * d.kdim) : 0;
+  const pgeo = wasmAlloc(kern, 18);
+  const mem = wasmF32(kern);
+  mem.set(dy, pdz >> 2);
+  new Int32Array(mem.buffer, pgeo, 18).set(geoInts(d.g));
+  if (relu !== null) {
+    mem.set(relu, prelu >> 2);
+    kern.reluBackward(prelu, pdz, pdz, outLen);
+  }
+  let dKernel: Float32Array | null = null, dBias: Float32Array | null = null, dInput: Float32Array | null = null;
+  if (wantKernel) {
+    // as convBackwardKernelWasm
+    mem.set(x, px >> 2);
+    for (let n0 = 0; n0 < d.batch; n0 += block) {
+      const n1 = Math.min(d.batch, n0 + block);
+      const rows = (n1 - n0) * d.outPos;
+      let a = px + 4 * n0 * d.inPos * d.cin;
+      if (!d.pointwise) {
+        kern.im2col(px, pgeo, d.cin, 0, d.cin, n0, n1, pcols);
+        a = pcols;
+      }
+      kern.packB(rows, d.cout, pdz + 4 * n0 * d.outPos * d.cout, d.cout, 0, pdzp);
+      kern.gemmPackedAT(d.kdim, d.cout, rows, a, d.kdim, pdzp, pdk, d.cout, n0 > 0 ? 1 : 0, APACK);
+    }
+    dKernel = takeF32(d.kdim * d.cout, false);
+    dKernel.set(mem.subarray(pdk >> 2, (pdk >> 2) + dKernel.length));
+  }
+  if (wantBias) {
+    // as biasGradient: float32 column sums in row order
+    mem.fill(0, pdb >> 2, (pdb >> 2) + d.cout);
+    kern.addColumnSums(d.batch * d.outPos, d.cout, pdz, d.cout, pdb);
+    dBias = mem.slice(pdb >> 2, (pdb >> 2) + d.cout);
+  }
+  let dzOut: Float32Array | null = null;
+  if (wino !== null) {
+    dzOut = takeF32(outLen, false);
+    dzOut.set(mem.subarray(pdz >> 2, (pdz >> 2) + outLen));
+  }
+  if (wantCols) {
+    // as convBackwardInputWasm
+    mem.set(kernel, pk >> 2);
+    mem.fill(0, pdx >> 2, (pdx >> 2) + inLen);
+    kern.packB(d.cout, d.kdim, pk, d.cout, 1, pkp);
+    for (let n0 = 0; n0 < d.batch; n0 += block) {
+      const n1 = Math.min(d.batch, n0 + block);
+      kern.gemmPacked((n1 - n0) * d.outPos, d.kdim, d.cout, pdz + 4 * n0 * d.outPos * d.cout, d.cout, pkp, pcols, d.kdim, 0, APACK);
+      kern.col2im(pcols, pgeo, d.cin, 0, d.cin, n0, n1, pdx);
+    }
+    // a pooled buffer: the graph gives it back once the layer below has used it
+    dInput = takeF32(inLen, false);
+    dInput.set(mem.subarray(pdx >> 2, (pdx >> 2) + inLen));
+  }
+  wasmRelease(mark);
+  if (wino !== null) {
+    dInput = convForward(dzOut!, wino.kernel, null, wino.spec);
+    giveF32(dzOut);
+  }
+  return { dInput, dKernel, dBias };
+}
+
 /**
  * {@link convBackwardInput} in WebAssembly (one group): per block of samples `dcols = dz · kernelᵀ`
  * (the kernel packed once, transposed) and col2im adds the columns into `dx`, all in the kernels'

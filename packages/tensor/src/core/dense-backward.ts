@@ -3,6 +3,7 @@
  * applied first, by `activationBackward`).
  */
 import { ConfigError, ShapeMismatchError } from '../errors.js';
+import { takeF32 } from '../buffer-pool.js';
 import { gemm } from '../gemm.js';
 
 /** What {@link denseBackward} returns. */
@@ -60,7 +61,9 @@ export function denseBackward(
   }
   let dx: Float32Array | null = null;
   if (options.needInputGrad ?? true) {
-    dx = new Float32Array(rows * inputDim);
+    // gemm writes every value (C = 0 + dz·kernelᵀ): a pooled buffer, given back by the graph once the
+    // layer below has used it
+    dx = takeF32(rows * inputDim, false);
     // dz (rows × units) · kernelᵀ: the kernel is stored inputDim × units, i.e. already "n × k".
     gemm(rows, inputDim, units, dz, kernel, dx, { transposeB: true });
   }

@@ -5,7 +5,7 @@
  * The max-pooling gradient goes to the first maximum of each window in window order (XLA's
  * select-and-scatter with `>=`), so ties are resolved as JAX resolves them.
  */
-import { takeF32 } from '../buffer-pool.js';
+import { takeF32, takeI32 } from '../buffer-pool.js';
 import { ConfigError, ShapeMismatchError } from '../errors.js';
 import { prod, type WindowGeometry } from '../conv/geometry.js';
 import { geoInts, geom3, type Geom3 } from '../conv/im2col.js';
@@ -62,7 +62,8 @@ export function poolForward(x: Float32Array, spec: PoolSpec, mode: 'max' | 'avg'
     const kern = wasmKernels();
     // every value is written by the kernel: a pooled buffer (see convForward) when it runs
     const y = kern !== null && total > 0 ? takeF32(total * c, false) : new Float32Array(total * c);
-    const argmax = keepArgmax ? new Int32Array(total * c) : null;
+    // every index is written too (the caller may give it back with recycleInt32 after the backward pass)
+    const argmax = keepArgmax ? (kern !== null && total > 0 ? takeI32(total * c) : new Int32Array(total * c)) : null;
     if (kern !== null && total > 0) maxPoolWasm(kern, x, d, y, argmax);
     else if (argmax) maxPoolArgmax(x, d, y, argmax);
     else maxPool(x, d, y);
@@ -213,9 +214,29 @@ function maxPoolArgmax(x: Float32Array, d: Dims, y: Float32Array, argmax: Int32A
   }
 }
 
-/** ∂L/∂x of max pooling: each output gradient goes to the input value its window took. */
+/**
+ * ∂L/∂x of max pooling: each output gradient goes to the input value its window took (summed in output
+ * order where windows overlap).
+ */
 export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, inputSize: number): Float32Array {
   if (dy.length !== argmax.length) throw new ShapeMismatchError(`maxPoolBackward: ${dy.length} gradients for ${argmax.length} outputs`, [argmax.length], [dy.length]);
+  const kern = dy.length > 0 ? wasmKernels() : null;
+  if (kern !== null) {
+    // zeroed and scattered in the kernels' memory (already mapped) and copied into a pooled buffer:
+    // a fresh zeroed multi-megabyte array per training step costs more in page faults than the scatter
+    const mark = wasmMark();
+    const pdy = wasmAlloc(kern, dy.length);
+    const pa = wasmAlloc(kern, dy.length);
+    const pdx = wasmAlloc(kern, inputSize);
+    const mem = wasmF32(kern);
+    mem.set(dy, pdy >> 2);
+    new Int32Array(mem.buffer, pa, dy.length).set(argmax);
+    kern.maxPoolBackward(pdy, pa, dy.length, pdx, inputSize);
+    const dx = takeF32(inputSize, false);
+    dx.set(mem.subarray(pdx >> 2, (pdx >> 2) + inputSize));
+    wasmRelease(mark);
+    return dx;
+  }
   const dx = new Float32Array(inputSize);
   for (let i = 0; i < dy.length; i++) {
     const j = argmax[i]!;
