@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Random } from '@kerasts/tensor';
-import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession, BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization, Normalization, Rescaling, Reshape, Permute, ZeroPadding1D, Cropping1D, UpSampling1D, Flatten } from '@kerasts/layers';
+import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession, BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization, Normalization, Rescaling, Reshape, Permute, ZeroPadding1D, Cropping1D, UpSampling1D, Flatten, ReLU, LeakyReLU, PReLU, ELU, Softmax } from '@kerasts/layers';
 import { Adam, Functional, Sequential } from '@kerasts/model';
 import { toJSON, modelFromJSON } from '@kerasts/io-json';
 import { saveModel, saveWeights } from '@kerasts/io-hdf5';
@@ -144,6 +144,29 @@ for (const name of ['embedding_dense', 'bidirectional_concat_seq', 'bidirectiona
   await m.fit(x, input([16, 2]), { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
   await emit('norm_trained', m, x, 'keras-3');
   await emit('norm_trained', m, x, 'keras-2');
+}
+// The activation layers trained in kerasts (PReLU's alpha moves): Keras must load the file compiled
+// and predict the same.
+{
+  const m = new Sequential({
+    layers: [
+      new Dense(6, { inputShape: [5] }),
+      new LeakyReLU(0.2),
+      new PReLU({ alphaInitializer: { class_name: 'Constant', config: { value: 0.25 } } }),
+      new Dense(5),
+      new ELU(0.6),
+      new ReLU({ maxValue: 1.5, negativeSlope: 0.1, threshold: 0.2 }),
+      new Reshape([5, 1]),
+      new Softmax({ axis: 1 }),
+      new Flatten(),
+      new Dense(2),
+    ],
+  });
+  m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'mse' });
+  const x = input([16, 5]);
+  await m.fit(x, input([16, 2]), { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  await emit('activations_trained', m, x, 'keras-3');
+  await emit('activations_trained', m, x, 'keras-2');
 }
 // A model read from a Keras-2.0.8-era JSON (hard_sigmoid 0.2x+0.5) cannot be written for Keras 3 as
 // is; kerasts refuses, and `kerasts convert` rescales the gates instead (checked in the CLI tests).

@@ -102,6 +102,9 @@ for name, layers, shape in [
                 keras.layers.Permute((3, 1, 2)), keras.layers.Reshape((2, -1)), keras.layers.LayerNormalization(),
                 keras.layers.GroupNormalization(groups=2, axis=1), keras.layers.UnitNormalization(), keras.layers.UpSampling1D(2),
                 keras.layers.Flatten(), keras.layers.Dense(3, activation="softmax")], (3, 4, 2)),
+    ("k_activations", [keras.layers.Dense(6), keras.layers.LeakyReLU(negative_slope=0.15), keras.layers.PReLU(shared_axes=[1]),
+                       keras.layers.ELU(alpha=0.8), keras.layers.ReLU(max_value=1.2, negative_slope=0.05, threshold=0.1),
+                       keras.layers.Softmax(axis=1), keras.layers.Flatten(), keras.layers.Dense(2)], (3, 4)),
 ]:
     keras.backend.clear_session()
     ids = shape[0] == "ids"

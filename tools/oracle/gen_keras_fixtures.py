@@ -270,6 +270,19 @@ def seq_image_reshaping_sgd():
     return m
 
 
+def seq_activations_adam():
+    """The activation layers: LeakyReLU, PReLU (shared axis, trained alpha), ELU, ReLU with every
+    parameter, and a Softmax over the time axis."""
+    keras.utils.set_random_seed(13)
+    m = keras.Sequential(
+        [keras.Input((5, 4)), L.Dense(6), L.LeakyReLU(negative_slope=0.2), L.PReLU(alpha_initializer=keras.initializers.Constant(0.25), shared_axes=[1]),
+         L.ELU(alpha=0.7), L.Dense(4), L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2), L.Dense(3), L.Softmax(axis=1), L.Flatten(), L.Dense(2)],
+        name="seq_activations",
+    )
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    return m
+
+
 # name -> (builder, input shapes (without batch), output width, fit?[, integer inputs below this
 # vocabulary size]). Every layer class kerasts
 # registers must appear in some case (io-keras' registry test checks it).
@@ -290,6 +303,7 @@ CASES = {
     "seq_gru_simple_rnn_adam": (seq_gru_simple_rnn_adam, [(4, 3)], 2, True),
     "seq_norm_adam": (seq_norm_adam, [(6,)], 2, True),
     "seq_image_reshaping_sgd": (seq_image_reshaping_sgd, [(3, 4, 2)], 2, True),
+    "seq_activations_adam": (seq_activations_adam, [(5, 4)], 2, True),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2

@@ -31,7 +31,7 @@ function onnxSupport(): string {
 function tfjsSupport(): string {
   const layers = registeredLayers().filter((c) => c !== 'InputLayer');
   const both = layers.filter((c) => TFJS_LAYER_CLASSES.has(c));
-  return `tfjs-layers ${TFJS_LAYERS_VERSION} (\`loadModel('model.json')\`, \`saveModel(model, path, { format: 'tfjs' })\`, \`kerasts convert … --to tfjs\`), both ways: ${code(both)} (GRU with \`reset_after=False\` only); other layers are refused by name when writing, as tfjs could not load them`;
+  return `tfjs-layers ${TFJS_LAYERS_VERSION} (\`loadModel('model.json')\`, \`saveModel(model, path, { format: 'tfjs' })\`, \`kerasts convert … --to tfjs\`), both ways: ${code(both)} (GRU with \`reset_after=False\` only, ReLU with \`max_value\` only, ELU with alpha 1, Softmax over the last axis); other layers and options are refused by name when writing, as tfjs could not load them`;
 }
 
 /** The support table as Markdown. */

@@ -5,13 +5,13 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]};
 const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
 const schema41 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
 const schema46 = {"type":"number","minimum":0,"maximum":1};
-const schema86 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
+const schema88 = {"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]};
 const schema33 = {"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}};
 const schema34 = {"type":"string","minLength":1};
 const schema37 = {"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}};
@@ -2302,8 +2302,7 @@ let valid56 = true;
 const _errs192 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data42 = data.class_name;
-if(!(((data42 === "Dropout") || (data42 === "GaussianDropout")) || (data42 === "AlphaDropout"))){
+if("ReLU" !== data.class_name){
 const err93 = {};
 if(vErrors === null){
 vErrors = [err93];
@@ -2330,12 +2329,19 @@ const _errs194 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 let data43 = data.config;
-const _errs196 = errors;
-let valid59 = false;
-const _errs197 = errors;
+if(!(validate22(data43, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
 if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.rate === undefined){
-const err94 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/5/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data43.max_value !== undefined){
+let data44 = data43.max_value;
+const _errs198 = errors;
+let valid61 = false;
+const _errs199 = errors;
+if(typeof data44 == "number"){
+if(data44 < 0 || isNaN(data44)){
+const err94 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2345,12 +2351,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-var _valid22 = _errs197 === errors;
-valid59 = valid59 || _valid22;
-const _errs198 = errors;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.p === undefined){
-const err95 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/5/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+else {
+const err95 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2359,11 +2361,11 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-var _valid22 = _errs198 === errors;
-valid59 = valid59 || _valid22;
-if(!valid59){
-const err96 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/5/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid22 = _errs199 === errors;
+valid61 = valid61 || _valid22;
+const _errs201 = errors;
+if(data44 !== null){
+const err96 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2372,27 +2374,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-else {
-errors = _errs196;
-if(vErrors !== null){
-if(_errs196){
-vErrors.length = _errs196;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data43, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.rate !== undefined){
-let data44 = data43.rate;
-if(typeof data44 == "number"){
-if(data44 > 1 || isNaN(data44)){
-const err97 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid22 = _errs201 === errors;
+valid61 = valid61 || _valid22;
+if(!valid61){
+const err97 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2401,8 +2386,23 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data44 < 0 || isNaN(data44)){
-const err98 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs198;
+if(vErrors !== null){
+if(_errs198){
+vErrors.length = _errs198;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data43.negative_slope !== undefined){
+let data45 = data43.negative_slope;
+if(typeof data45 == "number"){
+if(data45 < 0 || isNaN(data45)){
+const err98 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/5/then/properties/config/properties/negative_slope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2413,7 +2413,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err99 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/5/then/properties/config/properties/negative_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2423,11 +2423,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data43.p !== undefined){
-let data45 = data43.p;
-if(typeof data45 == "number"){
-if(data45 > 1 || isNaN(data45)){
-const err100 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data43.threshold !== undefined){
+let data46 = data43.threshold;
+if(typeof data46 == "number"){
+if(data46 < 0 || isNaN(data46)){
+const err100 = {instancePath:instancePath+"/config/threshold",schemaPath:"#/allOf/5/then/properties/config/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2436,8 +2436,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data45 < 0 || isNaN(data45)){
-const err101 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err101 = {instancePath:instancePath+"/config/threshold",schemaPath:"#/allOf/5/then/properties/config/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2445,75 +2446,6 @@ else {
 vErrors.push(err101);
 }
 errors++;
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-if(data43.noise_shape !== undefined){
-if(!(validate23(data43.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data43,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data43.seed !== undefined){
-let data47 = data43.seed;
-const _errs208 = errors;
-let valid64 = false;
-const _errs209 = errors;
-if(!((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47)))){
-const err103 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/5/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-var _valid23 = _errs209 === errors;
-valid64 = valid64 || _valid23;
-const _errs211 = errors;
-if(data47 !== null){
-const err104 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/5/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-var _valid23 = _errs211 === errors;
-valid64 = valid64 || _valid23;
-if(!valid64){
-const err105 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/5/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-else {
-errors = _errs208;
-if(vErrors !== null){
-if(_errs208){
-vErrors.length = _errs208;
-}
-else {
-vErrors = null;
-}
-}
 }
 }
 }
@@ -2528,12 +2460,12 @@ props12.class_name = true;
 }
 }
 if(!valid56){
-const err106 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err102 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err106];
+vErrors = [err102];
 }
 else {
-vErrors.push(err106);
+vErrors.push(err102);
 }
 errors++;
 }
@@ -2546,246 +2478,63 @@ props2 = props2 || {};
 Object.assign(props2, props12);
 }
 }
-const _errs214 = errors;
-let valid65 = true;
-const _errs215 = errors;
+const _errs208 = errors;
+let valid62 = true;
+const _errs209 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("SpatialDropout1D" !== data.class_name){
-const err107 = {};
+if("LeakyReLU" !== data.class_name){
+const err103 = {};
 if(vErrors === null){
-vErrors = [err107];
+vErrors = [err103];
 }
 else {
-vErrors.push(err107);
+vErrors.push(err103);
 }
 errors++;
 }
 }
 }
-var _valid24 = _errs215 === errors;
-errors = _errs214;
+var _valid23 = _errs209 === errors;
+errors = _errs208;
 if(vErrors !== null){
-if(_errs214){
-vErrors.length = _errs214;
+if(_errs208){
+vErrors.length = _errs208;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid24){
-const _errs217 = errors;
+if(_valid23){
+const _errs211 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data49 = data.config;
-const _errs219 = errors;
-let valid68 = false;
-const _errs220 = errors;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.rate === undefined){
-const err108 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/6/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-}
-var _valid25 = _errs220 === errors;
-valid68 = valid68 || _valid25;
-const _errs221 = errors;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.p === undefined){
-const err109 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/6/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-}
-var _valid25 = _errs221 === errors;
-valid68 = valid68 || _valid25;
-if(!valid68){
-const err110 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/6/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-else {
-errors = _errs219;
-if(vErrors !== null){
-if(_errs219){
-vErrors.length = _errs219;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data49, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data48 = data.config;
+if(!(validate22(data48, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.rate !== undefined){
-let data50 = data49.rate;
-if(typeof data50 == "number"){
-if(data50 > 1 || isNaN(data50)){
-const err111 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.alpha !== undefined){
+if(!(typeof data48.alpha == "number")){
+const err104 = {instancePath:instancePath+"/config/alpha",schemaPath:"#/allOf/6/then/properties/config/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err111];
+vErrors = [err104];
 }
 else {
-vErrors.push(err111);
-}
-errors++;
-}
-if(data50 < 0 || isNaN(data50)){
-const err112 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
+vErrors.push(err104);
 }
 errors++;
 }
 }
-else {
-const err113 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data48.negative_slope !== undefined){
+if(!(typeof data48.negative_slope == "number")){
+const err105 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/6/then/properties/config/properties/negative_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err113];
+vErrors = [err105];
 }
 else {
-vErrors.push(err113);
-}
-errors++;
-}
-}
-if(data49.p !== undefined){
-let data51 = data49.p;
-if(typeof data51 == "number"){
-if(data51 > 1 || isNaN(data51)){
-const err114 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-if(data51 < 0 || isNaN(data51)){
-const err115 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err116];
-}
-else {
-vErrors.push(err116);
-}
-errors++;
-}
-}
-if(data49.noise_shape !== undefined){
-if(!(validate23(data49.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data49,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data49.seed !== undefined){
-let data53 = data49.seed;
-const _errs231 = errors;
-let valid73 = false;
-const _errs232 = errors;
-if(!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))){
-const err117 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/6/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-var _valid26 = _errs232 === errors;
-valid73 = valid73 || _valid26;
-const _errs234 = errors;
-if(data53 !== null){
-const err118 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/6/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-var _valid26 = _errs234 === errors;
-valid73 = valid73 || _valid26;
-if(!valid73){
-const err119 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/6/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err119];
-}
-else {
-vErrors.push(err119);
-}
-errors++;
-}
-else {
-errors = _errs231;
-if(vErrors !== null){
-if(_errs231){
-vErrors.length = _errs231;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data49.data_format !== undefined){
-let data54 = data49.data_format;
-if(!((data54 === "channels_last") || (data54 === "channels_first"))){
-const err120 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/6/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[6].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err120];
-}
-else {
-vErrors.push(err120);
-}
-errors++;
-}
-}
-if(data49.dim_ordering !== undefined){
-let data55 = data49.dim_ordering;
-if(!(((data55 === "th") || (data55 === "tf")) || (data55 === "default"))){
-const err121 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/6/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[6].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
+vErrors.push(err105);
 }
 errors++;
 }
@@ -2793,21 +2542,21 @@ errors++;
 }
 }
 }
-var _valid24 = _errs217 === errors;
-valid65 = _valid24;
-if(valid65){
+var _valid23 = _errs211 === errors;
+valid62 = _valid23;
+if(valid62){
 var props13 = {};
 props13.config = true;
 props13.class_name = true;
 }
 }
-if(!valid65){
-const err122 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid62){
+const err106 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err122];
+vErrors = [err106];
 }
 else {
-vErrors.push(err122);
+vErrors.push(err106);
 }
 errors++;
 }
@@ -2820,217 +2569,277 @@ props2 = props2 || {};
 Object.assign(props2, props13);
 }
 }
-const _errs239 = errors;
-let valid74 = true;
+const _errs219 = errors;
+let valid67 = true;
+const _errs220 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("PReLU" !== data.class_name){
+const err107 = {};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+var _valid24 = _errs220 === errors;
+errors = _errs219;
+if(vErrors !== null){
+if(_errs219){
+vErrors.length = _errs219;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid24){
+const _errs222 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data52 = data.config;
+if(!(validate22(data52, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.alpha_initializer !== undefined){
+if(!(validate28(data52.alpha_initializer, {instancePath:instancePath+"/config/alpha_initializer",parentData:data52,parentDataProperty:"alpha_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data52.alpha_regularizer !== undefined){
+let data54 = data52.alpha_regularizer;
+const _errs228 = errors;
+let valid73 = false;
+const _errs229 = errors;
+if(data54 !== null){
+const err108 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+var _valid25 = _errs229 === errors;
+valid73 = valid73 || _valid25;
+const _errs231 = errors;
+if(typeof data54 !== "string"){
+const err109 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+var _valid25 = _errs231 === errors;
+valid73 = valid73 || _valid25;
+const _errs233 = errors;
+if(!(data54 && typeof data54 == "object" && !Array.isArray(data54))){
+const err110 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+var _valid25 = _errs233 === errors;
+valid73 = valid73 || _valid25;
+if(!valid73){
+const err111 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+else {
+errors = _errs228;
+if(vErrors !== null){
+if(_errs228){
+vErrors.length = _errs228;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data52.alpha_constraint !== undefined){
+let data55 = data52.alpha_constraint;
+const _errs237 = errors;
+let valid75 = false;
+const _errs238 = errors;
+if(data55 !== null){
+const err112 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+var _valid26 = _errs238 === errors;
+valid75 = valid75 || _valid26;
 const _errs240 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("SpatialDropout2D" !== data.class_name){
-const err123 = {};
+if(typeof data55 !== "string"){
+const err113 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err123];
+vErrors = [err113];
 }
 else {
-vErrors.push(err123);
+vErrors.push(err113);
 }
 errors++;
 }
-}
-}
-var _valid27 = _errs240 === errors;
-errors = _errs239;
-if(vErrors !== null){
-if(_errs239){
-vErrors.length = _errs239;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid27){
+var _valid26 = _errs240 === errors;
+valid75 = valid75 || _valid26;
 const _errs242 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data57 = data.config;
-const _errs244 = errors;
-let valid77 = false;
+if(!(data55 && typeof data55 == "object" && !Array.isArray(data55))){
+const err114 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+var _valid26 = _errs242 === errors;
+valid75 = valid75 || _valid26;
+if(!valid75){
+const err115 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+else {
+errors = _errs237;
+if(vErrors !== null){
+if(_errs237){
+vErrors.length = _errs237;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data52.shared_axes !== undefined){
+let data56 = data52.shared_axes;
 const _errs245 = errors;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.rate === undefined){
-const err124 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/7/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-}
-var _valid28 = _errs245 === errors;
-valid77 = valid77 || _valid28;
+let valid76 = false;
 const _errs246 = errors;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.p === undefined){
-const err125 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/7/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
+const err116 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err125];
+vErrors = [err116];
 }
 else {
-vErrors.push(err125);
+vErrors.push(err116);
+}
+errors++;
+}
+if(typeof data56 == "number"){
+if(data56 < 1 || isNaN(data56)){
+const err117 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
 }
 errors++;
 }
 }
-var _valid28 = _errs246 === errors;
-valid77 = valid77 || _valid28;
-if(!valid77){
-const err126 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/7/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid27 = _errs246 === errors;
+valid76 = valid76 || _valid27;
+const _errs248 = errors;
+if(Array.isArray(data56)){
+const len1 = data56.length;
+for(let i1=0; i1<len1; i1++){
+let data57 = data56[i1];
+if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
+const err118 = {instancePath:instancePath+"/config/shared_axes/" + i1,schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err126];
+vErrors = [err118];
 }
 else {
-vErrors.push(err126);
+vErrors.push(err118);
+}
+errors++;
+}
+if(typeof data57 == "number"){
+if(data57 < 1 || isNaN(data57)){
+const err119 = {instancePath:instancePath+"/config/shared_axes/" + i1,schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+var _valid27 = _errs248 === errors;
+valid76 = valid76 || _valid27;
+const _errs252 = errors;
+if(data56 !== null){
+const err121 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+var _valid27 = _errs252 === errors;
+valid76 = valid76 || _valid27;
+if(!valid76){
+const err122 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
 }
 errors++;
 }
 else {
-errors = _errs244;
+errors = _errs245;
 if(vErrors !== null){
-if(_errs244){
-vErrors.length = _errs244;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data57, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.rate !== undefined){
-let data58 = data57.rate;
-if(typeof data58 == "number"){
-if(data58 > 1 || isNaN(data58)){
-const err127 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err127];
-}
-else {
-vErrors.push(err127);
-}
-errors++;
-}
-if(data58 < 0 || isNaN(data58)){
-const err128 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-if(data57.p !== undefined){
-let data59 = data57.p;
-if(typeof data59 == "number"){
-if(data59 > 1 || isNaN(data59)){
-const err130 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-if(data59 < 0 || isNaN(data59)){
-const err131 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err131];
-}
-else {
-vErrors.push(err131);
-}
-errors++;
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err132];
-}
-else {
-vErrors.push(err132);
-}
-errors++;
-}
-}
-if(data57.noise_shape !== undefined){
-if(!(validate23(data57.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data57,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data57.seed !== undefined){
-let data61 = data57.seed;
-const _errs256 = errors;
-let valid82 = false;
-const _errs257 = errors;
-if(!((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61)))){
-const err133 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/7/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-var _valid29 = _errs257 === errors;
-valid82 = valid82 || _valid29;
-const _errs259 = errors;
-if(data61 !== null){
-const err134 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/7/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-var _valid29 = _errs259 === errors;
-valid82 = valid82 || _valid29;
-if(!valid82){
-const err135 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/7/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err135];
-}
-else {
-vErrors.push(err135);
-}
-errors++;
-}
-else {
-errors = _errs256;
-if(vErrors !== null){
-if(_errs256){
-vErrors.length = _errs256;
+if(_errs245){
+vErrors.length = _errs245;
 }
 else {
 vErrors = null;
@@ -3038,324 +2847,24 @@ vErrors = null;
 }
 }
 }
-if(data57.data_format !== undefined){
-let data62 = data57.data_format;
-if(!((data62 === "channels_last") || (data62 === "channels_first"))){
-const err136 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/7/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[7].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err136];
 }
-else {
-vErrors.push(err136);
 }
-errors++;
 }
-}
-if(data57.dim_ordering !== undefined){
-let data63 = data57.dim_ordering;
-if(!(((data63 === "th") || (data63 === "tf")) || (data63 === "default"))){
-const err137 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/7/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[7].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err137];
-}
-else {
-vErrors.push(err137);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid27 = _errs242 === errors;
-valid74 = _valid27;
-if(valid74){
-var props14 = {};
-props14.config = true;
-props14.class_name = true;
-}
-}
-if(!valid74){
-const err138 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err138];
-}
-else {
-vErrors.push(err138);
-}
-errors++;
-}
-if(props2 !== true && props14 !== undefined){
-if(props14 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props14);
-}
-}
-const _errs264 = errors;
-let valid83 = true;
-const _errs265 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("SpatialDropout3D" !== data.class_name){
-const err139 = {};
-if(vErrors === null){
-vErrors = [err139];
-}
-else {
-vErrors.push(err139);
-}
-errors++;
-}
-}
-}
-var _valid30 = _errs265 === errors;
-errors = _errs264;
-if(vErrors !== null){
-if(_errs264){
-vErrors.length = _errs264;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid30){
-const _errs267 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data65 = data.config;
-const _errs269 = errors;
-let valid86 = false;
-const _errs270 = errors;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.rate === undefined){
-const err140 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/8/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
-if(vErrors === null){
-vErrors = [err140];
-}
-else {
-vErrors.push(err140);
-}
-errors++;
-}
-}
-var _valid31 = _errs270 === errors;
-valid86 = valid86 || _valid31;
-const _errs271 = errors;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.p === undefined){
-const err141 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/8/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
-if(vErrors === null){
-vErrors = [err141];
-}
-else {
-vErrors.push(err141);
-}
-errors++;
-}
-}
-var _valid31 = _errs271 === errors;
-valid86 = valid86 || _valid31;
-if(!valid86){
-const err142 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/8/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err142];
-}
-else {
-vErrors.push(err142);
-}
-errors++;
-}
-else {
-errors = _errs269;
-if(vErrors !== null){
-if(_errs269){
-vErrors.length = _errs269;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data65, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.rate !== undefined){
-let data66 = data65.rate;
-if(typeof data66 == "number"){
-if(data66 > 1 || isNaN(data66)){
-const err143 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-if(data66 < 0 || isNaN(data66)){
-const err144 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err144];
-}
-else {
-vErrors.push(err144);
-}
-errors++;
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err145];
-}
-else {
-vErrors.push(err145);
-}
-errors++;
-}
-}
-if(data65.p !== undefined){
-let data67 = data65.p;
-if(typeof data67 == "number"){
-if(data67 > 1 || isNaN(data67)){
-const err146 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-if(data67 < 0 || isNaN(data67)){
-const err147 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-}
-else {
-const err148 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-}
-if(data65.noise_shape !== undefined){
-if(!(validate23(data65.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data65,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data65.seed !== undefined){
-let data69 = data65.seed;
-const _errs281 = errors;
-let valid91 = false;
-const _errs282 = errors;
-if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
-const err149 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/8/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err149];
-}
-else {
-vErrors.push(err149);
-}
-errors++;
-}
-var _valid32 = _errs282 === errors;
-valid91 = valid91 || _valid32;
-const _errs284 = errors;
-if(data69 !== null){
-const err150 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/8/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err150];
-}
-else {
-vErrors.push(err150);
-}
-errors++;
-}
-var _valid32 = _errs284 === errors;
-valid91 = valid91 || _valid32;
-if(!valid91){
-const err151 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/8/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err151];
-}
-else {
-vErrors.push(err151);
-}
-errors++;
-}
-else {
-errors = _errs281;
-if(vErrors !== null){
-if(_errs281){
-vErrors.length = _errs281;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data65.data_format !== undefined){
-let data70 = data65.data_format;
-if(!((data70 === "channels_last") || (data70 === "channels_first"))){
-const err152 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/8/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[8].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err152];
-}
-else {
-vErrors.push(err152);
-}
-errors++;
-}
-}
-if(data65.dim_ordering !== undefined){
-let data71 = data65.dim_ordering;
-if(!(((data71 === "th") || (data71 === "tf")) || (data71 === "default"))){
-const err153 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/8/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[8].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err153];
-}
-else {
-vErrors.push(err153);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid30 = _errs267 === errors;
-valid83 = _valid30;
-if(valid83){
+var _valid24 = _errs222 === errors;
+valid67 = _valid24;
+if(valid67){
 var props15 = {};
 props15.config = true;
 props15.class_name = true;
 }
 }
-if(!valid83){
-const err154 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid67){
+const err123 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err154];
+vErrors = [err123];
 }
 else {
-vErrors.push(err154);
+vErrors.push(err123);
 }
 errors++;
 }
@@ -3368,216 +2877,73 @@ props2 = props2 || {};
 Object.assign(props2, props15);
 }
 }
-const _errs289 = errors;
-let valid92 = true;
-const _errs290 = errors;
+const _errs255 = errors;
+let valid79 = true;
+const _errs256 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("GaussianNoise" !== data.class_name){
-const err155 = {};
+if("ELU" !== data.class_name){
+const err124 = {};
 if(vErrors === null){
-vErrors = [err155];
+vErrors = [err124];
 }
 else {
-vErrors.push(err155);
+vErrors.push(err124);
 }
 errors++;
 }
 }
 }
-var _valid33 = _errs290 === errors;
-errors = _errs289;
+var _valid28 = _errs256 === errors;
+errors = _errs255;
 if(vErrors !== null){
-if(_errs289){
-vErrors.length = _errs289;
+if(_errs255){
+vErrors.length = _errs255;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid33){
-const _errs292 = errors;
+if(_valid28){
+const _errs258 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data73 = data.config;
-const _errs294 = errors;
-let valid95 = false;
-const _errs295 = errors;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.stddev === undefined){
-const err156 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/9/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "stddev"},message:"must have required property '"+"stddev"+"'"};
-if(vErrors === null){
-vErrors = [err156];
-}
-else {
-vErrors.push(err156);
-}
-errors++;
-}
-}
-var _valid34 = _errs295 === errors;
-valid95 = valid95 || _valid34;
-const _errs296 = errors;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.sigma === undefined){
-const err157 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/9/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "sigma"},message:"must have required property '"+"sigma"+"'"};
-if(vErrors === null){
-vErrors = [err157];
-}
-else {
-vErrors.push(err157);
-}
-errors++;
-}
-}
-var _valid34 = _errs296 === errors;
-valid95 = valid95 || _valid34;
-if(!valid95){
-const err158 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/9/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err158];
-}
-else {
-vErrors.push(err158);
-}
-errors++;
-}
-else {
-errors = _errs294;
-if(vErrors !== null){
-if(_errs294){
-vErrors.length = _errs294;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data73, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data59 = data.config;
+if(!(validate22(data59, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.stddev !== undefined){
-let data74 = data73.stddev;
-if(typeof data74 == "number"){
-if(data74 < 0 || isNaN(data74)){
-const err159 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/9/then/properties/config/properties/stddev/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.alpha !== undefined){
+if(!(typeof data59.alpha == "number")){
+const err125 = {instancePath:instancePath+"/config/alpha",schemaPath:"#/allOf/8/then/properties/config/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err159];
+vErrors = [err125];
 }
 else {
-vErrors.push(err159);
+vErrors.push(err125);
 }
 errors++;
 }
 }
-else {
-const err160 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/9/then/properties/config/properties/stddev/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err160];
-}
-else {
-vErrors.push(err160);
-}
-errors++;
-}
-}
-if(data73.sigma !== undefined){
-let data75 = data73.sigma;
-if(typeof data75 == "number"){
-if(data75 < 0 || isNaN(data75)){
-const err161 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/9/then/properties/config/properties/sigma/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err161];
-}
-else {
-vErrors.push(err161);
-}
-errors++;
-}
-}
-else {
-const err162 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/9/then/properties/config/properties/sigma/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err162];
-}
-else {
-vErrors.push(err162);
-}
-errors++;
-}
-}
-if(data73.seed !== undefined){
-let data76 = data73.seed;
-const _errs303 = errors;
-let valid98 = false;
-const _errs304 = errors;
-if(!((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76)))){
-const err163 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/9/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err163];
-}
-else {
-vErrors.push(err163);
-}
-errors++;
-}
-var _valid35 = _errs304 === errors;
-valid98 = valid98 || _valid35;
-const _errs306 = errors;
-if(data76 !== null){
-const err164 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/9/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err164];
-}
-else {
-vErrors.push(err164);
-}
-errors++;
-}
-var _valid35 = _errs306 === errors;
-valid98 = valid98 || _valid35;
-if(!valid98){
-const err165 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/9/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err165];
-}
-else {
-vErrors.push(err165);
-}
-errors++;
-}
-else {
-errors = _errs303;
-if(vErrors !== null){
-if(_errs303){
-vErrors.length = _errs303;
-}
-else {
-vErrors = null;
 }
 }
 }
-}
-}
-}
-}
-var _valid33 = _errs292 === errors;
-valid92 = _valid33;
-if(valid92){
+var _valid28 = _errs258 === errors;
+valid79 = _valid28;
+if(valid79){
 var props16 = {};
 props16.config = true;
 props16.class_name = true;
 }
 }
-if(!valid92){
-const err166 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid79){
+const err126 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err166];
+vErrors = [err126];
 }
 else {
-vErrors.push(err166);
+vErrors.push(err126);
 }
 errors++;
 }
@@ -3590,111 +2956,139 @@ props2 = props2 || {};
 Object.assign(props2, props16);
 }
 }
-const _errs309 = errors;
-let valid99 = true;
-const _errs310 = errors;
+const _errs264 = errors;
+let valid84 = true;
+const _errs265 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("ActivityRegularization" !== data.class_name){
-const err167 = {};
+if("Softmax" !== data.class_name){
+const err127 = {};
 if(vErrors === null){
-vErrors = [err167];
+vErrors = [err127];
 }
 else {
-vErrors.push(err167);
+vErrors.push(err127);
 }
 errors++;
 }
 }
 }
-var _valid36 = _errs310 === errors;
-errors = _errs309;
+var _valid29 = _errs265 === errors;
+errors = _errs264;
 if(vErrors !== null){
-if(_errs309){
-vErrors.length = _errs309;
+if(_errs264){
+vErrors.length = _errs264;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid36){
-const _errs312 = errors;
+if(_valid29){
+const _errs267 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data78 = data.config;
-if(!(validate22(data78, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data62 = data.config;
+if(!(validate22(data62, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.l1 !== undefined){
-let data79 = data78.l1;
-if(typeof data79 == "number"){
-if(data79 < 0 || isNaN(data79)){
-const err168 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/10/then/properties/config/properties/l1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.axis !== undefined){
+let data63 = data62.axis;
+const _errs271 = errors;
+let valid89 = false;
+const _errs272 = errors;
+if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+const err128 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err168];
+vErrors = [err128];
 }
 else {
-vErrors.push(err168);
+vErrors.push(err128);
 }
 errors++;
 }
-}
-else {
-const err169 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/10/then/properties/config/properties/l1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid30 = _errs272 === errors;
+valid89 = valid89 || _valid30;
+const _errs274 = errors;
+if(Array.isArray(data63)){
+if(data63.length < 1){
+const err129 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err169];
+vErrors = [err129];
 }
 else {
-vErrors.push(err169);
+vErrors.push(err129);
 }
 errors++;
 }
-}
-if(data78.l2 !== undefined){
-let data80 = data78.l2;
-if(typeof data80 == "number"){
-if(data80 < 0 || isNaN(data80)){
-const err170 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/10/then/properties/config/properties/l2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const len2 = data63.length;
+for(let i2=0; i2<len2; i2++){
+let data64 = data63[i2];
+if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+const err130 = {instancePath:instancePath+"/config/axis/" + i2,schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err170];
+vErrors = [err130];
 }
 else {
-vErrors.push(err170);
-}
-errors++;
-}
-}
-else {
-const err171 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/10/then/properties/config/properties/l2/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err171];
-}
-else {
-vErrors.push(err171);
+vErrors.push(err130);
 }
 errors++;
 }
 }
 }
+else {
+const err131 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+var _valid30 = _errs274 === errors;
+valid89 = valid89 || _valid30;
+if(!valid89){
+const err132 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+else {
+errors = _errs271;
+if(vErrors !== null){
+if(_errs271){
+vErrors.length = _errs271;
+}
+else {
+vErrors = null;
 }
 }
-var _valid36 = _errs312 === errors;
-valid99 = _valid36;
-if(valid99){
+}
+}
+}
+}
+}
+var _valid29 = _errs267 === errors;
+valid84 = _valid29;
+if(valid84){
 var props17 = {};
 props17.config = true;
 props17.class_name = true;
 }
 }
-if(!valid99){
-const err172 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid84){
+const err133 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err172];
+vErrors = [err133];
 }
 else {
-vErrors.push(err172);
+vErrors.push(err133);
 }
 errors++;
 }
@@ -3707,90 +3101,537 @@ props2 = props2 || {};
 Object.assign(props2, props17);
 }
 }
-const _errs320 = errors;
-let valid104 = true;
-const _errs321 = errors;
+const _errs279 = errors;
+let valid92 = true;
+const _errs280 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Bidirectional" !== data.class_name){
-const err173 = {};
+if("ThresholdedReLU" !== data.class_name){
+const err134 = {};
 if(vErrors === null){
-vErrors = [err173];
+vErrors = [err134];
 }
 else {
-vErrors.push(err173);
+vErrors.push(err134);
 }
 errors++;
 }
 }
 }
-var _valid37 = _errs321 === errors;
-errors = _errs320;
+var _valid31 = _errs280 === errors;
+errors = _errs279;
 if(vErrors !== null){
-if(_errs320){
-vErrors.length = _errs320;
+if(_errs279){
+vErrors.length = _errs279;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid37){
-const _errs323 = errors;
+if(_valid31){
+const _errs282 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data82 = data.config;
-if(!(validate22(data82, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data66 = data.config;
+if(!(validate22(data66, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.layer === undefined){
-const err174 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.theta !== undefined){
+if(!(typeof data66.theta == "number")){
+const err135 = {instancePath:instancePath+"/config/theta",schemaPath:"#/allOf/10/then/properties/config/properties/theta/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err174];
+vErrors = [err135];
 }
 else {
-vErrors.push(err174);
+vErrors.push(err135);
 }
 errors++;
 }
-if(data82.layer !== undefined){
-if(!(wrapper0.validate(data82.layer, {instancePath:instancePath+"/config/layer",parentData:data82,parentDataProperty:"layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+}
+}
+}
+}
+var _valid31 = _errs282 === errors;
+valid92 = _valid31;
+if(valid92){
+var props18 = {};
+props18.config = true;
+props18.class_name = true;
+}
+}
+if(!valid92){
+const err136 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+if(props2 !== true && props18 !== undefined){
+if(props18 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props18);
+}
+}
+const _errs288 = errors;
+let valid97 = true;
+const _errs289 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data68 = data.class_name;
+if(!(((data68 === "Dropout") || (data68 === "GaussianDropout")) || (data68 === "AlphaDropout"))){
+const err137 = {};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+}
+var _valid32 = _errs289 === errors;
+errors = _errs288;
+if(vErrors !== null){
+if(_errs288){
+vErrors.length = _errs288;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid32){
+const _errs291 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data69 = data.config;
+const _errs293 = errors;
+let valid100 = false;
+const _errs294 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.rate === undefined){
+const err138 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+var _valid33 = _errs294 === errors;
+valid100 = valid100 || _valid33;
+const _errs295 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.p === undefined){
+const err139 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+var _valid33 = _errs295 === errors;
+valid100 = valid100 || _valid33;
+if(!valid100){
+const err140 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+else {
+errors = _errs293;
+if(vErrors !== null){
+if(_errs293){
+vErrors.length = _errs293;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data69, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.rate !== undefined){
+let data70 = data69.rate;
+if(typeof data70 == "number"){
+if(data70 > 1 || isNaN(data70)){
+const err141 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+if(data70 < 0 || isNaN(data70)){
+const err142 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data69.p !== undefined){
+let data71 = data69.p;
+if(typeof data71 == "number"){
+if(data71 > 1 || isNaN(data71)){
+const err144 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+if(data71 < 0 || isNaN(data71)){
+const err145 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data69.noise_shape !== undefined){
+if(!(validate23(data69.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data69,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
 }
-if(data82.backward_layer !== undefined){
-let data84 = data82.backward_layer;
-const _errs328 = errors;
+if(data69.seed !== undefined){
+let data73 = data69.seed;
+const _errs305 = errors;
+let valid105 = false;
+const _errs306 = errors;
+if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
+const err147 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+var _valid34 = _errs306 === errors;
+valid105 = valid105 || _valid34;
+const _errs308 = errors;
+if(data73 !== null){
+const err148 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+var _valid34 = _errs308 === errors;
+valid105 = valid105 || _valid34;
+if(!valid105){
+const err149 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+else {
+errors = _errs305;
+if(vErrors !== null){
+if(_errs305){
+vErrors.length = _errs305;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid32 = _errs291 === errors;
+valid97 = _valid32;
+if(valid97){
+var props19 = {};
+props19.config = true;
+props19.class_name = true;
+}
+}
+if(!valid97){
+const err150 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+if(props2 !== true && props19 !== undefined){
+if(props19 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props19);
+}
+}
+const _errs311 = errors;
+let valid106 = true;
+const _errs312 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout1D" !== data.class_name){
+const err151 = {};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+}
+var _valid35 = _errs312 === errors;
+errors = _errs311;
+if(vErrors !== null){
+if(_errs311){
+vErrors.length = _errs311;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid35){
+const _errs314 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data75 = data.config;
+const _errs316 = errors;
 let valid109 = false;
-const _errs329 = errors;
-if(!(wrapper0.validate(data84, {instancePath:instancePath+"/config/backward_layer",parentData:data82,parentDataProperty:"backward_layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
-}
-var _valid38 = _errs329 === errors;
-valid109 = valid109 || _valid38;
-const _errs330 = errors;
-if(data84 !== null){
-const err175 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/11/then/properties/config/properties/backward_layer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const _errs317 = errors;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.rate === undefined){
+const err152 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
-vErrors = [err175];
+vErrors = [err152];
 }
 else {
-vErrors.push(err175);
+vErrors.push(err152);
 }
 errors++;
 }
-var _valid38 = _errs330 === errors;
-valid109 = valid109 || _valid38;
-if(!valid109){
-const err176 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/11/then/properties/config/properties/backward_layer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid36 = _errs317 === errors;
+valid109 = valid109 || _valid36;
+const _errs318 = errors;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.p === undefined){
+const err153 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
-vErrors = [err176];
+vErrors = [err153];
 }
 else {
-vErrors.push(err176);
+vErrors.push(err153);
+}
+errors++;
+}
+}
+var _valid36 = _errs318 === errors;
+valid109 = valid109 || _valid36;
+if(!valid109){
+const err154 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+else {
+errors = _errs316;
+if(vErrors !== null){
+if(_errs316){
+vErrors.length = _errs316;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data75, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.rate !== undefined){
+let data76 = data75.rate;
+if(typeof data76 == "number"){
+if(data76 > 1 || isNaN(data76)){
+const err155 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+if(data76 < 0 || isNaN(data76)){
+const err156 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data75.p !== undefined){
+let data77 = data75.p;
+if(typeof data77 == "number"){
+if(data77 > 1 || isNaN(data77)){
+const err158 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+if(data77 < 0 || isNaN(data77)){
+const err159 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data75.noise_shape !== undefined){
+if(!(validate23(data75.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data75,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data75.seed !== undefined){
+let data79 = data75.seed;
+const _errs328 = errors;
+let valid114 = false;
+const _errs329 = errors;
+if(!((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79)))){
+const err161 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+var _valid37 = _errs329 === errors;
+valid114 = valid114 || _valid37;
+const _errs331 = errors;
+if(data79 !== null){
+const err162 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+var _valid37 = _errs331 === errors;
+valid114 = valid114 || _valid37;
+if(!valid114){
+const err163 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
 }
 errors++;
 }
@@ -3806,89 +3647,50 @@ vErrors = null;
 }
 }
 }
-if(data82.merge_mode !== undefined){
-let data85 = data82.merge_mode;
-if(!(((((data85 === "concat") || (data85 === "sum")) || (data85 === "mul")) || (data85 === "ave")) || (data85 === null))){
-const err177 = {instancePath:instancePath+"/config/merge_mode",schemaPath:"#/allOf/11/then/properties/config/properties/merge_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[11].then.properties.config.properties.merge_mode.enum},message:"must be equal to one of the allowed values"};
+if(data75.data_format !== undefined){
+let data80 = data75.data_format;
+if(!((data80 === "channels_last") || (data80 === "channels_first"))){
+const err164 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[12].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err177];
+vErrors = [err164];
 }
 else {
-vErrors.push(err177);
+vErrors.push(err164);
 }
 errors++;
 }
 }
-if(data82.num_constants !== undefined){
-let data86 = data82.num_constants;
-const _errs334 = errors;
-let valid110 = false;
-const _errs335 = errors;
-if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
-const err178 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/11/then/properties/config/properties/num_constants/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data75.dim_ordering !== undefined){
+let data81 = data75.dim_ordering;
+if(!(((data81 === "th") || (data81 === "tf")) || (data81 === "default"))){
+const err165 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/12/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[12].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err178];
+vErrors = [err165];
 }
 else {
-vErrors.push(err178);
+vErrors.push(err165);
 }
 errors++;
 }
-var _valid39 = _errs335 === errors;
-valid110 = valid110 || _valid39;
-const _errs337 = errors;
-if(data86 !== null){
-const err179 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/11/then/properties/config/properties/num_constants/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-var _valid39 = _errs337 === errors;
-valid110 = valid110 || _valid39;
-if(!valid110){
-const err180 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/11/then/properties/config/properties/num_constants/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-else {
-errors = _errs334;
-if(vErrors !== null){
-if(_errs334){
-vErrors.length = _errs334;
-}
-else {
-vErrors = null;
 }
 }
 }
 }
-}
-}
-}
-var _valid37 = _errs323 === errors;
-valid104 = _valid37;
-if(valid104){
+var _valid35 = _errs314 === errors;
+valid106 = _valid35;
+if(valid106){
 var props20 = {};
 props20.config = true;
 props20.class_name = true;
 }
 }
-if(!valid104){
-const err181 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid106){
+const err166 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err181];
+vErrors = [err166];
 }
 else {
-vErrors.push(err181);
+vErrors.push(err166);
 }
 errors++;
 }
@@ -3901,160 +3703,209 @@ props2 = props2 || {};
 Object.assign(props2, props20);
 }
 }
-const _errs340 = errors;
-let valid111 = true;
-const _errs341 = errors;
+const _errs336 = errors;
+let valid115 = true;
+const _errs337 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("TimeDistributed" !== data.class_name){
-const err182 = {};
+if("SpatialDropout2D" !== data.class_name){
+const err167 = {};
 if(vErrors === null){
-vErrors = [err182];
+vErrors = [err167];
 }
 else {
-vErrors.push(err182);
+vErrors.push(err167);
 }
 errors++;
 }
 }
 }
-var _valid40 = _errs341 === errors;
-errors = _errs340;
+var _valid38 = _errs337 === errors;
+errors = _errs336;
 if(vErrors !== null){
-if(_errs340){
-vErrors.length = _errs340;
+if(_errs336){
+vErrors.length = _errs336;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid40){
-const _errs343 = errors;
+if(_valid38){
+const _errs339 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data88 = data.config;
-if(!(validate22(data88, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data83 = data.config;
+const _errs341 = errors;
+let valid118 = false;
+const _errs342 = errors;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.rate === undefined){
+const err168 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+var _valid39 = _errs342 === errors;
+valid118 = valid118 || _valid39;
+const _errs343 = errors;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.p === undefined){
+const err169 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+var _valid39 = _errs343 === errors;
+valid118 = valid118 || _valid39;
+if(!valid118){
+const err170 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+else {
+errors = _errs341;
+if(vErrors !== null){
+if(_errs341){
+vErrors.length = _errs341;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data83, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.layer === undefined){
-const err183 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.rate !== undefined){
+let data84 = data83.rate;
+if(typeof data84 == "number"){
+if(data84 > 1 || isNaN(data84)){
+const err171 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
-vErrors = [err183];
+vErrors = [err171];
 }
 else {
-vErrors.push(err183);
+vErrors.push(err171);
 }
 errors++;
 }
-if(data88.layer !== undefined){
-if(!(wrapper0.validate(data88.layer, {instancePath:instancePath+"/config/layer",parentData:data88,parentDataProperty:"layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+if(data84 < 0 || isNaN(data84)){
+const err172 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data83.p !== undefined){
+let data85 = data83.p;
+if(typeof data85 == "number"){
+if(data85 > 1 || isNaN(data85)){
+const err174 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(data85 < 0 || isNaN(data85)){
+const err175 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data83.noise_shape !== undefined){
+if(!(validate23(data83.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data83,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
 }
-}
-}
-}
-var _valid40 = _errs343 === errors;
-valid111 = _valid40;
-if(valid111){
-var props22 = {};
-props22.config = true;
-props22.class_name = true;
-}
-}
-if(!valid111){
-const err184 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-if(props2 !== true && props22 !== undefined){
-if(props22 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props22);
-}
-}
-const _errs348 = errors;
-let valid116 = true;
-const _errs349 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("LSTM" !== data.class_name){
-const err185 = {};
-if(vErrors === null){
-vErrors = [err185];
-}
-else {
-vErrors.push(err185);
-}
-errors++;
-}
-}
-}
-var _valid41 = _errs349 === errors;
-errors = _errs348;
-if(vErrors !== null){
-if(_errs348){
-vErrors.length = _errs348;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid41){
-const _errs351 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data91 = data.config;
+if(data83.seed !== undefined){
+let data87 = data83.seed;
 const _errs353 = errors;
-let valid119 = false;
+let valid123 = false;
 const _errs354 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.units === undefined){
-const err186 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
+const err177 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err186];
+vErrors = [err177];
 }
 else {
-vErrors.push(err186);
+vErrors.push(err177);
 }
 errors++;
 }
-}
-var _valid42 = _errs354 === errors;
-valid119 = valid119 || _valid42;
-const _errs355 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.output_dim === undefined){
-const err187 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+var _valid40 = _errs354 === errors;
+valid123 = valid123 || _valid40;
+const _errs356 = errors;
+if(data87 !== null){
+const err178 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err187];
+vErrors = [err178];
 }
 else {
-vErrors.push(err187);
+vErrors.push(err178);
 }
 errors++;
 }
-}
-var _valid42 = _errs355 === errors;
-valid119 = valid119 || _valid42;
-if(!valid119){
-const err188 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid40 = _errs356 === errors;
+valid123 = valid123 || _valid40;
+if(!valid123){
+const err179 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err188];
+vErrors = [err179];
 }
 else {
-vErrors.push(err188);
+vErrors.push(err179);
 }
 errors++;
 }
@@ -4069,15 +3920,179 @@ vErrors = null;
 }
 }
 }
+}
+if(data83.data_format !== undefined){
+let data88 = data83.data_format;
+if(!((data88 === "channels_last") || (data88 === "channels_first"))){
+const err180 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/13/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data83.dim_ordering !== undefined){
+let data89 = data83.dim_ordering;
+if(!(((data89 === "th") || (data89 === "tf")) || (data89 === "default"))){
+const err181 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/13/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid38 = _errs339 === errors;
+valid115 = _valid38;
+if(valid115){
+var props21 = {};
+props21.config = true;
+props21.class_name = true;
+}
+}
+if(!valid115){
+const err182 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+if(props2 !== true && props21 !== undefined){
+if(props21 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props21);
+}
+}
+const _errs361 = errors;
+let valid124 = true;
+const _errs362 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout3D" !== data.class_name){
+const err183 = {};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+}
+var _valid41 = _errs362 === errors;
+errors = _errs361;
+if(vErrors !== null){
+if(_errs361){
+vErrors.length = _errs361;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid41){
+const _errs364 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data91 = data.config;
+const _errs366 = errors;
+let valid127 = false;
+const _errs367 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.rate === undefined){
+const err184 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+var _valid42 = _errs367 === errors;
+valid127 = valid127 || _valid42;
+const _errs368 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.p === undefined){
+const err185 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+var _valid42 = _errs368 === errors;
+valid127 = valid127 || _valid42;
+if(!valid127){
+const err186 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+else {
+errors = _errs366;
+if(vErrors !== null){
+if(_errs366){
+vErrors.length = _errs366;
+}
+else {
+vErrors = null;
+}
+}
+}
 if(!(validate22(data91, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.units !== undefined){
-let data92 = data91.units;
-if(!((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92)))){
-const err189 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/13/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data91.rate !== undefined){
+let data92 = data91.rate;
+if(typeof data92 == "number"){
+if(data92 > 1 || isNaN(data92)){
+const err187 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+if(data92 < 0 || isNaN(data92)){
+const err188 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -4086,9 +4101,12 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(typeof data92 == "number"){
-if(data92 < 1 || isNaN(data92)){
-const err190 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/13/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data91.p !== undefined){
+let data93 = data91.p;
+if(typeof data93 == "number"){
+if(data93 > 1 || isNaN(data93)){
+const err190 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -4097,12 +4115,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-}
-if(data91.output_dim !== undefined){
-let data93 = data91.output_dim;
-if(!((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93)))){
-const err191 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/13/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data93 < 0 || isNaN(data93)){
+const err191 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -4111,9 +4125,9 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(typeof data93 == "number"){
-if(data93 < 1 || isNaN(data93)){
-const err192 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/13/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err192 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -4123,28 +4137,19 @@ vErrors.push(err192);
 errors++;
 }
 }
-}
-if(data91.activation !== undefined){
-if(!(validate33(data91.activation, {instancePath:instancePath+"/config/activation",parentData:data91,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(data91.noise_shape !== undefined){
+if(!(validate23(data91.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data91,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
 }
-if(data91.recurrent_activation !== undefined){
-if(!(validate33(data91.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data91,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data91.inner_activation !== undefined){
-if(!(validate33(data91.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data91,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data91.use_bias !== undefined){
-if(typeof data91.use_bias !== "boolean"){
-const err193 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/13/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data91.seed !== undefined){
+let data95 = data91.seed;
+const _errs378 = errors;
+let valid132 = false;
+const _errs379 = errors;
+if(!((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95)))){
+const err193 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -4153,28 +4158,11 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-if(data91.kernel_initializer !== undefined){
-if(!(validate28(data91.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data91,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data91.recurrent_initializer !== undefined){
-if(!(validate28(data91.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data91,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data91.bias_initializer !== undefined){
-if(!(validate28(data91.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data91,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data91.unit_forget_bias !== undefined){
-if(typeof data91.unit_forget_bias !== "boolean"){
-const err194 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/13/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid43 = _errs379 === errors;
+valid132 = valid132 || _valid43;
+const _errs381 = errors;
+if(data95 !== null){
+const err194 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -4183,12 +4171,10 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-if(data91.dropout !== undefined){
-let data102 = data91.dropout;
-if(typeof data102 == "number"){
-if(data102 > 1 || isNaN(data102)){
-const err195 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid43 = _errs381 === errors;
+valid132 = valid132 || _valid43;
+if(!valid132){
+const err195 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -4197,8 +4183,22 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data102 < 0 || isNaN(data102)){
-const err196 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs378;
+if(vErrors !== null){
+if(_errs378){
+vErrors.length = _errs378;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data91.data_format !== undefined){
+let data96 = data91.data_format;
+if(!((data96 === "channels_last") || (data96 === "channels_first"))){
+const err196 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/14/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -4208,8 +4208,10 @@ vErrors.push(err196);
 errors++;
 }
 }
-else {
-const err197 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data91.dim_ordering !== undefined){
+let data97 = data91.dim_ordering;
+if(!(((data97 === "th") || (data97 === "tf")) || (data97 === "default"))){
+const err197 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/14/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -4219,11 +4221,19 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data91.recurrent_dropout !== undefined){
-let data103 = data91.recurrent_dropout;
-if(typeof data103 == "number"){
-if(data103 > 1 || isNaN(data103)){
-const err198 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+}
+}
+var _valid41 = _errs364 === errors;
+valid124 = _valid41;
+if(valid124){
+var props22 = {};
+props22.config = true;
+props22.class_name = true;
+}
+}
+if(!valid124){
+const err198 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -4232,8 +4242,22 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data103 < 0 || isNaN(data103)){
-const err199 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(props2 !== true && props22 !== undefined){
+if(props22 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props22);
+}
+}
+const _errs386 = errors;
+let valid133 = true;
+const _errs387 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GaussianNoise" !== data.class_name){
+const err199 = {};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -4243,8 +4267,28 @@ vErrors.push(err199);
 errors++;
 }
 }
+}
+var _valid44 = _errs387 === errors;
+errors = _errs386;
+if(vErrors !== null){
+if(_errs386){
+vErrors.length = _errs386;
+}
 else {
-const err200 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+if(_valid44){
+const _errs389 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data99 = data.config;
+const _errs391 = errors;
+let valid136 = false;
+const _errs392 = errors;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.stddev === undefined){
+const err200 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "stddev"},message:"must have required property '"+"stddev"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -4254,11 +4298,12 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data91.dropout_W !== undefined){
-let data104 = data91.dropout_W;
-if(typeof data104 == "number"){
-if(data104 > 1 || isNaN(data104)){
-const err201 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid45 = _errs392 === errors;
+valid136 = valid136 || _valid45;
+const _errs393 = errors;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.sigma === undefined){
+const err201 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "sigma"},message:"must have required property '"+"sigma"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -4267,8 +4312,11 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data104 < 0 || isNaN(data104)){
-const err202 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var _valid45 = _errs393 === errors;
+valid136 = valid136 || _valid45;
+if(!valid136){
+const err202 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -4277,9 +4325,27 @@ vErrors.push(err202);
 }
 errors++;
 }
+else {
+errors = _errs391;
+if(vErrors !== null){
+if(_errs391){
+vErrors.length = _errs391;
 }
 else {
-const err203 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+}
+if(!(validate22(data99, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.stddev !== undefined){
+let data100 = data99.stddev;
+if(typeof data100 == "number"){
+if(data100 < 0 || isNaN(data100)){
+const err203 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/15/then/properties/config/properties/stddev/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -4289,11 +4355,8 @@ vErrors.push(err203);
 errors++;
 }
 }
-if(data91.dropout_U !== undefined){
-let data105 = data91.dropout_U;
-if(typeof data105 == "number"){
-if(data105 > 1 || isNaN(data105)){
-const err204 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err204 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/15/then/properties/config/properties/stddev/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -4302,8 +4365,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data105 < 0 || isNaN(data105)){
-const err205 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data99.sigma !== undefined){
+let data101 = data99.sigma;
+if(typeof data101 == "number"){
+if(data101 < 0 || isNaN(data101)){
+const err205 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/15/then/properties/config/properties/sigma/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -4314,7 +4381,7 @@ errors++;
 }
 }
 else {
-const err206 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err206 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/15/then/properties/config/properties/sigma/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -4324,9 +4391,13 @@ vErrors.push(err206);
 errors++;
 }
 }
-if(data91.return_sequences !== undefined){
-if(typeof data91.return_sequences !== "boolean"){
-const err207 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/13/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data99.seed !== undefined){
+let data102 = data99.seed;
+const _errs400 = errors;
+let valid139 = false;
+const _errs401 = errors;
+if(!((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102)))){
+const err207 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -4335,10 +4406,11 @@ vErrors.push(err207);
 }
 errors++;
 }
-}
-if(data91.return_state !== undefined){
-if(typeof data91.return_state !== "boolean"){
-const err208 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/13/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid46 = _errs401 === errors;
+valid139 = valid139 || _valid46;
+const _errs403 = errors;
+if(data102 !== null){
+const err208 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -4347,10 +4419,10 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-if(data91.go_backwards !== undefined){
-if(typeof data91.go_backwards !== "boolean"){
-const err209 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/13/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid46 = _errs403 === errors;
+valid139 = valid139 || _valid46;
+if(!valid139){
+const err209 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -4359,10 +4431,31 @@ vErrors.push(err209);
 }
 errors++;
 }
+else {
+errors = _errs400;
+if(vErrors !== null){
+if(_errs400){
+vErrors.length = _errs400;
 }
-if(data91.stateful !== undefined){
-if(typeof data91.stateful !== "boolean"){
-const err210 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/13/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid44 = _errs389 === errors;
+valid133 = _valid44;
+if(valid133){
+var props23 = {};
+props23.config = true;
+props23.class_name = true;
+}
+}
+if(!valid133){
+const err210 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -4371,10 +4464,22 @@ vErrors.push(err210);
 }
 errors++;
 }
+if(props2 !== true && props23 !== undefined){
+if(props23 === true){
+props2 = true;
 }
-if(data91.unroll !== undefined){
-if(typeof data91.unroll !== "boolean"){
-const err211 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/13/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+props2 = props2 || {};
+Object.assign(props2, props23);
+}
+}
+const _errs406 = errors;
+let valid140 = true;
+const _errs407 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ActivityRegularization" !== data.class_name){
+const err211 = {};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -4384,9 +4489,32 @@ vErrors.push(err211);
 errors++;
 }
 }
-if(data91.time_major !== undefined){
-if(typeof data91.time_major !== "boolean"){
-const err212 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/13/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+var _valid47 = _errs407 === errors;
+errors = _errs406;
+if(vErrors !== null){
+if(_errs406){
+vErrors.length = _errs406;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid47){
+const _errs409 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data104 = data.config;
+if(!(validate22(data104, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.l1 !== undefined){
+let data105 = data104.l1;
+if(typeof data105 == "number"){
+if(data105 < 0 || isNaN(data105)){
+const err212 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/16/then/properties/config/properties/l1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -4396,9 +4524,8 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data91.zero_output_for_mask !== undefined){
-if(typeof data91.zero_output_for_mask !== "boolean"){
-const err213 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/13/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err213 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/16/then/properties/config/properties/l1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -4408,10 +4535,11 @@ vErrors.push(err213);
 errors++;
 }
 }
-if(data91.implementation !== undefined){
-let data113 = data91.implementation;
-if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
-const err214 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data104.l2 !== undefined){
+let data106 = data104.l2;
+if(typeof data106 == "number"){
+if(data106 < 0 || isNaN(data106)){
+const err214 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/16/then/properties/config/properties/l2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -4420,9 +4548,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(typeof data113 == "number"){
-if(data113 > 2 || isNaN(data113)){
-const err215 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+else {
+const err215 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/16/then/properties/config/properties/l2/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -4431,8 +4559,20 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data113 < 0 || isNaN(data113)){
-const err216 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/13/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+}
+var _valid47 = _errs409 === errors;
+valid140 = _valid47;
+if(valid140){
+var props24 = {};
+props24.config = true;
+props24.class_name = true;
+}
+}
+if(!valid140){
+const err216 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -4441,12 +4581,22 @@ vErrors.push(err216);
 }
 errors++;
 }
+if(props2 !== true && props24 !== undefined){
+if(props24 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props24);
 }
 }
-if(data91.consume_less !== undefined){
-let data114 = data91.consume_less;
-if(!(((data114 === "cpu") || (data114 === "mem")) || (data114 === "gpu"))){
-const err217 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/13/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+const _errs417 = errors;
+let valid145 = true;
+const _errs418 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Bidirectional" !== data.class_name){
+const err217 = {};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -4456,13 +4606,29 @@ vErrors.push(err217);
 errors++;
 }
 }
-if(data91.input_dim !== undefined){
-let data115 = data91.input_dim;
-const _errs401 = errors;
-let valid126 = false;
-const _errs402 = errors;
-if(!((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115)))){
-const err218 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid48 = _errs418 === errors;
+errors = _errs417;
+if(vErrors !== null){
+if(_errs417){
+vErrors.length = _errs417;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid48){
+const _errs420 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data108 = data.config;
+if(!(validate22(data108, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108.layer === undefined){
+const err218 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/17/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -4471,9 +4637,26 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(typeof data115 == "number"){
-if(data115 < 1 || isNaN(data115)){
-const err219 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data108.layer !== undefined){
+if(!(wrapper0.validate(data108.layer, {instancePath:instancePath+"/config/layer",parentData:data108,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+if(data108.backward_layer !== undefined){
+let data110 = data108.backward_layer;
+const _errs425 = errors;
+let valid150 = false;
+const _errs426 = errors;
+if(!(wrapper0.validate(data110, {instancePath:instancePath+"/config/backward_layer",parentData:data108,parentDataProperty:"backward_layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+var _valid49 = _errs426 === errors;
+valid150 = valid150 || _valid49;
+const _errs427 = errors;
+if(data110 !== null){
+const err219 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/17/then/properties/config/properties/backward_layer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -4482,12 +4665,10 @@ vErrors.push(err219);
 }
 errors++;
 }
-}
-var _valid43 = _errs402 === errors;
-valid126 = valid126 || _valid43;
-const _errs404 = errors;
-if(data115 !== null){
-const err220 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid49 = _errs427 === errors;
+valid150 = valid150 || _valid49;
+if(!valid150){
+const err220 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/17/then/properties/config/properties/backward_layer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -4496,10 +4677,22 @@ vErrors.push(err220);
 }
 errors++;
 }
-var _valid43 = _errs404 === errors;
-valid126 = valid126 || _valid43;
-if(!valid126){
-const err221 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/13/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs425;
+if(vErrors !== null){
+if(_errs425){
+vErrors.length = _errs425;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data108.merge_mode !== undefined){
+let data111 = data108.merge_mode;
+if(!(((((data111 === "concat") || (data111 === "sum")) || (data111 === "mul")) || (data111 === "ave")) || (data111 === null))){
+const err221 = {instancePath:instancePath+"/config/merge_mode",schemaPath:"#/allOf/17/then/properties/config/properties/merge_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[17].then.properties.config.properties.merge_mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -4508,25 +4701,14 @@ vErrors.push(err221);
 }
 errors++;
 }
-else {
-errors = _errs401;
-if(vErrors !== null){
-if(_errs401){
-vErrors.length = _errs401;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data91.input_length !== undefined){
-let data116 = data91.input_length;
-const _errs407 = errors;
-let valid127 = false;
-const _errs408 = errors;
-if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
-const err222 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data108.num_constants !== undefined){
+let data112 = data108.num_constants;
+const _errs431 = errors;
+let valid151 = false;
+const _errs432 = errors;
+if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
+const err222 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/17/then/properties/config/properties/num_constants/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -4535,9 +4717,11 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(typeof data116 == "number"){
-if(data116 < 1 || isNaN(data116)){
-const err223 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid50 = _errs432 === errors;
+valid151 = valid151 || _valid50;
+const _errs434 = errors;
+if(data112 !== null){
+const err223 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/17/then/properties/config/properties/num_constants/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -4546,12 +4730,10 @@ vErrors.push(err223);
 }
 errors++;
 }
-}
-var _valid44 = _errs408 === errors;
-valid127 = valid127 || _valid44;
-const _errs410 = errors;
-if(data116 !== null){
-const err224 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid50 = _errs434 === errors;
+valid151 = valid151 || _valid50;
+if(!valid151){
+const err224 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/17/then/properties/config/properties/num_constants/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -4560,23 +4742,11 @@ vErrors.push(err224);
 }
 errors++;
 }
-var _valid44 = _errs410 === errors;
-valid127 = valid127 || _valid44;
-if(!valid127){
-const err225 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/13/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err225];
-}
 else {
-vErrors.push(err225);
-}
-errors++;
-}
-else {
-errors = _errs407;
+errors = _errs431;
 if(vErrors !== null){
-if(_errs407){
-vErrors.length = _errs407;
+if(_errs431){
+vErrors.length = _errs431;
 }
 else {
 vErrors = null;
@@ -4587,21 +4757,104 @@ vErrors = null;
 }
 }
 }
-var _valid41 = _errs351 === errors;
-valid116 = _valid41;
-if(valid116){
-var props29 = {};
-props29.config = true;
-props29.class_name = true;
+var _valid48 = _errs420 === errors;
+valid145 = _valid48;
+if(valid145){
+var props27 = {};
+props27.config = true;
+props27.class_name = true;
 }
 }
-if(!valid116){
-const err226 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid145){
+const err225 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if(props2 !== true && props27 !== undefined){
+if(props27 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props27);
+}
+}
+const _errs437 = errors;
+let valid152 = true;
+const _errs438 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("TimeDistributed" !== data.class_name){
+const err226 = {};
 if(vErrors === null){
 vErrors = [err226];
 }
 else {
 vErrors.push(err226);
+}
+errors++;
+}
+}
+}
+var _valid51 = _errs438 === errors;
+errors = _errs437;
+if(vErrors !== null){
+if(_errs437){
+vErrors.length = _errs437;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid51){
+const _errs440 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data114 = data.config;
+if(!(validate22(data114, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.layer === undefined){
+const err227 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/18/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+if(data114.layer !== undefined){
+if(!(wrapper0.validate(data114.layer, {instancePath:instancePath+"/config/layer",parentData:data114,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid51 = _errs440 === errors;
+valid152 = _valid51;
+if(valid152){
+var props29 = {};
+props29.config = true;
+props29.class_name = true;
+}
+}
+if(!valid152){
+const err228 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
 }
 errors++;
 }
@@ -4614,59 +4867,13 @@ props2 = props2 || {};
 Object.assign(props2, props29);
 }
 }
-const _errs413 = errors;
-let valid128 = true;
-const _errs414 = errors;
+const _errs445 = errors;
+let valid157 = true;
+const _errs446 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("GRU" !== data.class_name){
-const err227 = {};
-if(vErrors === null){
-vErrors = [err227];
-}
-else {
-vErrors.push(err227);
-}
-errors++;
-}
-}
-}
-var _valid45 = _errs414 === errors;
-errors = _errs413;
-if(vErrors !== null){
-if(_errs413){
-vErrors.length = _errs413;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid45){
-const _errs416 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data118 = data.config;
-const _errs418 = errors;
-let valid131 = false;
-const _errs419 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.units === undefined){
-const err228 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
-if(vErrors === null){
-vErrors = [err228];
-}
-else {
-vErrors.push(err228);
-}
-errors++;
-}
-}
-var _valid46 = _errs419 === errors;
-valid131 = valid131 || _valid46;
-const _errs420 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.output_dim === undefined){
-const err229 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if("LSTM" !== data.class_name){
+const err229 = {};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -4676,10 +4883,28 @@ vErrors.push(err229);
 errors++;
 }
 }
-var _valid46 = _errs420 === errors;
-valid131 = valid131 || _valid46;
-if(!valid131){
-const err230 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid52 = _errs446 === errors;
+errors = _errs445;
+if(vErrors !== null){
+if(_errs445){
+vErrors.length = _errs445;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid52){
+const _errs448 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data117 = data.config;
+const _errs450 = errors;
+let valid160 = false;
+const _errs451 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.units === undefined){
+const err230 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/19/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -4688,26 +4913,13 @@ vErrors.push(err230);
 }
 errors++;
 }
-else {
-errors = _errs418;
-if(vErrors !== null){
-if(_errs418){
-vErrors.length = _errs418;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data118, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.units !== undefined){
-let data119 = data118.units;
-if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
-const err231 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/14/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid53 = _errs451 === errors;
+valid160 = valid160 || _valid53;
+const _errs452 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.output_dim === undefined){
+const err231 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/19/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -4716,9 +4928,11 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(typeof data119 == "number"){
-if(data119 < 1 || isNaN(data119)){
-const err232 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/14/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid53 = _errs452 === errors;
+valid160 = valid160 || _valid53;
+if(!valid160){
+const err232 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/19/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -4727,12 +4941,26 @@ vErrors.push(err232);
 }
 errors++;
 }
+else {
+errors = _errs450;
+if(vErrors !== null){
+if(_errs450){
+vErrors.length = _errs450;
+}
+else {
+vErrors = null;
 }
 }
-if(data118.output_dim !== undefined){
-let data120 = data118.output_dim;
-if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
-const err233 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/14/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(!(validate22(data117, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.units !== undefined){
+let data118 = data117.units;
+if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
+const err233 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/19/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -4741,9 +4969,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(typeof data120 == "number"){
-if(data120 < 1 || isNaN(data120)){
-const err234 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/14/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data118 == "number"){
+if(data118 < 1 || isNaN(data118)){
+const err234 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/19/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -4754,15 +4982,10 @@ errors++;
 }
 }
 }
-if(data118.activation !== undefined){
-if(!(validate33(data118.activation, {instancePath:instancePath+"/config/activation",parentData:data118,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data118.use_bias !== undefined){
-if(typeof data118.use_bias !== "boolean"){
-const err235 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/14/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data117.output_dim !== undefined){
+let data119 = data117.output_dim;
+if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
+const err235 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/19/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -4771,30 +4994,9 @@ vErrors.push(err235);
 }
 errors++;
 }
-}
-if(data118.kernel_initializer !== undefined){
-if(!(validate28(data118.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data118,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data118.recurrent_initializer !== undefined){
-if(!(validate28(data118.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data118,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data118.bias_initializer !== undefined){
-if(!(validate28(data118.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data118,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data118.dropout !== undefined){
-let data126 = data118.dropout;
-if(typeof data126 == "number"){
-if(data126 > 1 || isNaN(data126)){
-const err236 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(typeof data119 == "number"){
+if(data119 < 1 || isNaN(data119)){
+const err236 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/19/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -4803,8 +5005,29 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data126 < 0 || isNaN(data126)){
-const err237 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data117.activation !== undefined){
+if(!(validate33(data117.activation, {instancePath:instancePath+"/config/activation",parentData:data117,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data117.recurrent_activation !== undefined){
+if(!(validate33(data117.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data117,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data117.inner_activation !== undefined){
+if(!(validate33(data117.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data117,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data117.use_bias !== undefined){
+if(typeof data117.use_bias !== "boolean"){
+const err237 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/19/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -4814,8 +5037,27 @@ vErrors.push(err237);
 errors++;
 }
 }
-else {
-const err238 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data117.kernel_initializer !== undefined){
+if(!(validate28(data117.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data117,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data117.recurrent_initializer !== undefined){
+if(!(validate28(data117.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data117,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data117.bias_initializer !== undefined){
+if(!(validate28(data117.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data117,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data117.unit_forget_bias !== undefined){
+if(typeof data117.unit_forget_bias !== "boolean"){
+const err238 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/19/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -4825,11 +5067,11 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data118.recurrent_dropout !== undefined){
-let data127 = data118.recurrent_dropout;
-if(typeof data127 == "number"){
-if(data127 > 1 || isNaN(data127)){
-const err239 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data117.dropout !== undefined){
+let data128 = data117.dropout;
+if(typeof data128 == "number"){
+if(data128 > 1 || isNaN(data128)){
+const err239 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -4838,8 +5080,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data127 < 0 || isNaN(data127)){
-const err240 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data128 < 0 || isNaN(data128)){
+const err240 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -4850,7 +5092,7 @@ errors++;
 }
 }
 else {
-const err241 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err241 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -4860,11 +5102,11 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data118.dropout_W !== undefined){
-let data128 = data118.dropout_W;
-if(typeof data128 == "number"){
-if(data128 > 1 || isNaN(data128)){
-const err242 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data117.recurrent_dropout !== undefined){
+let data129 = data117.recurrent_dropout;
+if(typeof data129 == "number"){
+if(data129 > 1 || isNaN(data129)){
+const err242 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -4873,8 +5115,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data128 < 0 || isNaN(data128)){
-const err243 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data129 < 0 || isNaN(data129)){
+const err243 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -4885,7 +5127,7 @@ errors++;
 }
 }
 else {
-const err244 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err244 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -4895,11 +5137,11 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(data118.dropout_U !== undefined){
-let data129 = data118.dropout_U;
-if(typeof data129 == "number"){
-if(data129 > 1 || isNaN(data129)){
-const err245 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data117.dropout_W !== undefined){
+let data130 = data117.dropout_W;
+if(typeof data130 == "number"){
+if(data130 > 1 || isNaN(data130)){
+const err245 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -4908,8 +5150,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data129 < 0 || isNaN(data129)){
-const err246 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data130 < 0 || isNaN(data130)){
+const err246 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -4920,7 +5162,7 @@ errors++;
 }
 }
 else {
-const err247 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err247 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -4930,9 +5172,11 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data118.return_sequences !== undefined){
-if(typeof data118.return_sequences !== "boolean"){
-const err248 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/14/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data117.dropout_U !== undefined){
+let data131 = data117.dropout_U;
+if(typeof data131 == "number"){
+if(data131 > 1 || isNaN(data131)){
+const err248 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -4941,10 +5185,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-}
-if(data118.return_state !== undefined){
-if(typeof data118.return_state !== "boolean"){
-const err249 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/14/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data131 < 0 || isNaN(data131)){
+const err249 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -4954,9 +5196,8 @@ vErrors.push(err249);
 errors++;
 }
 }
-if(data118.go_backwards !== undefined){
-if(typeof data118.go_backwards !== "boolean"){
-const err250 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/14/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err250 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -4966,9 +5207,9 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data118.stateful !== undefined){
-if(typeof data118.stateful !== "boolean"){
-const err251 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/14/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data117.return_sequences !== undefined){
+if(typeof data117.return_sequences !== "boolean"){
+const err251 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/19/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -4978,9 +5219,9 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data118.unroll !== undefined){
-if(typeof data118.unroll !== "boolean"){
-const err252 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/14/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data117.return_state !== undefined){
+if(typeof data117.return_state !== "boolean"){
+const err252 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/19/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -4990,9 +5231,9 @@ vErrors.push(err252);
 errors++;
 }
 }
-if(data118.time_major !== undefined){
-if(typeof data118.time_major !== "boolean"){
-const err253 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/14/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data117.go_backwards !== undefined){
+if(typeof data117.go_backwards !== "boolean"){
+const err253 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/19/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -5002,9 +5243,9 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data118.zero_output_for_mask !== undefined){
-if(typeof data118.zero_output_for_mask !== "boolean"){
-const err254 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/14/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data117.stateful !== undefined){
+if(typeof data117.stateful !== "boolean"){
+const err254 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/19/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -5014,10 +5255,9 @@ vErrors.push(err254);
 errors++;
 }
 }
-if(data118.implementation !== undefined){
-let data137 = data118.implementation;
-if(!((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137)))){
-const err255 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data117.unroll !== undefined){
+if(typeof data117.unroll !== "boolean"){
+const err255 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/19/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -5026,9 +5266,10 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(typeof data137 == "number"){
-if(data137 > 2 || isNaN(data137)){
-const err256 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+if(data117.time_major !== undefined){
+if(typeof data117.time_major !== "boolean"){
+const err256 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/19/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -5037,8 +5278,10 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data137 < 0 || isNaN(data137)){
-const err257 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/14/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data117.zero_output_for_mask !== undefined){
+if(typeof data117.zero_output_for_mask !== "boolean"){
+const err257 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/19/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -5048,11 +5291,10 @@ vErrors.push(err257);
 errors++;
 }
 }
-}
-if(data118.consume_less !== undefined){
-let data138 = data118.consume_less;
-if(!(((data138 === "cpu") || (data138 === "mem")) || (data138 === "gpu"))){
-const err258 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/14/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(data117.implementation !== undefined){
+let data139 = data117.implementation;
+if(!((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139)))){
+const err258 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/19/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -5061,14 +5303,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-if(data118.input_dim !== undefined){
-let data139 = data118.input_dim;
-const _errs462 = errors;
-let valid138 = false;
-const _errs463 = errors;
-if(!((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139)))){
-const err259 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data139 == "number"){
+if(data139 > 2 || isNaN(data139)){
+const err259 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/19/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -5077,9 +5314,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(typeof data139 == "number"){
-if(data139 < 1 || isNaN(data139)){
-const err260 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data139 < 0 || isNaN(data139)){
+const err260 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/19/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -5089,11 +5325,11 @@ vErrors.push(err260);
 errors++;
 }
 }
-var _valid47 = _errs463 === errors;
-valid138 = valid138 || _valid47;
-const _errs465 = errors;
-if(data139 !== null){
-const err261 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data117.consume_less !== undefined){
+let data140 = data117.consume_less;
+if(!(((data140 === "cpu") || (data140 === "mem")) || (data140 === "gpu"))){
+const err261 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/19/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[19].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -5102,10 +5338,14 @@ vErrors.push(err261);
 }
 errors++;
 }
-var _valid47 = _errs465 === errors;
-valid138 = valid138 || _valid47;
-if(!valid138){
-const err262 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/14/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data117.input_dim !== undefined){
+let data141 = data117.input_dim;
+const _errs498 = errors;
+let valid167 = false;
+const _errs499 = errors;
+if(!((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141)))){
+const err262 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -5114,25 +5354,9 @@ vErrors.push(err262);
 }
 errors++;
 }
-else {
-errors = _errs462;
-if(vErrors !== null){
-if(_errs462){
-vErrors.length = _errs462;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data118.input_length !== undefined){
-let data140 = data118.input_length;
-const _errs468 = errors;
-let valid139 = false;
-const _errs469 = errors;
-if(!((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140)))){
-const err263 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data141 == "number"){
+if(data141 < 1 || isNaN(data141)){
+const err263 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -5141,9 +5365,12 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(typeof data140 == "number"){
-if(data140 < 1 || isNaN(data140)){
-const err264 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid54 = _errs499 === errors;
+valid167 = valid167 || _valid54;
+const _errs501 = errors;
+if(data141 !== null){
+const err264 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -5152,12 +5379,10 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
-var _valid48 = _errs469 === errors;
-valid139 = valid139 || _valid48;
-const _errs471 = errors;
-if(data140 !== null){
-const err265 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid54 = _errs501 === errors;
+valid167 = valid167 || _valid54;
+if(!valid167){
+const err265 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -5166,10 +5391,25 @@ vErrors.push(err265);
 }
 errors++;
 }
-var _valid48 = _errs471 === errors;
-valid139 = valid139 || _valid48;
-if(!valid139){
-const err266 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/14/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs498;
+if(vErrors !== null){
+if(_errs498){
+vErrors.length = _errs498;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data117.input_length !== undefined){
+let data142 = data117.input_length;
+const _errs504 = errors;
+let valid168 = false;
+const _errs505 = errors;
+if(!((typeof data142 == "number") && (!(data142 % 1) && !isNaN(data142)))){
+const err266 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -5178,33 +5418,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-else {
-errors = _errs468;
-if(vErrors !== null){
-if(_errs468){
-vErrors.length = _errs468;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data118.recurrent_activation !== undefined){
-if(!(validate33(data118.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data118,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data118.inner_activation !== undefined){
-if(!(validate33(data118.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data118,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data118.reset_after !== undefined){
-if(typeof data118.reset_after !== "boolean"){
-const err267 = {instancePath:instancePath+"/config/reset_after",schemaPath:"#/allOf/14/then/properties/config/properties/reset_after/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data142 == "number"){
+if(data142 < 1 || isNaN(data142)){
+const err267 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -5214,24 +5430,61 @@ vErrors.push(err267);
 errors++;
 }
 }
-}
-}
-}
-var _valid45 = _errs416 === errors;
-valid128 = _valid45;
-if(valid128){
-var props36 = {};
-props36.config = true;
-props36.class_name = true;
-}
-}
-if(!valid128){
-const err268 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid55 = _errs505 === errors;
+valid168 = valid168 || _valid55;
+const _errs507 = errors;
+if(data142 !== null){
+const err268 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err268];
 }
 else {
 vErrors.push(err268);
+}
+errors++;
+}
+var _valid55 = _errs507 === errors;
+valid168 = valid168 || _valid55;
+if(!valid168){
+const err269 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+else {
+errors = _errs504;
+if(vErrors !== null){
+if(_errs504){
+vErrors.length = _errs504;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid52 = _errs448 === errors;
+valid157 = _valid52;
+if(valid157){
+var props36 = {};
+props36.config = true;
+props36.class_name = true;
+}
+}
+if(!valid157){
+const err270 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
 }
 errors++;
 }
@@ -5244,59 +5497,13 @@ props2 = props2 || {};
 Object.assign(props2, props36);
 }
 }
-const _errs478 = errors;
-let valid140 = true;
-const _errs479 = errors;
+const _errs510 = errors;
+let valid169 = true;
+const _errs511 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("SimpleRNN" !== data.class_name){
-const err269 = {};
-if(vErrors === null){
-vErrors = [err269];
-}
-else {
-vErrors.push(err269);
-}
-errors++;
-}
-}
-}
-var _valid49 = _errs479 === errors;
-errors = _errs478;
-if(vErrors !== null){
-if(_errs478){
-vErrors.length = _errs478;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid49){
-const _errs481 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data145 = data.config;
-const _errs483 = errors;
-let valid143 = false;
-const _errs484 = errors;
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-if(data145.units === undefined){
-const err270 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
-if(vErrors === null){
-vErrors = [err270];
-}
-else {
-vErrors.push(err270);
-}
-errors++;
-}
-}
-var _valid50 = _errs484 === errors;
-valid143 = valid143 || _valid50;
-const _errs485 = errors;
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-if(data145.output_dim === undefined){
-const err271 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if("GRU" !== data.class_name){
+const err271 = {};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -5306,10 +5513,28 @@ vErrors.push(err271);
 errors++;
 }
 }
-var _valid50 = _errs485 === errors;
-valid143 = valid143 || _valid50;
-if(!valid143){
-const err272 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid56 = _errs511 === errors;
+errors = _errs510;
+if(vErrors !== null){
+if(_errs510){
+vErrors.length = _errs510;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid56){
+const _errs513 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data144 = data.config;
+const _errs515 = errors;
+let valid172 = false;
+const _errs516 = errors;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.units === undefined){
+const err272 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -5318,26 +5543,13 @@ vErrors.push(err272);
 }
 errors++;
 }
-else {
-errors = _errs483;
-if(vErrors !== null){
-if(_errs483){
-vErrors.length = _errs483;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(!(validate22(data145, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-if(data145.units !== undefined){
-let data146 = data145.units;
-if(!((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146)))){
-const err273 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid57 = _errs516 === errors;
+valid172 = valid172 || _valid57;
+const _errs517 = errors;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.output_dim === undefined){
+const err273 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -5346,9 +5558,11 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(typeof data146 == "number"){
-if(data146 < 1 || isNaN(data146)){
-const err274 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/15/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid57 = _errs517 === errors;
+valid172 = valid172 || _valid57;
+if(!valid172){
+const err274 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -5357,12 +5571,26 @@ vErrors.push(err274);
 }
 errors++;
 }
+else {
+errors = _errs515;
+if(vErrors !== null){
+if(_errs515){
+vErrors.length = _errs515;
+}
+else {
+vErrors = null;
 }
 }
-if(data145.output_dim !== undefined){
-let data147 = data145.output_dim;
-if(!((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147)))){
-const err275 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(!(validate22(data144, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.units !== undefined){
+let data145 = data144.units;
+if(!((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145)))){
+const err275 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/20/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -5371,9 +5599,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(typeof data147 == "number"){
-if(data147 < 1 || isNaN(data147)){
-const err276 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/15/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data145 == "number"){
+if(data145 < 1 || isNaN(data145)){
+const err276 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/20/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -5384,15 +5612,10 @@ errors++;
 }
 }
 }
-if(data145.activation !== undefined){
-if(!(validate33(data145.activation, {instancePath:instancePath+"/config/activation",parentData:data145,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data145.use_bias !== undefined){
-if(typeof data145.use_bias !== "boolean"){
-const err277 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/15/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data144.output_dim !== undefined){
+let data146 = data144.output_dim;
+if(!((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146)))){
+const err277 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/20/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -5401,30 +5624,9 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-if(data145.kernel_initializer !== undefined){
-if(!(validate28(data145.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data145,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data145.recurrent_initializer !== undefined){
-if(!(validate28(data145.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data145,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data145.bias_initializer !== undefined){
-if(!(validate28(data145.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data145,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data145.dropout !== undefined){
-let data153 = data145.dropout;
-if(typeof data153 == "number"){
-if(data153 > 1 || isNaN(data153)){
-const err278 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(typeof data146 == "number"){
+if(data146 < 1 || isNaN(data146)){
+const err278 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/20/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -5433,8 +5635,17 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data153 < 0 || isNaN(data153)){
-const err279 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data144.activation !== undefined){
+if(!(validate33(data144.activation, {instancePath:instancePath+"/config/activation",parentData:data144,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data144.use_bias !== undefined){
+if(typeof data144.use_bias !== "boolean"){
+const err279 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/20/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -5444,8 +5655,29 @@ vErrors.push(err279);
 errors++;
 }
 }
-else {
-const err280 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data144.kernel_initializer !== undefined){
+if(!(validate28(data144.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data144,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data144.recurrent_initializer !== undefined){
+if(!(validate28(data144.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data144,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data144.bias_initializer !== undefined){
+if(!(validate28(data144.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data144,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data144.dropout !== undefined){
+let data152 = data144.dropout;
+if(typeof data152 == "number"){
+if(data152 > 1 || isNaN(data152)){
+const err280 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -5454,12 +5686,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-}
-if(data145.recurrent_dropout !== undefined){
-let data154 = data145.recurrent_dropout;
-if(typeof data154 == "number"){
-if(data154 > 1 || isNaN(data154)){
-const err281 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data152 < 0 || isNaN(data152)){
+const err281 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -5468,8 +5696,9 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data154 < 0 || isNaN(data154)){
-const err282 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err282 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -5479,8 +5708,11 @@ vErrors.push(err282);
 errors++;
 }
 }
-else {
-const err283 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data144.recurrent_dropout !== undefined){
+let data153 = data144.recurrent_dropout;
+if(typeof data153 == "number"){
+if(data153 > 1 || isNaN(data153)){
+const err283 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -5489,12 +5721,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-if(data145.dropout_W !== undefined){
-let data155 = data145.dropout_W;
-if(typeof data155 == "number"){
-if(data155 > 1 || isNaN(data155)){
-const err284 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data153 < 0 || isNaN(data153)){
+const err284 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -5503,8 +5731,9 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data155 < 0 || isNaN(data155)){
-const err285 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err285 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -5514,8 +5743,11 @@ vErrors.push(err285);
 errors++;
 }
 }
-else {
-const err286 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data144.dropout_W !== undefined){
+let data154 = data144.dropout_W;
+if(typeof data154 == "number"){
+if(data154 > 1 || isNaN(data154)){
+const err286 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -5524,12 +5756,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-if(data145.dropout_U !== undefined){
-let data156 = data145.dropout_U;
-if(typeof data156 == "number"){
-if(data156 > 1 || isNaN(data156)){
-const err287 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data154 < 0 || isNaN(data154)){
+const err287 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -5538,8 +5766,9 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data156 < 0 || isNaN(data156)){
-const err288 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err288 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -5549,8 +5778,11 @@ vErrors.push(err288);
 errors++;
 }
 }
-else {
-const err289 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data144.dropout_U !== undefined){
+let data155 = data144.dropout_U;
+if(typeof data155 == "number"){
+if(data155 > 1 || isNaN(data155)){
+const err289 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -5559,10 +5791,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-if(data145.return_sequences !== undefined){
-if(typeof data145.return_sequences !== "boolean"){
-const err290 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/15/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data155 < 0 || isNaN(data155)){
+const err290 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -5572,9 +5802,8 @@ vErrors.push(err290);
 errors++;
 }
 }
-if(data145.return_state !== undefined){
-if(typeof data145.return_state !== "boolean"){
-const err291 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/15/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err291 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -5584,9 +5813,9 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(data145.go_backwards !== undefined){
-if(typeof data145.go_backwards !== "boolean"){
-const err292 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/15/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data144.return_sequences !== undefined){
+if(typeof data144.return_sequences !== "boolean"){
+const err292 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/20/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -5596,9 +5825,9 @@ vErrors.push(err292);
 errors++;
 }
 }
-if(data145.stateful !== undefined){
-if(typeof data145.stateful !== "boolean"){
-const err293 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/15/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data144.return_state !== undefined){
+if(typeof data144.return_state !== "boolean"){
+const err293 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/20/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -5608,9 +5837,9 @@ vErrors.push(err293);
 errors++;
 }
 }
-if(data145.unroll !== undefined){
-if(typeof data145.unroll !== "boolean"){
-const err294 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/15/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data144.go_backwards !== undefined){
+if(typeof data144.go_backwards !== "boolean"){
+const err294 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/20/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -5620,9 +5849,9 @@ vErrors.push(err294);
 errors++;
 }
 }
-if(data145.time_major !== undefined){
-if(typeof data145.time_major !== "boolean"){
-const err295 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/15/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data144.stateful !== undefined){
+if(typeof data144.stateful !== "boolean"){
+const err295 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/20/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -5632,9 +5861,9 @@ vErrors.push(err295);
 errors++;
 }
 }
-if(data145.zero_output_for_mask !== undefined){
-if(typeof data145.zero_output_for_mask !== "boolean"){
-const err296 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/15/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data144.unroll !== undefined){
+if(typeof data144.unroll !== "boolean"){
+const err296 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/20/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -5644,10 +5873,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data145.implementation !== undefined){
-let data164 = data145.implementation;
-if(!((typeof data164 == "number") && (!(data164 % 1) && !isNaN(data164)))){
-const err297 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data144.time_major !== undefined){
+if(typeof data144.time_major !== "boolean"){
+const err297 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/20/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -5656,9 +5884,10 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(typeof data164 == "number"){
-if(data164 > 2 || isNaN(data164)){
-const err298 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+if(data144.zero_output_for_mask !== undefined){
+if(typeof data144.zero_output_for_mask !== "boolean"){
+const err298 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/20/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -5667,8 +5896,11 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data164 < 0 || isNaN(data164)){
-const err299 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/15/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data144.implementation !== undefined){
+let data163 = data144.implementation;
+if(!((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163)))){
+const err299 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -5677,12 +5909,9 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-}
-if(data145.consume_less !== undefined){
-let data165 = data145.consume_less;
-if(!(((data165 === "cpu") || (data165 === "mem")) || (data165 === "gpu"))){
-const err300 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/15/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[15].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(typeof data163 == "number"){
+if(data163 > 2 || isNaN(data163)){
+const err300 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -5691,14 +5920,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-if(data145.input_dim !== undefined){
-let data166 = data145.input_dim;
-const _errs527 = errors;
-let valid150 = false;
-const _errs528 = errors;
-if(!((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166)))){
-const err301 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data163 < 0 || isNaN(data163)){
+const err301 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -5707,9 +5930,12 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(typeof data166 == "number"){
-if(data166 < 1 || isNaN(data166)){
-const err302 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data144.consume_less !== undefined){
+let data164 = data144.consume_less;
+if(!(((data164 === "cpu") || (data164 === "mem")) || (data164 === "gpu"))){
+const err302 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/20/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[20].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -5719,11 +5945,13 @@ vErrors.push(err302);
 errors++;
 }
 }
-var _valid51 = _errs528 === errors;
-valid150 = valid150 || _valid51;
-const _errs530 = errors;
-if(data166 !== null){
-const err303 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data144.input_dim !== undefined){
+let data165 = data144.input_dim;
+const _errs559 = errors;
+let valid179 = false;
+const _errs560 = errors;
+if(!((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165)))){
+const err303 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -5732,10 +5960,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-var _valid51 = _errs530 === errors;
-valid150 = valid150 || _valid51;
-if(!valid150){
-const err304 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/15/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data165 == "number"){
+if(data165 < 1 || isNaN(data165)){
+const err304 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -5744,25 +5971,12 @@ vErrors.push(err304);
 }
 errors++;
 }
-else {
-errors = _errs527;
-if(vErrors !== null){
-if(_errs527){
-vErrors.length = _errs527;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data145.input_length !== undefined){
-let data167 = data145.input_length;
-const _errs533 = errors;
-let valid151 = false;
-const _errs534 = errors;
-if(!((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167)))){
-const err305 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid58 = _errs560 === errors;
+valid179 = valid179 || _valid58;
+const _errs562 = errors;
+if(data165 !== null){
+const err305 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -5771,9 +5985,10 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(typeof data167 == "number"){
-if(data167 < 1 || isNaN(data167)){
-const err306 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid58 = _errs562 === errors;
+valid179 = valid179 || _valid58;
+if(!valid179){
+const err306 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -5782,12 +5997,25 @@ vErrors.push(err306);
 }
 errors++;
 }
+else {
+errors = _errs559;
+if(vErrors !== null){
+if(_errs559){
+vErrors.length = _errs559;
 }
-var _valid52 = _errs534 === errors;
-valid151 = valid151 || _valid52;
-const _errs536 = errors;
-if(data167 !== null){
-const err307 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data144.input_length !== undefined){
+let data166 = data144.input_length;
+const _errs565 = errors;
+let valid180 = false;
+const _errs566 = errors;
+if(!((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166)))){
+const err307 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -5796,10 +6024,9 @@ vErrors.push(err307);
 }
 errors++;
 }
-var _valid52 = _errs536 === errors;
-valid151 = valid151 || _valid52;
-if(!valid151){
-const err308 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/15/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data166 == "number"){
+if(data166 < 1 || isNaN(data166)){
+const err308 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -5808,31 +6035,12 @@ vErrors.push(err308);
 }
 errors++;
 }
-else {
-errors = _errs533;
-if(vErrors !== null){
-if(_errs533){
-vErrors.length = _errs533;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid49 = _errs481 === errors;
-valid140 = _valid49;
-if(valid140){
-var props41 = {};
-props41.config = true;
-props41.class_name = true;
-}
-}
-if(!valid140){
-const err309 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid59 = _errs566 === errors;
+valid180 = valid180 || _valid59;
+const _errs568 = errors;
+if(data166 !== null){
+const err309 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -5841,22 +6049,10 @@ vErrors.push(err309);
 }
 errors++;
 }
-if(props2 !== true && props41 !== undefined){
-if(props41 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props41);
-}
-}
-const _errs539 = errors;
-let valid152 = true;
-const _errs540 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Concatenate" !== data.class_name){
-const err310 = {};
+var _valid59 = _errs568 === errors;
+valid180 = valid180 || _valid59;
+if(!valid180){
+const err310 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -5865,35 +6061,33 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-}
-var _valid53 = _errs540 === errors;
-errors = _errs539;
+else {
+errors = _errs565;
 if(vErrors !== null){
-if(_errs539){
-vErrors.length = _errs539;
+if(_errs565){
+vErrors.length = _errs565;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid53){
-const _errs542 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data169 = data.config;
-if(!(validate22(data169, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+}
+}
+if(data144.recurrent_activation !== undefined){
+if(!(validate33(data144.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data144,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
-if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
-if(data169.axis !== undefined){
-let data170 = data169.axis;
-const _errs546 = errors;
-let valid157 = false;
-const _errs547 = errors;
-if(!((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170)))){
-const err311 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data144.inner_activation !== undefined){
+if(!(validate33(data144.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data144,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data144.reset_after !== undefined){
+if(typeof data144.reset_after !== "boolean"){
+const err311 = {instancePath:instancePath+"/config/reset_after",schemaPath:"#/allOf/20/then/properties/config/properties/reset_after/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -5902,161 +6096,25 @@ vErrors.push(err311);
 }
 errors++;
 }
-var _valid54 = _errs547 === errors;
-valid157 = valid157 || _valid54;
-const _errs549 = errors;
-if(Array.isArray(data170)){
-if(data170.length > 1){
-const err312 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
-if(vErrors === null){
-vErrors = [err312];
-}
-else {
-vErrors.push(err312);
-}
-errors++;
-}
-if(data170.length < 1){
-const err313 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err313];
-}
-else {
-vErrors.push(err313);
-}
-errors++;
-}
-const len1 = data170.length;
-for(let i1=0; i1<len1; i1++){
-let data171 = data170[i1];
-if(!((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171)))){
-const err314 = {instancePath:instancePath+"/config/axis/" + i1,schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err314];
-}
-else {
-vErrors.push(err314);
-}
-errors++;
-}
-}
-}
-else {
-const err315 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err315];
-}
-else {
-vErrors.push(err315);
-}
-errors++;
-}
-var _valid54 = _errs549 === errors;
-valid157 = valid157 || _valid54;
-if(!valid157){
-const err316 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/16/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err316];
-}
-else {
-vErrors.push(err316);
-}
-errors++;
-}
-else {
-errors = _errs546;
-if(vErrors !== null){
-if(_errs546){
-vErrors.length = _errs546;
-}
-else {
-vErrors = null;
 }
 }
 }
 }
-}
-}
-}
-var _valid53 = _errs542 === errors;
-valid152 = _valid53;
-if(valid152){
-var props42 = {};
-props42.config = true;
-props42.class_name = true;
-}
-}
-if(!valid152){
-const err317 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err317];
-}
-else {
-vErrors.push(err317);
-}
-errors++;
-}
-if(props2 !== true && props42 !== undefined){
-if(props42 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props42);
-}
-}
-const _errs554 = errors;
-let valid160 = true;
-const _errs555 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Add" !== data.class_name){
-const err318 = {};
-if(vErrors === null){
-vErrors = [err318];
-}
-else {
-vErrors.push(err318);
-}
-errors++;
-}
-}
-}
-var _valid55 = _errs555 === errors;
-errors = _errs554;
-if(vErrors !== null){
-if(_errs554){
-vErrors.length = _errs554;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid55){
-const _errs557 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid55 = _errs557 === errors;
-valid160 = _valid55;
-if(valid160){
+var _valid56 = _errs513 === errors;
+valid169 = _valid56;
+if(valid169){
 var props43 = {};
 props43.config = true;
 props43.class_name = true;
 }
 }
-if(!valid160){
-const err319 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid169){
+const err312 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err319];
+vErrors = [err312];
 }
 else {
-vErrors.push(err319);
+vErrors.push(err312);
 }
 errors++;
 }
@@ -6069,13 +6127,136 @@ props2 = props2 || {};
 Object.assign(props2, props43);
 }
 }
-const _errs561 = errors;
-let valid164 = true;
-const _errs562 = errors;
+const _errs575 = errors;
+let valid181 = true;
+const _errs576 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Subtract" !== data.class_name){
-const err320 = {};
+if("SimpleRNN" !== data.class_name){
+const err313 = {};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+}
+}
+var _valid60 = _errs576 === errors;
+errors = _errs575;
+if(vErrors !== null){
+if(_errs575){
+vErrors.length = _errs575;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid60){
+const _errs578 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data171 = data.config;
+const _errs580 = errors;
+let valid184 = false;
+const _errs581 = errors;
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+if(data171.units === undefined){
+const err314 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+var _valid61 = _errs581 === errors;
+valid184 = valid184 || _valid61;
+const _errs582 = errors;
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+if(data171.output_dim === undefined){
+const err315 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+}
+var _valid61 = _errs582 === errors;
+valid184 = valid184 || _valid61;
+if(!valid184){
+const err316 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+else {
+errors = _errs580;
+if(vErrors !== null){
+if(_errs580){
+vErrors.length = _errs580;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data171, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+if(data171.units !== undefined){
+let data172 = data171.units;
+if(!((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172)))){
+const err317 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/21/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+if(typeof data172 == "number"){
+if(data172 < 1 || isNaN(data172)){
+const err318 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/21/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+}
+if(data171.output_dim !== undefined){
+let data173 = data171.output_dim;
+if(!((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173)))){
+const err319 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/21/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+if(typeof data173 == "number"){
+if(data173 < 1 || isNaN(data173)){
+const err320 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/21/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -6086,36 +6267,15 @@ errors++;
 }
 }
 }
-var _valid56 = _errs562 === errors;
-errors = _errs561;
-if(vErrors !== null){
-if(_errs561){
-vErrors.length = _errs561;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid56){
-const _errs564 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(data171.activation !== undefined){
+if(!(validate33(data171.activation, {instancePath:instancePath+"/config/activation",parentData:data171,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-}
-var _valid56 = _errs564 === errors;
-valid164 = _valid56;
-if(valid164){
-var props44 = {};
-props44.config = true;
-props44.class_name = true;
-}
-}
-if(!valid164){
-const err321 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data171.use_bias !== undefined){
+if(typeof data171.use_bias !== "boolean"){
+const err321 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/21/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -6124,22 +6284,30 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(props2 !== true && props44 !== undefined){
-if(props44 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props44);
+if(data171.kernel_initializer !== undefined){
+if(!(validate28(data171.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data171,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-const _errs568 = errors;
-let valid168 = true;
-const _errs569 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Multiply" !== data.class_name){
-const err322 = {};
+if(data171.recurrent_initializer !== undefined){
+if(!(validate28(data171.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data171,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data171.bias_initializer !== undefined){
+if(!(validate28(data171.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data171,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data171.dropout !== undefined){
+let data179 = data171.dropout;
+if(typeof data179 == "number"){
+if(data179 > 1 || isNaN(data179)){
+const err322 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -6148,38 +6316,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-}
-var _valid57 = _errs569 === errors;
-errors = _errs568;
-if(vErrors !== null){
-if(_errs568){
-vErrors.length = _errs568;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid57){
-const _errs571 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid57 = _errs571 === errors;
-valid168 = _valid57;
-if(valid168){
-var props45 = {};
-props45.config = true;
-props45.class_name = true;
-}
-}
-if(!valid168){
-const err323 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data179 < 0 || isNaN(data179)){
+const err323 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -6188,22 +6326,9 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(props2 !== true && props45 !== undefined){
-if(props45 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props45);
-}
-}
-const _errs575 = errors;
-let valid172 = true;
-const _errs576 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Average" !== data.class_name){
-const err324 = {};
+const err324 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -6213,37 +6338,11 @@ vErrors.push(err324);
 errors++;
 }
 }
-}
-var _valid58 = _errs576 === errors;
-errors = _errs575;
-if(vErrors !== null){
-if(_errs575){
-vErrors.length = _errs575;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid58){
-const _errs578 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid58 = _errs578 === errors;
-valid172 = _valid58;
-if(valid172){
-var props46 = {};
-props46.config = true;
-props46.class_name = true;
-}
-}
-if(!valid172){
-const err325 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data171.recurrent_dropout !== undefined){
+let data180 = data171.recurrent_dropout;
+if(typeof data180 == "number"){
+if(data180 > 1 || isNaN(data180)){
+const err325 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -6252,22 +6351,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(props2 !== true && props46 !== undefined){
-if(props46 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props46);
-}
-}
-const _errs582 = errors;
-let valid176 = true;
-const _errs583 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Maximum" !== data.class_name){
-const err326 = {};
+if(data180 < 0 || isNaN(data180)){
+const err326 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -6277,37 +6362,8 @@ vErrors.push(err326);
 errors++;
 }
 }
-}
-var _valid59 = _errs583 === errors;
-errors = _errs582;
-if(vErrors !== null){
-if(_errs582){
-vErrors.length = _errs582;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid59){
-const _errs585 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid59 = _errs585 === errors;
-valid176 = _valid59;
-if(valid176){
-var props47 = {};
-props47.config = true;
-props47.class_name = true;
-}
-}
-if(!valid176){
-const err327 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err327 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -6316,22 +6372,12 @@ vErrors.push(err327);
 }
 errors++;
 }
-if(props2 !== true && props47 !== undefined){
-if(props47 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props47);
-}
-}
-const _errs589 = errors;
-let valid180 = true;
-const _errs590 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Minimum" !== data.class_name){
-const err328 = {};
+if(data171.dropout_W !== undefined){
+let data181 = data171.dropout_W;
+if(typeof data181 == "number"){
+if(data181 > 1 || isNaN(data181)){
+const err328 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -6340,43 +6386,341 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-}
-var _valid60 = _errs590 === errors;
-errors = _errs589;
-if(vErrors !== null){
-if(_errs589){
-vErrors.length = _errs589;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid60){
-const _errs592 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid60 = _errs592 === errors;
-valid180 = _valid60;
-if(valid180){
-var props48 = {};
-props48.config = true;
-props48.class_name = true;
-}
-}
-if(!valid180){
-const err329 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data181 < 0 || isNaN(data181)){
+const err329 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err329];
 }
 else {
 vErrors.push(err329);
+}
+errors++;
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data171.dropout_U !== undefined){
+let data182 = data171.dropout_U;
+if(typeof data182 == "number"){
+if(data182 > 1 || isNaN(data182)){
+const err331 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+if(data182 < 0 || isNaN(data182)){
+const err332 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+if(data171.return_sequences !== undefined){
+if(typeof data171.return_sequences !== "boolean"){
+const err334 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/21/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+}
+if(data171.return_state !== undefined){
+if(typeof data171.return_state !== "boolean"){
+const err335 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/21/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+if(data171.go_backwards !== undefined){
+if(typeof data171.go_backwards !== "boolean"){
+const err336 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/21/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+if(data171.stateful !== undefined){
+if(typeof data171.stateful !== "boolean"){
+const err337 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/21/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+if(data171.unroll !== undefined){
+if(typeof data171.unroll !== "boolean"){
+const err338 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/21/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+if(data171.time_major !== undefined){
+if(typeof data171.time_major !== "boolean"){
+const err339 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/21/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+}
+if(data171.zero_output_for_mask !== undefined){
+if(typeof data171.zero_output_for_mask !== "boolean"){
+const err340 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/21/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+}
+if(data171.implementation !== undefined){
+let data190 = data171.implementation;
+if(!((typeof data190 == "number") && (!(data190 % 1) && !isNaN(data190)))){
+const err341 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+if(typeof data190 == "number"){
+if(data190 > 2 || isNaN(data190)){
+const err342 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+if(data190 < 0 || isNaN(data190)){
+const err343 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+}
+if(data171.consume_less !== undefined){
+let data191 = data171.consume_less;
+if(!(((data191 === "cpu") || (data191 === "mem")) || (data191 === "gpu"))){
+const err344 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/21/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[21].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+if(data171.input_dim !== undefined){
+let data192 = data171.input_dim;
+const _errs624 = errors;
+let valid191 = false;
+const _errs625 = errors;
+if(!((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192)))){
+const err345 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+if(typeof data192 == "number"){
+if(data192 < 1 || isNaN(data192)){
+const err346 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+var _valid62 = _errs625 === errors;
+valid191 = valid191 || _valid62;
+const _errs627 = errors;
+if(data192 !== null){
+const err347 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+var _valid62 = _errs627 === errors;
+valid191 = valid191 || _valid62;
+if(!valid191){
+const err348 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+else {
+errors = _errs624;
+if(vErrors !== null){
+if(_errs624){
+vErrors.length = _errs624;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data171.input_length !== undefined){
+let data193 = data171.input_length;
+const _errs630 = errors;
+let valid192 = false;
+const _errs631 = errors;
+if(!((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193)))){
+const err349 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+if(typeof data193 == "number"){
+if(data193 < 1 || isNaN(data193)){
+const err350 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+var _valid63 = _errs631 === errors;
+valid192 = valid192 || _valid63;
+const _errs633 = errors;
+if(data193 !== null){
+const err351 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+var _valid63 = _errs633 === errors;
+valid192 = valid192 || _valid63;
+if(!valid192){
+const err352 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+else {
+errors = _errs630;
+if(vErrors !== null){
+if(_errs630){
+vErrors.length = _errs630;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid60 = _errs578 === errors;
+valid181 = _valid60;
+if(valid181){
+var props48 = {};
+props48.config = true;
+props48.class_name = true;
+}
+}
+if(!valid181){
+const err353 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
 }
 errors++;
 }
@@ -6389,88 +6733,124 @@ props2 = props2 || {};
 Object.assign(props2, props48);
 }
 }
-const _errs596 = errors;
-let valid184 = true;
-const _errs597 = errors;
+const _errs636 = errors;
+let valid193 = true;
+const _errs637 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Flatten" !== data.class_name){
-const err330 = {};
+if("Concatenate" !== data.class_name){
+const err354 = {};
 if(vErrors === null){
-vErrors = [err330];
+vErrors = [err354];
 }
 else {
-vErrors.push(err330);
+vErrors.push(err354);
 }
 errors++;
 }
 }
 }
-var _valid61 = _errs597 === errors;
-errors = _errs596;
+var _valid64 = _errs637 === errors;
+errors = _errs636;
 if(vErrors !== null){
-if(_errs596){
-vErrors.length = _errs596;
+if(_errs636){
+vErrors.length = _errs636;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid61){
-const _errs599 = errors;
+if(_valid64){
+const _errs639 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data185 = data.config;
-if(!(validate22(data185, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data195 = data.config;
+if(!(validate22(data195, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-if(data185.data_format !== undefined){
-let data186 = data185.data_format;
-const _errs603 = errors;
-let valid189 = false;
-const _errs604 = errors;
-if(!(((((data186 === "channels_last") || (data186 === "channels_first")) || (data186 === "th")) || (data186 === "tf")) || (data186 === "default"))){
-const err331 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[23].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.axis !== undefined){
+let data196 = data195.axis;
+const _errs643 = errors;
+let valid198 = false;
+const _errs644 = errors;
+if(!((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196)))){
+const err355 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err331];
+vErrors = [err355];
 }
 else {
-vErrors.push(err331);
+vErrors.push(err355);
 }
 errors++;
 }
-var _valid62 = _errs604 === errors;
-valid189 = valid189 || _valid62;
-const _errs605 = errors;
-if(data186 !== null){
-const err332 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid65 = _errs644 === errors;
+valid198 = valid198 || _valid65;
+const _errs646 = errors;
+if(Array.isArray(data196)){
+if(data196.length > 1){
+const err356 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
 if(vErrors === null){
-vErrors = [err332];
+vErrors = [err356];
 }
 else {
-vErrors.push(err332);
+vErrors.push(err356);
 }
 errors++;
 }
-var _valid62 = _errs605 === errors;
-valid189 = valid189 || _valid62;
-if(!valid189){
-const err333 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/23/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data196.length < 1){
+const err357 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err333];
+vErrors = [err357];
 }
 else {
-vErrors.push(err333);
+vErrors.push(err357);
+}
+errors++;
+}
+const len3 = data196.length;
+for(let i3=0; i3<len3; i3++){
+let data197 = data196[i3];
+if(!((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197)))){
+const err358 = {instancePath:instancePath+"/config/axis/" + i3,schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+}
+}
+else {
+const err359 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+var _valid65 = _errs646 === errors;
+valid198 = valid198 || _valid65;
+if(!valid198){
+const err360 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
 }
 errors++;
 }
 else {
-errors = _errs603;
+errors = _errs643;
 if(vErrors !== null){
-if(_errs603){
-vErrors.length = _errs603;
+if(_errs643){
+vErrors.length = _errs643;
 }
 else {
 vErrors = null;
@@ -6481,21 +6861,21 @@ vErrors = null;
 }
 }
 }
-var _valid61 = _errs599 === errors;
-valid184 = _valid61;
-if(valid184){
+var _valid64 = _errs639 === errors;
+valid193 = _valid64;
+if(valid193){
 var props49 = {};
 props49.config = true;
 props49.class_name = true;
 }
 }
-if(!valid184){
-const err334 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid193){
+const err361 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err334];
+vErrors = [err361];
 }
 else {
-vErrors.push(err334);
+vErrors.push(err361);
 }
 errors++;
 }
@@ -6508,96 +6888,58 @@ props2 = props2 || {};
 Object.assign(props2, props49);
 }
 }
-const _errs608 = errors;
-let valid190 = true;
-const _errs609 = errors;
+const _errs651 = errors;
+let valid201 = true;
+const _errs652 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("RepeatVector" !== data.class_name){
-const err335 = {};
+if("Add" !== data.class_name){
+const err362 = {};
 if(vErrors === null){
-vErrors = [err335];
+vErrors = [err362];
 }
 else {
-vErrors.push(err335);
+vErrors.push(err362);
 }
 errors++;
 }
 }
 }
-var _valid63 = _errs609 === errors;
-errors = _errs608;
+var _valid66 = _errs652 === errors;
+errors = _errs651;
 if(vErrors !== null){
-if(_errs608){
-vErrors.length = _errs608;
+if(_errs651){
+vErrors.length = _errs651;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid63){
-const _errs611 = errors;
+if(_valid66){
+const _errs654 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data188 = data.config;
-if(!(validate22(data188, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data188 && typeof data188 == "object" && !Array.isArray(data188)){
-if(data188.n === undefined){
-const err336 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/24/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
-if(vErrors === null){
-vErrors = [err336];
-}
-else {
-vErrors.push(err336);
-}
-errors++;
-}
-if(data188.n !== undefined){
-let data189 = data188.n;
-if(!((typeof data189 == "number") && (!(data189 % 1) && !isNaN(data189)))){
-const err337 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err337];
-}
-else {
-vErrors.push(err337);
-}
-errors++;
-}
-if(typeof data189 == "number"){
-if(data189 < 0 || isNaN(data189)){
-const err338 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/24/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err338];
-}
-else {
-vErrors.push(err338);
-}
-errors++;
 }
 }
-}
-}
-}
-}
-var _valid63 = _errs611 === errors;
-valid190 = _valid63;
-if(valid190){
+var _valid66 = _errs654 === errors;
+valid201 = _valid66;
+if(valid201){
 var props50 = {};
 props50.config = true;
 props50.class_name = true;
 }
 }
-if(!valid190){
-const err339 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid201){
+const err363 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err339];
+vErrors = [err363];
 }
 else {
-vErrors.push(err339);
+vErrors.push(err363);
 }
 errors++;
 }
@@ -6610,112 +6952,58 @@ props2 = props2 || {};
 Object.assign(props2, props50);
 }
 }
-const _errs617 = errors;
-let valid195 = true;
-const _errs618 = errors;
+const _errs658 = errors;
+let valid205 = true;
+const _errs659 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Reshape" !== data.class_name){
-const err340 = {};
+if("Subtract" !== data.class_name){
+const err364 = {};
 if(vErrors === null){
-vErrors = [err340];
+vErrors = [err364];
 }
 else {
-vErrors.push(err340);
+vErrors.push(err364);
 }
 errors++;
 }
 }
 }
-var _valid64 = _errs618 === errors;
-errors = _errs617;
+var _valid67 = _errs659 === errors;
+errors = _errs658;
 if(vErrors !== null){
-if(_errs617){
-vErrors.length = _errs617;
+if(_errs658){
+vErrors.length = _errs658;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid64){
-const _errs620 = errors;
+if(_valid67){
+const _errs661 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data191 = data.config;
-if(!(validate22(data191, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data191 && typeof data191 == "object" && !Array.isArray(data191)){
-if(data191.target_shape === undefined){
-const err341 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/25/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
-if(vErrors === null){
-vErrors = [err341];
-}
-else {
-vErrors.push(err341);
-}
-errors++;
-}
-if(data191.target_shape !== undefined){
-let data192 = data191.target_shape;
-if(Array.isArray(data192)){
-const len2 = data192.length;
-for(let i2=0; i2<len2; i2++){
-let data193 = data192[i2];
-if(!((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193)))){
-const err342 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err342];
-}
-else {
-vErrors.push(err342);
-}
-errors++;
-}
-if(typeof data193 == "number"){
-if(data193 < -1 || isNaN(data193)){
-const err343 = {instancePath:instancePath+"/config/target_shape/" + i2,schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
-if(vErrors === null){
-vErrors = [err343];
-}
-else {
-vErrors.push(err343);
-}
-errors++;
 }
 }
-}
-}
-else {
-const err344 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/25/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err344];
-}
-else {
-vErrors.push(err344);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid64 = _errs620 === errors;
-valid195 = _valid64;
-if(valid195){
+var _valid67 = _errs661 === errors;
+valid205 = _valid67;
+if(valid205){
 var props51 = {};
 props51.config = true;
 props51.class_name = true;
 }
 }
-if(!valid195){
-const err345 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid205){
+const err365 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err345];
+vErrors = [err365];
 }
 else {
-vErrors.push(err345);
+vErrors.push(err365);
 }
 errors++;
 }
@@ -6728,112 +7016,58 @@ props2 = props2 || {};
 Object.assign(props2, props51);
 }
 }
-const _errs628 = errors;
-let valid202 = true;
-const _errs629 = errors;
+const _errs665 = errors;
+let valid209 = true;
+const _errs666 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Permute" !== data.class_name){
-const err346 = {};
+if("Multiply" !== data.class_name){
+const err366 = {};
 if(vErrors === null){
-vErrors = [err346];
+vErrors = [err366];
 }
 else {
-vErrors.push(err346);
+vErrors.push(err366);
 }
 errors++;
 }
 }
 }
-var _valid65 = _errs629 === errors;
-errors = _errs628;
+var _valid68 = _errs666 === errors;
+errors = _errs665;
 if(vErrors !== null){
-if(_errs628){
-vErrors.length = _errs628;
+if(_errs665){
+vErrors.length = _errs665;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid65){
-const _errs631 = errors;
+if(_valid68){
+const _errs668 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data195 = data.config;
-if(!(validate22(data195, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.dims === undefined){
-const err347 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/26/then/properties/config/required",keyword:"required",params:{missingProperty: "dims"},message:"must have required property '"+"dims"+"'"};
-if(vErrors === null){
-vErrors = [err347];
-}
-else {
-vErrors.push(err347);
-}
-errors++;
-}
-if(data195.dims !== undefined){
-let data196 = data195.dims;
-if(Array.isArray(data196)){
-const len3 = data196.length;
-for(let i3=0; i3<len3; i3++){
-let data197 = data196[i3];
-if(!((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197)))){
-const err348 = {instancePath:instancePath+"/config/dims/" + i3,schemaPath:"#/allOf/26/then/properties/config/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err348];
-}
-else {
-vErrors.push(err348);
-}
-errors++;
-}
-if(typeof data197 == "number"){
-if(data197 < 1 || isNaN(data197)){
-const err349 = {instancePath:instancePath+"/config/dims/" + i3,schemaPath:"#/allOf/26/then/properties/config/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err349];
-}
-else {
-vErrors.push(err349);
-}
-errors++;
 }
 }
-}
-}
-else {
-const err350 = {instancePath:instancePath+"/config/dims",schemaPath:"#/allOf/26/then/properties/config/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err350];
-}
-else {
-vErrors.push(err350);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid65 = _errs631 === errors;
-valid202 = _valid65;
-if(valid202){
+var _valid68 = _errs668 === errors;
+valid209 = _valid68;
+if(valid209){
 var props52 = {};
 props52.config = true;
 props52.class_name = true;
 }
 }
-if(!valid202){
-const err351 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid209){
+const err367 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err351];
+vErrors = [err367];
 }
 else {
-vErrors.push(err351);
+vErrors.push(err367);
 }
 errors++;
 }
@@ -6846,190 +7080,58 @@ props2 = props2 || {};
 Object.assign(props2, props52);
 }
 }
-const _errs639 = errors;
-let valid209 = true;
-const _errs640 = errors;
+const _errs672 = errors;
+let valid213 = true;
+const _errs673 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("ZeroPadding1D" !== data.class_name){
-const err352 = {};
+if("Average" !== data.class_name){
+const err368 = {};
 if(vErrors === null){
-vErrors = [err352];
+vErrors = [err368];
 }
 else {
-vErrors.push(err352);
+vErrors.push(err368);
 }
 errors++;
 }
 }
 }
-var _valid66 = _errs640 === errors;
-errors = _errs639;
+var _valid69 = _errs673 === errors;
+errors = _errs672;
 if(vErrors !== null){
-if(_errs639){
-vErrors.length = _errs639;
+if(_errs672){
+vErrors.length = _errs672;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid66){
-const _errs642 = errors;
+if(_valid69){
+const _errs675 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data199 = data.config;
-if(!(validate22(data199, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
-if(data199.padding !== undefined){
-let data200 = data199.padding;
-const _errs646 = errors;
-let valid214 = false;
-const _errs647 = errors;
-if(!((typeof data200 == "number") && (!(data200 % 1) && !isNaN(data200)))){
-const err353 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err353];
-}
-else {
-vErrors.push(err353);
-}
-errors++;
-}
-if(typeof data200 == "number"){
-if(data200 < 0 || isNaN(data200)){
-const err354 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err354];
-}
-else {
-vErrors.push(err354);
-}
-errors++;
 }
 }
-var _valid67 = _errs647 === errors;
-valid214 = valid214 || _valid67;
-const _errs649 = errors;
-if(!(Array.isArray(data200))){
-const err355 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err355];
-}
-else {
-vErrors.push(err355);
-}
-errors++;
-}
-var _valid67 = _errs649 === errors;
-valid214 = valid214 || _valid67;
-const _errs651 = errors;
-if(!(data200 && typeof data200 == "object" && !Array.isArray(data200))){
-const err356 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err356];
-}
-else {
-vErrors.push(err356);
-}
-errors++;
-}
-var _valid67 = _errs651 === errors;
-valid214 = valid214 || _valid67;
-if(!valid214){
-const err357 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/27/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err357];
-}
-else {
-vErrors.push(err357);
-}
-errors++;
-}
-else {
-errors = _errs646;
-if(vErrors !== null){
-if(_errs646){
-vErrors.length = _errs646;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data199.data_format !== undefined){
-let data201 = data199.data_format;
-const _errs654 = errors;
-let valid215 = false;
-const _errs655 = errors;
-if(!(((((data201 === "channels_last") || (data201 === "channels_first")) || (data201 === "th")) || (data201 === "tf")) || (data201 === "default"))){
-const err358 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[27].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err358];
-}
-else {
-vErrors.push(err358);
-}
-errors++;
-}
-var _valid68 = _errs655 === errors;
-valid215 = valid215 || _valid68;
-const _errs656 = errors;
-if(data201 !== null){
-const err359 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err359];
-}
-else {
-vErrors.push(err359);
-}
-errors++;
-}
-var _valid68 = _errs656 === errors;
-valid215 = valid215 || _valid68;
-if(!valid215){
-const err360 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/27/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err360];
-}
-else {
-vErrors.push(err360);
-}
-errors++;
-}
-else {
-errors = _errs654;
-if(vErrors !== null){
-if(_errs654){
-vErrors.length = _errs654;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid66 = _errs642 === errors;
-valid209 = _valid66;
-if(valid209){
+var _valid69 = _errs675 === errors;
+valid213 = _valid69;
+if(valid213){
 var props53 = {};
 props53.config = true;
 props53.class_name = true;
 }
 }
-if(!valid209){
-const err361 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid213){
+const err369 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err361];
+vErrors = [err369];
 }
 else {
-vErrors.push(err361);
+vErrors.push(err369);
 }
 errors++;
 }
@@ -7042,152 +7144,13 @@ props2 = props2 || {};
 Object.assign(props2, props53);
 }
 }
-const _errs659 = errors;
-let valid216 = true;
-const _errs660 = errors;
+const _errs679 = errors;
+let valid217 = true;
+const _errs680 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("ZeroPadding2D" !== data.class_name){
-const err362 = {};
-if(vErrors === null){
-vErrors = [err362];
-}
-else {
-vErrors.push(err362);
-}
-errors++;
-}
-}
-}
-var _valid69 = _errs660 === errors;
-errors = _errs659;
-if(vErrors !== null){
-if(_errs659){
-vErrors.length = _errs659;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid69){
-const _errs662 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data203 = data.config;
-if(!(validate22(data203, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-if(data203.padding !== undefined){
-let data204 = data203.padding;
-const _errs666 = errors;
-let valid221 = false;
-const _errs667 = errors;
-if(!((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204)))){
-const err363 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err363];
-}
-else {
-vErrors.push(err363);
-}
-errors++;
-}
-if(typeof data204 == "number"){
-if(data204 < 0 || isNaN(data204)){
-const err364 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err364];
-}
-else {
-vErrors.push(err364);
-}
-errors++;
-}
-}
-var _valid70 = _errs667 === errors;
-valid221 = valid221 || _valid70;
-const _errs669 = errors;
-if(!(Array.isArray(data204))){
-const err365 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err365];
-}
-else {
-vErrors.push(err365);
-}
-errors++;
-}
-var _valid70 = _errs669 === errors;
-valid221 = valid221 || _valid70;
-const _errs671 = errors;
-if(!(data204 && typeof data204 == "object" && !Array.isArray(data204))){
-const err366 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err366];
-}
-else {
-vErrors.push(err366);
-}
-errors++;
-}
-var _valid70 = _errs671 === errors;
-valid221 = valid221 || _valid70;
-if(!valid221){
-const err367 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/28/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err367];
-}
-else {
-vErrors.push(err367);
-}
-errors++;
-}
-else {
-errors = _errs666;
-if(vErrors !== null){
-if(_errs666){
-vErrors.length = _errs666;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data203.data_format !== undefined){
-let data205 = data203.data_format;
-const _errs674 = errors;
-let valid222 = false;
-const _errs675 = errors;
-if(!(((((data205 === "channels_last") || (data205 === "channels_first")) || (data205 === "th")) || (data205 === "tf")) || (data205 === "default"))){
-const err368 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/28/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[28].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err368];
-}
-else {
-vErrors.push(err368);
-}
-errors++;
-}
-var _valid71 = _errs675 === errors;
-valid222 = valid222 || _valid71;
-const _errs676 = errors;
-if(data205 !== null){
-const err369 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/28/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err369];
-}
-else {
-vErrors.push(err369);
-}
-errors++;
-}
-var _valid71 = _errs676 === errors;
-valid222 = valid222 || _valid71;
-if(!valid222){
-const err370 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/28/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if("Maximum" !== data.class_name){
+const err370 = {};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -7196,31 +7159,38 @@ vErrors.push(err370);
 }
 errors++;
 }
-else {
-errors = _errs674;
+}
+}
+var _valid70 = _errs680 === errors;
+errors = _errs679;
 if(vErrors !== null){
-if(_errs674){
-vErrors.length = _errs674;
+if(_errs679){
+vErrors.length = _errs679;
 }
 else {
 vErrors = null;
 }
 }
+if(_valid70){
+const _errs682 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
 }
-}
-}
-var _valid69 = _errs662 === errors;
-valid216 = _valid69;
-if(valid216){
+var _valid70 = _errs682 === errors;
+valid217 = _valid70;
+if(valid217){
 var props54 = {};
 props54.config = true;
 props54.class_name = true;
 }
 }
-if(!valid216){
-const err371 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid217){
+const err371 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -7238,12 +7208,12 @@ props2 = props2 || {};
 Object.assign(props2, props54);
 }
 }
-const _errs679 = errors;
-let valid223 = true;
-const _errs680 = errors;
+const _errs686 = errors;
+let valid221 = true;
+const _errs687 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("ZeroPadding3D" !== data.class_name){
+if("Minimum" !== data.class_name){
 const err372 = {};
 if(vErrors === null){
 vErrors = [err372];
@@ -7255,92 +7225,7 @@ errors++;
 }
 }
 }
-var _valid72 = _errs680 === errors;
-errors = _errs679;
-if(vErrors !== null){
-if(_errs679){
-vErrors.length = _errs679;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid72){
-const _errs682 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data207 = data.config;
-if(!(validate22(data207, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
-if(data207.padding !== undefined){
-let data208 = data207.padding;
-const _errs686 = errors;
-let valid228 = false;
-const _errs687 = errors;
-if(!((typeof data208 == "number") && (!(data208 % 1) && !isNaN(data208)))){
-const err373 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err373];
-}
-else {
-vErrors.push(err373);
-}
-errors++;
-}
-if(typeof data208 == "number"){
-if(data208 < 0 || isNaN(data208)){
-const err374 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err374];
-}
-else {
-vErrors.push(err374);
-}
-errors++;
-}
-}
-var _valid73 = _errs687 === errors;
-valid228 = valid228 || _valid73;
-const _errs689 = errors;
-if(!(Array.isArray(data208))){
-const err375 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err375];
-}
-else {
-vErrors.push(err375);
-}
-errors++;
-}
-var _valid73 = _errs689 === errors;
-valid228 = valid228 || _valid73;
-const _errs691 = errors;
-if(!(data208 && typeof data208 == "object" && !Array.isArray(data208))){
-const err376 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err376];
-}
-else {
-vErrors.push(err376);
-}
-errors++;
-}
-var _valid73 = _errs691 === errors;
-valid228 = valid228 || _valid73;
-if(!valid228){
-const err377 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/29/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err377];
-}
-else {
-vErrors.push(err377);
-}
-errors++;
-}
-else {
+var _valid71 = _errs687 === errors;
 errors = _errs686;
 if(vErrors !== null){
 if(_errs686){
@@ -7350,78 +7235,31 @@ else {
 vErrors = null;
 }
 }
-}
-}
-if(data207.data_format !== undefined){
-let data209 = data207.data_format;
-const _errs694 = errors;
-let valid229 = false;
-const _errs695 = errors;
-if(!(((((data209 === "channels_last") || (data209 === "channels_first")) || (data209 === "th")) || (data209 === "tf")) || (data209 === "default"))){
-const err378 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[29].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err378];
-}
-else {
-vErrors.push(err378);
-}
-errors++;
-}
-var _valid74 = _errs695 === errors;
-valid229 = valid229 || _valid74;
-const _errs696 = errors;
-if(data209 !== null){
-const err379 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err379];
-}
-else {
-vErrors.push(err379);
-}
-errors++;
-}
-var _valid74 = _errs696 === errors;
-valid229 = valid229 || _valid74;
-if(!valid229){
-const err380 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err380];
-}
-else {
-vErrors.push(err380);
-}
-errors++;
-}
-else {
-errors = _errs694;
-if(vErrors !== null){
-if(_errs694){
-vErrors.length = _errs694;
-}
-else {
-vErrors = null;
+if(_valid71){
+const _errs689 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
 }
-}
-}
-}
-}
-var _valid72 = _errs682 === errors;
-valid223 = _valid72;
-if(valid223){
+var _valid71 = _errs689 === errors;
+valid221 = _valid71;
+if(valid221){
 var props55 = {};
 props55.config = true;
 props55.class_name = true;
 }
 }
-if(!valid223){
-const err381 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid221){
+const err373 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err381];
+vErrors = [err373];
 }
 else {
-vErrors.push(err381);
+vErrors.push(err373);
 }
 errors++;
 }
@@ -7434,35 +7272,35 @@ props2 = props2 || {};
 Object.assign(props2, props55);
 }
 }
-const _errs699 = errors;
-let valid230 = true;
-const _errs700 = errors;
+const _errs693 = errors;
+let valid225 = true;
+const _errs694 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Cropping1D" !== data.class_name){
-const err382 = {};
+if("Flatten" !== data.class_name){
+const err374 = {};
 if(vErrors === null){
-vErrors = [err382];
+vErrors = [err374];
 }
 else {
-vErrors.push(err382);
+vErrors.push(err374);
 }
 errors++;
 }
 }
 }
-var _valid75 = _errs700 === errors;
-errors = _errs699;
+var _valid72 = _errs694 === errors;
+errors = _errs693;
 if(vErrors !== null){
-if(_errs699){
-vErrors.length = _errs699;
+if(_errs693){
+vErrors.length = _errs693;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid75){
-const _errs702 = errors;
+if(_valid72){
+const _errs696 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 let data211 = data.config;
@@ -7471,76 +7309,51 @@ vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.error
 errors = vErrors.length;
 }
 if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
-if(data211.cropping !== undefined){
-let data212 = data211.cropping;
-const _errs706 = errors;
-let valid235 = false;
-const _errs707 = errors;
-if(!((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212)))){
-const err383 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data211.data_format !== undefined){
+let data212 = data211.data_format;
+const _errs700 = errors;
+let valid230 = false;
+const _errs701 = errors;
+if(!(((((data212 === "channels_last") || (data212 === "channels_first")) || (data212 === "th")) || (data212 === "tf")) || (data212 === "default"))){
+const err375 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[29].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err383];
+vErrors = [err375];
 }
 else {
-vErrors.push(err383);
+vErrors.push(err375);
 }
 errors++;
 }
-if(typeof data212 == "number"){
-if(data212 < 0 || isNaN(data212)){
-const err384 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid73 = _errs701 === errors;
+valid230 = valid230 || _valid73;
+const _errs702 = errors;
+if(data212 !== null){
+const err376 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err384];
+vErrors = [err376];
 }
 else {
-vErrors.push(err384);
+vErrors.push(err376);
 }
 errors++;
 }
-}
-var _valid76 = _errs707 === errors;
-valid235 = valid235 || _valid76;
-const _errs709 = errors;
-if(!(Array.isArray(data212))){
-const err385 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid73 = _errs702 === errors;
+valid230 = valid230 || _valid73;
+if(!valid230){
+const err377 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err385];
+vErrors = [err377];
 }
 else {
-vErrors.push(err385);
-}
-errors++;
-}
-var _valid76 = _errs709 === errors;
-valid235 = valid235 || _valid76;
-const _errs711 = errors;
-if(!(data212 && typeof data212 == "object" && !Array.isArray(data212))){
-const err386 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err386];
-}
-else {
-vErrors.push(err386);
-}
-errors++;
-}
-var _valid76 = _errs711 === errors;
-valid235 = valid235 || _valid76;
-if(!valid235){
-const err387 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/30/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err387];
-}
-else {
-vErrors.push(err387);
+vErrors.push(err377);
 }
 errors++;
 }
 else {
-errors = _errs706;
+errors = _errs700;
 if(vErrors !== null){
-if(_errs706){
-vErrors.length = _errs706;
+if(_errs700){
+vErrors.length = _errs700;
 }
 else {
 vErrors = null;
@@ -7551,21 +7364,21 @@ vErrors = null;
 }
 }
 }
-var _valid75 = _errs702 === errors;
-valid230 = _valid75;
-if(valid230){
+var _valid72 = _errs696 === errors;
+valid225 = _valid72;
+if(valid225){
 var props56 = {};
 props56.config = true;
 props56.class_name = true;
 }
 }
-if(!valid230){
-const err388 = {instancePath,schemaPath:"#/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid225){
+const err378 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err388];
+vErrors = [err378];
 }
 else {
-vErrors.push(err388);
+vErrors.push(err378);
 }
 errors++;
 }
@@ -7578,35 +7391,35 @@ props2 = props2 || {};
 Object.assign(props2, props56);
 }
 }
-const _errs714 = errors;
-let valid236 = true;
-const _errs715 = errors;
+const _errs705 = errors;
+let valid231 = true;
+const _errs706 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Cropping2D" !== data.class_name){
-const err389 = {};
+if("RepeatVector" !== data.class_name){
+const err379 = {};
 if(vErrors === null){
-vErrors = [err389];
+vErrors = [err379];
 }
 else {
-vErrors.push(err389);
+vErrors.push(err379);
 }
 errors++;
 }
 }
 }
-var _valid77 = _errs715 === errors;
-errors = _errs714;
+var _valid74 = _errs706 === errors;
+errors = _errs705;
 if(vErrors !== null){
-if(_errs714){
-vErrors.length = _errs714;
+if(_errs705){
+vErrors.length = _errs705;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid77){
-const _errs717 = errors;
+if(_valid74){
+const _errs708 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 let data214 = data.config;
@@ -7615,153 +7428,59 @@ vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.error
 errors = vErrors.length;
 }
 if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
-if(data214.cropping !== undefined){
-let data215 = data214.cropping;
-const _errs721 = errors;
-let valid241 = false;
-const _errs722 = errors;
-if(!((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215)))){
-const err390 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data214.n === undefined){
+const err380 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/30/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
 if(vErrors === null){
-vErrors = [err390];
+vErrors = [err380];
 }
 else {
-vErrors.push(err390);
+vErrors.push(err380);
+}
+errors++;
+}
+if(data214.n !== undefined){
+let data215 = data214.n;
+if(!((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215)))){
+const err381 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/30/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
 }
 errors++;
 }
 if(typeof data215 == "number"){
 if(data215 < 0 || isNaN(data215)){
-const err391 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err382 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/30/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err391];
+vErrors = [err382];
 }
 else {
-vErrors.push(err391);
+vErrors.push(err382);
 }
 errors++;
 }
 }
-var _valid78 = _errs722 === errors;
-valid241 = valid241 || _valid78;
-const _errs724 = errors;
-if(!(Array.isArray(data215))){
-const err392 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err392];
-}
-else {
-vErrors.push(err392);
-}
-errors++;
-}
-var _valid78 = _errs724 === errors;
-valid241 = valid241 || _valid78;
-const _errs726 = errors;
-if(!(data215 && typeof data215 == "object" && !Array.isArray(data215))){
-const err393 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err393];
-}
-else {
-vErrors.push(err393);
-}
-errors++;
-}
-var _valid78 = _errs726 === errors;
-valid241 = valid241 || _valid78;
-if(!valid241){
-const err394 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/31/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err394];
-}
-else {
-vErrors.push(err394);
-}
-errors++;
-}
-else {
-errors = _errs721;
-if(vErrors !== null){
-if(_errs721){
-vErrors.length = _errs721;
-}
-else {
-vErrors = null;
 }
 }
 }
 }
-if(data214.data_format !== undefined){
-let data216 = data214.data_format;
-const _errs729 = errors;
-let valid242 = false;
-const _errs730 = errors;
-if(!(((((data216 === "channels_last") || (data216 === "channels_first")) || (data216 === "th")) || (data216 === "tf")) || (data216 === "default"))){
-const err395 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/31/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[31].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err395];
-}
-else {
-vErrors.push(err395);
-}
-errors++;
-}
-var _valid79 = _errs730 === errors;
-valid242 = valid242 || _valid79;
-const _errs731 = errors;
-if(data216 !== null){
-const err396 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/31/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err396];
-}
-else {
-vErrors.push(err396);
-}
-errors++;
-}
-var _valid79 = _errs731 === errors;
-valid242 = valid242 || _valid79;
-if(!valid242){
-const err397 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/31/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err397];
-}
-else {
-vErrors.push(err397);
-}
-errors++;
-}
-else {
-errors = _errs729;
-if(vErrors !== null){
-if(_errs729){
-vErrors.length = _errs729;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid77 = _errs717 === errors;
-valid236 = _valid77;
-if(valid236){
+var _valid74 = _errs708 === errors;
+valid231 = _valid74;
+if(valid231){
 var props57 = {};
 props57.config = true;
 props57.class_name = true;
 }
 }
-if(!valid236){
-const err398 = {instancePath,schemaPath:"#/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid231){
+const err383 = {instancePath,schemaPath:"#/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err398];
+vErrors = [err383];
 }
 else {
-vErrors.push(err398);
+vErrors.push(err383);
 }
 errors++;
 }
@@ -7774,190 +7493,112 @@ props2 = props2 || {};
 Object.assign(props2, props57);
 }
 }
-const _errs734 = errors;
-let valid243 = true;
-const _errs735 = errors;
+const _errs714 = errors;
+let valid236 = true;
+const _errs715 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Cropping3D" !== data.class_name){
-const err399 = {};
+if("Reshape" !== data.class_name){
+const err384 = {};
 if(vErrors === null){
-vErrors = [err399];
+vErrors = [err384];
 }
 else {
-vErrors.push(err399);
+vErrors.push(err384);
 }
 errors++;
 }
 }
 }
-var _valid80 = _errs735 === errors;
-errors = _errs734;
+var _valid75 = _errs715 === errors;
+errors = _errs714;
 if(vErrors !== null){
-if(_errs734){
-vErrors.length = _errs734;
+if(_errs714){
+vErrors.length = _errs714;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid80){
-const _errs737 = errors;
+if(_valid75){
+const _errs717 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data218 = data.config;
-if(!(validate22(data218, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data217 = data.config;
+if(!(validate22(data217, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
-if(data218.cropping !== undefined){
-let data219 = data218.cropping;
-const _errs741 = errors;
-let valid248 = false;
-const _errs742 = errors;
-if(!((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219)))){
-const err400 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+if(data217.target_shape === undefined){
+const err385 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/31/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
 if(vErrors === null){
-vErrors = [err400];
+vErrors = [err385];
 }
 else {
-vErrors.push(err400);
+vErrors.push(err385);
+}
+errors++;
+}
+if(data217.target_shape !== undefined){
+let data218 = data217.target_shape;
+if(Array.isArray(data218)){
+const len4 = data218.length;
+for(let i4=0; i4<len4; i4++){
+let data219 = data218[i4];
+if(!((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219)))){
+const err386 = {instancePath:instancePath+"/config/target_shape/" + i4,schemaPath:"#/allOf/31/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
 }
 errors++;
 }
 if(typeof data219 == "number"){
-if(data219 < 0 || isNaN(data219)){
-const err401 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data219 < -1 || isNaN(data219)){
+const err387 = {instancePath:instancePath+"/config/target_shape/" + i4,schemaPath:"#/allOf/31/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
-vErrors = [err401];
+vErrors = [err387];
 }
 else {
-vErrors.push(err401);
+vErrors.push(err387);
 }
 errors++;
 }
 }
-var _valid81 = _errs742 === errors;
-valid248 = valid248 || _valid81;
-const _errs744 = errors;
-if(!(Array.isArray(data219))){
-const err402 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err402];
+}
 }
 else {
-vErrors.push(err402);
+const err388 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/31/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
 }
 errors++;
 }
-var _valid81 = _errs744 === errors;
-valid248 = valid248 || _valid81;
-const _errs746 = errors;
-if(!(data219 && typeof data219 == "object" && !Array.isArray(data219))){
-const err403 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err403];
-}
-else {
-vErrors.push(err403);
-}
-errors++;
-}
-var _valid81 = _errs746 === errors;
-valid248 = valid248 || _valid81;
-if(!valid248){
-const err404 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/32/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err404];
-}
-else {
-vErrors.push(err404);
-}
-errors++;
-}
-else {
-errors = _errs741;
-if(vErrors !== null){
-if(_errs741){
-vErrors.length = _errs741;
-}
-else {
-vErrors = null;
 }
 }
 }
 }
-if(data218.data_format !== undefined){
-let data220 = data218.data_format;
-const _errs749 = errors;
-let valid249 = false;
-const _errs750 = errors;
-if(!(((((data220 === "channels_last") || (data220 === "channels_first")) || (data220 === "th")) || (data220 === "tf")) || (data220 === "default"))){
-const err405 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[32].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err405];
-}
-else {
-vErrors.push(err405);
-}
-errors++;
-}
-var _valid82 = _errs750 === errors;
-valid249 = valid249 || _valid82;
-const _errs751 = errors;
-if(data220 !== null){
-const err406 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err406];
-}
-else {
-vErrors.push(err406);
-}
-errors++;
-}
-var _valid82 = _errs751 === errors;
-valid249 = valid249 || _valid82;
-if(!valid249){
-const err407 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/32/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err407];
-}
-else {
-vErrors.push(err407);
-}
-errors++;
-}
-else {
-errors = _errs749;
-if(vErrors !== null){
-if(_errs749){
-vErrors.length = _errs749;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid80 = _errs737 === errors;
-valid243 = _valid80;
-if(valid243){
+var _valid75 = _errs717 === errors;
+valid236 = _valid75;
+if(valid236){
 var props58 = {};
 props58.config = true;
 props58.class_name = true;
 }
 }
-if(!valid243){
-const err408 = {instancePath,schemaPath:"#/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid236){
+const err389 = {instancePath,schemaPath:"#/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err408];
+vErrors = [err389];
 }
 else {
-vErrors.push(err408);
+vErrors.push(err389);
 }
 errors++;
 }
@@ -7970,140 +7611,90 @@ props2 = props2 || {};
 Object.assign(props2, props58);
 }
 }
-const _errs754 = errors;
-let valid250 = true;
-const _errs755 = errors;
+const _errs725 = errors;
+let valid243 = true;
+const _errs726 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("UpSampling1D" !== data.class_name){
-const err409 = {};
+if("Permute" !== data.class_name){
+const err390 = {};
 if(vErrors === null){
-vErrors = [err409];
+vErrors = [err390];
 }
 else {
-vErrors.push(err409);
+vErrors.push(err390);
 }
 errors++;
 }
 }
 }
-var _valid83 = _errs755 === errors;
-errors = _errs754;
+var _valid76 = _errs726 === errors;
+errors = _errs725;
 if(vErrors !== null){
-if(_errs754){
-vErrors.length = _errs754;
+if(_errs725){
+vErrors.length = _errs725;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid83){
-const _errs757 = errors;
+if(_valid76){
+const _errs728 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data222 = data.config;
-if(!(validate22(data222, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data221 = data.config;
+if(!(validate22(data221, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data222 && typeof data222 == "object" && !Array.isArray(data222)){
-if(data222.size !== undefined){
-let data223 = data222.size;
-const _errs761 = errors;
-let valid255 = false;
-const _errs762 = errors;
-if(!((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223)))){
-const err410 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
+if(data221.dims === undefined){
+const err391 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/32/then/properties/config/required",keyword:"required",params:{missingProperty: "dims"},message:"must have required property '"+"dims"+"'"};
 if(vErrors === null){
-vErrors = [err410];
+vErrors = [err391];
 }
 else {
-vErrors.push(err410);
+vErrors.push(err391);
+}
+errors++;
+}
+if(data221.dims !== undefined){
+let data222 = data221.dims;
+if(Array.isArray(data222)){
+const len5 = data222.length;
+for(let i5=0; i5<len5; i5++){
+let data223 = data222[i5];
+if(!((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223)))){
+const err392 = {instancePath:instancePath+"/config/dims/" + i5,schemaPath:"#/allOf/32/then/properties/config/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
 }
 errors++;
 }
 if(typeof data223 == "number"){
-if(data223 < 0 || isNaN(data223)){
-const err411 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data223 < 1 || isNaN(data223)){
+const err393 = {instancePath:instancePath+"/config/dims/" + i5,schemaPath:"#/allOf/32/then/properties/config/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err411];
+vErrors = [err393];
 }
 else {
-vErrors.push(err411);
+vErrors.push(err393);
 }
 errors++;
 }
 }
-var _valid84 = _errs762 === errors;
-valid255 = valid255 || _valid84;
-const _errs764 = errors;
-if(!(Array.isArray(data223))){
-const err412 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+}
+else {
+const err394 = {instancePath:instancePath+"/config/dims",schemaPath:"#/allOf/32/then/properties/config/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err412];
+vErrors = [err394];
 }
 else {
-vErrors.push(err412);
-}
-errors++;
-}
-var _valid84 = _errs764 === errors;
-valid255 = valid255 || _valid84;
-const _errs766 = errors;
-if(!(data223 && typeof data223 == "object" && !Array.isArray(data223))){
-const err413 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err413];
-}
-else {
-vErrors.push(err413);
-}
-errors++;
-}
-var _valid84 = _errs766 === errors;
-valid255 = valid255 || _valid84;
-if(!valid255){
-const err414 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/33/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err414];
-}
-else {
-vErrors.push(err414);
-}
-errors++;
-}
-else {
-errors = _errs761;
-if(vErrors !== null){
-if(_errs761){
-vErrors.length = _errs761;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data222.length !== undefined){
-let data224 = data222.length;
-if(!((typeof data224 == "number") && (!(data224 % 1) && !isNaN(data224)))){
-const err415 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/33/then/properties/config/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err415];
-}
-else {
-vErrors.push(err415);
-}
-errors++;
-}
-if(typeof data224 == "number"){
-if(data224 < 1 || isNaN(data224)){
-const err416 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/33/then/properties/config/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err416];
-}
-else {
-vErrors.push(err416);
+vErrors.push(err394);
 }
 errors++;
 }
@@ -8111,22 +7702,21 @@ errors++;
 }
 }
 }
-}
-var _valid83 = _errs757 === errors;
-valid250 = _valid83;
-if(valid250){
+var _valid76 = _errs728 === errors;
+valid243 = _valid76;
+if(valid243){
 var props59 = {};
 props59.config = true;
 props59.class_name = true;
 }
 }
-if(!valid250){
-const err417 = {instancePath,schemaPath:"#/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid243){
+const err395 = {instancePath,schemaPath:"#/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err417];
+vErrors = [err395];
 }
 else {
-vErrors.push(err417);
+vErrors.push(err395);
 }
 errors++;
 }
@@ -8139,113 +7729,113 @@ props2 = props2 || {};
 Object.assign(props2, props59);
 }
 }
-const _errs771 = errors;
-let valid256 = true;
-const _errs772 = errors;
+const _errs736 = errors;
+let valid250 = true;
+const _errs737 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("UpSampling2D" !== data.class_name){
-const err418 = {};
+if("ZeroPadding1D" !== data.class_name){
+const err396 = {};
 if(vErrors === null){
-vErrors = [err418];
+vErrors = [err396];
 }
 else {
-vErrors.push(err418);
+vErrors.push(err396);
 }
 errors++;
 }
 }
 }
-var _valid85 = _errs772 === errors;
-errors = _errs771;
+var _valid77 = _errs737 === errors;
+errors = _errs736;
 if(vErrors !== null){
-if(_errs771){
-vErrors.length = _errs771;
+if(_errs736){
+vErrors.length = _errs736;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid85){
-const _errs774 = errors;
+if(_valid77){
+const _errs739 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data226 = data.config;
-if(!(validate22(data226, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data225 = data.config;
+if(!(validate22(data225, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
-if(data226.size !== undefined){
-let data227 = data226.size;
-const _errs778 = errors;
-let valid261 = false;
-const _errs779 = errors;
-if(!((typeof data227 == "number") && (!(data227 % 1) && !isNaN(data227)))){
-const err419 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data225 && typeof data225 == "object" && !Array.isArray(data225)){
+if(data225.padding !== undefined){
+let data226 = data225.padding;
+const _errs743 = errors;
+let valid255 = false;
+const _errs744 = errors;
+if(!((typeof data226 == "number") && (!(data226 % 1) && !isNaN(data226)))){
+const err397 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err419];
+vErrors = [err397];
 }
 else {
-vErrors.push(err419);
+vErrors.push(err397);
 }
 errors++;
 }
-if(typeof data227 == "number"){
-if(data227 < 0 || isNaN(data227)){
-const err420 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data226 == "number"){
+if(data226 < 0 || isNaN(data226)){
+const err398 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err420];
+vErrors = [err398];
 }
 else {
-vErrors.push(err420);
+vErrors.push(err398);
 }
 errors++;
 }
 }
-var _valid86 = _errs779 === errors;
-valid261 = valid261 || _valid86;
-const _errs781 = errors;
-if(!(Array.isArray(data227))){
-const err421 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid78 = _errs744 === errors;
+valid255 = valid255 || _valid78;
+const _errs746 = errors;
+if(!(Array.isArray(data226))){
+const err399 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err421];
+vErrors = [err399];
 }
 else {
-vErrors.push(err421);
+vErrors.push(err399);
 }
 errors++;
 }
-var _valid86 = _errs781 === errors;
-valid261 = valid261 || _valid86;
-const _errs783 = errors;
-if(!(data227 && typeof data227 == "object" && !Array.isArray(data227))){
-const err422 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid78 = _errs746 === errors;
+valid255 = valid255 || _valid78;
+const _errs748 = errors;
+if(!(data226 && typeof data226 == "object" && !Array.isArray(data226))){
+const err400 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err422];
+vErrors = [err400];
 }
 else {
-vErrors.push(err422);
+vErrors.push(err400);
 }
 errors++;
 }
-var _valid86 = _errs783 === errors;
-valid261 = valid261 || _valid86;
-if(!valid261){
-const err423 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/34/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid78 = _errs748 === errors;
+valid255 = valid255 || _valid78;
+if(!valid255){
+const err401 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err423];
+vErrors = [err401];
 }
 else {
-vErrors.push(err423);
+vErrors.push(err401);
 }
 errors++;
 }
 else {
-errors = _errs778;
+errors = _errs743;
 if(vErrors !== null){
-if(_errs778){
-vErrors.length = _errs778;
+if(_errs743){
+vErrors.length = _errs743;
 }
 else {
 vErrors = null;
@@ -8253,51 +7843,51 @@ vErrors = null;
 }
 }
 }
-if(data226.data_format !== undefined){
-let data228 = data226.data_format;
-const _errs786 = errors;
-let valid262 = false;
-const _errs787 = errors;
-if(!(((((data228 === "channels_last") || (data228 === "channels_first")) || (data228 === "th")) || (data228 === "tf")) || (data228 === "default"))){
-const err424 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[34].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(data225.data_format !== undefined){
+let data227 = data225.data_format;
+const _errs751 = errors;
+let valid256 = false;
+const _errs752 = errors;
+if(!(((((data227 === "channels_last") || (data227 === "channels_first")) || (data227 === "th")) || (data227 === "tf")) || (data227 === "default"))){
+const err402 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[33].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err424];
+vErrors = [err402];
 }
 else {
-vErrors.push(err424);
+vErrors.push(err402);
 }
 errors++;
 }
-var _valid87 = _errs787 === errors;
-valid262 = valid262 || _valid87;
-const _errs788 = errors;
-if(data228 !== null){
-const err425 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid79 = _errs752 === errors;
+valid256 = valid256 || _valid79;
+const _errs753 = errors;
+if(data227 !== null){
+const err403 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err425];
+vErrors = [err403];
 }
 else {
-vErrors.push(err425);
+vErrors.push(err403);
 }
 errors++;
 }
-var _valid87 = _errs788 === errors;
-valid262 = valid262 || _valid87;
-if(!valid262){
-const err426 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid79 = _errs753 === errors;
+valid256 = valid256 || _valid79;
+if(!valid256){
+const err404 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err426];
+vErrors = [err404];
 }
 else {
-vErrors.push(err426);
+vErrors.push(err404);
 }
 errors++;
 }
 else {
-errors = _errs786;
+errors = _errs751;
 if(vErrors !== null){
-if(_errs786){
-vErrors.length = _errs786;
+if(_errs751){
+vErrors.length = _errs751;
 }
 else {
 vErrors = null;
@@ -8305,36 +7895,24 @@ vErrors = null;
 }
 }
 }
-if(data226.interpolation !== undefined){
-if(typeof data226.interpolation !== "string"){
-const err427 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/34/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err427];
-}
-else {
-vErrors.push(err427);
-}
-errors++;
 }
 }
 }
-}
-}
-var _valid85 = _errs774 === errors;
-valid256 = _valid85;
-if(valid256){
+var _valid77 = _errs739 === errors;
+valid250 = _valid77;
+if(valid250){
 var props60 = {};
 props60.config = true;
 props60.class_name = true;
 }
 }
-if(!valid256){
-const err428 = {instancePath,schemaPath:"#/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid250){
+const err405 = {instancePath,schemaPath:"#/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err428];
+vErrors = [err405];
 }
 else {
-vErrors.push(err428);
+vErrors.push(err405);
 }
 errors++;
 }
@@ -8347,113 +7925,113 @@ props2 = props2 || {};
 Object.assign(props2, props60);
 }
 }
-const _errs793 = errors;
-let valid263 = true;
-const _errs794 = errors;
+const _errs756 = errors;
+let valid257 = true;
+const _errs757 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("UpSampling3D" !== data.class_name){
-const err429 = {};
+if("ZeroPadding2D" !== data.class_name){
+const err406 = {};
 if(vErrors === null){
-vErrors = [err429];
+vErrors = [err406];
 }
 else {
-vErrors.push(err429);
+vErrors.push(err406);
 }
 errors++;
 }
 }
 }
-var _valid88 = _errs794 === errors;
-errors = _errs793;
+var _valid80 = _errs757 === errors;
+errors = _errs756;
 if(vErrors !== null){
-if(_errs793){
-vErrors.length = _errs793;
+if(_errs756){
+vErrors.length = _errs756;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid88){
-const _errs796 = errors;
+if(_valid80){
+const _errs759 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data231 = data.config;
-if(!(validate22(data231, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data229 = data.config;
+if(!(validate22(data229, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
-if(data231.size !== undefined){
-let data232 = data231.size;
-const _errs800 = errors;
-let valid268 = false;
-const _errs801 = errors;
-if(!((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232)))){
-const err430 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data229 && typeof data229 == "object" && !Array.isArray(data229)){
+if(data229.padding !== undefined){
+let data230 = data229.padding;
+const _errs763 = errors;
+let valid262 = false;
+const _errs764 = errors;
+if(!((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230)))){
+const err407 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err430];
+vErrors = [err407];
 }
 else {
-vErrors.push(err430);
+vErrors.push(err407);
 }
 errors++;
 }
-if(typeof data232 == "number"){
-if(data232 < 0 || isNaN(data232)){
-const err431 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data230 == "number"){
+if(data230 < 0 || isNaN(data230)){
+const err408 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err431];
+vErrors = [err408];
 }
 else {
-vErrors.push(err431);
+vErrors.push(err408);
 }
 errors++;
 }
 }
-var _valid89 = _errs801 === errors;
-valid268 = valid268 || _valid89;
-const _errs803 = errors;
-if(!(Array.isArray(data232))){
-const err432 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid81 = _errs764 === errors;
+valid262 = valid262 || _valid81;
+const _errs766 = errors;
+if(!(Array.isArray(data230))){
+const err409 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err432];
+vErrors = [err409];
 }
 else {
-vErrors.push(err432);
+vErrors.push(err409);
 }
 errors++;
 }
-var _valid89 = _errs803 === errors;
-valid268 = valid268 || _valid89;
-const _errs805 = errors;
-if(!(data232 && typeof data232 == "object" && !Array.isArray(data232))){
-const err433 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid81 = _errs766 === errors;
+valid262 = valid262 || _valid81;
+const _errs768 = errors;
+if(!(data230 && typeof data230 == "object" && !Array.isArray(data230))){
+const err410 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err433];
+vErrors = [err410];
 }
 else {
-vErrors.push(err433);
+vErrors.push(err410);
 }
 errors++;
 }
-var _valid89 = _errs805 === errors;
-valid268 = valid268 || _valid89;
-if(!valid268){
-const err434 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/35/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid81 = _errs768 === errors;
+valid262 = valid262 || _valid81;
+if(!valid262){
+const err411 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err434];
+vErrors = [err411];
 }
 else {
-vErrors.push(err434);
+vErrors.push(err411);
 }
 errors++;
 }
 else {
-errors = _errs800;
+errors = _errs763;
 if(vErrors !== null){
-if(_errs800){
-vErrors.length = _errs800;
+if(_errs763){
+vErrors.length = _errs763;
 }
 else {
 vErrors = null;
@@ -8461,51 +8039,51 @@ vErrors = null;
 }
 }
 }
-if(data231.data_format !== undefined){
-let data233 = data231.data_format;
-const _errs808 = errors;
-let valid269 = false;
-const _errs809 = errors;
-if(!(((((data233 === "channels_last") || (data233 === "channels_first")) || (data233 === "th")) || (data233 === "tf")) || (data233 === "default"))){
-const err435 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[35].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(data229.data_format !== undefined){
+let data231 = data229.data_format;
+const _errs771 = errors;
+let valid263 = false;
+const _errs772 = errors;
+if(!(((((data231 === "channels_last") || (data231 === "channels_first")) || (data231 === "th")) || (data231 === "tf")) || (data231 === "default"))){
+const err412 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[34].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err435];
+vErrors = [err412];
 }
 else {
-vErrors.push(err435);
+vErrors.push(err412);
 }
 errors++;
 }
-var _valid90 = _errs809 === errors;
-valid269 = valid269 || _valid90;
-const _errs810 = errors;
-if(data233 !== null){
-const err436 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid82 = _errs772 === errors;
+valid263 = valid263 || _valid82;
+const _errs773 = errors;
+if(data231 !== null){
+const err413 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err436];
+vErrors = [err413];
 }
 else {
-vErrors.push(err436);
+vErrors.push(err413);
 }
 errors++;
 }
-var _valid90 = _errs810 === errors;
-valid269 = valid269 || _valid90;
-if(!valid269){
-const err437 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid82 = _errs773 === errors;
+valid263 = valid263 || _valid82;
+if(!valid263){
+const err414 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err437];
+vErrors = [err414];
 }
 else {
-vErrors.push(err437);
+vErrors.push(err414);
 }
 errors++;
 }
 else {
-errors = _errs808;
+errors = _errs771;
 if(vErrors !== null){
-if(_errs808){
-vErrors.length = _errs808;
+if(_errs771){
+vErrors.length = _errs771;
 }
 else {
 vErrors = null;
@@ -8516,21 +8094,21 @@ vErrors = null;
 }
 }
 }
-var _valid88 = _errs796 === errors;
-valid263 = _valid88;
-if(valid263){
+var _valid80 = _errs759 === errors;
+valid257 = _valid80;
+if(valid257){
 var props61 = {};
 props61.config = true;
 props61.class_name = true;
 }
 }
-if(!valid263){
-const err438 = {instancePath,schemaPath:"#/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid257){
+const err415 = {instancePath,schemaPath:"#/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err438];
+vErrors = [err415];
 }
 else {
-vErrors.push(err438);
+vErrors.push(err415);
 }
 errors++;
 }
@@ -8543,78 +8121,445 @@ props2 = props2 || {};
 Object.assign(props2, props61);
 }
 }
-const _errs813 = errors;
-let valid270 = true;
-const _errs814 = errors;
+const _errs776 = errors;
+let valid264 = true;
+const _errs777 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data234 = data.class_name;
-if(!((((((((((((((((((((((((data234 === "Conv1D") || (data234 === "Convolution1D")) || (data234 === "AtrousConvolution1D")) || (data234 === "AtrousConv1D")) || (data234 === "Conv2D")) || (data234 === "Convolution2D")) || (data234 === "AtrousConvolution2D")) || (data234 === "AtrousConv2D")) || (data234 === "Conv3D")) || (data234 === "Convolution3D")) || (data234 === "SeparableConv1D")) || (data234 === "SeparableConvolution1D")) || (data234 === "SeparableConv2D")) || (data234 === "SeparableConvolution2D")) || (data234 === "Conv1DTranspose")) || (data234 === "Convolution1DTranspose")) || (data234 === "Conv2DTranspose")) || (data234 === "Convolution2DTranspose")) || (data234 === "Deconvolution2D")) || (data234 === "Deconv2D")) || (data234 === "Conv3DTranspose")) || (data234 === "Convolution3DTranspose")) || (data234 === "Deconvolution3D")) || (data234 === "Deconv3D"))){
-const err439 = {};
+if("ZeroPadding3D" !== data.class_name){
+const err416 = {};
 if(vErrors === null){
-vErrors = [err439];
+vErrors = [err416];
 }
 else {
-vErrors.push(err439);
+vErrors.push(err416);
 }
 errors++;
 }
 }
 }
-var _valid91 = _errs814 === errors;
-errors = _errs813;
+var _valid83 = _errs777 === errors;
+errors = _errs776;
 if(vErrors !== null){
-if(_errs813){
-vErrors.length = _errs813;
+if(_errs776){
+vErrors.length = _errs776;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid91){
-const _errs816 = errors;
+if(_valid83){
+const _errs779 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data235 = data.config;
+let data233 = data.config;
+if(!(validate22(data233, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data233 && typeof data233 == "object" && !Array.isArray(data233)){
+if(data233.padding !== undefined){
+let data234 = data233.padding;
+const _errs783 = errors;
+let valid269 = false;
+const _errs784 = errors;
+if(!((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234)))){
+const err417 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+if(typeof data234 == "number"){
+if(data234 < 0 || isNaN(data234)){
+const err418 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+}
+var _valid84 = _errs784 === errors;
+valid269 = valid269 || _valid84;
+const _errs786 = errors;
+if(!(Array.isArray(data234))){
+const err419 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+var _valid84 = _errs786 === errors;
+valid269 = valid269 || _valid84;
+const _errs788 = errors;
+if(!(data234 && typeof data234 == "object" && !Array.isArray(data234))){
+const err420 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+var _valid84 = _errs788 === errors;
+valid269 = valid269 || _valid84;
+if(!valid269){
+const err421 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+else {
+errors = _errs783;
+if(vErrors !== null){
+if(_errs783){
+vErrors.length = _errs783;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data233.data_format !== undefined){
+let data235 = data233.data_format;
+const _errs791 = errors;
+let valid270 = false;
+const _errs792 = errors;
+if(!(((((data235 === "channels_last") || (data235 === "channels_first")) || (data235 === "th")) || (data235 === "tf")) || (data235 === "default"))){
+const err422 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[35].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+var _valid85 = _errs792 === errors;
+valid270 = valid270 || _valid85;
+const _errs793 = errors;
+if(data235 !== null){
+const err423 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+var _valid85 = _errs793 === errors;
+valid270 = valid270 || _valid85;
+if(!valid270){
+const err424 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+else {
+errors = _errs791;
+if(vErrors !== null){
+if(_errs791){
+vErrors.length = _errs791;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid83 = _errs779 === errors;
+valid264 = _valid83;
+if(valid264){
+var props62 = {};
+props62.config = true;
+props62.class_name = true;
+}
+}
+if(!valid264){
+const err425 = {instancePath,schemaPath:"#/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+if(props2 !== true && props62 !== undefined){
+if(props62 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props62);
+}
+}
+const _errs796 = errors;
+let valid271 = true;
+const _errs797 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping1D" !== data.class_name){
+const err426 = {};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+}
+}
+var _valid86 = _errs797 === errors;
+errors = _errs796;
+if(vErrors !== null){
+if(_errs796){
+vErrors.length = _errs796;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid86){
+const _errs799 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data237 = data.config;
+if(!(validate22(data237, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
+if(data237.cropping !== undefined){
+let data238 = data237.cropping;
+const _errs803 = errors;
+let valid276 = false;
+const _errs804 = errors;
+if(!((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238)))){
+const err427 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+if(typeof data238 == "number"){
+if(data238 < 0 || isNaN(data238)){
+const err428 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+}
+var _valid87 = _errs804 === errors;
+valid276 = valid276 || _valid87;
+const _errs806 = errors;
+if(!(Array.isArray(data238))){
+const err429 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+var _valid87 = _errs806 === errors;
+valid276 = valid276 || _valid87;
+const _errs808 = errors;
+if(!(data238 && typeof data238 == "object" && !Array.isArray(data238))){
+const err430 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+var _valid87 = _errs808 === errors;
+valid276 = valid276 || _valid87;
+if(!valid276){
+const err431 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+else {
+errors = _errs803;
+if(vErrors !== null){
+if(_errs803){
+vErrors.length = _errs803;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid86 = _errs799 === errors;
+valid271 = _valid86;
+if(valid271){
+var props63 = {};
+props63.config = true;
+props63.class_name = true;
+}
+}
+if(!valid271){
+const err432 = {instancePath,schemaPath:"#/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+if(props2 !== true && props63 !== undefined){
+if(props63 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props63);
+}
+}
+const _errs811 = errors;
+let valid277 = true;
+const _errs812 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping2D" !== data.class_name){
+const err433 = {};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+}
+}
+var _valid88 = _errs812 === errors;
+errors = _errs811;
+if(vErrors !== null){
+if(_errs811){
+vErrors.length = _errs811;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid88){
+const _errs814 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data240 = data.config;
+if(!(validate22(data240, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data240 && typeof data240 == "object" && !Array.isArray(data240)){
+if(data240.cropping !== undefined){
+let data241 = data240.cropping;
 const _errs818 = errors;
-let valid273 = false;
+let valid282 = false;
 const _errs819 = errors;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-if(data235.filters === undefined){
-const err440 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/36/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
+if(!((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241)))){
+const err434 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err440];
+vErrors = [err434];
 }
 else {
-vErrors.push(err440);
+vErrors.push(err434);
+}
+errors++;
+}
+if(typeof data241 == "number"){
+if(data241 < 0 || isNaN(data241)){
+const err435 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
 }
 errors++;
 }
 }
-var _valid92 = _errs819 === errors;
-valid273 = valid273 || _valid92;
-const _errs820 = errors;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-if(data235.nb_filter === undefined){
-const err441 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/36/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
+var _valid89 = _errs819 === errors;
+valid282 = valid282 || _valid89;
+const _errs821 = errors;
+if(!(Array.isArray(data241))){
+const err436 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err441];
+vErrors = [err436];
 }
 else {
-vErrors.push(err441);
+vErrors.push(err436);
 }
 errors++;
 }
-}
-var _valid92 = _errs820 === errors;
-valid273 = valid273 || _valid92;
-if(!valid273){
-const err442 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/36/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid89 = _errs821 === errors;
+valid282 = valid282 || _valid89;
+const _errs823 = errors;
+if(!(data241 && typeof data241 == "object" && !Array.isArray(data241))){
+const err437 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err442];
+vErrors = [err437];
 }
 else {
-vErrors.push(err442);
+vErrors.push(err437);
+}
+errors++;
+}
+var _valid89 = _errs823 === errors;
+valid282 = valid282 || _valid89;
+if(!valid282){
+const err438 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
 }
 errors++;
 }
@@ -8629,15 +8574,96 @@ vErrors = null;
 }
 }
 }
-if(!(validate22(data235, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-if(data235.filters !== undefined){
-let data236 = data235.filters;
-if(!((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236)))){
-const err443 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/36/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data240.data_format !== undefined){
+let data242 = data240.data_format;
+const _errs826 = errors;
+let valid283 = false;
+const _errs827 = errors;
+if(!(((((data242 === "channels_last") || (data242 === "channels_first")) || (data242 === "th")) || (data242 === "tf")) || (data242 === "default"))){
+const err439 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[37].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+var _valid90 = _errs827 === errors;
+valid283 = valid283 || _valid90;
+const _errs828 = errors;
+if(data242 !== null){
+const err440 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+var _valid90 = _errs828 === errors;
+valid283 = valid283 || _valid90;
+if(!valid283){
+const err441 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+else {
+errors = _errs826;
+if(vErrors !== null){
+if(_errs826){
+vErrors.length = _errs826;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid88 = _errs814 === errors;
+valid277 = _valid88;
+if(valid277){
+var props64 = {};
+props64.config = true;
+props64.class_name = true;
+}
+}
+if(!valid277){
+const err442 = {instancePath,schemaPath:"#/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+if(props2 !== true && props64 !== undefined){
+if(props64 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props64);
+}
+}
+const _errs831 = errors;
+let valid284 = true;
+const _errs832 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping3D" !== data.class_name){
+const err443 = {};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -8646,9 +8672,35 @@ vErrors.push(err443);
 }
 errors++;
 }
-if(typeof data236 == "number"){
-if(data236 < 1 || isNaN(data236)){
-const err444 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/36/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid91 = _errs832 === errors;
+errors = _errs831;
+if(vErrors !== null){
+if(_errs831){
+vErrors.length = _errs831;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid91){
+const _errs834 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data244 = data.config;
+if(!(validate22(data244, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
+if(data244.cropping !== undefined){
+let data245 = data244.cropping;
+const _errs838 = errors;
+let valid289 = false;
+const _errs839 = errors;
+if(!((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245)))){
+const err444 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -8657,15 +8709,9 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-}
-if(data235.kernel_size !== undefined){
-let data237 = data235.kernel_size;
-const _errs825 = errors;
-let valid276 = false;
-const _errs826 = errors;
-if(!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))){
-const err445 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data245 == "number"){
+if(data245 < 0 || isNaN(data245)){
+const err445 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -8674,9 +8720,12 @@ vErrors.push(err445);
 }
 errors++;
 }
-if(typeof data237 == "number"){
-if(data237 < 1 || isNaN(data237)){
-const err446 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid92 = _errs839 === errors;
+valid289 = valid289 || _valid92;
+const _errs841 = errors;
+if(!(Array.isArray(data245))){
+const err446 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -8685,13 +8734,11 @@ vErrors.push(err446);
 }
 errors++;
 }
-}
-var _valid93 = _errs826 === errors;
-valid276 = valid276 || _valid93;
-const _errs828 = errors;
-if(Array.isArray(data237)){
-if(data237.length > 3){
-const err447 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+var _valid92 = _errs841 === errors;
+valid289 = valid289 || _valid92;
+const _errs843 = errors;
+if(!(data245 && typeof data245 == "object" && !Array.isArray(data245))){
+const err447 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -8700,8 +8747,10 @@ vErrors.push(err447);
 }
 errors++;
 }
-if(data237.length < 1){
-const err448 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var _valid92 = _errs843 === errors;
+valid289 = valid289 || _valid92;
+if(!valid289){
+const err448 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -8710,11 +8759,25 @@ vErrors.push(err448);
 }
 errors++;
 }
-const len4 = data237.length;
-for(let i4=0; i4<len4; i4++){
-let data238 = data237[i4];
-if(!((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238)))){
-const err449 = {instancePath:instancePath+"/config/kernel_size/" + i4,schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs838;
+if(vErrors !== null){
+if(_errs838){
+vErrors.length = _errs838;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data244.data_format !== undefined){
+let data246 = data244.data_format;
+const _errs846 = errors;
+let valid290 = false;
+const _errs847 = errors;
+if(!(((((data246 === "channels_last") || (data246 === "channels_first")) || (data246 === "th")) || (data246 === "tf")) || (data246 === "default"))){
+const err449 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -8723,9 +8786,11 @@ vErrors.push(err449);
 }
 errors++;
 }
-if(typeof data238 == "number"){
-if(data238 < 1 || isNaN(data238)){
-const err450 = {instancePath:instancePath+"/config/kernel_size/" + i4,schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid93 = _errs847 === errors;
+valid290 = valid290 || _valid93;
+const _errs848 = errors;
+if(data246 !== null){
+const err450 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -8734,11 +8799,10 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err451 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid93 = _errs848 === errors;
+valid290 = valid290 || _valid93;
+if(!valid290){
+const err451 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -8747,10 +8811,31 @@ vErrors.push(err451);
 }
 errors++;
 }
-var _valid93 = _errs828 === errors;
-valid276 = valid276 || _valid93;
-if(!valid276){
-const err452 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/36/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs846;
+if(vErrors !== null){
+if(_errs846){
+vErrors.length = _errs846;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid91 = _errs834 === errors;
+valid284 = _valid91;
+if(valid284){
+var props65 = {};
+props65.config = true;
+props65.class_name = true;
+}
+}
+if(!valid284){
+const err452 = {instancePath,schemaPath:"#/allOf/38/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -8759,25 +8844,22 @@ vErrors.push(err452);
 }
 errors++;
 }
-else {
-errors = _errs825;
-if(vErrors !== null){
-if(_errs825){
-vErrors.length = _errs825;
+if(props2 !== true && props65 !== undefined){
+if(props65 === true){
+props2 = true;
 }
 else {
-vErrors = null;
+props2 = props2 || {};
+Object.assign(props2, props65);
 }
 }
-}
-}
-if(data235.strides !== undefined){
-let data239 = data235.strides;
-const _errs833 = errors;
-let valid279 = false;
-const _errs834 = errors;
-if(!((typeof data239 == "number") && (!(data239 % 1) && !isNaN(data239)))){
-const err453 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs851 = errors;
+let valid291 = true;
+const _errs852 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling1D" !== data.class_name){
+const err453 = {};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -8786,9 +8868,35 @@ vErrors.push(err453);
 }
 errors++;
 }
-if(typeof data239 == "number"){
-if(data239 < 1 || isNaN(data239)){
-const err454 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid94 = _errs852 === errors;
+errors = _errs851;
+if(vErrors !== null){
+if(_errs851){
+vErrors.length = _errs851;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid94){
+const _errs854 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data248 = data.config;
+if(!(validate22(data248, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data248 && typeof data248 == "object" && !Array.isArray(data248)){
+if(data248.size !== undefined){
+let data249 = data248.size;
+const _errs858 = errors;
+let valid296 = false;
+const _errs859 = errors;
+if(!((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249)))){
+const err454 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -8797,13 +8905,9 @@ vErrors.push(err454);
 }
 errors++;
 }
-}
-var _valid94 = _errs834 === errors;
-valid279 = valid279 || _valid94;
-const _errs836 = errors;
-if(Array.isArray(data239)){
-if(data239.length > 3){
-const err455 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(typeof data249 == "number"){
+if(data249 < 0 || isNaN(data249)){
+const err455 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -8812,8 +8916,12 @@ vErrors.push(err455);
 }
 errors++;
 }
-if(data239.length < 1){
-const err456 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+var _valid95 = _errs859 === errors;
+valid296 = valid296 || _valid95;
+const _errs861 = errors;
+if(!(Array.isArray(data249))){
+const err456 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -8822,11 +8930,11 @@ vErrors.push(err456);
 }
 errors++;
 }
-const len5 = data239.length;
-for(let i5=0; i5<len5; i5++){
-let data240 = data239[i5];
-if(!((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240)))){
-const err457 = {instancePath:instancePath+"/config/strides/" + i5,schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid95 = _errs861 === errors;
+valid296 = valid296 || _valid95;
+const _errs863 = errors;
+if(!(data249 && typeof data249 == "object" && !Array.isArray(data249))){
+const err457 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -8835,9 +8943,10 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(typeof data240 == "number"){
-if(data240 < 1 || isNaN(data240)){
-const err458 = {instancePath:instancePath+"/config/strides/" + i5,schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid95 = _errs863 === errors;
+valid296 = valid296 || _valid95;
+if(!valid296){
+const err458 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -8846,11 +8955,22 @@ vErrors.push(err458);
 }
 errors++;
 }
-}
-}
+else {
+errors = _errs858;
+if(vErrors !== null){
+if(_errs858){
+vErrors.length = _errs858;
 }
 else {
-const err459 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+if(data248.length !== undefined){
+let data250 = data248.length;
+if(!((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250)))){
+const err459 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/39/then/properties/config/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -8859,10 +8979,9 @@ vErrors.push(err459);
 }
 errors++;
 }
-var _valid94 = _errs836 === errors;
-valid279 = valid279 || _valid94;
-if(!valid279){
-const err460 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/36/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data250 == "number"){
+if(data250 < 1 || isNaN(data250)){
+const err460 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/39/then/properties/config/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -8871,23 +8990,21 @@ vErrors.push(err460);
 }
 errors++;
 }
-else {
-errors = _errs833;
-if(vErrors !== null){
-if(_errs833){
-vErrors.length = _errs833;
-}
-else {
-vErrors = null;
 }
 }
 }
 }
-if(data235.padding !== undefined){
-let data241 = data235.padding;
-if(typeof data241 === "string"){
-if(func1(data241) < 1){
-const err461 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid94 = _errs854 === errors;
+valid291 = _valid94;
+if(valid291){
+var props66 = {};
+props66.config = true;
+props66.class_name = true;
+}
+}
+if(!valid291){
+const err461 = {instancePath,schemaPath:"#/allOf/39/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -8896,9 +9013,22 @@ vErrors.push(err461);
 }
 errors++;
 }
+if(props2 !== true && props66 !== undefined){
+if(props66 === true){
+props2 = true;
 }
 else {
-const err462 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+props2 = props2 || {};
+Object.assign(props2, props66);
+}
+}
+const _errs868 = errors;
+let valid297 = true;
+const _errs869 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling2D" !== data.class_name){
+const err462 = {};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -8908,10 +9038,34 @@ vErrors.push(err462);
 errors++;
 }
 }
-if(data235.data_format !== undefined){
-let data242 = data235.data_format;
-if(!(((data242 === "channels_last") || (data242 === "channels_first")) || (data242 === null))){
-const err463 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/36/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[36].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+}
+var _valid96 = _errs869 === errors;
+errors = _errs868;
+if(vErrors !== null){
+if(_errs868){
+vErrors.length = _errs868;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid96){
+const _errs871 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data252 = data.config;
+if(!(validate22(data252, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
+if(data252.size !== undefined){
+let data253 = data252.size;
+const _errs875 = errors;
+let valid302 = false;
+const _errs876 = errors;
+if(!((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253)))){
+const err463 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -8920,14 +9074,9 @@ vErrors.push(err463);
 }
 errors++;
 }
-}
-if(data235.dilation_rate !== undefined){
-let data243 = data235.dilation_rate;
-const _errs844 = errors;
-let valid282 = false;
-const _errs845 = errors;
-if(!((typeof data243 == "number") && (!(data243 % 1) && !isNaN(data243)))){
-const err464 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data253 == "number"){
+if(data253 < 0 || isNaN(data253)){
+const err464 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -8936,9 +9085,12 @@ vErrors.push(err464);
 }
 errors++;
 }
-if(typeof data243 == "number"){
-if(data243 < 1 || isNaN(data243)){
-const err465 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid97 = _errs876 === errors;
+valid302 = valid302 || _valid97;
+const _errs878 = errors;
+if(!(Array.isArray(data253))){
+const err465 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -8947,13 +9099,11 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-var _valid95 = _errs845 === errors;
-valid282 = valid282 || _valid95;
-const _errs847 = errors;
-if(Array.isArray(data243)){
-if(data243.length > 3){
-const err466 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+var _valid97 = _errs878 === errors;
+valid302 = valid302 || _valid97;
+const _errs880 = errors;
+if(!(data253 && typeof data253 == "object" && !Array.isArray(data253))){
+const err466 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -8962,8 +9112,10 @@ vErrors.push(err466);
 }
 errors++;
 }
-if(data243.length < 1){
-const err467 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var _valid97 = _errs880 === errors;
+valid302 = valid302 || _valid97;
+if(!valid302){
+const err467 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -8972,11 +9124,25 @@ vErrors.push(err467);
 }
 errors++;
 }
-const len6 = data243.length;
-for(let i6=0; i6<len6; i6++){
-let data244 = data243[i6];
-if(!((typeof data244 == "number") && (!(data244 % 1) && !isNaN(data244)))){
-const err468 = {instancePath:instancePath+"/config/dilation_rate/" + i6,schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs875;
+if(vErrors !== null){
+if(_errs875){
+vErrors.length = _errs875;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data252.data_format !== undefined){
+let data254 = data252.data_format;
+const _errs883 = errors;
+let valid303 = false;
+const _errs884 = errors;
+if(!(((((data254 === "channels_last") || (data254 === "channels_first")) || (data254 === "th")) || (data254 === "tf")) || (data254 === "default"))){
+const err468 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/40/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[40].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -8985,9 +9151,11 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(typeof data244 == "number"){
-if(data244 < 1 || isNaN(data244)){
-const err469 = {instancePath:instancePath+"/config/dilation_rate/" + i6,schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid98 = _errs884 === errors;
+valid303 = valid303 || _valid98;
+const _errs885 = errors;
+if(data254 !== null){
+const err469 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/40/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -8996,11 +9164,10 @@ vErrors.push(err469);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err470 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid98 = _errs885 === errors;
+valid303 = valid303 || _valid98;
+if(!valid303){
+const err470 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/40/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -9009,10 +9176,21 @@ vErrors.push(err470);
 }
 errors++;
 }
-var _valid95 = _errs847 === errors;
-valid282 = valid282 || _valid95;
-if(!valid282){
-const err471 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/36/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs883;
+if(vErrors !== null){
+if(_errs883){
+vErrors.length = _errs883;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data252.interpolation !== undefined){
+if(typeof data252.interpolation !== "string"){
+const err471 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/40/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -9021,253 +9199,25 @@ vErrors.push(err471);
 }
 errors++;
 }
-else {
-errors = _errs844;
-if(vErrors !== null){
-if(_errs844){
-vErrors.length = _errs844;
 }
-else {
-vErrors = null;
 }
 }
 }
-}
-if(data235.groups !== undefined){
-let data245 = data235.groups;
-if(!((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245)))){
-const err472 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/36/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err472];
-}
-else {
-vErrors.push(err472);
-}
-errors++;
-}
-if(typeof data245 == "number"){
-if(data245 < 1 || isNaN(data245)){
-const err473 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/36/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err473];
-}
-else {
-vErrors.push(err473);
-}
-errors++;
-}
-}
-}
-if(data235.activation !== undefined){
-if(!(validate33(data235.activation, {instancePath:instancePath+"/config/activation",parentData:data235,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data235.use_bias !== undefined){
-if(typeof data235.use_bias !== "boolean"){
-const err474 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/36/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err474];
-}
-else {
-vErrors.push(err474);
-}
-errors++;
-}
-}
-if(data235.kernel_initializer !== undefined){
-if(!(validate28(data235.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data235,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data235.bias_initializer !== undefined){
-if(!(validate28(data235.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data235,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data235.output_padding !== undefined){
-let data250 = data235.output_padding;
-const _errs859 = errors;
-let valid285 = false;
-const _errs860 = errors;
-if(!((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250)))){
-const err475 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err475];
-}
-else {
-vErrors.push(err475);
-}
-errors++;
-}
-if(typeof data250 == "number"){
-if(data250 < 0 || isNaN(data250)){
-const err476 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err476];
-}
-else {
-vErrors.push(err476);
-}
-errors++;
-}
-}
-var _valid96 = _errs860 === errors;
-valid285 = valid285 || _valid96;
-const _errs862 = errors;
-if(Array.isArray(data250)){
-if(data250.length > 3){
-const err477 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err477];
-}
-else {
-vErrors.push(err477);
-}
-errors++;
-}
-if(data250.length < 1){
-const err478 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err478];
-}
-else {
-vErrors.push(err478);
-}
-errors++;
-}
-const len7 = data250.length;
-for(let i7=0; i7<len7; i7++){
-let data251 = data250[i7];
-if(!((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251)))){
-const err479 = {instancePath:instancePath+"/config/output_padding/" + i7,schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err479];
-}
-else {
-vErrors.push(err479);
-}
-errors++;
-}
-if(typeof data251 == "number"){
-if(data251 < 0 || isNaN(data251)){
-const err480 = {instancePath:instancePath+"/config/output_padding/" + i7,schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err480];
-}
-else {
-vErrors.push(err480);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err481 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err481];
-}
-else {
-vErrors.push(err481);
-}
-errors++;
-}
-var _valid96 = _errs862 === errors;
-valid285 = valid285 || _valid96;
-const _errs866 = errors;
-if(data250 !== null){
-const err482 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err482];
-}
-else {
-vErrors.push(err482);
-}
-errors++;
-}
-var _valid96 = _errs866 === errors;
-valid285 = valid285 || _valid96;
-if(!valid285){
-const err483 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/36/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err483];
-}
-else {
-vErrors.push(err483);
-}
-errors++;
-}
-else {
-errors = _errs859;
-if(vErrors !== null){
-if(_errs859){
-vErrors.length = _errs859;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data235.depth_multiplier !== undefined){
-let data252 = data235.depth_multiplier;
-if(!((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252)))){
-const err484 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/36/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err484];
-}
-else {
-vErrors.push(err484);
-}
-errors++;
-}
-if(typeof data252 == "number"){
-if(data252 < 1 || isNaN(data252)){
-const err485 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/36/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err485];
-}
-else {
-vErrors.push(err485);
-}
-errors++;
-}
-}
-}
-if(data235.depthwise_initializer !== undefined){
-if(!(validate28(data235.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data235,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data235.pointwise_initializer !== undefined){
-if(!(validate28(data235.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data235,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid91 = _errs816 === errors;
-valid270 = _valid91;
-if(valid270){
+var _valid96 = _errs871 === errors;
+valid297 = _valid96;
+if(valid297){
 var props67 = {};
 props67.config = true;
 props67.class_name = true;
 }
 }
-if(!valid270){
-const err486 = {instancePath,schemaPath:"#/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid297){
+const err472 = {instancePath,schemaPath:"#/allOf/40/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err486];
+vErrors = [err472];
 }
 else {
-vErrors.push(err486);
+vErrors.push(err472);
 }
 errors++;
 }
@@ -9280,282 +9230,24 @@ props2 = props2 || {};
 Object.assign(props2, props67);
 }
 }
-const _errs873 = errors;
-let valid288 = true;
-const _errs874 = errors;
+const _errs890 = errors;
+let valid304 = true;
+const _errs891 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data255 = data.class_name;
-if(!((data255 === "DepthwiseConv1D") || (data255 === "DepthwiseConv2D"))){
-const err487 = {};
+if("UpSampling3D" !== data.class_name){
+const err473 = {};
 if(vErrors === null){
-vErrors = [err487];
+vErrors = [err473];
 }
 else {
-vErrors.push(err487);
+vErrors.push(err473);
 }
 errors++;
 }
-}
-}
-var _valid97 = _errs874 === errors;
-errors = _errs873;
-if(vErrors !== null){
-if(_errs873){
-vErrors.length = _errs873;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid97){
-const _errs876 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data256 = data.config;
-if(!(validate22(data256, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data256 && typeof data256 == "object" && !Array.isArray(data256)){
-if(data256.filters !== undefined){
-let data257 = data256.filters;
-if(!((typeof data257 == "number") && (!(data257 % 1) && !isNaN(data257)))){
-const err488 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/37/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err488];
-}
-else {
-vErrors.push(err488);
-}
-errors++;
-}
-if(typeof data257 == "number"){
-if(data257 < 1 || isNaN(data257)){
-const err489 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/37/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err489];
-}
-else {
-vErrors.push(err489);
-}
-errors++;
-}
-}
-}
-if(data256.kernel_size !== undefined){
-let data258 = data256.kernel_size;
-const _errs882 = errors;
-let valid293 = false;
-const _errs883 = errors;
-if(!((typeof data258 == "number") && (!(data258 % 1) && !isNaN(data258)))){
-const err490 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err490];
-}
-else {
-vErrors.push(err490);
-}
-errors++;
-}
-if(typeof data258 == "number"){
-if(data258 < 1 || isNaN(data258)){
-const err491 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err491];
-}
-else {
-vErrors.push(err491);
-}
-errors++;
-}
-}
-var _valid98 = _errs883 === errors;
-valid293 = valid293 || _valid98;
-const _errs885 = errors;
-if(Array.isArray(data258)){
-if(data258.length > 3){
-const err492 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err492];
-}
-else {
-vErrors.push(err492);
-}
-errors++;
-}
-if(data258.length < 1){
-const err493 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err493];
-}
-else {
-vErrors.push(err493);
-}
-errors++;
-}
-const len8 = data258.length;
-for(let i8=0; i8<len8; i8++){
-let data259 = data258[i8];
-if(!((typeof data259 == "number") && (!(data259 % 1) && !isNaN(data259)))){
-const err494 = {instancePath:instancePath+"/config/kernel_size/" + i8,schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err494];
-}
-else {
-vErrors.push(err494);
-}
-errors++;
-}
-if(typeof data259 == "number"){
-if(data259 < 1 || isNaN(data259)){
-const err495 = {instancePath:instancePath+"/config/kernel_size/" + i8,schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err495];
-}
-else {
-vErrors.push(err495);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err496 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err496];
-}
-else {
-vErrors.push(err496);
-}
-errors++;
-}
-var _valid98 = _errs885 === errors;
-valid293 = valid293 || _valid98;
-if(!valid293){
-const err497 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/37/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err497];
-}
-else {
-vErrors.push(err497);
-}
-errors++;
-}
-else {
-errors = _errs882;
-if(vErrors !== null){
-if(_errs882){
-vErrors.length = _errs882;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data256.strides !== undefined){
-let data260 = data256.strides;
-const _errs890 = errors;
-let valid296 = false;
-const _errs891 = errors;
-if(!((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260)))){
-const err498 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err498];
-}
-else {
-vErrors.push(err498);
-}
-errors++;
-}
-if(typeof data260 == "number"){
-if(data260 < 1 || isNaN(data260)){
-const err499 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err499];
-}
-else {
-vErrors.push(err499);
-}
-errors++;
 }
 }
 var _valid99 = _errs891 === errors;
-valid296 = valid296 || _valid99;
-const _errs893 = errors;
-if(Array.isArray(data260)){
-if(data260.length > 3){
-const err500 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err500];
-}
-else {
-vErrors.push(err500);
-}
-errors++;
-}
-if(data260.length < 1){
-const err501 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err501];
-}
-else {
-vErrors.push(err501);
-}
-errors++;
-}
-const len9 = data260.length;
-for(let i9=0; i9<len9; i9++){
-let data261 = data260[i9];
-if(!((typeof data261 == "number") && (!(data261 % 1) && !isNaN(data261)))){
-const err502 = {instancePath:instancePath+"/config/strides/" + i9,schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err502];
-}
-else {
-vErrors.push(err502);
-}
-errors++;
-}
-if(typeof data261 == "number"){
-if(data261 < 1 || isNaN(data261)){
-const err503 = {instancePath:instancePath+"/config/strides/" + i9,schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err503];
-}
-else {
-vErrors.push(err503);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err504 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err504];
-}
-else {
-vErrors.push(err504);
-}
-errors++;
-}
-var _valid99 = _errs893 === errors;
-valid296 = valid296 || _valid99;
-if(!valid296){
-const err505 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/37/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err505];
-}
-else {
-vErrors.push(err505);
-}
-errors++;
-}
-else {
 errors = _errs890;
 if(vErrors !== null){
 if(_errs890){
@@ -9565,13 +9257,531 @@ else {
 vErrors = null;
 }
 }
+if(_valid99){
+const _errs893 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data257 = data.config;
+if(!(validate22(data257, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+if(data257.size !== undefined){
+let data258 = data257.size;
+const _errs897 = errors;
+let valid309 = false;
+const _errs898 = errors;
+if(!((typeof data258 == "number") && (!(data258 % 1) && !isNaN(data258)))){
+const err474 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+if(typeof data258 == "number"){
+if(data258 < 0 || isNaN(data258)){
+const err475 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
 }
 }
-if(data256.padding !== undefined){
-let data262 = data256.padding;
-if(typeof data262 === "string"){
-if(func1(data262) < 1){
-const err506 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/37/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid100 = _errs898 === errors;
+valid309 = valid309 || _valid100;
+const _errs900 = errors;
+if(!(Array.isArray(data258))){
+const err476 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+var _valid100 = _errs900 === errors;
+valid309 = valid309 || _valid100;
+const _errs902 = errors;
+if(!(data258 && typeof data258 == "object" && !Array.isArray(data258))){
+const err477 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+var _valid100 = _errs902 === errors;
+valid309 = valid309 || _valid100;
+if(!valid309){
+const err478 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+else {
+errors = _errs897;
+if(vErrors !== null){
+if(_errs897){
+vErrors.length = _errs897;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data257.data_format !== undefined){
+let data259 = data257.data_format;
+const _errs905 = errors;
+let valid310 = false;
+const _errs906 = errors;
+if(!(((((data259 === "channels_last") || (data259 === "channels_first")) || (data259 === "th")) || (data259 === "tf")) || (data259 === "default"))){
+const err479 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[41].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+var _valid101 = _errs906 === errors;
+valid310 = valid310 || _valid101;
+const _errs907 = errors;
+if(data259 !== null){
+const err480 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+var _valid101 = _errs907 === errors;
+valid310 = valid310 || _valid101;
+if(!valid310){
+const err481 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+else {
+errors = _errs905;
+if(vErrors !== null){
+if(_errs905){
+vErrors.length = _errs905;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid99 = _errs893 === errors;
+valid304 = _valid99;
+if(valid304){
+var props68 = {};
+props68.config = true;
+props68.class_name = true;
+}
+}
+if(!valid304){
+const err482 = {instancePath,schemaPath:"#/allOf/41/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+if(props2 !== true && props68 !== undefined){
+if(props68 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props68);
+}
+}
+const _errs910 = errors;
+let valid311 = true;
+const _errs911 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data260 = data.class_name;
+if(!((((((((((((((((((((((((data260 === "Conv1D") || (data260 === "Convolution1D")) || (data260 === "AtrousConvolution1D")) || (data260 === "AtrousConv1D")) || (data260 === "Conv2D")) || (data260 === "Convolution2D")) || (data260 === "AtrousConvolution2D")) || (data260 === "AtrousConv2D")) || (data260 === "Conv3D")) || (data260 === "Convolution3D")) || (data260 === "SeparableConv1D")) || (data260 === "SeparableConvolution1D")) || (data260 === "SeparableConv2D")) || (data260 === "SeparableConvolution2D")) || (data260 === "Conv1DTranspose")) || (data260 === "Convolution1DTranspose")) || (data260 === "Conv2DTranspose")) || (data260 === "Convolution2DTranspose")) || (data260 === "Deconvolution2D")) || (data260 === "Deconv2D")) || (data260 === "Conv3DTranspose")) || (data260 === "Convolution3DTranspose")) || (data260 === "Deconvolution3D")) || (data260 === "Deconv3D"))){
+const err483 = {};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+}
+}
+var _valid102 = _errs911 === errors;
+errors = _errs910;
+if(vErrors !== null){
+if(_errs910){
+vErrors.length = _errs910;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid102){
+const _errs913 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data261 = data.config;
+const _errs915 = errors;
+let valid314 = false;
+const _errs916 = errors;
+if(data261 && typeof data261 == "object" && !Array.isArray(data261)){
+if(data261.filters === undefined){
+const err484 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/42/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+}
+var _valid103 = _errs916 === errors;
+valid314 = valid314 || _valid103;
+const _errs917 = errors;
+if(data261 && typeof data261 == "object" && !Array.isArray(data261)){
+if(data261.nb_filter === undefined){
+const err485 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/42/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+}
+var _valid103 = _errs917 === errors;
+valid314 = valid314 || _valid103;
+if(!valid314){
+const err486 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/42/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+else {
+errors = _errs915;
+if(vErrors !== null){
+if(_errs915){
+vErrors.length = _errs915;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data261, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data261 && typeof data261 == "object" && !Array.isArray(data261)){
+if(data261.filters !== undefined){
+let data262 = data261.filters;
+if(!((typeof data262 == "number") && (!(data262 % 1) && !isNaN(data262)))){
+const err487 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/42/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+if(typeof data262 == "number"){
+if(data262 < 1 || isNaN(data262)){
+const err488 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/42/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+}
+}
+if(data261.kernel_size !== undefined){
+let data263 = data261.kernel_size;
+const _errs922 = errors;
+let valid317 = false;
+const _errs923 = errors;
+if(!((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263)))){
+const err489 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+if(typeof data263 == "number"){
+if(data263 < 1 || isNaN(data263)){
+const err490 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+}
+var _valid104 = _errs923 === errors;
+valid317 = valid317 || _valid104;
+const _errs925 = errors;
+if(Array.isArray(data263)){
+if(data263.length > 3){
+const err491 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+if(data263.length < 1){
+const err492 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+const len6 = data263.length;
+for(let i6=0; i6<len6; i6++){
+let data264 = data263[i6];
+if(!((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264)))){
+const err493 = {instancePath:instancePath+"/config/kernel_size/" + i6,schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+if(typeof data264 == "number"){
+if(data264 < 1 || isNaN(data264)){
+const err494 = {instancePath:instancePath+"/config/kernel_size/" + i6,schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err495 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+var _valid104 = _errs925 === errors;
+valid317 = valid317 || _valid104;
+if(!valid317){
+const err496 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+else {
+errors = _errs922;
+if(vErrors !== null){
+if(_errs922){
+vErrors.length = _errs922;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data261.strides !== undefined){
+let data265 = data261.strides;
+const _errs930 = errors;
+let valid320 = false;
+const _errs931 = errors;
+if(!((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265)))){
+const err497 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+if(typeof data265 == "number"){
+if(data265 < 1 || isNaN(data265)){
+const err498 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+var _valid105 = _errs931 === errors;
+valid320 = valid320 || _valid105;
+const _errs933 = errors;
+if(Array.isArray(data265)){
+if(data265.length > 3){
+const err499 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+if(data265.length < 1){
+const err500 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+const len7 = data265.length;
+for(let i7=0; i7<len7; i7++){
+let data266 = data265[i7];
+if(!((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266)))){
+const err501 = {instancePath:instancePath+"/config/strides/" + i7,schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+if(typeof data266 == "number"){
+if(data266 < 1 || isNaN(data266)){
+const err502 = {instancePath:instancePath+"/config/strides/" + i7,schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err503 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+var _valid105 = _errs933 === errors;
+valid320 = valid320 || _valid105;
+if(!valid320){
+const err504 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+else {
+errors = _errs930;
+if(vErrors !== null){
+if(_errs930){
+vErrors.length = _errs930;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data261.padding !== undefined){
+let data267 = data261.padding;
+if(typeof data267 === "string"){
+if(func1(data267) < 1){
+const err505 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/42/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+}
+else {
+const err506 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/42/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -9581,8 +9791,10 @@ vErrors.push(err506);
 errors++;
 }
 }
-else {
-const err507 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/37/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data261.data_format !== undefined){
+let data268 = data261.data_format;
+if(!(((data268 === "channels_last") || (data268 === "channels_first")) || (data268 === null))){
+const err507 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/42/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[42].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -9592,10 +9804,13 @@ vErrors.push(err507);
 errors++;
 }
 }
-if(data256.data_format !== undefined){
-let data263 = data256.data_format;
-if(!(((data263 === "channels_last") || (data263 === "channels_first")) || (data263 === null))){
-const err508 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[37].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(data261.dilation_rate !== undefined){
+let data269 = data261.dilation_rate;
+const _errs941 = errors;
+let valid323 = false;
+const _errs942 = errors;
+if(!((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269)))){
+const err508 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -9604,14 +9819,9 @@ vErrors.push(err508);
 }
 errors++;
 }
-}
-if(data256.dilation_rate !== undefined){
-let data264 = data256.dilation_rate;
-const _errs901 = errors;
-let valid299 = false;
-const _errs902 = errors;
-if(!((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264)))){
-const err509 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data269 == "number"){
+if(data269 < 1 || isNaN(data269)){
+const err509 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -9620,9 +9830,13 @@ vErrors.push(err509);
 }
 errors++;
 }
-if(typeof data264 == "number"){
-if(data264 < 1 || isNaN(data264)){
-const err510 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid106 = _errs942 === errors;
+valid323 = valid323 || _valid106;
+const _errs944 = errors;
+if(Array.isArray(data269)){
+if(data269.length > 3){
+const err510 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -9631,13 +9845,8 @@ vErrors.push(err510);
 }
 errors++;
 }
-}
-var _valid100 = _errs902 === errors;
-valid299 = valid299 || _valid100;
-const _errs904 = errors;
-if(Array.isArray(data264)){
-if(data264.length > 3){
-const err511 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(data269.length < 1){
+const err511 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -9646,8 +9855,11 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(data264.length < 1){
-const err512 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const len8 = data269.length;
+for(let i8=0; i8<len8; i8++){
+let data270 = data269[i8];
+if(!((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270)))){
+const err512 = {instancePath:instancePath+"/config/dilation_rate/" + i8,schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -9656,11 +9868,9 @@ vErrors.push(err512);
 }
 errors++;
 }
-const len10 = data264.length;
-for(let i10=0; i10<len10; i10++){
-let data265 = data264[i10];
-if(!((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265)))){
-const err513 = {instancePath:instancePath+"/config/dilation_rate/" + i10,schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data270 == "number"){
+if(data270 < 1 || isNaN(data270)){
+const err513 = {instancePath:instancePath+"/config/dilation_rate/" + i8,schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -9669,9 +9879,11 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(typeof data265 == "number"){
-if(data265 < 1 || isNaN(data265)){
-const err514 = {instancePath:instancePath+"/config/dilation_rate/" + i10,schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err514 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -9680,11 +9892,10 @@ vErrors.push(err514);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err515 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid106 = _errs944 === errors;
+valid323 = valid323 || _valid106;
+if(!valid323){
+const err515 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -9693,10 +9904,22 @@ vErrors.push(err515);
 }
 errors++;
 }
-var _valid100 = _errs904 === errors;
-valid299 = valid299 || _valid100;
-if(!valid299){
-const err516 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/37/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs941;
+if(vErrors !== null){
+if(_errs941){
+vErrors.length = _errs941;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data261.groups !== undefined){
+let data271 = data261.groups;
+if(!((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271)))){
+const err516 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -9705,22 +9928,9 @@ vErrors.push(err516);
 }
 errors++;
 }
-else {
-errors = _errs901;
-if(vErrors !== null){
-if(_errs901){
-vErrors.length = _errs901;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data256.groups !== undefined){
-let data266 = data256.groups;
-if(!((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266)))){
-const err517 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/37/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data271 == "number"){
+if(data271 < 1 || isNaN(data271)){
+const err517 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -9729,9 +9939,17 @@ vErrors.push(err517);
 }
 errors++;
 }
-if(typeof data266 == "number"){
-if(data266 < 1 || isNaN(data266)){
-const err518 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/37/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data261.activation !== undefined){
+if(!(validate33(data261.activation, {instancePath:instancePath+"/config/activation",parentData:data261,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data261.use_bias !== undefined){
+if(typeof data261.use_bias !== "boolean"){
+const err518 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/42/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -9741,16 +9959,25 @@ vErrors.push(err518);
 errors++;
 }
 }
-}
-if(data256.activation !== undefined){
-if(!(validate33(data256.activation, {instancePath:instancePath+"/config/activation",parentData:data256,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(data261.kernel_initializer !== undefined){
+if(!(validate28(data261.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data261,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 }
-if(data256.use_bias !== undefined){
-if(typeof data256.use_bias !== "boolean"){
-const err519 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/37/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data261.bias_initializer !== undefined){
+if(!(validate28(data261.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data261,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data261.output_padding !== undefined){
+let data276 = data261.output_padding;
+const _errs956 = errors;
+let valid326 = false;
+const _errs957 = errors;
+if(!((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276)))){
+const err519 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -9759,23 +9986,9 @@ vErrors.push(err519);
 }
 errors++;
 }
-}
-if(data256.kernel_initializer !== undefined){
-if(!(validate28(data256.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data256,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data256.bias_initializer !== undefined){
-if(!(validate28(data256.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data256,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data256.depth_multiplier !== undefined){
-let data271 = data256.depth_multiplier;
-if(!((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271)))){
-const err520 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/37/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data276 == "number"){
+if(data276 < 0 || isNaN(data276)){
+const err520 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -9784,9 +9997,13 @@ vErrors.push(err520);
 }
 errors++;
 }
-if(typeof data271 == "number"){
-if(data271 < 1 || isNaN(data271)){
-const err521 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/37/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid107 = _errs957 === errors;
+valid326 = valid326 || _valid107;
+const _errs959 = errors;
+if(Array.isArray(data276)){
+if(data276.length > 3){
+const err521 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -9795,33 +10012,8 @@ vErrors.push(err521);
 }
 errors++;
 }
-}
-}
-if(data256.depthwise_initializer !== undefined){
-if(!(validate28(data256.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data256,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data256.pointwise_initializer !== undefined){
-if(!(validate28(data256.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data256,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid97 = _errs876 === errors;
-valid288 = _valid97;
-if(valid288){
-var props73 = {};
-props73.config = true;
-props73.class_name = true;
-}
-}
-if(!valid288){
-const err522 = {instancePath,schemaPath:"#/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data276.length < 1){
+const err522 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -9830,23 +10022,11 @@ vErrors.push(err522);
 }
 errors++;
 }
-if(props2 !== true && props73 !== undefined){
-if(props73 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props73);
-}
-}
-const _errs920 = errors;
-let valid302 = true;
-const _errs921 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data274 = data.class_name;
-if(!((((((((((((data274 === "MaxPooling1D") || (data274 === "MaxPool1D")) || (data274 === "MaxPooling2D")) || (data274 === "MaxPool2D")) || (data274 === "MaxPooling3D")) || (data274 === "MaxPool3D")) || (data274 === "AveragePooling1D")) || (data274 === "AvgPool1D")) || (data274 === "AveragePooling2D")) || (data274 === "AvgPool2D")) || (data274 === "AveragePooling3D")) || (data274 === "AvgPool3D"))){
-const err523 = {};
+const len9 = data276.length;
+for(let i9=0; i9<len9; i9++){
+let data277 = data276[i9];
+if(!((typeof data277 == "number") && (!(data277 % 1) && !isNaN(data277)))){
+const err523 = {instancePath:instancePath+"/config/output_padding/" + i9,schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -9855,35 +10035,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-}
-var _valid101 = _errs921 === errors;
-errors = _errs920;
-if(vErrors !== null){
-if(_errs920){
-vErrors.length = _errs920;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid101){
-const _errs923 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data275 = data.config;
-if(!(validate22(data275, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data275 && typeof data275 == "object" && !Array.isArray(data275)){
-if(data275.pool_size !== undefined){
-let data276 = data275.pool_size;
-const _errs927 = errors;
-let valid307 = false;
-const _errs928 = errors;
-if(!((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276)))){
-const err524 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data277 == "number"){
+if(data277 < 0 || isNaN(data277)){
+const err524 = {instancePath:instancePath+"/config/output_padding/" + i9,schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -9892,9 +10046,11 @@ vErrors.push(err524);
 }
 errors++;
 }
-if(typeof data276 == "number"){
-if(data276 < 1 || isNaN(data276)){
-const err525 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -9903,13 +10059,11 @@ vErrors.push(err525);
 }
 errors++;
 }
-}
-var _valid102 = _errs928 === errors;
-valid307 = valid307 || _valid102;
-const _errs930 = errors;
-if(Array.isArray(data276)){
-if(data276.length > 3){
-const err526 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+var _valid107 = _errs959 === errors;
+valid326 = valid326 || _valid107;
+const _errs963 = errors;
+if(data276 !== null){
+const err526 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -9918,8 +10072,10 @@ vErrors.push(err526);
 }
 errors++;
 }
-if(data276.length < 1){
-const err527 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var _valid107 = _errs963 === errors;
+valid326 = valid326 || _valid107;
+if(!valid326){
+const err527 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -9928,11 +10084,22 @@ vErrors.push(err527);
 }
 errors++;
 }
-const len11 = data276.length;
-for(let i11=0; i11<len11; i11++){
-let data277 = data276[i11];
-if(!((typeof data277 == "number") && (!(data277 % 1) && !isNaN(data277)))){
-const err528 = {instancePath:instancePath+"/config/pool_size/" + i11,schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs956;
+if(vErrors !== null){
+if(_errs956){
+vErrors.length = _errs956;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data261.depth_multiplier !== undefined){
+let data278 = data261.depth_multiplier;
+if(!((typeof data278 == "number") && (!(data278 % 1) && !isNaN(data278)))){
+const err528 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/42/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -9941,9 +10108,9 @@ vErrors.push(err528);
 }
 errors++;
 }
-if(typeof data277 == "number"){
-if(data277 < 1 || isNaN(data277)){
-const err529 = {instancePath:instancePath+"/config/pool_size/" + i11,schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data278 == "number"){
+if(data278 < 1 || isNaN(data278)){
+const err529 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/42/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -9954,375 +10121,36 @@ errors++;
 }
 }
 }
+if(data261.depthwise_initializer !== undefined){
+if(!(validate28(data261.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data261,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
-else {
-const err530 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err530];
 }
-else {
-vErrors.push(err530);
+if(data261.pointwise_initializer !== undefined){
+if(!(validate28(data261.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data261,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
-errors++;
 }
-var _valid102 = _errs930 === errors;
-valid307 = valid307 || _valid102;
-if(!valid307){
-const err531 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/38/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err531];
 }
-else {
-vErrors.push(err531);
 }
-errors++;
 }
-else {
-errors = _errs927;
-if(vErrors !== null){
-if(_errs927){
-vErrors.length = _errs927;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data275.pool_length !== undefined){
-let data278 = data275.pool_length;
-if(!((typeof data278 == "number") && (!(data278 % 1) && !isNaN(data278)))){
-const err532 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/38/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err532];
-}
-else {
-vErrors.push(err532);
-}
-errors++;
-}
-if(typeof data278 == "number"){
-if(data278 < 1 || isNaN(data278)){
-const err533 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/38/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err533];
-}
-else {
-vErrors.push(err533);
-}
-errors++;
-}
-}
-}
-if(data275.strides !== undefined){
-let data279 = data275.strides;
-const _errs937 = errors;
-let valid310 = false;
-const _errs938 = errors;
-const _errs939 = errors;
-let valid311 = false;
-const _errs940 = errors;
-if(!((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279)))){
-const err534 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err534];
-}
-else {
-vErrors.push(err534);
-}
-errors++;
-}
-if(typeof data279 == "number"){
-if(data279 < 1 || isNaN(data279)){
-const err535 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err535];
-}
-else {
-vErrors.push(err535);
-}
-errors++;
-}
-}
-var _valid104 = _errs940 === errors;
-valid311 = valid311 || _valid104;
-const _errs942 = errors;
-if(Array.isArray(data279)){
-if(data279.length > 3){
-const err536 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err536];
-}
-else {
-vErrors.push(err536);
-}
-errors++;
-}
-if(data279.length < 1){
-const err537 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err537];
-}
-else {
-vErrors.push(err537);
-}
-errors++;
-}
-const len12 = data279.length;
-for(let i12=0; i12<len12; i12++){
-let data280 = data279[i12];
-if(!((typeof data280 == "number") && (!(data280 % 1) && !isNaN(data280)))){
-const err538 = {instancePath:instancePath+"/config/strides/" + i12,schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err538];
-}
-else {
-vErrors.push(err538);
-}
-errors++;
-}
-if(typeof data280 == "number"){
-if(data280 < 1 || isNaN(data280)){
-const err539 = {instancePath:instancePath+"/config/strides/" + i12,schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err539];
-}
-else {
-vErrors.push(err539);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err540 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
-}
-errors++;
-}
-var _valid104 = _errs942 === errors;
-valid311 = valid311 || _valid104;
-if(!valid311){
-const err541 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err541];
-}
-else {
-vErrors.push(err541);
-}
-errors++;
-}
-else {
-errors = _errs939;
-if(vErrors !== null){
-if(_errs939){
-vErrors.length = _errs939;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid103 = _errs938 === errors;
-valid310 = valid310 || _valid103;
-const _errs946 = errors;
-if(data279 !== null){
-const err542 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err542];
-}
-else {
-vErrors.push(err542);
-}
-errors++;
-}
-var _valid103 = _errs946 === errors;
-valid310 = valid310 || _valid103;
-if(!valid310){
-const err543 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/38/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err543];
-}
-else {
-vErrors.push(err543);
-}
-errors++;
-}
-else {
-errors = _errs937;
-if(vErrors !== null){
-if(_errs937){
-vErrors.length = _errs937;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data275.stride !== undefined){
-let data281 = data275.stride;
-const _errs949 = errors;
-let valid314 = false;
-const _errs950 = errors;
-if(!((typeof data281 == "number") && (!(data281 % 1) && !isNaN(data281)))){
-const err544 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err544];
-}
-else {
-vErrors.push(err544);
-}
-errors++;
-}
-if(typeof data281 == "number"){
-if(data281 < 1 || isNaN(data281)){
-const err545 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err545];
-}
-else {
-vErrors.push(err545);
-}
-errors++;
-}
-}
-var _valid105 = _errs950 === errors;
-valid314 = valid314 || _valid105;
-const _errs952 = errors;
-if(data281 !== null){
-const err546 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err546];
-}
-else {
-vErrors.push(err546);
-}
-errors++;
-}
-var _valid105 = _errs952 === errors;
-valid314 = valid314 || _valid105;
-if(!valid314){
-const err547 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/38/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err547];
-}
-else {
-vErrors.push(err547);
-}
-errors++;
-}
-else {
-errors = _errs949;
-if(vErrors !== null){
-if(_errs949){
-vErrors.length = _errs949;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data275.padding !== undefined){
-let data282 = data275.padding;
-if(typeof data282 === "string"){
-if(func1(data282) < 1){
-const err548 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/38/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err548];
-}
-else {
-vErrors.push(err548);
-}
-errors++;
-}
-}
-else {
-const err549 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/38/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err549];
-}
-else {
-vErrors.push(err549);
-}
-errors++;
-}
-}
-if(data275.border_mode !== undefined){
-let data283 = data275.border_mode;
-if(typeof data283 === "string"){
-if(func1(data283) < 1){
-const err550 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/38/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err550];
-}
-else {
-vErrors.push(err550);
-}
-errors++;
-}
-}
-else {
-const err551 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/38/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err551];
-}
-else {
-vErrors.push(err551);
-}
-errors++;
-}
-}
-if(data275.data_format !== undefined){
-let data284 = data275.data_format;
-if(!(((data284 === "channels_last") || (data284 === "channels_first")) || (data284 === null))){
-const err552 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err552];
-}
-else {
-vErrors.push(err552);
-}
-errors++;
-}
-}
-if(data275.dim_ordering !== undefined){
-let data285 = data275.dim_ordering;
-if(!(((data285 === "tf") || (data285 === "th")) || (data285 === "default"))){
-const err553 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/38/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err553];
-}
-else {
-vErrors.push(err553);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid101 = _errs923 === errors;
-valid302 = _valid101;
-if(valid302){
+var _valid102 = _errs913 === errors;
+valid311 = _valid102;
+if(valid311){
 var props74 = {};
 props74.config = true;
 props74.class_name = true;
 }
 }
-if(!valid302){
-const err554 = {instancePath,schemaPath:"#/allOf/38/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid311){
+const err530 = {instancePath,schemaPath:"#/allOf/42/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err554];
+vErrors = [err530];
 }
 else {
-vErrors.push(err554);
+vErrors.push(err530);
 }
 errors++;
 }
@@ -10335,14 +10163,364 @@ props2 = props2 || {};
 Object.assign(props2, props74);
 }
 }
-const _errs961 = errors;
-let valid315 = true;
-const _errs962 = errors;
+const _errs970 = errors;
+let valid329 = true;
+const _errs971 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-let data286 = data.class_name;
-if(!((((((((((((data286 === "GlobalMaxPooling1D") || (data286 === "GlobalMaxPool1D")) || (data286 === "GlobalMaxPooling2D")) || (data286 === "GlobalMaxPool2D")) || (data286 === "GlobalMaxPooling3D")) || (data286 === "GlobalMaxPool3D")) || (data286 === "GlobalAveragePooling1D")) || (data286 === "GlobalAvgPool1D")) || (data286 === "GlobalAveragePooling2D")) || (data286 === "GlobalAvgPool2D")) || (data286 === "GlobalAveragePooling3D")) || (data286 === "GlobalAvgPool3D"))){
-const err555 = {};
+let data281 = data.class_name;
+if(!((data281 === "DepthwiseConv1D") || (data281 === "DepthwiseConv2D"))){
+const err531 = {};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+}
+}
+var _valid108 = _errs971 === errors;
+errors = _errs970;
+if(vErrors !== null){
+if(_errs970){
+vErrors.length = _errs970;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid108){
+const _errs973 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data282 = data.config;
+if(!(validate22(data282, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
+if(data282.filters !== undefined){
+let data283 = data282.filters;
+if(!((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283)))){
+const err532 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/43/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+if(typeof data283 == "number"){
+if(data283 < 1 || isNaN(data283)){
+const err533 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/43/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+}
+if(data282.kernel_size !== undefined){
+let data284 = data282.kernel_size;
+const _errs979 = errors;
+let valid334 = false;
+const _errs980 = errors;
+if(!((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284)))){
+const err534 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+if(typeof data284 == "number"){
+if(data284 < 1 || isNaN(data284)){
+const err535 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+}
+var _valid109 = _errs980 === errors;
+valid334 = valid334 || _valid109;
+const _errs982 = errors;
+if(Array.isArray(data284)){
+if(data284.length > 3){
+const err536 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+if(data284.length < 1){
+const err537 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+const len10 = data284.length;
+for(let i10=0; i10<len10; i10++){
+let data285 = data284[i10];
+if(!((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285)))){
+const err538 = {instancePath:instancePath+"/config/kernel_size/" + i10,schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+if(typeof data285 == "number"){
+if(data285 < 1 || isNaN(data285)){
+const err539 = {instancePath:instancePath+"/config/kernel_size/" + i10,schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err540 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+var _valid109 = _errs982 === errors;
+valid334 = valid334 || _valid109;
+if(!valid334){
+const err541 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+else {
+errors = _errs979;
+if(vErrors !== null){
+if(_errs979){
+vErrors.length = _errs979;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data282.strides !== undefined){
+let data286 = data282.strides;
+const _errs987 = errors;
+let valid337 = false;
+const _errs988 = errors;
+if(!((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286)))){
+const err542 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+if(typeof data286 == "number"){
+if(data286 < 1 || isNaN(data286)){
+const err543 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+}
+var _valid110 = _errs988 === errors;
+valid337 = valid337 || _valid110;
+const _errs990 = errors;
+if(Array.isArray(data286)){
+if(data286.length > 3){
+const err544 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
+}
+errors++;
+}
+if(data286.length < 1){
+const err545 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err545];
+}
+else {
+vErrors.push(err545);
+}
+errors++;
+}
+const len11 = data286.length;
+for(let i11=0; i11<len11; i11++){
+let data287 = data286[i11];
+if(!((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287)))){
+const err546 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err546];
+}
+else {
+vErrors.push(err546);
+}
+errors++;
+}
+if(typeof data287 == "number"){
+if(data287 < 1 || isNaN(data287)){
+const err547 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err547];
+}
+else {
+vErrors.push(err547);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err548 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err548];
+}
+else {
+vErrors.push(err548);
+}
+errors++;
+}
+var _valid110 = _errs990 === errors;
+valid337 = valid337 || _valid110;
+if(!valid337){
+const err549 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err549];
+}
+else {
+vErrors.push(err549);
+}
+errors++;
+}
+else {
+errors = _errs987;
+if(vErrors !== null){
+if(_errs987){
+vErrors.length = _errs987;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data282.padding !== undefined){
+let data288 = data282.padding;
+if(typeof data288 === "string"){
+if(func1(data288) < 1){
+const err550 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/43/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err550];
+}
+else {
+vErrors.push(err550);
+}
+errors++;
+}
+}
+else {
+const err551 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/43/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err551];
+}
+else {
+vErrors.push(err551);
+}
+errors++;
+}
+}
+if(data282.data_format !== undefined){
+let data289 = data282.data_format;
+if(!(((data289 === "channels_last") || (data289 === "channels_first")) || (data289 === null))){
+const err552 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/43/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[43].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err552];
+}
+else {
+vErrors.push(err552);
+}
+errors++;
+}
+}
+if(data282.dilation_rate !== undefined){
+let data290 = data282.dilation_rate;
+const _errs998 = errors;
+let valid340 = false;
+const _errs999 = errors;
+if(!((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290)))){
+const err553 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err553];
+}
+else {
+vErrors.push(err553);
+}
+errors++;
+}
+if(typeof data290 == "number"){
+if(data290 < 1 || isNaN(data290)){
+const err554 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err554];
+}
+else {
+vErrors.push(err554);
+}
+errors++;
+}
+}
+var _valid111 = _errs999 === errors;
+valid340 = valid340 || _valid111;
+const _errs1001 = errors;
+if(Array.isArray(data290)){
+if(data290.length > 3){
+const err555 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -10351,32 +10529,8 @@ vErrors.push(err555);
 }
 errors++;
 }
-}
-}
-var _valid106 = _errs962 === errors;
-errors = _errs961;
-if(vErrors !== null){
-if(_errs961){
-vErrors.length = _errs961;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid106){
-const _errs964 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data287 = data.config;
-if(!(validate22(data287, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data287 && typeof data287 == "object" && !Array.isArray(data287)){
-if(data287.data_format !== undefined){
-let data288 = data287.data_format;
-if(!(((data288 === "channels_last") || (data288 === "channels_first")) || (data288 === null))){
-const err556 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/39/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[39].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+if(data290.length < 1){
+const err556 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -10385,11 +10539,11 @@ vErrors.push(err556);
 }
 errors++;
 }
-}
-if(data287.dim_ordering !== undefined){
-let data289 = data287.dim_ordering;
-if(!(((data289 === "tf") || (data289 === "th")) || (data289 === "default"))){
-const err557 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/39/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[39].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+const len12 = data290.length;
+for(let i12=0; i12<len12; i12++){
+let data291 = data290[i12];
+if(!((typeof data291 == "number") && (!(data291 % 1) && !isNaN(data291)))){
+const err557 = {instancePath:instancePath+"/config/dilation_rate/" + i12,schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -10398,10 +10552,9 @@ vErrors.push(err557);
 }
 errors++;
 }
-}
-if(data287.keepdims !== undefined){
-if(typeof data287.keepdims !== "boolean"){
-const err558 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/39/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data291 == "number"){
+if(data291 < 1 || isNaN(data291)){
+const err558 = {instancePath:instancePath+"/config/dilation_rate/" + i12,schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -10413,17 +10566,8 @@ errors++;
 }
 }
 }
-}
-var _valid106 = _errs964 === errors;
-valid315 = _valid106;
-if(valid315){
-var props75 = {};
-props75.config = true;
-props75.class_name = true;
-}
-}
-if(!valid315){
-const err559 = {instancePath,schemaPath:"#/allOf/39/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err559 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -10432,22 +10576,10 @@ vErrors.push(err559);
 }
 errors++;
 }
-if(props2 !== true && props75 !== undefined){
-if(props75 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props75);
-}
-}
-const _errs972 = errors;
-let valid320 = true;
-const _errs973 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("BatchNormalization" !== data.class_name){
-const err560 = {};
+var _valid111 = _errs1001 === errors;
+valid340 = valid340 || _valid111;
+if(!valid340){
+const err560 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -10456,31 +10588,22 @@ vErrors.push(err560);
 }
 errors++;
 }
-}
-}
-var _valid107 = _errs973 === errors;
-errors = _errs972;
+else {
+errors = _errs998;
 if(vErrors !== null){
-if(_errs972){
-vErrors.length = _errs972;
+if(_errs998){
+vErrors.length = _errs998;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid107){
-const _errs975 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data292 = data.config;
-if(!(validate22(data292, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
-if(data292.center !== undefined){
-if(typeof data292.center !== "boolean"){
-const err561 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/40/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data282.groups !== undefined){
+let data292 = data282.groups;
+if(!((typeof data292 == "number") && (!(data292 % 1) && !isNaN(data292)))){
+const err561 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/43/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -10489,10 +10612,9 @@ vErrors.push(err561);
 }
 errors++;
 }
-}
-if(data292.scale !== undefined){
-if(typeof data292.scale !== "boolean"){
-const err562 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/40/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data292 == "number"){
+if(data292 < 1 || isNaN(data292)){
+const err562 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/43/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -10502,11 +10624,16 @@ vErrors.push(err562);
 errors++;
 }
 }
-if(data292.epsilon !== undefined){
-let data295 = data292.epsilon;
-if(typeof data295 == "number"){
-if(data295 < 0 || isNaN(data295)){
-const err563 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/40/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data282.activation !== undefined){
+if(!(validate33(data282.activation, {instancePath:instancePath+"/config/activation",parentData:data282,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data282.use_bias !== undefined){
+if(typeof data282.use_bias !== "boolean"){
+const err563 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/43/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -10516,8 +10643,22 @@ vErrors.push(err563);
 errors++;
 }
 }
-else {
-const err564 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/40/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data282.kernel_initializer !== undefined){
+if(!(validate28(data282.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data282,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data282.bias_initializer !== undefined){
+if(!(validate28(data282.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data282,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data282.depth_multiplier !== undefined){
+let data297 = data282.depth_multiplier;
+if(!((typeof data297 == "number") && (!(data297 % 1) && !isNaN(data297)))){
+const err564 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/43/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -10526,26 +10667,9 @@ vErrors.push(err564);
 }
 errors++;
 }
-}
-if(data292.beta_initializer !== undefined){
-if(!(validate28(data292.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data292,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data292.gamma_initializer !== undefined){
-if(!(validate28(data292.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data292,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data292.beta_regularizer !== undefined){
-let data298 = data292.beta_regularizer;
-const _errs988 = errors;
-let valid326 = false;
-const _errs989 = errors;
-if(data298 !== null){
-const err565 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data297 == "number"){
+if(data297 < 1 || isNaN(data297)){
+const err565 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/43/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -10554,11 +10678,33 @@ vErrors.push(err565);
 }
 errors++;
 }
-var _valid108 = _errs989 === errors;
-valid326 = valid326 || _valid108;
-const _errs991 = errors;
-if(typeof data298 !== "string"){
-const err566 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+if(data282.depthwise_initializer !== undefined){
+if(!(validate28(data282.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data282,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data282.pointwise_initializer !== undefined){
+if(!(validate28(data282.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data282,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid108 = _errs973 === errors;
+valid329 = _valid108;
+if(valid329){
+var props80 = {};
+props80.config = true;
+props80.class_name = true;
+}
+}
+if(!valid329){
+const err566 = {instancePath,schemaPath:"#/allOf/43/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -10567,11 +10713,23 @@ vErrors.push(err566);
 }
 errors++;
 }
-var _valid108 = _errs991 === errors;
-valid326 = valid326 || _valid108;
-const _errs993 = errors;
-if(!(data298 && typeof data298 == "object" && !Array.isArray(data298))){
-const err567 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props2 !== true && props80 !== undefined){
+if(props80 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props80);
+}
+}
+const _errs1017 = errors;
+let valid343 = true;
+const _errs1018 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data300 = data.class_name;
+if(!((((((((((((data300 === "MaxPooling1D") || (data300 === "MaxPool1D")) || (data300 === "MaxPooling2D")) || (data300 === "MaxPool2D")) || (data300 === "MaxPooling3D")) || (data300 === "MaxPool3D")) || (data300 === "AveragePooling1D")) || (data300 === "AvgPool1D")) || (data300 === "AveragePooling2D")) || (data300 === "AvgPool2D")) || (data300 === "AveragePooling3D")) || (data300 === "AvgPool3D"))){
+const err567 = {};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -10580,10 +10738,35 @@ vErrors.push(err567);
 }
 errors++;
 }
-var _valid108 = _errs993 === errors;
-valid326 = valid326 || _valid108;
-if(!valid326){
-const err568 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid112 = _errs1018 === errors;
+errors = _errs1017;
+if(vErrors !== null){
+if(_errs1017){
+vErrors.length = _errs1017;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid112){
+const _errs1020 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data301 = data.config;
+if(!(validate22(data301, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data301 && typeof data301 == "object" && !Array.isArray(data301)){
+if(data301.pool_size !== undefined){
+let data302 = data301.pool_size;
+const _errs1024 = errors;
+let valid348 = false;
+const _errs1025 = errors;
+if(!((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302)))){
+const err568 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -10592,25 +10775,9 @@ vErrors.push(err568);
 }
 errors++;
 }
-else {
-errors = _errs988;
-if(vErrors !== null){
-if(_errs988){
-vErrors.length = _errs988;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data292.gamma_regularizer !== undefined){
-let data299 = data292.gamma_regularizer;
-const _errs997 = errors;
-let valid328 = false;
-const _errs998 = errors;
-if(data299 !== null){
-const err569 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data302 == "number"){
+if(data302 < 1 || isNaN(data302)){
+const err569 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -10619,11 +10786,13 @@ vErrors.push(err569);
 }
 errors++;
 }
-var _valid109 = _errs998 === errors;
-valid328 = valid328 || _valid109;
-const _errs1000 = errors;
-if(typeof data299 !== "string"){
-const err570 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid113 = _errs1025 === errors;
+valid348 = valid348 || _valid113;
+const _errs1027 = errors;
+if(Array.isArray(data302)){
+if(data302.length > 3){
+const err570 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -10632,11 +10801,8 @@ vErrors.push(err570);
 }
 errors++;
 }
-var _valid109 = _errs1000 === errors;
-valid328 = valid328 || _valid109;
-const _errs1002 = errors;
-if(!(data299 && typeof data299 == "object" && !Array.isArray(data299))){
-const err571 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data302.length < 1){
+const err571 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -10645,10 +10811,11 @@ vErrors.push(err571);
 }
 errors++;
 }
-var _valid109 = _errs1002 === errors;
-valid328 = valid328 || _valid109;
-if(!valid328){
-const err572 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len13 = data302.length;
+for(let i13=0; i13<len13; i13++){
+let data303 = data302[i13];
+if(!((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303)))){
+const err572 = {instancePath:instancePath+"/config/pool_size/" + i13,schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -10657,25 +10824,9 @@ vErrors.push(err572);
 }
 errors++;
 }
-else {
-errors = _errs997;
-if(vErrors !== null){
-if(_errs997){
-vErrors.length = _errs997;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data292.beta_constraint !== undefined){
-let data300 = data292.beta_constraint;
-const _errs1006 = errors;
-let valid330 = false;
-const _errs1007 = errors;
-if(data300 !== null){
-const err573 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data303 == "number"){
+if(data303 < 1 || isNaN(data303)){
+const err573 = {instancePath:instancePath+"/config/pool_size/" + i13,schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -10684,11 +10835,11 @@ vErrors.push(err573);
 }
 errors++;
 }
-var _valid110 = _errs1007 === errors;
-valid330 = valid330 || _valid110;
-const _errs1009 = errors;
-if(typeof data300 !== "string"){
-const err574 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+}
+else {
+const err574 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -10697,11 +10848,10 @@ vErrors.push(err574);
 }
 errors++;
 }
-var _valid110 = _errs1009 === errors;
-valid330 = valid330 || _valid110;
-const _errs1011 = errors;
-if(!(data300 && typeof data300 == "object" && !Array.isArray(data300))){
-const err575 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid113 = _errs1027 === errors;
+valid348 = valid348 || _valid113;
+if(!valid348){
+const err575 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -10710,10 +10860,22 @@ vErrors.push(err575);
 }
 errors++;
 }
-var _valid110 = _errs1011 === errors;
-valid330 = valid330 || _valid110;
-if(!valid330){
-const err576 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs1024;
+if(vErrors !== null){
+if(_errs1024){
+vErrors.length = _errs1024;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data301.pool_length !== undefined){
+let data304 = data301.pool_length;
+if(!((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304)))){
+const err576 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/44/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -10722,25 +10884,9 @@ vErrors.push(err576);
 }
 errors++;
 }
-else {
-errors = _errs1006;
-if(vErrors !== null){
-if(_errs1006){
-vErrors.length = _errs1006;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data292.gamma_constraint !== undefined){
-let data301 = data292.gamma_constraint;
-const _errs1015 = errors;
-let valid332 = false;
-const _errs1016 = errors;
-if(data301 !== null){
-const err577 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data304 == "number"){
+if(data304 < 1 || isNaN(data304)){
+const err577 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/44/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -10749,11 +10895,18 @@ vErrors.push(err577);
 }
 errors++;
 }
-var _valid111 = _errs1016 === errors;
-valid332 = valid332 || _valid111;
-const _errs1018 = errors;
-if(typeof data301 !== "string"){
-const err578 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+if(data301.strides !== undefined){
+let data305 = data301.strides;
+const _errs1034 = errors;
+let valid351 = false;
+const _errs1035 = errors;
+const _errs1036 = errors;
+let valid352 = false;
+const _errs1037 = errors;
+if(!((typeof data305 == "number") && (!(data305 % 1) && !isNaN(data305)))){
+const err578 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -10762,11 +10915,9 @@ vErrors.push(err578);
 }
 errors++;
 }
-var _valid111 = _errs1018 === errors;
-valid332 = valid332 || _valid111;
-const _errs1020 = errors;
-if(!(data301 && typeof data301 == "object" && !Array.isArray(data301))){
-const err579 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data305 == "number"){
+if(data305 < 1 || isNaN(data305)){
+const err579 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -10775,10 +10926,13 @@ vErrors.push(err579);
 }
 errors++;
 }
-var _valid111 = _errs1020 === errors;
-valid332 = valid332 || _valid111;
-if(!valid332){
-const err580 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid115 = _errs1037 === errors;
+valid352 = valid352 || _valid115;
+const _errs1039 = errors;
+if(Array.isArray(data305)){
+if(data305.length > 3){
+const err580 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -10787,25 +10941,8 @@ vErrors.push(err580);
 }
 errors++;
 }
-else {
-errors = _errs1015;
-if(vErrors !== null){
-if(_errs1015){
-vErrors.length = _errs1015;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data292.axis !== undefined){
-let data302 = data292.axis;
-const _errs1023 = errors;
-let valid333 = false;
-const _errs1024 = errors;
-if(!((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302)))){
-const err581 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data305.length < 1){
+const err581 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -10814,15 +10951,11 @@ vErrors.push(err581);
 }
 errors++;
 }
-var _valid112 = _errs1024 === errors;
-valid333 = valid333 || _valid112;
-const _errs1026 = errors;
-if(Array.isArray(data302)){
-const len13 = data302.length;
-for(let i13=0; i13<len13; i13++){
-let data303 = data302[i13];
-if(!((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303)))){
-const err582 = {instancePath:instancePath+"/config/axis/" + i13,schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len14 = data305.length;
+for(let i14=0; i14<len14; i14++){
+let data306 = data305[i14];
+if(!((typeof data306 == "number") && (!(data306 % 1) && !isNaN(data306)))){
+const err582 = {instancePath:instancePath+"/config/strides/" + i14,schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -10831,10 +10964,9 @@ vErrors.push(err582);
 }
 errors++;
 }
-}
-}
-else {
-const err583 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data306 == "number"){
+if(data306 < 1 || isNaN(data306)){
+const err583 = {instancePath:instancePath+"/config/strides/" + i14,schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -10843,10 +10975,11 @@ vErrors.push(err583);
 }
 errors++;
 }
-var _valid112 = _errs1026 === errors;
-valid333 = valid333 || _valid112;
-if(!valid333){
-const err584 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/40/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+else {
+const err584 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -10855,21 +10988,10 @@ vErrors.push(err584);
 }
 errors++;
 }
-else {
-errors = _errs1023;
-if(vErrors !== null){
-if(_errs1023){
-vErrors.length = _errs1023;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data292.momentum !== undefined){
-if(!(typeof data292.momentum == "number")){
-const err585 = {instancePath:instancePath+"/config/momentum",schemaPath:"#/allOf/40/then/properties/config/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid115 = _errs1039 === errors;
+valid352 = valid352 || _valid115;
+if(!valid352){
+const err585 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -10878,22 +11000,22 @@ vErrors.push(err585);
 }
 errors++;
 }
+else {
+errors = _errs1036;
+if(vErrors !== null){
+if(_errs1036){
+vErrors.length = _errs1036;
 }
-if(data292.moving_mean_initializer !== undefined){
-if(!(validate28(data292.moving_mean_initializer, {instancePath:instancePath+"/config/moving_mean_initializer",parentData:data292,parentDataProperty:"moving_mean_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data292.moving_variance_initializer !== undefined){
-if(!(validate28(data292.moving_variance_initializer, {instancePath:instancePath+"/config/moving_variance_initializer",parentData:data292,parentDataProperty:"moving_variance_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
+else {
+vErrors = null;
 }
 }
-if(data292.synchronized !== undefined){
-if(typeof data292.synchronized !== "boolean"){
-const err586 = {instancePath:instancePath+"/config/synchronized",schemaPath:"#/allOf/40/then/properties/config/properties/synchronized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+var _valid114 = _errs1035 === errors;
+valid351 = valid351 || _valid114;
+const _errs1043 = errors;
+if(data305 !== null){
+const err586 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -10902,10 +11024,10 @@ vErrors.push(err586);
 }
 errors++;
 }
-}
-if(data292.renorm !== undefined){
-if(typeof data292.renorm !== "boolean"){
-const err587 = {instancePath:instancePath+"/config/renorm",schemaPath:"#/allOf/40/then/properties/config/properties/renorm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid114 = _errs1043 === errors;
+valid351 = valid351 || _valid114;
+if(!valid351){
+const err587 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -10914,14 +11036,25 @@ vErrors.push(err587);
 }
 errors++;
 }
+else {
+errors = _errs1034;
+if(vErrors !== null){
+if(_errs1034){
+vErrors.length = _errs1034;
 }
-if(data292.renorm_clipping !== undefined){
-let data309 = data292.renorm_clipping;
-const _errs1039 = errors;
-let valid336 = false;
-const _errs1040 = errors;
-if(!(data309 && typeof data309 == "object" && !Array.isArray(data309))){
-const err588 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_clipping/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data301.stride !== undefined){
+let data307 = data301.stride;
+const _errs1046 = errors;
+let valid355 = false;
+const _errs1047 = errors;
+if(!((typeof data307 == "number") && (!(data307 % 1) && !isNaN(data307)))){
+const err588 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -10930,11 +11063,9 @@ vErrors.push(err588);
 }
 errors++;
 }
-var _valid113 = _errs1040 === errors;
-valid336 = valid336 || _valid113;
-const _errs1042 = errors;
-if(data309 !== null){
-const err589 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_clipping/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data307 == "number"){
+if(data307 < 1 || isNaN(data307)){
+const err589 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -10943,10 +11074,12 @@ vErrors.push(err589);
 }
 errors++;
 }
-var _valid113 = _errs1042 === errors;
-valid336 = valid336 || _valid113;
-if(!valid336){
-const err590 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_clipping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid116 = _errs1047 === errors;
+valid355 = valid355 || _valid116;
+const _errs1049 = errors;
+if(data307 !== null){
+const err590 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -10955,21 +11088,10 @@ vErrors.push(err590);
 }
 errors++;
 }
-else {
-errors = _errs1039;
-if(vErrors !== null){
-if(_errs1039){
-vErrors.length = _errs1039;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data292.renorm_momentum !== undefined){
-if(!(typeof data292.renorm_momentum == "number")){
-const err591 = {instancePath:instancePath+"/config/renorm_momentum",schemaPath:"#/allOf/40/then/properties/config/properties/renorm_momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid116 = _errs1049 === errors;
+valid355 = valid355 || _valid116;
+if(!valid355){
+const err591 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -10978,14 +11100,23 @@ vErrors.push(err591);
 }
 errors++;
 }
+else {
+errors = _errs1046;
+if(vErrors !== null){
+if(_errs1046){
+vErrors.length = _errs1046;
 }
-if(data292.virtual_batch_size !== undefined){
-let data311 = data292.virtual_batch_size;
-const _errs1047 = errors;
-let valid337 = false;
-const _errs1048 = errors;
-if(!((typeof data311 == "number") && (!(data311 % 1) && !isNaN(data311)))){
-const err592 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data301.padding !== undefined){
+let data308 = data301.padding;
+if(typeof data308 === "string"){
+if(func1(data308) < 1){
+const err592 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/44/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -10994,9 +11125,9 @@ vErrors.push(err592);
 }
 errors++;
 }
-if(typeof data311 == "number"){
-if(data311 < 1 || isNaN(data311)){
-const err593 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err593 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/44/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -11006,11 +11137,11 @@ vErrors.push(err593);
 errors++;
 }
 }
-var _valid114 = _errs1048 === errors;
-valid337 = valid337 || _valid114;
-const _errs1050 = errors;
-if(data311 !== null){
-const err594 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data301.border_mode !== undefined){
+let data309 = data301.border_mode;
+if(typeof data309 === "string"){
+if(func1(data309) < 1){
+const err594 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/44/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -11019,10 +11150,9 @@ vErrors.push(err594);
 }
 errors++;
 }
-var _valid114 = _errs1050 === errors;
-valid337 = valid337 || _valid114;
-if(!valid337){
-const err595 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/40/then/properties/config/properties/virtual_batch_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err595 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/44/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -11031,25 +11161,11 @@ vErrors.push(err595);
 }
 errors++;
 }
-else {
-errors = _errs1047;
-if(vErrors !== null){
-if(_errs1047){
-vErrors.length = _errs1047;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data292.fused !== undefined){
-let data312 = data292.fused;
-const _errs1053 = errors;
-let valid338 = false;
-const _errs1054 = errors;
-if(typeof data312 !== "boolean"){
-const err596 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/40/then/properties/config/properties/fused/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data301.data_format !== undefined){
+let data310 = data301.data_format;
+if(!(((data310 === "channels_last") || (data310 === "channels_first")) || (data310 === null))){
+const err596 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/44/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[44].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -11058,11 +11174,11 @@ vErrors.push(err596);
 }
 errors++;
 }
-var _valid115 = _errs1054 === errors;
-valid338 = valid338 || _valid115;
-const _errs1056 = errors;
-if(data312 !== null){
-const err597 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/40/then/properties/config/properties/fused/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data301.dim_ordering !== undefined){
+let data311 = data301.dim_ordering;
+if(!(((data311 === "tf") || (data311 === "th")) || (data311 === "default"))){
+const err597 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/44/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[44].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -11071,10 +11187,20 @@ vErrors.push(err597);
 }
 errors++;
 }
-var _valid115 = _errs1056 === errors;
-valid338 = valid338 || _valid115;
-if(!valid338){
-const err598 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/40/then/properties/config/properties/fused/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+}
+var _valid112 = _errs1020 === errors;
+valid343 = _valid112;
+if(valid343){
+var props81 = {};
+props81.config = true;
+props81.class_name = true;
+}
+}
+if(!valid343){
+const err598 = {instancePath,schemaPath:"#/allOf/44/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -11083,22 +11209,23 @@ vErrors.push(err598);
 }
 errors++;
 }
-else {
-errors = _errs1053;
-if(vErrors !== null){
-if(_errs1053){
-vErrors.length = _errs1053;
+if(props2 !== true && props81 !== undefined){
+if(props81 === true){
+props2 = true;
 }
 else {
-vErrors = null;
+props2 = props2 || {};
+Object.assign(props2, props81);
 }
 }
-}
-}
-if(data292.mode !== undefined){
-let data313 = data292.mode;
-if(!(((data313 === 0) || (data313 === 1)) || (data313 === 2))){
-const err599 = {instancePath:instancePath+"/config/mode",schemaPath:"#/allOf/40/then/properties/config/properties/mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[40].then.properties.config.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs1058 = errors;
+let valid356 = true;
+const _errs1059 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data312 = data.class_name;
+if(!((((((((((((data312 === "GlobalMaxPooling1D") || (data312 === "GlobalMaxPool1D")) || (data312 === "GlobalMaxPooling2D")) || (data312 === "GlobalMaxPool2D")) || (data312 === "GlobalMaxPooling3D")) || (data312 === "GlobalMaxPool3D")) || (data312 === "GlobalAveragePooling1D")) || (data312 === "GlobalAvgPool1D")) || (data312 === "GlobalAveragePooling2D")) || (data312 === "GlobalAvgPool2D")) || (data312 === "GlobalAveragePooling3D")) || (data312 === "GlobalAvgPool3D"))){
+const err599 = {};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -11108,36 +11235,83 @@ vErrors.push(err599);
 errors++;
 }
 }
-if(data292.beta_init !== undefined){
-if(!(validate28(data292.beta_init, {instancePath:instancePath+"/config/beta_init",parentData:data292,parentDataProperty:"beta_init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+}
+var _valid117 = _errs1059 === errors;
+errors = _errs1058;
+if(vErrors !== null){
+if(_errs1058){
+vErrors.length = _errs1058;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid117){
+const _errs1061 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data313 = data.config;
+if(!(validate22(data313, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data292.gamma_init !== undefined){
-if(!(validate28(data292.gamma_init, {instancePath:instancePath+"/config/gamma_init",parentData:data292,parentDataProperty:"gamma_init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid107 = _errs975 === errors;
-valid320 = _valid107;
-if(valid320){
-var props82 = {};
-props82.config = true;
-props82.class_name = true;
-}
-}
-if(!valid320){
-const err600 = {instancePath,schemaPath:"#/allOf/40/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data313 && typeof data313 == "object" && !Array.isArray(data313)){
+if(data313.data_format !== undefined){
+let data314 = data313.data_format;
+if(!(((data314 === "channels_last") || (data314 === "channels_first")) || (data314 === null))){
+const err600 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/45/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[45].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err600];
 }
 else {
 vErrors.push(err600);
+}
+errors++;
+}
+}
+if(data313.dim_ordering !== undefined){
+let data315 = data313.dim_ordering;
+if(!(((data315 === "tf") || (data315 === "th")) || (data315 === "default"))){
+const err601 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/45/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[45].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err601];
+}
+else {
+vErrors.push(err601);
+}
+errors++;
+}
+}
+if(data313.keepdims !== undefined){
+if(typeof data313.keepdims !== "boolean"){
+const err602 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/45/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err602];
+}
+else {
+vErrors.push(err602);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid117 = _errs1061 === errors;
+valid356 = _valid117;
+if(valid356){
+var props82 = {};
+props82.config = true;
+props82.class_name = true;
+}
+}
+if(!valid356){
+const err603 = {instancePath,schemaPath:"#/allOf/45/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err603];
+}
+else {
+vErrors.push(err603);
 }
 errors++;
 }
@@ -11150,72 +11324,13 @@ props2 = props2 || {};
 Object.assign(props2, props82);
 }
 }
-const _errs1062 = errors;
-let valid339 = true;
-const _errs1063 = errors;
+const _errs1069 = errors;
+let valid361 = true;
+const _errs1070 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("LayerNormalization" !== data.class_name){
-const err601 = {};
-if(vErrors === null){
-vErrors = [err601];
-}
-else {
-vErrors.push(err601);
-}
-errors++;
-}
-}
-}
-var _valid116 = _errs1063 === errors;
-errors = _errs1062;
-if(vErrors !== null){
-if(_errs1062){
-vErrors.length = _errs1062;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid116){
-const _errs1065 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data317 = data.config;
-if(!(validate22(data317, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data317 && typeof data317 == "object" && !Array.isArray(data317)){
-if(data317.center !== undefined){
-if(typeof data317.center !== "boolean"){
-const err602 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/41/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err602];
-}
-else {
-vErrors.push(err602);
-}
-errors++;
-}
-}
-if(data317.scale !== undefined){
-if(typeof data317.scale !== "boolean"){
-const err603 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/41/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err603];
-}
-else {
-vErrors.push(err603);
-}
-errors++;
-}
-}
-if(data317.epsilon !== undefined){
-let data320 = data317.epsilon;
-if(typeof data320 == "number"){
-if(data320 < 0 || isNaN(data320)){
-const err604 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/41/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if("BatchNormalization" !== data.class_name){
+const err604 = {};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -11225,8 +11340,30 @@ vErrors.push(err604);
 errors++;
 }
 }
+}
+var _valid118 = _errs1070 === errors;
+errors = _errs1069;
+if(vErrors !== null){
+if(_errs1069){
+vErrors.length = _errs1069;
+}
 else {
-const err605 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/41/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+if(_valid118){
+const _errs1072 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data318 = data.config;
+if(!(validate22(data318, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data318 && typeof data318 == "object" && !Array.isArray(data318)){
+if(data318.center !== undefined){
+if(typeof data318.center !== "boolean"){
+const err605 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/46/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -11236,25 +11373,9 @@ vErrors.push(err605);
 errors++;
 }
 }
-if(data317.beta_initializer !== undefined){
-if(!(validate28(data317.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data317,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data317.gamma_initializer !== undefined){
-if(!(validate28(data317.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data317,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data317.beta_regularizer !== undefined){
-let data323 = data317.beta_regularizer;
-const _errs1078 = errors;
-let valid345 = false;
-const _errs1079 = errors;
-if(data323 !== null){
-const err606 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data318.scale !== undefined){
+if(typeof data318.scale !== "boolean"){
+const err606 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/46/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -11263,11 +11384,12 @@ vErrors.push(err606);
 }
 errors++;
 }
-var _valid117 = _errs1079 === errors;
-valid345 = valid345 || _valid117;
-const _errs1081 = errors;
-if(typeof data323 !== "string"){
-const err607 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data318.epsilon !== undefined){
+let data321 = data318.epsilon;
+if(typeof data321 == "number"){
+if(data321 < 0 || isNaN(data321)){
+const err607 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/46/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -11276,11 +11398,9 @@ vErrors.push(err607);
 }
 errors++;
 }
-var _valid117 = _errs1081 === errors;
-valid345 = valid345 || _valid117;
-const _errs1083 = errors;
-if(!(data323 && typeof data323 == "object" && !Array.isArray(data323))){
-const err608 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+else {
+const err608 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/46/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -11289,10 +11409,26 @@ vErrors.push(err608);
 }
 errors++;
 }
-var _valid117 = _errs1083 === errors;
-valid345 = valid345 || _valid117;
-if(!valid345){
-const err609 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data318.beta_initializer !== undefined){
+if(!(validate28(data318.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data318,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data318.gamma_initializer !== undefined){
+if(!(validate28(data318.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data318,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data318.beta_regularizer !== undefined){
+let data324 = data318.beta_regularizer;
+const _errs1085 = errors;
+let valid367 = false;
+const _errs1086 = errors;
+if(data324 !== null){
+const err609 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -11301,25 +11437,11 @@ vErrors.push(err609);
 }
 errors++;
 }
-else {
-errors = _errs1078;
-if(vErrors !== null){
-if(_errs1078){
-vErrors.length = _errs1078;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data317.gamma_regularizer !== undefined){
-let data324 = data317.gamma_regularizer;
-const _errs1087 = errors;
-let valid347 = false;
+var _valid119 = _errs1086 === errors;
+valid367 = valid367 || _valid119;
 const _errs1088 = errors;
-if(data324 !== null){
-const err610 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data324 !== "string"){
+const err610 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -11328,11 +11450,11 @@ vErrors.push(err610);
 }
 errors++;
 }
-var _valid118 = _errs1088 === errors;
-valid347 = valid347 || _valid118;
+var _valid119 = _errs1088 === errors;
+valid367 = valid367 || _valid119;
 const _errs1090 = errors;
-if(typeof data324 !== "string"){
-const err611 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data324 && typeof data324 == "object" && !Array.isArray(data324))){
+const err611 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -11341,11 +11463,10 @@ vErrors.push(err611);
 }
 errors++;
 }
-var _valid118 = _errs1090 === errors;
-valid347 = valid347 || _valid118;
-const _errs1092 = errors;
-if(!(data324 && typeof data324 == "object" && !Array.isArray(data324))){
-const err612 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid119 = _errs1090 === errors;
+valid367 = valid367 || _valid119;
+if(!valid367){
+const err612 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -11354,10 +11475,25 @@ vErrors.push(err612);
 }
 errors++;
 }
-var _valid118 = _errs1092 === errors;
-valid347 = valid347 || _valid118;
-if(!valid347){
-const err613 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs1085;
+if(vErrors !== null){
+if(_errs1085){
+vErrors.length = _errs1085;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data318.gamma_regularizer !== undefined){
+let data325 = data318.gamma_regularizer;
+const _errs1094 = errors;
+let valid369 = false;
+const _errs1095 = errors;
+if(data325 !== null){
+const err613 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -11366,25 +11502,11 @@ vErrors.push(err613);
 }
 errors++;
 }
-else {
-errors = _errs1087;
-if(vErrors !== null){
-if(_errs1087){
-vErrors.length = _errs1087;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data317.beta_constraint !== undefined){
-let data325 = data317.beta_constraint;
-const _errs1096 = errors;
-let valid349 = false;
+var _valid120 = _errs1095 === errors;
+valid369 = valid369 || _valid120;
 const _errs1097 = errors;
-if(data325 !== null){
-const err614 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data325 !== "string"){
+const err614 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -11393,11 +11515,11 @@ vErrors.push(err614);
 }
 errors++;
 }
-var _valid119 = _errs1097 === errors;
-valid349 = valid349 || _valid119;
+var _valid120 = _errs1097 === errors;
+valid369 = valid369 || _valid120;
 const _errs1099 = errors;
-if(typeof data325 !== "string"){
-const err615 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data325 && typeof data325 == "object" && !Array.isArray(data325))){
+const err615 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -11406,11 +11528,10 @@ vErrors.push(err615);
 }
 errors++;
 }
-var _valid119 = _errs1099 === errors;
-valid349 = valid349 || _valid119;
-const _errs1101 = errors;
-if(!(data325 && typeof data325 == "object" && !Array.isArray(data325))){
-const err616 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid120 = _errs1099 === errors;
+valid369 = valid369 || _valid120;
+if(!valid369){
+const err616 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -11419,10 +11540,25 @@ vErrors.push(err616);
 }
 errors++;
 }
-var _valid119 = _errs1101 === errors;
-valid349 = valid349 || _valid119;
-if(!valid349){
-const err617 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs1094;
+if(vErrors !== null){
+if(_errs1094){
+vErrors.length = _errs1094;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data318.beta_constraint !== undefined){
+let data326 = data318.beta_constraint;
+const _errs1103 = errors;
+let valid371 = false;
+const _errs1104 = errors;
+if(data326 !== null){
+const err617 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -11431,25 +11567,11 @@ vErrors.push(err617);
 }
 errors++;
 }
-else {
-errors = _errs1096;
-if(vErrors !== null){
-if(_errs1096){
-vErrors.length = _errs1096;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data317.gamma_constraint !== undefined){
-let data326 = data317.gamma_constraint;
-const _errs1105 = errors;
-let valid351 = false;
+var _valid121 = _errs1104 === errors;
+valid371 = valid371 || _valid121;
 const _errs1106 = errors;
-if(data326 !== null){
-const err618 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data326 !== "string"){
+const err618 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -11458,11 +11580,11 @@ vErrors.push(err618);
 }
 errors++;
 }
-var _valid120 = _errs1106 === errors;
-valid351 = valid351 || _valid120;
+var _valid121 = _errs1106 === errors;
+valid371 = valid371 || _valid121;
 const _errs1108 = errors;
-if(typeof data326 !== "string"){
-const err619 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data326 && typeof data326 == "object" && !Array.isArray(data326))){
+const err619 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -11471,11 +11593,10 @@ vErrors.push(err619);
 }
 errors++;
 }
-var _valid120 = _errs1108 === errors;
-valid351 = valid351 || _valid120;
-const _errs1110 = errors;
-if(!(data326 && typeof data326 == "object" && !Array.isArray(data326))){
-const err620 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid121 = _errs1108 === errors;
+valid371 = valid371 || _valid121;
+if(!valid371){
+const err620 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -11484,10 +11605,25 @@ vErrors.push(err620);
 }
 errors++;
 }
-var _valid120 = _errs1110 === errors;
-valid351 = valid351 || _valid120;
-if(!valid351){
-const err621 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs1103;
+if(vErrors !== null){
+if(_errs1103){
+vErrors.length = _errs1103;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data318.gamma_constraint !== undefined){
+let data327 = data318.gamma_constraint;
+const _errs1112 = errors;
+let valid373 = false;
+const _errs1113 = errors;
+if(data327 !== null){
+const err621 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -11496,25 +11632,11 @@ vErrors.push(err621);
 }
 errors++;
 }
-else {
-errors = _errs1105;
-if(vErrors !== null){
-if(_errs1105){
-vErrors.length = _errs1105;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data317.axis !== undefined){
-let data327 = data317.axis;
-const _errs1113 = errors;
-let valid352 = false;
-const _errs1114 = errors;
-if(!((typeof data327 == "number") && (!(data327 % 1) && !isNaN(data327)))){
-const err622 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid122 = _errs1113 === errors;
+valid373 = valid373 || _valid122;
+const _errs1115 = errors;
+if(typeof data327 !== "string"){
+const err622 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -11523,15 +11645,11 @@ vErrors.push(err622);
 }
 errors++;
 }
-var _valid121 = _errs1114 === errors;
-valid352 = valid352 || _valid121;
-const _errs1116 = errors;
-if(Array.isArray(data327)){
-const len14 = data327.length;
-for(let i14=0; i14<len14; i14++){
-let data328 = data327[i14];
-if(!((typeof data328 == "number") && (!(data328 % 1) && !isNaN(data328)))){
-const err623 = {instancePath:instancePath+"/config/axis/" + i14,schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid122 = _errs1115 === errors;
+valid373 = valid373 || _valid122;
+const _errs1117 = errors;
+if(!(data327 && typeof data327 == "object" && !Array.isArray(data327))){
+const err623 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -11540,10 +11658,10 @@ vErrors.push(err623);
 }
 errors++;
 }
-}
-}
-else {
-const err624 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid122 = _errs1117 === errors;
+valid373 = valid373 || _valid122;
+if(!valid373){
+const err624 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -11552,10 +11670,25 @@ vErrors.push(err624);
 }
 errors++;
 }
-var _valid121 = _errs1116 === errors;
-valid352 = valid352 || _valid121;
-if(!valid352){
-const err625 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/41/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs1112;
+if(vErrors !== null){
+if(_errs1112){
+vErrors.length = _errs1112;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data318.axis !== undefined){
+let data328 = data318.axis;
+const _errs1120 = errors;
+let valid374 = false;
+const _errs1121 = errors;
+if(!((typeof data328 == "number") && (!(data328 % 1) && !isNaN(data328)))){
+const err625 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -11564,21 +11697,15 @@ vErrors.push(err625);
 }
 errors++;
 }
-else {
-errors = _errs1113;
-if(vErrors !== null){
-if(_errs1113){
-vErrors.length = _errs1113;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data317.rms_scaling !== undefined){
-if(typeof data317.rms_scaling !== "boolean"){
-const err626 = {instancePath:instancePath+"/config/rms_scaling",schemaPath:"#/allOf/41/then/properties/config/properties/rms_scaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid123 = _errs1121 === errors;
+valid374 = valid374 || _valid123;
+const _errs1123 = errors;
+if(Array.isArray(data328)){
+const len15 = data328.length;
+for(let i15=0; i15<len15; i15++){
+let data329 = data328[i15];
+if(!((typeof data329 == "number") && (!(data329 % 1) && !isNaN(data329)))){
+const err626 = {instancePath:instancePath+"/config/axis/" + i15,schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -11589,18 +11716,8 @@ errors++;
 }
 }
 }
-}
-}
-var _valid116 = _errs1065 === errors;
-valid339 = _valid116;
-if(valid339){
-var props85 = {};
-props85.config = true;
-props85.class_name = true;
-}
-}
-if(!valid339){
-const err627 = {instancePath,schemaPath:"#/allOf/41/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err627 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -11609,22 +11726,10 @@ vErrors.push(err627);
 }
 errors++;
 }
-if(props2 !== true && props85 !== undefined){
-if(props85 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props85);
-}
-}
-const _errs1123 = errors;
-let valid355 = true;
-const _errs1124 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("GroupNormalization" !== data.class_name){
-const err628 = {};
+var _valid123 = _errs1123 === errors;
+valid374 = valid374 || _valid123;
+if(!valid374){
+const err628 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -11633,31 +11738,21 @@ vErrors.push(err628);
 }
 errors++;
 }
-}
-}
-var _valid122 = _errs1124 === errors;
-errors = _errs1123;
+else {
+errors = _errs1120;
 if(vErrors !== null){
-if(_errs1123){
-vErrors.length = _errs1123;
+if(_errs1120){
+vErrors.length = _errs1120;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid122){
-const _errs1126 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data331 = data.config;
-if(!(validate22(data331, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
-if(data331.center !== undefined){
-if(typeof data331.center !== "boolean"){
-const err629 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/42/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data318.momentum !== undefined){
+if(!(typeof data318.momentum == "number")){
+const err629 = {instancePath:instancePath+"/config/momentum",schemaPath:"#/allOf/46/then/properties/config/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -11667,9 +11762,21 @@ vErrors.push(err629);
 errors++;
 }
 }
-if(data331.scale !== undefined){
-if(typeof data331.scale !== "boolean"){
-const err630 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/42/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data318.moving_mean_initializer !== undefined){
+if(!(validate28(data318.moving_mean_initializer, {instancePath:instancePath+"/config/moving_mean_initializer",parentData:data318,parentDataProperty:"moving_mean_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data318.moving_variance_initializer !== undefined){
+if(!(validate28(data318.moving_variance_initializer, {instancePath:instancePath+"/config/moving_variance_initializer",parentData:data318,parentDataProperty:"moving_variance_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data318.synchronized !== undefined){
+if(typeof data318.synchronized !== "boolean"){
+const err630 = {instancePath:instancePath+"/config/synchronized",schemaPath:"#/allOf/46/then/properties/config/properties/synchronized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -11679,11 +11786,9 @@ vErrors.push(err630);
 errors++;
 }
 }
-if(data331.epsilon !== undefined){
-let data334 = data331.epsilon;
-if(typeof data334 == "number"){
-if(data334 < 0 || isNaN(data334)){
-const err631 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/42/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data318.renorm !== undefined){
+if(typeof data318.renorm !== "boolean"){
+const err631 = {instancePath:instancePath+"/config/renorm",schemaPath:"#/allOf/46/then/properties/config/properties/renorm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -11693,8 +11798,13 @@ vErrors.push(err631);
 errors++;
 }
 }
-else {
-const err632 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/42/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data318.renorm_clipping !== undefined){
+let data335 = data318.renorm_clipping;
+const _errs1136 = errors;
+let valid377 = false;
+const _errs1137 = errors;
+if(!(data335 && typeof data335 == "object" && !Array.isArray(data335))){
+const err632 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_clipping/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -11703,26 +11813,11 @@ vErrors.push(err632);
 }
 errors++;
 }
-}
-if(data331.beta_initializer !== undefined){
-if(!(validate28(data331.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data331,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data331.gamma_initializer !== undefined){
-if(!(validate28(data331.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data331,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data331.beta_regularizer !== undefined){
-let data337 = data331.beta_regularizer;
+var _valid124 = _errs1137 === errors;
+valid377 = valid377 || _valid124;
 const _errs1139 = errors;
-let valid361 = false;
-const _errs1140 = errors;
-if(data337 !== null){
-const err633 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data335 !== null){
+const err633 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_clipping/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -11731,11 +11826,10 @@ vErrors.push(err633);
 }
 errors++;
 }
-var _valid123 = _errs1140 === errors;
-valid361 = valid361 || _valid123;
-const _errs1142 = errors;
-if(typeof data337 !== "string"){
-const err634 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid124 = _errs1139 === errors;
+valid377 = valid377 || _valid124;
+if(!valid377){
+const err634 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_clipping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -11744,11 +11838,21 @@ vErrors.push(err634);
 }
 errors++;
 }
-var _valid123 = _errs1142 === errors;
-valid361 = valid361 || _valid123;
-const _errs1144 = errors;
-if(!(data337 && typeof data337 == "object" && !Array.isArray(data337))){
-const err635 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+errors = _errs1136;
+if(vErrors !== null){
+if(_errs1136){
+vErrors.length = _errs1136;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data318.renorm_momentum !== undefined){
+if(!(typeof data318.renorm_momentum == "number")){
+const err635 = {instancePath:instancePath+"/config/renorm_momentum",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -11757,10 +11861,14 @@ vErrors.push(err635);
 }
 errors++;
 }
-var _valid123 = _errs1144 === errors;
-valid361 = valid361 || _valid123;
-if(!valid361){
-const err636 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data318.virtual_batch_size !== undefined){
+let data337 = data318.virtual_batch_size;
+const _errs1144 = errors;
+let valid378 = false;
+const _errs1145 = errors;
+if(!((typeof data337 == "number") && (!(data337 % 1) && !isNaN(data337)))){
+const err636 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -11769,25 +11877,9 @@ vErrors.push(err636);
 }
 errors++;
 }
-else {
-errors = _errs1139;
-if(vErrors !== null){
-if(_errs1139){
-vErrors.length = _errs1139;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data331.gamma_regularizer !== undefined){
-let data338 = data331.gamma_regularizer;
-const _errs1148 = errors;
-let valid363 = false;
-const _errs1149 = errors;
-if(data338 !== null){
-const err637 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data337 == "number"){
+if(data337 < 1 || isNaN(data337)){
+const err637 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -11796,11 +11888,12 @@ vErrors.push(err637);
 }
 errors++;
 }
-var _valid124 = _errs1149 === errors;
-valid363 = valid363 || _valid124;
-const _errs1151 = errors;
-if(typeof data338 !== "string"){
-const err638 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid125 = _errs1145 === errors;
+valid378 = valid378 || _valid125;
+const _errs1147 = errors;
+if(data337 !== null){
+const err638 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -11809,11 +11902,10 @@ vErrors.push(err638);
 }
 errors++;
 }
-var _valid124 = _errs1151 === errors;
-valid363 = valid363 || _valid124;
-const _errs1153 = errors;
-if(!(data338 && typeof data338 == "object" && !Array.isArray(data338))){
-const err639 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid125 = _errs1147 === errors;
+valid378 = valid378 || _valid125;
+if(!valid378){
+const err639 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -11822,10 +11914,25 @@ vErrors.push(err639);
 }
 errors++;
 }
-var _valid124 = _errs1153 === errors;
-valid363 = valid363 || _valid124;
-if(!valid363){
-const err640 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs1144;
+if(vErrors !== null){
+if(_errs1144){
+vErrors.length = _errs1144;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data318.fused !== undefined){
+let data338 = data318.fused;
+const _errs1150 = errors;
+let valid379 = false;
+const _errs1151 = errors;
+if(typeof data338 !== "boolean"){
+const err640 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/46/then/properties/config/properties/fused/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -11834,25 +11941,11 @@ vErrors.push(err640);
 }
 errors++;
 }
-else {
-errors = _errs1148;
-if(vErrors !== null){
-if(_errs1148){
-vErrors.length = _errs1148;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data331.beta_constraint !== undefined){
-let data339 = data331.beta_constraint;
-const _errs1157 = errors;
-let valid365 = false;
-const _errs1158 = errors;
-if(data339 !== null){
-const err641 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid126 = _errs1151 === errors;
+valid379 = valid379 || _valid126;
+const _errs1153 = errors;
+if(data338 !== null){
+const err641 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/46/then/properties/config/properties/fused/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -11861,11 +11954,10 @@ vErrors.push(err641);
 }
 errors++;
 }
-var _valid125 = _errs1158 === errors;
-valid365 = valid365 || _valid125;
-const _errs1160 = errors;
-if(typeof data339 !== "string"){
-const err642 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid126 = _errs1153 === errors;
+valid379 = valid379 || _valid126;
+if(!valid379){
+const err642 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/46/then/properties/config/properties/fused/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -11874,11 +11966,22 @@ vErrors.push(err642);
 }
 errors++;
 }
-var _valid125 = _errs1160 === errors;
-valid365 = valid365 || _valid125;
-const _errs1162 = errors;
-if(!(data339 && typeof data339 == "object" && !Array.isArray(data339))){
-const err643 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+errors = _errs1150;
+if(vErrors !== null){
+if(_errs1150){
+vErrors.length = _errs1150;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data318.mode !== undefined){
+let data339 = data318.mode;
+if(!(((data339 === 0) || (data339 === 1)) || (data339 === 2))){
+const err643 = {instancePath:instancePath+"/config/mode",schemaPath:"#/allOf/46/then/properties/config/properties/mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[46].then.properties.config.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -11887,286 +11990,37 @@ vErrors.push(err643);
 }
 errors++;
 }
-var _valid125 = _errs1162 === errors;
-valid365 = valid365 || _valid125;
-if(!valid365){
-const err644 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err644];
 }
-else {
-vErrors.push(err644);
-}
-errors++;
-}
-else {
-errors = _errs1157;
-if(vErrors !== null){
-if(_errs1157){
-vErrors.length = _errs1157;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data331.gamma_constraint !== undefined){
-let data340 = data331.gamma_constraint;
-const _errs1166 = errors;
-let valid367 = false;
-const _errs1167 = errors;
-if(data340 !== null){
-const err645 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err645];
-}
-else {
-vErrors.push(err645);
-}
-errors++;
-}
-var _valid126 = _errs1167 === errors;
-valid367 = valid367 || _valid126;
-const _errs1169 = errors;
-if(typeof data340 !== "string"){
-const err646 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err646];
-}
-else {
-vErrors.push(err646);
-}
-errors++;
-}
-var _valid126 = _errs1169 === errors;
-valid367 = valid367 || _valid126;
-const _errs1171 = errors;
-if(!(data340 && typeof data340 == "object" && !Array.isArray(data340))){
-const err647 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err647];
-}
-else {
-vErrors.push(err647);
-}
-errors++;
-}
-var _valid126 = _errs1171 === errors;
-valid367 = valid367 || _valid126;
-if(!valid367){
-const err648 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err648];
-}
-else {
-vErrors.push(err648);
-}
-errors++;
-}
-else {
-errors = _errs1166;
-if(vErrors !== null){
-if(_errs1166){
-vErrors.length = _errs1166;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data331.groups !== undefined){
-let data341 = data331.groups;
-if(!((typeof data341 == "number") && (!(data341 % 1) && !isNaN(data341)))){
-const err649 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err649];
-}
-else {
-vErrors.push(err649);
-}
-errors++;
-}
-if(typeof data341 == "number"){
-if(data341 < -1 || isNaN(data341)){
-const err650 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
-if(vErrors === null){
-vErrors = [err650];
-}
-else {
-vErrors.push(err650);
-}
-errors++;
-}
-}
-}
-if(data331.axis !== undefined){
-let data342 = data331.axis;
-if(!((typeof data342 == "number") && (!(data342 % 1) && !isNaN(data342)))){
-const err651 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/42/then/properties/config/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err651];
-}
-else {
-vErrors.push(err651);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid122 = _errs1126 === errors;
-valid355 = _valid122;
-if(valid355){
-var props88 = {};
-props88.config = true;
-props88.class_name = true;
-}
-}
-if(!valid355){
-const err652 = {instancePath,schemaPath:"#/allOf/42/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err652];
-}
-else {
-vErrors.push(err652);
-}
-errors++;
-}
-if(props2 !== true && props88 !== undefined){
-if(props88 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props88);
-}
-}
-const _errs1178 = errors;
-let valid368 = true;
-const _errs1179 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("UnitNormalization" !== data.class_name){
-const err653 = {};
-if(vErrors === null){
-vErrors = [err653];
-}
-else {
-vErrors.push(err653);
-}
-errors++;
-}
-}
-}
-var _valid127 = _errs1179 === errors;
-errors = _errs1178;
-if(vErrors !== null){
-if(_errs1178){
-vErrors.length = _errs1178;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid127){
-const _errs1181 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data344 = data.config;
-if(!(validate22(data344, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(data318.beta_init !== undefined){
+if(!(validate28(data318.beta_init, {instancePath:instancePath+"/config/beta_init",parentData:data318,parentDataProperty:"beta_init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
-if(data344 && typeof data344 == "object" && !Array.isArray(data344)){
-if(data344.axis !== undefined){
-let data345 = data344.axis;
-const _errs1185 = errors;
-let valid373 = false;
-const _errs1186 = errors;
-if(!((typeof data345 == "number") && (!(data345 % 1) && !isNaN(data345)))){
-const err654 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err654];
 }
-else {
-vErrors.push(err654);
-}
-errors++;
-}
-var _valid128 = _errs1186 === errors;
-valid373 = valid373 || _valid128;
-const _errs1188 = errors;
-if(Array.isArray(data345)){
-const len15 = data345.length;
-for(let i15=0; i15<len15; i15++){
-let data346 = data345[i15];
-if(!((typeof data346 == "number") && (!(data346 % 1) && !isNaN(data346)))){
-const err655 = {instancePath:instancePath+"/config/axis/" + i15,schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err655];
-}
-else {
-vErrors.push(err655);
-}
-errors++;
-}
-}
-}
-else {
-const err656 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err656];
-}
-else {
-vErrors.push(err656);
-}
-errors++;
-}
-var _valid128 = _errs1188 === errors;
-valid373 = valid373 || _valid128;
-if(!valid373){
-const err657 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/43/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err657];
-}
-else {
-vErrors.push(err657);
-}
-errors++;
-}
-else {
-errors = _errs1185;
-if(vErrors !== null){
-if(_errs1185){
-vErrors.length = _errs1185;
-}
-else {
-vErrors = null;
+if(data318.gamma_init !== undefined){
+if(!(validate28(data318.gamma_init, {instancePath:instancePath+"/config/gamma_init",parentData:data318,parentDataProperty:"gamma_init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
 }
 }
 }
-}
-}
-var _valid127 = _errs1181 === errors;
-valid368 = _valid127;
-if(valid368){
+var _valid118 = _errs1072 === errors;
+valid361 = _valid118;
+if(valid361){
 var props89 = {};
 props89.config = true;
 props89.class_name = true;
 }
 }
-if(!valid368){
-const err658 = {instancePath,schemaPath:"#/allOf/43/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid361){
+const err644 = {instancePath,schemaPath:"#/allOf/46/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err658];
+vErrors = [err644];
 }
 else {
-vErrors.push(err658);
+vErrors.push(err644);
 }
 errors++;
 }
@@ -12179,13 +12033,254 @@ props2 = props2 || {};
 Object.assign(props2, props89);
 }
 }
-const _errs1193 = errors;
-let valid376 = true;
-const _errs1194 = errors;
+const _errs1159 = errors;
+let valid380 = true;
+const _errs1160 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Normalization" !== data.class_name){
-const err659 = {};
+if("LayerNormalization" !== data.class_name){
+const err645 = {};
+if(vErrors === null){
+vErrors = [err645];
+}
+else {
+vErrors.push(err645);
+}
+errors++;
+}
+}
+}
+var _valid127 = _errs1160 === errors;
+errors = _errs1159;
+if(vErrors !== null){
+if(_errs1159){
+vErrors.length = _errs1159;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid127){
+const _errs1162 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data343 = data.config;
+if(!(validate22(data343, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data343 && typeof data343 == "object" && !Array.isArray(data343)){
+if(data343.center !== undefined){
+if(typeof data343.center !== "boolean"){
+const err646 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/47/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err646];
+}
+else {
+vErrors.push(err646);
+}
+errors++;
+}
+}
+if(data343.scale !== undefined){
+if(typeof data343.scale !== "boolean"){
+const err647 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/47/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err647];
+}
+else {
+vErrors.push(err647);
+}
+errors++;
+}
+}
+if(data343.epsilon !== undefined){
+let data346 = data343.epsilon;
+if(typeof data346 == "number"){
+if(data346 < 0 || isNaN(data346)){
+const err648 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/47/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err648];
+}
+else {
+vErrors.push(err648);
+}
+errors++;
+}
+}
+else {
+const err649 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/47/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err649];
+}
+else {
+vErrors.push(err649);
+}
+errors++;
+}
+}
+if(data343.beta_initializer !== undefined){
+if(!(validate28(data343.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data343,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data343.gamma_initializer !== undefined){
+if(!(validate28(data343.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data343,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data343.beta_regularizer !== undefined){
+let data349 = data343.beta_regularizer;
+const _errs1175 = errors;
+let valid386 = false;
+const _errs1176 = errors;
+if(data349 !== null){
+const err650 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err650];
+}
+else {
+vErrors.push(err650);
+}
+errors++;
+}
+var _valid128 = _errs1176 === errors;
+valid386 = valid386 || _valid128;
+const _errs1178 = errors;
+if(typeof data349 !== "string"){
+const err651 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err651];
+}
+else {
+vErrors.push(err651);
+}
+errors++;
+}
+var _valid128 = _errs1178 === errors;
+valid386 = valid386 || _valid128;
+const _errs1180 = errors;
+if(!(data349 && typeof data349 == "object" && !Array.isArray(data349))){
+const err652 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err652];
+}
+else {
+vErrors.push(err652);
+}
+errors++;
+}
+var _valid128 = _errs1180 === errors;
+valid386 = valid386 || _valid128;
+if(!valid386){
+const err653 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err653];
+}
+else {
+vErrors.push(err653);
+}
+errors++;
+}
+else {
+errors = _errs1175;
+if(vErrors !== null){
+if(_errs1175){
+vErrors.length = _errs1175;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data343.gamma_regularizer !== undefined){
+let data350 = data343.gamma_regularizer;
+const _errs1184 = errors;
+let valid388 = false;
+const _errs1185 = errors;
+if(data350 !== null){
+const err654 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err654];
+}
+else {
+vErrors.push(err654);
+}
+errors++;
+}
+var _valid129 = _errs1185 === errors;
+valid388 = valid388 || _valid129;
+const _errs1187 = errors;
+if(typeof data350 !== "string"){
+const err655 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err655];
+}
+else {
+vErrors.push(err655);
+}
+errors++;
+}
+var _valid129 = _errs1187 === errors;
+valid388 = valid388 || _valid129;
+const _errs1189 = errors;
+if(!(data350 && typeof data350 == "object" && !Array.isArray(data350))){
+const err656 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err656];
+}
+else {
+vErrors.push(err656);
+}
+errors++;
+}
+var _valid129 = _errs1189 === errors;
+valid388 = valid388 || _valid129;
+if(!valid388){
+const err657 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err657];
+}
+else {
+vErrors.push(err657);
+}
+errors++;
+}
+else {
+errors = _errs1184;
+if(vErrors !== null){
+if(_errs1184){
+vErrors.length = _errs1184;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data343.beta_constraint !== undefined){
+let data351 = data343.beta_constraint;
+const _errs1193 = errors;
+let valid390 = false;
+const _errs1194 = errors;
+if(data351 !== null){
+const err658 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err658];
+}
+else {
+vErrors.push(err658);
+}
+errors++;
+}
+var _valid130 = _errs1194 === errors;
+valid390 = valid390 || _valid130;
+const _errs1196 = errors;
+if(typeof data351 !== "string"){
+const err659 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -12194,9 +12289,32 @@ vErrors.push(err659);
 }
 errors++;
 }
+var _valid130 = _errs1196 === errors;
+valid390 = valid390 || _valid130;
+const _errs1198 = errors;
+if(!(data351 && typeof data351 == "object" && !Array.isArray(data351))){
+const err660 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err660];
 }
+else {
+vErrors.push(err660);
 }
-var _valid129 = _errs1194 === errors;
+errors++;
+}
+var _valid130 = _errs1198 === errors;
+valid390 = valid390 || _valid130;
+if(!valid390){
+const err661 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err661];
+}
+else {
+vErrors.push(err661);
+}
+errors++;
+}
+else {
 errors = _errs1193;
 if(vErrors !== null){
 if(_errs1193){
@@ -12206,52 +12324,15 @@ else {
 vErrors = null;
 }
 }
-if(_valid129){
-const _errs1196 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data348 = data.config;
-if(!(validate22(data348, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
-if(data348.axis !== undefined){
-let data349 = data348.axis;
-const _errs1200 = errors;
-let valid381 = false;
-const _errs1201 = errors;
-if(!((typeof data349 == "number") && (!(data349 % 1) && !isNaN(data349)))){
-const err660 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err660];
 }
-else {
-vErrors.push(err660);
-}
-errors++;
-}
-var _valid130 = _errs1201 === errors;
-valid381 = valid381 || _valid130;
+if(data343.gamma_constraint !== undefined){
+let data352 = data343.gamma_constraint;
+const _errs1202 = errors;
+let valid392 = false;
 const _errs1203 = errors;
-if(Array.isArray(data349)){
-const len16 = data349.length;
-for(let i16=0; i16<len16; i16++){
-let data350 = data349[i16];
-if(!((typeof data350 == "number") && (!(data350 % 1) && !isNaN(data350)))){
-const err661 = {instancePath:instancePath+"/config/axis/" + i16,schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err661];
-}
-else {
-vErrors.push(err661);
-}
-errors++;
-}
-}
-}
-else {
-const err662 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data352 !== null){
+const err662 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -12260,11 +12341,11 @@ vErrors.push(err662);
 }
 errors++;
 }
-var _valid130 = _errs1203 === errors;
-valid381 = valid381 || _valid130;
-const _errs1207 = errors;
-if(data349 !== null){
-const err663 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid131 = _errs1203 === errors;
+valid392 = valid392 || _valid131;
+const _errs1205 = errors;
+if(typeof data352 !== "string"){
+const err663 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -12273,10 +12354,11 @@ vErrors.push(err663);
 }
 errors++;
 }
-var _valid130 = _errs1207 === errors;
-valid381 = valid381 || _valid130;
-if(!valid381){
-const err664 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/44/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid131 = _errs1205 === errors;
+valid392 = valid392 || _valid131;
+const _errs1207 = errors;
+if(!(data352 && typeof data352 == "object" && !Array.isArray(data352))){
+const err664 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -12285,21 +12367,10 @@ vErrors.push(err664);
 }
 errors++;
 }
-else {
-errors = _errs1200;
-if(vErrors !== null){
-if(_errs1200){
-vErrors.length = _errs1200;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data348.invert !== undefined){
-if(typeof data348.invert !== "boolean"){
-const err665 = {instancePath:instancePath+"/config/invert",schemaPath:"#/allOf/44/then/properties/config/properties/invert/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid131 = _errs1207 === errors;
+valid392 = valid392 || _valid131;
+if(!valid392){
+const err665 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -12308,14 +12379,25 @@ vErrors.push(err665);
 }
 errors++;
 }
+else {
+errors = _errs1202;
+if(vErrors !== null){
+if(_errs1202){
+vErrors.length = _errs1202;
 }
-if(data348.mean !== undefined){
-let data352 = data348.mean;
-const _errs1212 = errors;
-let valid384 = false;
-const _errs1213 = errors;
-if(!(typeof data352 == "number")){
-const err666 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data343.axis !== undefined){
+let data353 = data343.axis;
+const _errs1210 = errors;
+let valid393 = false;
+const _errs1211 = errors;
+if(!((typeof data353 == "number") && (!(data353 % 1) && !isNaN(data353)))){
+const err666 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -12324,11 +12406,15 @@ vErrors.push(err666);
 }
 errors++;
 }
-var _valid131 = _errs1213 === errors;
-valid384 = valid384 || _valid131;
-const _errs1215 = errors;
-if(!(Array.isArray(data352))){
-const err667 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid132 = _errs1211 === errors;
+valid393 = valid393 || _valid132;
+const _errs1213 = errors;
+if(Array.isArray(data353)){
+const len16 = data353.length;
+for(let i16=0; i16<len16; i16++){
+let data354 = data353[i16];
+if(!((typeof data354 == "number") && (!(data354 % 1) && !isNaN(data354)))){
+const err667 = {instancePath:instancePath+"/config/axis/" + i16,schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -12337,11 +12423,10 @@ vErrors.push(err667);
 }
 errors++;
 }
-var _valid131 = _errs1215 === errors;
-valid384 = valid384 || _valid131;
-const _errs1217 = errors;
-if(data352 !== null){
-const err668 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+}
+else {
+const err668 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -12350,12 +12435,10 @@ vErrors.push(err668);
 }
 errors++;
 }
-var _valid131 = _errs1217 === errors;
-valid384 = valid384 || _valid131;
-const _errs1219 = errors;
-if(data352 && typeof data352 == "object" && !Array.isArray(data352)){
-if(data352.class_name === undefined){
-const err669 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+var _valid132 = _errs1213 === errors;
+valid393 = valid393 || _valid132;
+if(!valid393){
+const err669 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -12364,9 +12447,21 @@ vErrors.push(err669);
 }
 errors++;
 }
+else {
+errors = _errs1210;
+if(vErrors !== null){
+if(_errs1210){
+vErrors.length = _errs1210;
 }
 else {
-const err670 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+}
+}
+if(data343.rms_scaling !== undefined){
+if(typeof data343.rms_scaling !== "boolean"){
+const err670 = {instancePath:instancePath+"/config/rms_scaling",schemaPath:"#/allOf/47/then/properties/config/properties/rms_scaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -12375,10 +12470,20 @@ vErrors.push(err670);
 }
 errors++;
 }
-var _valid131 = _errs1219 === errors;
-valid384 = valid384 || _valid131;
-if(!valid384){
-const err671 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/44/then/properties/config/properties/mean/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+}
+var _valid127 = _errs1162 === errors;
+valid380 = _valid127;
+if(valid380){
+var props92 = {};
+props92.config = true;
+props92.class_name = true;
+}
+}
+if(!valid380){
+const err671 = {instancePath,schemaPath:"#/allOf/47/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -12387,25 +12492,22 @@ vErrors.push(err671);
 }
 errors++;
 }
-else {
-errors = _errs1212;
-if(vErrors !== null){
-if(_errs1212){
-vErrors.length = _errs1212;
+if(props2 !== true && props92 !== undefined){
+if(props92 === true){
+props2 = true;
 }
 else {
-vErrors = null;
+props2 = props2 || {};
+Object.assign(props2, props92);
 }
 }
-}
-}
-if(data348.variance !== undefined){
-let data353 = data348.variance;
-const _errs1222 = errors;
-let valid385 = false;
-const _errs1223 = errors;
-if(!(typeof data353 == "number")){
-const err672 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const _errs1220 = errors;
+let valid396 = true;
+const _errs1221 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GroupNormalization" !== data.class_name){
+const err672 = {};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -12414,11 +12516,31 @@ vErrors.push(err672);
 }
 errors++;
 }
-var _valid132 = _errs1223 === errors;
-valid385 = valid385 || _valid132;
-const _errs1225 = errors;
-if(!(Array.isArray(data353))){
-const err673 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+}
+var _valid133 = _errs1221 === errors;
+errors = _errs1220;
+if(vErrors !== null){
+if(_errs1220){
+vErrors.length = _errs1220;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid133){
+const _errs1223 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data357 = data.config;
+if(!(validate22(data357, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
+if(data357.center !== undefined){
+if(typeof data357.center !== "boolean"){
+const err673 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/48/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -12427,11 +12549,10 @@ vErrors.push(err673);
 }
 errors++;
 }
-var _valid132 = _errs1225 === errors;
-valid385 = valid385 || _valid132;
-const _errs1227 = errors;
-if(data353 !== null){
-const err674 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data357.scale !== undefined){
+if(typeof data357.scale !== "boolean"){
+const err674 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/48/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -12440,12 +12561,12 @@ vErrors.push(err674);
 }
 errors++;
 }
-var _valid132 = _errs1227 === errors;
-valid385 = valid385 || _valid132;
-const _errs1229 = errors;
-if(data353 && typeof data353 == "object" && !Array.isArray(data353)){
-if(data353.class_name === undefined){
-const err675 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+}
+if(data357.epsilon !== undefined){
+let data360 = data357.epsilon;
+if(typeof data360 == "number"){
+if(data360 < 0 || isNaN(data360)){
+const err675 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/48/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -12456,7 +12577,7 @@ errors++;
 }
 }
 else {
-const err676 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err676 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/48/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -12465,10 +12586,26 @@ vErrors.push(err676);
 }
 errors++;
 }
-var _valid132 = _errs1229 === errors;
-valid385 = valid385 || _valid132;
-if(!valid385){
-const err677 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/44/then/properties/config/properties/variance/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data357.beta_initializer !== undefined){
+if(!(validate28(data357.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data357,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data357.gamma_initializer !== undefined){
+if(!(validate28(data357.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data357,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data357.beta_regularizer !== undefined){
+let data363 = data357.beta_regularizer;
+const _errs1236 = errors;
+let valid402 = false;
+const _errs1237 = errors;
+if(data363 !== null){
+const err677 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -12477,31 +12614,11 @@ vErrors.push(err677);
 }
 errors++;
 }
-else {
-errors = _errs1222;
-if(vErrors !== null){
-if(_errs1222){
-vErrors.length = _errs1222;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid129 = _errs1196 === errors;
-valid376 = _valid129;
-if(valid376){
-var props90 = {};
-props90.config = true;
-props90.class_name = true;
-}
-}
-if(!valid376){
-const err678 = {instancePath,schemaPath:"#/allOf/44/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid134 = _errs1237 === errors;
+valid402 = valid402 || _valid134;
+const _errs1239 = errors;
+if(typeof data363 !== "string"){
+const err678 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -12510,22 +12627,11 @@ vErrors.push(err678);
 }
 errors++;
 }
-if(props2 !== true && props90 !== undefined){
-if(props90 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props90);
-}
-}
-const _errs1232 = errors;
-let valid386 = true;
-const _errs1233 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Rescaling" !== data.class_name){
-const err679 = {};
+var _valid134 = _errs1239 === errors;
+valid402 = valid402 || _valid134;
+const _errs1241 = errors;
+if(!(data363 && typeof data363 == "object" && !Array.isArray(data363))){
+const err679 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -12534,30 +12640,10 @@ vErrors.push(err679);
 }
 errors++;
 }
-}
-}
-var _valid133 = _errs1233 === errors;
-errors = _errs1232;
-if(vErrors !== null){
-if(_errs1232){
-vErrors.length = _errs1232;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid133){
-const _errs1235 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data355 = data.config;
-if(!(validate22(data355, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
-if(data355.scale === undefined){
-const err680 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/45/then/properties/config/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'"};
+var _valid134 = _errs1241 === errors;
+valid402 = valid402 || _valid134;
+if(!valid402){
+const err680 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -12566,13 +12652,25 @@ vErrors.push(err680);
 }
 errors++;
 }
-if(data355.scale !== undefined){
-let data356 = data355.scale;
-const _errs1239 = errors;
-let valid391 = false;
-const _errs1240 = errors;
-if(!(typeof data356 == "number")){
-const err681 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+errors = _errs1236;
+if(vErrors !== null){
+if(_errs1236){
+vErrors.length = _errs1236;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data357.gamma_regularizer !== undefined){
+let data364 = data357.gamma_regularizer;
+const _errs1245 = errors;
+let valid404 = false;
+const _errs1246 = errors;
+if(data364 !== null){
+const err681 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -12581,11 +12679,11 @@ vErrors.push(err681);
 }
 errors++;
 }
-var _valid134 = _errs1240 === errors;
-valid391 = valid391 || _valid134;
-const _errs1242 = errors;
-if(!(Array.isArray(data356))){
-const err682 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid135 = _errs1246 === errors;
+valid404 = valid404 || _valid135;
+const _errs1248 = errors;
+if(typeof data364 !== "string"){
+const err682 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -12594,11 +12692,11 @@ vErrors.push(err682);
 }
 errors++;
 }
-var _valid134 = _errs1242 === errors;
-valid391 = valid391 || _valid134;
-const _errs1244 = errors;
-if(data356 !== null){
-const err683 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid135 = _errs1248 === errors;
+valid404 = valid404 || _valid135;
+const _errs1250 = errors;
+if(!(data364 && typeof data364 == "object" && !Array.isArray(data364))){
+const err683 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -12607,12 +12705,10 @@ vErrors.push(err683);
 }
 errors++;
 }
-var _valid134 = _errs1244 === errors;
-valid391 = valid391 || _valid134;
-const _errs1246 = errors;
-if(data356 && typeof data356 == "object" && !Array.isArray(data356)){
-if(data356.class_name === undefined){
-const err684 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+var _valid135 = _errs1250 === errors;
+valid404 = valid404 || _valid135;
+if(!valid404){
+const err684 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -12621,9 +12717,25 @@ vErrors.push(err684);
 }
 errors++;
 }
+else {
+errors = _errs1245;
+if(vErrors !== null){
+if(_errs1245){
+vErrors.length = _errs1245;
 }
 else {
-const err685 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+}
+}
+if(data357.beta_constraint !== undefined){
+let data365 = data357.beta_constraint;
+const _errs1254 = errors;
+let valid406 = false;
+const _errs1255 = errors;
+if(data365 !== null){
+const err685 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -12632,10 +12744,11 @@ vErrors.push(err685);
 }
 errors++;
 }
-var _valid134 = _errs1246 === errors;
-valid391 = valid391 || _valid134;
-if(!valid391){
-const err686 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/45/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid136 = _errs1255 === errors;
+valid406 = valid406 || _valid136;
+const _errs1257 = errors;
+if(typeof data365 !== "string"){
+const err686 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -12644,25 +12757,11 @@ vErrors.push(err686);
 }
 errors++;
 }
-else {
-errors = _errs1239;
-if(vErrors !== null){
-if(_errs1239){
-vErrors.length = _errs1239;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data355.offset !== undefined){
-let data357 = data355.offset;
-const _errs1249 = errors;
-let valid392 = false;
-const _errs1250 = errors;
-if(!(typeof data357 == "number")){
-const err687 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid136 = _errs1257 === errors;
+valid406 = valid406 || _valid136;
+const _errs1259 = errors;
+if(!(data365 && typeof data365 == "object" && !Array.isArray(data365))){
+const err687 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -12671,11 +12770,10 @@ vErrors.push(err687);
 }
 errors++;
 }
-var _valid135 = _errs1250 === errors;
-valid392 = valid392 || _valid135;
-const _errs1252 = errors;
-if(!(Array.isArray(data357))){
-const err688 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid136 = _errs1259 === errors;
+valid406 = valid406 || _valid136;
+if(!valid406){
+const err688 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -12684,11 +12782,25 @@ vErrors.push(err688);
 }
 errors++;
 }
-var _valid135 = _errs1252 === errors;
-valid392 = valid392 || _valid135;
-const _errs1254 = errors;
-if(data357 !== null){
-const err689 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs1254;
+if(vErrors !== null){
+if(_errs1254){
+vErrors.length = _errs1254;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data357.gamma_constraint !== undefined){
+let data366 = data357.gamma_constraint;
+const _errs1263 = errors;
+let valid408 = false;
+const _errs1264 = errors;
+if(data366 !== null){
+const err689 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -12697,12 +12809,11 @@ vErrors.push(err689);
 }
 errors++;
 }
-var _valid135 = _errs1254 === errors;
-valid392 = valid392 || _valid135;
-const _errs1256 = errors;
-if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
-if(data357.class_name === undefined){
-const err690 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+var _valid137 = _errs1264 === errors;
+valid408 = valid408 || _valid137;
+const _errs1266 = errors;
+if(typeof data366 !== "string"){
+const err690 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -12711,9 +12822,11 @@ vErrors.push(err690);
 }
 errors++;
 }
-}
-else {
-const err691 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid137 = _errs1266 === errors;
+valid408 = valid408 || _valid137;
+const _errs1268 = errors;
+if(!(data366 && typeof data366 == "object" && !Array.isArray(data366))){
+const err691 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -12722,10 +12835,10 @@ vErrors.push(err691);
 }
 errors++;
 }
-var _valid135 = _errs1256 === errors;
-valid392 = valid392 || _valid135;
-if(!valid392){
-const err692 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/45/then/properties/config/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid137 = _errs1268 === errors;
+valid408 = valid408 || _valid137;
+if(!valid408){
+const err692 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -12735,10 +12848,183 @@ vErrors.push(err692);
 errors++;
 }
 else {
-errors = _errs1249;
+errors = _errs1263;
 if(vErrors !== null){
-if(_errs1249){
-vErrors.length = _errs1249;
+if(_errs1263){
+vErrors.length = _errs1263;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data357.groups !== undefined){
+let data367 = data357.groups;
+if(!((typeof data367 == "number") && (!(data367 % 1) && !isNaN(data367)))){
+const err693 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/48/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err693];
+}
+else {
+vErrors.push(err693);
+}
+errors++;
+}
+if(typeof data367 == "number"){
+if(data367 < -1 || isNaN(data367)){
+const err694 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/48/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+if(vErrors === null){
+vErrors = [err694];
+}
+else {
+vErrors.push(err694);
+}
+errors++;
+}
+}
+}
+if(data357.axis !== undefined){
+let data368 = data357.axis;
+if(!((typeof data368 == "number") && (!(data368 % 1) && !isNaN(data368)))){
+const err695 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/48/then/properties/config/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err695];
+}
+else {
+vErrors.push(err695);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid133 = _errs1223 === errors;
+valid396 = _valid133;
+if(valid396){
+var props95 = {};
+props95.config = true;
+props95.class_name = true;
+}
+}
+if(!valid396){
+const err696 = {instancePath,schemaPath:"#/allOf/48/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err696];
+}
+else {
+vErrors.push(err696);
+}
+errors++;
+}
+if(props2 !== true && props95 !== undefined){
+if(props95 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props95);
+}
+}
+const _errs1275 = errors;
+let valid409 = true;
+const _errs1276 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UnitNormalization" !== data.class_name){
+const err697 = {};
+if(vErrors === null){
+vErrors = [err697];
+}
+else {
+vErrors.push(err697);
+}
+errors++;
+}
+}
+}
+var _valid138 = _errs1276 === errors;
+errors = _errs1275;
+if(vErrors !== null){
+if(_errs1275){
+vErrors.length = _errs1275;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid138){
+const _errs1278 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data370 = data.config;
+if(!(validate22(data370, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data370 && typeof data370 == "object" && !Array.isArray(data370)){
+if(data370.axis !== undefined){
+let data371 = data370.axis;
+const _errs1282 = errors;
+let valid414 = false;
+const _errs1283 = errors;
+if(!((typeof data371 == "number") && (!(data371 % 1) && !isNaN(data371)))){
+const err698 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err698];
+}
+else {
+vErrors.push(err698);
+}
+errors++;
+}
+var _valid139 = _errs1283 === errors;
+valid414 = valid414 || _valid139;
+const _errs1285 = errors;
+if(Array.isArray(data371)){
+const len17 = data371.length;
+for(let i17=0; i17<len17; i17++){
+let data372 = data371[i17];
+if(!((typeof data372 == "number") && (!(data372 % 1) && !isNaN(data372)))){
+const err699 = {instancePath:instancePath+"/config/axis/" + i17,schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err699];
+}
+else {
+vErrors.push(err699);
+}
+errors++;
+}
+}
+}
+else {
+const err700 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err700];
+}
+else {
+vErrors.push(err700);
+}
+errors++;
+}
+var _valid139 = _errs1285 === errors;
+valid414 = valid414 || _valid139;
+if(!valid414){
+const err701 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err701];
+}
+else {
+vErrors.push(err701);
+}
+errors++;
+}
+else {
+errors = _errs1282;
+if(vErrors !== null){
+if(_errs1282){
+vErrors.length = _errs1282;
 }
 else {
 vErrors = null;
@@ -12749,51 +13035,648 @@ vErrors = null;
 }
 }
 }
-var _valid133 = _errs1235 === errors;
-valid386 = _valid133;
-if(valid386){
-var props91 = {};
-props91.config = true;
-props91.class_name = true;
+var _valid138 = _errs1278 === errors;
+valid409 = _valid138;
+if(valid409){
+var props96 = {};
+props96.config = true;
+props96.class_name = true;
 }
 }
-if(!valid386){
-const err693 = {instancePath,schemaPath:"#/allOf/45/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid409){
+const err702 = {instancePath,schemaPath:"#/allOf/49/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err693];
+vErrors = [err702];
 }
 else {
-vErrors.push(err693);
+vErrors.push(err702);
 }
 errors++;
 }
-if(props2 !== true && props91 !== undefined){
-if(props91 === true){
+if(props2 !== true && props96 !== undefined){
+if(props96 === true){
 props2 = true;
 }
 else {
 props2 = props2 || {};
-Object.assign(props2, props91);
+Object.assign(props2, props96);
+}
+}
+const _errs1290 = errors;
+let valid417 = true;
+const _errs1291 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Normalization" !== data.class_name){
+const err703 = {};
+if(vErrors === null){
+vErrors = [err703];
+}
+else {
+vErrors.push(err703);
+}
+errors++;
+}
+}
+}
+var _valid140 = _errs1291 === errors;
+errors = _errs1290;
+if(vErrors !== null){
+if(_errs1290){
+vErrors.length = _errs1290;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid140){
+const _errs1293 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data374 = data.config;
+if(!(validate22(data374, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data374 && typeof data374 == "object" && !Array.isArray(data374)){
+if(data374.axis !== undefined){
+let data375 = data374.axis;
+const _errs1297 = errors;
+let valid422 = false;
+const _errs1298 = errors;
+if(!((typeof data375 == "number") && (!(data375 % 1) && !isNaN(data375)))){
+const err704 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err704];
+}
+else {
+vErrors.push(err704);
+}
+errors++;
+}
+var _valid141 = _errs1298 === errors;
+valid422 = valid422 || _valid141;
+const _errs1300 = errors;
+if(Array.isArray(data375)){
+const len18 = data375.length;
+for(let i18=0; i18<len18; i18++){
+let data376 = data375[i18];
+if(!((typeof data376 == "number") && (!(data376 % 1) && !isNaN(data376)))){
+const err705 = {instancePath:instancePath+"/config/axis/" + i18,schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err705];
+}
+else {
+vErrors.push(err705);
+}
+errors++;
+}
+}
+}
+else {
+const err706 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err706];
+}
+else {
+vErrors.push(err706);
+}
+errors++;
+}
+var _valid141 = _errs1300 === errors;
+valid422 = valid422 || _valid141;
+const _errs1304 = errors;
+if(data375 !== null){
+const err707 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err707];
+}
+else {
+vErrors.push(err707);
+}
+errors++;
+}
+var _valid141 = _errs1304 === errors;
+valid422 = valid422 || _valid141;
+if(!valid422){
+const err708 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err708];
+}
+else {
+vErrors.push(err708);
+}
+errors++;
+}
+else {
+errors = _errs1297;
+if(vErrors !== null){
+if(_errs1297){
+vErrors.length = _errs1297;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data374.invert !== undefined){
+if(typeof data374.invert !== "boolean"){
+const err709 = {instancePath:instancePath+"/config/invert",schemaPath:"#/allOf/50/then/properties/config/properties/invert/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err709];
+}
+else {
+vErrors.push(err709);
+}
+errors++;
+}
+}
+if(data374.mean !== undefined){
+let data378 = data374.mean;
+const _errs1309 = errors;
+let valid425 = false;
+const _errs1310 = errors;
+if(!(typeof data378 == "number")){
+const err710 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err710];
+}
+else {
+vErrors.push(err710);
+}
+errors++;
+}
+var _valid142 = _errs1310 === errors;
+valid425 = valid425 || _valid142;
+const _errs1312 = errors;
+if(!(Array.isArray(data378))){
+const err711 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err711];
+}
+else {
+vErrors.push(err711);
+}
+errors++;
+}
+var _valid142 = _errs1312 === errors;
+valid425 = valid425 || _valid142;
+const _errs1314 = errors;
+if(data378 !== null){
+const err712 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err712];
+}
+else {
+vErrors.push(err712);
+}
+errors++;
+}
+var _valid142 = _errs1314 === errors;
+valid425 = valid425 || _valid142;
+const _errs1316 = errors;
+if(data378 && typeof data378 == "object" && !Array.isArray(data378)){
+if(data378.class_name === undefined){
+const err713 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err713];
+}
+else {
+vErrors.push(err713);
+}
+errors++;
+}
+}
+else {
+const err714 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err714];
+}
+else {
+vErrors.push(err714);
+}
+errors++;
+}
+var _valid142 = _errs1316 === errors;
+valid425 = valid425 || _valid142;
+if(!valid425){
+const err715 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err715];
+}
+else {
+vErrors.push(err715);
+}
+errors++;
+}
+else {
+errors = _errs1309;
+if(vErrors !== null){
+if(_errs1309){
+vErrors.length = _errs1309;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data374.variance !== undefined){
+let data379 = data374.variance;
+const _errs1319 = errors;
+let valid426 = false;
+const _errs1320 = errors;
+if(!(typeof data379 == "number")){
+const err716 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err716];
+}
+else {
+vErrors.push(err716);
+}
+errors++;
+}
+var _valid143 = _errs1320 === errors;
+valid426 = valid426 || _valid143;
+const _errs1322 = errors;
+if(!(Array.isArray(data379))){
+const err717 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err717];
+}
+else {
+vErrors.push(err717);
+}
+errors++;
+}
+var _valid143 = _errs1322 === errors;
+valid426 = valid426 || _valid143;
+const _errs1324 = errors;
+if(data379 !== null){
+const err718 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err718];
+}
+else {
+vErrors.push(err718);
+}
+errors++;
+}
+var _valid143 = _errs1324 === errors;
+valid426 = valid426 || _valid143;
+const _errs1326 = errors;
+if(data379 && typeof data379 == "object" && !Array.isArray(data379)){
+if(data379.class_name === undefined){
+const err719 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err719];
+}
+else {
+vErrors.push(err719);
+}
+errors++;
+}
+}
+else {
+const err720 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err720];
+}
+else {
+vErrors.push(err720);
+}
+errors++;
+}
+var _valid143 = _errs1326 === errors;
+valid426 = valid426 || _valid143;
+if(!valid426){
+const err721 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err721];
+}
+else {
+vErrors.push(err721);
+}
+errors++;
+}
+else {
+errors = _errs1319;
+if(vErrors !== null){
+if(_errs1319){
+vErrors.length = _errs1319;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid140 = _errs1293 === errors;
+valid417 = _valid140;
+if(valid417){
+var props97 = {};
+props97.config = true;
+props97.class_name = true;
+}
+}
+if(!valid417){
+const err722 = {instancePath,schemaPath:"#/allOf/50/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err722];
+}
+else {
+vErrors.push(err722);
+}
+errors++;
+}
+if(props2 !== true && props97 !== undefined){
+if(props97 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props97);
+}
+}
+const _errs1329 = errors;
+let valid427 = true;
+const _errs1330 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Rescaling" !== data.class_name){
+const err723 = {};
+if(vErrors === null){
+vErrors = [err723];
+}
+else {
+vErrors.push(err723);
+}
+errors++;
+}
+}
+}
+var _valid144 = _errs1330 === errors;
+errors = _errs1329;
+if(vErrors !== null){
+if(_errs1329){
+vErrors.length = _errs1329;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid144){
+const _errs1332 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data381 = data.config;
+if(!(validate22(data381, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data381 && typeof data381 == "object" && !Array.isArray(data381)){
+if(data381.scale === undefined){
+const err724 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/51/then/properties/config/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'"};
+if(vErrors === null){
+vErrors = [err724];
+}
+else {
+vErrors.push(err724);
+}
+errors++;
+}
+if(data381.scale !== undefined){
+let data382 = data381.scale;
+const _errs1336 = errors;
+let valid432 = false;
+const _errs1337 = errors;
+if(!(typeof data382 == "number")){
+const err725 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err725];
+}
+else {
+vErrors.push(err725);
+}
+errors++;
+}
+var _valid145 = _errs1337 === errors;
+valid432 = valid432 || _valid145;
+const _errs1339 = errors;
+if(!(Array.isArray(data382))){
+const err726 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err726];
+}
+else {
+vErrors.push(err726);
+}
+errors++;
+}
+var _valid145 = _errs1339 === errors;
+valid432 = valid432 || _valid145;
+const _errs1341 = errors;
+if(data382 !== null){
+const err727 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err727];
+}
+else {
+vErrors.push(err727);
+}
+errors++;
+}
+var _valid145 = _errs1341 === errors;
+valid432 = valid432 || _valid145;
+const _errs1343 = errors;
+if(data382 && typeof data382 == "object" && !Array.isArray(data382)){
+if(data382.class_name === undefined){
+const err728 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err728];
+}
+else {
+vErrors.push(err728);
+}
+errors++;
+}
+}
+else {
+const err729 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err729];
+}
+else {
+vErrors.push(err729);
+}
+errors++;
+}
+var _valid145 = _errs1343 === errors;
+valid432 = valid432 || _valid145;
+if(!valid432){
+const err730 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err730];
+}
+else {
+vErrors.push(err730);
+}
+errors++;
+}
+else {
+errors = _errs1336;
+if(vErrors !== null){
+if(_errs1336){
+vErrors.length = _errs1336;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data381.offset !== undefined){
+let data383 = data381.offset;
+const _errs1346 = errors;
+let valid433 = false;
+const _errs1347 = errors;
+if(!(typeof data383 == "number")){
+const err731 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err731];
+}
+else {
+vErrors.push(err731);
+}
+errors++;
+}
+var _valid146 = _errs1347 === errors;
+valid433 = valid433 || _valid146;
+const _errs1349 = errors;
+if(!(Array.isArray(data383))){
+const err732 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err732];
+}
+else {
+vErrors.push(err732);
+}
+errors++;
+}
+var _valid146 = _errs1349 === errors;
+valid433 = valid433 || _valid146;
+const _errs1351 = errors;
+if(data383 !== null){
+const err733 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err733];
+}
+else {
+vErrors.push(err733);
+}
+errors++;
+}
+var _valid146 = _errs1351 === errors;
+valid433 = valid433 || _valid146;
+const _errs1353 = errors;
+if(data383 && typeof data383 == "object" && !Array.isArray(data383)){
+if(data383.class_name === undefined){
+const err734 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err734];
+}
+else {
+vErrors.push(err734);
+}
+errors++;
+}
+}
+else {
+const err735 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err735];
+}
+else {
+vErrors.push(err735);
+}
+errors++;
+}
+var _valid146 = _errs1353 === errors;
+valid433 = valid433 || _valid146;
+if(!valid433){
+const err736 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err736];
+}
+else {
+vErrors.push(err736);
+}
+errors++;
+}
+else {
+errors = _errs1346;
+if(vErrors !== null){
+if(_errs1346){
+vErrors.length = _errs1346;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid144 = _errs1332 === errors;
+valid427 = _valid144;
+if(valid427){
+var props98 = {};
+props98.config = true;
+props98.class_name = true;
+}
+}
+if(!valid427){
+const err737 = {instancePath,schemaPath:"#/allOf/51/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err737];
+}
+else {
+vErrors.push(err737);
+}
+errors++;
+}
+if(props2 !== true && props98 !== undefined){
+if(props98 === true){
+props2 = true;
+}
+else {
+props2 = props2 || {};
+Object.assign(props2, props98);
 }
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name === undefined){
-const err694 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+const err738 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
 if(vErrors === null){
-vErrors = [err694];
+vErrors = [err738];
 }
 else {
-vErrors.push(err694);
+vErrors.push(err738);
 }
 errors++;
 }
 if(data.config === undefined){
-const err695 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+const err739 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
 if(vErrors === null){
-vErrors = [err695];
+vErrors = [err739];
 }
 else {
-vErrors.push(err695);
+vErrors.push(err739);
 }
 errors++;
 }
@@ -12808,185 +13691,185 @@ props2.inbound_nodes = true;
 props2.build_config = true;
 }
 if(data.class_name !== undefined){
-let data358 = data.class_name;
-if(typeof data358 === "string"){
-if(func1(data358) < 1){
-const err696 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data384 = data.class_name;
+if(typeof data384 === "string"){
+if(func1(data384) < 1){
+const err740 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err696];
+vErrors = [err740];
 }
 else {
-vErrors.push(err696);
+vErrors.push(err740);
 }
 errors++;
 }
 }
 else {
-const err697 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err741 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err697];
+vErrors = [err741];
 }
 else {
-vErrors.push(err697);
+vErrors.push(err741);
 }
 errors++;
 }
 }
 if(data.config !== undefined){
-let data359 = data.config;
-if(!(data359 && typeof data359 == "object" && !Array.isArray(data359))){
-const err698 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data385 = data.config;
+if(!(data385 && typeof data385 == "object" && !Array.isArray(data385))){
+const err742 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err698];
+vErrors = [err742];
 }
 else {
-vErrors.push(err698);
+vErrors.push(err742);
 }
 errors++;
 }
 }
 if(data.module !== undefined){
-let data360 = data.module;
-if((typeof data360 !== "string") && (data360 !== null)){
-const err699 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+let data386 = data.module;
+if((typeof data386 !== "string") && (data386 !== null)){
+const err743 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err699];
+vErrors = [err743];
 }
 else {
-vErrors.push(err699);
+vErrors.push(err743);
 }
 errors++;
 }
 }
 if(data.registered_name !== undefined){
-let data361 = data.registered_name;
-if((typeof data361 !== "string") && (data361 !== null)){
-const err700 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+let data387 = data.registered_name;
+if((typeof data387 !== "string") && (data387 !== null)){
+const err744 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err700];
+vErrors = [err744];
 }
 else {
-vErrors.push(err700);
+vErrors.push(err744);
 }
 errors++;
 }
 }
 if(data.name !== undefined){
-let data362 = data.name;
-if(typeof data362 === "string"){
-if(func1(data362) < 1){
-const err701 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data388 = data.name;
+if(typeof data388 === "string"){
+if(func1(data388) < 1){
+const err745 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err701];
+vErrors = [err745];
 }
 else {
-vErrors.push(err701);
+vErrors.push(err745);
 }
 errors++;
 }
 }
 else {
-const err702 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err746 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err702];
+vErrors = [err746];
 }
 else {
-vErrors.push(err702);
+vErrors.push(err746);
 }
 errors++;
 }
 }
 if(data.inbound_nodes !== undefined){
-let data363 = data.inbound_nodes;
-if(Array.isArray(data363)){
-const len17 = data363.length;
-for(let i17=0; i17<len17; i17++){
-let data364 = data363[i17];
-const _errs1272 = errors;
-let valid397 = false;
-const _errs1273 = errors;
-if(!(Array.isArray(data364))){
-const err703 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data389 = data.inbound_nodes;
+if(Array.isArray(data389)){
+const len19 = data389.length;
+for(let i19=0; i19<len19; i19++){
+let data390 = data389[i19];
+const _errs1369 = errors;
+let valid438 = false;
+const _errs1370 = errors;
+if(!(Array.isArray(data390))){
+const err747 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err703];
+vErrors = [err747];
 }
 else {
-vErrors.push(err703);
+vErrors.push(err747);
 }
 errors++;
 }
-var _valid136 = _errs1273 === errors;
-valid397 = valid397 || _valid136;
-const _errs1275 = errors;
-if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
-if(data364.args === undefined){
-const err704 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+var _valid147 = _errs1370 === errors;
+valid438 = valid438 || _valid147;
+const _errs1372 = errors;
+if(data390 && typeof data390 == "object" && !Array.isArray(data390)){
+if(data390.args === undefined){
+const err748 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
 if(vErrors === null){
-vErrors = [err704];
+vErrors = [err748];
 }
 else {
-vErrors.push(err704);
+vErrors.push(err748);
 }
 errors++;
 }
-if(data364.args !== undefined){
-if(!(Array.isArray(data364.args))){
-const err705 = {instancePath:instancePath+"/inbound_nodes/" + i17+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data390.args !== undefined){
+if(!(Array.isArray(data390.args))){
+const err749 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err705];
+vErrors = [err749];
 }
 else {
-vErrors.push(err705);
-}
-errors++;
-}
-}
-if(data364.kwargs !== undefined){
-let data366 = data364.kwargs;
-if((!(data366 && typeof data366 == "object" && !Array.isArray(data366))) && (data366 !== null)){
-const err706 = {instancePath:instancePath+"/inbound_nodes/" + i17+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema86.anyOf[1].properties.kwargs.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err706];
-}
-else {
-vErrors.push(err706);
+vErrors.push(err749);
 }
 errors++;
 }
 }
-}
-else {
-const err707 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data390.kwargs !== undefined){
+let data392 = data390.kwargs;
+if((!(data392 && typeof data392 == "object" && !Array.isArray(data392))) && (data392 !== null)){
+const err750 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema88.anyOf[1].properties.kwargs.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err707];
+vErrors = [err750];
 }
 else {
-vErrors.push(err707);
+vErrors.push(err750);
 }
 errors++;
 }
-var _valid136 = _errs1275 === errors;
-valid397 = valid397 || _valid136;
-if(_valid136){
-var props92 = {};
-props92.args = true;
-props92.kwargs = true;
 }
-if(!valid397){
-const err708 = {instancePath:instancePath+"/inbound_nodes/" + i17,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err708];
 }
 else {
-vErrors.push(err708);
+const err751 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err751];
+}
+else {
+vErrors.push(err751);
+}
+errors++;
+}
+var _valid147 = _errs1372 === errors;
+valid438 = valid438 || _valid147;
+if(_valid147){
+var props99 = {};
+props99.args = true;
+props99.kwargs = true;
+}
+if(!valid438){
+const err752 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err752];
+}
+else {
+vErrors.push(err752);
 }
 errors++;
 }
 else {
-errors = _errs1272;
+errors = _errs1369;
 if(vErrors !== null){
-if(_errs1272){
-vErrors.length = _errs1272;
+if(_errs1369){
+vErrors.length = _errs1369;
 }
 else {
 vErrors = null;
@@ -12996,37 +13879,37 @@ vErrors = null;
 }
 }
 else {
-const err709 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err753 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err709];
+vErrors = [err753];
 }
 else {
-vErrors.push(err709);
+vErrors.push(err753);
 }
 errors++;
 }
 }
 if(data.build_config !== undefined){
-let data367 = data.build_config;
-if((!(data367 && typeof data367 == "object" && !Array.isArray(data367))) && (data367 !== null)){
-const err710 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+let data393 = data.build_config;
+if((!(data393 && typeof data393 == "object" && !Array.isArray(data393))) && (data393 !== null)){
+const err754 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err710];
+vErrors = [err754];
 }
 else {
-vErrors.push(err710);
+vErrors.push(err754);
 }
 errors++;
 }
 }
 }
 else {
-const err711 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err755 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err711];
+vErrors = [err755];
 }
 else {
-vErrors.push(err711);
+vErrors.push(err755);
 }
 errors++;
 }
@@ -13036,15 +13919,15 @@ return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema87 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
-const schema88 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
-const schema89 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
-const wrapper3 = {validate: validate126};
+const schema89 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
+const schema90 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
+const schema91 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
+const wrapper3 = {validate: validate133};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate133.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13239,18 +14122,18 @@ vErrors = null;
 }
 }
 }
-validate126.errors = vErrors;
+validate133.errors = vErrors;
 evaluated0.props = props2;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate126.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate133.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate130.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13271,7 +14154,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if((typeof data0 !== "string") && (data0 !== null)){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema87.properties.name.type},message:"must be string,null"};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: schema89.properties.name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13322,14 +14205,14 @@ errors++;
 }
 }
 if(data.input_layers !== undefined){
-if(!(validate126(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate133(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 }
 if(data.output_layers !== undefined){
-if(!(validate126(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate133(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 }
@@ -13344,10 +14227,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
+validate130.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -13629,8 +14512,8 @@ ifClause0 = "then";
 }
 else {
 const _errs24 = errors;
-if(!(validate123(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate130(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs24 === errors;

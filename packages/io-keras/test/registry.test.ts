@@ -28,6 +28,8 @@ const LEGACY_ONLY: Record<string, string> = {
   AvgPool1D: 'AveragePooling1D', AvgPool2D: 'AveragePooling2D', AvgPool3D: 'AveragePooling3D',
   GlobalMaxPool1D: 'GlobalMaxPooling1D', GlobalMaxPool2D: 'GlobalMaxPooling2D', GlobalMaxPool3D: 'GlobalMaxPooling3D',
   GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalAvgPool3D: 'GlobalAveragePooling3D',
+  // Keras 3 dropped ThresholdedReLU; its function is ReLU(threshold=θ), whose case stands for it.
+  ThresholdedReLU: 'ReLU',
 };
 
 const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as { cases: Record<string, { layers: string[] }> };

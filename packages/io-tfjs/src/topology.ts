@@ -145,6 +145,11 @@ export function tfjsTopologyFromKeras(kerasJson: JsonObject, options: TfjsTopolo
       if (a === 'silu') a = config[k] = 'swish';
       if (typeof a === 'string' && !TFJS_ACTIVATIONS.has(a)) problems.push(`${label}: TensorFlow.js has no "${a}" activation (${k})`);
     }
+    if (cls === 'ReLU' && ((config.negative_slope ?? 0) !== 0 || (config.threshold ?? 0) !== 0)) problems.push(`${label}: TensorFlow.js' ReLU has max_value only (negative_slope and threshold would be dropped)`);
+    if (cls === 'ELU' && (config.alpha ?? 1) !== 1) problems.push(`${label}: TensorFlow.js' ELU refuses alpha other than 1`);
+    if (cls === 'Softmax' && config.axis !== undefined && config.axis !== -1 && !(Array.isArray(config.axis) && config.axis.length === 1 && config.axis[0] === -1)) {
+      problems.push(`${label}: TensorFlow.js' Softmax layer normalizes the last axis only (axis ${JSON.stringify(config.axis)}; write axis -1)`);
+    }
     if (cls === 'GRU' && config.reset_after === true) problems.push(`${label}: TensorFlow.js' GRU computes reset_after=False only (Keras 3's default is True; build the GRU with resetAfter: false)`);
     mapObjects(config, (key, obj) => {
       const c = String(obj.class_name);

@@ -17,6 +17,12 @@ const CASES: LayerCase[] = [
   ['Embedding', () => new L.Embedding({ inputDim: 7, outputDim: 3 }), [5]],
   ['Masking', () => new L.Masking({ maskValue: 0 }), [4, 3]],
   ['Activation', () => new L.Activation({ activation: 'softplus' }), [4]],
+  ['ReLU', () => new L.ReLU({ maxValue: 1.5 }), [4]],
+  ['LeakyReLU', () => new L.LeakyReLU({ negativeSlope: 0.2 }), [4]],
+  ['PReLU', () => new L.PReLU({ sharedAxes: [1], alphaInitializer: { class_name: 'Constant', config: { value: 0.3 } } }), [3, 4]],
+  ['ELU', () => new L.ELU({}), [4]],
+  ['Softmax', () => new L.Softmax({}), [3, 4]],
+  ['ThresholdedReLU', () => new L.ThresholdedReLU({ theta: 0.3 }), [4]],
   ['Dropout', () => new L.Dropout({ rate: 0.5 }), [4]],
   ['SpatialDropout1D', () => new L.SpatialDropout1D({ rate: 0.5 }), [4, 3]],
   ['GaussianNoise', () => new L.GaussianNoise({ stddev: 0.5 }), [4]],
@@ -121,4 +127,20 @@ describe('every layer claimed, both ways through TensorFlow.js', () => {
     });
   });
   afterAll(() => console.log(`worst |Δ| per layer vs TensorFlow.js 4.22.0:\n  ${figures.join('\n  ')}`));
+});
+
+describe('activation-layer options TensorFlow.js would drop are refused when saving', () => {
+  const refused: [string, () => L.Layer, RegExp][] = [
+    ['ReLU with negative_slope', () => new L.ReLU({ negativeSlope: 0.1 }), /ReLU has max_value only/],
+    ['ReLU with threshold', () => new L.ReLU({ threshold: 0.5 }), /ReLU has max_value only/],
+    ['ELU with alpha 0.5', () => new L.ELU({ alpha: 0.5 }), /ELU refuses alpha/],
+    ['Softmax over axis 1', () => new L.Softmax({ axis: 1 }), /last axis only/],
+  ];
+  for (const [what, build, message] of refused) {
+    it(what, () => {
+      const model = new Sequential([build()]);
+      model.build([null, 3, 4]);
+      expect(() => modelToTfjsFiles(model)).toThrow(message);
+    });
+  }
 });

@@ -57,6 +57,16 @@ export { Random } from './random.js';
 export { setBackend, getBackend, wasmReady, wasmUnavailableReason, type Backend } from './wasm/backend.js';
 export { markWeightsChanged, weightVersion, releasePackedWeights, clearPackCache, setPackCacheLimit, packCacheStats, type PackCacheStats } from './wasm/pack-cache.js';
 export { activationBackward, activationDerivative, type ActivationDerivative } from './activations-backward.js';
+export {
+  reluWithParams,
+  reluWithParamsBackward,
+  eluWithAlpha,
+  eluWithAlphaBackward,
+  prelu,
+  preluBackward,
+  preluAlphaIndex,
+  type ReluParams,
+} from './activations/parametric.js';
 export { denseBackward, type DenseBackwardOptions, type DenseBackwardResult } from './core/dense-backward.js';
 export {
   lstmForwardTrain,
