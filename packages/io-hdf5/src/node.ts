@@ -11,7 +11,7 @@
 import { promises as fsp, readSync } from 'node:fs';
 import { FileAccessError, FileExistsError, KerastsError } from '@kerasts/tensor';
 import { type AtomicWriteResult, writeFileAtomic as writeAtomic } from '@kerasts/tensor/node';
-import { findHdf5Signature, readKerasH5, readKerasH5RandomAccess } from './read.js';
+import { findHdf5Signature, readKerasH5, readKerasH5RandomAccess, startsWithZipHeader } from './read.js';
 import { inspectH5RootRandomAccess, type H5RootSummary } from './tree.js';
 import type { KerasH5Contents, ReadKerasH5Options, WriteKerasH5Options } from './types.js';
 import { writeKerasH5 } from './write.js';
@@ -122,7 +122,9 @@ export async function inspectH5RootFile(filePath: string, options: ReadKerasH5Op
     const head = new Uint8Array(8);
     let found = false;
     for (let off = 0; off + 8 <= st.size; off = off === 0 ? 512 : off * 2) {
-      if (file.readInto(head, 0, 8, off) === 8 && findHdf5Signature(head) === 0) {
+      if (file.readInto(head, 0, 8, off) !== 8) break;
+      if (off === 0 && startsWithZipHeader(head)) return null; // a .keras archive (see findHdf5Signature)
+      if (findHdf5Signature(head) === 0) {
         found = true;
         break;
       }

@@ -22,15 +22,23 @@ const TOP_LEVEL = 'top_level_model_weights';
  * or -1 when the bytes carry no HDF5 signature at all.
  */
 export function findHdf5Signature(bytes: Uint8Array): number {
+  // A ZIP (a .keras archive) whose stored model.weights.h5 happens to begin at 512·2ᵏ bytes carries an
+  // HDF5 signature there too: a ZIP header at offset 0 decides first.
+  if (startsWithZipHeader(bytes)) return -1;
   for (let off = 0; off + HDF5_SIGNATURE.length <= bytes.length; off = off === 0 ? 512 : off * 2) {
     if (HDF5_SIGNATURE.every((b, i) => bytes[off + i] === b)) return off;
   }
   return -1;
 }
 
+/** Whether the bytes begin with a ZIP local file header (`PK\x03\x04`). */
+export function startsWithZipHeader(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
 function describeNonHdf5(bytes: Uint8Array): string {
   if (bytes.length === 0) return 'the file is empty';
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+  if (startsWithZipHeader(bytes)) {
     return 'it is a ZIP archive (a Keras 3 .keras file?), not HDF5';
   }
   const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64)).trimStart();
@@ -68,6 +76,7 @@ function readAtOf(file: H5RandomAccessFile, scratch?: Uint8Array): (pos: number,
 
 /** Where the superblock starts in a file read piecewise (see {@link findHdf5Signature}). */
 function findHdf5SignatureAt(size: number, readAt: (pos: number, len: number) => Uint8Array): number {
+  if (size >= 4 && startsWithZipHeader(readAt(0, 4))) return -1;
   for (let off = 0; off + HDF5_SIGNATURE.length <= size; off = off === 0 ? 512 : off * 2) {
     const b = readAt(off, HDF5_SIGNATURE.length);
     if (HDF5_SIGNATURE.every((x, i) => b[i] === x)) return off;
