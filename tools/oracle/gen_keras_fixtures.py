@@ -283,6 +283,24 @@ def seq_activations_adam():
     return m
 
 
+def func_numpy_ops_adam():
+    """keras.ops nodes in a functional graph, as Keras 3 records `x + 3.0`, `x * y`, `1.0 / t`, `-x`
+    and a residual `x + shortcut` (MobileNetV3's hard-swish is `x * relu6(x + 3) * (1 / 6)`)."""
+    keras.utils.set_random_seed(14)
+    a = keras.Input((4,), name="a")
+    b = keras.Input((4,), name="b")
+    x = L.Dense(4)(a)
+    hs = x * L.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
+    z = L.Dense(4)(b)
+    w = hs * z - z
+    w = 1.0 / (w * w + 2.0)
+    w = -w + x
+    out = L.Dense(2)(w)
+    m = keras.Model([a, b], out, name="func_numpy_ops")
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    return m
+
+
 # name -> (builder, input shapes (without batch), output width, fit?[, integer inputs below this
 # vocabulary size]). Every layer class kerasts
 # registers must appear in some case (io-keras' registry test checks it).
@@ -304,9 +322,13 @@ CASES = {
     "seq_norm_adam": (seq_norm_adam, [(6,)], 2, True),
     "seq_image_reshaping_sgd": (seq_image_reshaping_sgd, [(3, 4, 2)], 2, True),
     "seq_activations_adam": (seq_activations_adam, [(5, 4)], 2, True),
+    "func_numpy_ops_adam": (func_numpy_ops_adam, [(4,), (4,)], 2, True),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2
+
+# keras.ops numpy operations kerasts computes as graph nodes (its NumpyOperation layer).
+NUMPY_OPERATIONS = {"Add", "Subtract", "Multiply", "Divide", "TrueDivide", "Negative"}
 
 
 def renumber_shared_ids(data):
@@ -409,7 +431,8 @@ def main():
         with open(os.path.join(out, f"{name}.json"), "w") as f:
             json.dump(entry, f)
         index[name] = {"class_name": entry["class_name"], "compiled": entry["compiled"],
-                       "layers": sorted({l.__class__.__name__ for l in model._flatten_layers(include_self=False, recursive=True)} | ({"InputLayer"} if isinstance(model, keras.Model) else set()))}
+                       "layers": sorted({l.__class__.__name__ for l in model._flatten_layers(include_self=False, recursive=True)} | ({"InputLayer"} if isinstance(model, keras.Model) else set())
+                                        | ({"NumpyOperation"} if any(type(op).__module__ == "keras.src.ops.numpy" and type(op).__name__ in NUMPY_OPERATIONS for op in getattr(model, "operations", [])) else set()))}
         print(f"keras fixtures: {name} ({os.path.getsize(kpath)} + {os.path.getsize(wpath)} bytes)")
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump({"keras_version": keras.__version__, "cases": index}, f, indent=1, sort_keys=True)

@@ -1,6 +1,6 @@
 /** What kerasts supports, read from the code's own registries (so the README table cannot drift). */
 import { DIALECTS } from '@kerasts/io-json';
-import { INITIALIZER_NAMES, registeredLayers } from '@kerasts/layers';
+import { INITIALIZER_NAMES, NUMPY_OPERATIONS, registeredLayers } from '@kerasts/layers';
 import { LOSS_NAMES, METRIC_NAMES, OPTIMIZERS } from '@kerasts/model';
 import { ACTIVATION_NAMES } from '@kerasts/tensor';
 import { ONNX_OPSET, onnxMappingFor, onnxRefusalFor, TFJS_LAYER_CLASSES, TFJS_LAYERS_VERSION } from 'kerasts';
@@ -37,8 +37,9 @@ function tfjsSupport(): string {
 /** The support table as Markdown. */
 export function supportMarkdown(): string {
   const rows: [string, string][] = [
-    ['Layers', code(registeredLayers())],
+    ['Layers', code(registeredLayers().filter((c) => c !== 'NumpyOperation'))],
     ['Model classes', '`Sequential`, `Functional` (model graphs with several inputs/outputs and shared layers)'],
+    ['Graph operations', `Keras 3 functional graphs' \`keras.ops\` nodes (\`x + 3.0\`, \`x * y\`, \`1.0 / t\`, \`-x\`; hard-swish written as \`x * relu6(x + 3) * (1 / 6)\`): ${code(NUMPY_OPERATIONS)}, read and written in the keras-3 dialect (\`.keras\`), exported to ONNX (class \`NumpyOperation\` in kerasts)`],
     ['Activations', code(ACTIVATION_NAMES)],
     ['Initializers', code(INITIALIZER_NAMES)],
     ['Optimizers', code(OPTIMIZERS)],

@@ -8,7 +8,7 @@
  *   written as a flat `["inp", 0, 0]`.
  */
 import { Functional, type FunctionalConfig, type FunctionalLayerSpec, type NodeSpec, type TensorRef } from '@kerasts/model';
-import { cloneJson, DEFAULT_KERAS_VERSION, isJsonObject, kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
+import { cloneJson, DEFAULT_KERAS_VERSION, isJsonObject, isSupportedNumpyOperation, kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import type { ParseOptions, ParsedModelConfig, SourceDialect } from './read.js';
@@ -172,6 +172,46 @@ function isOperationEntry(e: JsonObject): boolean {
   return typeof e.module === 'string' && (e.module.startsWith('keras.src.ops') || e.module.startsWith('keras.ops'));
 }
 
+/**
+ * A `keras.ops` numpy operation entry kerasts computes (`x + 3.0`, `x * y`, `-x`; see
+ * `NumpyOperation`) as the layer spec that computes it, or null for any other operation (those that
+ * Keras records to compute masks are skipped; any other used on data is refused by the caller).
+ */
+function numpyOperationSpec(e: JsonObject, path: string): FunctionalLayerSpec | null {
+  const module = String(e.module);
+  const cls = String(e.class_name);
+  if (!/^keras(\.src)?\.ops\.numpy$/.test(module) || !isSupportedNumpyOperation(cls)) return null;
+  const c = isJsonObject(e.config) ? e.config : {};
+  const name = typeof e.name === 'string' ? e.name : typeof c.name === 'string' ? c.name : null;
+  if (name === null) throw new ConfigError('an operation entry needs a "name"', `${path}.name`);
+  const nodes = Array.isArray(e.inbound_nodes) ? e.inbound_nodes : [];
+  const inboundNodes = nodes.map((n, k) => {
+    const p = `${path}.inbound_nodes[${k}]`;
+    if (!isJsonObject(n) || !Array.isArray(n.args)) throw new ConfigError(`a call of operation "${name}" must be {"args": [...], "kwargs": {...}}`, p);
+    if (isJsonObject(n.kwargs) && Object.keys(n.kwargs).length > 0) {
+      throw new UnsupportedError(`unsupported: operation "${name}" (${cls}) is called with keyword arguments ${JSON.stringify(Object.keys(n.kwargs))}`, `${p}.kwargs`);
+    }
+    const inputs: TensorRef[] = [];
+    const operands = n.args.map((a, j) => {
+      const v = untuple(a);
+      if (isKerasTensor(v)) {
+        inputs.push(readKerasTensor(v, `${p}.args[${j}]`));
+        return null;
+      }
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      throw new UnsupportedError(`unsupported: argument ${j} of operation "${name}" (${cls}) is neither a tensor nor a number (${JSON.stringify(v)})`, `${p}.args[${j}]`);
+    });
+    return { inputs, kwargs: {}, operands };
+  });
+  if (inboundNodes.length !== 1) throw new UnsupportedError(`unsupported: operation "${name}" (${cls}) is called ${inboundNodes.length} times; Keras records one call per operation`, `${path}.inbound_nodes`);
+  return {
+    className: 'NumpyOperation',
+    config: { name, operation: cls, operands: inboundNodes[0]!.operands },
+    name,
+    inboundNodes: inboundNodes.map(({ inputs, kwargs }) => ({ inputs, kwargs })),
+  };
+}
+
 function looksKeras3(root: JsonObject, layers: JsonObject[]): boolean {
   if (typeof root.module === 'string') return true;
   return layers.some((l) => {
@@ -235,8 +275,13 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
     if (name !== null) operations.set(name, String(e.class_name));
   }
   const opUses: { op: string; path: string; as: 'data' | 'mask' }[] = [];
+  const computed = new Set<string>();
   const layers: FunctionalLayerSpec[] = entries.flatMap((e, i) => {
-    if (isOperationEntry(e)) return [];
+    if (isOperationEntry(e)) {
+      const op = numpyOperationSpec(e, at(where, `config.layers[${i}]`));
+      if (op) computed.add(op.name);
+      return op ? [op] : [];
+    }
     const path = `config.layers[${i}]`;
     const c = isJsonObject(e.config) ? e.config : {};
     const name = typeof e.name === 'string' ? e.name : typeof c.name === 'string' ? c.name : null;
@@ -265,8 +310,8 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
   const endpointsRaw = [cfg.input_layers, cfg.output_layers];
   const inputLayers = readEndpoints(endpointsRaw[0], at(where, 'config.input_layers'));
   const outputLayers = readEndpoints(endpointsRaw[1], at(where, 'config.output_layers'));
-  for (const r of outputLayers) if (operations.has(r.layer)) opUses.push({ op: r.layer, path: at(where, 'config.output_layers'), as: 'data' });
-  const dataUse = opUses.find((u) => u.as === 'data');
+  for (const r of outputLayers) if (operations.has(r.layer) && !computed.has(r.layer)) opUses.push({ op: r.layer, path: at(where, 'config.output_layers'), as: 'data' });
+  const dataUse = opUses.find((u) => u.as === 'data' && !computed.has(u.op));
   if (dataUse) {
     throw new UnsupportedError(
       `unsupported: the graph uses the operation "${operations.get(dataUse.op)}" ("${dataUse.op}", keras.ops) on data; kerasts supports layers, and operations only where Keras 3 records them to compute masks`,
@@ -295,6 +340,23 @@ function legacyRef(r: TensorRef, withKwargs: boolean): JsonValue[] {
 
 function kerasTensor(r: TensorRef): JsonObject {
   return { class_name: '__keras_tensor__', config: { shape: r.shape ? [...r.shape] : null, dtype: 'float32', keras_history: [r.layer, r.nodeIndex, r.tensorIndex] } };
+}
+
+/** A NumpyOperation node as the entry Keras 3 writes for a `keras.ops` numpy operation. */
+function numpyOperationEntry(l: FunctionalLayerSpec): JsonObject {
+  const operation = String(l.config.operation);
+  const operands = Array.isArray(l.config.operands) ? l.config.operands : [];
+  return {
+    module: 'keras.src.ops.numpy',
+    class_name: operation,
+    config: { name: l.name },
+    registered_name: operation,
+    name: l.name,
+    inbound_nodes: l.inboundNodes.map((n) => {
+      let k = 0;
+      return { args: operands.map((o) => (o === null ? kerasTensor(n.inputs[k++]!) : o)), kwargs: {} };
+    }),
+  };
 }
 
 function inputLayerConfig(spec: FunctionalLayerSpec, dialect: Dialect): JsonObject {
@@ -327,7 +389,7 @@ export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialec
   const name = cfg.name ?? (dialect === 'keras-2.0' ? 'model_1' : 'functional');
   const backend = cfg.backend ?? 'tensorflow';
   if (dialect === 'keras-3') {
-    const layers = cfg.layers.map((l) => ({
+    const layers = cfg.layers.map((l) => (l.className === 'NumpyOperation' ? numpyOperationEntry(l) : {
       module: 'keras.layers',
       class_name: l.className,
       config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null),
@@ -348,6 +410,13 @@ export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialec
       config: { name, trainable: true, layers, input_layers: endpoint(cfg.inputLayers), output_layers: endpoint(cfg.outputLayers) },
       registered_name: 'Functional',
     };
+  }
+  const op = cfg.layers.find((l) => l.className === 'NumpyOperation');
+  if (op) {
+    throw new UnsupportedError(
+      `the ${dialect} dialect cannot hold operation "${op.name}" (${String(op.config.operation)}): Keras 2 graphs have no keras.ops nodes; write the keras-3 dialect (.keras, or JSON/.h5 with dialect 'keras-3')`,
+      op.name,
+    );
   }
   const layers = cfg.layers.map((l) => ({
     name: l.name,

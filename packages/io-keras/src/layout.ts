@@ -65,7 +65,8 @@ export function layoutNodes(tree: Keras3VariableTree, path: string, out: LayoutN
  * @throws {KerastsError} when a layer's `keras3VariableTree()` does not cover its weights exactly once.
  */
 export function modelLayout(model: Model): LayerLayout[] {
-  const layers = model.layers;
+  // keras.ops nodes (NumpyOperation) are no Keras layers: Keras' saving never sees them.
+  const layers = model.layers.filter((l) => l.className !== 'NumpyOperation');
   const keys = uniqueKeys(layers.map((l) => l.className));
   return layers.map((layer, i) => {
     const path = `layers/${keys[i]!}`;

@@ -72,3 +72,4 @@ export * from './convolutional/index.js';
 export * from './pooling/index.js';
 export * from './normalization/index.js';
 export * from './preprocessing/index.js';
+export * from './operations/index.js';

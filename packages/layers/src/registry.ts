@@ -12,11 +12,12 @@ import { preprocessingLayers } from './preprocessing/index.js';
 import { regularizationLayers } from './regularization/index.js';
 import { reshapingLayers } from './reshaping/index.js';
 import { rnnLayers } from './rnn/index.js';
+import { operationLayers } from './operations/index.js';
 
 export type { LayerFactory } from './engine/layer.js';
 
 // One list per Keras family (a family's index.ts says what it adds); a new family is one line here.
-const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers, ...convolutionalLayers, ...poolingLayers, ...normalizationLayers, ...preprocessingLayers]);
+const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers, ...convolutionalLayers, ...poolingLayers, ...normalizationLayers, ...preprocessingLayers, ...operationLayers]);
 
 /**
  * Register a layer class under its Keras `class_name` (e.g. a custom layer written in TypeScript),

@@ -13,6 +13,7 @@ import { preprocessingMappings, preprocessingRefusals } from './preprocessing.js
 import { regularizationMappings, regularizationRefusals } from './regularization.js';
 import { reshapingMappings, reshapingRefusals } from './reshaping.js';
 import { rnnMappings, rnnRefusals } from './rnn.js';
+import { operationMappings, operationRefusals } from './operations.js';
 
 const mappings = new Map<string, LayerMapping>([
   ...coreMappings,
@@ -25,6 +26,7 @@ const mappings = new Map<string, LayerMapping>([
   ...poolingMappings,
   ...normalizationMappings,
   ...preprocessingMappings,
+  ...operationMappings,
 ]);
 
 const refusals = new Map<string, string>([
@@ -38,6 +40,7 @@ const refusals = new Map<string, string>([
   ...poolingRefusals,
   ...normalizationRefusals,
   ...preprocessingRefusals,
+  ...operationRefusals,
 ]);
 
 /** The mapping of a Keras class, or undefined. */
