@@ -532,10 +532,10 @@ FITS = [
     Fit("maxpool_ties_first_layer_conv", "Conv2D(3,(2,1),no bias, equal taps) on integer-valued input -> MaxPooling2D(2, strides 1) (overlapping windows, tied maxima from different inputs) -> GlobalMaxPooling2D (tied maxima) -> Dense(1), SGD",
         (5, 5, 1), [lambda: L.Conv2D(3, (2, 1), use_bias=False), lambda: L.MaxPooling2D(2, strides=1), lambda: L.GlobalMaxPooling2D(), lambda: L.Dense(1)],
         lambda: O.SGD(learning_rate=0.05), "mse", reg(1), x_scale=-1.0),
-    Fit("winograd_conv2d_adam", "Conv2D(16,3,same,relu) -> Conv2D(16,3,same) -> GlobalAveragePooling2D -> Dense(2), Adam (kerasts' Winograd path forward and for the input gradient)",
-        (7, 5, 2), [lambda: L.Conv2D(16, 3, padding="same", activation="relu"), lambda: L.Conv2D(16, 3, padding="same"),
+    Fit("winograd_conv2d_adam", "Conv2D(16,3,same,relu) -> Conv2D(16,3,same) -> GlobalAveragePooling2D -> Dense(2), Adam (kerasts' Winograd path forward and for the input gradient; 400 tiles per batch)",
+        (9, 9, 2), [lambda: L.Conv2D(16, 3, padding="same", activation="relu"), lambda: L.Conv2D(16, 3, padding="same"),
                     lambda: L.GlobalAveragePooling2D(), lambda: L.Dense(2)],
-        lambda: O.Adam(learning_rate=0.01), "mse", reg(2), n=16, x_scale=0.5),
+        lambda: O.Adam(learning_rate=0.01), "mse", reg(2), n=32, batch_size=16, epochs=2, x_scale=0.5),
 ]
 
 
