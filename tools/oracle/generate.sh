@@ -6,6 +6,7 @@
 #   bash tools/oracle/generate.sh h5          # only fixtures/h5
 #   bash tools/oracle/generate.sh functional  # only fixtures/functional
 #   bash tools/oracle/generate.sh train       # only fixtures/train (fit runs, ~3 minutes)
+#   bash tools/oracle/generate.sh token-conv  # only fixtures/token-conv (Embedding -> Conv1D)
 #
 # Deterministic: all data comes from numpy RandomState seeds, so a rerun
 # rewrites identical files.
@@ -39,4 +40,7 @@ if [ "$what" = all ] || [ "$what" = resume ]; then
 fi
 if [ "$what" = all ] || [ "$what" = train ]; then
   "$PY" "$HERE/gen_train_fixtures.py"
+fi
+if [ "$what" = all ] || [ "$what" = token-conv ]; then
+  "$PY" "$HERE/gen_token_conv_fixtures.py"
 fi

@@ -26,6 +26,7 @@ import { getRegularizer, type Regularizer } from './training/regularizers.js';
 import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
+import { functionalConv1DFolds, runConv1DFold, type EmbeddingFolds } from './conv1d-folds.js';
 import type { SummaryRow } from './summary.js';
 import type { FunctionalConfig, FunctionalLayerSpec, ModelConfig, NodeSpec, TensorRef } from './types.js';
 
@@ -144,6 +145,8 @@ export class Functional extends Model {
   private readonly executionOrder: readonly LayerNode[];
   private readonly ownNodes: ReadonlySet<LayerNode>;
   private readonly nodeDepth: ReadonlyMap<LayerNode, number>;
+  /** Embedding → Conv1D chains the inference pass may fold, found on the first predict. */
+  private conv1dFolds: Map<LayerNode, EmbeddingFolds> | undefined;
 
   /**
    * Assemble a model from symbolic tensors.
@@ -245,8 +248,26 @@ export class Functional extends Model {
     const values = new Map<SymbolicTensor, Tensor>();
     const masks = new Map<SymbolicTensor, Mask | null>();
     this.inputs.forEach((t, i) => values.set(t, inputs[i]!));
+    this.conv1dFolds ??= functionalConv1DFolds(this.executionOrder, this.outputs);
+    const covered = new Set<LayerNode>();
     for (const node of this.executionOrder) {
-      if (node.inputs.length === 0) continue;
+      if (node.inputs.length === 0 || covered.has(node)) continue;
+      // Embedding → Conv1D from kept token projections (conv1d-folds.ts); a Conv1D's output has no mask
+      const folds = this.conv1dFolds.get(node);
+      if (folds !== undefined) {
+        let all = true;
+        for (const chain of folds.chains) {
+          const y = runConv1DFold(node.layer, chain.conv.layer, values.get(node.inputs[0]!)!, ctx);
+          if (y === null) {
+            all = false;
+            continue;
+          }
+          values.set(chain.conv.outputs[0]!, y);
+          masks.set(chain.conv.outputs[0]!, null);
+          for (const n of chain.covered) covered.add(n);
+        }
+        if (all && folds.complete) continue;
+      }
       const r = runNode(
         node.layer,
         node.inputs.map((t) => values.get(t)!),

@@ -3,6 +3,7 @@ import { ConfigError, KerastsError, Tensor, recycleFloat32, withContext, withPar
 import { getRegularizer, type Regularizer } from './training/regularizers.js';
 import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
+import { runConv1DFold, sequentialConv1DFold } from './conv1d-folds.js';
 import type { SummaryRow } from './summary.js';
 import type { ModelConfig } from './types.js';
 
@@ -173,12 +174,18 @@ export class Sequential extends Model {
     for (let i = 0; i < stack.length; i++) {
       const l = stack[i]!;
       const prev = outputs[0]!;
+      // Embedding → Conv1D from kept token projections (conv1d-folds.ts); the Conv1D's output has no mask
+      const j = l.className === 'Embedding' ? sequentialConv1DFold(stack, i) : -1;
+      const folded = j >= 0 ? runConv1DFold(l, stack[j]!, prev, ctx) : null;
       // A layer that can compute itself and the next one in one pass (a convolution and its max
       // pooling) does, when no mask flows: the intermediate activation is no output of a Sequential.
       const next = stack[i + 1];
-      const fused = next !== undefined && masks[0] == null && typeof l.callFused === 'function' ? l.callFused(next, prev, ctx) : null;
+      const fused = folded === null && next !== undefined && masks[0] == null && typeof l.callFused === 'function' ? l.callFused(next, prev, ctx) : null;
       let r: { outputs: Tensor[]; masks: (Mask | null)[] };
-      if (fused !== null) {
+      if (folded !== null) {
+        r = { outputs: [folded], masks: [null] };
+        i = j;
+      } else if (fused !== null) {
         r = { outputs: [fused], masks: [null] };
         i++;
       } else {

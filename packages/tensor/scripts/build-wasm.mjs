@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 const here = dirname(fileURLToPath(import.meta.url));
 export const SOURCE = join(here, 'asm', 'kernels.ts');
 /** The entry files under asm/ (kernels.ts first; the others are kernels kept in their own files). */
-export const ENTRIES = ['kernels.ts', 'cnn.ts', 'winograd.ts'];
+export const ENTRIES = ['kernels.ts', 'cnn.ts', 'winograd.ts', 'token-conv1d.ts'];
 export const TARGET = join(here, '..', 'src', 'wasm', 'kernels-wasm.ts');
 
 export const ASC_FLAGS = [

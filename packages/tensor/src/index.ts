@@ -112,3 +112,5 @@ export {
   type NormBackwardOptions,
   type NormBackwardResult,
 } from './normalization/moments.js';
+export { tokenProjection, setTokenProjectionLimit, tokenProjectionStats, tokenProjectionBytes, type TokenProjection, type TokenProjectionStats } from './conv/token-projection.js';
+export { tokenConv1d } from './conv/token-conv1d.js';

@@ -22,6 +22,7 @@ export { BaseSeparableConv, SEPARABLE_KEYS, type SeparableConvOptions } from './
 export { BaseConvTranspose, CONV_TRANSPOSE_KEYS, type ConvTransposeOptions } from './base-conv-transpose.js';
 export { type DataFormat, type IntTuple } from './conv-utils.js';
 export { Conv1D, type Conv1DOptions } from './conv1d.js';
+export { foldsIntoConv1D, embeddingConv1D } from './embedding-conv1d-fold.js';
 export { Conv2D, type Conv2DOptions } from './conv2d.js';
 export { Conv3D, type Conv3DOptions } from './conv3d.js';
 export { DepthwiseConv1D, type DepthwiseConv1DOptions } from './depthwise-conv1d.js';

@@ -95,8 +95,18 @@ export class Embedding extends Layer {
     return `layer "${this.name}" (Embedding)`;
   }
 
+  /**
+   * The vocabulary row of every input value (truncated toward zero, as Keras casts), checked as
+   * {@link call} checks them.
+   *
+   * @throws {ConfigError} naming the layer, the value and its position when one is outside `[0, inputDim)`.
+   */
+  tokenIndices(input: Tensor): Int32Array {
+    return embeddingIndices(input.data, input.shape, this.inputDim, this.where());
+  }
+
   private lookup(input: Tensor, rowScale: Float32Array | null): { indices: Int32Array; output: Tensor } {
-    const indices = embeddingIndices(input.data, input.shape, this.inputDim, this.where());
+    const indices = this.tokenIndices(input);
     const table = this.weightList[0]!.value.data;
     let y = embeddingForward(indices, table, this.inputDim, this.outputDim);
     if (rowScale) {

@@ -22,6 +22,7 @@ export { GaussianNoise, type GaussianNoiseOptions } from './gaussian-noise.js';
 export { GaussianDropout, type GaussianDropoutOptions } from './gaussian-dropout.js';
 export { AlphaDropout, type AlphaDropoutOptions } from './alpha-dropout.js';
 export { ActivityRegularization, type ActivityRegularizationOptions } from './activity-regularization.js';
+export { isInferenceIdentity } from './inference-identity.js';
 
 /** Class names and factories this family adds to the registry. */
 export const regularizationLayers: readonly (readonly [string, LayerFactory])[] = [

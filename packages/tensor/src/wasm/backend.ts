@@ -46,6 +46,11 @@ export interface WasmKernels {
   maxPoolBackward(dy: number, argmax: number, n: number, dx: number, nx: number): void;
   /** scripts/asm/winograd.ts */
   winogradConv(x: number, nb: number, geo: number, up: number, bias: number, act: number, y: number, zero: number, v: number, m: number, tb: number, ap: number): void;
+  /** scripts/asm/token-conv1d.ts */
+  tokenConv1d(
+    table: number, slots: number, batch: number, steps: number, outSteps: number, taps: number, stride: number, dilation: number, pad: number,
+    f: number, bias: number, relu: number, y: number, ptrs: number,
+  ): void;
   adamStep(n: number, w: number, g: number, m: number, v: number, vh: number, alpha: number, c1: number, c2: number, eps: number): void;
   activate(code: number, p: number, n: number): void;
   lstmCell(batch: number, u: number, z: number, c: number, h: number, rec: number, act: number, out: number, outStride: number): void;

@@ -85,9 +85,27 @@ function freeMap(map: Map<string, Entry>): void {
   allMaps.delete(map);
 }
 
-/** Frees every packed weight kept so far (they are packed again on their next use). */
+/** Another cache of values derived from weights (conv/token-projection.ts) that lives and dies with this one. */
+export interface WeightCacheListener {
+  /** Free everything (from {@link clearPackCache}). */
+  clear(): void;
+  /** Free what was derived from this array (from {@link releasePackedWeights}). */
+  release(a: Float32Array): void;
+}
+const listeners: WeightCacheListener[] = [];
+
+/** Has {@link clearPackCache} and {@link releasePackedWeights} free another weight-derived cache too. @internal */
+export function onWeightCacheRelease(listener: WeightCacheListener): void {
+  listeners.push(listener);
+}
+
+/**
+ * Frees every packed weight kept so far (they are packed again on their next use), and the other
+ * caches derived from weights (the token projections of Embedding → Conv1D).
+ */
 export function clearPackCache(): void {
   for (const map of [...allMaps]) freeMap(map);
+  for (const l of listeners) l.clear();
 }
 
 /**
@@ -98,6 +116,7 @@ export function clearPackCache(): void {
 export function releasePackedWeights(a: Float32Array): void {
   const map = entries.get(a);
   if (map !== undefined) freeMap(map);
+  for (const l of listeners) l.release(a);
 }
 
 /**
