@@ -180,12 +180,43 @@ def gen_legacy(out):
     print(f"  legacy: {len(cases)} cases")
 
 
+def gen_h5_operations(out):
+    """A functional model with keras.ops nodes (hard-swish, a residual x + y, 1/t, -x) as Keras 3 writes its
+    legacy .h5 model_config: operation entries lose their `module` there, and Keras 3's own legacy loader
+    cannot rebuild them (it passes the constant positionally); the output is what the model computed."""
+    name = "h5_numpy_operations"
+    keras.backend.clear_session()
+    a = keras.Input((5,), name="a")
+    x = L.Dense(5)(a)
+    hs = x * L.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
+    y = L.Dense(5)(hs)
+    z = -(1.0 / (y * y + 1.5)) + x - 0.25
+    model = keras.Model(a, L.Dense(2)(z))
+    rng = np.random.RandomState(oc.seed_for(name))
+    weights = oc.draw_weights(rng, [tuple(w.shape) for w in model.get_weights()], 0.5)
+    model.set_weights(weights)
+    x_in = oc.draw_input(rng, (3, 5))
+    y_out = np.asarray(model.predict(x_in, verbose=0), dtype=np.float32)
+    write(os.path.join(out, "h5", f"{name}.json"), {
+        "name": name,
+        "description": gen_h5_operations.__doc__.strip(),
+        "keras_version": keras.__version__,
+        "model_config_h5": legacy_model_config(model),
+        "model_json": json.loads(model.to_json()),
+        "weights": [{"name": w.path, **oc.tensor_json(v)} for w, v in zip(model.weights, weights)],
+        "input": oc.tensor_json(x_in),
+        "output": oc.tensor_json(y_out),
+    })
+    print("  h5: 1 case")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=DEFAULT_OUT)
     out = ap.parse_args().out
     gen_predict(out)
     gen_legacy(out)
+    gen_h5_operations(out)
 
 
 if __name__ == "__main__":

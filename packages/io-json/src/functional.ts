@@ -167,9 +167,23 @@ function readNode(node: JsonValue, layer: string, path: string): ReadNode {
   return { spec: { inputs: [...inputs, ...extra], kwargs }, masks };
 }
 
-/** Keras 3 records operations (`keras.ops`, e.g. the NotEqual and Any that compute masks) as graph entries. */
+/**
+ * Keras 3 records operations (`keras.ops`, e.g. the NotEqual and Any that compute masks) as graph
+ * entries. Its legacy `.h5` model_config drops their `module`; a numpy operation is still recognisable
+ * there by its call: several positional arguments (`x + 3.0` is `Add(x, 3.0)`), where the merge layer
+ * of the same name takes one list, or a class no layer has (`TrueDivide`, `Negative`).
+ */
 function isOperationEntry(e: JsonObject): boolean {
-  return typeof e.module === 'string' && (e.module.startsWith('keras.src.ops') || e.module.startsWith('keras.ops'));
+  if (typeof e.module === 'string') return e.module.startsWith('keras.src.ops') || e.module.startsWith('keras.ops');
+  return isModulelessNumpyOperation(e);
+}
+
+function isModulelessNumpyOperation(e: JsonObject): boolean {
+  const cls = String(e.class_name);
+  if (e.module !== undefined || !isSupportedNumpyOperation(cls)) return false;
+  const node = Array.isArray(e.inbound_nodes) ? e.inbound_nodes[0] : undefined;
+  if (!isJsonObject(node) || !Array.isArray(node.args)) return false;
+  return node.args.length >= 2 || !['Add', 'Subtract', 'Multiply'].includes(cls);
 }
 
 /**
@@ -180,7 +194,7 @@ function isOperationEntry(e: JsonObject): boolean {
 function numpyOperationSpec(e: JsonObject, path: string): FunctionalLayerSpec | null {
   const module = String(e.module);
   const cls = String(e.class_name);
-  if (!/^keras(\.src)?\.ops\.numpy$/.test(module) || !isSupportedNumpyOperation(cls)) return null;
+  if (!(isModulelessNumpyOperation(e) || /^keras(\.src)?\.ops\.numpy$/.test(module)) || !isSupportedNumpyOperation(cls)) return null;
   const c = isJsonObject(e.config) ? e.config : {};
   const name = typeof e.name === 'string' ? e.name : typeof c.name === 'string' ? c.name : null;
   if (name === null) throw new ConfigError('an operation entry needs a "name"', `${path}.name`);
