@@ -139,6 +139,26 @@ describe('the projection table', () => {
     expect(() => setTokenProjectionLimit(-1)).toThrow(RangeError);
   });
 
+  it('drops the least recently used table to make room for a new one under the cap', () => {
+    clearPackCache();
+    const one = tokenProjectionBytes(V, D, 3, 4);
+    setTokenProjectionLimit(2 * one);
+    const W = rand(16, 3 * D * 4, 0.5);
+    const [EA, EB, EC] = [rand(17, V * D, 1), rand(18, V * D, 1), rand(19, V * D, 1)];
+    const a = tokenProjection(EA, V, D, W, 3, 4, tokens);
+    tokenProjection(EB, V, D, W, 3, 4, tokens);
+    expect(tokenProjection(EA, V, D, W, 3, 4, tokens)).toBe(a); // EA used last: EB is now the oldest
+    const r0 = tokenProjectionStats().rowsComputed;
+    expect(tokenProjection(EC, V, D, W, 3, 4, tokens)).not.toBeNull();
+    expect(tokenProjectionStats()).toMatchObject({ tables: 2, bytes: 2 * one });
+    expect(tokenProjection(EA, V, D, W, 3, 4, tokens)).toBe(a); // kept, no rows recomputed
+    expect(tokenProjectionStats().rowsComputed - r0).toBe(new Set(tokens).size);
+    expect(tokenProjection(EB, V, D, W, 3, 4, tokens)).not.toBeNull(); // EB was dropped: made again, EC dropped
+    expect(tokenProjectionStats()).toMatchObject({ tables: 2, bytes: 2 * one });
+    clearPackCache();
+    setTokenProjectionLimit(64 * 1024 * 1024);
+  });
+
   it('checks its sizes (typed errors)', () => {
     const E = rand(15, V * D, 1);
     expect(() => tokenProjection(E, V, D, new Float32Array(7), 3, 4, tokens)).toThrow(/kernel has 7 values/);

@@ -113,9 +113,10 @@ onWeightCacheRelease({
 });
 
 /**
- * Caps the memory all token-projection tables may take together (bytes, default 64 MiB); a table that
- * would pass it is not made (the convolution then runs as usual). 0 turns the projection off. Lowering
- * it does not free tables already made: call `clearPackCache` for that.
+ * Caps the memory all token-projection tables may take together (bytes, default 64 MiB). A new table
+ * that would pass it first drops the least recently used tables; a table larger than the cap alone is
+ * not made (the convolution then runs as usual). 0 turns the projection off. Lowering it does not free
+ * tables already made: call `clearPackCache` for that.
  *
  * @throws {RangeError} if `bytes` is negative or not a number.
  */
@@ -166,7 +167,7 @@ function checkSizes(embeddings: Float32Array, vocab: number, inDim: number, kern
 /**
  * The projection table of `embeddings` (`vocab × inDim`) through `kernel` (`taps × inDim × filters`,
  * Keras' Conv1D layout), with a row for every index in `indices` (each in `[0, vocab)`: the caller has
- * checked them, e.g. with `embeddingIndices`). Returns null when the table would pass the memory cap.
+ * checked them, e.g. with `embeddingIndices`). Returns null when the table alone would pass the memory cap (older tables are dropped, least recently used first, to make room).
  * Both arrays must be long-lived weights whose in-place changes are announced with
  * `markWeightsChanged` (as layers' weights are).
  *
@@ -193,7 +194,13 @@ export function tokenProjection(
   }
   if (e === undefined) {
     const bytes = tokenProjectionBytes(vocab, inDim, taps, filters);
-    if (liveBytes + bytes > limitBytes) return null;
+    if (bytes > limitBytes) return null;
+    // Room is made by dropping the least recently used tables (the Map's order: each use moves its
+    // table to the end). Safe: a table is used only within the call that returned it.
+    for (const old of [...tables.values()]) {
+      if (liveBytes + bytes <= limitBytes) break;
+      free(old);
+    }
     const kf = taps * filters;
     // rows in the kernels' memory when it can pin them (nothing else allocated: the start of a call)
     const kern = wasmKernels();
@@ -219,6 +226,8 @@ export function tokenProjection(
     e.wVersion = wVersion;
   }
   computeMissing(e, embeddings, indices);
+  tables.delete(key);
+  tables.set(key, e);
   return e;
 }
 
