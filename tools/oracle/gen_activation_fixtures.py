@@ -210,6 +210,38 @@ def gen_h5_operations(out):
     print("  h5: 1 case")
 
 
+def gen_train_operations(out):
+    """fit(shuffle=False) through keras.ops nodes and the activation layers: SGD with momentum, mse, 2
+    epochs of 12 samples in batches of 4; initial and final weights and the losses."""
+    name = "train_numpy_operations_sgd"
+    keras.backend.clear_session()
+    a = keras.Input((5,), name="a")
+    x = L.Dense(5)(a)
+    hs = x * L.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
+    y = L.PReLU()(L.Dense(5)(hs))
+    z = -(1.0 / (y * y + 1.5)) + x - 0.25
+    model = keras.Model(a, L.Dense(2)(L.LeakyReLU(0.2)(z)))
+    rng = np.random.RandomState(oc.seed_for(name))
+    weights = oc.draw_weights(rng, [tuple(w.shape) for w in model.get_weights()], 0.5)
+    model.set_weights(weights)
+    xs = oc.draw_input(rng, (12, 5))
+    ys = oc.draw_input(rng, (12, 2))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.5), loss="mse")
+    hist = model.fit(xs, ys, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    write(os.path.join(out, "train", f"{name}.json"), {
+        "name": name,
+        "description": gen_train_operations.__doc__.strip(),
+        "keras_version": keras.__version__,
+        "model_json": json.loads(model.to_json()),
+        "initial_weights": [oc.tensor_json(v) for v in weights],
+        "x": oc.tensor_json(xs),
+        "y": oc.tensor_json(ys),
+        "loss": [float(v) for v in hist.history["loss"]],
+        "final_weights": [oc.tensor_json(np.asarray(w.numpy())) for w in model.weights],
+    })
+    print("  train: 1 case")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=DEFAULT_OUT)
@@ -217,6 +249,7 @@ def main():
     gen_predict(out)
     gen_legacy(out)
     gen_h5_operations(out)
+    gen_train_operations(out)
 
 
 if __name__ == "__main__":
