@@ -95,11 +95,9 @@ export class Softmax extends Layer {
     const rows = cols === 0 ? 0 : xt.length / cols;
     if (axes.length === 1) getActivation('softmax').apply(xt, 0, rows, cols);
     else logsumexpSoftmax(xt, rows, cols);
-    let y = moved ? transpose(xt, perm.map((p) => input.shape[p]!), inversePermutation(perm)) : xt;
-    if (keep) {
-      if (y === x) y = Float32Array.from(y);
-      for (let i = 0; i < y.length; i++) if (!keep[i]) y[i] = 0;
-    }
+    // y is always a fresh array here (a transpose, or the copy made above), so it is zeroed in place
+    const y = moved ? transpose(xt, perm.map((p) => input.shape[p]!), inversePermutation(perm)) : xt;
+    if (keep) for (let i = 0; i < y.length; i++) if (!keep[i]) y[i] = 0;
     return { y, perm: moved ? perm : null, cols };
   }
 
