@@ -114,7 +114,8 @@ export function contentsFromModel(model: Model, kind: 'model' | 'weights', optio
     return {
       name: l.name,
       weightNames: names,
-      weights: l.weights.map((w, i) => ({ name: names[i]!, shape: [...w.shape], dtype: 'float32' as const, data: new Float32Array(w.value.data), hdf5Path: names[i]! })),
+      // legacy order: a nested model's trainable weights all come first (Keras' `_legacy_weights`)
+      weights: l.legacyWeights().map((w, i) => ({ name: names[i]!, shape: [...w.shape], dtype: 'float32' as const, data: new Float32Array(w.value.data), hdf5Path: names[i]! })),
     };
   });
   const training = kind === 'model' && options.includeOptimizer !== false ? trainingState(model, dialect, options.warn ?? console.warn) : null;

@@ -116,7 +116,8 @@ export const architectureSchema = {
       required: ['class_name', 'config'],
       properties: {
         class_name: { type: 'string', minLength: 1 },
-        config: { type: 'object' },
+        // a nested Sequential of Keras 1 / 2.0 has a list config; every other entry an object
+        config: { type: ['object', 'array'] },
         module: { type: ['string', 'null'] },
         registered_name: { type: ['string', 'null'] },
         name: { type: 'string', minLength: 1 },
@@ -125,7 +126,11 @@ export const architectureSchema = {
       },
       // One rule per layer class io-json knows (src/layers/<family>.ts); other classes pass here and
       // are refused later by the layer registry, by name.
-      allOf: layerRules(),
+      allOf: [
+        { if: { properties: { class_name: { not: { const: 'Sequential' } } } }, then: { properties: { config: { type: 'object' } } } },
+        // a nested model is checked again, as a whole model, when it is read (io-json nested.ts)
+        ...layerRules(),
+      ],
     },
     baseLayerConfig: {
       type: 'object',

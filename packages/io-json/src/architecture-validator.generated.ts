@@ -5,9 +5,9 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","array"]},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"not":{"const":"Sequential"}}}},"then":{"properties":{"config":{"type":"object"}}}},{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":"object"},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","array"]},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"not":{"const":"Sequential"}}}},"then":{"properties":{"config":{"type":"object"}}}},{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]};
 const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
 const schema41 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
 const schema46 = {"type":"number","minimum":0,"maximum":1};
@@ -666,7 +666,9 @@ let valid1 = true;
 const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Embedding" !== data.class_name){
+const _errs5 = errors;
+const _errs6 = errors;
+if("Sequential" !== data.class_name){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -675,6 +677,28 @@ else {
 vErrors.push(err0);
 }
 errors++;
+}
+var valid3 = _errs6 === errors;
+if(valid3){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
 }
 }
 }
@@ -689,27 +713,12 @@ vErrors = null;
 }
 }
 if(_valid0){
-const _errs5 = errors;
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 let data1 = data.config;
-if(!(validate22(data1, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.input_dim === undefined){
-const err1 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/required",keyword:"required",params:{missingProperty: "input_dim"},message:"must have required property '"+"input_dim"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data1.output_dim === undefined){
-const err2 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err2 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/0/then/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -718,10 +727,18 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data1.input_dim !== undefined){
-let data2 = data1.input_dim;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err3 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = _valid0;
+if(valid1){
+var props0 = {};
+props0.config = true;
+props0.class_name = true;
+}
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -730,9 +747,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(typeof data2 == "number"){
-if(data2 < 1 || isNaN(data2)){
-const err4 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/0/then/properties/config/properties/input_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs11 = errors;
+let valid5 = true;
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Embedding" !== data.class_name){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -743,10 +764,28 @@ errors++;
 }
 }
 }
-if(data1.output_dim !== undefined){
-let data3 = data1.output_dim;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err5 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/0/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid1 = _errs12 === errors;
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data3 = data.config;
+if(!(validate22(data3, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.input_dim === undefined){
+const err5 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/1/then/properties/config/required",keyword:"required",params:{missingProperty: "input_dim"},message:"must have required property '"+"input_dim"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -755,9 +794,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(typeof data3 == "number"){
-if(data3 < 1 || isNaN(data3)){
-const err6 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/0/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data3.output_dim === undefined){
+const err6 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/1/then/properties/config/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -766,11 +804,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-}
-if(data1.mask_zero !== undefined){
-if(typeof data1.mask_zero !== "boolean"){
-const err7 = {instancePath:instancePath+"/config/mask_zero",schemaPath:"#/allOf/0/then/properties/config/properties/mask_zero/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data3.input_dim !== undefined){
+let data4 = data3.input_dim;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err7 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/1/then/properties/config/properties/input_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -779,14 +816,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data1.input_length !== undefined){
-let data5 = data1.input_length;
-const _errs15 = errors;
-let valid6 = false;
-const _errs16 = errors;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err8 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+const err8 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/1/then/properties/config/properties/input_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -795,9 +827,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 < 1 || isNaN(data5)){
-const err9 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data3.output_dim !== undefined){
+let data5 = data3.output_dim;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err9 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/1/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -806,12 +841,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-var _valid1 = _errs16 === errors;
-valid6 = valid6 || _valid1;
-const _errs18 = errors;
-if(data5 !== null){
-const err10 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data5 == "number"){
+if(data5 < 1 || isNaN(data5)){
+const err10 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/1/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -820,18 +852,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-var _valid1 = _errs18 === errors;
-valid6 = valid6 || _valid1;
-const _errs20 = errors;
-if(Array.isArray(data5)){
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-const _errs24 = errors;
-let valid10 = false;
-const _errs25 = errors;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err11 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+if(data3.mask_zero !== undefined){
+if(typeof data3.mask_zero !== "boolean"){
+const err11 = {instancePath:instancePath+"/config/mask_zero",schemaPath:"#/allOf/1/then/properties/config/properties/mask_zero/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -840,9 +865,14 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(typeof data6 == "number"){
-if(data6 < 0 || isNaN(data6)){
-const err12 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data3.input_length !== undefined){
+let data7 = data3.input_length;
+const _errs24 = errors;
+let valid10 = false;
+const _errs25 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err12 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/1/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -851,12 +881,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-var _valid2 = _errs25 === errors;
-valid10 = valid10 || _valid2;
-const _errs27 = errors;
-if(data6 !== null){
-const err13 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data7 == "number"){
+if(data7 < 1 || isNaN(data7)){
+const err13 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/1/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -865,10 +892,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-var _valid2 = _errs27 === errors;
+}
+var _valid2 = _errs25 === errors;
 valid10 = valid10 || _valid2;
-if(!valid10){
-const err14 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs27 = errors;
+if(data7 !== null){
+const err14 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/1/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -877,21 +906,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-else {
-errors = _errs24;
-if(vErrors !== null){
-if(_errs24){
-vErrors.length = _errs24;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/$defs/shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid2 = _errs27 === errors;
+valid10 = valid10 || _valid2;
+const _errs29 = errors;
+if(Array.isArray(data7)){
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+const _errs33 = errors;
+let valid14 = false;
+const _errs34 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err15 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -900,10 +926,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-var _valid1 = _errs20 === errors;
-valid6 = valid6 || _valid1;
-if(!valid6){
-const err16 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/0/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data8 == "number"){
+if(data8 < 0 || isNaN(data8)){
+const err16 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -912,37 +937,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-else {
-errors = _errs15;
-if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data1.embeddings_initializer !== undefined){
-if(!(validate28(data1.embeddings_initializer, {instancePath:instancePath+"/config/embeddings_initializer",parentData:data1,parentDataProperty:"embeddings_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data1.init !== undefined){
-if(!(validate28(data1.init, {instancePath:instancePath+"/config/init",parentData:data1,parentDataProperty:"init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data1.embeddings_regularizer !== undefined){
-let data9 = data1.embeddings_regularizer;
-const _errs33 = errors;
-let valid12 = false;
-const _errs34 = errors;
-if(data9 !== null){
-const err17 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid3 = _errs34 === errors;
+valid14 = valid14 || _valid3;
+const _errs36 = errors;
+if(data8 !== null){
+const err17 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -951,41 +951,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-var _valid3 = _errs34 === errors;
-valid12 = valid12 || _valid3;
-const _errs36 = errors;
-if(typeof data9 !== "string"){
-const err18 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid3 = _errs36 === errors;
+valid14 = valid14 || _valid3;
+if(!valid14){
+const err18 = {instancePath:instancePath+"/config/input_length/" + i0,schemaPath:"#/$defs/shape/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
-}
-errors++;
-}
-var _valid3 = _errs36 === errors;
-valid12 = valid12 || _valid3;
-const _errs38 = errors;
-if(!(data9 && typeof data9 == "object" && !Array.isArray(data9))){
-const err19 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-var _valid3 = _errs38 === errors;
-valid12 = valid12 || _valid3;
-if(!valid12){
-const err20 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
 }
 errors++;
 }
@@ -1001,13 +975,60 @@ vErrors = null;
 }
 }
 }
-if(data1.W_regularizer !== undefined){
-let data10 = data1.W_regularizer;
+}
+else {
+const err19 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/$defs/shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs29 === errors;
+valid10 = valid10 || _valid2;
+if(!valid10){
+const err20 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/1/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+errors = _errs24;
+if(vErrors !== null){
+if(_errs24){
+vErrors.length = _errs24;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data3.embeddings_initializer !== undefined){
+if(!(validate28(data3.embeddings_initializer, {instancePath:instancePath+"/config/embeddings_initializer",parentData:data3,parentDataProperty:"embeddings_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data3.init !== undefined){
+if(!(validate28(data3.init, {instancePath:instancePath+"/config/init",parentData:data3,parentDataProperty:"init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data3.embeddings_regularizer !== undefined){
+let data11 = data3.embeddings_regularizer;
 const _errs42 = errors;
-let valid14 = false;
+let valid16 = false;
 const _errs43 = errors;
-if(data10 !== null){
-const err21 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data11 !== null){
+const err21 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1017,10 +1038,10 @@ vErrors.push(err21);
 errors++;
 }
 var _valid4 = _errs43 === errors;
-valid14 = valid14 || _valid4;
+valid16 = valid16 || _valid4;
 const _errs45 = errors;
-if(typeof data10 !== "string"){
-const err22 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data11 !== "string"){
+const err22 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1030,10 +1051,10 @@ vErrors.push(err22);
 errors++;
 }
 var _valid4 = _errs45 === errors;
-valid14 = valid14 || _valid4;
+valid16 = valid16 || _valid4;
 const _errs47 = errors;
-if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
-const err23 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+const err23 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1043,9 +1064,9 @@ vErrors.push(err23);
 errors++;
 }
 var _valid4 = _errs47 === errors;
-valid14 = valid14 || _valid4;
-if(!valid14){
-const err24 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid16 = valid16 || _valid4;
+if(!valid16){
+const err24 = {instancePath:instancePath+"/config/embeddings_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1066,13 +1087,13 @@ vErrors = null;
 }
 }
 }
-if(data1.activity_regularizer !== undefined){
-let data11 = data1.activity_regularizer;
+if(data3.W_regularizer !== undefined){
+let data12 = data3.W_regularizer;
 const _errs51 = errors;
-let valid16 = false;
+let valid18 = false;
 const _errs52 = errors;
-if(data11 !== null){
-const err25 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data12 !== null){
+const err25 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1082,10 +1103,10 @@ vErrors.push(err25);
 errors++;
 }
 var _valid5 = _errs52 === errors;
-valid16 = valid16 || _valid5;
+valid18 = valid18 || _valid5;
 const _errs54 = errors;
-if(typeof data11 !== "string"){
-const err26 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data12 !== "string"){
+const err26 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1095,10 +1116,10 @@ vErrors.push(err26);
 errors++;
 }
 var _valid5 = _errs54 === errors;
-valid16 = valid16 || _valid5;
+valid18 = valid18 || _valid5;
 const _errs56 = errors;
-if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-const err27 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
+const err27 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1108,9 +1129,9 @@ vErrors.push(err27);
 errors++;
 }
 var _valid5 = _errs56 === errors;
-valid16 = valid16 || _valid5;
-if(!valid16){
-const err28 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid18 = valid18 || _valid5;
+if(!valid18){
+const err28 = {instancePath:instancePath+"/config/W_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1131,13 +1152,13 @@ vErrors = null;
 }
 }
 }
-if(data1.embeddings_constraint !== undefined){
-let data12 = data1.embeddings_constraint;
+if(data3.activity_regularizer !== undefined){
+let data13 = data3.activity_regularizer;
 const _errs60 = errors;
-let valid18 = false;
+let valid20 = false;
 const _errs61 = errors;
-if(data12 !== null){
-const err29 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data13 !== null){
+const err29 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1147,10 +1168,10 @@ vErrors.push(err29);
 errors++;
 }
 var _valid6 = _errs61 === errors;
-valid18 = valid18 || _valid6;
+valid20 = valid20 || _valid6;
 const _errs63 = errors;
-if(typeof data12 !== "string"){
-const err30 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data13 !== "string"){
+const err30 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1160,10 +1181,10 @@ vErrors.push(err30);
 errors++;
 }
 var _valid6 = _errs63 === errors;
-valid18 = valid18 || _valid6;
+valid20 = valid20 || _valid6;
 const _errs65 = errors;
-if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
-const err31 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data13 && typeof data13 == "object" && !Array.isArray(data13))){
+const err31 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1173,9 +1194,9 @@ vErrors.push(err31);
 errors++;
 }
 var _valid6 = _errs65 === errors;
-valid18 = valid18 || _valid6;
-if(!valid18){
-const err32 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid20 = valid20 || _valid6;
+if(!valid20){
+const err32 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1196,13 +1217,13 @@ vErrors = null;
 }
 }
 }
-if(data1.W_constraint !== undefined){
-let data13 = data1.W_constraint;
+if(data3.embeddings_constraint !== undefined){
+let data14 = data3.embeddings_constraint;
 const _errs69 = errors;
-let valid20 = false;
+let valid22 = false;
 const _errs70 = errors;
-if(data13 !== null){
-const err33 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data14 !== null){
+const err33 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1212,10 +1233,10 @@ vErrors.push(err33);
 errors++;
 }
 var _valid7 = _errs70 === errors;
-valid20 = valid20 || _valid7;
+valid22 = valid22 || _valid7;
 const _errs72 = errors;
-if(typeof data13 !== "string"){
-const err34 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data14 !== "string"){
+const err34 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1225,10 +1246,10 @@ vErrors.push(err34);
 errors++;
 }
 var _valid7 = _errs72 === errors;
-valid20 = valid20 || _valid7;
+valid22 = valid22 || _valid7;
 const _errs74 = errors;
-if(!(data13 && typeof data13 == "object" && !Array.isArray(data13))){
-const err35 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data14 && typeof data14 == "object" && !Array.isArray(data14))){
+const err35 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1238,9 +1259,9 @@ vErrors.push(err35);
 errors++;
 }
 var _valid7 = _errs74 === errors;
-valid20 = valid20 || _valid7;
-if(!valid20){
-const err36 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid22 = valid22 || _valid7;
+if(!valid22){
+const err36 = {instancePath:instancePath+"/config/embeddings_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1261,11 +1282,13 @@ vErrors = null;
 }
 }
 }
-if(data1.dropout !== undefined){
-let data14 = data1.dropout;
-if(typeof data14 == "number"){
-if(data14 > 1 || isNaN(data14)){
-const err37 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data3.W_constraint !== undefined){
+let data15 = data3.W_constraint;
+const _errs78 = errors;
+let valid24 = false;
+const _errs79 = errors;
+if(data15 !== null){
+const err37 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1274,8 +1297,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data14 < 0 || isNaN(data14)){
-const err38 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid8 = _errs79 === errors;
+valid24 = valid24 || _valid8;
+const _errs81 = errors;
+if(typeof data15 !== "string"){
+const err38 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1284,9 +1310,11 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid8 = _errs81 === errors;
+valid24 = valid24 || _valid8;
+const _errs83 = errors;
+if(!(data15 && typeof data15 == "object" && !Array.isArray(data15))){
+const err39 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1295,14 +1323,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-if(data1.lora_rank !== undefined){
-let data15 = data1.lora_rank;
-const _errs80 = errors;
-let valid22 = false;
-const _errs81 = errors;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err40 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/0/then/properties/config/properties/lora_rank/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid8 = _errs83 === errors;
+valid24 = valid24 || _valid8;
+if(!valid24){
+const err40 = {instancePath:instancePath+"/config/W_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1311,11 +1335,23 @@ vErrors.push(err40);
 }
 errors++;
 }
-var _valid8 = _errs81 === errors;
-valid22 = valid22 || _valid8;
-const _errs83 = errors;
-if(data15 !== null){
-const err41 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/0/then/properties/config/properties/lora_rank/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs78;
+if(vErrors !== null){
+if(_errs78){
+vErrors.length = _errs78;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data3.dropout !== undefined){
+let data16 = data3.dropout;
+if(typeof data16 == "number"){
+if(data16 > 1 || isNaN(data16)){
+const err41 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1324,10 +1360,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-var _valid8 = _errs83 === errors;
-valid22 = valid22 || _valid8;
-if(!valid22){
-const err42 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/0/then/properties/config/properties/lora_rank/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data16 < 0 || isNaN(data16)){
+const err42 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1336,31 +1370,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-else {
-errors = _errs80;
-if(vErrors !== null){
-if(_errs80){
-vErrors.length = _errs80;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid0 = _errs5 === errors;
-valid1 = _valid0;
-if(valid1){
-var props2 = {};
-props2.config = true;
-props2.class_name = true;
-}
-}
-if(!valid1){
-const err43 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err43 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1369,13 +1381,14 @@ vErrors.push(err43);
 }
 errors++;
 }
-const _errs86 = errors;
-let valid23 = true;
-const _errs87 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Masking" !== data.class_name){
-const err44 = {};
+}
+if(data3.lora_rank !== undefined){
+let data17 = data3.lora_rank;
+const _errs89 = errors;
+let valid26 = false;
+const _errs90 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err44 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/1/then/properties/config/properties/lora_rank/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1384,31 +1397,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-var _valid9 = _errs87 === errors;
-errors = _errs86;
-if(vErrors !== null){
-if(_errs86){
-vErrors.length = _errs86;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid9){
-const _errs89 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data17 = data.config;
-if(!(validate22(data17, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.mask_value !== undefined){
-if(!(typeof data17.mask_value == "number")){
-const err45 = {instancePath:instancePath+"/config/mask_value",schemaPath:"#/allOf/1/then/properties/config/properties/mask_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid9 = _errs90 === errors;
+valid26 = valid26 || _valid9;
+const _errs92 = errors;
+if(data17 !== null){
+const err45 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/1/then/properties/config/properties/lora_rank/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1417,20 +1410,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid9 = _errs89 === errors;
-valid23 = _valid9;
-if(valid23){
-var props3 = {};
-props3.config = true;
-props3.class_name = true;
-}
-}
-if(!valid23){
-const err46 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid9 = _errs92 === errors;
+valid26 = valid26 || _valid9;
+if(!valid26){
+const err46 = {instancePath:instancePath+"/config/lora_rank",schemaPath:"#/allOf/1/then/properties/config/properties/lora_rank/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1439,27 +1422,60 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(props2 !== true && props3 !== undefined){
-if(props3 === true){
-props2 = true;
+else {
+errors = _errs89;
+if(vErrors !== null){
+if(_errs89){
+vErrors.length = _errs89;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props3);
+vErrors = null;
 }
 }
-const _errs95 = errors;
-let valid28 = true;
-const _errs96 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Dense" !== data.class_name){
-const err47 = {};
+}
+}
+}
+}
+}
+var _valid1 = _errs14 === errors;
+valid5 = _valid1;
+if(valid5){
+var props3 = {};
+props3.config = true;
+props3.class_name = true;
+}
+}
+if(!valid5){
+const err47 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err47];
 }
 else {
 vErrors.push(err47);
+}
+errors++;
+}
+if(props0 !== true && props3 !== undefined){
+if(props3 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props3);
+}
+}
+const _errs95 = errors;
+let valid27 = true;
+const _errs96 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Masking" !== data.class_name){
+const err48 = {};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
 }
 errors++;
 }
@@ -1479,28 +1495,15 @@ if(_valid10){
 const _errs98 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data20 = data.config;
-const _errs100 = errors;
-let valid31 = false;
-const _errs101 = errors;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.units === undefined){
-const err48 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/2/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
-if(vErrors === null){
-vErrors = [err48];
+let data19 = data.config;
+if(!(validate22(data19, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-var _valid11 = _errs101 === errors;
-valid31 = valid31 || _valid11;
-const _errs102 = errors;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.output_dim === undefined){
-const err49 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/2/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.mask_value !== undefined){
+if(!(typeof data19.mask_value == "number")){
+const err49 = {instancePath:instancePath+"/config/mask_value",schemaPath:"#/allOf/2/then/properties/config/properties/mask_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1510,10 +1513,19 @@ vErrors.push(err49);
 errors++;
 }
 }
-var _valid11 = _errs102 === errors;
-valid31 = valid31 || _valid11;
-if(!valid31){
-const err50 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/2/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+var _valid10 = _errs98 === errors;
+valid27 = _valid10;
+if(valid27){
+var props4 = {};
+props4.config = true;
+props4.class_name = true;
+}
+}
+if(!valid27){
+const err50 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1522,26 +1534,22 @@ vErrors.push(err50);
 }
 errors++;
 }
-else {
-errors = _errs100;
-if(vErrors !== null){
-if(_errs100){
-vErrors.length = _errs100;
+if(props0 !== true && props4 !== undefined){
+if(props4 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props4);
 }
 }
-}
-if(!(validate22(data20, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.units !== undefined){
-let data21 = data20.units;
-if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err51 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/2/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs104 = errors;
+let valid32 = true;
+const _errs105 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Dense" !== data.class_name){
+const err51 = {};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1550,9 +1558,29 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data21 == "number"){
-if(data21 < 1 || isNaN(data21)){
-const err52 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/2/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid11 = _errs105 === errors;
+errors = _errs104;
+if(vErrors !== null){
+if(_errs104){
+vErrors.length = _errs104;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid11){
+const _errs107 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data22 = data.config;
+const _errs109 = errors;
+let valid35 = false;
+const _errs110 = errors;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.units === undefined){
+const err52 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1562,11 +1590,12 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-if(data20.output_dim !== undefined){
-let data22 = data20.output_dim;
-if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
-const err53 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/2/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid12 = _errs110 === errors;
+valid35 = valid35 || _valid12;
+const _errs111 = errors;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.output_dim === undefined){
+const err53 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1575,9 +1604,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(typeof data22 == "number"){
-if(data22 < 1 || isNaN(data22)){
-const err54 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/2/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid12 = _errs111 === errors;
+valid35 = valid35 || _valid12;
+if(!valid35){
+const err54 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1586,17 +1617,26 @@ vErrors.push(err54);
 }
 errors++;
 }
+else {
+errors = _errs109;
+if(vErrors !== null){
+if(_errs109){
+vErrors.length = _errs109;
+}
+else {
+vErrors = null;
 }
 }
-if(data20.activation !== undefined){
-if(!(validate33(data20.activation, {instancePath:instancePath+"/config/activation",parentData:data20,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+}
+if(!(validate22(data22, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data20.use_bias !== undefined){
-if(typeof data20.use_bias !== "boolean"){
-const err55 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/2/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.units !== undefined){
+let data23 = data22.units;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+const err55 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/3/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1605,10 +1645,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data20.bias !== undefined){
-if(typeof data20.bias !== "boolean"){
-const err56 = {instancePath:instancePath+"/config/bias",schemaPath:"#/allOf/2/then/properties/config/properties/bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data23 == "number"){
+if(data23 < 1 || isNaN(data23)){
+const err56 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/3/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1618,31 +1657,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data20.kernel_initializer !== undefined){
-if(!(validate28(data20.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data20,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
 }
-}
-if(data20.bias_initializer !== undefined){
-if(!(validate28(data20.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data20,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data20.init !== undefined){
-if(!(validate28(data20.init, {instancePath:instancePath+"/config/init",parentData:data20,parentDataProperty:"init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data20.kernel_regularizer !== undefined){
-let data29 = data20.kernel_regularizer;
-const _errs118 = errors;
-let valid35 = false;
-const _errs119 = errors;
-if(data29 !== null){
-const err57 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data22.output_dim !== undefined){
+let data24 = data22.output_dim;
+if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
+const err57 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/3/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1651,11 +1670,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-var _valid12 = _errs119 === errors;
-valid35 = valid35 || _valid12;
-const _errs121 = errors;
-if(typeof data29 !== "string"){
-const err58 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data24 == "number"){
+if(data24 < 1 || isNaN(data24)){
+const err58 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/3/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1664,11 +1681,17 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid12 = _errs121 === errors;
-valid35 = valid35 || _valid12;
-const _errs123 = errors;
-if(!(data29 && typeof data29 == "object" && !Array.isArray(data29))){
-const err59 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+if(data22.activation !== undefined){
+if(!(validate33(data22.activation, {instancePath:instancePath+"/config/activation",parentData:data22,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data22.use_bias !== undefined){
+if(typeof data22.use_bias !== "boolean"){
+const err59 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/3/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1677,10 +1700,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-var _valid12 = _errs123 === errors;
-valid35 = valid35 || _valid12;
-if(!valid35){
-const err60 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data22.bias !== undefined){
+if(typeof data22.bias !== "boolean"){
+const err60 = {instancePath:instancePath+"/config/bias",schemaPath:"#/allOf/3/then/properties/config/properties/bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1689,25 +1712,32 @@ vErrors.push(err60);
 }
 errors++;
 }
-else {
-errors = _errs118;
-if(vErrors !== null){
-if(_errs118){
-vErrors.length = _errs118;
 }
-else {
-vErrors = null;
+if(data22.kernel_initializer !== undefined){
+if(!(validate28(data22.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data22,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
+if(data22.bias_initializer !== undefined){
+if(!(validate28(data22.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data22,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-if(data20.bias_regularizer !== undefined){
-let data30 = data20.bias_regularizer;
+if(data22.init !== undefined){
+if(!(validate28(data22.init, {instancePath:instancePath+"/config/init",parentData:data22,parentDataProperty:"init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data22.kernel_regularizer !== undefined){
+let data31 = data22.kernel_regularizer;
 const _errs127 = errors;
-let valid37 = false;
+let valid39 = false;
 const _errs128 = errors;
-if(data30 !== null){
-const err61 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data31 !== null){
+const err61 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1717,10 +1747,10 @@ vErrors.push(err61);
 errors++;
 }
 var _valid13 = _errs128 === errors;
-valid37 = valid37 || _valid13;
+valid39 = valid39 || _valid13;
 const _errs130 = errors;
-if(typeof data30 !== "string"){
-const err62 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data31 !== "string"){
+const err62 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1730,10 +1760,10 @@ vErrors.push(err62);
 errors++;
 }
 var _valid13 = _errs130 === errors;
-valid37 = valid37 || _valid13;
+valid39 = valid39 || _valid13;
 const _errs132 = errors;
-if(!(data30 && typeof data30 == "object" && !Array.isArray(data30))){
-const err63 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data31 && typeof data31 == "object" && !Array.isArray(data31))){
+const err63 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1743,9 +1773,9 @@ vErrors.push(err63);
 errors++;
 }
 var _valid13 = _errs132 === errors;
-valid37 = valid37 || _valid13;
-if(!valid37){
-const err64 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid39 = valid39 || _valid13;
+if(!valid39){
+const err64 = {instancePath:instancePath+"/config/kernel_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1766,13 +1796,13 @@ vErrors = null;
 }
 }
 }
-if(data20.activity_regularizer !== undefined){
-let data31 = data20.activity_regularizer;
+if(data22.bias_regularizer !== undefined){
+let data32 = data22.bias_regularizer;
 const _errs136 = errors;
-let valid39 = false;
+let valid41 = false;
 const _errs137 = errors;
-if(data31 !== null){
-const err65 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data32 !== null){
+const err65 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1782,10 +1812,10 @@ vErrors.push(err65);
 errors++;
 }
 var _valid14 = _errs137 === errors;
-valid39 = valid39 || _valid14;
+valid41 = valid41 || _valid14;
 const _errs139 = errors;
-if(typeof data31 !== "string"){
-const err66 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data32 !== "string"){
+const err66 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1795,10 +1825,10 @@ vErrors.push(err66);
 errors++;
 }
 var _valid14 = _errs139 === errors;
-valid39 = valid39 || _valid14;
+valid41 = valid41 || _valid14;
 const _errs141 = errors;
-if(!(data31 && typeof data31 == "object" && !Array.isArray(data31))){
-const err67 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
+const err67 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1808,9 +1838,9 @@ vErrors.push(err67);
 errors++;
 }
 var _valid14 = _errs141 === errors;
-valid39 = valid39 || _valid14;
-if(!valid39){
-const err68 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid41 = valid41 || _valid14;
+if(!valid41){
+const err68 = {instancePath:instancePath+"/config/bias_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1831,13 +1861,13 @@ vErrors = null;
 }
 }
 }
-if(data20.kernel_constraint !== undefined){
-let data32 = data20.kernel_constraint;
+if(data22.activity_regularizer !== undefined){
+let data33 = data22.activity_regularizer;
 const _errs145 = errors;
-let valid41 = false;
+let valid43 = false;
 const _errs146 = errors;
-if(data32 !== null){
-const err69 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data33 !== null){
+const err69 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1847,10 +1877,10 @@ vErrors.push(err69);
 errors++;
 }
 var _valid15 = _errs146 === errors;
-valid41 = valid41 || _valid15;
+valid43 = valid43 || _valid15;
 const _errs148 = errors;
-if(typeof data32 !== "string"){
-const err70 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data33 !== "string"){
+const err70 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1860,10 +1890,10 @@ vErrors.push(err70);
 errors++;
 }
 var _valid15 = _errs148 === errors;
-valid41 = valid41 || _valid15;
+valid43 = valid43 || _valid15;
 const _errs150 = errors;
-if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
-const err71 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data33 && typeof data33 == "object" && !Array.isArray(data33))){
+const err71 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1873,9 +1903,9 @@ vErrors.push(err71);
 errors++;
 }
 var _valid15 = _errs150 === errors;
-valid41 = valid41 || _valid15;
-if(!valid41){
-const err72 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid43 = valid43 || _valid15;
+if(!valid43){
+const err72 = {instancePath:instancePath+"/config/activity_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1896,13 +1926,13 @@ vErrors = null;
 }
 }
 }
-if(data20.bias_constraint !== undefined){
-let data33 = data20.bias_constraint;
+if(data22.kernel_constraint !== undefined){
+let data34 = data22.kernel_constraint;
 const _errs154 = errors;
-let valid43 = false;
+let valid45 = false;
 const _errs155 = errors;
-if(data33 !== null){
-const err73 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data34 !== null){
+const err73 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1912,10 +1942,10 @@ vErrors.push(err73);
 errors++;
 }
 var _valid16 = _errs155 === errors;
-valid43 = valid43 || _valid16;
+valid45 = valid45 || _valid16;
 const _errs157 = errors;
-if(typeof data33 !== "string"){
-const err74 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data34 !== "string"){
+const err74 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1925,10 +1955,10 @@ vErrors.push(err74);
 errors++;
 }
 var _valid16 = _errs157 === errors;
-valid43 = valid43 || _valid16;
+valid45 = valid45 || _valid16;
 const _errs159 = errors;
-if(!(data33 && typeof data33 == "object" && !Array.isArray(data33))){
-const err75 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data34 && typeof data34 == "object" && !Array.isArray(data34))){
+const err75 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1938,9 +1968,9 @@ vErrors.push(err75);
 errors++;
 }
 var _valid16 = _errs159 === errors;
-valid43 = valid43 || _valid16;
-if(!valid43){
-const err76 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid45 = valid45 || _valid16;
+if(!valid45){
+const err76 = {instancePath:instancePath+"/config/kernel_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1961,13 +1991,13 @@ vErrors = null;
 }
 }
 }
-if(data20.input_dim !== undefined){
-let data34 = data20.input_dim;
-const _errs162 = errors;
-let valid44 = false;
+if(data22.bias_constraint !== undefined){
+let data35 = data22.bias_constraint;
 const _errs163 = errors;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
-const err77 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let valid47 = false;
+const _errs164 = errors;
+if(data35 !== null){
+const err77 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1976,9 +2006,11 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(typeof data34 == "number"){
-if(data34 < 1 || isNaN(data34)){
-const err78 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid17 = _errs164 === errors;
+valid47 = valid47 || _valid17;
+const _errs166 = errors;
+if(typeof data35 !== "string"){
+const err78 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1987,12 +2019,11 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-var _valid17 = _errs163 === errors;
-valid44 = valid44 || _valid17;
-const _errs165 = errors;
-if(data34 !== null){
-const err79 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid17 = _errs166 === errors;
+valid47 = valid47 || _valid17;
+const _errs168 = errors;
+if(!(data35 && typeof data35 == "object" && !Array.isArray(data35))){
+const err79 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2001,10 +2032,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-var _valid17 = _errs165 === errors;
-valid44 = valid44 || _valid17;
-if(!valid44){
-const err80 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/2/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid17 = _errs168 === errors;
+valid47 = valid47 || _valid17;
+if(!valid47){
+const err80 = {instancePath:instancePath+"/config/bias_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2014,10 +2045,10 @@ vErrors.push(err80);
 errors++;
 }
 else {
-errors = _errs162;
+errors = _errs163;
 if(vErrors !== null){
-if(_errs162){
-vErrors.length = _errs162;
+if(_errs163){
+vErrors.length = _errs163;
 }
 else {
 vErrors = null;
@@ -2025,19 +2056,13 @@ vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid10 = _errs98 === errors;
-valid28 = _valid10;
-if(valid28){
-var props8 = {};
-props8.config = true;
-props8.class_name = true;
-}
-}
-if(!valid28){
-const err81 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data22.input_dim !== undefined){
+let data36 = data22.input_dim;
+const _errs171 = errors;
+let valid48 = false;
+const _errs172 = errors;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err81 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/3/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2046,22 +2071,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(props2 !== true && props8 !== undefined){
-if(props8 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props8);
-}
-}
-const _errs168 = errors;
-let valid45 = true;
-const _errs169 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("InputLayer" !== data.class_name){
-const err82 = {};
+if(typeof data36 == "number"){
+if(data36 < 1 || isNaN(data36)){
+const err82 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/3/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2071,28 +2083,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-var _valid18 = _errs169 === errors;
-errors = _errs168;
-if(vErrors !== null){
-if(_errs168){
-vErrors.length = _errs168;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs171 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data36 = data.config;
-const _errs173 = errors;
-let valid48 = false;
+var _valid18 = _errs172 === errors;
+valid48 = valid48 || _valid18;
 const _errs174 = errors;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.batch_input_shape === undefined){
-const err83 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "batch_input_shape"},message:"must have required property '"+"batch_input_shape"+"'"};
+if(data36 !== null){
+const err83 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/3/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2101,13 +2096,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-var _valid19 = _errs174 === errors;
-valid48 = valid48 || _valid19;
-const _errs175 = errors;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.batch_shape === undefined){
-const err84 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "batch_shape"},message:"must have required property '"+"batch_shape"+"'"};
+var _valid18 = _errs174 === errors;
+valid48 = valid48 || _valid18;
+if(!valid48){
+const err84 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/3/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2116,13 +2108,31 @@ vErrors.push(err84);
 }
 errors++;
 }
+else {
+errors = _errs171;
+if(vErrors !== null){
+if(_errs171){
+vErrors.length = _errs171;
 }
-var _valid19 = _errs175 === errors;
-valid48 = valid48 || _valid19;
-const _errs176 = errors;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.input_shape === undefined){
-const err85 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "input_shape"},message:"must have required property '"+"input_shape"+"'"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid11 = _errs107 === errors;
+valid32 = _valid11;
+if(valid32){
+var props9 = {};
+props9.config = true;
+props9.class_name = true;
+}
+}
+if(!valid32){
+const err85 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2131,11 +2141,22 @@ vErrors.push(err85);
 }
 errors++;
 }
+if(props0 !== true && props9 !== undefined){
+if(props9 === true){
+props0 = true;
 }
-var _valid19 = _errs176 === errors;
-valid48 = valid48 || _valid19;
-if(!valid48){
-const err86 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/3/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+props0 = props0 || {};
+Object.assign(props0, props9);
+}
+}
+const _errs177 = errors;
+let valid49 = true;
+const _errs178 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("InputLayer" !== data.class_name){
+const err86 = {};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2144,25 +2165,29 @@ vErrors.push(err86);
 }
 errors++;
 }
-else {
-errors = _errs173;
+}
+}
+var _valid19 = _errs178 === errors;
+errors = _errs177;
 if(vErrors !== null){
-if(_errs173){
-vErrors.length = _errs173;
+if(_errs177){
+vErrors.length = _errs177;
 }
 else {
 vErrors = null;
 }
 }
-}
-if(!(validate22(data36, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.sparse !== undefined){
-if(typeof data36.sparse !== "boolean"){
-const err87 = {instancePath:instancePath+"/config/sparse",schemaPath:"#/allOf/3/then/properties/config/properties/sparse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(_valid19){
+const _errs180 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data38 = data.config;
+const _errs182 = errors;
+let valid52 = false;
+const _errs183 = errors;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.batch_input_shape === undefined){
+const err87 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "batch_input_shape"},message:"must have required property '"+"batch_input_shape"+"'"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2172,9 +2197,12 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data36.ragged !== undefined){
-if(typeof data36.ragged !== "boolean"){
-const err88 = {instancePath:instancePath+"/config/ragged",schemaPath:"#/allOf/3/then/properties/config/properties/ragged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid20 = _errs183 === errors;
+valid52 = valid52 || _valid20;
+const _errs184 = errors;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.batch_shape === undefined){
+const err88 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "batch_shape"},message:"must have required property '"+"batch_shape"+"'"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2184,19 +2212,12 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-}
-}
-var _valid18 = _errs171 === errors;
-valid45 = _valid18;
-if(valid45){
-var props9 = {};
-props9.config = true;
-props9.class_name = true;
-}
-}
-if(!valid45){
-const err89 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid20 = _errs184 === errors;
+valid52 = valid52 || _valid20;
+const _errs185 = errors;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.input_shape === undefined){
+const err89 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/anyOf/2/required",keyword:"required",params:{missingProperty: "input_shape"},message:"must have required property '"+"input_shape"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2205,22 +2226,11 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(props2 !== true && props9 !== undefined){
-if(props9 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props9);
-}
-}
-const _errs183 = errors;
-let valid51 = true;
-const _errs184 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Activation" !== data.class_name){
-const err90 = {};
+var _valid20 = _errs185 === errors;
+valid52 = valid52 || _valid20;
+if(!valid52){
+const err90 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2229,30 +2239,25 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-var _valid20 = _errs184 === errors;
-errors = _errs183;
+else {
+errors = _errs182;
 if(vErrors !== null){
-if(_errs183){
-vErrors.length = _errs183;
+if(_errs182){
+vErrors.length = _errs182;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid20){
-const _errs186 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data40 = data.config;
-if(!(validate22(data40, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+}
+if(!(validate22(data38, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.activation === undefined){
-const err91 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/4/then/properties/config/required",keyword:"required",params:{missingProperty: "activation"},message:"must have required property '"+"activation"+"'"};
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.sparse !== undefined){
+if(typeof data38.sparse !== "boolean"){
+const err91 = {instancePath:instancePath+"/config/sparse",schemaPath:"#/allOf/4/then/properties/config/properties/sparse/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2261,25 +2266,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data40.activation !== undefined){
-if(!(validate33(data40.activation, {instancePath:instancePath+"/config/activation",parentData:data40,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
 }
-}
-}
-}
-}
-var _valid20 = _errs186 === errors;
-valid51 = _valid20;
-if(valid51){
-var props11 = {};
-props11.config = true;
-props11.class_name = true;
-}
-}
-if(!valid51){
-const err92 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data38.ragged !== undefined){
+if(typeof data38.ragged !== "boolean"){
+const err92 = {instancePath:instancePath+"/config/ragged",schemaPath:"#/allOf/4/then/properties/config/properties/ragged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2288,22 +2278,20 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(props2 !== true && props11 !== undefined){
-if(props11 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props11);
 }
 }
-const _errs191 = errors;
-let valid56 = true;
-const _errs192 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ReLU" !== data.class_name){
-const err93 = {};
+}
+}
+var _valid19 = _errs180 === errors;
+valid49 = _valid19;
+if(valid49){
+var props10 = {};
+props10.config = true;
+props10.class_name = true;
+}
+}
+if(!valid49){
+const err93 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2312,36 +2300,22 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-var _valid21 = _errs192 === errors;
-errors = _errs191;
-if(vErrors !== null){
-if(_errs191){
-vErrors.length = _errs191;
+if(props0 !== true && props10 !== undefined){
+if(props10 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props10);
 }
 }
-if(_valid21){
-const _errs194 = errors;
+const _errs192 = errors;
+let valid55 = true;
+const _errs193 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data43 = data.config;
-if(!(validate22(data43, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.max_value !== undefined){
-let data44 = data43.max_value;
-const _errs198 = errors;
-let valid61 = false;
-const _errs199 = errors;
-if(typeof data44 == "number"){
-if(data44 < 0 || isNaN(data44)){
-const err94 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.class_name !== undefined){
+if("Activation" !== data.class_name){
+const err94 = {};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2351,8 +2325,29 @@ vErrors.push(err94);
 errors++;
 }
 }
+}
+var _valid21 = _errs193 === errors;
+errors = _errs192;
+if(vErrors !== null){
+if(_errs192){
+vErrors.length = _errs192;
+}
 else {
-const err95 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+if(_valid21){
+const _errs195 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data42 = data.config;
+if(!(validate22(data42, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.activation === undefined){
+const err95 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/5/then/properties/config/required",keyword:"required",params:{missingProperty: "activation"},message:"must have required property '"+"activation"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2361,11 +2356,25 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid22 = _errs199 === errors;
-valid61 = valid61 || _valid22;
-const _errs201 = errors;
-if(data44 !== null){
-const err96 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data42.activation !== undefined){
+if(!(validate33(data42.activation, {instancePath:instancePath+"/config/activation",parentData:data42,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid21 = _errs195 === errors;
+valid55 = _valid21;
+if(valid55){
+var props12 = {};
+props12.config = true;
+props12.class_name = true;
+}
+}
+if(!valid55){
+const err96 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2374,10 +2383,22 @@ vErrors.push(err96);
 }
 errors++;
 }
-var _valid22 = _errs201 === errors;
-valid61 = valid61 || _valid22;
-if(!valid61){
-const err97 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/5/then/properties/config/properties/max_value/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(props0 !== true && props12 !== undefined){
+if(props12 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props12);
+}
+}
+const _errs200 = errors;
+let valid60 = true;
+const _errs201 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ReLU" !== data.class_name){
+const err97 = {};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2386,23 +2407,36 @@ vErrors.push(err97);
 }
 errors++;
 }
-else {
-errors = _errs198;
+}
+}
+var _valid22 = _errs201 === errors;
+errors = _errs200;
 if(vErrors !== null){
-if(_errs198){
-vErrors.length = _errs198;
+if(_errs200){
+vErrors.length = _errs200;
 }
 else {
 vErrors = null;
 }
 }
+if(_valid22){
+const _errs203 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data45 = data.config;
+if(!(validate22(data45, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-}
-if(data43.negative_slope !== undefined){
-let data45 = data43.negative_slope;
-if(typeof data45 == "number"){
-if(data45 < 0 || isNaN(data45)){
-const err98 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/5/then/properties/config/properties/negative_slope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.max_value !== undefined){
+let data46 = data45.max_value;
+const _errs207 = errors;
+let valid65 = false;
+const _errs208 = errors;
+if(typeof data46 == "number"){
+if(data46 < 0 || isNaN(data46)){
+const err98 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/6/then/properties/config/properties/max_value/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2413,7 +2447,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/5/then/properties/config/properties/negative_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err99 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/6/then/properties/config/properties/max_value/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2422,12 +2456,11 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data43.threshold !== undefined){
-let data46 = data43.threshold;
-if(typeof data46 == "number"){
-if(data46 < 0 || isNaN(data46)){
-const err100 = {instancePath:instancePath+"/config/threshold",schemaPath:"#/allOf/5/then/properties/config/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid23 = _errs208 === errors;
+valid65 = valid65 || _valid23;
+const _errs210 = errors;
+if(data46 !== null){
+const err100 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/6/then/properties/config/properties/max_value/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2436,9 +2469,10 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/config/threshold",schemaPath:"#/allOf/5/then/properties/config/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid23 = _errs210 === errors;
+valid65 = valid65 || _valid23;
+if(!valid65){
+const err101 = {instancePath:instancePath+"/config/max_value",schemaPath:"#/allOf/6/then/properties/config/properties/max_value/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2447,20 +2481,23 @@ vErrors.push(err101);
 }
 errors++;
 }
+else {
+errors = _errs207;
+if(vErrors !== null){
+if(_errs207){
+vErrors.length = _errs207;
+}
+else {
+vErrors = null;
 }
 }
 }
 }
-var _valid21 = _errs194 === errors;
-valid56 = _valid21;
-if(valid56){
-var props12 = {};
-props12.config = true;
-props12.class_name = true;
-}
-}
-if(!valid56){
-const err102 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data45.negative_slope !== undefined){
+let data47 = data45.negative_slope;
+if(typeof data47 == "number"){
+if(data47 < 0 || isNaN(data47)){
+const err102 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/6/then/properties/config/properties/negative_slope/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2469,22 +2506,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(props2 !== true && props12 !== undefined){
-if(props12 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props12);
-}
-}
-const _errs208 = errors;
-let valid62 = true;
-const _errs209 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("LeakyReLU" !== data.class_name){
-const err103 = {};
+const err103 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/6/then/properties/config/properties/negative_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2494,30 +2518,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-var _valid23 = _errs209 === errors;
-errors = _errs208;
-if(vErrors !== null){
-if(_errs208){
-vErrors.length = _errs208;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid23){
-const _errs211 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data48 = data.config;
-if(!(validate22(data48, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.alpha !== undefined){
-if(!(typeof data48.alpha == "number")){
-const err104 = {instancePath:instancePath+"/config/alpha",schemaPath:"#/allOf/6/then/properties/config/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data45.threshold !== undefined){
+let data48 = data45.threshold;
+if(typeof data48 == "number"){
+if(data48 < 0 || isNaN(data48)){
+const err104 = {instancePath:instancePath+"/config/threshold",schemaPath:"#/allOf/6/then/properties/config/properties/threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2527,9 +2532,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data48.negative_slope !== undefined){
-if(!(typeof data48.negative_slope == "number")){
-const err105 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/6/then/properties/config/properties/negative_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
+else {
+const err105 = {instancePath:instancePath+"/config/threshold",schemaPath:"#/allOf/6/then/properties/config/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2542,15 +2546,15 @@ errors++;
 }
 }
 }
-var _valid23 = _errs211 === errors;
-valid62 = _valid23;
-if(valid62){
+var _valid22 = _errs203 === errors;
+valid60 = _valid22;
+if(valid60){
 var props13 = {};
 props13.config = true;
 props13.class_name = true;
 }
 }
-if(!valid62){
+if(!valid60){
 const err106 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err106];
@@ -2560,21 +2564,21 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(props2 !== true && props13 !== undefined){
+if(props0 !== true && props13 !== undefined){
 if(props13 === true){
-props2 = true;
+props0 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props13);
+props0 = props0 || {};
+Object.assign(props0, props13);
 }
 }
-const _errs219 = errors;
-let valid67 = true;
-const _errs220 = errors;
+const _errs217 = errors;
+let valid66 = true;
+const _errs218 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("PReLU" !== data.class_name){
+if("LeakyReLU" !== data.class_name){
 const err107 = {};
 if(vErrors === null){
 vErrors = [err107];
@@ -2586,39 +2590,29 @@ errors++;
 }
 }
 }
-var _valid24 = _errs220 === errors;
-errors = _errs219;
+var _valid24 = _errs218 === errors;
+errors = _errs217;
 if(vErrors !== null){
-if(_errs219){
-vErrors.length = _errs219;
+if(_errs217){
+vErrors.length = _errs217;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid24){
-const _errs222 = errors;
+const _errs220 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data52 = data.config;
-if(!(validate22(data52, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data50 = data.config;
+if(!(validate22(data50, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.alpha_initializer !== undefined){
-if(!(validate28(data52.alpha_initializer, {instancePath:instancePath+"/config/alpha_initializer",parentData:data52,parentDataProperty:"alpha_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data52.alpha_regularizer !== undefined){
-let data54 = data52.alpha_regularizer;
-const _errs228 = errors;
-let valid73 = false;
-const _errs229 = errors;
-if(data54 !== null){
-const err108 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.alpha !== undefined){
+if(!(typeof data50.alpha == "number")){
+const err108 = {instancePath:instancePath+"/config/alpha",schemaPath:"#/allOf/7/then/properties/config/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2627,11 +2621,10 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid25 = _errs229 === errors;
-valid73 = valid73 || _valid25;
-const _errs231 = errors;
-if(typeof data54 !== "string"){
-const err109 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data50.negative_slope !== undefined){
+if(!(typeof data50.negative_slope == "number")){
+const err109 = {instancePath:instancePath+"/config/negative_slope",schemaPath:"#/allOf/7/then/properties/config/properties/negative_slope/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2640,11 +2633,20 @@ vErrors.push(err109);
 }
 errors++;
 }
-var _valid25 = _errs231 === errors;
-valid73 = valid73 || _valid25;
-const _errs233 = errors;
-if(!(data54 && typeof data54 == "object" && !Array.isArray(data54))){
-const err110 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+}
+}
+var _valid24 = _errs220 === errors;
+valid66 = _valid24;
+if(valid66){
+var props14 = {};
+props14.config = true;
+props14.class_name = true;
+}
+}
+if(!valid66){
+const err110 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2653,10 +2655,22 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid25 = _errs233 === errors;
-valid73 = valid73 || _valid25;
-if(!valid73){
-const err111 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(props0 !== true && props14 !== undefined){
+if(props14 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props14);
+}
+}
+const _errs228 = errors;
+let valid71 = true;
+const _errs229 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("PReLU" !== data.class_name){
+const err111 = {};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2665,7 +2679,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-else {
+}
+}
+var _valid25 = _errs229 === errors;
 errors = _errs228;
 if(vErrors !== null){
 if(_errs228){
@@ -2675,15 +2691,29 @@ else {
 vErrors = null;
 }
 }
+if(_valid25){
+const _errs231 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data54 = data.config;
+if(!(validate22(data54, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.alpha_initializer !== undefined){
+if(!(validate28(data54.alpha_initializer, {instancePath:instancePath+"/config/alpha_initializer",parentData:data54,parentDataProperty:"alpha_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-if(data52.alpha_constraint !== undefined){
-let data55 = data52.alpha_constraint;
+if(data54.alpha_regularizer !== undefined){
+let data56 = data54.alpha_regularizer;
 const _errs237 = errors;
-let valid75 = false;
+let valid77 = false;
 const _errs238 = errors;
-if(data55 !== null){
-const err112 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data56 !== null){
+const err112 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2693,10 +2723,10 @@ vErrors.push(err112);
 errors++;
 }
 var _valid26 = _errs238 === errors;
-valid75 = valid75 || _valid26;
+valid77 = valid77 || _valid26;
 const _errs240 = errors;
-if(typeof data55 !== "string"){
-const err113 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data56 !== "string"){
+const err113 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2706,10 +2736,10 @@ vErrors.push(err113);
 errors++;
 }
 var _valid26 = _errs240 === errors;
-valid75 = valid75 || _valid26;
+valid77 = valid77 || _valid26;
 const _errs242 = errors;
-if(!(data55 && typeof data55 == "object" && !Array.isArray(data55))){
-const err114 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data56 && typeof data56 == "object" && !Array.isArray(data56))){
+const err114 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2719,9 +2749,9 @@ vErrors.push(err114);
 errors++;
 }
 var _valid26 = _errs242 === errors;
-valid75 = valid75 || _valid26;
-if(!valid75){
-const err115 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid77 = valid77 || _valid26;
+if(!valid77){
+const err115 = {instancePath:instancePath+"/config/alpha_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2742,13 +2772,13 @@ vErrors = null;
 }
 }
 }
-if(data52.shared_axes !== undefined){
-let data56 = data52.shared_axes;
-const _errs245 = errors;
-let valid76 = false;
+if(data54.alpha_constraint !== undefined){
+let data57 = data54.alpha_constraint;
 const _errs246 = errors;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err116 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let valid79 = false;
+const _errs247 = errors;
+if(data57 !== null){
+const err116 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2757,9 +2787,11 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 < 1 || isNaN(data56)){
-const err117 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid27 = _errs247 === errors;
+valid79 = valid79 || _valid27;
+const _errs249 = errors;
+if(typeof data57 !== "string"){
+const err117 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2768,16 +2800,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-var _valid27 = _errs246 === errors;
-valid76 = valid76 || _valid27;
-const _errs248 = errors;
-if(Array.isArray(data56)){
-const len1 = data56.length;
-for(let i1=0; i1<len1; i1++){
-let data57 = data56[i1];
-if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
-const err118 = {instancePath:instancePath+"/config/shared_axes/" + i1,schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid27 = _errs249 === errors;
+valid79 = valid79 || _valid27;
+const _errs251 = errors;
+if(!(data57 && typeof data57 == "object" && !Array.isArray(data57))){
+const err118 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2786,9 +2813,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(typeof data57 == "number"){
-if(data57 < 1 || isNaN(data57)){
-const err119 = {instancePath:instancePath+"/config/shared_axes/" + i1,schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid27 = _errs251 === errors;
+valid79 = valid79 || _valid27;
+if(!valid79){
+const err119 = {instancePath:instancePath+"/config/alpha_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2797,11 +2825,25 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-}
+else {
+errors = _errs246;
+if(vErrors !== null){
+if(_errs246){
+vErrors.length = _errs246;
 }
 else {
-const err120 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+if(data54.shared_axes !== undefined){
+let data58 = data54.shared_axes;
+const _errs254 = errors;
+let valid80 = false;
+const _errs255 = errors;
+if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
+const err120 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/8/then/properties/config/properties/shared_axes/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2810,11 +2852,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-var _valid27 = _errs248 === errors;
-valid76 = valid76 || _valid27;
-const _errs252 = errors;
-if(data56 !== null){
-const err121 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data58 == "number"){
+if(data58 < 1 || isNaN(data58)){
+const err121 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/8/then/properties/config/properties/shared_axes/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2823,10 +2863,16 @@ vErrors.push(err121);
 }
 errors++;
 }
-var _valid27 = _errs252 === errors;
-valid76 = valid76 || _valid27;
-if(!valid76){
-const err122 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/7/then/properties/config/properties/shared_axes/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid28 = _errs255 === errors;
+valid80 = valid80 || _valid28;
+const _errs257 = errors;
+if(Array.isArray(data58)){
+const len1 = data58.length;
+for(let i1=0; i1<len1; i1++){
+let data59 = data58[i1];
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err122 = {instancePath:instancePath+"/config/shared_axes/" + i1,schemaPath:"#/allOf/8/then/properties/config/properties/shared_axes/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2835,31 +2881,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-else {
-errors = _errs245;
-if(vErrors !== null){
-if(_errs245){
-vErrors.length = _errs245;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid24 = _errs222 === errors;
-valid67 = _valid24;
-if(valid67){
-var props15 = {};
-props15.config = true;
-props15.class_name = true;
-}
-}
-if(!valid67){
-const err123 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof data59 == "number"){
+if(data59 < 1 || isNaN(data59)){
+const err123 = {instancePath:instancePath+"/config/shared_axes/" + i1,schemaPath:"#/allOf/8/then/properties/config/properties/shared_axes/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2868,22 +2892,11 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(props2 !== true && props15 !== undefined){
-if(props15 === true){
-props2 = true;
+}
+}
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props15);
-}
-}
-const _errs255 = errors;
-let valid79 = true;
-const _errs256 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ELU" !== data.class_name){
-const err124 = {};
+const err124 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/8/then/properties/config/properties/shared_axes/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2892,31 +2905,11 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-}
-var _valid28 = _errs256 === errors;
-errors = _errs255;
-if(vErrors !== null){
-if(_errs255){
-vErrors.length = _errs255;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid28){
-const _errs258 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data59 = data.config;
-if(!(validate22(data59, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.alpha !== undefined){
-if(!(typeof data59.alpha == "number")){
-const err125 = {instancePath:instancePath+"/config/alpha",schemaPath:"#/allOf/8/then/properties/config/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid28 = _errs257 === errors;
+valid80 = valid80 || _valid28;
+const _errs261 = errors;
+if(data58 !== null){
+const err125 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/8/then/properties/config/properties/shared_axes/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2925,20 +2918,10 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid28 = _errs258 === errors;
-valid79 = _valid28;
-if(valid79){
-var props16 = {};
-props16.config = true;
-props16.class_name = true;
-}
-}
-if(!valid79){
-const err126 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid28 = _errs261 === errors;
+valid80 = valid80 || _valid28;
+if(!valid80){
+const err126 = {instancePath:instancePath+"/config/shared_axes",schemaPath:"#/allOf/8/then/properties/config/properties/shared_axes/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2947,27 +2930,60 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(props2 !== true && props16 !== undefined){
-if(props16 === true){
-props2 = true;
+else {
+errors = _errs254;
+if(vErrors !== null){
+if(_errs254){
+vErrors.length = _errs254;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props16);
+vErrors = null;
 }
 }
-const _errs264 = errors;
-let valid84 = true;
-const _errs265 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Softmax" !== data.class_name){
-const err127 = {};
+}
+}
+}
+}
+}
+var _valid25 = _errs231 === errors;
+valid71 = _valid25;
+if(valid71){
+var props16 = {};
+props16.config = true;
+props16.class_name = true;
+}
+}
+if(!valid71){
+const err127 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err127];
 }
 else {
 vErrors.push(err127);
+}
+errors++;
+}
+if(props0 !== true && props16 !== undefined){
+if(props16 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props16);
+}
+}
+const _errs264 = errors;
+let valid83 = true;
+const _errs265 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ELU" !== data.class_name){
+const err128 = {};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
 }
 errors++;
 }
@@ -2987,33 +3003,15 @@ if(_valid29){
 const _errs267 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data62 = data.config;
-if(!(validate22(data62, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data61 = data.config;
+if(!(validate22(data61, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.axis !== undefined){
-let data63 = data62.axis;
-const _errs271 = errors;
-let valid89 = false;
-const _errs272 = errors;
-if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
-const err128 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-var _valid30 = _errs272 === errors;
-valid89 = valid89 || _valid30;
-const _errs274 = errors;
-if(Array.isArray(data63)){
-if(data63.length < 1){
-const err129 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.alpha !== undefined){
+if(!(typeof data61.alpha == "number")){
+const err129 = {instancePath:instancePath+"/config/alpha",schemaPath:"#/allOf/9/then/properties/config/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3022,11 +3020,20 @@ vErrors.push(err129);
 }
 errors++;
 }
-const len2 = data63.length;
-for(let i2=0; i2<len2; i2++){
-let data64 = data63[i2];
-if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
-const err130 = {instancePath:instancePath+"/config/axis/" + i2,schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+}
+var _valid29 = _errs267 === errors;
+valid83 = _valid29;
+if(valid83){
+var props17 = {};
+props17.config = true;
+props17.class_name = true;
+}
+}
+if(!valid83){
+const err130 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3035,10 +3042,22 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
+if(props0 !== true && props17 !== undefined){
+if(props17 === true){
+props0 = true;
 }
 else {
-const err131 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+props0 = props0 || {};
+Object.assign(props0, props17);
+}
+}
+const _errs273 = errors;
+let valid88 = true;
+const _errs274 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Softmax" !== data.class_name){
+const err131 = {};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3047,10 +3066,35 @@ vErrors.push(err131);
 }
 errors++;
 }
+}
+}
 var _valid30 = _errs274 === errors;
-valid89 = valid89 || _valid30;
-if(!valid89){
-const err132 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/9/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+errors = _errs273;
+if(vErrors !== null){
+if(_errs273){
+vErrors.length = _errs273;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid30){
+const _errs276 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data64 = data.config;
+if(!(validate22(data64, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.axis !== undefined){
+let data65 = data64.axis;
+const _errs280 = errors;
+let valid93 = false;
+const _errs281 = errors;
+if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+const err132 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/10/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3059,31 +3103,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-else {
-errors = _errs271;
-if(vErrors !== null){
-if(_errs271){
-vErrors.length = _errs271;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid29 = _errs267 === errors;
-valid84 = _valid29;
-if(valid84){
-var props17 = {};
-props17.config = true;
-props17.class_name = true;
-}
-}
-if(!valid84){
-const err133 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid31 = _errs281 === errors;
+valid93 = valid93 || _valid31;
+const _errs283 = errors;
+if(Array.isArray(data65)){
+if(data65.length < 1){
+const err133 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/10/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3092,22 +3117,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(props2 !== true && props17 !== undefined){
-if(props17 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props17);
-}
-}
-const _errs279 = errors;
-let valid92 = true;
-const _errs280 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ThresholdedReLU" !== data.class_name){
-const err134 = {};
+const len2 = data65.length;
+for(let i2=0; i2<len2; i2++){
+let data66 = data65[i2];
+if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
+const err134 = {instancePath:instancePath+"/config/axis/" + i2,schemaPath:"#/allOf/10/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3118,29 +3132,8 @@ errors++;
 }
 }
 }
-var _valid31 = _errs280 === errors;
-errors = _errs279;
-if(vErrors !== null){
-if(_errs279){
-vErrors.length = _errs279;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid31){
-const _errs282 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data66 = data.config;
-if(!(validate22(data66, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.theta !== undefined){
-if(!(typeof data66.theta == "number")){
-const err135 = {instancePath:instancePath+"/config/theta",schemaPath:"#/allOf/10/then/properties/config/properties/theta/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err135 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/10/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3149,20 +3142,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid31 = _errs282 === errors;
-valid92 = _valid31;
-if(valid92){
-var props18 = {};
-props18.config = true;
-props18.class_name = true;
-}
-}
-if(!valid92){
-const err136 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid31 = _errs283 === errors;
+valid93 = valid93 || _valid31;
+if(!valid93){
+const err136 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/10/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3171,28 +3154,60 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(props2 !== true && props18 !== undefined){
-if(props18 === true){
-props2 = true;
+else {
+errors = _errs280;
+if(vErrors !== null){
+if(_errs280){
+vErrors.length = _errs280;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props18);
+vErrors = null;
 }
 }
-const _errs288 = errors;
-let valid97 = true;
-const _errs289 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data68 = data.class_name;
-if(!(((data68 === "Dropout") || (data68 === "GaussianDropout")) || (data68 === "AlphaDropout"))){
-const err137 = {};
+}
+}
+}
+}
+}
+var _valid30 = _errs276 === errors;
+valid88 = _valid30;
+if(valid88){
+var props18 = {};
+props18.config = true;
+props18.class_name = true;
+}
+}
+if(!valid88){
+const err137 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err137];
 }
 else {
 vErrors.push(err137);
+}
+errors++;
+}
+if(props0 !== true && props18 !== undefined){
+if(props18 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props18);
+}
+}
+const _errs288 = errors;
+let valid96 = true;
+const _errs289 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ThresholdedReLU" !== data.class_name){
+const err138 = {};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
 }
 errors++;
 }
@@ -3212,28 +3227,15 @@ if(_valid32){
 const _errs291 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data69 = data.config;
-const _errs293 = errors;
-let valid100 = false;
-const _errs294 = errors;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.rate === undefined){
-const err138 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
-if(vErrors === null){
-vErrors = [err138];
+let data68 = data.config;
+if(!(validate22(data68, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-else {
-vErrors.push(err138);
-}
-errors++;
-}
-}
-var _valid33 = _errs294 === errors;
-valid100 = valid100 || _valid33;
-const _errs295 = errors;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.p === undefined){
-const err139 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.theta !== undefined){
+if(!(typeof data68.theta == "number")){
+const err139 = {instancePath:instancePath+"/config/theta",schemaPath:"#/allOf/11/then/properties/config/properties/theta/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3243,10 +3245,19 @@ vErrors.push(err139);
 errors++;
 }
 }
-var _valid33 = _errs295 === errors;
-valid100 = valid100 || _valid33;
-if(!valid100){
-const err140 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/11/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+var _valid32 = _errs291 === errors;
+valid96 = _valid32;
+if(valid96){
+var props19 = {};
+props19.config = true;
+props19.class_name = true;
+}
+}
+if(!valid96){
+const err140 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3255,27 +3266,23 @@ vErrors.push(err140);
 }
 errors++;
 }
-else {
-errors = _errs293;
-if(vErrors !== null){
-if(_errs293){
-vErrors.length = _errs293;
+if(props0 !== true && props19 !== undefined){
+if(props19 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props19);
 }
 }
-}
-if(!(validate22(data69, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.rate !== undefined){
-let data70 = data69.rate;
-if(typeof data70 == "number"){
-if(data70 > 1 || isNaN(data70)){
-const err141 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const _errs297 = errors;
+let valid101 = true;
+const _errs298 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data70 = data.class_name;
+if(!(((data70 === "Dropout") || (data70 === "GaussianDropout")) || (data70 === "AlphaDropout"))){
+const err141 = {};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3284,8 +3291,29 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data70 < 0 || isNaN(data70)){
-const err142 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var _valid33 = _errs298 === errors;
+errors = _errs297;
+if(vErrors !== null){
+if(_errs297){
+vErrors.length = _errs297;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid33){
+const _errs300 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data71 = data.config;
+const _errs302 = errors;
+let valid104 = false;
+const _errs303 = errors;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.rate === undefined){
+const err142 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3295,8 +3323,12 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid34 = _errs303 === errors;
+valid104 = valid104 || _valid34;
+const _errs304 = errors;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.p === undefined){
+const err143 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3306,11 +3338,10 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data69.p !== undefined){
-let data71 = data69.p;
-if(typeof data71 == "number"){
-if(data71 > 1 || isNaN(data71)){
-const err144 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid34 = _errs304 === errors;
+valid104 = valid104 || _valid34;
+if(!valid104){
+const err144 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3319,8 +3350,27 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data71 < 0 || isNaN(data71)){
-const err145 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs302;
+if(vErrors !== null){
+if(_errs302){
+vErrors.length = _errs302;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data71, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.rate !== undefined){
+let data72 = data71.rate;
+if(typeof data72 == "number"){
+if(data72 > 1 || isNaN(data72)){
+const err145 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3329,9 +3379,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data72 < 0 || isNaN(data72)){
+const err146 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3341,19 +3390,8 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data69.noise_shape !== undefined){
-if(!(validate23(data69.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data69,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data69.seed !== undefined){
-let data73 = data69.seed;
-const _errs305 = errors;
-let valid105 = false;
-const _errs306 = errors;
-if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err147 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err147 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3362,11 +3400,12 @@ vErrors.push(err147);
 }
 errors++;
 }
-var _valid34 = _errs306 === errors;
-valid105 = valid105 || _valid34;
-const _errs308 = errors;
-if(data73 !== null){
-const err148 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data71.p !== undefined){
+let data73 = data71.p;
+if(typeof data73 == "number"){
+if(data73 > 1 || isNaN(data73)){
+const err148 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3375,10 +3414,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-var _valid34 = _errs308 === errors;
-valid105 = valid105 || _valid34;
-if(!valid105){
-const err149 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/11/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data73 < 0 || isNaN(data73)){
+const err149 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3387,31 +3424,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-else {
-errors = _errs305;
-if(vErrors !== null){
-if(_errs305){
-vErrors.length = _errs305;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid32 = _errs291 === errors;
-valid97 = _valid32;
-if(valid97){
-var props19 = {};
-props19.config = true;
-props19.class_name = true;
-}
-}
-if(!valid97){
-const err150 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err150 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3420,22 +3435,20 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(props2 !== true && props19 !== undefined){
-if(props19 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props19);
+if(data71.noise_shape !== undefined){
+if(!(validate23(data71.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data71,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
 }
 }
-const _errs311 = errors;
-let valid106 = true;
-const _errs312 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("SpatialDropout1D" !== data.class_name){
-const err151 = {};
+if(data71.seed !== undefined){
+let data75 = data71.seed;
+const _errs314 = errors;
+let valid109 = false;
+const _errs315 = errors;
+if(!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))){
+const err151 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3444,29 +3457,11 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-}
-var _valid35 = _errs312 === errors;
-errors = _errs311;
-if(vErrors !== null){
-if(_errs311){
-vErrors.length = _errs311;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid35){
-const _errs314 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data75 = data.config;
-const _errs316 = errors;
-let valid109 = false;
+var _valid35 = _errs315 === errors;
+valid109 = valid109 || _valid35;
 const _errs317 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.rate === undefined){
-const err152 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+if(data75 !== null){
+const err152 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3475,13 +3470,10 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-var _valid36 = _errs317 === errors;
-valid109 = valid109 || _valid36;
-const _errs318 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.p === undefined){
-const err153 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+var _valid35 = _errs317 === errors;
+valid109 = valid109 || _valid35;
+if(!valid109){
+const err153 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3490,11 +3482,31 @@ vErrors.push(err153);
 }
 errors++;
 }
+else {
+errors = _errs314;
+if(vErrors !== null){
+if(_errs314){
+vErrors.length = _errs314;
 }
-var _valid36 = _errs318 === errors;
-valid109 = valid109 || _valid36;
-if(!valid109){
-const err154 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/12/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid33 = _errs300 === errors;
+valid101 = _valid33;
+if(valid101){
+var props20 = {};
+props20.config = true;
+props20.class_name = true;
+}
+}
+if(!valid101){
+const err154 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3503,27 +3515,22 @@ vErrors.push(err154);
 }
 errors++;
 }
-else {
-errors = _errs316;
-if(vErrors !== null){
-if(_errs316){
-vErrors.length = _errs316;
+if(props0 !== true && props20 !== undefined){
+if(props20 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props20);
 }
 }
-}
-if(!(validate22(data75, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.rate !== undefined){
-let data76 = data75.rate;
-if(typeof data76 == "number"){
-if(data76 > 1 || isNaN(data76)){
-const err155 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const _errs320 = errors;
+let valid110 = true;
+const _errs321 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout1D" !== data.class_name){
+const err155 = {};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3532,8 +3539,29 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data76 < 0 || isNaN(data76)){
-const err156 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var _valid36 = _errs321 === errors;
+errors = _errs320;
+if(vErrors !== null){
+if(_errs320){
+vErrors.length = _errs320;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid36){
+const _errs323 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data77 = data.config;
+const _errs325 = errors;
+let valid113 = false;
+const _errs326 = errors;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.rate === undefined){
+const err156 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3543,8 +3571,12 @@ vErrors.push(err156);
 errors++;
 }
 }
-else {
-const err157 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid37 = _errs326 === errors;
+valid113 = valid113 || _valid37;
+const _errs327 = errors;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.p === undefined){
+const err157 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3554,11 +3586,10 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data75.p !== undefined){
-let data77 = data75.p;
-if(typeof data77 == "number"){
-if(data77 > 1 || isNaN(data77)){
-const err158 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid37 = _errs327 === errors;
+valid113 = valid113 || _valid37;
+if(!valid113){
+const err158 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3567,8 +3598,27 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data77 < 0 || isNaN(data77)){
-const err159 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs325;
+if(vErrors !== null){
+if(_errs325){
+vErrors.length = _errs325;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data77, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.rate !== undefined){
+let data78 = data77.rate;
+if(typeof data78 == "number"){
+if(data78 > 1 || isNaN(data78)){
+const err159 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3577,9 +3627,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-else {
-const err160 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data78 < 0 || isNaN(data78)){
+const err160 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3589,19 +3638,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data75.noise_shape !== undefined){
-if(!(validate23(data75.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data75,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data75.seed !== undefined){
-let data79 = data75.seed;
-const _errs328 = errors;
-let valid114 = false;
-const _errs329 = errors;
-if(!((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79)))){
-const err161 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err161 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3610,11 +3648,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-var _valid37 = _errs329 === errors;
-valid114 = valid114 || _valid37;
-const _errs331 = errors;
-if(data79 !== null){
-const err162 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data77.p !== undefined){
+let data79 = data77.p;
+if(typeof data79 == "number"){
+if(data79 > 1 || isNaN(data79)){
+const err162 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3623,10 +3662,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-var _valid37 = _errs331 === errors;
-valid114 = valid114 || _valid37;
-if(!valid114){
-const err163 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/12/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data79 < 0 || isNaN(data79)){
+const err163 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3635,22 +3672,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-else {
-errors = _errs328;
-if(vErrors !== null){
-if(_errs328){
-vErrors.length = _errs328;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data75.data_format !== undefined){
-let data80 = data75.data_format;
-if(!((data80 === "channels_last") || (data80 === "channels_first"))){
-const err164 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/12/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[12].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+const err164 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3660,10 +3684,19 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data75.dim_ordering !== undefined){
-let data81 = data75.dim_ordering;
-if(!(((data81 === "th") || (data81 === "tf")) || (data81 === "default"))){
-const err165 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/12/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[12].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(data77.noise_shape !== undefined){
+if(!(validate23(data77.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data77,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data77.seed !== undefined){
+let data81 = data77.seed;
+const _errs337 = errors;
+let valid118 = false;
+const _errs338 = errors;
+if(!((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81)))){
+const err165 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3672,20 +3705,11 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid35 = _errs314 === errors;
-valid106 = _valid35;
-if(valid106){
-var props20 = {};
-props20.config = true;
-props20.class_name = true;
-}
-}
-if(!valid106){
-const err166 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid38 = _errs338 === errors;
+valid118 = valid118 || _valid38;
+const _errs340 = errors;
+if(data81 !== null){
+const err166 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3694,22 +3718,10 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(props2 !== true && props20 !== undefined){
-if(props20 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props20);
-}
-}
-const _errs336 = errors;
-let valid115 = true;
-const _errs337 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("SpatialDropout2D" !== data.class_name){
-const err167 = {};
+var _valid38 = _errs340 === errors;
+valid118 = valid118 || _valid38;
+if(!valid118){
+const err167 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3718,29 +3730,22 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-}
-var _valid38 = _errs337 === errors;
-errors = _errs336;
+else {
+errors = _errs337;
 if(vErrors !== null){
-if(_errs336){
-vErrors.length = _errs336;
+if(_errs337){
+vErrors.length = _errs337;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid38){
-const _errs339 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data83 = data.config;
-const _errs341 = errors;
-let valid118 = false;
-const _errs342 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.rate === undefined){
-const err168 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+}
+}
+if(data77.data_format !== undefined){
+let data82 = data77.data_format;
+if(!((data82 === "channels_last") || (data82 === "channels_first"))){
+const err168 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/13/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3750,12 +3755,10 @@ vErrors.push(err168);
 errors++;
 }
 }
-var _valid39 = _errs342 === errors;
-valid118 = valid118 || _valid39;
-const _errs343 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.p === undefined){
-const err169 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(data77.dim_ordering !== undefined){
+let data83 = data77.dim_ordering;
+if(!(((data83 === "th") || (data83 === "tf")) || (data83 === "default"))){
+const err169 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/13/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3765,10 +3768,19 @@ vErrors.push(err169);
 errors++;
 }
 }
-var _valid39 = _errs343 === errors;
-valid118 = valid118 || _valid39;
-if(!valid118){
-const err170 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/13/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+var _valid36 = _errs323 === errors;
+valid110 = _valid36;
+if(valid110){
+var props21 = {};
+props21.config = true;
+props21.class_name = true;
+}
+}
+if(!valid110){
+const err170 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3777,27 +3789,22 @@ vErrors.push(err170);
 }
 errors++;
 }
-else {
-errors = _errs341;
-if(vErrors !== null){
-if(_errs341){
-vErrors.length = _errs341;
+if(props0 !== true && props21 !== undefined){
+if(props21 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props21);
 }
 }
-}
-if(!(validate22(data83, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.rate !== undefined){
-let data84 = data83.rate;
-if(typeof data84 == "number"){
-if(data84 > 1 || isNaN(data84)){
-const err171 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const _errs345 = errors;
+let valid119 = true;
+const _errs346 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout2D" !== data.class_name){
+const err171 = {};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3806,8 +3813,29 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data84 < 0 || isNaN(data84)){
-const err172 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var _valid39 = _errs346 === errors;
+errors = _errs345;
+if(vErrors !== null){
+if(_errs345){
+vErrors.length = _errs345;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid39){
+const _errs348 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data85 = data.config;
+const _errs350 = errors;
+let valid122 = false;
+const _errs351 = errors;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.rate === undefined){
+const err172 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -3817,8 +3845,12 @@ vErrors.push(err172);
 errors++;
 }
 }
-else {
-const err173 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid40 = _errs351 === errors;
+valid122 = valid122 || _valid40;
+const _errs352 = errors;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.p === undefined){
+const err173 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -3828,11 +3860,10 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data83.p !== undefined){
-let data85 = data83.p;
-if(typeof data85 == "number"){
-if(data85 > 1 || isNaN(data85)){
-const err174 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid40 = _errs352 === errors;
+valid122 = valid122 || _valid40;
+if(!valid122){
+const err174 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -3841,8 +3872,27 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data85 < 0 || isNaN(data85)){
-const err175 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs350;
+if(vErrors !== null){
+if(_errs350){
+vErrors.length = _errs350;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data85, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.rate !== undefined){
+let data86 = data85.rate;
+if(typeof data86 == "number"){
+if(data86 > 1 || isNaN(data86)){
+const err175 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -3851,9 +3901,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-else {
-const err176 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data86 < 0 || isNaN(data86)){
+const err176 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -3863,19 +3912,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data83.noise_shape !== undefined){
-if(!(validate23(data83.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data83,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data83.seed !== undefined){
-let data87 = data83.seed;
-const _errs353 = errors;
-let valid123 = false;
-const _errs354 = errors;
-if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
-const err177 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err177 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -3884,11 +3922,12 @@ vErrors.push(err177);
 }
 errors++;
 }
-var _valid40 = _errs354 === errors;
-valid123 = valid123 || _valid40;
-const _errs356 = errors;
-if(data87 !== null){
-const err178 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data85.p !== undefined){
+let data87 = data85.p;
+if(typeof data87 == "number"){
+if(data87 > 1 || isNaN(data87)){
+const err178 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -3897,10 +3936,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-var _valid40 = _errs356 === errors;
-valid123 = valid123 || _valid40;
-if(!valid123){
-const err179 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/13/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data87 < 0 || isNaN(data87)){
+const err179 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -3909,22 +3946,9 @@ vErrors.push(err179);
 }
 errors++;
 }
-else {
-errors = _errs353;
-if(vErrors !== null){
-if(_errs353){
-vErrors.length = _errs353;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data83.data_format !== undefined){
-let data88 = data83.data_format;
-if(!((data88 === "channels_last") || (data88 === "channels_first"))){
-const err180 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/13/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+const err180 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -3934,10 +3958,19 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data83.dim_ordering !== undefined){
-let data89 = data83.dim_ordering;
-if(!(((data89 === "th") || (data89 === "tf")) || (data89 === "default"))){
-const err181 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/13/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[13].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(data85.noise_shape !== undefined){
+if(!(validate23(data85.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data85,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data85.seed !== undefined){
+let data89 = data85.seed;
+const _errs362 = errors;
+let valid127 = false;
+const _errs363 = errors;
+if(!((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89)))){
+const err181 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -3946,20 +3979,11 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid38 = _errs339 === errors;
-valid115 = _valid38;
-if(valid115){
-var props21 = {};
-props21.config = true;
-props21.class_name = true;
-}
-}
-if(!valid115){
-const err182 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid41 = _errs363 === errors;
+valid127 = valid127 || _valid41;
+const _errs365 = errors;
+if(data89 !== null){
+const err182 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -3968,22 +3992,10 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(props2 !== true && props21 !== undefined){
-if(props21 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props21);
-}
-}
-const _errs361 = errors;
-let valid124 = true;
-const _errs362 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("SpatialDropout3D" !== data.class_name){
-const err183 = {};
+var _valid41 = _errs365 === errors;
+valid127 = valid127 || _valid41;
+if(!valid127){
+const err183 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -3992,29 +4004,22 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-}
-var _valid41 = _errs362 === errors;
-errors = _errs361;
+else {
+errors = _errs362;
 if(vErrors !== null){
-if(_errs361){
-vErrors.length = _errs361;
+if(_errs362){
+vErrors.length = _errs362;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid41){
-const _errs364 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data91 = data.config;
-const _errs366 = errors;
-let valid127 = false;
-const _errs367 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.rate === undefined){
-const err184 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
+}
+}
+if(data85.data_format !== undefined){
+let data90 = data85.data_format;
+if(!((data90 === "channels_last") || (data90 === "channels_first"))){
+const err184 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/14/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -4024,12 +4029,10 @@ vErrors.push(err184);
 errors++;
 }
 }
-var _valid42 = _errs367 === errors;
-valid127 = valid127 || _valid42;
-const _errs368 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.p === undefined){
-const err185 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
+if(data85.dim_ordering !== undefined){
+let data91 = data85.dim_ordering;
+if(!(((data91 === "th") || (data91 === "tf")) || (data91 === "default"))){
+const err185 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/14/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -4039,10 +4042,19 @@ vErrors.push(err185);
 errors++;
 }
 }
-var _valid42 = _errs368 === errors;
-valid127 = valid127 || _valid42;
-if(!valid127){
-const err186 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/14/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+var _valid39 = _errs348 === errors;
+valid119 = _valid39;
+if(valid119){
+var props22 = {};
+props22.config = true;
+props22.class_name = true;
+}
+}
+if(!valid119){
+const err186 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -4051,27 +4063,22 @@ vErrors.push(err186);
 }
 errors++;
 }
-else {
-errors = _errs366;
-if(vErrors !== null){
-if(_errs366){
-vErrors.length = _errs366;
+if(props0 !== true && props22 !== undefined){
+if(props22 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props22);
 }
 }
-}
-if(!(validate22(data91, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.rate !== undefined){
-let data92 = data91.rate;
-if(typeof data92 == "number"){
-if(data92 > 1 || isNaN(data92)){
-const err187 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+const _errs370 = errors;
+let valid128 = true;
+const _errs371 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SpatialDropout3D" !== data.class_name){
+const err187 = {};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -4080,8 +4087,29 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data92 < 0 || isNaN(data92)){
-const err188 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+var _valid42 = _errs371 === errors;
+errors = _errs370;
+if(vErrors !== null){
+if(_errs370){
+vErrors.length = _errs370;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid42){
+const _errs373 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data93 = data.config;
+const _errs375 = errors;
+let valid131 = false;
+const _errs376 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.rate === undefined){
+const err188 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "rate"},message:"must have required property '"+"rate"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -4091,8 +4119,12 @@ vErrors.push(err188);
 errors++;
 }
 }
-else {
-const err189 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid43 = _errs376 === errors;
+valid131 = valid131 || _valid43;
+const _errs377 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.p === undefined){
+const err189 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "p"},message:"must have required property '"+"p"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -4102,11 +4134,10 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data91.p !== undefined){
-let data93 = data91.p;
-if(typeof data93 == "number"){
-if(data93 > 1 || isNaN(data93)){
-const err190 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+var _valid43 = _errs377 === errors;
+valid131 = valid131 || _valid43;
+if(!valid131){
+const err190 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -4115,8 +4146,27 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data93 < 0 || isNaN(data93)){
-const err191 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs375;
+if(vErrors !== null){
+if(_errs375){
+vErrors.length = _errs375;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data93, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.rate !== undefined){
+let data94 = data93.rate;
+if(typeof data94 == "number"){
+if(data94 > 1 || isNaN(data94)){
+const err191 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -4125,9 +4175,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-}
-else {
-const err192 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data94 < 0 || isNaN(data94)){
+const err192 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -4137,19 +4186,8 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data91.noise_shape !== undefined){
-if(!(validate23(data91.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data91,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-if(data91.seed !== undefined){
-let data95 = data91.seed;
-const _errs378 = errors;
-let valid132 = false;
-const _errs379 = errors;
-if(!((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95)))){
-const err193 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err193 = {instancePath:instancePath+"/config/rate",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -4158,11 +4196,12 @@ vErrors.push(err193);
 }
 errors++;
 }
-var _valid43 = _errs379 === errors;
-valid132 = valid132 || _valid43;
-const _errs381 = errors;
-if(data95 !== null){
-const err194 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+if(data93.p !== undefined){
+let data95 = data93.p;
+if(typeof data95 == "number"){
+if(data95 > 1 || isNaN(data95)){
+const err194 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -4171,10 +4210,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-var _valid43 = _errs381 === errors;
-valid132 = valid132 || _valid43;
-if(!valid132){
-const err195 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/14/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data95 < 0 || isNaN(data95)){
+const err195 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -4183,22 +4220,9 @@ vErrors.push(err195);
 }
 errors++;
 }
-else {
-errors = _errs378;
-if(vErrors !== null){
-if(_errs378){
-vErrors.length = _errs378;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data91.data_format !== undefined){
-let data96 = data91.data_format;
-if(!((data96 === "channels_last") || (data96 === "channels_first"))){
-const err196 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/14/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+const err196 = {instancePath:instancePath+"/config/p",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -4208,10 +4232,19 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data91.dim_ordering !== undefined){
-let data97 = data91.dim_ordering;
-if(!(((data97 === "th") || (data97 === "tf")) || (data97 === "default"))){
-const err197 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/14/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[14].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+if(data93.noise_shape !== undefined){
+if(!(validate23(data93.noise_shape, {instancePath:instancePath+"/config/noise_shape",parentData:data93,parentDataProperty:"noise_shape",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+if(data93.seed !== undefined){
+let data97 = data93.seed;
+const _errs387 = errors;
+let valid136 = false;
+const _errs388 = errors;
+if(!((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97)))){
+const err197 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -4220,20 +4253,11 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid41 = _errs364 === errors;
-valid124 = _valid41;
-if(valid124){
-var props22 = {};
-props22.config = true;
-props22.class_name = true;
-}
-}
-if(!valid124){
-const err198 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid44 = _errs388 === errors;
+valid136 = valid136 || _valid44;
+const _errs390 = errors;
+if(data97 !== null){
+const err198 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -4242,22 +4266,10 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(props2 !== true && props22 !== undefined){
-if(props22 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props22);
-}
-}
-const _errs386 = errors;
-let valid133 = true;
-const _errs387 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("GaussianNoise" !== data.class_name){
-const err199 = {};
+var _valid44 = _errs390 === errors;
+valid136 = valid136 || _valid44;
+if(!valid136){
+const err199 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -4266,29 +4278,22 @@ vErrors.push(err199);
 }
 errors++;
 }
-}
-}
-var _valid44 = _errs387 === errors;
-errors = _errs386;
+else {
+errors = _errs387;
 if(vErrors !== null){
-if(_errs386){
-vErrors.length = _errs386;
+if(_errs387){
+vErrors.length = _errs387;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid44){
-const _errs389 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data99 = data.config;
-const _errs391 = errors;
-let valid136 = false;
-const _errs392 = errors;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.stddev === undefined){
-const err200 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "stddev"},message:"must have required property '"+"stddev"+"'"};
+}
+}
+if(data93.data_format !== undefined){
+let data98 = data93.data_format;
+if(!((data98 === "channels_last") || (data98 === "channels_first"))){
+const err200 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/15/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[15].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -4298,12 +4303,10 @@ vErrors.push(err200);
 errors++;
 }
 }
-var _valid45 = _errs392 === errors;
-valid136 = valid136 || _valid45;
-const _errs393 = errors;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.sigma === undefined){
-const err201 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "sigma"},message:"must have required property '"+"sigma"+"'"};
+if(data93.dim_ordering !== undefined){
+let data99 = data93.dim_ordering;
+if(!(((data99 === "th") || (data99 === "tf")) || (data99 === "default"))){
+const err201 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/15/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[15].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -4313,10 +4316,19 @@ vErrors.push(err201);
 errors++;
 }
 }
-var _valid45 = _errs393 === errors;
-valid136 = valid136 || _valid45;
-if(!valid136){
-const err202 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/15/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+var _valid42 = _errs373 === errors;
+valid128 = _valid42;
+if(valid128){
+var props23 = {};
+props23.config = true;
+props23.class_name = true;
+}
+}
+if(!valid128){
+const err202 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -4325,27 +4337,22 @@ vErrors.push(err202);
 }
 errors++;
 }
-else {
-errors = _errs391;
-if(vErrors !== null){
-if(_errs391){
-vErrors.length = _errs391;
+if(props0 !== true && props23 !== undefined){
+if(props23 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props23);
 }
 }
-}
-if(!(validate22(data99, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.stddev !== undefined){
-let data100 = data99.stddev;
-if(typeof data100 == "number"){
-if(data100 < 0 || isNaN(data100)){
-const err203 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/15/then/properties/config/properties/stddev/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs395 = errors;
+let valid137 = true;
+const _errs396 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GaussianNoise" !== data.class_name){
+const err203 = {};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -4355,8 +4362,28 @@ vErrors.push(err203);
 errors++;
 }
 }
+}
+var _valid45 = _errs396 === errors;
+errors = _errs395;
+if(vErrors !== null){
+if(_errs395){
+vErrors.length = _errs395;
+}
 else {
-const err204 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/15/then/properties/config/properties/stddev/type",keyword:"type",params:{type: "number"},message:"must be number"};
+vErrors = null;
+}
+}
+if(_valid45){
+const _errs398 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data101 = data.config;
+const _errs400 = errors;
+let valid140 = false;
+const _errs401 = errors;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.stddev === undefined){
+const err204 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/16/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "stddev"},message:"must have required property '"+"stddev"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -4366,11 +4393,12 @@ vErrors.push(err204);
 errors++;
 }
 }
-if(data99.sigma !== undefined){
-let data101 = data99.sigma;
-if(typeof data101 == "number"){
-if(data101 < 0 || isNaN(data101)){
-const err205 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/15/then/properties/config/properties/sigma/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid46 = _errs401 === errors;
+valid140 = valid140 || _valid46;
+const _errs402 = errors;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.sigma === undefined){
+const err205 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/16/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "sigma"},message:"must have required property '"+"sigma"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -4380,54 +4408,15 @@ vErrors.push(err205);
 errors++;
 }
 }
-else {
-const err206 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/15/then/properties/config/properties/sigma/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid46 = _errs402 === errors;
+valid140 = valid140 || _valid46;
+if(!valid140){
+const err206 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/16/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err206];
 }
 else {
 vErrors.push(err206);
-}
-errors++;
-}
-}
-if(data99.seed !== undefined){
-let data102 = data99.seed;
-const _errs400 = errors;
-let valid139 = false;
-const _errs401 = errors;
-if(!((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102)))){
-const err207 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err207];
-}
-else {
-vErrors.push(err207);
-}
-errors++;
-}
-var _valid46 = _errs401 === errors;
-valid139 = valid139 || _valid46;
-const _errs403 = errors;
-if(data102 !== null){
-const err208 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err208];
-}
-else {
-vErrors.push(err208);
-}
-errors++;
-}
-var _valid46 = _errs403 === errors;
-valid139 = valid139 || _valid46;
-if(!valid139){
-const err209 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/15/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err209];
-}
-else {
-vErrors.push(err209);
 }
 errors++;
 }
@@ -4442,20 +4431,52 @@ vErrors = null;
 }
 }
 }
+if(!(validate22(data101, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.stddev !== undefined){
+let data102 = data101.stddev;
+if(typeof data102 == "number"){
+if(data102 < 0 || isNaN(data102)){
+const err207 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/16/then/properties/config/properties/stddev/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
 }
 }
+else {
+const err208 = {instancePath:instancePath+"/config/stddev",schemaPath:"#/allOf/16/then/properties/config/properties/stddev/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
 }
 }
-var _valid44 = _errs389 === errors;
-valid133 = _valid44;
-if(valid133){
-var props23 = {};
-props23.config = true;
-props23.class_name = true;
+if(data101.sigma !== undefined){
+let data103 = data101.sigma;
+if(typeof data103 == "number"){
+if(data103 < 0 || isNaN(data103)){
+const err209 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/16/then/properties/config/properties/sigma/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
 }
 }
-if(!valid133){
-const err210 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err210 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/16/then/properties/config/properties/sigma/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -4464,22 +4485,14 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(props2 !== true && props23 !== undefined){
-if(props23 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props23);
-}
-}
-const _errs406 = errors;
-let valid140 = true;
-const _errs407 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ActivityRegularization" !== data.class_name){
-const err211 = {};
+if(data101.seed !== undefined){
+let data104 = data101.seed;
+const _errs409 = errors;
+let valid143 = false;
+const _errs410 = errors;
+if(!((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104)))){
+const err211 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/16/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -4488,33 +4501,11 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-}
-var _valid47 = _errs407 === errors;
-errors = _errs406;
-if(vErrors !== null){
-if(_errs406){
-vErrors.length = _errs406;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid47){
-const _errs409 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data104 = data.config;
-if(!(validate22(data104, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.l1 !== undefined){
-let data105 = data104.l1;
-if(typeof data105 == "number"){
-if(data105 < 0 || isNaN(data105)){
-const err212 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/16/then/properties/config/properties/l1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid47 = _errs410 === errors;
+valid143 = valid143 || _valid47;
+const _errs412 = errors;
+if(data104 !== null){
+const err212 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/16/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -4523,9 +4514,10 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-else {
-const err213 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/16/then/properties/config/properties/l1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid47 = _errs412 === errors;
+valid143 = valid143 || _valid47;
+if(!valid143){
+const err213 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/16/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -4534,12 +4526,31 @@ vErrors.push(err213);
 }
 errors++;
 }
+else {
+errors = _errs409;
+if(vErrors !== null){
+if(_errs409){
+vErrors.length = _errs409;
 }
-if(data104.l2 !== undefined){
-let data106 = data104.l2;
-if(typeof data106 == "number"){
-if(data106 < 0 || isNaN(data106)){
-const err214 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/16/then/properties/config/properties/l2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid45 = _errs398 === errors;
+valid137 = _valid45;
+if(valid137){
+var props24 = {};
+props24.config = true;
+props24.class_name = true;
+}
+}
+if(!valid137){
+const err214 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -4548,9 +4559,22 @@ vErrors.push(err214);
 }
 errors++;
 }
+if(props0 !== true && props24 !== undefined){
+if(props24 === true){
+props0 = true;
 }
 else {
-const err215 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/16/then/properties/config/properties/l2/type",keyword:"type",params:{type: "number"},message:"must be number"};
+props0 = props0 || {};
+Object.assign(props0, props24);
+}
+}
+const _errs415 = errors;
+let valid144 = true;
+const _errs416 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ActivityRegularization" !== data.class_name){
+const err215 = {};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -4561,18 +4585,31 @@ errors++;
 }
 }
 }
+var _valid48 = _errs416 === errors;
+errors = _errs415;
+if(vErrors !== null){
+if(_errs415){
+vErrors.length = _errs415;
+}
+else {
+vErrors = null;
 }
 }
-var _valid47 = _errs409 === errors;
-valid140 = _valid47;
-if(valid140){
-var props24 = {};
-props24.config = true;
-props24.class_name = true;
+if(_valid48){
+const _errs418 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data106 = data.config;
+if(!(validate22(data106, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-}
-if(!valid140){
-const err216 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.l1 !== undefined){
+let data107 = data106.l1;
+if(typeof data107 == "number"){
+if(data107 < 0 || isNaN(data107)){
+const err216 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/17/then/properties/config/properties/l1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -4581,22 +4618,9 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(props2 !== true && props24 !== undefined){
-if(props24 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props24);
-}
-}
-const _errs417 = errors;
-let valid145 = true;
-const _errs418 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Bidirectional" !== data.class_name){
-const err217 = {};
+const err217 = {instancePath:instancePath+"/config/l1",schemaPath:"#/allOf/17/then/properties/config/properties/l1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -4606,29 +4630,11 @@ vErrors.push(err217);
 errors++;
 }
 }
-}
-var _valid48 = _errs418 === errors;
-errors = _errs417;
-if(vErrors !== null){
-if(_errs417){
-vErrors.length = _errs417;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid48){
-const _errs420 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data108 = data.config;
-if(!(validate22(data108, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.layer === undefined){
-const err218 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/17/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+if(data106.l2 !== undefined){
+let data108 = data106.l2;
+if(typeof data108 == "number"){
+if(data108 < 0 || isNaN(data108)){
+const err218 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/17/then/properties/config/properties/l2/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -4637,26 +4643,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data108.layer !== undefined){
-if(!(wrapper0.validate(data108.layer, {instancePath:instancePath+"/config/layer",parentData:data108,parentDataProperty:"layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
 }
-}
-if(data108.backward_layer !== undefined){
-let data110 = data108.backward_layer;
-const _errs425 = errors;
-let valid150 = false;
-const _errs426 = errors;
-if(!(wrapper0.validate(data110, {instancePath:instancePath+"/config/backward_layer",parentData:data108,parentDataProperty:"backward_layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
-}
-var _valid49 = _errs426 === errors;
-valid150 = valid150 || _valid49;
-const _errs427 = errors;
-if(data110 !== null){
-const err219 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/17/then/properties/config/properties/backward_layer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+const err219 = {instancePath:instancePath+"/config/l2",schemaPath:"#/allOf/17/then/properties/config/properties/l2/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -4665,10 +4654,20 @@ vErrors.push(err219);
 }
 errors++;
 }
-var _valid49 = _errs427 === errors;
-valid150 = valid150 || _valid49;
-if(!valid150){
-const err220 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/17/then/properties/config/properties/backward_layer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+}
+var _valid48 = _errs418 === errors;
+valid144 = _valid48;
+if(valid144){
+var props25 = {};
+props25.config = true;
+props25.class_name = true;
+}
+}
+if(!valid144){
+const err220 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -4677,22 +4676,22 @@ vErrors.push(err220);
 }
 errors++;
 }
-else {
-errors = _errs425;
-if(vErrors !== null){
-if(_errs425){
-vErrors.length = _errs425;
+if(props0 !== true && props25 !== undefined){
+if(props25 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props25);
 }
 }
-}
-}
-if(data108.merge_mode !== undefined){
-let data111 = data108.merge_mode;
-if(!(((((data111 === "concat") || (data111 === "sum")) || (data111 === "mul")) || (data111 === "ave")) || (data111 === null))){
-const err221 = {instancePath:instancePath+"/config/merge_mode",schemaPath:"#/allOf/17/then/properties/config/properties/merge_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[17].then.properties.config.properties.merge_mode.enum},message:"must be equal to one of the allowed values"};
+const _errs426 = errors;
+let valid149 = true;
+const _errs427 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Bidirectional" !== data.class_name){
+const err221 = {};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -4702,13 +4701,29 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(data108.num_constants !== undefined){
-let data112 = data108.num_constants;
-const _errs431 = errors;
-let valid151 = false;
-const _errs432 = errors;
-if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
-const err222 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/17/then/properties/config/properties/num_constants/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+var _valid49 = _errs427 === errors;
+errors = _errs426;
+if(vErrors !== null){
+if(_errs426){
+vErrors.length = _errs426;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid49){
+const _errs429 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data110 = data.config;
+if(!(validate22(data110, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data110.layer === undefined){
+const err222 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/18/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -4717,11 +4732,26 @@ vErrors.push(err222);
 }
 errors++;
 }
-var _valid50 = _errs432 === errors;
-valid151 = valid151 || _valid50;
+if(data110.layer !== undefined){
+if(!(wrapper0.validate(data110.layer, {instancePath:instancePath+"/config/layer",parentData:data110,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+if(data110.backward_layer !== undefined){
+let data112 = data110.backward_layer;
 const _errs434 = errors;
+let valid154 = false;
+const _errs435 = errors;
+if(!(wrapper0.validate(data112, {instancePath:instancePath+"/config/backward_layer",parentData:data110,parentDataProperty:"backward_layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+var _valid50 = _errs435 === errors;
+valid154 = valid154 || _valid50;
+const _errs436 = errors;
 if(data112 !== null){
-const err223 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/17/then/properties/config/properties/num_constants/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err223 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/18/then/properties/config/properties/backward_layer/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -4730,10 +4760,10 @@ vErrors.push(err223);
 }
 errors++;
 }
-var _valid50 = _errs434 === errors;
-valid151 = valid151 || _valid50;
-if(!valid151){
-const err224 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/17/then/properties/config/properties/num_constants/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid50 = _errs436 === errors;
+valid154 = valid154 || _valid50;
+if(!valid154){
+const err224 = {instancePath:instancePath+"/config/backward_layer",schemaPath:"#/allOf/18/then/properties/config/properties/backward_layer/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -4743,10 +4773,10 @@ vErrors.push(err224);
 errors++;
 }
 else {
-errors = _errs431;
+errors = _errs434;
 if(vErrors !== null){
-if(_errs431){
-vErrors.length = _errs431;
+if(_errs434){
+vErrors.length = _errs434;
 }
 else {
 vErrors = null;
@@ -4754,19 +4784,10 @@ vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid48 = _errs420 === errors;
-valid145 = _valid48;
-if(valid145){
-var props27 = {};
-props27.config = true;
-props27.class_name = true;
-}
-}
-if(!valid145){
-const err225 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data110.merge_mode !== undefined){
+let data113 = data110.merge_mode;
+if(!(((((data113 === "concat") || (data113 === "sum")) || (data113 === "mul")) || (data113 === "ave")) || (data113 === null))){
+const err225 = {instancePath:instancePath+"/config/merge_mode",schemaPath:"#/allOf/18/then/properties/config/properties/merge_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[18].then.properties.config.properties.merge_mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -4775,22 +4796,14 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(props2 !== true && props27 !== undefined){
-if(props27 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props27);
-}
-}
-const _errs437 = errors;
-let valid152 = true;
-const _errs438 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("TimeDistributed" !== data.class_name){
-const err226 = {};
+if(data110.num_constants !== undefined){
+let data114 = data110.num_constants;
+const _errs440 = errors;
+let valid155 = false;
+const _errs441 = errors;
+if(!((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114)))){
+const err226 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/18/then/properties/config/properties/num_constants/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -4799,30 +4812,11 @@ vErrors.push(err226);
 }
 errors++;
 }
-}
-}
-var _valid51 = _errs438 === errors;
-errors = _errs437;
-if(vErrors !== null){
-if(_errs437){
-vErrors.length = _errs437;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid51){
-const _errs440 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data114 = data.config;
-if(!(validate22(data114, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.layer === undefined){
-const err227 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/18/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
+var _valid51 = _errs441 === errors;
+valid155 = valid155 || _valid51;
+const _errs443 = errors;
+if(data114 !== null){
+const err227 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/18/then/properties/config/properties/num_constants/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -4831,25 +4825,10 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data114.layer !== undefined){
-if(!(wrapper0.validate(data114.layer, {instancePath:instancePath+"/config/layer",parentData:data114,parentDataProperty:"layer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid51 = _errs440 === errors;
-valid152 = _valid51;
-if(valid152){
-var props29 = {};
-props29.config = true;
-props29.class_name = true;
-}
-}
-if(!valid152){
-const err228 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid51 = _errs443 === errors;
+valid155 = valid155 || _valid51;
+if(!valid155){
+const err228 = {instancePath:instancePath+"/config/num_constants",schemaPath:"#/allOf/18/then/properties/config/properties/num_constants/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -4858,22 +4837,31 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(props2 !== true && props29 !== undefined){
-if(props29 === true){
-props2 = true;
+else {
+errors = _errs440;
+if(vErrors !== null){
+if(_errs440){
+vErrors.length = _errs440;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props29);
+vErrors = null;
 }
 }
-const _errs445 = errors;
-let valid157 = true;
-const _errs446 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("LSTM" !== data.class_name){
-const err229 = {};
+}
+}
+}
+}
+}
+var _valid49 = _errs429 === errors;
+valid149 = _valid49;
+if(valid149){
+var props28 = {};
+props28.config = true;
+props28.class_name = true;
+}
+}
+if(!valid149){
+const err229 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -4882,29 +4870,22 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-}
-var _valid52 = _errs446 === errors;
-errors = _errs445;
-if(vErrors !== null){
-if(_errs445){
-vErrors.length = _errs445;
+if(props0 !== true && props28 !== undefined){
+if(props28 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props28);
 }
 }
-if(_valid52){
-const _errs448 = errors;
+const _errs446 = errors;
+let valid156 = true;
+const _errs447 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data117 = data.config;
-const _errs450 = errors;
-let valid160 = false;
-const _errs451 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.units === undefined){
-const err230 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/19/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(data.class_name !== undefined){
+if("TimeDistributed" !== data.class_name){
+const err230 = {};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -4914,12 +4895,29 @@ vErrors.push(err230);
 errors++;
 }
 }
-var _valid53 = _errs451 === errors;
-valid160 = valid160 || _valid53;
-const _errs452 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.output_dim === undefined){
-const err231 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/19/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+}
+var _valid52 = _errs447 === errors;
+errors = _errs446;
+if(vErrors !== null){
+if(_errs446){
+vErrors.length = _errs446;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid52){
+const _errs449 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data116 = data.config;
+if(!(validate22(data116, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.layer === undefined){
+const err231 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/19/then/properties/config/required",keyword:"required",params:{missingProperty: "layer"},message:"must have required property '"+"layer"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -4928,11 +4926,25 @@ vErrors.push(err231);
 }
 errors++;
 }
+if(data116.layer !== undefined){
+if(!(wrapper0.validate(data116.layer, {instancePath:instancePath+"/config/layer",parentData:data116,parentDataProperty:"layer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
 }
-var _valid53 = _errs452 === errors;
-valid160 = valid160 || _valid53;
-if(!valid160){
-const err232 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/19/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+}
+var _valid52 = _errs449 === errors;
+valid156 = _valid52;
+if(valid156){
+var props30 = {};
+props30.config = true;
+props30.class_name = true;
+}
+}
+if(!valid156){
+const err232 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -4941,26 +4953,22 @@ vErrors.push(err232);
 }
 errors++;
 }
-else {
-errors = _errs450;
-if(vErrors !== null){
-if(_errs450){
-vErrors.length = _errs450;
+if(props0 !== true && props30 !== undefined){
+if(props30 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props30);
 }
 }
-}
-if(!(validate22(data117, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.units !== undefined){
-let data118 = data117.units;
-if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
-const err233 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/19/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs454 = errors;
+let valid161 = true;
+const _errs455 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("LSTM" !== data.class_name){
+const err233 = {};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -4969,9 +4977,29 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(typeof data118 == "number"){
-if(data118 < 1 || isNaN(data118)){
-const err234 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/19/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid53 = _errs455 === errors;
+errors = _errs454;
+if(vErrors !== null){
+if(_errs454){
+vErrors.length = _errs454;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid53){
+const _errs457 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data119 = data.config;
+const _errs459 = errors;
+let valid164 = false;
+const _errs460 = errors;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.units === undefined){
+const err234 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -4981,11 +5009,12 @@ vErrors.push(err234);
 errors++;
 }
 }
-}
-if(data117.output_dim !== undefined){
-let data119 = data117.output_dim;
-if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
-const err235 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/19/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid54 = _errs460 === errors;
+valid164 = valid164 || _valid54;
+const _errs461 = errors;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.output_dim === undefined){
+const err235 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -4994,9 +5023,11 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(typeof data119 == "number"){
-if(data119 < 1 || isNaN(data119)){
-const err236 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/19/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid54 = _errs461 === errors;
+valid164 = valid164 || _valid54;
+if(!valid164){
+const err236 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -5005,29 +5036,26 @@ vErrors.push(err236);
 }
 errors++;
 }
+else {
+errors = _errs459;
+if(vErrors !== null){
+if(_errs459){
+vErrors.length = _errs459;
+}
+else {
+vErrors = null;
 }
 }
-if(data117.activation !== undefined){
-if(!(validate33(data117.activation, {instancePath:instancePath+"/config/activation",parentData:data117,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+}
+if(!(validate22(data119, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data117.recurrent_activation !== undefined){
-if(!(validate33(data117.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data117,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data117.inner_activation !== undefined){
-if(!(validate33(data117.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data117,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data117.use_bias !== undefined){
-if(typeof data117.use_bias !== "boolean"){
-const err237 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/19/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.units !== undefined){
+let data120 = data119.units;
+if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
+const err237 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/20/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -5036,28 +5064,9 @@ vErrors.push(err237);
 }
 errors++;
 }
-}
-if(data117.kernel_initializer !== undefined){
-if(!(validate28(data117.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data117,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data117.recurrent_initializer !== undefined){
-if(!(validate28(data117.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data117,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data117.bias_initializer !== undefined){
-if(!(validate28(data117.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data117,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data117.unit_forget_bias !== undefined){
-if(typeof data117.unit_forget_bias !== "boolean"){
-const err238 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/19/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data120 == "number"){
+if(data120 < 1 || isNaN(data120)){
+const err238 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/20/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -5067,11 +5076,11 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data117.dropout !== undefined){
-let data128 = data117.dropout;
-if(typeof data128 == "number"){
-if(data128 > 1 || isNaN(data128)){
-const err239 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data119.output_dim !== undefined){
+let data121 = data119.output_dim;
+if(!((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121)))){
+const err239 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/20/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -5080,8 +5089,9 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data128 < 0 || isNaN(data128)){
-const err240 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data121 == "number"){
+if(data121 < 1 || isNaN(data121)){
+const err240 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/20/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -5091,8 +5101,28 @@ vErrors.push(err240);
 errors++;
 }
 }
-else {
-const err241 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+if(data119.activation !== undefined){
+if(!(validate33(data119.activation, {instancePath:instancePath+"/config/activation",parentData:data119,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data119.recurrent_activation !== undefined){
+if(!(validate33(data119.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data119,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data119.inner_activation !== undefined){
+if(!(validate33(data119.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data119,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data119.use_bias !== undefined){
+if(typeof data119.use_bias !== "boolean"){
+const err241 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/20/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -5102,11 +5132,27 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data117.recurrent_dropout !== undefined){
-let data129 = data117.recurrent_dropout;
-if(typeof data129 == "number"){
-if(data129 > 1 || isNaN(data129)){
-const err242 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(data119.kernel_initializer !== undefined){
+if(!(validate28(data119.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data119,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data119.recurrent_initializer !== undefined){
+if(!(validate28(data119.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data119,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data119.bias_initializer !== undefined){
+if(!(validate28(data119.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data119,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data119.unit_forget_bias !== undefined){
+if(typeof data119.unit_forget_bias !== "boolean"){
+const err242 = {instancePath:instancePath+"/config/unit_forget_bias",schemaPath:"#/allOf/20/then/properties/config/properties/unit_forget_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -5115,8 +5161,12 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data129 < 0 || isNaN(data129)){
-const err243 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data119.dropout !== undefined){
+let data130 = data119.dropout;
+if(typeof data130 == "number"){
+if(data130 > 1 || isNaN(data130)){
+const err243 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -5125,9 +5175,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-}
-else {
-const err244 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data130 < 0 || isNaN(data130)){
+const err244 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -5137,11 +5186,8 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(data117.dropout_W !== undefined){
-let data130 = data117.dropout_W;
-if(typeof data130 == "number"){
-if(data130 > 1 || isNaN(data130)){
-const err245 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err245 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -5150,8 +5196,12 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data130 < 0 || isNaN(data130)){
-const err246 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data119.recurrent_dropout !== undefined){
+let data131 = data119.recurrent_dropout;
+if(typeof data131 == "number"){
+if(data131 > 1 || isNaN(data131)){
+const err246 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -5160,9 +5210,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-else {
-const err247 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data131 < 0 || isNaN(data131)){
+const err247 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -5172,11 +5221,8 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data117.dropout_U !== undefined){
-let data131 = data117.dropout_U;
-if(typeof data131 == "number"){
-if(data131 > 1 || isNaN(data131)){
-const err248 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err248 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -5185,8 +5231,12 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data131 < 0 || isNaN(data131)){
-const err249 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data119.dropout_W !== undefined){
+let data132 = data119.dropout_W;
+if(typeof data132 == "number"){
+if(data132 > 1 || isNaN(data132)){
+const err249 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -5195,9 +5245,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-else {
-const err250 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data132 < 0 || isNaN(data132)){
+const err250 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -5207,9 +5256,8 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data117.return_sequences !== undefined){
-if(typeof data117.return_sequences !== "boolean"){
-const err251 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/19/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err251 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -5219,9 +5267,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data117.return_state !== undefined){
-if(typeof data117.return_state !== "boolean"){
-const err252 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/19/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data119.dropout_U !== undefined){
+let data133 = data119.dropout_U;
+if(typeof data133 == "number"){
+if(data133 > 1 || isNaN(data133)){
+const err252 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -5230,10 +5280,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-if(data117.go_backwards !== undefined){
-if(typeof data117.go_backwards !== "boolean"){
-const err253 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/19/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data133 < 0 || isNaN(data133)){
+const err253 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -5243,9 +5291,8 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data117.stateful !== undefined){
-if(typeof data117.stateful !== "boolean"){
-const err254 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/19/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err254 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -5255,9 +5302,9 @@ vErrors.push(err254);
 errors++;
 }
 }
-if(data117.unroll !== undefined){
-if(typeof data117.unroll !== "boolean"){
-const err255 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/19/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data119.return_sequences !== undefined){
+if(typeof data119.return_sequences !== "boolean"){
+const err255 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/20/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -5267,9 +5314,9 @@ vErrors.push(err255);
 errors++;
 }
 }
-if(data117.time_major !== undefined){
-if(typeof data117.time_major !== "boolean"){
-const err256 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/19/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data119.return_state !== undefined){
+if(typeof data119.return_state !== "boolean"){
+const err256 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/20/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -5279,9 +5326,9 @@ vErrors.push(err256);
 errors++;
 }
 }
-if(data117.zero_output_for_mask !== undefined){
-if(typeof data117.zero_output_for_mask !== "boolean"){
-const err257 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/19/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data119.go_backwards !== undefined){
+if(typeof data119.go_backwards !== "boolean"){
+const err257 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/20/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -5291,10 +5338,9 @@ vErrors.push(err257);
 errors++;
 }
 }
-if(data117.implementation !== undefined){
-let data139 = data117.implementation;
-if(!((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139)))){
-const err258 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/19/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data119.stateful !== undefined){
+if(typeof data119.stateful !== "boolean"){
+const err258 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/20/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -5303,9 +5349,10 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(typeof data139 == "number"){
-if(data139 > 2 || isNaN(data139)){
-const err259 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/19/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+if(data119.unroll !== undefined){
+if(typeof data119.unroll !== "boolean"){
+const err259 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/20/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -5314,8 +5361,10 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data139 < 0 || isNaN(data139)){
-const err260 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/19/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data119.time_major !== undefined){
+if(typeof data119.time_major !== "boolean"){
+const err260 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/20/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -5325,11 +5374,9 @@ vErrors.push(err260);
 errors++;
 }
 }
-}
-if(data117.consume_less !== undefined){
-let data140 = data117.consume_less;
-if(!(((data140 === "cpu") || (data140 === "mem")) || (data140 === "gpu"))){
-const err261 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/19/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[19].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(data119.zero_output_for_mask !== undefined){
+if(typeof data119.zero_output_for_mask !== "boolean"){
+const err261 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/20/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -5339,13 +5386,10 @@ vErrors.push(err261);
 errors++;
 }
 }
-if(data117.input_dim !== undefined){
-let data141 = data117.input_dim;
-const _errs498 = errors;
-let valid167 = false;
-const _errs499 = errors;
+if(data119.implementation !== undefined){
+let data141 = data119.implementation;
 if(!((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141)))){
-const err262 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err262 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -5355,8 +5399,8 @@ vErrors.push(err262);
 errors++;
 }
 if(typeof data141 == "number"){
-if(data141 < 1 || isNaN(data141)){
-const err263 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data141 > 2 || isNaN(data141)){
+const err263 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -5365,12 +5409,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-}
-var _valid54 = _errs499 === errors;
-valid167 = valid167 || _valid54;
-const _errs501 = errors;
-if(data141 !== null){
-const err264 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data141 < 0 || isNaN(data141)){
+const err264 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -5379,10 +5419,12 @@ vErrors.push(err264);
 }
 errors++;
 }
-var _valid54 = _errs501 === errors;
-valid167 = valid167 || _valid54;
-if(!valid167){
-const err265 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/19/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+if(data119.consume_less !== undefined){
+let data142 = data119.consume_less;
+if(!(((data142 === "cpu") || (data142 === "mem")) || (data142 === "gpu"))){
+const err265 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/20/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[20].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -5391,25 +5433,14 @@ vErrors.push(err265);
 }
 errors++;
 }
-else {
-errors = _errs498;
-if(vErrors !== null){
-if(_errs498){
-vErrors.length = _errs498;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data117.input_length !== undefined){
-let data142 = data117.input_length;
-const _errs504 = errors;
-let valid168 = false;
-const _errs505 = errors;
-if(!((typeof data142 == "number") && (!(data142 % 1) && !isNaN(data142)))){
-const err266 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data119.input_dim !== undefined){
+let data143 = data119.input_dim;
+const _errs507 = errors;
+let valid171 = false;
+const _errs508 = errors;
+if(!((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143)))){
+const err266 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -5418,9 +5449,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(typeof data142 == "number"){
-if(data142 < 1 || isNaN(data142)){
-const err267 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data143 == "number"){
+if(data143 < 1 || isNaN(data143)){
+const err267 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -5430,11 +5461,11 @@ vErrors.push(err267);
 errors++;
 }
 }
-var _valid55 = _errs505 === errors;
-valid168 = valid168 || _valid55;
-const _errs507 = errors;
-if(data142 !== null){
-const err268 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid55 = _errs508 === errors;
+valid171 = valid171 || _valid55;
+const _errs510 = errors;
+if(data143 !== null){
+const err268 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -5443,10 +5474,10 @@ vErrors.push(err268);
 }
 errors++;
 }
-var _valid55 = _errs507 === errors;
-valid168 = valid168 || _valid55;
-if(!valid168){
-const err269 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/19/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid55 = _errs510 === errors;
+valid171 = valid171 || _valid55;
+if(!valid171){
+const err269 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -5456,10 +5487,10 @@ vErrors.push(err269);
 errors++;
 }
 else {
-errors = _errs504;
+errors = _errs507;
 if(vErrors !== null){
-if(_errs504){
-vErrors.length = _errs504;
+if(_errs507){
+vErrors.length = _errs507;
 }
 else {
 vErrors = null;
@@ -5467,19 +5498,13 @@ vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid52 = _errs448 === errors;
-valid157 = _valid52;
-if(valid157){
-var props36 = {};
-props36.config = true;
-props36.class_name = true;
-}
-}
-if(!valid157){
-const err270 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data119.input_length !== undefined){
+let data144 = data119.input_length;
+const _errs513 = errors;
+let valid172 = false;
+const _errs514 = errors;
+if(!((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144)))){
+const err270 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -5488,22 +5513,9 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(props2 !== true && props36 !== undefined){
-if(props36 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props36);
-}
-}
-const _errs510 = errors;
-let valid169 = true;
-const _errs511 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("GRU" !== data.class_name){
-const err271 = {};
+if(typeof data144 == "number"){
+if(data144 < 1 || isNaN(data144)){
+const err271 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -5513,28 +5525,11 @@ vErrors.push(err271);
 errors++;
 }
 }
-}
-var _valid56 = _errs511 === errors;
-errors = _errs510;
-if(vErrors !== null){
-if(_errs510){
-vErrors.length = _errs510;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid56){
-const _errs513 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data144 = data.config;
-const _errs515 = errors;
-let valid172 = false;
+var _valid56 = _errs514 === errors;
+valid172 = valid172 || _valid56;
 const _errs516 = errors;
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(data144.units === undefined){
-const err272 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+if(data144 !== null){
+const err272 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -5543,13 +5538,10 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-var _valid57 = _errs516 === errors;
-valid172 = valid172 || _valid57;
-const _errs517 = errors;
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(data144.output_dim === undefined){
-const err273 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+var _valid56 = _errs516 === errors;
+valid172 = valid172 || _valid56;
+if(!valid172){
+const err273 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -5558,11 +5550,31 @@ vErrors.push(err273);
 }
 errors++;
 }
+else {
+errors = _errs513;
+if(vErrors !== null){
+if(_errs513){
+vErrors.length = _errs513;
 }
-var _valid57 = _errs517 === errors;
-valid172 = valid172 || _valid57;
-if(!valid172){
-const err274 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/20/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid53 = _errs457 === errors;
+valid161 = _valid53;
+if(valid161){
+var props37 = {};
+props37.config = true;
+props37.class_name = true;
+}
+}
+if(!valid161){
+const err274 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -5571,26 +5583,22 @@ vErrors.push(err274);
 }
 errors++;
 }
-else {
-errors = _errs515;
-if(vErrors !== null){
-if(_errs515){
-vErrors.length = _errs515;
+if(props0 !== true && props37 !== undefined){
+if(props37 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props37);
 }
 }
-}
-if(!(validate22(data144, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
-if(data144.units !== undefined){
-let data145 = data144.units;
-if(!((typeof data145 == "number") && (!(data145 % 1) && !isNaN(data145)))){
-const err275 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/20/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs519 = errors;
+let valid173 = true;
+const _errs520 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GRU" !== data.class_name){
+const err275 = {};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -5599,9 +5607,29 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(typeof data145 == "number"){
-if(data145 < 1 || isNaN(data145)){
-const err276 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/20/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid57 = _errs520 === errors;
+errors = _errs519;
+if(vErrors !== null){
+if(_errs519){
+vErrors.length = _errs519;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid57){
+const _errs522 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data146 = data.config;
+const _errs524 = errors;
+let valid176 = false;
+const _errs525 = errors;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.units === undefined){
+const err276 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -5611,11 +5639,12 @@ vErrors.push(err276);
 errors++;
 }
 }
-}
-if(data144.output_dim !== undefined){
-let data146 = data144.output_dim;
-if(!((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146)))){
-const err277 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/20/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid58 = _errs525 === errors;
+valid176 = valid176 || _valid58;
+const _errs526 = errors;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.output_dim === undefined){
+const err277 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -5624,9 +5653,11 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(typeof data146 == "number"){
-if(data146 < 1 || isNaN(data146)){
-const err278 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/20/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid58 = _errs526 === errors;
+valid176 = valid176 || _valid58;
+if(!valid176){
+const err278 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -5635,17 +5666,26 @@ vErrors.push(err278);
 }
 errors++;
 }
+else {
+errors = _errs524;
+if(vErrors !== null){
+if(_errs524){
+vErrors.length = _errs524;
+}
+else {
+vErrors = null;
 }
 }
-if(data144.activation !== undefined){
-if(!(validate33(data144.activation, {instancePath:instancePath+"/config/activation",parentData:data144,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+}
+if(!(validate22(data146, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data144.use_bias !== undefined){
-if(typeof data144.use_bias !== "boolean"){
-const err279 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/20/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.units !== undefined){
+let data147 = data146.units;
+if(!((typeof data147 == "number") && (!(data147 % 1) && !isNaN(data147)))){
+const err279 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/21/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -5654,30 +5694,9 @@ vErrors.push(err279);
 }
 errors++;
 }
-}
-if(data144.kernel_initializer !== undefined){
-if(!(validate28(data144.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data144,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data144.recurrent_initializer !== undefined){
-if(!(validate28(data144.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data144,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data144.bias_initializer !== undefined){
-if(!(validate28(data144.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data144,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data144.dropout !== undefined){
-let data152 = data144.dropout;
-if(typeof data152 == "number"){
-if(data152 > 1 || isNaN(data152)){
-const err280 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(typeof data147 == "number"){
+if(data147 < 1 || isNaN(data147)){
+const err280 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/21/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -5686,8 +5705,12 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data152 < 0 || isNaN(data152)){
-const err281 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data146.output_dim !== undefined){
+let data148 = data146.output_dim;
+if(!((typeof data148 == "number") && (!(data148 % 1) && !isNaN(data148)))){
+const err281 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/21/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -5696,9 +5719,9 @@ vErrors.push(err281);
 }
 errors++;
 }
-}
-else {
-const err282 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data148 == "number"){
+if(data148 < 1 || isNaN(data148)){
+const err282 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/21/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -5708,11 +5731,16 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data144.recurrent_dropout !== undefined){
-let data153 = data144.recurrent_dropout;
-if(typeof data153 == "number"){
-if(data153 > 1 || isNaN(data153)){
-const err283 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data146.activation !== undefined){
+if(!(validate33(data146.activation, {instancePath:instancePath+"/config/activation",parentData:data146,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data146.use_bias !== undefined){
+if(typeof data146.use_bias !== "boolean"){
+const err283 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/21/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -5721,8 +5749,30 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data153 < 0 || isNaN(data153)){
-const err284 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data146.kernel_initializer !== undefined){
+if(!(validate28(data146.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data146,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data146.recurrent_initializer !== undefined){
+if(!(validate28(data146.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data146,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data146.bias_initializer !== undefined){
+if(!(validate28(data146.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data146,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data146.dropout !== undefined){
+let data154 = data146.dropout;
+if(typeof data154 == "number"){
+if(data154 > 1 || isNaN(data154)){
+const err284 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -5731,9 +5781,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-else {
-const err285 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data154 < 0 || isNaN(data154)){
+const err285 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -5743,11 +5792,8 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(data144.dropout_W !== undefined){
-let data154 = data144.dropout_W;
-if(typeof data154 == "number"){
-if(data154 > 1 || isNaN(data154)){
-const err286 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err286 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -5756,8 +5802,12 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data154 < 0 || isNaN(data154)){
-const err287 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data146.recurrent_dropout !== undefined){
+let data155 = data146.recurrent_dropout;
+if(typeof data155 == "number"){
+if(data155 > 1 || isNaN(data155)){
+const err287 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -5766,9 +5816,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-else {
-const err288 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data155 < 0 || isNaN(data155)){
+const err288 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -5778,11 +5827,8 @@ vErrors.push(err288);
 errors++;
 }
 }
-if(data144.dropout_U !== undefined){
-let data155 = data144.dropout_U;
-if(typeof data155 == "number"){
-if(data155 > 1 || isNaN(data155)){
-const err289 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err289 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -5791,8 +5837,12 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data155 < 0 || isNaN(data155)){
-const err290 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data146.dropout_W !== undefined){
+let data156 = data146.dropout_W;
+if(typeof data156 == "number"){
+if(data156 > 1 || isNaN(data156)){
+const err290 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -5801,9 +5851,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-else {
-const err291 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data156 < 0 || isNaN(data156)){
+const err291 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -5813,9 +5862,8 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(data144.return_sequences !== undefined){
-if(typeof data144.return_sequences !== "boolean"){
-const err292 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/20/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err292 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -5825,9 +5873,11 @@ vErrors.push(err292);
 errors++;
 }
 }
-if(data144.return_state !== undefined){
-if(typeof data144.return_state !== "boolean"){
-const err293 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/20/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data146.dropout_U !== undefined){
+let data157 = data146.dropout_U;
+if(typeof data157 == "number"){
+if(data157 > 1 || isNaN(data157)){
+const err293 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -5836,10 +5886,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-if(data144.go_backwards !== undefined){
-if(typeof data144.go_backwards !== "boolean"){
-const err294 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/20/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data157 < 0 || isNaN(data157)){
+const err294 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -5849,9 +5897,8 @@ vErrors.push(err294);
 errors++;
 }
 }
-if(data144.stateful !== undefined){
-if(typeof data144.stateful !== "boolean"){
-const err295 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/20/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err295 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -5861,9 +5908,9 @@ vErrors.push(err295);
 errors++;
 }
 }
-if(data144.unroll !== undefined){
-if(typeof data144.unroll !== "boolean"){
-const err296 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/20/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data146.return_sequences !== undefined){
+if(typeof data146.return_sequences !== "boolean"){
+const err296 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/21/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -5873,9 +5920,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(data144.time_major !== undefined){
-if(typeof data144.time_major !== "boolean"){
-const err297 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/20/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data146.return_state !== undefined){
+if(typeof data146.return_state !== "boolean"){
+const err297 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/21/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -5885,9 +5932,9 @@ vErrors.push(err297);
 errors++;
 }
 }
-if(data144.zero_output_for_mask !== undefined){
-if(typeof data144.zero_output_for_mask !== "boolean"){
-const err298 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/20/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data146.go_backwards !== undefined){
+if(typeof data146.go_backwards !== "boolean"){
+const err298 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/21/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -5897,10 +5944,9 @@ vErrors.push(err298);
 errors++;
 }
 }
-if(data144.implementation !== undefined){
-let data163 = data144.implementation;
-if(!((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163)))){
-const err299 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data146.stateful !== undefined){
+if(typeof data146.stateful !== "boolean"){
+const err299 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/21/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -5909,9 +5955,10 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(typeof data163 == "number"){
-if(data163 > 2 || isNaN(data163)){
-const err300 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+if(data146.unroll !== undefined){
+if(typeof data146.unroll !== "boolean"){
+const err300 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/21/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -5920,8 +5967,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data163 < 0 || isNaN(data163)){
-const err301 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/20/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data146.time_major !== undefined){
+if(typeof data146.time_major !== "boolean"){
+const err301 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/21/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -5931,11 +5980,9 @@ vErrors.push(err301);
 errors++;
 }
 }
-}
-if(data144.consume_less !== undefined){
-let data164 = data144.consume_less;
-if(!(((data164 === "cpu") || (data164 === "mem")) || (data164 === "gpu"))){
-const err302 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/20/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[20].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(data146.zero_output_for_mask !== undefined){
+if(typeof data146.zero_output_for_mask !== "boolean"){
+const err302 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/21/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -5945,13 +5992,10 @@ vErrors.push(err302);
 errors++;
 }
 }
-if(data144.input_dim !== undefined){
-let data165 = data144.input_dim;
-const _errs559 = errors;
-let valid179 = false;
-const _errs560 = errors;
+if(data146.implementation !== undefined){
+let data165 = data146.implementation;
 if(!((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165)))){
-const err303 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err303 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -5961,8 +6005,8 @@ vErrors.push(err303);
 errors++;
 }
 if(typeof data165 == "number"){
-if(data165 < 1 || isNaN(data165)){
-const err304 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data165 > 2 || isNaN(data165)){
+const err304 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -5971,12 +6015,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-var _valid58 = _errs560 === errors;
-valid179 = valid179 || _valid58;
-const _errs562 = errors;
-if(data165 !== null){
-const err305 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data165 < 0 || isNaN(data165)){
+const err305 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -5985,10 +6025,12 @@ vErrors.push(err305);
 }
 errors++;
 }
-var _valid58 = _errs562 === errors;
-valid179 = valid179 || _valid58;
-if(!valid179){
-const err306 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/20/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+if(data146.consume_less !== undefined){
+let data166 = data146.consume_less;
+if(!(((data166 === "cpu") || (data166 === "mem")) || (data166 === "gpu"))){
+const err306 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/21/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[21].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -5997,25 +6039,14 @@ vErrors.push(err306);
 }
 errors++;
 }
-else {
-errors = _errs559;
-if(vErrors !== null){
-if(_errs559){
-vErrors.length = _errs559;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data144.input_length !== undefined){
-let data166 = data144.input_length;
-const _errs565 = errors;
-let valid180 = false;
-const _errs566 = errors;
-if(!((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166)))){
-const err307 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data146.input_dim !== undefined){
+let data167 = data146.input_dim;
+const _errs568 = errors;
+let valid183 = false;
+const _errs569 = errors;
+if(!((typeof data167 == "number") && (!(data167 % 1) && !isNaN(data167)))){
+const err307 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -6024,9 +6055,9 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(typeof data166 == "number"){
-if(data166 < 1 || isNaN(data166)){
-const err308 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data167 == "number"){
+if(data167 < 1 || isNaN(data167)){
+const err308 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -6036,11 +6067,11 @@ vErrors.push(err308);
 errors++;
 }
 }
-var _valid59 = _errs566 === errors;
-valid180 = valid180 || _valid59;
-const _errs568 = errors;
-if(data166 !== null){
-const err309 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid59 = _errs569 === errors;
+valid183 = valid183 || _valid59;
+const _errs571 = errors;
+if(data167 !== null){
+const err309 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -6049,10 +6080,10 @@ vErrors.push(err309);
 }
 errors++;
 }
-var _valid59 = _errs568 === errors;
-valid180 = valid180 || _valid59;
-if(!valid180){
-const err310 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/20/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid59 = _errs571 === errors;
+valid183 = valid183 || _valid59;
+if(!valid183){
+const err310 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -6062,10 +6093,10 @@ vErrors.push(err310);
 errors++;
 }
 else {
-errors = _errs565;
+errors = _errs568;
 if(vErrors !== null){
-if(_errs565){
-vErrors.length = _errs565;
+if(_errs568){
+vErrors.length = _errs568;
 }
 else {
 vErrors = null;
@@ -6073,21 +6104,13 @@ vErrors = null;
 }
 }
 }
-if(data144.recurrent_activation !== undefined){
-if(!(validate33(data144.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data144,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data144.inner_activation !== undefined){
-if(!(validate33(data144.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data144,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-if(data144.reset_after !== undefined){
-if(typeof data144.reset_after !== "boolean"){
-const err311 = {instancePath:instancePath+"/config/reset_after",schemaPath:"#/allOf/20/then/properties/config/properties/reset_after/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data146.input_length !== undefined){
+let data168 = data146.input_length;
+const _errs574 = errors;
+let valid184 = false;
+const _errs575 = errors;
+if(!((typeof data168 == "number") && (!(data168 % 1) && !isNaN(data168)))){
+const err311 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -6096,20 +6119,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid56 = _errs513 === errors;
-valid169 = _valid56;
-if(valid169){
-var props43 = {};
-props43.config = true;
-props43.class_name = true;
-}
-}
-if(!valid169){
-const err312 = {instancePath,schemaPath:"#/allOf/20/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof data168 == "number"){
+if(data168 < 1 || isNaN(data168)){
+const err312 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -6118,22 +6130,12 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(props2 !== true && props43 !== undefined){
-if(props43 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props43);
-}
-}
-const _errs575 = errors;
-let valid181 = true;
-const _errs576 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("SimpleRNN" !== data.class_name){
-const err313 = {};
+var _valid60 = _errs575 === errors;
+valid184 = valid184 || _valid60;
+const _errs577 = errors;
+if(data168 !== null){
+const err313 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -6142,29 +6144,10 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-}
-var _valid60 = _errs576 === errors;
-errors = _errs575;
-if(vErrors !== null){
-if(_errs575){
-vErrors.length = _errs575;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid60){
-const _errs578 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data171 = data.config;
-const _errs580 = errors;
-let valid184 = false;
-const _errs581 = errors;
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-if(data171.units === undefined){
-const err314 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
+var _valid60 = _errs577 === errors;
+valid184 = valid184 || _valid60;
+if(!valid184){
+const err314 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -6173,13 +6156,33 @@ vErrors.push(err314);
 }
 errors++;
 }
+else {
+errors = _errs574;
+if(vErrors !== null){
+if(_errs574){
+vErrors.length = _errs574;
 }
-var _valid61 = _errs581 === errors;
-valid184 = valid184 || _valid61;
-const _errs582 = errors;
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-if(data171.output_dim === undefined){
-const err315 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data146.recurrent_activation !== undefined){
+if(!(validate33(data146.recurrent_activation, {instancePath:instancePath+"/config/recurrent_activation",parentData:data146,parentDataProperty:"recurrent_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data146.inner_activation !== undefined){
+if(!(validate33(data146.inner_activation, {instancePath:instancePath+"/config/inner_activation",parentData:data146,parentDataProperty:"inner_activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data146.reset_after !== undefined){
+if(typeof data146.reset_after !== "boolean"){
+const err315 = {instancePath:instancePath+"/config/reset_after",schemaPath:"#/allOf/21/then/properties/config/properties/reset_after/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -6189,10 +6192,19 @@ vErrors.push(err315);
 errors++;
 }
 }
-var _valid61 = _errs582 === errors;
-valid184 = valid184 || _valid61;
-if(!valid184){
-const err316 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/21/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+}
+var _valid57 = _errs522 === errors;
+valid173 = _valid57;
+if(valid173){
+var props44 = {};
+props44.config = true;
+props44.class_name = true;
+}
+}
+if(!valid173){
+const err316 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -6201,26 +6213,22 @@ vErrors.push(err316);
 }
 errors++;
 }
-else {
-errors = _errs580;
-if(vErrors !== null){
-if(_errs580){
-vErrors.length = _errs580;
+if(props0 !== true && props44 !== undefined){
+if(props44 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props44);
 }
 }
-}
-if(!(validate22(data171, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-if(data171.units !== undefined){
-let data172 = data171.units;
-if(!((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172)))){
-const err317 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/21/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs584 = errors;
+let valid185 = true;
+const _errs585 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("SimpleRNN" !== data.class_name){
+const err317 = {};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -6229,9 +6237,29 @@ vErrors.push(err317);
 }
 errors++;
 }
-if(typeof data172 == "number"){
-if(data172 < 1 || isNaN(data172)){
-const err318 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/21/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid61 = _errs585 === errors;
+errors = _errs584;
+if(vErrors !== null){
+if(_errs584){
+vErrors.length = _errs584;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid61){
+const _errs587 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data173 = data.config;
+const _errs589 = errors;
+let valid188 = false;
+const _errs590 = errors;
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+if(data173.units === undefined){
+const err318 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/22/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "units"},message:"must have required property '"+"units"+"'"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -6241,11 +6269,12 @@ vErrors.push(err318);
 errors++;
 }
 }
-}
-if(data171.output_dim !== undefined){
-let data173 = data171.output_dim;
-if(!((typeof data173 == "number") && (!(data173 % 1) && !isNaN(data173)))){
-const err319 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/21/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid62 = _errs590 === errors;
+valid188 = valid188 || _valid62;
+const _errs591 = errors;
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+if(data173.output_dim === undefined){
+const err319 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/22/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "output_dim"},message:"must have required property '"+"output_dim"+"'"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -6254,9 +6283,11 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(typeof data173 == "number"){
-if(data173 < 1 || isNaN(data173)){
-const err320 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/21/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid62 = _errs591 === errors;
+valid188 = valid188 || _valid62;
+if(!valid188){
+const err320 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/22/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -6265,17 +6296,26 @@ vErrors.push(err320);
 }
 errors++;
 }
+else {
+errors = _errs589;
+if(vErrors !== null){
+if(_errs589){
+vErrors.length = _errs589;
+}
+else {
+vErrors = null;
 }
 }
-if(data171.activation !== undefined){
-if(!(validate33(data171.activation, {instancePath:instancePath+"/config/activation",parentData:data171,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+}
+if(!(validate22(data173, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data171.use_bias !== undefined){
-if(typeof data171.use_bias !== "boolean"){
-const err321 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/21/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+if(data173.units !== undefined){
+let data174 = data173.units;
+if(!((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174)))){
+const err321 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/22/then/properties/config/properties/units/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -6284,30 +6324,9 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-if(data171.kernel_initializer !== undefined){
-if(!(validate28(data171.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data171,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data171.recurrent_initializer !== undefined){
-if(!(validate28(data171.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data171,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data171.bias_initializer !== undefined){
-if(!(validate28(data171.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data171,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data171.dropout !== undefined){
-let data179 = data171.dropout;
-if(typeof data179 == "number"){
-if(data179 > 1 || isNaN(data179)){
-const err322 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(typeof data174 == "number"){
+if(data174 < 1 || isNaN(data174)){
+const err322 = {instancePath:instancePath+"/config/units",schemaPath:"#/allOf/22/then/properties/config/properties/units/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -6316,8 +6335,12 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(data179 < 0 || isNaN(data179)){
-const err323 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data173.output_dim !== undefined){
+let data175 = data173.output_dim;
+if(!((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175)))){
+const err323 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/22/then/properties/config/properties/output_dim/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -6326,9 +6349,9 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-else {
-const err324 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data175 == "number"){
+if(data175 < 1 || isNaN(data175)){
+const err324 = {instancePath:instancePath+"/config/output_dim",schemaPath:"#/allOf/22/then/properties/config/properties/output_dim/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -6338,11 +6361,16 @@ vErrors.push(err324);
 errors++;
 }
 }
-if(data171.recurrent_dropout !== undefined){
-let data180 = data171.recurrent_dropout;
-if(typeof data180 == "number"){
-if(data180 > 1 || isNaN(data180)){
-const err325 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data173.activation !== undefined){
+if(!(validate33(data173.activation, {instancePath:instancePath+"/config/activation",parentData:data173,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data173.use_bias !== undefined){
+if(typeof data173.use_bias !== "boolean"){
+const err325 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/22/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -6351,8 +6379,30 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data180 < 0 || isNaN(data180)){
-const err326 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data173.kernel_initializer !== undefined){
+if(!(validate28(data173.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data173,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data173.recurrent_initializer !== undefined){
+if(!(validate28(data173.recurrent_initializer, {instancePath:instancePath+"/config/recurrent_initializer",parentData:data173,parentDataProperty:"recurrent_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data173.bias_initializer !== undefined){
+if(!(validate28(data173.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data173,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data173.dropout !== undefined){
+let data181 = data173.dropout;
+if(typeof data181 == "number"){
+if(data181 > 1 || isNaN(data181)){
+const err326 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -6361,9 +6411,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-else {
-const err327 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data181 < 0 || isNaN(data181)){
+const err327 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -6373,11 +6422,8 @@ vErrors.push(err327);
 errors++;
 }
 }
-if(data171.dropout_W !== undefined){
-let data181 = data171.dropout_W;
-if(typeof data181 == "number"){
-if(data181 > 1 || isNaN(data181)){
-const err328 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err328 = {instancePath:instancePath+"/config/dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -6386,8 +6432,12 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(data181 < 0 || isNaN(data181)){
-const err329 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data173.recurrent_dropout !== undefined){
+let data182 = data173.recurrent_dropout;
+if(typeof data182 == "number"){
+if(data182 > 1 || isNaN(data182)){
+const err329 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -6396,9 +6446,8 @@ vErrors.push(err329);
 }
 errors++;
 }
-}
-else {
-const err330 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data182 < 0 || isNaN(data182)){
+const err330 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -6408,11 +6457,8 @@ vErrors.push(err330);
 errors++;
 }
 }
-if(data171.dropout_U !== undefined){
-let data182 = data171.dropout_U;
-if(typeof data182 == "number"){
-if(data182 > 1 || isNaN(data182)){
-const err331 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err331 = {instancePath:instancePath+"/config/recurrent_dropout",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -6421,8 +6467,12 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data182 < 0 || isNaN(data182)){
-const err332 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data173.dropout_W !== undefined){
+let data183 = data173.dropout_W;
+if(typeof data183 == "number"){
+if(data183 > 1 || isNaN(data183)){
+const err332 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -6431,9 +6481,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-}
-else {
-const err333 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data183 < 0 || isNaN(data183)){
+const err333 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -6443,9 +6492,8 @@ vErrors.push(err333);
 errors++;
 }
 }
-if(data171.return_sequences !== undefined){
-if(typeof data171.return_sequences !== "boolean"){
-const err334 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/21/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err334 = {instancePath:instancePath+"/config/dropout_W",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -6455,9 +6503,11 @@ vErrors.push(err334);
 errors++;
 }
 }
-if(data171.return_state !== undefined){
-if(typeof data171.return_state !== "boolean"){
-const err335 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/21/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data173.dropout_U !== undefined){
+let data184 = data173.dropout_U;
+if(typeof data184 == "number"){
+if(data184 > 1 || isNaN(data184)){
+const err335 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -6466,10 +6516,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-}
-if(data171.go_backwards !== undefined){
-if(typeof data171.go_backwards !== "boolean"){
-const err336 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/21/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data184 < 0 || isNaN(data184)){
+const err336 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -6479,9 +6527,8 @@ vErrors.push(err336);
 errors++;
 }
 }
-if(data171.stateful !== undefined){
-if(typeof data171.stateful !== "boolean"){
-const err337 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/21/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err337 = {instancePath:instancePath+"/config/dropout_U",schemaPath:"#/$defs/rate/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -6491,9 +6538,9 @@ vErrors.push(err337);
 errors++;
 }
 }
-if(data171.unroll !== undefined){
-if(typeof data171.unroll !== "boolean"){
-const err338 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/21/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data173.return_sequences !== undefined){
+if(typeof data173.return_sequences !== "boolean"){
+const err338 = {instancePath:instancePath+"/config/return_sequences",schemaPath:"#/allOf/22/then/properties/config/properties/return_sequences/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -6503,9 +6550,9 @@ vErrors.push(err338);
 errors++;
 }
 }
-if(data171.time_major !== undefined){
-if(typeof data171.time_major !== "boolean"){
-const err339 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/21/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data173.return_state !== undefined){
+if(typeof data173.return_state !== "boolean"){
+const err339 = {instancePath:instancePath+"/config/return_state",schemaPath:"#/allOf/22/then/properties/config/properties/return_state/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -6515,9 +6562,9 @@ vErrors.push(err339);
 errors++;
 }
 }
-if(data171.zero_output_for_mask !== undefined){
-if(typeof data171.zero_output_for_mask !== "boolean"){
-const err340 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/21/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data173.go_backwards !== undefined){
+if(typeof data173.go_backwards !== "boolean"){
+const err340 = {instancePath:instancePath+"/config/go_backwards",schemaPath:"#/allOf/22/then/properties/config/properties/go_backwards/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -6527,10 +6574,9 @@ vErrors.push(err340);
 errors++;
 }
 }
-if(data171.implementation !== undefined){
-let data190 = data171.implementation;
-if(!((typeof data190 == "number") && (!(data190 % 1) && !isNaN(data190)))){
-const err341 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data173.stateful !== undefined){
+if(typeof data173.stateful !== "boolean"){
+const err341 = {instancePath:instancePath+"/config/stateful",schemaPath:"#/allOf/22/then/properties/config/properties/stateful/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -6539,9 +6585,10 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(typeof data190 == "number"){
-if(data190 > 2 || isNaN(data190)){
-const err342 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
+}
+if(data173.unroll !== undefined){
+if(typeof data173.unroll !== "boolean"){
+const err342 = {instancePath:instancePath+"/config/unroll",schemaPath:"#/allOf/22/then/properties/config/properties/unroll/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -6550,8 +6597,10 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data190 < 0 || isNaN(data190)){
-const err343 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/21/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data173.time_major !== undefined){
+if(typeof data173.time_major !== "boolean"){
+const err343 = {instancePath:instancePath+"/config/time_major",schemaPath:"#/allOf/22/then/properties/config/properties/time_major/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -6561,11 +6610,9 @@ vErrors.push(err343);
 errors++;
 }
 }
-}
-if(data171.consume_less !== undefined){
-let data191 = data171.consume_less;
-if(!(((data191 === "cpu") || (data191 === "mem")) || (data191 === "gpu"))){
-const err344 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/21/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[21].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
+if(data173.zero_output_for_mask !== undefined){
+if(typeof data173.zero_output_for_mask !== "boolean"){
+const err344 = {instancePath:instancePath+"/config/zero_output_for_mask",schemaPath:"#/allOf/22/then/properties/config/properties/zero_output_for_mask/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -6575,13 +6622,10 @@ vErrors.push(err344);
 errors++;
 }
 }
-if(data171.input_dim !== undefined){
-let data192 = data171.input_dim;
-const _errs624 = errors;
-let valid191 = false;
-const _errs625 = errors;
+if(data173.implementation !== undefined){
+let data192 = data173.implementation;
 if(!((typeof data192 == "number") && (!(data192 % 1) && !isNaN(data192)))){
-const err345 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err345 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/22/then/properties/config/properties/implementation/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -6591,8 +6635,8 @@ vErrors.push(err345);
 errors++;
 }
 if(typeof data192 == "number"){
-if(data192 < 1 || isNaN(data192)){
-const err346 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data192 > 2 || isNaN(data192)){
+const err346 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/22/then/properties/config/properties/implementation/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -6601,12 +6645,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-var _valid62 = _errs625 === errors;
-valid191 = valid191 || _valid62;
-const _errs627 = errors;
-if(data192 !== null){
-const err347 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data192 < 0 || isNaN(data192)){
+const err347 = {instancePath:instancePath+"/config/implementation",schemaPath:"#/allOf/22/then/properties/config/properties/implementation/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -6615,10 +6655,12 @@ vErrors.push(err347);
 }
 errors++;
 }
-var _valid62 = _errs627 === errors;
-valid191 = valid191 || _valid62;
-if(!valid191){
-const err348 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/21/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+if(data173.consume_less !== undefined){
+let data193 = data173.consume_less;
+if(!(((data193 === "cpu") || (data193 === "mem")) || (data193 === "gpu"))){
+const err348 = {instancePath:instancePath+"/config/consume_less",schemaPath:"#/allOf/22/then/properties/config/properties/consume_less/enum",keyword:"enum",params:{allowedValues: schema32.allOf[22].then.properties.config.properties.consume_less.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -6627,25 +6669,14 @@ vErrors.push(err348);
 }
 errors++;
 }
-else {
-errors = _errs624;
-if(vErrors !== null){
-if(_errs624){
-vErrors.length = _errs624;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data171.input_length !== undefined){
-let data193 = data171.input_length;
-const _errs630 = errors;
-let valid192 = false;
-const _errs631 = errors;
-if(!((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193)))){
-const err349 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data173.input_dim !== undefined){
+let data194 = data173.input_dim;
+const _errs633 = errors;
+let valid195 = false;
+const _errs634 = errors;
+if(!((typeof data194 == "number") && (!(data194 % 1) && !isNaN(data194)))){
+const err349 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/22/then/properties/config/properties/input_dim/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -6654,9 +6685,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(typeof data193 == "number"){
-if(data193 < 1 || isNaN(data193)){
-const err350 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data194 == "number"){
+if(data194 < 1 || isNaN(data194)){
+const err350 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/22/then/properties/config/properties/input_dim/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -6666,11 +6697,11 @@ vErrors.push(err350);
 errors++;
 }
 }
-var _valid63 = _errs631 === errors;
-valid192 = valid192 || _valid63;
-const _errs633 = errors;
-if(data193 !== null){
-const err351 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid63 = _errs634 === errors;
+valid195 = valid195 || _valid63;
+const _errs636 = errors;
+if(data194 !== null){
+const err351 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/22/then/properties/config/properties/input_dim/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -6679,10 +6710,10 @@ vErrors.push(err351);
 }
 errors++;
 }
-var _valid63 = _errs633 === errors;
-valid192 = valid192 || _valid63;
-if(!valid192){
-const err352 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/21/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid63 = _errs636 === errors;
+valid195 = valid195 || _valid63;
+if(!valid195){
+const err352 = {instancePath:instancePath+"/config/input_dim",schemaPath:"#/allOf/22/then/properties/config/properties/input_dim/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -6692,10 +6723,10 @@ vErrors.push(err352);
 errors++;
 }
 else {
-errors = _errs630;
+errors = _errs633;
 if(vErrors !== null){
-if(_errs630){
-vErrors.length = _errs630;
+if(_errs633){
+vErrors.length = _errs633;
 }
 else {
 vErrors = null;
@@ -6703,19 +6734,13 @@ vErrors = null;
 }
 }
 }
-}
-}
-}
-var _valid60 = _errs578 === errors;
-valid181 = _valid60;
-if(valid181){
-var props48 = {};
-props48.config = true;
-props48.class_name = true;
-}
-}
-if(!valid181){
-const err353 = {instancePath,schemaPath:"#/allOf/21/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data173.input_length !== undefined){
+let data195 = data173.input_length;
+const _errs639 = errors;
+let valid196 = false;
+const _errs640 = errors;
+if(!((typeof data195 == "number") && (!(data195 % 1) && !isNaN(data195)))){
+const err353 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/22/then/properties/config/properties/input_length/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -6724,22 +6749,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(props2 !== true && props48 !== undefined){
-if(props48 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props48);
-}
-}
-const _errs636 = errors;
-let valid193 = true;
-const _errs637 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Concatenate" !== data.class_name){
-const err354 = {};
+if(typeof data195 == "number"){
+if(data195 < 1 || isNaN(data195)){
+const err354 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/22/then/properties/config/properties/input_length/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -6749,34 +6761,11 @@ vErrors.push(err354);
 errors++;
 }
 }
-}
-var _valid64 = _errs637 === errors;
-errors = _errs636;
-if(vErrors !== null){
-if(_errs636){
-vErrors.length = _errs636;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid64){
-const _errs639 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data195 = data.config;
-if(!(validate22(data195, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.axis !== undefined){
-let data196 = data195.axis;
-const _errs643 = errors;
-let valid198 = false;
-const _errs644 = errors;
-if(!((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196)))){
-const err355 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid64 = _errs640 === errors;
+valid196 = valid196 || _valid64;
+const _errs642 = errors;
+if(data195 !== null){
+const err355 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/22/then/properties/config/properties/input_length/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -6785,12 +6774,10 @@ vErrors.push(err355);
 }
 errors++;
 }
-var _valid65 = _errs644 === errors;
-valid198 = valid198 || _valid65;
-const _errs646 = errors;
-if(Array.isArray(data196)){
-if(data196.length > 1){
-const err356 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
+var _valid64 = _errs642 === errors;
+valid196 = valid196 || _valid64;
+if(!valid196){
+const err356 = {instancePath:instancePath+"/config/input_length",schemaPath:"#/allOf/22/then/properties/config/properties/input_length/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -6799,8 +6786,31 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data196.length < 1){
-const err357 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+errors = _errs639;
+if(vErrors !== null){
+if(_errs639){
+vErrors.length = _errs639;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid61 = _errs587 === errors;
+valid185 = _valid61;
+if(valid185){
+var props49 = {};
+props49.config = true;
+props49.class_name = true;
+}
+}
+if(!valid185){
+const err357 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -6809,11 +6819,22 @@ vErrors.push(err357);
 }
 errors++;
 }
-const len3 = data196.length;
-for(let i3=0; i3<len3; i3++){
-let data197 = data196[i3];
-if(!((typeof data197 == "number") && (!(data197 % 1) && !isNaN(data197)))){
-const err358 = {instancePath:instancePath+"/config/axis/" + i3,schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(props0 !== true && props49 !== undefined){
+if(props49 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props49);
+}
+}
+const _errs645 = errors;
+let valid197 = true;
+const _errs646 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Concatenate" !== data.class_name){
+const err358 = {};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -6824,8 +6845,33 @@ errors++;
 }
 }
 }
+var _valid65 = _errs646 === errors;
+errors = _errs645;
+if(vErrors !== null){
+if(_errs645){
+vErrors.length = _errs645;
+}
 else {
-const err359 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+if(_valid65){
+const _errs648 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data197 = data.config;
+if(!(validate22(data197, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.axis !== undefined){
+let data198 = data197.axis;
+const _errs652 = errors;
+let valid202 = false;
+const _errs653 = errors;
+if(!((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198)))){
+const err359 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/23/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -6834,10 +6880,12 @@ vErrors.push(err359);
 }
 errors++;
 }
-var _valid65 = _errs646 === errors;
-valid198 = valid198 || _valid65;
-if(!valid198){
-const err360 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/22/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid66 = _errs653 === errors;
+valid202 = valid202 || _valid66;
+const _errs655 = errors;
+if(Array.isArray(data198)){
+if(data198.length > 1){
+const err360 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/23/then/properties/config/properties/axis/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -6846,31 +6894,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-else {
-errors = _errs643;
-if(vErrors !== null){
-if(_errs643){
-vErrors.length = _errs643;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid64 = _errs639 === errors;
-valid193 = _valid64;
-if(valid193){
-var props49 = {};
-props49.config = true;
-props49.class_name = true;
-}
-}
-if(!valid193){
-const err361 = {instancePath,schemaPath:"#/allOf/22/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data198.length < 1){
+const err361 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/23/then/properties/config/properties/axis/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -6879,22 +6904,11 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(props2 !== true && props49 !== undefined){
-if(props49 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props49);
-}
-}
-const _errs651 = errors;
-let valid201 = true;
-const _errs652 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Add" !== data.class_name){
-const err362 = {};
+const len3 = data198.length;
+for(let i3=0; i3<len3; i3++){
+let data199 = data198[i3];
+if(!((typeof data199 == "number") && (!(data199 % 1) && !isNaN(data199)))){
+const err362 = {instancePath:instancePath+"/config/axis/" + i3,schemaPath:"#/allOf/23/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -6905,36 +6919,8 @@ errors++;
 }
 }
 }
-var _valid66 = _errs652 === errors;
-errors = _errs651;
-if(vErrors !== null){
-if(_errs651){
-vErrors.length = _errs651;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid66){
-const _errs654 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-var _valid66 = _errs654 === errors;
-valid201 = _valid66;
-if(valid201){
-var props50 = {};
-props50.config = true;
-props50.class_name = true;
-}
-}
-if(!valid201){
-const err363 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err363 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/23/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -6943,22 +6929,10 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(props2 !== true && props50 !== undefined){
-if(props50 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props50);
-}
-}
-const _errs658 = errors;
-let valid205 = true;
-const _errs659 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Subtract" !== data.class_name){
-const err364 = {};
+var _valid66 = _errs655 === errors;
+valid202 = valid202 || _valid66;
+if(!valid202){
+const err364 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/23/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -6967,38 +6941,31 @@ vErrors.push(err364);
 }
 errors++;
 }
-}
-}
-var _valid67 = _errs659 === errors;
-errors = _errs658;
+else {
+errors = _errs652;
 if(vErrors !== null){
-if(_errs658){
-vErrors.length = _errs658;
+if(_errs652){
+vErrors.length = _errs652;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid67){
-const _errs661 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
 }
 }
-var _valid67 = _errs661 === errors;
-valid205 = _valid67;
-if(valid205){
-var props51 = {};
-props51.config = true;
-props51.class_name = true;
 }
 }
-if(!valid205){
-const err365 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid65 = _errs648 === errors;
+valid197 = _valid65;
+if(valid197){
+var props50 = {};
+props50.config = true;
+props50.class_name = true;
+}
+}
+if(!valid197){
+const err365 = {instancePath,schemaPath:"#/allOf/23/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -7007,21 +6974,21 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(props2 !== true && props51 !== undefined){
-if(props51 === true){
-props2 = true;
+if(props0 !== true && props50 !== undefined){
+if(props50 === true){
+props0 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props51);
+props0 = props0 || {};
+Object.assign(props0, props50);
 }
 }
-const _errs665 = errors;
-let valid209 = true;
-const _errs666 = errors;
+const _errs660 = errors;
+let valid205 = true;
+const _errs661 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Multiply" !== data.class_name){
+if("Add" !== data.class_name){
 const err366 = {};
 if(vErrors === null){
 vErrors = [err366];
@@ -7033,18 +7000,18 @@ errors++;
 }
 }
 }
-var _valid68 = _errs666 === errors;
-errors = _errs665;
+var _valid67 = _errs661 === errors;
+errors = _errs660;
 if(vErrors !== null){
-if(_errs665){
-vErrors.length = _errs665;
+if(_errs660){
+vErrors.length = _errs660;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid68){
-const _errs668 = errors;
+if(_valid67){
+const _errs663 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -7053,16 +7020,16 @@ errors = vErrors.length;
 }
 }
 }
-var _valid68 = _errs668 === errors;
-valid209 = _valid68;
-if(valid209){
-var props52 = {};
-props52.config = true;
-props52.class_name = true;
+var _valid67 = _errs663 === errors;
+valid205 = _valid67;
+if(valid205){
+var props51 = {};
+props51.config = true;
+props51.class_name = true;
 }
 }
-if(!valid209){
-const err367 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid205){
+const err367 = {instancePath,schemaPath:"#/allOf/24/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -7071,21 +7038,21 @@ vErrors.push(err367);
 }
 errors++;
 }
-if(props2 !== true && props52 !== undefined){
-if(props52 === true){
-props2 = true;
+if(props0 !== true && props51 !== undefined){
+if(props51 === true){
+props0 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props52);
+props0 = props0 || {};
+Object.assign(props0, props51);
 }
 }
-const _errs672 = errors;
-let valid213 = true;
-const _errs673 = errors;
+const _errs667 = errors;
+let valid209 = true;
+const _errs668 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Average" !== data.class_name){
+if("Subtract" !== data.class_name){
 const err368 = {};
 if(vErrors === null){
 vErrors = [err368];
@@ -7097,18 +7064,18 @@ errors++;
 }
 }
 }
-var _valid69 = _errs673 === errors;
-errors = _errs672;
+var _valid68 = _errs668 === errors;
+errors = _errs667;
 if(vErrors !== null){
-if(_errs672){
-vErrors.length = _errs672;
+if(_errs667){
+vErrors.length = _errs667;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid69){
-const _errs675 = errors;
+if(_valid68){
+const _errs670 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -7117,16 +7084,16 @@ errors = vErrors.length;
 }
 }
 }
-var _valid69 = _errs675 === errors;
-valid213 = _valid69;
-if(valid213){
-var props53 = {};
-props53.config = true;
-props53.class_name = true;
+var _valid68 = _errs670 === errors;
+valid209 = _valid68;
+if(valid209){
+var props52 = {};
+props52.config = true;
+props52.class_name = true;
 }
 }
-if(!valid213){
-const err369 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid209){
+const err369 = {instancePath,schemaPath:"#/allOf/25/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -7135,21 +7102,21 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(props2 !== true && props53 !== undefined){
-if(props53 === true){
-props2 = true;
+if(props0 !== true && props52 !== undefined){
+if(props52 === true){
+props0 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props53);
+props0 = props0 || {};
+Object.assign(props0, props52);
 }
 }
-const _errs679 = errors;
-let valid217 = true;
-const _errs680 = errors;
+const _errs674 = errors;
+let valid213 = true;
+const _errs675 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Maximum" !== data.class_name){
+if("Multiply" !== data.class_name){
 const err370 = {};
 if(vErrors === null){
 vErrors = [err370];
@@ -7161,18 +7128,18 @@ errors++;
 }
 }
 }
-var _valid70 = _errs680 === errors;
-errors = _errs679;
+var _valid69 = _errs675 === errors;
+errors = _errs674;
 if(vErrors !== null){
-if(_errs679){
-vErrors.length = _errs679;
+if(_errs674){
+vErrors.length = _errs674;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid70){
-const _errs682 = errors;
+if(_valid69){
+const _errs677 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -7181,16 +7148,16 @@ errors = vErrors.length;
 }
 }
 }
-var _valid70 = _errs682 === errors;
-valid217 = _valid70;
-if(valid217){
-var props54 = {};
-props54.config = true;
-props54.class_name = true;
+var _valid69 = _errs677 === errors;
+valid213 = _valid69;
+if(valid213){
+var props53 = {};
+props53.config = true;
+props53.class_name = true;
 }
 }
-if(!valid217){
-const err371 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid213){
+const err371 = {instancePath,schemaPath:"#/allOf/26/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -7199,21 +7166,21 @@ vErrors.push(err371);
 }
 errors++;
 }
-if(props2 !== true && props54 !== undefined){
-if(props54 === true){
-props2 = true;
+if(props0 !== true && props53 !== undefined){
+if(props53 === true){
+props0 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props54);
+props0 = props0 || {};
+Object.assign(props0, props53);
 }
 }
-const _errs686 = errors;
-let valid221 = true;
-const _errs687 = errors;
+const _errs681 = errors;
+let valid217 = true;
+const _errs682 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Minimum" !== data.class_name){
+if("Average" !== data.class_name){
 const err372 = {};
 if(vErrors === null){
 vErrors = [err372];
@@ -7225,18 +7192,18 @@ errors++;
 }
 }
 }
-var _valid71 = _errs687 === errors;
-errors = _errs686;
+var _valid70 = _errs682 === errors;
+errors = _errs681;
 if(vErrors !== null){
-if(_errs686){
-vErrors.length = _errs686;
+if(_errs681){
+vErrors.length = _errs681;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid71){
-const _errs689 = errors;
+if(_valid70){
+const _errs684 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
 if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
@@ -7245,16 +7212,16 @@ errors = vErrors.length;
 }
 }
 }
-var _valid71 = _errs689 === errors;
-valid221 = _valid71;
-if(valid221){
-var props55 = {};
-props55.config = true;
-props55.class_name = true;
+var _valid70 = _errs684 === errors;
+valid217 = _valid70;
+if(valid217){
+var props54 = {};
+props54.config = true;
+props54.class_name = true;
 }
 }
-if(!valid221){
-const err373 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(!valid217){
+const err373 = {instancePath,schemaPath:"#/allOf/27/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -7263,21 +7230,21 @@ vErrors.push(err373);
 }
 errors++;
 }
-if(props2 !== true && props55 !== undefined){
-if(props55 === true){
-props2 = true;
+if(props0 !== true && props54 !== undefined){
+if(props54 === true){
+props0 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props55);
+props0 = props0 || {};
+Object.assign(props0, props54);
 }
 }
-const _errs693 = errors;
-let valid225 = true;
-const _errs694 = errors;
+const _errs688 = errors;
+let valid221 = true;
+const _errs689 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.class_name !== undefined){
-if("Flatten" !== data.class_name){
+if("Maximum" !== data.class_name){
 const err374 = {};
 if(vErrors === null){
 vErrors = [err374];
@@ -7289,33 +7256,36 @@ errors++;
 }
 }
 }
-var _valid72 = _errs694 === errors;
-errors = _errs693;
+var _valid71 = _errs689 === errors;
+errors = _errs688;
 if(vErrors !== null){
-if(_errs693){
-vErrors.length = _errs693;
+if(_errs688){
+vErrors.length = _errs688;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid72){
-const _errs696 = errors;
+if(_valid71){
+const _errs691 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data211 = data.config;
-if(!(validate22(data211, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
-if(data211.data_format !== undefined){
-let data212 = data211.data_format;
-const _errs700 = errors;
-let valid230 = false;
-const _errs701 = errors;
-if(!(((((data212 === "channels_last") || (data212 === "channels_first")) || (data212 === "th")) || (data212 === "tf")) || (data212 === "default"))){
-const err375 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[29].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+}
+}
+var _valid71 = _errs691 === errors;
+valid221 = _valid71;
+if(valid221){
+var props55 = {};
+props55.config = true;
+props55.class_name = true;
+}
+}
+if(!valid221){
+const err375 = {instancePath,schemaPath:"#/allOf/28/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -7324,11 +7294,22 @@ vErrors.push(err375);
 }
 errors++;
 }
-var _valid73 = _errs701 === errors;
-valid230 = valid230 || _valid73;
-const _errs702 = errors;
-if(data212 !== null){
-const err376 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(props0 !== true && props55 !== undefined){
+if(props55 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props55);
+}
+}
+const _errs695 = errors;
+let valid225 = true;
+const _errs696 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Minimum" !== data.class_name){
+const err376 = {};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -7337,34 +7318,29 @@ vErrors.push(err376);
 }
 errors++;
 }
-var _valid73 = _errs702 === errors;
-valid230 = valid230 || _valid73;
-if(!valid230){
-const err377 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/29/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err377];
 }
-else {
-vErrors.push(err377);
 }
-errors++;
-}
-else {
-errors = _errs700;
+var _valid72 = _errs696 === errors;
+errors = _errs695;
 if(vErrors !== null){
-if(_errs700){
-vErrors.length = _errs700;
+if(_errs695){
+vErrors.length = _errs695;
 }
 else {
 vErrors = null;
 }
 }
+if(_valid72){
+const _errs698 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+if(!(validate22(data.config, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 }
 }
-}
-}
-var _valid72 = _errs696 === errors;
+var _valid72 = _errs698 === errors;
 valid225 = _valid72;
 if(valid225){
 var props56 = {};
@@ -7373,7 +7349,31 @@ props56.class_name = true;
 }
 }
 if(!valid225){
-const err378 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err377 = {instancePath,schemaPath:"#/allOf/29/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+if(props0 !== true && props56 !== undefined){
+if(props56 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props56);
+}
+}
+const _errs702 = errors;
+let valid229 = true;
+const _errs703 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Flatten" !== data.class_name){
+const err378 = {};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -7382,22 +7382,35 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(props2 !== true && props56 !== undefined){
-if(props56 === true){
-props2 = true;
+}
+}
+var _valid73 = _errs703 === errors;
+errors = _errs702;
+if(vErrors !== null){
+if(_errs702){
+vErrors.length = _errs702;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props56);
+vErrors = null;
 }
 }
+if(_valid73){
 const _errs705 = errors;
-let valid231 = true;
-const _errs706 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("RepeatVector" !== data.class_name){
-const err379 = {};
+if(data.config !== undefined){
+let data213 = data.config;
+if(!(validate22(data213, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+if(data213.data_format !== undefined){
+let data214 = data213.data_format;
+const _errs709 = errors;
+let valid234 = false;
+const _errs710 = errors;
+if(!(((((data214 === "channels_last") || (data214 === "channels_first")) || (data214 === "th")) || (data214 === "tf")) || (data214 === "default"))){
+const err379 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/30/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[30].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -7406,30 +7419,11 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-}
-var _valid74 = _errs706 === errors;
-errors = _errs705;
-if(vErrors !== null){
-if(_errs705){
-vErrors.length = _errs705;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid74){
-const _errs708 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data214 = data.config;
-if(!(validate22(data214, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
-if(data214.n === undefined){
-const err380 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/30/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+var _valid74 = _errs710 === errors;
+valid234 = valid234 || _valid74;
+const _errs711 = errors;
+if(data214 !== null){
+const err380 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/30/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -7438,10 +7432,10 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data214.n !== undefined){
-let data215 = data214.n;
-if(!((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215)))){
-const err381 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/30/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid74 = _errs711 === errors;
+valid234 = valid234 || _valid74;
+if(!valid234){
+const err381 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/30/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -7450,9 +7444,31 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(typeof data215 == "number"){
-if(data215 < 0 || isNaN(data215)){
-const err382 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/30/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs709;
+if(vErrors !== null){
+if(_errs709){
+vErrors.length = _errs709;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid73 = _errs705 === errors;
+valid229 = _valid73;
+if(valid229){
+var props57 = {};
+props57.config = true;
+props57.class_name = true;
+}
+}
+if(!valid229){
+const err382 = {instancePath,schemaPath:"#/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -7461,50 +7477,27 @@ vErrors.push(err382);
 }
 errors++;
 }
+if(props0 !== true && props57 !== undefined){
+if(props57 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props57);
 }
 }
-}
-}
-}
-var _valid74 = _errs708 === errors;
-valid231 = _valid74;
-if(valid231){
-var props57 = {};
-props57.config = true;
-props57.class_name = true;
-}
-}
-if(!valid231){
-const err383 = {instancePath,schemaPath:"#/allOf/30/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs714 = errors;
+let valid235 = true;
+const _errs715 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RepeatVector" !== data.class_name){
+const err383 = {};
 if(vErrors === null){
 vErrors = [err383];
 }
 else {
 vErrors.push(err383);
-}
-errors++;
-}
-if(props2 !== true && props57 !== undefined){
-if(props57 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props57);
-}
-}
-const _errs714 = errors;
-let valid236 = true;
-const _errs715 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Reshape" !== data.class_name){
-const err384 = {};
-if(vErrors === null){
-vErrors = [err384];
-}
-else {
-vErrors.push(err384);
 }
 errors++;
 }
@@ -7524,14 +7517,26 @@ if(_valid75){
 const _errs717 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.config !== undefined){
-let data217 = data.config;
-if(!(validate22(data217, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+let data216 = data.config;
+if(!(validate22(data216, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-if(data217.target_shape === undefined){
-const err385 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/31/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+if(data216.n === undefined){
+const err384 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/31/then/properties/config/required",keyword:"required",params:{missingProperty: "n"},message:"must have required property '"+"n"+"'"};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+if(data216.n !== undefined){
+let data217 = data216.n;
+if(!((typeof data217 == "number") && (!(data217 % 1) && !isNaN(data217)))){
+const err385 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/31/then/properties/config/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -7540,14 +7545,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-if(data217.target_shape !== undefined){
-let data218 = data217.target_shape;
-if(Array.isArray(data218)){
-const len4 = data218.length;
-for(let i4=0; i4<len4; i4++){
-let data219 = data218[i4];
-if(!((typeof data219 == "number") && (!(data219 % 1) && !isNaN(data219)))){
-const err386 = {instancePath:instancePath+"/config/target_shape/" + i4,schemaPath:"#/allOf/31/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data217 == "number"){
+if(data217 < 0 || isNaN(data217)){
+const err386 = {instancePath:instancePath+"/config/n",schemaPath:"#/allOf/31/then/properties/config/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -7556,9 +7556,21 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(typeof data219 == "number"){
-if(data219 < -1 || isNaN(data219)){
-const err387 = {instancePath:instancePath+"/config/target_shape/" + i4,schemaPath:"#/allOf/31/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+}
+}
+}
+}
+}
+var _valid75 = _errs717 === errors;
+valid235 = _valid75;
+if(valid235){
+var props58 = {};
+props58.config = true;
+props58.class_name = true;
+}
+}
+if(!valid235){
+const err387 = {instancePath,schemaPath:"#/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -7567,11 +7579,22 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-}
+if(props0 !== true && props58 !== undefined){
+if(props58 === true){
+props0 = true;
 }
 else {
-const err388 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/31/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+props0 = props0 || {};
+Object.assign(props0, props58);
+}
+}
+const _errs723 = errors;
+let valid240 = true;
+const _errs724 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Reshape" !== data.class_name){
+const err388 = {};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -7582,18 +7605,28 @@ errors++;
 }
 }
 }
+var _valid76 = _errs724 === errors;
+errors = _errs723;
+if(vErrors !== null){
+if(_errs723){
+vErrors.length = _errs723;
+}
+else {
+vErrors = null;
 }
 }
-var _valid75 = _errs717 === errors;
-valid236 = _valid75;
-if(valid236){
-var props58 = {};
-props58.config = true;
-props58.class_name = true;
+if(_valid76){
+const _errs726 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data219 = data.config;
+if(!(validate22(data219, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-}
-if(!valid236){
-const err389 = {instancePath,schemaPath:"#/allOf/31/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+if(data219.target_shape === undefined){
+const err389 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/32/then/properties/config/required",keyword:"required",params:{missingProperty: "target_shape"},message:"must have required property '"+"target_shape"+"'"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -7602,22 +7635,14 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(props2 !== true && props58 !== undefined){
-if(props58 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props58);
-}
-}
-const _errs725 = errors;
-let valid243 = true;
-const _errs726 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Permute" !== data.class_name){
-const err390 = {};
+if(data219.target_shape !== undefined){
+let data220 = data219.target_shape;
+if(Array.isArray(data220)){
+const len4 = data220.length;
+for(let i4=0; i4<len4; i4++){
+let data221 = data220[i4];
+if(!((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221)))){
+const err390 = {instancePath:instancePath+"/config/target_shape/" + i4,schemaPath:"#/allOf/32/then/properties/config/properties/target_shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -7626,30 +7651,9 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-}
-var _valid76 = _errs726 === errors;
-errors = _errs725;
-if(vErrors !== null){
-if(_errs725){
-vErrors.length = _errs725;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid76){
-const _errs728 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data221 = data.config;
-if(!(validate22(data221, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
-if(data221.dims === undefined){
-const err391 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/32/then/properties/config/required",keyword:"required",params:{missingProperty: "dims"},message:"must have required property '"+"dims"+"'"};
+if(typeof data221 == "number"){
+if(data221 < -1 || isNaN(data221)){
+const err391 = {instancePath:instancePath+"/config/target_shape/" + i4,schemaPath:"#/allOf/32/then/properties/config/properties/target_shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -7658,14 +7662,11 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(data221.dims !== undefined){
-let data222 = data221.dims;
-if(Array.isArray(data222)){
-const len5 = data222.length;
-for(let i5=0; i5<len5; i5++){
-let data223 = data222[i5];
-if(!((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223)))){
-const err392 = {instancePath:instancePath+"/config/dims/" + i5,schemaPath:"#/allOf/32/then/properties/config/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+else {
+const err392 = {instancePath:instancePath+"/config/target_shape",schemaPath:"#/allOf/32/then/properties/config/properties/target_shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -7674,9 +7675,20 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(typeof data223 == "number"){
-if(data223 < 1 || isNaN(data223)){
-const err393 = {instancePath:instancePath+"/config/dims/" + i5,schemaPath:"#/allOf/32/then/properties/config/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+}
+var _valid76 = _errs726 === errors;
+valid240 = _valid76;
+if(valid240){
+var props59 = {};
+props59.config = true;
+props59.class_name = true;
+}
+}
+if(!valid240){
+const err393 = {instancePath,schemaPath:"#/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -7685,11 +7697,22 @@ vErrors.push(err393);
 }
 errors++;
 }
-}
-}
+if(props0 !== true && props59 !== undefined){
+if(props59 === true){
+props0 = true;
 }
 else {
-const err394 = {instancePath:instancePath+"/config/dims",schemaPath:"#/allOf/32/then/properties/config/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
+props0 = props0 || {};
+Object.assign(props0, props59);
+}
+}
+const _errs734 = errors;
+let valid247 = true;
+const _errs735 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Permute" !== data.class_name){
+const err394 = {};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -7700,18 +7723,28 @@ errors++;
 }
 }
 }
+var _valid77 = _errs735 === errors;
+errors = _errs734;
+if(vErrors !== null){
+if(_errs734){
+vErrors.length = _errs734;
+}
+else {
+vErrors = null;
 }
 }
-var _valid76 = _errs728 === errors;
-valid243 = _valid76;
-if(valid243){
-var props59 = {};
-props59.config = true;
-props59.class_name = true;
+if(_valid77){
+const _errs737 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data223 = data.config;
+if(!(validate22(data223, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-}
-if(!valid243){
-const err395 = {instancePath,schemaPath:"#/allOf/32/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data223 && typeof data223 == "object" && !Array.isArray(data223)){
+if(data223.dims === undefined){
+const err395 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/33/then/properties/config/required",keyword:"required",params:{missingProperty: "dims"},message:"must have required property '"+"dims"+"'"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -7720,22 +7753,14 @@ vErrors.push(err395);
 }
 errors++;
 }
-if(props2 !== true && props59 !== undefined){
-if(props59 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props59);
-}
-}
-const _errs736 = errors;
-let valid250 = true;
-const _errs737 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ZeroPadding1D" !== data.class_name){
-const err396 = {};
+if(data223.dims !== undefined){
+let data224 = data223.dims;
+if(Array.isArray(data224)){
+const len5 = data224.length;
+for(let i5=0; i5<len5; i5++){
+let data225 = data224[i5];
+if(!((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225)))){
+const err396 = {instancePath:instancePath+"/config/dims/" + i5,schemaPath:"#/allOf/33/then/properties/config/properties/dims/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -7744,35 +7769,9 @@ vErrors.push(err396);
 }
 errors++;
 }
-}
-}
-var _valid77 = _errs737 === errors;
-errors = _errs736;
-if(vErrors !== null){
-if(_errs736){
-vErrors.length = _errs736;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid77){
-const _errs739 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data225 = data.config;
-if(!(validate22(data225, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data225 && typeof data225 == "object" && !Array.isArray(data225)){
-if(data225.padding !== undefined){
-let data226 = data225.padding;
-const _errs743 = errors;
-let valid255 = false;
-const _errs744 = errors;
-if(!((typeof data226 == "number") && (!(data226 % 1) && !isNaN(data226)))){
-const err397 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data225 == "number"){
+if(data225 < 1 || isNaN(data225)){
+const err397 = {instancePath:instancePath+"/config/dims/" + i5,schemaPath:"#/allOf/33/then/properties/config/properties/dims/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -7781,9 +7780,11 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(typeof data226 == "number"){
-if(data226 < 0 || isNaN(data226)){
-const err398 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+else {
+const err398 = {instancePath:instancePath+"/config/dims",schemaPath:"#/allOf/33/then/properties/config/properties/dims/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -7793,11 +7794,19 @@ vErrors.push(err398);
 errors++;
 }
 }
-var _valid78 = _errs744 === errors;
-valid255 = valid255 || _valid78;
-const _errs746 = errors;
-if(!(Array.isArray(data226))){
-const err399 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+}
+}
+var _valid77 = _errs737 === errors;
+valid247 = _valid77;
+if(valid247){
+var props60 = {};
+props60.config = true;
+props60.class_name = true;
+}
+}
+if(!valid247){
+const err399 = {instancePath,schemaPath:"#/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -7806,11 +7815,22 @@ vErrors.push(err399);
 }
 errors++;
 }
-var _valid78 = _errs746 === errors;
-valid255 = valid255 || _valid78;
-const _errs748 = errors;
-if(!(data226 && typeof data226 == "object" && !Array.isArray(data226))){
-const err400 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props60 !== undefined){
+if(props60 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props60);
+}
+}
+const _errs745 = errors;
+let valid254 = true;
+const _errs746 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ZeroPadding1D" !== data.class_name){
+const err400 = {};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -7819,10 +7839,35 @@ vErrors.push(err400);
 }
 errors++;
 }
-var _valid78 = _errs748 === errors;
-valid255 = valid255 || _valid78;
-if(!valid255){
-const err401 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/33/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid78 = _errs746 === errors;
+errors = _errs745;
+if(vErrors !== null){
+if(_errs745){
+vErrors.length = _errs745;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid78){
+const _errs748 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data227 = data.config;
+if(!(validate22(data227, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data227 && typeof data227 == "object" && !Array.isArray(data227)){
+if(data227.padding !== undefined){
+let data228 = data227.padding;
+const _errs752 = errors;
+let valid259 = false;
+const _errs753 = errors;
+if(!((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228)))){
+const err401 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -7831,25 +7876,9 @@ vErrors.push(err401);
 }
 errors++;
 }
-else {
-errors = _errs743;
-if(vErrors !== null){
-if(_errs743){
-vErrors.length = _errs743;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data225.data_format !== undefined){
-let data227 = data225.data_format;
-const _errs751 = errors;
-let valid256 = false;
-const _errs752 = errors;
-if(!(((((data227 === "channels_last") || (data227 === "channels_first")) || (data227 === "th")) || (data227 === "tf")) || (data227 === "default"))){
-const err402 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[33].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data228 == "number"){
+if(data228 < 0 || isNaN(data228)){
+const err402 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -7858,11 +7887,12 @@ vErrors.push(err402);
 }
 errors++;
 }
-var _valid79 = _errs752 === errors;
-valid256 = valid256 || _valid79;
-const _errs753 = errors;
-if(data227 !== null){
-const err403 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+var _valid79 = _errs753 === errors;
+valid259 = valid259 || _valid79;
+const _errs755 = errors;
+if(!(Array.isArray(data228))){
+const err403 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -7871,10 +7901,11 @@ vErrors.push(err403);
 }
 errors++;
 }
-var _valid79 = _errs753 === errors;
-valid256 = valid256 || _valid79;
-if(!valid256){
-const err404 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/33/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid79 = _errs755 === errors;
+valid259 = valid259 || _valid79;
+const _errs757 = errors;
+if(!(data228 && typeof data228 == "object" && !Array.isArray(data228))){
+const err404 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -7883,31 +7914,10 @@ vErrors.push(err404);
 }
 errors++;
 }
-else {
-errors = _errs751;
-if(vErrors !== null){
-if(_errs751){
-vErrors.length = _errs751;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid77 = _errs739 === errors;
-valid250 = _valid77;
-if(valid250){
-var props60 = {};
-props60.config = true;
-props60.class_name = true;
-}
-}
-if(!valid250){
-const err405 = {instancePath,schemaPath:"#/allOf/33/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid79 = _errs757 === errors;
+valid259 = valid259 || _valid79;
+if(!valid259){
+const err405 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -7916,22 +7926,25 @@ vErrors.push(err405);
 }
 errors++;
 }
-if(props2 !== true && props60 !== undefined){
-if(props60 === true){
-props2 = true;
+else {
+errors = _errs752;
+if(vErrors !== null){
+if(_errs752){
+vErrors.length = _errs752;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props60);
+vErrors = null;
 }
 }
-const _errs756 = errors;
-let valid257 = true;
-const _errs757 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ZeroPadding2D" !== data.class_name){
-const err406 = {};
+}
+}
+if(data227.data_format !== undefined){
+let data229 = data227.data_format;
+const _errs760 = errors;
+let valid260 = false;
+const _errs761 = errors;
+if(!(((((data229 === "channels_last") || (data229 === "channels_first")) || (data229 === "th")) || (data229 === "tf")) || (data229 === "default"))){
+const err406 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[34].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -7940,35 +7953,11 @@ vErrors.push(err406);
 }
 errors++;
 }
-}
-}
-var _valid80 = _errs757 === errors;
-errors = _errs756;
-if(vErrors !== null){
-if(_errs756){
-vErrors.length = _errs756;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid80){
-const _errs759 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data229 = data.config;
-if(!(validate22(data229, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data229 && typeof data229 == "object" && !Array.isArray(data229)){
-if(data229.padding !== undefined){
-let data230 = data229.padding;
-const _errs763 = errors;
-let valid262 = false;
-const _errs764 = errors;
-if(!((typeof data230 == "number") && (!(data230 % 1) && !isNaN(data230)))){
-const err407 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid80 = _errs761 === errors;
+valid260 = valid260 || _valid80;
+const _errs762 = errors;
+if(data229 !== null){
+const err407 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -7977,9 +7966,10 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(typeof data230 == "number"){
-if(data230 < 0 || isNaN(data230)){
-const err408 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid80 = _errs762 === errors;
+valid260 = valid260 || _valid80;
+if(!valid260){
+const err408 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -7988,12 +7978,31 @@ vErrors.push(err408);
 }
 errors++;
 }
+else {
+errors = _errs760;
+if(vErrors !== null){
+if(_errs760){
+vErrors.length = _errs760;
 }
-var _valid81 = _errs764 === errors;
-valid262 = valid262 || _valid81;
-const _errs766 = errors;
-if(!(Array.isArray(data230))){
-const err409 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid78 = _errs748 === errors;
+valid254 = _valid78;
+if(valid254){
+var props61 = {};
+props61.config = true;
+props61.class_name = true;
+}
+}
+if(!valid254){
+const err409 = {instancePath,schemaPath:"#/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -8002,11 +8011,22 @@ vErrors.push(err409);
 }
 errors++;
 }
-var _valid81 = _errs766 === errors;
-valid262 = valid262 || _valid81;
-const _errs768 = errors;
-if(!(data230 && typeof data230 == "object" && !Array.isArray(data230))){
-const err410 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props61 !== undefined){
+if(props61 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props61);
+}
+}
+const _errs765 = errors;
+let valid261 = true;
+const _errs766 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ZeroPadding2D" !== data.class_name){
+const err410 = {};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -8015,10 +8035,35 @@ vErrors.push(err410);
 }
 errors++;
 }
-var _valid81 = _errs768 === errors;
-valid262 = valid262 || _valid81;
-if(!valid262){
-const err411 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/34/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid81 = _errs766 === errors;
+errors = _errs765;
+if(vErrors !== null){
+if(_errs765){
+vErrors.length = _errs765;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid81){
+const _errs768 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data231 = data.config;
+if(!(validate22(data231, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
+if(data231.padding !== undefined){
+let data232 = data231.padding;
+const _errs772 = errors;
+let valid266 = false;
+const _errs773 = errors;
+if(!((typeof data232 == "number") && (!(data232 % 1) && !isNaN(data232)))){
+const err411 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -8027,25 +8072,9 @@ vErrors.push(err411);
 }
 errors++;
 }
-else {
-errors = _errs763;
-if(vErrors !== null){
-if(_errs763){
-vErrors.length = _errs763;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data229.data_format !== undefined){
-let data231 = data229.data_format;
-const _errs771 = errors;
-let valid263 = false;
-const _errs772 = errors;
-if(!(((((data231 === "channels_last") || (data231 === "channels_first")) || (data231 === "th")) || (data231 === "tf")) || (data231 === "default"))){
-const err412 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[34].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data232 == "number"){
+if(data232 < 0 || isNaN(data232)){
+const err412 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -8054,11 +8083,12 @@ vErrors.push(err412);
 }
 errors++;
 }
-var _valid82 = _errs772 === errors;
-valid263 = valid263 || _valid82;
-const _errs773 = errors;
-if(data231 !== null){
-const err413 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+var _valid82 = _errs773 === errors;
+valid266 = valid266 || _valid82;
+const _errs775 = errors;
+if(!(Array.isArray(data232))){
+const err413 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -8067,10 +8097,11 @@ vErrors.push(err413);
 }
 errors++;
 }
-var _valid82 = _errs773 === errors;
-valid263 = valid263 || _valid82;
-if(!valid263){
-const err414 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/34/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid82 = _errs775 === errors;
+valid266 = valid266 || _valid82;
+const _errs777 = errors;
+if(!(data232 && typeof data232 == "object" && !Array.isArray(data232))){
+const err414 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -8079,31 +8110,10 @@ vErrors.push(err414);
 }
 errors++;
 }
-else {
-errors = _errs771;
-if(vErrors !== null){
-if(_errs771){
-vErrors.length = _errs771;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid80 = _errs759 === errors;
-valid257 = _valid80;
-if(valid257){
-var props61 = {};
-props61.config = true;
-props61.class_name = true;
-}
-}
-if(!valid257){
-const err415 = {instancePath,schemaPath:"#/allOf/34/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid82 = _errs777 === errors;
+valid266 = valid266 || _valid82;
+if(!valid266){
+const err415 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -8112,22 +8122,25 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(props2 !== true && props61 !== undefined){
-if(props61 === true){
-props2 = true;
+else {
+errors = _errs772;
+if(vErrors !== null){
+if(_errs772){
+vErrors.length = _errs772;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props61);
+vErrors = null;
 }
 }
-const _errs776 = errors;
-let valid264 = true;
-const _errs777 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("ZeroPadding3D" !== data.class_name){
-const err416 = {};
+}
+}
+if(data231.data_format !== undefined){
+let data233 = data231.data_format;
+const _errs780 = errors;
+let valid267 = false;
+const _errs781 = errors;
+if(!(((((data233 === "channels_last") || (data233 === "channels_first")) || (data233 === "th")) || (data233 === "tf")) || (data233 === "default"))){
+const err416 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[35].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -8136,35 +8149,11 @@ vErrors.push(err416);
 }
 errors++;
 }
-}
-}
-var _valid83 = _errs777 === errors;
-errors = _errs776;
-if(vErrors !== null){
-if(_errs776){
-vErrors.length = _errs776;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid83){
-const _errs779 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data233 = data.config;
-if(!(validate22(data233, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data233 && typeof data233 == "object" && !Array.isArray(data233)){
-if(data233.padding !== undefined){
-let data234 = data233.padding;
-const _errs783 = errors;
-let valid269 = false;
-const _errs784 = errors;
-if(!((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234)))){
-const err417 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid83 = _errs781 === errors;
+valid267 = valid267 || _valid83;
+const _errs782 = errors;
+if(data233 !== null){
+const err417 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -8173,9 +8162,10 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(typeof data234 == "number"){
-if(data234 < 0 || isNaN(data234)){
-const err418 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid83 = _errs782 === errors;
+valid267 = valid267 || _valid83;
+if(!valid267){
+const err418 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -8184,12 +8174,31 @@ vErrors.push(err418);
 }
 errors++;
 }
+else {
+errors = _errs780;
+if(vErrors !== null){
+if(_errs780){
+vErrors.length = _errs780;
 }
-var _valid84 = _errs784 === errors;
-valid269 = valid269 || _valid84;
-const _errs786 = errors;
-if(!(Array.isArray(data234))){
-const err419 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid81 = _errs768 === errors;
+valid261 = _valid81;
+if(valid261){
+var props62 = {};
+props62.config = true;
+props62.class_name = true;
+}
+}
+if(!valid261){
+const err419 = {instancePath,schemaPath:"#/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -8198,11 +8207,22 @@ vErrors.push(err419);
 }
 errors++;
 }
-var _valid84 = _errs786 === errors;
-valid269 = valid269 || _valid84;
-const _errs788 = errors;
-if(!(data234 && typeof data234 == "object" && !Array.isArray(data234))){
-const err420 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props62 !== undefined){
+if(props62 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props62);
+}
+}
+const _errs785 = errors;
+let valid268 = true;
+const _errs786 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("ZeroPadding3D" !== data.class_name){
+const err420 = {};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -8211,10 +8231,35 @@ vErrors.push(err420);
 }
 errors++;
 }
-var _valid84 = _errs788 === errors;
-valid269 = valid269 || _valid84;
-if(!valid269){
-const err421 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/35/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid84 = _errs786 === errors;
+errors = _errs785;
+if(vErrors !== null){
+if(_errs785){
+vErrors.length = _errs785;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid84){
+const _errs788 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data235 = data.config;
+if(!(validate22(data235, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+if(data235.padding !== undefined){
+let data236 = data235.padding;
+const _errs792 = errors;
+let valid273 = false;
+const _errs793 = errors;
+if(!((typeof data236 == "number") && (!(data236 % 1) && !isNaN(data236)))){
+const err421 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -8223,25 +8268,9 @@ vErrors.push(err421);
 }
 errors++;
 }
-else {
-errors = _errs783;
-if(vErrors !== null){
-if(_errs783){
-vErrors.length = _errs783;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data233.data_format !== undefined){
-let data235 = data233.data_format;
-const _errs791 = errors;
-let valid270 = false;
-const _errs792 = errors;
-if(!(((((data235 === "channels_last") || (data235 === "channels_first")) || (data235 === "th")) || (data235 === "tf")) || (data235 === "default"))){
-const err422 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[35].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data236 == "number"){
+if(data236 < 0 || isNaN(data236)){
+const err422 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -8250,11 +8279,12 @@ vErrors.push(err422);
 }
 errors++;
 }
-var _valid85 = _errs792 === errors;
-valid270 = valid270 || _valid85;
-const _errs793 = errors;
-if(data235 !== null){
-const err423 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+var _valid85 = _errs793 === errors;
+valid273 = valid273 || _valid85;
+const _errs795 = errors;
+if(!(Array.isArray(data236))){
+const err423 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -8263,10 +8293,11 @@ vErrors.push(err423);
 }
 errors++;
 }
-var _valid85 = _errs793 === errors;
-valid270 = valid270 || _valid85;
-if(!valid270){
-const err424 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/35/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid85 = _errs795 === errors;
+valid273 = valid273 || _valid85;
+const _errs797 = errors;
+if(!(data236 && typeof data236 == "object" && !Array.isArray(data236))){
+const err424 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -8275,31 +8306,10 @@ vErrors.push(err424);
 }
 errors++;
 }
-else {
-errors = _errs791;
-if(vErrors !== null){
-if(_errs791){
-vErrors.length = _errs791;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid83 = _errs779 === errors;
-valid264 = _valid83;
-if(valid264){
-var props62 = {};
-props62.config = true;
-props62.class_name = true;
-}
-}
-if(!valid264){
-const err425 = {instancePath,schemaPath:"#/allOf/35/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid85 = _errs797 === errors;
+valid273 = valid273 || _valid85;
+if(!valid273){
+const err425 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/36/then/properties/config/properties/padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -8308,22 +8318,25 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(props2 !== true && props62 !== undefined){
-if(props62 === true){
-props2 = true;
+else {
+errors = _errs792;
+if(vErrors !== null){
+if(_errs792){
+vErrors.length = _errs792;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props62);
+vErrors = null;
 }
 }
-const _errs796 = errors;
-let valid271 = true;
-const _errs797 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Cropping1D" !== data.class_name){
-const err426 = {};
+}
+}
+if(data235.data_format !== undefined){
+let data237 = data235.data_format;
+const _errs800 = errors;
+let valid274 = false;
+const _errs801 = errors;
+if(!(((((data237 === "channels_last") || (data237 === "channels_first")) || (data237 === "th")) || (data237 === "tf")) || (data237 === "default"))){
+const err426 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/36/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[36].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -8332,35 +8345,11 @@ vErrors.push(err426);
 }
 errors++;
 }
-}
-}
-var _valid86 = _errs797 === errors;
-errors = _errs796;
-if(vErrors !== null){
-if(_errs796){
-vErrors.length = _errs796;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid86){
-const _errs799 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data237 = data.config;
-if(!(validate22(data237, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
-if(data237.cropping !== undefined){
-let data238 = data237.cropping;
-const _errs803 = errors;
-let valid276 = false;
-const _errs804 = errors;
-if(!((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238)))){
-const err427 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid86 = _errs801 === errors;
+valid274 = valid274 || _valid86;
+const _errs802 = errors;
+if(data237 !== null){
+const err427 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/36/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -8369,9 +8358,10 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(typeof data238 == "number"){
-if(data238 < 0 || isNaN(data238)){
-const err428 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid86 = _errs802 === errors;
+valid274 = valid274 || _valid86;
+if(!valid274){
+const err428 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/36/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -8380,12 +8370,31 @@ vErrors.push(err428);
 }
 errors++;
 }
+else {
+errors = _errs800;
+if(vErrors !== null){
+if(_errs800){
+vErrors.length = _errs800;
 }
-var _valid87 = _errs804 === errors;
-valid276 = valid276 || _valid87;
-const _errs806 = errors;
-if(!(Array.isArray(data238))){
-const err429 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid84 = _errs788 === errors;
+valid268 = _valid84;
+if(valid268){
+var props63 = {};
+props63.config = true;
+props63.class_name = true;
+}
+}
+if(!valid268){
+const err429 = {instancePath,schemaPath:"#/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -8394,11 +8403,22 @@ vErrors.push(err429);
 }
 errors++;
 }
-var _valid87 = _errs806 === errors;
-valid276 = valid276 || _valid87;
-const _errs808 = errors;
-if(!(data238 && typeof data238 == "object" && !Array.isArray(data238))){
-const err430 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props63 !== undefined){
+if(props63 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props63);
+}
+}
+const _errs805 = errors;
+let valid275 = true;
+const _errs806 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping1D" !== data.class_name){
+const err430 = {};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -8407,10 +8427,35 @@ vErrors.push(err430);
 }
 errors++;
 }
-var _valid87 = _errs808 === errors;
-valid276 = valid276 || _valid87;
-if(!valid276){
-const err431 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/36/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid87 = _errs806 === errors;
+errors = _errs805;
+if(vErrors !== null){
+if(_errs805){
+vErrors.length = _errs805;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid87){
+const _errs808 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data239 = data.config;
+if(!(validate22(data239, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data239 && typeof data239 == "object" && !Array.isArray(data239)){
+if(data239.cropping !== undefined){
+let data240 = data239.cropping;
+const _errs812 = errors;
+let valid280 = false;
+const _errs813 = errors;
+if(!((typeof data240 == "number") && (!(data240 % 1) && !isNaN(data240)))){
+const err431 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -8419,31 +8464,9 @@ vErrors.push(err431);
 }
 errors++;
 }
-else {
-errors = _errs803;
-if(vErrors !== null){
-if(_errs803){
-vErrors.length = _errs803;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid86 = _errs799 === errors;
-valid271 = _valid86;
-if(valid271){
-var props63 = {};
-props63.config = true;
-props63.class_name = true;
-}
-}
-if(!valid271){
-const err432 = {instancePath,schemaPath:"#/allOf/36/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof data240 == "number"){
+if(data240 < 0 || isNaN(data240)){
+const err432 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -8452,22 +8475,12 @@ vErrors.push(err432);
 }
 errors++;
 }
-if(props2 !== true && props63 !== undefined){
-if(props63 === true){
-props2 = true;
 }
-else {
-props2 = props2 || {};
-Object.assign(props2, props63);
-}
-}
-const _errs811 = errors;
-let valid277 = true;
-const _errs812 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Cropping2D" !== data.class_name){
-const err433 = {};
+var _valid88 = _errs813 === errors;
+valid280 = valid280 || _valid88;
+const _errs815 = errors;
+if(!(Array.isArray(data240))){
+const err433 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -8476,35 +8489,11 @@ vErrors.push(err433);
 }
 errors++;
 }
-}
-}
-var _valid88 = _errs812 === errors;
-errors = _errs811;
-if(vErrors !== null){
-if(_errs811){
-vErrors.length = _errs811;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid88){
-const _errs814 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data240 = data.config;
-if(!(validate22(data240, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data240 && typeof data240 == "object" && !Array.isArray(data240)){
-if(data240.cropping !== undefined){
-let data241 = data240.cropping;
-const _errs818 = errors;
-let valid282 = false;
-const _errs819 = errors;
-if(!((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241)))){
-const err434 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid88 = _errs815 === errors;
+valid280 = valid280 || _valid88;
+const _errs817 = errors;
+if(!(data240 && typeof data240 == "object" && !Array.isArray(data240))){
+const err434 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -8513,9 +8502,10 @@ vErrors.push(err434);
 }
 errors++;
 }
-if(typeof data241 == "number"){
-if(data241 < 0 || isNaN(data241)){
-const err435 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid88 = _errs817 === errors;
+valid280 = valid280 || _valid88;
+if(!valid280){
+const err435 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -8524,12 +8514,31 @@ vErrors.push(err435);
 }
 errors++;
 }
+else {
+errors = _errs812;
+if(vErrors !== null){
+if(_errs812){
+vErrors.length = _errs812;
 }
-var _valid89 = _errs819 === errors;
-valid282 = valid282 || _valid89;
-const _errs821 = errors;
-if(!(Array.isArray(data241))){
-const err436 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid87 = _errs808 === errors;
+valid275 = _valid87;
+if(valid275){
+var props64 = {};
+props64.config = true;
+props64.class_name = true;
+}
+}
+if(!valid275){
+const err436 = {instancePath,schemaPath:"#/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -8538,11 +8547,22 @@ vErrors.push(err436);
 }
 errors++;
 }
-var _valid89 = _errs821 === errors;
-valid282 = valid282 || _valid89;
-const _errs823 = errors;
-if(!(data241 && typeof data241 == "object" && !Array.isArray(data241))){
-const err437 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props64 !== undefined){
+if(props64 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props64);
+}
+}
+const _errs820 = errors;
+let valid281 = true;
+const _errs821 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping2D" !== data.class_name){
+const err437 = {};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -8551,10 +8571,35 @@ vErrors.push(err437);
 }
 errors++;
 }
-var _valid89 = _errs823 === errors;
-valid282 = valid282 || _valid89;
-if(!valid282){
-const err438 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/37/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid89 = _errs821 === errors;
+errors = _errs820;
+if(vErrors !== null){
+if(_errs820){
+vErrors.length = _errs820;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid89){
+const _errs823 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data242 = data.config;
+if(!(validate22(data242, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data242 && typeof data242 == "object" && !Array.isArray(data242)){
+if(data242.cropping !== undefined){
+let data243 = data242.cropping;
+const _errs827 = errors;
+let valid286 = false;
+const _errs828 = errors;
+if(!((typeof data243 == "number") && (!(data243 % 1) && !isNaN(data243)))){
+const err438 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -8563,25 +8608,9 @@ vErrors.push(err438);
 }
 errors++;
 }
-else {
-errors = _errs818;
-if(vErrors !== null){
-if(_errs818){
-vErrors.length = _errs818;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data240.data_format !== undefined){
-let data242 = data240.data_format;
-const _errs826 = errors;
-let valid283 = false;
-const _errs827 = errors;
-if(!(((((data242 === "channels_last") || (data242 === "channels_first")) || (data242 === "th")) || (data242 === "tf")) || (data242 === "default"))){
-const err439 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[37].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data243 == "number"){
+if(data243 < 0 || isNaN(data243)){
+const err439 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -8590,11 +8619,12 @@ vErrors.push(err439);
 }
 errors++;
 }
-var _valid90 = _errs827 === errors;
-valid283 = valid283 || _valid90;
-const _errs828 = errors;
-if(data242 !== null){
-const err440 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+var _valid90 = _errs828 === errors;
+valid286 = valid286 || _valid90;
+const _errs830 = errors;
+if(!(Array.isArray(data243))){
+const err440 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -8603,10 +8633,11 @@ vErrors.push(err440);
 }
 errors++;
 }
-var _valid90 = _errs828 === errors;
-valid283 = valid283 || _valid90;
-if(!valid283){
-const err441 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/37/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid90 = _errs830 === errors;
+valid286 = valid286 || _valid90;
+const _errs832 = errors;
+if(!(data243 && typeof data243 == "object" && !Array.isArray(data243))){
+const err441 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -8615,31 +8646,10 @@ vErrors.push(err441);
 }
 errors++;
 }
-else {
-errors = _errs826;
-if(vErrors !== null){
-if(_errs826){
-vErrors.length = _errs826;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid88 = _errs814 === errors;
-valid277 = _valid88;
-if(valid277){
-var props64 = {};
-props64.config = true;
-props64.class_name = true;
-}
-}
-if(!valid277){
-const err442 = {instancePath,schemaPath:"#/allOf/37/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid90 = _errs832 === errors;
+valid286 = valid286 || _valid90;
+if(!valid286){
+const err442 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -8648,22 +8658,25 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(props2 !== true && props64 !== undefined){
-if(props64 === true){
-props2 = true;
+else {
+errors = _errs827;
+if(vErrors !== null){
+if(_errs827){
+vErrors.length = _errs827;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props64);
+vErrors = null;
 }
 }
-const _errs831 = errors;
-let valid284 = true;
-const _errs832 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Cropping3D" !== data.class_name){
-const err443 = {};
+}
+}
+if(data242.data_format !== undefined){
+let data244 = data242.data_format;
+const _errs835 = errors;
+let valid287 = false;
+const _errs836 = errors;
+if(!(((((data244 === "channels_last") || (data244 === "channels_first")) || (data244 === "th")) || (data244 === "tf")) || (data244 === "default"))){
+const err443 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -8672,35 +8685,11 @@ vErrors.push(err443);
 }
 errors++;
 }
-}
-}
-var _valid91 = _errs832 === errors;
-errors = _errs831;
-if(vErrors !== null){
-if(_errs831){
-vErrors.length = _errs831;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid91){
-const _errs834 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data244 = data.config;
-if(!(validate22(data244, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
-if(data244.cropping !== undefined){
-let data245 = data244.cropping;
-const _errs838 = errors;
-let valid289 = false;
-const _errs839 = errors;
-if(!((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245)))){
-const err444 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid91 = _errs836 === errors;
+valid287 = valid287 || _valid91;
+const _errs837 = errors;
+if(data244 !== null){
+const err444 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -8709,9 +8698,10 @@ vErrors.push(err444);
 }
 errors++;
 }
-if(typeof data245 == "number"){
-if(data245 < 0 || isNaN(data245)){
-const err445 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid91 = _errs837 === errors;
+valid287 = valid287 || _valid91;
+if(!valid287){
+const err445 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -8720,12 +8710,31 @@ vErrors.push(err445);
 }
 errors++;
 }
+else {
+errors = _errs835;
+if(vErrors !== null){
+if(_errs835){
+vErrors.length = _errs835;
 }
-var _valid92 = _errs839 === errors;
-valid289 = valid289 || _valid92;
-const _errs841 = errors;
-if(!(Array.isArray(data245))){
-const err446 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid89 = _errs823 === errors;
+valid281 = _valid89;
+if(valid281){
+var props65 = {};
+props65.config = true;
+props65.class_name = true;
+}
+}
+if(!valid281){
+const err446 = {instancePath,schemaPath:"#/allOf/38/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -8734,11 +8743,22 @@ vErrors.push(err446);
 }
 errors++;
 }
-var _valid92 = _errs841 === errors;
-valid289 = valid289 || _valid92;
-const _errs843 = errors;
-if(!(data245 && typeof data245 == "object" && !Array.isArray(data245))){
-const err447 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props65 !== undefined){
+if(props65 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props65);
+}
+}
+const _errs840 = errors;
+let valid288 = true;
+const _errs841 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Cropping3D" !== data.class_name){
+const err447 = {};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -8747,10 +8767,35 @@ vErrors.push(err447);
 }
 errors++;
 }
-var _valid92 = _errs843 === errors;
-valid289 = valid289 || _valid92;
-if(!valid289){
-const err448 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/38/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid92 = _errs841 === errors;
+errors = _errs840;
+if(vErrors !== null){
+if(_errs840){
+vErrors.length = _errs840;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid92){
+const _errs843 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data246 = data.config;
+if(!(validate22(data246, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data246 && typeof data246 == "object" && !Array.isArray(data246)){
+if(data246.cropping !== undefined){
+let data247 = data246.cropping;
+const _errs847 = errors;
+let valid293 = false;
+const _errs848 = errors;
+if(!((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247)))){
+const err448 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/39/then/properties/config/properties/cropping/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -8759,25 +8804,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-else {
-errors = _errs838;
-if(vErrors !== null){
-if(_errs838){
-vErrors.length = _errs838;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data244.data_format !== undefined){
-let data246 = data244.data_format;
-const _errs846 = errors;
-let valid290 = false;
-const _errs847 = errors;
-if(!(((((data246 === "channels_last") || (data246 === "channels_first")) || (data246 === "th")) || (data246 === "tf")) || (data246 === "default"))){
-const err449 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[38].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data247 == "number"){
+if(data247 < 0 || isNaN(data247)){
+const err449 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/39/then/properties/config/properties/cropping/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -8786,11 +8815,12 @@ vErrors.push(err449);
 }
 errors++;
 }
-var _valid93 = _errs847 === errors;
-valid290 = valid290 || _valid93;
-const _errs848 = errors;
-if(data246 !== null){
-const err450 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+var _valid93 = _errs848 === errors;
+valid293 = valid293 || _valid93;
+const _errs850 = errors;
+if(!(Array.isArray(data247))){
+const err450 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/39/then/properties/config/properties/cropping/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -8799,10 +8829,11 @@ vErrors.push(err450);
 }
 errors++;
 }
-var _valid93 = _errs848 === errors;
-valid290 = valid290 || _valid93;
-if(!valid290){
-const err451 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/38/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid93 = _errs850 === errors;
+valid293 = valid293 || _valid93;
+const _errs852 = errors;
+if(!(data247 && typeof data247 == "object" && !Array.isArray(data247))){
+const err451 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/39/then/properties/config/properties/cropping/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -8811,31 +8842,10 @@ vErrors.push(err451);
 }
 errors++;
 }
-else {
-errors = _errs846;
-if(vErrors !== null){
-if(_errs846){
-vErrors.length = _errs846;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid91 = _errs834 === errors;
-valid284 = _valid91;
-if(valid284){
-var props65 = {};
-props65.config = true;
-props65.class_name = true;
-}
-}
-if(!valid284){
-const err452 = {instancePath,schemaPath:"#/allOf/38/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid93 = _errs852 === errors;
+valid293 = valid293 || _valid93;
+if(!valid293){
+const err452 = {instancePath:instancePath+"/config/cropping",schemaPath:"#/allOf/39/then/properties/config/properties/cropping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -8844,22 +8854,25 @@ vErrors.push(err452);
 }
 errors++;
 }
-if(props2 !== true && props65 !== undefined){
-if(props65 === true){
-props2 = true;
+else {
+errors = _errs847;
+if(vErrors !== null){
+if(_errs847){
+vErrors.length = _errs847;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props65);
+vErrors = null;
 }
 }
-const _errs851 = errors;
-let valid291 = true;
-const _errs852 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("UpSampling1D" !== data.class_name){
-const err453 = {};
+}
+}
+if(data246.data_format !== undefined){
+let data248 = data246.data_format;
+const _errs855 = errors;
+let valid294 = false;
+const _errs856 = errors;
+if(!(((((data248 === "channels_last") || (data248 === "channels_first")) || (data248 === "th")) || (data248 === "tf")) || (data248 === "default"))){
+const err453 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/39/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[39].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -8868,35 +8881,11 @@ vErrors.push(err453);
 }
 errors++;
 }
-}
-}
-var _valid94 = _errs852 === errors;
-errors = _errs851;
-if(vErrors !== null){
-if(_errs851){
-vErrors.length = _errs851;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid94){
-const _errs854 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data248 = data.config;
-if(!(validate22(data248, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data248 && typeof data248 == "object" && !Array.isArray(data248)){
-if(data248.size !== undefined){
-let data249 = data248.size;
-const _errs858 = errors;
-let valid296 = false;
-const _errs859 = errors;
-if(!((typeof data249 == "number") && (!(data249 % 1) && !isNaN(data249)))){
-const err454 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid94 = _errs856 === errors;
+valid294 = valid294 || _valid94;
+const _errs857 = errors;
+if(data248 !== null){
+const err454 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/39/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -8905,9 +8894,10 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(typeof data249 == "number"){
-if(data249 < 0 || isNaN(data249)){
-const err455 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid94 = _errs857 === errors;
+valid294 = valid294 || _valid94;
+if(!valid294){
+const err455 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/39/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -8916,12 +8906,31 @@ vErrors.push(err455);
 }
 errors++;
 }
+else {
+errors = _errs855;
+if(vErrors !== null){
+if(_errs855){
+vErrors.length = _errs855;
 }
-var _valid95 = _errs859 === errors;
-valid296 = valid296 || _valid95;
-const _errs861 = errors;
-if(!(Array.isArray(data249))){
-const err456 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid92 = _errs843 === errors;
+valid288 = _valid92;
+if(valid288){
+var props66 = {};
+props66.config = true;
+props66.class_name = true;
+}
+}
+if(!valid288){
+const err456 = {instancePath,schemaPath:"#/allOf/39/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -8930,11 +8939,22 @@ vErrors.push(err456);
 }
 errors++;
 }
-var _valid95 = _errs861 === errors;
-valid296 = valid296 || _valid95;
-const _errs863 = errors;
-if(!(data249 && typeof data249 == "object" && !Array.isArray(data249))){
-const err457 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props66 !== undefined){
+if(props66 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props66);
+}
+}
+const _errs860 = errors;
+let valid295 = true;
+const _errs861 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling1D" !== data.class_name){
+const err457 = {};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -8943,10 +8963,35 @@ vErrors.push(err457);
 }
 errors++;
 }
-var _valid95 = _errs863 === errors;
-valid296 = valid296 || _valid95;
-if(!valid296){
-const err458 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/39/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid95 = _errs861 === errors;
+errors = _errs860;
+if(vErrors !== null){
+if(_errs860){
+vErrors.length = _errs860;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid95){
+const _errs863 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data250 = data.config;
+if(!(validate22(data250, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data250 && typeof data250 == "object" && !Array.isArray(data250)){
+if(data250.size !== undefined){
+let data251 = data250.size;
+const _errs867 = errors;
+let valid300 = false;
+const _errs868 = errors;
+if(!((typeof data251 == "number") && (!(data251 % 1) && !isNaN(data251)))){
+const err458 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -8955,22 +9000,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-else {
-errors = _errs858;
-if(vErrors !== null){
-if(_errs858){
-vErrors.length = _errs858;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data248.length !== undefined){
-let data250 = data248.length;
-if(!((typeof data250 == "number") && (!(data250 % 1) && !isNaN(data250)))){
-const err459 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/39/then/properties/config/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data251 == "number"){
+if(data251 < 0 || isNaN(data251)){
+const err459 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -8979,9 +9011,12 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(typeof data250 == "number"){
-if(data250 < 1 || isNaN(data250)){
-const err460 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/39/then/properties/config/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid96 = _errs868 === errors;
+valid300 = valid300 || _valid96;
+const _errs870 = errors;
+if(!(Array.isArray(data251))){
+const err460 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -8990,21 +9025,11 @@ vErrors.push(err460);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-var _valid94 = _errs854 === errors;
-valid291 = _valid94;
-if(valid291){
-var props66 = {};
-props66.config = true;
-props66.class_name = true;
-}
-}
-if(!valid291){
-const err461 = {instancePath,schemaPath:"#/allOf/39/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid96 = _errs870 === errors;
+valid300 = valid300 || _valid96;
+const _errs872 = errors;
+if(!(data251 && typeof data251 == "object" && !Array.isArray(data251))){
+const err461 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -9013,22 +9038,10 @@ vErrors.push(err461);
 }
 errors++;
 }
-if(props2 !== true && props66 !== undefined){
-if(props66 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props66);
-}
-}
-const _errs868 = errors;
-let valid297 = true;
-const _errs869 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("UpSampling2D" !== data.class_name){
-const err462 = {};
+var _valid96 = _errs872 === errors;
+valid300 = valid300 || _valid96;
+if(!valid300){
+const err462 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -9037,35 +9050,22 @@ vErrors.push(err462);
 }
 errors++;
 }
-}
-}
-var _valid96 = _errs869 === errors;
-errors = _errs868;
+else {
+errors = _errs867;
 if(vErrors !== null){
-if(_errs868){
-vErrors.length = _errs868;
+if(_errs867){
+vErrors.length = _errs867;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid96){
-const _errs871 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data252 = data.config;
-if(!(validate22(data252, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data252 && typeof data252 == "object" && !Array.isArray(data252)){
-if(data252.size !== undefined){
-let data253 = data252.size;
-const _errs875 = errors;
-let valid302 = false;
-const _errs876 = errors;
-if(!((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253)))){
-const err463 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data250.length !== undefined){
+let data252 = data250.length;
+if(!((typeof data252 == "number") && (!(data252 % 1) && !isNaN(data252)))){
+const err463 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/40/then/properties/config/properties/length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -9074,9 +9074,9 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(typeof data253 == "number"){
-if(data253 < 0 || isNaN(data253)){
-const err464 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data252 == "number"){
+if(data252 < 1 || isNaN(data252)){
+const err464 = {instancePath:instancePath+"/config/length",schemaPath:"#/allOf/40/then/properties/config/properties/length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -9086,11 +9086,20 @@ vErrors.push(err464);
 errors++;
 }
 }
-var _valid97 = _errs876 === errors;
-valid302 = valid302 || _valid97;
-const _errs878 = errors;
-if(!(Array.isArray(data253))){
-const err465 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+}
+}
+}
+var _valid95 = _errs863 === errors;
+valid295 = _valid95;
+if(valid295){
+var props67 = {};
+props67.config = true;
+props67.class_name = true;
+}
+}
+if(!valid295){
+const err465 = {instancePath,schemaPath:"#/allOf/40/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -9099,11 +9108,22 @@ vErrors.push(err465);
 }
 errors++;
 }
-var _valid97 = _errs878 === errors;
-valid302 = valid302 || _valid97;
-const _errs880 = errors;
-if(!(data253 && typeof data253 == "object" && !Array.isArray(data253))){
-const err466 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props67 !== undefined){
+if(props67 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props67);
+}
+}
+const _errs877 = errors;
+let valid301 = true;
+const _errs878 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling2D" !== data.class_name){
+const err466 = {};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -9112,10 +9132,35 @@ vErrors.push(err466);
 }
 errors++;
 }
-var _valid97 = _errs880 === errors;
-valid302 = valid302 || _valid97;
-if(!valid302){
-const err467 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/40/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid97 = _errs878 === errors;
+errors = _errs877;
+if(vErrors !== null){
+if(_errs877){
+vErrors.length = _errs877;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid97){
+const _errs880 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data254 = data.config;
+if(!(validate22(data254, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data254 && typeof data254 == "object" && !Array.isArray(data254)){
+if(data254.size !== undefined){
+let data255 = data254.size;
+const _errs884 = errors;
+let valid306 = false;
+const _errs885 = errors;
+if(!((typeof data255 == "number") && (!(data255 % 1) && !isNaN(data255)))){
+const err467 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -9124,25 +9169,9 @@ vErrors.push(err467);
 }
 errors++;
 }
-else {
-errors = _errs875;
-if(vErrors !== null){
-if(_errs875){
-vErrors.length = _errs875;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data252.data_format !== undefined){
-let data254 = data252.data_format;
-const _errs883 = errors;
-let valid303 = false;
-const _errs884 = errors;
-if(!(((((data254 === "channels_last") || (data254 === "channels_first")) || (data254 === "th")) || (data254 === "tf")) || (data254 === "default"))){
-const err468 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/40/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[40].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data255 == "number"){
+if(data255 < 0 || isNaN(data255)){
+const err468 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -9151,11 +9180,12 @@ vErrors.push(err468);
 }
 errors++;
 }
-var _valid98 = _errs884 === errors;
-valid303 = valid303 || _valid98;
-const _errs885 = errors;
-if(data254 !== null){
-const err469 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/40/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+var _valid98 = _errs885 === errors;
+valid306 = valid306 || _valid98;
+const _errs887 = errors;
+if(!(Array.isArray(data255))){
+const err469 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -9164,10 +9194,11 @@ vErrors.push(err469);
 }
 errors++;
 }
-var _valid98 = _errs885 === errors;
-valid303 = valid303 || _valid98;
-if(!valid303){
-const err470 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/40/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid98 = _errs887 === errors;
+valid306 = valid306 || _valid98;
+const _errs889 = errors;
+if(!(data255 && typeof data255 == "object" && !Array.isArray(data255))){
+const err470 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -9176,21 +9207,10 @@ vErrors.push(err470);
 }
 errors++;
 }
-else {
-errors = _errs883;
-if(vErrors !== null){
-if(_errs883){
-vErrors.length = _errs883;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data252.interpolation !== undefined){
-if(typeof data252.interpolation !== "string"){
-const err471 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/40/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid98 = _errs889 === errors;
+valid306 = valid306 || _valid98;
+if(!valid306){
+const err471 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -9199,20 +9219,25 @@ vErrors.push(err471);
 }
 errors++;
 }
+else {
+errors = _errs884;
+if(vErrors !== null){
+if(_errs884){
+vErrors.length = _errs884;
+}
+else {
+vErrors = null;
 }
 }
 }
 }
-var _valid96 = _errs871 === errors;
-valid297 = _valid96;
-if(valid297){
-var props67 = {};
-props67.config = true;
-props67.class_name = true;
-}
-}
-if(!valid297){
-const err472 = {instancePath,schemaPath:"#/allOf/40/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data254.data_format !== undefined){
+let data256 = data254.data_format;
+const _errs892 = errors;
+let valid307 = false;
+const _errs893 = errors;
+if(!(((((data256 === "channels_last") || (data256 === "channels_first")) || (data256 === "th")) || (data256 === "tf")) || (data256 === "default"))){
+const err472 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[41].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -9221,22 +9246,11 @@ vErrors.push(err472);
 }
 errors++;
 }
-if(props2 !== true && props67 !== undefined){
-if(props67 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props67);
-}
-}
-const _errs890 = errors;
-let valid304 = true;
-const _errs891 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("UpSampling3D" !== data.class_name){
-const err473 = {};
+var _valid99 = _errs893 === errors;
+valid307 = valid307 || _valid99;
+const _errs894 = errors;
+if(data256 !== null){
+const err473 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -9245,35 +9259,10 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-}
-var _valid99 = _errs891 === errors;
-errors = _errs890;
-if(vErrors !== null){
-if(_errs890){
-vErrors.length = _errs890;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid99){
-const _errs893 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data257 = data.config;
-if(!(validate22(data257, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
-if(data257.size !== undefined){
-let data258 = data257.size;
-const _errs897 = errors;
-let valid309 = false;
-const _errs898 = errors;
-if(!((typeof data258 == "number") && (!(data258 % 1) && !isNaN(data258)))){
-const err474 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid99 = _errs894 === errors;
+valid307 = valid307 || _valid99;
+if(!valid307){
+const err474 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -9282,9 +9271,21 @@ vErrors.push(err474);
 }
 errors++;
 }
-if(typeof data258 == "number"){
-if(data258 < 0 || isNaN(data258)){
-const err475 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs892;
+if(vErrors !== null){
+if(_errs892){
+vErrors.length = _errs892;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data254.interpolation !== undefined){
+if(typeof data254.interpolation !== "string"){
+const err475 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/41/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -9294,11 +9295,19 @@ vErrors.push(err475);
 errors++;
 }
 }
-var _valid100 = _errs898 === errors;
-valid309 = valid309 || _valid100;
-const _errs900 = errors;
-if(!(Array.isArray(data258))){
-const err476 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+}
+}
+var _valid97 = _errs880 === errors;
+valid301 = _valid97;
+if(valid301){
+var props68 = {};
+props68.config = true;
+props68.class_name = true;
+}
+}
+if(!valid301){
+const err476 = {instancePath,schemaPath:"#/allOf/41/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -9307,11 +9316,22 @@ vErrors.push(err476);
 }
 errors++;
 }
-var _valid100 = _errs900 === errors;
-valid309 = valid309 || _valid100;
-const _errs902 = errors;
-if(!(data258 && typeof data258 == "object" && !Array.isArray(data258))){
-const err477 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(props0 !== true && props68 !== undefined){
+if(props68 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props68);
+}
+}
+const _errs899 = errors;
+let valid308 = true;
+const _errs900 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UpSampling3D" !== data.class_name){
+const err477 = {};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -9320,10 +9340,35 @@ vErrors.push(err477);
 }
 errors++;
 }
-var _valid100 = _errs902 === errors;
-valid309 = valid309 || _valid100;
-if(!valid309){
-const err478 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/41/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid100 = _errs900 === errors;
+errors = _errs899;
+if(vErrors !== null){
+if(_errs899){
+vErrors.length = _errs899;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid100){
+const _errs902 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data259 = data.config;
+if(!(validate22(data259, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data259 && typeof data259 == "object" && !Array.isArray(data259)){
+if(data259.size !== undefined){
+let data260 = data259.size;
+const _errs906 = errors;
+let valid313 = false;
+const _errs907 = errors;
+if(!((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260)))){
+const err478 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/42/then/properties/config/properties/size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -9332,25 +9377,9 @@ vErrors.push(err478);
 }
 errors++;
 }
-else {
-errors = _errs897;
-if(vErrors !== null){
-if(_errs897){
-vErrors.length = _errs897;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data257.data_format !== undefined){
-let data259 = data257.data_format;
-const _errs905 = errors;
-let valid310 = false;
-const _errs906 = errors;
-if(!(((((data259 === "channels_last") || (data259 === "channels_first")) || (data259 === "th")) || (data259 === "tf")) || (data259 === "default"))){
-const err479 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[41].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(typeof data260 == "number"){
+if(data260 < 0 || isNaN(data260)){
+const err479 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/42/then/properties/config/properties/size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -9359,11 +9388,12 @@ vErrors.push(err479);
 }
 errors++;
 }
-var _valid101 = _errs906 === errors;
-valid310 = valid310 || _valid101;
-const _errs907 = errors;
-if(data259 !== null){
-const err480 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+var _valid101 = _errs907 === errors;
+valid313 = valid313 || _valid101;
+const _errs909 = errors;
+if(!(Array.isArray(data260))){
+const err480 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/42/then/properties/config/properties/size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -9372,10 +9402,11 @@ vErrors.push(err480);
 }
 errors++;
 }
-var _valid101 = _errs907 === errors;
-valid310 = valid310 || _valid101;
-if(!valid310){
-const err481 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/41/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid101 = _errs909 === errors;
+valid313 = valid313 || _valid101;
+const _errs911 = errors;
+if(!(data260 && typeof data260 == "object" && !Array.isArray(data260))){
+const err481 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/42/then/properties/config/properties/size/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -9384,31 +9415,10 @@ vErrors.push(err481);
 }
 errors++;
 }
-else {
-errors = _errs905;
-if(vErrors !== null){
-if(_errs905){
-vErrors.length = _errs905;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid99 = _errs893 === errors;
-valid304 = _valid99;
-if(valid304){
-var props68 = {};
-props68.config = true;
-props68.class_name = true;
-}
-}
-if(!valid304){
-const err482 = {instancePath,schemaPath:"#/allOf/41/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid101 = _errs911 === errors;
+valid313 = valid313 || _valid101;
+if(!valid313){
+const err482 = {instancePath:instancePath+"/config/size",schemaPath:"#/allOf/42/then/properties/config/properties/size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -9417,23 +9427,25 @@ vErrors.push(err482);
 }
 errors++;
 }
-if(props2 !== true && props68 !== undefined){
-if(props68 === true){
-props2 = true;
+else {
+errors = _errs906;
+if(vErrors !== null){
+if(_errs906){
+vErrors.length = _errs906;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props68);
+vErrors = null;
 }
 }
-const _errs910 = errors;
-let valid311 = true;
-const _errs911 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data260 = data.class_name;
-if(!((((((((((((((((((((((((data260 === "Conv1D") || (data260 === "Convolution1D")) || (data260 === "AtrousConvolution1D")) || (data260 === "AtrousConv1D")) || (data260 === "Conv2D")) || (data260 === "Convolution2D")) || (data260 === "AtrousConvolution2D")) || (data260 === "AtrousConv2D")) || (data260 === "Conv3D")) || (data260 === "Convolution3D")) || (data260 === "SeparableConv1D")) || (data260 === "SeparableConvolution1D")) || (data260 === "SeparableConv2D")) || (data260 === "SeparableConvolution2D")) || (data260 === "Conv1DTranspose")) || (data260 === "Convolution1DTranspose")) || (data260 === "Conv2DTranspose")) || (data260 === "Convolution2DTranspose")) || (data260 === "Deconvolution2D")) || (data260 === "Deconv2D")) || (data260 === "Conv3DTranspose")) || (data260 === "Convolution3DTranspose")) || (data260 === "Deconvolution3D")) || (data260 === "Deconv3D"))){
-const err483 = {};
+}
+}
+if(data259.data_format !== undefined){
+let data261 = data259.data_format;
+const _errs914 = errors;
+let valid314 = false;
+const _errs915 = errors;
+if(!(((((data261 === "channels_last") || (data261 === "channels_first")) || (data261 === "th")) || (data261 === "tf")) || (data261 === "default"))){
+const err483 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/42/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[42].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -9442,29 +9454,11 @@ vErrors.push(err483);
 }
 errors++;
 }
-}
-}
-var _valid102 = _errs911 === errors;
-errors = _errs910;
-if(vErrors !== null){
-if(_errs910){
-vErrors.length = _errs910;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid102){
-const _errs913 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data261 = data.config;
-const _errs915 = errors;
-let valid314 = false;
+var _valid102 = _errs915 === errors;
+valid314 = valid314 || _valid102;
 const _errs916 = errors;
-if(data261 && typeof data261 == "object" && !Array.isArray(data261)){
-if(data261.filters === undefined){
-const err484 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/42/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
+if(data261 !== null){
+const err484 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/42/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -9473,13 +9467,10 @@ vErrors.push(err484);
 }
 errors++;
 }
-}
-var _valid103 = _errs916 === errors;
-valid314 = valid314 || _valid103;
-const _errs917 = errors;
-if(data261 && typeof data261 == "object" && !Array.isArray(data261)){
-if(data261.nb_filter === undefined){
-const err485 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/42/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
+var _valid102 = _errs916 === errors;
+valid314 = valid314 || _valid102;
+if(!valid314){
+const err485 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/42/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -9488,11 +9479,31 @@ vErrors.push(err485);
 }
 errors++;
 }
+else {
+errors = _errs914;
+if(vErrors !== null){
+if(_errs914){
+vErrors.length = _errs914;
 }
-var _valid103 = _errs917 === errors;
-valid314 = valid314 || _valid103;
-if(!valid314){
-const err486 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/42/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid100 = _errs902 === errors;
+valid308 = _valid100;
+if(valid308){
+var props69 = {};
+props69.config = true;
+props69.class_name = true;
+}
+}
+if(!valid308){
+const err486 = {instancePath,schemaPath:"#/allOf/42/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -9501,26 +9512,23 @@ vErrors.push(err486);
 }
 errors++;
 }
-else {
-errors = _errs915;
-if(vErrors !== null){
-if(_errs915){
-vErrors.length = _errs915;
+if(props0 !== true && props69 !== undefined){
+if(props69 === true){
+props0 = true;
 }
 else {
-vErrors = null;
+props0 = props0 || {};
+Object.assign(props0, props69);
 }
 }
-}
-if(!(validate22(data261, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data261 && typeof data261 == "object" && !Array.isArray(data261)){
-if(data261.filters !== undefined){
-let data262 = data261.filters;
-if(!((typeof data262 == "number") && (!(data262 % 1) && !isNaN(data262)))){
-const err487 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/42/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs919 = errors;
+let valid315 = true;
+const _errs920 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data262 = data.class_name;
+if(!((((((((((((((((((((((((data262 === "Conv1D") || (data262 === "Convolution1D")) || (data262 === "AtrousConvolution1D")) || (data262 === "AtrousConv1D")) || (data262 === "Conv2D")) || (data262 === "Convolution2D")) || (data262 === "AtrousConvolution2D")) || (data262 === "AtrousConv2D")) || (data262 === "Conv3D")) || (data262 === "Convolution3D")) || (data262 === "SeparableConv1D")) || (data262 === "SeparableConvolution1D")) || (data262 === "SeparableConv2D")) || (data262 === "SeparableConvolution2D")) || (data262 === "Conv1DTranspose")) || (data262 === "Convolution1DTranspose")) || (data262 === "Conv2DTranspose")) || (data262 === "Convolution2DTranspose")) || (data262 === "Deconvolution2D")) || (data262 === "Deconv2D")) || (data262 === "Conv3DTranspose")) || (data262 === "Convolution3DTranspose")) || (data262 === "Deconvolution3D")) || (data262 === "Deconv3D"))){
+const err487 = {};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -9529,9 +9537,29 @@ vErrors.push(err487);
 }
 errors++;
 }
-if(typeof data262 == "number"){
-if(data262 < 1 || isNaN(data262)){
-const err488 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/42/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid103 = _errs920 === errors;
+errors = _errs919;
+if(vErrors !== null){
+if(_errs919){
+vErrors.length = _errs919;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid103){
+const _errs922 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data263 = data.config;
+const _errs924 = errors;
+let valid318 = false;
+const _errs925 = errors;
+if(data263 && typeof data263 == "object" && !Array.isArray(data263)){
+if(data263.filters === undefined){
+const err488 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/43/then/properties/config/anyOf/0/required",keyword:"required",params:{missingProperty: "filters"},message:"must have required property '"+"filters"+"'"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -9541,14 +9569,12 @@ vErrors.push(err488);
 errors++;
 }
 }
-}
-if(data261.kernel_size !== undefined){
-let data263 = data261.kernel_size;
-const _errs922 = errors;
-let valid317 = false;
-const _errs923 = errors;
-if(!((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263)))){
-const err489 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid104 = _errs925 === errors;
+valid318 = valid318 || _valid104;
+const _errs926 = errors;
+if(data263 && typeof data263 == "object" && !Array.isArray(data263)){
+if(data263.nb_filter === undefined){
+const err489 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/43/then/properties/config/anyOf/1/required",keyword:"required",params:{missingProperty: "nb_filter"},message:"must have required property '"+"nb_filter"+"'"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -9557,9 +9583,11 @@ vErrors.push(err489);
 }
 errors++;
 }
-if(typeof data263 == "number"){
-if(data263 < 1 || isNaN(data263)){
-const err490 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var _valid104 = _errs926 === errors;
+valid318 = valid318 || _valid104;
+if(!valid318){
+const err490 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/43/then/properties/config/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -9568,13 +9596,26 @@ vErrors.push(err490);
 }
 errors++;
 }
+else {
+errors = _errs924;
+if(vErrors !== null){
+if(_errs924){
+vErrors.length = _errs924;
 }
-var _valid104 = _errs923 === errors;
-valid317 = valid317 || _valid104;
-const _errs925 = errors;
-if(Array.isArray(data263)){
-if(data263.length > 3){
-const err491 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+vErrors = null;
+}
+}
+}
+if(!(validate22(data263, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data263 && typeof data263 == "object" && !Array.isArray(data263)){
+if(data263.filters !== undefined){
+let data264 = data263.filters;
+if(!((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264)))){
+const err491 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/43/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -9583,8 +9624,9 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(data263.length < 1){
-const err492 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(typeof data264 == "number"){
+if(data264 < 1 || isNaN(data264)){
+const err492 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/43/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -9593,11 +9635,15 @@ vErrors.push(err492);
 }
 errors++;
 }
-const len6 = data263.length;
-for(let i6=0; i6<len6; i6++){
-let data264 = data263[i6];
-if(!((typeof data264 == "number") && (!(data264 % 1) && !isNaN(data264)))){
-const err493 = {instancePath:instancePath+"/config/kernel_size/" + i6,schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+if(data263.kernel_size !== undefined){
+let data265 = data263.kernel_size;
+const _errs931 = errors;
+let valid321 = false;
+const _errs932 = errors;
+if(!((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265)))){
+const err493 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -9606,9 +9652,9 @@ vErrors.push(err493);
 }
 errors++;
 }
-if(typeof data264 == "number"){
-if(data264 < 1 || isNaN(data264)){
-const err494 = {instancePath:instancePath+"/config/kernel_size/" + i6,schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data265 == "number"){
+if(data265 < 1 || isNaN(data265)){
+const err494 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -9618,10 +9664,12 @@ vErrors.push(err494);
 errors++;
 }
 }
-}
-}
-else {
-const err495 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid105 = _errs932 === errors;
+valid321 = valid321 || _valid105;
+const _errs934 = errors;
+if(Array.isArray(data265)){
+if(data265.length > 3){
+const err495 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -9630,10 +9678,8 @@ vErrors.push(err495);
 }
 errors++;
 }
-var _valid104 = _errs925 === errors;
-valid317 = valid317 || _valid104;
-if(!valid317){
-const err496 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/42/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data265.length < 1){
+const err496 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -9642,25 +9688,11 @@ vErrors.push(err496);
 }
 errors++;
 }
-else {
-errors = _errs922;
-if(vErrors !== null){
-if(_errs922){
-vErrors.length = _errs922;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data261.strides !== undefined){
-let data265 = data261.strides;
-const _errs930 = errors;
-let valid320 = false;
-const _errs931 = errors;
-if(!((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265)))){
-const err497 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len6 = data265.length;
+for(let i6=0; i6<len6; i6++){
+let data266 = data265[i6];
+if(!((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266)))){
+const err497 = {instancePath:instancePath+"/config/kernel_size/" + i6,schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -9669,9 +9701,9 @@ vErrors.push(err497);
 }
 errors++;
 }
-if(typeof data265 == "number"){
-if(data265 < 1 || isNaN(data265)){
-const err498 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data266 == "number"){
+if(data266 < 1 || isNaN(data266)){
+const err498 = {instancePath:instancePath+"/config/kernel_size/" + i6,schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -9681,12 +9713,10 @@ vErrors.push(err498);
 errors++;
 }
 }
-var _valid105 = _errs931 === errors;
-valid320 = valid320 || _valid105;
-const _errs933 = errors;
-if(Array.isArray(data265)){
-if(data265.length > 3){
-const err499 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+}
+else {
+const err499 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -9695,8 +9725,10 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(data265.length < 1){
-const err500 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var _valid105 = _errs934 === errors;
+valid321 = valid321 || _valid105;
+if(!valid321){
+const err500 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -9705,11 +9737,25 @@ vErrors.push(err500);
 }
 errors++;
 }
-const len7 = data265.length;
-for(let i7=0; i7<len7; i7++){
-let data266 = data265[i7];
-if(!((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266)))){
-const err501 = {instancePath:instancePath+"/config/strides/" + i7,schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs931;
+if(vErrors !== null){
+if(_errs931){
+vErrors.length = _errs931;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data263.strides !== undefined){
+let data267 = data263.strides;
+const _errs939 = errors;
+let valid324 = false;
+const _errs940 = errors;
+if(!((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267)))){
+const err501 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -9718,9 +9764,9 @@ vErrors.push(err501);
 }
 errors++;
 }
-if(typeof data266 == "number"){
-if(data266 < 1 || isNaN(data266)){
-const err502 = {instancePath:instancePath+"/config/strides/" + i7,schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data267 == "number"){
+if(data267 < 1 || isNaN(data267)){
+const err502 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -9730,10 +9776,12 @@ vErrors.push(err502);
 errors++;
 }
 }
-}
-}
-else {
-const err503 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid106 = _errs940 === errors;
+valid324 = valid324 || _valid106;
+const _errs942 = errors;
+if(Array.isArray(data267)){
+if(data267.length > 3){
+const err503 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -9742,10 +9790,8 @@ vErrors.push(err503);
 }
 errors++;
 }
-var _valid105 = _errs933 === errors;
-valid320 = valid320 || _valid105;
-if(!valid320){
-const err504 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/42/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data267.length < 1){
+const err504 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -9754,23 +9800,11 @@ vErrors.push(err504);
 }
 errors++;
 }
-else {
-errors = _errs930;
-if(vErrors !== null){
-if(_errs930){
-vErrors.length = _errs930;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data261.padding !== undefined){
-let data267 = data261.padding;
-if(typeof data267 === "string"){
-if(func1(data267) < 1){
-const err505 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/42/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len7 = data267.length;
+for(let i7=0; i7<len7; i7++){
+let data268 = data267[i7];
+if(!((typeof data268 == "number") && (!(data268 % 1) && !isNaN(data268)))){
+const err505 = {instancePath:instancePath+"/config/strides/" + i7,schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -9779,9 +9813,9 @@ vErrors.push(err505);
 }
 errors++;
 }
-}
-else {
-const err506 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/42/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data268 == "number"){
+if(data268 < 1 || isNaN(data268)){
+const err506 = {instancePath:instancePath+"/config/strides/" + i7,schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -9791,10 +9825,10 @@ vErrors.push(err506);
 errors++;
 }
 }
-if(data261.data_format !== undefined){
-let data268 = data261.data_format;
-if(!(((data268 === "channels_last") || (data268 === "channels_first")) || (data268 === null))){
-const err507 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/42/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[42].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err507 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -9803,14 +9837,10 @@ vErrors.push(err507);
 }
 errors++;
 }
-}
-if(data261.dilation_rate !== undefined){
-let data269 = data261.dilation_rate;
-const _errs941 = errors;
-let valid323 = false;
-const _errs942 = errors;
-if(!((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269)))){
-const err508 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid106 = _errs942 === errors;
+valid324 = valid324 || _valid106;
+if(!valid324){
+const err508 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -9819,9 +9849,23 @@ vErrors.push(err508);
 }
 errors++;
 }
-if(typeof data269 == "number"){
-if(data269 < 1 || isNaN(data269)){
-const err509 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs939;
+if(vErrors !== null){
+if(_errs939){
+vErrors.length = _errs939;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data263.padding !== undefined){
+let data269 = data263.padding;
+if(typeof data269 === "string"){
+if(func1(data269) < 1){
+const err509 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/43/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -9831,12 +9875,8 @@ vErrors.push(err509);
 errors++;
 }
 }
-var _valid106 = _errs942 === errors;
-valid323 = valid323 || _valid106;
-const _errs944 = errors;
-if(Array.isArray(data269)){
-if(data269.length > 3){
-const err510 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+const err510 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/43/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -9845,8 +9885,11 @@ vErrors.push(err510);
 }
 errors++;
 }
-if(data269.length < 1){
-const err511 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data263.data_format !== undefined){
+let data270 = data263.data_format;
+if(!(((data270 === "channels_last") || (data270 === "channels_first")) || (data270 === null))){
+const err511 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/43/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[43].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -9855,11 +9898,14 @@ vErrors.push(err511);
 }
 errors++;
 }
-const len8 = data269.length;
-for(let i8=0; i8<len8; i8++){
-let data270 = data269[i8];
-if(!((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270)))){
-const err512 = {instancePath:instancePath+"/config/dilation_rate/" + i8,schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data263.dilation_rate !== undefined){
+let data271 = data263.dilation_rate;
+const _errs950 = errors;
+let valid327 = false;
+const _errs951 = errors;
+if(!((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271)))){
+const err512 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -9868,9 +9914,9 @@ vErrors.push(err512);
 }
 errors++;
 }
-if(typeof data270 == "number"){
-if(data270 < 1 || isNaN(data270)){
-const err513 = {instancePath:instancePath+"/config/dilation_rate/" + i8,schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data271 == "number"){
+if(data271 < 1 || isNaN(data271)){
+const err513 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -9880,10 +9926,12 @@ vErrors.push(err513);
 errors++;
 }
 }
-}
-}
-else {
-const err514 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid107 = _errs951 === errors;
+valid327 = valid327 || _valid107;
+const _errs953 = errors;
+if(Array.isArray(data271)){
+if(data271.length > 3){
+const err514 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -9892,10 +9940,8 @@ vErrors.push(err514);
 }
 errors++;
 }
-var _valid106 = _errs944 === errors;
-valid323 = valid323 || _valid106;
-if(!valid323){
-const err515 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/42/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data271.length < 1){
+const err515 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -9904,22 +9950,11 @@ vErrors.push(err515);
 }
 errors++;
 }
-else {
-errors = _errs941;
-if(vErrors !== null){
-if(_errs941){
-vErrors.length = _errs941;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data261.groups !== undefined){
-let data271 = data261.groups;
-if(!((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271)))){
-const err516 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len8 = data271.length;
+for(let i8=0; i8<len8; i8++){
+let data272 = data271[i8];
+if(!((typeof data272 == "number") && (!(data272 % 1) && !isNaN(data272)))){
+const err516 = {instancePath:instancePath+"/config/dilation_rate/" + i8,schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -9928,9 +9963,9 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(typeof data271 == "number"){
-if(data271 < 1 || isNaN(data271)){
-const err517 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/42/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data272 == "number"){
+if(data272 < 1 || isNaN(data272)){
+const err517 = {instancePath:instancePath+"/config/dilation_rate/" + i8,schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -9941,15 +9976,9 @@ errors++;
 }
 }
 }
-if(data261.activation !== undefined){
-if(!(validate33(data261.activation, {instancePath:instancePath+"/config/activation",parentData:data261,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
 }
-}
-if(data261.use_bias !== undefined){
-if(typeof data261.use_bias !== "boolean"){
-const err518 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/42/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err518 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -9958,26 +9987,10 @@ vErrors.push(err518);
 }
 errors++;
 }
-}
-if(data261.kernel_initializer !== undefined){
-if(!(validate28(data261.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data261,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data261.bias_initializer !== undefined){
-if(!(validate28(data261.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data261,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data261.output_padding !== undefined){
-let data276 = data261.output_padding;
-const _errs956 = errors;
-let valid326 = false;
-const _errs957 = errors;
-if(!((typeof data276 == "number") && (!(data276 % 1) && !isNaN(data276)))){
-const err519 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid107 = _errs953 === errors;
+valid327 = valid327 || _valid107;
+if(!valid327){
+const err519 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -9986,9 +9999,22 @@ vErrors.push(err519);
 }
 errors++;
 }
-if(typeof data276 == "number"){
-if(data276 < 0 || isNaN(data276)){
-const err520 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+errors = _errs950;
+if(vErrors !== null){
+if(_errs950){
+vErrors.length = _errs950;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data263.groups !== undefined){
+let data273 = data263.groups;
+if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
+const err520 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/43/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -9997,13 +10023,9 @@ vErrors.push(err520);
 }
 errors++;
 }
-}
-var _valid107 = _errs957 === errors;
-valid326 = valid326 || _valid107;
-const _errs959 = errors;
-if(Array.isArray(data276)){
-if(data276.length > 3){
-const err521 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(typeof data273 == "number"){
+if(data273 < 1 || isNaN(data273)){
+const err521 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/43/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -10012,8 +10034,17 @@ vErrors.push(err521);
 }
 errors++;
 }
-if(data276.length < 1){
-const err522 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+}
+if(data263.activation !== undefined){
+if(!(validate33(data263.activation, {instancePath:instancePath+"/config/activation",parentData:data263,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data263.use_bias !== undefined){
+if(typeof data263.use_bias !== "boolean"){
+const err522 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/43/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -10022,11 +10053,26 @@ vErrors.push(err522);
 }
 errors++;
 }
-const len9 = data276.length;
-for(let i9=0; i9<len9; i9++){
-let data277 = data276[i9];
-if(!((typeof data277 == "number") && (!(data277 % 1) && !isNaN(data277)))){
-const err523 = {instancePath:instancePath+"/config/output_padding/" + i9,schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data263.kernel_initializer !== undefined){
+if(!(validate28(data263.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data263,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data263.bias_initializer !== undefined){
+if(!(validate28(data263.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data263,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data263.output_padding !== undefined){
+let data278 = data263.output_padding;
+const _errs965 = errors;
+let valid330 = false;
+const _errs966 = errors;
+if(!((typeof data278 == "number") && (!(data278 % 1) && !isNaN(data278)))){
+const err523 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -10035,9 +10081,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-if(typeof data277 == "number"){
-if(data277 < 0 || isNaN(data277)){
-const err524 = {instancePath:instancePath+"/config/output_padding/" + i9,schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data278 == "number"){
+if(data278 < 0 || isNaN(data278)){
+const err524 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -10047,10 +10093,12 @@ vErrors.push(err524);
 errors++;
 }
 }
-}
-}
-else {
-const err525 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid108 = _errs966 === errors;
+valid330 = valid330 || _valid108;
+const _errs968 = errors;
+if(Array.isArray(data278)){
+if(data278.length > 3){
+const err525 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -10059,11 +10107,8 @@ vErrors.push(err525);
 }
 errors++;
 }
-var _valid107 = _errs959 === errors;
-valid326 = valid326 || _valid107;
-const _errs963 = errors;
-if(data276 !== null){
-const err526 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data278.length < 1){
+const err526 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -10072,10 +10117,11 @@ vErrors.push(err526);
 }
 errors++;
 }
-var _valid107 = _errs963 === errors;
-valid326 = valid326 || _valid107;
-if(!valid326){
-const err527 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/42/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len9 = data278.length;
+for(let i9=0; i9<len9; i9++){
+let data279 = data278[i9];
+if(!((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279)))){
+const err527 = {instancePath:instancePath+"/config/output_padding/" + i9,schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -10084,22 +10130,9 @@ vErrors.push(err527);
 }
 errors++;
 }
-else {
-errors = _errs956;
-if(vErrors !== null){
-if(_errs956){
-vErrors.length = _errs956;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data261.depth_multiplier !== undefined){
-let data278 = data261.depth_multiplier;
-if(!((typeof data278 == "number") && (!(data278 % 1) && !isNaN(data278)))){
-const err528 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/42/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data279 == "number"){
+if(data279 < 0 || isNaN(data279)){
+const err528 = {instancePath:instancePath+"/config/output_padding/" + i9,schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -10108,9 +10141,11 @@ vErrors.push(err528);
 }
 errors++;
 }
-if(typeof data278 == "number"){
-if(data278 < 1 || isNaN(data278)){
-const err529 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/42/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err529 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -10119,33 +10154,11 @@ vErrors.push(err529);
 }
 errors++;
 }
-}
-}
-if(data261.depthwise_initializer !== undefined){
-if(!(validate28(data261.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data261,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data261.pointwise_initializer !== undefined){
-if(!(validate28(data261.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data261,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid102 = _errs913 === errors;
-valid311 = _valid102;
-if(valid311){
-var props74 = {};
-props74.config = true;
-props74.class_name = true;
-}
-}
-if(!valid311){
-const err530 = {instancePath,schemaPath:"#/allOf/42/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid108 = _errs968 === errors;
+valid330 = valid330 || _valid108;
+const _errs972 = errors;
+if(data278 !== null){
+const err530 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -10154,23 +10167,10 @@ vErrors.push(err530);
 }
 errors++;
 }
-if(props2 !== true && props74 !== undefined){
-if(props74 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props74);
-}
-}
-const _errs970 = errors;
-let valid329 = true;
-const _errs971 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data281 = data.class_name;
-if(!((data281 === "DepthwiseConv1D") || (data281 === "DepthwiseConv2D"))){
-const err531 = {};
+var _valid108 = _errs972 === errors;
+valid330 = valid330 || _valid108;
+if(!valid330){
+const err531 = {instancePath:instancePath+"/config/output_padding",schemaPath:"#/allOf/43/then/properties/config/properties/output_padding/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -10179,32 +10179,22 @@ vErrors.push(err531);
 }
 errors++;
 }
-}
-}
-var _valid108 = _errs971 === errors;
-errors = _errs970;
+else {
+errors = _errs965;
 if(vErrors !== null){
-if(_errs970){
-vErrors.length = _errs970;
+if(_errs965){
+vErrors.length = _errs965;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid108){
-const _errs973 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data282 = data.config;
-if(!(validate22(data282, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
-if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
-if(data282.filters !== undefined){
-let data283 = data282.filters;
-if(!((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283)))){
-const err532 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/43/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data263.depth_multiplier !== undefined){
+let data280 = data263.depth_multiplier;
+if(!((typeof data280 == "number") && (!(data280 % 1) && !isNaN(data280)))){
+const err532 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/43/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -10213,9 +10203,9 @@ vErrors.push(err532);
 }
 errors++;
 }
-if(typeof data283 == "number"){
-if(data283 < 1 || isNaN(data283)){
-const err533 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/43/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data280 == "number"){
+if(data280 < 1 || isNaN(data280)){
+const err533 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/43/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -10226,13 +10216,31 @@ errors++;
 }
 }
 }
-if(data282.kernel_size !== undefined){
-let data284 = data282.kernel_size;
-const _errs979 = errors;
-let valid334 = false;
-const _errs980 = errors;
-if(!((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284)))){
-const err534 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data263.depthwise_initializer !== undefined){
+if(!(validate28(data263.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data263,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data263.pointwise_initializer !== undefined){
+if(!(validate28(data263.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data263,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid103 = _errs922 === errors;
+valid315 = _valid103;
+if(valid315){
+var props75 = {};
+props75.config = true;
+props75.class_name = true;
+}
+}
+if(!valid315){
+const err534 = {instancePath,schemaPath:"#/allOf/43/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -10241,9 +10249,23 @@ vErrors.push(err534);
 }
 errors++;
 }
-if(typeof data284 == "number"){
-if(data284 < 1 || isNaN(data284)){
-const err535 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(props0 !== true && props75 !== undefined){
+if(props75 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props75);
+}
+}
+const _errs979 = errors;
+let valid333 = true;
+const _errs980 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data283 = data.class_name;
+if(!((data283 === "DepthwiseConv1D") || (data283 === "DepthwiseConv2D"))){
+const err535 = {};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -10253,80 +10275,8 @@ vErrors.push(err535);
 errors++;
 }
 }
+}
 var _valid109 = _errs980 === errors;
-valid334 = valid334 || _valid109;
-const _errs982 = errors;
-if(Array.isArray(data284)){
-if(data284.length > 3){
-const err536 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
-if(vErrors === null){
-vErrors = [err536];
-}
-else {
-vErrors.push(err536);
-}
-errors++;
-}
-if(data284.length < 1){
-const err537 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err537];
-}
-else {
-vErrors.push(err537);
-}
-errors++;
-}
-const len10 = data284.length;
-for(let i10=0; i10<len10; i10++){
-let data285 = data284[i10];
-if(!((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285)))){
-const err538 = {instancePath:instancePath+"/config/kernel_size/" + i10,schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err538];
-}
-else {
-vErrors.push(err538);
-}
-errors++;
-}
-if(typeof data285 == "number"){
-if(data285 < 1 || isNaN(data285)){
-const err539 = {instancePath:instancePath+"/config/kernel_size/" + i10,schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err539];
-}
-else {
-vErrors.push(err539);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err540 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err540];
-}
-else {
-vErrors.push(err540);
-}
-errors++;
-}
-var _valid109 = _errs982 === errors;
-valid334 = valid334 || _valid109;
-if(!valid334){
-const err541 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/43/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err541];
-}
-else {
-vErrors.push(err541);
-}
-errors++;
-}
-else {
 errors = _errs979;
 if(vErrors !== null){
 if(_errs979){
@@ -10336,15 +10286,97 @@ else {
 vErrors = null;
 }
 }
+if(_valid109){
+const _errs982 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data284 = data.config;
+if(!(validate22(data284, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data284 && typeof data284 == "object" && !Array.isArray(data284)){
+if(data284.filters !== undefined){
+let data285 = data284.filters;
+if(!((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285)))){
+const err536 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/44/then/properties/config/properties/filters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+if(typeof data285 == "number"){
+if(data285 < 1 || isNaN(data285)){
+const err537 = {instancePath:instancePath+"/config/filters",schemaPath:"#/allOf/44/then/properties/config/properties/filters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
 }
 }
-if(data282.strides !== undefined){
-let data286 = data282.strides;
-const _errs987 = errors;
-let valid337 = false;
+}
+if(data284.kernel_size !== undefined){
+let data286 = data284.kernel_size;
 const _errs988 = errors;
+let valid338 = false;
+const _errs989 = errors;
 if(!((typeof data286 == "number") && (!(data286 % 1) && !isNaN(data286)))){
-const err542 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err538 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+if(typeof data286 == "number"){
+if(data286 < 1 || isNaN(data286)){
+const err539 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+}
+var _valid110 = _errs989 === errors;
+valid338 = valid338 || _valid110;
+const _errs991 = errors;
+if(Array.isArray(data286)){
+if(data286.length > 3){
+const err540 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+if(data286.length < 1){
+const err541 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+const len10 = data286.length;
+for(let i10=0; i10<len10; i10++){
+let data287 = data286[i10];
+if(!((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287)))){
+const err542 = {instancePath:instancePath+"/config/kernel_size/" + i10,schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -10353,9 +10385,9 @@ vErrors.push(err542);
 }
 errors++;
 }
-if(typeof data286 == "number"){
-if(data286 < 1 || isNaN(data286)){
-const err543 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data287 == "number"){
+if(data287 < 1 || isNaN(data287)){
+const err543 = {instancePath:instancePath+"/config/kernel_size/" + i10,schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -10365,12 +10397,10 @@ vErrors.push(err543);
 errors++;
 }
 }
-var _valid110 = _errs988 === errors;
-valid337 = valid337 || _valid110;
-const _errs990 = errors;
-if(Array.isArray(data286)){
-if(data286.length > 3){
-const err544 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+}
+else {
+const err544 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -10379,8 +10409,10 @@ vErrors.push(err544);
 }
 errors++;
 }
-if(data286.length < 1){
-const err545 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var _valid110 = _errs991 === errors;
+valid338 = valid338 || _valid110;
+if(!valid338){
+const err545 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/44/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -10389,11 +10421,25 @@ vErrors.push(err545);
 }
 errors++;
 }
-const len11 = data286.length;
-for(let i11=0; i11<len11; i11++){
-let data287 = data286[i11];
-if(!((typeof data287 == "number") && (!(data287 % 1) && !isNaN(data287)))){
-const err546 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+errors = _errs988;
+if(vErrors !== null){
+if(_errs988){
+vErrors.length = _errs988;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data284.strides !== undefined){
+let data288 = data284.strides;
+const _errs996 = errors;
+let valid341 = false;
+const _errs997 = errors;
+if(!((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288)))){
+const err546 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -10402,9 +10448,9 @@ vErrors.push(err546);
 }
 errors++;
 }
-if(typeof data287 == "number"){
-if(data287 < 1 || isNaN(data287)){
-const err547 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data288 == "number"){
+if(data288 < 1 || isNaN(data288)){
+const err547 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -10414,10 +10460,12 @@ vErrors.push(err547);
 errors++;
 }
 }
-}
-}
-else {
-const err548 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid111 = _errs997 === errors;
+valid341 = valid341 || _valid111;
+const _errs999 = errors;
+if(Array.isArray(data288)){
+if(data288.length > 3){
+const err548 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -10426,10 +10474,8 @@ vErrors.push(err548);
 }
 errors++;
 }
-var _valid110 = _errs990 === errors;
-valid337 = valid337 || _valid110;
-if(!valid337){
-const err549 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/43/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data288.length < 1){
+const err549 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -10438,23 +10484,11 @@ vErrors.push(err549);
 }
 errors++;
 }
-else {
-errors = _errs987;
-if(vErrors !== null){
-if(_errs987){
-vErrors.length = _errs987;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data282.padding !== undefined){
-let data288 = data282.padding;
-if(typeof data288 === "string"){
-if(func1(data288) < 1){
-const err550 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/43/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len11 = data288.length;
+for(let i11=0; i11<len11; i11++){
+let data289 = data288[i11];
+if(!((typeof data289 == "number") && (!(data289 % 1) && !isNaN(data289)))){
+const err550 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -10463,9 +10497,9 @@ vErrors.push(err550);
 }
 errors++;
 }
-}
-else {
-const err551 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/43/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data289 == "number"){
+if(data289 < 1 || isNaN(data289)){
+const err551 = {instancePath:instancePath+"/config/strides/" + i11,schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -10475,10 +10509,10 @@ vErrors.push(err551);
 errors++;
 }
 }
-if(data282.data_format !== undefined){
-let data289 = data282.data_format;
-if(!(((data289 === "channels_last") || (data289 === "channels_first")) || (data289 === null))){
-const err552 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/43/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[43].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err552 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -10487,14 +10521,10 @@ vErrors.push(err552);
 }
 errors++;
 }
-}
-if(data282.dilation_rate !== undefined){
-let data290 = data282.dilation_rate;
-const _errs998 = errors;
-let valid340 = false;
-const _errs999 = errors;
-if(!((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290)))){
-const err553 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid111 = _errs999 === errors;
+valid341 = valid341 || _valid111;
+if(!valid341){
+const err553 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -10503,9 +10533,23 @@ vErrors.push(err553);
 }
 errors++;
 }
-if(typeof data290 == "number"){
-if(data290 < 1 || isNaN(data290)){
-const err554 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs996;
+if(vErrors !== null){
+if(_errs996){
+vErrors.length = _errs996;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data284.padding !== undefined){
+let data290 = data284.padding;
+if(typeof data290 === "string"){
+if(func1(data290) < 1){
+const err554 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/44/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -10515,12 +10559,8 @@ vErrors.push(err554);
 errors++;
 }
 }
-var _valid111 = _errs999 === errors;
-valid340 = valid340 || _valid111;
-const _errs1001 = errors;
-if(Array.isArray(data290)){
-if(data290.length > 3){
-const err555 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+const err555 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/44/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -10529,8 +10569,11 @@ vErrors.push(err555);
 }
 errors++;
 }
-if(data290.length < 1){
-const err556 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+if(data284.data_format !== undefined){
+let data291 = data284.data_format;
+if(!(((data291 === "channels_last") || (data291 === "channels_first")) || (data291 === null))){
+const err556 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/44/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[44].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -10539,11 +10582,14 @@ vErrors.push(err556);
 }
 errors++;
 }
-const len12 = data290.length;
-for(let i12=0; i12<len12; i12++){
-let data291 = data290[i12];
-if(!((typeof data291 == "number") && (!(data291 % 1) && !isNaN(data291)))){
-const err557 = {instancePath:instancePath+"/config/dilation_rate/" + i12,schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data284.dilation_rate !== undefined){
+let data292 = data284.dilation_rate;
+const _errs1007 = errors;
+let valid344 = false;
+const _errs1008 = errors;
+if(!((typeof data292 == "number") && (!(data292 % 1) && !isNaN(data292)))){
+const err557 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -10552,9 +10598,9 @@ vErrors.push(err557);
 }
 errors++;
 }
-if(typeof data291 == "number"){
-if(data291 < 1 || isNaN(data291)){
-const err558 = {instancePath:instancePath+"/config/dilation_rate/" + i12,schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data292 == "number"){
+if(data292 < 1 || isNaN(data292)){
+const err558 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -10564,10 +10610,12 @@ vErrors.push(err558);
 errors++;
 }
 }
-}
-}
-else {
-const err559 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid112 = _errs1008 === errors;
+valid344 = valid344 || _valid112;
+const _errs1010 = errors;
+if(Array.isArray(data292)){
+if(data292.length > 3){
+const err559 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -10576,10 +10624,8 @@ vErrors.push(err559);
 }
 errors++;
 }
-var _valid111 = _errs1001 === errors;
-valid340 = valid340 || _valid111;
-if(!valid340){
-const err560 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/43/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data292.length < 1){
+const err560 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -10588,22 +10634,11 @@ vErrors.push(err560);
 }
 errors++;
 }
-else {
-errors = _errs998;
-if(vErrors !== null){
-if(_errs998){
-vErrors.length = _errs998;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data282.groups !== undefined){
-let data292 = data282.groups;
-if(!((typeof data292 == "number") && (!(data292 % 1) && !isNaN(data292)))){
-const err561 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/43/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len12 = data292.length;
+for(let i12=0; i12<len12; i12++){
+let data293 = data292[i12];
+if(!((typeof data293 == "number") && (!(data293 % 1) && !isNaN(data293)))){
+const err561 = {instancePath:instancePath+"/config/dilation_rate/" + i12,schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -10612,9 +10647,9 @@ vErrors.push(err561);
 }
 errors++;
 }
-if(typeof data292 == "number"){
-if(data292 < 1 || isNaN(data292)){
-const err562 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/43/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data293 == "number"){
+if(data293 < 1 || isNaN(data293)){
+const err562 = {instancePath:instancePath+"/config/dilation_rate/" + i12,schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -10625,15 +10660,9 @@ errors++;
 }
 }
 }
-if(data282.activation !== undefined){
-if(!(validate33(data282.activation, {instancePath:instancePath+"/config/activation",parentData:data282,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
 }
-}
-if(data282.use_bias !== undefined){
-if(typeof data282.use_bias !== "boolean"){
-const err563 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/43/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err563 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -10642,23 +10671,10 @@ vErrors.push(err563);
 }
 errors++;
 }
-}
-if(data282.kernel_initializer !== undefined){
-if(!(validate28(data282.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data282,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data282.bias_initializer !== undefined){
-if(!(validate28(data282.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data282,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data282.depth_multiplier !== undefined){
-let data297 = data282.depth_multiplier;
-if(!((typeof data297 == "number") && (!(data297 % 1) && !isNaN(data297)))){
-const err564 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/43/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid112 = _errs1010 === errors;
+valid344 = valid344 || _valid112;
+if(!valid344){
+const err564 = {instancePath:instancePath+"/config/dilation_rate",schemaPath:"#/allOf/44/then/properties/config/properties/dilation_rate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -10667,9 +10683,22 @@ vErrors.push(err564);
 }
 errors++;
 }
-if(typeof data297 == "number"){
-if(data297 < 1 || isNaN(data297)){
-const err565 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/43/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs1007;
+if(vErrors !== null){
+if(_errs1007){
+vErrors.length = _errs1007;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data284.groups !== undefined){
+let data294 = data284.groups;
+if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
+const err565 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/44/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -10678,33 +10707,9 @@ vErrors.push(err565);
 }
 errors++;
 }
-}
-}
-if(data282.depthwise_initializer !== undefined){
-if(!(validate28(data282.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data282,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data282.pointwise_initializer !== undefined){
-if(!(validate28(data282.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data282,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-}
-var _valid108 = _errs973 === errors;
-valid329 = _valid108;
-if(valid329){
-var props80 = {};
-props80.config = true;
-props80.class_name = true;
-}
-}
-if(!valid329){
-const err566 = {instancePath,schemaPath:"#/allOf/43/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof data294 == "number"){
+if(data294 < 1 || isNaN(data294)){
+const err566 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/44/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -10713,23 +10718,17 @@ vErrors.push(err566);
 }
 errors++;
 }
-if(props2 !== true && props80 !== undefined){
-if(props80 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props80);
 }
 }
-const _errs1017 = errors;
-let valid343 = true;
-const _errs1018 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data300 = data.class_name;
-if(!((((((((((((data300 === "MaxPooling1D") || (data300 === "MaxPool1D")) || (data300 === "MaxPooling2D")) || (data300 === "MaxPool2D")) || (data300 === "MaxPooling3D")) || (data300 === "MaxPool3D")) || (data300 === "AveragePooling1D")) || (data300 === "AvgPool1D")) || (data300 === "AveragePooling2D")) || (data300 === "AvgPool2D")) || (data300 === "AveragePooling3D")) || (data300 === "AvgPool3D"))){
-const err567 = {};
+if(data284.activation !== undefined){
+if(!(validate33(data284.activation, {instancePath:instancePath+"/config/activation",parentData:data284,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+if(data284.use_bias !== undefined){
+if(typeof data284.use_bias !== "boolean"){
+const err567 = {instancePath:instancePath+"/config/use_bias",schemaPath:"#/allOf/44/then/properties/config/properties/use_bias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -10739,34 +10738,22 @@ vErrors.push(err567);
 errors++;
 }
 }
-}
-var _valid112 = _errs1018 === errors;
-errors = _errs1017;
-if(vErrors !== null){
-if(_errs1017){
-vErrors.length = _errs1017;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid112){
-const _errs1020 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data301 = data.config;
-if(!(validate22(data301, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(data284.kernel_initializer !== undefined){
+if(!(validate28(data284.kernel_initializer, {instancePath:instancePath+"/config/kernel_initializer",parentData:data284,parentDataProperty:"kernel_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
-if(data301 && typeof data301 == "object" && !Array.isArray(data301)){
-if(data301.pool_size !== undefined){
-let data302 = data301.pool_size;
-const _errs1024 = errors;
-let valid348 = false;
-const _errs1025 = errors;
-if(!((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302)))){
-const err568 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data284.bias_initializer !== undefined){
+if(!(validate28(data284.bias_initializer, {instancePath:instancePath+"/config/bias_initializer",parentData:data284,parentDataProperty:"bias_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data284.depth_multiplier !== undefined){
+let data299 = data284.depth_multiplier;
+if(!((typeof data299 == "number") && (!(data299 % 1) && !isNaN(data299)))){
+const err568 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/44/then/properties/config/properties/depth_multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -10775,9 +10762,9 @@ vErrors.push(err568);
 }
 errors++;
 }
-if(typeof data302 == "number"){
-if(data302 < 1 || isNaN(data302)){
-const err569 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data299 == "number"){
+if(data299 < 1 || isNaN(data299)){
+const err569 = {instancePath:instancePath+"/config/depth_multiplier",schemaPath:"#/allOf/44/then/properties/config/properties/depth_multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -10787,12 +10774,32 @@ vErrors.push(err569);
 errors++;
 }
 }
-var _valid113 = _errs1025 === errors;
-valid348 = valid348 || _valid113;
-const _errs1027 = errors;
-if(Array.isArray(data302)){
-if(data302.length > 3){
-const err570 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+}
+if(data284.depthwise_initializer !== undefined){
+if(!(validate28(data284.depthwise_initializer, {instancePath:instancePath+"/config/depthwise_initializer",parentData:data284,parentDataProperty:"depthwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data284.pointwise_initializer !== undefined){
+if(!(validate28(data284.pointwise_initializer, {instancePath:instancePath+"/config/pointwise_initializer",parentData:data284,parentDataProperty:"pointwise_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid109 = _errs982 === errors;
+valid333 = _valid109;
+if(valid333){
+var props81 = {};
+props81.config = true;
+props81.class_name = true;
+}
+}
+if(!valid333){
+const err570 = {instancePath,schemaPath:"#/allOf/44/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -10801,8 +10808,23 @@ vErrors.push(err570);
 }
 errors++;
 }
-if(data302.length < 1){
-const err571 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(props0 !== true && props81 !== undefined){
+if(props81 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props81);
+}
+}
+const _errs1026 = errors;
+let valid347 = true;
+const _errs1027 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data302 = data.class_name;
+if(!((((((((((((data302 === "MaxPooling1D") || (data302 === "MaxPool1D")) || (data302 === "MaxPooling2D")) || (data302 === "MaxPool2D")) || (data302 === "MaxPooling3D")) || (data302 === "MaxPool3D")) || (data302 === "AveragePooling1D")) || (data302 === "AvgPool1D")) || (data302 === "AveragePooling2D")) || (data302 === "AvgPool2D")) || (data302 === "AveragePooling3D")) || (data302 === "AvgPool3D"))){
+const err571 = {};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -10811,11 +10833,35 @@ vErrors.push(err571);
 }
 errors++;
 }
-const len13 = data302.length;
-for(let i13=0; i13<len13; i13++){
-let data303 = data302[i13];
-if(!((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303)))){
-const err572 = {instancePath:instancePath+"/config/pool_size/" + i13,schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+var _valid113 = _errs1027 === errors;
+errors = _errs1026;
+if(vErrors !== null){
+if(_errs1026){
+vErrors.length = _errs1026;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid113){
+const _errs1029 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data303 = data.config;
+if(!(validate22(data303, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
+if(data303.pool_size !== undefined){
+let data304 = data303.pool_size;
+const _errs1033 = errors;
+let valid352 = false;
+const _errs1034 = errors;
+if(!((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304)))){
+const err572 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -10824,9 +10870,9 @@ vErrors.push(err572);
 }
 errors++;
 }
-if(typeof data303 == "number"){
-if(data303 < 1 || isNaN(data303)){
-const err573 = {instancePath:instancePath+"/config/pool_size/" + i13,schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data304 == "number"){
+if(data304 < 1 || isNaN(data304)){
+const err573 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -10836,10 +10882,12 @@ vErrors.push(err573);
 errors++;
 }
 }
-}
-}
-else {
-const err574 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid114 = _errs1034 === errors;
+valid352 = valid352 || _valid114;
+const _errs1036 = errors;
+if(Array.isArray(data304)){
+if(data304.length > 3){
+const err574 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -10848,10 +10896,8 @@ vErrors.push(err574);
 }
 errors++;
 }
-var _valid113 = _errs1027 === errors;
-valid348 = valid348 || _valid113;
-if(!valid348){
-const err575 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/44/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data304.length < 1){
+const err575 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -10860,22 +10906,11 @@ vErrors.push(err575);
 }
 errors++;
 }
-else {
-errors = _errs1024;
-if(vErrors !== null){
-if(_errs1024){
-vErrors.length = _errs1024;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data301.pool_length !== undefined){
-let data304 = data301.pool_length;
-if(!((typeof data304 == "number") && (!(data304 % 1) && !isNaN(data304)))){
-const err576 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/44/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len13 = data304.length;
+for(let i13=0; i13<len13; i13++){
+let data305 = data304[i13];
+if(!((typeof data305 == "number") && (!(data305 % 1) && !isNaN(data305)))){
+const err576 = {instancePath:instancePath+"/config/pool_size/" + i13,schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -10884,9 +10919,9 @@ vErrors.push(err576);
 }
 errors++;
 }
-if(typeof data304 == "number"){
-if(data304 < 1 || isNaN(data304)){
-const err577 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/44/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data305 == "number"){
+if(data305 < 1 || isNaN(data305)){
+const err577 = {instancePath:instancePath+"/config/pool_size/" + i13,schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -10897,16 +10932,9 @@ errors++;
 }
 }
 }
-if(data301.strides !== undefined){
-let data305 = data301.strides;
-const _errs1034 = errors;
-let valid351 = false;
-const _errs1035 = errors;
-const _errs1036 = errors;
-let valid352 = false;
-const _errs1037 = errors;
-if(!((typeof data305 == "number") && (!(data305 % 1) && !isNaN(data305)))){
-const err578 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err578 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -10915,9 +10943,10 @@ vErrors.push(err578);
 }
 errors++;
 }
-if(typeof data305 == "number"){
-if(data305 < 1 || isNaN(data305)){
-const err579 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid114 = _errs1036 === errors;
+valid352 = valid352 || _valid114;
+if(!valid352){
+const err579 = {instancePath:instancePath+"/config/pool_size",schemaPath:"#/allOf/45/then/properties/config/properties/pool_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -10926,13 +10955,22 @@ vErrors.push(err579);
 }
 errors++;
 }
+else {
+errors = _errs1033;
+if(vErrors !== null){
+if(_errs1033){
+vErrors.length = _errs1033;
 }
-var _valid115 = _errs1037 === errors;
-valid352 = valid352 || _valid115;
-const _errs1039 = errors;
-if(Array.isArray(data305)){
-if(data305.length > 3){
-const err580 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data303.pool_length !== undefined){
+let data306 = data303.pool_length;
+if(!((typeof data306 == "number") && (!(data306 % 1) && !isNaN(data306)))){
+const err580 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/45/then/properties/config/properties/pool_length/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -10941,8 +10979,9 @@ vErrors.push(err580);
 }
 errors++;
 }
-if(data305.length < 1){
-const err581 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(typeof data306 == "number"){
+if(data306 < 1 || isNaN(data306)){
+const err581 = {instancePath:instancePath+"/config/pool_length",schemaPath:"#/allOf/45/then/properties/config/properties/pool_length/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -10951,11 +10990,18 @@ vErrors.push(err581);
 }
 errors++;
 }
-const len14 = data305.length;
-for(let i14=0; i14<len14; i14++){
-let data306 = data305[i14];
-if(!((typeof data306 == "number") && (!(data306 % 1) && !isNaN(data306)))){
-const err582 = {instancePath:instancePath+"/config/strides/" + i14,schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+if(data303.strides !== undefined){
+let data307 = data303.strides;
+const _errs1043 = errors;
+let valid355 = false;
+const _errs1044 = errors;
+const _errs1045 = errors;
+let valid356 = false;
+const _errs1046 = errors;
+if(!((typeof data307 == "number") && (!(data307 % 1) && !isNaN(data307)))){
+const err582 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -10964,9 +11010,9 @@ vErrors.push(err582);
 }
 errors++;
 }
-if(typeof data306 == "number"){
-if(data306 < 1 || isNaN(data306)){
-const err583 = {instancePath:instancePath+"/config/strides/" + i14,schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data307 == "number"){
+if(data307 < 1 || isNaN(data307)){
+const err583 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -10976,10 +11022,12 @@ vErrors.push(err583);
 errors++;
 }
 }
-}
-}
-else {
-const err584 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid116 = _errs1046 === errors;
+valid356 = valid356 || _valid116;
+const _errs1048 = errors;
+if(Array.isArray(data307)){
+if(data307.length > 3){
+const err584 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -10988,10 +11036,8 @@ vErrors.push(err584);
 }
 errors++;
 }
-var _valid115 = _errs1039 === errors;
-valid352 = valid352 || _valid115;
-if(!valid352){
-const err585 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data307.length < 1){
+const err585 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -11000,22 +11046,11 @@ vErrors.push(err585);
 }
 errors++;
 }
-else {
-errors = _errs1036;
-if(vErrors !== null){
-if(_errs1036){
-vErrors.length = _errs1036;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid114 = _errs1035 === errors;
-valid351 = valid351 || _valid114;
-const _errs1043 = errors;
-if(data305 !== null){
-const err586 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const len14 = data307.length;
+for(let i14=0; i14<len14; i14++){
+let data308 = data307[i14];
+if(!((typeof data308 == "number") && (!(data308 % 1) && !isNaN(data308)))){
+const err586 = {instancePath:instancePath+"/config/strides/" + i14,schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -11024,10 +11059,9 @@ vErrors.push(err586);
 }
 errors++;
 }
-var _valid114 = _errs1043 === errors;
-valid351 = valid351 || _valid114;
-if(!valid351){
-const err587 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/44/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data308 == "number"){
+if(data308 < 1 || isNaN(data308)){
+const err587 = {instancePath:instancePath+"/config/strides/" + i14,schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -11036,25 +11070,11 @@ vErrors.push(err587);
 }
 errors++;
 }
-else {
-errors = _errs1034;
-if(vErrors !== null){
-if(_errs1034){
-vErrors.length = _errs1034;
+}
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data301.stride !== undefined){
-let data307 = data301.stride;
-const _errs1046 = errors;
-let valid355 = false;
-const _errs1047 = errors;
-if(!((typeof data307 == "number") && (!(data307 % 1) && !isNaN(data307)))){
-const err588 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err588 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -11063,9 +11083,10 @@ vErrors.push(err588);
 }
 errors++;
 }
-if(typeof data307 == "number"){
-if(data307 < 1 || isNaN(data307)){
-const err589 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid116 = _errs1048 === errors;
+valid356 = valid356 || _valid116;
+if(!valid356){
+const err589 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -11074,12 +11095,22 @@ vErrors.push(err589);
 }
 errors++;
 }
+else {
+errors = _errs1045;
+if(vErrors !== null){
+if(_errs1045){
+vErrors.length = _errs1045;
 }
-var _valid116 = _errs1047 === errors;
-valid355 = valid355 || _valid116;
-const _errs1049 = errors;
+else {
+vErrors = null;
+}
+}
+}
+var _valid115 = _errs1044 === errors;
+valid355 = valid355 || _valid115;
+const _errs1052 = errors;
 if(data307 !== null){
-const err590 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err590 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -11088,10 +11119,10 @@ vErrors.push(err590);
 }
 errors++;
 }
-var _valid116 = _errs1049 === errors;
-valid355 = valid355 || _valid116;
+var _valid115 = _errs1052 === errors;
+valid355 = valid355 || _valid115;
 if(!valid355){
-const err591 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/44/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err591 = {instancePath:instancePath+"/config/strides",schemaPath:"#/allOf/45/then/properties/config/properties/strides/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -11101,10 +11132,10 @@ vErrors.push(err591);
 errors++;
 }
 else {
-errors = _errs1046;
+errors = _errs1043;
 if(vErrors !== null){
-if(_errs1046){
-vErrors.length = _errs1046;
+if(_errs1043){
+vErrors.length = _errs1043;
 }
 else {
 vErrors = null;
@@ -11112,11 +11143,13 @@ vErrors = null;
 }
 }
 }
-if(data301.padding !== undefined){
-let data308 = data301.padding;
-if(typeof data308 === "string"){
-if(func1(data308) < 1){
-const err592 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/44/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data303.stride !== undefined){
+let data309 = data303.stride;
+const _errs1055 = errors;
+let valid359 = false;
+const _errs1056 = errors;
+if(!((typeof data309 == "number") && (!(data309 % 1) && !isNaN(data309)))){
+const err592 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/45/then/properties/config/properties/stride/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -11125,9 +11158,9 @@ vErrors.push(err592);
 }
 errors++;
 }
-}
-else {
-const err593 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/44/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data309 == "number"){
+if(data309 < 1 || isNaN(data309)){
+const err593 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/45/then/properties/config/properties/stride/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -11137,11 +11170,11 @@ vErrors.push(err593);
 errors++;
 }
 }
-if(data301.border_mode !== undefined){
-let data309 = data301.border_mode;
-if(typeof data309 === "string"){
-if(func1(data309) < 1){
-const err594 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/44/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid117 = _errs1056 === errors;
+valid359 = valid359 || _valid117;
+const _errs1058 = errors;
+if(data309 !== null){
+const err594 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/45/then/properties/config/properties/stride/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -11150,9 +11183,10 @@ vErrors.push(err594);
 }
 errors++;
 }
-}
-else {
-const err595 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/44/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid117 = _errs1058 === errors;
+valid359 = valid359 || _valid117;
+if(!valid359){
+const err595 = {instancePath:instancePath+"/config/stride",schemaPath:"#/allOf/45/then/properties/config/properties/stride/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -11161,11 +11195,23 @@ vErrors.push(err595);
 }
 errors++;
 }
+else {
+errors = _errs1055;
+if(vErrors !== null){
+if(_errs1055){
+vErrors.length = _errs1055;
 }
-if(data301.data_format !== undefined){
-let data310 = data301.data_format;
-if(!(((data310 === "channels_last") || (data310 === "channels_first")) || (data310 === null))){
-const err596 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/44/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[44].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data303.padding !== undefined){
+let data310 = data303.padding;
+if(typeof data310 === "string"){
+if(func1(data310) < 1){
+const err596 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/45/then/properties/config/properties/padding/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -11175,10 +11221,8 @@ vErrors.push(err596);
 errors++;
 }
 }
-if(data301.dim_ordering !== undefined){
-let data311 = data301.dim_ordering;
-if(!(((data311 === "tf") || (data311 === "th")) || (data311 === "default"))){
-const err597 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/44/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[44].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
+else {
+const err597 = {instancePath:instancePath+"/config/padding",schemaPath:"#/allOf/45/then/properties/config/properties/padding/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -11188,19 +11232,11 @@ vErrors.push(err597);
 errors++;
 }
 }
-}
-}
-}
-var _valid112 = _errs1020 === errors;
-valid343 = _valid112;
-if(valid343){
-var props81 = {};
-props81.config = true;
-props81.class_name = true;
-}
-}
-if(!valid343){
-const err598 = {instancePath,schemaPath:"#/allOf/44/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data303.border_mode !== undefined){
+let data311 = data303.border_mode;
+if(typeof data311 === "string"){
+if(func1(data311) < 1){
+const err598 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/45/then/properties/config/properties/border_mode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -11209,23 +11245,9 @@ vErrors.push(err598);
 }
 errors++;
 }
-if(props2 !== true && props81 !== undefined){
-if(props81 === true){
-props2 = true;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props81);
-}
-}
-const _errs1058 = errors;
-let valid356 = true;
-const _errs1059 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-let data312 = data.class_name;
-if(!((((((((((((data312 === "GlobalMaxPooling1D") || (data312 === "GlobalMaxPool1D")) || (data312 === "GlobalMaxPooling2D")) || (data312 === "GlobalMaxPool2D")) || (data312 === "GlobalMaxPooling3D")) || (data312 === "GlobalMaxPool3D")) || (data312 === "GlobalAveragePooling1D")) || (data312 === "GlobalAvgPool1D")) || (data312 === "GlobalAveragePooling2D")) || (data312 === "GlobalAvgPool2D")) || (data312 === "GlobalAveragePooling3D")) || (data312 === "GlobalAvgPool3D"))){
-const err599 = {};
+const err599 = {instancePath:instancePath+"/config/border_mode",schemaPath:"#/allOf/45/then/properties/config/properties/border_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -11235,30 +11257,9 @@ vErrors.push(err599);
 errors++;
 }
 }
-}
-var _valid117 = _errs1059 === errors;
-errors = _errs1058;
-if(vErrors !== null){
-if(_errs1058){
-vErrors.length = _errs1058;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid117){
-const _errs1061 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data313 = data.config;
-if(!(validate22(data313, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data313 && typeof data313 == "object" && !Array.isArray(data313)){
-if(data313.data_format !== undefined){
-let data314 = data313.data_format;
-if(!(((data314 === "channels_last") || (data314 === "channels_first")) || (data314 === null))){
+if(data303.data_format !== undefined){
+let data312 = data303.data_format;
+if(!(((data312 === "channels_last") || (data312 === "channels_first")) || (data312 === null))){
 const err600 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/45/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[45].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err600];
@@ -11269,9 +11270,9 @@ vErrors.push(err600);
 errors++;
 }
 }
-if(data313.dim_ordering !== undefined){
-let data315 = data313.dim_ordering;
-if(!(((data315 === "tf") || (data315 === "th")) || (data315 === "default"))){
+if(data303.dim_ordering !== undefined){
+let data313 = data303.dim_ordering;
+if(!(((data313 === "tf") || (data313 === "th")) || (data313 === "default"))){
 const err601 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/45/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[45].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err601];
@@ -11282,9 +11283,19 @@ vErrors.push(err601);
 errors++;
 }
 }
-if(data313.keepdims !== undefined){
-if(typeof data313.keepdims !== "boolean"){
-const err602 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/45/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+}
+var _valid113 = _errs1029 === errors;
+valid347 = _valid113;
+if(valid347){
+var props82 = {};
+props82.config = true;
+props82.class_name = true;
+}
+}
+if(!valid347){
+const err602 = {instancePath,schemaPath:"#/allOf/45/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -11293,20 +11304,23 @@ vErrors.push(err602);
 }
 errors++;
 }
+if(props0 !== true && props82 !== undefined){
+if(props82 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props82);
 }
 }
-}
-}
-var _valid117 = _errs1061 === errors;
-valid356 = _valid117;
-if(valid356){
-var props82 = {};
-props82.config = true;
-props82.class_name = true;
-}
-}
-if(!valid356){
-const err603 = {instancePath,schemaPath:"#/allOf/45/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const _errs1067 = errors;
+let valid360 = true;
+const _errs1068 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+let data314 = data.class_name;
+if(!((((((((((((data314 === "GlobalMaxPooling1D") || (data314 === "GlobalMaxPool1D")) || (data314 === "GlobalMaxPooling2D")) || (data314 === "GlobalMaxPool2D")) || (data314 === "GlobalMaxPooling3D")) || (data314 === "GlobalMaxPool3D")) || (data314 === "GlobalAveragePooling1D")) || (data314 === "GlobalAvgPool1D")) || (data314 === "GlobalAveragePooling2D")) || (data314 === "GlobalAvgPool2D")) || (data314 === "GlobalAveragePooling3D")) || (data314 === "GlobalAvgPool3D"))){
+const err603 = {};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -11315,22 +11329,32 @@ vErrors.push(err603);
 }
 errors++;
 }
-if(props2 !== true && props82 !== undefined){
-if(props82 === true){
-props2 = true;
+}
+}
+var _valid118 = _errs1068 === errors;
+errors = _errs1067;
+if(vErrors !== null){
+if(_errs1067){
+vErrors.length = _errs1067;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props82);
+vErrors = null;
 }
 }
-const _errs1069 = errors;
-let valid361 = true;
+if(_valid118){
 const _errs1070 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("BatchNormalization" !== data.class_name){
-const err604 = {};
+if(data.config !== undefined){
+let data315 = data.config;
+if(!(validate22(data315, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data315 && typeof data315 == "object" && !Array.isArray(data315)){
+if(data315.data_format !== undefined){
+let data316 = data315.data_format;
+if(!(((data316 === "channels_last") || (data316 === "channels_first")) || (data316 === null))){
+const err604 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/46/then/properties/config/properties/data_format/enum",keyword:"enum",params:{allowedValues: schema32.allOf[46].then.properties.config.properties.data_format.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -11340,30 +11364,10 @@ vErrors.push(err604);
 errors++;
 }
 }
-}
-var _valid118 = _errs1070 === errors;
-errors = _errs1069;
-if(vErrors !== null){
-if(_errs1069){
-vErrors.length = _errs1069;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid118){
-const _errs1072 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data318 = data.config;
-if(!(validate22(data318, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data318 && typeof data318 == "object" && !Array.isArray(data318)){
-if(data318.center !== undefined){
-if(typeof data318.center !== "boolean"){
-const err605 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/46/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data315.dim_ordering !== undefined){
+let data317 = data315.dim_ordering;
+if(!(((data317 === "tf") || (data317 === "th")) || (data317 === "default"))){
+const err605 = {instancePath:instancePath+"/config/dim_ordering",schemaPath:"#/allOf/46/then/properties/config/properties/dim_ordering/enum",keyword:"enum",params:{allowedValues: schema32.allOf[46].then.properties.config.properties.dim_ordering.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -11373,9 +11377,9 @@ vErrors.push(err605);
 errors++;
 }
 }
-if(data318.scale !== undefined){
-if(typeof data318.scale !== "boolean"){
-const err606 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/46/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data315.keepdims !== undefined){
+if(typeof data315.keepdims !== "boolean"){
+const err606 = {instancePath:instancePath+"/config/keepdims",schemaPath:"#/allOf/46/then/properties/config/properties/keepdims/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -11385,11 +11389,19 @@ vErrors.push(err606);
 errors++;
 }
 }
-if(data318.epsilon !== undefined){
-let data321 = data318.epsilon;
-if(typeof data321 == "number"){
-if(data321 < 0 || isNaN(data321)){
-const err607 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/46/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+var _valid118 = _errs1070 === errors;
+valid360 = _valid118;
+if(valid360){
+var props83 = {};
+props83.config = true;
+props83.class_name = true;
+}
+}
+if(!valid360){
+const err607 = {instancePath,schemaPath:"#/allOf/46/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -11398,9 +11410,22 @@ vErrors.push(err607);
 }
 errors++;
 }
+if(props0 !== true && props83 !== undefined){
+if(props83 === true){
+props0 = true;
 }
 else {
-const err608 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/46/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+props0 = props0 || {};
+Object.assign(props0, props83);
+}
+}
+const _errs1078 = errors;
+let valid365 = true;
+const _errs1079 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("BatchNormalization" !== data.class_name){
+const err608 = {};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -11410,25 +11435,30 @@ vErrors.push(err608);
 errors++;
 }
 }
-if(data318.beta_initializer !== undefined){
-if(!(validate28(data318.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data318,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+}
+var _valid119 = _errs1079 === errors;
+errors = _errs1078;
+if(vErrors !== null){
+if(_errs1078){
+vErrors.length = _errs1078;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid119){
+const _errs1081 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data320 = data.config;
+if(!(validate22(data320, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data318.gamma_initializer !== undefined){
-if(!(validate28(data318.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data318,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data318.beta_regularizer !== undefined){
-let data324 = data318.beta_regularizer;
-const _errs1085 = errors;
-let valid367 = false;
-const _errs1086 = errors;
-if(data324 !== null){
-const err609 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data320 && typeof data320 == "object" && !Array.isArray(data320)){
+if(data320.center !== undefined){
+if(typeof data320.center !== "boolean"){
+const err609 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/47/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -11437,11 +11467,10 @@ vErrors.push(err609);
 }
 errors++;
 }
-var _valid119 = _errs1086 === errors;
-valid367 = valid367 || _valid119;
-const _errs1088 = errors;
-if(typeof data324 !== "string"){
-const err610 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data320.scale !== undefined){
+if(typeof data320.scale !== "boolean"){
+const err610 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/47/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -11450,11 +11479,12 @@ vErrors.push(err610);
 }
 errors++;
 }
-var _valid119 = _errs1088 === errors;
-valid367 = valid367 || _valid119;
-const _errs1090 = errors;
-if(!(data324 && typeof data324 == "object" && !Array.isArray(data324))){
-const err611 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data320.epsilon !== undefined){
+let data323 = data320.epsilon;
+if(typeof data323 == "number"){
+if(data323 < 0 || isNaN(data323)){
+const err611 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/47/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -11463,10 +11493,9 @@ vErrors.push(err611);
 }
 errors++;
 }
-var _valid119 = _errs1090 === errors;
-valid367 = valid367 || _valid119;
-if(!valid367){
-const err612 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err612 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/47/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -11475,25 +11504,26 @@ vErrors.push(err612);
 }
 errors++;
 }
-else {
-errors = _errs1085;
-if(vErrors !== null){
-if(_errs1085){
-vErrors.length = _errs1085;
 }
-else {
-vErrors = null;
+if(data320.beta_initializer !== undefined){
+if(!(validate28(data320.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data320,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
+if(data320.gamma_initializer !== undefined){
+if(!(validate28(data320.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data320,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-if(data318.gamma_regularizer !== undefined){
-let data325 = data318.gamma_regularizer;
+if(data320.beta_regularizer !== undefined){
+let data326 = data320.beta_regularizer;
 const _errs1094 = errors;
-let valid369 = false;
+let valid371 = false;
 const _errs1095 = errors;
-if(data325 !== null){
-const err613 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data326 !== null){
+const err613 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -11503,10 +11533,10 @@ vErrors.push(err613);
 errors++;
 }
 var _valid120 = _errs1095 === errors;
-valid369 = valid369 || _valid120;
+valid371 = valid371 || _valid120;
 const _errs1097 = errors;
-if(typeof data325 !== "string"){
-const err614 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data326 !== "string"){
+const err614 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -11516,10 +11546,10 @@ vErrors.push(err614);
 errors++;
 }
 var _valid120 = _errs1097 === errors;
-valid369 = valid369 || _valid120;
+valid371 = valid371 || _valid120;
 const _errs1099 = errors;
-if(!(data325 && typeof data325 == "object" && !Array.isArray(data325))){
-const err615 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data326 && typeof data326 == "object" && !Array.isArray(data326))){
+const err615 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -11529,9 +11559,9 @@ vErrors.push(err615);
 errors++;
 }
 var _valid120 = _errs1099 === errors;
-valid369 = valid369 || _valid120;
-if(!valid369){
-const err616 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid371 = valid371 || _valid120;
+if(!valid371){
+const err616 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -11552,13 +11582,13 @@ vErrors = null;
 }
 }
 }
-if(data318.beta_constraint !== undefined){
-let data326 = data318.beta_constraint;
+if(data320.gamma_regularizer !== undefined){
+let data327 = data320.gamma_regularizer;
 const _errs1103 = errors;
-let valid371 = false;
+let valid373 = false;
 const _errs1104 = errors;
-if(data326 !== null){
-const err617 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data327 !== null){
+const err617 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -11568,10 +11598,10 @@ vErrors.push(err617);
 errors++;
 }
 var _valid121 = _errs1104 === errors;
-valid371 = valid371 || _valid121;
+valid373 = valid373 || _valid121;
 const _errs1106 = errors;
-if(typeof data326 !== "string"){
-const err618 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data327 !== "string"){
+const err618 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -11581,10 +11611,10 @@ vErrors.push(err618);
 errors++;
 }
 var _valid121 = _errs1106 === errors;
-valid371 = valid371 || _valid121;
+valid373 = valid373 || _valid121;
 const _errs1108 = errors;
-if(!(data326 && typeof data326 == "object" && !Array.isArray(data326))){
-const err619 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data327 && typeof data327 == "object" && !Array.isArray(data327))){
+const err619 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -11594,9 +11624,9 @@ vErrors.push(err619);
 errors++;
 }
 var _valid121 = _errs1108 === errors;
-valid371 = valid371 || _valid121;
-if(!valid371){
-const err620 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid373 = valid373 || _valid121;
+if(!valid373){
+const err620 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -11617,13 +11647,13 @@ vErrors = null;
 }
 }
 }
-if(data318.gamma_constraint !== undefined){
-let data327 = data318.gamma_constraint;
+if(data320.beta_constraint !== undefined){
+let data328 = data320.beta_constraint;
 const _errs1112 = errors;
-let valid373 = false;
+let valid375 = false;
 const _errs1113 = errors;
-if(data327 !== null){
-const err621 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data328 !== null){
+const err621 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -11633,10 +11663,10 @@ vErrors.push(err621);
 errors++;
 }
 var _valid122 = _errs1113 === errors;
-valid373 = valid373 || _valid122;
+valid375 = valid375 || _valid122;
 const _errs1115 = errors;
-if(typeof data327 !== "string"){
-const err622 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data328 !== "string"){
+const err622 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -11646,10 +11676,10 @@ vErrors.push(err622);
 errors++;
 }
 var _valid122 = _errs1115 === errors;
-valid373 = valid373 || _valid122;
+valid375 = valid375 || _valid122;
 const _errs1117 = errors;
-if(!(data327 && typeof data327 == "object" && !Array.isArray(data327))){
-const err623 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data328 && typeof data328 == "object" && !Array.isArray(data328))){
+const err623 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -11659,9 +11689,9 @@ vErrors.push(err623);
 errors++;
 }
 var _valid122 = _errs1117 === errors;
-valid373 = valid373 || _valid122;
-if(!valid373){
-const err624 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid375 = valid375 || _valid122;
+if(!valid375){
+const err624 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -11682,13 +11712,13 @@ vErrors = null;
 }
 }
 }
-if(data318.axis !== undefined){
-let data328 = data318.axis;
-const _errs1120 = errors;
-let valid374 = false;
+if(data320.gamma_constraint !== undefined){
+let data329 = data320.gamma_constraint;
 const _errs1121 = errors;
-if(!((typeof data328 == "number") && (!(data328 % 1) && !isNaN(data328)))){
-const err625 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let valid377 = false;
+const _errs1122 = errors;
+if(data329 !== null){
+const err625 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -11697,15 +11727,11 @@ vErrors.push(err625);
 }
 errors++;
 }
-var _valid123 = _errs1121 === errors;
-valid374 = valid374 || _valid123;
-const _errs1123 = errors;
-if(Array.isArray(data328)){
-const len15 = data328.length;
-for(let i15=0; i15<len15; i15++){
-let data329 = data328[i15];
-if(!((typeof data329 == "number") && (!(data329 % 1) && !isNaN(data329)))){
-const err626 = {instancePath:instancePath+"/config/axis/" + i15,schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid123 = _errs1122 === errors;
+valid377 = valid377 || _valid123;
+const _errs1124 = errors;
+if(typeof data329 !== "string"){
+const err626 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -11714,10 +11740,11 @@ vErrors.push(err626);
 }
 errors++;
 }
-}
-}
-else {
-const err627 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid123 = _errs1124 === errors;
+valid377 = valid377 || _valid123;
+const _errs1126 = errors;
+if(!(data329 && typeof data329 == "object" && !Array.isArray(data329))){
+const err627 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -11726,10 +11753,10 @@ vErrors.push(err627);
 }
 errors++;
 }
-var _valid123 = _errs1123 === errors;
-valid374 = valid374 || _valid123;
-if(!valid374){
-const err628 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/46/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid123 = _errs1126 === errors;
+valid377 = valid377 || _valid123;
+if(!valid377){
+const err628 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -11739,10 +11766,10 @@ vErrors.push(err628);
 errors++;
 }
 else {
-errors = _errs1120;
+errors = _errs1121;
 if(vErrors !== null){
-if(_errs1120){
-vErrors.length = _errs1120;
+if(_errs1121){
+vErrors.length = _errs1121;
 }
 else {
 vErrors = null;
@@ -11750,9 +11777,13 @@ vErrors = null;
 }
 }
 }
-if(data318.momentum !== undefined){
-if(!(typeof data318.momentum == "number")){
-const err629 = {instancePath:instancePath+"/config/momentum",schemaPath:"#/allOf/46/then/properties/config/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data320.axis !== undefined){
+let data330 = data320.axis;
+const _errs1129 = errors;
+let valid378 = false;
+const _errs1130 = errors;
+if(!((typeof data330 == "number") && (!(data330 % 1) && !isNaN(data330)))){
+const err629 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -11761,22 +11792,15 @@ vErrors.push(err629);
 }
 errors++;
 }
-}
-if(data318.moving_mean_initializer !== undefined){
-if(!(validate28(data318.moving_mean_initializer, {instancePath:instancePath+"/config/moving_mean_initializer",parentData:data318,parentDataProperty:"moving_mean_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data318.moving_variance_initializer !== undefined){
-if(!(validate28(data318.moving_variance_initializer, {instancePath:instancePath+"/config/moving_variance_initializer",parentData:data318,parentDataProperty:"moving_variance_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data318.synchronized !== undefined){
-if(typeof data318.synchronized !== "boolean"){
-const err630 = {instancePath:instancePath+"/config/synchronized",schemaPath:"#/allOf/46/then/properties/config/properties/synchronized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid124 = _errs1130 === errors;
+valid378 = valid378 || _valid124;
+const _errs1132 = errors;
+if(Array.isArray(data330)){
+const len15 = data330.length;
+for(let i15=0; i15<len15; i15++){
+let data331 = data330[i15];
+if(!((typeof data331 == "number") && (!(data331 % 1) && !isNaN(data331)))){
+const err630 = {instancePath:instancePath+"/config/axis/" + i15,schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -11786,9 +11810,9 @@ vErrors.push(err630);
 errors++;
 }
 }
-if(data318.renorm !== undefined){
-if(typeof data318.renorm !== "boolean"){
-const err631 = {instancePath:instancePath+"/config/renorm",schemaPath:"#/allOf/46/then/properties/config/properties/renorm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err631 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -11797,14 +11821,10 @@ vErrors.push(err631);
 }
 errors++;
 }
-}
-if(data318.renorm_clipping !== undefined){
-let data335 = data318.renorm_clipping;
-const _errs1136 = errors;
-let valid377 = false;
-const _errs1137 = errors;
-if(!(data335 && typeof data335 == "object" && !Array.isArray(data335))){
-const err632 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_clipping/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid124 = _errs1132 === errors;
+valid378 = valid378 || _valid124;
+if(!valid378){
+const err632 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -11813,11 +11833,21 @@ vErrors.push(err632);
 }
 errors++;
 }
-var _valid124 = _errs1137 === errors;
-valid377 = valid377 || _valid124;
-const _errs1139 = errors;
-if(data335 !== null){
-const err633 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_clipping/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+else {
+errors = _errs1129;
+if(vErrors !== null){
+if(_errs1129){
+vErrors.length = _errs1129;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data320.momentum !== undefined){
+if(!(typeof data320.momentum == "number")){
+const err633 = {instancePath:instancePath+"/config/momentum",schemaPath:"#/allOf/47/then/properties/config/properties/momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -11826,10 +11856,22 @@ vErrors.push(err633);
 }
 errors++;
 }
-var _valid124 = _errs1139 === errors;
-valid377 = valid377 || _valid124;
-if(!valid377){
-const err634 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_clipping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data320.moving_mean_initializer !== undefined){
+if(!(validate28(data320.moving_mean_initializer, {instancePath:instancePath+"/config/moving_mean_initializer",parentData:data320,parentDataProperty:"moving_mean_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data320.moving_variance_initializer !== undefined){
+if(!(validate28(data320.moving_variance_initializer, {instancePath:instancePath+"/config/moving_variance_initializer",parentData:data320,parentDataProperty:"moving_variance_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data320.synchronized !== undefined){
+if(typeof data320.synchronized !== "boolean"){
+const err634 = {instancePath:instancePath+"/config/synchronized",schemaPath:"#/allOf/47/then/properties/config/properties/synchronized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -11838,21 +11880,10 @@ vErrors.push(err634);
 }
 errors++;
 }
-else {
-errors = _errs1136;
-if(vErrors !== null){
-if(_errs1136){
-vErrors.length = _errs1136;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data318.renorm_momentum !== undefined){
-if(!(typeof data318.renorm_momentum == "number")){
-const err635 = {instancePath:instancePath+"/config/renorm_momentum",schemaPath:"#/allOf/46/then/properties/config/properties/renorm_momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data320.renorm !== undefined){
+if(typeof data320.renorm !== "boolean"){
+const err635 = {instancePath:instancePath+"/config/renorm",schemaPath:"#/allOf/47/then/properties/config/properties/renorm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -11862,13 +11893,13 @@ vErrors.push(err635);
 errors++;
 }
 }
-if(data318.virtual_batch_size !== undefined){
-let data337 = data318.virtual_batch_size;
-const _errs1144 = errors;
-let valid378 = false;
+if(data320.renorm_clipping !== undefined){
+let data337 = data320.renorm_clipping;
 const _errs1145 = errors;
-if(!((typeof data337 == "number") && (!(data337 % 1) && !isNaN(data337)))){
-const err636 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let valid381 = false;
+const _errs1146 = errors;
+if(!(data337 && typeof data337 == "object" && !Array.isArray(data337))){
+const err636 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/47/then/properties/config/properties/renorm_clipping/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -11877,9 +11908,11 @@ vErrors.push(err636);
 }
 errors++;
 }
-if(typeof data337 == "number"){
-if(data337 < 1 || isNaN(data337)){
-const err637 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid125 = _errs1146 === errors;
+valid381 = valid381 || _valid125;
+const _errs1148 = errors;
+if(data337 !== null){
+const err637 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/47/then/properties/config/properties/renorm_clipping/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -11888,12 +11921,10 @@ vErrors.push(err637);
 }
 errors++;
 }
-}
-var _valid125 = _errs1145 === errors;
-valid378 = valid378 || _valid125;
-const _errs1147 = errors;
-if(data337 !== null){
-const err638 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid125 = _errs1148 === errors;
+valid381 = valid381 || _valid125;
+if(!valid381){
+const err638 = {instancePath:instancePath+"/config/renorm_clipping",schemaPath:"#/allOf/47/then/properties/config/properties/renorm_clipping/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -11902,10 +11933,21 @@ vErrors.push(err638);
 }
 errors++;
 }
-var _valid125 = _errs1147 === errors;
-valid378 = valid378 || _valid125;
-if(!valid378){
-const err639 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/46/then/properties/config/properties/virtual_batch_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+else {
+errors = _errs1145;
+if(vErrors !== null){
+if(_errs1145){
+vErrors.length = _errs1145;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data320.renorm_momentum !== undefined){
+if(!(typeof data320.renorm_momentum == "number")){
+const err639 = {instancePath:instancePath+"/config/renorm_momentum",schemaPath:"#/allOf/47/then/properties/config/properties/renorm_momentum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -11914,25 +11956,14 @@ vErrors.push(err639);
 }
 errors++;
 }
-else {
-errors = _errs1144;
-if(vErrors !== null){
-if(_errs1144){
-vErrors.length = _errs1144;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data318.fused !== undefined){
-let data338 = data318.fused;
-const _errs1150 = errors;
-let valid379 = false;
-const _errs1151 = errors;
-if(typeof data338 !== "boolean"){
-const err640 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/46/then/properties/config/properties/fused/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data320.virtual_batch_size !== undefined){
+let data339 = data320.virtual_batch_size;
+const _errs1153 = errors;
+let valid382 = false;
+const _errs1154 = errors;
+if(!((typeof data339 == "number") && (!(data339 % 1) && !isNaN(data339)))){
+const err640 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/47/then/properties/config/properties/virtual_batch_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -11941,11 +11972,9 @@ vErrors.push(err640);
 }
 errors++;
 }
-var _valid126 = _errs1151 === errors;
-valid379 = valid379 || _valid126;
-const _errs1153 = errors;
-if(data338 !== null){
-const err641 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/46/then/properties/config/properties/fused/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(typeof data339 == "number"){
+if(data339 < 1 || isNaN(data339)){
+const err641 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/47/then/properties/config/properties/virtual_batch_size/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -11954,10 +11983,12 @@ vErrors.push(err641);
 }
 errors++;
 }
-var _valid126 = _errs1153 === errors;
-valid379 = valid379 || _valid126;
-if(!valid379){
-const err642 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/46/then/properties/config/properties/fused/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var _valid126 = _errs1154 === errors;
+valid382 = valid382 || _valid126;
+const _errs1156 = errors;
+if(data339 !== null){
+const err642 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/47/then/properties/config/properties/virtual_batch_size/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -11966,22 +11997,10 @@ vErrors.push(err642);
 }
 errors++;
 }
-else {
-errors = _errs1150;
-if(vErrors !== null){
-if(_errs1150){
-vErrors.length = _errs1150;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data318.mode !== undefined){
-let data339 = data318.mode;
-if(!(((data339 === 0) || (data339 === 1)) || (data339 === 2))){
-const err643 = {instancePath:instancePath+"/config/mode",schemaPath:"#/allOf/46/then/properties/config/properties/mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[46].then.properties.config.properties.mode.enum},message:"must be equal to one of the allowed values"};
+var _valid126 = _errs1156 === errors;
+valid382 = valid382 || _valid126;
+if(!valid382){
+const err643 = {instancePath:instancePath+"/config/virtual_batch_size",schemaPath:"#/allOf/47/then/properties/config/properties/virtual_batch_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -11990,32 +12009,25 @@ vErrors.push(err643);
 }
 errors++;
 }
+else {
+errors = _errs1153;
+if(vErrors !== null){
+if(_errs1153){
+vErrors.length = _errs1153;
 }
-if(data318.beta_init !== undefined){
-if(!(validate28(data318.beta_init, {instancePath:instancePath+"/config/beta_init",parentData:data318,parentDataProperty:"beta_init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data318.gamma_init !== undefined){
-if(!(validate28(data318.gamma_init, {instancePath:instancePath+"/config/gamma_init",parentData:data318,parentDataProperty:"gamma_init",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
+else {
+vErrors = null;
 }
 }
 }
 }
-}
-var _valid118 = _errs1072 === errors;
-valid361 = _valid118;
-if(valid361){
-var props89 = {};
-props89.config = true;
-props89.class_name = true;
-}
-}
-if(!valid361){
-const err644 = {instancePath,schemaPath:"#/allOf/46/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data320.fused !== undefined){
+let data340 = data320.fused;
+const _errs1159 = errors;
+let valid383 = false;
+const _errs1160 = errors;
+if(typeof data340 !== "boolean"){
+const err644 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/47/then/properties/config/properties/fused/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err644];
 }
@@ -12024,22 +12036,11 @@ vErrors.push(err644);
 }
 errors++;
 }
-if(props2 !== true && props89 !== undefined){
-if(props89 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props89);
-}
-}
-const _errs1159 = errors;
-let valid380 = true;
-const _errs1160 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("LayerNormalization" !== data.class_name){
-const err645 = {};
+var _valid127 = _errs1160 === errors;
+valid383 = valid383 || _valid127;
+const _errs1162 = errors;
+if(data340 !== null){
+const err645 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/47/then/properties/config/properties/fused/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err645];
 }
@@ -12048,9 +12049,19 @@ vErrors.push(err645);
 }
 errors++;
 }
+var _valid127 = _errs1162 === errors;
+valid383 = valid383 || _valid127;
+if(!valid383){
+const err646 = {instancePath:instancePath+"/config/fused",schemaPath:"#/allOf/47/then/properties/config/properties/fused/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err646];
 }
+else {
+vErrors.push(err646);
 }
-var _valid127 = _errs1160 === errors;
+errors++;
+}
+else {
 errors = _errs1159;
 if(vErrors !== null){
 if(_errs1159){
@@ -12060,31 +12071,12 @@ else {
 vErrors = null;
 }
 }
-if(_valid127){
-const _errs1162 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data343 = data.config;
-if(!(validate22(data343, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data343 && typeof data343 == "object" && !Array.isArray(data343)){
-if(data343.center !== undefined){
-if(typeof data343.center !== "boolean"){
-const err646 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/47/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err646];
-}
-else {
-vErrors.push(err646);
-}
-errors++;
 }
 }
-if(data343.scale !== undefined){
-if(typeof data343.scale !== "boolean"){
-const err647 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/47/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data320.mode !== undefined){
+let data341 = data320.mode;
+if(!(((data341 === 0) || (data341 === 1)) || (data341 === 2))){
+const err647 = {instancePath:instancePath+"/config/mode",schemaPath:"#/allOf/47/then/properties/config/properties/mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[47].then.properties.config.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -12094,11 +12086,31 @@ vErrors.push(err647);
 errors++;
 }
 }
-if(data343.epsilon !== undefined){
-let data346 = data343.epsilon;
-if(typeof data346 == "number"){
-if(data346 < 0 || isNaN(data346)){
-const err648 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/47/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data320.beta_init !== undefined){
+if(!(validate28(data320.beta_init, {instancePath:instancePath+"/config/beta_init",parentData:data320,parentDataProperty:"beta_init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+if(data320.gamma_init !== undefined){
+if(!(validate28(data320.gamma_init, {instancePath:instancePath+"/config/gamma_init",parentData:data320,parentDataProperty:"gamma_init",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+}
+var _valid119 = _errs1081 === errors;
+valid365 = _valid119;
+if(valid365){
+var props90 = {};
+props90.config = true;
+props90.class_name = true;
+}
+}
+if(!valid365){
+const err648 = {instancePath,schemaPath:"#/allOf/47/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -12107,9 +12119,22 @@ vErrors.push(err648);
 }
 errors++;
 }
+if(props0 !== true && props90 !== undefined){
+if(props90 === true){
+props0 = true;
 }
 else {
-const err649 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/47/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+props0 = props0 || {};
+Object.assign(props0, props90);
+}
+}
+const _errs1168 = errors;
+let valid384 = true;
+const _errs1169 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("LayerNormalization" !== data.class_name){
+const err649 = {};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -12119,25 +12144,30 @@ vErrors.push(err649);
 errors++;
 }
 }
-if(data343.beta_initializer !== undefined){
-if(!(validate28(data343.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data343,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+}
+var _valid128 = _errs1169 === errors;
+errors = _errs1168;
+if(vErrors !== null){
+if(_errs1168){
+vErrors.length = _errs1168;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid128){
+const _errs1171 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data345 = data.config;
+if(!(validate22(data345, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data343.gamma_initializer !== undefined){
-if(!(validate28(data343.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data343,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data343.beta_regularizer !== undefined){
-let data349 = data343.beta_regularizer;
-const _errs1175 = errors;
-let valid386 = false;
-const _errs1176 = errors;
-if(data349 !== null){
-const err650 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data345 && typeof data345 == "object" && !Array.isArray(data345)){
+if(data345.center !== undefined){
+if(typeof data345.center !== "boolean"){
+const err650 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/48/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -12146,11 +12176,10 @@ vErrors.push(err650);
 }
 errors++;
 }
-var _valid128 = _errs1176 === errors;
-valid386 = valid386 || _valid128;
-const _errs1178 = errors;
-if(typeof data349 !== "string"){
-const err651 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data345.scale !== undefined){
+if(typeof data345.scale !== "boolean"){
+const err651 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/48/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -12159,11 +12188,12 @@ vErrors.push(err651);
 }
 errors++;
 }
-var _valid128 = _errs1178 === errors;
-valid386 = valid386 || _valid128;
-const _errs1180 = errors;
-if(!(data349 && typeof data349 == "object" && !Array.isArray(data349))){
-const err652 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data345.epsilon !== undefined){
+let data348 = data345.epsilon;
+if(typeof data348 == "number"){
+if(data348 < 0 || isNaN(data348)){
+const err652 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/48/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -12172,10 +12202,9 @@ vErrors.push(err652);
 }
 errors++;
 }
-var _valid128 = _errs1180 === errors;
-valid386 = valid386 || _valid128;
-if(!valid386){
-const err653 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err653 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/48/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -12184,25 +12213,26 @@ vErrors.push(err653);
 }
 errors++;
 }
-else {
-errors = _errs1175;
-if(vErrors !== null){
-if(_errs1175){
-vErrors.length = _errs1175;
 }
-else {
-vErrors = null;
+if(data345.beta_initializer !== undefined){
+if(!(validate28(data345.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data345,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
+if(data345.gamma_initializer !== undefined){
+if(!(validate28(data345.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data345,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-if(data343.gamma_regularizer !== undefined){
-let data350 = data343.gamma_regularizer;
+if(data345.beta_regularizer !== undefined){
+let data351 = data345.beta_regularizer;
 const _errs1184 = errors;
-let valid388 = false;
+let valid390 = false;
 const _errs1185 = errors;
-if(data350 !== null){
-const err654 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data351 !== null){
+const err654 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -12212,10 +12242,10 @@ vErrors.push(err654);
 errors++;
 }
 var _valid129 = _errs1185 === errors;
-valid388 = valid388 || _valid129;
+valid390 = valid390 || _valid129;
 const _errs1187 = errors;
-if(typeof data350 !== "string"){
-const err655 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data351 !== "string"){
+const err655 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -12225,10 +12255,10 @@ vErrors.push(err655);
 errors++;
 }
 var _valid129 = _errs1187 === errors;
-valid388 = valid388 || _valid129;
+valid390 = valid390 || _valid129;
 const _errs1189 = errors;
-if(!(data350 && typeof data350 == "object" && !Array.isArray(data350))){
-const err656 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data351 && typeof data351 == "object" && !Array.isArray(data351))){
+const err656 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -12238,9 +12268,9 @@ vErrors.push(err656);
 errors++;
 }
 var _valid129 = _errs1189 === errors;
-valid388 = valid388 || _valid129;
-if(!valid388){
-const err657 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid390 = valid390 || _valid129;
+if(!valid390){
+const err657 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -12261,13 +12291,13 @@ vErrors = null;
 }
 }
 }
-if(data343.beta_constraint !== undefined){
-let data351 = data343.beta_constraint;
+if(data345.gamma_regularizer !== undefined){
+let data352 = data345.gamma_regularizer;
 const _errs1193 = errors;
-let valid390 = false;
+let valid392 = false;
 const _errs1194 = errors;
-if(data351 !== null){
-const err658 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data352 !== null){
+const err658 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -12277,10 +12307,10 @@ vErrors.push(err658);
 errors++;
 }
 var _valid130 = _errs1194 === errors;
-valid390 = valid390 || _valid130;
+valid392 = valid392 || _valid130;
 const _errs1196 = errors;
-if(typeof data351 !== "string"){
-const err659 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data352 !== "string"){
+const err659 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -12290,10 +12320,10 @@ vErrors.push(err659);
 errors++;
 }
 var _valid130 = _errs1196 === errors;
-valid390 = valid390 || _valid130;
+valid392 = valid392 || _valid130;
 const _errs1198 = errors;
-if(!(data351 && typeof data351 == "object" && !Array.isArray(data351))){
-const err660 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data352 && typeof data352 == "object" && !Array.isArray(data352))){
+const err660 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -12303,9 +12333,9 @@ vErrors.push(err660);
 errors++;
 }
 var _valid130 = _errs1198 === errors;
-valid390 = valid390 || _valid130;
-if(!valid390){
-const err661 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid392 = valid392 || _valid130;
+if(!valid392){
+const err661 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -12326,13 +12356,13 @@ vErrors = null;
 }
 }
 }
-if(data343.gamma_constraint !== undefined){
-let data352 = data343.gamma_constraint;
+if(data345.beta_constraint !== undefined){
+let data353 = data345.beta_constraint;
 const _errs1202 = errors;
-let valid392 = false;
+let valid394 = false;
 const _errs1203 = errors;
-if(data352 !== null){
-const err662 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data353 !== null){
+const err662 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -12342,10 +12372,10 @@ vErrors.push(err662);
 errors++;
 }
 var _valid131 = _errs1203 === errors;
-valid392 = valid392 || _valid131;
+valid394 = valid394 || _valid131;
 const _errs1205 = errors;
-if(typeof data352 !== "string"){
-const err663 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data353 !== "string"){
+const err663 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -12355,10 +12385,10 @@ vErrors.push(err663);
 errors++;
 }
 var _valid131 = _errs1205 === errors;
-valid392 = valid392 || _valid131;
+valid394 = valid394 || _valid131;
 const _errs1207 = errors;
-if(!(data352 && typeof data352 == "object" && !Array.isArray(data352))){
-const err664 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data353 && typeof data353 == "object" && !Array.isArray(data353))){
+const err664 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -12368,9 +12398,9 @@ vErrors.push(err664);
 errors++;
 }
 var _valid131 = _errs1207 === errors;
-valid392 = valid392 || _valid131;
-if(!valid392){
-const err665 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid394 = valid394 || _valid131;
+if(!valid394){
+const err665 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -12391,13 +12421,13 @@ vErrors = null;
 }
 }
 }
-if(data343.axis !== undefined){
-let data353 = data343.axis;
-const _errs1210 = errors;
-let valid393 = false;
+if(data345.gamma_constraint !== undefined){
+let data354 = data345.gamma_constraint;
 const _errs1211 = errors;
-if(!((typeof data353 == "number") && (!(data353 % 1) && !isNaN(data353)))){
-const err666 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+let valid396 = false;
+const _errs1212 = errors;
+if(data354 !== null){
+const err666 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -12406,15 +12436,11 @@ vErrors.push(err666);
 }
 errors++;
 }
-var _valid132 = _errs1211 === errors;
-valid393 = valid393 || _valid132;
-const _errs1213 = errors;
-if(Array.isArray(data353)){
-const len16 = data353.length;
-for(let i16=0; i16<len16; i16++){
-let data354 = data353[i16];
-if(!((typeof data354 == "number") && (!(data354 % 1) && !isNaN(data354)))){
-const err667 = {instancePath:instancePath+"/config/axis/" + i16,schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid132 = _errs1212 === errors;
+valid396 = valid396 || _valid132;
+const _errs1214 = errors;
+if(typeof data354 !== "string"){
+const err667 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -12423,10 +12449,11 @@ vErrors.push(err667);
 }
 errors++;
 }
-}
-}
-else {
-const err668 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid132 = _errs1214 === errors;
+valid396 = valid396 || _valid132;
+const _errs1216 = errors;
+if(!(data354 && typeof data354 == "object" && !Array.isArray(data354))){
+const err668 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -12435,10 +12462,10 @@ vErrors.push(err668);
 }
 errors++;
 }
-var _valid132 = _errs1213 === errors;
-valid393 = valid393 || _valid132;
-if(!valid393){
-const err669 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/47/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid132 = _errs1216 === errors;
+valid396 = valid396 || _valid132;
+if(!valid396){
+const err669 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -12448,10 +12475,10 @@ vErrors.push(err669);
 errors++;
 }
 else {
-errors = _errs1210;
+errors = _errs1211;
 if(vErrors !== null){
-if(_errs1210){
-vErrors.length = _errs1210;
+if(_errs1211){
+vErrors.length = _errs1211;
 }
 else {
 vErrors = null;
@@ -12459,9 +12486,13 @@ vErrors = null;
 }
 }
 }
-if(data343.rms_scaling !== undefined){
-if(typeof data343.rms_scaling !== "boolean"){
-const err670 = {instancePath:instancePath+"/config/rms_scaling",schemaPath:"#/allOf/47/then/properties/config/properties/rms_scaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data345.axis !== undefined){
+let data355 = data345.axis;
+const _errs1219 = errors;
+let valid397 = false;
+const _errs1220 = errors;
+if(!((typeof data355 == "number") && (!(data355 % 1) && !isNaN(data355)))){
+const err670 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/48/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -12470,20 +12501,15 @@ vErrors.push(err670);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid127 = _errs1162 === errors;
-valid380 = _valid127;
-if(valid380){
-var props92 = {};
-props92.config = true;
-props92.class_name = true;
-}
-}
-if(!valid380){
-const err671 = {instancePath,schemaPath:"#/allOf/47/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid133 = _errs1220 === errors;
+valid397 = valid397 || _valid133;
+const _errs1222 = errors;
+if(Array.isArray(data355)){
+const len16 = data355.length;
+for(let i16=0; i16<len16; i16++){
+let data356 = data355[i16];
+if(!((typeof data356 == "number") && (!(data356 % 1) && !isNaN(data356)))){
+const err671 = {instancePath:instancePath+"/config/axis/" + i16,schemaPath:"#/allOf/48/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -12492,22 +12518,10 @@ vErrors.push(err671);
 }
 errors++;
 }
-if(props2 !== true && props92 !== undefined){
-if(props92 === true){
-props2 = true;
+}
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props92);
-}
-}
-const _errs1220 = errors;
-let valid396 = true;
-const _errs1221 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("GroupNormalization" !== data.class_name){
-const err672 = {};
+const err672 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/48/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -12516,31 +12530,10 @@ vErrors.push(err672);
 }
 errors++;
 }
-}
-}
-var _valid133 = _errs1221 === errors;
-errors = _errs1220;
-if(vErrors !== null){
-if(_errs1220){
-vErrors.length = _errs1220;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid133){
-const _errs1223 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data357 = data.config;
-if(!(validate22(data357, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
-if(data357.center !== undefined){
-if(typeof data357.center !== "boolean"){
-const err673 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/48/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid133 = _errs1222 === errors;
+valid397 = valid397 || _valid133;
+if(!valid397){
+const err673 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/48/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -12549,10 +12542,21 @@ vErrors.push(err673);
 }
 errors++;
 }
+else {
+errors = _errs1219;
+if(vErrors !== null){
+if(_errs1219){
+vErrors.length = _errs1219;
 }
-if(data357.scale !== undefined){
-if(typeof data357.scale !== "boolean"){
-const err674 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/48/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data345.rms_scaling !== undefined){
+if(typeof data345.rms_scaling !== "boolean"){
+const err674 = {instancePath:instancePath+"/config/rms_scaling",schemaPath:"#/allOf/48/then/properties/config/properties/rms_scaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -12562,11 +12566,19 @@ vErrors.push(err674);
 errors++;
 }
 }
-if(data357.epsilon !== undefined){
-let data360 = data357.epsilon;
-if(typeof data360 == "number"){
-if(data360 < 0 || isNaN(data360)){
-const err675 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/48/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+var _valid128 = _errs1171 === errors;
+valid384 = _valid128;
+if(valid384){
+var props93 = {};
+props93.config = true;
+props93.class_name = true;
+}
+}
+if(!valid384){
+const err675 = {instancePath,schemaPath:"#/allOf/48/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -12575,9 +12587,22 @@ vErrors.push(err675);
 }
 errors++;
 }
+if(props0 !== true && props93 !== undefined){
+if(props93 === true){
+props0 = true;
 }
 else {
-const err676 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/48/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
+props0 = props0 || {};
+Object.assign(props0, props93);
+}
+}
+const _errs1229 = errors;
+let valid400 = true;
+const _errs1230 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("GroupNormalization" !== data.class_name){
+const err676 = {};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -12587,25 +12612,30 @@ vErrors.push(err676);
 errors++;
 }
 }
-if(data357.beta_initializer !== undefined){
-if(!(validate28(data357.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data357,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+}
+var _valid134 = _errs1230 === errors;
+errors = _errs1229;
+if(vErrors !== null){
+if(_errs1229){
+vErrors.length = _errs1229;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid134){
+const _errs1232 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data359 = data.config;
+if(!(validate22(data359, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-}
-if(data357.gamma_initializer !== undefined){
-if(!(validate28(data357.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data357,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-}
-if(data357.beta_regularizer !== undefined){
-let data363 = data357.beta_regularizer;
-const _errs1236 = errors;
-let valid402 = false;
-const _errs1237 = errors;
-if(data363 !== null){
-const err677 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data359 && typeof data359 == "object" && !Array.isArray(data359)){
+if(data359.center !== undefined){
+if(typeof data359.center !== "boolean"){
+const err677 = {instancePath:instancePath+"/config/center",schemaPath:"#/allOf/49/then/properties/config/properties/center/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -12614,11 +12644,10 @@ vErrors.push(err677);
 }
 errors++;
 }
-var _valid134 = _errs1237 === errors;
-valid402 = valid402 || _valid134;
-const _errs1239 = errors;
-if(typeof data363 !== "string"){
-const err678 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data359.scale !== undefined){
+if(typeof data359.scale !== "boolean"){
+const err678 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/49/then/properties/config/properties/scale/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -12627,11 +12656,12 @@ vErrors.push(err678);
 }
 errors++;
 }
-var _valid134 = _errs1239 === errors;
-valid402 = valid402 || _valid134;
-const _errs1241 = errors;
-if(!(data363 && typeof data363 == "object" && !Array.isArray(data363))){
-const err679 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data359.epsilon !== undefined){
+let data362 = data359.epsilon;
+if(typeof data362 == "number"){
+if(data362 < 0 || isNaN(data362)){
+const err679 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/49/then/properties/config/properties/epsilon/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -12640,10 +12670,9 @@ vErrors.push(err679);
 }
 errors++;
 }
-var _valid134 = _errs1241 === errors;
-valid402 = valid402 || _valid134;
-if(!valid402){
-const err680 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err680 = {instancePath:instancePath+"/config/epsilon",schemaPath:"#/allOf/49/then/properties/config/properties/epsilon/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -12652,25 +12681,26 @@ vErrors.push(err680);
 }
 errors++;
 }
-else {
-errors = _errs1236;
-if(vErrors !== null){
-if(_errs1236){
-vErrors.length = _errs1236;
 }
-else {
-vErrors = null;
+if(data359.beta_initializer !== undefined){
+if(!(validate28(data359.beta_initializer, {instancePath:instancePath+"/config/beta_initializer",parentData:data359,parentDataProperty:"beta_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
+if(data359.gamma_initializer !== undefined){
+if(!(validate28(data359.gamma_initializer, {instancePath:instancePath+"/config/gamma_initializer",parentData:data359,parentDataProperty:"gamma_initializer",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
 }
-if(data357.gamma_regularizer !== undefined){
-let data364 = data357.gamma_regularizer;
+if(data359.beta_regularizer !== undefined){
+let data365 = data359.beta_regularizer;
 const _errs1245 = errors;
-let valid404 = false;
+let valid406 = false;
 const _errs1246 = errors;
-if(data364 !== null){
-const err681 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data365 !== null){
+const err681 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -12680,10 +12710,10 @@ vErrors.push(err681);
 errors++;
 }
 var _valid135 = _errs1246 === errors;
-valid404 = valid404 || _valid135;
+valid406 = valid406 || _valid135;
 const _errs1248 = errors;
-if(typeof data364 !== "string"){
-const err682 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data365 !== "string"){
+const err682 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -12693,10 +12723,10 @@ vErrors.push(err682);
 errors++;
 }
 var _valid135 = _errs1248 === errors;
-valid404 = valid404 || _valid135;
+valid406 = valid406 || _valid135;
 const _errs1250 = errors;
-if(!(data364 && typeof data364 == "object" && !Array.isArray(data364))){
-const err683 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data365 && typeof data365 == "object" && !Array.isArray(data365))){
+const err683 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -12706,9 +12736,9 @@ vErrors.push(err683);
 errors++;
 }
 var _valid135 = _errs1250 === errors;
-valid404 = valid404 || _valid135;
-if(!valid404){
-const err684 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid406 = valid406 || _valid135;
+if(!valid406){
+const err684 = {instancePath:instancePath+"/config/beta_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -12729,13 +12759,13 @@ vErrors = null;
 }
 }
 }
-if(data357.beta_constraint !== undefined){
-let data365 = data357.beta_constraint;
+if(data359.gamma_regularizer !== undefined){
+let data366 = data359.gamma_regularizer;
 const _errs1254 = errors;
-let valid406 = false;
+let valid408 = false;
 const _errs1255 = errors;
-if(data365 !== null){
-const err685 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data366 !== null){
+const err685 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -12745,10 +12775,10 @@ vErrors.push(err685);
 errors++;
 }
 var _valid136 = _errs1255 === errors;
-valid406 = valid406 || _valid136;
+valid408 = valid408 || _valid136;
 const _errs1257 = errors;
-if(typeof data365 !== "string"){
-const err686 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data366 !== "string"){
+const err686 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -12758,10 +12788,10 @@ vErrors.push(err686);
 errors++;
 }
 var _valid136 = _errs1257 === errors;
-valid406 = valid406 || _valid136;
+valid408 = valid408 || _valid136;
 const _errs1259 = errors;
-if(!(data365 && typeof data365 == "object" && !Array.isArray(data365))){
-const err687 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data366 && typeof data366 == "object" && !Array.isArray(data366))){
+const err687 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -12771,9 +12801,9 @@ vErrors.push(err687);
 errors++;
 }
 var _valid136 = _errs1259 === errors;
-valid406 = valid406 || _valid136;
-if(!valid406){
-const err688 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid408 = valid408 || _valid136;
+if(!valid408){
+const err688 = {instancePath:instancePath+"/config/gamma_regularizer",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -12794,13 +12824,13 @@ vErrors = null;
 }
 }
 }
-if(data357.gamma_constraint !== undefined){
-let data366 = data357.gamma_constraint;
+if(data359.beta_constraint !== undefined){
+let data367 = data359.beta_constraint;
 const _errs1263 = errors;
-let valid408 = false;
+let valid410 = false;
 const _errs1264 = errors;
-if(data366 !== null){
-const err689 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data367 !== null){
+const err689 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -12810,10 +12840,10 @@ vErrors.push(err689);
 errors++;
 }
 var _valid137 = _errs1264 === errors;
-valid408 = valid408 || _valid137;
+valid410 = valid410 || _valid137;
 const _errs1266 = errors;
-if(typeof data366 !== "string"){
-const err690 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data367 !== "string"){
+const err690 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -12823,10 +12853,10 @@ vErrors.push(err690);
 errors++;
 }
 var _valid137 = _errs1266 === errors;
-valid408 = valid408 || _valid137;
+valid410 = valid410 || _valid137;
 const _errs1268 = errors;
-if(!(data366 && typeof data366 == "object" && !Array.isArray(data366))){
-const err691 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(data367 && typeof data367 == "object" && !Array.isArray(data367))){
+const err691 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -12836,9 +12866,9 @@ vErrors.push(err691);
 errors++;
 }
 var _valid137 = _errs1268 === errors;
-valid408 = valid408 || _valid137;
-if(!valid408){
-const err692 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid410 = valid410 || _valid137;
+if(!valid410){
+const err692 = {instancePath:instancePath+"/config/beta_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -12859,10 +12889,13 @@ vErrors = null;
 }
 }
 }
-if(data357.groups !== undefined){
-let data367 = data357.groups;
-if(!((typeof data367 == "number") && (!(data367 % 1) && !isNaN(data367)))){
-const err693 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/48/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data359.gamma_constraint !== undefined){
+let data368 = data359.gamma_constraint;
+const _errs1272 = errors;
+let valid412 = false;
+const _errs1273 = errors;
+if(data368 !== null){
+const err693 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -12871,9 +12904,11 @@ vErrors.push(err693);
 }
 errors++;
 }
-if(typeof data367 == "number"){
-if(data367 < -1 || isNaN(data367)){
-const err694 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/48/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
+var _valid138 = _errs1273 === errors;
+valid412 = valid412 || _valid138;
+const _errs1275 = errors;
+if(typeof data368 !== "string"){
+const err694 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -12882,12 +12917,11 @@ vErrors.push(err694);
 }
 errors++;
 }
-}
-}
-if(data357.axis !== undefined){
-let data368 = data357.axis;
-if(!((typeof data368 == "number") && (!(data368 % 1) && !isNaN(data368)))){
-const err695 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/48/then/properties/config/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid138 = _errs1275 === errors;
+valid412 = valid412 || _valid138;
+const _errs1277 = errors;
+if(!(data368 && typeof data368 == "object" && !Array.isArray(data368))){
+const err695 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -12896,20 +12930,10 @@ vErrors.push(err695);
 }
 errors++;
 }
-}
-}
-}
-}
-var _valid133 = _errs1223 === errors;
-valid396 = _valid133;
-if(valid396){
-var props95 = {};
-props95.config = true;
-props95.class_name = true;
-}
-}
-if(!valid396){
-const err696 = {instancePath,schemaPath:"#/allOf/48/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid138 = _errs1277 === errors;
+valid412 = valid412 || _valid138;
+if(!valid412){
+const err696 = {instancePath:instancePath+"/config/gamma_constraint",schemaPath:"#/$defs/objectOrNull/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -12918,22 +12942,22 @@ vErrors.push(err696);
 }
 errors++;
 }
-if(props2 !== true && props95 !== undefined){
-if(props95 === true){
-props2 = true;
+else {
+errors = _errs1272;
+if(vErrors !== null){
+if(_errs1272){
+vErrors.length = _errs1272;
 }
 else {
-props2 = props2 || {};
-Object.assign(props2, props95);
+vErrors = null;
 }
 }
-const _errs1275 = errors;
-let valid409 = true;
-const _errs1276 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("UnitNormalization" !== data.class_name){
-const err697 = {};
+}
+}
+if(data359.groups !== undefined){
+let data369 = data359.groups;
+if(!((typeof data369 == "number") && (!(data369 % 1) && !isNaN(data369)))){
+const err697 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/49/then/properties/config/properties/groups/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -12942,35 +12966,9 @@ vErrors.push(err697);
 }
 errors++;
 }
-}
-}
-var _valid138 = _errs1276 === errors;
-errors = _errs1275;
-if(vErrors !== null){
-if(_errs1275){
-vErrors.length = _errs1275;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid138){
-const _errs1278 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data370 = data.config;
-if(!(validate22(data370, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data370 && typeof data370 == "object" && !Array.isArray(data370)){
-if(data370.axis !== undefined){
-let data371 = data370.axis;
-const _errs1282 = errors;
-let valid414 = false;
-const _errs1283 = errors;
-if(!((typeof data371 == "number") && (!(data371 % 1) && !isNaN(data371)))){
-const err698 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data369 == "number"){
+if(data369 < -1 || isNaN(data369)){
+const err698 = {instancePath:instancePath+"/config/groups",schemaPath:"#/allOf/49/then/properties/config/properties/groups/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -12979,15 +12977,12 @@ vErrors.push(err698);
 }
 errors++;
 }
-var _valid139 = _errs1283 === errors;
-valid414 = valid414 || _valid139;
-const _errs1285 = errors;
-if(Array.isArray(data371)){
-const len17 = data371.length;
-for(let i17=0; i17<len17; i17++){
-let data372 = data371[i17];
-if(!((typeof data372 == "number") && (!(data372 % 1) && !isNaN(data372)))){
-const err699 = {instancePath:instancePath+"/config/axis/" + i17,schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+if(data359.axis !== undefined){
+let data370 = data359.axis;
+if(!((typeof data370 == "number") && (!(data370 % 1) && !isNaN(data370)))){
+const err699 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/49/then/properties/config/properties/axis/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -12998,8 +12993,18 @@ errors++;
 }
 }
 }
-else {
-const err700 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+}
+var _valid134 = _errs1232 === errors;
+valid400 = _valid134;
+if(valid400){
+var props96 = {};
+props96.config = true;
+props96.class_name = true;
+}
+}
+if(!valid400){
+const err700 = {instancePath,schemaPath:"#/allOf/49/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -13008,10 +13013,22 @@ vErrors.push(err700);
 }
 errors++;
 }
-var _valid139 = _errs1285 === errors;
-valid414 = valid414 || _valid139;
-if(!valid414){
-const err701 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/49/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(props0 !== true && props96 !== undefined){
+if(props96 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props96);
+}
+}
+const _errs1284 = errors;
+let valid413 = true;
+const _errs1285 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("UnitNormalization" !== data.class_name){
+const err701 = {};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -13020,31 +13037,35 @@ vErrors.push(err701);
 }
 errors++;
 }
-else {
-errors = _errs1282;
+}
+}
+var _valid139 = _errs1285 === errors;
+errors = _errs1284;
 if(vErrors !== null){
-if(_errs1282){
-vErrors.length = _errs1282;
+if(_errs1284){
+vErrors.length = _errs1284;
 }
 else {
 vErrors = null;
 }
 }
+if(_valid139){
+const _errs1287 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data372 = data.config;
+if(!(validate22(data372, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
-}
-}
-}
-}
-var _valid138 = _errs1278 === errors;
-valid409 = _valid138;
-if(valid409){
-var props96 = {};
-props96.config = true;
-props96.class_name = true;
-}
-}
-if(!valid409){
-const err702 = {instancePath,schemaPath:"#/allOf/49/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data372 && typeof data372 == "object" && !Array.isArray(data372)){
+if(data372.axis !== undefined){
+let data373 = data372.axis;
+const _errs1291 = errors;
+let valid418 = false;
+const _errs1292 = errors;
+if(!((typeof data373 == "number") && (!(data373 % 1) && !isNaN(data373)))){
+const err702 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -13053,22 +13074,15 @@ vErrors.push(err702);
 }
 errors++;
 }
-if(props2 !== true && props96 !== undefined){
-if(props96 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props96);
-}
-}
-const _errs1290 = errors;
-let valid417 = true;
-const _errs1291 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Normalization" !== data.class_name){
-const err703 = {};
+var _valid140 = _errs1292 === errors;
+valid418 = valid418 || _valid140;
+const _errs1294 = errors;
+if(Array.isArray(data373)){
+const len17 = data373.length;
+for(let i17=0; i17<len17; i17++){
+let data374 = data373[i17];
+if(!((typeof data374 == "number") && (!(data374 % 1) && !isNaN(data374)))){
+const err703 = {instancePath:instancePath+"/config/axis/" + i17,schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -13079,33 +13093,8 @@ errors++;
 }
 }
 }
-var _valid140 = _errs1291 === errors;
-errors = _errs1290;
-if(vErrors !== null){
-if(_errs1290){
-vErrors.length = _errs1290;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid140){
-const _errs1293 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data374 = data.config;
-if(!(validate22(data374, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data374 && typeof data374 == "object" && !Array.isArray(data374)){
-if(data374.axis !== undefined){
-let data375 = data374.axis;
-const _errs1297 = errors;
-let valid422 = false;
-const _errs1298 = errors;
-if(!((typeof data375 == "number") && (!(data375 % 1) && !isNaN(data375)))){
-const err704 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err704 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -13114,15 +13103,10 @@ vErrors.push(err704);
 }
 errors++;
 }
-var _valid141 = _errs1298 === errors;
-valid422 = valid422 || _valid141;
-const _errs1300 = errors;
-if(Array.isArray(data375)){
-const len18 = data375.length;
-for(let i18=0; i18<len18; i18++){
-let data376 = data375[i18];
-if(!((typeof data376 == "number") && (!(data376 % 1) && !isNaN(data376)))){
-const err705 = {instancePath:instancePath+"/config/axis/" + i18,schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid140 = _errs1294 === errors;
+valid418 = valid418 || _valid140;
+if(!valid418){
+const err705 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -13131,10 +13115,31 @@ vErrors.push(err705);
 }
 errors++;
 }
-}
+else {
+errors = _errs1291;
+if(vErrors !== null){
+if(_errs1291){
+vErrors.length = _errs1291;
 }
 else {
-const err706 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid139 = _errs1287 === errors;
+valid413 = _valid139;
+if(valid413){
+var props97 = {};
+props97.config = true;
+props97.class_name = true;
+}
+}
+if(!valid413){
+const err706 = {instancePath,schemaPath:"#/allOf/50/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -13143,11 +13148,22 @@ vErrors.push(err706);
 }
 errors++;
 }
-var _valid141 = _errs1300 === errors;
-valid422 = valid422 || _valid141;
-const _errs1304 = errors;
-if(data375 !== null){
-const err707 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(props0 !== true && props97 !== undefined){
+if(props97 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props97);
+}
+}
+const _errs1299 = errors;
+let valid421 = true;
+const _errs1300 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Normalization" !== data.class_name){
+const err707 = {};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -13156,10 +13172,35 @@ vErrors.push(err707);
 }
 errors++;
 }
-var _valid141 = _errs1304 === errors;
-valid422 = valid422 || _valid141;
-if(!valid422){
-const err708 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/50/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+var _valid141 = _errs1300 === errors;
+errors = _errs1299;
+if(vErrors !== null){
+if(_errs1299){
+vErrors.length = _errs1299;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid141){
+const _errs1302 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data376 = data.config;
+if(!(validate22(data376, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data376 && typeof data376 == "object" && !Array.isArray(data376)){
+if(data376.axis !== undefined){
+let data377 = data376.axis;
+const _errs1306 = errors;
+let valid426 = false;
+const _errs1307 = errors;
+if(!((typeof data377 == "number") && (!(data377 % 1) && !isNaN(data377)))){
+const err708 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/51/then/properties/config/properties/axis/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -13168,21 +13209,15 @@ vErrors.push(err708);
 }
 errors++;
 }
-else {
-errors = _errs1297;
-if(vErrors !== null){
-if(_errs1297){
-vErrors.length = _errs1297;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data374.invert !== undefined){
-if(typeof data374.invert !== "boolean"){
-const err709 = {instancePath:instancePath+"/config/invert",schemaPath:"#/allOf/50/then/properties/config/properties/invert/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid142 = _errs1307 === errors;
+valid426 = valid426 || _valid142;
+const _errs1309 = errors;
+if(Array.isArray(data377)){
+const len18 = data377.length;
+for(let i18=0; i18<len18; i18++){
+let data378 = data377[i18];
+if(!((typeof data378 == "number") && (!(data378 % 1) && !isNaN(data378)))){
+const err709 = {instancePath:instancePath+"/config/axis/" + i18,schemaPath:"#/allOf/51/then/properties/config/properties/axis/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -13192,13 +13227,9 @@ vErrors.push(err709);
 errors++;
 }
 }
-if(data374.mean !== undefined){
-let data378 = data374.mean;
-const _errs1309 = errors;
-let valid425 = false;
-const _errs1310 = errors;
-if(!(typeof data378 == "number")){
-const err710 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+}
+else {
+const err710 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/51/then/properties/config/properties/axis/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -13207,11 +13238,11 @@ vErrors.push(err710);
 }
 errors++;
 }
-var _valid142 = _errs1310 === errors;
-valid425 = valid425 || _valid142;
-const _errs1312 = errors;
-if(!(Array.isArray(data378))){
-const err711 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid142 = _errs1309 === errors;
+valid426 = valid426 || _valid142;
+const _errs1313 = errors;
+if(data377 !== null){
+const err711 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/51/then/properties/config/properties/axis/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -13220,11 +13251,10 @@ vErrors.push(err711);
 }
 errors++;
 }
-var _valid142 = _errs1312 === errors;
-valid425 = valid425 || _valid142;
-const _errs1314 = errors;
-if(data378 !== null){
-const err712 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+var _valid142 = _errs1313 === errors;
+valid426 = valid426 || _valid142;
+if(!valid426){
+const err712 = {instancePath:instancePath+"/config/axis",schemaPath:"#/allOf/51/then/properties/config/properties/axis/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -13233,12 +13263,21 @@ vErrors.push(err712);
 }
 errors++;
 }
-var _valid142 = _errs1314 === errors;
-valid425 = valid425 || _valid142;
-const _errs1316 = errors;
-if(data378 && typeof data378 == "object" && !Array.isArray(data378)){
-if(data378.class_name === undefined){
-const err713 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+else {
+errors = _errs1306;
+if(vErrors !== null){
+if(_errs1306){
+vErrors.length = _errs1306;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data376.invert !== undefined){
+if(typeof data376.invert !== "boolean"){
+const err713 = {instancePath:instancePath+"/config/invert",schemaPath:"#/allOf/51/then/properties/config/properties/invert/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -13248,8 +13287,13 @@ vErrors.push(err713);
 errors++;
 }
 }
-else {
-const err714 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data376.mean !== undefined){
+let data380 = data376.mean;
+const _errs1318 = errors;
+let valid429 = false;
+const _errs1319 = errors;
+if(!(typeof data380 == "number")){
+const err714 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/51/then/properties/config/properties/mean/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -13258,10 +13302,11 @@ vErrors.push(err714);
 }
 errors++;
 }
-var _valid142 = _errs1316 === errors;
-valid425 = valid425 || _valid142;
-if(!valid425){
-const err715 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/50/then/properties/config/properties/mean/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid143 = _errs1319 === errors;
+valid429 = valid429 || _valid143;
+const _errs1321 = errors;
+if(!(Array.isArray(data380))){
+const err715 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/51/then/properties/config/properties/mean/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err715];
 }
@@ -13270,25 +13315,11 @@ vErrors.push(err715);
 }
 errors++;
 }
-else {
-errors = _errs1309;
-if(vErrors !== null){
-if(_errs1309){
-vErrors.length = _errs1309;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data374.variance !== undefined){
-let data379 = data374.variance;
-const _errs1319 = errors;
-let valid426 = false;
-const _errs1320 = errors;
-if(!(typeof data379 == "number")){
-const err716 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid143 = _errs1321 === errors;
+valid429 = valid429 || _valid143;
+const _errs1323 = errors;
+if(data380 !== null){
+const err716 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/51/then/properties/config/properties/mean/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -13297,11 +13328,12 @@ vErrors.push(err716);
 }
 errors++;
 }
-var _valid143 = _errs1320 === errors;
-valid426 = valid426 || _valid143;
-const _errs1322 = errors;
-if(!(Array.isArray(data379))){
-const err717 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid143 = _errs1323 === errors;
+valid429 = valid429 || _valid143;
+const _errs1325 = errors;
+if(data380 && typeof data380 == "object" && !Array.isArray(data380)){
+if(data380.class_name === undefined){
+const err717 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/51/then/properties/config/properties/mean/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -13310,11 +13342,9 @@ vErrors.push(err717);
 }
 errors++;
 }
-var _valid143 = _errs1322 === errors;
-valid426 = valid426 || _valid143;
-const _errs1324 = errors;
-if(data379 !== null){
-const err718 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+else {
+const err718 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/51/then/properties/config/properties/mean/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -13323,12 +13353,10 @@ vErrors.push(err718);
 }
 errors++;
 }
-var _valid143 = _errs1324 === errors;
-valid426 = valid426 || _valid143;
-const _errs1326 = errors;
-if(data379 && typeof data379 == "object" && !Array.isArray(data379)){
-if(data379.class_name === undefined){
-const err719 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+var _valid143 = _errs1325 === errors;
+valid429 = valid429 || _valid143;
+if(!valid429){
+const err719 = {instancePath:instancePath+"/config/mean",schemaPath:"#/allOf/51/then/properties/config/properties/mean/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -13337,9 +13365,25 @@ vErrors.push(err719);
 }
 errors++;
 }
+else {
+errors = _errs1318;
+if(vErrors !== null){
+if(_errs1318){
+vErrors.length = _errs1318;
 }
 else {
-const err720 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+}
+}
+if(data376.variance !== undefined){
+let data381 = data376.variance;
+const _errs1328 = errors;
+let valid430 = false;
+const _errs1329 = errors;
+if(!(typeof data381 == "number")){
+const err720 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/51/then/properties/config/properties/variance/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err720];
 }
@@ -13348,10 +13392,11 @@ vErrors.push(err720);
 }
 errors++;
 }
-var _valid143 = _errs1326 === errors;
-valid426 = valid426 || _valid143;
-if(!valid426){
-const err721 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/50/then/properties/config/properties/variance/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid144 = _errs1329 === errors;
+valid430 = valid430 || _valid144;
+const _errs1331 = errors;
+if(!(Array.isArray(data381))){
+const err721 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/51/then/properties/config/properties/variance/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err721];
 }
@@ -13360,31 +13405,11 @@ vErrors.push(err721);
 }
 errors++;
 }
-else {
-errors = _errs1319;
-if(vErrors !== null){
-if(_errs1319){
-vErrors.length = _errs1319;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-}
-}
-var _valid140 = _errs1293 === errors;
-valid417 = _valid140;
-if(valid417){
-var props97 = {};
-props97.config = true;
-props97.class_name = true;
-}
-}
-if(!valid417){
-const err722 = {instancePath,schemaPath:"#/allOf/50/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var _valid144 = _errs1331 === errors;
+valid430 = valid430 || _valid144;
+const _errs1333 = errors;
+if(data381 !== null){
+const err722 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/51/then/properties/config/properties/variance/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err722];
 }
@@ -13393,22 +13418,12 @@ vErrors.push(err722);
 }
 errors++;
 }
-if(props2 !== true && props97 !== undefined){
-if(props97 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props97);
-}
-}
-const _errs1329 = errors;
-let valid427 = true;
-const _errs1330 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name !== undefined){
-if("Rescaling" !== data.class_name){
-const err723 = {};
+var _valid144 = _errs1333 === errors;
+valid430 = valid430 || _valid144;
+const _errs1335 = errors;
+if(data381 && typeof data381 == "object" && !Array.isArray(data381)){
+if(data381.class_name === undefined){
+const err723 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/51/then/properties/config/properties/variance/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
 if(vErrors === null){
 vErrors = [err723];
 }
@@ -13418,29 +13433,8 @@ vErrors.push(err723);
 errors++;
 }
 }
-}
-var _valid144 = _errs1330 === errors;
-errors = _errs1329;
-if(vErrors !== null){
-if(_errs1329){
-vErrors.length = _errs1329;
-}
 else {
-vErrors = null;
-}
-}
-if(_valid144){
-const _errs1332 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.config !== undefined){
-let data381 = data.config;
-if(!(validate22(data381, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-if(data381 && typeof data381 == "object" && !Array.isArray(data381)){
-if(data381.scale === undefined){
-const err724 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/51/then/properties/config/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'"};
+const err724 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/51/then/properties/config/properties/variance/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err724];
 }
@@ -13449,13 +13443,10 @@ vErrors.push(err724);
 }
 errors++;
 }
-if(data381.scale !== undefined){
-let data382 = data381.scale;
-const _errs1336 = errors;
-let valid432 = false;
-const _errs1337 = errors;
-if(!(typeof data382 == "number")){
-const err725 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid144 = _errs1335 === errors;
+valid430 = valid430 || _valid144;
+if(!valid430){
+const err725 = {instancePath:instancePath+"/config/variance",schemaPath:"#/allOf/51/then/properties/config/properties/variance/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err725];
 }
@@ -13464,11 +13455,31 @@ vErrors.push(err725);
 }
 errors++;
 }
-var _valid145 = _errs1337 === errors;
-valid432 = valid432 || _valid145;
-const _errs1339 = errors;
-if(!(Array.isArray(data382))){
-const err726 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+errors = _errs1328;
+if(vErrors !== null){
+if(_errs1328){
+vErrors.length = _errs1328;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid141 = _errs1302 === errors;
+valid421 = _valid141;
+if(valid421){
+var props98 = {};
+props98.config = true;
+props98.class_name = true;
+}
+}
+if(!valid421){
+const err726 = {instancePath,schemaPath:"#/allOf/51/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err726];
 }
@@ -13477,11 +13488,22 @@ vErrors.push(err726);
 }
 errors++;
 }
-var _valid145 = _errs1339 === errors;
-valid432 = valid432 || _valid145;
-const _errs1341 = errors;
-if(data382 !== null){
-const err727 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(props0 !== true && props98 !== undefined){
+if(props98 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props98);
+}
+}
+const _errs1338 = errors;
+let valid431 = true;
+const _errs1339 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("Rescaling" !== data.class_name){
+const err727 = {};
 if(vErrors === null){
 vErrors = [err727];
 }
@@ -13490,12 +13512,30 @@ vErrors.push(err727);
 }
 errors++;
 }
-var _valid145 = _errs1341 === errors;
-valid432 = valid432 || _valid145;
-const _errs1343 = errors;
-if(data382 && typeof data382 == "object" && !Array.isArray(data382)){
-if(data382.class_name === undefined){
-const err728 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+}
+}
+var _valid145 = _errs1339 === errors;
+errors = _errs1338;
+if(vErrors !== null){
+if(_errs1338){
+vErrors.length = _errs1338;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid145){
+const _errs1341 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data383 = data.config;
+if(!(validate22(data383, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data383 && typeof data383 == "object" && !Array.isArray(data383)){
+if(data383.scale === undefined){
+const err728 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/52/then/properties/config/required",keyword:"required",params:{missingProperty: "scale"},message:"must have required property '"+"scale"+"'"};
 if(vErrors === null){
 vErrors = [err728];
 }
@@ -13504,9 +13544,13 @@ vErrors.push(err728);
 }
 errors++;
 }
-}
-else {
-const err729 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data383.scale !== undefined){
+let data384 = data383.scale;
+const _errs1345 = errors;
+let valid436 = false;
+const _errs1346 = errors;
+if(!(typeof data384 == "number")){
+const err729 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/52/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err729];
 }
@@ -13515,10 +13559,11 @@ vErrors.push(err729);
 }
 errors++;
 }
-var _valid145 = _errs1343 === errors;
-valid432 = valid432 || _valid145;
-if(!valid432){
-const err730 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/51/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid146 = _errs1346 === errors;
+valid436 = valid436 || _valid146;
+const _errs1348 = errors;
+if(!(Array.isArray(data384))){
+const err730 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/52/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err730];
 }
@@ -13527,25 +13572,11 @@ vErrors.push(err730);
 }
 errors++;
 }
-else {
-errors = _errs1336;
-if(vErrors !== null){
-if(_errs1336){
-vErrors.length = _errs1336;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data381.offset !== undefined){
-let data383 = data381.offset;
-const _errs1346 = errors;
-let valid433 = false;
-const _errs1347 = errors;
-if(!(typeof data383 == "number")){
-const err731 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid146 = _errs1348 === errors;
+valid436 = valid436 || _valid146;
+const _errs1350 = errors;
+if(data384 !== null){
+const err731 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/52/then/properties/config/properties/scale/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err731];
 }
@@ -13554,11 +13585,12 @@ vErrors.push(err731);
 }
 errors++;
 }
-var _valid146 = _errs1347 === errors;
-valid433 = valid433 || _valid146;
-const _errs1349 = errors;
-if(!(Array.isArray(data383))){
-const err732 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid146 = _errs1350 === errors;
+valid436 = valid436 || _valid146;
+const _errs1352 = errors;
+if(data384 && typeof data384 == "object" && !Array.isArray(data384)){
+if(data384.class_name === undefined){
+const err732 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/52/then/properties/config/properties/scale/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
 if(vErrors === null){
 vErrors = [err732];
 }
@@ -13567,11 +13599,9 @@ vErrors.push(err732);
 }
 errors++;
 }
-var _valid146 = _errs1349 === errors;
-valid433 = valid433 || _valid146;
-const _errs1351 = errors;
-if(data383 !== null){
-const err733 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+}
+else {
+const err733 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/52/then/properties/config/properties/scale/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err733];
 }
@@ -13580,12 +13610,10 @@ vErrors.push(err733);
 }
 errors++;
 }
-var _valid146 = _errs1351 === errors;
-valid433 = valid433 || _valid146;
-const _errs1353 = errors;
-if(data383 && typeof data383 == "object" && !Array.isArray(data383)){
-if(data383.class_name === undefined){
-const err734 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+var _valid146 = _errs1352 === errors;
+valid436 = valid436 || _valid146;
+if(!valid436){
+const err734 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/52/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err734];
 }
@@ -13594,9 +13622,25 @@ vErrors.push(err734);
 }
 errors++;
 }
+else {
+errors = _errs1345;
+if(vErrors !== null){
+if(_errs1345){
+vErrors.length = _errs1345;
 }
 else {
-const err735 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+}
+}
+if(data383.offset !== undefined){
+let data385 = data383.offset;
+const _errs1355 = errors;
+let valid437 = false;
+const _errs1356 = errors;
+if(!(typeof data385 == "number")){
+const err735 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/52/then/properties/config/properties/offset/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err735];
 }
@@ -13605,10 +13649,11 @@ vErrors.push(err735);
 }
 errors++;
 }
-var _valid146 = _errs1353 === errors;
-valid433 = valid433 || _valid146;
-if(!valid433){
-const err736 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/51/then/properties/config/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid147 = _errs1356 === errors;
+valid437 = valid437 || _valid147;
+const _errs1358 = errors;
+if(!(Array.isArray(data385))){
+const err736 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/52/then/properties/config/properties/offset/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err736];
 }
@@ -13617,11 +13662,61 @@ vErrors.push(err736);
 }
 errors++;
 }
+var _valid147 = _errs1358 === errors;
+valid437 = valid437 || _valid147;
+const _errs1360 = errors;
+if(data385 !== null){
+const err737 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/52/then/properties/config/properties/offset/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err737];
+}
 else {
-errors = _errs1346;
+vErrors.push(err737);
+}
+errors++;
+}
+var _valid147 = _errs1360 === errors;
+valid437 = valid437 || _valid147;
+const _errs1362 = errors;
+if(data385 && typeof data385 == "object" && !Array.isArray(data385)){
+if(data385.class_name === undefined){
+const err738 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/52/then/properties/config/properties/offset/anyOf/3/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err738];
+}
+else {
+vErrors.push(err738);
+}
+errors++;
+}
+}
+else {
+const err739 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/52/then/properties/config/properties/offset/anyOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err739];
+}
+else {
+vErrors.push(err739);
+}
+errors++;
+}
+var _valid147 = _errs1362 === errors;
+valid437 = valid437 || _valid147;
+if(!valid437){
+const err740 = {instancePath:instancePath+"/config/offset",schemaPath:"#/allOf/52/then/properties/config/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err740];
+}
+else {
+vErrors.push(err740);
+}
+errors++;
+}
+else {
+errors = _errs1355;
 if(vErrors !== null){
-if(_errs1346){
-vErrors.length = _errs1346;
+if(_errs1355){
+vErrors.length = _errs1355;
 }
 else {
 vErrors = null;
@@ -13632,80 +13727,16 @@ vErrors = null;
 }
 }
 }
-var _valid144 = _errs1332 === errors;
-valid427 = _valid144;
-if(valid427){
-var props98 = {};
-props98.config = true;
-props98.class_name = true;
+var _valid145 = _errs1341 === errors;
+valid431 = _valid145;
+if(valid431){
+var props99 = {};
+props99.config = true;
+props99.class_name = true;
 }
 }
-if(!valid427){
-const err737 = {instancePath,schemaPath:"#/allOf/51/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err737];
-}
-else {
-vErrors.push(err737);
-}
-errors++;
-}
-if(props2 !== true && props98 !== undefined){
-if(props98 === true){
-props2 = true;
-}
-else {
-props2 = props2 || {};
-Object.assign(props2, props98);
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name === undefined){
-const err738 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
-if(vErrors === null){
-vErrors = [err738];
-}
-else {
-vErrors.push(err738);
-}
-errors++;
-}
-if(data.config === undefined){
-const err739 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
-if(vErrors === null){
-vErrors = [err739];
-}
-else {
-vErrors.push(err739);
-}
-errors++;
-}
-if(props2 !== true){
-props2 = props2 || {};
-props2.class_name = true;
-props2.config = true;
-props2.module = true;
-props2.registered_name = true;
-props2.name = true;
-props2.inbound_nodes = true;
-props2.build_config = true;
-}
-if(data.class_name !== undefined){
-let data384 = data.class_name;
-if(typeof data384 === "string"){
-if(func1(data384) < 1){
-const err740 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err740];
-}
-else {
-vErrors.push(err740);
-}
-errors++;
-}
-}
-else {
-const err741 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!valid431){
+const err741 = {instancePath,schemaPath:"#/allOf/52/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err741];
 }
@@ -13714,11 +13745,18 @@ vErrors.push(err741);
 }
 errors++;
 }
+if(props0 !== true && props99 !== undefined){
+if(props99 === true){
+props0 = true;
 }
-if(data.config !== undefined){
-let data385 = data.config;
-if(!(data385 && typeof data385 == "object" && !Array.isArray(data385))){
-const err742 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+else {
+props0 = props0 || {};
+Object.assign(props0, props99);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name === undefined){
+const err742 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -13727,11 +13765,8 @@ vErrors.push(err742);
 }
 errors++;
 }
-}
-if(data.module !== undefined){
-let data386 = data.module;
-if((typeof data386 !== "string") && (data386 !== null)){
-const err743 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+if(data.config === undefined){
+const err743 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
 if(vErrors === null){
 vErrors = [err743];
 }
@@ -13740,11 +13775,21 @@ vErrors.push(err743);
 }
 errors++;
 }
+if(props0 !== true){
+props0 = props0 || {};
+props0.class_name = true;
+props0.config = true;
+props0.module = true;
+props0.registered_name = true;
+props0.name = true;
+props0.inbound_nodes = true;
+props0.build_config = true;
 }
-if(data.registered_name !== undefined){
-let data387 = data.registered_name;
-if((typeof data387 !== "string") && (data387 !== null)){
-const err744 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+if(data.class_name !== undefined){
+let data386 = data.class_name;
+if(typeof data386 === "string"){
+if(func1(data386) < 1){
+const err744 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err744];
 }
@@ -13754,11 +13799,8 @@ vErrors.push(err744);
 errors++;
 }
 }
-if(data.name !== undefined){
-let data388 = data.name;
-if(typeof data388 === "string"){
-if(func1(data388) < 1){
-const err745 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err745 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -13768,8 +13810,10 @@ vErrors.push(err745);
 errors++;
 }
 }
-else {
-const err746 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.config !== undefined){
+let data387 = data.config;
+if(!data387 || typeof data387 != "object"){
+const err746 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: schema32.properties.config.type},message:"must be object,array"};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -13779,17 +13823,10 @@ vErrors.push(err746);
 errors++;
 }
 }
-if(data.inbound_nodes !== undefined){
-let data389 = data.inbound_nodes;
-if(Array.isArray(data389)){
-const len19 = data389.length;
-for(let i19=0; i19<len19; i19++){
-let data390 = data389[i19];
-const _errs1369 = errors;
-let valid438 = false;
-const _errs1370 = errors;
-if(!(Array.isArray(data390))){
-const err747 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.module !== undefined){
+let data388 = data.module;
+if((typeof data388 !== "string") && (data388 !== null)){
+const err747 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -13798,12 +13835,11 @@ vErrors.push(err747);
 }
 errors++;
 }
-var _valid147 = _errs1370 === errors;
-valid438 = valid438 || _valid147;
-const _errs1372 = errors;
-if(data390 && typeof data390 == "object" && !Array.isArray(data390)){
-if(data390.args === undefined){
-const err748 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+}
+if(data.registered_name !== undefined){
+let data389 = data.registered_name;
+if((typeof data389 !== "string") && (data389 !== null)){
+const err748 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err748];
 }
@@ -13812,9 +13848,12 @@ vErrors.push(err748);
 }
 errors++;
 }
-if(data390.args !== undefined){
-if(!(Array.isArray(data390.args))){
-const err749 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+if(data.name !== undefined){
+let data390 = data.name;
+if(typeof data390 === "string"){
+if(func1(data390) < 1){
+const err749 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err749];
 }
@@ -13824,10 +13863,8 @@ vErrors.push(err749);
 errors++;
 }
 }
-if(data390.kwargs !== undefined){
-let data392 = data390.kwargs;
-if((!(data392 && typeof data392 == "object" && !Array.isArray(data392))) && (data392 !== null)){
-const err750 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema88.anyOf[1].properties.kwargs.type},message:"must be object,null"};
+else {
+const err750 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -13837,9 +13874,17 @@ vErrors.push(err750);
 errors++;
 }
 }
-}
-else {
-const err751 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.inbound_nodes !== undefined){
+let data391 = data.inbound_nodes;
+if(Array.isArray(data391)){
+const len19 = data391.length;
+for(let i19=0; i19<len19; i19++){
+let data392 = data391[i19];
+const _errs1378 = errors;
+let valid442 = false;
+const _errs1379 = errors;
+if(!(Array.isArray(data392))){
+const err751 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -13848,15 +13893,12 @@ vErrors.push(err751);
 }
 errors++;
 }
-var _valid147 = _errs1372 === errors;
-valid438 = valid438 || _valid147;
-if(_valid147){
-var props99 = {};
-props99.args = true;
-props99.kwargs = true;
-}
-if(!valid438){
-const err752 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid148 = _errs1379 === errors;
+valid442 = valid442 || _valid148;
+const _errs1381 = errors;
+if(data392 && typeof data392 == "object" && !Array.isArray(data392)){
+if(data392.args === undefined){
+const err752 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -13865,21 +13907,9 @@ vErrors.push(err752);
 }
 errors++;
 }
-else {
-errors = _errs1369;
-if(vErrors !== null){
-if(_errs1369){
-vErrors.length = _errs1369;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err753 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data392.args !== undefined){
+if(!(Array.isArray(data392.args))){
+const err753 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -13889,10 +13919,10 @@ vErrors.push(err753);
 errors++;
 }
 }
-if(data.build_config !== undefined){
-let data393 = data.build_config;
-if((!(data393 && typeof data393 == "object" && !Array.isArray(data393))) && (data393 !== null)){
-const err754 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+if(data392.kwargs !== undefined){
+let data394 = data392.kwargs;
+if((!(data394 && typeof data394 == "object" && !Array.isArray(data394))) && (data394 !== null)){
+const err754 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema88.anyOf[1].properties.kwargs.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -13904,7 +13934,7 @@ errors++;
 }
 }
 else {
-const err755 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err755 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -13913,8 +13943,73 @@ vErrors.push(err755);
 }
 errors++;
 }
+var _valid148 = _errs1381 === errors;
+valid442 = valid442 || _valid148;
+if(_valid148){
+var props100 = {};
+props100.args = true;
+props100.kwargs = true;
+}
+if(!valid442){
+const err756 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err756];
+}
+else {
+vErrors.push(err756);
+}
+errors++;
+}
+else {
+errors = _errs1378;
+if(vErrors !== null){
+if(_errs1378){
+vErrors.length = _errs1378;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err757 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err757];
+}
+else {
+vErrors.push(err757);
+}
+errors++;
+}
+}
+if(data.build_config !== undefined){
+let data395 = data.build_config;
+if((!(data395 && typeof data395 == "object" && !Array.isArray(data395))) && (data395 !== null)){
+const err758 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err758];
+}
+else {
+vErrors.push(err758);
+}
+errors++;
+}
+}
+}
+else {
+const err759 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err759];
+}
+else {
+vErrors.push(err759);
+}
+errors++;
+}
 validate21.errors = vErrors;
-evaluated0.props = props2;
+evaluated0.props = props0;
 return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};

@@ -13,6 +13,7 @@ import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import type { ParseOptions, ParsedModelConfig, SourceDialect } from './read.js';
 import { layerConfig, type Dialect } from './write.js';
+import { isNestedModelEntry, nestedModelEntry, parseNestedModel } from './nested.js';
 
 /** Keras model classes that hold a functional graph. */
 export const FUNCTIONAL_CLASS_NAMES: ReadonlySet<string> = new Set(['Model', 'Functional']);
@@ -22,8 +23,6 @@ const MERGE_CLASSES = new Set(['Concatenate', 'Add', 'Subtract', 'Multiply', 'Av
 
 /** Keras 1 `Merge(mode=...)` → the Keras 2 merge layer computing the same. */
 const KERAS1_MERGE_MODES: Record<string, string> = { sum: 'Add', mul: 'Multiply', ave: 'Average', max: 'Maximum', concat: 'Concatenate' };
-
-const NESTED_MODELS = new Set(['Sequential', 'Model', 'Functional']);
 
 function at(where: string, path: string): string {
   return where ? `${where}: ${path}` : path;
@@ -300,11 +299,8 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
     const c = isJsonObject(e.config) ? e.config : {};
     const name = typeof e.name === 'string' ? e.name : typeof c.name === 'string' ? c.name : null;
     if (name === null) throw new ConfigError('a functional layer entry needs a "name"', at(where, `${path}.name`));
-    if (typeof e.class_name === 'string' && NESTED_MODELS.has(e.class_name)) {
-      throw new UnsupportedError(`unsupported: nested model "${name}" (${e.class_name}) inside a functional model`, at(where, path));
-    }
     const entry = e.class_name === 'Merge' ? keras1Merge(e, name, path) : e;
-    const spec = normalizeLayer(entry, kerasVersion, at(where, path), false, imageFormat);
+    const spec = isNestedModelEntry(e) ? parseNestedModel(e, kerasVersion, backend, options, path) : normalizeLayer(entry, kerasVersion, at(where, path), false, imageFormat);
     spec.config.name = name;
     const nodesRaw = entry.inbound_nodes ?? [];
     if (!Array.isArray(nodesRaw)) throw new ConfigError(`"inbound_nodes" of layer "${name}" must be a list`, at(where, `${path}.inbound_nodes`));
@@ -319,7 +315,7 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
       }
       return r.spec;
     });
-    return [{ className: spec.className, config: spec.config, name, inboundNodes }];
+    return [{ className: spec.className, config: spec.config, ...(spec.model ? { model: spec.model } : {}), name, inboundNodes }];
   });
   const endpointsRaw = [cfg.input_layers, cfg.output_layers];
   const inputLayers = readEndpoints(endpointsRaw[0], at(where, 'config.input_layers'));
@@ -404,10 +400,11 @@ export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialec
   const backend = cfg.backend ?? 'tensorflow';
   if (dialect === 'keras-3') {
     const layers = cfg.layers.map((l) => (l.className === 'NumpyOperation' ? numpyOperationEntry(l) : {
-      module: 'keras.layers',
+      ...(l.model ? nestedModelEntry(l, dialect) : {}),
+      module: l.model ? (l.model.className === 'Functional' ? 'keras.src.models.functional' : 'keras') : 'keras.layers',
       class_name: l.className,
-      config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null),
-      registered_name: null,
+      config: l.model ? nestedModelEntry(l, dialect).config! : l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null),
+      registered_name: l.model?.className === 'Functional' ? 'Functional' : null,
       name: l.name,
       inbound_nodes: l.inboundNodes.map((n) => {
         if (MERGE_CLASSES.has(l.className)) return { args: [n.inputs.map(kerasTensor)], kwargs: cloneJson(n.kwargs) };
@@ -434,8 +431,7 @@ export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialec
   }
   const layers = cfg.layers.map((l) => ({
     name: l.name,
-    class_name: l.className,
-    config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null),
+    ...(l.model ? nestedModelEntry(l, dialect) : { class_name: l.className, config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null) }),
     inbound_nodes: l.inboundNodes.map((n) => n.inputs.map((r) => legacyRef(r, true))),
   }));
   const body: JsonObject = {

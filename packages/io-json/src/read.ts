@@ -4,6 +4,7 @@ import { ConfigError, UnsupportedError, checkDepth, resolveLimits, type Limits }
 import { FUNCTIONAL_CLASS_NAMES, parseFunctionalConfig } from './functional.js';
 import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import { ArchitectureValidationError, validateArchitecture } from './schema.js';
+import { isNestedModelEntry, parseNestedModel } from './nested.js';
 
 /** The families of Keras architecture JSON kerasts reads. */
 export type SourceDialect = 'keras-1' | 'keras-2.0' | 'keras-2' | 'keras-3';
@@ -76,8 +77,9 @@ export function parseModelConfig(raw: JsonValue, options: ParseOptions = {}): Pa
   const imageFormat = imageDataFormatOf(entries);
   entries.forEach((e, i) => {
     const path = listForm ? `config[${i}]` : `config.layers[${i}]`;
-    if (e.class_name === 'Sequential' || e.class_name === 'Model' || e.class_name === 'Functional') {
-      throw new UnsupportedError(`unsupported: nested model "${String(isJsonObject(e.config) ? e.config.name : '?')}" (${String(e.class_name)}) inside a Sequential`, `${where ? `${where}: ` : ''}${path}`);
+    if (isNestedModelEntry(e)) {
+      layers.push(parseNestedModel(e, kerasVersion, backend, options, path));
+      return;
     }
     const firstReal = layers.filter((l) => l.className !== 'InputLayer').length === 0;
     layers.push(normalizeLayer(e, kerasVersion, path, firstReal, imageFormat));

@@ -2,6 +2,7 @@ import { cloneJson, hardSigmoidFor, isJsonObject, kerasMajor, type JsonObject, t
 import type { LayerSpec, ModelConfig } from '@kerasts/model';
 import { UnsupportedError } from '@kerasts/tensor';
 import { functionalToJsonObject } from './functional.js';
+import { nestedModelEntry } from './nested.js';
 import type { Dialect } from './layers/format.js';
 import { LAYER_FORMATS } from './layers/index.js';
 
@@ -223,7 +224,7 @@ export function configToJsonObject(config: ModelConfig, options: WriteOptions = 
   const name = config.name ?? 'sequential';
   const backend = config.backend ?? 'tensorflow';
   if (dialect === 'keras-2.0') {
-    const list = layers.map((l, i) => ({ class_name: l.className, config: layerConfig(l, dialect, i === 0 ? shape : null) }));
+    const list = layers.map((l, i) => (l.model ? nestedModelEntry(l, dialect) : { class_name: l.className, config: layerConfig(l, dialect, i === 0 ? shape : null) }));
     const version = kerasMajor(config.kerasVersion) <= 2 ? config.kerasVersion : '2.0.8';
     const out: JsonObject = { class_name: 'Sequential', config: list };
     if (includeVersion) Object.assign(out, { keras_version: version, backend });
@@ -234,7 +235,7 @@ export function configToJsonObject(config: ModelConfig, options: WriteOptions = 
   if (dialect === 'keras-2') {
     const list: JsonValue[] = [];
     if (shape) list.push({ class_name: 'InputLayer', config: { batch_input_shape: cloneJson(shape), dtype, sparse: false, name: inputName } });
-    for (const l of layers) list.push({ class_name: l.className, config: layerConfig(l, dialect, null) });
+    for (const l of layers) list.push(l.model ? nestedModelEntry(l, dialect) : { class_name: l.className, config: layerConfig(l, dialect, null) });
     const cfg: JsonObject = { name, layers: list };
     if (!shape && config.buildInputShape) cfg.build_input_shape = [...config.buildInputShape];
     const out: JsonObject = { module: 'keras', class_name: 'Sequential', config: cfg };
@@ -246,7 +247,7 @@ export function configToJsonObject(config: ModelConfig, options: WriteOptions = 
   if (shape) {
     list.push({ module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: cloneJson(shape), dtype, sparse: false, name: inputName }, registered_name: null });
   }
-  for (const l of layers) list.push({ module: 'keras.layers', class_name: l.className, config: layerConfig(l, dialect, null), registered_name: null });
+  for (const l of layers) list.push(l.model ? nestedModelEntry(l, dialect) : { module: 'keras.layers', class_name: l.className, config: layerConfig(l, dialect, null), registered_name: null });
   const buildShape = shape ?? (config.buildInputShape ? [...config.buildInputShape] : null);
   const cfg: JsonObject = { name, trainable: true, dtype: 'float32', layers: list };
   if (buildShape) cfg.build_input_shape = cloneJson(buildShape);

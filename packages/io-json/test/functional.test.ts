@@ -256,10 +256,11 @@ describe('broken graphs fail with the layer and the JSON path', () => {
     node.kwargs = { initial_state: [(node.args as JsonValue[])[0]!] };
     expect(() => modelFromJSON(cfg as never)).toThrow(/config\.layers\[2\]\.inbound_nodes\[0\].*state/);
   });
-  it('nested models and Keras 1 merge modes without an equivalent', () => {
+  it('a nested model entry that is no model, and Keras 1 merge modes without an equivalent', () => {
     const cfg = base();
+    // a Dense's config under class "Model": read as a nested model, it lacks the model's keys
     cfg.config.layers[3]!.class_name = 'Model';
-    expect(() => modelFromJSON(cfg as never)).toThrow(/nested model "dense_1" \(Model\)/);
+    expect(() => modelFromJSON(cfg as never)).toThrow(/config\.layers\[3\]: invalid Keras architecture config[^]*missing required key "layers"/);
     const k1 = structuredClone(load('k1_merge_modes').model_json) as { config: { layers: JsonObject[] } };
     (k1.config.layers[4]!.config as JsonObject).mode = 'cos';
     expect(() => modelFromJSON(k1 as never)).toThrow(/Keras 1 Merge layer "merge_1" with mode "cos"/);

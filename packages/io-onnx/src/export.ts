@@ -16,7 +16,7 @@ import {
   type Shape,
   type SymbolicTensor,
 } from '@kerasts/layers';
-import { Functional, Sequential, type Model } from '@kerasts/model';
+import { Functional, ModelLayer, Sequential, type Model } from '@kerasts/model';
 import { KerastsError, UnsupportedError } from '@kerasts/tensor';
 import { GraphBuilder, I, valueInfo, type DimSpec, type ElemType } from './graph.js';
 import { mappingFor, refusalFor } from './layers/index.js';
@@ -121,6 +121,8 @@ class Exporter {
 
   /** Export one call of `layer` through its mapping; fills in kerasts' default masks. */
   call(layer: Layer, inputs: readonly Edge[], outputShapes: readonly Shape[]): Edge[] {
+    // a nested model is written inline: its calls, on the edges it is called on (and their masks)
+    if (layer instanceof ModelLayer) return this.g.within(layer.name, () => this.nested(layer.model, inputs));
     const mapping = mappingFor(layer.className);
     if (!mapping) {
       const why = refusalFor(layer.className);
@@ -182,6 +184,20 @@ class Exporter {
     return { inputs: [inputName], outputs: this.outputs(edges.map((e) => e.value), model.outputNames) };
   }
 
+  /** The calls of a nested model on `inputs` (its Sequential chain or Functional graph); its output edges. */
+  nested(model: Model, inputs: readonly Edge[]): Edge[] {
+    if (model instanceof Sequential) {
+      let edges: Edge[] = [inputs[0]!];
+      for (const layer of model.layers) edges = this.call(layer, [edges[0]!], outputShapesOf(layer, [edges[0]!.value.shape]));
+      return edges;
+    }
+    if (!(model instanceof Functional)) throw new UnsupportedError(`model "${model.name}" is neither a Sequential nor a Functional model`, model.name);
+    const values = new Map<SymbolicTensor, Edge>();
+    model.inputs.forEach((t, i) => values.set(t, inputs[i]!));
+    this.graphCalls(model, values);
+    return model.outputs.map((t) => values.get(t)!);
+  }
+
   functional(model: Functional): { inputs: string[]; outputs: string[] } {
     const values = new Map<SymbolicTensor, Edge>();
     const inputs = model.inputs.map((t) => {
@@ -189,6 +205,12 @@ class Exporter {
       values.set(t, e);
       return t.layer.name;
     });
+    this.graphCalls(model, values);
+    return { inputs, outputs: this.outputs(model.outputs.map((t) => values.get(t)!.value), model.outputNames) };
+  }
+
+  /** Every call of a functional graph, in dependency order, from the input edges in `values`. */
+  graphCalls(model: Functional, values: Map<SymbolicTensor, Edge>): void {
     // Calls in dependency order, as kerasts runs them.
     const order: LayerNode[] = [];
     const seen = new Set<LayerNode>();
@@ -211,7 +233,6 @@ class Exporter {
       const outs = this.call(node.layer, ins, node.outputs.map((t) => t.shape));
       node.outputs.forEach((t, k) => values.set(t, outs[k]!));
     }
-    return { inputs, outputs: this.outputs(model.outputs.map((t) => values.get(t)!.value), model.outputNames) };
   }
 
   /** One call of a layer on graph inputs `x` (+ `mask`, `initial_state_<k>`), outputs `output_<k>`. */

@@ -136,6 +136,10 @@ export function tfjsTopologyFromKeras(kerasJson: JsonObject, options: TfjsTopolo
     delete entry.module;
     const cls = String(entry.class_name);
     const label = layerLabel(entry, config);
+    if (cls === 'Sequential' || cls === 'Functional' || cls === 'Model') {
+      problems.push(`${label}: a nested model; kerasts does not write nested models to TensorFlow.js (save as .keras or .h5)`);
+      return;
+    }
     if (!TFJS_LAYER_CLASSES.has(cls)) {
       problems.push(`${label}: TensorFlow.js has no ${cls} layer`);
       return;

@@ -29,6 +29,7 @@ import { Sequential } from './sequential.js';
 import { functionalConv1DFolds, runConv1DFold, type EmbeddingFolds } from './conv1d-folds.js';
 import type { SummaryRow } from './summary.js';
 import type { FunctionalConfig, FunctionalLayerSpec, ModelConfig, NodeSpec, TensorRef } from './types.js';
+import { ModelLayer, nestedFromSpec, setNestedModelBuilder } from './nested.js';
 
 /** Options of {@link Functional}. */
 export interface FunctionalOptions {
@@ -244,10 +245,13 @@ export class Functional extends Model {
   }
 
   /** Every node in execution order, each on its inputs and their masks. */
-  protected runGraph(inputs: Tensor[], ctx: CallContext): { outputs: Tensor[]; masks: (Mask | null)[] } {
+  protected runGraph(inputs: Tensor[], ctx: CallContext, inputMasks: readonly (Mask | null)[] = []): { outputs: Tensor[]; masks: (Mask | null)[] } {
     const values = new Map<SymbolicTensor, Tensor>();
     const masks = new Map<SymbolicTensor, Mask | null>();
-    this.inputs.forEach((t, i) => values.set(t, inputs[i]!));
+    this.inputs.forEach((t, i) => {
+      values.set(t, inputs[i]!);
+      masks.set(t, inputMasks[i] ?? null);
+    });
     this.conv1dFolds ??= functionalConv1DFolds(this.executionOrder, this.outputs);
     const covered = new Set<LayerNode>();
     for (const node of this.executionOrder) {
@@ -311,14 +315,18 @@ export class Functional extends Model {
    */
   protected override trainGraph(inputs: Tensor[], options: GraphRunOptions): GraphTape {
     const { random, training, keepStates } = options;
-    const ctx = this.context(training);
+    const ctx = options.ctx ? { ...options.ctx, training } : this.context(training);
     const values = new Map<SymbolicTensor, Tensor>();
     const masks = new Map<SymbolicTensor, Mask | null>();
-    // Whether the gradient with respect to a tensor can reach a trainable weight.
+    // Whether the gradient with respect to a tensor can reach a trainable weight (or, for a nested
+    // model that owes its caller ∂L/∂inputs, an input).
     const needsGrad = new Map<SymbolicTensor, boolean>();
+    const needIn = options.needInputGrad === true;
+    let dInputs: (Tensor | null)[] = this.inputs.map(() => null);
     this.inputs.forEach((t, i) => {
       values.set(t, inputs[i]!);
-      needsGrad.set(t, false);
+      masks.set(t, options.inputMasks?.[i] ?? null);
+      needsGrad.set(t, needIn);
     });
     const tapes: { node: LayerNode; tape: NodeTape }[] = [];
     let extraLoss = 0;
@@ -352,6 +360,7 @@ export class Functional extends Model {
       masks: this.outputs.map((t) => masks.get(t) ?? null),
       extraLoss,
       stateUpdates: tapes.flatMap(({ tape }) => tape.stateUpdates ?? []),
+      inputGradients: () => dInputs,
       backward: (dOutputs: (Tensor | null)[]): Map<LayerWeight, Tensor> => {
         const dTensors = new Map<SymbolicTensor, Tensor>();
         const add = (t: SymbolicTensor, g: Tensor | null): void => {
@@ -393,6 +402,7 @@ export class Functional extends Model {
             if (needsGrad.get(t)) add(t, res.dInputs[k] ?? null);
           });
         }
+        if (needIn) dInputs = this.inputs.map((t) => dTensors.get(t) ?? null);
         return weightGrads;
       },
     };
@@ -440,6 +450,7 @@ export class Functional extends Model {
     const layers: FunctionalLayerSpec[] = this.layerList.map((l) => ({
       className: l.className,
       config: l.getConfig(),
+      ...(l instanceof ModelLayer ? { model: l.model.toConfig() } : {}),
       name: l.name,
       inboundNodes: this.nodesOf(l)
         .filter((n) => n.inputs.length > 0)
@@ -471,7 +482,8 @@ export class Functional extends Model {
     const layers = config.layers.map((spec, i) => {
       const path = `${src}config.layers[${i}]`;
       if (created.has(spec.name)) throw new ConfigError(`two layers are named "${spec.name}"; names must be unique in a model`, path);
-      const layer = deserializeLayer(spec.className, typeof spec.config.name === 'string' ? spec.config : { ...spec.config, name: spec.name }, path);
+      const config = typeof spec.config.name === 'string' ? spec.config : { ...spec.config, name: spec.name };
+      const layer = spec.model ? nestedFromSpec({ ...spec, config }, path) : deserializeLayer(spec.className, config, path);
       created.set(spec.name, layer);
       if (layer instanceof InputLayer) {
         if (spec.inboundNodes.length > 0) throw new ConfigError(`input layer "${spec.name}" cannot have inbound nodes`, `${path}.inbound_nodes`);
@@ -554,3 +566,5 @@ export function modelFromConfig(config: ModelConfig, options: FromConfigOptions 
     return Sequential.fromConfig(config, options.source ? { source: options.source } : {});
   });
 }
+
+setNestedModelBuilder((config, source) => modelFromConfig(config, { source }));

@@ -7,6 +7,7 @@ export { sliceRows, concatRows, type PredictOptions, type InputLike, type ModelI
 export { Model, type ModelConstructor } from './keras-model.js';
 export { orderedData, isNamedRecord, type NamedData, type NamedDataSpec, type ModelData } from './named-data.js';
 export { Sequential, type SequentialOptions } from './sequential.js';
+export { ModelLayer, isModelLayer } from './nested.js';
 export { formatSummary, terminalColumns, type SummaryRow, type SummaryData, type SummaryOptions, type SummaryStyle } from './summary.js';
 export type { ModelConfig, LayerSpec, WeightTable, LayerWeights, WeightEntry } from './types.js';
 export { Functional, modelFromConfig, type FunctionalOptions, type FromConfigOptions } from './functional.js';

@@ -10,7 +10,9 @@ import {
   type JsonObject,
   type Layer,
   type LayerWeight,
+  type Mask,
   type Shape,
+  type SymbolicTensor,
 } from '@kerasts/layers';
 import { ConfigError, KerastsError, ShapeMismatchError, Tensor, tensor, UnsupportedError, type NestedArray } from '@kerasts/tensor';
 import type { History, Logs } from './training/callbacks.js';
@@ -38,6 +40,7 @@ import {
   type TrainingHost,
   type TrainOnBatchOptions,
 } from './training/trainer.js';
+import { ModelLayer } from './nested.js';
 import { isNamedRecord, orderedData, type ModelData, type NamedData } from './named-data.js';
 import type { DataLike } from './training/data.js';
 import { formatSummary, type SummaryData, type SummaryOptions, type SummaryRow } from './summary.js';
@@ -112,13 +115,73 @@ export abstract class Model {
   abstract get built(): boolean;
 
   /** Run the graph on one batch of inputs. */
-  protected abstract runGraph(inputs: Tensor[], ctx: CallContext): { outputs: Tensor[]; masks: (Tensor | null)[] };
+  protected abstract runGraph(inputs: Tensor[], ctx: CallContext, inputMasks?: readonly (Mask | null)[]): { outputs: Tensor[]; masks: (Tensor | null)[] };
 
   /** The format-neutral architecture. */
   abstract toConfig(): ModelConfig;
 
   /** Rows of the summary table. */
   protected abstract summaryRows(): SummaryRow[];
+
+  private trainableFlag = true;
+  private layerView: ModelLayer | null = null;
+
+  /**
+   * Whether fitting updates this model's weights (Keras' `model.trainable`). Setting it sets every
+   * layer's `trainable` too, as Keras 3 does, so `base.trainable = false` freezes a nested base whole
+   * (its BatchNormalization layers then normalize with their moving statistics during training).
+   */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const l of this.layers) l.trainable = value;
+  }
+
+  /** @internal Set the flag only (a config's `trainable`, as Keras' `from_config` does before any layer exists). */
+  setTrainableFlag(value: boolean): void {
+    this.trainableFlag = value;
+  }
+
+  /**
+   * This model as a layer of another model (Keras: a model is a layer): always the same object, so
+   * calling it twice shares the weights. `new Sequential([inner, ...])` and {@link apply} use it.
+   *
+   * @throws {UnsupportedError} for a model with several inputs or outputs.
+   */
+  asLayer(): ModelLayer {
+    this.layerView ??= new ModelLayer(this);
+    return this.layerView;
+  }
+
+  /**
+   * Call this model on a symbolic tensor to build a larger functional model (Keras' `base(x)`), e.g. a
+   * pretrained base under a new head: `new Dense(3).apply(base.apply(Input({ shape: [32, 32, 3] })))`.
+   */
+  apply(input: SymbolicTensor): SymbolicTensor {
+    return this.asLayer().apply(input);
+  }
+
+  /**
+   * @internal Inference over the graph for a nested use: `inputMasks` are the masks arriving with the
+   * inputs; returns the outputs and their masks.
+   */
+  callGraph(inputs: Tensor[], ctx: CallContext, inputMasks: readonly (Mask | null)[] = []): { outputs: Tensor[]; masks: (Mask | null)[] } {
+    return this.runGraph(inputs, ctx, inputMasks);
+  }
+
+  /** @internal The training-mode pass for a nested use (input masks, input gradients, the outer context). */
+  trainGraphFor(inputs: Tensor[], options: GraphRunOptions): GraphTape {
+    return this.trainGraph(inputs, options);
+  }
+
+  /** The Keras 3 variable path of one of this model's weights (what optimizer slots are named after). */
+  variablePathOf(weight: LayerWeight): string {
+    for (const l of this.layers) if (l.weights.includes(weight)) return this.weightPath(l, weight);
+    return weight.name;
+  }
 
   /** The call context for this model's Keras version. */
   protected context(training = false): CallContext {
@@ -163,7 +226,7 @@ export abstract class Model {
     const layers: LayerWeights[] = this.layers.map((l) => ({
       layerName: l.name,
       className: l.className,
-      weights: l.weights.map((w, i) => ({ name: l.storedWeightNames()[i] ?? w.name, value: w.value.clone() })),
+      weights: l.legacyWeights().map((w, i) => ({ name: l.storedWeightNames()[i] ?? w.name, value: w.value.clone() })),
     }));
     return { layers, kerasVersion: this.kerasVersion, backend: this.backend };
   }

@@ -5,14 +5,15 @@ import type { GraphRunOptions, GraphTape } from './training/trainer.js';
 import { Model } from './model.js';
 import { runConv1DFold, sequentialConv1DFold } from './conv1d-folds.js';
 import type { SummaryRow } from './summary.js';
-import type { ModelConfig } from './types.js';
+import type { LayerSpec, ModelConfig } from './types.js';
+import { ModelLayer, nestedFromSpec, selfNestingError } from './nested.js';
 
 /** Options of {@link Sequential}. */
 export interface SequentialOptions {
   /** Model name (default `sequential`, `sequential_1`, ...). */
   name?: string;
-  /** The layers, in order (an `InputLayer` first declares the input shape). */
-  layers?: readonly Layer[];
+  /** The layers, in order (an `InputLayer` first declares the input shape); a model among them is nested (see `Model.asLayer`). */
+  layers?: readonly (Layer | Model)[];
 }
 
 const SEQUENTIAL_KEYS: Readonly<Record<keyof SequentialOptions, true>> = { name: true, layers: true };
@@ -34,11 +35,11 @@ export class Sequential extends Model {
    *
    * @throws {ConfigError} for an unknown option, or an element that is not a layer instance.
    */
-  constructor(layers?: readonly Layer[], options?: Omit<SequentialOptions, 'layers'>);
+  constructor(layers?: readonly (Layer | Model)[], options?: Omit<SequentialOptions, 'layers'>);
   constructor(options?: SequentialOptions);
-  constructor(first?: readonly Layer[] | SequentialOptions, more?: Omit<SequentialOptions, 'layers'>) {
+  constructor(first?: readonly (Layer | Model)[] | SequentialOptions, more?: Omit<SequentialOptions, 'layers'>) {
     const positional = Array.isArray(first);
-    const options: SequentialOptions = positional ? { ...(more ?? {}), layers: first as readonly Layer[] } : ((first ?? {}) as SequentialOptions);
+    const options: SequentialOptions = positional ? { ...(more ?? {}), layers: first as readonly (Layer | Model)[] } : ((first ?? {}) as SequentialOptions);
     if (positional) checkOptions('Sequential', more, ['name']);
     else {
       if (more !== undefined) throw new ConfigError('new Sequential(...) takes (layers, options) or (options)', 'Sequential');
@@ -58,8 +59,12 @@ export class Sequential extends Model {
     return this.inputLayer;
   }
 
-  /** Append a layer. An `InputLayer` first declares the input shape. */
-  add(layer: Layer): void {
+  /** Append a layer. An `InputLayer` first declares the input shape; a model is nested as one layer (Keras' `Sequential([inner, ...])`). */
+  add(item: Layer | Model): void {
+    if (item instanceof Model) {
+      if (item === this) throw selfNestingError(this, this.name);
+    }
+    const layer = item instanceof Model ? item.asLayer() : item;
     if (!(layer instanceof Layer)) {
       const what = typeof layer === 'function' ? `the class ${(layer as { name?: string }).name ?? '?'} (call it with new: new ${(layer as { name?: string }).name ?? 'Layer'}(...))` : layer === null ? 'null' : typeof layer;
       throw new ConfigError(`Sequential "${this.name}" takes layer instances, found ${what}`, this.name);
@@ -167,9 +172,9 @@ export class Sequential extends Model {
   }
 
   /** The layers in order, each on the previous output and its mask (Keras 3's `Sequential.call`). */
-  protected runGraph(inputs: Tensor[], ctx: CallContext): { outputs: Tensor[]; masks: (Mask | null)[] } {
+  protected runGraph(inputs: Tensor[], ctx: CallContext, inputMasks: readonly (Mask | null)[] = []): { outputs: Tensor[]; masks: (Mask | null)[] } {
     let outputs: Tensor[] = [inputs[0]!];
-    let masks: (Mask | null)[] = [null];
+    let masks: (Mask | null)[] = [inputMasks[0] ?? null];
     const stack = this.stack;
     for (let i = 0; i < stack.length; i++) {
       const l = stack[i]!;
@@ -237,16 +242,19 @@ export class Sequential extends Model {
   protected override trainGraph(inputs: Tensor[], options: GraphRunOptions): GraphTape {
     const { random, training, keepStates } = options;
     const n = this.stack.length;
-    const ctx = this.context(training);
-    const firstTrainable = this.stack.findIndex((l) => l.trainableWeights.length > 0);
+    const ctx = options.ctx ? { ...options.ctx, training } : this.context(training);
+    // a nested Sequential may owe its caller ∂L/∂input: then every layer passes its input gradient on
+    const needIn = options.needInputGrad === true;
+    const firstTrainable = needIn ? 0 : this.stack.findIndex((l) => l.trainableWeights.length > 0);
+    let dInput: Tensor | null = null;
     const tapes: NodeTape[] = [];
     const activity: (Regularizer | null)[] = [];
     let extraLoss = 0;
     let outputs: Tensor[] = [inputs[0]!];
-    let masks: (Mask | null)[] = [null];
+    let masks: (Mask | null)[] = [options.inputMasks?.[0] ?? null];
     for (let i = 0; i < n; i++) {
       const l = this.stack[i]!;
-      const tape = trainNode(l, [outputs[0]!], { ...ctx, needInputGrad: firstTrainable >= 0 && i > firstTrainable, random, keepStates }, [masks[0] ?? null]);
+      const tape = trainNode(l, [outputs[0]!], { ...ctx, needInputGrad: needIn || (firstTrainable >= 0 && i > firstTrainable), random, keepStates }, [masks[0] ?? null]);
       tapes.push(tape);
       const reg = this.activityRegularizer(l);
       activity.push(reg);
@@ -263,6 +271,7 @@ export class Sequential extends Model {
       masks,
       extraLoss,
       stateUpdates: tapes.flatMap((t) => t.stateUpdates ?? []),
+      inputGradients: () => [dInput],
       backward: (dOutputs: (Tensor | null)[]): Map<LayerWeight, Tensor> => {
         const grads = new Map<LayerWeight, Tensor>();
         if (firstTrainable < 0) return grads;
@@ -287,7 +296,10 @@ export class Sequential extends Model {
             const kept = res.dInputs.some((t) => t !== null && t.data.buffer === buf) || [...res.weightGrads.values()].some((g) => g.data.buffer === buf);
             if (!kept) recycleFloat32([dOut.data]);
           }
-          if (i === firstTrainable) break;
+          if (i === firstTrainable) {
+            if (needIn) dInput = res.dInputs[0] ?? null;
+            break;
+          }
           const dIn = res.dInputs[0] ?? null;
           if (!dIn) throw new KerastsError(`layer "${this.stack[i]!.name}" gave no input gradient`, this.stack[i]!.name);
           d = [dIn];
@@ -317,7 +329,7 @@ export class Sequential extends Model {
   }
 
   toConfig(): ModelConfig {
-    const layers = this.stack.map((l) => ({ className: l.className, config: l.getConfig() }));
+    const layers: LayerSpec[] = this.stack.map((l) => (l instanceof ModelLayer ? { className: l.className, config: l.getConfig(), model: l.model.toConfig() } : { className: l.className, config: l.getConfig() }));
     if (this.inputLayer) layers.unshift({ className: 'InputLayer', config: this.inputLayer.getConfig() });
     return {
       className: 'Sequential',
@@ -341,7 +353,7 @@ export class Sequential extends Model {
       model.backend = config.backend;
       config.layers.forEach((spec, i) => {
         const where = `${options.source ? `${options.source}: ` : ''}layers[${i}]`;
-        const layer = deserializeLayer(spec.className, spec.config, where);
+        const layer = spec.model ? nestedFromSpec(spec, where) : deserializeLayer(spec.className, spec.config, where);
         try {
           model.add(layer);
         } catch (err) {

@@ -5,6 +5,11 @@ import type { Tensor } from '@kerasts/tensor';
 export interface LayerSpec {
   className: string;
   config: JsonObject;
+  /**
+   * A nested model (Keras: a `Sequential` or `Functional` used as a layer): its canonical config;
+   * `className` is then `Sequential` or `Functional` and `config` holds `name` and `trainable`.
+   */
+  model?: ModelConfig;
 }
 
 /**

@@ -81,7 +81,8 @@ function storedHasWeights(l: LayerWeights): boolean {
 function assignLayer(layer: Layer, stored: LayerWeights, table: WeightTable, opts: ApplyOptions, report: TransferReport, index: number): void {
   const conv = convertForLayer(layer, stored.weights.map((w) => w.value), table.kerasVersion, table.backend ?? opts.backend ?? null);
   if (conv.note) report.conversions.push(`${layer.name}: ${conv.note}`);
-  const targets = layer.weights;
+  // a file's order (a nested model's trainable weights first, as Keras' `_legacy_weights`)
+  const targets = layer.legacyWeights();
   const src = opts.source ? `${opts.source}: ` : '';
   if (conv.values.length !== targets.length) {
     const msg = `layer #${index} "${layer.name}" (${layer.className}) expects ${targets.length} weight(s) [${targets.map((w) => w.name).join(', ')}], but the stored layer "${stored.layerName}" has ${conv.values.length} [${stored.weights.map((w) => w.name).join(', ')}]`;

@@ -310,8 +310,17 @@ export abstract class Layer {
   }
 
   /**
+   * The weights in the order legacy HDF5 files store them for this layer (Keras' `_legacy_weights`:
+   * `trainable_weights + non_trainable_weights`), which is {@link weights} for every layer but a
+   * nested model, whose inner layers' trainable weights all come first.
+   */
+  legacyWeights(): readonly LayerWeight[] {
+    return this.weights;
+  }
+
+  /**
    * Each weight's name below the layer as legacy HDF5 files store it (the dataset is
-   * `<layer name>/<this name>:0`), in {@link weights} order: `kernel`, ...; wrappers prefix their inner
+   * `<layer name>/<this name>:0`), in {@link legacyWeights} order: `kernel`, ...; wrappers prefix their inner
    * layers' names (`forward_lstm/kernel`).
    */
   storedWeightNames(): string[] {

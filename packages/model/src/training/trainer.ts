@@ -4,7 +4,7 @@
  * optimizer update, constraints; the logged loss is the running mean of the batch losses weighted by
  * batch size; metrics are running means over the epoch).
  */
-import { applyStateUpdates, type JsonObject, type JsonValue, type Layer, type LayerWeight, type Shape, type StateUpdate } from '@kerasts/layers';
+import { applyStateUpdates, type CallContext, type JsonObject, type JsonValue, type Layer, type LayerWeight, type Shape, type StateUpdate } from '@kerasts/layers';
 import { ConfigError, KerastsError, Random, ShapeMismatchError, Tensor, UnsupportedError, markWeightsChanged, recycleFloat32 } from '@kerasts/tensor';
 import type { Model } from '../model.js';
 import { CallbackList, History, type CallbackHooks, type Callback, type Logs, type TrainingParams } from './callbacks.js';
@@ -52,6 +52,8 @@ export interface GraphTape {
    * step; evaluation passes (`training: false`) have none.
    */
   stateUpdates?: readonly StateUpdate[];
+  /** ∂L/∂inputs after {@link backward}, when the pass was asked for them (`needInputGrad`); null where none reaches an input. */
+  inputGradients?(): (Tensor | null)[];
 }
 
 /** How {@link TrainingHost.trainGraph} runs. */
@@ -62,6 +64,12 @@ export interface GraphRunOptions {
   training: boolean;
   /** Whether stateful layers keep the states they end with. */
   keepStates: boolean;
+  /** The call context to run in (a nested model runs in its outer model's); default the model's own. */
+  ctx?: CallContext;
+  /** Masks arriving with the inputs (a nested model called on a masked tensor). */
+  inputMasks?: readonly (Tensor | null)[];
+  /** Whether the backward pass must also give ∂L/∂inputs ({@link GraphTape.inputGradients}). */
+  needInputGrad?: boolean;
 }
 
 /** What the trainer needs from a model beyond its public API (supplied by `Model`). */
