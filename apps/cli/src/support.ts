@@ -38,7 +38,7 @@ function tfjsSupport(): string {
 export function supportMarkdown(): string {
   const rows: [string, string][] = [
     ['Layers', code(registeredLayers().filter((c) => c !== 'NumpyOperation'))],
-    ['Model classes', '`Sequential`, `Functional` (model graphs with several inputs/outputs and shared layers)'],
+    ['Model classes', '`Sequential`, `Functional` (model graphs with several inputs/outputs and shared layers); either one nested as a layer of another (one input, one output; frozen bases; shared calls), in every format but TensorFlow.js'],
     ['Graph operations', `Keras 3 functional graphs' \`keras.ops\` nodes (\`x + 3.0\`, \`x * y\`, \`1.0 / t\`, \`-x\`; hard-swish written as \`x * relu6(x + 3) * (1 / 6)\`): ${code(NUMPY_OPERATIONS)}, read and written in the keras-3 dialect (\`.keras\`), exported to ONNX (class \`NumpyOperation\` in kerasts)`],
     ['Activations', code(ACTIVATION_NAMES)],
     ['Initializers', code(INITIALIZER_NAMES)],
