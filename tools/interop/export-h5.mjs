@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, Random } from '@kerasts/tensor';
-import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession, BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization, Normalization, Rescaling, Reshape, Permute, ZeroPadding1D, Cropping1D, UpSampling1D, Flatten, ReLU, LeakyReLU, PReLU, ELU, Softmax } from '@kerasts/layers';
+import { LSTM, GRU, SimpleRNN, Dense, Dropout, Activation, Concatenate, Input, setRandomSeed, clearSession, BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization, Normalization, Rescaling, Reshape, Permute, ZeroPadding1D, Cropping1D, UpSampling1D, Flatten, ReLU, LeakyReLU, PReLU, ELU, Softmax, RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomColorJitter, RandomCrop, Resizing, CenterCrop, Conv2D, GlobalAveragePooling2D } from '@kerasts/layers';
 import { Adam, Functional, Sequential } from '@kerasts/model';
 import { toJSON, modelFromJSON } from '@kerasts/io-json';
 import { saveModel, saveWeights } from '@kerasts/io-hdf5';
@@ -167,6 +167,34 @@ for (const name of ['embedding_dense', 'bidirectional_concat_seq', 'bidirectiona
   await m.fit(x, input([16, 2]), { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
   await emit('activations_trained', m, x, 'keras-3');
   await emit('activations_trained', m, x, 'keras-2');
+}
+// The image preprocessing and augmentation layers, trained in kerasts (flips, contrast and brightness
+// applied in training from kerasts' seeded stream): Keras must load the file compiled and predict the
+// same (the augmentations are the identity at inference, Resizing and CenterCrop as Keras computes them).
+{
+  const m = new Sequential({
+    layers: [
+      new RandomFlip('horizontal', { inputShape: [9, 10, 3] }),
+      new RandomRotation(0.1, { fillMode: 'constant' }),
+      new RandomZoom(0.1, { widthFactor: [-0.2, 0.1] }),
+      new RandomTranslation(0.1, { widthFactor: 0.2 }),
+      new RandomContrast(0.2, { valueRange: [-2, 2] }),
+      new RandomBrightness([-0.1, 0.2], { valueRange: [-2, 2] }),
+      new RandomColorJitter({ brightnessFactor: 0.1, valueRange: [-2, 2] }),
+      new RandomCrop(8, 9),
+      new Resizing(7, 7, { interpolation: 'bicubic' }),
+      new CenterCrop(5, 6),
+      new Resizing(6, 6, { padToAspectRatio: true, fillValue: 0.5 }),
+      new Conv2D({ filters: 3, kernelSize: 3 }),
+      new GlobalAveragePooling2D(),
+      new Dense(2),
+    ],
+  });
+  m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'mse' });
+  const x = input([16, 9, 10, 3]);
+  await m.fit(x, input([16, 2]), { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  await emit('image_preprocessing_trained', m, x, 'keras-3');
+  await emit('image_preprocessing_trained', m, x, 'keras-2');
 }
 // A model read from a Keras-2.0.8-era JSON (hard_sigmoid 0.2x+0.5) cannot be written for Keras 3 as
 // is; kerasts refuses, and `kerasts convert` rescales the gates instead (checked in the CLI tests).

@@ -301,6 +301,39 @@ def func_numpy_ops_adam():
     return m
 
 
+def seq_image_augment_uncompiled():
+    """Every image augmentation layer Keras 3 exports (the identity at inference), RandomCrop (also the
+    identity at inference in Keras 3), Resizing, CenterCrop and Rescaling in front of a Conv2D head.
+    Uncompiled: Keras' fit would draw random transforms kerasts cannot reproduce. RandomShear keeps its
+    zero default: Keras 3.15.1 writes a nonzero factor as [-f, f] and then refuses to load it (bounds [0, 1]).
+    RandomColorJitter has no factors here: with one it creates a sub-layer named from Keras' session
+    counter, which the weights file records."""
+    keras.utils.set_random_seed(15)
+    m = keras.Sequential(
+        [keras.Input((11, 10, 3)), L.RandomFlip("horizontal", seed=1), L.RandomRotation(0.1, fill_mode="constant"), L.RandomZoom(0.1, 0.2),
+         L.RandomTranslation(0.1, 0.1, interpolation="nearest"), L.RandomContrast(0.2), L.RandomBrightness(0.2), L.RandomShear(),
+         L.RandomGrayscale(0.2), L.RandomHue(0.1), L.RandomSaturation(0.2), L.RandomSharpness(0.2), L.RandomColorDegeneration(0.2),
+         L.RandomInvert(0.1), L.RandomPosterization(6), L.RandomColorJitter(), L.RandomErasing(0.2),
+         L.RandomGaussianBlur(0.2), L.RandomPerspective(0.2), L.RandomElasticTransform(0.2), L.RandomCrop(8, 8, seed=2),
+         L.Resizing(9, 7, interpolation="bicubic"), L.CenterCrop(6, 6), L.Rescaling(0.5), L.Conv2D(3, 3), L.GlobalAveragePooling2D(), L.Dense(2)],
+        name="seq_image_augment",
+    )
+    return m
+
+
+def seq_resize_crop_sgd():
+    """Resizing (bicubic, then bilinear with crop_to_aspect_ratio) and CenterCrop trained through: Keras'
+    resize is differentiable, so the resumed fit checks kerasts' backward pass through them."""
+    keras.utils.set_random_seed(16)
+    m = keras.Sequential(
+        [keras.Input((9, 10, 2)), L.Resizing(7, 8, interpolation="bicubic"), L.Conv2D(3, 2), L.Resizing(5, 5, crop_to_aspect_ratio=True),
+         L.CenterCrop(4, 3), L.Flatten(), L.Dense(2)],
+        name="seq_resize_crop",
+    )
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.5), loss="mse")
+    return m
+
+
 # name -> (builder, input shapes (without batch), output width, fit?[, integer inputs below this
 # vocabulary size]). Every layer class kerasts
 # registers must appear in some case (io-keras' registry test checks it).
@@ -323,6 +356,8 @@ CASES = {
     "seq_image_reshaping_sgd": (seq_image_reshaping_sgd, [(3, 4, 2)], 2, True),
     "seq_activations_adam": (seq_activations_adam, [(5, 4)], 2, True),
     "func_numpy_ops_adam": (func_numpy_ops_adam, [(4,), (4,)], 2, True),
+    "seq_image_augment_uncompiled": (seq_image_augment_uncompiled, [(11, 10, 3)], 2, False),
+    "seq_resize_crop_sgd": (seq_resize_crop_sgd, [(9, 10, 2)], 2, True),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2

@@ -3,7 +3,7 @@ import { DIALECTS } from '@kerasts/io-json';
 import { INITIALIZER_NAMES, NUMPY_OPERATIONS, registeredLayers } from '@kerasts/layers';
 import { LOSS_NAMES, METRIC_NAMES, OPTIMIZERS } from '@kerasts/model';
 import { ACTIVATION_NAMES } from '@kerasts/tensor';
-import { ONNX_OPSET, onnxMappingFor, onnxRefusalFor, TFJS_LAYER_CLASSES, TFJS_LAYERS_VERSION } from 'kerasts';
+import { ONNX_OPSET, onnxMappingFor, onnxRefusalFor, TFJS_COMPUTES_OTHERWISE, TFJS_LAYER_CLASSES, TFJS_LAYERS_VERSION } from 'kerasts';
 
 /** Keras eras whose files kerasts reads (see KERAS-FORMAT.md for what differs between them). */
 export const KERAS_ERAS_READ = [
@@ -30,8 +30,8 @@ function onnxSupport(): string {
 /** Which registered layers a TensorFlow.js model.json can carry (the classes tfjs-layers deserializes). */
 function tfjsSupport(): string {
   const layers = registeredLayers().filter((c) => c !== 'InputLayer');
-  const both = layers.filter((c) => TFJS_LAYER_CLASSES.has(c));
-  return `tfjs-layers ${TFJS_LAYERS_VERSION} (\`loadModel('model.json')\`, \`saveModel(model, path, { format: 'tfjs' })\`, \`kerasts convert … --to tfjs\`), both ways: ${code(both)} (GRU with \`reset_after=False\` only, ReLU with \`max_value\` only, ELU with alpha 1, Softmax over the last axis); other layers and options are refused by name when writing, as tfjs could not load them`;
+  const both = layers.filter((c) => TFJS_LAYER_CLASSES.has(c) && !TFJS_COMPUTES_OTHERWISE.has(c));
+  return `tfjs-layers ${TFJS_LAYERS_VERSION} (\`loadModel('model.json')\`, \`saveModel(model, path, { format: 'tfjs' })\`, \`kerasts convert … --to tfjs\`), both ways: ${code(both)} (GRU with \`reset_after=False\` only, ReLU with \`max_value\` only, ELU with alpha 1, Softmax over the last axis); other layers and options are refused by name when writing, as tfjs could not load them, and so are ${code([...TFJS_COMPUTES_OTHERWISE])}, also in a model.json tfjs wrote (tfjs resamples images otherwise than Keras)`;
 }
 
 /** The support table as Markdown. */

@@ -5,9 +5,9 @@ const runtime_ucs2length = runtime_ucs2length_module.default ?? runtime_ucs2leng
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","array"]},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"not":{"const":"Sequential"}}}},"then":{"properties":{"config":{"type":"object"}}}},{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://kerasts.dev/schemas/keras-architecture.schema.json","title":"Keras model architecture (model_config / to_json), any Keras era","type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"keras_version":{"type":"string"},"backend":{"type":"string"},"config":{"type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/$defs/layer"}},"else":{"$ref":"#/$defs/modelConfig"}},"build_config":{"type":["object","null"]},"compile_config":{"type":["object","null"]}},"if":{"required":["class_name"],"properties":{"class_name":{"enum":["Model","Functional"]}}},"then":{"properties":{"config":{"type":"object","required":["layers","input_layers","output_layers"]}}},"$defs":{"shape":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"shapeOrNull":{"anyOf":[{"$ref":"#/$defs/shape"},{"type":"null"}]},"name":{"type":"string","minLength":1},"activation":{"anyOf":[{"type":"string","minLength":1},{"type":"null"},{"$ref":"#/$defs/serialized"}]},"serialized":{"type":"object","required":["class_name"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","null"]}}},"objectOrNull":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]},"initializer":{"anyOf":[{"type":"string","minLength":1},{"$ref":"#/$defs/serialized"},{"type":"null"}]},"rate":{"type":"number","minimum":0,"maximum":1},"modelConfig":{"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}},"tensorRef":{"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]},"tensorRefs":{"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]},"inboundNode":{"anyOf":[{"type":"array"},{"type":"object","required":["args"],"properties":{"args":{"type":"array"},"kwargs":{"type":["object","null"]}}}]},"layer":{"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","array"]},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"not":{"const":"Sequential"}}}},"then":{"properties":{"config":{"type":"object"}}}},{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Resizing"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height","width"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height":{"type":"integer","minimum":1},"width":{"type":"integer","minimum":1},"interpolation":{"type":"string"},"crop_to_aspect_ratio":{"type":"boolean"},"pad_to_aspect_ratio":{"type":"boolean"},"fill_mode":{"type":"string"},"fill_value":{"type":"number"},"antialias":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"CenterCrop"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height","width"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height":{"type":"integer","minimum":1},"width":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"RandomCrop"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height","width"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height":{"type":"integer","minimum":1},"width":{"type":"integer","minimum":1},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomFlip"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"mode":{"enum":["horizontal","vertical","horizontal_and_vertical"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomRotation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomZoom"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height_factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"width_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomTranslation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height_factor","width_factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"width_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomContrast"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomBrightness"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomShear"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"x_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"y_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomGrayscale"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"RandomHue"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomSaturation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomSharpness"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomColorDegeneration"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomInvert"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomPosterization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomColorJitter"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"brightness_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"contrast_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"saturation_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"hue_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomErasing"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"scale":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_value":{"anyOf":[{"type":"number"},{"type":"null"}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomGaussianBlur"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"kernel_size":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2}]},"sigma":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomPerspective"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"scale":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"fill_value":{"type":"number"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomElasticTransform"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"scale":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"interpolation":{"enum":["bilinear","nearest"]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomHeight"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"interpolation":{"type":"string"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomWidth"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"interpolation":{"type":"string"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}}]},"baseLayerConfig":{"type":"object","properties":{"name":{"$ref":"#/$defs/name"},"trainable":{"type":"boolean"},"batch_input_shape":{"$ref":"#/$defs/shapeOrNull"},"batch_shape":{"$ref":"#/$defs/shapeOrNull"},"input_shape":{"$ref":"#/$defs/shapeOrNull"},"dtype":{"anyOf":[{"type":"string"},{"type":"null"},{"$ref":"#/$defs/serialized"}]}}}}};
 const func1 = runtime_ucs2length;
-const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","array"]},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"not":{"const":"Sequential"}}}},"then":{"properties":{"config":{"type":"object"}}}},{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}}]};
+const schema32 = {"type":"object","required":["class_name","config"],"properties":{"class_name":{"type":"string","minLength":1},"config":{"type":["object","array"]},"module":{"type":["string","null"]},"registered_name":{"type":["string","null"]},"name":{"type":"string","minLength":1},"inbound_nodes":{"type":"array","items":{"$ref":"#/$defs/inboundNode"}},"build_config":{"type":["object","null"]}},"allOf":[{"if":{"properties":{"class_name":{"not":{"const":"Sequential"}}}},"then":{"properties":{"config":{"type":"object"}}}},{"if":{"properties":{"class_name":{"const":"Embedding"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["input_dim","output_dim"],"properties":{"input_dim":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"mask_zero":{"type":"boolean"},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"},{"$ref":"#/$defs/shape"}]},"embeddings_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"embeddings_regularizer":{"$ref":"#/$defs/objectOrNull"},"W_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"embeddings_constraint":{"$ref":"#/$defs/objectOrNull"},"W_constraint":{"$ref":"#/$defs/objectOrNull"},"dropout":{"$ref":"#/$defs/rate"},"lora_rank":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Masking"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"mask_value":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Dense"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"init":{"$ref":"#/$defs/initializer"},"kernel_regularizer":{"$ref":"#/$defs/objectOrNull"},"bias_regularizer":{"$ref":"#/$defs/objectOrNull"},"activity_regularizer":{"$ref":"#/$defs/objectOrNull"},"kernel_constraint":{"$ref":"#/$defs/objectOrNull"},"bias_constraint":{"$ref":"#/$defs/objectOrNull"},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"InputLayer"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["batch_input_shape"]},{"required":["batch_shape"]},{"required":["input_shape"]}],"properties":{"sparse":{"type":"boolean"},"ragged":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"Activation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["activation"],"properties":{"activation":{"$ref":"#/$defs/activation"}}}}}},{"if":{"properties":{"class_name":{"const":"ReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"max_value":{"anyOf":[{"type":"number","minimum":0},{"type":"null"}]},"negative_slope":{"type":"number","minimum":0},"threshold":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"LeakyReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"},"negative_slope":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"PReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha_initializer":{"$ref":"#/$defs/initializer"},"alpha_regularizer":{"$ref":"#/$defs/objectOrNull"},"alpha_constraint":{"$ref":"#/$defs/objectOrNull"},"shared_axes":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1}},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ELU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"alpha":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"Softmax"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"ThresholdedReLU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"theta":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"enum":["Dropout","GaussianDropout","AlphaDropout"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"SpatialDropout3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["rate"]},{"required":["p"]}],"properties":{"rate":{"$ref":"#/$defs/rate"},"p":{"$ref":"#/$defs/rate"},"noise_shape":{"$ref":"#/$defs/shapeOrNull"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]},"data_format":{"enum":["channels_last","channels_first"]},"dim_ordering":{"enum":["th","tf","default"]}}}}}},{"if":{"properties":{"class_name":{"const":"GaussianNoise"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["stddev"]},{"required":["sigma"]}],"properties":{"stddev":{"type":"number","minimum":0},"sigma":{"type":"number","minimum":0},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ActivityRegularization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"l1":{"type":"number","minimum":0},"l2":{"type":"number","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Bidirectional"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"},"backward_layer":{"anyOf":[{"$ref":"#/$defs/layer"},{"type":"null"}]},"merge_mode":{"enum":["concat","sum","mul","ave",null]},"num_constants":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"TimeDistributed"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["layer"],"properties":{"layer":{"$ref":"#/$defs/layer"}}}}}},{"if":{"properties":{"class_name":{"const":"LSTM"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"unit_forget_bias":{"type":"boolean"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"GRU"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"recurrent_activation":{"$ref":"#/$defs/activation"},"inner_activation":{"$ref":"#/$defs/activation"},"reset_after":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"SimpleRNN"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["units"]},{"required":["output_dim"]}],"properties":{"units":{"type":"integer","minimum":1},"output_dim":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"recurrent_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"dropout":{"$ref":"#/$defs/rate"},"recurrent_dropout":{"$ref":"#/$defs/rate"},"dropout_W":{"$ref":"#/$defs/rate"},"dropout_U":{"$ref":"#/$defs/rate"},"return_sequences":{"type":"boolean"},"return_state":{"type":"boolean"},"go_backwards":{"type":"boolean"},"stateful":{"type":"boolean"},"unroll":{"type":"boolean"},"time_major":{"type":"boolean"},"zero_output_for_mask":{"type":"boolean"},"implementation":{"type":"integer","minimum":0,"maximum":2},"consume_less":{"enum":["cpu","mem","gpu"]},"input_dim":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"input_length":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Concatenate"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":1}]}}}}}},{"if":{"properties":{"class_name":{"const":"Add"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Subtract"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Multiply"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Average"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Maximum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Minimum"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}]}}}},{"if":{"properties":{"class_name":{"const":"Flatten"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RepeatVector"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["n"],"properties":{"n":{"type":"integer","minimum":0}}}}}},{"if":{"properties":{"class_name":{"const":"Reshape"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["target_shape"],"properties":{"target_shape":{"type":"array","items":{"type":"integer","minimum":-1}}}}}}},{"if":{"properties":{"class_name":{"const":"Permute"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["dims"],"properties":{"dims":{"type":"array","items":{"type":"integer","minimum":1}}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"ZeroPadding3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"Cropping3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"cropping":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling1D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"length":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling2D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"interpolation":{"type":"string"}}}}}},{"if":{"properties":{"class_name":{"const":"UpSampling3D"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"size":{"anyOf":[{"type":"integer","minimum":0},{"type":"array"},{"type":"object"}]},"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"enum":["Conv1D","Convolution1D","AtrousConvolution1D","AtrousConv1D","Conv2D","Convolution2D","AtrousConvolution2D","AtrousConv2D","Conv3D","Convolution3D","SeparableConv1D","SeparableConvolution1D","SeparableConv2D","SeparableConvolution2D","Conv1DTranspose","Convolution1DTranspose","Conv2DTranspose","Convolution2DTranspose","Deconvolution2D","Deconv2D","Conv3DTranspose","Convolution3DTranspose","Deconvolution3D","Deconv3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"anyOf":[{"required":["filters"]},{"required":["nb_filter"]}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"output_padding":{"anyOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer","minimum":0},"minItems":1,"maxItems":3},{"type":"null"}]},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["DepthwiseConv1D","DepthwiseConv2D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"filters":{"type":"integer","minimum":1},"kernel_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"strides":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"padding":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dilation_rate":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"groups":{"type":"integer","minimum":1},"activation":{"$ref":"#/$defs/activation"},"use_bias":{"type":"boolean"},"kernel_initializer":{"$ref":"#/$defs/initializer"},"bias_initializer":{"$ref":"#/$defs/initializer"},"depth_multiplier":{"type":"integer","minimum":1},"depthwise_initializer":{"$ref":"#/$defs/initializer"},"pointwise_initializer":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"enum":["MaxPooling1D","MaxPool1D","MaxPooling2D","MaxPool2D","MaxPooling3D","MaxPool3D","AveragePooling1D","AvgPool1D","AveragePooling2D","AvgPool2D","AveragePooling3D","AvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"pool_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},"pool_length":{"type":"integer","minimum":1},"strides":{"anyOf":[{"anyOf":[{"type":"integer","minimum":1},{"type":"array","items":{"type":"integer","minimum":1},"minItems":1,"maxItems":3}]},{"type":"null"}]},"stride":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"padding":{"type":"string","minLength":1},"border_mode":{"type":"string","minLength":1},"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]}}}}}},{"if":{"properties":{"class_name":{"enum":["GlobalMaxPooling1D","GlobalMaxPool1D","GlobalMaxPooling2D","GlobalMaxPool2D","GlobalMaxPooling3D","GlobalMaxPool3D","GlobalAveragePooling1D","GlobalAvgPool1D","GlobalAveragePooling2D","GlobalAvgPool2D","GlobalAveragePooling3D","GlobalAvgPool3D"]}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"enum":["channels_last","channels_first",null]},"dim_ordering":{"enum":["tf","th","default"]},"keepdims":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"BatchNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"momentum":{"type":"number"},"moving_mean_initializer":{"$ref":"#/$defs/initializer"},"moving_variance_initializer":{"$ref":"#/$defs/initializer"},"synchronized":{"type":"boolean"},"renorm":{"type":"boolean"},"renorm_clipping":{"anyOf":[{"type":"object"},{"type":"null"}]},"renorm_momentum":{"type":"number"},"virtual_batch_size":{"anyOf":[{"type":"integer","minimum":1},{"type":"null"}]},"fused":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"mode":{"enum":[0,1,2]},"beta_init":{"$ref":"#/$defs/initializer"},"gamma_init":{"$ref":"#/$defs/initializer"}}}}}},{"if":{"properties":{"class_name":{"const":"LayerNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]},"rms_scaling":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"GroupNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"center":{"type":"boolean"},"scale":{"type":"boolean"},"epsilon":{"type":"number","minimum":0},"beta_initializer":{"$ref":"#/$defs/initializer"},"gamma_initializer":{"$ref":"#/$defs/initializer"},"beta_regularizer":{"$ref":"#/$defs/objectOrNull"},"gamma_regularizer":{"$ref":"#/$defs/objectOrNull"},"beta_constraint":{"$ref":"#/$defs/objectOrNull"},"gamma_constraint":{"$ref":"#/$defs/objectOrNull"},"groups":{"type":"integer","minimum":-1},"axis":{"type":"integer"}}}}}},{"if":{"properties":{"class_name":{"const":"UnitNormalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}}]}}}}}},{"if":{"properties":{"class_name":{"const":"Normalization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"axis":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"}},{"type":"null"}]},"invert":{"type":"boolean"},"mean":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"variance":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Rescaling"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["scale"],"properties":{"scale":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]},"offset":{"anyOf":[{"type":"number"},{"type":"array"},{"type":"null"},{"type":"object","required":["class_name"]}]}}}}}},{"if":{"properties":{"class_name":{"const":"Resizing"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height","width"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height":{"type":"integer","minimum":1},"width":{"type":"integer","minimum":1},"interpolation":{"type":"string"},"crop_to_aspect_ratio":{"type":"boolean"},"pad_to_aspect_ratio":{"type":"boolean"},"fill_mode":{"type":"string"},"fill_value":{"type":"number"},"antialias":{"type":"boolean"}}}}}},{"if":{"properties":{"class_name":{"const":"CenterCrop"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height","width"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height":{"type":"integer","minimum":1},"width":{"type":"integer","minimum":1}}}}}},{"if":{"properties":{"class_name":{"const":"RandomCrop"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height","width"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height":{"type":"integer","minimum":1},"width":{"type":"integer","minimum":1},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomFlip"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"mode":{"enum":["horizontal","vertical","horizontal_and_vertical"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomRotation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomZoom"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height_factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"width_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomTranslation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["height_factor","width_factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"height_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"width_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomContrast"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomBrightness"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomShear"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"x_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"y_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomGrayscale"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"type":"number"}}}}}},{"if":{"properties":{"class_name":{"const":"RandomHue"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomSaturation"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomSharpness"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomColorDegeneration"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomInvert"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomPosterization"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomColorJitter"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"brightness_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"contrast_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"saturation_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"hue_factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},{"type":"null"}]},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomErasing"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"scale":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"fill_value":{"anyOf":[{"type":"number"},{"type":"null"}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomGaussianBlur"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"kernel_size":{"anyOf":[{"type":"integer"},{"type":"array","items":{"type":"integer"},"minItems":2,"maxItems":2}]},"sigma":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomPerspective"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"scale":{"type":"number"},"interpolation":{"enum":["bilinear","nearest"]},"fill_value":{"type":"number"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomElasticTransform"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"scale":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"interpolation":{"enum":["bilinear","nearest"]},"fill_mode":{"enum":["reflect","wrap","constant","nearest"]},"fill_value":{"type":"number"},"value_range":{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomHeight"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"interpolation":{"type":"string"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}},{"if":{"properties":{"class_name":{"const":"RandomWidth"}}},"then":{"properties":{"config":{"allOf":[{"$ref":"#/$defs/baseLayerConfig"}],"required":["factor"],"properties":{"data_format":{"anyOf":[{"enum":["channels_last","channels_first","th","tf","default"]},{"type":"null"}]},"bounding_box_format":{"anyOf":[{"type":"string"},{"type":"null"}]},"factor":{"anyOf":[{"type":"number"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"interpolation":{"type":"string"},"seed":{"anyOf":[{"type":"integer"},{"type":"null"}]}}}}}}]};
 const schema36 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}};
 const schema41 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"object"}]};
 const schema46 = {"type":"number","minimum":0,"maximum":1};
@@ -13754,9 +13754,13 @@ props0 = props0 || {};
 Object.assign(props0, props99);
 }
 }
+const _errs1365 = errors;
+let valid438 = true;
+const _errs1366 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.class_name === undefined){
-const err742 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(data.class_name !== undefined){
+if("Resizing" !== data.class_name){
+const err742 = {};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -13765,13 +13769,9110 @@ vErrors.push(err742);
 }
 errors++;
 }
-if(data.config === undefined){
-const err743 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+}
+}
+var _valid148 = _errs1366 === errors;
+errors = _errs1365;
+if(vErrors !== null){
+if(_errs1365){
+vErrors.length = _errs1365;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid148){
+const _errs1368 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data387 = data.config;
+if(!(validate22(data387, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data387 && typeof data387 == "object" && !Array.isArray(data387)){
+if(data387.height === undefined){
+const err743 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/53/then/properties/config/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
 if(vErrors === null){
 vErrors = [err743];
 }
 else {
 vErrors.push(err743);
+}
+errors++;
+}
+if(data387.width === undefined){
+const err744 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/53/then/properties/config/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+if(vErrors === null){
+vErrors = [err744];
+}
+else {
+vErrors.push(err744);
+}
+errors++;
+}
+if(data387.data_format !== undefined){
+let data388 = data387.data_format;
+const _errs1372 = errors;
+let valid443 = false;
+const _errs1373 = errors;
+if(!(((((data388 === "channels_last") || (data388 === "channels_first")) || (data388 === "th")) || (data388 === "tf")) || (data388 === "default"))){
+const err745 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/53/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[53].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err745];
+}
+else {
+vErrors.push(err745);
+}
+errors++;
+}
+var _valid149 = _errs1373 === errors;
+valid443 = valid443 || _valid149;
+const _errs1374 = errors;
+if(data388 !== null){
+const err746 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/53/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err746];
+}
+else {
+vErrors.push(err746);
+}
+errors++;
+}
+var _valid149 = _errs1374 === errors;
+valid443 = valid443 || _valid149;
+if(!valid443){
+const err747 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/53/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err747];
+}
+else {
+vErrors.push(err747);
+}
+errors++;
+}
+else {
+errors = _errs1372;
+if(vErrors !== null){
+if(_errs1372){
+vErrors.length = _errs1372;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data387.bounding_box_format !== undefined){
+let data389 = data387.bounding_box_format;
+const _errs1377 = errors;
+let valid444 = false;
+const _errs1378 = errors;
+if(typeof data389 !== "string"){
+const err748 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/53/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err748];
+}
+else {
+vErrors.push(err748);
+}
+errors++;
+}
+var _valid150 = _errs1378 === errors;
+valid444 = valid444 || _valid150;
+const _errs1380 = errors;
+if(data389 !== null){
+const err749 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/53/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err749];
+}
+else {
+vErrors.push(err749);
+}
+errors++;
+}
+var _valid150 = _errs1380 === errors;
+valid444 = valid444 || _valid150;
+if(!valid444){
+const err750 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/53/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err750];
+}
+else {
+vErrors.push(err750);
+}
+errors++;
+}
+else {
+errors = _errs1377;
+if(vErrors !== null){
+if(_errs1377){
+vErrors.length = _errs1377;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data387.height !== undefined){
+let data390 = data387.height;
+if(!((typeof data390 == "number") && (!(data390 % 1) && !isNaN(data390)))){
+const err751 = {instancePath:instancePath+"/config/height",schemaPath:"#/allOf/53/then/properties/config/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err751];
+}
+else {
+vErrors.push(err751);
+}
+errors++;
+}
+if(typeof data390 == "number"){
+if(data390 < 1 || isNaN(data390)){
+const err752 = {instancePath:instancePath+"/config/height",schemaPath:"#/allOf/53/then/properties/config/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err752];
+}
+else {
+vErrors.push(err752);
+}
+errors++;
+}
+}
+}
+if(data387.width !== undefined){
+let data391 = data387.width;
+if(!((typeof data391 == "number") && (!(data391 % 1) && !isNaN(data391)))){
+const err753 = {instancePath:instancePath+"/config/width",schemaPath:"#/allOf/53/then/properties/config/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err753];
+}
+else {
+vErrors.push(err753);
+}
+errors++;
+}
+if(typeof data391 == "number"){
+if(data391 < 1 || isNaN(data391)){
+const err754 = {instancePath:instancePath+"/config/width",schemaPath:"#/allOf/53/then/properties/config/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err754];
+}
+else {
+vErrors.push(err754);
+}
+errors++;
+}
+}
+}
+if(data387.interpolation !== undefined){
+if(typeof data387.interpolation !== "string"){
+const err755 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/53/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err755];
+}
+else {
+vErrors.push(err755);
+}
+errors++;
+}
+}
+if(data387.crop_to_aspect_ratio !== undefined){
+if(typeof data387.crop_to_aspect_ratio !== "boolean"){
+const err756 = {instancePath:instancePath+"/config/crop_to_aspect_ratio",schemaPath:"#/allOf/53/then/properties/config/properties/crop_to_aspect_ratio/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err756];
+}
+else {
+vErrors.push(err756);
+}
+errors++;
+}
+}
+if(data387.pad_to_aspect_ratio !== undefined){
+if(typeof data387.pad_to_aspect_ratio !== "boolean"){
+const err757 = {instancePath:instancePath+"/config/pad_to_aspect_ratio",schemaPath:"#/allOf/53/then/properties/config/properties/pad_to_aspect_ratio/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err757];
+}
+else {
+vErrors.push(err757);
+}
+errors++;
+}
+}
+if(data387.fill_mode !== undefined){
+if(typeof data387.fill_mode !== "string"){
+const err758 = {instancePath:instancePath+"/config/fill_mode",schemaPath:"#/allOf/53/then/properties/config/properties/fill_mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err758];
+}
+else {
+vErrors.push(err758);
+}
+errors++;
+}
+}
+if(data387.fill_value !== undefined){
+if(!(typeof data387.fill_value == "number")){
+const err759 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/53/then/properties/config/properties/fill_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err759];
+}
+else {
+vErrors.push(err759);
+}
+errors++;
+}
+}
+if(data387.antialias !== undefined){
+if(typeof data387.antialias !== "boolean"){
+const err760 = {instancePath:instancePath+"/config/antialias",schemaPath:"#/allOf/53/then/properties/config/properties/antialias/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err760];
+}
+else {
+vErrors.push(err760);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid148 = _errs1368 === errors;
+valid438 = _valid148;
+if(valid438){
+var props100 = {};
+props100.config = true;
+props100.class_name = true;
+}
+}
+if(!valid438){
+const err761 = {instancePath,schemaPath:"#/allOf/53/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err761];
+}
+else {
+vErrors.push(err761);
+}
+errors++;
+}
+if(props0 !== true && props100 !== undefined){
+if(props100 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props100);
+}
+}
+const _errs1399 = errors;
+let valid445 = true;
+const _errs1400 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("CenterCrop" !== data.class_name){
+const err762 = {};
+if(vErrors === null){
+vErrors = [err762];
+}
+else {
+vErrors.push(err762);
+}
+errors++;
+}
+}
+}
+var _valid151 = _errs1400 === errors;
+errors = _errs1399;
+if(vErrors !== null){
+if(_errs1399){
+vErrors.length = _errs1399;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid151){
+const _errs1402 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data399 = data.config;
+if(!(validate22(data399, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data399 && typeof data399 == "object" && !Array.isArray(data399)){
+if(data399.height === undefined){
+const err763 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/54/then/properties/config/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+if(vErrors === null){
+vErrors = [err763];
+}
+else {
+vErrors.push(err763);
+}
+errors++;
+}
+if(data399.width === undefined){
+const err764 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/54/then/properties/config/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+if(vErrors === null){
+vErrors = [err764];
+}
+else {
+vErrors.push(err764);
+}
+errors++;
+}
+if(data399.data_format !== undefined){
+let data400 = data399.data_format;
+const _errs1406 = errors;
+let valid450 = false;
+const _errs1407 = errors;
+if(!(((((data400 === "channels_last") || (data400 === "channels_first")) || (data400 === "th")) || (data400 === "tf")) || (data400 === "default"))){
+const err765 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/54/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[54].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err765];
+}
+else {
+vErrors.push(err765);
+}
+errors++;
+}
+var _valid152 = _errs1407 === errors;
+valid450 = valid450 || _valid152;
+const _errs1408 = errors;
+if(data400 !== null){
+const err766 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/54/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err766];
+}
+else {
+vErrors.push(err766);
+}
+errors++;
+}
+var _valid152 = _errs1408 === errors;
+valid450 = valid450 || _valid152;
+if(!valid450){
+const err767 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/54/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err767];
+}
+else {
+vErrors.push(err767);
+}
+errors++;
+}
+else {
+errors = _errs1406;
+if(vErrors !== null){
+if(_errs1406){
+vErrors.length = _errs1406;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data399.bounding_box_format !== undefined){
+let data401 = data399.bounding_box_format;
+const _errs1411 = errors;
+let valid451 = false;
+const _errs1412 = errors;
+if(typeof data401 !== "string"){
+const err768 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/54/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err768];
+}
+else {
+vErrors.push(err768);
+}
+errors++;
+}
+var _valid153 = _errs1412 === errors;
+valid451 = valid451 || _valid153;
+const _errs1414 = errors;
+if(data401 !== null){
+const err769 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/54/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err769];
+}
+else {
+vErrors.push(err769);
+}
+errors++;
+}
+var _valid153 = _errs1414 === errors;
+valid451 = valid451 || _valid153;
+if(!valid451){
+const err770 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/54/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err770];
+}
+else {
+vErrors.push(err770);
+}
+errors++;
+}
+else {
+errors = _errs1411;
+if(vErrors !== null){
+if(_errs1411){
+vErrors.length = _errs1411;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data399.height !== undefined){
+let data402 = data399.height;
+if(!((typeof data402 == "number") && (!(data402 % 1) && !isNaN(data402)))){
+const err771 = {instancePath:instancePath+"/config/height",schemaPath:"#/allOf/54/then/properties/config/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err771];
+}
+else {
+vErrors.push(err771);
+}
+errors++;
+}
+if(typeof data402 == "number"){
+if(data402 < 1 || isNaN(data402)){
+const err772 = {instancePath:instancePath+"/config/height",schemaPath:"#/allOf/54/then/properties/config/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err772];
+}
+else {
+vErrors.push(err772);
+}
+errors++;
+}
+}
+}
+if(data399.width !== undefined){
+let data403 = data399.width;
+if(!((typeof data403 == "number") && (!(data403 % 1) && !isNaN(data403)))){
+const err773 = {instancePath:instancePath+"/config/width",schemaPath:"#/allOf/54/then/properties/config/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err773];
+}
+else {
+vErrors.push(err773);
+}
+errors++;
+}
+if(typeof data403 == "number"){
+if(data403 < 1 || isNaN(data403)){
+const err774 = {instancePath:instancePath+"/config/width",schemaPath:"#/allOf/54/then/properties/config/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err774];
+}
+else {
+vErrors.push(err774);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+var _valid151 = _errs1402 === errors;
+valid445 = _valid151;
+if(valid445){
+var props101 = {};
+props101.config = true;
+props101.class_name = true;
+}
+}
+if(!valid445){
+const err775 = {instancePath,schemaPath:"#/allOf/54/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err775];
+}
+else {
+vErrors.push(err775);
+}
+errors++;
+}
+if(props0 !== true && props101 !== undefined){
+if(props101 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props101);
+}
+}
+const _errs1421 = errors;
+let valid452 = true;
+const _errs1422 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomCrop" !== data.class_name){
+const err776 = {};
+if(vErrors === null){
+vErrors = [err776];
+}
+else {
+vErrors.push(err776);
+}
+errors++;
+}
+}
+}
+var _valid154 = _errs1422 === errors;
+errors = _errs1421;
+if(vErrors !== null){
+if(_errs1421){
+vErrors.length = _errs1421;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid154){
+const _errs1424 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data405 = data.config;
+if(!(validate22(data405, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data405 && typeof data405 == "object" && !Array.isArray(data405)){
+if(data405.height === undefined){
+const err777 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/55/then/properties/config/required",keyword:"required",params:{missingProperty: "height"},message:"must have required property '"+"height"+"'"};
+if(vErrors === null){
+vErrors = [err777];
+}
+else {
+vErrors.push(err777);
+}
+errors++;
+}
+if(data405.width === undefined){
+const err778 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/55/then/properties/config/required",keyword:"required",params:{missingProperty: "width"},message:"must have required property '"+"width"+"'"};
+if(vErrors === null){
+vErrors = [err778];
+}
+else {
+vErrors.push(err778);
+}
+errors++;
+}
+if(data405.data_format !== undefined){
+let data406 = data405.data_format;
+const _errs1428 = errors;
+let valid457 = false;
+const _errs1429 = errors;
+if(!(((((data406 === "channels_last") || (data406 === "channels_first")) || (data406 === "th")) || (data406 === "tf")) || (data406 === "default"))){
+const err779 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/55/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[55].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err779];
+}
+else {
+vErrors.push(err779);
+}
+errors++;
+}
+var _valid155 = _errs1429 === errors;
+valid457 = valid457 || _valid155;
+const _errs1430 = errors;
+if(data406 !== null){
+const err780 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/55/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err780];
+}
+else {
+vErrors.push(err780);
+}
+errors++;
+}
+var _valid155 = _errs1430 === errors;
+valid457 = valid457 || _valid155;
+if(!valid457){
+const err781 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/55/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err781];
+}
+else {
+vErrors.push(err781);
+}
+errors++;
+}
+else {
+errors = _errs1428;
+if(vErrors !== null){
+if(_errs1428){
+vErrors.length = _errs1428;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data405.bounding_box_format !== undefined){
+let data407 = data405.bounding_box_format;
+const _errs1433 = errors;
+let valid458 = false;
+const _errs1434 = errors;
+if(typeof data407 !== "string"){
+const err782 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/55/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err782];
+}
+else {
+vErrors.push(err782);
+}
+errors++;
+}
+var _valid156 = _errs1434 === errors;
+valid458 = valid458 || _valid156;
+const _errs1436 = errors;
+if(data407 !== null){
+const err783 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/55/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err783];
+}
+else {
+vErrors.push(err783);
+}
+errors++;
+}
+var _valid156 = _errs1436 === errors;
+valid458 = valid458 || _valid156;
+if(!valid458){
+const err784 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/55/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err784];
+}
+else {
+vErrors.push(err784);
+}
+errors++;
+}
+else {
+errors = _errs1433;
+if(vErrors !== null){
+if(_errs1433){
+vErrors.length = _errs1433;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data405.height !== undefined){
+let data408 = data405.height;
+if(!((typeof data408 == "number") && (!(data408 % 1) && !isNaN(data408)))){
+const err785 = {instancePath:instancePath+"/config/height",schemaPath:"#/allOf/55/then/properties/config/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err785];
+}
+else {
+vErrors.push(err785);
+}
+errors++;
+}
+if(typeof data408 == "number"){
+if(data408 < 1 || isNaN(data408)){
+const err786 = {instancePath:instancePath+"/config/height",schemaPath:"#/allOf/55/then/properties/config/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err786];
+}
+else {
+vErrors.push(err786);
+}
+errors++;
+}
+}
+}
+if(data405.width !== undefined){
+let data409 = data405.width;
+if(!((typeof data409 == "number") && (!(data409 % 1) && !isNaN(data409)))){
+const err787 = {instancePath:instancePath+"/config/width",schemaPath:"#/allOf/55/then/properties/config/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err787];
+}
+else {
+vErrors.push(err787);
+}
+errors++;
+}
+if(typeof data409 == "number"){
+if(data409 < 1 || isNaN(data409)){
+const err788 = {instancePath:instancePath+"/config/width",schemaPath:"#/allOf/55/then/properties/config/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err788];
+}
+else {
+vErrors.push(err788);
+}
+errors++;
+}
+}
+}
+if(data405.seed !== undefined){
+let data410 = data405.seed;
+const _errs1443 = errors;
+let valid459 = false;
+const _errs1444 = errors;
+if(!((typeof data410 == "number") && (!(data410 % 1) && !isNaN(data410)))){
+const err789 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/55/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err789];
+}
+else {
+vErrors.push(err789);
+}
+errors++;
+}
+var _valid157 = _errs1444 === errors;
+valid459 = valid459 || _valid157;
+const _errs1446 = errors;
+if(data410 !== null){
+const err790 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/55/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err790];
+}
+else {
+vErrors.push(err790);
+}
+errors++;
+}
+var _valid157 = _errs1446 === errors;
+valid459 = valid459 || _valid157;
+if(!valid459){
+const err791 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/55/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err791];
+}
+else {
+vErrors.push(err791);
+}
+errors++;
+}
+else {
+errors = _errs1443;
+if(vErrors !== null){
+if(_errs1443){
+vErrors.length = _errs1443;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid154 = _errs1424 === errors;
+valid452 = _valid154;
+if(valid452){
+var props102 = {};
+props102.config = true;
+props102.class_name = true;
+}
+}
+if(!valid452){
+const err792 = {instancePath,schemaPath:"#/allOf/55/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err792];
+}
+else {
+vErrors.push(err792);
+}
+errors++;
+}
+if(props0 !== true && props102 !== undefined){
+if(props102 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props102);
+}
+}
+const _errs1449 = errors;
+let valid460 = true;
+const _errs1450 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomFlip" !== data.class_name){
+const err793 = {};
+if(vErrors === null){
+vErrors = [err793];
+}
+else {
+vErrors.push(err793);
+}
+errors++;
+}
+}
+}
+var _valid158 = _errs1450 === errors;
+errors = _errs1449;
+if(vErrors !== null){
+if(_errs1449){
+vErrors.length = _errs1449;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid158){
+const _errs1452 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data412 = data.config;
+if(!(validate22(data412, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data412 && typeof data412 == "object" && !Array.isArray(data412)){
+if(data412.data_format !== undefined){
+let data413 = data412.data_format;
+const _errs1456 = errors;
+let valid465 = false;
+const _errs1457 = errors;
+if(!(((((data413 === "channels_last") || (data413 === "channels_first")) || (data413 === "th")) || (data413 === "tf")) || (data413 === "default"))){
+const err794 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/56/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[56].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err794];
+}
+else {
+vErrors.push(err794);
+}
+errors++;
+}
+var _valid159 = _errs1457 === errors;
+valid465 = valid465 || _valid159;
+const _errs1458 = errors;
+if(data413 !== null){
+const err795 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/56/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err795];
+}
+else {
+vErrors.push(err795);
+}
+errors++;
+}
+var _valid159 = _errs1458 === errors;
+valid465 = valid465 || _valid159;
+if(!valid465){
+const err796 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/56/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err796];
+}
+else {
+vErrors.push(err796);
+}
+errors++;
+}
+else {
+errors = _errs1456;
+if(vErrors !== null){
+if(_errs1456){
+vErrors.length = _errs1456;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data412.bounding_box_format !== undefined){
+let data414 = data412.bounding_box_format;
+const _errs1461 = errors;
+let valid466 = false;
+const _errs1462 = errors;
+if(typeof data414 !== "string"){
+const err797 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/56/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err797];
+}
+else {
+vErrors.push(err797);
+}
+errors++;
+}
+var _valid160 = _errs1462 === errors;
+valid466 = valid466 || _valid160;
+const _errs1464 = errors;
+if(data414 !== null){
+const err798 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/56/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err798];
+}
+else {
+vErrors.push(err798);
+}
+errors++;
+}
+var _valid160 = _errs1464 === errors;
+valid466 = valid466 || _valid160;
+if(!valid466){
+const err799 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/56/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err799];
+}
+else {
+vErrors.push(err799);
+}
+errors++;
+}
+else {
+errors = _errs1461;
+if(vErrors !== null){
+if(_errs1461){
+vErrors.length = _errs1461;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data412.mode !== undefined){
+let data415 = data412.mode;
+if(!(((data415 === "horizontal") || (data415 === "vertical")) || (data415 === "horizontal_and_vertical"))){
+const err800 = {instancePath:instancePath+"/config/mode",schemaPath:"#/allOf/56/then/properties/config/properties/mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[56].then.properties.config.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err800];
+}
+else {
+vErrors.push(err800);
+}
+errors++;
+}
+}
+if(data412.seed !== undefined){
+let data416 = data412.seed;
+const _errs1468 = errors;
+let valid467 = false;
+const _errs1469 = errors;
+if(!((typeof data416 == "number") && (!(data416 % 1) && !isNaN(data416)))){
+const err801 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/56/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err801];
+}
+else {
+vErrors.push(err801);
+}
+errors++;
+}
+var _valid161 = _errs1469 === errors;
+valid467 = valid467 || _valid161;
+const _errs1471 = errors;
+if(data416 !== null){
+const err802 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/56/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err802];
+}
+else {
+vErrors.push(err802);
+}
+errors++;
+}
+var _valid161 = _errs1471 === errors;
+valid467 = valid467 || _valid161;
+if(!valid467){
+const err803 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/56/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err803];
+}
+else {
+vErrors.push(err803);
+}
+errors++;
+}
+else {
+errors = _errs1468;
+if(vErrors !== null){
+if(_errs1468){
+vErrors.length = _errs1468;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid158 = _errs1452 === errors;
+valid460 = _valid158;
+if(valid460){
+var props103 = {};
+props103.config = true;
+props103.class_name = true;
+}
+}
+if(!valid460){
+const err804 = {instancePath,schemaPath:"#/allOf/56/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err804];
+}
+else {
+vErrors.push(err804);
+}
+errors++;
+}
+if(props0 !== true && props103 !== undefined){
+if(props103 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props103);
+}
+}
+const _errs1474 = errors;
+let valid468 = true;
+const _errs1475 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomRotation" !== data.class_name){
+const err805 = {};
+if(vErrors === null){
+vErrors = [err805];
+}
+else {
+vErrors.push(err805);
+}
+errors++;
+}
+}
+}
+var _valid162 = _errs1475 === errors;
+errors = _errs1474;
+if(vErrors !== null){
+if(_errs1474){
+vErrors.length = _errs1474;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid162){
+const _errs1477 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data418 = data.config;
+if(!(validate22(data418, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data418 && typeof data418 == "object" && !Array.isArray(data418)){
+if(data418.factor === undefined){
+const err806 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/57/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err806];
+}
+else {
+vErrors.push(err806);
+}
+errors++;
+}
+if(data418.data_format !== undefined){
+let data419 = data418.data_format;
+const _errs1481 = errors;
+let valid473 = false;
+const _errs1482 = errors;
+if(!(((((data419 === "channels_last") || (data419 === "channels_first")) || (data419 === "th")) || (data419 === "tf")) || (data419 === "default"))){
+const err807 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/57/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[57].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err807];
+}
+else {
+vErrors.push(err807);
+}
+errors++;
+}
+var _valid163 = _errs1482 === errors;
+valid473 = valid473 || _valid163;
+const _errs1483 = errors;
+if(data419 !== null){
+const err808 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/57/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err808];
+}
+else {
+vErrors.push(err808);
+}
+errors++;
+}
+var _valid163 = _errs1483 === errors;
+valid473 = valid473 || _valid163;
+if(!valid473){
+const err809 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/57/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err809];
+}
+else {
+vErrors.push(err809);
+}
+errors++;
+}
+else {
+errors = _errs1481;
+if(vErrors !== null){
+if(_errs1481){
+vErrors.length = _errs1481;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data418.bounding_box_format !== undefined){
+let data420 = data418.bounding_box_format;
+const _errs1486 = errors;
+let valid474 = false;
+const _errs1487 = errors;
+if(typeof data420 !== "string"){
+const err810 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/57/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err810];
+}
+else {
+vErrors.push(err810);
+}
+errors++;
+}
+var _valid164 = _errs1487 === errors;
+valid474 = valid474 || _valid164;
+const _errs1489 = errors;
+if(data420 !== null){
+const err811 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/57/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err811];
+}
+else {
+vErrors.push(err811);
+}
+errors++;
+}
+var _valid164 = _errs1489 === errors;
+valid474 = valid474 || _valid164;
+if(!valid474){
+const err812 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/57/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err812];
+}
+else {
+vErrors.push(err812);
+}
+errors++;
+}
+else {
+errors = _errs1486;
+if(vErrors !== null){
+if(_errs1486){
+vErrors.length = _errs1486;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data418.factor !== undefined){
+let data421 = data418.factor;
+const _errs1492 = errors;
+let valid475 = false;
+const _errs1493 = errors;
+if(!(typeof data421 == "number")){
+const err813 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/57/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err813];
+}
+else {
+vErrors.push(err813);
+}
+errors++;
+}
+var _valid165 = _errs1493 === errors;
+valid475 = valid475 || _valid165;
+const _errs1495 = errors;
+if(Array.isArray(data421)){
+if(data421.length > 2){
+const err814 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/57/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err814];
+}
+else {
+vErrors.push(err814);
+}
+errors++;
+}
+if(data421.length < 2){
+const err815 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/57/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err815];
+}
+else {
+vErrors.push(err815);
+}
+errors++;
+}
+const len19 = data421.length;
+for(let i19=0; i19<len19; i19++){
+if(!(typeof data421[i19] == "number")){
+const err816 = {instancePath:instancePath+"/config/factor/" + i19,schemaPath:"#/allOf/57/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err816];
+}
+else {
+vErrors.push(err816);
+}
+errors++;
+}
+}
+}
+else {
+const err817 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/57/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err817];
+}
+else {
+vErrors.push(err817);
+}
+errors++;
+}
+var _valid165 = _errs1495 === errors;
+valid475 = valid475 || _valid165;
+if(!valid475){
+const err818 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/57/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err818];
+}
+else {
+vErrors.push(err818);
+}
+errors++;
+}
+else {
+errors = _errs1492;
+if(vErrors !== null){
+if(_errs1492){
+vErrors.length = _errs1492;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data418.fill_mode !== undefined){
+let data423 = data418.fill_mode;
+if(!((((data423 === "reflect") || (data423 === "wrap")) || (data423 === "constant")) || (data423 === "nearest"))){
+const err819 = {instancePath:instancePath+"/config/fill_mode",schemaPath:"#/allOf/57/then/properties/config/properties/fill_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[57].then.properties.config.properties.fill_mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err819];
+}
+else {
+vErrors.push(err819);
+}
+errors++;
+}
+}
+if(data418.fill_value !== undefined){
+if(!(typeof data418.fill_value == "number")){
+const err820 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/57/then/properties/config/properties/fill_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err820];
+}
+else {
+vErrors.push(err820);
+}
+errors++;
+}
+}
+if(data418.interpolation !== undefined){
+let data425 = data418.interpolation;
+if(!((data425 === "bilinear") || (data425 === "nearest"))){
+const err821 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/57/then/properties/config/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema32.allOf[57].then.properties.config.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err821];
+}
+else {
+vErrors.push(err821);
+}
+errors++;
+}
+}
+if(data418.seed !== undefined){
+let data426 = data418.seed;
+const _errs1504 = errors;
+let valid478 = false;
+const _errs1505 = errors;
+if(!((typeof data426 == "number") && (!(data426 % 1) && !isNaN(data426)))){
+const err822 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/57/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err822];
+}
+else {
+vErrors.push(err822);
+}
+errors++;
+}
+var _valid166 = _errs1505 === errors;
+valid478 = valid478 || _valid166;
+const _errs1507 = errors;
+if(data426 !== null){
+const err823 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/57/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err823];
+}
+else {
+vErrors.push(err823);
+}
+errors++;
+}
+var _valid166 = _errs1507 === errors;
+valid478 = valid478 || _valid166;
+if(!valid478){
+const err824 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/57/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err824];
+}
+else {
+vErrors.push(err824);
+}
+errors++;
+}
+else {
+errors = _errs1504;
+if(vErrors !== null){
+if(_errs1504){
+vErrors.length = _errs1504;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid162 = _errs1477 === errors;
+valid468 = _valid162;
+if(valid468){
+var props104 = {};
+props104.config = true;
+props104.class_name = true;
+}
+}
+if(!valid468){
+const err825 = {instancePath,schemaPath:"#/allOf/57/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err825];
+}
+else {
+vErrors.push(err825);
+}
+errors++;
+}
+if(props0 !== true && props104 !== undefined){
+if(props104 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props104);
+}
+}
+const _errs1510 = errors;
+let valid479 = true;
+const _errs1511 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomZoom" !== data.class_name){
+const err826 = {};
+if(vErrors === null){
+vErrors = [err826];
+}
+else {
+vErrors.push(err826);
+}
+errors++;
+}
+}
+}
+var _valid167 = _errs1511 === errors;
+errors = _errs1510;
+if(vErrors !== null){
+if(_errs1510){
+vErrors.length = _errs1510;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid167){
+const _errs1513 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data428 = data.config;
+if(!(validate22(data428, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data428 && typeof data428 == "object" && !Array.isArray(data428)){
+if(data428.height_factor === undefined){
+const err827 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/58/then/properties/config/required",keyword:"required",params:{missingProperty: "height_factor"},message:"must have required property '"+"height_factor"+"'"};
+if(vErrors === null){
+vErrors = [err827];
+}
+else {
+vErrors.push(err827);
+}
+errors++;
+}
+if(data428.data_format !== undefined){
+let data429 = data428.data_format;
+const _errs1517 = errors;
+let valid484 = false;
+const _errs1518 = errors;
+if(!(((((data429 === "channels_last") || (data429 === "channels_first")) || (data429 === "th")) || (data429 === "tf")) || (data429 === "default"))){
+const err828 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/58/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[58].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err828];
+}
+else {
+vErrors.push(err828);
+}
+errors++;
+}
+var _valid168 = _errs1518 === errors;
+valid484 = valid484 || _valid168;
+const _errs1519 = errors;
+if(data429 !== null){
+const err829 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/58/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err829];
+}
+else {
+vErrors.push(err829);
+}
+errors++;
+}
+var _valid168 = _errs1519 === errors;
+valid484 = valid484 || _valid168;
+if(!valid484){
+const err830 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/58/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err830];
+}
+else {
+vErrors.push(err830);
+}
+errors++;
+}
+else {
+errors = _errs1517;
+if(vErrors !== null){
+if(_errs1517){
+vErrors.length = _errs1517;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data428.bounding_box_format !== undefined){
+let data430 = data428.bounding_box_format;
+const _errs1522 = errors;
+let valid485 = false;
+const _errs1523 = errors;
+if(typeof data430 !== "string"){
+const err831 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/58/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err831];
+}
+else {
+vErrors.push(err831);
+}
+errors++;
+}
+var _valid169 = _errs1523 === errors;
+valid485 = valid485 || _valid169;
+const _errs1525 = errors;
+if(data430 !== null){
+const err832 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/58/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err832];
+}
+else {
+vErrors.push(err832);
+}
+errors++;
+}
+var _valid169 = _errs1525 === errors;
+valid485 = valid485 || _valid169;
+if(!valid485){
+const err833 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/58/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err833];
+}
+else {
+vErrors.push(err833);
+}
+errors++;
+}
+else {
+errors = _errs1522;
+if(vErrors !== null){
+if(_errs1522){
+vErrors.length = _errs1522;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data428.height_factor !== undefined){
+let data431 = data428.height_factor;
+const _errs1528 = errors;
+let valid486 = false;
+const _errs1529 = errors;
+if(!(typeof data431 == "number")){
+const err834 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/58/then/properties/config/properties/height_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err834];
+}
+else {
+vErrors.push(err834);
+}
+errors++;
+}
+var _valid170 = _errs1529 === errors;
+valid486 = valid486 || _valid170;
+const _errs1531 = errors;
+if(Array.isArray(data431)){
+if(data431.length > 2){
+const err835 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/58/then/properties/config/properties/height_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err835];
+}
+else {
+vErrors.push(err835);
+}
+errors++;
+}
+if(data431.length < 2){
+const err836 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/58/then/properties/config/properties/height_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err836];
+}
+else {
+vErrors.push(err836);
+}
+errors++;
+}
+const len20 = data431.length;
+for(let i20=0; i20<len20; i20++){
+if(!(typeof data431[i20] == "number")){
+const err837 = {instancePath:instancePath+"/config/height_factor/" + i20,schemaPath:"#/allOf/58/then/properties/config/properties/height_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err837];
+}
+else {
+vErrors.push(err837);
+}
+errors++;
+}
+}
+}
+else {
+const err838 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/58/then/properties/config/properties/height_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err838];
+}
+else {
+vErrors.push(err838);
+}
+errors++;
+}
+var _valid170 = _errs1531 === errors;
+valid486 = valid486 || _valid170;
+if(!valid486){
+const err839 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/58/then/properties/config/properties/height_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err839];
+}
+else {
+vErrors.push(err839);
+}
+errors++;
+}
+else {
+errors = _errs1528;
+if(vErrors !== null){
+if(_errs1528){
+vErrors.length = _errs1528;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data428.width_factor !== undefined){
+let data433 = data428.width_factor;
+const _errs1536 = errors;
+let valid489 = false;
+const _errs1537 = errors;
+if(!(typeof data433 == "number")){
+const err840 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/58/then/properties/config/properties/width_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err840];
+}
+else {
+vErrors.push(err840);
+}
+errors++;
+}
+var _valid171 = _errs1537 === errors;
+valid489 = valid489 || _valid171;
+const _errs1539 = errors;
+if(Array.isArray(data433)){
+if(data433.length > 2){
+const err841 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/58/then/properties/config/properties/width_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err841];
+}
+else {
+vErrors.push(err841);
+}
+errors++;
+}
+if(data433.length < 2){
+const err842 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/58/then/properties/config/properties/width_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err842];
+}
+else {
+vErrors.push(err842);
+}
+errors++;
+}
+const len21 = data433.length;
+for(let i21=0; i21<len21; i21++){
+if(!(typeof data433[i21] == "number")){
+const err843 = {instancePath:instancePath+"/config/width_factor/" + i21,schemaPath:"#/allOf/58/then/properties/config/properties/width_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err843];
+}
+else {
+vErrors.push(err843);
+}
+errors++;
+}
+}
+}
+else {
+const err844 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/58/then/properties/config/properties/width_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err844];
+}
+else {
+vErrors.push(err844);
+}
+errors++;
+}
+var _valid171 = _errs1539 === errors;
+valid489 = valid489 || _valid171;
+const _errs1543 = errors;
+if(data433 !== null){
+const err845 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/58/then/properties/config/properties/width_factor/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err845];
+}
+else {
+vErrors.push(err845);
+}
+errors++;
+}
+var _valid171 = _errs1543 === errors;
+valid489 = valid489 || _valid171;
+if(!valid489){
+const err846 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/58/then/properties/config/properties/width_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err846];
+}
+else {
+vErrors.push(err846);
+}
+errors++;
+}
+else {
+errors = _errs1536;
+if(vErrors !== null){
+if(_errs1536){
+vErrors.length = _errs1536;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data428.fill_mode !== undefined){
+let data435 = data428.fill_mode;
+if(!((((data435 === "reflect") || (data435 === "wrap")) || (data435 === "constant")) || (data435 === "nearest"))){
+const err847 = {instancePath:instancePath+"/config/fill_mode",schemaPath:"#/allOf/58/then/properties/config/properties/fill_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[58].then.properties.config.properties.fill_mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err847];
+}
+else {
+vErrors.push(err847);
+}
+errors++;
+}
+}
+if(data428.fill_value !== undefined){
+if(!(typeof data428.fill_value == "number")){
+const err848 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/58/then/properties/config/properties/fill_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err848];
+}
+else {
+vErrors.push(err848);
+}
+errors++;
+}
+}
+if(data428.interpolation !== undefined){
+let data437 = data428.interpolation;
+if(!((data437 === "bilinear") || (data437 === "nearest"))){
+const err849 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/58/then/properties/config/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema32.allOf[58].then.properties.config.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err849];
+}
+else {
+vErrors.push(err849);
+}
+errors++;
+}
+}
+if(data428.seed !== undefined){
+let data438 = data428.seed;
+const _errs1550 = errors;
+let valid492 = false;
+const _errs1551 = errors;
+if(!((typeof data438 == "number") && (!(data438 % 1) && !isNaN(data438)))){
+const err850 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/58/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err850];
+}
+else {
+vErrors.push(err850);
+}
+errors++;
+}
+var _valid172 = _errs1551 === errors;
+valid492 = valid492 || _valid172;
+const _errs1553 = errors;
+if(data438 !== null){
+const err851 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/58/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err851];
+}
+else {
+vErrors.push(err851);
+}
+errors++;
+}
+var _valid172 = _errs1553 === errors;
+valid492 = valid492 || _valid172;
+if(!valid492){
+const err852 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/58/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err852];
+}
+else {
+vErrors.push(err852);
+}
+errors++;
+}
+else {
+errors = _errs1550;
+if(vErrors !== null){
+if(_errs1550){
+vErrors.length = _errs1550;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid167 = _errs1513 === errors;
+valid479 = _valid167;
+if(valid479){
+var props105 = {};
+props105.config = true;
+props105.class_name = true;
+}
+}
+if(!valid479){
+const err853 = {instancePath,schemaPath:"#/allOf/58/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err853];
+}
+else {
+vErrors.push(err853);
+}
+errors++;
+}
+if(props0 !== true && props105 !== undefined){
+if(props105 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props105);
+}
+}
+const _errs1556 = errors;
+let valid493 = true;
+const _errs1557 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomTranslation" !== data.class_name){
+const err854 = {};
+if(vErrors === null){
+vErrors = [err854];
+}
+else {
+vErrors.push(err854);
+}
+errors++;
+}
+}
+}
+var _valid173 = _errs1557 === errors;
+errors = _errs1556;
+if(vErrors !== null){
+if(_errs1556){
+vErrors.length = _errs1556;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid173){
+const _errs1559 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data440 = data.config;
+if(!(validate22(data440, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data440 && typeof data440 == "object" && !Array.isArray(data440)){
+if(data440.height_factor === undefined){
+const err855 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/59/then/properties/config/required",keyword:"required",params:{missingProperty: "height_factor"},message:"must have required property '"+"height_factor"+"'"};
+if(vErrors === null){
+vErrors = [err855];
+}
+else {
+vErrors.push(err855);
+}
+errors++;
+}
+if(data440.width_factor === undefined){
+const err856 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/59/then/properties/config/required",keyword:"required",params:{missingProperty: "width_factor"},message:"must have required property '"+"width_factor"+"'"};
+if(vErrors === null){
+vErrors = [err856];
+}
+else {
+vErrors.push(err856);
+}
+errors++;
+}
+if(data440.data_format !== undefined){
+let data441 = data440.data_format;
+const _errs1563 = errors;
+let valid498 = false;
+const _errs1564 = errors;
+if(!(((((data441 === "channels_last") || (data441 === "channels_first")) || (data441 === "th")) || (data441 === "tf")) || (data441 === "default"))){
+const err857 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/59/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[59].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err857];
+}
+else {
+vErrors.push(err857);
+}
+errors++;
+}
+var _valid174 = _errs1564 === errors;
+valid498 = valid498 || _valid174;
+const _errs1565 = errors;
+if(data441 !== null){
+const err858 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/59/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err858];
+}
+else {
+vErrors.push(err858);
+}
+errors++;
+}
+var _valid174 = _errs1565 === errors;
+valid498 = valid498 || _valid174;
+if(!valid498){
+const err859 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/59/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err859];
+}
+else {
+vErrors.push(err859);
+}
+errors++;
+}
+else {
+errors = _errs1563;
+if(vErrors !== null){
+if(_errs1563){
+vErrors.length = _errs1563;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data440.bounding_box_format !== undefined){
+let data442 = data440.bounding_box_format;
+const _errs1568 = errors;
+let valid499 = false;
+const _errs1569 = errors;
+if(typeof data442 !== "string"){
+const err860 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/59/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err860];
+}
+else {
+vErrors.push(err860);
+}
+errors++;
+}
+var _valid175 = _errs1569 === errors;
+valid499 = valid499 || _valid175;
+const _errs1571 = errors;
+if(data442 !== null){
+const err861 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/59/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err861];
+}
+else {
+vErrors.push(err861);
+}
+errors++;
+}
+var _valid175 = _errs1571 === errors;
+valid499 = valid499 || _valid175;
+if(!valid499){
+const err862 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/59/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err862];
+}
+else {
+vErrors.push(err862);
+}
+errors++;
+}
+else {
+errors = _errs1568;
+if(vErrors !== null){
+if(_errs1568){
+vErrors.length = _errs1568;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data440.height_factor !== undefined){
+let data443 = data440.height_factor;
+const _errs1574 = errors;
+let valid500 = false;
+const _errs1575 = errors;
+if(!(typeof data443 == "number")){
+const err863 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/59/then/properties/config/properties/height_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err863];
+}
+else {
+vErrors.push(err863);
+}
+errors++;
+}
+var _valid176 = _errs1575 === errors;
+valid500 = valid500 || _valid176;
+const _errs1577 = errors;
+if(Array.isArray(data443)){
+if(data443.length > 2){
+const err864 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/59/then/properties/config/properties/height_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err864];
+}
+else {
+vErrors.push(err864);
+}
+errors++;
+}
+if(data443.length < 2){
+const err865 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/59/then/properties/config/properties/height_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err865];
+}
+else {
+vErrors.push(err865);
+}
+errors++;
+}
+const len22 = data443.length;
+for(let i22=0; i22<len22; i22++){
+if(!(typeof data443[i22] == "number")){
+const err866 = {instancePath:instancePath+"/config/height_factor/" + i22,schemaPath:"#/allOf/59/then/properties/config/properties/height_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err866];
+}
+else {
+vErrors.push(err866);
+}
+errors++;
+}
+}
+}
+else {
+const err867 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/59/then/properties/config/properties/height_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err867];
+}
+else {
+vErrors.push(err867);
+}
+errors++;
+}
+var _valid176 = _errs1577 === errors;
+valid500 = valid500 || _valid176;
+if(!valid500){
+const err868 = {instancePath:instancePath+"/config/height_factor",schemaPath:"#/allOf/59/then/properties/config/properties/height_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err868];
+}
+else {
+vErrors.push(err868);
+}
+errors++;
+}
+else {
+errors = _errs1574;
+if(vErrors !== null){
+if(_errs1574){
+vErrors.length = _errs1574;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data440.width_factor !== undefined){
+let data445 = data440.width_factor;
+const _errs1582 = errors;
+let valid503 = false;
+const _errs1583 = errors;
+if(!(typeof data445 == "number")){
+const err869 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/59/then/properties/config/properties/width_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err869];
+}
+else {
+vErrors.push(err869);
+}
+errors++;
+}
+var _valid177 = _errs1583 === errors;
+valid503 = valid503 || _valid177;
+const _errs1585 = errors;
+if(Array.isArray(data445)){
+if(data445.length > 2){
+const err870 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/59/then/properties/config/properties/width_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err870];
+}
+else {
+vErrors.push(err870);
+}
+errors++;
+}
+if(data445.length < 2){
+const err871 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/59/then/properties/config/properties/width_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err871];
+}
+else {
+vErrors.push(err871);
+}
+errors++;
+}
+const len23 = data445.length;
+for(let i23=0; i23<len23; i23++){
+if(!(typeof data445[i23] == "number")){
+const err872 = {instancePath:instancePath+"/config/width_factor/" + i23,schemaPath:"#/allOf/59/then/properties/config/properties/width_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err872];
+}
+else {
+vErrors.push(err872);
+}
+errors++;
+}
+}
+}
+else {
+const err873 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/59/then/properties/config/properties/width_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err873];
+}
+else {
+vErrors.push(err873);
+}
+errors++;
+}
+var _valid177 = _errs1585 === errors;
+valid503 = valid503 || _valid177;
+if(!valid503){
+const err874 = {instancePath:instancePath+"/config/width_factor",schemaPath:"#/allOf/59/then/properties/config/properties/width_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err874];
+}
+else {
+vErrors.push(err874);
+}
+errors++;
+}
+else {
+errors = _errs1582;
+if(vErrors !== null){
+if(_errs1582){
+vErrors.length = _errs1582;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data440.fill_mode !== undefined){
+let data447 = data440.fill_mode;
+if(!((((data447 === "reflect") || (data447 === "wrap")) || (data447 === "constant")) || (data447 === "nearest"))){
+const err875 = {instancePath:instancePath+"/config/fill_mode",schemaPath:"#/allOf/59/then/properties/config/properties/fill_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[59].then.properties.config.properties.fill_mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err875];
+}
+else {
+vErrors.push(err875);
+}
+errors++;
+}
+}
+if(data440.fill_value !== undefined){
+if(!(typeof data440.fill_value == "number")){
+const err876 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/59/then/properties/config/properties/fill_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err876];
+}
+else {
+vErrors.push(err876);
+}
+errors++;
+}
+}
+if(data440.interpolation !== undefined){
+let data449 = data440.interpolation;
+if(!((data449 === "bilinear") || (data449 === "nearest"))){
+const err877 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/59/then/properties/config/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema32.allOf[59].then.properties.config.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err877];
+}
+else {
+vErrors.push(err877);
+}
+errors++;
+}
+}
+if(data440.seed !== undefined){
+let data450 = data440.seed;
+const _errs1594 = errors;
+let valid506 = false;
+const _errs1595 = errors;
+if(!((typeof data450 == "number") && (!(data450 % 1) && !isNaN(data450)))){
+const err878 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/59/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err878];
+}
+else {
+vErrors.push(err878);
+}
+errors++;
+}
+var _valid178 = _errs1595 === errors;
+valid506 = valid506 || _valid178;
+const _errs1597 = errors;
+if(data450 !== null){
+const err879 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/59/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err879];
+}
+else {
+vErrors.push(err879);
+}
+errors++;
+}
+var _valid178 = _errs1597 === errors;
+valid506 = valid506 || _valid178;
+if(!valid506){
+const err880 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/59/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err880];
+}
+else {
+vErrors.push(err880);
+}
+errors++;
+}
+else {
+errors = _errs1594;
+if(vErrors !== null){
+if(_errs1594){
+vErrors.length = _errs1594;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid173 = _errs1559 === errors;
+valid493 = _valid173;
+if(valid493){
+var props106 = {};
+props106.config = true;
+props106.class_name = true;
+}
+}
+if(!valid493){
+const err881 = {instancePath,schemaPath:"#/allOf/59/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err881];
+}
+else {
+vErrors.push(err881);
+}
+errors++;
+}
+if(props0 !== true && props106 !== undefined){
+if(props106 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props106);
+}
+}
+const _errs1600 = errors;
+let valid507 = true;
+const _errs1601 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomContrast" !== data.class_name){
+const err882 = {};
+if(vErrors === null){
+vErrors = [err882];
+}
+else {
+vErrors.push(err882);
+}
+errors++;
+}
+}
+}
+var _valid179 = _errs1601 === errors;
+errors = _errs1600;
+if(vErrors !== null){
+if(_errs1600){
+vErrors.length = _errs1600;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid179){
+const _errs1603 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data452 = data.config;
+if(!(validate22(data452, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data452 && typeof data452 == "object" && !Array.isArray(data452)){
+if(data452.factor === undefined){
+const err883 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/60/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err883];
+}
+else {
+vErrors.push(err883);
+}
+errors++;
+}
+if(data452.data_format !== undefined){
+let data453 = data452.data_format;
+const _errs1607 = errors;
+let valid512 = false;
+const _errs1608 = errors;
+if(!(((((data453 === "channels_last") || (data453 === "channels_first")) || (data453 === "th")) || (data453 === "tf")) || (data453 === "default"))){
+const err884 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/60/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[60].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err884];
+}
+else {
+vErrors.push(err884);
+}
+errors++;
+}
+var _valid180 = _errs1608 === errors;
+valid512 = valid512 || _valid180;
+const _errs1609 = errors;
+if(data453 !== null){
+const err885 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/60/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err885];
+}
+else {
+vErrors.push(err885);
+}
+errors++;
+}
+var _valid180 = _errs1609 === errors;
+valid512 = valid512 || _valid180;
+if(!valid512){
+const err886 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/60/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err886];
+}
+else {
+vErrors.push(err886);
+}
+errors++;
+}
+else {
+errors = _errs1607;
+if(vErrors !== null){
+if(_errs1607){
+vErrors.length = _errs1607;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data452.bounding_box_format !== undefined){
+let data454 = data452.bounding_box_format;
+const _errs1612 = errors;
+let valid513 = false;
+const _errs1613 = errors;
+if(typeof data454 !== "string"){
+const err887 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/60/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err887];
+}
+else {
+vErrors.push(err887);
+}
+errors++;
+}
+var _valid181 = _errs1613 === errors;
+valid513 = valid513 || _valid181;
+const _errs1615 = errors;
+if(data454 !== null){
+const err888 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/60/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err888];
+}
+else {
+vErrors.push(err888);
+}
+errors++;
+}
+var _valid181 = _errs1615 === errors;
+valid513 = valid513 || _valid181;
+if(!valid513){
+const err889 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/60/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err889];
+}
+else {
+vErrors.push(err889);
+}
+errors++;
+}
+else {
+errors = _errs1612;
+if(vErrors !== null){
+if(_errs1612){
+vErrors.length = _errs1612;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data452.factor !== undefined){
+let data455 = data452.factor;
+const _errs1618 = errors;
+let valid514 = false;
+const _errs1619 = errors;
+if(!(typeof data455 == "number")){
+const err890 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/60/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err890];
+}
+else {
+vErrors.push(err890);
+}
+errors++;
+}
+var _valid182 = _errs1619 === errors;
+valid514 = valid514 || _valid182;
+const _errs1621 = errors;
+if(Array.isArray(data455)){
+if(data455.length > 2){
+const err891 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/60/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err891];
+}
+else {
+vErrors.push(err891);
+}
+errors++;
+}
+if(data455.length < 2){
+const err892 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/60/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err892];
+}
+else {
+vErrors.push(err892);
+}
+errors++;
+}
+const len24 = data455.length;
+for(let i24=0; i24<len24; i24++){
+if(!(typeof data455[i24] == "number")){
+const err893 = {instancePath:instancePath+"/config/factor/" + i24,schemaPath:"#/allOf/60/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err893];
+}
+else {
+vErrors.push(err893);
+}
+errors++;
+}
+}
+}
+else {
+const err894 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/60/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err894];
+}
+else {
+vErrors.push(err894);
+}
+errors++;
+}
+var _valid182 = _errs1621 === errors;
+valid514 = valid514 || _valid182;
+if(!valid514){
+const err895 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/60/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err895];
+}
+else {
+vErrors.push(err895);
+}
+errors++;
+}
+else {
+errors = _errs1618;
+if(vErrors !== null){
+if(_errs1618){
+vErrors.length = _errs1618;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data452.value_range !== undefined){
+let data457 = data452.value_range;
+if(Array.isArray(data457)){
+if(data457.length > 2){
+const err896 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/60/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err896];
+}
+else {
+vErrors.push(err896);
+}
+errors++;
+}
+if(data457.length < 2){
+const err897 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/60/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err897];
+}
+else {
+vErrors.push(err897);
+}
+errors++;
+}
+const len25 = data457.length;
+for(let i25=0; i25<len25; i25++){
+if(!(typeof data457[i25] == "number")){
+const err898 = {instancePath:instancePath+"/config/value_range/" + i25,schemaPath:"#/allOf/60/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err898];
+}
+else {
+vErrors.push(err898);
+}
+errors++;
+}
+}
+}
+else {
+const err899 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/60/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err899];
+}
+else {
+vErrors.push(err899);
+}
+errors++;
+}
+}
+if(data452.seed !== undefined){
+let data459 = data452.seed;
+const _errs1630 = errors;
+let valid519 = false;
+const _errs1631 = errors;
+if(!((typeof data459 == "number") && (!(data459 % 1) && !isNaN(data459)))){
+const err900 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/60/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err900];
+}
+else {
+vErrors.push(err900);
+}
+errors++;
+}
+var _valid183 = _errs1631 === errors;
+valid519 = valid519 || _valid183;
+const _errs1633 = errors;
+if(data459 !== null){
+const err901 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/60/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err901];
+}
+else {
+vErrors.push(err901);
+}
+errors++;
+}
+var _valid183 = _errs1633 === errors;
+valid519 = valid519 || _valid183;
+if(!valid519){
+const err902 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/60/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err902];
+}
+else {
+vErrors.push(err902);
+}
+errors++;
+}
+else {
+errors = _errs1630;
+if(vErrors !== null){
+if(_errs1630){
+vErrors.length = _errs1630;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid179 = _errs1603 === errors;
+valid507 = _valid179;
+if(valid507){
+var props107 = {};
+props107.config = true;
+props107.class_name = true;
+}
+}
+if(!valid507){
+const err903 = {instancePath,schemaPath:"#/allOf/60/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err903];
+}
+else {
+vErrors.push(err903);
+}
+errors++;
+}
+if(props0 !== true && props107 !== undefined){
+if(props107 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props107);
+}
+}
+const _errs1636 = errors;
+let valid520 = true;
+const _errs1637 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomBrightness" !== data.class_name){
+const err904 = {};
+if(vErrors === null){
+vErrors = [err904];
+}
+else {
+vErrors.push(err904);
+}
+errors++;
+}
+}
+}
+var _valid184 = _errs1637 === errors;
+errors = _errs1636;
+if(vErrors !== null){
+if(_errs1636){
+vErrors.length = _errs1636;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid184){
+const _errs1639 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data461 = data.config;
+if(!(validate22(data461, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data461 && typeof data461 == "object" && !Array.isArray(data461)){
+if(data461.factor === undefined){
+const err905 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/61/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err905];
+}
+else {
+vErrors.push(err905);
+}
+errors++;
+}
+if(data461.data_format !== undefined){
+let data462 = data461.data_format;
+const _errs1643 = errors;
+let valid525 = false;
+const _errs1644 = errors;
+if(!(((((data462 === "channels_last") || (data462 === "channels_first")) || (data462 === "th")) || (data462 === "tf")) || (data462 === "default"))){
+const err906 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/61/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[61].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err906];
+}
+else {
+vErrors.push(err906);
+}
+errors++;
+}
+var _valid185 = _errs1644 === errors;
+valid525 = valid525 || _valid185;
+const _errs1645 = errors;
+if(data462 !== null){
+const err907 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/61/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err907];
+}
+else {
+vErrors.push(err907);
+}
+errors++;
+}
+var _valid185 = _errs1645 === errors;
+valid525 = valid525 || _valid185;
+if(!valid525){
+const err908 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/61/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err908];
+}
+else {
+vErrors.push(err908);
+}
+errors++;
+}
+else {
+errors = _errs1643;
+if(vErrors !== null){
+if(_errs1643){
+vErrors.length = _errs1643;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data461.bounding_box_format !== undefined){
+let data463 = data461.bounding_box_format;
+const _errs1648 = errors;
+let valid526 = false;
+const _errs1649 = errors;
+if(typeof data463 !== "string"){
+const err909 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/61/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err909];
+}
+else {
+vErrors.push(err909);
+}
+errors++;
+}
+var _valid186 = _errs1649 === errors;
+valid526 = valid526 || _valid186;
+const _errs1651 = errors;
+if(data463 !== null){
+const err910 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/61/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err910];
+}
+else {
+vErrors.push(err910);
+}
+errors++;
+}
+var _valid186 = _errs1651 === errors;
+valid526 = valid526 || _valid186;
+if(!valid526){
+const err911 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/61/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err911];
+}
+else {
+vErrors.push(err911);
+}
+errors++;
+}
+else {
+errors = _errs1648;
+if(vErrors !== null){
+if(_errs1648){
+vErrors.length = _errs1648;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data461.factor !== undefined){
+let data464 = data461.factor;
+const _errs1654 = errors;
+let valid527 = false;
+const _errs1655 = errors;
+if(!(typeof data464 == "number")){
+const err912 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/61/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err912];
+}
+else {
+vErrors.push(err912);
+}
+errors++;
+}
+var _valid187 = _errs1655 === errors;
+valid527 = valid527 || _valid187;
+const _errs1657 = errors;
+if(Array.isArray(data464)){
+if(data464.length > 2){
+const err913 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/61/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err913];
+}
+else {
+vErrors.push(err913);
+}
+errors++;
+}
+if(data464.length < 2){
+const err914 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/61/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err914];
+}
+else {
+vErrors.push(err914);
+}
+errors++;
+}
+const len26 = data464.length;
+for(let i26=0; i26<len26; i26++){
+if(!(typeof data464[i26] == "number")){
+const err915 = {instancePath:instancePath+"/config/factor/" + i26,schemaPath:"#/allOf/61/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err915];
+}
+else {
+vErrors.push(err915);
+}
+errors++;
+}
+}
+}
+else {
+const err916 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/61/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err916];
+}
+else {
+vErrors.push(err916);
+}
+errors++;
+}
+var _valid187 = _errs1657 === errors;
+valid527 = valid527 || _valid187;
+if(!valid527){
+const err917 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/61/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err917];
+}
+else {
+vErrors.push(err917);
+}
+errors++;
+}
+else {
+errors = _errs1654;
+if(vErrors !== null){
+if(_errs1654){
+vErrors.length = _errs1654;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data461.value_range !== undefined){
+let data466 = data461.value_range;
+if(Array.isArray(data466)){
+if(data466.length > 2){
+const err918 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/61/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err918];
+}
+else {
+vErrors.push(err918);
+}
+errors++;
+}
+if(data466.length < 2){
+const err919 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/61/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err919];
+}
+else {
+vErrors.push(err919);
+}
+errors++;
+}
+const len27 = data466.length;
+for(let i27=0; i27<len27; i27++){
+if(!(typeof data466[i27] == "number")){
+const err920 = {instancePath:instancePath+"/config/value_range/" + i27,schemaPath:"#/allOf/61/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err920];
+}
+else {
+vErrors.push(err920);
+}
+errors++;
+}
+}
+}
+else {
+const err921 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/61/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err921];
+}
+else {
+vErrors.push(err921);
+}
+errors++;
+}
+}
+if(data461.seed !== undefined){
+let data468 = data461.seed;
+const _errs1666 = errors;
+let valid532 = false;
+const _errs1667 = errors;
+if(!((typeof data468 == "number") && (!(data468 % 1) && !isNaN(data468)))){
+const err922 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/61/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err922];
+}
+else {
+vErrors.push(err922);
+}
+errors++;
+}
+var _valid188 = _errs1667 === errors;
+valid532 = valid532 || _valid188;
+const _errs1669 = errors;
+if(data468 !== null){
+const err923 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/61/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err923];
+}
+else {
+vErrors.push(err923);
+}
+errors++;
+}
+var _valid188 = _errs1669 === errors;
+valid532 = valid532 || _valid188;
+if(!valid532){
+const err924 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/61/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err924];
+}
+else {
+vErrors.push(err924);
+}
+errors++;
+}
+else {
+errors = _errs1666;
+if(vErrors !== null){
+if(_errs1666){
+vErrors.length = _errs1666;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid184 = _errs1639 === errors;
+valid520 = _valid184;
+if(valid520){
+var props108 = {};
+props108.config = true;
+props108.class_name = true;
+}
+}
+if(!valid520){
+const err925 = {instancePath,schemaPath:"#/allOf/61/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err925];
+}
+else {
+vErrors.push(err925);
+}
+errors++;
+}
+if(props0 !== true && props108 !== undefined){
+if(props108 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props108);
+}
+}
+const _errs1672 = errors;
+let valid533 = true;
+const _errs1673 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomShear" !== data.class_name){
+const err926 = {};
+if(vErrors === null){
+vErrors = [err926];
+}
+else {
+vErrors.push(err926);
+}
+errors++;
+}
+}
+}
+var _valid189 = _errs1673 === errors;
+errors = _errs1672;
+if(vErrors !== null){
+if(_errs1672){
+vErrors.length = _errs1672;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid189){
+const _errs1675 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data470 = data.config;
+if(!(validate22(data470, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data470 && typeof data470 == "object" && !Array.isArray(data470)){
+if(data470.data_format !== undefined){
+let data471 = data470.data_format;
+const _errs1679 = errors;
+let valid538 = false;
+const _errs1680 = errors;
+if(!(((((data471 === "channels_last") || (data471 === "channels_first")) || (data471 === "th")) || (data471 === "tf")) || (data471 === "default"))){
+const err927 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/62/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[62].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err927];
+}
+else {
+vErrors.push(err927);
+}
+errors++;
+}
+var _valid190 = _errs1680 === errors;
+valid538 = valid538 || _valid190;
+const _errs1681 = errors;
+if(data471 !== null){
+const err928 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/62/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err928];
+}
+else {
+vErrors.push(err928);
+}
+errors++;
+}
+var _valid190 = _errs1681 === errors;
+valid538 = valid538 || _valid190;
+if(!valid538){
+const err929 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/62/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err929];
+}
+else {
+vErrors.push(err929);
+}
+errors++;
+}
+else {
+errors = _errs1679;
+if(vErrors !== null){
+if(_errs1679){
+vErrors.length = _errs1679;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data470.bounding_box_format !== undefined){
+let data472 = data470.bounding_box_format;
+const _errs1684 = errors;
+let valid539 = false;
+const _errs1685 = errors;
+if(typeof data472 !== "string"){
+const err930 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/62/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err930];
+}
+else {
+vErrors.push(err930);
+}
+errors++;
+}
+var _valid191 = _errs1685 === errors;
+valid539 = valid539 || _valid191;
+const _errs1687 = errors;
+if(data472 !== null){
+const err931 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/62/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err931];
+}
+else {
+vErrors.push(err931);
+}
+errors++;
+}
+var _valid191 = _errs1687 === errors;
+valid539 = valid539 || _valid191;
+if(!valid539){
+const err932 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/62/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err932];
+}
+else {
+vErrors.push(err932);
+}
+errors++;
+}
+else {
+errors = _errs1684;
+if(vErrors !== null){
+if(_errs1684){
+vErrors.length = _errs1684;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data470.x_factor !== undefined){
+let data473 = data470.x_factor;
+const _errs1690 = errors;
+let valid540 = false;
+const _errs1691 = errors;
+if(!(typeof data473 == "number")){
+const err933 = {instancePath:instancePath+"/config/x_factor",schemaPath:"#/allOf/62/then/properties/config/properties/x_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err933];
+}
+else {
+vErrors.push(err933);
+}
+errors++;
+}
+var _valid192 = _errs1691 === errors;
+valid540 = valid540 || _valid192;
+const _errs1693 = errors;
+if(Array.isArray(data473)){
+if(data473.length > 2){
+const err934 = {instancePath:instancePath+"/config/x_factor",schemaPath:"#/allOf/62/then/properties/config/properties/x_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err934];
+}
+else {
+vErrors.push(err934);
+}
+errors++;
+}
+if(data473.length < 2){
+const err935 = {instancePath:instancePath+"/config/x_factor",schemaPath:"#/allOf/62/then/properties/config/properties/x_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err935];
+}
+else {
+vErrors.push(err935);
+}
+errors++;
+}
+const len28 = data473.length;
+for(let i28=0; i28<len28; i28++){
+if(!(typeof data473[i28] == "number")){
+const err936 = {instancePath:instancePath+"/config/x_factor/" + i28,schemaPath:"#/allOf/62/then/properties/config/properties/x_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err936];
+}
+else {
+vErrors.push(err936);
+}
+errors++;
+}
+}
+}
+else {
+const err937 = {instancePath:instancePath+"/config/x_factor",schemaPath:"#/allOf/62/then/properties/config/properties/x_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err937];
+}
+else {
+vErrors.push(err937);
+}
+errors++;
+}
+var _valid192 = _errs1693 === errors;
+valid540 = valid540 || _valid192;
+if(!valid540){
+const err938 = {instancePath:instancePath+"/config/x_factor",schemaPath:"#/allOf/62/then/properties/config/properties/x_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err938];
+}
+else {
+vErrors.push(err938);
+}
+errors++;
+}
+else {
+errors = _errs1690;
+if(vErrors !== null){
+if(_errs1690){
+vErrors.length = _errs1690;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data470.y_factor !== undefined){
+let data475 = data470.y_factor;
+const _errs1698 = errors;
+let valid543 = false;
+const _errs1699 = errors;
+if(!(typeof data475 == "number")){
+const err939 = {instancePath:instancePath+"/config/y_factor",schemaPath:"#/allOf/62/then/properties/config/properties/y_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err939];
+}
+else {
+vErrors.push(err939);
+}
+errors++;
+}
+var _valid193 = _errs1699 === errors;
+valid543 = valid543 || _valid193;
+const _errs1701 = errors;
+if(Array.isArray(data475)){
+if(data475.length > 2){
+const err940 = {instancePath:instancePath+"/config/y_factor",schemaPath:"#/allOf/62/then/properties/config/properties/y_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err940];
+}
+else {
+vErrors.push(err940);
+}
+errors++;
+}
+if(data475.length < 2){
+const err941 = {instancePath:instancePath+"/config/y_factor",schemaPath:"#/allOf/62/then/properties/config/properties/y_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err941];
+}
+else {
+vErrors.push(err941);
+}
+errors++;
+}
+const len29 = data475.length;
+for(let i29=0; i29<len29; i29++){
+if(!(typeof data475[i29] == "number")){
+const err942 = {instancePath:instancePath+"/config/y_factor/" + i29,schemaPath:"#/allOf/62/then/properties/config/properties/y_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err942];
+}
+else {
+vErrors.push(err942);
+}
+errors++;
+}
+}
+}
+else {
+const err943 = {instancePath:instancePath+"/config/y_factor",schemaPath:"#/allOf/62/then/properties/config/properties/y_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err943];
+}
+else {
+vErrors.push(err943);
+}
+errors++;
+}
+var _valid193 = _errs1701 === errors;
+valid543 = valid543 || _valid193;
+if(!valid543){
+const err944 = {instancePath:instancePath+"/config/y_factor",schemaPath:"#/allOf/62/then/properties/config/properties/y_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err944];
+}
+else {
+vErrors.push(err944);
+}
+errors++;
+}
+else {
+errors = _errs1698;
+if(vErrors !== null){
+if(_errs1698){
+vErrors.length = _errs1698;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data470.fill_mode !== undefined){
+let data477 = data470.fill_mode;
+if(!((((data477 === "reflect") || (data477 === "wrap")) || (data477 === "constant")) || (data477 === "nearest"))){
+const err945 = {instancePath:instancePath+"/config/fill_mode",schemaPath:"#/allOf/62/then/properties/config/properties/fill_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[62].then.properties.config.properties.fill_mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err945];
+}
+else {
+vErrors.push(err945);
+}
+errors++;
+}
+}
+if(data470.fill_value !== undefined){
+if(!(typeof data470.fill_value == "number")){
+const err946 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/62/then/properties/config/properties/fill_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err946];
+}
+else {
+vErrors.push(err946);
+}
+errors++;
+}
+}
+if(data470.interpolation !== undefined){
+let data479 = data470.interpolation;
+if(!((data479 === "bilinear") || (data479 === "nearest"))){
+const err947 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/62/then/properties/config/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema32.allOf[62].then.properties.config.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err947];
+}
+else {
+vErrors.push(err947);
+}
+errors++;
+}
+}
+if(data470.seed !== undefined){
+let data480 = data470.seed;
+const _errs1710 = errors;
+let valid546 = false;
+const _errs1711 = errors;
+if(!((typeof data480 == "number") && (!(data480 % 1) && !isNaN(data480)))){
+const err948 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/62/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err948];
+}
+else {
+vErrors.push(err948);
+}
+errors++;
+}
+var _valid194 = _errs1711 === errors;
+valid546 = valid546 || _valid194;
+const _errs1713 = errors;
+if(data480 !== null){
+const err949 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/62/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err949];
+}
+else {
+vErrors.push(err949);
+}
+errors++;
+}
+var _valid194 = _errs1713 === errors;
+valid546 = valid546 || _valid194;
+if(!valid546){
+const err950 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/62/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err950];
+}
+else {
+vErrors.push(err950);
+}
+errors++;
+}
+else {
+errors = _errs1710;
+if(vErrors !== null){
+if(_errs1710){
+vErrors.length = _errs1710;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid189 = _errs1675 === errors;
+valid533 = _valid189;
+if(valid533){
+var props109 = {};
+props109.config = true;
+props109.class_name = true;
+}
+}
+if(!valid533){
+const err951 = {instancePath,schemaPath:"#/allOf/62/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err951];
+}
+else {
+vErrors.push(err951);
+}
+errors++;
+}
+if(props0 !== true && props109 !== undefined){
+if(props109 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props109);
+}
+}
+const _errs1716 = errors;
+let valid547 = true;
+const _errs1717 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomGrayscale" !== data.class_name){
+const err952 = {};
+if(vErrors === null){
+vErrors = [err952];
+}
+else {
+vErrors.push(err952);
+}
+errors++;
+}
+}
+}
+var _valid195 = _errs1717 === errors;
+errors = _errs1716;
+if(vErrors !== null){
+if(_errs1716){
+vErrors.length = _errs1716;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid195){
+const _errs1719 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data482 = data.config;
+if(!(validate22(data482, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data482 && typeof data482 == "object" && !Array.isArray(data482)){
+if(data482.data_format !== undefined){
+let data483 = data482.data_format;
+const _errs1723 = errors;
+let valid552 = false;
+const _errs1724 = errors;
+if(!(((((data483 === "channels_last") || (data483 === "channels_first")) || (data483 === "th")) || (data483 === "tf")) || (data483 === "default"))){
+const err953 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/63/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[63].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err953];
+}
+else {
+vErrors.push(err953);
+}
+errors++;
+}
+var _valid196 = _errs1724 === errors;
+valid552 = valid552 || _valid196;
+const _errs1725 = errors;
+if(data483 !== null){
+const err954 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/63/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err954];
+}
+else {
+vErrors.push(err954);
+}
+errors++;
+}
+var _valid196 = _errs1725 === errors;
+valid552 = valid552 || _valid196;
+if(!valid552){
+const err955 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/63/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err955];
+}
+else {
+vErrors.push(err955);
+}
+errors++;
+}
+else {
+errors = _errs1723;
+if(vErrors !== null){
+if(_errs1723){
+vErrors.length = _errs1723;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data482.bounding_box_format !== undefined){
+let data484 = data482.bounding_box_format;
+const _errs1728 = errors;
+let valid553 = false;
+const _errs1729 = errors;
+if(typeof data484 !== "string"){
+const err956 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/63/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err956];
+}
+else {
+vErrors.push(err956);
+}
+errors++;
+}
+var _valid197 = _errs1729 === errors;
+valid553 = valid553 || _valid197;
+const _errs1731 = errors;
+if(data484 !== null){
+const err957 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/63/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err957];
+}
+else {
+vErrors.push(err957);
+}
+errors++;
+}
+var _valid197 = _errs1731 === errors;
+valid553 = valid553 || _valid197;
+if(!valid553){
+const err958 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/63/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err958];
+}
+else {
+vErrors.push(err958);
+}
+errors++;
+}
+else {
+errors = _errs1728;
+if(vErrors !== null){
+if(_errs1728){
+vErrors.length = _errs1728;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data482.factor !== undefined){
+if(!(typeof data482.factor == "number")){
+const err959 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/63/then/properties/config/properties/factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err959];
+}
+else {
+vErrors.push(err959);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid195 = _errs1719 === errors;
+valid547 = _valid195;
+if(valid547){
+var props110 = {};
+props110.config = true;
+props110.class_name = true;
+}
+}
+if(!valid547){
+const err960 = {instancePath,schemaPath:"#/allOf/63/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err960];
+}
+else {
+vErrors.push(err960);
+}
+errors++;
+}
+if(props0 !== true && props110 !== undefined){
+if(props110 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props110);
+}
+}
+const _errs1736 = errors;
+let valid554 = true;
+const _errs1737 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomHue" !== data.class_name){
+const err961 = {};
+if(vErrors === null){
+vErrors = [err961];
+}
+else {
+vErrors.push(err961);
+}
+errors++;
+}
+}
+}
+var _valid198 = _errs1737 === errors;
+errors = _errs1736;
+if(vErrors !== null){
+if(_errs1736){
+vErrors.length = _errs1736;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid198){
+const _errs1739 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data487 = data.config;
+if(!(validate22(data487, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data487 && typeof data487 == "object" && !Array.isArray(data487)){
+if(data487.factor === undefined){
+const err962 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/64/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err962];
+}
+else {
+vErrors.push(err962);
+}
+errors++;
+}
+if(data487.data_format !== undefined){
+let data488 = data487.data_format;
+const _errs1743 = errors;
+let valid559 = false;
+const _errs1744 = errors;
+if(!(((((data488 === "channels_last") || (data488 === "channels_first")) || (data488 === "th")) || (data488 === "tf")) || (data488 === "default"))){
+const err963 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/64/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[64].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err963];
+}
+else {
+vErrors.push(err963);
+}
+errors++;
+}
+var _valid199 = _errs1744 === errors;
+valid559 = valid559 || _valid199;
+const _errs1745 = errors;
+if(data488 !== null){
+const err964 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/64/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err964];
+}
+else {
+vErrors.push(err964);
+}
+errors++;
+}
+var _valid199 = _errs1745 === errors;
+valid559 = valid559 || _valid199;
+if(!valid559){
+const err965 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/64/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err965];
+}
+else {
+vErrors.push(err965);
+}
+errors++;
+}
+else {
+errors = _errs1743;
+if(vErrors !== null){
+if(_errs1743){
+vErrors.length = _errs1743;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data487.bounding_box_format !== undefined){
+let data489 = data487.bounding_box_format;
+const _errs1748 = errors;
+let valid560 = false;
+const _errs1749 = errors;
+if(typeof data489 !== "string"){
+const err966 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/64/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err966];
+}
+else {
+vErrors.push(err966);
+}
+errors++;
+}
+var _valid200 = _errs1749 === errors;
+valid560 = valid560 || _valid200;
+const _errs1751 = errors;
+if(data489 !== null){
+const err967 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/64/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err967];
+}
+else {
+vErrors.push(err967);
+}
+errors++;
+}
+var _valid200 = _errs1751 === errors;
+valid560 = valid560 || _valid200;
+if(!valid560){
+const err968 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/64/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err968];
+}
+else {
+vErrors.push(err968);
+}
+errors++;
+}
+else {
+errors = _errs1748;
+if(vErrors !== null){
+if(_errs1748){
+vErrors.length = _errs1748;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data487.factor !== undefined){
+let data490 = data487.factor;
+const _errs1754 = errors;
+let valid561 = false;
+const _errs1755 = errors;
+if(!(typeof data490 == "number")){
+const err969 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/64/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err969];
+}
+else {
+vErrors.push(err969);
+}
+errors++;
+}
+var _valid201 = _errs1755 === errors;
+valid561 = valid561 || _valid201;
+const _errs1757 = errors;
+if(Array.isArray(data490)){
+if(data490.length > 2){
+const err970 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/64/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err970];
+}
+else {
+vErrors.push(err970);
+}
+errors++;
+}
+if(data490.length < 2){
+const err971 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/64/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err971];
+}
+else {
+vErrors.push(err971);
+}
+errors++;
+}
+const len30 = data490.length;
+for(let i30=0; i30<len30; i30++){
+if(!(typeof data490[i30] == "number")){
+const err972 = {instancePath:instancePath+"/config/factor/" + i30,schemaPath:"#/allOf/64/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err972];
+}
+else {
+vErrors.push(err972);
+}
+errors++;
+}
+}
+}
+else {
+const err973 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/64/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err973];
+}
+else {
+vErrors.push(err973);
+}
+errors++;
+}
+var _valid201 = _errs1757 === errors;
+valid561 = valid561 || _valid201;
+if(!valid561){
+const err974 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/64/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err974];
+}
+else {
+vErrors.push(err974);
+}
+errors++;
+}
+else {
+errors = _errs1754;
+if(vErrors !== null){
+if(_errs1754){
+vErrors.length = _errs1754;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data487.value_range !== undefined){
+let data492 = data487.value_range;
+if(Array.isArray(data492)){
+if(data492.length > 2){
+const err975 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/64/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err975];
+}
+else {
+vErrors.push(err975);
+}
+errors++;
+}
+if(data492.length < 2){
+const err976 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/64/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err976];
+}
+else {
+vErrors.push(err976);
+}
+errors++;
+}
+const len31 = data492.length;
+for(let i31=0; i31<len31; i31++){
+if(!(typeof data492[i31] == "number")){
+const err977 = {instancePath:instancePath+"/config/value_range/" + i31,schemaPath:"#/allOf/64/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err977];
+}
+else {
+vErrors.push(err977);
+}
+errors++;
+}
+}
+}
+else {
+const err978 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/64/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err978];
+}
+else {
+vErrors.push(err978);
+}
+errors++;
+}
+}
+if(data487.seed !== undefined){
+let data494 = data487.seed;
+const _errs1766 = errors;
+let valid566 = false;
+const _errs1767 = errors;
+if(!((typeof data494 == "number") && (!(data494 % 1) && !isNaN(data494)))){
+const err979 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/64/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err979];
+}
+else {
+vErrors.push(err979);
+}
+errors++;
+}
+var _valid202 = _errs1767 === errors;
+valid566 = valid566 || _valid202;
+const _errs1769 = errors;
+if(data494 !== null){
+const err980 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/64/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err980];
+}
+else {
+vErrors.push(err980);
+}
+errors++;
+}
+var _valid202 = _errs1769 === errors;
+valid566 = valid566 || _valid202;
+if(!valid566){
+const err981 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/64/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err981];
+}
+else {
+vErrors.push(err981);
+}
+errors++;
+}
+else {
+errors = _errs1766;
+if(vErrors !== null){
+if(_errs1766){
+vErrors.length = _errs1766;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid198 = _errs1739 === errors;
+valid554 = _valid198;
+if(valid554){
+var props111 = {};
+props111.config = true;
+props111.class_name = true;
+}
+}
+if(!valid554){
+const err982 = {instancePath,schemaPath:"#/allOf/64/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err982];
+}
+else {
+vErrors.push(err982);
+}
+errors++;
+}
+if(props0 !== true && props111 !== undefined){
+if(props111 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props111);
+}
+}
+const _errs1772 = errors;
+let valid567 = true;
+const _errs1773 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomSaturation" !== data.class_name){
+const err983 = {};
+if(vErrors === null){
+vErrors = [err983];
+}
+else {
+vErrors.push(err983);
+}
+errors++;
+}
+}
+}
+var _valid203 = _errs1773 === errors;
+errors = _errs1772;
+if(vErrors !== null){
+if(_errs1772){
+vErrors.length = _errs1772;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid203){
+const _errs1775 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data496 = data.config;
+if(!(validate22(data496, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data496 && typeof data496 == "object" && !Array.isArray(data496)){
+if(data496.factor === undefined){
+const err984 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/65/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err984];
+}
+else {
+vErrors.push(err984);
+}
+errors++;
+}
+if(data496.data_format !== undefined){
+let data497 = data496.data_format;
+const _errs1779 = errors;
+let valid572 = false;
+const _errs1780 = errors;
+if(!(((((data497 === "channels_last") || (data497 === "channels_first")) || (data497 === "th")) || (data497 === "tf")) || (data497 === "default"))){
+const err985 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/65/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[65].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err985];
+}
+else {
+vErrors.push(err985);
+}
+errors++;
+}
+var _valid204 = _errs1780 === errors;
+valid572 = valid572 || _valid204;
+const _errs1781 = errors;
+if(data497 !== null){
+const err986 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/65/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err986];
+}
+else {
+vErrors.push(err986);
+}
+errors++;
+}
+var _valid204 = _errs1781 === errors;
+valid572 = valid572 || _valid204;
+if(!valid572){
+const err987 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/65/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err987];
+}
+else {
+vErrors.push(err987);
+}
+errors++;
+}
+else {
+errors = _errs1779;
+if(vErrors !== null){
+if(_errs1779){
+vErrors.length = _errs1779;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data496.bounding_box_format !== undefined){
+let data498 = data496.bounding_box_format;
+const _errs1784 = errors;
+let valid573 = false;
+const _errs1785 = errors;
+if(typeof data498 !== "string"){
+const err988 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/65/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err988];
+}
+else {
+vErrors.push(err988);
+}
+errors++;
+}
+var _valid205 = _errs1785 === errors;
+valid573 = valid573 || _valid205;
+const _errs1787 = errors;
+if(data498 !== null){
+const err989 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/65/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err989];
+}
+else {
+vErrors.push(err989);
+}
+errors++;
+}
+var _valid205 = _errs1787 === errors;
+valid573 = valid573 || _valid205;
+if(!valid573){
+const err990 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/65/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err990];
+}
+else {
+vErrors.push(err990);
+}
+errors++;
+}
+else {
+errors = _errs1784;
+if(vErrors !== null){
+if(_errs1784){
+vErrors.length = _errs1784;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data496.factor !== undefined){
+let data499 = data496.factor;
+const _errs1790 = errors;
+let valid574 = false;
+const _errs1791 = errors;
+if(!(typeof data499 == "number")){
+const err991 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/65/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err991];
+}
+else {
+vErrors.push(err991);
+}
+errors++;
+}
+var _valid206 = _errs1791 === errors;
+valid574 = valid574 || _valid206;
+const _errs1793 = errors;
+if(Array.isArray(data499)){
+if(data499.length > 2){
+const err992 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/65/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err992];
+}
+else {
+vErrors.push(err992);
+}
+errors++;
+}
+if(data499.length < 2){
+const err993 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/65/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err993];
+}
+else {
+vErrors.push(err993);
+}
+errors++;
+}
+const len32 = data499.length;
+for(let i32=0; i32<len32; i32++){
+if(!(typeof data499[i32] == "number")){
+const err994 = {instancePath:instancePath+"/config/factor/" + i32,schemaPath:"#/allOf/65/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err994];
+}
+else {
+vErrors.push(err994);
+}
+errors++;
+}
+}
+}
+else {
+const err995 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/65/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err995];
+}
+else {
+vErrors.push(err995);
+}
+errors++;
+}
+var _valid206 = _errs1793 === errors;
+valid574 = valid574 || _valid206;
+if(!valid574){
+const err996 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/65/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err996];
+}
+else {
+vErrors.push(err996);
+}
+errors++;
+}
+else {
+errors = _errs1790;
+if(vErrors !== null){
+if(_errs1790){
+vErrors.length = _errs1790;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data496.value_range !== undefined){
+let data501 = data496.value_range;
+if(Array.isArray(data501)){
+if(data501.length > 2){
+const err997 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/65/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err997];
+}
+else {
+vErrors.push(err997);
+}
+errors++;
+}
+if(data501.length < 2){
+const err998 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/65/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err998];
+}
+else {
+vErrors.push(err998);
+}
+errors++;
+}
+const len33 = data501.length;
+for(let i33=0; i33<len33; i33++){
+if(!(typeof data501[i33] == "number")){
+const err999 = {instancePath:instancePath+"/config/value_range/" + i33,schemaPath:"#/allOf/65/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err999];
+}
+else {
+vErrors.push(err999);
+}
+errors++;
+}
+}
+}
+else {
+const err1000 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/65/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1000];
+}
+else {
+vErrors.push(err1000);
+}
+errors++;
+}
+}
+if(data496.seed !== undefined){
+let data503 = data496.seed;
+const _errs1802 = errors;
+let valid579 = false;
+const _errs1803 = errors;
+if(!((typeof data503 == "number") && (!(data503 % 1) && !isNaN(data503)))){
+const err1001 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/65/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1001];
+}
+else {
+vErrors.push(err1001);
+}
+errors++;
+}
+var _valid207 = _errs1803 === errors;
+valid579 = valid579 || _valid207;
+const _errs1805 = errors;
+if(data503 !== null){
+const err1002 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/65/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1002];
+}
+else {
+vErrors.push(err1002);
+}
+errors++;
+}
+var _valid207 = _errs1805 === errors;
+valid579 = valid579 || _valid207;
+if(!valid579){
+const err1003 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/65/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1003];
+}
+else {
+vErrors.push(err1003);
+}
+errors++;
+}
+else {
+errors = _errs1802;
+if(vErrors !== null){
+if(_errs1802){
+vErrors.length = _errs1802;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid203 = _errs1775 === errors;
+valid567 = _valid203;
+if(valid567){
+var props112 = {};
+props112.config = true;
+props112.class_name = true;
+}
+}
+if(!valid567){
+const err1004 = {instancePath,schemaPath:"#/allOf/65/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1004];
+}
+else {
+vErrors.push(err1004);
+}
+errors++;
+}
+if(props0 !== true && props112 !== undefined){
+if(props112 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props112);
+}
+}
+const _errs1808 = errors;
+let valid580 = true;
+const _errs1809 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomSharpness" !== data.class_name){
+const err1005 = {};
+if(vErrors === null){
+vErrors = [err1005];
+}
+else {
+vErrors.push(err1005);
+}
+errors++;
+}
+}
+}
+var _valid208 = _errs1809 === errors;
+errors = _errs1808;
+if(vErrors !== null){
+if(_errs1808){
+vErrors.length = _errs1808;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid208){
+const _errs1811 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data505 = data.config;
+if(!(validate22(data505, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data505 && typeof data505 == "object" && !Array.isArray(data505)){
+if(data505.factor === undefined){
+const err1006 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/66/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err1006];
+}
+else {
+vErrors.push(err1006);
+}
+errors++;
+}
+if(data505.data_format !== undefined){
+let data506 = data505.data_format;
+const _errs1815 = errors;
+let valid585 = false;
+const _errs1816 = errors;
+if(!(((((data506 === "channels_last") || (data506 === "channels_first")) || (data506 === "th")) || (data506 === "tf")) || (data506 === "default"))){
+const err1007 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/66/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[66].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1007];
+}
+else {
+vErrors.push(err1007);
+}
+errors++;
+}
+var _valid209 = _errs1816 === errors;
+valid585 = valid585 || _valid209;
+const _errs1817 = errors;
+if(data506 !== null){
+const err1008 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/66/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1008];
+}
+else {
+vErrors.push(err1008);
+}
+errors++;
+}
+var _valid209 = _errs1817 === errors;
+valid585 = valid585 || _valid209;
+if(!valid585){
+const err1009 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/66/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1009];
+}
+else {
+vErrors.push(err1009);
+}
+errors++;
+}
+else {
+errors = _errs1815;
+if(vErrors !== null){
+if(_errs1815){
+vErrors.length = _errs1815;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data505.bounding_box_format !== undefined){
+let data507 = data505.bounding_box_format;
+const _errs1820 = errors;
+let valid586 = false;
+const _errs1821 = errors;
+if(typeof data507 !== "string"){
+const err1010 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/66/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1010];
+}
+else {
+vErrors.push(err1010);
+}
+errors++;
+}
+var _valid210 = _errs1821 === errors;
+valid586 = valid586 || _valid210;
+const _errs1823 = errors;
+if(data507 !== null){
+const err1011 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/66/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1011];
+}
+else {
+vErrors.push(err1011);
+}
+errors++;
+}
+var _valid210 = _errs1823 === errors;
+valid586 = valid586 || _valid210;
+if(!valid586){
+const err1012 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/66/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1012];
+}
+else {
+vErrors.push(err1012);
+}
+errors++;
+}
+else {
+errors = _errs1820;
+if(vErrors !== null){
+if(_errs1820){
+vErrors.length = _errs1820;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data505.factor !== undefined){
+let data508 = data505.factor;
+const _errs1826 = errors;
+let valid587 = false;
+const _errs1827 = errors;
+if(!(typeof data508 == "number")){
+const err1013 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/66/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1013];
+}
+else {
+vErrors.push(err1013);
+}
+errors++;
+}
+var _valid211 = _errs1827 === errors;
+valid587 = valid587 || _valid211;
+const _errs1829 = errors;
+if(Array.isArray(data508)){
+if(data508.length > 2){
+const err1014 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/66/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1014];
+}
+else {
+vErrors.push(err1014);
+}
+errors++;
+}
+if(data508.length < 2){
+const err1015 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/66/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1015];
+}
+else {
+vErrors.push(err1015);
+}
+errors++;
+}
+const len34 = data508.length;
+for(let i34=0; i34<len34; i34++){
+if(!(typeof data508[i34] == "number")){
+const err1016 = {instancePath:instancePath+"/config/factor/" + i34,schemaPath:"#/allOf/66/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1016];
+}
+else {
+vErrors.push(err1016);
+}
+errors++;
+}
+}
+}
+else {
+const err1017 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/66/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1017];
+}
+else {
+vErrors.push(err1017);
+}
+errors++;
+}
+var _valid211 = _errs1829 === errors;
+valid587 = valid587 || _valid211;
+if(!valid587){
+const err1018 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/66/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1018];
+}
+else {
+vErrors.push(err1018);
+}
+errors++;
+}
+else {
+errors = _errs1826;
+if(vErrors !== null){
+if(_errs1826){
+vErrors.length = _errs1826;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data505.value_range !== undefined){
+let data510 = data505.value_range;
+if(Array.isArray(data510)){
+if(data510.length > 2){
+const err1019 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/66/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1019];
+}
+else {
+vErrors.push(err1019);
+}
+errors++;
+}
+if(data510.length < 2){
+const err1020 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/66/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1020];
+}
+else {
+vErrors.push(err1020);
+}
+errors++;
+}
+const len35 = data510.length;
+for(let i35=0; i35<len35; i35++){
+if(!(typeof data510[i35] == "number")){
+const err1021 = {instancePath:instancePath+"/config/value_range/" + i35,schemaPath:"#/allOf/66/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1021];
+}
+else {
+vErrors.push(err1021);
+}
+errors++;
+}
+}
+}
+else {
+const err1022 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/66/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1022];
+}
+else {
+vErrors.push(err1022);
+}
+errors++;
+}
+}
+if(data505.seed !== undefined){
+let data512 = data505.seed;
+const _errs1838 = errors;
+let valid592 = false;
+const _errs1839 = errors;
+if(!((typeof data512 == "number") && (!(data512 % 1) && !isNaN(data512)))){
+const err1023 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/66/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1023];
+}
+else {
+vErrors.push(err1023);
+}
+errors++;
+}
+var _valid212 = _errs1839 === errors;
+valid592 = valid592 || _valid212;
+const _errs1841 = errors;
+if(data512 !== null){
+const err1024 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/66/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1024];
+}
+else {
+vErrors.push(err1024);
+}
+errors++;
+}
+var _valid212 = _errs1841 === errors;
+valid592 = valid592 || _valid212;
+if(!valid592){
+const err1025 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/66/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1025];
+}
+else {
+vErrors.push(err1025);
+}
+errors++;
+}
+else {
+errors = _errs1838;
+if(vErrors !== null){
+if(_errs1838){
+vErrors.length = _errs1838;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid208 = _errs1811 === errors;
+valid580 = _valid208;
+if(valid580){
+var props113 = {};
+props113.config = true;
+props113.class_name = true;
+}
+}
+if(!valid580){
+const err1026 = {instancePath,schemaPath:"#/allOf/66/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1026];
+}
+else {
+vErrors.push(err1026);
+}
+errors++;
+}
+if(props0 !== true && props113 !== undefined){
+if(props113 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props113);
+}
+}
+const _errs1844 = errors;
+let valid593 = true;
+const _errs1845 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomColorDegeneration" !== data.class_name){
+const err1027 = {};
+if(vErrors === null){
+vErrors = [err1027];
+}
+else {
+vErrors.push(err1027);
+}
+errors++;
+}
+}
+}
+var _valid213 = _errs1845 === errors;
+errors = _errs1844;
+if(vErrors !== null){
+if(_errs1844){
+vErrors.length = _errs1844;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid213){
+const _errs1847 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data514 = data.config;
+if(!(validate22(data514, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data514 && typeof data514 == "object" && !Array.isArray(data514)){
+if(data514.factor === undefined){
+const err1028 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/67/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err1028];
+}
+else {
+vErrors.push(err1028);
+}
+errors++;
+}
+if(data514.data_format !== undefined){
+let data515 = data514.data_format;
+const _errs1851 = errors;
+let valid598 = false;
+const _errs1852 = errors;
+if(!(((((data515 === "channels_last") || (data515 === "channels_first")) || (data515 === "th")) || (data515 === "tf")) || (data515 === "default"))){
+const err1029 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/67/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[67].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1029];
+}
+else {
+vErrors.push(err1029);
+}
+errors++;
+}
+var _valid214 = _errs1852 === errors;
+valid598 = valid598 || _valid214;
+const _errs1853 = errors;
+if(data515 !== null){
+const err1030 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/67/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1030];
+}
+else {
+vErrors.push(err1030);
+}
+errors++;
+}
+var _valid214 = _errs1853 === errors;
+valid598 = valid598 || _valid214;
+if(!valid598){
+const err1031 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/67/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1031];
+}
+else {
+vErrors.push(err1031);
+}
+errors++;
+}
+else {
+errors = _errs1851;
+if(vErrors !== null){
+if(_errs1851){
+vErrors.length = _errs1851;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data514.bounding_box_format !== undefined){
+let data516 = data514.bounding_box_format;
+const _errs1856 = errors;
+let valid599 = false;
+const _errs1857 = errors;
+if(typeof data516 !== "string"){
+const err1032 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/67/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1032];
+}
+else {
+vErrors.push(err1032);
+}
+errors++;
+}
+var _valid215 = _errs1857 === errors;
+valid599 = valid599 || _valid215;
+const _errs1859 = errors;
+if(data516 !== null){
+const err1033 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/67/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1033];
+}
+else {
+vErrors.push(err1033);
+}
+errors++;
+}
+var _valid215 = _errs1859 === errors;
+valid599 = valid599 || _valid215;
+if(!valid599){
+const err1034 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/67/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1034];
+}
+else {
+vErrors.push(err1034);
+}
+errors++;
+}
+else {
+errors = _errs1856;
+if(vErrors !== null){
+if(_errs1856){
+vErrors.length = _errs1856;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data514.factor !== undefined){
+let data517 = data514.factor;
+const _errs1862 = errors;
+let valid600 = false;
+const _errs1863 = errors;
+if(!(typeof data517 == "number")){
+const err1035 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/67/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1035];
+}
+else {
+vErrors.push(err1035);
+}
+errors++;
+}
+var _valid216 = _errs1863 === errors;
+valid600 = valid600 || _valid216;
+const _errs1865 = errors;
+if(Array.isArray(data517)){
+if(data517.length > 2){
+const err1036 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/67/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1036];
+}
+else {
+vErrors.push(err1036);
+}
+errors++;
+}
+if(data517.length < 2){
+const err1037 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/67/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1037];
+}
+else {
+vErrors.push(err1037);
+}
+errors++;
+}
+const len36 = data517.length;
+for(let i36=0; i36<len36; i36++){
+if(!(typeof data517[i36] == "number")){
+const err1038 = {instancePath:instancePath+"/config/factor/" + i36,schemaPath:"#/allOf/67/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1038];
+}
+else {
+vErrors.push(err1038);
+}
+errors++;
+}
+}
+}
+else {
+const err1039 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/67/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1039];
+}
+else {
+vErrors.push(err1039);
+}
+errors++;
+}
+var _valid216 = _errs1865 === errors;
+valid600 = valid600 || _valid216;
+if(!valid600){
+const err1040 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/67/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1040];
+}
+else {
+vErrors.push(err1040);
+}
+errors++;
+}
+else {
+errors = _errs1862;
+if(vErrors !== null){
+if(_errs1862){
+vErrors.length = _errs1862;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data514.value_range !== undefined){
+let data519 = data514.value_range;
+if(Array.isArray(data519)){
+if(data519.length > 2){
+const err1041 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/67/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1041];
+}
+else {
+vErrors.push(err1041);
+}
+errors++;
+}
+if(data519.length < 2){
+const err1042 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/67/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1042];
+}
+else {
+vErrors.push(err1042);
+}
+errors++;
+}
+const len37 = data519.length;
+for(let i37=0; i37<len37; i37++){
+if(!(typeof data519[i37] == "number")){
+const err1043 = {instancePath:instancePath+"/config/value_range/" + i37,schemaPath:"#/allOf/67/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1043];
+}
+else {
+vErrors.push(err1043);
+}
+errors++;
+}
+}
+}
+else {
+const err1044 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/67/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1044];
+}
+else {
+vErrors.push(err1044);
+}
+errors++;
+}
+}
+if(data514.seed !== undefined){
+let data521 = data514.seed;
+const _errs1874 = errors;
+let valid605 = false;
+const _errs1875 = errors;
+if(!((typeof data521 == "number") && (!(data521 % 1) && !isNaN(data521)))){
+const err1045 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/67/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1045];
+}
+else {
+vErrors.push(err1045);
+}
+errors++;
+}
+var _valid217 = _errs1875 === errors;
+valid605 = valid605 || _valid217;
+const _errs1877 = errors;
+if(data521 !== null){
+const err1046 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/67/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1046];
+}
+else {
+vErrors.push(err1046);
+}
+errors++;
+}
+var _valid217 = _errs1877 === errors;
+valid605 = valid605 || _valid217;
+if(!valid605){
+const err1047 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/67/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1047];
+}
+else {
+vErrors.push(err1047);
+}
+errors++;
+}
+else {
+errors = _errs1874;
+if(vErrors !== null){
+if(_errs1874){
+vErrors.length = _errs1874;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid213 = _errs1847 === errors;
+valid593 = _valid213;
+if(valid593){
+var props114 = {};
+props114.config = true;
+props114.class_name = true;
+}
+}
+if(!valid593){
+const err1048 = {instancePath,schemaPath:"#/allOf/67/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1048];
+}
+else {
+vErrors.push(err1048);
+}
+errors++;
+}
+if(props0 !== true && props114 !== undefined){
+if(props114 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props114);
+}
+}
+const _errs1880 = errors;
+let valid606 = true;
+const _errs1881 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomInvert" !== data.class_name){
+const err1049 = {};
+if(vErrors === null){
+vErrors = [err1049];
+}
+else {
+vErrors.push(err1049);
+}
+errors++;
+}
+}
+}
+var _valid218 = _errs1881 === errors;
+errors = _errs1880;
+if(vErrors !== null){
+if(_errs1880){
+vErrors.length = _errs1880;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid218){
+const _errs1883 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data523 = data.config;
+if(!(validate22(data523, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data523 && typeof data523 == "object" && !Array.isArray(data523)){
+if(data523.data_format !== undefined){
+let data524 = data523.data_format;
+const _errs1887 = errors;
+let valid611 = false;
+const _errs1888 = errors;
+if(!(((((data524 === "channels_last") || (data524 === "channels_first")) || (data524 === "th")) || (data524 === "tf")) || (data524 === "default"))){
+const err1050 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/68/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[68].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1050];
+}
+else {
+vErrors.push(err1050);
+}
+errors++;
+}
+var _valid219 = _errs1888 === errors;
+valid611 = valid611 || _valid219;
+const _errs1889 = errors;
+if(data524 !== null){
+const err1051 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/68/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1051];
+}
+else {
+vErrors.push(err1051);
+}
+errors++;
+}
+var _valid219 = _errs1889 === errors;
+valid611 = valid611 || _valid219;
+if(!valid611){
+const err1052 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/68/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1052];
+}
+else {
+vErrors.push(err1052);
+}
+errors++;
+}
+else {
+errors = _errs1887;
+if(vErrors !== null){
+if(_errs1887){
+vErrors.length = _errs1887;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data523.bounding_box_format !== undefined){
+let data525 = data523.bounding_box_format;
+const _errs1892 = errors;
+let valid612 = false;
+const _errs1893 = errors;
+if(typeof data525 !== "string"){
+const err1053 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/68/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1053];
+}
+else {
+vErrors.push(err1053);
+}
+errors++;
+}
+var _valid220 = _errs1893 === errors;
+valid612 = valid612 || _valid220;
+const _errs1895 = errors;
+if(data525 !== null){
+const err1054 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/68/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1054];
+}
+else {
+vErrors.push(err1054);
+}
+errors++;
+}
+var _valid220 = _errs1895 === errors;
+valid612 = valid612 || _valid220;
+if(!valid612){
+const err1055 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/68/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1055];
+}
+else {
+vErrors.push(err1055);
+}
+errors++;
+}
+else {
+errors = _errs1892;
+if(vErrors !== null){
+if(_errs1892){
+vErrors.length = _errs1892;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data523.factor !== undefined){
+let data526 = data523.factor;
+const _errs1898 = errors;
+let valid613 = false;
+const _errs1899 = errors;
+if(!(typeof data526 == "number")){
+const err1056 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/68/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1056];
+}
+else {
+vErrors.push(err1056);
+}
+errors++;
+}
+var _valid221 = _errs1899 === errors;
+valid613 = valid613 || _valid221;
+const _errs1901 = errors;
+if(Array.isArray(data526)){
+if(data526.length > 2){
+const err1057 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/68/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1057];
+}
+else {
+vErrors.push(err1057);
+}
+errors++;
+}
+if(data526.length < 2){
+const err1058 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/68/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1058];
+}
+else {
+vErrors.push(err1058);
+}
+errors++;
+}
+const len38 = data526.length;
+for(let i38=0; i38<len38; i38++){
+if(!(typeof data526[i38] == "number")){
+const err1059 = {instancePath:instancePath+"/config/factor/" + i38,schemaPath:"#/allOf/68/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1059];
+}
+else {
+vErrors.push(err1059);
+}
+errors++;
+}
+}
+}
+else {
+const err1060 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/68/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1060];
+}
+else {
+vErrors.push(err1060);
+}
+errors++;
+}
+var _valid221 = _errs1901 === errors;
+valid613 = valid613 || _valid221;
+if(!valid613){
+const err1061 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/68/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1061];
+}
+else {
+vErrors.push(err1061);
+}
+errors++;
+}
+else {
+errors = _errs1898;
+if(vErrors !== null){
+if(_errs1898){
+vErrors.length = _errs1898;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data523.value_range !== undefined){
+let data528 = data523.value_range;
+if(Array.isArray(data528)){
+if(data528.length > 2){
+const err1062 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/68/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1062];
+}
+else {
+vErrors.push(err1062);
+}
+errors++;
+}
+if(data528.length < 2){
+const err1063 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/68/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1063];
+}
+else {
+vErrors.push(err1063);
+}
+errors++;
+}
+const len39 = data528.length;
+for(let i39=0; i39<len39; i39++){
+if(!(typeof data528[i39] == "number")){
+const err1064 = {instancePath:instancePath+"/config/value_range/" + i39,schemaPath:"#/allOf/68/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1064];
+}
+else {
+vErrors.push(err1064);
+}
+errors++;
+}
+}
+}
+else {
+const err1065 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/68/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1065];
+}
+else {
+vErrors.push(err1065);
+}
+errors++;
+}
+}
+if(data523.seed !== undefined){
+let data530 = data523.seed;
+const _errs1910 = errors;
+let valid618 = false;
+const _errs1911 = errors;
+if(!((typeof data530 == "number") && (!(data530 % 1) && !isNaN(data530)))){
+const err1066 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/68/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1066];
+}
+else {
+vErrors.push(err1066);
+}
+errors++;
+}
+var _valid222 = _errs1911 === errors;
+valid618 = valid618 || _valid222;
+const _errs1913 = errors;
+if(data530 !== null){
+const err1067 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/68/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1067];
+}
+else {
+vErrors.push(err1067);
+}
+errors++;
+}
+var _valid222 = _errs1913 === errors;
+valid618 = valid618 || _valid222;
+if(!valid618){
+const err1068 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/68/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1068];
+}
+else {
+vErrors.push(err1068);
+}
+errors++;
+}
+else {
+errors = _errs1910;
+if(vErrors !== null){
+if(_errs1910){
+vErrors.length = _errs1910;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid218 = _errs1883 === errors;
+valid606 = _valid218;
+if(valid606){
+var props115 = {};
+props115.config = true;
+props115.class_name = true;
+}
+}
+if(!valid606){
+const err1069 = {instancePath,schemaPath:"#/allOf/68/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1069];
+}
+else {
+vErrors.push(err1069);
+}
+errors++;
+}
+if(props0 !== true && props115 !== undefined){
+if(props115 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props115);
+}
+}
+const _errs1916 = errors;
+let valid619 = true;
+const _errs1917 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomPosterization" !== data.class_name){
+const err1070 = {};
+if(vErrors === null){
+vErrors = [err1070];
+}
+else {
+vErrors.push(err1070);
+}
+errors++;
+}
+}
+}
+var _valid223 = _errs1917 === errors;
+errors = _errs1916;
+if(vErrors !== null){
+if(_errs1916){
+vErrors.length = _errs1916;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid223){
+const _errs1919 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data532 = data.config;
+if(!(validate22(data532, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data532 && typeof data532 == "object" && !Array.isArray(data532)){
+if(data532.factor === undefined){
+const err1071 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/69/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err1071];
+}
+else {
+vErrors.push(err1071);
+}
+errors++;
+}
+if(data532.data_format !== undefined){
+let data533 = data532.data_format;
+const _errs1923 = errors;
+let valid624 = false;
+const _errs1924 = errors;
+if(!(((((data533 === "channels_last") || (data533 === "channels_first")) || (data533 === "th")) || (data533 === "tf")) || (data533 === "default"))){
+const err1072 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/69/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[69].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1072];
+}
+else {
+vErrors.push(err1072);
+}
+errors++;
+}
+var _valid224 = _errs1924 === errors;
+valid624 = valid624 || _valid224;
+const _errs1925 = errors;
+if(data533 !== null){
+const err1073 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/69/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1073];
+}
+else {
+vErrors.push(err1073);
+}
+errors++;
+}
+var _valid224 = _errs1925 === errors;
+valid624 = valid624 || _valid224;
+if(!valid624){
+const err1074 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/69/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1074];
+}
+else {
+vErrors.push(err1074);
+}
+errors++;
+}
+else {
+errors = _errs1923;
+if(vErrors !== null){
+if(_errs1923){
+vErrors.length = _errs1923;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data532.bounding_box_format !== undefined){
+let data534 = data532.bounding_box_format;
+const _errs1928 = errors;
+let valid625 = false;
+const _errs1929 = errors;
+if(typeof data534 !== "string"){
+const err1075 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/69/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1075];
+}
+else {
+vErrors.push(err1075);
+}
+errors++;
+}
+var _valid225 = _errs1929 === errors;
+valid625 = valid625 || _valid225;
+const _errs1931 = errors;
+if(data534 !== null){
+const err1076 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/69/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1076];
+}
+else {
+vErrors.push(err1076);
+}
+errors++;
+}
+var _valid225 = _errs1931 === errors;
+valid625 = valid625 || _valid225;
+if(!valid625){
+const err1077 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/69/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1077];
+}
+else {
+vErrors.push(err1077);
+}
+errors++;
+}
+else {
+errors = _errs1928;
+if(vErrors !== null){
+if(_errs1928){
+vErrors.length = _errs1928;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data532.factor !== undefined){
+let data535 = data532.factor;
+const _errs1934 = errors;
+let valid626 = false;
+const _errs1935 = errors;
+if(!(typeof data535 == "number")){
+const err1078 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/69/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1078];
+}
+else {
+vErrors.push(err1078);
+}
+errors++;
+}
+var _valid226 = _errs1935 === errors;
+valid626 = valid626 || _valid226;
+const _errs1937 = errors;
+if(Array.isArray(data535)){
+if(data535.length > 2){
+const err1079 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/69/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1079];
+}
+else {
+vErrors.push(err1079);
+}
+errors++;
+}
+if(data535.length < 2){
+const err1080 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/69/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1080];
+}
+else {
+vErrors.push(err1080);
+}
+errors++;
+}
+const len40 = data535.length;
+for(let i40=0; i40<len40; i40++){
+if(!(typeof data535[i40] == "number")){
+const err1081 = {instancePath:instancePath+"/config/factor/" + i40,schemaPath:"#/allOf/69/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1081];
+}
+else {
+vErrors.push(err1081);
+}
+errors++;
+}
+}
+}
+else {
+const err1082 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/69/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1082];
+}
+else {
+vErrors.push(err1082);
+}
+errors++;
+}
+var _valid226 = _errs1937 === errors;
+valid626 = valid626 || _valid226;
+if(!valid626){
+const err1083 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/69/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1083];
+}
+else {
+vErrors.push(err1083);
+}
+errors++;
+}
+else {
+errors = _errs1934;
+if(vErrors !== null){
+if(_errs1934){
+vErrors.length = _errs1934;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data532.value_range !== undefined){
+let data537 = data532.value_range;
+if(Array.isArray(data537)){
+if(data537.length > 2){
+const err1084 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/69/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1084];
+}
+else {
+vErrors.push(err1084);
+}
+errors++;
+}
+if(data537.length < 2){
+const err1085 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/69/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1085];
+}
+else {
+vErrors.push(err1085);
+}
+errors++;
+}
+const len41 = data537.length;
+for(let i41=0; i41<len41; i41++){
+if(!(typeof data537[i41] == "number")){
+const err1086 = {instancePath:instancePath+"/config/value_range/" + i41,schemaPath:"#/allOf/69/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1086];
+}
+else {
+vErrors.push(err1086);
+}
+errors++;
+}
+}
+}
+else {
+const err1087 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/69/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1087];
+}
+else {
+vErrors.push(err1087);
+}
+errors++;
+}
+}
+if(data532.seed !== undefined){
+let data539 = data532.seed;
+const _errs1946 = errors;
+let valid631 = false;
+const _errs1947 = errors;
+if(!((typeof data539 == "number") && (!(data539 % 1) && !isNaN(data539)))){
+const err1088 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/69/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1088];
+}
+else {
+vErrors.push(err1088);
+}
+errors++;
+}
+var _valid227 = _errs1947 === errors;
+valid631 = valid631 || _valid227;
+const _errs1949 = errors;
+if(data539 !== null){
+const err1089 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/69/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1089];
+}
+else {
+vErrors.push(err1089);
+}
+errors++;
+}
+var _valid227 = _errs1949 === errors;
+valid631 = valid631 || _valid227;
+if(!valid631){
+const err1090 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/69/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1090];
+}
+else {
+vErrors.push(err1090);
+}
+errors++;
+}
+else {
+errors = _errs1946;
+if(vErrors !== null){
+if(_errs1946){
+vErrors.length = _errs1946;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid223 = _errs1919 === errors;
+valid619 = _valid223;
+if(valid619){
+var props116 = {};
+props116.config = true;
+props116.class_name = true;
+}
+}
+if(!valid619){
+const err1091 = {instancePath,schemaPath:"#/allOf/69/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1091];
+}
+else {
+vErrors.push(err1091);
+}
+errors++;
+}
+if(props0 !== true && props116 !== undefined){
+if(props116 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props116);
+}
+}
+const _errs1952 = errors;
+let valid632 = true;
+const _errs1953 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomColorJitter" !== data.class_name){
+const err1092 = {};
+if(vErrors === null){
+vErrors = [err1092];
+}
+else {
+vErrors.push(err1092);
+}
+errors++;
+}
+}
+}
+var _valid228 = _errs1953 === errors;
+errors = _errs1952;
+if(vErrors !== null){
+if(_errs1952){
+vErrors.length = _errs1952;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid228){
+const _errs1955 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data541 = data.config;
+if(!(validate22(data541, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data541 && typeof data541 == "object" && !Array.isArray(data541)){
+if(data541.data_format !== undefined){
+let data542 = data541.data_format;
+const _errs1959 = errors;
+let valid637 = false;
+const _errs1960 = errors;
+if(!(((((data542 === "channels_last") || (data542 === "channels_first")) || (data542 === "th")) || (data542 === "tf")) || (data542 === "default"))){
+const err1093 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/70/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[70].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1093];
+}
+else {
+vErrors.push(err1093);
+}
+errors++;
+}
+var _valid229 = _errs1960 === errors;
+valid637 = valid637 || _valid229;
+const _errs1961 = errors;
+if(data542 !== null){
+const err1094 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/70/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1094];
+}
+else {
+vErrors.push(err1094);
+}
+errors++;
+}
+var _valid229 = _errs1961 === errors;
+valid637 = valid637 || _valid229;
+if(!valid637){
+const err1095 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/70/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1095];
+}
+else {
+vErrors.push(err1095);
+}
+errors++;
+}
+else {
+errors = _errs1959;
+if(vErrors !== null){
+if(_errs1959){
+vErrors.length = _errs1959;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data541.bounding_box_format !== undefined){
+let data543 = data541.bounding_box_format;
+const _errs1964 = errors;
+let valid638 = false;
+const _errs1965 = errors;
+if(typeof data543 !== "string"){
+const err1096 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/70/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1096];
+}
+else {
+vErrors.push(err1096);
+}
+errors++;
+}
+var _valid230 = _errs1965 === errors;
+valid638 = valid638 || _valid230;
+const _errs1967 = errors;
+if(data543 !== null){
+const err1097 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/70/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1097];
+}
+else {
+vErrors.push(err1097);
+}
+errors++;
+}
+var _valid230 = _errs1967 === errors;
+valid638 = valid638 || _valid230;
+if(!valid638){
+const err1098 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/70/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1098];
+}
+else {
+vErrors.push(err1098);
+}
+errors++;
+}
+else {
+errors = _errs1964;
+if(vErrors !== null){
+if(_errs1964){
+vErrors.length = _errs1964;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data541.value_range !== undefined){
+let data544 = data541.value_range;
+if(Array.isArray(data544)){
+if(data544.length > 2){
+const err1099 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/70/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1099];
+}
+else {
+vErrors.push(err1099);
+}
+errors++;
+}
+if(data544.length < 2){
+const err1100 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/70/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1100];
+}
+else {
+vErrors.push(err1100);
+}
+errors++;
+}
+const len42 = data544.length;
+for(let i42=0; i42<len42; i42++){
+if(!(typeof data544[i42] == "number")){
+const err1101 = {instancePath:instancePath+"/config/value_range/" + i42,schemaPath:"#/allOf/70/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1101];
+}
+else {
+vErrors.push(err1101);
+}
+errors++;
+}
+}
+}
+else {
+const err1102 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/70/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1102];
+}
+else {
+vErrors.push(err1102);
+}
+errors++;
+}
+}
+if(data541.brightness_factor !== undefined){
+let data546 = data541.brightness_factor;
+const _errs1974 = errors;
+let valid641 = false;
+const _errs1975 = errors;
+if(!(typeof data546 == "number")){
+const err1103 = {instancePath:instancePath+"/config/brightness_factor",schemaPath:"#/allOf/70/then/properties/config/properties/brightness_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1103];
+}
+else {
+vErrors.push(err1103);
+}
+errors++;
+}
+var _valid231 = _errs1975 === errors;
+valid641 = valid641 || _valid231;
+const _errs1977 = errors;
+if(Array.isArray(data546)){
+if(data546.length > 2){
+const err1104 = {instancePath:instancePath+"/config/brightness_factor",schemaPath:"#/allOf/70/then/properties/config/properties/brightness_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1104];
+}
+else {
+vErrors.push(err1104);
+}
+errors++;
+}
+if(data546.length < 2){
+const err1105 = {instancePath:instancePath+"/config/brightness_factor",schemaPath:"#/allOf/70/then/properties/config/properties/brightness_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1105];
+}
+else {
+vErrors.push(err1105);
+}
+errors++;
+}
+const len43 = data546.length;
+for(let i43=0; i43<len43; i43++){
+if(!(typeof data546[i43] == "number")){
+const err1106 = {instancePath:instancePath+"/config/brightness_factor/" + i43,schemaPath:"#/allOf/70/then/properties/config/properties/brightness_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1106];
+}
+else {
+vErrors.push(err1106);
+}
+errors++;
+}
+}
+}
+else {
+const err1107 = {instancePath:instancePath+"/config/brightness_factor",schemaPath:"#/allOf/70/then/properties/config/properties/brightness_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1107];
+}
+else {
+vErrors.push(err1107);
+}
+errors++;
+}
+var _valid231 = _errs1977 === errors;
+valid641 = valid641 || _valid231;
+const _errs1981 = errors;
+if(data546 !== null){
+const err1108 = {instancePath:instancePath+"/config/brightness_factor",schemaPath:"#/allOf/70/then/properties/config/properties/brightness_factor/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1108];
+}
+else {
+vErrors.push(err1108);
+}
+errors++;
+}
+var _valid231 = _errs1981 === errors;
+valid641 = valid641 || _valid231;
+if(!valid641){
+const err1109 = {instancePath:instancePath+"/config/brightness_factor",schemaPath:"#/allOf/70/then/properties/config/properties/brightness_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1109];
+}
+else {
+vErrors.push(err1109);
+}
+errors++;
+}
+else {
+errors = _errs1974;
+if(vErrors !== null){
+if(_errs1974){
+vErrors.length = _errs1974;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data541.contrast_factor !== undefined){
+let data548 = data541.contrast_factor;
+const _errs1984 = errors;
+let valid644 = false;
+const _errs1985 = errors;
+if(!(typeof data548 == "number")){
+const err1110 = {instancePath:instancePath+"/config/contrast_factor",schemaPath:"#/allOf/70/then/properties/config/properties/contrast_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1110];
+}
+else {
+vErrors.push(err1110);
+}
+errors++;
+}
+var _valid232 = _errs1985 === errors;
+valid644 = valid644 || _valid232;
+const _errs1987 = errors;
+if(Array.isArray(data548)){
+if(data548.length > 2){
+const err1111 = {instancePath:instancePath+"/config/contrast_factor",schemaPath:"#/allOf/70/then/properties/config/properties/contrast_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1111];
+}
+else {
+vErrors.push(err1111);
+}
+errors++;
+}
+if(data548.length < 2){
+const err1112 = {instancePath:instancePath+"/config/contrast_factor",schemaPath:"#/allOf/70/then/properties/config/properties/contrast_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1112];
+}
+else {
+vErrors.push(err1112);
+}
+errors++;
+}
+const len44 = data548.length;
+for(let i44=0; i44<len44; i44++){
+if(!(typeof data548[i44] == "number")){
+const err1113 = {instancePath:instancePath+"/config/contrast_factor/" + i44,schemaPath:"#/allOf/70/then/properties/config/properties/contrast_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1113];
+}
+else {
+vErrors.push(err1113);
+}
+errors++;
+}
+}
+}
+else {
+const err1114 = {instancePath:instancePath+"/config/contrast_factor",schemaPath:"#/allOf/70/then/properties/config/properties/contrast_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1114];
+}
+else {
+vErrors.push(err1114);
+}
+errors++;
+}
+var _valid232 = _errs1987 === errors;
+valid644 = valid644 || _valid232;
+const _errs1991 = errors;
+if(data548 !== null){
+const err1115 = {instancePath:instancePath+"/config/contrast_factor",schemaPath:"#/allOf/70/then/properties/config/properties/contrast_factor/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1115];
+}
+else {
+vErrors.push(err1115);
+}
+errors++;
+}
+var _valid232 = _errs1991 === errors;
+valid644 = valid644 || _valid232;
+if(!valid644){
+const err1116 = {instancePath:instancePath+"/config/contrast_factor",schemaPath:"#/allOf/70/then/properties/config/properties/contrast_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1116];
+}
+else {
+vErrors.push(err1116);
+}
+errors++;
+}
+else {
+errors = _errs1984;
+if(vErrors !== null){
+if(_errs1984){
+vErrors.length = _errs1984;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data541.saturation_factor !== undefined){
+let data550 = data541.saturation_factor;
+const _errs1994 = errors;
+let valid647 = false;
+const _errs1995 = errors;
+if(!(typeof data550 == "number")){
+const err1117 = {instancePath:instancePath+"/config/saturation_factor",schemaPath:"#/allOf/70/then/properties/config/properties/saturation_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1117];
+}
+else {
+vErrors.push(err1117);
+}
+errors++;
+}
+var _valid233 = _errs1995 === errors;
+valid647 = valid647 || _valid233;
+const _errs1997 = errors;
+if(Array.isArray(data550)){
+if(data550.length > 2){
+const err1118 = {instancePath:instancePath+"/config/saturation_factor",schemaPath:"#/allOf/70/then/properties/config/properties/saturation_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1118];
+}
+else {
+vErrors.push(err1118);
+}
+errors++;
+}
+if(data550.length < 2){
+const err1119 = {instancePath:instancePath+"/config/saturation_factor",schemaPath:"#/allOf/70/then/properties/config/properties/saturation_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1119];
+}
+else {
+vErrors.push(err1119);
+}
+errors++;
+}
+const len45 = data550.length;
+for(let i45=0; i45<len45; i45++){
+if(!(typeof data550[i45] == "number")){
+const err1120 = {instancePath:instancePath+"/config/saturation_factor/" + i45,schemaPath:"#/allOf/70/then/properties/config/properties/saturation_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1120];
+}
+else {
+vErrors.push(err1120);
+}
+errors++;
+}
+}
+}
+else {
+const err1121 = {instancePath:instancePath+"/config/saturation_factor",schemaPath:"#/allOf/70/then/properties/config/properties/saturation_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1121];
+}
+else {
+vErrors.push(err1121);
+}
+errors++;
+}
+var _valid233 = _errs1997 === errors;
+valid647 = valid647 || _valid233;
+const _errs2001 = errors;
+if(data550 !== null){
+const err1122 = {instancePath:instancePath+"/config/saturation_factor",schemaPath:"#/allOf/70/then/properties/config/properties/saturation_factor/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1122];
+}
+else {
+vErrors.push(err1122);
+}
+errors++;
+}
+var _valid233 = _errs2001 === errors;
+valid647 = valid647 || _valid233;
+if(!valid647){
+const err1123 = {instancePath:instancePath+"/config/saturation_factor",schemaPath:"#/allOf/70/then/properties/config/properties/saturation_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1123];
+}
+else {
+vErrors.push(err1123);
+}
+errors++;
+}
+else {
+errors = _errs1994;
+if(vErrors !== null){
+if(_errs1994){
+vErrors.length = _errs1994;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data541.hue_factor !== undefined){
+let data552 = data541.hue_factor;
+const _errs2004 = errors;
+let valid650 = false;
+const _errs2005 = errors;
+if(!(typeof data552 == "number")){
+const err1124 = {instancePath:instancePath+"/config/hue_factor",schemaPath:"#/allOf/70/then/properties/config/properties/hue_factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1124];
+}
+else {
+vErrors.push(err1124);
+}
+errors++;
+}
+var _valid234 = _errs2005 === errors;
+valid650 = valid650 || _valid234;
+const _errs2007 = errors;
+if(Array.isArray(data552)){
+if(data552.length > 2){
+const err1125 = {instancePath:instancePath+"/config/hue_factor",schemaPath:"#/allOf/70/then/properties/config/properties/hue_factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1125];
+}
+else {
+vErrors.push(err1125);
+}
+errors++;
+}
+if(data552.length < 2){
+const err1126 = {instancePath:instancePath+"/config/hue_factor",schemaPath:"#/allOf/70/then/properties/config/properties/hue_factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1126];
+}
+else {
+vErrors.push(err1126);
+}
+errors++;
+}
+const len46 = data552.length;
+for(let i46=0; i46<len46; i46++){
+if(!(typeof data552[i46] == "number")){
+const err1127 = {instancePath:instancePath+"/config/hue_factor/" + i46,schemaPath:"#/allOf/70/then/properties/config/properties/hue_factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1127];
+}
+else {
+vErrors.push(err1127);
+}
+errors++;
+}
+}
+}
+else {
+const err1128 = {instancePath:instancePath+"/config/hue_factor",schemaPath:"#/allOf/70/then/properties/config/properties/hue_factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1128];
+}
+else {
+vErrors.push(err1128);
+}
+errors++;
+}
+var _valid234 = _errs2007 === errors;
+valid650 = valid650 || _valid234;
+const _errs2011 = errors;
+if(data552 !== null){
+const err1129 = {instancePath:instancePath+"/config/hue_factor",schemaPath:"#/allOf/70/then/properties/config/properties/hue_factor/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1129];
+}
+else {
+vErrors.push(err1129);
+}
+errors++;
+}
+var _valid234 = _errs2011 === errors;
+valid650 = valid650 || _valid234;
+if(!valid650){
+const err1130 = {instancePath:instancePath+"/config/hue_factor",schemaPath:"#/allOf/70/then/properties/config/properties/hue_factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1130];
+}
+else {
+vErrors.push(err1130);
+}
+errors++;
+}
+else {
+errors = _errs2004;
+if(vErrors !== null){
+if(_errs2004){
+vErrors.length = _errs2004;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data541.seed !== undefined){
+let data554 = data541.seed;
+const _errs2014 = errors;
+let valid653 = false;
+const _errs2015 = errors;
+if(!((typeof data554 == "number") && (!(data554 % 1) && !isNaN(data554)))){
+const err1131 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/70/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1131];
+}
+else {
+vErrors.push(err1131);
+}
+errors++;
+}
+var _valid235 = _errs2015 === errors;
+valid653 = valid653 || _valid235;
+const _errs2017 = errors;
+if(data554 !== null){
+const err1132 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/70/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1132];
+}
+else {
+vErrors.push(err1132);
+}
+errors++;
+}
+var _valid235 = _errs2017 === errors;
+valid653 = valid653 || _valid235;
+if(!valid653){
+const err1133 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/70/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1133];
+}
+else {
+vErrors.push(err1133);
+}
+errors++;
+}
+else {
+errors = _errs2014;
+if(vErrors !== null){
+if(_errs2014){
+vErrors.length = _errs2014;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid228 = _errs1955 === errors;
+valid632 = _valid228;
+if(valid632){
+var props117 = {};
+props117.config = true;
+props117.class_name = true;
+}
+}
+if(!valid632){
+const err1134 = {instancePath,schemaPath:"#/allOf/70/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1134];
+}
+else {
+vErrors.push(err1134);
+}
+errors++;
+}
+if(props0 !== true && props117 !== undefined){
+if(props117 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props117);
+}
+}
+const _errs2020 = errors;
+let valid654 = true;
+const _errs2021 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomErasing" !== data.class_name){
+const err1135 = {};
+if(vErrors === null){
+vErrors = [err1135];
+}
+else {
+vErrors.push(err1135);
+}
+errors++;
+}
+}
+}
+var _valid236 = _errs2021 === errors;
+errors = _errs2020;
+if(vErrors !== null){
+if(_errs2020){
+vErrors.length = _errs2020;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid236){
+const _errs2023 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data556 = data.config;
+if(!(validate22(data556, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data556 && typeof data556 == "object" && !Array.isArray(data556)){
+if(data556.data_format !== undefined){
+let data557 = data556.data_format;
+const _errs2027 = errors;
+let valid659 = false;
+const _errs2028 = errors;
+if(!(((((data557 === "channels_last") || (data557 === "channels_first")) || (data557 === "th")) || (data557 === "tf")) || (data557 === "default"))){
+const err1136 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/71/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[71].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1136];
+}
+else {
+vErrors.push(err1136);
+}
+errors++;
+}
+var _valid237 = _errs2028 === errors;
+valid659 = valid659 || _valid237;
+const _errs2029 = errors;
+if(data557 !== null){
+const err1137 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/71/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1137];
+}
+else {
+vErrors.push(err1137);
+}
+errors++;
+}
+var _valid237 = _errs2029 === errors;
+valid659 = valid659 || _valid237;
+if(!valid659){
+const err1138 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/71/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1138];
+}
+else {
+vErrors.push(err1138);
+}
+errors++;
+}
+else {
+errors = _errs2027;
+if(vErrors !== null){
+if(_errs2027){
+vErrors.length = _errs2027;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data556.bounding_box_format !== undefined){
+let data558 = data556.bounding_box_format;
+const _errs2032 = errors;
+let valid660 = false;
+const _errs2033 = errors;
+if(typeof data558 !== "string"){
+const err1139 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/71/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1139];
+}
+else {
+vErrors.push(err1139);
+}
+errors++;
+}
+var _valid238 = _errs2033 === errors;
+valid660 = valid660 || _valid238;
+const _errs2035 = errors;
+if(data558 !== null){
+const err1140 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/71/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1140];
+}
+else {
+vErrors.push(err1140);
+}
+errors++;
+}
+var _valid238 = _errs2035 === errors;
+valid660 = valid660 || _valid238;
+if(!valid660){
+const err1141 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/71/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1141];
+}
+else {
+vErrors.push(err1141);
+}
+errors++;
+}
+else {
+errors = _errs2032;
+if(vErrors !== null){
+if(_errs2032){
+vErrors.length = _errs2032;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data556.factor !== undefined){
+let data559 = data556.factor;
+const _errs2038 = errors;
+let valid661 = false;
+const _errs2039 = errors;
+if(!(typeof data559 == "number")){
+const err1142 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/71/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1142];
+}
+else {
+vErrors.push(err1142);
+}
+errors++;
+}
+var _valid239 = _errs2039 === errors;
+valid661 = valid661 || _valid239;
+const _errs2041 = errors;
+if(Array.isArray(data559)){
+if(data559.length > 2){
+const err1143 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/71/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1143];
+}
+else {
+vErrors.push(err1143);
+}
+errors++;
+}
+if(data559.length < 2){
+const err1144 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/71/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1144];
+}
+else {
+vErrors.push(err1144);
+}
+errors++;
+}
+const len47 = data559.length;
+for(let i47=0; i47<len47; i47++){
+if(!(typeof data559[i47] == "number")){
+const err1145 = {instancePath:instancePath+"/config/factor/" + i47,schemaPath:"#/allOf/71/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1145];
+}
+else {
+vErrors.push(err1145);
+}
+errors++;
+}
+}
+}
+else {
+const err1146 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/71/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1146];
+}
+else {
+vErrors.push(err1146);
+}
+errors++;
+}
+var _valid239 = _errs2041 === errors;
+valid661 = valid661 || _valid239;
+if(!valid661){
+const err1147 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/71/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1147];
+}
+else {
+vErrors.push(err1147);
+}
+errors++;
+}
+else {
+errors = _errs2038;
+if(vErrors !== null){
+if(_errs2038){
+vErrors.length = _errs2038;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data556.scale !== undefined){
+let data561 = data556.scale;
+const _errs2046 = errors;
+let valid664 = false;
+const _errs2047 = errors;
+if(!(typeof data561 == "number")){
+const err1148 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/71/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1148];
+}
+else {
+vErrors.push(err1148);
+}
+errors++;
+}
+var _valid240 = _errs2047 === errors;
+valid664 = valid664 || _valid240;
+const _errs2049 = errors;
+if(Array.isArray(data561)){
+if(data561.length > 2){
+const err1149 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/71/then/properties/config/properties/scale/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1149];
+}
+else {
+vErrors.push(err1149);
+}
+errors++;
+}
+if(data561.length < 2){
+const err1150 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/71/then/properties/config/properties/scale/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1150];
+}
+else {
+vErrors.push(err1150);
+}
+errors++;
+}
+const len48 = data561.length;
+for(let i48=0; i48<len48; i48++){
+if(!(typeof data561[i48] == "number")){
+const err1151 = {instancePath:instancePath+"/config/scale/" + i48,schemaPath:"#/allOf/71/then/properties/config/properties/scale/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1151];
+}
+else {
+vErrors.push(err1151);
+}
+errors++;
+}
+}
+}
+else {
+const err1152 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/71/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1152];
+}
+else {
+vErrors.push(err1152);
+}
+errors++;
+}
+var _valid240 = _errs2049 === errors;
+valid664 = valid664 || _valid240;
+if(!valid664){
+const err1153 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/71/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1153];
+}
+else {
+vErrors.push(err1153);
+}
+errors++;
+}
+else {
+errors = _errs2046;
+if(vErrors !== null){
+if(_errs2046){
+vErrors.length = _errs2046;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data556.fill_value !== undefined){
+let data563 = data556.fill_value;
+const _errs2054 = errors;
+let valid667 = false;
+const _errs2055 = errors;
+if(!(typeof data563 == "number")){
+const err1154 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/71/then/properties/config/properties/fill_value/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1154];
+}
+else {
+vErrors.push(err1154);
+}
+errors++;
+}
+var _valid241 = _errs2055 === errors;
+valid667 = valid667 || _valid241;
+const _errs2057 = errors;
+if(data563 !== null){
+const err1155 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/71/then/properties/config/properties/fill_value/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1155];
+}
+else {
+vErrors.push(err1155);
+}
+errors++;
+}
+var _valid241 = _errs2057 === errors;
+valid667 = valid667 || _valid241;
+if(!valid667){
+const err1156 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/71/then/properties/config/properties/fill_value/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1156];
+}
+else {
+vErrors.push(err1156);
+}
+errors++;
+}
+else {
+errors = _errs2054;
+if(vErrors !== null){
+if(_errs2054){
+vErrors.length = _errs2054;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data556.value_range !== undefined){
+let data564 = data556.value_range;
+if(Array.isArray(data564)){
+if(data564.length > 2){
+const err1157 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/71/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1157];
+}
+else {
+vErrors.push(err1157);
+}
+errors++;
+}
+if(data564.length < 2){
+const err1158 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/71/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1158];
+}
+else {
+vErrors.push(err1158);
+}
+errors++;
+}
+const len49 = data564.length;
+for(let i49=0; i49<len49; i49++){
+if(!(typeof data564[i49] == "number")){
+const err1159 = {instancePath:instancePath+"/config/value_range/" + i49,schemaPath:"#/allOf/71/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1159];
+}
+else {
+vErrors.push(err1159);
+}
+errors++;
+}
+}
+}
+else {
+const err1160 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/71/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1160];
+}
+else {
+vErrors.push(err1160);
+}
+errors++;
+}
+}
+if(data556.seed !== undefined){
+let data566 = data556.seed;
+const _errs2064 = errors;
+let valid670 = false;
+const _errs2065 = errors;
+if(!((typeof data566 == "number") && (!(data566 % 1) && !isNaN(data566)))){
+const err1161 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/71/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1161];
+}
+else {
+vErrors.push(err1161);
+}
+errors++;
+}
+var _valid242 = _errs2065 === errors;
+valid670 = valid670 || _valid242;
+const _errs2067 = errors;
+if(data566 !== null){
+const err1162 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/71/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1162];
+}
+else {
+vErrors.push(err1162);
+}
+errors++;
+}
+var _valid242 = _errs2067 === errors;
+valid670 = valid670 || _valid242;
+if(!valid670){
+const err1163 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/71/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1163];
+}
+else {
+vErrors.push(err1163);
+}
+errors++;
+}
+else {
+errors = _errs2064;
+if(vErrors !== null){
+if(_errs2064){
+vErrors.length = _errs2064;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid236 = _errs2023 === errors;
+valid654 = _valid236;
+if(valid654){
+var props118 = {};
+props118.config = true;
+props118.class_name = true;
+}
+}
+if(!valid654){
+const err1164 = {instancePath,schemaPath:"#/allOf/71/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1164];
+}
+else {
+vErrors.push(err1164);
+}
+errors++;
+}
+if(props0 !== true && props118 !== undefined){
+if(props118 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props118);
+}
+}
+const _errs2070 = errors;
+let valid671 = true;
+const _errs2071 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomGaussianBlur" !== data.class_name){
+const err1165 = {};
+if(vErrors === null){
+vErrors = [err1165];
+}
+else {
+vErrors.push(err1165);
+}
+errors++;
+}
+}
+}
+var _valid243 = _errs2071 === errors;
+errors = _errs2070;
+if(vErrors !== null){
+if(_errs2070){
+vErrors.length = _errs2070;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid243){
+const _errs2073 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data568 = data.config;
+if(!(validate22(data568, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data568 && typeof data568 == "object" && !Array.isArray(data568)){
+if(data568.data_format !== undefined){
+let data569 = data568.data_format;
+const _errs2077 = errors;
+let valid676 = false;
+const _errs2078 = errors;
+if(!(((((data569 === "channels_last") || (data569 === "channels_first")) || (data569 === "th")) || (data569 === "tf")) || (data569 === "default"))){
+const err1166 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/72/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[72].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1166];
+}
+else {
+vErrors.push(err1166);
+}
+errors++;
+}
+var _valid244 = _errs2078 === errors;
+valid676 = valid676 || _valid244;
+const _errs2079 = errors;
+if(data569 !== null){
+const err1167 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/72/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1167];
+}
+else {
+vErrors.push(err1167);
+}
+errors++;
+}
+var _valid244 = _errs2079 === errors;
+valid676 = valid676 || _valid244;
+if(!valid676){
+const err1168 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/72/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1168];
+}
+else {
+vErrors.push(err1168);
+}
+errors++;
+}
+else {
+errors = _errs2077;
+if(vErrors !== null){
+if(_errs2077){
+vErrors.length = _errs2077;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data568.bounding_box_format !== undefined){
+let data570 = data568.bounding_box_format;
+const _errs2082 = errors;
+let valid677 = false;
+const _errs2083 = errors;
+if(typeof data570 !== "string"){
+const err1169 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/72/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1169];
+}
+else {
+vErrors.push(err1169);
+}
+errors++;
+}
+var _valid245 = _errs2083 === errors;
+valid677 = valid677 || _valid245;
+const _errs2085 = errors;
+if(data570 !== null){
+const err1170 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/72/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1170];
+}
+else {
+vErrors.push(err1170);
+}
+errors++;
+}
+var _valid245 = _errs2085 === errors;
+valid677 = valid677 || _valid245;
+if(!valid677){
+const err1171 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/72/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1171];
+}
+else {
+vErrors.push(err1171);
+}
+errors++;
+}
+else {
+errors = _errs2082;
+if(vErrors !== null){
+if(_errs2082){
+vErrors.length = _errs2082;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data568.factor !== undefined){
+let data571 = data568.factor;
+const _errs2088 = errors;
+let valid678 = false;
+const _errs2089 = errors;
+if(!(typeof data571 == "number")){
+const err1172 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/72/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1172];
+}
+else {
+vErrors.push(err1172);
+}
+errors++;
+}
+var _valid246 = _errs2089 === errors;
+valid678 = valid678 || _valid246;
+const _errs2091 = errors;
+if(Array.isArray(data571)){
+if(data571.length > 2){
+const err1173 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/72/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1173];
+}
+else {
+vErrors.push(err1173);
+}
+errors++;
+}
+if(data571.length < 2){
+const err1174 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/72/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1174];
+}
+else {
+vErrors.push(err1174);
+}
+errors++;
+}
+const len50 = data571.length;
+for(let i50=0; i50<len50; i50++){
+if(!(typeof data571[i50] == "number")){
+const err1175 = {instancePath:instancePath+"/config/factor/" + i50,schemaPath:"#/allOf/72/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1175];
+}
+else {
+vErrors.push(err1175);
+}
+errors++;
+}
+}
+}
+else {
+const err1176 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/72/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1176];
+}
+else {
+vErrors.push(err1176);
+}
+errors++;
+}
+var _valid246 = _errs2091 === errors;
+valid678 = valid678 || _valid246;
+if(!valid678){
+const err1177 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/72/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1177];
+}
+else {
+vErrors.push(err1177);
+}
+errors++;
+}
+else {
+errors = _errs2088;
+if(vErrors !== null){
+if(_errs2088){
+vErrors.length = _errs2088;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data568.kernel_size !== undefined){
+let data573 = data568.kernel_size;
+const _errs2096 = errors;
+let valid681 = false;
+const _errs2097 = errors;
+if(!((typeof data573 == "number") && (!(data573 % 1) && !isNaN(data573)))){
+const err1178 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/72/then/properties/config/properties/kernel_size/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1178];
+}
+else {
+vErrors.push(err1178);
+}
+errors++;
+}
+var _valid247 = _errs2097 === errors;
+valid681 = valid681 || _valid247;
+const _errs2099 = errors;
+if(Array.isArray(data573)){
+if(data573.length > 2){
+const err1179 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/72/then/properties/config/properties/kernel_size/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1179];
+}
+else {
+vErrors.push(err1179);
+}
+errors++;
+}
+if(data573.length < 2){
+const err1180 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/72/then/properties/config/properties/kernel_size/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1180];
+}
+else {
+vErrors.push(err1180);
+}
+errors++;
+}
+const len51 = data573.length;
+for(let i51=0; i51<len51; i51++){
+let data574 = data573[i51];
+if(!((typeof data574 == "number") && (!(data574 % 1) && !isNaN(data574)))){
+const err1181 = {instancePath:instancePath+"/config/kernel_size/" + i51,schemaPath:"#/allOf/72/then/properties/config/properties/kernel_size/anyOf/1/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1181];
+}
+else {
+vErrors.push(err1181);
+}
+errors++;
+}
+}
+}
+else {
+const err1182 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/72/then/properties/config/properties/kernel_size/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1182];
+}
+else {
+vErrors.push(err1182);
+}
+errors++;
+}
+var _valid247 = _errs2099 === errors;
+valid681 = valid681 || _valid247;
+if(!valid681){
+const err1183 = {instancePath:instancePath+"/config/kernel_size",schemaPath:"#/allOf/72/then/properties/config/properties/kernel_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1183];
+}
+else {
+vErrors.push(err1183);
+}
+errors++;
+}
+else {
+errors = _errs2096;
+if(vErrors !== null){
+if(_errs2096){
+vErrors.length = _errs2096;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data568.sigma !== undefined){
+let data575 = data568.sigma;
+const _errs2104 = errors;
+let valid684 = false;
+const _errs2105 = errors;
+if(!(typeof data575 == "number")){
+const err1184 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/72/then/properties/config/properties/sigma/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1184];
+}
+else {
+vErrors.push(err1184);
+}
+errors++;
+}
+var _valid248 = _errs2105 === errors;
+valid684 = valid684 || _valid248;
+const _errs2107 = errors;
+if(Array.isArray(data575)){
+if(data575.length > 2){
+const err1185 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/72/then/properties/config/properties/sigma/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1185];
+}
+else {
+vErrors.push(err1185);
+}
+errors++;
+}
+if(data575.length < 2){
+const err1186 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/72/then/properties/config/properties/sigma/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1186];
+}
+else {
+vErrors.push(err1186);
+}
+errors++;
+}
+const len52 = data575.length;
+for(let i52=0; i52<len52; i52++){
+if(!(typeof data575[i52] == "number")){
+const err1187 = {instancePath:instancePath+"/config/sigma/" + i52,schemaPath:"#/allOf/72/then/properties/config/properties/sigma/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1187];
+}
+else {
+vErrors.push(err1187);
+}
+errors++;
+}
+}
+}
+else {
+const err1188 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/72/then/properties/config/properties/sigma/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1188];
+}
+else {
+vErrors.push(err1188);
+}
+errors++;
+}
+var _valid248 = _errs2107 === errors;
+valid684 = valid684 || _valid248;
+if(!valid684){
+const err1189 = {instancePath:instancePath+"/config/sigma",schemaPath:"#/allOf/72/then/properties/config/properties/sigma/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1189];
+}
+else {
+vErrors.push(err1189);
+}
+errors++;
+}
+else {
+errors = _errs2104;
+if(vErrors !== null){
+if(_errs2104){
+vErrors.length = _errs2104;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data568.value_range !== undefined){
+let data577 = data568.value_range;
+if(Array.isArray(data577)){
+if(data577.length > 2){
+const err1190 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/72/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1190];
+}
+else {
+vErrors.push(err1190);
+}
+errors++;
+}
+if(data577.length < 2){
+const err1191 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/72/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1191];
+}
+else {
+vErrors.push(err1191);
+}
+errors++;
+}
+const len53 = data577.length;
+for(let i53=0; i53<len53; i53++){
+if(!(typeof data577[i53] == "number")){
+const err1192 = {instancePath:instancePath+"/config/value_range/" + i53,schemaPath:"#/allOf/72/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1192];
+}
+else {
+vErrors.push(err1192);
+}
+errors++;
+}
+}
+}
+else {
+const err1193 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/72/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1193];
+}
+else {
+vErrors.push(err1193);
+}
+errors++;
+}
+}
+if(data568.seed !== undefined){
+let data579 = data568.seed;
+const _errs2116 = errors;
+let valid689 = false;
+const _errs2117 = errors;
+if(!((typeof data579 == "number") && (!(data579 % 1) && !isNaN(data579)))){
+const err1194 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/72/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1194];
+}
+else {
+vErrors.push(err1194);
+}
+errors++;
+}
+var _valid249 = _errs2117 === errors;
+valid689 = valid689 || _valid249;
+const _errs2119 = errors;
+if(data579 !== null){
+const err1195 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/72/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1195];
+}
+else {
+vErrors.push(err1195);
+}
+errors++;
+}
+var _valid249 = _errs2119 === errors;
+valid689 = valid689 || _valid249;
+if(!valid689){
+const err1196 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/72/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1196];
+}
+else {
+vErrors.push(err1196);
+}
+errors++;
+}
+else {
+errors = _errs2116;
+if(vErrors !== null){
+if(_errs2116){
+vErrors.length = _errs2116;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid243 = _errs2073 === errors;
+valid671 = _valid243;
+if(valid671){
+var props119 = {};
+props119.config = true;
+props119.class_name = true;
+}
+}
+if(!valid671){
+const err1197 = {instancePath,schemaPath:"#/allOf/72/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1197];
+}
+else {
+vErrors.push(err1197);
+}
+errors++;
+}
+if(props0 !== true && props119 !== undefined){
+if(props119 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props119);
+}
+}
+const _errs2122 = errors;
+let valid690 = true;
+const _errs2123 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomPerspective" !== data.class_name){
+const err1198 = {};
+if(vErrors === null){
+vErrors = [err1198];
+}
+else {
+vErrors.push(err1198);
+}
+errors++;
+}
+}
+}
+var _valid250 = _errs2123 === errors;
+errors = _errs2122;
+if(vErrors !== null){
+if(_errs2122){
+vErrors.length = _errs2122;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid250){
+const _errs2125 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data581 = data.config;
+if(!(validate22(data581, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data581 && typeof data581 == "object" && !Array.isArray(data581)){
+if(data581.data_format !== undefined){
+let data582 = data581.data_format;
+const _errs2129 = errors;
+let valid695 = false;
+const _errs2130 = errors;
+if(!(((((data582 === "channels_last") || (data582 === "channels_first")) || (data582 === "th")) || (data582 === "tf")) || (data582 === "default"))){
+const err1199 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/73/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[73].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1199];
+}
+else {
+vErrors.push(err1199);
+}
+errors++;
+}
+var _valid251 = _errs2130 === errors;
+valid695 = valid695 || _valid251;
+const _errs2131 = errors;
+if(data582 !== null){
+const err1200 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/73/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1200];
+}
+else {
+vErrors.push(err1200);
+}
+errors++;
+}
+var _valid251 = _errs2131 === errors;
+valid695 = valid695 || _valid251;
+if(!valid695){
+const err1201 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/73/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1201];
+}
+else {
+vErrors.push(err1201);
+}
+errors++;
+}
+else {
+errors = _errs2129;
+if(vErrors !== null){
+if(_errs2129){
+vErrors.length = _errs2129;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data581.bounding_box_format !== undefined){
+let data583 = data581.bounding_box_format;
+const _errs2134 = errors;
+let valid696 = false;
+const _errs2135 = errors;
+if(typeof data583 !== "string"){
+const err1202 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/73/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1202];
+}
+else {
+vErrors.push(err1202);
+}
+errors++;
+}
+var _valid252 = _errs2135 === errors;
+valid696 = valid696 || _valid252;
+const _errs2137 = errors;
+if(data583 !== null){
+const err1203 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/73/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1203];
+}
+else {
+vErrors.push(err1203);
+}
+errors++;
+}
+var _valid252 = _errs2137 === errors;
+valid696 = valid696 || _valid252;
+if(!valid696){
+const err1204 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/73/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1204];
+}
+else {
+vErrors.push(err1204);
+}
+errors++;
+}
+else {
+errors = _errs2134;
+if(vErrors !== null){
+if(_errs2134){
+vErrors.length = _errs2134;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data581.factor !== undefined){
+let data584 = data581.factor;
+const _errs2140 = errors;
+let valid697 = false;
+const _errs2141 = errors;
+if(!(typeof data584 == "number")){
+const err1205 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/73/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1205];
+}
+else {
+vErrors.push(err1205);
+}
+errors++;
+}
+var _valid253 = _errs2141 === errors;
+valid697 = valid697 || _valid253;
+const _errs2143 = errors;
+if(Array.isArray(data584)){
+if(data584.length > 2){
+const err1206 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/73/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1206];
+}
+else {
+vErrors.push(err1206);
+}
+errors++;
+}
+if(data584.length < 2){
+const err1207 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/73/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1207];
+}
+else {
+vErrors.push(err1207);
+}
+errors++;
+}
+const len54 = data584.length;
+for(let i54=0; i54<len54; i54++){
+if(!(typeof data584[i54] == "number")){
+const err1208 = {instancePath:instancePath+"/config/factor/" + i54,schemaPath:"#/allOf/73/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1208];
+}
+else {
+vErrors.push(err1208);
+}
+errors++;
+}
+}
+}
+else {
+const err1209 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/73/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1209];
+}
+else {
+vErrors.push(err1209);
+}
+errors++;
+}
+var _valid253 = _errs2143 === errors;
+valid697 = valid697 || _valid253;
+if(!valid697){
+const err1210 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/73/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1210];
+}
+else {
+vErrors.push(err1210);
+}
+errors++;
+}
+else {
+errors = _errs2140;
+if(vErrors !== null){
+if(_errs2140){
+vErrors.length = _errs2140;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data581.scale !== undefined){
+if(!(typeof data581.scale == "number")){
+const err1211 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/73/then/properties/config/properties/scale/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1211];
+}
+else {
+vErrors.push(err1211);
+}
+errors++;
+}
+}
+if(data581.interpolation !== undefined){
+let data587 = data581.interpolation;
+if(!((data587 === "bilinear") || (data587 === "nearest"))){
+const err1212 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/73/then/properties/config/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema32.allOf[73].then.properties.config.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1212];
+}
+else {
+vErrors.push(err1212);
+}
+errors++;
+}
+}
+if(data581.fill_value !== undefined){
+if(!(typeof data581.fill_value == "number")){
+const err1213 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/73/then/properties/config/properties/fill_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1213];
+}
+else {
+vErrors.push(err1213);
+}
+errors++;
+}
+}
+if(data581.seed !== undefined){
+let data589 = data581.seed;
+const _errs2153 = errors;
+let valid700 = false;
+const _errs2154 = errors;
+if(!((typeof data589 == "number") && (!(data589 % 1) && !isNaN(data589)))){
+const err1214 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/73/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1214];
+}
+else {
+vErrors.push(err1214);
+}
+errors++;
+}
+var _valid254 = _errs2154 === errors;
+valid700 = valid700 || _valid254;
+const _errs2156 = errors;
+if(data589 !== null){
+const err1215 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/73/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1215];
+}
+else {
+vErrors.push(err1215);
+}
+errors++;
+}
+var _valid254 = _errs2156 === errors;
+valid700 = valid700 || _valid254;
+if(!valid700){
+const err1216 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/73/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1216];
+}
+else {
+vErrors.push(err1216);
+}
+errors++;
+}
+else {
+errors = _errs2153;
+if(vErrors !== null){
+if(_errs2153){
+vErrors.length = _errs2153;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid250 = _errs2125 === errors;
+valid690 = _valid250;
+if(valid690){
+var props120 = {};
+props120.config = true;
+props120.class_name = true;
+}
+}
+if(!valid690){
+const err1217 = {instancePath,schemaPath:"#/allOf/73/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1217];
+}
+else {
+vErrors.push(err1217);
+}
+errors++;
+}
+if(props0 !== true && props120 !== undefined){
+if(props120 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props120);
+}
+}
+const _errs2159 = errors;
+let valid701 = true;
+const _errs2160 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomElasticTransform" !== data.class_name){
+const err1218 = {};
+if(vErrors === null){
+vErrors = [err1218];
+}
+else {
+vErrors.push(err1218);
+}
+errors++;
+}
+}
+}
+var _valid255 = _errs2160 === errors;
+errors = _errs2159;
+if(vErrors !== null){
+if(_errs2159){
+vErrors.length = _errs2159;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid255){
+const _errs2162 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data591 = data.config;
+if(!(validate22(data591, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data591 && typeof data591 == "object" && !Array.isArray(data591)){
+if(data591.data_format !== undefined){
+let data592 = data591.data_format;
+const _errs2166 = errors;
+let valid706 = false;
+const _errs2167 = errors;
+if(!(((((data592 === "channels_last") || (data592 === "channels_first")) || (data592 === "th")) || (data592 === "tf")) || (data592 === "default"))){
+const err1219 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/74/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[74].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1219];
+}
+else {
+vErrors.push(err1219);
+}
+errors++;
+}
+var _valid256 = _errs2167 === errors;
+valid706 = valid706 || _valid256;
+const _errs2168 = errors;
+if(data592 !== null){
+const err1220 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/74/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1220];
+}
+else {
+vErrors.push(err1220);
+}
+errors++;
+}
+var _valid256 = _errs2168 === errors;
+valid706 = valid706 || _valid256;
+if(!valid706){
+const err1221 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/74/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1221];
+}
+else {
+vErrors.push(err1221);
+}
+errors++;
+}
+else {
+errors = _errs2166;
+if(vErrors !== null){
+if(_errs2166){
+vErrors.length = _errs2166;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data591.bounding_box_format !== undefined){
+let data593 = data591.bounding_box_format;
+const _errs2171 = errors;
+let valid707 = false;
+const _errs2172 = errors;
+if(typeof data593 !== "string"){
+const err1222 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/74/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1222];
+}
+else {
+vErrors.push(err1222);
+}
+errors++;
+}
+var _valid257 = _errs2172 === errors;
+valid707 = valid707 || _valid257;
+const _errs2174 = errors;
+if(data593 !== null){
+const err1223 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/74/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1223];
+}
+else {
+vErrors.push(err1223);
+}
+errors++;
+}
+var _valid257 = _errs2174 === errors;
+valid707 = valid707 || _valid257;
+if(!valid707){
+const err1224 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/74/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1224];
+}
+else {
+vErrors.push(err1224);
+}
+errors++;
+}
+else {
+errors = _errs2171;
+if(vErrors !== null){
+if(_errs2171){
+vErrors.length = _errs2171;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data591.factor !== undefined){
+let data594 = data591.factor;
+const _errs2177 = errors;
+let valid708 = false;
+const _errs2178 = errors;
+if(!(typeof data594 == "number")){
+const err1225 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/74/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1225];
+}
+else {
+vErrors.push(err1225);
+}
+errors++;
+}
+var _valid258 = _errs2178 === errors;
+valid708 = valid708 || _valid258;
+const _errs2180 = errors;
+if(Array.isArray(data594)){
+if(data594.length > 2){
+const err1226 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/74/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1226];
+}
+else {
+vErrors.push(err1226);
+}
+errors++;
+}
+if(data594.length < 2){
+const err1227 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/74/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1227];
+}
+else {
+vErrors.push(err1227);
+}
+errors++;
+}
+const len55 = data594.length;
+for(let i55=0; i55<len55; i55++){
+if(!(typeof data594[i55] == "number")){
+const err1228 = {instancePath:instancePath+"/config/factor/" + i55,schemaPath:"#/allOf/74/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1228];
+}
+else {
+vErrors.push(err1228);
+}
+errors++;
+}
+}
+}
+else {
+const err1229 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/74/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1229];
+}
+else {
+vErrors.push(err1229);
+}
+errors++;
+}
+var _valid258 = _errs2180 === errors;
+valid708 = valid708 || _valid258;
+if(!valid708){
+const err1230 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/74/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1230];
+}
+else {
+vErrors.push(err1230);
+}
+errors++;
+}
+else {
+errors = _errs2177;
+if(vErrors !== null){
+if(_errs2177){
+vErrors.length = _errs2177;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data591.scale !== undefined){
+let data596 = data591.scale;
+const _errs2185 = errors;
+let valid711 = false;
+const _errs2186 = errors;
+if(!(typeof data596 == "number")){
+const err1231 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/74/then/properties/config/properties/scale/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1231];
+}
+else {
+vErrors.push(err1231);
+}
+errors++;
+}
+var _valid259 = _errs2186 === errors;
+valid711 = valid711 || _valid259;
+const _errs2188 = errors;
+if(Array.isArray(data596)){
+if(data596.length > 2){
+const err1232 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/74/then/properties/config/properties/scale/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1232];
+}
+else {
+vErrors.push(err1232);
+}
+errors++;
+}
+if(data596.length < 2){
+const err1233 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/74/then/properties/config/properties/scale/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1233];
+}
+else {
+vErrors.push(err1233);
+}
+errors++;
+}
+const len56 = data596.length;
+for(let i56=0; i56<len56; i56++){
+if(!(typeof data596[i56] == "number")){
+const err1234 = {instancePath:instancePath+"/config/scale/" + i56,schemaPath:"#/allOf/74/then/properties/config/properties/scale/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1234];
+}
+else {
+vErrors.push(err1234);
+}
+errors++;
+}
+}
+}
+else {
+const err1235 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/74/then/properties/config/properties/scale/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1235];
+}
+else {
+vErrors.push(err1235);
+}
+errors++;
+}
+var _valid259 = _errs2188 === errors;
+valid711 = valid711 || _valid259;
+if(!valid711){
+const err1236 = {instancePath:instancePath+"/config/scale",schemaPath:"#/allOf/74/then/properties/config/properties/scale/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1236];
+}
+else {
+vErrors.push(err1236);
+}
+errors++;
+}
+else {
+errors = _errs2185;
+if(vErrors !== null){
+if(_errs2185){
+vErrors.length = _errs2185;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data591.interpolation !== undefined){
+let data598 = data591.interpolation;
+if(!((data598 === "bilinear") || (data598 === "nearest"))){
+const err1237 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/74/then/properties/config/properties/interpolation/enum",keyword:"enum",params:{allowedValues: schema32.allOf[74].then.properties.config.properties.interpolation.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1237];
+}
+else {
+vErrors.push(err1237);
+}
+errors++;
+}
+}
+if(data591.fill_mode !== undefined){
+let data599 = data591.fill_mode;
+if(!((((data599 === "reflect") || (data599 === "wrap")) || (data599 === "constant")) || (data599 === "nearest"))){
+const err1238 = {instancePath:instancePath+"/config/fill_mode",schemaPath:"#/allOf/74/then/properties/config/properties/fill_mode/enum",keyword:"enum",params:{allowedValues: schema32.allOf[74].then.properties.config.properties.fill_mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1238];
+}
+else {
+vErrors.push(err1238);
+}
+errors++;
+}
+}
+if(data591.fill_value !== undefined){
+if(!(typeof data591.fill_value == "number")){
+const err1239 = {instancePath:instancePath+"/config/fill_value",schemaPath:"#/allOf/74/then/properties/config/properties/fill_value/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1239];
+}
+else {
+vErrors.push(err1239);
+}
+errors++;
+}
+}
+if(data591.value_range !== undefined){
+let data601 = data591.value_range;
+if(Array.isArray(data601)){
+if(data601.length > 2){
+const err1240 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/74/then/properties/config/properties/value_range/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1240];
+}
+else {
+vErrors.push(err1240);
+}
+errors++;
+}
+if(data601.length < 2){
+const err1241 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/74/then/properties/config/properties/value_range/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1241];
+}
+else {
+vErrors.push(err1241);
+}
+errors++;
+}
+const len57 = data601.length;
+for(let i57=0; i57<len57; i57++){
+if(!(typeof data601[i57] == "number")){
+const err1242 = {instancePath:instancePath+"/config/value_range/" + i57,schemaPath:"#/allOf/74/then/properties/config/properties/value_range/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1242];
+}
+else {
+vErrors.push(err1242);
+}
+errors++;
+}
+}
+}
+else {
+const err1243 = {instancePath:instancePath+"/config/value_range",schemaPath:"#/allOf/74/then/properties/config/properties/value_range/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1243];
+}
+else {
+vErrors.push(err1243);
+}
+errors++;
+}
+}
+if(data591.seed !== undefined){
+let data603 = data591.seed;
+const _errs2201 = errors;
+let valid716 = false;
+const _errs2202 = errors;
+if(!((typeof data603 == "number") && (!(data603 % 1) && !isNaN(data603)))){
+const err1244 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/74/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1244];
+}
+else {
+vErrors.push(err1244);
+}
+errors++;
+}
+var _valid260 = _errs2202 === errors;
+valid716 = valid716 || _valid260;
+const _errs2204 = errors;
+if(data603 !== null){
+const err1245 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/74/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1245];
+}
+else {
+vErrors.push(err1245);
+}
+errors++;
+}
+var _valid260 = _errs2204 === errors;
+valid716 = valid716 || _valid260;
+if(!valid716){
+const err1246 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/74/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1246];
+}
+else {
+vErrors.push(err1246);
+}
+errors++;
+}
+else {
+errors = _errs2201;
+if(vErrors !== null){
+if(_errs2201){
+vErrors.length = _errs2201;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid255 = _errs2162 === errors;
+valid701 = _valid255;
+if(valid701){
+var props121 = {};
+props121.config = true;
+props121.class_name = true;
+}
+}
+if(!valid701){
+const err1247 = {instancePath,schemaPath:"#/allOf/74/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1247];
+}
+else {
+vErrors.push(err1247);
+}
+errors++;
+}
+if(props0 !== true && props121 !== undefined){
+if(props121 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props121);
+}
+}
+const _errs2207 = errors;
+let valid717 = true;
+const _errs2208 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomHeight" !== data.class_name){
+const err1248 = {};
+if(vErrors === null){
+vErrors = [err1248];
+}
+else {
+vErrors.push(err1248);
+}
+errors++;
+}
+}
+}
+var _valid261 = _errs2208 === errors;
+errors = _errs2207;
+if(vErrors !== null){
+if(_errs2207){
+vErrors.length = _errs2207;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid261){
+const _errs2210 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data605 = data.config;
+if(!(validate22(data605, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data605 && typeof data605 == "object" && !Array.isArray(data605)){
+if(data605.factor === undefined){
+const err1249 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/75/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err1249];
+}
+else {
+vErrors.push(err1249);
+}
+errors++;
+}
+if(data605.data_format !== undefined){
+let data606 = data605.data_format;
+const _errs2214 = errors;
+let valid722 = false;
+const _errs2215 = errors;
+if(!(((((data606 === "channels_last") || (data606 === "channels_first")) || (data606 === "th")) || (data606 === "tf")) || (data606 === "default"))){
+const err1250 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/75/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[75].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1250];
+}
+else {
+vErrors.push(err1250);
+}
+errors++;
+}
+var _valid262 = _errs2215 === errors;
+valid722 = valid722 || _valid262;
+const _errs2216 = errors;
+if(data606 !== null){
+const err1251 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/75/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1251];
+}
+else {
+vErrors.push(err1251);
+}
+errors++;
+}
+var _valid262 = _errs2216 === errors;
+valid722 = valid722 || _valid262;
+if(!valid722){
+const err1252 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/75/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1252];
+}
+else {
+vErrors.push(err1252);
+}
+errors++;
+}
+else {
+errors = _errs2214;
+if(vErrors !== null){
+if(_errs2214){
+vErrors.length = _errs2214;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data605.bounding_box_format !== undefined){
+let data607 = data605.bounding_box_format;
+const _errs2219 = errors;
+let valid723 = false;
+const _errs2220 = errors;
+if(typeof data607 !== "string"){
+const err1253 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/75/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1253];
+}
+else {
+vErrors.push(err1253);
+}
+errors++;
+}
+var _valid263 = _errs2220 === errors;
+valid723 = valid723 || _valid263;
+const _errs2222 = errors;
+if(data607 !== null){
+const err1254 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/75/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1254];
+}
+else {
+vErrors.push(err1254);
+}
+errors++;
+}
+var _valid263 = _errs2222 === errors;
+valid723 = valid723 || _valid263;
+if(!valid723){
+const err1255 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/75/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1255];
+}
+else {
+vErrors.push(err1255);
+}
+errors++;
+}
+else {
+errors = _errs2219;
+if(vErrors !== null){
+if(_errs2219){
+vErrors.length = _errs2219;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data605.factor !== undefined){
+let data608 = data605.factor;
+const _errs2225 = errors;
+let valid724 = false;
+const _errs2226 = errors;
+if(!(typeof data608 == "number")){
+const err1256 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/75/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1256];
+}
+else {
+vErrors.push(err1256);
+}
+errors++;
+}
+var _valid264 = _errs2226 === errors;
+valid724 = valid724 || _valid264;
+const _errs2228 = errors;
+if(Array.isArray(data608)){
+if(data608.length > 2){
+const err1257 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/75/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1257];
+}
+else {
+vErrors.push(err1257);
+}
+errors++;
+}
+if(data608.length < 2){
+const err1258 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/75/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1258];
+}
+else {
+vErrors.push(err1258);
+}
+errors++;
+}
+const len58 = data608.length;
+for(let i58=0; i58<len58; i58++){
+if(!(typeof data608[i58] == "number")){
+const err1259 = {instancePath:instancePath+"/config/factor/" + i58,schemaPath:"#/allOf/75/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1259];
+}
+else {
+vErrors.push(err1259);
+}
+errors++;
+}
+}
+}
+else {
+const err1260 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/75/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1260];
+}
+else {
+vErrors.push(err1260);
+}
+errors++;
+}
+var _valid264 = _errs2228 === errors;
+valid724 = valid724 || _valid264;
+if(!valid724){
+const err1261 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/75/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1261];
+}
+else {
+vErrors.push(err1261);
+}
+errors++;
+}
+else {
+errors = _errs2225;
+if(vErrors !== null){
+if(_errs2225){
+vErrors.length = _errs2225;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data605.interpolation !== undefined){
+if(typeof data605.interpolation !== "string"){
+const err1262 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/75/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1262];
+}
+else {
+vErrors.push(err1262);
+}
+errors++;
+}
+}
+if(data605.seed !== undefined){
+let data611 = data605.seed;
+const _errs2235 = errors;
+let valid727 = false;
+const _errs2236 = errors;
+if(!((typeof data611 == "number") && (!(data611 % 1) && !isNaN(data611)))){
+const err1263 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/75/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1263];
+}
+else {
+vErrors.push(err1263);
+}
+errors++;
+}
+var _valid265 = _errs2236 === errors;
+valid727 = valid727 || _valid265;
+const _errs2238 = errors;
+if(data611 !== null){
+const err1264 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/75/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1264];
+}
+else {
+vErrors.push(err1264);
+}
+errors++;
+}
+var _valid265 = _errs2238 === errors;
+valid727 = valid727 || _valid265;
+if(!valid727){
+const err1265 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/75/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1265];
+}
+else {
+vErrors.push(err1265);
+}
+errors++;
+}
+else {
+errors = _errs2235;
+if(vErrors !== null){
+if(_errs2235){
+vErrors.length = _errs2235;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid261 = _errs2210 === errors;
+valid717 = _valid261;
+if(valid717){
+var props122 = {};
+props122.config = true;
+props122.class_name = true;
+}
+}
+if(!valid717){
+const err1266 = {instancePath,schemaPath:"#/allOf/75/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1266];
+}
+else {
+vErrors.push(err1266);
+}
+errors++;
+}
+if(props0 !== true && props122 !== undefined){
+if(props122 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props122);
+}
+}
+const _errs2241 = errors;
+let valid728 = true;
+const _errs2242 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name !== undefined){
+if("RandomWidth" !== data.class_name){
+const err1267 = {};
+if(vErrors === null){
+vErrors = [err1267];
+}
+else {
+vErrors.push(err1267);
+}
+errors++;
+}
+}
+}
+var _valid266 = _errs2242 === errors;
+errors = _errs2241;
+if(vErrors !== null){
+if(_errs2241){
+vErrors.length = _errs2241;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid266){
+const _errs2244 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.config !== undefined){
+let data613 = data.config;
+if(!(validate22(data613, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+if(data613 && typeof data613 == "object" && !Array.isArray(data613)){
+if(data613.factor === undefined){
+const err1268 = {instancePath:instancePath+"/config",schemaPath:"#/allOf/76/then/properties/config/required",keyword:"required",params:{missingProperty: "factor"},message:"must have required property '"+"factor"+"'"};
+if(vErrors === null){
+vErrors = [err1268];
+}
+else {
+vErrors.push(err1268);
+}
+errors++;
+}
+if(data613.data_format !== undefined){
+let data614 = data613.data_format;
+const _errs2248 = errors;
+let valid733 = false;
+const _errs2249 = errors;
+if(!(((((data614 === "channels_last") || (data614 === "channels_first")) || (data614 === "th")) || (data614 === "tf")) || (data614 === "default"))){
+const err1269 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/76/then/properties/config/properties/data_format/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.allOf[76].then.properties.config.properties.data_format.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1269];
+}
+else {
+vErrors.push(err1269);
+}
+errors++;
+}
+var _valid267 = _errs2249 === errors;
+valid733 = valid733 || _valid267;
+const _errs2250 = errors;
+if(data614 !== null){
+const err1270 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/76/then/properties/config/properties/data_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1270];
+}
+else {
+vErrors.push(err1270);
+}
+errors++;
+}
+var _valid267 = _errs2250 === errors;
+valid733 = valid733 || _valid267;
+if(!valid733){
+const err1271 = {instancePath:instancePath+"/config/data_format",schemaPath:"#/allOf/76/then/properties/config/properties/data_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1271];
+}
+else {
+vErrors.push(err1271);
+}
+errors++;
+}
+else {
+errors = _errs2248;
+if(vErrors !== null){
+if(_errs2248){
+vErrors.length = _errs2248;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data613.bounding_box_format !== undefined){
+let data615 = data613.bounding_box_format;
+const _errs2253 = errors;
+let valid734 = false;
+const _errs2254 = errors;
+if(typeof data615 !== "string"){
+const err1272 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/76/then/properties/config/properties/bounding_box_format/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1272];
+}
+else {
+vErrors.push(err1272);
+}
+errors++;
+}
+var _valid268 = _errs2254 === errors;
+valid734 = valid734 || _valid268;
+const _errs2256 = errors;
+if(data615 !== null){
+const err1273 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/76/then/properties/config/properties/bounding_box_format/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1273];
+}
+else {
+vErrors.push(err1273);
+}
+errors++;
+}
+var _valid268 = _errs2256 === errors;
+valid734 = valid734 || _valid268;
+if(!valid734){
+const err1274 = {instancePath:instancePath+"/config/bounding_box_format",schemaPath:"#/allOf/76/then/properties/config/properties/bounding_box_format/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1274];
+}
+else {
+vErrors.push(err1274);
+}
+errors++;
+}
+else {
+errors = _errs2253;
+if(vErrors !== null){
+if(_errs2253){
+vErrors.length = _errs2253;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data613.factor !== undefined){
+let data616 = data613.factor;
+const _errs2259 = errors;
+let valid735 = false;
+const _errs2260 = errors;
+if(!(typeof data616 == "number")){
+const err1275 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/76/then/properties/config/properties/factor/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1275];
+}
+else {
+vErrors.push(err1275);
+}
+errors++;
+}
+var _valid269 = _errs2260 === errors;
+valid735 = valid735 || _valid269;
+const _errs2262 = errors;
+if(Array.isArray(data616)){
+if(data616.length > 2){
+const err1276 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/76/then/properties/config/properties/factor/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 2},message:"must NOT have more than 2 items"};
+if(vErrors === null){
+vErrors = [err1276];
+}
+else {
+vErrors.push(err1276);
+}
+errors++;
+}
+if(data616.length < 2){
+const err1277 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/76/then/properties/config/properties/factor/anyOf/1/minItems",keyword:"minItems",params:{limit: 2},message:"must NOT have fewer than 2 items"};
+if(vErrors === null){
+vErrors = [err1277];
+}
+else {
+vErrors.push(err1277);
+}
+errors++;
+}
+const len59 = data616.length;
+for(let i59=0; i59<len59; i59++){
+if(!(typeof data616[i59] == "number")){
+const err1278 = {instancePath:instancePath+"/config/factor/" + i59,schemaPath:"#/allOf/76/then/properties/config/properties/factor/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err1278];
+}
+else {
+vErrors.push(err1278);
+}
+errors++;
+}
+}
+}
+else {
+const err1279 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/76/then/properties/config/properties/factor/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1279];
+}
+else {
+vErrors.push(err1279);
+}
+errors++;
+}
+var _valid269 = _errs2262 === errors;
+valid735 = valid735 || _valid269;
+if(!valid735){
+const err1280 = {instancePath:instancePath+"/config/factor",schemaPath:"#/allOf/76/then/properties/config/properties/factor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1280];
+}
+else {
+vErrors.push(err1280);
+}
+errors++;
+}
+else {
+errors = _errs2259;
+if(vErrors !== null){
+if(_errs2259){
+vErrors.length = _errs2259;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data613.interpolation !== undefined){
+if(typeof data613.interpolation !== "string"){
+const err1281 = {instancePath:instancePath+"/config/interpolation",schemaPath:"#/allOf/76/then/properties/config/properties/interpolation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1281];
+}
+else {
+vErrors.push(err1281);
+}
+errors++;
+}
+}
+if(data613.seed !== undefined){
+let data619 = data613.seed;
+const _errs2269 = errors;
+let valid738 = false;
+const _errs2270 = errors;
+if(!((typeof data619 == "number") && (!(data619 % 1) && !isNaN(data619)))){
+const err1282 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/76/then/properties/config/properties/seed/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1282];
+}
+else {
+vErrors.push(err1282);
+}
+errors++;
+}
+var _valid270 = _errs2270 === errors;
+valid738 = valid738 || _valid270;
+const _errs2272 = errors;
+if(data619 !== null){
+const err1283 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/76/then/properties/config/properties/seed/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1283];
+}
+else {
+vErrors.push(err1283);
+}
+errors++;
+}
+var _valid270 = _errs2272 === errors;
+valid738 = valid738 || _valid270;
+if(!valid738){
+const err1284 = {instancePath:instancePath+"/config/seed",schemaPath:"#/allOf/76/then/properties/config/properties/seed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1284];
+}
+else {
+vErrors.push(err1284);
+}
+errors++;
+}
+else {
+errors = _errs2269;
+if(vErrors !== null){
+if(_errs2269){
+vErrors.length = _errs2269;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+}
+var _valid266 = _errs2244 === errors;
+valid728 = _valid266;
+if(valid728){
+var props123 = {};
+props123.config = true;
+props123.class_name = true;
+}
+}
+if(!valid728){
+const err1285 = {instancePath,schemaPath:"#/allOf/76/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err1285];
+}
+else {
+vErrors.push(err1285);
+}
+errors++;
+}
+if(props0 !== true && props123 !== undefined){
+if(props123 === true){
+props0 = true;
+}
+else {
+props0 = props0 || {};
+Object.assign(props0, props123);
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.class_name === undefined){
+const err1286 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "class_name"},message:"must have required property '"+"class_name"+"'"};
+if(vErrors === null){
+vErrors = [err1286];
+}
+else {
+vErrors.push(err1286);
+}
+errors++;
+}
+if(data.config === undefined){
+const err1287 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'"};
+if(vErrors === null){
+vErrors = [err1287];
+}
+else {
+vErrors.push(err1287);
 }
 errors++;
 }
@@ -13786,185 +22887,185 @@ props0.inbound_nodes = true;
 props0.build_config = true;
 }
 if(data.class_name !== undefined){
-let data386 = data.class_name;
-if(typeof data386 === "string"){
-if(func1(data386) < 1){
-const err744 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data620 = data.class_name;
+if(typeof data620 === "string"){
+if(func1(data620) < 1){
+const err1288 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err744];
+vErrors = [err1288];
 }
 else {
-vErrors.push(err744);
+vErrors.push(err1288);
 }
 errors++;
 }
 }
 else {
-const err745 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1289 = {instancePath:instancePath+"/class_name",schemaPath:"#/properties/class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err745];
+vErrors = [err1289];
 }
 else {
-vErrors.push(err745);
+vErrors.push(err1289);
 }
 errors++;
 }
 }
 if(data.config !== undefined){
-let data387 = data.config;
-if(!data387 || typeof data387 != "object"){
-const err746 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: schema32.properties.config.type},message:"must be object,array"};
+let data621 = data.config;
+if(!data621 || typeof data621 != "object"){
+const err1290 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: schema32.properties.config.type},message:"must be object,array"};
 if(vErrors === null){
-vErrors = [err746];
+vErrors = [err1290];
 }
 else {
-vErrors.push(err746);
+vErrors.push(err1290);
 }
 errors++;
 }
 }
 if(data.module !== undefined){
-let data388 = data.module;
-if((typeof data388 !== "string") && (data388 !== null)){
-const err747 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
+let data622 = data.module;
+if((typeof data622 !== "string") && (data622 !== null)){
+const err1291 = {instancePath:instancePath+"/module",schemaPath:"#/properties/module/type",keyword:"type",params:{type: schema32.properties.module.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err747];
+vErrors = [err1291];
 }
 else {
-vErrors.push(err747);
+vErrors.push(err1291);
 }
 errors++;
 }
 }
 if(data.registered_name !== undefined){
-let data389 = data.registered_name;
-if((typeof data389 !== "string") && (data389 !== null)){
-const err748 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
+let data623 = data.registered_name;
+if((typeof data623 !== "string") && (data623 !== null)){
+const err1292 = {instancePath:instancePath+"/registered_name",schemaPath:"#/properties/registered_name/type",keyword:"type",params:{type: schema32.properties.registered_name.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err748];
+vErrors = [err1292];
 }
 else {
-vErrors.push(err748);
+vErrors.push(err1292);
 }
 errors++;
 }
 }
 if(data.name !== undefined){
-let data390 = data.name;
-if(typeof data390 === "string"){
-if(func1(data390) < 1){
-const err749 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data624 = data.name;
+if(typeof data624 === "string"){
+if(func1(data624) < 1){
+const err1293 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err749];
+vErrors = [err1293];
 }
 else {
-vErrors.push(err749);
+vErrors.push(err1293);
 }
 errors++;
 }
 }
 else {
-const err750 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1294 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err750];
+vErrors = [err1294];
 }
 else {
-vErrors.push(err750);
+vErrors.push(err1294);
 }
 errors++;
 }
 }
 if(data.inbound_nodes !== undefined){
-let data391 = data.inbound_nodes;
-if(Array.isArray(data391)){
-const len19 = data391.length;
-for(let i19=0; i19<len19; i19++){
-let data392 = data391[i19];
-const _errs1378 = errors;
-let valid442 = false;
-const _errs1379 = errors;
-if(!(Array.isArray(data392))){
-const err751 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data625 = data.inbound_nodes;
+if(Array.isArray(data625)){
+const len60 = data625.length;
+for(let i60=0; i60<len60; i60++){
+let data626 = data625[i60];
+const _errs2288 = errors;
+let valid743 = false;
+const _errs2289 = errors;
+if(!(Array.isArray(data626))){
+const err1295 = {instancePath:instancePath+"/inbound_nodes/" + i60,schemaPath:"#/$defs/inboundNode/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err751];
+vErrors = [err1295];
 }
 else {
-vErrors.push(err751);
+vErrors.push(err1295);
 }
 errors++;
 }
-var _valid148 = _errs1379 === errors;
-valid442 = valid442 || _valid148;
-const _errs1381 = errors;
-if(data392 && typeof data392 == "object" && !Array.isArray(data392)){
-if(data392.args === undefined){
-const err752 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
+var _valid271 = _errs2289 === errors;
+valid743 = valid743 || _valid271;
+const _errs2291 = errors;
+if(data626 && typeof data626 == "object" && !Array.isArray(data626)){
+if(data626.args === undefined){
+const err1296 = {instancePath:instancePath+"/inbound_nodes/" + i60,schemaPath:"#/$defs/inboundNode/anyOf/1/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
 if(vErrors === null){
-vErrors = [err752];
+vErrors = [err1296];
 }
 else {
-vErrors.push(err752);
+vErrors.push(err1296);
 }
 errors++;
 }
-if(data392.args !== undefined){
-if(!(Array.isArray(data392.args))){
-const err753 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data626.args !== undefined){
+if(!(Array.isArray(data626.args))){
+const err1297 = {instancePath:instancePath+"/inbound_nodes/" + i60+"/args",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err753];
+vErrors = [err1297];
 }
 else {
-vErrors.push(err753);
-}
-errors++;
-}
-}
-if(data392.kwargs !== undefined){
-let data394 = data392.kwargs;
-if((!(data394 && typeof data394 == "object" && !Array.isArray(data394))) && (data394 !== null)){
-const err754 = {instancePath:instancePath+"/inbound_nodes/" + i19+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema88.anyOf[1].properties.kwargs.type},message:"must be object,null"};
-if(vErrors === null){
-vErrors = [err754];
-}
-else {
-vErrors.push(err754);
+vErrors.push(err1297);
 }
 errors++;
 }
 }
-}
-else {
-const err755 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data626.kwargs !== undefined){
+let data628 = data626.kwargs;
+if((!(data628 && typeof data628 == "object" && !Array.isArray(data628))) && (data628 !== null)){
+const err1298 = {instancePath:instancePath+"/inbound_nodes/" + i60+"/kwargs",schemaPath:"#/$defs/inboundNode/anyOf/1/properties/kwargs/type",keyword:"type",params:{type: schema88.anyOf[1].properties.kwargs.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err755];
+vErrors = [err1298];
 }
 else {
-vErrors.push(err755);
+vErrors.push(err1298);
 }
 errors++;
 }
-var _valid148 = _errs1381 === errors;
-valid442 = valid442 || _valid148;
-if(_valid148){
-var props100 = {};
-props100.args = true;
-props100.kwargs = true;
 }
-if(!valid442){
-const err756 = {instancePath:instancePath+"/inbound_nodes/" + i19,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err756];
 }
 else {
-vErrors.push(err756);
+const err1299 = {instancePath:instancePath+"/inbound_nodes/" + i60,schemaPath:"#/$defs/inboundNode/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1299];
+}
+else {
+vErrors.push(err1299);
+}
+errors++;
+}
+var _valid271 = _errs2291 === errors;
+valid743 = valid743 || _valid271;
+if(_valid271){
+var props124 = {};
+props124.args = true;
+props124.kwargs = true;
+}
+if(!valid743){
+const err1300 = {instancePath:instancePath+"/inbound_nodes/" + i60,schemaPath:"#/$defs/inboundNode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1300];
+}
+else {
+vErrors.push(err1300);
 }
 errors++;
 }
 else {
-errors = _errs1378;
+errors = _errs2288;
 if(vErrors !== null){
-if(_errs1378){
-vErrors.length = _errs1378;
+if(_errs2288){
+vErrors.length = _errs2288;
 }
 else {
 vErrors = null;
@@ -13974,37 +23075,37 @@ vErrors = null;
 }
 }
 else {
-const err757 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err1301 = {instancePath:instancePath+"/inbound_nodes",schemaPath:"#/properties/inbound_nodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err757];
+vErrors = [err1301];
 }
 else {
-vErrors.push(err757);
+vErrors.push(err1301);
 }
 errors++;
 }
 }
 if(data.build_config !== undefined){
-let data395 = data.build_config;
-if((!(data395 && typeof data395 == "object" && !Array.isArray(data395))) && (data395 !== null)){
-const err758 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
+let data629 = data.build_config;
+if((!(data629 && typeof data629 == "object" && !Array.isArray(data629))) && (data629 !== null)){
+const err1302 = {instancePath:instancePath+"/build_config",schemaPath:"#/properties/build_config/type",keyword:"type",params:{type: schema32.properties.build_config.type},message:"must be object,null"};
 if(vErrors === null){
-vErrors = [err758];
+vErrors = [err1302];
 }
 else {
-vErrors.push(err758);
+vErrors.push(err1302);
 }
 errors++;
 }
 }
 }
 else {
-const err759 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err1303 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err759];
+vErrors = [err1303];
 }
 else {
-vErrors.push(err759);
+vErrors.push(err1303);
 }
 errors++;
 }
@@ -14017,12 +23118,12 @@ validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 const schema89 = {"type":"object","required":["layers"],"properties":{"name":{"type":["string","null"]},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"}},"build_input_shape":{"$ref":"#/$defs/shapeOrNull"},"trainable":{"type":"boolean"},"input_layers":{"$ref":"#/$defs/tensorRefs"},"output_layers":{"$ref":"#/$defs/tensorRefs"}}};
 const schema90 = {"anyOf":[{"$ref":"#/$defs/tensorRef"},{"type":"array","items":{"$ref":"#/$defs/tensorRefs"}},{"type":"object","additionalProperties":{"$ref":"#/$defs/tensorRefs"}}]};
 const schema91 = {"type":"array","minItems":3,"maxItems":3,"prefixItems":[{"type":"string","minLength":1},{"type":"integer","minimum":0},{"type":"integer","minimum":0}]};
-const wrapper3 = {validate: validate133};
+const wrapper3 = {validate: validate157};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14217,18 +23318,18 @@ vErrors = null;
 }
 }
 }
-validate133.errors = vErrors;
+validate157.errors = vErrors;
 evaluated0.props = props2;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate133.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate157.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14300,14 +23401,14 @@ errors++;
 }
 }
 if(data.input_layers !== undefined){
-if(!(validate133(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate157(data.input_layers, {instancePath:instancePath+"/input_layers",parentData:data,parentDataProperty:"input_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 }
 if(data.output_layers !== undefined){
-if(!(validate133(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate157(data.output_layers, {instancePath:instancePath+"/output_layers",parentData:data,parentDataProperty:"output_layers",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 }
@@ -14322,10 +23423,10 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"props":{"name":true,"layers":true,"build_input_shape":true,"trainable":true,"input_layers":true,"output_layers":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -14607,8 +23708,8 @@ ifClause0 = "then";
 }
 else {
 const _errs24 = errors;
-if(!(validate130(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate154(data7, {instancePath:instancePath+"/config",parentData:data,parentDataProperty:"config",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs24 === errors;

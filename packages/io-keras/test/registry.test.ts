@@ -30,6 +30,9 @@ const LEGACY_ONLY: Record<string, string> = {
   GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalAvgPool3D: 'GlobalAveragePooling3D',
   // Keras 3 dropped ThresholdedReLU; its function is ReLU(threshold=θ), whose case stands for it.
   ThresholdedReLU: 'ReLU',
+  // tf.keras 2's RandomHeight / RandomWidth have no Keras 3 class; like every augmentation layer they
+  // hold no variables and are the identity at inference, which the RandomZoom case stands for.
+  RandomHeight: 'RandomZoom', RandomWidth: 'RandomZoom',
 };
 
 const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as { cases: Record<string, { layers: string[] }> };

@@ -28,7 +28,16 @@ describe('every prediction fixture runs in ONNX Runtime as in kerasts and Keras'
       } catch (e) {
         if (!(e instanceof UnsupportedError && /mask/.test(e.message))) throw e;
       }
-      const ex = exportOnnxWithInfo(model);
+      // Keras 3's RandomCrop is the identity at inference while declaring a smaller output: such a model
+      // is refused by name (an image already of the target size exports, as does tf.keras' smart_resize).
+      let ex: ReturnType<typeof exportOnnxWithInfo>;
+      try {
+        ex = exportOnnxWithInfo(model);
+      } catch (e) {
+        if (!(e instanceof UnsupportedError && /\(RandomCrop\): Keras 3 passes images through unchanged/.test(e.message))) throw e;
+        expect(model.layers.some((l) => l.className === 'RandomCrop')).toBe(true);
+        return;
+      }
       expect(ex.outputNames.length).toBe(c.expected.length);
       const outs = await runOrt(ex.bytes, ex.inputNames, c.inputs.map(fixtureData), ex.outputNames);
       let vsKerasts = 0;

@@ -14,6 +14,6 @@
  *   tensorflowjs_converter), the training config of a compiled model, refusing what tfjs cannot load.
  */
 export { loadTfjsModel, loadTfjsModelWithInfo, saveTfjsModel, modelToTfjsFiles, isTfjsModelJson, safeShardPath, type TfjsSource, type TfjsInMemoryModel, type TfjsFileBytes, type LoadTfjsModelOptions, type LoadedTfjsInfo, type SaveTfjsOptions, type TfjsModelFiles } from './files.js';
-export { kerasConfigFromTfjs, tfjsTopologyFromKeras, kerasTrainingConfigFromTfjs, tfjsTrainingConfigFromKeras, TFJS_LAYER_CLASSES, TFJS_ACTIVATIONS, TFJS_LAYERS_VERSION, type TfjsTopologyParts, type TfjsTopologyOptions } from './topology.js';
+export { kerasConfigFromTfjs, tfjsTopologyFromKeras, kerasTrainingConfigFromTfjs, tfjsTrainingConfigFromKeras, TFJS_LAYER_CLASSES, TFJS_COMPUTES_OTHERWISE, TFJS_ACTIVATIONS, TFJS_LAYERS_VERSION, type TfjsTopologyParts, type TfjsTopologyOptions } from './topology.js';
 export { decodeGroup, float16ToFloat32, splitShards, DEFAULT_SHARD_BYTES, type DecodedWeight } from './weights.js';
 export type { TfjsModelJson, TfjsWeightsGroup, TfjsWeightEntry, TfjsQuantization, TfjsDtype } from './types.js';

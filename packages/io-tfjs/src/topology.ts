@@ -23,6 +23,19 @@ export const TFJS_LAYER_CLASSES: ReadonlySet<string> = new Set([
   'ZeroPadding2D',
 ]);
 
+/**
+ * Layers tfjs-layers 4.22 reads but computes differently from Keras: its Resizing samples with
+ * `alignCorners` (Keras: half-pixel centres), its CenterCrop crops with `cropAndResize` and upsizes
+ * without cropping to the aspect ratio first.
+ */
+const TFJS_RESAMPLING: Readonly<Record<string, string>> = {
+  Resizing: "TensorFlow.js' Resizing resizes with align_corners, not Keras' half-pixel centres",
+  CenterCrop: "TensorFlow.js' CenterCrop resizes smaller images without Keras' crop to the aspect ratio and samples with cropAndResize",
+};
+
+/** Classes tfjs-layers reads but computes otherwise than Keras (refused both ways; see {@link TFJS_LAYER_CLASSES}). */
+export const TFJS_COMPUTES_OTHERWISE: ReadonlySet<string> = new Set(Object.keys(TFJS_RESAMPLING));
+
 /** Activation names tfjs-layers knows, as Keras spells them. */
 export const TFJS_ACTIVATIONS: ReadonlySet<string> = new Set([
   'elu', 'hard_sigmoid', 'linear', 'relu', 'relu6', 'selu', 'sigmoid', 'softmax', 'log_softmax', 'softplus', 'softsign', 'tanh', 'swish', 'mish', 'gelu',
@@ -75,7 +88,11 @@ export function kerasConfigFromTfjs(topology: JsonObject): TfjsTopologyParts {
   const backend = typeof topology.backend === 'string' ? topology.backend : null;
   delete modelConfig.keras_version;
   delete modelConfig.backend;
-  forEachLayerEntry(modelConfig, (_entry, config) => {
+  const byTfjs = typeof kerasVersion === 'string' && /^tfjs-layers\b/.test(kerasVersion.trim());
+  forEachLayerEntry(modelConfig, (entry, config) => {
+    // tfjs-layers resamples differently from Keras (see TFJS_RESAMPLING); kerasts computes Keras' function only.
+    const resampling = TFJS_RESAMPLING[String(entry.class_name)];
+    if (byTfjs && resampling) throw new UnsupportedError(`${layerLabel(entry, config)}: ${resampling}; kerasts computes Keras' function, so it cannot predict what TensorFlow.js predicts for this model`, String(config.name ?? ''));
     for (const [k, v] of Object.entries(TFJS_NULL_MEANS)) {
       if (k in config && config[k] === null) {
         if (v === undefined) delete config[k];
@@ -144,6 +161,8 @@ export function tfjsTopologyFromKeras(kerasJson: JsonObject, options: TfjsTopolo
       problems.push(`${label}: TensorFlow.js has no ${cls} layer`);
       return;
     }
+    const resampling = TFJS_RESAMPLING[cls];
+    if (resampling) problems.push(`${label}: ${resampling}`);
     for (const k of ['activation', 'recurrent_activation']) {
       let a = config[k];
       if (a === 'silu') a = config[k] = 'swish';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as L from '@kerasts/layers';
 import { Tensor } from '@kerasts/tensor';
 import { Functional, Sequential, type Model } from '@kerasts/model';
-import { loadTfjsModel, modelToTfjsFiles, TFJS_LAYER_CLASSES } from '../src/index.js';
+import { kerasConfigFromTfjs, loadTfjsModel, modelToTfjsFiles, TFJS_COMPUTES_OTHERWISE, TFJS_LAYER_CLASSES } from '../src/index.js';
 import { fromTf, loadWithTfjs, maxAbsDiff, saveWithTfjs, seeded, tf } from './tfjs.js';
 
 type LayerCase = [name: string, build: () => L.Layer, inShape: number[]];
@@ -105,7 +105,7 @@ async function bothWays(name: string, model: Model, xs: Tensor[]): Promise<void>
 describe('every layer claimed, both ways through TensorFlow.js', () => {
   it('the cases cover every registered layer tfjs has', () => {
     const covered = new Set([...CASES.map((c) => c[0]), ...MERGES]);
-    const claimed = L.registeredLayers().filter((c) => c !== 'InputLayer' && TFJS_LAYER_CLASSES.has(c));
+    const claimed = L.registeredLayers().filter((c) => c !== 'InputLayer' && TFJS_LAYER_CLASSES.has(c) && !TFJS_COMPUTES_OTHERWISE.has(c));
     expect(claimed.filter((c) => !covered.has(c))).toEqual([]);
   });
   CASES.forEach(([name, build, inShape], i) => {
@@ -143,4 +143,26 @@ describe('activation-layer options TensorFlow.js would drop are refused when sav
       expect(() => modelToTfjsFiles(model)).toThrow(message);
     });
   }
+});
+
+describe('image layers TensorFlow.js computes otherwise, or lacks, are refused when saving', () => {
+  const refused: [string, () => L.Layer, RegExp][] = [
+    ['Resizing (tfjs aligns corners)', () => new L.Resizing(6, 6), /Resizing resizes with align_corners/],
+    ['CenterCrop (tfjs upsizes without the aspect crop)', () => new L.CenterCrop(2, 2), /CenterCrop resizes smaller images/],
+    ['RandomFlip (no such tfjs layer)', () => new L.RandomFlip('horizontal'), /TensorFlow.js has no RandomFlip layer/],
+    ['RandomRotation (no such tfjs layer)', () => new L.RandomRotation(0.1), /TensorFlow.js has no RandomRotation layer/],
+  ];
+  for (const [what, build, message] of refused) {
+    it(what, () => {
+      const model = new Sequential([build()]);
+      model.build([null, 4, 5, 3]);
+      expect(() => modelToTfjsFiles(model)).toThrow(message);
+    });
+  }
+  it('a model.json tfjs wrote with Resizing is refused when reading (kerasts would compute Keras’ function, not tfjs’)', () => {
+    const model = new Sequential([new L.Resizing(6, 6)]);
+    model.build([null, 4, 5, 3]);
+    const topology = { class_name: 'Sequential', config: { name: 'seq', layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 4, 5, 3], dtype: 'float32', sparse: false, name: 'in' } }, { class_name: 'Resizing', config: { name: 'resizing', height: 6, width: 6, interpolation: 'bilinear', crop_to_aspect_ratio: false } }] }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+    expect(() => kerasConfigFromTfjs(topology)).toThrow(/align_corners/);
+  });
 });

@@ -89,6 +89,7 @@ export { toChannelsLast, toChannelsFirst } from './conv/layout.js';
 export { poolForward, maxPoolBackward, avgPoolBackward, type PoolSpec, type PoolResult } from './pooling/pool.js';
 export { globalMaxPool, globalMaxPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pooling/global-pool.js';
 export { pad, crop, paddedShape, croppedShape, type Margins } from './reshaping/pad-crop.js';
+export { resizeImages, resizeImagesBackward, resizeWeights, nearestIndices, RESIZE_INTERPOLATIONS, type ResizeInterpolation, type ImageLayout } from './image/resize.js';
 export {
   repeatAxes,
   repeatAxesBackward,
