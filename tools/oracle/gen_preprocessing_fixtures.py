@@ -282,6 +282,46 @@ def gen_files(out):
     print("  files: image_augment.keras, image_augment.h5")
 
 
+def gen_transforms(out):
+    """Keras' training-mode transforms for given draws (``transform_images(x, transformation)``): RandomFlip
+    (per image flip or not; every mode, both data formats), RandomContrast (per image factor, clipped to
+    value_range), RandomBrightness (per image delta = u * (max - min), clipped), RandomCrop (one window per
+    batch at a given start). kerasts draws its own numbers; with the same draws it must compute the same."""
+    cases = []
+    rng = np.random.RandomState(oc.seed_for("transforms"))
+    x_last = rng.uniform(0, 255, (3, 5, 6, 2)).astype(np.float32)
+    x_first = np.ascontiguousarray(np.transpose(x_last, (0, 3, 1, 2)))
+    flips = np.array([True, False, True])
+    for mode in ("horizontal", "vertical", "horizontal_and_vertical"):
+        for fmt, x in (("channels_last", x_last), ("channels_first", x_first)):
+            layer = L.RandomFlip(mode, data_format=fmt)
+            y = layer.transform_images(x, {"flips": flips.reshape(-1, 1, 1, 1), "input_shape": x.shape}, training=True)
+            cases.append({"name": f"flip_{mode}_{fmt}", "class_name": "RandomFlip", "config": layer.get_config(),
+                          "draws": {"flips": flips.tolist()}, "input": oc.tensor_json(x), "output": oc.tensor_json(np.asarray(y))})
+    factors = np.array([0.6, 1.4, 1.05], np.float32)
+    for fmt, x in (("channels_last", x_last), ("channels_first", x_first)):
+        layer = L.RandomContrast(0.5, value_range=(0, 255), data_format=fmt)
+        y = layer.transform_images(x, {"contrast_factor": factors.reshape(-1, 1, 1, 1)}, training=True)
+        cases.append({"name": f"contrast_{fmt}", "class_name": "RandomContrast", "config": layer.get_config(),
+                      "draws": {"factors": factors.tolist()}, "input": oc.tensor_json(x), "output": oc.tensor_json(np.asarray(y))})
+    u = np.array([-0.3, 0.15, 0.45], np.float32)
+    layer = L.RandomBrightness(0.5, value_range=(0, 255))
+    y = layer.transform_images(x_last, {"rgb_delta": (u * 255.0).reshape(-1, 1, 1, 1)}, training=True)
+    cases.append({"name": "brightness", "class_name": "RandomBrightness", "config": layer.get_config(),
+                  "draws": {"u": u.tolist()}, "input": oc.tensor_json(x_last), "output": oc.tensor_json(np.asarray(y))})
+    layer = L.RandomCrop(3, 4, seed=1)
+    y = layer.transform_images(x_last, (1, 2), training=True)
+    cases.append({"name": "crop", "class_name": "RandomCrop", "config": layer.get_config(), "draws": {"start": [1, 2]},
+                  "input": oc.tensor_json(x_last), "output": oc.tensor_json(np.asarray(y))})
+    layer = L.RandomCrop(7, 4, seed=1)
+    h_start, w_start = layer.get_random_transformation(x_last, training=True)
+    y = layer.transform_images(x_last, (h_start, w_start), training=True)
+    cases.append({"name": "crop_taller_than_image", "class_name": "RandomCrop", "config": layer.get_config(),
+                  "draws": {"start": [int(h_start), int(w_start)]}, "input": oc.tensor_json(x_last), "output": oc.tensor_json(np.asarray(y))})
+    write(os.path.join(out, "transforms", "transforms.json"), {"description": gen_transforms.__doc__.strip(), "keras_version": keras.__version__, "cases": cases})
+    print(f"  transforms: {len(cases)} cases")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=DEFAULT_OUT)
@@ -289,6 +329,7 @@ def main():
     gen_predict(out)
     gen_legacy(out)
     gen_files(out)
+    gen_transforms(out)
 
 
 if __name__ == "__main__":
