@@ -196,6 +196,18 @@ for (const name of ['embedding_dense', 'bidirectional_concat_seq', 'bidirectiona
   await emit('image_preprocessing_trained', m, x, 'keras-3');
   await emit('image_preprocessing_trained', m, x, 'keras-2');
 }
+// Nested models (tools/oracle/fixtures/nested; Keras' own configs and weights) as .h5 in each dialect
+// Keras 3 reads: the nested model is one model_weights group, its weights trainable first. A nested
+// Functional called in a functional graph: keras-3 only (Keras 3 cannot read tf.keras' node numbering).
+const nestedDir = join(here, '..', 'oracle', 'fixtures', 'nested');
+for (const name of ['seq_in_seq', 'func_base_head', 'frozen_base', 'shared_twice', 'func_in_seq', 'masked_nested', 'deep_nesting']) {
+  const fx = JSON.parse(readFileSync(join(nestedDir, `${name}.json`), 'utf8'));
+  clearSession();
+  const m = modelFromJSON(fx.model_json);
+  m.setWeights(fx.weights.map((w) => tensor(Float32Array.from(w.values), w.shape)));
+  const x = Array.isArray(fx.input) ? fx.input.map((a) => tensor(Float32Array.from(a.values), a.shape)) : tensor(Float32Array.from(fx.input.values), fx.input.shape);
+  for (const dialect of name === 'func_base_head' || name === 'frozen_base' ? ['keras-3'] : ['keras-2', 'keras-3']) await emit(`nested_${name}`, m, x, dialect);
+}
 // A model read from a Keras-2.0.8-era JSON (hard_sigmoid 0.2x+0.5) cannot be written for Keras 3 as
 // is; kerasts refuses, and `kerasts convert` rescales the gates instead (checked in the CLI tests).
 writeFileSync(join(outDir, 'h5cases.json'), JSON.stringify({ cases, by_name: { source: 'seed__keras-2.w.h5', layer: 'lstm_old' } }));

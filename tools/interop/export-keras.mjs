@@ -96,6 +96,27 @@ for (const [name, [make, opt, loss, shape, width]] of Object.entries(trained)) {
   cases.push({ name: 'converted_keras208', keras_file: 'converted_keras208.keras', weights_file: null, inputs: [tj(x)], output: tj(y) });
 }
 
+// 5. Nested models (tools/oracle/fixtures/nested, Keras-written: a Sequential in a Sequential, a base
+//    under a head, a frozen base, one model called twice, a Functional in a Sequential, masks through a
+//    nested model, three levels) read by kerasts and written back; two of them trained in kerasts, which
+//    Keras must load compiled and keep training as kerasts does.
+const nestedDir = join(root, 'tools', 'oracle', 'fixtures', 'nested');
+for (const name of ['seq_in_seq', 'func_base_head', 'frozen_base', 'shared_twice', 'func_in_seq', 'masked_nested', 'deep_nesting']) {
+  const c = JSON.parse(readFileSync(join(nestedDir, `${name}.json`), 'utf8'));
+  const xs = (Array.isArray(c.input) ? c.input : [c.input]).map((t) => tensor(Float32Array.from(t.values), t.shape));
+  await emit(`nested_${name}`, await loadModel(join(nestedDir, `${name}.keras`), { compile: false }), xs);
+  if (name !== 'seq_in_seq' && name !== 'frozen_base') continue;
+  // (Keras saved these compiled before fitting, with an unbuilt optimizer: kerasts starts a fresh one)
+  const { model: m } = await loadModelWithInfo(join(nestedDir, `${name}.keras`), { warn: () => {} });
+  const y = tensor(Float32Array.from(c.fit.y.values), c.fit.y.shape);
+  await m.fit(xs[0], y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  const base = `nested_trained_${name}`;
+  await emit(base, m, xs, { compiled: { optimizer: m.optimizer.getConfig().class_name, iterations: 4 } });
+  const again = await loadModel(join(outDir, `${base}.keras`));
+  const h = await again.fit(xs[0], y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  cases.at(-1).resume = { x: tj(xs[0]), y: tj(y), batch_size: 4, epochs: 2, loss: h.history.loss, weights: again.getWeights().map(tj), optimizer_variables: again.getOptimizerVariables('keras3').map((v) => tj(v.value)) };
+}
+
 writeFileSync(join(outDir, 'kerascases.json'), JSON.stringify({ cases }));
 console.log(`exported ${cases.length} .keras interop cases`);
 void modelFromJSON;

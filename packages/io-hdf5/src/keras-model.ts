@@ -2,7 +2,7 @@
  * Models and weights ⇄ Keras HDF5 bytes: the road from a file to a compiled-or-not `Sequential` and
  * back (DESIGN.md, "How data flows"). Runs anywhere; path handling is in `files.ts`.
  */
-import { configToJsonObject, DEFAULT_DIALECT, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
+import { configToJsonObject, DEFAULT_DIALECT, nestedGraphNotes, parseJsonText, parseModelConfig, stringifyKerasJson, type Dialect, type NumericsPolicy } from '@kerasts/io-json';
 import { isPlaceholderWeights, kerasMajor, withoutInitialization, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { modelFromConfig, type Functional, type Model, type Sequential, type WeightTable } from '@kerasts/model';
 import { FormatError, Tensor, withLimits, type Limits } from '@kerasts/tensor';
@@ -17,6 +17,8 @@ export interface SaveOptions {
   /**
    * `keras-2` (default): a file Keras 3.15.1 `load_model` accepts and tf.keras 2.x reads;
    * `keras-2.0`: what Keras 2.0.8 wrote (the tutorial's era); `keras-3`: Keras 3's legacy `.h5` flavour.
+   * Unset, a functional model that calls a nested functional model is written `keras-3` (with a
+   * warning): Keras 3 cannot read the Keras 2 numbering of such calls.
    */
   dialect?: Dialect;
   /** See `@kerasts/io-json` `NumericsPolicy` (default `error`: refuse a file that would compute differently). */
@@ -98,8 +100,12 @@ function storedWeightName(layer: string, weight: string): string {
 /** The HDF5 contents for a model (full file, or weights only). */
 export function contentsFromModel(model: Model, kind: 'model' | 'weights', options: SaveOptions = {}): KerasH5Contents {
   if (!model.built) model.build();
-  const dialect = options.dialect ?? DEFAULT_DIALECT;
   const config = model.toConfig();
+  let dialect = options.dialect ?? DEFAULT_DIALECT;
+  if (options.dialect === undefined && nestedGraphNotes(config, dialect).length > 0) {
+    dialect = 'keras-3';
+    (options.warn ?? console.warn)(`kerasts: model "${model.name}" calls a nested functional model, which Keras 3 reads only in the keras-3 dialect: writing keras-3 (pass dialect: 'keras-2' for tf.keras)`);
+  }
   const json = configToJsonObject(config, {
     dialect,
     includeVersion: false,

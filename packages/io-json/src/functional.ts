@@ -8,9 +8,10 @@
  *   written as a flat `["inp", 0, 0]`.
  */
 import { Functional, type FunctionalConfig, type FunctionalLayerSpec, type NodeSpec, type TensorRef } from '@kerasts/model';
-import { cloneJson, DEFAULT_KERAS_VERSION, isJsonObject, isSupportedNumpyOperation, kerasMajor, type JsonObject, type JsonValue } from '@kerasts/layers';
+import { cloneJson, DEFAULT_KERAS_VERSION, isJsonObject, isSupportedNumpyOperation, kerasMajor, kerasMajorMinor, type JsonObject, type JsonValue } from '@kerasts/layers';
 import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
+import type { ModelConfig } from '@kerasts/model';
 import type { ParseOptions, ParsedModelConfig, SourceDialect } from './read.js';
 import { layerConfig, type Dialect } from './write.js';
 import { isNestedModelEntry, nestedModelEntry, parseNestedModel } from './nested.js';
@@ -257,6 +258,37 @@ function keras1Merge(entry: JsonObject, name: string, path: string): JsonObject 
 }
 
 /**
+ * How many calls of a nested model the Keras 1/2 and tf.keras node indices count before its first call
+ * in this model: the model's own "built-in" node (its Input to its output). Keras 1–2.3 count it for
+ * every nested model (K2.3.1 `Network.get_config`: `kept_nodes = 1` for a `Network` layer; K2.0.8
+ * `Container`); tf.keras only when `_should_skip_first_node` (TFK2.15 `functional.py`): a Functional, or a
+ * Sequential whose first layer is an InputLayer. Keras 3 counts only calls (its `{"args"}` nodes).
+ */
+function legacyNodeOffset(model: ModelConfig, kerasVersion: string): number {
+  if (model.className === 'Functional') return 1;
+  const [major, minor] = kerasMajorMinor(kerasVersion);
+  const tfKeras = /-tf$/.test(kerasVersion) || major >= 3 || (major === 2 && minor >= 4);
+  return !tfKeras || model.layers[0]?.className === 'InputLayer' ? 1 : 0;
+}
+
+/** Turn legacy node indices of nested models into call indices (see {@link legacyNodeOffset}). */
+function shiftNestedNodeIndices(layers: FunctionalLayerSpec[], endpoints: TensorRef[], kerasVersion: string, where: string): void {
+  const offsets = new Map<string, number>();
+  for (const l of layers) if (l.model) offsets.set(l.name, legacyNodeOffset(l.model, kerasVersion));
+  if (offsets.size === 0) return;
+  const shift = (r: TensorRef): void => {
+    const k = offsets.get(r.layer);
+    if (!k) return;
+    if (r.nodeIndex < k) {
+      throw new ConfigError(`refers to node ${r.nodeIndex} of nested model "${r.layer}", its own Input-to-output node; Keras ${kerasVersion} numbers a nested model's calls from ${k}`, where);
+    }
+    r.nodeIndex -= k;
+  };
+  for (const l of layers) for (const n of l.inboundNodes) n.inputs.forEach(shift);
+  endpoints.forEach(shift);
+}
+
+/**
  * Parse a functional config (class `Model` or `Functional`) of any era into the canonical
  * {@link FunctionalConfig}. The schema has already been checked by `parseModelConfig`.
  *
@@ -320,6 +352,9 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
   const endpointsRaw = [cfg.input_layers, cfg.output_layers];
   const inputLayers = readEndpoints(endpointsRaw[0], at(where, 'config.input_layers'));
   const outputLayers = readEndpoints(endpointsRaw[1], at(where, 'config.output_layers'));
+  // Keras 1/2 and tf.keras list-form nodes number a nested model's calls after its built-in node
+  const listNodes = entries.some((l) => Array.isArray(l.inbound_nodes) && l.inbound_nodes.some((n) => Array.isArray(n)));
+  if (listNodes) shiftNestedNodeIndices(layers, [...inputLayers, ...outputLayers], kerasVersion, at(where, 'config'));
   for (const r of outputLayers) if (operations.has(r.layer) && !computed.has(r.layer)) opUses.push({ op: r.layer, path: at(where, 'config.output_layers'), as: 'data' });
   const dataUse = opUses.find((u) => u.as === 'data' && !computed.has(u.op));
   if (dataUse) {
@@ -344,8 +379,9 @@ export function parseFunctionalConfig(raw: JsonObject, options: ParseOptions = {
  * Writing
  * ---------------------------------------------------------------------------------------------- */
 
-function legacyRef(r: TensorRef, withKwargs: boolean): JsonValue[] {
-  return withKwargs ? [r.layer, r.nodeIndex, r.tensorIndex, {}] : [r.layer, r.nodeIndex, r.tensorIndex];
+function legacyRef(r: TensorRef, withKwargs: boolean, offsets: ReadonlyMap<string, number> = new Map()): JsonValue[] {
+  const node = r.nodeIndex + (offsets.get(r.layer) ?? 0);
+  return withKwargs ? [r.layer, node, r.tensorIndex, {}] : [r.layer, node, r.tensorIndex];
 }
 
 function kerasTensor(r: TensorRef): JsonObject {
@@ -429,16 +465,21 @@ export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialec
       op.name,
     );
   }
+  // Nested models' calls are numbered after their built-in node as the dialect's Keras did
+  // (legacyNodeOffset): Keras 2.0 for every nested model, tf.keras for a Functional (a nested Sequential
+  // is written without its InputLayer, which tf.keras and Keras 3's legacy loader both number from 0;
+  // Keras 3 numbers a nested Functional from 0 too and cannot read tf.keras' numbering: graphNotes says so).
+  const offsets = new Map(cfg.layers.filter((l) => l.model).map((l) => [l.name, dialect === 'keras-2.0' || l.model!.className === 'Functional' ? 1 : 0]));
   const layers = cfg.layers.map((l) => ({
     name: l.name,
-    ...(l.model ? nestedModelEntry(l, dialect) : { class_name: l.className, config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null) }),
-    inbound_nodes: l.inboundNodes.map((n) => n.inputs.map((r) => legacyRef(r, true))),
+    ...(l.model ? nestedModelEntry(l, dialect, true) : { class_name: l.className, config: l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null) }),
+    inbound_nodes: l.inboundNodes.map((n) => n.inputs.map((r) => legacyRef(r, true, offsets))),
   }));
   const body: JsonObject = {
     name,
     layers,
-    input_layers: cfg.inputLayers.map((r) => legacyRef(r, false)),
-    output_layers: cfg.outputLayers.map((r) => legacyRef(r, false)),
+    input_layers: cfg.inputLayers.map((r) => legacyRef(r, false, offsets)),
+    output_layers: cfg.outputLayers.map((r) => legacyRef(r, false, offsets)),
   };
   if (dialect === 'keras-2.0') {
     const out: JsonObject = { class_name: 'Model', config: body };

@@ -11,6 +11,7 @@ export {
   configToJsonObject,
   numericsNotes,
   graphNotes,
+  nestedGraphNotes,
   DIALECTS,
   DEFAULT_DIALECT,
   type Dialect,

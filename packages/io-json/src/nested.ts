@@ -46,10 +46,28 @@ export function parseNestedModel(e: JsonObject, kerasVersion: string, backend: s
  * model adds): the inner model serialized as a whole model is, with the entry's `trainable` (Keras 3
  * records it in the model's config; the Keras 2 dialects keep it only on the inner layers).
  */
-export function nestedModelEntry(spec: LayerSpec, dialect: Dialect): JsonObject {
-  const inner = spec.model!;
+export function nestedModelEntry(spec: LayerSpec, dialect: Dialect, inGraph = false): JsonObject {
+  let inner = spec.model!;
   const name = typeof spec.config.name === 'string' ? spec.config.name : inner.name;
+  if (dialect === 'keras-2' && inGraph && inner.className === 'Sequential') {
+    // Inside a functional graph, tf.keras numbers a Sequential's calls after a built-in node only when
+    // it has an InputLayer, Keras 3's legacy loader never: without one (built when called) both agree.
+    const layers = inner.layers.filter((l) => l.className !== 'InputLayer').map((l, i) => {
+      if (i > 0 || l.config.batch_input_shape === undefined) return l;
+      const { batch_input_shape: _drop, ...config } = l.config;
+      return { ...l, config };
+    });
+    inner = { ...inner, layers, buildInputShape: null };
+  }
   const out = configToJsonObject({ ...inner, name }, { dialect, includeVersion: false, numerics: 'ignore' });
   if (dialect === 'keras-3' && isJsonObject(out.config)) out.config.trainable = spec.config.trainable !== false;
+  // tf.keras and Keras 3 both read a single input or output written flat (tf.keras' convert_inner_node_data),
+  // and only then hand the outer graph one tensor, not a list of one (K3.15.1 functional_from_config)
+  if (dialect === 'keras-2' && inner.className === 'Functional' && isJsonObject(out.config)) {
+    for (const k of ['input_layers', 'output_layers']) {
+      const v = out.config[k];
+      if (Array.isArray(v) && v.length === 1 && Array.isArray(v[0])) out.config[k] = v[0];
+    }
+  }
   return out;
 }

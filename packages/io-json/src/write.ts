@@ -169,12 +169,26 @@ function layerDialectNotes(config: ModelConfig, dialect: Dialect): string[] {
  */
 export function graphNotes(config: ModelConfig, dialect: Dialect): string[] {
   if (config.className !== 'Functional' || dialect === 'keras-3') return [];
+  const notes = nestedGraphNotes(config, dialect);
   const merges = new Set(['Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot']);
   const users = config.layers.filter((l) => !merges.has(l.className) && l.inboundNodes.some((n) => n.inputs.length > 1)).map((l) => `"${l.name}"`);
-  if (users.length === 0) return [];
+  if (users.length === 0) return notes;
   return [
+    ...notes,
     `layer(s) ${users.join(', ')} take initial states from other layers; the ${dialect} dialect writes them as Keras 2 did (extra inbound tensors), which Keras 2 and tf.keras read but Keras 3 cannot: write the keras-3 dialect for Keras 3.`,
   ];
+}
+
+/**
+ * Nested functional models called in a functional graph: Keras 2 and tf.keras number their calls after
+ * the model's built-in node (the form the Keras 2 dialects write), Keras 3 from 0 — its loader cannot
+ * resolve a Keras 2-style reference to one (K3.15.1 `functional.deserialize_node`).
+ */
+export function nestedGraphNotes(config: ModelConfig, dialect: Dialect): string[] {
+  if (config.className !== 'Functional' || dialect === 'keras-3') return [];
+  const nested = config.layers.filter((l) => l.model?.className === 'Functional' && l.inboundNodes.length > 0).map((l) => `"${l.name}"`);
+  if (nested.length === 0) return [];
+  return [`nested functional model(s) ${nested.join(', ')} are written with Keras 2 / tf.keras node numbering (their calls counted after the model's own node), which Keras 2 and tf.keras read but Keras 3 cannot: write the keras-3 dialect for Keras 3.`];
 }
 
 function hardSigmoidNotes(config: ModelConfig, dialect: Dialect): string[] {
