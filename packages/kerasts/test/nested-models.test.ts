@@ -22,6 +22,8 @@ import {
   loadModel,
   loadModelWithInfo,
   modelFromJSON,
+  modelFromYAML,
+  toYAML,
   modelToH5Bytes,
   modelToKerasBytes,
   modelToTfjsFiles,
@@ -147,6 +149,13 @@ describe.each(cases)('nested models: Keras-written $name', (c) => {
     else expect(nestedNames(back)).toEqual(nestedNames(model));
   });
 
+  it('YAML (PyYAML style, keras-2 dialect) writes it and reads it back the same', async () => {
+    const model = await loadModel(join(DIR, `${c.name}.keras`), { compile: false });
+    const back = modelFromYAML(toYAML(model, { dialect: 'keras-2', warn: () => {} }));
+    back.setWeights(model.getWeights());
+    expect(worst(back.predict(inputOf(c)).data, c.output.values)).toBeLessThanOrEqual(1e-5);
+  });
+
   it('the .keras kerasts writes loads back and predicts the same', async () => {
     const model = await loadModel(join(DIR, `${c.name}.keras`), { compile: false });
     const back = await loadModel(await modelToKerasBytes(model), { compile: false });
@@ -238,6 +247,16 @@ describe('nested models built in TypeScript', () => {
     const model = await loadModel(join(DIR, 'seq_in_seq.keras'), { compile: false });
     expect(() => modelToTfjsFiles(model)).toThrow(UnsupportedError);
     expect(() => modelToTfjsFiles(model)).toThrow(/layer "block" \(Sequential\): a nested model/);
+  });
+
+  it('refuses a two-output nested model in a file with the position of its entry', () => {
+    const a = Input({ shape: [2] });
+    const two = new Functional(a, [new Dense(1).apply(a), new Dense(2).apply(a)], { name: 'two_out' });
+    const outer = new Sequential([new InputLayer({ shape: [2] }), new Dense(2)]);
+    const json = configToJsonObject(outer.toConfig(), { dialect: 'keras-3' }) as { config: { layers: unknown[] } };
+    json.config.layers.splice(1, 0, configToJsonObject(two.toConfig(), { dialect: 'keras-3', includeVersion: false }));
+    expect(() => modelFromJSON(json as never)).toThrow(UnsupportedError);
+    expect(() => modelFromJSON(json as never)).toThrow(/^layers\[1\]: .*"two_out" has 1 input\(s\) and 2 output\(s\)/);
   });
 
   it('a model cannot contain itself', () => {

@@ -16,7 +16,7 @@
  *   (empty) `vars` group named after it.
  */
 import { Layer, toSnakeCase, type CallContext, type JsonObject, type Keras3VariableTree, type LayerTape, type LayerWeight, type Mask, type Shape, type TrainCallContext } from '@kerasts/layers';
-import { ConfigError, ShapeMismatchError, UnsupportedError, type Tensor } from '@kerasts/tensor';
+import { ConfigError, KerastsError, ShapeMismatchError, UnsupportedError, withContext, type Tensor } from '@kerasts/tensor';
 import type { Model } from './model.js';
 import type { LayerSpec, ModelConfig } from './types.js';
 
@@ -41,7 +41,12 @@ export function nestedFromSpec(spec: LayerSpec, where: string): ModelLayer {
     if (spec.model.className === 'Functional') inner.trainable = false;
     else inner.setTrainableFlag(false);
   }
-  return inner.asLayer();
+  try {
+    return inner.asLayer();
+  } catch (e) {
+    // (several inputs or outputs) name the entry in the file, not only the model
+    throw e instanceof KerastsError ? withContext(e, where) : e;
+  }
 }
 
 /** Keras' `_get_unique_name` inside one container: `x`, `x_1`, `x_2`, ... per snake_case class name. */
