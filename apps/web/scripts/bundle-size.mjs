@@ -104,6 +104,29 @@ if (offenders.length) {
   console.error(`error: Node modules reached the browser bundle: ${offenders.join(', ')}`);
   process.exit(1);
 }
+// The README's size table is a claim: it must match what was just measured (within 5%, as Vite and
+// gzip vary a little between versions of the code; a bigger change means the table needs updating).
+const readme = readFileSync(join(here, '..', '..', 'README.md'), 'utf8');
+const claimed = (label) => {
+  const row = readme.split('\n').find((l) => l.startsWith(`| ${label}`));
+  const m = row && /\|\s*([\d.]+) (KB|MB)\s*\|\s*([\d.]+) (KB|MB)\s*\|\s*$/.exec(row);
+  if (!m) return null;
+  const bytes = (v, u) => Number(v) * (u === 'MB' ? 1024 * 1024 : 1024);
+  return { raw: bytes(m[1], m[2]), gzip: bytes(m[3], m[4]) };
+};
+const worker = report.otherLazy.filter((o) => /worker/.test(o.chunk)).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }), { raw: 0, gzip: 0 });
+const stale = [];
+for (const [label, measured] of [['loaded with the page', page], ['h5wasm', report.lazyH5wasm], ['helper worker', worker]]) {
+  const c = claimed(label);
+  if (c === null) stale.push(`README.md has no size row starting "| ${label}"`);
+  else for (const k of ['raw', 'gzip']) {
+    if (Math.abs(c[k] - measured[k]) > 0.05 * measured[k]) stale.push(`README.md "${label}" ${k}: claims ${kb(c[k])}, measured ${kb(measured[k])}`);
+  }
+}
+if (stale.length) {
+  console.error(`error: the README's bundle-size table is stale:\n  ${stale.join('\n  ')}`);
+  process.exit(1);
+}
 if (h5wasm.length === 0) {
   console.error('error: h5wasm is not a lazy chunk of the predict-only page');
   process.exit(1);
