@@ -11,6 +11,7 @@ import json, os, sys
 import numpy as np
 import keras
 from keras.src.legacy.saving import legacy_h5_format
+from keras.src.applications.convnext import LayerScale
 import h5py
 
 d = sys.argv[1]
@@ -105,6 +106,9 @@ for name, layers, shape in [
     ("k_activations", [keras.layers.Dense(6), keras.layers.LeakyReLU(negative_slope=0.15), keras.layers.PReLU(shared_axes=[1]),
                        keras.layers.ELU(alpha=0.8), keras.layers.ReLU(max_value=1.2, negative_slope=0.05, threshold=0.1),
                        keras.layers.Softmax(axis=1), keras.layers.Flatten(), keras.layers.Dense(2)], (3, 4)),
+    # ConvNeXt's LayerScale (its legacy .h5 entry has no module; its weight is named "variable")
+    ("k_layer_scale", [keras.layers.Dense(6), keras.layers.LayerNormalization(epsilon=1e-6), LayerScale(0.3, 6), keras.layers.Flatten(),
+                       keras.layers.Dense(2)], (3, 4)),
 ]:
     keras.backend.clear_session()
     ids = shape[0] == "ids"

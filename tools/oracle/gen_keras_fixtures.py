@@ -334,6 +334,17 @@ def seq_resize_crop_sgd():
     return m
 
 
+def seq_layer_scale_adam():
+    """ConvNeXt's LayerScale (keras.src.applications.convnext, saved with that module): x * gamma over
+    the last axis, gamma trained, after a LayerNormalization as in a ConvNeXt block."""
+    from keras.src.applications.convnext import LayerScale
+    keras.utils.set_random_seed(15)
+    m = keras.Sequential([keras.Input((5, 4)), L.Dense(6), L.LayerNormalization(epsilon=1e-6), LayerScale(0.5, 6, name="layer_scale"),
+                          L.Flatten(), L.Dense(2)], name="seq_layer_scale")
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="mse")
+    return m
+
+
 # name -> (builder, input shapes (without batch), output width, fit?[, integer inputs below this
 # vocabulary size]). Every layer class kerasts
 # registers must appear in some case (io-keras' registry test checks it).
@@ -358,6 +369,7 @@ CASES = {
     "func_numpy_ops_adam": (func_numpy_ops_adam, [(4,), (4,)], 2, True),
     "seq_image_augment_uncompiled": (seq_image_augment_uncompiled, [(11, 10, 3)], 2, False),
     "seq_resize_crop_sgd": (seq_resize_crop_sgd, [(9, 10, 2)], 2, True),
+    "seq_layer_scale_adam": (seq_layer_scale_adam, [(5, 4)], 2, True),
 }
 
 TRAIN_N, BATCH, EPOCHS_BEFORE, EPOCHS_AFTER = 16, 4, 2, 2

@@ -13,7 +13,7 @@ import { ConfigError, UnsupportedError } from '@kerasts/tensor';
 import { imageDataFormatOf, isKeras1Config, normalizeLayer, readShape } from './normalize.js';
 import type { ModelConfig } from '@kerasts/model';
 import type { ParseOptions, ParsedModelConfig, SourceDialect } from './read.js';
-import { layerConfig, type Dialect } from './write.js';
+import { kerasModuleOf, layerConfig, type Dialect } from './write.js';
 import { isNestedModelEntry, nestedModelEntry, parseNestedModel } from './nested.js';
 
 /** Keras model classes that hold a functional graph. */
@@ -437,10 +437,10 @@ export function functionalToJsonObject(config: FunctionalConfig, dialect: Dialec
   if (dialect === 'keras-3') {
     const layers = cfg.layers.map((l) => (l.className === 'NumpyOperation' ? numpyOperationEntry(l) : {
       ...(l.model ? nestedModelEntry(l, dialect) : {}),
-      module: l.model ? (l.model.className === 'Functional' ? 'keras.src.models.functional' : 'keras') : 'keras.layers',
+      module: l.model ? (l.model.className === 'Functional' ? 'keras.src.models.functional' : 'keras') : kerasModuleOf(l.className).module,
       class_name: l.className,
       config: l.model ? nestedModelEntry(l, dialect).config! : l.className === 'InputLayer' ? inputLayerConfig(l, dialect) : layerConfig(l, dialect, null),
-      registered_name: l.model?.className === 'Functional' ? 'Functional' : null,
+      registered_name: l.model ? (l.model.className === 'Functional' ? 'Functional' : null) : kerasModuleOf(l.className).registered_name,
       name: l.name,
       inbound_nodes: l.inboundNodes.map((n) => {
         if (MERGE_CLASSES.has(l.className)) return { args: [n.inputs.map(kerasTensor)], kwargs: cloneJson(n.kwargs) };

@@ -83,10 +83,22 @@ function objectFor(key: string, value: JsonValue | undefined, dialect: Dialect):
   return { class_name: cls, config };
 }
 
+/**
+ * Where Keras 3 imports a layer class from, as its entries say: `keras.layers` with no registered
+ * name, or the class's own module with its name registered (ConvNeXt's LayerScale).
+ */
+export function kerasModuleOf(className: string): { module: string; registered_name: string | null } {
+  const module = LAYER_FORMATS.get(className)?.module;
+  return module === undefined ? { module: 'keras.layers', registered_name: null } : { module, registered_name: className };
+}
+
 /** A nested layer entry (a wrapper's `layer`) in a dialect's entry form. */
 function nestedEntry(spec: LayerSpec, dialect: Dialect): JsonObject {
   const config = layerConfig(spec, dialect, null);
-  if (dialect === 'keras-3') return { module: 'keras.layers', class_name: spec.className, config, registered_name: null };
+  if (dialect === 'keras-3') {
+    const { module, registered_name } = kerasModuleOf(spec.className);
+    return { module, class_name: spec.className, config, registered_name };
+  }
   // Keras 3 finds a wrapped layer's class only through `module` (Keras 2 files need a rewrite there);
   // tf.keras ignores the key. Keras 2.0 never wrote it.
   if (dialect === 'keras-2') return { module: 'keras.layers', class_name: spec.className, config };
@@ -261,7 +273,14 @@ export function configToJsonObject(config: ModelConfig, options: WriteOptions = 
   if (shape) {
     list.push({ module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: cloneJson(shape), dtype, sparse: false, name: inputName }, registered_name: null });
   }
-  for (const l of layers) list.push(l.model ? nestedModelEntry(l, dialect) : { module: 'keras.layers', class_name: l.className, config: layerConfig(l, dialect, null), registered_name: null });
+  for (const l of layers) {
+    if (l.model) {
+      list.push(nestedModelEntry(l, dialect));
+      continue;
+    }
+    const { module, registered_name } = kerasModuleOf(l.className);
+    list.push({ module, class_name: l.className, config: layerConfig(l, dialect, null), registered_name });
+  }
   const buildShape = shape ?? (config.buildInputShape ? [...config.buildInputShape] : null);
   const cfg: JsonObject = { name, trainable: true, dtype: 'float32', layers: list };
   if (buildShape) cfg.build_input_shape = cloneJson(buildShape);

@@ -73,3 +73,4 @@ export * from './pooling/index.js';
 export * from './normalization/index.js';
 export * from './preprocessing/index.js';
 export * from './operations/index.js';
+export * from './applications/index.js';

@@ -13,11 +13,12 @@ import { regularizationLayers } from './regularization/index.js';
 import { reshapingLayers } from './reshaping/index.js';
 import { rnnLayers } from './rnn/index.js';
 import { operationLayers } from './operations/index.js';
+import { applicationLayers } from './applications/index.js';
 
 export type { LayerFactory } from './engine/layer.js';
 
 // One list per Keras family (a family's index.ts says what it adds); a new family is one line here.
-const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers, ...convolutionalLayers, ...poolingLayers, ...normalizationLayers, ...preprocessingLayers, ...operationLayers]);
+const registry = new Map<string, LayerFactory>([...coreLayers, ...activationLayers, ...regularizationLayers, ...rnnLayers, ...mergingLayers, ...reshapingLayers, ...convolutionalLayers, ...poolingLayers, ...normalizationLayers, ...preprocessingLayers, ...operationLayers, ...applicationLayers]);
 
 /**
  * Register a layer class under its Keras `class_name` (e.g. a custom layer written in TypeScript),

@@ -61,6 +61,11 @@ export interface LayerFormat {
   write?: (out: JsonObject, src: JsonObject, dialect: Dialect, nested: NestedWriter) => void;
   /** `input_dim` is the layer's own argument (Embedding's vocabulary), not Keras 1's input shape shortcut. */
   ownsInputDim?: boolean;
+  /**
+   * The Python module Keras 3 imports the class from, when not `keras.layers` (written as the entry's
+   * `module`, with the class name as `registered_name`, as Keras writes it).
+   */
+  module?: string;
 }
 
 /** The same key list in every dialect. */

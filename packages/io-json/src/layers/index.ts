@@ -1,5 +1,6 @@
 /** io-json's knowledge of every layer class, joined from one file per Keras family. */
 import { activationFormats } from './activations.js';
+import { applicationFormats } from './applications.js';
 import { convolutionalFormats } from './convolutional.js';
 import { coreFormats } from './core.js';
 import type { LayerFormat } from './format.js';
@@ -15,5 +16,5 @@ export type { Dialect, EraInfo, LayerFormat, SchemaFragment } from './format.js'
 
 /** Class name → what io-json knows of it (a Map: lookups never find Object.prototype names). */
 export const LAYER_FORMATS: ReadonlyMap<string, LayerFormat> = new Map(
-  Object.entries({ ...coreFormats, ...activationFormats, ...regularizationFormats, ...rnnFormats, ...mergingFormats, ...reshapingFormats, ...convolutionalFormats, ...poolingFormats, ...normalizationFormats, ...preprocessingFormats }),
+  Object.entries({ ...coreFormats, ...activationFormats, ...regularizationFormats, ...rnnFormats, ...mergingFormats, ...reshapingFormats, ...convolutionalFormats, ...poolingFormats, ...normalizationFormats, ...preprocessingFormats, ...applicationFormats }),
 );

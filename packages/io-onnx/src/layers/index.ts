@@ -14,6 +14,7 @@ import { regularizationMappings, regularizationRefusals } from './regularization
 import { reshapingMappings, reshapingRefusals } from './reshaping.js';
 import { rnnMappings, rnnRefusals } from './rnn.js';
 import { operationMappings, operationRefusals } from './operations.js';
+import { applicationMappings, applicationRefusals } from './applications.js';
 
 const mappings = new Map<string, LayerMapping>([
   ...coreMappings,
@@ -27,6 +28,7 @@ const mappings = new Map<string, LayerMapping>([
   ...normalizationMappings,
   ...preprocessingMappings,
   ...operationMappings,
+  ...applicationMappings,
 ]);
 
 const refusals = new Map<string, string>([
@@ -41,6 +43,7 @@ const refusals = new Map<string, string>([
   ...normalizationRefusals,
   ...preprocessingRefusals,
   ...operationRefusals,
+  ...applicationRefusals,
 ]);
 
 /** The mapping of a Keras class, or undefined. */
