@@ -36,6 +36,28 @@ describe('convolution + max pooling fused in Sequential inference', () => {
       [13, 12, 1],
     ],
     [
+      'the W6 layout: the second pair through Winograd with the pooling in its output transform (odd size)',
+      () => [
+        new Conv2D(8, 3, { activation: 'relu', inputShape: [28, 27, 1] }),
+        new MaxPooling2D(2),
+        new Conv2D(16, 3, { activation: 'relu' }),
+        new MaxPooling2D(2),
+        new Flatten(),
+        new Dense({ units: 3, activation: 'softmax' }),
+      ],
+      [28, 27, 1],
+    ],
+    [
+      'channels_first, Winograd, linear, 2×2 tiles (6×6 outputs)',
+      () => [
+        new Conv2D(4, 3, { dataFormat: 'channels_first', padding: 'same', inputShape: [8, 6, 6] }),
+        new MaxPooling2D(2, { dataFormat: 'channels_first' }),
+        new Flatten(),
+        new Dense({ units: 2 }),
+      ],
+      [8, 6, 6],
+    ],
+    [
       'channels_first, linear, overlapping windows',
       () => [
         new Conv2D(5, [3, 2], { dataFormat: 'channels_first', inputShape: [2, 11, 10] }),
@@ -82,7 +104,7 @@ describe('convolution + max pooling fused in Sequential inference', () => {
     const fused = c1!.callFused!(p1!, x, ctx);
     expect(fused).not.toBeNull();
     expect(Array.from(fused!.data)).toEqual(Array.from(p1!.call(c1!.call(x, ctx), ctx).data));
-    const [t1, tp1, t2, ap2] = built(cases[2]![1]());
+    const [t1, tp1, t2, ap2] = built(cases[4]![1]());
     const y = data([2, 9, 9, 1], 4);
     expect(t1!.callFused!(tp1!, y, ctx)).toBeNull(); // tanh: the kernel applies relu or linear only
     expect(t2!.callFused!(ap2!, tp1!.call(t1!.call(y, ctx), ctx), ctx)).toBeNull(); // average pooling

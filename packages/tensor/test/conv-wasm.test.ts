@@ -12,6 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as dist from '../dist/index.js';
 // @ts-expect-error: as above
 import { threadStats } from '../dist/wasm/threads.js';
+// @ts-expect-error: as above
+import { convThreads } from '../dist/conv/conv.js';
 import type * as Src from '../src/index.js';
 
 const t = dist as typeof Src;
@@ -156,7 +158,10 @@ describe('WebAssembly convolution and max pooling', () => {
   });
 
   it('a convolution shared with a helper thread gives exactly the single-thread result', async () => {
-    // 20 samples of 30×30×8 through 3×3×8×32: 20·784·72·32 ≈ 36M multiply-adds (≥ 32M: shared)
+    // 20 samples of 30×30×8 through 3×3×8×32 (Winograd), shared whatever the size
+    const threads = convThreads as { minWork: number };
+    const minWork = threads.minWork;
+    threads.minWork = 0;
     const batch = 20;
     const geometry = t.windowGeometry([30, 30], [3, 3], [1, 1], [1, 1], 'valid');
     const spec: Src.ConvSpec = { batch, geometry, inChannels: 8, outChannels: 32 };
@@ -185,5 +190,6 @@ describe('WebAssembly convolution and max pooling', () => {
     const two1 = t.convForward(x1, k1, null, spec1);
     expect(stats.jobs).toBe(jobs + 1);
     expect(Array.from(two1)).toEqual(Array.from(one1));
+    threads.minWork = minWork;
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The Winograd F(2×2, 3×3) convolution path (src/conv/winograd.ts, scripts/asm/winograd.ts): against
- * Keras 3.15.1 at batches shared with helper threads (tools/oracle/fixtures/winograd, made by
- * tools/oracle/gen_winograd_fixtures.py), against the pure-TypeScript convolution over odd sizes and
- * both paddings, bit-identical across thread counts and pack-cache hits, the transformed kernel
- * invalidated with the weight version, and non-finite samples given to the direct path.
+ * The Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution paths (src/conv/winograd.ts,
+ * scripts/asm/winograd.ts): against Keras 3.15.1 at batches shared with helper threads
+ * (tools/oracle/fixtures/winograd, made by tools/oracle/gen_winograd_fixtures.py), against the
+ * pure-TypeScript convolution over odd sizes and both paddings, bit-identical across thread counts and
+ * pack-cache hits, the transformed kernel invalidated with the weight version, non-finite samples given
+ * to the direct path, and a 2×2 max pooling fused into the output transform bit for bit as the two calls.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,15 +14,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as dist from '../dist/index.js';
 // @ts-expect-error: as above
 import { threadStats } from '../dist/wasm/threads.js';
+// @ts-expect-error: as above
+import { convThreads } from '../dist/conv/conv.js';
 import type * as Src from '../src/index.js';
 
 const t = dist as typeof Src;
+const threads = convThreads as { minWork: number };
+const MIN_WORK = threads.minWork;
 
 afterEach(() => {
   t.setBackend('wasm');
   t.setThreads(2);
   t.winogradOptions.enabled = true;
+  t.winogradOptions.tile = 'auto';
+  threads.minWork = MIN_WORK;
 });
+
+/** Worst relative difference allowed against the TypeScript convolution, per output tile side. */
+const TOL = { 2: 2e-6, 4: 5e-6 } as const;
 
 function rand(seed: number, n: number, scale: number): Float32Array {
   const r = new t.Random(seed);
@@ -73,7 +83,7 @@ const formula = {
   bias: (n: number) => Float32Array.from({ length: n }, (_, j) => (((j * 31) % 17) / 17 - 0.5) * 0.2),
 };
 
-describe('Winograd F(2×2, 3×3) convolution', () => {
+describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
   const fixtures = readdirSync(fixtureDir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(fixtureDir, f), 'utf8')) as Fixture);
@@ -91,6 +101,7 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
       const stats = threadStats as { helperParts: number };
       const before = stats.helperParts;
       t.setThreads(2);
+      threads.minWork = 0; // (shared with a helper whatever the size)
       let y = run(); // starts the helper
       for (let i = 0; i < 200 && stats.helperParts === before; i++) {
         await new Promise((r) => setTimeout(r, 25));
@@ -101,9 +112,16 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
       const dWino = worst(y);
       t.setThreads(1);
       expect(Array.from(run())).toEqual(Array.from(y)); // the same bits on one thread
+      const tiles: Record<number, number> = {};
+      for (const tile of [2, 4] as const) {
+        t.winogradOptions.tile = tile;
+        tiles[tile] = worst(run());
+        expect(tiles[tile]).toBeLessThanOrEqual(1e-5);
+      }
+      t.winogradOptions.tile = 'auto';
       t.winogradOptions.enabled = false;
       const dDirect = worst(run());
-      console.log(`${fx.name}: worst |Δ| vs Keras: Winograd ${dWino.toExponential(2)}, direct ${dDirect.toExponential(2)}`);
+      console.log(`${fx.name}: worst |Δ| vs Keras: Winograd (auto) ${dWino.toExponential(2)}, F(2×2) ${tiles[2]!.toExponential(2)}, F(4×4) ${tiles[4]!.toExponential(2)}, direct ${dDirect.toExponential(2)}`);
       expect(dWino).toBeLessThanOrEqual(1e-5);
       expect(dDirect).toBeLessThanOrEqual(1e-5);
     });
@@ -118,34 +136,133 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     ['4 input and 4 output channels', 3, [8, 9], 'same', 4, 4],
   ];
   for (const [name, batch, inSize, padding, cin, cout] of cases) {
-    it(`matches the TypeScript convolution: ${name}`, () => {
-      const spec = spec2d(batch, inSize, padding, cin, cout);
-      const x = rand(1, batch * inSize[0]! * inSize[1]! * cin, 1), k = rand(2, 9 * cin * cout, 0.3), bias = rand(3, cout, 0.2);
-      for (const activation of [undefined, t.getActivation('relu')]) {
-        const r = three(() => t.convForward(x, k, bias, spec, { activation, cacheWeights: true }));
-        expect(relDiff(r.wino, r.js)).toBeLessThan(2e-6);
-        expect(relDiff(r.direct, r.js)).toBeLessThan(2e-6);
-        // (and the Winograd path ran: its roundings differ from the direct sums somewhere)
-        expect(Array.from(r.wino)).not.toEqual(Array.from(r.direct));
-      }
-      const noBias = three(() => t.convForward(x, k, null, spec));
-      expect(relDiff(noBias.wino, noBias.js)).toBeLessThan(2e-6);
-    });
+    for (const tile of [2, 4] as const) {
+      it(`matches the TypeScript convolution in ${tile}×${tile} tiles: ${name}`, () => {
+        t.winogradOptions.tile = tile;
+        const spec = spec2d(batch, inSize, padding, cin, cout);
+        const x = rand(1, batch * inSize[0]! * inSize[1]! * cin, 1), k = rand(2, 9 * cin * cout, 0.3), bias = rand(3, cout, 0.2);
+        for (const activation of [undefined, t.getActivation('relu')]) {
+          const r = three(() => t.convForward(x, k, bias, spec, { activation, cacheWeights: true }));
+          expect(relDiff(r.wino, r.js)).toBeLessThan(TOL[tile]);
+          expect(relDiff(r.direct, r.js)).toBeLessThan(2e-6);
+          // (and the Winograd path ran: its roundings differ from the direct sums somewhere)
+          expect(Array.from(r.wino)).not.toEqual(Array.from(r.direct));
+        }
+        const noBias = three(() => t.convForward(x, k, null, spec));
+        expect(relDiff(noBias.wino, noBias.js)).toBeLessThan(TOL[tile]);
+      });
+    }
   }
+
+  it('takes 4×4 tiles where they need fewer products, 2×2 tiles elsewhere', () => {
+    const tileOf = (outH: number, outW: number): number => {
+      const spec = spec2d(2, [outH + 2, outW + 2], 'valid', 8, 8);
+      const x = rand(1, 2 * (outH + 2) * (outW + 2) * 8, 1), k = rand(2, 72 * 8, 0.3);
+      const y = t.convForward(x, k, null, spec);
+      const bits = (tile: 2 | 4) => ((t.winogradOptions.tile = tile), Array.from(t.convForward(x, k, null, spec)));
+      const f2 = bits(2), f4 = bits(4);
+      t.winogradOptions.tile = 'auto';
+      expect(f2).not.toEqual(f4);
+      return Array.from(y).every((v, i) => Object.is(v, f4[i])) ? 4 : 2;
+    };
+    // the W6 model's second convolution (11×11 outputs), 3×3 and 4×4 outputs (one 4×4 tile), large
+    expect([tileOf(11, 11), tileOf(3, 4), tileOf(4, 4), tileOf(28, 28)]).toEqual([4, 4, 4, 4]);
+    // 2×2 outputs (a 4×4 tile would be three quarters waste), 5×5 and 6×6 (as many products either way)
+    expect([tileOf(2, 2), tileOf(5, 5), tileOf(6, 6), tileOf(2, 9)]).toEqual([2, 2, 2, 2]);
+  });
+
+  describe('with a 2×2, stride-2 max pooling fused into the output transform', () => {
+    const poolCases: [string, number, number[], Src.PaddingMode, number, number][] = [
+      ['the W6 model\'s second convolution (11×11: the last row and column dropped)', 5, [13, 13], 'valid', 32, 64],
+      ['same, even sizes', 3, [8, 12], 'same', 8, 16],
+      ['same, odd sizes', 3, [9, 7], 'same', 12, 8],
+      ['valid, 3×4 output (one pooled row)', 2, [5, 6], 'valid', 4, 8],
+    ];
+    for (const [name, batch, inSize, padding, cin, cout] of poolCases) {
+      for (const tile of [2, 4] as const) {
+        it(`the same bits as the convolution then the pooling, ${tile}×${tile} tiles: ${name}`, () => {
+          t.winogradOptions.tile = tile;
+          const spec = spec2d(batch, inSize, padding, cin, cout);
+          const pool = t.windowGeometry(spec.geometry.outSize, [2, 2], [2, 2], [1, 1], 'valid');
+          const x = rand(21, batch * inSize[0]! * inSize[1]! * cin, 1), k = rand(22, 9 * cin * cout, 0.3), bias = rand(23, cout, 0.2);
+          for (const activation of [t.getActivation('linear'), t.getActivation('relu')]) {
+            for (const b of [bias, null]) {
+              const z = t.convForward(x, k, b, spec, { activation, cacheWeights: true });
+              const two = t.poolForward(z, { batch, geometry: pool, channels: cout }, 'max', false).output;
+              const fused = t.convMaxPoolForward(x, k, b, spec, pool, { activation, cacheWeights: true });
+              expect(Array.from(fused)).toEqual(Array.from(two));
+              t.winogradOptions.enabled = false;
+              const direct = t.convForward(x, k, b, spec, { activation });
+              t.winogradOptions.enabled = true;
+              expect(Array.from(z)).not.toEqual(Array.from(direct)); // (the Winograd path ran)
+            }
+          }
+        });
+      }
+    }
+
+    it('shared with helper threads, with non-finite samples (the direct path, then the pooling)', async () => {
+      const batch = 24;
+      const spec = spec2d(batch, [13, 13], 'valid', 32, 64);
+      const pool = t.windowGeometry(spec.geometry.outSize, [2, 2], [2, 2], [1, 1], 'valid');
+      const per = 13 * 13 * 32;
+      const x = rand(31, batch * per, 1), k = rand(32, 9 * 32 * 64, 0.3), bias = rand(33, 64, 0.2);
+      x[3 * per + 100] = Infinity;
+      x[17 * per + 7] = NaN;
+      const relu = t.getActivation('relu');
+      const run = () => t.convMaxPoolForward(x, k, bias, spec, pool, { activation: relu, cacheWeights: true });
+      const stats = threadStats as { helperParts: number };
+      const before = stats.helperParts;
+      t.setThreads(2);
+      threads.minWork = 0;
+      let y = run();
+      for (let i = 0; i < 200 && stats.helperParts === before; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        y = run();
+      }
+      expect(stats.helperParts).toBeGreaterThan(before);
+      t.setThreads(1);
+      const z = t.convForward(x, k, bias, spec, { activation: relu });
+      const two = t.poolForward(z, { batch, geometry: pool, channels: 64 }, 'max', false).output;
+      expect(Array.from(y)).toEqual(Array.from(two));
+      expect(Array.from(run())).toEqual(Array.from(y));
+      const out = 25 * 64;
+      // (the non-finite values reached the pooled output of their samples only)
+      expect(y.subarray(3 * out, 4 * out).some((v) => !Number.isFinite(v))).toBe(true);
+      expect(y.subarray(17 * out, 18 * out).some((v) => Number.isNaN(v))).toBe(true);
+      expect(y.subarray(4 * out, 17 * out).every((v) => Number.isFinite(v))).toBe(true);
+    });
+
+    it('other poolings run as the two calls', () => {
+      const spec = spec2d(2, [10, 10], 'same', 8, 8);
+      const x = rand(41, 2 * 100 * 8, 1), k = rand(42, 72 * 8, 0.3);
+      for (const pool of [
+        t.windowGeometry([10, 10], [3, 3], [2, 2], [1, 1], 'valid'),
+        t.windowGeometry([10, 10], [2, 2], [1, 1], [1, 1], 'valid'),
+        t.windowGeometry([10, 10], [2, 2], [2, 2], [1, 1], 'same'),
+      ]) {
+        const two = t.poolForward(t.convForward(x, k, null, spec), { batch: 2, geometry: pool, channels: 8 }, 'max', false).output;
+        expect(Array.from(t.convMaxPoolForward(x, k, null, spec, pool))).toEqual(Array.from(two));
+      }
+    });
+  });
 
   for (const [name, batch, inSize, padding, cin, cout] of [
     ['valid', 3, [9, 8], 'valid', 12, 16],
     ['same, odd sizes', 2, [7, 5], 'same', 8, 20],
   ] as [string, number, number[], Src.PaddingMode, number, number][]) {
-    it(`the input gradient (a Winograd convolution of ∂z with the turned kernel) matches the TypeScript path: ${name}`, () => {
-      const spec = spec2d(batch, inSize, padding, cin, cout);
-      const outPos = spec.geometry.outSize.reduce((a, b) => a * b, 1);
-      const dz = rand(12, batch * outPos * cout, 1), k = rand(13, 9 * cin * cout, 0.3);
-      const r = three(() => t.convBackwardInput(dz, k, spec));
-      expect(relDiff(r.wino, r.js)).toBeLessThan(2e-6);
-      expect(relDiff(r.direct, r.js)).toBeLessThan(2e-6);
-      expect(Array.from(r.wino)).not.toEqual(Array.from(r.direct));
-    });
+    for (const tile of [2, 4] as const) {
+      it(`the input gradient (a Winograd convolution of ∂z with the turned kernel) matches the TypeScript path, ${tile}×${tile} tiles: ${name}`, () => {
+        t.winogradOptions.tile = tile;
+        const spec = spec2d(batch, inSize, padding, cin, cout);
+        const outPos = spec.geometry.outSize.reduce((a, b) => a * b, 1);
+        const dz = rand(12, batch * outPos * cout, 1), k = rand(13, 9 * cin * cout, 0.3);
+        const r = three(() => t.convBackwardInput(dz, k, spec));
+        expect(relDiff(r.wino, r.js)).toBeLessThan(TOL[tile]);
+        expect(relDiff(r.direct, r.js)).toBeLessThan(2e-6);
+        expect(Array.from(r.wino)).not.toEqual(Array.from(r.direct));
+      });
+    }
   }
 
   it('leaves channel counts that are not multiples of 4, strides and other windows to the direct path', () => {

@@ -19,7 +19,7 @@ import { poolForward } from '../pooling/pool.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { prod, type WindowGeometry } from './geometry.js';
 import { col2im, geoInts, geom3, im2col, type Geom3 } from './im2col.js';
-import { winogradApplies, winogradForward, winogradInputGradient } from './winograd.js';
+import { winogradApplies, winogradForward, winogradInputGradient, winogradPoolFusable, winogradWork } from './winograd.js';
 
 /** A convolution: batch, window geometry and channels. */
 export interface ConvSpec {
@@ -133,9 +133,9 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
     // every value is written below: a pooled buffer (given back by the graph once the next layer has
     // read it) spares the page faults of a fresh multi-megabyte array per call
     y = takeF32(d.batch * d.outPos * d.cout, false);
-    const helpers = d.batch >= 2 && d.batch * d.outPos * d.kdim * d.cout >= PARALLEL_MIN_WORK ? readyHelpers() : [];
     const wino = winogradApplies(d);
-    if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y, wino, cacheWeights);
+    const helpers = useHelpers(d, wino);
+    if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y, wino, cacheWeights, false);
     else convWasm(kern, x, kernel, bias, d, 0, d.batch, fused, y, 0, cacheWeights, wino);
   } else {
     y = convForwardJs(x, kernel, bias, d, cacheWeights);
@@ -150,9 +150,10 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
  * convolution's output size; dilation 1) in one pass, giving `(batch, *pool.outSize, outChannels)`.
  *
  * A convolution with a short window row (few input channels; see `convTuning`) runs directly in
- * WebAssembly with the pooling fused in, so its full-size output is never stored; any other runs as
- * {@link convForward} then {@link poolForward}. Either way the values are bit for bit those of the two
- * separate calls.
+ * WebAssembly with the pooling fused in, so its full-size output is never stored; so does a Winograd
+ * convolution followed by a 2×2, stride-2 pooling without padding (the maxima taken in its output
+ * transform); any other runs as {@link convForward} then {@link poolForward}. Either way the values are
+ * bit for bit those of the two separate calls.
  *
  * @throws {ShapeMismatchError} if an array has the wrong length or the pooling's input size is not the
  * convolution's output size.
@@ -166,8 +167,26 @@ export function convMaxPoolForward(x: Float32Array, kernel: Float32Array, bias: 
   }
   if (pool.dilations.some((v) => v !== 1)) throw new ConfigError('convMaxPoolForward: a max pooling has no dilation');
   const activation = options?.activation ?? LINEAR;
+  const kernelAct = activation === RELU || activation === LINEAR;
+  const act = activation === RELU ? RELU_CODE : LINEAR_CODE;
+  const wino = d.batch > 0 && d.groups === 1 && winogradApplies(d);
+  if (wino && kernelAct && winogradPoolFusable(pool)) {
+    const wkern = wasmKernels();
+    if (wkern !== null) {
+      expect('input', x, d.batch * d.inPos * d.cin);
+      expect('kernel', kernel, d.kdim * d.cout);
+      if (bias !== null) expect('bias', bias, d.cout);
+      // the same Winograd values convForward computes, maxima taken in its output transform
+      const y = takeF32(d.batch * prod(pool.outSize) * d.cout, false);
+      const helpers = useHelpers(d, true);
+      const cacheWeights = options?.cacheWeights ?? false;
+      if (helpers.length > 0) convParallel(wkern, helpers, x, kernel, bias, d, act, y, true, cacheWeights, true);
+      else convWasm(wkern, x, kernel, bias, d, 0, d.batch, act, y, 0, cacheWeights, true, true);
+      return y;
+    }
+  }
   // (never where convForward would take Winograd: the fused values must be those of the two calls)
-  const kern = d.batch > 0 && directConv(d) && !winogradApplies(d) && (activation === RELU || activation === LINEAR) ? wasmKernels() : null;
+  const kern = d.batch > 0 && directConv(d) && !wino && kernelAct ? wasmKernels() : null;
   if (kern === null) {
     const z = convForward(x, kernel, bias, spec, options);
     const y = poolForward(z, { batch: d.batch, geometry: pool, channels: d.cout }, 'max', false).output;
@@ -178,15 +197,25 @@ export function convMaxPoolForward(x: Float32Array, kernel: Float32Array, bias: 
   expect('kernel', kernel, d.kdim * d.cout);
   if (bias !== null) expect('bias', bias, d.cout);
   const y = takeF32(d.batch * prod(pool.outSize) * d.cout, false);
-  convDirectWasm(kern, x, kernel, bias, d, 0, d.batch, activation === RELU ? RELU_CODE : LINEAR_CODE, geom3(pool), y, 0);
+  convDirectWasm(kern, x, kernel, bias, d, 0, d.batch, act, geom3(pool), y, 0);
   return y;
 }
 
 /** Activation codes of the WebAssembly kernels (scripts/asm/kernels.ts `vact`). */
 const RELU_CODE = 5;
 const LINEAR_CODE = 6;
-/** Multiply-adds from which a convolution is shared with helper threads (each gets a copy of the input). */
-const PARALLEL_MIN_WORK = 32_000_000;
+/**
+ * Multiply-adds (of the path taken: Winograd does 2.25–4× fewer than im2col) from which a convolution
+ * is shared with helper threads (each gets a copy of the input). Mutable for tuning. @internal
+ */
+export const convThreads = { minWork: 32_000_000 };
+
+/** The helper threads a convolution of `d` is shared with (none below `convThreads.minWork`). */
+function useHelpers(d: ConvDims, winograd: boolean): Helper[] {
+  if (d.batch < 2) return [];
+  const work = winograd ? winogradWork(d) : d.batch * d.outPos * d.kdim * d.cout;
+  return work >= convThreads.minWork ? readyHelpers() : [];
+}
 
 /**
  * Samples `n0..n1` of the convolution in WebAssembly, written into `y` from float `yOff` (`x` holds
@@ -205,10 +234,26 @@ function convWasm(
   yOff: number,
   cacheWeights = false,
   winograd = false,
+  pool = false,
 ): void {
   if (winograd) {
-    const step = d.outPos * d.cout;
-    winogradForward(kern, x, kernel, bias, d, n0, n1, act, y, yOff, cacheWeights, (a, b) => convWasm(kern, x, kernel, bias, d, a, b, act, y, yOff + (a - n0) * step, cacheWeights));
+    const step = (pool ? (d.g.outH >> 1) * (d.g.outW >> 1) : d.outPos) * d.cout;
+    const direct = (a: number, b: number): void => {
+      if (!pool) {
+        convWasm(kern, x, kernel, bias, d, a, b, act, y, yOff + (a - n0) * step, cacheWeights);
+        return;
+      }
+      // (samples with a NaN or ±∞: the direct convolution, then the pooling, as the two calls)
+      const z = takeF32((b - a) * d.outPos * d.cout, false);
+      convWasm(kern, x, kernel, bias, d, a, b, act, z, 0, cacheWeights);
+      const g = d.g;
+      const geometry: WindowGeometry = { inSize: [g.outH, g.outW], outSize: [g.outH >> 1, g.outW >> 1], window: [2, 2], strides: [2, 2], dilations: [1, 1], padBefore: [0, 0] };
+      const p = poolForward(z, { batch: b - a, geometry, channels: d.cout }, 'max', false).output;
+      y.set(p, yOff + (a - n0) * step);
+      giveF32(p);
+      giveF32(z);
+    };
+    winogradForward(kern, x, kernel, bias, d, n0, n1, act, y, yOff, cacheWeights, direct, pool);
     return;
   }
   const nb = n1 - n0;
@@ -324,8 +369,10 @@ export interface ConvJob {
   dims: ConvDims;
   act: number;
   bounds: number[];
-  /** Winograd F(2×2, 3×3) (decided by the caller, so that every part computes alike). */
+  /** Winograd (decided by the caller, so that every part computes alike). */
   winograd: boolean;
+  /** A 2×2, stride-2 max pooling fused into the Winograd output transform (`y` holds the pooled values). */
+  pool: boolean;
 }
 
 /** Part i of a shared convolution (in a helper thread): writes its samples of the result into `job.y`. Internal. */
@@ -333,7 +380,9 @@ export function runConvPart(job: ConvJob, i: number): void {
   const n0 = job.bounds[i]!, n1 = job.bounds[i + 1]!;
   const kern = wasmKernels();
   if (kern === null) throw new Error('kerasts helper: WebAssembly kernels unavailable');
-  convWasm(kern, job.x, job.kernel, job.bias, job.dims, n0, n1, job.act, job.y, n0 * job.dims.outPos * job.dims.cout, false, job.winograd);
+  const g = job.dims.g;
+  const step = (job.pool ? (g.outH >> 1) * (g.outW >> 1) : job.dims.outPos) * job.dims.cout;
+  convWasm(kern, job.x, job.kernel, job.bias, job.dims, n0, n1, job.act, job.y, n0 * step, false, job.winograd, job.pool);
 }
 
 let scratch: Float32Array | null = null;
@@ -361,23 +410,24 @@ function convParallel(
   y: Float32Array,
   winograd: boolean,
   cacheWeights: boolean,
+  pool: boolean,
 ): void {
   const parts = Math.min(d.batch, 2 * (helpers.length + 1));
   const bounds: number[] = [];
   for (let p = 0; p <= parts; p++) bounds.push(Math.round((p * d.batch) / parts));
-  const step = d.outPos * d.cout;
+  const step = (pool ? (d.g.outH >> 1) * (d.g.outW >> 1) : d.outPos) * d.cout;
   const shared = sharedScratch(x.length + y.length);
   const xs = shared.subarray(0, x.length);
   const ys = shared.subarray(x.length);
   xs.set(x);
-  const job: ConvJob = { kind: 'conv', x: xs, y: ys, kernel, bias, dims: d, act, bounds, winograd };
+  const job: ConvJob = { kind: 'conv', x: xs, y: ys, kernel, bias, dims: d, act, bounds, winograd, pool };
   shareParts<{ part: number }>(
     helpers,
     parts,
     job as unknown as Record<string, unknown>,
     [],
     // (the calling thread's parts may use its pack cache: a Winograd kernel is then transformed once)
-    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step, winograd && cacheWeights, winograd),
+    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step, winograd && cacheWeights, winograd, pool),
     (r) => y.set(ys.subarray(bounds[r.part]! * step, bounds[r.part + 1]! * step), bounds[r.part]! * step),
   );
 }

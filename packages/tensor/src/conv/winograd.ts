@@ -1,14 +1,18 @@
 /**
- * Winograd F(2×2, 3×3) for 2-D convolutions with a 3×3 window, stride 1 and no dilation (any
- * padding): each 2×2 block of outputs takes 16 multiplies per channel pair instead of 36. The kernels
- * are in scripts/asm/winograd.ts; this module decides when to use them, transforms and packs the
- * convolution kernel (kept in the pack cache for layer weights) and lays out their memory.
+ * Winograd convolution for 2-D convolutions with a 3×3 window, stride 1 and no dilation (any padding):
+ * F(2×2, 3×3) computes each 2×2 block of outputs with 16 multiplies per channel pair instead of 36,
+ * F(4×4, 3×3) each 4×4 block with 36 instead of 144. The kernels are in scripts/asm/winograd.ts; this
+ * module decides when to use them, transforms and packs the convolution kernel (kept in the pack cache
+ * for layer weights) and lays out their memory. A 2×2, stride-2 max pooling after the convolution can
+ * be fused into the output transform (the pooled values are those of the two separate calls).
  *
- * Numbers: the transforms use only 0, ±1 and ±½ (the ½ applied once to the kernel, in double
- * precision), so results differ from the direct convolution's by a few float32 roundings. Samples with
- * a NaN or an infinity (and kernels with one) take the direct path: the transforms would mix an
- * infinity with its neighbours (∞ − ∞) where the direct sum keeps it. A sample's result does not
- * depend on the batch it is in or on how the batch is shared between threads.
+ * Numbers: F(2×2)'s transforms use only 0, ±1 and ±½; F(4×4)'s the interpolation points 0, ±1, 2 and
+ * −½ (chosen for accuracy, see the kernel file); the kernel's transform is applied in double precision
+ * and rounded once. Results differ from the direct convolution's by a few float32 roundings (F(4×4)
+ * somewhat more than F(2×2): about 7e-7 against 2e-7 of the largest output on the W6 model's second
+ * convolution). Samples with a NaN or an infinity (and kernels with one) take the direct path: the
+ * transforms would mix an infinity with its neighbours (∞ − ∞) where the direct sum keeps it. A
+ * sample's result does not depend on the batch it is in or on how the batch is shared between threads.
  */
 import { APACK, wasmAlloc, wasmF32, wasmMark, wasmRelease, type WasmKernels } from '../wasm/backend.js';
 import { packedDerived } from '../wasm/pack-cache.js';
@@ -16,8 +20,8 @@ import { convDims, type ConvDims, type ConvSpec } from './conv.js';
 import type { WindowGeometry } from './geometry.js';
 
 /**
- * When 2-D convolutions use the Winograd F(2×2, 3×3) algorithm (3×3 window, stride 1, no dilation,
- * one group, WebAssembly backend, channel counts multiples of 4). Mutable, for tuning and A/B tests.
+ * When 2-D convolutions use a Winograd algorithm (3×3 window, stride 1, no dilation, one group,
+ * WebAssembly backend, channel counts multiples of 4), and which. Mutable, for tuning and A/B tests.
  */
 export const winogradOptions: {
   /** Use it at all (default true; false when the environment sets `KERASTS_WINOGRAD=0` at load). */
@@ -28,14 +32,28 @@ export const winogradOptions: {
    * channels, stays direct).
    */
   minInChannels: number;
-} = { enabled: readEnvEnabled(), minInChannels: 4 };
+  /**
+   * The output tile: `'auto'` (default) takes F(4×4, 3×3) where its products are fewer than 0.85× F(2×2)'s
+   * once both are rounded up to whole tiles (measured: F(4×4) then wins from 4 to 128 channels; e.g. a
+   * 5×5 or 6×6 output, as many products either way, is faster in 2×2 tiles) and the input channels are
+   * at most `f4MaxInChannels`; 2 or 4 force one.
+   */
+  tile: 'auto' | 2 | 4;
+  /**
+   * Most input channels for F(4×4, 3×3) under `'auto'` (default 64). Its rounding error grows with the
+   * channel count faster than F(2×2)'s (worst against a float64 convolution, relative to the largest
+   * output: 1.8e-6 at 64 channels, 3.5e-6 at 512, F(2×2) 4e-7 and 9e-7); wider layers keep the margin
+   * to Keras' 1e-5 for deep stacks.
+   */
+  f4MaxInChannels: number;
+} = { enabled: readEnvEnabled(), minInChannels: 4, tile: 'auto', f4MaxInChannels: 64 };
 
 function readEnvEnabled(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return env?.KERASTS_WINOGRAD !== '0';
 }
 
-/** Whether the convolution of `d` runs as Winograd F(2×2, 3×3) (in WebAssembly). @internal */
+/** Whether the convolution of `d` runs as Winograd F(2×2, 3×3) or F(4×4, 3×3) (in WebAssembly). @internal */
 export function winogradApplies(d: ConvDims): boolean {
   const g = d.g;
   return (
@@ -49,12 +67,47 @@ export function winogradApplies(d: ConvDims): boolean {
   );
 }
 
+/** The output tile's side for the convolution of `d` (which winogradApplies): 2 or 4. @internal */
+export function winogradTile(d: ConvDims): 2 | 4 {
+  const t = winogradOptions.tile;
+  if (t !== 'auto') return t;
+  if (d.cin > winogradOptions.f4MaxInChannels) return 2;
+  const { outH, outW } = d.g;
+  const f2 = 16 * Math.ceil(outH / 2) * Math.ceil(outW / 2);
+  const f4 = 36 * Math.ceil(outH / 4) * Math.ceil(outW / 4);
+  return f4 < 0.85 * f2 ? 4 : 2;
+}
+
+/**
+ * Multiply-adds of the convolution of `d` on the path it takes (the GEMMs' products; Winograd's
+ * transforms are not counted): what the thread policy weighs. @internal
+ */
+export function winogradWork(d: ConvDims): number {
+  const m = winogradTile(d);
+  const tiles = Math.ceil(d.g.outH / m) * Math.ceil(d.g.outW / m);
+  return d.batch * tiles * (m + 2) * (m + 2) * d.cin * d.cout;
+}
+
+/**
+ * Whether a max pooling of geometry `pool` over the output of the convolution of `d` (which
+ * winogradApplies) can be fused into its output transform: a 2×2 window, stride 2, no padding. @internal
+ */
+export function winogradPoolFusable(pool: WindowGeometry): boolean {
+  return (
+    pool.inSize.length === 2 &&
+    pool.window[0] === 2 && pool.window[1] === 2 &&
+    pool.strides[0] === 2 && pool.strides[1] === 2 &&
+    pool.padBefore[0] === 0 && pool.padBefore[1] === 0 &&
+    pool.outSize[0] === pool.inSize[0]! >> 1 && pool.outSize[1] === pool.inSize[1]! >> 1
+  );
+}
+
 /** Bytes of V and M scratch per block of tiles: kept within the L2 cache between the three steps. */
-const BLOCK_BYTES = 256 * 1024;
+const BLOCK_BYTES = 512 * 1024;
 
 /** Tiles per block (a multiple of 4, at most the GEMM's 256 packed rows). */
-function tilesPerBlock(cin: number, cout: number): number {
-  const tb = Math.floor(BLOCK_BYTES / (16 * 4 * (cin + cout)) / 4) * 4;
+function tilesPerBlock(cin: number, cout: number, xis: number): number {
+  const tb = Math.floor(BLOCK_BYTES / (xis * 4 * (cin + cout)) / 4) * 4;
   return Math.min(256, Math.max(4, tb));
 }
 
@@ -99,21 +152,60 @@ export function winogradKernel(kernel: Float32Array, cin: number, cout: number, 
   return u;
 }
 
-/** Writes the 16 packed U[ξ] of `kernel` at byte address p; returns whether the kernel is finite. */
-function packKernel(kern: WasmKernels, kernel: Float32Array, cin: number, cout: number, p: number): boolean {
+/**
+ * U[ξ] = (G g Gᵀ)[ξ] of F(4×4, 3×3) for each input/output channel pair of a Keras kernel `(3, 3, cin,
+ * cout)`: 36 matrices `cin × cout`, computed in double precision and rounded once. G's rows (points 0, 1,
+ * −1, 2, −½, ∞, scaled as in scripts/asm/winograd.ts): [½, 0, 0], −[1, 1, 1]/6, [1, −1, 1]/6,
+ * [1, 2, 4]/30, [−4, 2, −1]/30, [0, 0, ½]. Written into `out` from float `offset` (and `out` returned).
+ */
+export function winograd4Kernel(kernel: Float32Array, cin: number, cout: number, out?: Float32Array, offset = 0): Float32Array {
   const n = cin * cout;
+  const u = out ?? new Float32Array(36 * n);
+  const o = out !== undefined ? offset : 0;
+  const a = new Float64Array(18); // G g: 6 rows × 3 kernel columns
+  for (let e = o, end = o + n, k = 0; e < end; e++, k++) {
+    for (let j = 0; j < 3; j++) {
+      const g0 = kernel[j * n + k]!, g1 = kernel[(3 + j) * n + k]!, g2 = kernel[(6 + j) * n + k]!;
+      a[j] = g0 / 2;
+      a[3 + j] = -(g0 + g1 + g2) / 6;
+      a[6 + j] = (g0 - g1 + g2) / 6;
+      a[9 + j] = (g0 + 2 * g1 + 4 * g2) / 30;
+      a[12 + j] = (-4 * g0 + 2 * g1 - g2) / 30;
+      a[15 + j] = g2 / 2;
+    }
+    for (let i = 0; i < 6; i++) {
+      const g0 = a[3 * i]!, g1 = a[3 * i + 1]!, g2 = a[3 * i + 2]!;
+      const r = e + 6 * i * n;
+      u[r] = g0 / 2;
+      u[r + n] = -(g0 + g1 + g2) / 6;
+      u[r + 2 * n] = (g0 - g1 + g2) / 6;
+      u[r + 3 * n] = (g0 + 2 * g1 + 4 * g2) / 30;
+      u[r + 4 * n] = (-4 * g0 + 2 * g1 - g2) / 30;
+      u[r + 5 * n] = g2 / 2;
+    }
+  }
+  return u;
+}
+
+/** Writes the packed U[ξ] of `kernel` (16 for F(2×2), 36 for F(4×4)) at byte address p; returns whether the kernel is finite. */
+function packKernel(kern: WasmKernels, kernel: Float32Array, cin: number, cout: number, tile: 2 | 4, p: number): boolean {
+  const n = cin * cout;
+  const xis = (tile + 2) * (tile + 2);
   const psz = kern.packedBSize(cin, cout);
-  const pu = wasmAlloc(kern, 16 * n);
-  winogradKernel(kernel, cin, cout, wasmF32(kern), pu >> 2);
-  for (let xi = 0; xi < 16; xi++) kern.packB(cin, cout, pu + 4 * xi * n, cout, 0, p + 4 * xi * psz);
+  const pu = wasmAlloc(kern, xis * n);
+  if (tile === 4) winograd4Kernel(kernel, cin, cout, wasmF32(kern), pu >> 2);
+  else winogradKernel(kernel, cin, cout, wasmF32(kern), pu >> 2);
+  for (let xi = 0; xi < xis; xi++) kern.packB(cin, cout, pu + 4 * xi * n, cout, 0, p + 4 * xi * psz);
   // (U is finite exactly when the kernel is, short of overflow, which then also takes the direct path)
-  return kern.allFinite(16 * n, pu) === 1;
+  return kern.allFinite(xis * n, pu) === 1;
 }
 
 /**
- * Samples `n0..n1` of `x` convolved by Winograd F(2×2, 3×3) into `y` from float `yOff`, with `bias` and
- * the fused activation code `act` (5 relu, 6 linear). Samples (or a kernel) with a value that is not
- * finite are given to `direct(a, b)` (samples a..b, absolute indices) instead. @internal
+ * Samples `n0..n1` of `x` convolved by Winograd (F(2×2) or F(4×4), {@link winogradTile}) into `y` from
+ * float `yOff`, with `bias` and the fused activation code `act` (5 relu, 6 linear); with `pool`, the
+ * 2×2, stride-2 max pooling of that ({@link winogradPoolFusable}), `(n, outH/2, outW/2, cout)` per
+ * sample. Samples (or a kernel) with a value that is not finite are given to `direct(a, b)` (samples
+ * a..b, absolute indices; it writes what this would, pooled or not) instead. @internal
  */
 export function winogradForward(
   kern: WasmKernels,
@@ -128,21 +220,24 @@ export function winogradForward(
   yOff: number,
   cacheWeights: boolean,
   direct: (a: number, b: number) => void,
+  pool = false,
 ): void {
   const { cin, cout, g } = d;
+  const tile = winogradTile(d);
+  const xis = (tile + 2) * (tile + 2);
   const mark = wasmMark();
   // Kept panels first (they join the pinned region only while nothing else is allocated).
-  const floats = 16 * kern.packedBSize(cin, cout);
+  const floats = xis * kern.packedBSize(cin, cout);
   let up: number;
   let finite: boolean;
   if (cacheWeights) {
-    const kept = packedDerived(kern, kernel, `winograd,${cin},${cout}`, floats, (p) => packKernel(kern, kernel, cin, cout, p));
+    const kept = packedDerived(kern, kernel, `winograd${tile},${cin},${cout}`, floats, (p) => packKernel(kern, kernel, cin, cout, tile, p));
     up = kept.p;
     finite = kept.allFinite;
   } else {
     up = wasmAlloc(kern, floats);
     const m = wasmMark();
-    finite = packKernel(kern, kernel, cin, cout, up);
+    finite = packKernel(kern, kernel, cin, cout, tile, up);
     wasmRelease(m);
   }
   if (!finite) {
@@ -151,15 +246,17 @@ export function winogradForward(
     return;
   }
   const nb = n1 - n0;
-  const sIn = d.inPos * cin, sOut = d.outPos * cout;
-  const tb = tilesPerBlock(cin, cout);
+  const sIn = d.inPos * cin, sOut = (pool ? (g.outH >> 1) * (g.outW >> 1) : d.outPos) * cout;
+  const tb = tilesPerBlock(cin, cout, xis);
   const px = wasmAlloc(kern, nb * sIn);
   const py = wasmAlloc(kern, nb * sOut);
   const pgeo = wasmAlloc(kern, 8);
   const pbias = bias !== null ? wasmAlloc(kern, cout) : 0;
   const pzero = wasmAlloc(kern, cin);
-  const pv = wasmAlloc(kern, 16 * tb * cin);
-  const pm = wasmAlloc(kern, 16 * tb * cout);
+  // (16 floats of padding per ξ: see xiStride in the kernel file)
+  const pv = wasmAlloc(kern, xis * (tb * cin + 16));
+  const pm = wasmAlloc(kern, xis * (tb * cout + 16));
+  const ptmp = tile === 4 ? wasmAlloc(kern, 144) : 0;
   let mem = wasmF32(kern);
   mem.set(x.subarray(n0 * sIn, n1 * sIn), px >> 2);
   new Int32Array(mem.buffer, pgeo, 8).set([g.inH, g.inW, cin, g.outH, g.outW, g.pH, g.pW, cout]);
@@ -172,7 +269,9 @@ export function winogradForward(
     let b = a + 1;
     while (b < nb && (kern.allFinite(sIn, px + 4 * b * sIn) === 1) === ok) b++;
     if (ok) {
-      kern.winogradConv(px + 4 * a * sIn, b - a, pgeo, up, pbias, act, py + 4 * a * sOut, pzero, pv, pm, tb, APACK);
+      const xa = px + 4 * a * sIn, ya = py + 4 * a * sOut, p = pool ? 1 : 0;
+      if (tile === 4) kern.winograd4Conv(xa, b - a, pgeo, up, pbias, act, ya, pzero, pv, pm, tb, APACK, p, ptmp);
+      else kern.winogradConv(xa, b - a, pgeo, up, pbias, act, ya, pzero, pv, pm, tb, APACK, p);
       mem = wasmF32(kern);
       y.set(mem.subarray((py >> 2) + a * sOut, (py >> 2) + b * sOut), yOff + a * sOut);
     } else {

@@ -45,7 +45,8 @@ export interface WasmKernels {
   convDirect(x: number, geo: number, cin: number, n0: number, n1: number, w: number, cout: number, bias: number, act: number, y: number, pool: number, xb: number, tmp: number): void;
   maxPoolBackward(dy: number, argmax: number, n: number, dx: number, nx: number): void;
   /** scripts/asm/winograd.ts */
-  winogradConv(x: number, nb: number, geo: number, up: number, bias: number, act: number, y: number, zero: number, v: number, m: number, tb: number, ap: number): void;
+  winogradConv(x: number, nb: number, geo: number, up: number, bias: number, act: number, y: number, zero: number, v: number, m: number, tb: number, ap: number, pool: number): void;
+  winograd4Conv(x: number, nb: number, geo: number, up: number, bias: number, act: number, y: number, zero: number, v: number, m: number, tb: number, ap: number, pool: number, tmp: number): void;
   /** scripts/asm/token-conv1d.ts */
   tokenConv1d(
     table: number, slots: number, batch: number, steps: number, outSteps: number, taps: number, stride: number, dilation: number, pad: number,
