@@ -26,13 +26,13 @@ function vrelu(x: v128): v128 {
 /**
  * The output channels of one conv position: dst[j] = act(Σ_t x_t·w[t, j] + bias[j]) for j < cout, where
  * x_t is the float at byte address xb + offs[t] (offs: k i32). w: k×cout row-major (Keras' kernel read
- * as a matrix); bias: cout floats or 0; relu: act 5 (anything else is linear).
+ * as a matrix); bias: cout floats or 0; relu: act 5 (anything else is linear). From channel j0 on.
  */
 // @ts-ignore: decorator
 @inline
-function position(xb: usize, offs: usize, k: i32, w: usize, cout: i32, bias: usize, relu: bool, dst: usize): void {
+function position(xb: usize, offs: usize, k: i32, w: usize, cout: i32, bias: usize, relu: bool, dst: usize, j0: i32 = 0): void {
   const rowB = <usize>cout << 2;
-  let j = 0;
+  let j = j0;
   for (; j + 16 <= cout; j += 16) {
     const jo = <usize>j << 2;
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
@@ -85,6 +85,107 @@ function position(xb: usize, offs: usize, k: i32, w: usize, cout: i32, bias: usi
     if (bias != 0) s = s + load<f32>(bias + jo);
     if (relu) s = f32x4.extract_lane(vrelu(f32x4.splat(s)), 0);
     store<f32>(dst + jo, s);
+  }
+}
+
+/**
+ * position() for two positions at once whose windows start at byte addresses xa and xb (interior
+ * positions, the same tap offsets): each weight row loaded once serves both. Every output value is
+ * computed exactly as position() computes it. With maxInto, da's channels take the maximum of
+ * themselves, the first position's and the second's, in that order (a max pooling's window order; db
+ * is then scratch for channels past the last multiple of 16).
+ */
+// @ts-ignore: decorator
+@inline
+function position2(xa: usize, xb: usize, offs: usize, k: i32, w: usize, cout: i32, bias: usize, relu: bool, da: usize, db: usize, maxInto: bool): void {
+  const rowB = <usize>cout << 2;
+  let j = 0;
+  for (; j + 16 <= cout; j += 16) {
+    const jo = <usize>j << 2;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let r0 = f32x4.splat(0), r1 = f32x4.splat(0), r2 = f32x4.splat(0), r3 = f32x4.splat(0);
+    let wp = w + jo;
+    for (let t = 0; t < k; t++) {
+      const off = <usize>load<i32>(offs + (<usize>t << 2));
+      const a = v128.load32_splat(xa + off);
+      const b = v128.load32_splat(xb + off);
+      const w0 = v128.load(wp), w1 = v128.load(wp, 16);
+      s0 = f32x4.add(s0, f32x4.mul(a, w0));
+      r0 = f32x4.add(r0, f32x4.mul(b, w0));
+      s1 = f32x4.add(s1, f32x4.mul(a, w1));
+      r1 = f32x4.add(r1, f32x4.mul(b, w1));
+      const w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+      s2 = f32x4.add(s2, f32x4.mul(a, w2));
+      r2 = f32x4.add(r2, f32x4.mul(b, w2));
+      s3 = f32x4.add(s3, f32x4.mul(a, w3));
+      r3 = f32x4.add(r3, f32x4.mul(b, w3));
+      wp += rowB;
+    }
+    if (bias != 0) {
+      const b0 = v128.load(bias + jo), b1 = v128.load(bias + jo, 16), b2 = v128.load(bias + jo, 32), b3 = v128.load(bias + jo, 48);
+      s0 = f32x4.add(s0, b0);
+      s1 = f32x4.add(s1, b1);
+      s2 = f32x4.add(s2, b2);
+      s3 = f32x4.add(s3, b3);
+      r0 = f32x4.add(r0, b0);
+      r1 = f32x4.add(r1, b1);
+      r2 = f32x4.add(r2, b2);
+      r3 = f32x4.add(r3, b3);
+    }
+    if (relu) {
+      s0 = vrelu(s0);
+      s1 = vrelu(s1);
+      s2 = vrelu(s2);
+      s3 = vrelu(s3);
+      r0 = vrelu(r0);
+      r1 = vrelu(r1);
+      r2 = vrelu(r2);
+      r3 = vrelu(r3);
+    }
+    if (maxInto) {
+      v128.store(da + jo, f32x4.max(f32x4.max(v128.load(da + jo), s0), r0));
+      v128.store(da + jo, f32x4.max(f32x4.max(v128.load(da + jo, 16), s1), r1), 16);
+      v128.store(da + jo, f32x4.max(f32x4.max(v128.load(da + jo, 32), s2), r2), 32);
+      v128.store(da + jo, f32x4.max(f32x4.max(v128.load(da + jo, 48), s3), r3), 48);
+    } else {
+      v128.store(da + jo, s0);
+      v128.store(da + jo, s1, 16);
+      v128.store(da + jo, s2, 32);
+      v128.store(da + jo, s3, 48);
+      v128.store(db + jo, r0);
+      v128.store(db + jo, r1, 16);
+      v128.store(db + jo, r2, 32);
+      v128.store(db + jo, r3, 48);
+    }
+  }
+  if (j < cout) {
+    // the remaining channels one position at a time
+    if (maxInto) {
+      position(xa, offs, k, w, cout, bias, relu, db, j);
+      maxRow(da, db, j, cout);
+      position(xb, offs, k, w, cout, bias, relu, db, j);
+      maxRow(da, db, j, cout);
+    } else {
+      position(xa, offs, k, w, cout, bias, relu, da, j);
+      position(xb, offs, k, w, cout, bias, relu, db, j);
+    }
+  }
+}
+
+/** dst[c] = max(dst[c], src[c]) for j0 ≤ c < n, as maxPool takes a window's next value (NaN wins). */
+// @ts-ignore: decorator
+@inline
+function maxRow(dst: usize, src: usize, j0: i32, n: i32): void {
+  const c4 = j0 + ((n - j0) & ~3);
+  for (let j = j0; j < c4; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(dst + o, f32x4.max(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (let j = c4; j < n; j++) {
+    const o = <usize>j << 2;
+    // as maxPool's scalar channels: a greater value or a NaN replaces
+    const m = load<f32>(dst + o), v = load<f32>(src + o);
+    if (v > m || (v != v && m == m)) store<f32>(dst + o, v);
   }
 }
 
@@ -174,7 +275,13 @@ export function convDirect(
           const inHok = inDok && ih0 >= 0 && ih0 + spanH < inH;
           for (let ow = 0; ow < outW; ow++) {
             const iw0 = ow * sW - pW;
-            if (inHok && iw0 >= 0 && iw0 + spanW < inW) {
+            if (inHok && iw0 >= 0 && iw0 + sW + spanW < inW && ow + 1 < outW) {
+              // two interior positions side by side
+              const xa = xn + (<usize>(((id0 * inH + ih0) * inW + iw0) * cin) << 2);
+              position2(xa, xa + (<usize>(sW * cin) << 2), inner, k, w, cout, bias, relu, yo, yo + rowB, false);
+              yo += rowB;
+              ow++;
+            } else if (inHok && iw0 >= 0 && iw0 + spanW < inW) {
               position(xn + (<usize>(((id0 * inH + ih0) * inW + iw0) * cin) << 2), inner, k, w, cout, bias, relu, yo);
             } else {
               gather(x, g, cin, n, od, oh, ow, xb);
@@ -216,6 +323,13 @@ export function convDirect(
               const inHok = inDok && ih0 >= 0 && ih0 + spanH < inH;
               for (let ow = wA; ow < wB; ow++) {
                 const iw0 = ow * sW - pW;
+                if (inHok && iw0 >= 0 && iw0 + sW + spanW < inW && ow + 1 < wB) {
+                  // two interior positions side by side, taken into the maximum in window order
+                  const xa = xn + (<usize>(((id0 * inH + ih0) * inW + iw0) * cin) << 2);
+                  position2(xa, xa + (<usize>(sW * cin) << 2), inner, k, w, cout, bias, relu, yo, tmp, true);
+                  ow++;
+                  continue;
+                }
                 if (inHok && iw0 >= 0 && iw0 + spanW < inW) {
                   position(xn + (<usize>(((id0 * inH + ih0) * inW + iw0) * cin) << 2), inner, k, w, cout, bias, relu, tmp);
                 } else {
