@@ -206,9 +206,14 @@ const RELU_CODE = 5;
 const LINEAR_CODE = 6;
 /**
  * Multiply-adds (of the path taken: Winograd does 2.25–4× fewer than im2col) from which a convolution
- * is shared with helper threads (each gets a copy of the input). Mutable for tuning. @internal
+ * is shared with helper threads (each gets a copy of the input). Sharing costs CPU time whatever the
+ * size: measured on 2 cores, 0.7–1.7 ms per call (the input copied to shared memory, the helper
+ * transforming and packing the kernel, waking it), +38% for the W6 model's second convolution at batch
+ * 64 (42.5M multiply-adds: 3.3 → 4.6 ms CPU) and +7.5% at 30×30 inputs (190M: 17.9 → 19.3 ms), with no
+ * wall-clock gain while the cores were busy. So only convolutions of 128M multiply-adds and more (about
+ * 6 ms on one thread) are shared. Mutable for tuning. @internal
  */
-export const convThreads = { minWork: 32_000_000 };
+export const convThreads = { minWork: 128_000_000 };
 
 /** The helper threads a convolution of `d` is shared with (none below `convThreads.minWork`). */
 function useHelpers(d: ConvDims, winograd: boolean): Helper[] {
