@@ -286,7 +286,8 @@ def gen_transforms(out):
     """Keras' training-mode transforms for given draws (``transform_images(x, transformation)``): RandomFlip
     (per image flip or not; every mode, both data formats), RandomContrast (per image factor, clipped to
     value_range), RandomBrightness (per image delta = u * (max - min), clipped), RandomCrop (one window per
-    batch at a given start). kerasts draws its own numbers; with the same draws it must compute the same."""
+    batch at a given start), RandomRotation / RandomZoom / RandomTranslation (per image angle, zooms or shifts
+    through Keras' own matrices and affine_transform: every fill mode, both interpolations, channels_first). kerasts draws its own numbers; with the same draws it must compute the same."""
     cases = []
     rng = np.random.RandomState(oc.seed_for("transforms"))
     x_last = rng.uniform(0, 255, (3, 5, 6, 2)).astype(np.float32)
@@ -318,6 +319,40 @@ def gen_transforms(out):
     y = layer.transform_images(x_last, (h_start, w_start), training=True)
     cases.append({"name": "crop_taller_than_image", "class_name": "RandomCrop", "config": layer.get_config(),
                   "draws": {"start": [int(h_start), int(w_start)]}, "input": oc.tensor_json(x_last), "output": oc.tensor_json(np.asarray(y))})
+    # Affine augmentations: Keras' own matrices for given draws, then transform_images.
+    angles = np.array([12.0, -33.0, 71.0], np.float32)
+    for fill in ("reflect", "wrap", "constant", "nearest"):
+        for interp in ("bilinear", "nearest"):
+            for fmt, x in ((("channels_last", x_last),) if (fill, interp) != ("reflect", "bilinear") else (("channels_last", x_last), ("channels_first", x_first))):
+                layer = L.RandomRotation(0.25, fill_mode=fill, interpolation=interp, fill_value=17.0, data_format=fmt)
+                n = x.shape[0]
+                h, w = (x.shape[1], x.shape[2]) if fmt == "channels_last" else (x.shape[2], x.shape[3])
+                m = layer._compute_affine_matrix(center_x=0.5, center_y=0.5, angle=keras.ops.convert_to_tensor(angles), translate_x=np.zeros(n, np.float32),
+                                                 translate_y=np.zeros(n, np.float32), scale=np.ones(n, np.float32), shear_x=np.zeros(n, np.float32),
+                                                 shear_y=np.zeros(n, np.float32), height=h, width=w)
+                y = layer.transform_images(x, {"rotation_matrix": m}, training=True)
+                cases.append({"name": f"rotation_{fill}_{interp}_{fmt}", "class_name": "RandomRotation", "config": layer.get_config(),
+                              "draws": {"range": angles.tolist()}, "input": oc.tensor_json(x), "output": oc.tensor_json(np.asarray(y))})
+    hz = np.array([0.7, 1.25, 0.9], np.float32)
+    wz = np.array([1.1, 0.8, 1.3], np.float32)
+    for fill in ("reflect", "constant"):
+        layer = L.RandomZoom((-0.3, 0.3), width_factor=(-0.2, 0.3), fill_mode=fill, fill_value=-5.0)
+        y = layer.transform_images(x_last, {"height_zoom": hz.reshape(-1, 1), "width_zoom": wz.reshape(-1, 1)}, training=True)
+        cases.append({"name": f"zoom_{fill}", "class_name": "RandomZoom", "config": layer.get_config(),
+                      "draws": {"range": [v for pair in zip(hz.tolist(), wz.tolist()) for v in pair]}, "input": oc.tensor_json(x_last), "output": oc.tensor_json(np.asarray(y))})
+    layer = L.RandomZoom(0.3, interpolation="nearest", data_format="channels_first")
+    y = layer.transform_images(x_first, {"height_zoom": hz.reshape(-1, 1), "width_zoom": hz.reshape(-1, 1)}, training=True)
+    cases.append({"name": "zoom_keep_aspect_nearest_channels_first", "class_name": "RandomZoom", "config": layer.get_config(),
+                  "draws": {"range": hz.tolist()}, "input": oc.tensor_json(x_first), "output": oc.tensor_json(np.asarray(y))})
+    uh = np.array([0.2, -0.1, 0.35], np.float32)
+    uw = np.array([-0.3, 0.15, 0.05], np.float32)
+    for fill, interp in (("reflect", "bilinear"), ("wrap", "nearest"), ("constant", "bilinear")):
+        layer = L.RandomTranslation((-0.4, 0.4), (-0.4, 0.4), fill_mode=fill, interpolation=interp, fill_value=3.0)
+        h, w = x_last.shape[1], x_last.shape[2]
+        tr = np.stack([uw * np.float32(w), uh * np.float32(h)], axis=1).astype(np.float32)
+        y = layer.transform_images(x_last, {"translations": tr}, training=True)
+        cases.append({"name": f"translation_{fill}_{interp}", "class_name": "RandomTranslation", "config": layer.get_config(),
+                      "draws": {"range": [v for pair in zip(uh.tolist(), uw.tolist()) for v in pair]}, "input": oc.tensor_json(x_last), "output": oc.tensor_json(np.asarray(y))})
     write(os.path.join(out, "transforms", "transforms.json"), {"description": gen_transforms.__doc__.strip(), "keras_version": keras.__version__, "cases": cases})
     print(f"  transforms: {len(cases)} cases")
 

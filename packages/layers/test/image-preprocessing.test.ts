@@ -4,7 +4,7 @@
 // inference identity, option and config errors naming the layer.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, Random, ShapeMismatchError, Tensor, UnsupportedError } from '@kerasts/tensor';
 import {
   CenterCrop,
@@ -16,6 +16,8 @@ import {
   RandomFlip,
   RandomImageLayer,
   RandomRotation,
+  RandomShear,
+  RandomTranslation,
   RandomZoom,
   Resizing,
   type JsonObject,
@@ -24,7 +26,7 @@ import {
 import { gradCheck } from './grad-check.js';
 
 type Arr = { shape: number[]; values: number[] };
-type Case = { name: string; class_name: string; config: JsonObject; draws: { flips?: boolean[]; factors?: number[]; u?: number[]; start?: [number, number] }; input: Arr; output: Arr };
+type Case = { name: string; class_name: string; config: JsonObject; draws: { flips?: boolean[]; factors?: number[]; u?: number[]; range?: number[]; start?: [number, number] }; input: Arr; output: Arr };
 const fx = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'tools', 'oracle', 'fixtures', 'preprocessing', 'transforms', 'transforms.json'), 'utf8')) as { cases: Case[] };
 const t = (a: Arr): Tensor => new Tensor(Float32Array.from(a.values), a.shape);
 
@@ -45,8 +47,11 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+const worstTransform = new Map<string, number>();
+
 describe("training transforms compute Keras 3.15.1's transform_images for the same draws", () => {
-  it('has every case', () => expect(fx.cases.length).toBe(11));
+  afterAll(() => console.log([...worstTransform].map(([c, d]) => `${c}: worst |Δ| ${d.toExponential(2)} (pixels 0–255)`).join('\n')));
+  it('has every case', () => expect(fx.cases.length).toBe(26));
   for (const c of fx.cases) {
     it(c.name, () => {
       const layer = deserializeLayer(c.class_name, c.config) as RandomImageLayer | RandomCrop;
@@ -55,6 +60,7 @@ describe("training transforms compute Keras 3.15.1's transform_images for the sa
       if (c.draws.flips) random = scripted(c.draws.flips.map((f) => (f ? 0.25 : 0.75)), []);
       else if (c.draws.factors) random = scripted([], c.draws.factors);
       else if (c.draws.u) random = scripted([], c.draws.u);
+      else if (c.draws.range) random = scripted([], c.draws.range);
       else {
         // Keras' start s of an axis of n pixels and target k: floor(u · (n − k + 1)) = s.
         const [ha, wa] = [1, 2];
@@ -65,7 +71,9 @@ describe("training transforms compute Keras 3.15.1's transform_images for the sa
       }
       const y = layer.forwardTrain(x, trainCtx(random)).output;
       expect([...y.shape]).toEqual(c.output.shape);
-      expect(maxAbs(y.data, c.output.values)).toBeLessThanOrEqual(3e-5); // pixels up to 255: ~1e-7 relative
+      const d = maxAbs(y.data, c.output.values);
+      worstTransform.set(c.class_name, Math.max(worstTransform.get(c.class_name) ?? 0, d));
+      expect(d).toBeLessThanOrEqual(1e-4); // pixels up to 255: ~4e-7 relative
     });
   }
 });
@@ -84,6 +92,9 @@ describe('backward passes against finite differences', () => {
     ['RandomContrast (some pixels clipped)', () => new RandomContrast(0.9), fixed(0.9)],
     ['RandomBrightness (some pixels clipped)', () => new RandomBrightness(0.5), fixed(0.9)],
     ['RandomCrop', () => new RandomCrop(3, 3), fixed(0.6)],
+    ['RandomRotation (bilinear, constant fill)', () => new RandomRotation(0.1, { fillMode: 'constant', fillValue: 3 }), fixed(0.8)],
+    ['RandomZoom (bilinear, reflect)', () => new RandomZoom([-0.3, 0.2], { widthFactor: 0.25 }), fixed(0.3)],
+    ['RandomTranslation (bilinear, wrap)', () => new RandomTranslation(0.3, { widthFactor: 0.2, fillMode: 'wrap' }), fixed(0.7)],
     ['Resizing bicubic, pad to aspect', () => new Resizing(6, 3, { interpolation: 'bicubic', padToAspectRatio: true }), fixed(0)],
     ['Resizing lanczos3 antialias, crop to aspect', () => new Resizing(3, 2, { interpolation: 'lanczos3', antialias: true, cropToAspectRatio: true }), fixed(0)],
     ['Resizing nearest', () => new Resizing(7, 3, { interpolation: 'nearest' }), fixed(0)],
@@ -104,11 +115,12 @@ describe('inference and errors', () => {
     for (const l of [new RandomFlip(), new RandomRotation(0.2), new RandomZoom(0.3), new RandomContrast(0.5), new RandomBrightness(0.5)]) expect(l.call(x, INFERENCE)).toBe(x);
   });
   it('which augmentations kerasts applies in training', () => {
-    expect([new RandomFlip(), new RandomContrast(0.1), new RandomBrightness(0.1)].every((l) => l.augmentsInTraining)).toBe(true);
-    expect(new RandomRotation(0.1).augmentsInTraining).toBe(false);
+    const applied = [new RandomFlip(), new RandomContrast(0.1), new RandomBrightness(0.1), new RandomRotation(0.1), new RandomZoom(0.1), new RandomTranslation(0.1, { widthFactor: 0.1 })];
+    expect(applied.every((l) => l.augmentsInTraining)).toBe(true);
+    expect(new RandomShear({ xFactor: 0.1 }).augmentsInTraining).toBe(false);
     // and those it does not are the identity in training
     const x = new Tensor(Float32Array.from({ length: 24 }, (_, i) => i), [1, 2, 4, 3]);
-    expect(new RandomRotation(0.4).forwardTrain(x, trainCtx(new Random(3))).output).toBe(x);
+    expect(new RandomShear({ xFactor: 0.4 }).forwardTrain(x, trainCtx(new Random(3))).output).toBe(x);
   });
   it('training with kerasts randomness is seeded: the same seed, the same flips', () => {
     const x = new Tensor(Float32Array.from({ length: 8 * 2 * 3 }, (_, i) => i), [8, 2, 3, 1]);

@@ -90,6 +90,7 @@ export { poolForward, maxPoolBackward, avgPoolBackward, type PoolSpec, type Pool
 export { globalMaxPool, globalMaxPoolBackward, globalAvgPool, globalAvgPoolBackward } from './pooling/global-pool.js';
 export { pad, crop, paddedShape, croppedShape, type Margins } from './reshaping/pad-crop.js';
 export { resizeImages, resizeImagesBackward, resizeWeights, nearestIndices, RESIZE_INTERPOLATIONS, type ResizeInterpolation, type ImageLayout } from './image/resize.js';
+export { affineTransform, affineTransformBackward, type AffineFillMode, type AffineOptions } from './image/affine.js';
 export {
   repeatAxes,
   repeatAxesBackward,

@@ -5,7 +5,7 @@
  * it and writing it back are the same code for every layer. Arguments are kept as Keras wrote them
  * (a `factor` of `0.2` stays `0.2`, `[-0.2, 0.2]` stays a list), so a config goes back to Keras unchanged.
  */
-import { ConfigError, ShapeMismatchError, type Tensor } from '@kerasts/tensor';
+import { affineTransform, affineTransformBackward, ConfigError, ShapeMismatchError, Tensor, type AffineFillMode } from '@kerasts/tensor';
 import { readDataFormat, type DataFormat } from '../engine/data-format.js';
 import { cloneJson, showValue, type JsonObject, type JsonValue } from '../engine/json.js';
 import { identityTape, Layer, type CallContext, type LayerOptions, type LayerTape, type TrainCallContext } from '../engine/layer.js';
@@ -219,8 +219,9 @@ export function imageOptionsFromConfig(table: ArgTable, config: JsonObject): Ima
 
 /**
  * A random augmentation layer: the identity at inference, as in Keras; in training (`fit`) the
- * subclass's {@link augment} draws from kerasts' seeded random stream (not Keras' stream), or the
- * layer stays the identity where kerasts does not implement the transform (documented per class).
+ * subclass's {@link augment} applies Keras 3's transform with draws from kerasts' seeded random
+ * stream (not Keras' stream: a fit matches Keras in distribution, not draw for draw), or the layer
+ * stays the identity where kerasts does not implement the transform ({@link augmentsInTraining}).
  */
 export abstract class RandomImageLayer extends ImagePreprocessingLayer {
   computeOutputShape(inputShape: Shape): Shape {
@@ -251,4 +252,27 @@ export abstract class RandomImageLayer extends ImagePreprocessingLayer {
     if (!ctx.training || !ctx.random || input.rank !== 4) return identityTape(input, ctx.needInputGrad);
     return this.augment(input, ctx) ?? identityTape(input, ctx.needInputGrad);
   }
+}
+
+/**
+ * The training tape of Keras 3's `affine_transform` with one 8-number transform per image (see
+ * `@kerasts/tensor`'s `affineTransform`), as RandomRotation, RandomZoom and RandomTranslation use it.
+ */
+export function affineTape(input: Tensor, transforms: Float32Array, options: { interpolation: 'bilinear' | 'nearest'; fillMode: FillMode; fillValue: number; layout: DataFormat }, ctx: TrainCallContext): LayerTape {
+  const o = { interpolation: options.interpolation, fillMode: options.fillMode as AffineFillMode, fillValue: options.fillValue, layout: options.layout };
+  const output = new Tensor(affineTransform(input.data, input.shape, transforms, o), input.shape);
+  return {
+    output,
+    backward: (d: Tensor) => ({ dInput: ctx.needInputGrad ? new Tensor(affineTransformBackward(d.data, input.shape, transforms, o), input.shape) : null, weightGrads: new Map() }),
+  };
+}
+
+/** `[lower, upper]` of RandomZoom's and RandomTranslation's factors (a number `f` → `[-|f|, |f|]`; Keras checks them against (-1, 1]). */
+export function signedRange(v: JsonValue, key: string, where: string, lowerOpen: boolean): [number, number] {
+  const inRange = (x: number): boolean => x <= 1 && (lowerOpen ? x > -1 : x >= -1);
+  const vals = Array.isArray(v) ? (v as number[]) : [v as number];
+  for (const x of vals) if (!inRange(x)) throw new ConfigError(`"${key}" must lie in ${lowerOpen ? '(-1, 1]' : '[-1, 1]'}, found ${showValue(v)}`, where);
+  if (Array.isArray(v)) return [Math.min(vals[0]!, vals[1]!), Math.max(vals[0]!, vals[1]!)];
+  const a = Math.abs(vals[0]!);
+  return [-a, a];
 }
