@@ -168,7 +168,7 @@ export function numericsNotes(config: ModelConfig, dialect: Dialect): string[] {
 function layerDialectNotes(config: ModelConfig, dialect: Dialect): string[] {
   const notes: string[] = [];
   for (const l of config.layers) {
-    const note = LAYER_FORMATS.get(l.className)?.dialectNote?.(l.config, dialect);
+    const note = LAYER_FORMATS.get(l.className)?.dialectNote?.(l.config, dialect, config.kerasVersion);
     if (note) notes.push(`layer "${String(l.config.name)}" (${l.className}): ${note}.`);
   }
   return notes;

@@ -154,4 +154,15 @@ describe('tf.keras image preprocessing configs compute what tf.keras computed', 
     expect(Array.from(crop.call(x, { training: false, hardSigmoid: 'keras3', era: 'keras3' }).data)).toEqual(Array.from(x.data));
     expect(crop.call(new Tensor(new Float32Array(2 * 10 * 12 * 3), [2, 10, 12, 3]), { training: false, hardSigmoid: 'keras2', era: 'tf.keras' }).shape).toEqual([2, 6, 8, 3]);
   });
+  it("a tf.keras RandomCrop model is refused for the keras-3 dialect (Keras 3 would not crop at inference), written as keras-2 with its version", () => {
+    const fx = load<Legacy>('legacy', 'tfkeras_random_crop');
+    const model = modelFromJSON(fx.model_config as never, { kerasVersion: fx.keras_version });
+    expect(numericsNotes(model.toConfig(), 'keras-3').join(' ')).toMatch(/RandomCrop\): this model follows Keras 2\.15\.0, whose RandomCrop crops and resizes at inference/);
+    expect(() => toJSON(model, { dialect: 'keras-3' })).toThrow(UnsupportedError);
+    const k2 = JSON.parse(toJSON(model, { dialect: 'keras-2' })) as { keras_version: string };
+    expect(k2.keras_version).toBe('2.15.0');
+    // a Keras 3 model with RandomCrop writes every dialect Keras 3 reads
+    const k3 = modelFromJSON(load<Predict>('predict', 'random_crop_inference').model_json as never);
+    expect(numericsNotes(k3.toConfig(), 'keras-3')).toEqual([]);
+  });
 });

@@ -48,8 +48,9 @@ export interface LayerFormat {
   /**
    * Why Keras of `dialect`'s era would compute something else from this (canonical) config, or null
    * when the dialect expresses it faithfully (e.g. Keras 2.0.8's Flatten has no `data_format`).
+   * `kerasVersion` is the version of the Keras whose numerics the model follows.
    */
-  dialectNote?: (cfg: JsonObject, dialect: Dialect) => string | null;
+  dialectNote?: (cfg: JsonObject, dialect: Dialect, kerasVersion?: string) => string | null;
   /**
    * Keys whose values are nested layer entries `{class_name, config}` (wrappers): written in the
    * dialect's own entry form through {@link write}'s `nested` writer.

@@ -49,7 +49,7 @@ function imageFormat(
   k3Keys: readonly string[],
   properties: Readonly<Record<string, unknown>>,
   required: readonly string[] = [],
-  note?: (cfg: JsonObject, dialect: Dialect) => string | null,
+  note?: (cfg: JsonObject, dialect: Dialect, kerasVersion?: string) => string | null,
 ): LayerFormat {
   const k3 = [...K3_BASE, ...k3Keys];
   const k2 = tfKeys ? [...tfKeys, ...k3.filter((k) => !tfKeys.includes(k))] : k3;
@@ -61,9 +61,9 @@ function imageFormat(
       if (dialect === 'keras-3' || !tfKeys) return;
       for (const [k, d] of Object.entries(K3_ONLY_DEFAULTS)) if (!tfOwn.has(k) && k in out && same(out[k], d)) delete out[k];
     },
-    dialectNote: (cfg, dialect) => {
+    dialectNote: (cfg, dialect, kerasVersion) => {
       if (dialect === 'keras-2.0') return `Keras 2.0.8 has no ${className} layer (the image preprocessing layers arrived with tf.keras 2.3); write the keras-2 or keras-3 dialect`;
-      return note?.(cfg, dialect) ?? null;
+      return note?.(cfg, dialect, kerasVersion) ?? null;
     },
   };
 }
@@ -74,6 +74,17 @@ function colorFormat(className: string, factorRequired: boolean): LayerFormat {
 }
 
 const AFFINE_PROPS = { fill_mode: FILL_MODE, fill_value: NUM, interpolation: { enum: ['bilinear', 'nearest'] }, seed: SEED };
+
+/**
+ * tf.keras 2's RandomCrop center-crops (smart_resize) at inference; Keras 3's passes images through.
+ * A tf.keras-era model written for Keras 3 would predict something else (the keras-2 dialect keeps
+ * the file's tf.keras version, which kerasts reads back with tf.keras' numerics).
+ */
+const randomCropEra = (_cfg: JsonObject, dialect: Dialect, kerasVersion?: string): string | null => {
+  const major = /^\s*(\d+)/.exec(kerasVersion ?? '');
+  if (dialect !== 'keras-3' || !major || Number(major[1]) >= 3) return null;
+  return `this model follows Keras ${String(kerasVersion)}, whose RandomCrop crops and resizes at inference (smart_resize); Keras 3's RandomCrop passes images through unchanged at inference, so Keras 3 would predict something else; write the keras-2 dialect, or replace the layer with Resizing(crop_to_aspect_ratio=True)`;
+};
 
 const k3OnlyIn = (cls: string) => (_cfg: JsonObject, dialect: Dialect): string | null => (dialect === 'keras-3' ? `Keras 3 has no ${cls} layer (tf.keras 2 only) and cannot load it` : null);
 
@@ -106,7 +117,7 @@ export const preprocessingFormats: Readonly<Record<string, LayerFormat>> = {
     { height: INT1, width: INT1, interpolation: INTERP, crop_to_aspect_ratio: BOOL, pad_to_aspect_ratio: BOOL, fill_mode: STR, fill_value: NUM, antialias: BOOL },
     ['height', 'width']),
   CenterCrop: imageFormat('CenterCrop', ['height', 'width'], ['height', 'width'], { height: INT1, width: INT1 }, ['height', 'width']),
-  RandomCrop: imageFormat('RandomCrop', ['height', 'width', 'seed'], ['height', 'width', 'seed'], { height: INT1, width: INT1, seed: SEED }, ['height', 'width']),
+  RandomCrop: imageFormat('RandomCrop', ['height', 'width', 'seed'], ['height', 'width', 'seed'], { height: INT1, width: INT1, seed: SEED }, ['height', 'width'], randomCropEra),
   RandomFlip: imageFormat('RandomFlip', ['mode', 'seed'], ['seed', 'mode'], { mode: { enum: ['horizontal', 'vertical', 'horizontal_and_vertical'] }, seed: SEED }, []),
   RandomRotation: imageFormat('RandomRotation', ['factor', 'fill_mode', 'fill_value', 'interpolation', 'seed'],
     ['factor', 'fill_mode', 'fill_value', 'interpolation', 'seed'],
