@@ -171,6 +171,25 @@ describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
     expect([tileOf(2, 2), tileOf(5, 5), tileOf(6, 6), tileOf(2, 9)]).toEqual([2, 2, 2, 2]);
   });
 
+  it('takes the tile a call asks for (training asks for 2×2), on one thread and shared with helpers', () => {
+    // the W6 model's second convolution, where 'auto' takes 4×4 tiles
+    const spec = spec2d(6, [13, 13], 'valid', 32, 64);
+    const x = rand(3, 6 * 13 * 13 * 32, 1), k = rand(4, 9 * 32 * 64, 0.2);
+    const bits = (tile: 2 | 4) => ((t.winogradOptions.tile = tile), Array.from(t.convForward(x, k, null, spec)));
+    const f2 = bits(2), f4 = bits(4);
+    t.winogradOptions.tile = 'auto';
+    expect(f2).not.toEqual(f4);
+    expect(Array.from(t.convForward(x, k, null, spec))).toEqual(f4);
+    expect(Array.from(t.convForward(x, k, null, spec, { winogradTile: 2 }))).toEqual(f2);
+    threads.minWork = 0;
+    expect(Array.from(t.convForward(x, k, null, spec, { winogradTile: 2 }))).toEqual(f2);
+    // the input gradient of a 3×3 stride-1 convolution is a Winograd convolution too, in 2×2 tiles
+    const dz = rand(5, 6 * 11 * 11 * 64, 1);
+    const dx = t.convBackwardInput(dz, k, spec);
+    t.winogradOptions.tile = 4;
+    expect(Array.from(t.convBackwardInput(dz, k, spec))).toEqual(Array.from(dx));
+  });
+
   describe('with a 2×2, stride-2 max pooling fused into the output transform', () => {
     const poolCases: [string, number, number[], Src.PaddingMode, number, number][] = [
       ['the W6 model\'s second convolution (11×11: the last row and column dropped)', 5, [13, 13], 'valid', 32, 64],

@@ -187,7 +187,7 @@ export abstract class BaseConvTranspose extends Layer {
           weightGrads.set(kernel!, new Tensor(convBackwardKernel(dz, x, spec), kernel!.shape));
           if (this.useBias) weightGrads.set(bias!, new Tensor(biasGradient(dz, z.size / this.filters, this.filters), bias!.shape));
         }
-        const dInput = ctx.needInputGrad ? fromChannelsLast(convForward(dz, kernelData, null, spec), spec.batch, spatial, cin, this.dataFormat) : null;
+        const dInput = ctx.needInputGrad ? fromChannelsLast(convForward(dz, kernelData, null, spec, { winogradTile: 2 }), spec.batch, spatial, cin, this.dataFormat) : null;
         return { dInput, weightGrads };
       },
     };

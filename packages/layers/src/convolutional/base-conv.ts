@@ -196,7 +196,8 @@ export abstract class BaseConv extends Layer {
     // relu's gradient needs only where the output is positive (y > 0 exactly where z > 0), so the
     // kernel applies it and no pre-activation copy is kept.
     const reluOnly = act.name === 'relu';
-    const z = fromChannelsLast(convForward(x, kernelData, this.useBias ? bias!.value.data : null, spec, reluOnly ? { activation: act } : undefined), spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
+    // (F(2×2) Winograd in training: see ConvForwardOptions.winogradTile)
+    const z = fromChannelsLast(convForward(x, kernelData, this.useBias ? bias!.value.data : null, spec, { winogradTile: 2, ...(reluOnly ? { activation: act } : {}) }), spec.batch, spec.geometry.outSize, this.filters, this.dataFormat);
     const last = z.shape[z.rank - 1]!;
     let y = z;
     if (act.name !== 'linear' && !reluOnly) {

@@ -19,7 +19,7 @@ import { poolForward } from '../pooling/pool.js';
 import { readyHelpers, shareParts, type Helper } from '../wasm/threads.js';
 import { prod, type WindowGeometry } from './geometry.js';
 import { col2im, geoInts, geom3, im2col, type Geom3 } from './im2col.js';
-import { winogradApplies, winogradForward, winogradInputGradient, winogradPoolFusable, winogradWork } from './winograd.js';
+import { winogradApplies, winogradForward, winogradInputGradient, winogradPoolFusable, winogradTile, winogradWork } from './winograd.js';
 
 /** A convolution: batch, window geometry and channels. */
 export interface ConvSpec {
@@ -100,6 +100,14 @@ export interface ConvForwardOptions {
    * (as layers' weights are): its packed panels may be kept between calls (default false).
    */
   cacheWeights?: boolean;
+  /**
+   * The Winograd output tile where a 3×3 stride-1 convolution takes that path (default
+   * `winogradOptions.tile`). Training passes 2: F(2×2) rounds closer to the direct sum, and Adam turns
+   * rounding differences in near-zero gradients into weight differences (measured on random CNNs
+   * trained 2 epochs against Keras 3.15.1: worst weight |Δ| 2.4e-5 with F(2×2), 1.5e-4 with F(4×4)),
+   * while F(4×4) saved only about 5% of a W6 training step.
+   */
+  winogradTile?: 'auto' | 2 | 4;
 }
 
 /**
@@ -133,7 +141,7 @@ export function convForward(x: Float32Array, kernel: Float32Array, bias: Float32
     // every value is written below: a pooled buffer (given back by the graph once the next layer has
     // read it) spares the page faults of a fresh multi-megabyte array per call
     y = takeF32(d.batch * d.outPos * d.cout, false);
-    const wino = winogradApplies(d);
+    const wino = winogradApplies(d) ? winogradTile(d, options?.winogradTile) : 0;
     const helpers = useHelpers(d, wino);
     if (helpers.length > 0) convParallel(kern, helpers, x, kernel, bias, d, fused, y, wino, cacheWeights, false);
     else convWasm(kern, x, kernel, bias, d, 0, d.batch, fused, y, 0, cacheWeights, wino);
@@ -178,10 +186,11 @@ export function convMaxPoolForward(x: Float32Array, kernel: Float32Array, bias: 
       if (bias !== null) expect('bias', bias, d.cout);
       // the same Winograd values convForward computes, maxima taken in its output transform
       const y = takeF32(d.batch * prod(pool.outSize) * d.cout, false);
-      const helpers = useHelpers(d, true);
+      const tile = winogradTile(d, options?.winogradTile);
+      const helpers = useHelpers(d, tile);
       const cacheWeights = options?.cacheWeights ?? false;
-      if (helpers.length > 0) convParallel(wkern, helpers, x, kernel, bias, d, act, y, true, cacheWeights, true);
-      else convWasm(wkern, x, kernel, bias, d, 0, d.batch, act, y, 0, cacheWeights, true, true);
+      if (helpers.length > 0) convParallel(wkern, helpers, x, kernel, bias, d, act, y, tile, cacheWeights, true);
+      else convWasm(wkern, x, kernel, bias, d, 0, d.batch, act, y, 0, cacheWeights, tile, true);
       return y;
     }
   }
@@ -201,6 +210,9 @@ export function convMaxPoolForward(x: Float32Array, kernel: Float32Array, bias: 
   return y;
 }
 
+/** How a convolution runs in WebAssembly: Winograd with this output tile, or 0 for the other paths. */
+type WinogradPath = 0 | 2 | 4;
+
 /** Activation codes of the WebAssembly kernels (scripts/asm/kernels.ts `vact`). */
 const RELU_CODE = 5;
 const LINEAR_CODE = 6;
@@ -216,9 +228,9 @@ const LINEAR_CODE = 6;
 export const convThreads = { minWork: 128_000_000 };
 
 /** The helper threads a convolution of `d` is shared with (none below `convThreads.minWork`). */
-function useHelpers(d: ConvDims, winograd: boolean): Helper[] {
+function useHelpers(d: ConvDims, winograd: WinogradPath): Helper[] {
   if (d.batch < 2) return [];
-  const work = winograd ? winogradWork(d) : d.batch * d.outPos * d.kdim * d.cout;
+  const work = winograd !== 0 ? winogradWork(d, winograd) : d.batch * d.outPos * d.kdim * d.cout;
   return work >= convThreads.minWork ? readyHelpers() : [];
 }
 
@@ -238,10 +250,10 @@ function convWasm(
   y: Float32Array,
   yOff: number,
   cacheWeights = false,
-  winograd = false,
+  winograd: WinogradPath = 0,
   pool = false,
 ): void {
-  if (winograd) {
+  if (winograd !== 0) {
     const step = (pool ? (d.g.outH >> 1) * (d.g.outW >> 1) : d.outPos) * d.cout;
     const direct = (a: number, b: number): void => {
       if (!pool) {
@@ -258,7 +270,7 @@ function convWasm(
       giveF32(p);
       giveF32(z);
     };
-    winogradForward(kern, x, kernel, bias, d, n0, n1, act, y, yOff, cacheWeights, direct, pool);
+    winogradForward(kern, x, kernel, bias, d, n0, n1, act, y, yOff, cacheWeights, direct, pool, winograd);
     return;
   }
   const nb = n1 - n0;
@@ -374,8 +386,8 @@ export interface ConvJob {
   dims: ConvDims;
   act: number;
   bounds: number[];
-  /** Winograd (decided by the caller, so that every part computes alike). */
-  winograd: boolean;
+  /** Winograd's output tile, or 0 (decided by the caller, so that every part computes alike). */
+  winograd: WinogradPath;
   /** A 2×2, stride-2 max pooling fused into the Winograd output transform (`y` holds the pooled values). */
   pool: boolean;
 }
@@ -413,7 +425,7 @@ function convParallel(
   d: ConvDims,
   act: number,
   y: Float32Array,
-  winograd: boolean,
+  winograd: WinogradPath,
   cacheWeights: boolean,
   pool: boolean,
 ): void {
@@ -432,7 +444,7 @@ function convParallel(
     job as unknown as Record<string, unknown>,
     [],
     // (the calling thread's parts may use its pack cache: a Winograd kernel is then transformed once)
-    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step, winograd && cacheWeights, winograd, pool),
+    (i) => convWasm(kern, x, kernel, bias, d, bounds[i]!, bounds[i + 1]!, act, y, bounds[i]! * step, winograd !== 0 && cacheWeights, winograd, pool),
     (r) => y.set(ys.subarray(bounds[r.part]! * step, bounds[r.part + 1]! * step), bounds[r.part]! * step),
   );
 }
@@ -495,7 +507,7 @@ export function convBackwardInput(dz: Float32Array, kernel: Float32Array, spec: 
   if (kern !== null) {
     // 3×3, stride 1: a Winograd convolution of dz (shared with helper threads like the forward pass)
     const wino = winogradInputGradient(d, spec, kernel);
-    if (wino !== null) return convForward(dz, wino.kernel, null, wino.spec);
+    if (wino !== null) return convForward(dz, wino.kernel, null, wino.spec, { winogradTile: 2 });
     return convBackwardInputWasm(kern, dz, kernel, d);
   }
   const dx = new Float32Array(d.batch * d.inPos * d.cin);
@@ -680,7 +692,7 @@ export function convBackward(x: Float32Array, dy: Float32Array, kernel: Float32A
   }
   wasmRelease(mark);
   if (wino !== null) {
-    dInput = convForward(dzOut!, wino.kernel, null, wino.spec);
+    dInput = convForward(dzOut!, wino.kernel, null, wino.spec, { winogradTile: 2 });
     giveF32(dzOut);
   }
   return { dInput, dKernel, dBias };

@@ -68,8 +68,8 @@ export function winogradApplies(d: ConvDims): boolean {
 }
 
 /** The output tile's side for the convolution of `d` (which winogradApplies): 2 or 4. @internal */
-export function winogradTile(d: ConvDims): 2 | 4 {
-  const t = winogradOptions.tile;
+export function winogradTile(d: ConvDims, requested: 'auto' | 2 | 4 = winogradOptions.tile): 2 | 4 {
+  const t = requested;
   if (t !== 'auto') return t;
   if (d.cin > winogradOptions.f4MaxInChannels) return 2;
   const { outH, outW } = d.g;
@@ -82,8 +82,8 @@ export function winogradTile(d: ConvDims): 2 | 4 {
  * Multiply-adds of the convolution of `d` on the path it takes (the GEMMs' products; Winograd's
  * transforms are not counted): what the thread policy weighs. @internal
  */
-export function winogradWork(d: ConvDims): number {
-  const m = winogradTile(d);
+export function winogradWork(d: ConvDims, tile: 2 | 4 = winogradTile(d)): number {
+  const m = tile;
   const tiles = Math.ceil(d.g.outH / m) * Math.ceil(d.g.outW / m);
   return d.batch * tiles * (m + 2) * (m + 2) * d.cin * d.cout;
 }
@@ -232,9 +232,9 @@ export function winogradForward(
   cacheWeights: boolean,
   direct: (a: number, b: number) => void,
   pool = false,
+  tile: 2 | 4 = winogradTile(d),
 ): void {
   const { cin, cout, g } = d;
-  const tile = winogradTile(d);
   const xis = (tile + 2) * (tile + 2);
   const mark = wasmMark();
   // Kept panels first (they join the pinned region only while nothing else is allocated).
